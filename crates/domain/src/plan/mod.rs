@@ -1,0 +1,1 @@
+//! The yearly plan (kế hoạch) as data (being written).

@@ -1,0 +1,1 @@
+//! WHO 2006 growth standards (placeholder, being written).
