@@ -1,2 +1,11 @@
 //! treem's domain: the register's values, the plan, indicators. Pure: no SQL, no async, no HTTP.
+pub mod circumstance;
+pub mod ethnicity;
+pub mod personal_id;
 pub mod plan;
+pub mod register;
+pub mod role;
+pub mod text;
+pub mod validation;
+
+pub use jiff::civil::Date;

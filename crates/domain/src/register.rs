@@ -1,0 +1,816 @@
+//! The children's register (sổ theo dõi trẻ em): children, caregivers, households, villages.
+//!
+//! A [`ChildDraft`] is what arrives from a form, the API or an import row, loosely typed so that
+//! every problem can be reported by field; [`ChildDraft::parse`] turns it into [`ChildData`] or
+//! the list of [`FieldErrors`].
+use crate::circumstance::{self, Circumstance};
+use crate::personal_id::PersonalId;
+use crate::validation::{parse_date, FieldErrors};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// Giới tính. "unknown" is allowed because Mẫu 01 allows "không biết" at intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+    Unknown,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+            Sex::Unknown => "unknown",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Sex> {
+        match crate::text::fold(s).as_str() {
+            "male" | "nam" | "m" | "trai" => Some(Sex::Male),
+            "female" | "nu" | "f" | "gai" => Some(Sex::Female),
+            "unknown" | "khong biet" | "khong ro" | "" => Some(Sex::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// How much of the birth date is known (Mẫu 01 allows an estimated age or nothing at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DobPrecision {
+    Day,
+    Month,
+    Year,
+    Estimated,
+    Unknown,
+}
+
+impl DobPrecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DobPrecision::Day => "day",
+            DobPrecision::Month => "month",
+            DobPrecision::Year => "year",
+            DobPrecision::Estimated => "estimated",
+            DobPrecision::Unknown => "unknown",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "day" => Self::Day,
+            "month" => Self::Month,
+            "year" => Self::Year,
+            "estimated" => Self::Estimated,
+            "unknown" => Self::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// Cấp học.
+pub const SCHOOL_LEVELS: [(&str, &str); 6] = [
+    ("none", "Không đi học"),
+    ("nha_tre", "Nhà trẻ"),
+    ("mau_giao", "Mẫu giáo"),
+    ("tieu_hoc", "Tiểu học"),
+    ("thcs", "Trung học cơ sở"),
+    ("thpt", "Trung học phổ thông"),
+];
+
+/// Mức độ khuyết tật (Luật Người khuyết tật 2010, Art. 3).
+pub const DISABILITY_SEVERITIES: [(&str, &str); 3] = [
+    ("nhe", "Nhẹ"),
+    ("nang", "Nặng"),
+    ("dac_biet_nang", "Đặc biệt nặng"),
+];
+
+/// Dạng khuyết tật.
+pub const DISABILITY_TYPES: [(&str, &str); 6] = [
+    ("van_dong", "Vận động"),
+    ("nghe_noi", "Nghe, nói"),
+    ("nhin", "Nhìn"),
+    ("than_kinh_tam_than", "Thần kinh, tâm thần"),
+    ("tri_tue", "Trí tuệ"),
+    ("khac", "Khác"),
+];
+
+/// Người chăm sóc: parent, grandparent or other caregiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caregiver {
+    /// Quan hệ với trẻ: "mẹ", "bố", "ông", "bà", …
+    pub relationship: String,
+    pub full_name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A child's data as kept in the register, validated. JSON field names are the API's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildData {
+    pub full_name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub sex: Sex,
+    /// The date used for ages: exact, or the first of the month, or 1 July of the year.
+    pub date_of_birth: Option<Date>,
+    pub dob_precision: DobPrecision,
+    pub personal_id: Option<PersonalId>,
+    /// Code from Quyết định 1019/QĐ-TCTK.
+    pub ethnicity: Option<u8>,
+    /// Village code (mã thôn/bản).
+    pub village: String,
+    pub household_id: Option<i64>,
+    pub birth_registered_on: Option<Date>,
+    pub birth_registration_place: Option<String>,
+    /// Thẻ BHYT.
+    pub insurance_card: Option<String>,
+    pub school_level: Option<String>,
+    pub school: Option<String>,
+    pub grade: Option<String>,
+    pub disability_type: Option<String>,
+    pub disability_severity: Option<String>,
+    #[serde(default)]
+    pub caregivers: Vec<Caregiver>,
+    #[serde(default)]
+    pub circumstances: Vec<Circumstance>,
+    pub moved_in: Option<Date>,
+    pub moved_out: Option<Date>,
+    pub died_on: Option<Date>,
+    pub notes: Option<String>,
+}
+
+impl ChildData {
+    pub fn birth_year(&self) -> Option<i16> {
+        match self.dob_precision {
+            DobPrecision::Day | DobPrecision::Month | DobPrecision::Year => {
+                self.date_of_birth.map(|d| d.year())
+            }
+            _ => None,
+        }
+    }
+
+    /// Completed years on `on` (tuổi tròn).
+    pub fn age_on(&self, on: Date) -> Option<i32> {
+        let dob = self.date_of_birth?;
+        if dob > on {
+            return None;
+        }
+        let mut age = (on.year() - dob.year()) as i32;
+        if (on.month(), on.day()) < (dob.month(), dob.day()) {
+            age -= 1;
+        }
+        Some(age)
+    }
+
+    /// In the commune on `on`: born, moved in, not moved out, alive.
+    pub fn present_on(&self, on: Date) -> bool {
+        self.date_of_birth.is_none_or(|d| d <= on)
+            && self.moved_in.is_none_or(|d| d <= on)
+            && self.moved_out.is_none_or(|d| d > on)
+            && self.died_on.is_none_or(|d| d > on)
+    }
+
+    /// Words to search on: the name and every alias, folded.
+    pub fn search_text(&self) -> String {
+        let mut s = crate::text::fold(&self.full_name);
+        for a in &self.aliases {
+            s.push(' ');
+            s.push_str(&crate::text::fold(a));
+        }
+        s
+    }
+
+    /// Required data a register entry should have but lacks (for the "to do" lists).
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut m = Vec::new();
+        if self.date_of_birth.is_none() {
+            m.push("date_of_birth");
+        }
+        if self.personal_id.is_none() {
+            m.push("personal_id");
+        }
+        if self.ethnicity.is_none() {
+            m.push("ethnicity");
+        }
+        if self.birth_registered_on.is_none() {
+            m.push("birth_registered_on");
+        }
+        m
+    }
+}
+
+/// A stored child: data plus identity and optimistic-lock version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Child {
+    pub id: i64,
+    pub version: i64,
+    #[serde(flatten)]
+    pub data: ChildData,
+    /// Notes worth a look that are not errors (e.g. personal ID from another province).
+    #[serde(default)]
+    pub notices: Vec<String>,
+}
+
+/// What arrives from a form, the API or an import row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChildDraft {
+    pub full_name: Option<String>,
+    pub aliases: Vec<String>,
+    pub sex: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub dob_precision: Option<String>,
+    pub estimated_age: Option<serde_json::Value>,
+    pub personal_id: Option<String>,
+    pub ethnicity: Option<serde_json::Value>,
+    pub village: Option<String>,
+    pub household_id: Option<i64>,
+    pub birth_registered_on: Option<String>,
+    pub birth_registration_place: Option<String>,
+    pub insurance_card: Option<String>,
+    pub school_level: Option<String>,
+    pub school: Option<String>,
+    pub grade: Option<String>,
+    pub disability_type: Option<String>,
+    pub disability_severity: Option<String>,
+    pub caregivers: Vec<CaregiverDraft>,
+    pub circumstances: Vec<CircumstanceDraft>,
+    pub moved_in: Option<String>,
+    pub moved_out: Option<String>,
+    pub died_on: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaregiverDraft {
+    pub relationship: Option<String>,
+    pub full_name: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CircumstanceDraft {
+    pub code: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn opt_date(errs: &mut FieldErrors, field: &str, v: &Option<String>, today: Date) -> Option<Date> {
+    let s = non_empty(v)?;
+    match parse_date(&s) {
+        Some(d) if d > today => {
+            errs.push(field, "ngày không được ở tương lai");
+            None
+        }
+        Some(d) => Some(d),
+        None => {
+            errs.push(field, format!("ngày không hợp lệ: «{s}» (viết dd/mm/yyyy)"));
+            None
+        }
+    }
+}
+
+fn one_of(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    allowed: &[(&str, &str)],
+) -> Option<String> {
+    let s = non_empty(v)?;
+    let folded = crate::text::fold(&s).replace(' ', "_");
+    match allowed
+        .iter()
+        .find(|(code, label)| *code == s || *code == folded || crate::text::fold(label) == crate::text::fold(&s))
+    {
+        Some((code, _)) => Some(code.to_string()),
+        None => {
+            let codes: Vec<&str> = allowed.iter().map(|(c, _)| *c).collect();
+            errs.push(
+                field,
+                format!("giá trị «{s}» không hợp lệ; chọn một trong: {}", codes.join(", ")),
+            );
+            None
+        }
+    }
+}
+
+fn check_text(errs: &mut FieldErrors, field: &str, s: &str, max: usize) {
+    if s.chars().count() > max {
+        errs.push(field, format!("quá dài (tối đa {max} ký tự)"));
+    }
+    if s.chars().any(|c| c.is_control()) {
+        errs.push(field, "chứa ký tự điều khiển không hợp lệ");
+    }
+}
+
+/// Parses the date of birth with its precision: "dd/mm/yyyy", "mm/yyyy", "yyyy", or an
+/// estimated age in years counted back from `today`.
+fn parse_birth(
+    errs: &mut FieldErrors,
+    d: &ChildDraft,
+    today: Date,
+) -> (Option<Date>, DobPrecision) {
+    let asked = non_empty(&d.dob_precision);
+    if let Some(p) = &asked {
+        if DobPrecision::parse(p).is_none() {
+            errs.push(
+                "dob_precision",
+                "chỉ nhận day, month, year, estimated hoặc unknown",
+            );
+            return (None, DobPrecision::Unknown);
+        }
+    }
+    let estimated = d.estimated_age.as_ref().and_then(|v| match v {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) if !s.trim().is_empty() => s.trim().parse().ok().or(Some(-1)),
+        serde_json::Value::Null => None,
+        serde_json::Value::String(_) => None,
+        _ => Some(-1),
+    });
+    if asked.as_deref() == Some("estimated") || (non_empty(&d.date_of_birth).is_none() && estimated.is_some()) {
+        return match estimated {
+            Some(a) if (0..=17).contains(&a) => {
+                let year = today.year() - a as i16;
+                (Date::new(year, 7, 1).ok(), DobPrecision::Estimated)
+            }
+            _ => {
+                errs.push("estimated_age", "tuổi ước tính phải là số từ 0 đến 17");
+                (None, DobPrecision::Estimated)
+            }
+        };
+    }
+    let Some(s) = non_empty(&d.date_of_birth) else {
+        if asked.is_some() && asked.as_deref() != Some("unknown") {
+            errs.push("date_of_birth", "cần nhập ngày sinh");
+        }
+        return (None, DobPrecision::Unknown);
+    };
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    let parsed = match parts.len() {
+        1 => s
+            .parse::<i16>()
+            .ok()
+            .and_then(|y| Date::new(y, 7, 1).ok())
+            .map(|d| (d, DobPrecision::Year)),
+        2 => {
+            // mm/yyyy or yyyy-mm
+            let (m, y) = if parts[0].len() == 4 {
+                (parts[1], parts[0])
+            } else {
+                (parts[0], parts[1])
+            };
+            match (m.parse::<i8>(), y.parse::<i16>()) {
+                (Ok(m), Ok(y)) => Date::new(y, m, 1).ok().map(|d| (d, DobPrecision::Month)),
+                _ => None,
+            }
+        }
+        _ => parse_date(&s).map(|d| (d, DobPrecision::Day)),
+    };
+    match parsed {
+        None => {
+            errs.push(
+                "date_of_birth",
+                format!("ngày sinh không hợp lệ: «{s}» (viết dd/mm/yyyy, mm/yyyy hoặc yyyy)"),
+            );
+            (None, DobPrecision::Unknown)
+        }
+        Some((date, p)) if date > today && !(p == DobPrecision::Year && date.year() == today.year()) => {
+            errs.push("date_of_birth", "ngày sinh không được ở tương lai");
+            (None, DobPrecision::Unknown)
+        }
+        // Born this year, month unknown: 1 July may still be ahead, so count from 1 January.
+        Some((date, DobPrecision::Year)) if date > today => {
+            (Date::new(date.year(), 1, 1).ok(), DobPrecision::Year)
+        }
+        Some((date, _)) if today.year() - date.year() > 25 => {
+            errs.push("date_of_birth", "ngày sinh quá xa: sổ chỉ theo dõi trẻ em và người chưa thành niên");
+            (None, DobPrecision::Unknown)
+        }
+        Some((date, p)) => (Some(date), p),
+    }
+}
+
+impl ChildDraft {
+    /// Checks every field; returns the child data or every problem found.
+    pub fn parse(&self, today: Date) -> Result<ChildData, FieldErrors> {
+        let mut errs = FieldErrors::default();
+        let full_name = match non_empty(&self.full_name) {
+            Some(n) => {
+                check_text(&mut errs, "full_name", &n, 100);
+                n.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            None => {
+                errs.push("full_name", "cần nhập họ và tên");
+                String::new()
+            }
+        };
+        let aliases: Vec<String> = self
+            .aliases
+            .iter()
+            .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|a| !a.is_empty())
+            .collect();
+        for a in &aliases {
+            check_text(&mut errs, "aliases", a, 100);
+        }
+        let sex = match self.sex.as_deref().map(Sex::parse) {
+            Some(Some(s)) => s,
+            None => Sex::Unknown,
+            Some(None) => {
+                errs.push("sex", "giới tính chỉ nhận: nam (male), nữ (female) hoặc không biết (unknown)");
+                Sex::Unknown
+            }
+        };
+        let (date_of_birth, dob_precision) = parse_birth(&mut errs, self, today);
+        let birth_year = match dob_precision {
+            DobPrecision::Day | DobPrecision::Month | DobPrecision::Year => date_of_birth.map(|d| d.year()),
+            _ => None,
+        };
+        let personal_id = non_empty(&self.personal_id).and_then(|s| {
+            match PersonalId::parse_for(&s, sex, birth_year) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    errs.push("personal_id", e.to_string());
+                    None
+                }
+            }
+        });
+        let ethnicity = match &self.ethnicity {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
+            Some(v) => {
+                let s = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match crate::ethnicity::parse(&s) {
+                    Some(c) => Some(c),
+                    None => {
+                        errs.push("ethnicity", format!("dân tộc «{s}» không có trong danh mục 54 dân tộc (QĐ 1019/QĐ-TCTK)"));
+                        None
+                    }
+                }
+            }
+        };
+        let village = match non_empty(&self.village) {
+            Some(v) => v,
+            None => {
+                errs.push("village", "cần chọn thôn/bản");
+                String::new()
+            }
+        };
+        let birth_registered_on = opt_date(&mut errs, "birth_registered_on", &self.birth_registered_on, today);
+        if let (Some(r), Some(b)) = (birth_registered_on, date_of_birth) {
+            if r < b && dob_precision == DobPrecision::Day {
+                errs.push("birth_registered_on", "ngày đăng ký khai sinh trước ngày sinh");
+            }
+        }
+        let school_level = one_of(&mut errs, "school_level", &self.school_level, &SCHOOL_LEVELS);
+        let disability_type = one_of(&mut errs, "disability_type", &self.disability_type, &DISABILITY_TYPES);
+        let disability_severity =
+            one_of(&mut errs, "disability_severity", &self.disability_severity, &DISABILITY_SEVERITIES);
+        if disability_severity.is_some() && disability_type.is_none() {
+            errs.push("disability_type", "cần chọn dạng khuyết tật khi có mức độ");
+        }
+        let mut caregivers = Vec::new();
+        for (i, c) in self.caregivers.iter().enumerate() {
+            let rel = non_empty(&c.relationship);
+            let name = non_empty(&c.full_name);
+            let phone = non_empty(&c.phone).map(|p| p.chars().filter(|c| !c.is_whitespace() && *c != '.').collect::<String>());
+            if rel.is_none() && name.is_none() && phone.is_none() {
+                continue;
+            }
+            let field = |f: &str| format!("caregivers[{i}].{f}");
+            if rel.is_none() {
+                errs.push(&field("relationship"), "cần ghi quan hệ với trẻ");
+            }
+            if name.is_none() {
+                errs.push(&field("full_name"), "cần ghi họ tên người chăm sóc");
+            }
+            if let Some(p) = &phone {
+                let digits = p.strip_prefix('+').unwrap_or(p);
+                if !(9..=12).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    errs.push(&field("phone"), "số điện thoại phải gồm 10 chữ số (ví dụ 0912345678)");
+                }
+            }
+            caregivers.push(Caregiver {
+                relationship: rel.unwrap_or_default(),
+                full_name: name.unwrap_or_default(),
+                phone,
+            });
+        }
+        let mut circumstances = Vec::new();
+        for (i, c) in self.circumstances.iter().enumerate() {
+            let field = |f: &str| format!("circumstances[{i}].{f}");
+            let code = match non_empty(&c.code).as_deref().map(circumstance::parse) {
+                Some(Some(code)) => code.to_string(),
+                _ => {
+                    errs.push(&field("code"), "nhóm hoàn cảnh đặc biệt phải là một mã a…o theo Điều 10 Luật Trẻ em");
+                    continue;
+                }
+            };
+            let from = opt_date(&mut errs, &field("from"), &c.from, today);
+            let to = opt_date(&mut errs, &field("to"), &c.to, today);
+            match from {
+                Some(from) => {
+                    if to.is_some_and(|t| t < from) {
+                        errs.push(&field("to"), "ngày kết thúc trước ngày bắt đầu");
+                    }
+                    circumstances.push(Circumstance { code, from, to });
+                }
+                None if non_empty(&c.from).is_none() => errs.push(&field("from"), "cần ghi từ ngày"),
+                None => {}
+            }
+        }
+        let moved_in = opt_date(&mut errs, "moved_in", &self.moved_in, today);
+        let moved_out = opt_date(&mut errs, "moved_out", &self.moved_out, today);
+        if let (Some(i), Some(o)) = (moved_in, moved_out) {
+            if o < i {
+                errs.push("moved_out", "ngày chuyển đi trước ngày chuyển đến");
+            }
+        }
+        let died_on = opt_date(&mut errs, "died_on", &self.died_on, today);
+        if let (Some(d), Some(b)) = (died_on, date_of_birth) {
+            if d < b && dob_precision == DobPrecision::Day {
+                errs.push("died_on", "ngày mất trước ngày sinh");
+            }
+        }
+        let notes = non_empty(&self.notes);
+        if let Some(n) = &notes {
+            check_text(&mut errs, "notes", &n.replace(['\n', '\r', '\t'], " "), 2000);
+        }
+        let text = |v: &Option<String>, f: &str, errs: &mut FieldErrors| {
+            let s = non_empty(v);
+            if let Some(s) = &s {
+                check_text(errs, f, s, 200);
+            }
+            s
+        };
+        let birth_registration_place = text(&self.birth_registration_place, "birth_registration_place", &mut errs);
+        let insurance_card = text(&self.insurance_card, "insurance_card", &mut errs);
+        let school = text(&self.school, "school", &mut errs);
+        let grade = text(&self.grade, "grade", &mut errs);
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(ChildData {
+            full_name,
+            aliases,
+            sex,
+            date_of_birth,
+            dob_precision,
+            personal_id,
+            ethnicity,
+            village,
+            household_id: self.household_id,
+            birth_registered_on,
+            birth_registration_place,
+            insurance_card,
+            school_level,
+            school,
+            grade,
+            disability_type,
+            disability_severity,
+            caregivers,
+            circumstances,
+            moved_in,
+            moved_out,
+            died_on,
+            notes,
+        })
+    }
+}
+
+impl From<&ChildData> for ChildDraft {
+    fn from(c: &ChildData) -> Self {
+        let d = |d: &Option<Date>| d.map(|d| d.to_string());
+        ChildDraft {
+            full_name: Some(c.full_name.clone()),
+            aliases: c.aliases.clone(),
+            sex: Some(c.sex.as_str().into()),
+            date_of_birth: match c.dob_precision {
+                DobPrecision::Year => c.date_of_birth.map(|d| d.year().to_string()),
+                DobPrecision::Month => c.date_of_birth.map(|d| format!("{:02}/{}", d.month(), d.year())),
+                _ => d(&c.date_of_birth),
+            },
+            dob_precision: Some(c.dob_precision.as_str().into()),
+            estimated_age: None,
+            personal_id: c.personal_id.as_ref().map(|p| p.to_string()),
+            ethnicity: c.ethnicity.map(|e| serde_json::Value::from(e as i64)),
+            village: Some(c.village.clone()),
+            household_id: c.household_id,
+            birth_registered_on: d(&c.birth_registered_on),
+            birth_registration_place: c.birth_registration_place.clone(),
+            insurance_card: c.insurance_card.clone(),
+            school_level: c.school_level.clone(),
+            school: c.school.clone(),
+            grade: c.grade.clone(),
+            disability_type: c.disability_type.clone(),
+            disability_severity: c.disability_severity.clone(),
+            caregivers: c
+                .caregivers
+                .iter()
+                .map(|g| CaregiverDraft {
+                    relationship: Some(g.relationship.clone()),
+                    full_name: Some(g.full_name.clone()),
+                    phone: g.phone.clone(),
+                })
+                .collect(),
+            circumstances: c
+                .circumstances
+                .iter()
+                .map(|x| CircumstanceDraft {
+                    code: Some(x.code.clone()),
+                    from: Some(x.from.to_string()),
+                    to: x.to.map(|t| t.to_string()),
+                })
+                .collect(),
+            moved_in: d(&c.moved_in),
+            moved_out: d(&c.moved_out),
+            died_on: d(&c.died_on),
+            notes: c.notes.clone(),
+        }
+    }
+}
+
+/// Tình trạng nghèo của hộ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PovertyStatus {
+    /// Hộ nghèo.
+    Poor,
+    /// Hộ cận nghèo.
+    NearPoor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PovertyPeriod {
+    pub status: PovertyStatus,
+    pub from: Date,
+    #[serde(default)]
+    pub to: Option<Date>,
+}
+
+/// Hộ gia đình.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdData {
+    pub village: String,
+    /// Số hộ / mã hộ as the village keeps it.
+    pub code: Option<String>,
+    pub head_name: String,
+    pub address: Option<String>,
+    #[serde(default)]
+    pub poverty: Vec<PovertyPeriod>,
+}
+
+impl HouseholdData {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errs = FieldErrors::default();
+        if self.head_name.trim().is_empty() {
+            errs.push("head_name", "cần ghi tên chủ hộ");
+        }
+        if self.village.trim().is_empty() {
+            errs.push("village", "cần chọn thôn/bản");
+        }
+        for (i, p) in self.poverty.iter().enumerate() {
+            if p.to.is_some_and(|t| t < p.from) {
+                errs.push(&format!("poverty[{i}].to"), "ngày kết thúc trước ngày bắt đầu");
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+
+    pub fn poverty_on(&self, on: Date) -> Option<PovertyStatus> {
+        self.poverty
+            .iter()
+            .find(|p| p.from <= on && p.to.is_none_or(|t| on <= t))
+            .map(|p| p.status)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Household {
+    pub id: i64,
+    pub version: i64,
+    #[serde(flatten)]
+    pub data: HouseholdData,
+}
+
+/// Thôn/bản. Codes are editable: communes were merged in 2025 and villages renumbered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Village {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub version: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn today() -> Date {
+        date(2026, 11, 30)
+    }
+
+    fn draft() -> ChildDraft {
+        ChildDraft {
+            full_name: Some("  Giàng  A Páo ".into()),
+            sex: Some("male".into()),
+            date_of_birth: Some("15/03/2018".into()),
+            personal_id: Some("011218123456".into()),
+            ethnicity: Some(serde_json::json!("H'Mông")),
+            village: Some("SP01".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn parses_a_good_child() {
+        let c = draft().parse(today()).unwrap();
+        assert_eq!(c.full_name, "Giàng A Páo");
+        assert_eq!(c.date_of_birth, Some(date(2018, 3, 15)));
+        assert_eq!(c.dob_precision, DobPrecision::Day);
+        assert_eq!(c.ethnicity, Some(8));
+        assert_eq!(c.age_on(date(2026, 3, 14)), Some(7));
+        assert_eq!(c.age_on(date(2026, 3, 15)), Some(8));
+    }
+
+    #[test]
+    fn reports_every_bad_field_in_vietnamese() {
+        let mut d = draft();
+        d.full_name = None;
+        d.personal_id = Some("011318123456".into());
+        d.sex = Some("boy?".into());
+        d.circumstances = vec![CircumstanceDraft {
+            code: Some("f".into()),
+            ..Default::default()
+        }];
+        let e = d.parse(today()).unwrap_err();
+        assert!(e.for_field("full_name").unwrap().contains("họ và tên"));
+        assert!(e.for_field("sex").is_some());
+        assert!(e.for_field("circumstances[0].code").is_some());
+    }
+
+    #[test]
+    fn personal_id_checked_against_sex_and_year() {
+        let mut d = draft();
+        d.personal_id = Some("011219123456".into());
+        let e = d.parse(today()).unwrap_err();
+        assert!(e.for_field("personal_id").unwrap().contains("năm sinh"));
+    }
+
+    #[test]
+    fn birth_date_precisions() {
+        let mut d = draft();
+        d.personal_id = None;
+        d.date_of_birth = Some("2019".into());
+        assert_eq!(d.parse(today()).unwrap().dob_precision, DobPrecision::Year);
+        d.date_of_birth = Some("05/2019".into());
+        let c = d.parse(today()).unwrap();
+        assert_eq!((c.dob_precision, c.date_of_birth), (DobPrecision::Month, Some(date(2019, 5, 1))));
+        d.date_of_birth = None;
+        d.estimated_age = Some(serde_json::json!(6));
+        let c = d.parse(today()).unwrap();
+        assert_eq!((c.dob_precision, c.date_of_birth), (DobPrecision::Estimated, Some(date(2020, 7, 1))));
+        d.estimated_age = None;
+        assert_eq!(d.parse(today()).unwrap().dob_precision, DobPrecision::Unknown);
+        d.date_of_birth = Some("01/01/2030".into());
+        assert!(d.parse(today()).is_err());
+        d.date_of_birth = Some("15/12/2026".into());
+        assert!(d.parse(today()).is_err());
+        d.date_of_birth = Some("2026".into());
+        assert_eq!(d.parse(date(2026, 3, 1)).unwrap().date_of_birth, Some(date(2026, 1, 1)));
+    }
+
+    #[test]
+    fn presence_follows_moves_and_death() {
+        let mut c = draft().parse(today()).unwrap();
+        c.moved_out = Some(date(2026, 6, 1));
+        assert!(c.present_on(date(2026, 5, 31)));
+        assert!(!c.present_on(date(2026, 6, 1)));
+        assert!(!c.present_on(date(2017, 1, 1)));
+    }
+
+    #[test]
+    fn draft_round_trips() {
+        let c = draft().parse(today()).unwrap();
+        let again = ChildDraft::from(&c).parse(today()).unwrap();
+        assert_eq!(c, again);
+    }
+}

@@ -1,0 +1,144 @@
+//! Roles (vai trò) and what each may reach. Storage applies these in its queries; the web layer
+//! only maps refusals to HTTP.
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Cán bộ Phòng Văn hóa - Xã hội làm công tác trẻ em: owns the register.
+    Officer,
+    /// Phó Chủ tịch UBND xã: reads all, approves.
+    Leader,
+    /// Trạm Y tế xã.
+    Health,
+    /// Công an xã.
+    Police,
+    /// Văn phòng HĐND-UBND (hộ tịch: birth registration).
+    Office,
+    /// Trung tâm dịch vụ tổng hợp: communication events, hazard sites; no child records.
+    Services,
+    /// Trưởng thôn: children of one village only.
+    VillageHead,
+    /// Sở Y tế: aggregates only, never a child's personal data.
+    Province,
+    /// Quản trị hệ thống: users and backups; reads no child records.
+    Admin,
+}
+
+pub const ALL_ROLES: [Role; 9] = [
+    Role::Officer,
+    Role::Leader,
+    Role::Health,
+    Role::Police,
+    Role::Office,
+    Role::Services,
+    Role::VillageHead,
+    Role::Province,
+    Role::Admin,
+];
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Leader => "leader",
+            Role::Health => "health",
+            Role::Police => "police",
+            Role::Office => "office",
+            Role::Services => "services",
+            Role::VillageHead => "village_head",
+            Role::Province => "province",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Officer => "Cán bộ làm công tác trẻ em (VH-XH)",
+            Role::Leader => "Lãnh đạo UBND xã",
+            Role::Health => "Trạm Y tế xã",
+            Role::Police => "Công an xã",
+            Role::Office => "Văn phòng HĐND-UBND",
+            Role::Services => "Trung tâm dịch vụ tổng hợp",
+            Role::VillageHead => "Trưởng thôn/bản",
+            Role::Province => "Sở Y tế (tỉnh)",
+            Role::Admin => "Quản trị hệ thống",
+        }
+    }
+
+    /// May read children's personal records (within [`Scope`]).
+    pub fn reads_children(self) -> bool {
+        matches!(
+            self,
+            Role::Officer
+                | Role::Leader
+                | Role::Health
+                | Role::Police
+                | Role::Office
+                | Role::VillageHead
+        )
+    }
+
+    /// May add or change children and households (within [`Scope`]).
+    pub fn writes_children(self) -> bool {
+        matches!(
+            self,
+            Role::Officer | Role::Health | Role::Office | Role::VillageHead
+        )
+    }
+
+    pub fn manages_users(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// May change the village list (codes changed when communes merged in 2025).
+    pub fn manages_villages(self) -> bool {
+        self == Role::Officer
+    }
+
+    /// May read the audit log.
+    pub fn reads_audit(self) -> bool {
+        matches!(self, Role::Officer | Role::Leader | Role::Admin)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ALL_ROLES
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("vai trò không hợp lệ: {s}"))
+    }
+}
+
+/// Who is asking: carried into every storage call so scope is applied in the query itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    /// Set for village heads: the one village they may see.
+    pub village_id: Option<i64>,
+}
+
+impl Actor {
+    /// The command line acts as the system itself (migrations, imports, demo generation).
+    pub fn system() -> Self {
+        Actor {
+            user_id: 0,
+            username: "system".into(),
+            role: Role::Officer,
+            village_id: None,
+        }
+    }
+}

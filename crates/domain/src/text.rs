@@ -1,0 +1,146 @@
+//! Vietnamese text folding for search, and the Vietnamese sort key (thứ tự chữ cái tiếng Việt).
+//!
+//! Folding makes "Giàng A Páo", "GIANG A PAO" and "giang a pao" equal: decompose (NFD), drop
+//! the combining marks, map đ/Đ to d, lower-case, and keep only letters and digits separated by
+//! one space. Apostrophes vanish ("H'Mông" → "hmong") because village heads type them both ways.
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text for diacritic- and case-insensitive matching.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) || c == '\'' || c == '’' {
+            continue;
+        }
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            _ => c,
+        };
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The words of a folded text.
+pub fn tokens(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(' ').filter(|t| !t.is_empty())
+}
+
+/// The Vietnamese alphabet in dictionary order; each letter's index is its primary weight.
+const ALPHABET: [char; 29] = [
+    'a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'g', 'h', 'i', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ',
+    'p', 'q', 'r', 's', 't', 'u', 'ư', 'v', 'x', 'y',
+];
+
+/// Tone order used in Vietnamese dictionaries: ngang, huyền, hỏi, ngã, sắc, nặng.
+fn tone_weight(mark: char) -> Option<u8> {
+    match mark {
+        '\u{0300}' => Some(1), // huyền
+        '\u{0309}' => Some(2), // hỏi
+        '\u{0303}' => Some(3), // ngã
+        '\u{0301}' => Some(4), // sắc
+        '\u{0323}' => Some(5), // nặng
+        _ => None,
+    }
+}
+
+/// Splits one word into (letters with their vowel modifiers, tone).
+fn letters_and_tone(word: &str) -> (Vec<char>, u8) {
+    let mut letters: Vec<char> = Vec::new();
+    let mut tone = 0;
+    for c in word.to_lowercase().nfd() {
+        if let Some(t) = tone_weight(c) {
+            tone = t;
+            continue;
+        }
+        if unicode_normalization::char::is_combining_mark(c) {
+            // breve, circumflex and horn make new letters: recompose with the previous one.
+            if let Some(prev) = letters.pop() {
+                let composed = unicode_normalization::char::compose(prev, c).unwrap_or(prev);
+                letters.push(composed);
+            }
+            continue;
+        }
+        letters.push(c);
+    }
+    (letters, tone)
+}
+
+fn push_word_key(word: &str, primary: &mut String, secondary: &mut String) {
+    let (letters, tone) = letters_and_tone(word);
+    for c in letters {
+        match ALPHABET.iter().position(|&a| a == c) {
+            // Two bytes per letter keep every weight in printable ASCII above the separators.
+            Some(i) => primary.push((b'A' + i as u8) as char),
+            None if c.is_ascii_alphanumeric() => {
+                primary.push('a');
+                primary.push(c);
+            }
+            None => {}
+        }
+    }
+    primary.push('!');
+    secondary.push((b'0' + tone) as char);
+}
+
+/// A byte-comparable key that sorts names as a Vietnamese list does: by given name (tên, the
+/// last word, with its tone) first, then by the whole name; letters before tones, tones in
+/// dictionary order (ngang, huyền, hỏi, ngã, sắc, nặng).
+pub fn sort_key(full_name: &str) -> String {
+    let words: Vec<&str> = full_name.split_whitespace().collect();
+    let mut primary = String::new();
+    if let Some(given) = words.last() {
+        let mut tone = String::new();
+        push_word_key(given, &mut primary, &mut tone);
+        primary.push_str(&tone);
+    }
+    primary.push(' ');
+    let mut secondary = String::new();
+    for w in &words {
+        push_word_key(w, &mut primary, &mut secondary);
+    }
+    primary.push(' ');
+    primary.push_str(&secondary);
+    primary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_diacritics_case_and_d() {
+        assert_eq!(fold("Nguyễn Thị Ánh"), "nguyen thi anh");
+        assert_eq!(fold("Giàng A Páo"), "giang a pao");
+        assert_eq!(fold("Đặng Văn Đức"), "dang van duc");
+        assert_eq!(fold("  H'Mông -- Sùng  "), "hmong sung");
+        assert_eq!(fold("ĐẶNG"), "dang");
+    }
+
+    #[test]
+    fn sorts_by_given_name_then_vietnamese_letters_and_tones() {
+        let expected = [
+            "Hoàng Thị Anh",
+            "Lý Thị Ánh",
+            "Lò Văn Ân",
+            "Nguyễn Văn Dũng",
+            "Đặng Văn Đức",
+            "Vàng Thị Ơn",
+            "Sùng A Pao",
+            "Giàng A Páo",
+        ];
+        let mut names = expected.to_vec();
+        names.reverse();
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, expected);
+    }
+}

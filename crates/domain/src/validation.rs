@@ -1,0 +1,79 @@
+//! Field-level errors in Vietnamese (lỗi nhập liệu), shared by the API, the forms and imports.
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// All problems found in one record, so a user fixes them in one pass.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Self::default();
+        e.push(field, message);
+        e
+    }
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for FieldErrors {}
+
+/// Parses a date as officials write it (dd/mm/yyyy) or as ISO (yyyy-mm-dd).
+pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
+    let s = s.trim();
+    if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    if parts.len() == 3 {
+        let d: i8 = parts[0].parse().ok()?;
+        let m: i8 = parts[1].parse().ok()?;
+        let y: i16 = parts[2].parse().ok()?;
+        return jiff::civil::Date::new(y, m, d).ok();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_forms() {
+        let d = jiff::civil::date(2020, 5, 7);
+        assert_eq!(parse_date("07/05/2020"), Some(d));
+        assert_eq!(parse_date("2020-05-07"), Some(d));
+        assert_eq!(parse_date("7/5/2020"), Some(d));
+        assert_eq!(parse_date("31/02/2020"), None);
+        assert_eq!(parse_date("hôm qua"), None);
+    }
+}
