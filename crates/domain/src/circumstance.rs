@@ -11,13 +11,25 @@ pub const GROUPS: [(&str, &str); 14] = [
     ("đ", "Trẻ em nhiễm HIV/AIDS"),
     ("e", "Trẻ em vi phạm pháp luật"),
     ("g", "Trẻ em nghiện ma túy"),
-    ("h", "Trẻ em phải bỏ học kiếm sống chưa hoàn thành phổ cập giáo dục THCS"),
-    ("i", "Trẻ em bị tổn hại nghiêm trọng về thể chất và tinh thần do bị bạo lực"),
+    (
+        "h",
+        "Trẻ em phải bỏ học kiếm sống chưa hoàn thành phổ cập giáo dục THCS",
+    ),
+    (
+        "i",
+        "Trẻ em bị tổn hại nghiêm trọng về thể chất và tinh thần do bị bạo lực",
+    ),
     ("k", "Trẻ em bị bóc lột"),
     ("l", "Trẻ em bị xâm hại tình dục"),
     ("m", "Trẻ em bị mua bán"),
-    ("n", "Trẻ em mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo, cận nghèo"),
-    ("o", "Trẻ em di cư, lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có người chăm sóc"),
+    (
+        "n",
+        "Trẻ em mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo, cận nghèo",
+    ),
+    (
+        "o",
+        "Trẻ em di cư, lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có người chăm sóc",
+    ),
 ];
 
 /// Accepts "đ" and its ASCII stand-in "dd" (keyboards without Vietnamese input).

@@ -72,7 +72,12 @@ impl PersonalId {
             if !parity_ok {
                 return Err(PersonalIdError::SexCentury {
                     got: g,
-                    expected: if sex == Sex::Male { "số chẵn" } else { "số lẻ" }.into(),
+                    expected: if sex == Sex::Male {
+                        "số chẵn"
+                    } else {
+                        "số lẻ"
+                    }
+                    .into(),
                 });
             }
         }
@@ -130,9 +135,18 @@ mod tests {
 
     #[test]
     fn refuses_wrong_shape() {
-        assert_eq!(PersonalId::parse("01121812345"), Err(PersonalIdError::Format));
-        assert_eq!(PersonalId::parse("01121812345a"), Err(PersonalIdError::Format));
-        assert_eq!(PersonalId::parse("0112181234567"), Err(PersonalIdError::Format));
+        assert_eq!(
+            PersonalId::parse("01121812345"),
+            Err(PersonalIdError::Format)
+        );
+        assert_eq!(
+            PersonalId::parse("01121812345a"),
+            Err(PersonalIdError::Format)
+        );
+        assert_eq!(
+            PersonalId::parse("0112181234567"),
+            Err(PersonalIdError::Format)
+        );
     }
 
     #[test]

@@ -288,16 +288,18 @@ fn one_of(
 ) -> Option<String> {
     let s = non_empty(v)?;
     let folded = crate::text::fold(&s).replace(' ', "_");
-    match allowed
-        .iter()
-        .find(|(code, label)| *code == s || *code == folded || crate::text::fold(label) == crate::text::fold(&s))
-    {
+    match allowed.iter().find(|(code, label)| {
+        *code == s || *code == folded || crate::text::fold(label) == crate::text::fold(&s)
+    }) {
         Some((code, _)) => Some(code.to_string()),
         None => {
             let codes: Vec<&str> = allowed.iter().map(|(c, _)| *c).collect();
             errs.push(
                 field,
-                format!("giá trị «{s}» không hợp lệ; chọn một trong: {}", codes.join(", ")),
+                format!(
+                    "giá trị «{s}» không hợp lệ; chọn một trong: {}",
+                    codes.join(", ")
+                ),
             );
             None
         }
@@ -337,7 +339,9 @@ fn parse_birth(
         serde_json::Value::String(_) => None,
         _ => Some(-1),
     });
-    if asked.as_deref() == Some("estimated") || (non_empty(&d.date_of_birth).is_none() && estimated.is_some()) {
+    if asked.as_deref() == Some("estimated")
+        || (non_empty(&d.date_of_birth).is_none() && estimated.is_some())
+    {
         return match estimated {
             Some(a) if (0..=17).contains(&a) => {
                 let year = today.year() - a as i16;
@@ -384,7 +388,9 @@ fn parse_birth(
             );
             (None, DobPrecision::Unknown)
         }
-        Some((date, p)) if date > today && !(p == DobPrecision::Year && date.year() == today.year()) => {
+        Some((date, p))
+            if date > today && !(p == DobPrecision::Year && date.year() == today.year()) =>
+        {
             errs.push("date_of_birth", "ngày sinh không được ở tương lai");
             (None, DobPrecision::Unknown)
         }
@@ -393,7 +399,10 @@ fn parse_birth(
             (Date::new(date.year(), 1, 1).ok(), DobPrecision::Year)
         }
         Some((date, _)) if today.year() - date.year() > 25 => {
-            errs.push("date_of_birth", "ngày sinh quá xa: sổ chỉ theo dõi trẻ em và người chưa thành niên");
+            errs.push(
+                "date_of_birth",
+                "ngày sinh quá xa: sổ chỉ theo dõi trẻ em và người chưa thành niên",
+            );
             (None, DobPrecision::Unknown)
         }
         Some((date, p)) => (Some(date), p),
@@ -427,13 +436,18 @@ impl ChildDraft {
             Some(Some(s)) => s,
             None => Sex::Unknown,
             Some(None) => {
-                errs.push("sex", "giới tính chỉ nhận: nam (male), nữ (female) hoặc không biết (unknown)");
+                errs.push(
+                    "sex",
+                    "giới tính chỉ nhận: nam (male), nữ (female) hoặc không biết (unknown)",
+                );
                 Sex::Unknown
             }
         };
         let (date_of_birth, dob_precision) = parse_birth(&mut errs, self, today);
         let birth_year = match dob_precision {
-            DobPrecision::Day | DobPrecision::Month | DobPrecision::Year => date_of_birth.map(|d| d.year()),
+            DobPrecision::Day | DobPrecision::Month | DobPrecision::Year => {
+                date_of_birth.map(|d| d.year())
+            }
             _ => None,
         };
         let personal_id = non_empty(&self.personal_id).and_then(|s| {
@@ -469,16 +483,38 @@ impl ChildDraft {
                 String::new()
             }
         };
-        let birth_registered_on = opt_date(&mut errs, "birth_registered_on", &self.birth_registered_on, today);
+        let birth_registered_on = opt_date(
+            &mut errs,
+            "birth_registered_on",
+            &self.birth_registered_on,
+            today,
+        );
         if let (Some(r), Some(b)) = (birth_registered_on, date_of_birth) {
             if r < b && dob_precision == DobPrecision::Day {
-                errs.push("birth_registered_on", "ngày đăng ký khai sinh trước ngày sinh");
+                errs.push(
+                    "birth_registered_on",
+                    "ngày đăng ký khai sinh trước ngày sinh",
+                );
             }
         }
-        let school_level = one_of(&mut errs, "school_level", &self.school_level, &SCHOOL_LEVELS);
-        let disability_type = one_of(&mut errs, "disability_type", &self.disability_type, &DISABILITY_TYPES);
-        let disability_severity =
-            one_of(&mut errs, "disability_severity", &self.disability_severity, &DISABILITY_SEVERITIES);
+        let school_level = one_of(
+            &mut errs,
+            "school_level",
+            &self.school_level,
+            &SCHOOL_LEVELS,
+        );
+        let disability_type = one_of(
+            &mut errs,
+            "disability_type",
+            &self.disability_type,
+            &DISABILITY_TYPES,
+        );
+        let disability_severity = one_of(
+            &mut errs,
+            "disability_severity",
+            &self.disability_severity,
+            &DISABILITY_SEVERITIES,
+        );
         if disability_severity.is_some() && disability_type.is_none() {
             errs.push("disability_type", "cần chọn dạng khuyết tật khi có mức độ");
         }
@@ -486,7 +522,11 @@ impl ChildDraft {
         for (i, c) in self.caregivers.iter().enumerate() {
             let rel = non_empty(&c.relationship);
             let name = non_empty(&c.full_name);
-            let phone = non_empty(&c.phone).map(|p| p.chars().filter(|c| !c.is_whitespace() && *c != '.').collect::<String>());
+            let phone = non_empty(&c.phone).map(|p| {
+                p.chars()
+                    .filter(|c| !c.is_whitespace() && *c != '.')
+                    .collect::<String>()
+            });
             if rel.is_none() && name.is_none() && phone.is_none() {
                 continue;
             }
@@ -499,8 +539,12 @@ impl ChildDraft {
             }
             if let Some(p) = &phone {
                 let digits = p.strip_prefix('+').unwrap_or(p);
-                if !(9..=12).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    errs.push(&field("phone"), "số điện thoại phải gồm 10 chữ số (ví dụ 0912345678)");
+                if !(9..=12).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
+                    errs.push(
+                        &field("phone"),
+                        "số điện thoại phải gồm 10 chữ số (ví dụ 0912345678)",
+                    );
                 }
             }
             caregivers.push(Caregiver {
@@ -515,7 +559,10 @@ impl ChildDraft {
             let code = match non_empty(&c.code).as_deref().map(circumstance::parse) {
                 Some(Some(code)) => code.to_string(),
                 _ => {
-                    errs.push(&field("code"), "nhóm hoàn cảnh đặc biệt phải là một mã a…o theo Điều 10 Luật Trẻ em");
+                    errs.push(
+                        &field("code"),
+                        "nhóm hoàn cảnh đặc biệt phải là một mã a…o theo Điều 10 Luật Trẻ em",
+                    );
                     continue;
                 }
             };
@@ -528,7 +575,9 @@ impl ChildDraft {
                     }
                     circumstances.push(Circumstance { code, from, to });
                 }
-                None if non_empty(&c.from).is_none() => errs.push(&field("from"), "cần ghi từ ngày"),
+                None if non_empty(&c.from).is_none() => {
+                    errs.push(&field("from"), "cần ghi từ ngày")
+                }
                 None => {}
             }
         }
@@ -547,7 +596,12 @@ impl ChildDraft {
         }
         let notes = non_empty(&self.notes);
         if let Some(n) = &notes {
-            check_text(&mut errs, "notes", &n.replace(['\n', '\r', '\t'], " "), 2000);
+            check_text(
+                &mut errs,
+                "notes",
+                &n.replace(['\n', '\r', '\t'], " "),
+                2000,
+            );
         }
         let text = |v: &Option<String>, f: &str, errs: &mut FieldErrors| {
             let s = non_empty(v);
@@ -556,7 +610,11 @@ impl ChildDraft {
             }
             s
         };
-        let birth_registration_place = text(&self.birth_registration_place, "birth_registration_place", &mut errs);
+        let birth_registration_place = text(
+            &self.birth_registration_place,
+            "birth_registration_place",
+            &mut errs,
+        );
         let insurance_card = text(&self.insurance_card, "insurance_card", &mut errs);
         let school = text(&self.school, "school", &mut errs);
         let grade = text(&self.grade, "grade", &mut errs);
@@ -600,7 +658,9 @@ impl From<&ChildData> for ChildDraft {
             sex: Some(c.sex.as_str().into()),
             date_of_birth: match c.dob_precision {
                 DobPrecision::Year => c.date_of_birth.map(|d| d.year().to_string()),
-                DobPrecision::Month => c.date_of_birth.map(|d| format!("{:02}/{}", d.month(), d.year())),
+                DobPrecision::Month => c
+                    .date_of_birth
+                    .map(|d| format!("{:02}/{}", d.month(), d.year())),
                 _ => d(&c.date_of_birth),
             },
             dob_precision: Some(c.dob_precision.as_str().into()),
@@ -684,7 +744,10 @@ impl HouseholdData {
         }
         for (i, p) in self.poverty.iter().enumerate() {
             if p.to.is_some_and(|t| t < p.from) {
-                errs.push(&format!("poverty[{i}].to"), "ngày kết thúc trước ngày bắt đầu");
+                errs.push(
+                    &format!("poverty[{i}].to"),
+                    "ngày kết thúc trước ngày bắt đầu",
+                );
             }
         }
         if errs.is_empty() {
@@ -783,19 +846,31 @@ mod tests {
         assert_eq!(d.parse(today()).unwrap().dob_precision, DobPrecision::Year);
         d.date_of_birth = Some("05/2019".into());
         let c = d.parse(today()).unwrap();
-        assert_eq!((c.dob_precision, c.date_of_birth), (DobPrecision::Month, Some(date(2019, 5, 1))));
+        assert_eq!(
+            (c.dob_precision, c.date_of_birth),
+            (DobPrecision::Month, Some(date(2019, 5, 1)))
+        );
         d.date_of_birth = None;
         d.estimated_age = Some(serde_json::json!(6));
         let c = d.parse(today()).unwrap();
-        assert_eq!((c.dob_precision, c.date_of_birth), (DobPrecision::Estimated, Some(date(2020, 7, 1))));
+        assert_eq!(
+            (c.dob_precision, c.date_of_birth),
+            (DobPrecision::Estimated, Some(date(2020, 7, 1)))
+        );
         d.estimated_age = None;
-        assert_eq!(d.parse(today()).unwrap().dob_precision, DobPrecision::Unknown);
+        assert_eq!(
+            d.parse(today()).unwrap().dob_precision,
+            DobPrecision::Unknown
+        );
         d.date_of_birth = Some("01/01/2030".into());
         assert!(d.parse(today()).is_err());
         d.date_of_birth = Some("15/12/2026".into());
         assert!(d.parse(today()).is_err());
         d.date_of_birth = Some("2026".into());
-        assert_eq!(d.parse(date(2026, 3, 1)).unwrap().date_of_birth, Some(date(2026, 1, 1)));
+        assert_eq!(
+            d.parse(date(2026, 3, 1)).unwrap().date_of_birth,
+            Some(date(2026, 1, 1))
+        );
     }
 
     #[test]

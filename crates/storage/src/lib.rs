@@ -1,1 +1,134 @@
+//! treem's storage: the register, accounts and the audit log on SQLite or PostgreSQL.
+//!
+//! One implementation ([`Db`]) serves both backends through sqlx's `Any` driver; the backend is
+//! chosen from the URL. Queries use `$n` placeholders, which both drivers accept, and a schema
+//! whose types decode the same way on both (integers are 64-bit, dates are ISO text).
+//! Scope (which children an [`Actor`] may see) is applied inside the queries themselves.
+mod accounts;
+mod audit;
+mod children;
+mod db;
+mod error;
+mod households;
+mod migrate;
+mod params;
+mod portable;
+mod villages;
 
+pub use accounts::{NewUser, Session, User};
+pub use audit::{AuditEntry, AuditFilter, CheckReport};
+pub use children::{ChildCount, ChildQuery, ChildSummary, ChildVersion, Page};
+pub use db::{today, Backend, Db};
+pub use error::{StorageError, StorageResult};
+pub use migrate::SCHEMA_VERSION;
+pub use portable::ExportRecord;
+pub use treem_domain::role::{Actor, Role};
+
+use async_trait::async_trait;
+use treem_domain::register::{Child, ChildData, Household, HouseholdData, Village};
+use treem_domain::Date;
+
+/// Xã: the one commune this database serves.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Commune {
+    pub name: String,
+    pub province: String,
+    pub code: Option<String>,
+    /// Synthetic data, marked wherever it is shown.
+    pub sample: bool,
+}
+
+/// The register's operations: what the web layer and the command line need, nothing more.
+#[async_trait]
+pub trait Register: Send + Sync {
+    async fn commune(&self) -> StorageResult<Option<Commune>>;
+    async fn set_commune(&self, actor: &Actor, commune: &Commune) -> StorageResult<()>;
+
+    async fn villages(&self, actor: &Actor) -> StorageResult<Vec<Village>>;
+    async fn create_village(&self, actor: &Actor, code: &str, name: &str)
+        -> StorageResult<Village>;
+    async fn update_village(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        code: &str,
+        name: &str,
+    ) -> StorageResult<Village>;
+
+    async fn household(&self, actor: &Actor, id: i64) -> StorageResult<Household>;
+    async fn households(
+        &self,
+        actor: &Actor,
+        village: Option<&str>,
+    ) -> StorageResult<Vec<Household>>;
+    async fn create_household(
+        &self,
+        actor: &Actor,
+        data: &HouseholdData,
+    ) -> StorageResult<Household>;
+    async fn update_household(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        data: &HouseholdData,
+    ) -> StorageResult<Household>;
+
+    /// The full record of one child; the read is written to the audit log.
+    async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child>;
+    async fn create_child(&self, actor: &Actor, data: &ChildData) -> StorageResult<Child>;
+    /// Refused with [`StorageError::Conflict`] unless `version` is the stored one.
+    async fn update_child(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        data: &ChildData,
+    ) -> StorageResult<Child>;
+    async fn search_children(
+        &self,
+        actor: &Actor,
+        q: &ChildQuery,
+    ) -> StorageResult<Page<ChildSummary>>;
+    async fn child_history(&self, actor: &Actor, id: i64) -> StorageResult<Vec<ChildVersion>>;
+    /// Every child as the register recorded them at the end of `date` (Vietnam time).
+    async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>>;
+    /// Counts of children present today by village and sex: no personal data, so the
+    /// province may ask too.
+    async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>>;
+    /// All rows or none.
+    async fn import_children(&self, actor: &Actor, rows: &[ChildData]) -> StorageResult<usize>;
+}
+
+/// Accounts and sessions (tài khoản).
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    async fn create_user(&self, actor: &Actor, user: &NewUser) -> StorageResult<User>;
+    async fn users(&self, actor: &Actor) -> StorageResult<Vec<User>>;
+    /// Checks a password; `None` when the username or password is wrong.
+    async fn authenticate(&self, username: &str, password: &str) -> StorageResult<Option<User>>;
+    async fn set_password(&self, actor: &Actor, user_id: i64, password: &str) -> StorageResult<()>;
+    async fn set_user_active(&self, actor: &Actor, user_id: i64, active: bool)
+        -> StorageResult<()>;
+    async fn set_language(&self, actor: &Actor, lang: &str) -> StorageResult<()>;
+    async fn create_session(&self, user: &User) -> StorageResult<Session>;
+    async fn session(&self, token: &str) -> StorageResult<Option<(Session, User)>>;
+    async fn delete_session(&self, token: &str) -> StorageResult<()>;
+}
+
+/// The append-only, hash-chained audit log (nhật ký).
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    async fn audit_entries(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+    ) -> StorageResult<Vec<AuditEntry>>;
+    /// Verifies the chain and the database; never changes anything.
+    async fn check(&self) -> StorageResult<CheckReport>;
+}
+
+/// Everything the application needs from storage.
+pub trait Storage: Register + Accounts + AuditLog {}
+impl<T: Register + Accounts + AuditLog> Storage for T {}

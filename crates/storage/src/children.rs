@@ -1,0 +1,830 @@
+//! Children: reads within scope, versioned writes with history, search.
+use crate::audit;
+use crate::db::{end_of_day_text, now_text, today, Backend, Db};
+use crate::error::{unique_to_field, StorageError, StorageResult};
+use crate::params::{bind_all, insert_many, Params, P};
+use crate::villages::{resolve_village, village_codes};
+use crate::Register;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+use treem_domain::register::{Child, ChildData, Sex};
+use treem_domain::role::{Actor, Role};
+use treem_domain::text;
+use treem_domain::Date;
+
+/// What the register list asks for. Ages are in completed years on `today`.
+#[derive(Debug, Clone, Default)]
+pub struct ChildQuery {
+    pub q: Option<String>,
+    pub village: Option<String>,
+    pub sex: Option<Sex>,
+    pub age_min: Option<i32>,
+    pub age_max: Option<i32>,
+    pub circumstance: Option<String>,
+    pub disability: Option<bool>,
+    pub no_personal_id: bool,
+    pub birth_not_registered: bool,
+    /// Include children who moved out or died.
+    pub include_absent: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One line of the register list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChildSummary {
+    pub id: i64,
+    pub full_name: String,
+    pub sex: String,
+    pub date_of_birth: Option<String>,
+    pub personal_id: Option<String>,
+    pub village: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Số trẻ theo thôn và giới tính.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChildCount {
+    pub village: String,
+    pub sex: String,
+    pub count: i64,
+}
+
+/// One change in a child's history: who, when, which fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildVersion {
+    pub version: i64,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
+/// The village a reader is confined to, or `None` for the whole commune.
+pub(crate) fn read_scope(actor: &Actor) -> StorageResult<Option<i64>> {
+    if !actor.role.reads_children() {
+        return Err(StorageError::Forbidden);
+    }
+    if actor.role == Role::VillageHead {
+        return actor.village_id.map(Some).ok_or(StorageError::Forbidden);
+    }
+    Ok(None)
+}
+
+pub(crate) fn write_scope(actor: &Actor) -> StorageResult<Option<i64>> {
+    if !actor.role.writes_children() {
+        return Err(StorageError::Forbidden);
+    }
+    read_scope(actor)
+}
+
+/// The columns kept beside the JSON for indexing and listing.
+pub(crate) struct Indexed {
+    pub search_text: String,
+    pub sort_key: String,
+    pub birth_registered: i64,
+    pub disability: i64,
+    pub present: i64,
+}
+
+pub(crate) fn indexed(d: &ChildData) -> Indexed {
+    Indexed {
+        search_text: d.search_text(),
+        sort_key: text::sort_key(&d.full_name),
+        birth_registered: d.birth_registered_on.is_some() as i64,
+        disability: d.disability_type.is_some() as i64,
+        present: d.present_on(today()) as i64,
+    }
+}
+
+pub(crate) fn tokens_of(search_text: &str) -> Vec<String> {
+    let mut t: Vec<String> = text::tokens(search_text).map(str::to_string).collect();
+    t.sort();
+    t.dedup();
+    t
+}
+
+fn child_from(r: &AnyRow, codes: &HashMap<i64, String>) -> StorageResult<Child> {
+    let data: String = r.try_get("data")?;
+    let mut data: ChildData = serde_json::from_str(&data)
+        .map_err(|e| StorageError::Corrupt(format!("child data: {e}")))?;
+    let village_id: i64 = r.try_get("village_id")?;
+    if let Some(code) = codes.get(&village_id) {
+        data.village = code.clone();
+    }
+    let notices = data
+        .personal_id
+        .as_ref()
+        .and_then(|p| p.note())
+        .into_iter()
+        .collect();
+    Ok(Child {
+        id: r.try_get("id")?,
+        version: r.try_get("version")?,
+        data,
+        notices,
+    })
+}
+
+/// Writes the derived rows (tokens, circumstances) of one child version.
+async fn write_derived(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    d: &ChildData,
+    ix: &Indexed,
+) -> StorageResult<()> {
+    let tokens = tokens_of(&ix.search_text)
+        .into_iter()
+        .map(|t| vec![P::from(t), P::from(id)])
+        .collect();
+    insert_many(tx, "child_token", &["token", "child_id"], tokens).await?;
+    let circ = d
+        .circumstances
+        .iter()
+        .map(|c| {
+            vec![
+                P::from(id),
+                P::from(c.code.clone()),
+                P::from(c.from.to_string()),
+                P::from(c.to.map(|t| t.to_string())),
+            ]
+        })
+        .collect();
+    insert_many(
+        tx,
+        "child_circumstance",
+        &["child_id", "code", "from_date", "to_date"],
+        circ,
+    )
+    .await
+}
+
+async fn check_household(
+    tx: &mut Transaction<'_, Any>,
+    household: Option<i64>,
+    village_id: i64,
+) -> StorageResult<()> {
+    if let Some(h) = household {
+        let row = sqlx::query("SELECT village_id FROM household WHERE id = $1")
+            .bind(h)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match row {
+            None => {
+                return Err(StorageError::invalid(
+                    "household_id",
+                    "không có hộ gia đình này",
+                ))
+            }
+            Some(r) if r.try_get::<i64, _>("village_id")? != village_id => {
+                return Err(StorageError::invalid(
+                    "household_id",
+                    "hộ gia đình thuộc thôn/bản khác",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Field-level differences between two JSON versions of a record.
+pub(crate) fn diff(before: &serde_json::Value, after: &serde_json::Value) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|k| {
+            let x = b.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            let y = a.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            (x != y).then(|| FieldChange {
+                field: k.clone(),
+                before: x,
+                after: y,
+            })
+        })
+        .collect()
+}
+
+fn changed_fields(changes: &[FieldChange]) -> String {
+    changes
+        .iter()
+        .map(|c| c.field.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Db {
+    async fn insert_child(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        actor: &Actor,
+        d: &ChildData,
+        village_id: i64,
+    ) -> StorageResult<i64> {
+        let ix = indexed(d);
+        let now = now_text();
+        let row = sqlx::query(
+            "INSERT INTO child (village_id, household_id, full_name, search_text, sort_key, sex, dob, personal_id, ethnicity, \
+             birth_registered, disability, present, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13) RETURNING id",
+        )
+        .bind(village_id)
+        .bind(d.household_id)
+        .bind(&d.full_name)
+        .bind(&ix.search_text)
+        .bind(&ix.sort_key)
+        .bind(d.sex.as_str())
+        .bind(d.date_of_birth.map(|x| x.to_string()))
+        .bind(d.personal_id.as_ref().map(|p| p.to_string()))
+        .bind(d.ethnicity.map(i64::from))
+        .bind(ix.birth_registered)
+        .bind(ix.disability)
+        .bind(ix.present)
+        .bind(&now)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| unique_to_field(e, "personal_id", "mã định danh này đã có trong sổ"))?;
+        let id: i64 = row.try_get("id")?;
+        sqlx::query(
+            "INSERT INTO child_version (child_id, version, village_id, recorded_at, recorded_by, data) VALUES ($1, 1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(village_id)
+        .bind(&now)
+        .bind(actor.user_id)
+        .bind(serde_json::to_string(d).expect("child data serialises"))
+        .execute(&mut **tx)
+        .await?;
+        write_derived(tx, id, d, &ix).await?;
+        Ok(id)
+    }
+
+    async fn read_child_in(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        id: i64,
+        scope: Option<i64>,
+    ) -> StorageResult<Child> {
+        let mut p = Params::default();
+        let mut sql = format!(
+            "SELECT c.id, c.version, c.village_id, v.data FROM child c JOIN child_version v ON v.child_id = c.id AND v.version = c.version WHERE c.id = {}",
+            p.push(id)
+        );
+        if let Some(v) = scope {
+            sql += &format!(" AND c.village_id = {}", p.push(v));
+        }
+        let row = bind_all(sqlx::query(&sql), p.0)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
+        let codes = village_codes(&mut **tx).await?;
+        child_from(&row, &codes)
+    }
+}
+
+#[async_trait::async_trait]
+impl Register for Db {
+    async fn commune(&self) -> StorageResult<Option<crate::Commune>> {
+        crate::villages::commune(self).await
+    }
+    async fn set_commune(&self, actor: &Actor, c: &crate::Commune) -> StorageResult<()> {
+        crate::villages::set_commune(self, actor, c).await
+    }
+    async fn villages(&self, actor: &Actor) -> StorageResult<Vec<treem_domain::register::Village>> {
+        crate::villages::villages(self, actor).await
+    }
+    async fn create_village(
+        &self,
+        actor: &Actor,
+        code: &str,
+        name: &str,
+    ) -> StorageResult<treem_domain::register::Village> {
+        crate::villages::create_village(self, actor, code, name).await
+    }
+    async fn update_village(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        code: &str,
+        name: &str,
+    ) -> StorageResult<treem_domain::register::Village> {
+        crate::villages::update_village(self, actor, id, version, code, name).await
+    }
+    async fn household(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> StorageResult<treem_domain::register::Household> {
+        crate::households::household(self, actor, id).await
+    }
+    async fn households(
+        &self,
+        actor: &Actor,
+        village: Option<&str>,
+    ) -> StorageResult<Vec<treem_domain::register::Household>> {
+        crate::households::households(self, actor, village).await
+    }
+    async fn create_household(
+        &self,
+        actor: &Actor,
+        data: &treem_domain::register::HouseholdData,
+    ) -> StorageResult<treem_domain::register::Household> {
+        crate::households::create_household(self, actor, data).await
+    }
+    async fn update_household(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        data: &treem_domain::register::HouseholdData,
+    ) -> StorageResult<treem_domain::register::Household> {
+        crate::households::update_household(self, actor, id, version, data).await
+    }
+
+    async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child> {
+        let scope = read_scope(actor)?;
+        let mut tx = self.pool.begin().await?;
+        let child = self.read_child_in(&mut tx, id, scope).await?;
+        audit::append(&mut tx, actor, "read", "child", Some(id), "xem hồ sơ trẻ").await?;
+        tx.commit().await?;
+        Ok(child)
+    }
+
+    async fn create_child(&self, actor: &Actor, d: &ChildData) -> StorageResult<Child> {
+        let scope = write_scope(actor)?;
+        let mut tx = self.pool.begin().await?;
+        let village_id = resolve_village(&mut tx, &d.village, scope).await?;
+        check_household(&mut tx, d.household_id, village_id).await?;
+        let id = self.insert_child(&mut tx, actor, d, village_id).await?;
+        audit::append(&mut tx, actor, "create", "child", Some(id), "thêm trẻ").await?;
+        let child = self.read_child_in(&mut tx, id, None).await?;
+        tx.commit().await?;
+        Ok(child)
+    }
+
+    async fn update_child(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        d: &ChildData,
+    ) -> StorageResult<Child> {
+        let scope = write_scope(actor)?;
+        let mut tx = self.pool.begin().await?;
+        let before = self.read_child_in(&mut tx, id, scope).await?;
+        if before.version != version {
+            return Err(StorageError::Conflict {
+                current: before.version,
+            });
+        }
+        let village_id = resolve_village(&mut tx, &d.village, scope).await?;
+        check_household(&mut tx, d.household_id, village_id).await?;
+        let ix = indexed(d);
+        let now = now_text();
+        let done = sqlx::query(
+            "UPDATE child SET village_id = $1, household_id = $2, full_name = $3, search_text = $4, sort_key = $5, sex = $6, \
+             dob = $7, personal_id = $8, ethnicity = $9, birth_registered = $10, disability = $11, present = $12, \
+             version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15",
+        )
+        .bind(village_id)
+        .bind(d.household_id)
+        .bind(&d.full_name)
+        .bind(&ix.search_text)
+        .bind(&ix.sort_key)
+        .bind(d.sex.as_str())
+        .bind(d.date_of_birth.map(|x| x.to_string()))
+        .bind(d.personal_id.as_ref().map(|p| p.to_string()))
+        .bind(d.ethnicity.map(i64::from))
+        .bind(ix.birth_registered)
+        .bind(ix.disability)
+        .bind(ix.present)
+        .bind(&now)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| unique_to_field(e, "personal_id", "mã định danh này đã có trong sổ"))?;
+        if done.rows_affected() != 1 {
+            return Err(StorageError::Conflict {
+                current: version + 1,
+            });
+        }
+        sqlx::query(
+            "INSERT INTO child_version (child_id, version, village_id, recorded_at, recorded_by, data) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(version + 1)
+        .bind(village_id)
+        .bind(&now)
+        .bind(actor.user_id)
+        .bind(serde_json::to_string(d).expect("child data serialises"))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM child_token WHERE child_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM child_circumstance WHERE child_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        write_derived(&mut tx, id, d, &ix).await?;
+        let changes = diff(
+            &serde_json::to_value(&before.data).unwrap_or_default(),
+            &serde_json::to_value(d).unwrap_or_default(),
+        );
+        audit::append(
+            &mut tx,
+            actor,
+            "update",
+            "child",
+            Some(id),
+            &format!("sửa: {}", changed_fields(&changes)),
+        )
+        .await?;
+        let child = self.read_child_in(&mut tx, id, None).await?;
+        tx.commit().await?;
+        Ok(child)
+    }
+
+    async fn search_children(
+        &self,
+        actor: &Actor,
+        q: &ChildQuery,
+    ) -> StorageResult<Page<ChildSummary>> {
+        let scope = read_scope(actor)?;
+        let mut p = Params::default();
+        let mut conds: Vec<String> = Vec::new();
+        if let Some(v) = scope {
+            conds.push(format!("c.village_id = {}", p.push(v)));
+        }
+        if let Some(code) = q.village.as_deref().filter(|s| !s.is_empty()) {
+            conds.push(format!(
+                "c.village_id = (SELECT id FROM village WHERE code = {})",
+                p.push(code)
+            ));
+        }
+        if let Some(sex) = q.sex {
+            conds.push(format!("c.sex = {}", p.push(sex.as_str())));
+        }
+        let now = today();
+        if let Some(min) = q.age_min {
+            if let Ok(d) = now.checked_sub(jiff::Span::new().years(min as i64)) {
+                conds.push(format!("c.dob <= {}", p.push(d.to_string())));
+            }
+        }
+        if let Some(max) = q.age_max {
+            if let Ok(d) = now.checked_sub(jiff::Span::new().years(max as i64 + 1)) {
+                conds.push(format!("c.dob > {}", p.push(d.to_string())));
+            }
+        }
+        if let Some(code) = q.circumstance.as_deref().filter(|s| !s.is_empty()) {
+            let t = p.push(now.to_string());
+            conds.push(format!(
+                "c.id IN (SELECT child_id FROM child_circumstance WHERE code = {} AND from_date <= {t} AND (to_date IS NULL OR to_date >= {t}))",
+                p.push(code)
+            ));
+        }
+        if let Some(dis) = q.disability {
+            conds.push(format!("c.disability = {}", p.push(dis as i64)));
+        }
+        if q.no_personal_id {
+            conds.push("c.personal_id IS NULL".into());
+        }
+        if q.birth_not_registered {
+            conds.push("c.birth_registered = 0".into());
+        }
+        if !q.include_absent {
+            conds.push("c.present = 1".into());
+        }
+        let folded = q.q.as_deref().map(text::fold).unwrap_or_default();
+        let words: Vec<&str> = text::tokens(&folded).collect();
+        if !words.is_empty() {
+            // Drive the search from the rarest word's index range; check the others on the
+            // folded text. Each word matches the start of a word of the name or an alias.
+            let rarest = self.rarest_prefix(&words).await?;
+            let lo = p.push(rarest);
+            let hi = p.push(format!("{rarest}{{"));
+            conds.push(format!(
+                "c.id IN (SELECT child_id FROM child_token WHERE token >= {lo} AND token < {hi})"
+            ));
+            for w in words.iter().filter(|w| **w != rarest) {
+                conds.push(format!(
+                    "(' ' || c.search_text) LIKE {}",
+                    p.push(format!("% {w}%"))
+                ));
+            }
+        }
+        let where_sql = if conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conds.join(" AND "))
+        };
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
+        let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let per_page = q.per_page.clamp(1, 500);
+        let page = q.page.max(1);
+        let offset = (page - 1) * per_page;
+        let limit = p.push(per_page);
+        let off = p.push(offset);
+        let sql = format!(
+            "SELECT c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village \
+             FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY c.sort_key, c.id LIMIT {limit} OFFSET {off}"
+        );
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(ChildSummary {
+                    id: r.try_get("id")?,
+                    full_name: r.try_get("full_name")?,
+                    sex: r.try_get("sex")?,
+                    date_of_birth: r.try_get("dob")?,
+                    personal_id: r.try_get("personal_id")?,
+                    village: r.try_get("village")?,
+                    version: r.try_get("version")?,
+                })
+            })
+            .collect::<StorageResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    async fn child_history(&self, actor: &Actor, id: i64) -> StorageResult<Vec<ChildVersion>> {
+        let scope = read_scope(actor)?;
+        let mut p = Params::default();
+        let mut sql = format!(
+            "SELECT v.version, v.recorded_at, COALESCE(u.username, 'system') AS who, v.data \
+             FROM child_version v JOIN child c ON c.id = v.child_id LEFT JOIN app_user u ON u.id = v.recorded_by \
+             WHERE v.child_id = {}",
+            p.push(id)
+        );
+        if let Some(s) = scope {
+            sql += &format!(" AND c.village_id = {}", p.push(s));
+        }
+        sql += " ORDER BY v.version";
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
+        if rows.is_empty() {
+            return Err(StorageError::NotFound);
+        }
+        let mut prev = serde_json::Value::Null;
+        let mut out = Vec::new();
+        for r in rows {
+            let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("data")?)
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            out.push(ChildVersion {
+                version: r.try_get("version")?,
+                recorded_at: r.try_get("recorded_at")?,
+                recorded_by: r.try_get("who")?,
+                changes: diff(&prev, &data),
+            });
+            prev = data;
+        }
+        Ok(out)
+    }
+
+    async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>> {
+        let scope = read_scope(actor)?;
+        let mut p = Params::default();
+        let t = p.push(end_of_day_text(date));
+        let mut sql = format!(
+            "SELECT v.child_id AS id, v.version, v.village_id, v.data FROM child_version v \
+             WHERE v.recorded_at < {t} AND v.version = \
+             (SELECT MAX(w.version) FROM child_version w WHERE w.child_id = v.child_id AND w.recorded_at < {t})"
+        );
+        if let Some(s) = scope {
+            sql += &format!(" AND v.village_id = {}", p.push(s));
+        }
+        sql += " ORDER BY v.child_id";
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
+        let codes = village_codes(&self.pool).await?;
+        rows.iter().map(|r| child_from(r, &codes)).collect()
+    }
+
+    async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>> {
+        if actor.role == Role::Admin {
+            return Err(StorageError::Forbidden);
+        }
+        let mut p = Params::default();
+        let mut sql = String::from(
+            "SELECT v.code AS village, c.sex, CAST(COUNT(*) AS BIGINT) AS n FROM child c JOIN village v ON v.id = c.village_id WHERE c.present = 1",
+        );
+        if actor.role == Role::VillageHead {
+            let v = actor.village_id.ok_or(StorageError::Forbidden)?;
+            sql += &format!(" AND c.village_id = {}", p.push(v));
+        }
+        sql += " GROUP BY v.code, c.sex ORDER BY v.code, c.sex";
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ChildCount {
+                    village: r.try_get("village")?,
+                    sex: r.try_get("sex")?,
+                    count: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn import_children(&self, actor: &Actor, rows: &[ChildData]) -> StorageResult<usize> {
+        let scope = write_scope(actor)?;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("LOCK TABLE child IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let codes = village_codes(&mut *tx).await?;
+        let by_code: HashMap<&str, i64> = codes.iter().map(|(id, c)| (c.as_str(), *id)).collect();
+        let mut next_id: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("m")?;
+        let now = now_text();
+        let mut child_rows = Vec::with_capacity(rows.len());
+        let mut version_rows = Vec::with_capacity(rows.len());
+        let mut token_rows = Vec::new();
+        let mut circ_rows = Vec::new();
+        for (i, d) in rows.iter().enumerate() {
+            let village_id = match by_code.get(d.village.as_str()) {
+                Some(v) if scope.is_none_or(|s| s == *v) => *v,
+                _ => {
+                    return Err(StorageError::invalid(
+                        &format!("rows[{i}].village"),
+                        format!(
+                            "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
+                            d.village
+                        ),
+                    ))
+                }
+            };
+            next_id += 1;
+            let id = next_id;
+            let ix = indexed(d);
+            for t in tokens_of(&ix.search_text) {
+                token_rows.push(vec![P::from(t), P::from(id)]);
+            }
+            for c in &d.circumstances {
+                circ_rows.push(vec![
+                    P::from(id),
+                    P::from(c.code.clone()),
+                    P::from(c.from.to_string()),
+                    P::from(c.to.map(|t| t.to_string())),
+                ]);
+            }
+            child_rows.push(vec![
+                P::from(id),
+                P::from(village_id),
+                P::from(d.household_id),
+                P::from(d.full_name.clone()),
+                P::from(ix.search_text),
+                P::from(ix.sort_key),
+                P::from(d.sex.as_str()),
+                P::from(d.date_of_birth.map(|x| x.to_string())),
+                P::from(d.personal_id.as_ref().map(|p| p.to_string())),
+                P::from(d.ethnicity.map(i64::from)),
+                P::from(ix.birth_registered),
+                P::from(ix.disability),
+                P::from(ix.present),
+                P::from(1),
+                P::from(now.clone()),
+                P::from(now.clone()),
+            ]);
+            version_rows.push(vec![
+                P::from(id),
+                P::from(1),
+                P::from(village_id),
+                P::from(now.clone()),
+                P::from(actor.user_id),
+                P::from(serde_json::to_string(d).expect("child data serialises")),
+            ]);
+        }
+        insert_many(
+            &mut tx,
+            "child",
+            &[
+                "id",
+                "village_id",
+                "household_id",
+                "full_name",
+                "search_text",
+                "sort_key",
+                "sex",
+                "dob",
+                "personal_id",
+                "ethnicity",
+                "birth_registered",
+                "disability",
+                "present",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
+            child_rows,
+        )
+        .await
+        .map_err(|e| match e {
+            StorageError::Database(e) => unique_to_field(
+                e,
+                "personal_id",
+                "có mã định danh đã có trong sổ hoặc bị trùng trong tệp",
+            ),
+            e => e,
+        })?;
+        insert_many(
+            &mut tx,
+            "child_version",
+            &[
+                "child_id",
+                "version",
+                "village_id",
+                "recorded_at",
+                "recorded_by",
+                "data",
+            ],
+            version_rows,
+        )
+        .await?;
+        insert_many(&mut tx, "child_token", &["token", "child_id"], token_rows).await?;
+        insert_many(
+            &mut tx,
+            "child_circumstance",
+            &["child_id", "code", "from_date", "to_date"],
+            circ_rows,
+        )
+        .await?;
+        crate::portable::fix_sequences(&mut tx, self.backend).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "import",
+            "child",
+            None,
+            &format!("nhập {} trẻ", rows.len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+}
+
+impl Db {
+    /// The query word whose prefix range holds the fewest index entries (counted up to a cap).
+    async fn rarest_prefix<'a>(&self, words: &[&'a str]) -> StorageResult<&'a str> {
+        if words.len() == 1 {
+            return Ok(words[0]);
+        }
+        let mut best = (i64::MAX, words[0]);
+        for w in words {
+            let n: i64 = sqlx::query(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2 LIMIT 2000) t",
+            )
+            .bind(*w)
+            .bind(format!("{w}{{"))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+            if n < best.0 {
+                best = (n, w);
+            }
+        }
+        Ok(best.1)
+    }
+}

@@ -1,0 +1,172 @@
+//! Households (hộ gia đình), versioned like children.
+use crate::audit;
+use crate::children::{diff, read_scope, write_scope};
+use crate::db::{now_text, Db};
+use crate::error::{StorageError, StorageResult};
+use crate::params::{bind_all, Params};
+use crate::villages::{resolve_village, village_codes};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+use treem_domain::register::{Household, HouseholdData};
+use treem_domain::role::Actor;
+
+fn household_from(r: &AnyRow, codes: &HashMap<i64, String>) -> StorageResult<Household> {
+    let mut data: HouseholdData = serde_json::from_str(&r.try_get::<String, _>("data")?)
+        .map_err(|e| StorageError::Corrupt(format!("household data: {e}")))?;
+    if let Some(c) = codes.get(&r.try_get::<i64, _>("village_id")?) {
+        data.village = c.clone();
+    }
+    Ok(Household {
+        id: r.try_get("id")?,
+        version: r.try_get("version")?,
+        data,
+    })
+}
+
+pub(crate) async fn household(db: &Db, actor: &Actor, id: i64) -> StorageResult<Household> {
+    let scope = read_scope(actor)?;
+    let mut p = Params::default();
+    let mut sql = format!(
+        "SELECT id, village_id, data, version FROM household WHERE id = {}",
+        p.push(id)
+    );
+    if let Some(s) = scope {
+        sql += &format!(" AND village_id = {}", p.push(s));
+    }
+    let row = bind_all(sqlx::query(&sql), p.0)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    household_from(&row, &village_codes(&db.pool).await?)
+}
+
+pub(crate) async fn households(
+    db: &Db,
+    actor: &Actor,
+    village: Option<&str>,
+) -> StorageResult<Vec<Household>> {
+    let scope = read_scope(actor)?;
+    let mut p = Params::default();
+    let mut sql =
+        String::from("SELECT h.id, h.village_id, h.data, h.version FROM household h WHERE 1=1");
+    if let Some(s) = scope {
+        sql += &format!(" AND h.village_id = {}", p.push(s));
+    }
+    if let Some(code) = village {
+        sql += &format!(
+            " AND h.village_id = (SELECT id FROM village WHERE code = {})",
+            p.push(code)
+        );
+    }
+    sql += " ORDER BY h.head_name, h.id LIMIT 5000";
+    let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?;
+    let codes = village_codes(&db.pool).await?;
+    rows.iter().map(|r| household_from(r, &codes)).collect()
+}
+
+pub(crate) async fn create_household(
+    db: &Db,
+    actor: &Actor,
+    data: &HouseholdData,
+) -> StorageResult<Household> {
+    let scope = write_scope(actor)?;
+    data.validate().map_err(StorageError::Invalid)?;
+    let mut tx = db.pool.begin().await?;
+    let village_id = resolve_village(&mut tx, &data.village, scope).await?;
+    let now = now_text();
+    let json = serde_json::to_string(data).expect("household serialises");
+    let id: i64 = sqlx::query(
+        "INSERT INTO household (village_id, head_name, data, version, updated_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
+    )
+    .bind(village_id)
+    .bind(data.head_name.trim())
+    .bind(&json)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    sqlx::query(
+        "INSERT INTO household_version (household_id, version, recorded_at, recorded_by, data) VALUES ($1, 1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(&now)
+    .bind(actor.user_id)
+    .bind(&json)
+    .execute(&mut *tx)
+    .await?;
+    audit::append(&mut tx, actor, "create", "household", Some(id), "thêm hộ").await?;
+    tx.commit().await?;
+    Ok(Household {
+        id,
+        version: 1,
+        data: data.clone(),
+    })
+}
+
+pub(crate) async fn update_household(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    data: &HouseholdData,
+) -> StorageResult<Household> {
+    let scope = write_scope(actor)?;
+    data.validate().map_err(StorageError::Invalid)?;
+    let before = household(db, actor, id).await?;
+    if before.version != version {
+        return Err(StorageError::Conflict {
+            current: before.version,
+        });
+    }
+    let mut tx = db.pool.begin().await?;
+    let village_id = resolve_village(&mut tx, &data.village, scope).await?;
+    let now = now_text();
+    let json = serde_json::to_string(data).expect("household serialises");
+    let done = sqlx::query(
+        "UPDATE household SET village_id = $1, head_name = $2, data = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
+    )
+    .bind(village_id)
+    .bind(data.head_name.trim())
+    .bind(&json)
+    .bind(&now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StorageError::Conflict {
+            current: version + 1,
+        });
+    }
+    sqlx::query(
+        "INSERT INTO household_version (household_id, version, recorded_at, recorded_by, data) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(version + 1)
+    .bind(&now)
+    .bind(actor.user_id)
+    .bind(&json)
+    .execute(&mut *tx)
+    .await?;
+    let changes = diff(
+        &serde_json::to_value(&before.data).unwrap_or_default(),
+        &serde_json::to_value(data).unwrap_or_default(),
+    );
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    audit::append(
+        &mut tx,
+        actor,
+        "update",
+        "household",
+        Some(id),
+        &format!("sửa: {}", fields.join(",")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Household {
+        id,
+        version: version + 1,
+        data: data.clone(),
+    })
+}

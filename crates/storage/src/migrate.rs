@@ -1,0 +1,73 @@
+//! Embedded migrations, one folder per backend with matching versions.
+use crate::db::{now_text, Backend, Db};
+use crate::error::{StorageError, StorageResult};
+use sqlx::Row;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "register",
+    sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
+    postgres: include_str!("../migrations/postgres/0001_register.sql"),
+}];
+
+/// The newest schema this build knows.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The schema version found in the database (0 when empty).
+pub async fn current_version(db: &Db) -> StorageResult<i64> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(&db.pool)
+    .await?;
+    let row =
+        sqlx::query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migration")
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(row.try_get::<i64, _>("v")?)
+}
+
+/// Applies what is missing, each migration in its own transaction.
+pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
+    let found = current_version(db).await?;
+    if found > SCHEMA_VERSION {
+        return Err(StorageError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let mut applied = Vec::new();
+    for m in MIGRATIONS.iter().filter(|m| m.version > found) {
+        let mut tx = db.pool.begin().await?;
+        let sql = match db.backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        applied.push(m.version);
+    }
+    Ok(applied)
+}
+
+impl Db {
+    pub async fn migrate(&self) -> StorageResult<Vec<i64>> {
+        run(self).await
+    }
+    pub async fn schema_version(&self) -> StorageResult<i64> {
+        current_version(self).await
+    }
+}

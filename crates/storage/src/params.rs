@@ -1,0 +1,101 @@
+//! Dynamic parameters for queries built at run time, and batched multi-row inserts.
+use crate::error::StorageResult;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Transaction};
+
+#[derive(Debug, Clone)]
+pub(crate) enum P {
+    I(Option<i64>),
+    S(Option<String>),
+}
+
+impl From<i64> for P {
+    fn from(v: i64) -> Self {
+        P::I(Some(v))
+    }
+}
+impl From<Option<i64>> for P {
+    fn from(v: Option<i64>) -> Self {
+        P::I(v)
+    }
+}
+impl From<String> for P {
+    fn from(v: String) -> Self {
+        P::S(Some(v))
+    }
+}
+impl From<&str> for P {
+    fn from(v: &str) -> Self {
+        P::S(Some(v.to_string()))
+    }
+}
+impl From<Option<String>> for P {
+    fn from(v: Option<String>) -> Self {
+        P::S(v)
+    }
+}
+
+pub(crate) fn bind_all<'q>(
+    mut q: Query<'q, Any, AnyArguments<'q>>,
+    params: Vec<P>,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for p in params {
+        q = match p {
+            P::I(v) => q.bind(v),
+            P::S(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// Collects parameters and hands out `$n` placeholders in order.
+#[derive(Default)]
+pub(crate) struct Params(pub Vec<P>);
+
+impl Params {
+    pub fn push(&mut self, p: impl Into<P>) -> String {
+        self.0.push(p.into());
+        format!("${}", self.0.len())
+    }
+}
+
+/// Inserts many rows with as few statements as the parameter limits allow.
+pub(crate) async fn insert_many(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<P>>,
+) -> StorageResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let per_stmt = (30_000 / columns.len()).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<P>> = rows.by_ref().take(per_stmt).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..columns.len() {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                n += 1;
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        let params: Vec<P> = chunk.into_iter().flatten().collect();
+        bind_all(sqlx::query(&sql), params)
+            .persistent(false)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

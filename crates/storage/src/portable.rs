@@ -1,0 +1,255 @@
+//! The neutral export format (JSON Lines, one table row a line), import into an empty database
+//! of either backend, and online backups.
+use crate::db::{now_text, Backend, Db};
+use crate::error::{StorageError, StorageResult};
+use crate::params::{insert_many, P};
+use futures_util::TryStreamExt;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Column, Row, Transaction};
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+
+/// Tables in the order that satisfies their references. Sessions are not exported: they are
+/// secrets of one running server, not data.
+const TABLES: [(&str, &str); 12] = [
+    ("commune", "id"),
+    ("village", "id"),
+    ("app_user", "id"),
+    ("household", "id"),
+    ("household_version", "household_id, version"),
+    ("child", "id"),
+    ("child_version", "child_id, version"),
+    ("child_token", "token, child_id"),
+    ("child_circumstance", "child_id, code, from_date"),
+    ("audit_log", "seq"),
+    ("audit_head", "id"),
+    ("setting", "key"),
+];
+
+/// Tables whose `id` comes from an identity sequence on PostgreSQL.
+const IDENTITY_TABLES: [&str; 4] = ["village", "app_user", "household", "child"];
+
+/// One line of an export.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ExportRecord {
+    /// Table name, or "header" for the first line.
+    pub t: String,
+    pub r: BTreeMap<String, serde_json::Value>,
+}
+
+fn row_to_map(row: &AnyRow) -> StorageResult<BTreeMap<String, serde_json::Value>> {
+    let mut m = BTreeMap::new();
+    for (i, col) in row.columns().iter().enumerate() {
+        let v = match row.try_get::<Option<i64>, _>(i) {
+            Ok(Some(n)) => serde_json::Value::from(n),
+            Ok(None) => serde_json::Value::Null,
+            Err(_) => match row.try_get::<Option<String>, _>(i)? {
+                Some(s) => serde_json::Value::from(s),
+                None => serde_json::Value::Null,
+            },
+        };
+        m.insert(col.name().to_string(), v);
+    }
+    Ok(m)
+}
+
+pub(crate) async fn fix_sequences(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+) -> StorageResult<()> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    for t in IDENTITY_TABLES {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {t}), false)"
+        ))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Writes every table as JSON Lines inside one read transaction (a consistent snapshot).
+    pub async fn export(&self, out: &mut dyn Write, progress: &dyn Fn(u64)) -> StorageResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let header = ExportRecord {
+            t: "header".into(),
+            r: BTreeMap::from([
+                ("format".into(), "treem-export".into()),
+                ("schema_version".into(), crate::SCHEMA_VERSION.into()),
+                ("exported_at".into(), now_text().into()),
+            ]),
+        };
+        let io = |e: std::io::Error| StorageError::Corrupt(format!("ghi tệp: {e}"));
+        serde_json::to_writer(&mut *out, &header)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        out.write_all(b"\n").map_err(io)?;
+        let mut n = 0u64;
+        for (table, order) in TABLES {
+            let sql = format!("SELECT * FROM {table} ORDER BY {order}");
+            let mut rows = sqlx::query(&sql).fetch(&mut *tx);
+            while let Some(row) = rows.try_next().await? {
+                let rec = ExportRecord {
+                    t: table.to_string(),
+                    r: row_to_map(&row)?,
+                };
+                serde_json::to_writer(&mut *out, &rec)
+                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                out.write_all(b"\n").map_err(io)?;
+                n += 1;
+                if n % 10_000 == 0 {
+                    progress(n);
+                }
+            }
+        }
+        drop(tx);
+        out.flush().map_err(io)?;
+        progress(n);
+        Ok(n)
+    }
+
+    /// Reads an export into this database, which must hold no register data. All or nothing.
+    pub async fn import_all(
+        &self,
+        input: &mut dyn BufRead,
+        progress: &dyn Fn(u64),
+    ) -> StorageResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        for t in ["village", "child", "app_user", "audit_log"] {
+            let n: i64 = sqlx::query(&format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {t}"))
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+            if n > 0 {
+                return Err(StorageError::invalid(
+                    "db",
+                    format!("cơ sở dữ liệu đích không trống (bảng {t} có {n} dòng)"),
+                ));
+            }
+        }
+        sqlx::query("DELETE FROM audit_head")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM commune").execute(&mut *tx).await?;
+        let mut line = String::new();
+        let mut first = true;
+        let mut n = 0u64;
+        let mut batch: Vec<Vec<P>> = Vec::new();
+        let mut batch_table = String::new();
+        let mut batch_cols: Vec<String> = Vec::new();
+        loop {
+            line.clear();
+            let read = input
+                .read_line(&mut line)
+                .map_err(|e| StorageError::Corrupt(format!("đọc tệp: {e}")))?;
+            let rec: Option<ExportRecord> = if read == 0 {
+                None
+            } else if line.trim().is_empty() {
+                continue;
+            } else {
+                Some(serde_json::from_str(&line).map_err(|e| {
+                    StorageError::Corrupt(format!(
+                        "dòng {}: không phải bản ghi xuất của treem: {e}",
+                        n + 1
+                    ))
+                })?)
+            };
+            if first {
+                match &rec {
+                    Some(r)
+                        if r.t == "header" && r.r.get("format") == Some(&"treem-export".into()) =>
+                    {
+                        let v =
+                            r.r.get("schema_version")
+                                .and_then(|v| v.as_i64())
+                                .unwrap_or(0);
+                        if v > crate::SCHEMA_VERSION {
+                            return Err(StorageError::SchemaTooNew {
+                                found: v,
+                                supported: crate::SCHEMA_VERSION,
+                            });
+                        }
+                        first = false;
+                        continue;
+                    }
+                    _ => {
+                        return Err(StorageError::Corrupt(
+                            "tệp không bắt đầu bằng tiêu đề treem-export".into(),
+                        ))
+                    }
+                }
+            }
+            let flush = match &rec {
+                None => true,
+                Some(r) => r.t != batch_table || batch.len() >= 2000,
+            };
+            if flush && !batch.is_empty() {
+                let cols: Vec<&str> = batch_cols.iter().map(String::as_str).collect();
+                insert_many(&mut tx, &batch_table, &cols, std::mem::take(&mut batch)).await?;
+            }
+            let Some(rec) = rec else { break };
+            if !TABLES.iter().any(|(t, _)| *t == rec.t) {
+                return Err(StorageError::Corrupt(format!(
+                    "bảng lạ trong tệp: {}",
+                    rec.t
+                )));
+            }
+            if rec.t != batch_table {
+                batch_table = rec.t.clone();
+                batch_cols = rec.r.keys().cloned().collect();
+            }
+            let row: Vec<P> = batch_cols
+                .iter()
+                .map(|c| match rec.r.get(c) {
+                    Some(serde_json::Value::Number(x)) => P::I(x.as_i64()),
+                    Some(serde_json::Value::String(s)) => P::S(Some(s.clone())),
+                    _ => P::S(None),
+                })
+                .collect();
+            batch.push(row);
+            n += 1;
+            if n % 10_000 == 0 {
+                progress(n);
+            }
+        }
+        fix_sequences(&mut tx, self.backend).await?;
+        tx.commit().await?;
+        progress(n);
+        Ok(n)
+    }
+
+    /// An online, atomic backup: a consistent copy written beside `out` and renamed into place.
+    /// SQLite gives a database file; PostgreSQL an export.
+    pub async fn backup(&self, out: &std::path::Path) -> StorageResult<()> {
+        let tmp = out.with_extension("partial");
+        let _ = std::fs::remove_file(&tmp);
+        let io = |e: std::io::Error| StorageError::Corrupt(format!("{}: {e}", out.display()));
+        match self.backend {
+            Backend::Sqlite => {
+                let path = tmp.to_string_lossy().replace('\'', "''");
+                sqlx::query(&format!("VACUUM INTO '{path}'"))
+                    .execute(&self.pool)
+                    .await?;
+            }
+            Backend::Postgres => {
+                let f = std::fs::File::create(&tmp).map_err(io)?;
+                let mut w = std::io::BufWriter::new(f);
+                self.export(&mut w, &|_| {}).await?;
+                w.into_inner()
+                    .map_err(|e| io(e.into_error()))?
+                    .sync_all()
+                    .map_err(io)?;
+            }
+        }
+        std::fs::rename(&tmp, out).map_err(io)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,161 @@
+use super::{parse_id, JsonBody};
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use treem_domain::register::{ChildDraft, Sex};
+use treem_domain::validation::FieldErrors;
+use treem_storage::ChildQuery;
+
+fn flag(v: Option<&String>) -> bool {
+    matches!(v.map(String::as_str), Some("1" | "true" | "on" | "yes"))
+}
+
+/// Reads list filters from query parameters, reporting bad ones by name.
+pub fn child_query(p: &HashMap<String, String>) -> Result<ChildQuery, FieldErrors> {
+    let mut errs = FieldErrors::default();
+    let mut int = |name: &str, min: i64, max: i64| -> Option<i64> {
+        let s = p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())?;
+        match s.parse::<i64>() {
+            Ok(v) if (min..=max).contains(&v) => Some(v),
+            _ => {
+                errs.push(name, format!("phải là số nguyên từ {min} đến {max}"));
+                None
+            }
+        }
+    };
+    let page = int("page", 1, 1_000_000).unwrap_or(1);
+    let per_page = int("per_page", 1, 500).unwrap_or(50);
+    let age_min = int("age_min", 0, 25).map(|v| v as i32);
+    let age_max = int("age_max", 0, 25).map(|v| v as i32);
+    let sex = match p.get("sex").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match Sex::parse(s) {
+            Some(x) => Some(x),
+            None => {
+                errs.push("sex", "chỉ nhận male, female hoặc unknown");
+                None
+            }
+        },
+    };
+    let circumstance = match p
+        .get("circumstance")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(c) => match treem_domain::circumstance::parse(c) {
+            Some(c) => Some(c.to_string()),
+            None => {
+                errs.push("circumstance", "nhóm hoàn cảnh đặc biệt phải là một mã a…o");
+                None
+            }
+        },
+    };
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(ChildQuery {
+        q: p.get("q").cloned(),
+        village: p.get("village").cloned().filter(|s| !s.is_empty()),
+        sex,
+        age_min,
+        age_max,
+        circumstance,
+        disability: p
+            .get("disability")
+            .filter(|s| !s.is_empty())
+            .map(|s| flag(Some(s))),
+        no_personal_id: flag(p.get("no_personal_id")),
+        birth_not_registered: flag(p.get("birth_not_registered")),
+        include_absent: flag(p.get("include_absent")),
+        page,
+        per_page,
+    })
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let q = child_query(&p)?;
+    let page = s.store.search_children(&user.actor(), &q).await?;
+    Ok(Json(json!(page)))
+}
+
+pub async fn get_one(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let child = s.store.child(&user.actor(), parse_id(&id)?).await?;
+    Ok(Json(json!(child)))
+}
+
+pub async fn history(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let h = s.store.child_history(&user.actor(), parse_id(&id)?).await?;
+    Ok(Json(json!({"items": h})))
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(draft): JsonBody<ChildDraft>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if !user.0.role.writes_children() {
+        return Err(ApiError::Forbidden);
+    }
+    let data = draft.parse(treem_storage::today())?;
+    let child = s.store.create_child(&user.actor(), &data).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": child.id, "child": child})),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ChildPut {
+    version: Option<serde_json::Value>,
+    #[serde(flatten)]
+    draft: ChildDraft,
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ChildPut>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    if !user.0.role.writes_children() {
+        return Err(ApiError::Forbidden);
+    }
+    let version = body.version.as_ref().and_then(|v| v.as_i64()).ok_or_else(|| {
+        FieldErrors::single(
+            "version",
+            "cần gửi phiên bản (version) của bản ghi đã đọc, để không ghi đè sửa đổi của người khác",
+        )
+    })?;
+    let data = body.draft.parse(treem_storage::today())?;
+    let child = s
+        .store
+        .update_child(&user.actor(), id, version, &data)
+        .await?;
+    Ok(Json(json!(child)))
+}
+
+/// Counts only (no personal data): by village and sex. Open to the province.
+pub async fn stats(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    let counts = s.store.child_counts(&user.actor()).await?;
+    Ok(Json(json!({"items": counts})))
+}

@@ -1,0 +1,244 @@
+use super::{parse_id, JsonBody};
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use treem_domain::register::HouseholdData;
+use treem_domain::role::Role;
+use treem_domain::validation::FieldErrors;
+use treem_storage::{AuditFilter, NewUser};
+
+#[derive(Deserialize)]
+pub struct Login {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(s): State<AppState>,
+    JsonBody(body): JsonBody<Login>,
+) -> Result<Json<Value>, ApiError> {
+    if let Err(minutes) = s.throttle.check(&body.username) {
+        return Err(ApiError::TooManyAttempts(format!(
+            "đăng nhập sai quá nhiều lần; hãy thử lại sau {minutes} phút"
+        )));
+    }
+    match s.store.authenticate(&body.username, &body.password).await? {
+        Some(user) => {
+            s.throttle.succeeded(&body.username);
+            let session = s.store.create_session(&user).await?;
+            Ok(Json(json!({
+                "token": session.token,
+                "expires_at": session.expires_at,
+                "must_change_password": user.must_change_password,
+                "role": user.role,
+            })))
+        }
+        None => {
+            s.throttle.failed(&body.username);
+            Err(ApiError::Invalid(FieldErrors::single(
+                "password",
+                "tên đăng nhập hoặc mật khẩu không đúng",
+            )))
+        }
+    }
+}
+
+pub async fn logout(
+    State(s): State<AppState>,
+    _user: ApiUser,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    if let Some(t) = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        s.store.delete_session(t.trim()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn me(user: ApiUser) -> Json<Value> {
+    Json(json!(user.0))
+}
+
+pub async fn villages(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    let v = s.store.villages(&user.actor()).await?;
+    let items: Vec<Value> = v
+        .iter()
+        .map(|v| json!({"id": v.id, "code": v.code, "name": v.name, "version": v.version}))
+        .collect();
+    Ok(Json(json!(items)))
+}
+
+#[derive(Deserialize)]
+pub struct VillageBody {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    version: Option<i64>,
+}
+
+pub async fn create_village(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(b): JsonBody<VillageBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v = s
+        .store
+        .create_village(&user.actor(), &b.code, &b.name)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(v))))
+}
+
+pub async fn update_village(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<VillageBody>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    if !user.0.role.manages_villages() {
+        return Err(ApiError::Forbidden);
+    }
+    let version = b
+        .version
+        .ok_or_else(|| FieldErrors::single("version", "cần gửi phiên bản (version) đã đọc"))?;
+    let v = s
+        .store
+        .update_village(&user.actor(), id, version, &b.code, &b.name)
+        .await?;
+    Ok(Json(json!(v)))
+}
+
+pub async fn households(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let h = s
+        .store
+        .households(
+            &user.actor(),
+            p.get("village")
+                .map(String::as_str)
+                .filter(|s| !s.is_empty()),
+        )
+        .await?;
+    Ok(Json(json!({"items": h})))
+}
+
+pub async fn household(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let h = s.store.household(&user.actor(), parse_id(&id)?).await?;
+    Ok(Json(json!(h)))
+}
+
+pub async fn create_household(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(b): JsonBody<HouseholdData>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let h = s.store.create_household(&user.actor(), &b).await?;
+    Ok((StatusCode::CREATED, Json(json!(h))))
+}
+
+#[derive(Deserialize)]
+pub struct HouseholdPut {
+    version: Option<i64>,
+    #[serde(flatten)]
+    data: HouseholdData,
+}
+
+pub async fn update_household(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<HouseholdPut>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    if !user.0.role.writes_children() {
+        return Err(ApiError::Forbidden);
+    }
+    let version = b
+        .version
+        .ok_or_else(|| FieldErrors::single("version", "cần gửi phiên bản (version) đã đọc"))?;
+    let h = s
+        .store
+        .update_household(&user.actor(), id, version, &b.data)
+        .await?;
+    Ok(Json(json!(h)))
+}
+
+pub async fn users(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({"items": s.store.users(&user.actor()).await?})))
+}
+
+#[derive(Deserialize)]
+pub struct UserBody {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    village: Option<String>,
+}
+
+pub async fn create_user(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(b): JsonBody<UserBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if !user.0.role.manages_users() {
+        return Err(ApiError::Forbidden);
+    }
+    let role: Role = b
+        .role
+        .parse()
+        .map_err(|e: String| FieldErrors::single("role", e))?;
+    let u = s
+        .store
+        .create_user(
+            &user.actor(),
+            &NewUser {
+                username: b.username,
+                password: b.password,
+                role,
+                village: b.village,
+                must_change_password: true,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(u))))
+}
+
+pub async fn audit(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let nonempty = |k: &str| p.get(k).cloned().filter(|s| !s.is_empty());
+    let filter = AuditFilter {
+        actor: nonempty("actor"),
+        action: nonempty("action"),
+        entity: nonempty("entity"),
+        entity_id: nonempty("entity_id").and_then(|s| s.parse().ok()),
+        limit: nonempty("limit").and_then(|s| s.parse().ok()),
+    };
+    Ok(Json(
+        json!({"items": s.store.audit_entries(&user.actor(), &filter).await?}),
+    ))
+}

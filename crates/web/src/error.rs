@@ -1,0 +1,76 @@
+//! How failures look over HTTP: a status and a Vietnamese message.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use treem_domain::validation::FieldErrors;
+use treem_storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("cần đăng nhập")]
+    Unauthenticated,
+    #[error("không có quyền")]
+    Forbidden,
+    #[error("không tìm thấy")]
+    NotFound,
+    #[error("bản ghi đã được người khác sửa")]
+    Conflict { current: i64 },
+    #[error("dữ liệu không hợp lệ")]
+    Invalid(FieldErrors),
+    #[error("{0}")]
+    TooManyAttempts(String),
+    #[error("lỗi máy chủ")]
+    Internal(String),
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound => ApiError::NotFound,
+            StorageError::Forbidden => ApiError::Forbidden,
+            StorageError::Conflict { current } => ApiError::Conflict { current },
+            StorageError::Invalid(f) => ApiError::Invalid(f),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(f: FieldErrors) -> Self {
+        ApiError::Invalid(f)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self {
+            ApiError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                json!({"error": "cần đăng nhập (thiếu hoặc sai mã phiên)"}),
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                json!({"error": "vai trò của bạn không được làm việc này"}),
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, json!({"error": "không tìm thấy"})),
+            ApiError::Conflict { current } => (
+                StatusCode::CONFLICT,
+                json!({
+                    "error": "bản ghi đã được người khác sửa sau khi bạn mở; hãy tải lại và sửa lại trên bản mới",
+                    "current_version": current
+                }),
+            ),
+            ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"errors": f.0})),
+            ApiError::TooManyAttempts(m) => (StatusCode::TOO_MANY_REQUESTS, json!({"error": m})),
+            ApiError::Internal(m) => {
+                tracing::error!("internal error: {m}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"error": "lỗi máy chủ; đã ghi lại để kiểm tra"}),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,129 @@
+//! The OpenAPI 3.1 description of `/api/v1`, kept beside the routes it describes.
+use axum::Json;
+use serde_json::{json, Value};
+
+fn op(summary: &str, tag: &str, responses: &[(&str, &str)]) -> Value {
+    let mut r = serde_json::Map::new();
+    for (code, desc) in responses {
+        let mut resp = json!({"description": desc});
+        if *code == "422" {
+            resp["content"] =
+                json!({"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}});
+        }
+        r.insert(code.to_string(), resp);
+    }
+    json!({"summary": summary, "tags": [tag], "responses": r})
+}
+
+fn with_body(mut v: Value, schema: &str) -> Value {
+    v["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+    v
+}
+
+fn with_params(mut v: Value, params: &[(&str, &str, &str)]) -> Value {
+    v["parameters"] = Value::Array(
+        params
+            .iter()
+            .map(|(name, inn, desc)| {
+                json!({"name": name, "in": inn, "required": *inn == "path", "description": desc, "schema": {"type": if *name == "id" {"integer"} else {"string"}}})
+            })
+            .collect(),
+    );
+    v
+}
+
+const AUTH: [(&str, &str); 3] = [
+    ("401", "thiếu hoặc sai mã phiên"),
+    ("403", "vai trò không được phép"),
+    ("500", "lỗi máy chủ"),
+];
+
+fn std(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut v = extra.to_vec();
+    v.extend_from_slice(&AUTH);
+    v
+}
+
+pub fn spec() -> Value {
+    let id = [("id", "path", "mã số")];
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "treem API",
+            "version": "1",
+            "description": "Sổ theo dõi trẻ em của xã. Đăng nhập bằng POST /session, rồi gửi `Authorization: Bearer <token>`. Lỗi nhập liệu trả 422 với danh sách {field, message} bằng tiếng Việt."
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Errors": {"type": "object", "properties": {"errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
+                "Login": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+                "ChildInput": {"type": "object", "required": ["full_name", "village"], "properties": {
+                    "full_name": {"type": "string"}, "aliases": {"type": "array", "items": {"type": "string"}},
+                    "sex": {"enum": ["male", "female", "unknown"]},
+                    "date_of_birth": {"type": "string", "description": "YYYY-MM-DD, dd/mm/yyyy, mm/yyyy hoặc yyyy"},
+                    "dob_precision": {"enum": ["day", "month", "year", "estimated", "unknown"]},
+                    "estimated_age": {"type": "integer"},
+                    "personal_id": {"type": "string", "description": "12 chữ số PPP G YY RRRRRR"},
+                    "ethnicity": {"description": "mã QĐ 1019/QĐ-TCTK hoặc tên dân tộc"},
+                    "village": {"type": "string", "description": "mã thôn/bản"},
+                    "household_id": {"type": "integer"},
+                    "birth_registered_on": {"type": "string"}, "birth_registration_place": {"type": "string"},
+                    "insurance_card": {"type": "string"},
+                    "school_level": {"enum": ["none", "nha_tre", "mau_giao", "tieu_hoc", "thcs", "thpt"]}, "school": {"type": "string"}, "grade": {"type": "string"},
+                    "disability_type": {"type": "string"}, "disability_severity": {"enum": ["nhe", "nang", "dac_biet_nang"]},
+                    "caregivers": {"type": "array", "items": {"type": "object", "properties": {"relationship": {"type": "string"}, "full_name": {"type": "string"}, "phone": {"type": "string"}}}},
+                    "circumstances": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string", "description": "a…o (Điều 10 Luật Trẻ em)"}, "from": {"type": "string"}, "to": {"type": "string"}}}},
+                    "moved_in": {"type": "string"}, "moved_out": {"type": "string"}, "died_on": {"type": "string"}, "notes": {"type": "string"}
+                }},
+                "ChildUpdate": {"allOf": [{"$ref": "#/components/schemas/ChildInput"}, {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]},
+                "Child": {"allOf": [{"$ref": "#/components/schemas/ChildInput"}, {"type": "object", "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}, "notices": {"type": "array", "items": {"type": "string"}}}}]},
+                "ChildPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "full_name": {"type": "string"}, "sex": {"type": "string"}, "date_of_birth": {"type": ["string", "null"]}, "personal_id": {"type": ["string", "null"]}, "village": {"type": "string"}, "version": {"type": "integer"}}}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+                "Village": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"}}},
+                "Household": {"type": "object", "required": ["village", "head_name"], "properties": {"village": {"type": "string"}, "code": {"type": "string"}, "head_name": {"type": "string"}, "address": {"type": "string"}, "poverty": {"type": "array", "items": {"type": "object", "properties": {"status": {"enum": ["poor", "near_poor"]}, "from": {"type": "string"}, "to": {"type": "string"}}}}, "version": {"type": "integer"}}},
+                "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "role": {"enum": ["officer", "leader", "health", "police", "office", "services", "village_head", "province", "admin"]}, "village": {"type": "string"}}}
+            }
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/session": {
+                "post": with_body(op("Đăng nhập: trả mã phiên (token)", "session", &[("200", "{token}"), ("422", "sai tên hoặc mật khẩu"), ("429", "sai quá nhiều lần")]), "Login"),
+                "delete": op("Đăng xuất", "session", &std(&[("204", "đã đăng xuất")]))
+            },
+            "/me": {"get": op("Người đang đăng nhập", "session", &std(&[("200", "tài khoản")]))},
+            "/villages": {
+                "get": op("Danh sách thôn/bản {code, name}", "register", &std(&[("200", "danh sách")])),
+                "post": with_body(op("Thêm thôn/bản (cán bộ VH-XH)", "register", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "Village")
+            },
+            "/villages/{id}": {"put": with_params(with_body(op("Sửa mã, tên thôn/bản", "register", &std(&[("200", "đã sửa"), ("404", "không có"), ("409", "phiên bản cũ"), ("422", "lỗi")])), "Village"), &id)},
+            "/households": {
+                "get": with_params(op("Hộ gia đình (trong phạm vi)", "register", &std(&[("200", "danh sách")])), &[("village", "query", "mã thôn")]),
+                "post": with_body(op("Thêm hộ", "register", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "Household")
+            },
+            "/households/{id}": {
+                "get": with_params(op("Một hộ", "register", &std(&[("200", "hộ"), ("404", "không có hoặc ngoài phạm vi")])), &id),
+                "put": with_params(with_body(op("Sửa hộ (kèm version)", "register", &std(&[("200", "đã sửa"), ("404", "không có"), ("409", "phiên bản cũ"), ("422", "lỗi")])), "Household"), &id)
+            },
+            "/children": {
+                "get": with_params(op("Tìm trẻ: không phân biệt dấu, hoa thường, đ = d; xếp theo thứ tự tiếng Việt", "register", &std(&[("200", "trang kết quả"), ("422", "bộ lọc sai")])),
+                    &[("q", "query", "tên hoặc tên khác"), ("village", "query", "mã thôn"), ("sex", "query", "male|female|unknown"), ("age_min", "query", "tuổi từ"), ("age_max", "query", "tuổi đến"), ("circumstance", "query", "nhóm a…o"), ("disability", "query", "true|false"), ("no_personal_id", "query", "true: chưa có mã định danh"), ("birth_not_registered", "query", "true: chưa đăng ký khai sinh"), ("include_absent", "query", "true: cả trẻ đã chuyển đi, đã mất"), ("page", "query", "trang, từ 1"), ("per_page", "query", "1-500")]),
+                "post": with_body(op("Thêm trẻ", "register", &std(&[("201", "{id, child}"), ("422", "lỗi từng trường")])), "ChildInput")
+            },
+            "/children/{id}": {
+                "get": with_params(op("Hồ sơ đầy đủ của trẻ (việc xem được ghi nhật ký)", "register", &std(&[("200", "trẻ"), ("404", "không có hoặc ngoài phạm vi")])), &id),
+                "put": with_params(with_body(op("Sửa trẻ (kèm version; 409 nếu đã có người sửa)", "register", &std(&[("200", "đã sửa"), ("404", "không có"), ("409", "phiên bản cũ"), ("422", "lỗi từng trường")])), "ChildUpdate"), &id)
+            },
+            "/children/{id}/history": {"get": with_params(op("Lịch sử thay đổi: ai, khi nào, trường nào", "register", &std(&[("200", "các phiên bản"), ("404", "không có")])), &id)},
+            "/stats/children": {"get": op("Số trẻ theo thôn và giới tính (không có dữ liệu cá nhân)", "register", &std(&[("200", "số liệu")]))},
+            "/users": {
+                "get": op("Tài khoản (quản trị)", "admin", &std(&[("200", "danh sách")])),
+                "post": with_body(op("Thêm tài khoản (quản trị); phải đổi mật khẩu lần đầu", "admin", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "NewUser")
+            },
+            "/audit": {"get": with_params(op("Nhật ký (cán bộ, lãnh đạo, quản trị)", "admin", &std(&[("200", "các mục")])), &[("actor", "query", "người"), ("action", "query", "việc"), ("entity", "query", "loại"), ("entity_id", "query", "mã"), ("limit", "query", "số mục")])}
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
