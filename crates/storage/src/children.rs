@@ -362,6 +362,14 @@ impl Register for Db {
         crate::households::update_household(self, actor, id, version, data).await
     }
 
+    async fn import_households(
+        &self,
+        actor: &Actor,
+        rows: &[treem_domain::register::HouseholdData],
+    ) -> StorageResult<Vec<i64>> {
+        crate::households::import_households(self, actor, rows).await
+    }
+
     async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child> {
         let scope = read_scope(actor)?;
         let mut tx = self.pool.begin().await?;

@@ -91,6 +91,15 @@ impl Db {
         self.pool.close().await;
     }
 
+    /// Runs SQL as given. For administration and tests (creating databases, simulating
+    /// tampering); application code goes through the typed operations.
+    pub async fn raw_execute(&self, sql: &str) -> StorageResult<u64> {
+        Ok(sqlx::raw_sql(sql)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
     pub(crate) async fn fetch_all(&self, sql: &str) -> StorageResult<Vec<AnyRow>> {
         Ok(sqlx::query(sql).fetch_all(&self.pool).await?)
     }

@@ -3,7 +3,7 @@ use crate::audit;
 use crate::children::{diff, read_scope, write_scope};
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
-use crate::params::{bind_all, Params};
+use crate::params::{bind_all, insert_many, Params, P};
 use crate::villages::{resolve_village, village_codes};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -169,4 +169,112 @@ pub(crate) async fn update_household(
         version: version + 1,
         data: data.clone(),
     })
+}
+
+pub(crate) async fn import_households(
+    db: &Db,
+    actor: &Actor,
+    rows: &[HouseholdData],
+) -> StorageResult<Vec<i64>> {
+    let scope = write_scope(actor)?;
+    for (i, h) in rows.iter().enumerate() {
+        h.validate().map_err(|e| {
+            StorageError::Invalid(treem_domain::validation::FieldErrors(
+                e.0.into_iter()
+                    .map(|mut f| {
+                        f.field = format!("rows[{i}].{}", f.field);
+                        f
+                    })
+                    .collect(),
+            ))
+        })?;
+    }
+    let mut tx = db.pool.begin().await?;
+    if db.backend == crate::db::Backend::Postgres {
+        sqlx::query("LOCK TABLE household IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let codes = village_codes(&mut *tx).await?;
+    let by_code: HashMap<&str, i64> = codes.iter().map(|(id, c)| (c.as_str(), *id)).collect();
+    let mut next: i64 =
+        sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM household")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("m")?;
+    let now = now_text();
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut hrows = Vec::with_capacity(rows.len());
+    let mut vrows = Vec::with_capacity(rows.len());
+    for (i, h) in rows.iter().enumerate() {
+        let village_id = match by_code.get(h.village.as_str()) {
+            Some(v) if scope.is_none_or(|s| s == *v) => *v,
+            _ => {
+                return Err(StorageError::invalid(
+                    &format!("rows[{i}].village"),
+                    format!(
+                        "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
+                        h.village
+                    ),
+                ))
+            }
+        };
+        next += 1;
+        ids.push(next);
+        let json = serde_json::to_string(h).expect("household serialises");
+        hrows.push(vec![
+            P::from(next),
+            P::from(village_id),
+            P::from(h.head_name.trim()),
+            P::from(json.clone()),
+            P::from(1),
+            P::from(now.clone()),
+        ]);
+        vrows.push(vec![
+            P::from(next),
+            P::from(1),
+            P::from(now.clone()),
+            P::from(actor.user_id),
+            P::from(json),
+        ]);
+    }
+    insert_many(
+        &mut tx,
+        "household",
+        &[
+            "id",
+            "village_id",
+            "head_name",
+            "data",
+            "version",
+            "updated_at",
+        ],
+        hrows,
+    )
+    .await?;
+    insert_many(
+        &mut tx,
+        "household_version",
+        &[
+            "household_id",
+            "version",
+            "recorded_at",
+            "recorded_by",
+            "data",
+        ],
+        vrows,
+    )
+    .await?;
+    crate::portable::fix_sequences(&mut tx, db.backend).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        "import",
+        "household",
+        None,
+        &format!("nhập {} hộ", rows.len()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids)
 }

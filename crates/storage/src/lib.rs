@@ -74,6 +74,12 @@ pub trait Register: Send + Sync {
         version: i64,
         data: &HouseholdData,
     ) -> StorageResult<Household>;
+    /// Many households in one transaction; returns their ids in order.
+    async fn import_households(
+        &self,
+        actor: &Actor,
+        rows: &[HouseholdData],
+    ) -> StorageResult<Vec<i64>>;
 
     /// The full record of one child; the read is written to the audit log.
     async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child>;

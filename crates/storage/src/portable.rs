@@ -30,6 +30,26 @@ const TABLES: [(&str, &str); 12] = [
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
 const IDENTITY_TABLES: [&str; 4] = ["village", "app_user", "household", "child"];
 
+/// Whether a column holds integers, so that its NULLs are typed for PostgreSQL. Every other
+/// column of the schema is text.
+fn integer_column(name: &str) -> bool {
+    name == "id"
+        || name.ends_with("_id")
+        || matches!(
+            name,
+            "version"
+                | "seq"
+                | "sample"
+                | "ethnicity"
+                | "birth_registered"
+                | "disability"
+                | "present"
+                | "must_change_password"
+                | "active"
+                | "recorded_by"
+        )
+}
+
 /// One line of an export.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ExportRecord {
@@ -105,7 +125,7 @@ impl Db {
                     .map_err(|e| StorageError::Corrupt(e.to_string()))?;
                 out.write_all(b"\n").map_err(io)?;
                 n += 1;
-                if n % 10_000 == 0 {
+                if n.is_multiple_of(10_000) {
                     progress(n);
                 }
             }
@@ -211,12 +231,13 @@ impl Db {
                 .map(|c| match rec.r.get(c) {
                     Some(serde_json::Value::Number(x)) => P::I(x.as_i64()),
                     Some(serde_json::Value::String(s)) => P::S(Some(s.clone())),
+                    _ if integer_column(c) => P::I(None),
                     _ => P::S(None),
                 })
                 .collect();
             batch.push(row);
             n += 1;
-            if n % 10_000 == 0 {
+            if n.is_multiple_of(10_000) {
                 progress(n);
             }
         }

@@ -7,9 +7,12 @@ const MAX_FAILURES: u32 = 5;
 const WINDOW: Duration = Duration::from_secs(15 * 60);
 const LOCK: Duration = Duration::from_secs(5 * 60);
 
+/// Failures counted, when counting began, and until when the name is locked.
+type Record = (u32, Instant, Option<Instant>);
+
 #[derive(Default)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant, Option<Instant>)>>,
+    failures: Mutex<HashMap<String, Record>>,
 }
 
 impl Throttle {

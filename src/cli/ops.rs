@@ -1,0 +1,219 @@
+//! serve, migrate, user, export/import, backup/restore, check.
+use anyhow::{bail, Context, Result};
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+use treem_storage::{Accounts, Actor, AuditLog, Db, NewUser, Role};
+
+pub async fn open(url: &str) -> Result<Db> {
+    Db::open(url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
+}
+
+pub async fn serve(url: &str, listen: &str) -> Result<i32> {
+    let db = open(url).await?;
+    serve_db(db, listen).await
+}
+
+pub async fn serve_db(db: Db, listen: &str) -> Result<i32> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("không mở được cổng {listen}"))?;
+    eprintln!("treem đang chạy: http://{}", listener.local_addr()?);
+    treem_web::serve(treem_web::AppState::new(Arc::new(db)), listener).await?;
+    Ok(0)
+}
+
+pub async fn migrate(url: &str) -> Result<i32> {
+    let db = Db::connect(url).await?;
+    let applied = db.migrate().await?;
+    if applied.is_empty() {
+        println!(
+            "Lược đồ đã mới nhất (phiên bản {}).",
+            db.schema_version().await?
+        );
+    } else {
+        println!("Đã áp dụng các bản cập nhật lược đồ: {applied:?}");
+    }
+    Ok(0)
+}
+
+/// The command line acts with the administrator's rights for account management.
+fn cli_admin() -> Actor {
+    Actor {
+        user_id: 0,
+        username: "cli".into(),
+        role: Role::Admin,
+        village_id: None,
+    }
+}
+
+pub async fn user_add(
+    url: &str,
+    username: &str,
+    role: &str,
+    village: Option<String>,
+) -> Result<i32> {
+    let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password)?;
+    let password = password.trim_end_matches(['\n', '\r']).to_string();
+    let db = open(url).await?;
+    let user = db
+        .create_user(
+            &cli_admin(),
+            &NewUser {
+                username: username.into(),
+                password,
+                role,
+                village,
+                must_change_password: true,
+            },
+        )
+        .await?;
+    println!(
+        "Đã tạo tài khoản {} ({}); người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
+        user.username,
+        user.role.label_vi()
+    );
+    Ok(0)
+}
+
+pub async fn export(url: &str, out: &Path) -> Result<i32> {
+    let db = open(url).await?;
+    let tmp = out.with_extension("partial");
+    let file = std::fs::File::create(&tmp).with_context(|| format!("{}", tmp.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    let pb = super::progress(None, "Xuất");
+    let n = db.export(&mut w, &|n| pb.set_position(n)).await?;
+    w.into_inner()?.sync_all()?;
+    std::fs::rename(&tmp, out)?;
+    pb.finish_and_clear();
+    println!(
+        "Đã xuất {n} dòng vào {} (có dữ liệu cá nhân: giữ kín).",
+        out.display()
+    );
+    Ok(0)
+}
+
+pub async fn import_all(input: &Path, url: &str) -> Result<i32> {
+    let db = open(url).await?;
+    let file = std::fs::File::open(input).with_context(|| format!("{}", input.display()))?;
+    let mut r = std::io::BufReader::new(file);
+    let pb = super::progress(None, "Nhập");
+    let n = db.import_all(&mut r, &|n| pb.set_position(n)).await?;
+    pb.finish_and_clear();
+    let report = db.check().await?;
+    if !report.ok() {
+        for p in &report.problems {
+            eprintln!("- {p}");
+        }
+        bail!("đã nhập {n} dòng nhưng kiểm tra thấy lỗi");
+    }
+    println!("Đã nhập {n} dòng; kiểm tra: tốt.");
+    Ok(0)
+}
+
+pub async fn backup(url: &str, out: &Path) -> Result<i32> {
+    let db = open(url).await?;
+    db.backup(out).await?;
+    println!("Đã sao lưu vào {}.", out.display());
+    Ok(0)
+}
+
+fn is_sqlite_file(p: &Path) -> Result<bool> {
+    let mut f = std::fs::File::open(p).with_context(|| format!("{}", p.display()))?;
+    let mut head = [0u8; 16];
+    let n = f.read(&mut head)?;
+    Ok(n == 16 && &head == b"SQLite format 3\0")
+}
+
+/// Verifies the backup first; only a sound backup replaces anything.
+pub async fn restore(input: &Path, url: &str) -> Result<i32> {
+    if is_sqlite_file(input)? {
+        // Check a consistent copy (SQLite reads any write-ahead log beside the file), so
+        // that what is checked is exactly what is restored.
+        let dir = tempfile_dir()?;
+        let copy = dir.join("verify.db");
+        let source = Db::connect(&input.to_string_lossy()).await?;
+        source.backup(&copy).await?;
+        source.close().await;
+        let b = Db::connect(&copy.to_string_lossy()).await?;
+        let report = b.check().await?;
+        let version = b.schema_version().await?;
+        b.close().await;
+        if !report.ok() {
+            for p in &report.problems {
+                eprintln!("- {p}");
+            }
+            bail!("bản sao lưu không toàn vẹn; không khôi phục");
+        }
+        if version > treem_storage::SCHEMA_VERSION {
+            bail!("bản sao lưu có lược đồ mới hơn chương trình này");
+        }
+        let (is_sqlite_target, target) = sqlite_target(url);
+        if is_sqlite_target {
+            let tmp = format!("{target}.restoring");
+            std::fs::copy(&copy, &tmp)?;
+            for ext in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{target}{ext}"));
+            }
+            std::fs::rename(&tmp, &target)?;
+        } else {
+            let b = Db::connect(&copy.to_string_lossy()).await?;
+            let mut buf = Vec::new();
+            b.export(&mut buf, &|_| {}).await?;
+            let db = open(url).await?;
+            db.import_all(&mut std::io::Cursor::new(buf), &|_| {})
+                .await?;
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        println!(
+            "Đã kiểm tra và khôi phục từ {} ({} trẻ).",
+            input.display(),
+            report.children
+        );
+        Ok(0)
+    } else {
+        // An export (PostgreSQL backups): read into the empty target, then check it.
+        import_all(input, url).await
+    }
+}
+
+fn sqlite_target(url: &str) -> (bool, String) {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return (false, String::new());
+    }
+    let p = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    (true, p.split('?').next().unwrap_or(p).to_string())
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("treem-restore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+pub async fn check(url: &str) -> Result<i32> {
+    let db = Db::connect(url).await?;
+    let version = db.schema_version().await?;
+    let report = db.check().await?;
+    println!(
+        "Lược đồ phiên bản {version}; {} trẻ; {} mục nhật ký.",
+        report.children, report.audit_entries
+    );
+    if report.ok() {
+        println!("Kiểm tra: tốt.");
+        Ok(0)
+    } else {
+        for p in &report.problems {
+            println!("- {p}");
+        }
+        println!("Kiểm tra: có {} lỗi.", report.problems.len());
+        Ok(2)
+    }
+}

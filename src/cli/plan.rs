@@ -1,0 +1,75 @@
+//! `treem plan check FILE` and `treem plan new --from 2026 --year 2027`.
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use std::path::PathBuf;
+use treem_domain::plan::{check, Plan};
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// List what a careful officer should know before adopting a plan.
+    Check { file: PathBuf },
+    /// Start next year's draft from an existing plan.
+    New {
+        #[arg(long)]
+        from: i16,
+        #[arg(long)]
+        year: i16,
+        /// Folder holding the plan files (plans/<commune>-<year>.toml).
+        #[arg(long, default_value = "plans")]
+        dir: PathBuf,
+    },
+}
+
+fn plan_path(dir: &std::path::Path, year: i16) -> Result<PathBuf> {
+    let suffix = format!("-{year}.toml");
+    for e in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
+        let p = e?.path();
+        if p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(&suffix))
+        {
+            return Ok(p);
+        }
+    }
+    anyhow::bail!("không có kế hoạch năm {year} trong {}", dir.display())
+}
+
+pub fn run(cmd: PlanCommand) -> Result<i32> {
+    match cmd {
+        PlanCommand::Check { file } => {
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+            let plan = Plan::from_toml(&text)?;
+            let findings = check::check(&plan);
+            println!(
+                "Kế hoạch {} năm {}: {} chỉ tiêu.",
+                plan.commune,
+                plan.year,
+                plan.targets.len()
+            );
+            for f in &findings {
+                println!("- {}", f.message);
+            }
+            println!("{} điểm cần xem.", findings.len());
+            Ok(0)
+        }
+        PlanCommand::New { from, year, dir } => {
+            let src = plan_path(&dir, from)?;
+            let text = std::fs::read_to_string(&src)?;
+            let plan = Plan::from_toml(&text)?;
+            let draft = plan.draft_for_year(year);
+            let name = src
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("plan.toml")
+                .replace(&from.to_string(), &year.to_string());
+            let out = dir.join(name);
+            if out.exists() {
+                anyhow::bail!("{} đã có; không ghi đè", out.display());
+            }
+            std::fs::write(&out, draft.to_toml()?)?;
+            println!("Đã tạo bản dự thảo {}.", out.display());
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The `treem` binary end to end: import, template, export/import between backends, backup,
+//! restore and check.
+use crate::helpers::*;
+use std::process::{Command, Output};
+use treem_storage::{ChildQuery, Db, Register};
+
+fn treem(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run treem")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+async fn total(url: &str) -> i64 {
+    let db = Db::open(url).await.unwrap();
+    let n = db
+        .search_children(
+            &officer(),
+            &ChildQuery {
+                page: 1,
+                per_page: 1,
+                include_absent: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total;
+    db.close().await;
+    n
+}
+
+const HEADER: &str = "Họ và tên,Tên gọi khác,Giới tính,Ngày sinh,Mã định danh,Dân tộc,Mã thôn,Nhóm hoàn cảnh đặc biệt,Hoàn cảnh đặc biệt từ ngày,Người chăm sóc,Quan hệ với trẻ,Điện thoại";
+
+#[tokio::test]
+async fn import_children_csv_is_all_or_nothing_with_a_row_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("c.db").to_string_lossy().to_string();
+    seeded(&url).await.close().await;
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{HEADER}\n\
+             Giàng A Páo,Pao;Pháo,nam,15/03/2018,011218123456,H'Mông,SP01,,,Giàng Thị Mỷ,mẹ,0912345678\n\
+             Sùng Thị Sua,,nữ,31/02/2019,,Mông,SP01,,,,,\n\
+             Lò Văn Ân,,nam,2017,011317000001,Thái,SP02,x,01/01/2024,,,\n"
+        ),
+    )
+    .unwrap();
+    let out = treem(&["import", "children", bad.to_str().unwrap(), "--db", &url]);
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(t.contains("dòng 3, cột «Ngày sinh»"), "{t}");
+    assert!(t.contains("dòng 4, cột «Mã định danh»"), "{t}");
+    assert!(t.contains("dòng 4, cột «Nhóm hoàn cảnh đặc biệt»"), "{t}");
+    assert_eq!(total(&url).await, 0, "nothing may be written");
+    // An unknown village is caught before writing too.
+    let unknown = dir.path().join("unknown.csv");
+    std::fs::write(
+        &unknown,
+        format!("{HEADER}\nGiàng A Páo,,nam,15/03/2018,,,SP99,,,,,\n"),
+    )
+    .unwrap();
+    let out = treem(&[
+        "import",
+        "children",
+        unknown.to_str().unwrap(),
+        "--db",
+        &url,
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("SP99"));
+    assert_eq!(total(&url).await, 0);
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{HEADER}\n\
+             Giàng A Páo,Pao;Pháo,nam,15/03/2018,011218123456,H'Mông,SP01,,,Giàng Thị Mỷ,mẹ,0912345678\n\
+             Sùng Thị Sua,,nữ,02/2019,,Mông,SP01,,,,,\n\
+             Lò Văn Ân,,nam,2017,011217000001,Thái,SP02,a;d,01/01/2024,,,\n"
+        ),
+    )
+    .unwrap();
+    let out = treem(&[
+        "import",
+        "children",
+        good.to_str().unwrap(),
+        "--db",
+        &url,
+        "--dry-run",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(total(&url).await, 0, "a dry run writes nothing");
+    let out = treem(&["import", "children", good.to_str().unwrap(), "--db", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(total(&url).await, 3);
+    let db = Db::open(&url).await.unwrap();
+    let found = db
+        .search_children(
+            &officer(),
+            &ChildQuery {
+                q: Some("phao".into()),
+                page: 1,
+                per_page: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items[0].full_name, "Giàng A Páo");
+    let c = db.child(&officer(), found.items[0].id).await.unwrap();
+    assert_eq!(c.data.caregivers[0].phone.as_deref(), Some("0912345678"));
+}
+
+#[tokio::test]
+async fn template_round_trips_through_xlsx_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("t.db").to_string_lossy().to_string();
+    seeded(&url).await.close().await;
+    let xlsx = dir.path().join("mau.xlsx");
+    let out = treem(&["template", "children", xlsx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The template's example row is itself valid.
+    let out = treem(&["import", "children", xlsx.to_str().unwrap(), "--db", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(total(&url).await, 1);
+}
+
+#[tokio::test]
+async fn user_add_reads_the_password_from_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("u.db").to_string_lossy().to_string();
+    seeded(&url).await.close().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args([
+            "user",
+            "add",
+            "--db",
+            &url,
+            "--username",
+            "pao.vh",
+            "--role",
+            "village_head",
+            "--village",
+            "SP02",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"mat-khau-dai\n")
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let db = Db::open(&url).await.unwrap();
+    use treem_storage::Accounts;
+    let u = db
+        .authenticate("pao.vh", "mat-khau-dai")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(u.must_change_password);
+    assert!(u.village_id.is_some());
+}
+
+#[tokio::test]
+async fn check_exits_non_zero_when_the_audit_chain_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("k.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    db.create_child(&officer(), &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    db.close().await;
+    let out = treem(&["check", "--db", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    let db = Db::open(&url).await.unwrap();
+    db.raw_execute("DROP TRIGGER audit_log_no_update")
+        .await
+        .unwrap();
+    db.raw_execute("UPDATE audit_log SET detail = 'đã sửa lén' WHERE seq = 3")
+        .await
+        .unwrap();
+    db.close().await;
+    let out = treem(&["check", "--db", &url]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("mục 3"), "{}", text(&out));
+}
+
+/// Everything but the export header's timestamp.
+fn body(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn export_import_round_trip_between_backends_is_lossless() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db").to_string_lossy().to_string();
+    let db = seeded(&a).await;
+    let o = officer();
+    let mut c = child("Giàng Thị Mỷ", "SP01");
+    c.aliases = vec!["Mị".into()];
+    c.personal_id = Some(treem_domain::personal_id::PersonalId::parse("011319000777").unwrap());
+    let made = db.create_child(&o, &c).await.unwrap();
+    let mut edit = made.data.clone();
+    edit.notes = Some("Ghi chú có dấu: Đồng, Sính Phình".into());
+    db.update_child(&o, made.id, 1, &edit).await.unwrap();
+    db.create_child(&o, &child("Đặng Văn Đức", "SP02"))
+        .await
+        .unwrap();
+    db.close().await;
+    let e1 = dir.path().join("e1.jsonl");
+    assert!(treem(&["export", "--db", &a, e1.to_str().unwrap()])
+        .status
+        .success());
+    let middle = match fresh_postgres().await {
+        Some(pg) => pg,
+        None => dir.path().join("b.db").to_string_lossy().to_string(),
+    };
+    let out = treem(&["import", "all", e1.to_str().unwrap(), "--db", &middle]);
+    assert!(out.status.success(), "{}", text(&out));
+    let e2 = dir.path().join("e2.jsonl");
+    assert!(treem(&["export", "--db", &middle, e2.to_str().unwrap()])
+        .status
+        .success());
+    let c3 = dir.path().join("c.db").to_string_lossy().to_string();
+    assert!(treem(&["import", "all", e2.to_str().unwrap(), "--db", &c3])
+        .status
+        .success());
+    let e3 = dir.path().join("e3.jsonl");
+    assert!(treem(&["export", "--db", &c3, e3.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(body(&e1), body(&e2));
+    assert_eq!(body(&e1), body(&e3));
+    assert!(body(&e1).len() > 20);
+    // The copy works: search, history, login, and the audit chain all survive.
+    let db = Db::open(&c3).await.unwrap();
+    let p = db
+        .search_children(
+            &o,
+            &ChildQuery {
+                q: Some("mi".into()),
+                page: 1,
+                per_page: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(p.total, 1);
+    assert_eq!(db.child_history(&o, p.items[0].id).await.unwrap().len(), 2);
+    use treem_storage::{Accounts, AuditLog};
+    assert!(db
+        .authenticate("officer", "password-officer")
+        .await
+        .unwrap()
+        .is_some());
+    assert!(db.check().await.unwrap().ok());
+    // New records get fresh ids after the import.
+    let next = db.create_child(&o, &child("Mới", "SP01")).await.unwrap();
+    assert_eq!(next.id, 3);
+    // Importing into a database that has data is refused.
+    let out = treem(&["import", "all", e1.to_str().unwrap(), "--db", &c3]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("không trống"));
+}
+
+#[tokio::test]
+async fn backup_and_restore_verify_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("live.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    db.create_child(&officer(), &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    let bak = dir.path().join("backup.db");
+    // Online: the database stays open while the backup is taken.
+    let out = treem(&["backup", "--db", &url, bak.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    db.create_child(&officer(), &child("Sau Sao Lưu", "SP01"))
+        .await
+        .unwrap();
+    db.close().await;
+    assert_eq!(total(&url).await, 2);
+    let restored = dir.path().join("restored.db").to_string_lossy().to_string();
+    let out = treem(&["restore", bak.to_str().unwrap(), "--db", &restored]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(total(&restored).await, 1);
+    // A damaged backup is refused and the target is left alone.
+    let db = Db::open(bak.to_str().unwrap()).await.unwrap();
+    db.raw_execute("DROP TRIGGER audit_log_no_update")
+        .await
+        .unwrap();
+    db.raw_execute("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
+        .await
+        .unwrap();
+    db.close().await;
+    let out = treem(&["restore", bak.to_str().unwrap(), "--db", &url]);
+    assert!(!out.status.success());
+    assert_eq!(total(&url).await, 2);
+}
+
+#[tokio::test]
+async fn plan_check_lists_the_seed_gaps() {
+    let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/plans/sinh-phinh-2026.toml");
+    let out = treem(&["plan", "check", plan]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("28 chỉ tiêu"), "{t}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(plan, dir.path().join("sinh-phinh-2026.toml")).unwrap();
+    let out = treem(&[
+        "plan",
+        "new",
+        "--from",
+        "2026",
+        "--year",
+        "2027",
+        "--dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let draft = std::fs::read_to_string(dir.path().join("sinh-phinh-2027.toml")).unwrap();
+    assert!(draft.contains("2027"));
+    let out = treem(&[
+        "plan",
+        "check",
+        dir.path().join("sinh-phinh-2027.toml").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -1,0 +1,145 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use treem_domain::register::{ChildData, ChildDraft};
+use treem_domain::role::{Actor, Role, ALL_ROLES};
+use treem_storage::{Accounts, Db, NewUser, Register};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh, empty database on each available backend, labelled.
+pub async fn databases() -> Vec<(&'static str, String, Option<tempfile::TempDir>)> {
+    let mut out = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    out.push(("sqlite", path.to_string_lossy().to_string(), Some(dir)));
+    if let Some(url) = fresh_postgres().await {
+        out.push(("postgres", url, None));
+    }
+    out
+}
+
+/// A new PostgreSQL database for one test, or `None` (with a note) when none is configured.
+pub async fn fresh_postgres() -> Option<String> {
+    let Ok(admin) = std::env::var("TREEM_TEST_DATABASE_URL") else {
+        eprintln!("SKIPPED on PostgreSQL: TREEM_TEST_DATABASE_URL is not set");
+        return None;
+    };
+    let name = format!(
+        "treem_t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        rand::random::<u32>()
+    );
+    let db = Db::connect(&admin).await.expect("connect to PostgreSQL");
+    db.raw_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    db.close().await;
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    Some(format!("{base}/{name}"))
+}
+
+pub fn officer() -> Actor {
+    Actor::system()
+}
+
+pub fn actor(role: Role, village_id: Option<i64>) -> Actor {
+    Actor {
+        user_id: 0,
+        username: format!("test-{role}"),
+        role,
+        village_id,
+    }
+}
+
+pub fn today() -> jiff::civil::Date {
+    treem_storage::today()
+}
+
+pub fn child(name: &str, village: &str) -> ChildData {
+    ChildDraft {
+        full_name: Some(name.into()),
+        sex: Some("female".into()),
+        date_of_birth: Some("2019-05-01".into()),
+        village: Some(village.into()),
+        ..Default::default()
+    }
+    .parse(today())
+    .unwrap()
+}
+
+/// A database with two villages (SP01, SP02) and one account per role ("<role>" /
+/// "password-<role>"; the village head belongs to SP01).
+pub async fn seeded(url: &str) -> Db {
+    let db = Db::open(url).await.unwrap();
+    let o = officer();
+    db.create_village(&o, "SP01", "Sính Phình").await.unwrap();
+    db.create_village(&o, "SP02", "Làng Vùa").await.unwrap();
+    let admin = actor(Role::Admin, None);
+    for r in ALL_ROLES {
+        db.create_user(
+            &admin,
+            &NewUser {
+                username: r.as_str().into(),
+                password: format!("password-{r}"),
+                role: r,
+                village: (r == Role::VillageHead).then(|| "SP01".into()),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    db
+}
+
+/// A running server on a random port (zero2prod's spawn_app).
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub http: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub async fn token(&self, role: Role) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&serde_json::json!({"username": role.as_str(), "password": format!("password-{role}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "login as {role}");
+        r.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+pub async fn spawn_app_on(url: String, dir: Option<tempfile::TempDir>) -> TestApp {
+    let db = seeded(&url).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = treem_web::AppState::new(Arc::new(db.clone()));
+    tokio::spawn(async move {
+        let _ = treem_web::serve(state, listener).await;
+    });
+    TestApp {
+        base,
+        db,
+        http: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("app.db").to_string_lossy().to_string();
+    spawn_app_on(url, Some(dir)).await
+}

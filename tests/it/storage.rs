@@ -1,0 +1,687 @@
+//! The storage conformance suite: the same tests on SQLite and (when configured) PostgreSQL.
+use crate::helpers::*;
+use treem_domain::register::{ChildDraft, HouseholdData, Sex};
+use treem_domain::role::Role;
+use treem_storage::{AuditFilter, AuditLog, ChildQuery, Db, Register, StorageError};
+
+async fn each_backend<F, Fut>(f: F)
+where
+    F: Fn(&'static str, Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for (label, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        f(label, db.clone()).await;
+        db.close().await;
+    }
+}
+
+fn q(text: &str) -> ChildQuery {
+    ChildQuery {
+        q: Some(text.into()),
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_refuse_newer_schema() {
+    for (label, url, _dir) in databases().await {
+        let db = Db::open(&url).await.unwrap();
+        assert!(db.migrate().await.unwrap().is_empty(), "{label}");
+        assert_eq!(
+            db.schema_version().await.unwrap(),
+            treem_storage::SCHEMA_VERSION
+        );
+        db.raw_execute(
+            "INSERT INTO schema_migration (version, name, applied_at) VALUES (999, 'future', 'x')",
+        )
+        .await
+        .unwrap();
+        db.close().await;
+        match Db::open(&url).await {
+            Err(StorageError::SchemaTooNew { found: 999, .. }) => {}
+            other => panic!("{label}: expected refusal, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn child_create_read_update_with_versions_and_conflict() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let c = db
+            .create_child(&o, &child("Giàng A Páo", "SP01"))
+            .await
+            .unwrap();
+        assert_eq!(c.version, 1, "{label}");
+        let read = db.child(&o, c.id).await.unwrap();
+        assert_eq!(read.data.full_name, "Giàng A Páo");
+        assert_eq!(read.data.village, "SP01");
+        let mut changed = read.data.clone();
+        changed.school = Some("Trường PTDTBT Tiểu học Sính Phình".into());
+        let v2 = db.update_child(&o, c.id, 1, &changed).await.unwrap();
+        assert_eq!(v2.version, 2);
+        // The same stale version again: refused, nothing overwritten.
+        let mut stale = read.data.clone();
+        stale.school = Some("Trường khác".into());
+        match db.update_child(&o, c.id, 1, &stale).await {
+            Err(StorageError::Conflict { current: 2 }) => {}
+            other => panic!("{label}: expected conflict, got {other:?}"),
+        }
+        let now = db.child(&o, c.id).await.unwrap();
+        assert_eq!(
+            now.data.school.as_deref(),
+            Some("Trường PTDTBT Tiểu học Sính Phình")
+        );
+        let history = db.child_history(&o, c.id).await.unwrap();
+        assert_eq!(history.len(), 2);
+        assert!(
+            history[1].changes.iter().any(|ch| ch.field == "school"),
+            "{label}"
+        );
+        // Unknown id.
+        assert!(matches!(
+            db.child(&o, 999_999).await,
+            Err(StorageError::NotFound)
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn duplicate_personal_id_is_a_field_error() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let mut a = child("Sùng Thị Sua", "SP01");
+        a.personal_id = Some(treem_domain::personal_id::PersonalId::parse("011319000001").unwrap());
+        db.create_child(&o, &a).await.unwrap();
+        let mut b = child("Sùng Thị Xua", "SP02");
+        b.personal_id = a.personal_id.clone();
+        match db.create_child(&o, &b).await {
+            Err(StorageError::Invalid(e)) => {
+                assert!(e.for_field("personal_id").is_some(), "{label}")
+            }
+            other => panic!("{label}: {other:?}"),
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_folds_diacritics_case_and_d_over_names_and_aliases() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        for (name, village) in [
+            ("Nguyễn Thị Ánh", "SP01"),
+            ("Giàng A Páo", "SP01"),
+            ("Đặng Văn Đức", "SP02"),
+            ("Giàng A Dình", "SP02"),
+            ("Lò Văn Ân", "SP01"),
+        ] {
+            db.create_child(&o, &child(name, village)).await.unwrap();
+        }
+        let mut with_alias = child("Vàng Thị Mỷ", "SP01");
+        with_alias.aliases = vec!["Vàng Thị Mị".into(), "Mỉ".into()];
+        db.create_child(&o, &with_alias).await.unwrap();
+        let names = |p: treem_storage::Page<treem_storage::ChildSummary>| {
+            p.items.into_iter().map(|c| c.full_name).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(db.search_children(&o, &q("nguyen thi anh")).await.unwrap()),
+            ["Nguyễn Thị Ánh"],
+            "{label}"
+        );
+        assert_eq!(
+            names(db.search_children(&o, &q("giang a pao")).await.unwrap()),
+            ["Giàng A Páo"]
+        );
+        assert_eq!(
+            names(db.search_children(&o, &q("DANG VAN DUC")).await.unwrap()),
+            ["Đặng Văn Đức"]
+        );
+        assert_eq!(
+            names(db.search_children(&o, &q("vang thi mi")).await.unwrap()),
+            ["Vàng Thị Mỷ"]
+        );
+        // Prefixes of words, any order; sorted by given name in Vietnamese order.
+        let p = db.search_children(&o, &q("gia")).await.unwrap();
+        assert_eq!(p.total, 2);
+        assert_eq!(names(p), ["Giàng A Dình", "Giàng A Páo"]);
+        let all = db
+            .search_children(
+                &o,
+                &ChildQuery {
+                    page: 1,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            names(all),
+            [
+                "Nguyễn Thị Ánh",
+                "Lò Văn Ân",
+                "Giàng A Dình",
+                "Đặng Văn Đức",
+                "Vàng Thị Mỷ",
+                "Giàng A Páo"
+            ],
+            "{label}"
+        );
+        // Filters.
+        let sp02 = db
+            .search_children(
+                &o,
+                &ChildQuery {
+                    village: Some("SP02".into()),
+                    page: 1,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(sp02.total, 2);
+        let males = db
+            .search_children(
+                &o,
+                &ChildQuery {
+                    sex: Some(Sex::Male),
+                    page: 1,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(males.total, 0);
+        let paged = db
+            .search_children(
+                &o,
+                &ChildQuery {
+                    page: 2,
+                    per_page: 4,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((paged.total, paged.items.len()), (6, 2));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn circumstance_age_and_register_filters() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let young = ChildDraft {
+            full_name: Some("Thào A Sử".into()),
+            sex: Some("male".into()),
+            date_of_birth: Some(
+                today()
+                    .checked_sub(jiff::Span::new().years(2))
+                    .unwrap()
+                    .to_string(),
+            ),
+            village: Some("SP01".into()),
+            circumstances: vec![treem_domain::register::CircumstanceDraft {
+                code: Some("a".into()),
+                from: Some("2025-01-01".into()),
+                to: None,
+            }],
+            ..Default::default()
+        }
+        .parse(today())
+        .unwrap();
+        db.create_child(&o, &young).await.unwrap();
+        let mut old = child("Lầu Thị Dợ", "SP01");
+        old.birth_registered_on = Some(jiff::civil::date(2019, 6, 1));
+        db.create_child(&o, &old).await.unwrap();
+        let f = |cq: ChildQuery| ChildQuery {
+            page: 1,
+            per_page: 50,
+            ..cq
+        };
+        let c = db
+            .search_children(
+                &o,
+                &f(ChildQuery {
+                    circumstance: Some("a".into()),
+                    ..Default::default()
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(c.total, 1, "{label}");
+        let under5 = db
+            .search_children(
+                &o,
+                &f(ChildQuery {
+                    age_max: Some(4),
+                    ..Default::default()
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(under5.items[0].full_name, "Thào A Sử");
+        assert_eq!(under5.total, 1);
+        let older = db
+            .search_children(
+                &o,
+                &f(ChildQuery {
+                    age_min: Some(5),
+                    ..Default::default()
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(older.total, 1);
+        let unreg = db
+            .search_children(
+                &o,
+                &f(ChildQuery {
+                    birth_not_registered: true,
+                    ..Default::default()
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(unreg.items[0].full_name, "Thào A Sử");
+        let no_id = db
+            .search_children(
+                &o,
+                &f(ChildQuery {
+                    no_personal_id: true,
+                    ..Default::default()
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(no_id.total, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn scope_is_enforced_in_storage() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let villages = db.villages(&o).await.unwrap();
+        let sp01 = villages.iter().find(|v| v.code == "SP01").unwrap().id;
+        let mine = db
+            .create_child(&o, &child("Giàng A Páo", "SP01"))
+            .await
+            .unwrap();
+        let other = db
+            .create_child(&o, &child("Giàng A Dình", "SP02"))
+            .await
+            .unwrap();
+        let head = actor(Role::VillageHead, Some(sp01));
+        let seen = db.search_children(&head, &q("giang")).await.unwrap();
+        assert_eq!(seen.total, 1, "{label}");
+        assert!(seen.items.iter().all(|c| c.village == "SP01"));
+        // Even asking for the other village by filter returns nothing of it.
+        let asked = db
+            .search_children(
+                &head,
+                &ChildQuery {
+                    village: Some("SP02".into()),
+                    page: 1,
+                    per_page: 50,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(asked.total, 0);
+        assert!(db.child(&head, mine.id).await.is_ok());
+        assert!(matches!(
+            db.child(&head, other.id).await,
+            Err(StorageError::NotFound)
+        ));
+        assert!(matches!(
+            db.child_history(&head, other.id).await,
+            Err(StorageError::NotFound)
+        ));
+        assert!(matches!(
+            db.update_child(&head, other.id, 1, &child("X", "SP02"))
+                .await,
+            Err(StorageError::NotFound)
+        ));
+        // A village head cannot move a child into another village or add one there.
+        assert!(matches!(
+            db.create_child(&head, &child("Y", "SP02")).await,
+            Err(StorageError::Invalid(_))
+        ));
+        assert!(db
+            .children_as_of(&head, today())
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.data.village == "SP01"));
+        for role in [Role::Province, Role::Admin, Role::Services] {
+            let a = actor(role, None);
+            assert!(
+                matches!(db.child(&a, mine.id).await, Err(StorageError::Forbidden)),
+                "{label} {role}"
+            );
+            assert!(matches!(
+                db.search_children(&a, &q("giang")).await,
+                Err(StorageError::Forbidden)
+            ));
+            assert!(matches!(
+                db.children_as_of(&a, today()).await,
+                Err(StorageError::Forbidden)
+            ));
+        }
+        // Province gets counts, never names.
+        let counts = db.child_counts(&actor(Role::Province, None)).await.unwrap();
+        assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 2);
+        for role in [Role::Leader, Role::Police] {
+            assert!(matches!(
+                db.create_child(&actor(role, None), &child("Z", "SP01"))
+                    .await,
+                Err(StorageError::Forbidden)
+            ));
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn history_as_of_a_past_date() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let c = db.create_child(&o, &child("Mùa A Chứ", "SP01")).await.unwrap();
+        // Move the first version into the past, as if recorded last year.
+        db.raw_execute(&format!(
+            "UPDATE child_version SET recorded_at = '2025-03-01T00:00:00.000000Z' WHERE child_id = {}",
+            c.id
+        ))
+        .await
+        .unwrap();
+        let mut moved = c.data.clone();
+        moved.moved_out = Some(jiff::civil::date(2026, 1, 15));
+        db.update_child(&o, c.id, 1, &moved).await.unwrap();
+        let before = db.children_as_of(&o, jiff::civil::date(2025, 12, 31)).await.unwrap();
+        assert_eq!(before.len(), 1, "{label}");
+        assert_eq!(before[0].data.moved_out, None);
+        assert_eq!(before[0].version, 1);
+        let now = db.children_as_of(&o, today()).await.unwrap();
+        assert_eq!(now[0].data.moved_out, Some(jiff::civil::date(2026, 1, 15)));
+        assert!(!now[0].data.present_on(today()));
+        let earlier = db.children_as_of(&o, jiff::civil::date(2025, 1, 1)).await.unwrap();
+        assert!(earlier.is_empty());
+        // Absent children leave the default list.
+        assert_eq!(db.search_children(&o, &q("mua")).await.unwrap().total, 0);
+        let all = ChildQuery { include_absent: true, ..q("mua") };
+        assert_eq!(db.search_children(&o, &all).await.unwrap().total, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn villages_and_households_are_versioned() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let v = db.create_village(&o, "SP03", "Phình Hồ").await.unwrap();
+        let v2 = db
+            .update_village(&o, v.id, 1, "PH03", "Phình Hồ")
+            .await
+            .unwrap();
+        assert_eq!(v2.version, 2, "{label}");
+        assert!(matches!(
+            db.update_village(&o, v.id, 1, "X", "Y").await,
+            Err(StorageError::Conflict { .. })
+        ));
+        assert!(matches!(
+            db.create_village(&o, "PH03", "Trùng").await,
+            Err(StorageError::Invalid(_))
+        ));
+        assert!(matches!(
+            db.create_village(&actor(Role::VillageHead, Some(v.id)), "Q1", "Q")
+                .await,
+            Err(StorageError::Forbidden)
+        ));
+        let h = db
+            .create_household(
+                &o,
+                &HouseholdData {
+                    village: "PH03".into(),
+                    code: Some("PH03-001".into()),
+                    head_name: "Giàng A Lử".into(),
+                    address: None,
+                    poverty: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        let mut data = h.data.clone();
+        data.poverty.push(treem_domain::register::PovertyPeriod {
+            status: treem_domain::register::PovertyStatus::Poor,
+            from: jiff::civil::date(2024, 1, 1),
+            to: None,
+        });
+        let h2 = db.update_household(&o, h.id, 1, &data).await.unwrap();
+        assert_eq!(h2.version, 2);
+        assert!(matches!(
+            db.update_household(&o, h.id, 1, &data).await,
+            Err(StorageError::Conflict { .. })
+        ));
+        // A child joins the household; a household from another village is refused.
+        let mut c = child("Giàng Thị Dở", "PH03");
+        c.household_id = Some(h.id);
+        db.create_child(&o, &c).await.unwrap();
+        let mut wrong = child("Giàng Thị Dở", "SP01");
+        wrong.household_id = Some(h.id);
+        assert!(matches!(
+            db.create_child(&o, &wrong).await,
+            Err(StorageError::Invalid(_))
+        ));
+        // Renaming the village code shows in records read afterwards.
+        let stored = db.households(&o, Some("PH03")).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].data.village, "PH03");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn import_is_all_or_nothing() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let mut rows: Vec<_> = (0..300)
+            .map(|i| child(&format!("Sùng A Pó {i}"), "SP01"))
+            .collect();
+        rows[299].village = "NOPE".into();
+        assert!(db.import_children(&o, &rows).await.is_err(), "{label}");
+        let empty = ChildQuery {
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        };
+        assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 0);
+        // A duplicate personal ID deep in the batch also rolls everything back.
+        rows[299].village = "SP01".into();
+        let pid = treem_domain::personal_id::PersonalId::parse("011319000123").unwrap();
+        rows[10].personal_id = Some(pid.clone());
+        rows[200].personal_id = Some(pid);
+        assert!(db.import_children(&o, &rows).await.is_err());
+        assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 0);
+        rows[200].personal_id = None;
+        assert_eq!(db.import_children(&o, &rows).await.unwrap(), 300);
+        assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 300);
+        assert_eq!(
+            db.search_children(&o, &q("sung a po 123"))
+                .await
+                .unwrap()
+                .total,
+            1
+        );
+        // Ids continue after an import.
+        let next = db
+            .create_child(&o, &child("Sau Nhập", "SP01"))
+            .await
+            .unwrap();
+        assert_eq!(next.id, 301);
+        assert!(db.check().await.unwrap().ok());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_chain_records_writes_and_reads_and_detects_tampering() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let c = db
+            .create_child(&o, &child("Giàng A Páo", "SP01"))
+            .await
+            .unwrap();
+        db.child(&o, c.id).await.unwrap();
+        let entries = db
+            .audit_entries(
+                &actor(Role::Leader, None),
+                &AuditFilter {
+                    entity: Some("child".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.contains(&"create") && actions.contains(&"read"),
+            "{label}: {actions:?}"
+        );
+        assert!(matches!(
+            db.audit_entries(&actor(Role::VillageHead, Some(1)), &AuditFilter::default())
+                .await,
+            Err(StorageError::Forbidden)
+        ));
+        let report = db.check().await.unwrap();
+        assert!(report.ok(), "{label}: {:?}", report.problems);
+        // The log refuses changes through SQL…
+        assert!(db
+            .raw_execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1")
+            .await
+            .is_err());
+        assert!(db
+            .raw_execute("DELETE FROM audit_log WHERE seq = 1")
+            .await
+            .is_err());
+        // …and someone who removes that guard is caught by the chain.
+        let drop_guard = if label == "sqlite" {
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
+        } else {
+            "DROP TRIGGER audit_log_no_change ON audit_log"
+        };
+        db.raw_execute(drop_guard).await.unwrap();
+        let seq = entries.last().unwrap().seq;
+        db.raw_execute(&format!(
+            "UPDATE audit_log SET actor = 'someone-else' WHERE seq = {seq}"
+        ))
+        .await
+        .unwrap();
+        let report = db.check().await.unwrap();
+        assert!(!report.ok(), "{label}");
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains(&format!("mục {seq}"))),
+            "{:?}",
+            report.problems
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn deleting_the_last_audit_entry_is_detected() {
+    for (label, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        db.create_child(&officer(), &child("Giàng A Páo", "SP01"))
+            .await
+            .unwrap();
+        let drop_guard = if label == "sqlite" {
+            "DROP TRIGGER audit_log_no_delete"
+        } else {
+            "DROP TRIGGER audit_log_no_change ON audit_log"
+        };
+        db.raw_execute(drop_guard).await.unwrap();
+        db.raw_execute("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+            .await
+            .unwrap();
+        assert!(!db.check().await.unwrap().ok(), "{label}");
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn accounts_sessions_and_passwords() {
+    use treem_storage::Accounts;
+    each_backend(|label, db| async move {
+        assert!(
+            db.authenticate("officer", "wrong-password")
+                .await
+                .unwrap()
+                .is_none(),
+            "{label}"
+        );
+        assert!(db
+            .authenticate("nobody", "password-officer")
+            .await
+            .unwrap()
+            .is_none());
+        let u = db
+            .authenticate("officer", "password-officer")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(u.role, Role::Officer);
+        let s = db.create_session(&u).await.unwrap();
+        assert_eq!(db.session(&s.token).await.unwrap().unwrap().1.id, u.id);
+        assert!(db.session("not-a-token").await.unwrap().is_none());
+        // A password change ends existing sessions.
+        db.set_password(&u.actor(), u.id, "new-password-1")
+            .await
+            .unwrap();
+        assert!(db.session(&s.token).await.unwrap().is_none());
+        assert!(db
+            .authenticate("officer", "new-password-1")
+            .await
+            .unwrap()
+            .is_some());
+        assert!(matches!(
+            db.set_password(&u.actor(), u.id, "short").await,
+            Err(StorageError::Invalid(_))
+        ));
+        // Only an admin manages users; a disabled user cannot log in.
+        assert!(matches!(
+            db.users(&u.actor()).await,
+            Err(StorageError::Forbidden)
+        ));
+        let admin = db
+            .authenticate("admin", "password-admin")
+            .await
+            .unwrap()
+            .unwrap();
+        db.set_user_active(&admin.actor(), u.id, false)
+            .await
+            .unwrap();
+        assert!(db
+            .authenticate("officer", "new-password-1")
+            .await
+            .unwrap()
+            .is_none());
+        // The stored hash is argon2id, never the password.
+        let rows = db.raw_execute("SELECT 1").await;
+        assert!(rows.is_ok());
+    })
+    .await;
+}
