@@ -87,6 +87,11 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// WHO 2006 growth standards.
+    Growth {
+        #[command(subcommand)]
+        command: GrowthCommand,
+    },
     /// Plans (kế hoạch): check a plan file, start next year's draft.
     Plan {
         #[command(subcommand)]
@@ -127,6 +132,15 @@ enum ImportCommand {
         input: std::path::PathBuf,
         #[command(flatten)]
         db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum GrowthCommand {
+    /// Z-scores for every row of a CSV (columns id, sex, age_days, weight_kg, lenhei_cm, measure).
+    Zscores {
+        input: std::path::PathBuf,
+        output: std::path::PathBuf,
     },
 }
 
@@ -190,5 +204,14 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Restore { input, db } => cli::ops::restore(&input, &db.db).await,
         Command::Check { db } => cli::ops::check(&db.db).await,
         Command::Plan { command } => cli::plan::run(command),
+        Command::Growth {
+            command: GrowthCommand::Zscores { input, output },
+        } => {
+            let r = std::fs::File::open(&input)?;
+            let w = std::io::BufWriter::new(std::fs::File::create(&output)?);
+            let n = growth::batch::zscores_csv(std::io::BufReader::new(r), w)?;
+            println!("Đã tính {n} dòng vào {}.", output.display());
+            Ok(0)
+        }
     }
 }

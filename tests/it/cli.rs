@@ -351,3 +351,27 @@ async fn plan_check_lists_the_seed_gaps() {
     ]);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+#[test]
+fn growth_zscores_reproduces_the_who_sample_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/growth/tests/data/sample-cases.csv");
+    let out = dir.path().join("z.csv");
+    let o = treem(&["growth", "zscores", input, out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut expected = csv::Reader::from_path(input).unwrap();
+    let mut got = csv::Reader::from_path(&out).unwrap();
+    let eh = expected.headers().unwrap().clone();
+    let gh = got.headers().unwrap().clone();
+    let mut rows = 0;
+    for (e, g) in expected.records().zip(got.records()) {
+        let (e, g) = (e.unwrap(), g.unwrap());
+        for col in ["id", "stunted", "underweight", "wflh_table", "flag_wflh"] {
+            let ei = eh.iter().position(|h| h == col).unwrap();
+            let gi = gh.iter().position(|h| h == col).unwrap();
+            assert_eq!(e.get(ei), g.get(gi), "row {rows} column {col}");
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 2000);
+}
