@@ -436,7 +436,7 @@ fn head_of(caregivers: &[Caregiver]) -> String {
 
 fn family(ctx: &Ctx, rng: &mut Rng, eth: Eth, village: usize, youngest: i32) -> Family {
     let surname = names::surname(rng, eth);
-    let care = match rng.weighted(&[72.0, 11.0, 6.5, 1.8, 6.0, 0.4, 0.6]) {
+    let care = match rng.weighted(&[72.0, 11.0, 6.5, 1.8, 6.0, 0.5, 0.75]) {
         0 => Care::Parents,
         1 => Care::ParentsAndGrandparent,
         2 => Care::Mother,
@@ -617,7 +617,7 @@ fn child(
     // Death (mostly infants), decided first: the register keeps exact dates for them.
     let lived = t - dob;
     let died_on = if dob >= ctx.window {
-        let p = 0.024 * (lived as f64 / 365.0).min(1.0);
+        let p = 0.03 * (lived as f64 / 365.0).min(1.0);
         rng.chance(p).then(|| {
             let after = if rng.chance(0.35) {
                 rng.range(0, 27)
@@ -652,6 +652,11 @@ fn child(
             Some(ymd(ctx.today.year() as i32 - guess, 7, 1))
         }
         DobPrecision::Unknown => None,
+    };
+    // A rounded date must not make a 17-year-old look 18.
+    let (precision, stored) = match stored {
+        Some(s) if age_years(s, ctx.today) > 17 => (DobPrecision::Day, Some(true_dob)),
+        s => (precision, s),
     };
     // No recorded event may precede the recorded date of birth.
     let ev_min = stored.map_or(dob, |s| days(s).max(dob)).min(t);
@@ -706,17 +711,24 @@ fn child(
     let died_on = died_on.map(|d| d.max(present_from).min(t));
 
     // Birth registration and personal ID.
-    let delay = match rng.weighted(&[82.0, 14.0, 4.0]) {
-        0 => rng.range(3, 55),
-        1 => rng.range(60, 364),
+    let delay = match rng.weighted(&[88.0, 10.0, 2.0]) {
+        0 => rng.range(3, 45),
+        1 => rng.range(46, 364),
         _ => rng.range(365, 1100),
     };
     let skip = match precision {
         DobPrecision::Estimated | DobPrecision::Unknown => 0.7,
-        _ if age < 5 => 0.018,
+        _ if age < 5 => 0.008,
         _ => 0.004,
     };
-    let registered = (dob + delay <= t && !rng.chance(skip)).then(|| (dob + delay).max(ev_min));
+    let registered = (dob + delay <= t && !rng.chance(skip)).then(|| {
+        let r = dob + delay;
+        if r < ev_min {
+            (ev_min + rng.range(0, 90)).min(t)
+        } else {
+            r
+        }
+    });
     let (place, prov) = match (registered, born_elsewhere) {
         (None, _) => (None, 0),
         (Some(r), Some((prov, place))) if moved_in.is_none_or(|m| r <= m) => {
@@ -729,7 +741,7 @@ fn child(
             precision,
             DobPrecision::Day | DobPrecision::Month | DobPrecision::Year
         )
-        && rng.chance(0.865))
+        && rng.chance(if true_dob.year() >= 2021 { 0.93 } else { 0.83 }))
     .then(|| personal_id(ctx, st, prov, male, true_dob.year() as i32));
 
     // Schooling, disability, special circumstances.
@@ -779,9 +791,9 @@ fn child(
     let mut dropped_out = false;
     if alive && (12..=15).contains(&age) {
         let p = if fam.poverty_now.is_some() {
-            0.03
+            0.04
         } else {
-            0.016
+            0.022
         };
         if rng.chance(p) {
             let from = rng.range((dob + 11 * 365).max(t - 3 * 365), t);
@@ -798,7 +810,7 @@ fn child(
             circ(code, from, to);
         }
     }
-    if alive && fam.poverty_now.is_some() && rng.chance(0.019) {
+    if alive && fam.poverty_now.is_some() && rng.chance(0.024) {
         let since = fam
             .poverty
             .last()
@@ -880,7 +892,7 @@ fn personal_id(ctx: &Ctx, st: &mut State, prov: usize, male: bool, year: i32) ->
     let r = rng::permute(
         u64::from(n) % 1_000_000,
         1000,
-        ctx.id_key ^ (bucket as u64) << 40,
+        ctx.id_key ^ ((bucket as u64) << 40),
     );
     let g = 2 * (year / 100 - 19) + sex as i32;
     let s = format!("{}{g}{yy:02}{r:06}", ELSEWHERE[prov].0);

@@ -264,7 +264,11 @@ pub fn other_surname(rng: &mut Rng, eth: Eth, avoid: &str) -> &'static str {
             return s;
         }
     }
-    surnames(eth).iter().map(|(s, _)| *s).find(|s| *s != avoid).unwrap_or(avoid)
+    surnames(eth)
+        .iter()
+        .map(|(s, _)| *s)
+        .find(|s| *s != avoid)
+        .unwrap_or(surnames(eth)[0].0)
 }
 
 /// A child's name in the family `surname`, different from the siblings' given names.
@@ -326,7 +330,7 @@ pub fn aliases(rng: &mut Rng, eth: Eth, male: bool, n: &Name) -> Vec<String> {
             0 => HMONG_GIVEN_VARIANTS
                 .iter()
                 .find(|(g, _)| *g == n.given)
-                .map(|(_, vs)| join(n.surname, n.middle, rng.pick(vs))),
+                .map(|(_, vs)| join(n.surname, n.middle, *rng.pick(vs))),
             1 => HMONG_SURNAME_VARIANTS
                 .iter()
                 .find(|(s, _)| *s == n.surname)
@@ -342,9 +346,9 @@ pub fn aliases(rng: &mut Rng, eth: Eth, male: bool, n: &Name) -> Vec<String> {
                 join(n.surname, "", n.given)
             }),
             _ => Some(if male {
-                join(n.surname, "Văn", rng.pick(VN_SCHOOL_BOYS))
+                join(n.surname, "Văn", *rng.pick(VN_SCHOOL_BOYS))
             } else {
-                join(n.surname, "Thị", rng.pick(VN_SCHOOL_GIRLS))
+                join(n.surname, "Thị", *rng.pick(VN_SCHOOL_GIRLS))
             }),
         };
         if let Some(a) = alias {

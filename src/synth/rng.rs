@@ -66,16 +66,16 @@ impl Rng {
     }
 
     /// Picks from (item, weight) pairs.
-    pub fn pick_w<'a, T>(&mut self, xs: &'a [(T, u32)]) -> &'a T {
+    pub fn pick_w<T: Copy>(&mut self, xs: &[(T, u32)]) -> T {
         let total: u64 = xs.iter().map(|(_, w)| *w as u64).sum();
         let mut x = self.below(total);
         for (item, w) in xs {
             if x < *w as u64 {
-                return item;
+                return *item;
             }
             x -= *w as u64;
         }
-        &xs[xs.len() - 1].0
+        xs[xs.len() - 1].0
     }
 }
 

@@ -355,7 +355,10 @@ async fn plan_check_lists_the_seed_gaps() {
 #[test]
 fn growth_zscores_reproduces_the_who_sample_file() {
     let dir = tempfile::tempdir().unwrap();
-    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/growth/tests/data/sample-cases.csv");
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/growth/tests/data/sample-cases.csv"
+    );
     let out = dir.path().join("z.csv");
     let o = treem(&["growth", "zscores", input, out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
