@@ -33,6 +33,7 @@ pub struct SynthVillage {
 
 /// A whole sample commune.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub struct SynthCommune {
     pub villages: Vec<SynthVillage>,
     /// `.village` is the village code.
@@ -225,6 +226,8 @@ struct Ctx {
     /// Calendar year in which the current school year began.
     school_year: i32,
     household_weights: [f64; 4],
+    /// Per group: how its households spread over the villages.
+    village_weights: [[f64; 18]; 4],
     id_key: u64,
     card_key: u64,
 }
@@ -254,6 +257,9 @@ impl Ctx {
             window_in: days(ymd(y - 2, 1, 1)),
             school_year: if today.month() >= 9 { y } else { y - 1 },
             household_weights,
+            village_weights: std::array::from_fn(|g| {
+                std::array::from_fn(|i| VILLAGES[i].weights[g])
+            }),
             id_key: rng::key(seed, 1),
             card_key: rng::key(seed, 2),
         }
@@ -364,8 +370,7 @@ fn household(
     let mut rng = ctx.household_rng(k);
     let eth = Eth::ALL[rng.weighted(&ctx.household_weights)];
     let g = eth.index();
-    let village_weights: Vec<f64> = VILLAGES.iter().map(|d| d.weights[g]).collect();
-    let village = rng.weighted(&village_weights);
+    let village = rng.weighted(&ctx.village_weights[g]);
     let planned = 1 + rng.weighted(&FAMILY_SIZE[g]);
 
     // Birth dates, youngest first, spaced like siblings.
@@ -510,8 +515,10 @@ fn family(ctx: &Ctx, rng: &mut Rng, eth: Eth, village: usize, youngest: i32) -> 
         })
         .collect();
 
-    let care_event = matches!(care, Care::Orphaned | Care::NoSupport)
-        .then(|| rng.range((youngest + 30).max(ctx.t - 9 * 365), ctx.t).min(ctx.t));
+    let care_event = matches!(care, Care::Orphaned | Care::NoSupport).then(|| {
+        rng.range((youngest + 30).max(ctx.t - 9 * 365), ctx.t)
+            .min(ctx.t)
+    });
     let (poverty, poverty_now) = poverty(ctx, rng, eth);
     let moved_in = rng.chance(0.008).then(|| {
         let date = rng.range(ctx.window_in, ctx.t);
@@ -521,7 +528,7 @@ fn family(ctx: &Ctx, rng: &mut Rng, eth: Eth, village: usize, youngest: i32) -> 
     });
     let moved_out = rng.chance(0.008).then(|| {
         let from = moved_in.map_or(ctx.window, |(m, _, _)| m.max(ctx.window));
-        (rng.range(from, ctx.t), *rng.pick(DESTINATIONS))
+        (rng.range(from, ctx.t), rng.pick(DESTINATIONS))
     });
     Family {
         eth,
@@ -589,7 +596,6 @@ fn poverty(ctx: &Ctx, rng: &mut Rng, eth: Eth) -> (Vec<PovertyPeriod>, Option<Po
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn child(
     ctx: &Ctx,
     st: &mut State,
@@ -711,15 +717,16 @@ fn child(
     let died_on = died_on.map(|d| d.max(present_from).min(t));
 
     // Birth registration and personal ID.
-    let delay = match rng.weighted(&[88.0, 10.0, 2.0]) {
-        0 => rng.range(3, 45),
-        1 => rng.range(46, 364),
-        _ => rng.range(365, 1100),
+    let delay = match rng.weighted(&[92.0, 7.0, 1.0]) {
+        0 => rng.range(2, 30),
+        1 => rng.range(31, 240),
+        _ => rng.range(241, 1100),
     };
     let skip = match precision {
-        DobPrecision::Estimated | DobPrecision::Unknown => 0.7,
-        _ if age < 5 => 0.008,
-        _ => 0.004,
+        DobPrecision::Unknown => 1.0,
+        DobPrecision::Estimated => 0.5,
+        _ if age < 5 => 0.006,
+        _ => 0.002,
     };
     let registered = (dob + delay <= t && !rng.chance(skip)).then(|| {
         let r = dob + delay;
@@ -745,8 +752,7 @@ fn child(
     .then(|| personal_id(ctx, st, prov, male, true_dob.year() as i32));
 
     // Schooling, disability, special circumstances.
-    let ty = age;
-    let disability = if rng.chance(match ty {
+    let disability = if rng.chance(match age {
         0 => 0.002,
         1..=5 => 0.011,
         _ => 0.018,
@@ -769,11 +775,7 @@ fn child(
     };
     if let Some(e) = fam.care_event {
         if alive {
-            circ(
-                if fam.care == Care::Orphaned { "a" } else { "c" },
-                e,
-                None,
-            );
+            circ(if fam.care == Care::Orphaned { "a" } else { "c" }, e, None);
         }
     }
     if disability.is_some() {
@@ -810,7 +812,7 @@ fn child(
             circ(code, from, to);
         }
     }
-    if alive && fam.poverty_now.is_some() && rng.chance(0.024) {
+    if alive && fam.poverty_now.is_some() && rng.chance(0.022) {
         let since = fam
             .poverty
             .last()

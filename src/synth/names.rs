@@ -84,13 +84,13 @@ const KINH_SURNAMES: &[W] = &[
 
 const HMONG_BOYS: &[&str] = &[
     "Páo", "Dình", "Chứ", "Sử", "Súa", "Dế", "Lử", "Tú", "Chống", "Cở", "Dùa", "Giống", "Pó",
-    "Sình", "Sàng", "Lềnh", "Chá", "Khua", "Nhìa", "Pừ", "Say", "Tủa", "Vư", "Xá", "Thề",
-    "Tồng", "Lùng", "Chơ", "Của", "Dia", "Mang", "Nủ", "Phềnh", "Sếnh", "Chinh", "Sáu", "Chớ",
+    "Sình", "Sàng", "Lềnh", "Chá", "Khua", "Nhìa", "Pừ", "Say", "Tủa", "Vư", "Xá", "Thề", "Tồng",
+    "Lùng", "Chơ", "Của", "Dia", "Mang", "Nủ", "Phềnh", "Sếnh", "Chinh", "Sáu", "Chớ",
 ];
 const HMONG_GIRLS: &[&str] = &[
-    "Mỷ", "Sua", "Dợ", "Pà", "Chi", "Dung", "Mái", "Máy", "Xó", "Sy", "Ly", "Lỳ", "Pàng",
-    "Dua", "Chở", "Dở", "Kía", "Lia", "Sểnh", "Chia", "Dê", "Mảy", "Nu", "Sở", "Vả", "Ku",
-    "Dông", "Mai", "Say", "Chu", "Cha",
+    "Mỷ", "Sua", "Dợ", "Pà", "Chi", "Dung", "Mái", "Máy", "Xó", "Sy", "Ly", "Lỳ", "Pàng", "Dua",
+    "Chở", "Dở", "Kía", "Lia", "Sểnh", "Chia", "Dê", "Mảy", "Nu", "Sở", "Vả", "Ku", "Dông", "Mai",
+    "Say", "Chu", "Cha",
 ];
 const HMONG_MEN_MIDDLE: &[W] = &[
     ("A", 55),
@@ -108,8 +108,8 @@ const DAO_BOYS: &[&str] = &[
     "Lình", "Phúc", "Tả", "Chiêu", "Quay",
 ];
 const DAO_GIRLS: &[&str] = &[
-    "Mai", "Chài", "Mẩy", "Sảy", "Lụa", "Nhất", "Kiều", "Phương", "Quyên", "Liều", "Hoa",
-    "Dung", "Lai", "Sinh",
+    "Mai", "Chài", "Mẩy", "Sảy", "Lụa", "Nhất", "Kiều", "Phương", "Quyên", "Liều", "Hoa", "Dung",
+    "Lai", "Sinh",
 ];
 const DAO_BOY_MIDDLE: &[W] = &[("Văn", 60), ("Láo", 15), ("Seo", 10), ("Phù", 10), ("A", 5)];
 const DAO_GIRL_MIDDLE: &[W] = &[("Thị", 85), ("Mùi", 15)];
@@ -124,12 +124,12 @@ const THAI_GIRLS: &[&str] = &[
 ];
 
 const KINH_BOYS: &[&str] = &[
-    "Dũng", "Hùng", "Nam", "Phong", "Khang", "Khôi", "Long", "Minh", "Quân", "Tuấn", "Đức",
-    "Huy", "An", "Phúc", "Lâm", "Hải", "Sơn", "Thành", "Trung", "Vinh",
+    "Dũng", "Hùng", "Nam", "Phong", "Khang", "Khôi", "Long", "Minh", "Quân", "Tuấn", "Đức", "Huy",
+    "An", "Phúc", "Lâm", "Hải", "Sơn", "Thành", "Trung", "Vinh",
 ];
 const KINH_GIRLS: &[&str] = &[
-    "Ánh", "Anh", "Hoa", "Lan", "Linh", "Ngọc", "Trang", "Hà", "Vy", "Chi", "Thảo", "My",
-    "Ngân", "Hân", "Nhi", "Thư", "Hương", "Yến",
+    "Ánh", "Anh", "Hoa", "Lan", "Linh", "Ngọc", "Trang", "Hà", "Vy", "Chi", "Thảo", "My", "Ngân",
+    "Hân", "Nhi", "Thư", "Hương", "Yến",
 ];
 const KINH_BOY_MIDDLE: &[W] = &[
     ("Văn", 30),
@@ -196,7 +196,9 @@ const HMONG_SURNAME_VARIANTS: &[(&str, &str)] = &[
     ("Mùa", "Mua"),
 ];
 /// Vietnamese names some H'Mông children go by at school.
-const VN_SCHOOL_BOYS: &[&str] = &["Hùng", "Dũng", "Nam", "Thắng", "Cường", "Quân", "Tùng", "Sơn"];
+const VN_SCHOOL_BOYS: &[&str] = &[
+    "Hùng", "Dũng", "Nam", "Thắng", "Cường", "Quân", "Tùng", "Sơn",
+];
 const VN_SCHOOL_GIRLS: &[&str] = &["Hoa", "Lan", "Hương", "Linh", "Thảo", "Mai", "Huyền"];
 /// Names used at home (tên gọi ở nhà).
 const HOME_NAMES: &[&str] = &["Bin", "Bống", "Tít", "Na", "Su", "Mít", "Bi", "Cún", "Nấm"];
@@ -274,12 +276,12 @@ pub fn other_surname(rng: &mut Rng, eth: Eth, avoid: &str) -> &'static str {
 /// A child's name in the family `surname`, different from the siblings' given names.
 pub fn child(rng: &mut Rng, eth: Eth, male: bool, surname: &'static str, taken: &[&str]) -> Name {
     let pool = given_names(eth, male);
-    let mut given = *rng.pick(pool);
+    let mut given = rng.pick(pool);
     for _ in 0..8 {
         if !taken.contains(&given) {
             break;
         }
-        given = *rng.pick(pool);
+        given = rng.pick(pool);
     }
     let mut middle = child_middle(rng, eth, male);
     if middle == given {
@@ -295,7 +297,7 @@ pub fn child(rng: &mut Rng, eth: Eth, male: bool, surname: &'static str, taken: 
 
 /// An adult's full name (parent, grandparent, uncle…).
 pub fn adult(rng: &mut Rng, eth: Eth, male: bool, surname: &str) -> String {
-    let given = *rng.pick(given_names(eth, male));
+    let given = rng.pick(given_names(eth, male));
     let middle = match (eth, male) {
         (Eth::Hmong, true) => rng.pick_w(HMONG_MEN_MIDDLE),
         _ => child_middle(rng, eth, male),
@@ -330,7 +332,7 @@ pub fn aliases(rng: &mut Rng, eth: Eth, male: bool, n: &Name) -> Vec<String> {
             0 => HMONG_GIVEN_VARIANTS
                 .iter()
                 .find(|(g, _)| *g == n.given)
-                .map(|(_, vs)| join(n.surname, n.middle, *rng.pick(vs))),
+                .map(|(_, vs)| join(n.surname, n.middle, rng.pick(vs))),
             1 => HMONG_SURNAME_VARIANTS
                 .iter()
                 .find(|(s, _)| *s == n.surname)
@@ -346,9 +348,9 @@ pub fn aliases(rng: &mut Rng, eth: Eth, male: bool, n: &Name) -> Vec<String> {
                 join(n.surname, "", n.given)
             }),
             _ => Some(if male {
-                join(n.surname, "Văn", *rng.pick(VN_SCHOOL_BOYS))
+                join(n.surname, "Văn", rng.pick(VN_SCHOOL_BOYS))
             } else {
-                join(n.surname, "Thị", *rng.pick(VN_SCHOOL_GIRLS))
+                join(n.surname, "Thị", rng.pick(VN_SCHOOL_GIRLS))
             }),
         };
         if let Some(a) = alias {

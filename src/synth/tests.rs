@@ -41,7 +41,10 @@ fn deterministic_and_independent_of_batch_size() {
     let mut batches = 0;
     generate_batches(3000, 7, today(), 250, &mut |batch| {
         batches += 1;
-        assert!(batch.children.iter().all(|(h, _)| *h < batch.households.len()));
+        assert!(batch
+            .children
+            .iter()
+            .all(|(h, _)| *h < batch.households.len()));
         let offset = households.len();
         households.extend(batch.households);
         children.extend(batch.children.into_iter().map(|(h, c)| (h + offset, c)));
@@ -67,7 +70,11 @@ fn every_child_passes_the_domains_validation() {
                 assert!(p.from <= today && p.to.is_none_or(|t| t <= today));
             }
         }
-        let codes: HashSet<_> = sc.households.iter().filter_map(|h| h.code.clone()).collect();
+        let codes: HashSet<_> = sc
+            .households
+            .iter()
+            .filter_map(|h| h.code.clone())
+            .collect();
         assert_eq!(codes.len(), sc.households.len(), "household codes unique");
         let mut per_household = vec![0; sc.households.len()];
         for (h, c) in &sc.children {
@@ -80,9 +87,15 @@ fn every_child_passes_the_domains_validation() {
                 .parse(today)
                 .unwrap_or_else(|e| panic!("{}: {e:?}\n{c:#?}", c.full_name));
             assert_eq!(&parsed, c);
-            for d in [c.date_of_birth, c.birth_registered_on, c.moved_in, c.moved_out, c.died_on]
-                .into_iter()
-                .flatten()
+            for d in [
+                c.date_of_birth,
+                c.birth_registered_on,
+                c.moved_in,
+                c.moved_out,
+                c.died_on,
+            ]
+            .into_iter()
+            .flatten()
             {
                 assert!(d <= today, "{d} after {today}: {c:#?}");
             }
@@ -90,7 +103,10 @@ fn every_child_passes_the_domains_validation() {
                 assert!(r >= b, "registered before the recorded birth: {c:#?}");
             }
             if let Some(b) = c.date_of_birth {
-                assert!(c.age_on(today).is_some_and(|a| (0..=17).contains(&a)), "{c:#?}");
+                assert!(
+                    c.age_on(today).is_some_and(|a| (0..=17).contains(&a)),
+                    "{c:#?}"
+                );
                 for x in &c.circumstances {
                     assert!(x.from >= b);
                 }
@@ -241,7 +257,8 @@ fn stats(n: usize, seed: u64, today: Date) -> Stats {
             }
             s.age0 += usize::from(a == 0);
             s.age17 += usize::from(a == 17);
-            let school_age = ctx_school_year(today) - c.date_of_birth.map_or(0, |d| d.year() as i32);
+            let school_age =
+                ctx_school_year(today) - c.date_of_birth.map_or(0, |d| d.year() as i32);
             if school_age == 5 && c.dob_precision == DobPrecision::Day {
                 s.age5 += 1;
                 s.age5_school += usize::from(c.school_level.as_deref() == Some("mau_giao"));
@@ -327,22 +344,55 @@ fn proportions_are_plausible() {
     );
     println!("{report}");
     let within = |x: f64, lo: f64, hi: f64, what: &str| {
-        assert!((lo..=hi).contains(&x), "{what} = {x:.2} not in {lo}..{hi}\n{report}");
+        assert!(
+            (lo..=hi).contains(&x),
+            "{what} = {x:.2} not in {lo}..{hi}\n{report}"
+        );
     };
     within(pct(s.hmong, s.n), 83.0, 87.0, "H'Mông share");
-    within(pct(s.dao + s.thai + s.kinh, s.n), 13.0, 17.0, "other groups");
+    within(
+        pct(s.dao + s.thai + s.kinh, s.n),
+        13.0,
+        17.0,
+        "other groups",
+    );
     within(pct(s.special, s.present), 4.0, 5.2, "special circumstances");
-    within(pct(s.under5, s.under5 + s.older), 27.0, 36.0, "under-5 share");
+    within(
+        pct(s.under5, s.under5 + s.older),
+        27.0,
+        36.0,
+        "under-5 share",
+    );
     assert!(s.age0 > s.age17, "pyramid: more infants than 17-year-olds");
     within(pct(s.disabled, s.n), 1.2, 1.8, "disability");
     within(pct(s.day, s.n), 91.5, 95.0, "full dates");
     within(pct(s.with_id, s.dated), 80.0, 90.0, "personal IDs");
     within(pct(s.home_province, s.with_id), 93.0, 98.0, "home province");
-    within(pct(s.under5_registered, s.under5), 94.0, 99.0, "under-5 registered");
-    within(pct(s.older_registered, s.older), 97.5, 100.0, "older registered");
-    within(pct(s.with_alias_hmong, s.hmong), 25.0, 35.0, "H'Mông aliases");
+    within(
+        pct(s.under5_registered, s.under5),
+        94.0,
+        99.0,
+        "under-5 registered",
+    );
+    within(
+        pct(s.older_registered, s.older),
+        97.5,
+        100.0,
+        "older registered",
+    );
+    within(
+        pct(s.with_alias_hmong, s.hmong),
+        25.0,
+        35.0,
+        "H'Mông aliases",
+    );
     within(pct(s.poor, s.households), 40.0, 50.0, "poor households");
-    within(pct(s.near_poor, s.households), 12.0, 18.0, "near-poor households");
+    within(
+        pct(s.near_poor, s.households),
+        12.0,
+        18.0,
+        "near-poor households",
+    );
     within(
         1000.0 * s.died_infant as f64 / s.born_in_window as f64,
         12.0,

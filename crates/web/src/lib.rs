@@ -2,6 +2,7 @@
 mod api;
 mod auth;
 mod error;
+pub mod import;
 mod openapi;
 mod throttle;
 

@@ -1,0 +1,498 @@
+//! The indicator engine: a figure and a status for each target (chỉ tiêu) of the plan, from an
+//! in-memory [`Snapshot`] of the register and the figures agencies entered.
+//!
+//! Where a target's figure comes from is the plan's `source`:
+//! * `register`: computed from the children's register by a [`RegisterIndicator`] (targets 13,
+//!   14, 19 and 21 of the Sính Phình 2026 plan); the figure carries the ids of the children
+//!   behind its numerator and denominator and a [`Breakdown`] by village, sex, ethnicity and
+//!   age band;
+//! * `reported`: the [`ReportedValue`] an agency entered for the target and the reporting
+//!   period (check it with [`validate_reported`] before storing it);
+//! * `assessment`: the latest [`AssessmentValue`] (child-friendly commune self-assessment,
+//!   QĐ 06/QĐ-TTg, 03/01/2019) on or before the as-of date.
+//!
+//! A figure with no usable denominator or no data has `value = None` and the status
+//! [`TargetStatus::NoData`] ("chưa có số liệu"), never 0 %. The status otherwise comes from the
+//! plan's comparator ([`Target::status`], [`SubTarget::status`]); a target that states two
+//! figures is met only when both are. [`compute_all_with`] also looks at earlier periods and
+//! turns a met target whose figure moved the wrong way twice in a row into
+//! [`TargetStatus::AtRisk`] (rule in [`trend_status`]).
+//!
+//! Pure: the caller loads the register versions, supports, entries and assessments.
+
+mod breakdown;
+mod formulas;
+mod reported;
+mod trend;
+
+#[cfg(test)]
+mod tests;
+
+pub use breakdown::{AgeBand, Breakdown, Cell};
+pub use formulas::{RegisterIndicator, UnknownIndicator};
+pub use reported::validate_reported;
+pub use trend::{trend_status, Trend};
+
+use crate::plan::{Comparator, Place, Plan, Problem, Source, Status, SubTarget, Target, Unit};
+use crate::register::Child;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// A reporting period (kỳ báo cáo), both ends included, e.g. 01/01/2026–30/06/2026.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn new(start: Date, end: Date) -> Period {
+        Period { start, end }
+    }
+
+    /// Whether `d` falls in the period (both ends included).
+    pub fn contains(&self, d: Date) -> bool {
+        self.start <= d && d <= self.end
+    }
+}
+
+/// Care or support given to a child (chăm sóc, nuôi dưỡng, trợ giúp), for target 14.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportRecord {
+    pub child_id: i64,
+    pub date: Date,
+    /// What was given ("tro_cap", "hoc_bong", "qua", …); every kind counts for target 14.
+    pub kind: String,
+}
+
+/// A figure an agency entered for a target and a period (số liệu báo cáo).
+///
+/// Give `numerator` and `denominator` (the value is then computed with the target's unit), or
+/// `value` alone when only the rate is known; for count targets, the count as `numerator` or
+/// `value`; for qualitative targets, `value` 1 (đạt) or 0 (chưa đạt).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportedValue {
+    pub target: u16,
+    /// True for the second figure of a target that states two (targets 15, 20, 25).
+    #[serde(default)]
+    pub secondary: bool,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    /// Nguồn số liệu / ghi chú; required.
+    pub note: String,
+    pub entered_by: String,
+    /// When it was entered, as an RFC 3339 / ISO 8601 timestamp (so that text order is time
+    /// order: the latest entry for a target and period wins).
+    pub entered_at: String,
+}
+
+impl ReportedValue {
+    pub fn period(&self) -> Period {
+        Period::new(self.period_start, self.period_end)
+    }
+}
+
+/// A result of the child-friendly commune self-assessment for a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentValue {
+    pub target: u16,
+    pub date: Date,
+    /// Đạt / chưa đạt; `None` while the assessment is not concluded.
+    pub met: Option<bool>,
+    /// Total score, when the assessment gives one.
+    pub score: Option<f64>,
+}
+
+/// Everything the figures are computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot<'a> {
+    /// Figures "as of" this date: children present on it, ages on it, circumstances active on it.
+    pub as_of: Date,
+    /// The reporting period: reported values are matched on it exactly; supports (target 14)
+    /// must fall in it.
+    pub period: Period,
+    /// The register as it stood on `as_of` (one version per child).
+    pub children: &'a [Child],
+    pub supports: &'a [SupportRecord],
+    pub reported: &'a [ReportedValue],
+    pub assessments: &'a [AssessmentValue],
+}
+
+/// Parameters of the engine. The defaults are what this module documents; a deployment may
+/// change them (the legal age limit is settled, the stability thresholds are a design choice).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Children are under this age (completed years) for targets 13 and 14. Law on Children
+    /// 2016, Art. 1: "Trẻ em là người dưới 16 tuổi". Default 16.
+    pub child_age_limit: i32,
+    /// A percentage is flagged unstable below this denominator. Default 20: below it one child
+    /// moves the rate by more than 5 percentage points.
+    pub min_denominator_percent: u64,
+    /// A rate per 1.000 is flagged unstable below this denominator. Default 1.000: below it
+    /// one event moves the rate by more than 1 ‰ (a commune with ~120 births a year always has
+    /// unstable mortality rates; show the count, as the research notes advise).
+    pub min_denominator_per_mille: u64,
+    /// A rate per 100.000 is flagged unstable below this denominator. Default 100.000, on the
+    /// same reasoning (one event moves the rate by more than 1/100.000).
+    pub min_denominator_per_100000: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            child_age_limit: 16,
+            min_denominator_percent: 20,
+            min_denominator_per_mille: 1_000,
+            min_denominator_per_100000: 100_000,
+        }
+    }
+}
+
+impl Settings {
+    /// Whether a rate in `unit` over `denominator` is too small to be stable. Counts are never
+    /// flagged; an empty denominator is not flagged (the figure has no value at all).
+    pub fn unstable(&self, unit: Option<Unit>, denominator: f64) -> bool {
+        let min = match unit.unwrap_or(Unit::Percent) {
+            Unit::Percent => self.min_denominator_percent,
+            Unit::PerMille => self.min_denominator_per_mille,
+            Unit::Per100000 => self.min_denominator_per_100000,
+            Unit::Count => return false,
+        };
+        denominator > 0.0 && denominator < min as f64
+    }
+}
+
+/// One figure of a target.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figure {
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// numerator / denominator × the unit's scale (or the count, or 1/0 for qualitative
+    /// targets). `None` when the denominator is 0 or there is no data: "chưa có số liệu",
+    /// never 0 %.
+    pub value: Option<f64>,
+    /// Register children behind the numerator, by id, ascending (empty unless from the register).
+    pub numerator_ids: Vec<i64>,
+    /// Register children behind the denominator, by id, ascending.
+    pub denominator_ids: Vec<i64>,
+    /// The denominator is too small for a stable rate ([`Settings::unstable`]).
+    pub unstable: bool,
+    /// For "không quá" / "dưới" targets (and counts): how many numerator events the target
+    /// allows at this denominator ([`Target::allowed_events`]); 1 neonatal death in 120 births
+    /// is 8,3 ‰, and "dưới 2,9 ‰" allows 0.
+    pub allowed_events: Option<u64>,
+    /// When the figure was entered: `entered_at` of the reported value used, or the date of
+    /// the assessment used; `None` for register figures (they are as of `as_of`).
+    pub last_entered: Option<String>,
+    /// The assessment's score, for assessment-sourced targets.
+    pub score: Option<f64>,
+}
+
+/// Status of a target in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    /// Đạt.
+    Met,
+    /// Chưa đạt.
+    NotMet,
+    /// Có nguy cơ không đạt: met now, but the figure moved away from the target in each of the
+    /// last two periods ([`trend_status`]).
+    AtRisk,
+    /// Chưa có số liệu: nothing entered, no assessment, or an empty denominator.
+    NoData,
+    /// Chưa xác định được: a figure exists but cannot be compared (e.g. a "giảm x% so với năm
+    /// trước" target whose baseline has no value yet).
+    Undetermined,
+}
+
+impl TargetStatus {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            TargetStatus::Met => "đạt",
+            TargetStatus::NotMet => "chưa đạt",
+            TargetStatus::AtRisk => "có nguy cơ không đạt",
+            TargetStatus::NoData => "chưa có số liệu",
+            TargetStatus::Undetermined => "chưa xác định được",
+        }
+    }
+}
+
+/// A target's figure(s) and status for the snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetResult {
+    pub number: u16,
+    pub figure: Figure,
+    /// The second figure, for targets that state two (15, 20, 25 in the seed).
+    pub secondary: Option<Figure>,
+    pub status: TargetStatus,
+    /// Direction over the last periods; only from [`compute_all_with`] with earlier periods.
+    pub trend: Option<Trend>,
+    /// Register targets only (empty otherwise); breaks down the first figure.
+    pub breakdown: Breakdown,
+    /// Why there is no figure or no status, in Vietnamese (unknown indicator, no baseline, …).
+    pub note: Option<String>,
+}
+
+/// The target's figure(s) and status, with the default [`Settings`].
+pub fn compute_target(plan_target: &Target, snap: &Snapshot) -> TargetResult {
+    compute_target_with(plan_target, snap, &Settings::default())
+}
+
+/// The target's figure(s) and status.
+pub fn compute_target_with(t: &Target, snap: &Snapshot, settings: &Settings) -> TargetResult {
+    let mut notes = Vec::new();
+    let (figure, breakdown) = figure_for(Fig::Main(t), t.number, snap, settings, &mut notes);
+    let first = figure.value.map(|x| t.status(x));
+    let (secondary, second) = match &t.secondary {
+        None => (None, None),
+        Some(s) => {
+            let (f, _) = figure_for(Fig::Sub(s), t.number, snap, settings, &mut notes);
+            let st = f.value.map(|x| s.status(x));
+            (Some(f), Some(st))
+        }
+    };
+    let status = combine(first, second);
+    if status == TargetStatus::Undetermined {
+        let no_baseline = |c: Comparator, b: Option<f64>| {
+            c == Comparator::ReduceByPercent && b.is_none_or(|b| !b.is_finite())
+        };
+        let base = |b: &Option<crate::plan::Baseline>| b.as_ref().and_then(|b| b.value);
+        if no_baseline(t.comparator, base(&t.baseline))
+            || t.secondary
+                .as_ref()
+                .is_some_and(|s| no_baseline(s.comparator, base(&s.baseline)))
+        {
+            notes.push(
+                "chưa có số liệu năm cơ sở để so sánh (mục `baseline` của chỉ tiêu)".to_string(),
+            );
+        }
+    }
+    TargetResult {
+        number: t.number,
+        figure,
+        secondary,
+        status,
+        trend: None,
+        breakdown,
+        note: if notes.is_empty() {
+            None
+        } else {
+            Some(notes.join("; "))
+        },
+    }
+}
+
+/// Every target of the plan, in the plan's order, with the default [`Settings`] and no trend.
+pub fn compute_all(plan: &Plan, snap: &Snapshot) -> Vec<TargetResult> {
+    compute_all_with(plan, snap, &Settings::default(), &[])
+}
+
+/// Every target of the plan, in the plan's order. `prior` holds results of earlier periods
+/// (any order; entries for `snap.period` itself are ignored): each target gets a
+/// [`trend_status`] over them and the current figure, and a met target whose trend is
+/// [`Trend::Worsening`] becomes [`TargetStatus::AtRisk`].
+pub fn compute_all_with(
+    plan: &Plan,
+    snap: &Snapshot,
+    settings: &Settings,
+    prior: &[(Period, Vec<TargetResult>)],
+) -> Vec<TargetResult> {
+    plan.targets
+        .iter()
+        .map(|t| {
+            let mut r = compute_target_with(t, snap, settings);
+            if !prior.is_empty() {
+                let mut history: Vec<(Period, Option<f64>)> = prior
+                    .iter()
+                    .filter(|(p, _)| *p != snap.period)
+                    .map(|(p, rs)| {
+                        let v = rs
+                            .iter()
+                            .find(|x| x.number == t.number)
+                            .and_then(|x| x.figure.value);
+                        (*p, v)
+                    })
+                    .collect();
+                history.push((snap.period, r.figure.value));
+                r.trend = trend_status(&history, t);
+                if r.status == TargetStatus::Met && r.trend == Some(Trend::Worsening) {
+                    r.status = TargetStatus::AtRisk;
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+/// What the indicator engine needs from a plan that plan validation does not check: every
+/// register-sourced figure names a known [`RegisterIndicator`], with a percentage unit.
+pub fn validate_plan(plan: &Plan) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for t in &plan.targets {
+        let mut check = |prefix: &str, source: &Source, unit: Option<Unit>| {
+            let Source::Register { indicator } = source else {
+                return;
+            };
+            match RegisterIndicator::parse(indicator) {
+                Err(e) => out.push(Problem {
+                    place: Place::Target(t.number),
+                    field: format!("{prefix}source.indicator"),
+                    message: e.to_string(),
+                }),
+                Ok(_) if unit.is_some_and(|u| u != Unit::Percent) => out.push(Problem {
+                    place: Place::Target(t.number),
+                    field: format!("{prefix}unit"),
+                    message: format!(
+                        "chỉ số «{indicator}» là một tỷ lệ phần trăm; đơn vị phải là `percent`"
+                    ),
+                }),
+                Ok(_) => {}
+            }
+        };
+        check("", &t.source, t.unit);
+        if let Some(s) = &t.secondary {
+            check("secondary.", &s.source, s.unit);
+        }
+    }
+    out
+}
+
+/// The first or second figure of a target.
+#[derive(Clone, Copy)]
+enum Fig<'t> {
+    Main(&'t Target),
+    Sub(&'t SubTarget),
+}
+
+impl Fig<'_> {
+    fn source(&self) -> &Source {
+        match self {
+            Fig::Main(t) => &t.source,
+            Fig::Sub(s) => &s.source,
+        }
+    }
+    fn unit(&self) -> Option<Unit> {
+        match self {
+            Fig::Main(t) => t.unit,
+            Fig::Sub(s) => s.unit,
+        }
+    }
+    fn comparator(&self) -> Comparator {
+        match self {
+            Fig::Main(t) => t.comparator,
+            Fig::Sub(s) => s.comparator,
+        }
+    }
+    fn is_secondary(&self) -> bool {
+        matches!(self, Fig::Sub(_))
+    }
+    fn allowed_events(&self, denominator: u64) -> Option<u64> {
+        match self {
+            Fig::Main(t) => t.allowed_events(denominator),
+            Fig::Sub(s) => s.allowed_events(denominator),
+        }
+    }
+}
+
+/// value = numerator / denominator × the unit's scale; a count is the numerator itself.
+/// Unit absent: a percentage.
+pub(crate) fn rate(numerator: f64, denominator: f64, unit: Option<Unit>) -> Option<f64> {
+    match unit {
+        Some(Unit::Count) => Some(numerator),
+        _ => {
+            let scale = unit.and_then(Unit::scale).unwrap_or(100.0);
+            (denominator > 0.0).then(|| numerator / denominator * scale)
+        }
+    }
+}
+
+fn figure_for(
+    fig: Fig,
+    number: u16,
+    snap: &Snapshot,
+    settings: &Settings,
+    notes: &mut Vec<String>,
+) -> (Figure, Breakdown) {
+    let unit = fig.unit();
+    let (mut figure, breakdown) = match fig.source() {
+        Source::Register { indicator } => match RegisterIndicator::parse(indicator) {
+            Ok(ind) => {
+                let sel = ind.select(snap, settings);
+                let figure = sel.figure(unit);
+                let breakdown = breakdown::build(&sel.members, snap.as_of, unit);
+                (figure, breakdown)
+            }
+            Err(e) => {
+                notes.push(e.to_string());
+                (Figure::default(), Breakdown::default())
+            }
+        },
+        Source::Reported => {
+            let f = reported::find(snap.reported, number, fig.is_secondary(), snap.period)
+                .map(|rv| reported::figure(rv, unit))
+                .unwrap_or_default();
+            (f, Breakdown::default())
+        }
+        Source::Assessment => (
+            assessment_figure(fig.comparator(), number, snap),
+            Breakdown::default(),
+        ),
+    };
+    if figure.value.is_some() {
+        let den = figure.denominator.unwrap_or(0.0);
+        figure.unstable = settings.unstable(unit, den);
+        figure.allowed_events = if unit == Some(Unit::Count) {
+            fig.allowed_events(0)
+        } else if den > 0.0 {
+            fig.allowed_events(den.round() as u64)
+        } else {
+            None
+        };
+    }
+    (figure, breakdown)
+}
+
+/// The latest assessment of the target on or before `as_of` (the later one in the slice when
+/// two share a date). Qualitative targets take `met` as 1/0; others take the score.
+fn assessment_figure(c: Comparator, number: u16, snap: &Snapshot) -> Figure {
+    let Some(a) = snap
+        .assessments
+        .iter()
+        .filter(|a| a.target == number && a.date <= snap.as_of)
+        .max_by_key(|a| a.date)
+    else {
+        return Figure::default();
+    };
+    let value = if c == Comparator::Qualitative {
+        a.met.map(|m| if m { 1.0 } else { 0.0 })
+    } else {
+        a.score
+    };
+    Figure {
+        value,
+        score: a.score,
+        last_entered: Some(a.date.to_string()),
+        ..Figure::default()
+    }
+}
+
+/// Status of the whole target from its figure(s): `second` is `None` for one-figure targets,
+/// `Some(None)` when the second figure has no data. Not met when any figure is not met; met
+/// only when every figure is met; otherwise no data when a figure is missing, else
+/// undetermined.
+fn combine(first: Option<Status>, second: Option<Option<Status>>) -> TargetStatus {
+    let all: Vec<Option<Status>> = std::iter::once(first).chain(second).collect();
+    if all.contains(&Some(Status::NotMet)) {
+        TargetStatus::NotMet
+    } else if all.iter().all(|s| *s == Some(Status::Met)) {
+        TargetStatus::Met
+    } else if all.contains(&None) {
+        TargetStatus::NoData
+    } else {
+        TargetStatus::Undetermined
+    }
+}

@@ -1,0 +1,310 @@
+//! Children from CSV or XLSX with Vietnamese column headers, shared by the import page and
+//! `treem import children`: every row is checked before anything is written.
+use std::collections::HashMap;
+use treem_domain::register::{CaregiverDraft, ChildData, ChildDraft, CircumstanceDraft};
+
+/// (header, field) in template order. Headers are matched after folding, so "Ho va ten" works.
+pub const COLUMNS: [(&str, &str); 22] = [
+    ("Họ và tên", "full_name"),
+    ("Tên gọi khác", "aliases"),
+    ("Giới tính", "sex"),
+    ("Ngày sinh", "date_of_birth"),
+    ("Tuổi ước tính", "estimated_age"),
+    ("Mã định danh", "personal_id"),
+    ("Dân tộc", "ethnicity"),
+    ("Mã thôn", "village"),
+    ("Ngày đăng ký khai sinh", "birth_registered_on"),
+    ("Nơi đăng ký khai sinh", "birth_registration_place"),
+    ("Số thẻ BHYT", "insurance_card"),
+    ("Cấp học", "school_level"),
+    ("Trường", "school"),
+    ("Lớp", "grade"),
+    ("Dạng khuyết tật", "disability_type"),
+    ("Mức độ khuyết tật", "disability_severity"),
+    ("Nhóm hoàn cảnh đặc biệt", "circumstances"),
+    ("Hoàn cảnh đặc biệt từ ngày", "circumstances_from"),
+    ("Người chăm sóc", "caregiver_name"),
+    ("Quan hệ với trẻ", "caregiver_relationship"),
+    ("Điện thoại", "caregiver_phone"),
+    ("Ghi chú", "notes"),
+];
+
+/// One problem, located as a spreadsheet user would look for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    /// Row number in the file, counting the header as row 1.
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// Reads a file into header + rows of text cells.
+pub fn read_table(name: &str, bytes: Vec<u8>) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+    if ext == "xlsx" || ext == "xls" || ext == "ods" {
+        use calamine::{open_workbook_auto_from_rs, Data, Reader};
+        let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e| format!("không đọc được bảng tính {name}: {e}"))?;
+        let sheet = wb
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or("tệp không có trang tính nào")?;
+        let range = wb.worksheet_range(&sheet).map_err(|e| e.to_string())?;
+        let mut rows = range.rows().map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    Data::Bool(b) => b.to_string(),
+                    Data::DateTime(d) => excel_date(d.as_f64()),
+                    Data::DateTimeIso(s) => s.chars().take(10).collect(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<String>>()
+        });
+        let header = rows.next().unwrap_or_default();
+        Ok((header, rows.collect()))
+    } else {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(std::io::Cursor::new(bytes));
+        let header = rdr
+            .headers()
+            .map_err(|e| format!("tệp CSV không đọc được: {e}"))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let mut rows = Vec::new();
+        for (i, r) in rdr.records().enumerate() {
+            let r = r.map_err(|e| format!("dòng {}: {e}", i + 2))?;
+            rows.push(r.iter().map(str::to_string).collect());
+        }
+        Ok((header, rows))
+    }
+}
+
+/// Excel stores dates as days since 30/12/1899.
+fn excel_date(serial: f64) -> String {
+    let base = jiff::civil::date(1899, 12, 30);
+    base.checked_add(jiff::Span::new().days(serial.floor() as i64))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+fn header_label(field: &str) -> String {
+    if let Some((h, _)) = COLUMNS.iter().find(|(_, f)| *f == field) {
+        return h.to_string();
+    }
+    // Nested fields from the draft map back to the flat columns.
+    let base = field.split(['[', '.']).next().unwrap_or(field);
+    let mapped = match (base, field.rsplit('.').next().unwrap_or("")) {
+        ("caregivers", "phone") => "caregiver_phone",
+        ("caregivers", "relationship") => "caregiver_relationship",
+        ("caregivers", _) => "caregiver_name",
+        ("circumstances", "from") | ("circumstances", "to") => "circumstances_from",
+        ("circumstances", _) => "circumstances",
+        (b, _) => b,
+    };
+    COLUMNS
+        .iter()
+        .find(|(_, f)| *f == mapped)
+        .map(|(h, _)| h.to_string())
+        .unwrap_or_else(|| field.to_string())
+}
+
+/// Turns rows into children, or every problem found.
+pub fn parse_rows(
+    header: &[String],
+    rows: &[Vec<String>],
+    today: jiff::civil::Date,
+) -> Result<Vec<ChildData>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        let f = treem_domain::text::fold(h);
+        if let Some((_, field)) = COLUMNS
+            .iter()
+            .find(|(label, _)| treem_domain::text::fold(label) == f)
+        {
+            index.insert(field, i);
+        } else if !h.trim().is_empty() {
+            errors.push(RowError {
+                row: 1,
+                column: h.clone(),
+                message: "cột không có trong mẫu; hãy dùng tệp mẫu (treem template children)"
+                    .into(),
+            });
+        }
+    }
+    for required in ["full_name", "village"] {
+        if !index.contains_key(required) {
+            errors.push(RowError {
+                row: 1,
+                column: header_label(required),
+                message: "thiếu cột bắt buộc".into(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    for (n, row) in rows.iter().enumerate() {
+        let line = n + 2;
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |f: &str| -> Option<String> {
+            index
+                .get(f)
+                .and_then(|i| row.get(*i))
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let mut d = ChildDraft {
+            full_name: cell("full_name"),
+            aliases: cell("aliases")
+                .map(|a| a.split([';', ',']).map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default(),
+            sex: cell("sex"),
+            date_of_birth: cell("date_of_birth"),
+            estimated_age: cell("estimated_age").map(serde_json::Value::from),
+            personal_id: cell("personal_id"),
+            ethnicity: cell("ethnicity").map(serde_json::Value::from),
+            village: cell("village"),
+            birth_registered_on: cell("birth_registered_on"),
+            birth_registration_place: cell("birth_registration_place"),
+            insurance_card: cell("insurance_card"),
+            school_level: cell("school_level"),
+            school: cell("school"),
+            grade: cell("grade"),
+            disability_type: cell("disability_type"),
+            disability_severity: cell("disability_severity"),
+            notes: cell("notes"),
+            ..Default::default()
+        };
+        if let Some(codes) = cell("circumstances") {
+            let from = cell("circumstances_from");
+            d.circumstances = codes
+                .split([';', ',', ' '])
+                .filter(|c| !c.is_empty())
+                .map(|c| CircumstanceDraft {
+                    code: Some(c.to_string()),
+                    from: from.clone(),
+                    to: None,
+                })
+                .collect();
+        }
+        if cell("caregiver_name").is_some()
+            || cell("caregiver_relationship").is_some()
+            || cell("caregiver_phone").is_some()
+        {
+            d.caregivers = vec![CaregiverDraft {
+                relationship: cell("caregiver_relationship"),
+                full_name: cell("caregiver_name"),
+                phone: cell("caregiver_phone"),
+            }];
+        }
+        match d.parse(today) {
+            Ok(c) => {
+                if let Some(pid) = &c.personal_id {
+                    if let Some(first) = seen_ids.insert(pid.to_string(), line) {
+                        errors.push(RowError {
+                            row: line,
+                            column: header_label("personal_id"),
+                            message: format!("trùng mã định danh với dòng {first}"),
+                        });
+                    }
+                }
+                out.push(c);
+            }
+            Err(e) => {
+                for f in e.0 {
+                    errors.push(RowError {
+                        row: line,
+                        column: header_label(&f.field),
+                        message: f.message,
+                    });
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The template: headers, one example row, and a sheet of codes.
+pub fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Danh sách trẻ")?;
+    let example = [
+        "Giàng A Páo",
+        "Pao; Pháo",
+        "nam",
+        "15/03/2018",
+        "",
+        "011218123456",
+        "H'Mông",
+        "SP01",
+        "20/04/2018",
+        "UBND xã Sính Phình",
+        "",
+        "tieu_hoc",
+        "Trường PTDTBT Tiểu học Sính Phình",
+        "3",
+        "",
+        "",
+        "",
+        "",
+        "Giàng Thị Mỷ",
+        "mẹ",
+        "0912345678",
+        "",
+    ];
+    for (i, (h, _)) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, i as u16, *h, &bold)?;
+        sheet.write_string(1, i as u16, example[i])?;
+        sheet.set_column_width(i as u16, 18)?;
+    }
+    let help = wb.add_worksheet();
+    help.set_name("Hướng dẫn")?;
+    let mut r = 0u32;
+    let mut line = |a: &str, b: &str| -> Result<(), rust_xlsxwriter::XlsxError> {
+        help.write_string(r, 0, a)?;
+        help.write_string(r, 1, b)?;
+        r += 1;
+        Ok(())
+    };
+    line(
+        "Ngày",
+        "dd/mm/yyyy; ngày sinh có thể chỉ mm/yyyy hoặc yyyy, hoặc bỏ trống và ghi Tuổi ước tính",
+    )?;
+    line("Giới tính", "nam / nữ / không biết")?;
+    line("Mã định danh", "12 chữ số; chữ số thứ 4 là 2 (nam) hoặc 3 (nữ) với trẻ sinh 2000-2099; chữ số 5-6 là năm sinh")?;
+    line("Dân tộc", "tên hoặc mã theo QĐ 1019/QĐ-TCTK (08 = H'Mông)")?;
+    line(
+        "Nhóm hoàn cảnh đặc biệt",
+        "các mã a…o theo Điều 10 Luật Trẻ em, cách nhau bởi dấu ;",
+    )?;
+    for (c, l) in treem_domain::circumstance::GROUPS {
+        line(&format!("  {c}"), l)?;
+    }
+    line("Cấp học", "none, nha_tre, mau_giao, tieu_hoc, thcs, thpt")?;
+    line(
+        "Dạng khuyết tật",
+        "van_dong, nghe_noi, nhin, than_kinh_tam_than, tri_tue, khac",
+    )?;
+    line("Mức độ khuyết tật", "nhe, nang, dac_biet_nang")?;
+    wb.save_to_buffer()
+}
