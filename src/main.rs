@@ -1,6 +1,5 @@
 //! `treem`: one binary for the commune's child-protection work.
 mod cli;
-#[path = "synth_stub.rs"]
 mod synth;
 
 use anyhow::Result;
@@ -155,7 +154,7 @@ async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| "info,sqlx=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();

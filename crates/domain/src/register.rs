@@ -339,6 +339,14 @@ fn parse_birth(
         serde_json::Value::String(_) => None,
         _ => Some(-1),
     });
+    // A stored estimate comes back as its date with precision "estimated" (edits, exports).
+    if asked.as_deref() == Some("estimated") && estimated.is_none() {
+        if let Some(date) = non_empty(&d.date_of_birth).and_then(|s| parse_date(&s)) {
+            if date <= today {
+                return (Some(date), DobPrecision::Estimated);
+            }
+        }
+    }
     if asked.as_deref() == Some("estimated")
         || (non_empty(&d.date_of_birth).is_none() && estimated.is_some())
     {

@@ -28,6 +28,14 @@ pub struct ChildQuery {
     pub birth_not_registered: bool,
     /// Include children who moved out or died.
     pub include_absent: bool,
+    /// Only children with no known date of birth.
+    pub dob_unknown: bool,
+    pub personal_id: Option<String>,
+    pub household_id: Option<i64>,
+    /// Only children added or changed at or after this instant (RFC 3339, UTC).
+    pub changed_since: Option<String>,
+    /// Most recently changed first instead of Vietnamese name order.
+    pub recent_first: bool,
     pub page: i64,
     pub per_page: i64,
 }
@@ -58,6 +66,15 @@ pub struct ChildCount {
     pub village: String,
     pub sex: String,
     pub count: i64,
+}
+
+/// A village with when its list last changed (for "not updated this month").
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VillageActivity {
+    pub code: String,
+    pub name: String,
+    pub children: i64,
+    pub last_change: Option<String>,
 }
 
 /// One change in a child's history: who, when, which fields.
@@ -526,6 +543,18 @@ impl Register for Db {
         if !q.include_absent {
             conds.push("c.present = 1".into());
         }
+        if q.dob_unknown {
+            conds.push("c.dob IS NULL".into());
+        }
+        if let Some(pid) = q.personal_id.as_deref().filter(|s| !s.is_empty()) {
+            conds.push(format!("c.personal_id = {}", p.push(pid)));
+        }
+        if let Some(h) = q.household_id {
+            conds.push(format!("c.household_id = {}", p.push(h)));
+        }
+        if let Some(since) = q.changed_since.as_deref() {
+            conds.push(format!("c.updated_at >= {}", p.push(since)));
+        }
         let folded = q.q.as_deref().map(text::fold).unwrap_or_default();
         let words: Vec<&str> = text::tokens(&folded).collect();
         if !words.is_empty() {
@@ -561,7 +590,8 @@ impl Register for Db {
         let off = p.push(offset);
         let sql = format!(
             "SELECT c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village \
-             FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY c.sort_key, c.id LIMIT {limit} OFFSET {off}"
+             FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}",
+            order = if q.recent_first { "c.updated_at DESC, c.id DESC" } else { "c.sort_key, c.id" }
         );
         let rows = bind_all(sqlx::query(&sql), p.0)
             .fetch_all(&self.pool)
@@ -665,6 +695,32 @@ impl Register for Db {
                     village: r.try_get("village")?,
                     sex: r.try_get("sex")?,
                     count: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn village_activity(&self, actor: &Actor) -> StorageResult<Vec<VillageActivity>> {
+        let scope = read_scope(actor)?;
+        let mut p = Params::default();
+        let mut sql = String::from(
+            "SELECT v.code, v.name, CAST(COUNT(c.id) AS BIGINT) AS n, MAX(c.updated_at) AS last_change \
+             FROM village v LEFT JOIN child c ON c.village_id = v.id AND c.present = 1",
+        );
+        if let Some(s) = scope {
+            sql += &format!(" WHERE v.id = {}", p.push(s));
+        }
+        sql += " GROUP BY v.code, v.name ORDER BY v.code";
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VillageActivity {
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    children: r.try_get("n")?,
+                    last_change: r.try_get("last_change")?,
                 })
             })
             .collect()

@@ -17,7 +17,9 @@ mod villages;
 
 pub use accounts::{NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter, CheckReport};
-pub use children::{ChildCount, ChildQuery, ChildSummary, ChildVersion, Page};
+pub use children::{
+    ChildCount, ChildQuery, ChildSummary, ChildVersion, FieldChange, Page, VillageActivity,
+};
 pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
 pub use migrate::SCHEMA_VERSION;
@@ -103,6 +105,8 @@ pub trait Register: Send + Sync {
     /// Counts of children present today by village and sex: no personal data, so the
     /// province may ask too.
     async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>>;
+    /// Each village in scope with its number of children and when its list last changed.
+    async fn village_activity(&self, actor: &Actor) -> StorageResult<Vec<VillageActivity>>;
     /// All rows or none.
     async fn import_children(&self, actor: &Actor, rows: &[ChildData]) -> StorageResult<usize>;
 }

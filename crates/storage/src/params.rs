@@ -70,11 +70,18 @@ pub(crate) async fn insert_many(
     if rows.is_empty() {
         return Ok(());
     }
-    let per_stmt = (30_000 / columns.len()).max(1);
+    let max_params: usize = std::env::var("TREEM_INSERT_PARAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30_000);
+    let per_stmt = (max_params / columns.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<P>> = rows.by_ref().take(per_stmt).collect();
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        // SQLite looks named parameters up by a linear scan, so thousands of `$n` in one
+        // statement cost quadratic time; anonymous `?` are bound by position.
+        let anonymous = tx.backend_name() == "SQLite";
         let mut n = 0;
         for (i, _) in chunk.iter().enumerate() {
             if i > 0 {
@@ -86,8 +93,12 @@ pub(crate) async fn insert_many(
                     sql.push_str(", ");
                 }
                 n += 1;
-                sql.push('$');
-                sql.push_str(&n.to_string());
+                if anonymous {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
             }
             sql.push(')');
         }

@@ -2,8 +2,10 @@
 mod api;
 mod auth;
 mod error;
+mod i18n;
 pub mod import;
 mod openapi;
+mod pages;
 mod throttle;
 
 use axum::routing::get;
@@ -19,6 +21,10 @@ pub use throttle::Throttle;
 pub struct AppState {
     pub store: Arc<dyn Storage>,
     pub throttle: Arc<Throttle>,
+    /// Mark cookies Secure (set TREEM_SECURE_COOKIES=1 when served behind TLS).
+    pub secure_cookies: bool,
+    /// Imports checked and waiting for the officer's confirmation, by token.
+    pub pending_imports: Arc<pages::PendingImports>,
 }
 
 impl AppState {
@@ -26,6 +32,8 @@ impl AppState {
         AppState {
             store,
             throttle: Arc::new(Throttle::default()),
+            secure_cookies: std::env::var("TREEM_SECURE_COOKIES").is_ok_and(|v| v == "1"),
+            pending_imports: Arc::default(),
         }
     }
 }
@@ -35,7 +43,32 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", api::routes())
+        .merge(pages::routes())
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
         .with_state(state)
+}
+
+/// Headers every response carries: no inline script, no framing, no referrer, no sniffing.
+async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let h = res.headers_mut();
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    if !h.contains_key("cache-control") {
+        h.insert("cache-control", HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 async fn healthz(

@@ -72,7 +72,7 @@ impl AgeBand {
 }
 
 /// One group of a breakdown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub numerator: u64,
     pub denominator: u64,
@@ -81,7 +81,7 @@ pub struct Cell {
 }
 
 /// A register figure broken down four ways; empty for reported and assessment figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Breakdown {
     /// By village code, in code order.
     pub by_village: Vec<(String, Cell)>,

@@ -166,7 +166,7 @@ impl Settings {
 }
 
 /// One figure of a target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
@@ -222,7 +222,7 @@ impl TargetStatus {
 }
 
 /// A target's figure(s) and status for the snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetResult {
     pub number: u16,
     pub figure: Figure,

@@ -6,12 +6,12 @@ use crate::validation::FieldErrors;
 
 /// The entry for the target's first (or second) figure whose period is exactly `period`; of
 /// several (corrections), the latest `entered_at`, and the later one in the slice on a tie.
-pub(super) fn find<'a>(
-    reported: &'a [ReportedValue],
+pub(super) fn find(
+    reported: &[ReportedValue],
     number: u16,
     secondary: bool,
     period: Period,
-) -> Option<&'a ReportedValue> {
+) -> Option<&ReportedValue> {
     reported
         .iter()
         .filter(|r| r.target == number && r.secondary == secondary && r.period() == period)

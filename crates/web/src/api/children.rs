@@ -74,6 +74,11 @@ pub fn child_query(p: &HashMap<String, String>) -> Result<ChildQuery, FieldError
         no_personal_id: flag(p.get("no_personal_id")),
         birth_not_registered: flag(p.get("birth_not_registered")),
         include_absent: flag(p.get("include_absent")),
+        dob_unknown: flag(p.get("dob_unknown")),
+        personal_id: p.get("personal_id").cloned().filter(|s| !s.is_empty()),
+        household_id: p.get("household_id").and_then(|s| s.parse().ok()),
+        changed_since: None,
+        recent_first: false,
         page,
         per_page,
     })

@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
-mod children;
+pub(crate) mod children;
 mod misc;
 
 use crate::error::ApiError;
@@ -57,3 +57,4 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 pub fn parse_id(s: &str) -> Result<i64, ApiError> {
     s.parse().map_err(|_| ApiError::NotFound)
 }
+pub(crate) use children::child_query;

@@ -1,0 +1,563 @@
+//! Villages, households, accounts and the audit log.
+use super::{render, role_label, Ctx, Layout, PageError, PageErrorKind};
+use crate::i18n::{vn_date, vn_datetime};
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use std::collections::HashMap;
+use treem_domain::register::{HouseholdData, PovertyPeriod, PovertyStatus};
+use treem_domain::role::{Role, ALL_ROLES};
+use treem_domain::validation::parse_date;
+use treem_storage::{AuditFilter, ChildQuery, NewUser, StorageError};
+
+pub struct VillageRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "villages.html")]
+struct VillagesPage {
+    l: Layout,
+    rows: Vec<VillageRow>,
+    can_edit: bool,
+    error: Option<String>,
+}
+
+async fn villages_page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
+    let v = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let page = VillagesPage {
+        l: ctx.layout(ctx.t.villages),
+        rows: v
+            .into_iter()
+            .map(|v| VillageRow {
+                id: v.id,
+                code: v.code,
+                name: v.name,
+                version: v.version,
+            })
+            .collect(),
+        can_edit: ctx.user.role.manages_villages(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn villages(ctx: Ctx) -> Result<Response, PageError> {
+    if ctx.user.role == Role::Admin {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    villages_page(&ctx, None).await
+}
+
+fn get(f: &HashMap<String, String>, k: &str) -> String {
+    f.get(k).map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+pub async fn create_village(
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    match ctx
+        .state
+        .store
+        .create_village(&ctx.actor(), &get(&f, "code"), &get(&f, "name"))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/villages").into_response()),
+        Err(StorageError::Invalid(e)) => villages_page(&ctx, Some(e.to_string())).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn update_village(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let version: i64 = get(&f, "_version").parse().unwrap_or(0);
+    match ctx
+        .state
+        .store
+        .update_village(
+            &ctx.actor(),
+            id,
+            version,
+            &get(&f, "code"),
+            &get(&f, "name"),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/villages").into_response()),
+        Err(StorageError::Invalid(e)) => villages_page(&ctx, Some(e.to_string())).await,
+        Err(StorageError::Conflict { .. }) => {
+            villages_page(&ctx, Some(ctx.t.conflict_title.into())).await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub struct HouseholdRow {
+    pub id: i64,
+    pub code: String,
+    pub head: String,
+    pub village: String,
+    pub poverty: String,
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct HouseholdsPage {
+    l: Layout,
+    rows: Vec<HouseholdRow>,
+    village: String,
+    villages: Vec<(String, String)>,
+    can_add: bool,
+    error: Option<String>,
+}
+
+fn poverty_text(ctx: &Ctx, h: &HouseholdData) -> String {
+    match h.poverty_on(treem_storage::today()) {
+        Some(PovertyStatus::Poor) => ctx.t.poor.into(),
+        Some(PovertyStatus::NearPoor) => ctx.t.near_poor.into(),
+        None => String::new(),
+    }
+}
+
+async fn households_page(
+    ctx: &Ctx,
+    village: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let list = ctx
+        .state
+        .store
+        .households(
+            &ctx.actor(),
+            Some(village.as_str()).filter(|s| !s.is_empty()),
+        )
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let villages = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let page = HouseholdsPage {
+        l: ctx.layout(ctx.t.households),
+        rows: list
+            .iter()
+            .take(500)
+            .map(|h| HouseholdRow {
+                id: h.id,
+                code: h.data.code.clone().unwrap_or_default(),
+                head: h.data.head_name.clone(),
+                village: h.data.village.clone(),
+                poverty: poverty_text(ctx, &h.data),
+            })
+            .collect(),
+        village,
+        villages: villages
+            .into_iter()
+            .filter(|v| ctx.user.village_id.is_none_or(|m| m == v.id))
+            .map(|v| (v.code.clone(), format!("{} — {}", v.code, v.name)))
+            .collect(),
+        can_add: ctx.user.role.writes_children(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn households(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !ctx.user.role.reads_children() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    households_page(&ctx, get(&q, "village"), None).await
+}
+
+fn household_from_form(f: &HashMap<String, String>) -> Result<HouseholdData, String> {
+    let mut poverty = Vec::new();
+    let status = get(f, "poverty");
+    if !status.is_empty() {
+        let from = parse_date(&get(f, "poverty_from"))
+            .ok_or("Hộ nghèo / cận nghèo: cần ghi từ ngày (dd/mm/yyyy)")?;
+        let to = match get(f, "poverty_to") {
+            s if s.is_empty() => None,
+            s => Some(parse_date(&s).ok_or("Hộ nghèo / cận nghèo: đến ngày không hợp lệ")?),
+        };
+        poverty.push(PovertyPeriod {
+            status: if status == "near_poor" {
+                PovertyStatus::NearPoor
+            } else {
+                PovertyStatus::Poor
+            },
+            from,
+            to,
+        });
+    }
+    Ok(HouseholdData {
+        village: get(f, "village"),
+        code: Some(get(f, "code")).filter(|s| !s.is_empty()),
+        head_name: get(f, "head_name"),
+        address: Some(get(f, "address")).filter(|s| !s.is_empty()),
+        poverty,
+    })
+}
+
+pub async fn create_household(
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    let data = match household_from_form(&f) {
+        Ok(d) => d,
+        Err(e) => return households_page(&ctx, String::new(), Some(e)).await,
+    };
+    match ctx.state.store.create_household(&ctx.actor(), &data).await {
+        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
+        Err(StorageError::Invalid(e)) => {
+            households_page(&ctx, String::new(), Some(e.to_string())).await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub dob: String,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    l: Layout,
+    id: i64,
+    version: i64,
+    code: String,
+    head: String,
+    address: String,
+    village: String,
+    poverty: String,
+    poverty_from: String,
+    poverty_to: String,
+    members: Vec<MemberRow>,
+    can_edit: bool,
+    error: Option<String>,
+}
+
+async fn household_page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Response, PageError> {
+    let h = ctx
+        .state
+        .store
+        .household(&ctx.actor(), id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    // Members: children of the household's village whose record points here.
+    let kids = ctx
+        .state
+        .store
+        .search_children(
+            &ctx.actor(),
+            &ChildQuery {
+                household_id: Some(id),
+                include_absent: true,
+                page: 1,
+                per_page: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .items;
+    let period = h.data.poverty.last();
+    let page = HouseholdPage {
+        l: ctx.layout(format!("{} — {}", ctx.t.household, h.data.head_name)),
+        id,
+        version: h.version,
+        code: h.data.code.clone().unwrap_or_default(),
+        head: h.data.head_name.clone(),
+        address: h.data.address.clone().unwrap_or_default(),
+        village: h.data.village.clone(),
+        poverty: period
+            .map(|p| match p.status {
+                PovertyStatus::Poor => "poor",
+                PovertyStatus::NearPoor => "near_poor",
+            })
+            .unwrap_or("")
+            .into(),
+        poverty_from: period
+            .map(|p| vn_date(&p.from.to_string()))
+            .unwrap_or_default(),
+        poverty_to: period
+            .and_then(|p| p.to)
+            .map(|d| vn_date(&d.to_string()))
+            .unwrap_or_default(),
+        members: kids
+            .into_iter()
+            .map(|c| MemberRow {
+                id: c.id,
+                name: c.full_name,
+                dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
+            })
+            .collect(),
+        can_edit: ctx.user.role.writes_children(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn household(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    household_page(&ctx, id, None).await
+}
+
+pub async fn update_household(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let version: i64 = get(&f, "_version").parse().unwrap_or(0);
+    let data = match household_from_form(&f) {
+        Ok(d) => d,
+        Err(e) => return household_page(&ctx, id, Some(e)).await,
+    };
+    match ctx
+        .state
+        .store
+        .update_household(&ctx.actor(), id, version, &data)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Err(StorageError::Invalid(e)) => household_page(&ctx, id, Some(e.to_string())).await,
+        Err(StorageError::Conflict { .. }) => {
+            household_page(&ctx, id, Some(ctx.t.conflict_title.into())).await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub role: &'static str,
+    pub active: bool,
+    pub must_change: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    l: Layout,
+    rows: Vec<UserRow>,
+    roles: Vec<(String, &'static str)>,
+    villages: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+async fn users_page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
+    let users = ctx
+        .state
+        .store
+        .users(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let villages = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let page = UsersPage {
+        l: ctx.layout(ctx.t.users),
+        rows: users
+            .into_iter()
+            .map(|u| UserRow {
+                id: u.id,
+                username: u.username,
+                role: role_label(ctx.t, u.role),
+                active: u.active,
+                must_change: u.must_change_password,
+            })
+            .collect(),
+        roles: ALL_ROLES
+            .iter()
+            .map(|r| (r.as_str().to_string(), role_label(ctx.t, *r)))
+            .collect(),
+        villages: villages
+            .into_iter()
+            .map(|v| (v.code.clone(), format!("{} — {}", v.code, v.name)))
+            .collect(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn users(ctx: Ctx) -> Result<Response, PageError> {
+    if !ctx.user.role.manages_users() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    users_page(&ctx, None).await
+}
+
+pub async fn create_user(
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    if !ctx.user.role.manages_users() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let role: Role = match get(&f, "role").parse() {
+        Ok(r) => r,
+        Err(e) => return users_page(&ctx, Some(e)).await,
+    };
+    let new = NewUser {
+        username: get(&f, "username"),
+        password: get(&f, "password"),
+        role,
+        village: Some(get(&f, "village")).filter(|s| !s.is_empty()),
+        must_change_password: true,
+    };
+    match ctx.state.store.create_user(&ctx.actor(), &new).await {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(StorageError::Invalid(e)) => users_page(&ctx, Some(e.to_string())).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn reset_password(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    match ctx
+        .state
+        .store
+        .set_password(&ctx.actor(), id, &get(&f, "password"))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(StorageError::Invalid(e)) => users_page(&ctx, Some(e.to_string())).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn set_active(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    ctx.state
+        .store
+        .set_user_active(&ctx.actor(), id, get(&f, "active") == "1")
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    l: Layout,
+    rows: Vec<AuditRow>,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+}
+
+pub async fn audit(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !ctx.user.role.reads_audit() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let nonempty = |k: &str| Some(get(&q, k)).filter(|s| !s.is_empty());
+    let filter = AuditFilter {
+        actor: nonempty("actor"),
+        action: nonempty("action"),
+        entity: nonempty("entity"),
+        entity_id: nonempty("entity_id").and_then(|s| s.parse().ok()),
+        limit: Some(300),
+    };
+    let entries = ctx
+        .state
+        .store
+        .audit_entries(&ctx.actor(), &filter)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let page = AuditPage {
+        l: ctx.layout(ctx.t.audit),
+        rows: entries
+            .into_iter()
+            .map(|e| AuditRow {
+                seq: e.seq,
+                at: vn_datetime(&e.at),
+                actor: e.actor,
+                action: e.action,
+                entity: e.entity,
+                entity_id: e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+                detail: e.detail,
+            })
+            .collect(),
+        actor: get(&q, "actor"),
+        action: get(&q, "action"),
+        entity: get(&q, "entity"),
+        entity_id: get(&q, "entity_id"),
+    };
+    Ok(render(&page))
+}

@@ -1,0 +1,198 @@
+//! The import page: upload, see the row-by-row report, confirm only when every row is valid.
+use super::{render, Ctx, Layout, PageError, PageErrorKind};
+use crate::import::{parse_rows, read_table, RowError};
+use askama::Template;
+use axum::extract::Multipart;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use treem_domain::register::ChildData;
+use treem_domain::role::Role;
+
+/// How long a checked file waits for confirmation.
+const PENDING_FOR: Duration = Duration::from_secs(30 * 60);
+
+/// A checked file: who checked it, its rows, and when.
+type Pending = (i64, Vec<ChildData>, Instant);
+
+/// Checked imports waiting for confirmation, by token.
+#[derive(Default)]
+pub struct PendingImports(Mutex<HashMap<String, Pending>>);
+
+impl PendingImports {
+    fn put(&self, user: i64, rows: Vec<ChildData>) -> String {
+        use rand::RngCore;
+        let mut b = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut b);
+        let token = hex::encode(b);
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        m.retain(|_, (_, _, at)| at.elapsed() < PENDING_FOR);
+        m.insert(token.clone(), (user, rows, Instant::now()));
+        token
+    }
+
+    fn take(&self, user: i64, token: &str) -> Option<Vec<ChildData>> {
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match m.remove(token) {
+            Some((u, rows, at)) if u == user && at.elapsed() < PENDING_FOR => Some(rows),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    l: Layout,
+    file_name: String,
+    errors: Vec<RowError>,
+    more_errors: usize,
+    ready: Option<(String, usize)>,
+    done: Option<usize>,
+    problem: Option<String>,
+}
+
+fn blank(ctx: &Ctx) -> ImportPage {
+    ImportPage {
+        l: ctx.layout(ctx.t.import),
+        file_name: String::new(),
+        errors: vec![],
+        more_errors: 0,
+        ready: None,
+        done: None,
+        problem: None,
+    }
+}
+
+fn officer_only(ctx: &Ctx) -> Result<(), PageError> {
+    if ctx.user.role == Role::Officer {
+        Ok(())
+    } else {
+        Err(ctx.error(PageErrorKind::Forbidden))
+    }
+}
+
+pub async fn page(ctx: Ctx) -> Result<Response, PageError> {
+    officer_only(&ctx)?;
+    Ok(render(&blank(&ctx)))
+}
+
+pub async fn upload(ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> {
+    officer_only(&ctx)?;
+    let mut csrf = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = mp.next_field().await {
+        match field.name() {
+            Some("_csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("tep.csv").to_string();
+                if let Ok(bytes) = field.bytes().await {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    ctx.check_csrf(csrf.as_ref())?;
+    let mut p = blank(&ctx);
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        p.problem = Some("Chưa chọn tệp, hoặc tệp rỗng.".into());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
+    };
+    p.file_name = name.clone();
+    let (header, rows) = match read_table(&name, bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            p.problem = Some(e);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
+        }
+    };
+    let parsed = parse_rows(&header, &rows, treem_storage::today());
+    let known: std::collections::HashSet<String> = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|v| v.code)
+        .collect();
+    let mut errors = match &parsed {
+        Ok(_) => vec![],
+        Err(e) => e.clone(),
+    };
+    if let Ok(children) = &parsed {
+        for (i, c) in children.iter().enumerate() {
+            if !known.contains(&c.village) {
+                errors.push(RowError {
+                    row: i + 2,
+                    column: "Mã thôn".into(),
+                    message: format!("không có thôn/bản mã «{}»", c.village),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        p.more_errors = errors.len().saturating_sub(500);
+        errors.truncate(500);
+        p.errors = errors;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
+    }
+    let children = parsed.unwrap_or_default();
+    let n = children.len();
+    let token = ctx.state.pending_imports.put(ctx.user.id, children);
+    p.ready = Some((token, n));
+    Ok(render(&p))
+}
+
+pub async fn confirm(
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    officer_only(&ctx)?;
+    let mut p = blank(&ctx);
+    let Some(rows) = f
+        .get("token")
+        .and_then(|t| ctx.state.pending_imports.take(ctx.user.id, t))
+    else {
+        p.problem =
+            Some("Tệp đã kiểm tra không còn (quá 30 phút hoặc đã ghi). Hãy tải lên lại.".into());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
+    };
+    match ctx.state.store.import_children(&ctx.actor(), &rows).await {
+        Ok(n) => {
+            p.done = Some(n);
+            Ok(render(&p))
+        }
+        Err(treem_storage::StorageError::Invalid(e)) => {
+            p.problem = Some(e.to_string());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn template(ctx: Ctx) -> Result<Response, PageError> {
+    officer_only(&ctx)?;
+    let bytes =
+        crate::import::template().map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"mau-nhap-tre-em.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

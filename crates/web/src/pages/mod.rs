@@ -1,0 +1,363 @@
+//! Server-rendered pages (askama templates). Every form works without JavaScript; every
+//! state-changing form carries the session's CSRF token.
+mod account;
+mod admin;
+mod children;
+mod forms;
+mod import;
+pub use import::PendingImports;
+
+use crate::i18n::{texts, Texts};
+use crate::AppState;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use treem_domain::role::Role;
+use treem_storage::{Session, StorageError, User};
+
+pub const SESSION_COOKIE: &str = "treem_session";
+pub const PRE_LOGIN_COOKIE: &str = "treem_pre";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::home))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/password",
+            get(account::password_page).post(account::change_password),
+        )
+        .route("/language", post(account::switch_language))
+        .route("/children", get(children::list))
+        .route(
+            "/children/new",
+            get(children::new_page).post(children::create),
+        )
+        .route("/children/{id}", get(children::show))
+        .route(
+            "/children/{id}/edit",
+            get(children::edit_page).post(children::update),
+        )
+        .route(
+            "/villages",
+            get(admin::villages).post(admin::create_village),
+        )
+        .route("/villages/{id}", post(admin::update_village))
+        .route(
+            "/households",
+            get(admin::households).post(admin::create_household),
+        )
+        .route(
+            "/households/{id}",
+            get(admin::household).post(admin::update_household),
+        )
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}/reset", post(admin::reset_password))
+        .route("/admin/users/{id}/active", post(admin::set_active))
+        .route("/audit", get(admin::audit))
+        .route("/import", get(import::page).post(import::upload))
+        .route("/import/confirm", post(import::confirm))
+        .route("/import/template.xlsx", get(import::template))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+}
+
+async fn css() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    )
+}
+
+fn asset(kind: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(kind)),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A menu entry.
+pub struct Nav {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct UserView {
+    pub username: String,
+    pub role_label: &'static str,
+}
+
+/// What the base template needs on every page.
+pub struct Layout {
+    pub t: &'static Texts,
+    pub title: String,
+    pub user: Option<UserView>,
+    pub csrf: String,
+    pub sample: bool,
+    pub commune: String,
+    pub nav: Vec<Nav>,
+    pub flash: Option<String>,
+}
+
+fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
+    let mut v = vec![("/", t.home)];
+    if role.reads_children() {
+        v.push(("/children", t.register));
+        v.push(("/households", t.households));
+    }
+    if role != Role::Admin {
+        v.push(("/villages", t.villages));
+    }
+    if role == Role::Officer {
+        v.push(("/import", t.import));
+    }
+    if role.reads_audit() {
+        v.push(("/audit", t.audit));
+    }
+    if role.manages_users() {
+        v.push(("/admin/users", t.users));
+    }
+    v.into_iter()
+        .map(|(href, label)| Nav {
+            href,
+            label,
+            current: href == current || (href != "/" && current.starts_with(href)),
+        })
+        .collect()
+}
+
+/// A signed-in person on a page: their account, session, language and the commune.
+pub struct Ctx {
+    pub user: User,
+    pub session: Session,
+    pub t: &'static Texts,
+    pub sample: bool,
+    pub commune: String,
+    pub path: String,
+    pub state: AppState,
+}
+
+impl Ctx {
+    pub fn actor(&self) -> treem_storage::Actor {
+        self.user.actor()
+    }
+
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
+        Layout {
+            t: self.t,
+            title: title.into(),
+            user: Some(UserView {
+                username: self.user.username.clone(),
+                role_label: role_label(self.t, self.user.role),
+            }),
+            csrf: self.session.csrf.clone(),
+            sample: self.sample,
+            commune: self.commune.clone(),
+            nav: nav_for(self.t, self.user.role, &self.path),
+            flash: None,
+        }
+    }
+
+    /// Refuses a form whose token is not this session's.
+    pub fn check_csrf(&self, token: Option<&String>) -> Result<(), PageError> {
+        match token {
+            Some(t) if constant_time_eq(t.as_bytes(), self.session.csrf.as_bytes()) => Ok(()),
+            _ => Err(self.error(PageErrorKind::Csrf)),
+        }
+    }
+
+    pub fn error(&self, kind: PageErrorKind) -> PageError {
+        PageError {
+            kind,
+            t: self.t,
+            sample: self.sample,
+        }
+    }
+
+    pub fn fail(&self, e: StorageError) -> PageError {
+        self.error(match e {
+            StorageError::NotFound => PageErrorKind::NotFound,
+            StorageError::Forbidden => PageErrorKind::Forbidden,
+            other => PageErrorKind::Internal(other.to_string()),
+        })
+    }
+}
+
+pub fn role_label(t: &Texts, role: Role) -> &'static str {
+    if t.lang == "en" {
+        match role {
+            Role::Officer => "Child-protection officer",
+            Role::Leader => "Commune leader",
+            Role::Health => "Health station",
+            Role::Police => "Commune police",
+            Role::Office => "People's Committee office",
+            Role::Services => "Public service centre",
+            Role::VillageHead => "Village head",
+            Role::Province => "Province",
+            Role::Admin => "Administrator",
+        }
+    } else {
+        role.label_vi()
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub enum PageErrorKind {
+    Forbidden,
+    NotFound,
+    Csrf,
+    Internal(String),
+    Redirect(String),
+}
+
+pub struct PageError {
+    pub kind: PageErrorKind,
+    pub t: &'static Texts,
+    pub sample: bool,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    l: Layout,
+    text: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let t = self.t;
+        let (status, title, text) = match self.kind {
+            PageErrorKind::Redirect(to) => return Redirect::to(&to).into_response(),
+            PageErrorKind::Forbidden => (StatusCode::FORBIDDEN, "403", t.forbidden.to_string()),
+            PageErrorKind::NotFound => (StatusCode::NOT_FOUND, "404", t.not_found.to_string()),
+            PageErrorKind::Csrf => (StatusCode::FORBIDDEN, "403", t.csrf_failed.to_string()),
+            PageErrorKind::Internal(m) => {
+                tracing::error!("page error: {m}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "500",
+                    t.server_error.to_string(),
+                )
+            }
+        };
+        let page = MessagePage {
+            l: Layout {
+                t,
+                title: title.into(),
+                user: None,
+                csrf: String::new(),
+                sample: self.sample,
+                commune: String::new(),
+                nav: vec![Nav {
+                    href: "/",
+                    label: t.home,
+                    current: false,
+                }],
+                flash: None,
+            },
+            text,
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+/// Renders a template; a template error is a server error, never a panic.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("template: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let path = parts.uri.path().to_string();
+        let to_login = || PageError {
+            kind: PageErrorKind::Redirect(format!("/login?next={}", urlencode(&path))),
+            t: texts("vi"),
+            sample: false,
+        };
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_login)?;
+        let (session, user) = match state.store.session(token).await {
+            Ok(Some(s)) => s,
+            Ok(None) => return Err(to_login()),
+            Err(e) => {
+                return Err(PageError {
+                    kind: PageErrorKind::Internal(e.to_string()),
+                    t: texts("vi"),
+                    sample: false,
+                })
+            }
+        };
+        let t = texts(&user.lang);
+        let commune = state.store.commune().await.ok().flatten();
+        if user.must_change_password && path != "/password" && path != "/logout" {
+            return Err(PageError {
+                kind: PageErrorKind::Redirect("/password".into()),
+                t,
+                sample: false,
+            });
+        }
+        Ok(Ctx {
+            user,
+            session,
+            t,
+            sample: commune.as_ref().is_some_and(|c| c.sample),
+            commune: commune.map(|c| c.name).unwrap_or_default(),
+            path,
+            state: state.clone(),
+        })
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

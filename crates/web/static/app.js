@@ -1,0 +1,31 @@
+// Progressive enhancement only: every form works without this file.
+(function () {
+  // Search as you type on the register list: fetch the same page's results and swap them in.
+  var form = document.getElementById('search-form');
+  var box = document.getElementById('q');
+  var results = document.getElementById('results');
+  if (form && box && results && window.fetch) {
+    var timer = null, seq = 0;
+    box.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var params = new URLSearchParams(new FormData(form));
+        params.set('partial', '1');
+        var mine = ++seq;
+        fetch(form.action + '?' + params.toString(), { credentials: 'same-origin' })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) {
+            if (html !== null && mine === seq) {
+              results.innerHTML = html;
+              params.delete('partial');
+              history.replaceState(null, '', form.action + '?' + params.toString());
+            }
+          });
+      }, 250);
+    });
+  }
+  // Print buttons.
+  document.querySelectorAll('[data-print]').forEach(function (b) {
+    b.addEventListener('click', function (e) { e.preventDefault(); window.print(); });
+  });
+})();
