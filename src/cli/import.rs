@@ -3,52 +3,36 @@
 use anyhow::{Context, Result};
 use std::path::Path;
 use treem_storage::{Actor, Register};
-use treem_web::import::{parse_rows, read_table};
+use treem_web::import::{parse_rows, read_table, unknown_villages};
 
 pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
     let bytes = std::fs::read(file).with_context(|| format!("không mở được {}", file.display()))?;
     let (header, rows) = read_table(&file.to_string_lossy(), bytes).map_err(anyhow::Error::msg)?;
     let today = treem_storage::today();
-    let pb = super::progress(Some(rows.len() as u64), "Kiểm tra");
-    let parsed = parse_rows(&header, &rows, today);
-    pb.finish_and_clear();
-    let children = match parsed {
-        Ok(c) => c,
-        Err(errors) => {
-            eprintln!("Tệp có {} lỗi; không ghi dòng nào:", errors.len());
-            for e in errors.iter().take(1000) {
-                eprintln!("  dòng {}, cột «{}»: {}", e.row, e.column, e.message);
-            }
-            if errors.len() > 1000 {
-                eprintln!("  … và {} lỗi khác", errors.len() - 1000);
-            }
-            return Ok(3);
-        }
-    };
     let db = super::ops::open(url).await?;
-    // Villages are checked before writing too, so a dry run catches them.
     let known: std::collections::HashSet<String> = db
         .villages(&Actor::system())
         .await?
         .into_iter()
         .map(|v| v.code)
         .collect();
-    let bad: Vec<(usize, &str)> = children
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !known.contains(&c.village))
-        .map(|(i, c)| (i, c.village.as_str()))
-        .collect();
-    if !bad.is_empty() {
-        eprintln!("Tệp có {} lỗi; không ghi dòng nào:", bad.len());
-        for (i, v) in bad.iter().take(1000) {
-            eprintln!(
-                "  dòng {}, cột «Mã thôn»: không có thôn/bản mã «{v}»",
-                i + 2
-            );
+    let pb = super::progress(Some(rows.len() as u64), "Kiểm tra");
+    let parsed = parse_rows(&header, &rows, today);
+    pb.finish_and_clear();
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    errors.extend(unknown_villages(&header, &rows, &known));
+    errors.sort_by_key(|e| e.row);
+    if !errors.is_empty() {
+        eprintln!("Tệp có {} lỗi; không ghi dòng nào:", errors.len());
+        for e in errors.iter().take(1000) {
+            eprintln!("  dòng {}, cột «{}»: {}", e.row, e.column, e.message);
+        }
+        if errors.len() > 1000 {
+            eprintln!("  … và {} lỗi khác", errors.len() - 1000);
         }
         return Ok(3);
     }
+    let children = parsed.unwrap_or_default();
     if dry_run {
         println!("Tệp hợp lệ: {} trẻ (chạy thử, chưa ghi).", children.len());
         return Ok(0);

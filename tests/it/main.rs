@@ -1,6 +1,8 @@
 //! All integration tests in one binary: storage conformance on every backend, the HTTP API,
 //! and the command line. PostgreSQL runs when TREEM_TEST_DATABASE_URL is set.
 mod api;
+mod browser;
 mod cli;
 mod helpers;
+mod pages;
 mod storage;

@@ -95,6 +95,34 @@ fn excel_date(serial: f64) -> String {
         .unwrap_or_default()
 }
 
+/// Rows whose village code is not among `known`, from the raw cells (so the report lists them
+/// even when other cells of the file are wrong too).
+pub fn unknown_villages(
+    header: &[String],
+    rows: &[Vec<String>],
+    known: &std::collections::HashSet<String>,
+) -> Vec<RowError> {
+    let label = header_label("village");
+    let folded = treem_domain::text::fold(&label);
+    let Some(col) = header
+        .iter()
+        .position(|h| treem_domain::text::fold(h) == folded)
+    else {
+        return vec![];
+    };
+    rows.iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let v = r.get(col).map(|s| s.trim()).unwrap_or("");
+            (!v.is_empty() && !known.contains(v)).then(|| RowError {
+                row: i + 2,
+                column: label.clone(),
+                message: format!("không có thôn/bản mã «{v}»"),
+            })
+        })
+        .collect()
+}
+
 fn header_label(field: &str) -> String {
     if let Some((h, _)) = COLUMNS.iter().find(|(_, f)| *f == field) {
         return h.to_string();

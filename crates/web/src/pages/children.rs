@@ -276,6 +276,9 @@ fn dob_text(t: &Texts, c: &ChildData) -> String {
 
 pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let t = ctx.t;
+    if !ctx.user.role.reads_children() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     let child = ctx
         .state

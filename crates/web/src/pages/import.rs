@@ -125,17 +125,8 @@ pub async fn upload(ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> 
         Ok(_) => vec![],
         Err(e) => e.clone(),
     };
-    if let Ok(children) = &parsed {
-        for (i, c) in children.iter().enumerate() {
-            if !known.contains(&c.village) {
-                errors.push(RowError {
-                    row: i + 2,
-                    column: "Mã thôn".into(),
-                    message: format!("không có thôn/bản mã «{}»", c.village),
-                });
-            }
-        }
-    }
+    errors.extend(crate::import::unknown_villages(&header, &rows, &known));
+    errors.sort_by_key(|e| e.row);
     if !errors.is_empty() {
         p.more_errors = errors.len().saturating_sub(500);
         errors.truncate(500);

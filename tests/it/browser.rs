@@ -1,0 +1,411 @@
+//! Real headless Chromium through chromedriver (Debian's chromium + chromium-driver). Runs when
+//! TREEM_TEST_CHROMEDRIVER names the driver (`.ci/run` sets it); otherwise says it skipped.
+use crate::helpers::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use treem_storage::Register;
+
+/// One browser at a time: the machine has two cores.
+static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub struct Browser {
+    pub c: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub async fn browser(width: u32, height: u32) -> Option<Browser> {
+    let Ok(driver_path) = std::env::var("TREEM_TEST_CHROMEDRIVER") else {
+        eprintln!("SKIPPED browser test: TREEM_TEST_CHROMEDRIVER is not set");
+        return None;
+    };
+    let port = free_port();
+    let driver = Command::new(driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let chrome =
+        std::env::var("TREEM_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chrome,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--hide-scrollbars",
+                format!("--window-size={width},{height}"),
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let mut last = None;
+    for _ in 0..50 {
+        let mut b = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        b.capabilities(caps.clone());
+        match b.connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(c) => {
+                // Headless window sizes include no browser chrome, so set the viewport itself.
+                let _ = c.set_window_size(width, height).await;
+                return Some(Browser {
+                    c,
+                    driver,
+                    _profile: profile,
+                });
+            }
+            Err(e) => {
+                last = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("chromedriver did not start: {last:?}");
+}
+
+/// Screenshots go to target/screenshots; a few are copied into docs/ by hand.
+pub async fn shot(b: &Browser, name: &str) {
+    let png = b.c.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+pub async fn login(b: &Browser, base: &str, user: &str, password: &str) {
+    b.c.goto(&format!("{base}/login")).await.unwrap();
+    b.c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    b.c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    b.c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.c.wait()
+        .for_element(Locator::Css("nav.main"))
+        .await
+        .unwrap();
+}
+
+/// Nothing wider than the viewport: no sideways scrolling on a phone.
+pub async fn assert_no_overflow(b: &Browser, what: &str) {
+    let v =
+        b.c.execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let a = v.as_array().unwrap();
+    let (scroll, inner) = (a[0].as_i64().unwrap(), a[1].as_i64().unwrap());
+    assert!(
+        scroll <= inner,
+        "{what}: page is {scroll}px wide in a {inner}px viewport"
+    );
+}
+
+async fn text_of(b: &Browser) -> String {
+    b.c.find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn app_with_children() -> (TestApp, i64, i64) {
+    let app = spawn_app().await;
+    let o = officer();
+    let mut pao = child("Giàng A Páo", "SP01");
+    pao.sex = treem_domain::register::Sex::Male;
+    pao.aliases = vec!["Pao".into()];
+    let a = app.db.create_child(&o, &pao).await.unwrap();
+    let b = app
+        .db
+        .create_child(&o, &child("Giàng Thị Dợ", "SP02"))
+        .await
+        .unwrap();
+    app.db
+        .create_child(&o, &child("Sùng Thị Mỷ", "SP01"))
+        .await
+        .unwrap();
+    (app, a.id, b.id)
+}
+
+#[tokio::test]
+async fn officer_logs_in_searches_and_opens_a_child() {
+    let _one = BROWSER_LOCK.lock().await;
+    for (w, h, tag) in [(1366, 900, "1366"), (360, 740, "360")] {
+        let Some(b) = browser(w, h).await else { return };
+        let (app, pao, _) = app_with_children().await;
+        login(&b, &app.base, "officer", "password-officer").await;
+        shot(&b, &format!("home-officer-{tag}")).await;
+        assert_no_overflow(&b, "home").await;
+        b.c.goto(&app.url("/children")).await.unwrap();
+        let q = b.c.find(Locator::Id("q")).await.unwrap();
+        q.send_keys("giang a").await.unwrap();
+        // As you type, the results narrow without pressing Search.
+        let mut narrowed = false;
+        for _ in 0..40 {
+            let t =
+                b.c.find(Locator::Id("results"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+            if t.starts_with("1 ") {
+                narrowed = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(narrowed, "search as you type did not narrow the list");
+        shot(&b, &format!("register-search-{tag}")).await;
+        assert_no_overflow(&b, "register").await;
+        b.c.find(Locator::LinkText("Giàng A Páo"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.c.wait()
+            .for_url(&url_for(&app.url(&format!("/children/{pao}"))))
+            .await
+            .unwrap();
+        let t = text_of(&b).await;
+        assert!(
+            t.contains("Giàng A Páo") && t.contains("Lịch sử thay đổi"),
+            "{t}"
+        );
+        shot(&b, &format!("child-{tag}")).await;
+        assert_no_overflow(&b, "child page").await;
+        b.c.clone().close().await.unwrap();
+    }
+}
+
+fn url_for(s: &str) -> url::Url {
+    url::Url::parse(s).unwrap()
+}
+
+#[tokio::test]
+async fn add_a_child_fix_the_personal_id_and_save() {
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(1366, 900).await else {
+        return;
+    };
+    let (app, _, _) = app_with_children().await;
+    login(&b, &app.base, "officer", "password-officer").await;
+    b.c.goto(&app.url("/children/new")).await.unwrap();
+    let fill = |id: &'static str, v: &'static str| {
+        let c = b.c.clone();
+        async move {
+            let e = c.find(Locator::Id(id)).await.unwrap();
+            e.clear().await.unwrap();
+            e.send_keys(v).await.unwrap();
+        }
+    };
+    fill("full_name", "Vàng Thị Sua").await;
+    fill("date_of_birth", "12/04/2020").await;
+    // A girl's ID must have 3 as the fourth digit; this one says boy.
+    fill("personal_id", "011220123456").await;
+    b.c.find(Locator::Css("#sex option[value=female]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.c.find(Locator::Css("#village option[value=SP01]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err =
+        b.c.wait()
+            .for_element(Locator::Id("personal_id-err"))
+            .await
+            .unwrap();
+    let msg = err.text().await.unwrap();
+    assert!(msg.contains("giới tính"), "{msg}");
+    // The typed values are kept.
+    let kept =
+        b.c.find(Locator::Id("full_name"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+    assert_eq!(kept.as_deref(), Some("Vàng Thị Sua"));
+    shot(&b, "add-child-error").await;
+    fill("personal_id", "011320123456").await;
+    b.c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let t = text_of(&b).await;
+    assert!(
+        t.contains("Vàng Thị Sua") && t.contains("011320123456"),
+        "{t}"
+    );
+    shot(&b, "add-child-saved").await;
+}
+
+#[tokio::test]
+async fn two_sessions_editing_one_child_see_the_conflict() {
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(first) = browser(1366, 900).await else {
+        return;
+    };
+    let Some(second) = browser(1366, 900).await else {
+        return;
+    };
+    let (app, pao, _) = app_with_children().await;
+    login(&first, &app.base, "officer", "password-officer").await;
+    login(&second, &app.base, "health", "password-health").await;
+    let edit = app.url(&format!("/children/{pao}/edit"));
+    first.c.goto(&edit).await.unwrap();
+    second.c.goto(&edit).await.unwrap();
+    let set = |b: &Browser, id: &'static str, v: &'static str| {
+        let c = b.c.clone();
+        async move {
+            let e = c.find(Locator::Id(id)).await.unwrap();
+            e.clear().await.unwrap();
+            e.send_keys(v).await.unwrap();
+        }
+    };
+    set(&first, "school", "Trường Mầm non Sính Phình").await;
+    first
+        .c
+        .find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    first
+        .c
+        .wait()
+        .for_url(&url_for(&app.url(&format!("/children/{pao}"))))
+        .await
+        .unwrap();
+    set(&second, "school", "Trường khác").await;
+    second
+        .c
+        .find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let box_ = second
+        .c
+        .wait()
+        .for_element(Locator::Id("conflict"))
+        .await
+        .unwrap();
+    let t = box_.text().await.unwrap();
+    assert!(
+        t.contains("Trường Mầm non Sính Phình") && t.contains("Trường khác"),
+        "{t}"
+    );
+    shot(&second, "edit-conflict").await;
+    // Merge: take the stored school and save again.
+    second
+        .c
+        .find(Locator::Css("input[name=take_school]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    second
+        .c
+        .find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    second
+        .c
+        .wait()
+        .for_url(&url_for(&app.url(&format!("/children/{pao}"))))
+        .await
+        .unwrap();
+    let c = app.db.child(&officer(), pao).await.unwrap();
+    assert_eq!(c.data.school.as_deref(), Some("Trường Mầm non Sính Phình"));
+    assert_eq!(c.version, 3);
+}
+
+#[tokio::test]
+async fn a_village_head_cannot_reach_another_village() {
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let (app, mine, other) = app_with_children().await;
+    login(&b, &app.base, "village_head", "password-village_head").await;
+    b.c.goto(&app.url("/children")).await.unwrap();
+    let t = text_of(&b).await;
+    assert!(
+        t.contains("Giàng A Páo") && !t.contains("Giàng Thị Dợ"),
+        "{t}"
+    );
+    shot(&b, "village-head-register-360").await;
+    assert_no_overflow(&b, "village head register").await;
+    b.c.goto(&app.url(&format!("/children/{other}")))
+        .await
+        .unwrap();
+    let t = text_of(&b).await;
+    assert!(
+        t.contains("Không tìm thấy") && !t.contains("Giàng Thị Dợ"),
+        "{t}"
+    );
+    b.c.goto(&app.url(&format!("/children/{mine}")))
+        .await
+        .unwrap();
+    assert!(text_of(&b).await.contains("Giàng A Páo"));
+    b.c.goto(&app.url(&format!("/children/{mine}/edit")))
+        .await
+        .unwrap();
+    shot(&b, "village-head-edit-360").await;
+    assert_no_overflow(&b, "edit form").await;
+}
