@@ -221,6 +221,16 @@ async fn check_household(
     Ok(())
 }
 
+/// The stored form of a child's data: the API's JSON without empty fields, which are most of
+/// them (a million children's history is then half the size).
+pub(crate) fn stored_json<T: serde::Serialize>(d: &T) -> String {
+    let mut v = serde_json::to_value(d).expect("record serialises");
+    if let Some(o) = v.as_object_mut() {
+        o.retain(|_, x| !(x.is_null() || x.as_array().is_some_and(|a| a.is_empty())));
+    }
+    v.to_string()
+}
+
 /// Field-level differences between two JSON versions of a record.
 pub(crate) fn diff(before: &serde_json::Value, after: &serde_json::Value) -> Vec<FieldChange> {
     let empty = serde_json::Map::new();
@@ -289,7 +299,7 @@ impl Db {
         .bind(village_id)
         .bind(&now)
         .bind(actor.user_id)
-        .bind(serde_json::to_string(d).expect("child data serialises"))
+        .bind(stored_json(d))
         .execute(&mut **tx)
         .await?;
         write_derived(tx, id, d, &ix).await?;
@@ -463,13 +473,17 @@ impl Register for Db {
         .bind(village_id)
         .bind(&now)
         .bind(actor.user_id)
-        .bind(serde_json::to_string(d).expect("child data serialises"))
+        .bind(stored_json(d))
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM child_token WHERE child_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        // The search index is keyed by word, so remove this child's old words one by one.
+        for t in tokens_of(&before.data.search_text()) {
+            sqlx::query("DELETE FROM child_token WHERE token = $1 AND child_id = $2")
+                .bind(t)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM child_circumstance WHERE child_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -734,6 +748,13 @@ impl Register for Db {
                 .execute(&mut *tx)
                 .await?;
         }
+        if self.backend == Backend::Sqlite {
+            // A bulk load touches every index; a larger page cache for this connection keeps
+            // them in memory (given back below, before the connection returns to the pool).
+            sqlx::query("PRAGMA cache_size = -262144")
+                .execute(&mut *tx)
+                .await?;
+        }
         let codes = village_codes(&mut *tx).await?;
         let by_code: HashMap<&str, i64> = codes.iter().map(|(id, c)| (c.as_str(), *id)).collect();
         let mut next_id: i64 =
@@ -742,119 +763,135 @@ impl Register for Db {
                 .await?
                 .try_get("m")?;
         let now = now_text();
-        let mut child_rows = Vec::with_capacity(rows.len());
-        let mut version_rows = Vec::with_capacity(rows.len());
-        let mut token_rows = Vec::new();
-        let mut circ_rows = Vec::new();
-        for (i, d) in rows.iter().enumerate() {
-            let village_id = match by_code.get(d.village.as_str()) {
-                Some(v) if scope.is_none_or(|s| s == *v) => *v,
-                _ => {
-                    return Err(StorageError::invalid(
-                        &format!("rows[{i}].village"),
-                        format!(
-                            "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
-                            d.village
-                        ),
-                    ))
+        // Built and written a slice at a time, so a million rows never sit in memory as
+        // parameters all at once; still one transaction.
+        const CHUNK: usize = 20_000;
+        for (chunk_no, chunk) in rows.chunks(CHUNK).enumerate() {
+            let mut child_rows = Vec::with_capacity(chunk.len());
+            let mut version_rows = Vec::with_capacity(chunk.len());
+            let mut token_rows = Vec::new();
+            let mut circ_rows = Vec::new();
+            for (j, d) in chunk.iter().enumerate() {
+                let i = chunk_no * CHUNK + j;
+                let village_id = match by_code.get(d.village.as_str()) {
+                    Some(v) if scope.is_none_or(|s| s == *v) => *v,
+                    _ => {
+                        return Err(StorageError::invalid(
+                            &format!("rows[{i}].village"),
+                            format!(
+                                "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
+                                d.village
+                            ),
+                        ))
+                    }
+                };
+                next_id += 1;
+                let id = next_id;
+                let ix = indexed(d);
+                for t in tokens_of(&ix.search_text) {
+                    token_rows.push(vec![P::from(t), P::from(id)]);
                 }
-            };
-            next_id += 1;
-            let id = next_id;
-            let ix = indexed(d);
-            for t in tokens_of(&ix.search_text) {
-                token_rows.push(vec![P::from(t), P::from(id)]);
-            }
-            for c in &d.circumstances {
-                circ_rows.push(vec![
+                for c in &d.circumstances {
+                    circ_rows.push(vec![
+                        P::from(id),
+                        P::from(c.code.clone()),
+                        P::from(c.from.to_string()),
+                        P::from(c.to.map(|t| t.to_string())),
+                    ]);
+                }
+                child_rows.push(vec![
                     P::from(id),
-                    P::from(c.code.clone()),
-                    P::from(c.from.to_string()),
-                    P::from(c.to.map(|t| t.to_string())),
+                    P::from(village_id),
+                    P::from(d.household_id),
+                    P::from(d.full_name.clone()),
+                    P::from(ix.search_text),
+                    P::from(ix.sort_key),
+                    P::from(d.sex.as_str()),
+                    P::from(d.date_of_birth.map(|x| x.to_string())),
+                    P::from(d.personal_id.as_ref().map(|p| p.to_string())),
+                    P::from(d.ethnicity.map(i64::from)),
+                    P::from(ix.birth_registered),
+                    P::from(ix.disability),
+                    P::from(ix.present),
+                    P::from(1),
+                    P::from(now.clone()),
+                    P::from(now.clone()),
+                ]);
+                version_rows.push(vec![
+                    P::from(id),
+                    P::from(1),
+                    P::from(village_id),
+                    P::from(now.clone()),
+                    P::from(actor.user_id),
+                    P::from(stored_json(d)),
                 ]);
             }
-            child_rows.push(vec![
-                P::from(id),
-                P::from(village_id),
-                P::from(d.household_id),
-                P::from(d.full_name.clone()),
-                P::from(ix.search_text),
-                P::from(ix.sort_key),
-                P::from(d.sex.as_str()),
-                P::from(d.date_of_birth.map(|x| x.to_string())),
-                P::from(d.personal_id.as_ref().map(|p| p.to_string())),
-                P::from(d.ethnicity.map(i64::from)),
-                P::from(ix.birth_registered),
-                P::from(ix.disability),
-                P::from(ix.present),
-                P::from(1),
-                P::from(now.clone()),
-                P::from(now.clone()),
-            ]);
-            version_rows.push(vec![
-                P::from(id),
-                P::from(1),
-                P::from(village_id),
-                P::from(now.clone()),
-                P::from(actor.user_id),
-                P::from(serde_json::to_string(d).expect("child data serialises")),
-            ]);
+            insert_many(
+                &mut tx,
+                "child",
+                &[
+                    "id",
+                    "village_id",
+                    "household_id",
+                    "full_name",
+                    "search_text",
+                    "sort_key",
+                    "sex",
+                    "dob",
+                    "personal_id",
+                    "ethnicity",
+                    "birth_registered",
+                    "disability",
+                    "present",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                ],
+                child_rows,
+            )
+            .await
+            .map_err(|e| match e {
+                StorageError::Database(e) => unique_to_field(
+                    e,
+                    "personal_id",
+                    "có mã định danh đã có trong sổ hoặc bị trùng trong tệp",
+                ),
+                e => e,
+            })?;
+            insert_many(
+                &mut tx,
+                "child_version",
+                &[
+                    "child_id",
+                    "version",
+                    "village_id",
+                    "recorded_at",
+                    "recorded_by",
+                    "data",
+                ],
+                version_rows,
+            )
+            .await?;
+            // Inserting the search index in key order turns random B-tree inserts into appends.
+            token_rows.sort_unstable_by(|a, b| match (&a[0], &b[0]) {
+                (P::S(x), P::S(y)) => x.cmp(y),
+                _ => std::cmp::Ordering::Equal,
+            });
+            insert_many(&mut tx, "child_token", &["token", "child_id"], token_rows).await?;
+            insert_many(
+                &mut tx,
+                "child_circumstance",
+                &["child_id", "code", "from_date", "to_date"],
+                circ_rows,
+            )
+            .await?;
         }
-        insert_many(
-            &mut tx,
-            "child",
-            &[
-                "id",
-                "village_id",
-                "household_id",
-                "full_name",
-                "search_text",
-                "sort_key",
-                "sex",
-                "dob",
-                "personal_id",
-                "ethnicity",
-                "birth_registered",
-                "disability",
-                "present",
-                "version",
-                "created_at",
-                "updated_at",
-            ],
-            child_rows,
-        )
-        .await
-        .map_err(|e| match e {
-            StorageError::Database(e) => unique_to_field(
-                e,
-                "personal_id",
-                "có mã định danh đã có trong sổ hoặc bị trùng trong tệp",
-            ),
-            e => e,
-        })?;
-        insert_many(
-            &mut tx,
-            "child_version",
-            &[
-                "child_id",
-                "version",
-                "village_id",
-                "recorded_at",
-                "recorded_by",
-                "data",
-            ],
-            version_rows,
-        )
-        .await?;
-        insert_many(&mut tx, "child_token", &["token", "child_id"], token_rows).await?;
-        insert_many(
-            &mut tx,
-            "child_circumstance",
-            &["child_id", "code", "from_date", "to_date"],
-            circ_rows,
-        )
-        .await?;
         crate::portable::fix_sequences(&mut tx, self.backend).await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA cache_size = -32000")
+                .execute(&mut *tx)
+                .await?;
+        }
         audit::append(
             &mut tx,
             actor,

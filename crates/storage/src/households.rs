@@ -75,7 +75,7 @@ pub(crate) async fn create_household(
     let mut tx = db.pool.begin().await?;
     let village_id = resolve_village(&mut tx, &data.village, scope).await?;
     let now = now_text();
-    let json = serde_json::to_string(data).expect("household serialises");
+    let json = crate::children::stored_json(data);
     let id: i64 = sqlx::query(
         "INSERT INTO household (village_id, head_name, data, version, updated_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
     )
@@ -122,7 +122,7 @@ pub(crate) async fn update_household(
     let mut tx = db.pool.begin().await?;
     let village_id = resolve_village(&mut tx, &data.village, scope).await?;
     let now = now_text();
-    let json = serde_json::to_string(data).expect("household serialises");
+    let json = crate::children::stored_json(data);
     let done = sqlx::query(
         "UPDATE household SET village_id = $1, head_name = $2, data = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
     )
@@ -221,7 +221,7 @@ pub(crate) async fn import_households(
         };
         next += 1;
         ids.push(next);
-        let json = serde_json::to_string(h).expect("household serialises");
+        let json = crate::children::stored_json(h);
         hrows.push(vec![
             P::from(next),
             P::from(village_id),

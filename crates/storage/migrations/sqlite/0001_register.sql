@@ -60,13 +60,11 @@ CREATE TABLE child_version (
     data TEXT NOT NULL,
     PRIMARY KEY (child_id, version)
 );
-CREATE INDEX child_version_time ON child_version(recorded_at);
 CREATE TABLE child_token (
     token TEXT NOT NULL,
     child_id INTEGER NOT NULL REFERENCES child(id),
     PRIMARY KEY (token, child_id)
 ) WITHOUT ROWID;
-CREATE INDEX child_token_child ON child_token(child_id);
 CREATE TABLE child_circumstance (
     child_id INTEGER NOT NULL REFERENCES child(id),
     code TEXT NOT NULL,
