@@ -159,18 +159,43 @@ fn child_from(r: &AnyRow, codes: &HashMap<i64, String>) -> StorageResult<Child> 
     })
 }
 
+/// The search index carries what a name search filters and sorts on, so that a search reads
+/// the index alone: word, child, village, present, sort key, folded text.
+const TOKEN_COLUMNS: [&str; 6] = [
+    "token",
+    "child_id",
+    "village_id",
+    "present",
+    "sort_key",
+    "search_text",
+];
+
+fn token_rows_of(id: i64, village_id: i64, ix: &Indexed) -> Vec<Vec<P>> {
+    tokens_of(&ix.search_text)
+        .into_iter()
+        .map(|t| {
+            vec![
+                P::from(t),
+                P::from(id),
+                P::from(village_id),
+                P::from(ix.present),
+                P::from(ix.sort_key.clone()),
+                P::from(ix.search_text.clone()),
+            ]
+        })
+        .collect()
+}
+
 /// Writes the derived rows (tokens, circumstances) of one child version.
 async fn write_derived(
     tx: &mut Transaction<'_, Any>,
     id: i64,
+    village_id: i64,
     d: &ChildData,
     ix: &Indexed,
 ) -> StorageResult<()> {
-    let tokens = tokens_of(&ix.search_text)
-        .into_iter()
-        .map(|t| vec![P::from(t), P::from(id)])
-        .collect();
-    insert_many(tx, "child_token", &["token", "child_id"], tokens).await?;
+    let tokens = token_rows_of(id, village_id, ix);
+    insert_many(tx, "child_token", &TOKEN_COLUMNS, tokens).await?;
     let circ = d
         .circumstances
         .iter()
@@ -302,7 +327,7 @@ impl Db {
         .bind(stored_json(d))
         .execute(&mut **tx)
         .await?;
-        write_derived(tx, id, d, &ix).await?;
+        write_derived(tx, id, village_id, d, &ix).await?;
         Ok(id)
     }
 
@@ -488,7 +513,7 @@ impl Register for Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        write_derived(&mut tx, id, d, &ix).await?;
+        write_derived(&mut tx, id, village_id, d, &ix).await?;
         let changes = diff(
             &serde_json::to_value(&before.data).unwrap_or_default(),
             &serde_json::to_value(d).unwrap_or_default(),
@@ -514,16 +539,25 @@ impl Register for Db {
     ) -> StorageResult<Page<ChildSummary>> {
         let scope = read_scope(actor)?;
         let mut p = Params::default();
-        let mut conds: Vec<String> = Vec::new();
+        let folded = q.q.as_deref().map(text::fold).unwrap_or_default();
+        let words: Vec<&str> = text::tokens(&folded).collect();
+        // Conditions on place and presence go to the search index when there is a name to
+        // search (the index carries them), else to the child table.
+        let on = if words.is_empty() { "c" } else { "t" };
+        let mut place: Vec<String> = Vec::new();
         if let Some(v) = scope {
-            conds.push(format!("c.village_id = {}", p.push(v)));
+            place.push(format!("{on}.village_id = {}", p.push(v)));
         }
         if let Some(code) = q.village.as_deref().filter(|s| !s.is_empty()) {
-            conds.push(format!(
-                "c.village_id = (SELECT id FROM village WHERE code = {})",
+            place.push(format!(
+                "{on}.village_id = (SELECT id FROM village WHERE code = {})",
                 p.push(code)
             ));
         }
+        if !q.include_absent {
+            place.push(format!("{on}.present = 1"));
+        }
+        let mut conds: Vec<String> = Vec::new();
         if let Some(sex) = q.sex {
             conds.push(format!("c.sex = {}", p.push(sex.as_str())));
         }
@@ -554,9 +588,6 @@ impl Register for Db {
         if q.birth_not_registered {
             conds.push("c.birth_registered = 0".into());
         }
-        if !q.include_absent {
-            conds.push("c.present = 1".into());
-        }
         if q.dob_unknown {
             conds.push("c.dob IS NULL".into());
         }
@@ -569,47 +600,98 @@ impl Register for Db {
         if let Some(since) = q.changed_since.as_deref() {
             conds.push(format!("c.updated_at >= {}", p.push(since)));
         }
-        let folded = q.q.as_deref().map(text::fold).unwrap_or_default();
-        let words: Vec<&str> = text::tokens(&folded).collect();
-        if !words.is_empty() {
-            // Drive the search from the rarest word's index range; check the others on the
-            // folded text. Each word matches the start of a word of the name or an alias.
-            let rarest = self.rarest_prefix(&words).await?;
-            let lo = p.push(rarest);
-            let hi = p.push(format!("{rarest}{{"));
-            conds.push(format!(
-                "c.id IN (SELECT child_id FROM child_token WHERE token >= {lo} AND token < {hi})"
-            ));
-            for w in words.iter().filter(|w| **w != rarest) {
-                conds.push(format!(
-                    "(' ' || c.search_text) LIKE {}",
-                    p.push(format!("% {w}%"))
-                ));
-            }
-        }
-        let where_sql = if conds.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", conds.join(" AND "))
-        };
-        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
-        let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
         let per_page = q.per_page.clamp(1, 500);
         let page = q.page.max(1);
         let offset = (page - 1) * per_page;
-        let limit = p.push(per_page);
-        let off = p.push(offset);
-        let sql = format!(
-            "SELECT c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village \
-             FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}",
-            order = if q.recent_first { "c.updated_at DESC, c.id DESC" } else { "c.sort_key, c.id" }
-        );
-        let rows = bind_all(sqlx::query(&sql), p.0)
-            .fetch_all(&self.pool)
-            .await?;
+        let order = if q.recent_first {
+            "c.updated_at DESC, c.id DESC"
+        } else {
+            "c.sort_key, c.id"
+        };
+        let cols = "c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village";
+        let (total, rows) = if words.is_empty() {
+            conds.extend(place);
+            let where_sql = if conds.is_empty() {
+                String::new()
+            } else {
+                format!(" WHERE {}", conds.join(" AND "))
+            };
+            let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
+            let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?;
+            let (limit, off) = (p.push(per_page), p.push(offset));
+            let sql = format!(
+                "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
+            );
+            (
+                total,
+                bind_all(sqlx::query(&sql), p.0)
+                    .fetch_all(&self.pool)
+                    .await?,
+            )
+        } else {
+            // Drive the search from the rarest word's range of the index; each other word must
+            // start a word of the name or an alias.
+            let rarest = self.rarest_prefix(&words).await?;
+            let mut tconds = vec![format!(
+                "t.token >= {} AND t.token < {}",
+                p.push(rarest),
+                p.push(format!("{rarest}{{"))
+            )];
+            for w in words.iter().filter(|w| **w != rarest) {
+                tconds.push(format!(
+                    "(' ' || t.search_text) LIKE {}",
+                    p.push(format!("% {w}%"))
+                ));
+            }
+            tconds.extend(place);
+            let matches = format!(
+                "SELECT t.child_id, t.sort_key FROM child_token t WHERE {}",
+                tconds.join(" AND ")
+            );
+            if conds.is_empty() && !q.recent_first {
+                // The index alone answers: count and page without touching the children.
+                let count_sql = format!(
+                    "SELECT CAST(COUNT(DISTINCT m.child_id) AS BIGINT) AS n FROM ({matches}) m"
+                );
+                let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("n")?;
+                let (limit, off) = (p.push(per_page), p.push(offset));
+                let sql = format!(
+                    "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({matches}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
+                     JOIN child c ON c.id = pg.child_id JOIN village v ON v.id = c.village_id ORDER BY pg.sort_key, pg.child_id"
+                );
+                (
+                    total,
+                    bind_all(sqlx::query(&sql), p.0)
+                        .fetch_all(&self.pool)
+                        .await?,
+                )
+            } else {
+                conds.push(format!("c.id IN (SELECT m.child_id FROM ({matches}) m)"));
+                let where_sql = format!(" WHERE {}", conds.join(" AND "));
+                let count_sql =
+                    format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
+                let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("n")?;
+                let (limit, off) = (p.push(per_page), p.push(offset));
+                let sql = format!(
+                    "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
+                );
+                (
+                    total,
+                    bind_all(sqlx::query(&sql), p.0)
+                        .fetch_all(&self.pool)
+                        .await?,
+                )
+            }
+        };
         let items = rows
             .iter()
             .map(|r| {
@@ -717,14 +799,19 @@ impl Register for Db {
     async fn village_activity(&self, actor: &Actor) -> StorageResult<Vec<VillageActivity>> {
         let scope = read_scope(actor)?;
         let mut p = Params::default();
+        // One index range per village (village_id, present, updated_at): a count and two
+        // maxima, never a scan of the whole register.
         let mut sql = String::from(
-            "SELECT v.code, v.name, CAST(COUNT(c.id) AS BIGINT) AS n, MAX(c.updated_at) AS last_change \
-             FROM village v LEFT JOIN child c ON c.village_id = v.id AND c.present = 1",
+            "SELECT v.code, v.name, \
+             (SELECT CAST(COUNT(*) AS BIGINT) FROM child c WHERE c.village_id = v.id AND c.present = 1) AS n, \
+             (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id AND c.present = 1) AS last_present, \
+             (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id AND c.present = 0) AS last_absent \
+             FROM village v",
         );
         if let Some(s) = scope {
             sql += &format!(" WHERE v.id = {}", p.push(s));
         }
-        sql += " GROUP BY v.code, v.name ORDER BY v.code";
+        sql += " ORDER BY v.code";
         let rows = bind_all(sqlx::query(&sql), p.0)
             .fetch_all(&self.pool)
             .await?;
@@ -734,7 +821,10 @@ impl Register for Db {
                     code: r.try_get("code")?,
                     name: r.try_get("name")?,
                     children: r.try_get("n")?,
-                    last_change: r.try_get("last_change")?,
+                    last_change: std::cmp::max(
+                        r.try_get::<Option<String>, _>("last_present")?,
+                        r.try_get::<Option<String>, _>("last_absent")?,
+                    ),
                 })
             })
             .collect()
@@ -788,9 +878,7 @@ impl Register for Db {
                 next_id += 1;
                 let id = next_id;
                 let ix = indexed(d);
-                for t in tokens_of(&ix.search_text) {
-                    token_rows.push(vec![P::from(t), P::from(id)]);
-                }
+                token_rows.extend(token_rows_of(id, village_id, &ix));
                 for c in &d.circumstances {
                     circ_rows.push(vec![
                         P::from(id),
@@ -877,7 +965,7 @@ impl Register for Db {
                 (P::S(x), P::S(y)) => x.cmp(y),
                 _ => std::cmp::Ordering::Equal,
             });
-            insert_many(&mut tx, "child_token", &["token", "child_id"], token_rows).await?;
+            insert_many(&mut tx, "child_token", &TOKEN_COLUMNS, token_rows).await?;
             insert_many(
                 &mut tx,
                 "child_circumstance",
@@ -888,7 +976,7 @@ impl Register for Db {
         }
         crate::portable::fix_sequences(&mut tx, self.backend).await?;
         if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA cache_size = -32000")
+            sqlx::query("PRAGMA cache_size = -16000")
                 .execute(&mut *tx)
                 .await?;
         }

@@ -61,7 +61,7 @@ impl Db {
                     conn.execute("PRAGMA synchronous = FULL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    conn.execute("PRAGMA cache_size = -32000").await?;
+                    conn.execute("PRAGMA cache_size = -16000").await?;
                     Ok(())
                 })
             });

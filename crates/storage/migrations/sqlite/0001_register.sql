@@ -51,6 +51,11 @@ CREATE TABLE child (
 CREATE INDEX child_sort ON child(sort_key);
 CREATE INDEX child_village_sort ON child(village_id, sort_key);
 CREATE INDEX child_updated ON child(updated_at);
+CREATE INDEX child_village_activity ON child(village_id, present, updated_at);
+-- The "missing data" lists of the home pages.
+CREATE INDEX child_no_personal_id ON child(village_id) WHERE personal_id IS NULL AND present = 1;
+CREATE INDEX child_birth_unregistered ON child(village_id) WHERE birth_registered = 0 AND present = 1;
+CREATE INDEX child_dob_unknown ON child(village_id) WHERE dob IS NULL AND present = 1;
 CREATE TABLE child_version (
     child_id INTEGER NOT NULL REFERENCES child(id),
     version INTEGER NOT NULL,
@@ -63,6 +68,10 @@ CREATE TABLE child_version (
 CREATE TABLE child_token (
     token TEXT NOT NULL,
     child_id INTEGER NOT NULL REFERENCES child(id),
+    village_id INTEGER NOT NULL,
+    present INTEGER NOT NULL,
+    sort_key TEXT NOT NULL,
+    search_text TEXT NOT NULL,
     PRIMARY KEY (token, child_id)
 ) WITHOUT ROWID;
 CREATE TABLE child_circumstance (
