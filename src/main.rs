@@ -202,7 +202,7 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Backup { db, out } => cli::ops::backup(&db.db, &out).await,
         Command::Restore { input, db } => cli::ops::restore(&input, &db.db).await,
         Command::Check { db } => cli::ops::check(&db.db).await,
-        Command::Plan { command } => cli::plan::run(command),
+        Command::Plan { command } => cli::plan::run(command).await,
         Command::Growth {
             command: GrowthCommand::Zscores { input, output },
         } => {

@@ -94,7 +94,98 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     if let Some(e) = failure {
         return Err(e);
     }
+    seed_plan(db, seed, today).await?;
     Ok(true)
+}
+
+/// The 2026 plan, support given to most children in special circumstances, and the figures
+/// the agencies would have reported (sample values chosen to show every status).
+async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
+    use treem_domain::indicator::{ReportedValue, SupportRecord};
+    use treem_storage::Plans;
+    let system = Actor::system();
+    let plan = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)?;
+    db.save_plan(&system, plan.year, treem_web::figures::SEED_PLAN)
+        .await?;
+    let children = db.children_as_of(&system, today).await?;
+    let year_start = jiff::civil::date(plan.year, 1, 1);
+    let mut supports = Vec::new();
+    for c in children
+        .iter()
+        .filter(|c| c.data.circumstances.iter().any(|x| x.active_on(today)))
+    {
+        // About 19 in 20 get support recorded; the rest show up on the dashboard.
+        let h = (c.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed;
+        if !h.is_multiple_of(20) {
+            let day = (h % 300) as i64;
+            let date = year_start
+                .checked_add(jiff::Span::new().days(day))
+                .unwrap_or(year_start)
+                .min(today);
+            let kinds = [
+                "trợ cấp xã hội",
+                "thăm hỏi, tặng quà",
+                "hỗ trợ học tập",
+                "khám chữa bệnh",
+            ];
+            supports.push(SupportRecord {
+                child_id: c.id,
+                date,
+                kind: kinds[(h % 4) as usize].into(),
+            });
+        }
+    }
+    db.add_supports(&system, &supports).await?;
+    let health = Actor {
+        role: treem_storage::Role::Health,
+        username: "health".into(),
+        ..Actor::system()
+    };
+    let entries: [(u16, bool, f64, f64, &str); 14] = [
+        (
+            2,
+            false,
+            1810.0,
+            2290.0,
+            "Báo cáo của Trạm Y tế và trường mầm non",
+        ),
+        (3, false, 1.0, 121.0, "Sổ A3 Trạm Y tế"),
+        (4, false, 3.0, 121.0, "Sổ A3 Trạm Y tế"),
+        (5, false, 4.0, 121.0, "Sổ A3 Trạm Y tế"),
+        (6, false, 96.0, 655.0, "Cân đo tháng 6"),
+        (7, false, 214.0, 655.0, "Cân đo tháng 6"),
+        (9, false, 112.0, 118.0, "Sổ tiêm chủng"),
+        (10, false, 563.0, 601.0, "Sổ tiêm chủng"),
+        (11, false, 0.0, 2.0, "Theo dõi mẹ nhiễm HIV"),
+        (15, false, 4.0, 5480.0, "Sổ theo dõi tai nạn thương tích"),
+        (15, true, 0.0, 5480.0, "Sổ theo dõi tai nạn thương tích"),
+        (17, false, 12.0, 12.0, "Báo cáo đợt mưa lũ tháng 7"),
+        (27, false, 1490.0, 1930.0, "Diễn đàn trẻ em các thôn"),
+        (28, false, 1620.0, 1930.0, "Các buổi sinh hoạt câu lạc bộ"),
+    ];
+    for r in &plan.reports {
+        for (target, secondary, num, den, note) in entries {
+            let who = if (3..=11).contains(&target) {
+                &health
+            } else {
+                &system
+            };
+            let v = ReportedValue {
+                target,
+                secondary,
+                period_start: r.period_start,
+                period_end: r.period_end,
+                numerator: Some(num),
+                denominator: Some(den),
+                value: None,
+                note: note.into(),
+                entered_by: who.username.clone(),
+                entered_at: String::new(),
+            };
+            db.add_reported_value(who, plan.year, &v).await?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn run(

@@ -8,6 +8,12 @@ use treem_domain::plan::{check, Plan};
 pub enum PlanCommand {
     /// List what a careful officer should know before adopting a plan.
     Check { file: PathBuf },
+    /// Check a plan file and store it in the database (replacing that year's plan).
+    Load {
+        file: PathBuf,
+        #[command(flatten)]
+        db: crate::DbArg,
+    },
     /// Start next year's draft from an existing plan.
     New {
         #[arg(long)]
@@ -34,8 +40,23 @@ fn plan_path(dir: &std::path::Path, year: i16) -> Result<PathBuf> {
     anyhow::bail!("không có kế hoạch năm {year} trong {}", dir.display())
 }
 
-pub fn run(cmd: PlanCommand) -> Result<i32> {
+pub async fn run(cmd: PlanCommand) -> Result<i32> {
     match cmd {
+        PlanCommand::Load { file, db } => {
+            use treem_storage::Plans;
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
+            let plan = Plan::from_toml(&text)?;
+            let db = super::ops::open(&db.db).await?;
+            db.save_plan(&treem_storage::Actor::system(), plan.year, &text)
+                .await?;
+            println!(
+                "Đã lưu kế hoạch năm {} ({} chỉ tiêu).",
+                plan.year,
+                plan.targets.len()
+            );
+            Ok(0)
+        }
         PlanCommand::Check { file } => {
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;

@@ -409,3 +409,77 @@ async fn a_village_head_cannot_reach_another_village() {
     shot(&b, "village-head-edit-360").await;
     assert_no_overflow(&b, "edit form").await;
 }
+
+#[tokio::test]
+async fn the_dashboard_for_the_officer_and_the_health_station() {
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(1366, 900).await else {
+        return;
+    };
+    let (app, pao, _) = app_with_children().await;
+    // Put the child in special circumstances so target 13 has a record behind it.
+    let c = app.db.child(&officer(), pao).await.unwrap();
+    let mut d = c.data.clone();
+    d.circumstances = vec![treem_domain::circumstance::Circumstance {
+        code: "d".into(),
+        from: jiff::civil::date(2025, 1, 1),
+        to: None,
+    }];
+    app.db
+        .update_child(&officer(), pao, c.version, &d)
+        .await
+        .unwrap();
+    login(&b, &app.base, "officer", "password-officer").await;
+    b.c.goto(&app.url("/dashboard?year=2026&as_of=30/11/2026"))
+        .await
+        .unwrap();
+    let t = text_of(&b).await;
+    assert!(
+        t.contains("Mục tiêu 1") && t.contains("chưa có số liệu"),
+        "{t}"
+    );
+    shot(&b, "dashboard-officer").await;
+    b.c.find(Locator::Css("#t13 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.c.wait()
+        .for_element(Locator::Css("svg.trend"))
+        .await
+        .unwrap();
+    let t = text_of(&b).await;
+    assert!(
+        t.contains("Theo thôn/bản") && t.contains("Giàng A Páo"),
+        "{t}"
+    );
+    shot(&b, "target-13").await;
+    b.c.clone().close().await.unwrap();
+    drop(b);
+    let Some(h) = browser(360, 740).await else {
+        return;
+    };
+    login(&h, &app.base, "health", "password-health").await;
+    h.c.goto(&app.url("/dashboard?year=2026&as_of=30/11/2026"))
+        .await
+        .unwrap();
+    assert!(h
+        .c
+        .find(Locator::Id("mine"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .contains("Chỉ tiêu"));
+    shot(&h, "dashboard-health-360").await;
+    h.c.find(Locator::Css("#mine a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    h.c.wait().for_element(Locator::Id("report")).await.unwrap();
+    assert_no_overflow(&h, "target page").await;
+}

@@ -4,5 +4,6 @@ mod api;
 mod browser;
 mod cli;
 mod helpers;
-mod pages;
+pub mod pages;
+mod plans;
 mod storage;

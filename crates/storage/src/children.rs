@@ -32,6 +32,8 @@ pub struct ChildQuery {
     pub dob_unknown: bool,
     pub personal_id: Option<String>,
     pub household_id: Option<i64>,
+    /// Only these children (at most a few hundred: the records behind a figure).
+    pub ids: Option<Vec<i64>>,
     /// Only children added or changed at or after this instant (RFC 3339, UTC).
     pub changed_since: Option<String>,
     /// Most recently changed first instead of Vietnamese name order.
@@ -596,6 +598,14 @@ impl Register for Db {
         }
         if let Some(h) = q.household_id {
             conds.push(format!("c.household_id = {}", p.push(h)));
+        }
+        if let Some(ids) = &q.ids {
+            let list: Vec<String> = ids.iter().take(1000).map(|i| i.to_string()).collect();
+            conds.push(if list.is_empty() {
+                "1 = 0".into()
+            } else {
+                format!("c.id IN ({})", list.join(", "))
+            });
         }
         if let Some(since) = q.changed_since.as_deref() {
             conds.push(format!("c.updated_at >= {}", p.push(since)));

@@ -12,6 +12,7 @@ mod error;
 mod households;
 mod migrate;
 mod params;
+mod plans;
 mod portable;
 mod villages;
 
@@ -139,6 +140,37 @@ pub trait AuditLog: Send + Sync {
     async fn check(&self) -> StorageResult<CheckReport>;
 }
 
+/// Plans and the figures that are not counted from the register (kế hoạch, số liệu báo cáo).
+#[async_trait]
+pub trait Plans: Send + Sync {
+    async fn plan_years(&self) -> StorageResult<Vec<i16>>;
+    async fn plan_toml(&self, year: i16) -> StorageResult<Option<String>>;
+    async fn save_plan(&self, actor: &Actor, year: i16, toml: &str) -> StorageResult<()>;
+    async fn reported_values(
+        &self,
+        year: i16,
+    ) -> StorageResult<Vec<treem_domain::indicator::ReportedValue>>;
+    async fn add_reported_value(
+        &self,
+        actor: &Actor,
+        year: i16,
+        value: &treem_domain::indicator::ReportedValue,
+    ) -> StorageResult<()>;
+    async fn supports(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> StorageResult<Vec<treem_domain::indicator::SupportRecord>>;
+    async fn add_supports(
+        &self,
+        actor: &Actor,
+        records: &[treem_domain::indicator::SupportRecord],
+    ) -> StorageResult<()>;
+    async fn assessments(&self) -> StorageResult<Vec<treem_domain::indicator::AssessmentValue>>;
+    /// Changes whenever anything a figure depends on changes (for caching figures).
+    async fn figures_stamp(&self) -> StorageResult<String>;
+}
+
 /// Everything the application needs from storage.
-pub trait Storage: Register + Accounts + AuditLog {}
-impl<T: Register + Accounts + AuditLog> Storage for T {}
+pub trait Storage: Register + Accounts + AuditLog + Plans {}
+impl<T: Register + Accounts + AuditLog + Plans> Storage for T {}

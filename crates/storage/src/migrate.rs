@@ -10,15 +10,23 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "register",
-    sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
-    postgres: include_str!("../migrations/postgres/0001_register.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "register",
+        sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
+        postgres: include_str!("../migrations/postgres/0001_register.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "plans",
+        sqlite: include_str!("../migrations/sqlite/0002_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0002_plans.sql"),
+    },
+];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {
@@ -69,5 +77,20 @@ impl Db {
     }
     pub async fn schema_version(&self) -> StorageResult<i64> {
         current_version(self).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_are_consecutive_and_both_backends_have_each() {
+        for (i, m) in super::MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+            assert!(!m.sqlite.trim().is_empty() && !m.postgres.trim().is_empty());
+        }
+        assert_eq!(
+            super::MIGRATIONS.last().unwrap().version,
+            super::SCHEMA_VERSION
+        );
     }
 }

@@ -7,6 +7,7 @@ use sqlx::{Any, Transaction};
 #[derive(Debug, Clone)]
 pub(crate) enum P {
     I(Option<i64>),
+    F(Option<f64>),
     S(Option<String>),
 }
 
@@ -18,6 +19,11 @@ impl From<i64> for P {
 impl From<Option<i64>> for P {
     fn from(v: Option<i64>) -> Self {
         P::I(v)
+    }
+}
+impl From<Option<f64>> for P {
+    fn from(v: Option<f64>) -> Self {
+        P::F(v)
     }
 }
 impl From<String> for P {
@@ -43,6 +49,7 @@ pub(crate) fn bind_all<'q>(
     for p in params {
         q = match p {
             P::I(v) => q.bind(v),
+            P::F(v) => q.bind(v),
             P::S(v) => q.bind(v),
         };
     }

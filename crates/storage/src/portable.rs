@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 12] = [
+const TABLES: [(&str, &str); 16] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -22,13 +22,25 @@ const TABLES: [(&str, &str); 12] = [
     ("child_version", "child_id, version"),
     ("child_token", "token, child_id"),
     ("child_circumstance", "child_id, code, from_date"),
+    ("plan", "year"),
+    ("reported_value", "id"),
+    ("support_record", "id"),
+    ("assessment_value", "id"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 4] = ["village", "app_user", "household", "child"];
+const IDENTITY_TABLES: [&str; 7] = [
+    "village",
+    "app_user",
+    "household",
+    "child",
+    "reported_value",
+    "support_record",
+    "assessment_value",
+];
 
 /// Whether a column holds integers, so that its NULLs are typed for PostgreSQL. Every other
 /// column of the schema is text.
@@ -47,7 +59,16 @@ fn integer_column(name: &str) -> bool {
                 | "must_change_password"
                 | "active"
                 | "recorded_by"
+                | "year"
+                | "target"
+                | "secondary"
+                | "met"
         )
+}
+
+/// Columns holding decimals (figures entered by agencies).
+fn real_column(name: &str) -> bool {
+    matches!(name, "numerator" | "denominator" | "value" | "score")
 }
 
 /// One line of an export.
@@ -64,9 +85,13 @@ fn row_to_map(row: &AnyRow) -> StorageResult<BTreeMap<String, serde_json::Value>
         let v = match row.try_get::<Option<i64>, _>(i) {
             Ok(Some(n)) => serde_json::Value::from(n),
             Ok(None) => serde_json::Value::Null,
-            Err(_) => match row.try_get::<Option<String>, _>(i)? {
-                Some(s) => serde_json::Value::from(s),
-                None => serde_json::Value::Null,
+            Err(_) => match row.try_get::<Option<f64>, _>(i) {
+                Ok(Some(x)) => serde_json::Value::from(x),
+                Ok(None) => serde_json::Value::Null,
+                Err(_) => match row.try_get::<Option<String>, _>(i)? {
+                    Some(s) => serde_json::Value::from(s),
+                    None => serde_json::Value::Null,
+                },
             },
         };
         m.insert(col.name().to_string(), v);
@@ -229,8 +254,10 @@ impl Db {
             let row: Vec<P> = batch_cols
                 .iter()
                 .map(|c| match rec.r.get(c) {
-                    Some(serde_json::Value::Number(x)) => P::I(x.as_i64()),
+                    Some(serde_json::Value::Number(x)) if x.is_i64() => P::I(x.as_i64()),
+                    Some(serde_json::Value::Number(x)) => P::F(x.as_f64()),
                     Some(serde_json::Value::String(s)) => P::S(Some(s.clone())),
+                    _ if real_column(c) => P::F(None),
                     _ if integer_column(c) => P::I(None),
                     _ => P::S(None),
                 })

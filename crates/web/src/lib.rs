@@ -2,6 +2,7 @@
 mod api;
 mod auth;
 mod error;
+pub mod figures;
 mod i18n;
 pub mod import;
 mod openapi;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Imports checked and waiting for the officer's confirmation, by token.
     pub pending_imports: Arc<pages::PendingImports>,
+    /// Recently computed plan figures.
+    pub figures: Arc<figures::FiguresCache>,
 }
 
 impl AppState {
@@ -34,6 +37,7 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             secure_cookies: std::env::var("TREEM_SECURE_COOKIES").is_ok_and(|v| v == "1"),
             pending_imports: Arc::default(),
+            figures: Arc::default(),
         }
     }
 }

@@ -81,6 +81,7 @@ pub fn spec() -> Value {
                 "ChildPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "full_name": {"type": "string"}, "sex": {"type": "string"}, "date_of_birth": {"type": ["string", "null"]}, "personal_id": {"type": ["string", "null"]}, "village": {"type": "string"}, "version": {"type": "integer"}}}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
                 "Village": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"}}},
                 "Household": {"type": "object", "required": ["village", "head_name"], "properties": {"village": {"type": "string"}, "code": {"type": "string"}, "head_name": {"type": "string"}, "address": {"type": "string"}, "poverty": {"type": "array", "items": {"type": "object", "properties": {"status": {"enum": ["poor", "near_poor"]}, "from": {"type": "string"}, "to": {"type": "string"}}}}, "version": {"type": "integer"}}},
+                "Reported": {"type": "object", "required": ["period_start", "period_end", "note"], "properties": {"period_start": {"type": "string"}, "period_end": {"type": "string"}, "numerator": {"type": "number"}, "denominator": {"type": "number"}, "value": {"type": "number"}, "secondary": {"type": "boolean"}, "note": {"type": "string"}}},
                 "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "role": {"enum": ["officer", "leader", "health", "police", "office", "services", "village_head", "province", "admin"]}, "village": {"type": "string"}}}
             }
         },
@@ -119,6 +120,9 @@ pub fn spec() -> Value {
                 "get": op("Tài khoản (quản trị)", "admin", &std(&[("200", "danh sách")])),
                 "post": with_body(op("Thêm tài khoản (quản trị); phải đổi mật khẩu lần đầu", "admin", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "NewUser")
             },
+            "/plans": {"get": op("Các kế hoạch (năm, số chỉ tiêu)", "plan", &std(&[("200", "danh sách")]))},
+            "/plans/{year}/targets": {"get": with_params(op("Mọi chỉ tiêu của kế hoạch với số liệu đến ngày as_of: number, text, comparator, target_value, unit, owner, source, figure, numerator, denominator, status (null khi chưa có số liệu)", "plan", &std(&[("200", "các chỉ tiêu"), ("404", "không có kế hoạch năm này"), ("422", "ngày sai")])), &[("year", "path", "năm"), ("as_of", "query", "YYYY-MM-DD")])},
+            "/plans/{year}/targets/{n}/reported": {"post": with_params(with_body(op("Cơ quan phụ trách nhập số liệu của kỳ (tử số ≤ mẫu số, không âm, ghi nguồn)", "plan", &std(&[("201", "đã ghi"), ("404", "không có chỉ tiêu"), ("422", "lỗi từng trường")])), "Reported"), &[("year", "path", "năm"), ("n", "path", "số chỉ tiêu")])},
             "/audit": {"get": with_params(op("Nhật ký (cán bộ, lãnh đạo, quản trị)", "admin", &std(&[("200", "các mục")])), &[("actor", "query", "người"), ("action", "query", "việc"), ("entity", "query", "loại"), ("entity_id", "query", "mã"), ("limit", "query", "số mục")])}
         }
     })

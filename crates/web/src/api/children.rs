@@ -77,6 +77,7 @@ pub fn child_query(p: &HashMap<String, String>) -> Result<ChildQuery, FieldError
         dob_unknown: flag(p.get("dob_unknown")),
         personal_id: p.get("personal_id").cloned().filter(|s| !s.is_empty()),
         household_id: p.get("household_id").and_then(|s| s.parse().ok()),
+        ids: None,
         changed_since: None,
         recent_first: false,
         page,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
 pub(crate) mod children;
 mod misc;
+mod plans;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -34,6 +35,9 @@ pub fn routes() -> Router<AppState> {
         .route("/stats/children", get(children::stats))
         .route("/users", get(misc::users).post(misc::create_user))
         .route("/audit", get(misc::audit))
+        .route("/plans", get(plans::list))
+        .route("/plans/{year}/targets", get(plans::targets))
+        .route("/plans/{year}/targets/{n}/reported", post(plans::report))
 }
 
 /// A JSON body whose syntax errors come back as 422 with a Vietnamese message.

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod children;
+pub mod dashboard;
 mod forms;
 mod import;
 pub use import::PendingImports;
@@ -60,6 +61,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/reset", post(admin::reset_password))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/audit", get(admin::audit))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route(
+            "/dashboard/targets/{n}",
+            get(dashboard::target).post(dashboard::report),
+        )
         .route("/import", get(import::page).post(import::upload))
         .route("/import/confirm", post(import::confirm))
         .route("/import/template.xlsx", get(import::template))
@@ -121,6 +127,9 @@ pub struct Layout {
 
 fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     let mut v = vec![("/", t.home)];
+    if role != Role::Admin {
+        v.push(("/dashboard", t.targets));
+    }
     if role.reads_children() {
         v.push(("/children", t.register));
         v.push(("/households", t.households));

@@ -1,0 +1,215 @@
+//! Plans (kế hoạch) as stored TOML, the figures agencies report, support given to children and
+//! assessment results: the inputs of the indicator engine besides the register.
+use crate::audit;
+use crate::db::{now_text, Db};
+use crate::error::{StorageError, StorageResult};
+use crate::Plans;
+use sqlx::Row;
+use treem_domain::indicator::{AssessmentValue, ReportedValue, SupportRecord};
+use treem_domain::role::{Actor, Role};
+use treem_domain::Date;
+
+fn date(s: &str) -> StorageResult<Date> {
+    s.parse()
+        .map_err(|e| StorageError::Corrupt(format!("ngày «{s}»: {e}")))
+}
+
+#[async_trait::async_trait]
+impl Plans for Db {
+    async fn plan_years(&self) -> StorageResult<Vec<i16>> {
+        let rows = sqlx::query("SELECT year FROM plan ORDER BY year")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<i64, _>("year")? as i16))
+            .collect()
+    }
+
+    async fn plan_toml(&self, year: i16) -> StorageResult<Option<String>> {
+        let row = sqlx::query("SELECT toml FROM plan WHERE year = $1")
+            .bind(year as i64)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("toml")).transpose()?)
+    }
+
+    async fn save_plan(&self, actor: &Actor, year: i16, toml: &str) -> StorageResult<()> {
+        if !matches!(actor.role, Role::Officer | Role::Admin) {
+            return Err(StorageError::Forbidden);
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM plan WHERE year = $1")
+            .bind(year as i64)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO plan (year, toml, updated_at) VALUES ($1, $2, $3)")
+            .bind(year as i64)
+            .bind(toml)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+        audit::append(&mut tx, actor, "save", "plan", Some(year as i64), "").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reported_values(&self, year: i16) -> StorageResult<Vec<ReportedValue>> {
+        let rows = sqlx::query(
+            "SELECT target, secondary, period_start, period_end, numerator, denominator, value, note, entered_by, entered_at \
+             FROM reported_value WHERE year = $1 ORDER BY id",
+        )
+        .bind(year as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReportedValue {
+                    target: r.try_get::<i64, _>("target")? as u16,
+                    secondary: r.try_get::<i64, _>("secondary")? != 0,
+                    period_start: date(&r.try_get::<String, _>("period_start")?)?,
+                    period_end: date(&r.try_get::<String, _>("period_end")?)?,
+                    numerator: r.try_get("numerator")?,
+                    denominator: r.try_get("denominator")?,
+                    value: r.try_get("value")?,
+                    note: r.try_get("note")?,
+                    entered_by: r.try_get("entered_by")?,
+                    entered_at: r.try_get("entered_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_reported_value(
+        &self,
+        actor: &Actor,
+        year: i16,
+        rv: &ReportedValue,
+    ) -> StorageResult<()> {
+        if matches!(actor.role, Role::Province | Role::Admin | Role::VillageHead) {
+            return Err(StorageError::Forbidden);
+        }
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO reported_value (year, target, secondary, period_start, period_end, numerator, denominator, value, note, entered_by, entered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(year as i64)
+        .bind(rv.target as i64)
+        .bind(rv.secondary as i64)
+        .bind(rv.period_start.to_string())
+        .bind(rv.period_end.to_string())
+        .bind(rv.numerator)
+        .bind(rv.denominator)
+        .bind(rv.value)
+        .bind(&rv.note)
+        .bind(&actor.username)
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        audit::append(
+            &mut tx,
+            actor,
+            "report",
+            "target",
+            Some(rv.target as i64),
+            &format!("năm {year}, bản ghi {id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn supports(&self, from: Date, to: Date) -> StorageResult<Vec<SupportRecord>> {
+        let rows = sqlx::query(
+            "SELECT child_id, date, kind FROM support_record WHERE date >= $1 AND date <= $2 ORDER BY id",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SupportRecord {
+                    child_id: r.try_get("child_id")?,
+                    date: date(&r.try_get::<String, _>("date")?)?,
+                    kind: r.try_get("kind")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_supports(&self, actor: &Actor, records: &[SupportRecord]) -> StorageResult<()> {
+        if !actor.role.writes_children() {
+            return Err(StorageError::Forbidden);
+        }
+        let mut tx = self.pool.begin().await?;
+        let now = now_text();
+        let rows = records
+            .iter()
+            .map(|s| {
+                vec![
+                    crate::params::P::from(s.child_id),
+                    crate::params::P::from(s.date.to_string()),
+                    crate::params::P::from(s.kind.clone()),
+                    crate::params::P::from(actor.user_id),
+                    crate::params::P::from(now.clone()),
+                ]
+            })
+            .collect();
+        crate::params::insert_many(
+            &mut tx,
+            "support_record",
+            &["child_id", "date", "kind", "recorded_by", "recorded_at"],
+            rows,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "create",
+            "support",
+            None,
+            &format!("{} lượt trợ giúp", records.len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn assessments(&self) -> StorageResult<Vec<AssessmentValue>> {
+        let rows = sqlx::query("SELECT target, date, met, score FROM assessment_value ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AssessmentValue {
+                    target: r.try_get::<i64, _>("target")? as u16,
+                    date: date(&r.try_get::<String, _>("date")?)?,
+                    met: r.try_get::<Option<i64>, _>("met")?.map(|m| m != 0),
+                    score: r.try_get("score")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn figures_stamp(&self) -> StorageResult<String> {
+        // Changes whenever a child, a reported figure, a support or an assessment is written,
+        // and costs four index lookups.
+        let r = sqlx::query(
+            "SELECT (SELECT MAX(updated_at) FROM child) AS c, (SELECT MAX(id) FROM child) AS n, \
+             (SELECT MAX(id) FROM reported_value) AS r, (SELECT MAX(id) FROM support_record) AS s, \
+             (SELECT MAX(id) FROM assessment_value) AS a",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(format!(
+            "{:?}/{:?}/{:?}/{:?}/{:?}",
+            r.try_get::<Option<String>, _>("c")?,
+            r.try_get::<Option<i64>, _>("n")?,
+            r.try_get::<Option<i64>, _>("r")?,
+            r.try_get::<Option<i64>, _>("s")?,
+            r.try_get::<Option<i64>, _>("a")?
+        ))
+    }
+}

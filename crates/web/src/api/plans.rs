@@ -1,0 +1,155 @@
+//! Plans and their targets' figures over the API.
+use super::{parse_id, JsonBody};
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::figures;
+use crate::pages::dashboard::may_report;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use treem_domain::indicator::{validate_reported, ReportedValue, TargetStatus};
+use treem_domain::plan::Source;
+use treem_domain::role::Role;
+use treem_domain::validation::{parse_date, FieldErrors};
+
+fn no_admin(user: &ApiUser) -> Result<(), ApiError> {
+    if user.0.role == Role::Admin {
+        Err(ApiError::Forbidden)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    no_admin(&user)?;
+    let mut years = s.store.plan_years().await?;
+    if years.is_empty() {
+        years.push(
+            treem_domain::plan::Plan::from_toml(figures::SEED_PLAN)
+                .map(|p| p.year)
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
+    }
+    let mut items = Vec::new();
+    for y in years {
+        let p = figures::load_plan(&s, y).await?;
+        items.push(json!({"year": p.year, "commune": p.commune, "title": p.title, "targets": p.targets.len(), "status": p.status}));
+    }
+    Ok(Json(json!({ "items": items })))
+}
+
+fn year_of(s: &str) -> Result<i16, ApiError> {
+    s.parse().map_err(|_| ApiError::NotFound)
+}
+
+pub async fn targets(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(year): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    no_admin(&user)?;
+    let year = year_of(&year)?;
+    let as_of = match q.get("as_of").filter(|v| !v.is_empty()) {
+        Some(d) => parse_date(d)
+            .ok_or_else(|| FieldErrors::single("as_of", "ngày không hợp lệ (YYYY-MM-DD)"))?,
+        None => treem_storage::today(),
+    };
+    let c = figures::compute(&s, year, as_of).await?;
+    let items: Vec<Value> = c
+        .plan
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let r = c.results.iter().find(|r| r.number == t.number)?;
+            Some(json!({
+                "number": t.number,
+                "goal": t.goal,
+                "text": t.text,
+                "comparator": t.comparator,
+                "target_value": t.value,
+                "unit": t.unit,
+                "owner": t.owners,
+                "source": match &t.source { Source::Register { .. } => "register", Source::Reported => "reported", Source::Assessment => "assessment" },
+                "figure": r.figure.value,
+                "numerator": r.figure.numerator,
+                "denominator": r.figure.denominator,
+                "status": match r.status { TargetStatus::Met => "met", TargetStatus::NotMet => "not_met", TargetStatus::AtRisk => "at_risk", TargetStatus::NoData => "no_data", TargetStatus::Undetermined => "undetermined" },
+                "status_vi": r.status.label_vi(),
+                "unstable": r.figure.unstable,
+                "allowed_events": r.figure.allowed_events,
+                "last_entered": r.figure.last_entered,
+            }))
+        })
+        .collect();
+    Ok(Json(json!({
+        "year": year,
+        "as_of": as_of.to_string(),
+        "period": {"start": c.period.start.to_string(), "end": c.period.end.to_string()},
+        "items": items
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct ReportBody {
+    #[serde(default)]
+    period_start: String,
+    #[serde(default)]
+    period_end: String,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    value: Option<f64>,
+    #[serde(default)]
+    secondary: bool,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn report(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path((year, n)): Path<(String, String)>,
+    JsonBody(b): JsonBody<ReportBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let year = year_of(&year)?;
+    let number = parse_id(&n)? as u16;
+    let plan = figures::load_plan(&s, year).await?;
+    let t = plan.target(number).ok_or(ApiError::NotFound)?;
+    if !may_report(&plan, t, user.0.role) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut errs = FieldErrors::default();
+    let start = parse_date(&b.period_start);
+    let end = parse_date(&b.period_end);
+    if start.is_none() {
+        errs.push("period_start", "cần ngày bắt đầu kỳ báo cáo (YYYY-MM-DD)");
+    }
+    if end.is_none() {
+        errs.push("period_end", "cần ngày kết thúc kỳ báo cáo (YYYY-MM-DD)");
+    }
+    let (Some(period_start), Some(period_end)) = (start, end) else {
+        return Err(errs.into());
+    };
+    let rv = ReportedValue {
+        target: number,
+        secondary: b.secondary,
+        period_start,
+        period_end,
+        numerator: b.numerator,
+        denominator: b.denominator,
+        value: b.value,
+        note: b.note.trim().to_string(),
+        entered_by: user.0.username.clone(),
+        entered_at: String::new(),
+    };
+    validate_reported(&rv, t)?;
+    s.store.add_reported_value(&user.actor(), year, &rv).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"target": number, "year": year})),
+    ))
+}

@@ -1,0 +1,633 @@
+//! The plan's targets with their live figures (bảng theo dõi chỉ tiêu), one target's detail,
+//! and the form where an agency enters the figures the register does not hold.
+use super::{render, Ctx, Layout, PageError, PageErrorKind};
+use crate::figures::{self, show, Computed};
+use crate::i18n::vn_date;
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use std::collections::HashMap;
+use treem_domain::indicator::{
+    validate_reported, Cell, Figure, ReportedValue, TargetResult, TargetStatus,
+};
+use treem_domain::plan::{Plan, Source, Target};
+use treem_domain::register::Sex;
+use treem_domain::role::Role;
+use treem_domain::validation::parse_date;
+use treem_domain::Date;
+use treem_storage::ChildQuery;
+
+pub fn status_class(s: TargetStatus) -> &'static str {
+    match s {
+        TargetStatus::Met => "st-met",
+        TargetStatus::NotMet => "st-notmet",
+        TargetStatus::AtRisk => "st-risk",
+        _ => "st-nodata",
+    }
+}
+
+/// Agency codes of the plan that this role acts for.
+pub fn my_agencies(plan: &Plan, role: Role) -> Vec<String> {
+    plan.agencies
+        .iter()
+        .filter(|a| a.role == Some(role))
+        .map(|a| a.code.clone())
+        .collect()
+}
+
+/// The owner agency enters a reported figure; the officer consolidates any.
+pub fn may_report(plan: &Plan, t: &Target, role: Role) -> bool {
+    matches!(t.source, Source::Reported)
+        && (role == Role::Officer || t.owners.iter().any(|o| my_agencies(plan, role).contains(o)))
+}
+
+fn owners_text(plan: &Plan, t: &Target) -> String {
+    if t.owners.is_empty() {
+        return "chưa phân công".into();
+    }
+    t.owners
+        .iter()
+        .map(|o| {
+            plan.agency(o)
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| o.clone())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn num_den(f: &Figure) -> String {
+    match (f.numerator, f.denominator) {
+        (Some(n), Some(d)) => format!(
+            "{}/{}",
+            treem_domain::plan::format_number_vi(n),
+            treem_domain::plan::format_number_vi(d)
+        ),
+        (Some(n), None) => treem_domain::plan::format_number_vi(n),
+        _ => String::new(),
+    }
+}
+
+pub struct TargetRow {
+    pub number: u16,
+    pub text: String,
+    pub figure: String,
+    pub num_den: String,
+    pub target: String,
+    pub baseline: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub owners: String,
+    pub last_entered: String,
+    pub unstable: bool,
+}
+
+pub struct GoalView {
+    pub number: u16,
+    pub title: String,
+    pub rows: Vec<TargetRow>,
+}
+
+pub struct Todo {
+    pub number: u16,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    l: Layout,
+    year: i16,
+    as_of: String,
+    as_of_iso: String,
+    period: String,
+    goals: Vec<GoalView>,
+    mine: Vec<TargetRow>,
+    todo: Vec<Todo>,
+    due: String,
+    days_left: i64,
+    counts: Vec<(&'static str, &'static str, usize)>,
+}
+
+fn row(plan: &Plan, t: &Target, r: &TargetResult) -> TargetRow {
+    TargetRow {
+        number: t.number,
+        text: t.text.clone(),
+        figure: show(r.figure.value, t.unit),
+        num_den: num_den(&r.figure),
+        target: t.describe_vi(),
+        baseline: t
+            .baseline
+            .as_ref()
+            .map(|b| format!("{} ({})", show(b.value, t.unit), b.year))
+            .unwrap_or_default(),
+        status: r.status.label_vi(),
+        status_class: status_class(r.status),
+        owners: owners_text(plan, t),
+        last_entered: r
+            .figure
+            .last_entered
+            .as_deref()
+            .map(crate::i18n::vn_datetime)
+            .unwrap_or_default(),
+        unstable: r.figure.unstable,
+    }
+}
+
+fn params(ctx: &Ctx, q: &HashMap<String, String>) -> Result<(i16, Date), PageError> {
+    let today = treem_storage::today();
+    let as_of = match q.get("as_of").filter(|s| !s.is_empty()) {
+        Some(s) => parse_date(s).ok_or_else(|| ctx.error(PageErrorKind::NotFound))?,
+        None => today,
+    };
+    let year = q
+        .get("year")
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(as_of.year());
+    Ok((year, as_of))
+}
+
+async fn computed(
+    ctx: &Ctx,
+    year: i16,
+    as_of: Date,
+) -> Result<std::sync::Arc<Computed>, PageError> {
+    figures::compute(&ctx.state, year, as_of)
+        .await
+        .map_err(|e| match e {
+            crate::ApiError::NotFound => ctx.error(PageErrorKind::NotFound),
+            other => ctx.error(PageErrorKind::Internal(other.to_string())),
+        })
+}
+
+pub async fn dashboard(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if ctx.user.role == Role::Admin {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let (year, as_of) = params(&ctx, &q)?;
+    let c = computed(&ctx, year, as_of).await?;
+    let plan = &c.plan;
+    let mine_codes = my_agencies(plan, ctx.user.role);
+    let mut goals = Vec::new();
+    let mut mine = Vec::new();
+    let mut todo = Vec::new();
+    let mut counts = [
+        ("st-met", TargetStatus::Met.label_vi(), 0),
+        ("st-notmet", TargetStatus::NotMet.label_vi(), 0),
+        ("st-risk", TargetStatus::AtRisk.label_vi(), 0),
+        ("st-nodata", TargetStatus::NoData.label_vi(), 0),
+    ];
+    for g in &plan.goals {
+        let mut rows = Vec::new();
+        for t in plan.targets.iter().filter(|t| t.goal == g.number) {
+            let Some(r) = c.results.iter().find(|r| r.number == t.number) else {
+                continue;
+            };
+            let class = status_class(r.status);
+            if let Some(x) = counts.iter_mut().find(|x| x.0 == class) {
+                x.2 += 1;
+            }
+            if t.owners.iter().any(|o| mine_codes.contains(o)) {
+                mine.push(row(plan, t, r));
+                if matches!(t.source, Source::Reported) && r.figure.last_entered.is_none() {
+                    todo.push(Todo {
+                        number: t.number,
+                        text: t.text.clone(),
+                    });
+                }
+            }
+            rows.push(row(plan, t, r));
+        }
+        goals.push(GoalView {
+            number: g.number,
+            title: g.title.clone(),
+            rows,
+        });
+    }
+    let report = plan
+        .reports
+        .iter()
+        .filter(|r| r.last_day() >= treem_storage::today())
+        .min_by_key(|r| r.due_before);
+    let (due, days_left) = match report {
+        Some(r) => (
+            format!("{} — {}", r.name, vn_date(&r.last_day().to_string())),
+            (r.last_day() - treem_storage::today()).get_days() as i64,
+        ),
+        None => (String::new(), 0),
+    };
+    let page = DashboardPage {
+        l: ctx.layout(format!("Chỉ tiêu {year}")),
+        year,
+        as_of: vn_date(&as_of.to_string()),
+        as_of_iso: as_of.to_string(),
+        period: format!(
+            "{} – {}",
+            vn_date(&c.period.start.to_string()),
+            vn_date(&c.period.end.to_string())
+        ),
+        goals,
+        mine,
+        todo,
+        due,
+        days_left,
+        counts: counts.to_vec(),
+    };
+    Ok(render(&page))
+}
+
+pub struct BreakRow {
+    pub label: String,
+    pub numerator: u64,
+    pub denominator: u64,
+    pub value: String,
+}
+
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub village: String,
+    pub dob: String,
+}
+
+#[derive(Template)]
+#[template(path = "target.html")]
+struct TargetPage {
+    l: Layout,
+    year: i16,
+    as_of: String,
+    as_of_iso: String,
+    number: u16,
+    text: String,
+    measure: String,
+    r: TargetRow,
+    source: String,
+    note: Option<String>,
+    allowed: Option<String>,
+    svg: String,
+    breakdowns: Vec<(&'static str, Vec<BreakRow>)>,
+    numerator_people: Vec<Person>,
+    denominator_people: Vec<Person>,
+    hidden_people: bool,
+    more_numerator: usize,
+    more_denominator: usize,
+    can_report: bool,
+    has_secondary: bool,
+    periods: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+fn cells<K>(
+    v: &[(K, Cell)],
+    unit: Option<treem_domain::plan::Unit>,
+    label: impl Fn(&K) -> String,
+) -> Vec<BreakRow> {
+    v.iter()
+        .map(|(k, c)| BreakRow {
+            label: label(k),
+            numerator: c.numerator,
+            denominator: c.denominator,
+            value: show(c.value, unit),
+        })
+        .collect()
+}
+
+/// A line chart drawn on the server: readable in print, no script needed.
+fn trend_svg(
+    points: &[(Date, Option<f64>)],
+    goal: Option<f64>,
+    unit: Option<treem_domain::plan::Unit>,
+) -> String {
+    let (w, h, left, bottom) = (560.0, 200.0, 56.0, 28.0);
+    let top = 12.0;
+    let max = points
+        .iter()
+        .filter_map(|p| p.1)
+        .chain(goal)
+        .fold(0.0_f64, f64::max)
+        .max(1.0)
+        * 1.15;
+    let n = points.len().max(2) as f64;
+    let x = |i: usize| left + (w - left - 16.0) * i as f64 / (n - 1.0);
+    let y = |v: f64| top + (h - top - bottom) * (1.0 - v / max);
+    let mut s = format!(
+        r##"<svg viewBox="0 0 {w} {h}" role="img" aria-label="Xu hướng" class="trend"><rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/>"##
+    );
+    for frac in [0.0, 0.5, 1.0] {
+        let v = max / 1.15 * frac;
+        s += &format!(
+            r##"<line x1="{left}" x2="{}" y1="{y}" y2="{y}" stroke="#ddd"/><text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>"##,
+            w - 8.0,
+            left - 6.0,
+            y(v) + 4.0,
+            show(Some(v), unit),
+            y = y(v)
+        );
+    }
+    if let Some(g) = goal {
+        s += &format!(
+            r##"<line x1="{left}" x2="{}" y1="{y}" y2="{y}" stroke="#8c1b13" stroke-dasharray="6 4"/><text x="{}" y="{}" font-size="11" fill="#8c1b13" text-anchor="end">chỉ tiêu</text>"##,
+            w - 8.0,
+            w - 8.0,
+            y(g) - 4.0,
+            y = y(g)
+        );
+    }
+    let pts: Vec<String> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.1.map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+        .collect();
+    if pts.len() > 1 {
+        s += &format!(
+            r##"<polyline fill="none" stroke="#0b4f9c" stroke-width="2.5" points="{}"/>"##,
+            pts.join(" ")
+        );
+    }
+    for (i, p) in points.iter().enumerate() {
+        s += &format!(
+            r#"<text x="{:.1}" y="{}" font-size="11" text-anchor="middle">{}</text>"#,
+            x(i),
+            h - 8.0,
+            &vn_date(&p.0.to_string())[..5]
+        );
+        if let Some(v) = p.1 {
+            s += &format!(
+                r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b4f9c"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"##,
+                x(i),
+                y(v),
+                x(i),
+                y(v) - 8.0,
+                show(Some(v), unit)
+            );
+        }
+    }
+    s + "</svg>"
+}
+
+async fn people(ctx: &Ctx, ids: &[i64]) -> Result<Vec<Person>, PageError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let page = ctx
+        .state
+        .store
+        .search_children(
+            &ctx.actor(),
+            &ChildQuery {
+                ids: Some(ids.iter().take(200).copied().collect()),
+                include_absent: true,
+                page: 1,
+                per_page: 200,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|c| Person {
+            id: c.id,
+            name: c.full_name,
+            village: c.village,
+            dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
+        })
+        .collect())
+}
+
+async fn target_page(
+    ctx: &Ctx,
+    number: u16,
+    year: i16,
+    as_of: Date,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let c = computed(ctx, year, as_of).await?;
+    let plan = &c.plan;
+    let t = plan
+        .target(number)
+        .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    let r = c
+        .results
+        .iter()
+        .find(|r| r.number == number)
+        .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    let mut points = Vec::new();
+    for d in figures::trend_dates(year, as_of) {
+        let at = computed(ctx, year, d).await?;
+        points.push((
+            d,
+            at.results
+                .iter()
+                .find(|x| x.number == number)
+                .and_then(|x| x.figure.value),
+        ));
+    }
+    let b = &r.breakdown;
+    let breakdowns = vec![
+        ("Theo thôn/bản", cells(&b.by_village, t.unit, |k| k.clone())),
+        (
+            "Theo giới tính",
+            cells(&b.by_sex, t.unit, |k| match k {
+                Sex::Male => "Nam".into(),
+                Sex::Female => "Nữ".into(),
+                Sex::Unknown => "Không rõ".into(),
+            }),
+        ),
+        (
+            "Theo dân tộc",
+            cells(&b.by_ethnicity, t.unit, |k| {
+                k.and_then(treem_domain::ethnicity::name)
+                    .unwrap_or("Chưa rõ")
+                    .to_string()
+            }),
+        ),
+        (
+            "Theo nhóm tuổi",
+            cells(&b.by_age_band, t.unit, |k| k.label_vi().to_string()),
+        ),
+    ];
+    let may_see = ctx.user.role.reads_children();
+    let (numerator_people, denominator_people) = if may_see {
+        (
+            people(ctx, &r.figure.numerator_ids).await?,
+            people(ctx, &r.figure.denominator_ids).await?,
+        )
+    } else {
+        (vec![], vec![])
+    };
+    let allowed = r.figure.allowed_events.map(|k| {
+        format!(
+            "Với mẫu số {}, chỉ tiêu «{}» cho phép tối đa {k} trường hợp.",
+            r.figure
+                .denominator
+                .map(treem_domain::plan::format_number_vi)
+                .unwrap_or_default(),
+            t.describe_vi()
+        )
+    });
+    let page = TargetPage {
+        l: ctx.layout(format!("Chỉ tiêu {number}")),
+        year,
+        as_of: vn_date(&as_of.to_string()),
+        as_of_iso: as_of.to_string(),
+        number,
+        text: t.text.clone(),
+        measure: t.measure.clone(),
+        r: row(plan, t, r),
+        source: match &t.source {
+            Source::Register { indicator } => format!("tính từ sổ trẻ em ({indicator})"),
+            Source::Reported => "cơ quan phụ trách nhập số liệu".into(),
+            Source::Assessment => "kết quả đánh giá".into(),
+        },
+        note: r.note.clone(),
+        allowed,
+        svg: trend_svg(&points, t.value, t.unit),
+        breakdowns,
+        more_numerator: r.figure.numerator_ids.len().saturating_sub(200),
+        more_denominator: r.figure.denominator_ids.len().saturating_sub(200),
+        numerator_people,
+        denominator_people,
+        hidden_people: !may_see && !r.figure.denominator_ids.is_empty(),
+        can_report: may_report(plan, t, ctx.user.role),
+        has_secondary: t.secondary.is_some(),
+        periods: plan
+            .reports
+            .iter()
+            .map(|p| {
+                (
+                    format!("{}|{}", p.period_start, p.period_end),
+                    format!(
+                        "{} ({} – {})",
+                        p.name,
+                        vn_date(&p.period_start.to_string()),
+                        vn_date(&p.period_end.to_string())
+                    ),
+                )
+            })
+            .collect(),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn target(
+    ctx: Ctx,
+    Path(n): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if ctx.user.role == Role::Admin {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let number: u16 = n.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let (year, as_of) = params(&ctx, &q)?;
+    target_page(&ctx, number, year, as_of, None).await
+}
+
+/// Parses a decimal as Vietnamese officials write it ("8,3") or with a point.
+pub fn parse_decimal(s: &str) -> Option<Option<f64>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(None);
+    }
+    let normal = if s.contains(',') {
+        s.replace('.', "").replace(',', ".")
+    } else {
+        s.to_string()
+    };
+    normal
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(Some)
+}
+
+pub async fn report(
+    ctx: Ctx,
+    Path(n): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    let number: u16 = n.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let year: i16 = f
+        .get("year")
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(treem_storage::today().year());
+    let as_of = f
+        .get("as_of")
+        .and_then(|d| parse_date(d))
+        .unwrap_or_else(treem_storage::today);
+    let plan = figures::load_plan(&ctx.state, year)
+        .await
+        .map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
+    let t = plan
+        .target(number)
+        .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    if !may_report(&plan, t, ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut num = |k: &str, label: &str| match parse_decimal(&get(k)) {
+        Some(v) => v,
+        None => {
+            problems.push(format!("{label}: không phải là số"));
+            None
+        }
+    };
+    let numerator = num("numerator", "Tử số");
+    let denominator = num("denominator", "Mẫu số");
+    let value = num("value", "Giá trị");
+    let (start, end) = get("period")
+        .split_once('|')
+        .map(|(a, b)| (parse_date(a), parse_date(b)))
+        .unwrap_or((None, None));
+    let (Some(period_start), Some(period_end)) = (start, end) else {
+        return target_page(
+            &ctx,
+            number,
+            year,
+            as_of,
+            Some("Kỳ báo cáo: cần chọn kỳ".into()),
+        )
+        .await;
+    };
+    if !problems.is_empty() {
+        return target_page(&ctx, number, year, as_of, Some(problems.join("; "))).await;
+    }
+    let rv = ReportedValue {
+        target: number,
+        secondary: get("secondary") == "1",
+        period_start,
+        period_end,
+        numerator,
+        denominator,
+        value,
+        note: get("note").trim().to_string(),
+        entered_by: ctx.user.username.clone(),
+        entered_at: String::new(),
+    };
+    if let Err(e) = validate_reported(&rv, t) {
+        return target_page(&ctx, number, year, as_of, Some(e.to_string())).await;
+    }
+    ctx.state
+        .store
+        .add_reported_value(&ctx.actor(), year, &rv)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(Redirect::to(&format!(
+        "/dashboard/targets/{number}?year={year}&as_of={as_of}"
+    ))
+    .into_response())
+}

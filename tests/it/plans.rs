@@ -1,0 +1,297 @@
+//! The plan's targets over the API and pages: figures from the register and from agencies.
+use crate::helpers::*;
+use serde_json::{json, Value};
+use treem_domain::role::Role;
+use treem_storage::{Plans, Register};
+
+fn item(v: &Value, n: u64) -> Value {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["number"] == n)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn targets_come_from_the_register_and_from_reports() {
+    let app = spawn_app().await;
+    let o = officer();
+    // Two children under 5 (one birth registered), one child of 10 in group "a".
+    let today = today();
+    let mut young = child("Giàng A Páo", "SP01");
+    young.date_of_birth = Some(today.checked_sub(jiff::Span::new().years(2)).unwrap());
+    young.birth_registered_on = young.date_of_birth;
+    app.db.create_child(&o, &young).await.unwrap();
+    let mut young2 = child("Sùng Thị Sua", "SP02");
+    young2.date_of_birth = Some(today.checked_sub(jiff::Span::new().years(3)).unwrap());
+    app.db.create_child(&o, &young2).await.unwrap();
+    let mut older = child("Vàng A Chứ", "SP01");
+    older.date_of_birth = Some(today.checked_sub(jiff::Span::new().years(10)).unwrap());
+    older.circumstances = vec![treem_domain::circumstance::Circumstance {
+        code: "a".into(),
+        from: jiff::civil::date(2024, 1, 1),
+        to: None,
+    }];
+    app.db.create_child(&o, &older).await.unwrap();
+    let year = today.year();
+    let token = app.token(Role::Health).await;
+    let plans: Value = app
+        .http
+        .get(app.url("/api/v1/plans"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plans["items"][0]["targets"], 28);
+    let url = format!("/api/v1/plans/2026/targets?as_of={today}");
+    let v: Value = app
+        .http
+        .get(app.url(&url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 28);
+    if year == 2026 {
+        let t19 = item(&v, 19);
+        assert_eq!(
+            (t19["numerator"].as_f64(), t19["denominator"].as_f64()),
+            (Some(1.0), Some(2.0))
+        );
+        assert_eq!(t19["figure"].as_f64(), Some(50.0));
+        assert_eq!(t19["status"], "not_met");
+        let t13 = item(&v, 13);
+        assert_eq!(
+            (t13["numerator"].as_f64(), t13["denominator"].as_f64()),
+            (Some(1.0), Some(3.0))
+        );
+        // No 5-year-olds: no data, not 0 %.
+        let t21 = item(&v, 21);
+        assert!(t21["figure"].is_null());
+        assert_eq!(t21["status"], "no_data");
+    }
+    let t3 = item(&v, 3);
+    assert_eq!(t3["status"], "no_data");
+    assert_eq!(t3["owner"], json!(["health"]));
+    // The health station reports target 3 for the year: 1 death in 120 births.
+    let body = json!({"period_start": "2026-01-01", "period_end": "2026-12-31", "numerator": 1, "denominator": 120, "note": "Sổ A3"});
+    let r = app
+        .http
+        .post(app.url("/api/v1/plans/2026/targets/3/reported"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    // The police do not own target 3; a numerator above its denominator is refused by field.
+    let police = app.token(Role::Police).await;
+    let r = app
+        .http
+        .post(app.url("/api/v1/plans/2026/targets/3/reported"))
+        .bearer_auth(&police)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let bad = json!({"period_start": "2026-01-01", "period_end": "2026-12-31", "numerator": 5, "denominator": 2, "note": "x"});
+    let r = app
+        .http
+        .post(app.url("/api/v1/plans/2026/targets/3/reported"))
+        .bearer_auth(&token)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["field"] == "numerator"),
+        "{e}"
+    );
+    let v: Value = app
+        .http
+        .get(app.url("/api/v1/plans/2026/targets?as_of=2026-11-30"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t3 = item(&v, 3);
+    assert!((t3["figure"].as_f64().unwrap() - 8.333).abs() < 0.01);
+    assert_eq!(t3["status"], "not_met");
+    assert_eq!(t3["allowed_events"], 0);
+    // The province sees the aggregates; the administrator does not need them.
+    let prov = app.token(Role::Province).await;
+    assert_eq!(
+        app.http
+            .get(app.url(&url))
+            .bearer_auth(&prov)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let admin = app.token(Role::Admin).await;
+    assert_eq!(
+        app.http
+            .get(app.url(&url))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.http
+            .get(app.url("/api/v1/plans/1999/targets"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn figures_are_cached_until_something_changes() {
+    let app = spawn_app().await;
+    let o = officer();
+    let mut c = child("Giàng A Páo", "SP01");
+    c.date_of_birth = Some(today().checked_sub(jiff::Span::new().years(2)).unwrap());
+    let made = app.db.create_child(&o, &c).await.unwrap();
+    let state = treem_web::AppState::new(std::sync::Arc::new(app.db.clone()));
+    let a = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30))
+        .await
+        .unwrap();
+    let b = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30))
+        .await
+        .unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&a, &b),
+        "nothing changed: the same result"
+    );
+    let mut edit = made.data.clone();
+    edit.birth_registered_on = edit.date_of_birth;
+    app.db.update_child(&o, made.id, 1, &edit).await.unwrap();
+    let c2 = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30))
+        .await
+        .unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&a, &c2), "a change is seen");
+    app.db
+        .save_plan(&o, 2026, treem_web::figures::SEED_PLAN)
+        .await
+        .unwrap();
+    assert_eq!(app.db.plan_years().await.unwrap(), vec![2026]);
+}
+
+#[tokio::test]
+async fn dashboard_pages_for_each_role() {
+    let app = spawn_app().await;
+    app.db
+        .create_child(&officer(), &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    for role in treem_domain::role::ALL_ROLES {
+        let p = crate::pages::page_login(&app, role.as_str(), &format!("password-{role}")).await;
+        let want = if role == Role::Admin { 403 } else { 200 };
+        let r = p.get(&app, "/dashboard?year=2026&as_of=30/11/2026").await;
+        assert_eq!(r.status().as_u16(), want, "{role} dashboard");
+        let r = p
+            .get(&app, "/dashboard/targets/13?year=2026&as_of=2026-11-30")
+            .await;
+        assert_eq!(r.status().as_u16(), want, "{role} target");
+        let html = r.text().await.unwrap();
+        if role == Role::Province {
+            assert!(!html.contains("Giàng A Páo"), "the province sees no names");
+        }
+        if role == Role::Officer {
+            assert!(
+                html.contains("Giàng A Páo") && html.contains("<svg"),
+                "records and trend"
+            );
+        }
+    }
+    // The health station sees its own targets first and can enter one; the form checks fields.
+    let p = crate::pages::page_login(&app, "health", "password-health").await;
+    let html = p
+        .get(&app, "/dashboard?year=2026&as_of=2026-11-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Chỉ tiêu của đơn vị tôi"));
+    let r = p
+        .post(
+            &app,
+            "/dashboard/targets/7",
+            &[
+                ("_csrf", &p.csrf),
+                ("year", "2026"),
+                ("as_of", "2026-11-30"),
+                ("period", "2026-01-01|2026-12-31"),
+                ("numerator", "210"),
+                ("denominator", "abc"),
+                ("note", "Cân đo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = p
+        .post(
+            &app,
+            "/dashboard/targets/7",
+            &[
+                ("_csrf", &p.csrf),
+                ("year", "2026"),
+                ("as_of", "2026-11-30"),
+                ("period", "2026-01-01|2026-12-31"),
+                ("numerator", "210"),
+                ("denominator", "650"),
+                ("note", "Cân đo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = p
+        .get(&app, "/dashboard/targets/7?year=2026&as_of=2026-11-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("32,3 %"), "decimal comma");
+    // Another agency's target is not theirs to enter.
+    let r = p
+        .post(
+            &app,
+            "/dashboard/targets/27",
+            &[
+                ("_csrf", &p.csrf),
+                ("year", "2026"),
+                ("period", "2026-01-01|2026-12-31"),
+                ("numerator", "1"),
+                ("denominator", "2"),
+                ("note", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+}
