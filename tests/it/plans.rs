@@ -230,6 +230,19 @@ async fn dashboard_pages_for_each_role() {
             );
         }
     }
+    // The plan check page lists the seed's gaps: unowned targets, the missing number 8.
+    let p = crate::pages::page_login(&app, "officer", "password-officer").await;
+    let html = p
+        .get(&app, "/dashboard/check?year=2026")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"findings\"") && html.contains("<td>8</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>12</td>"));
     // The health station sees its own targets first and can enter one; the form checks fields.
     let p = crate::pages::page_login(&app, "health", "password-health").await;
     let html = p

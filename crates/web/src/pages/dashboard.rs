@@ -631,3 +631,50 @@ pub async fn report(
     ))
     .into_response())
 }
+
+#[derive(Template)]
+#[template(path = "plan_check.html")]
+struct PlanCheckPage {
+    l: Layout,
+    year: i16,
+    title: String,
+    document: String,
+    findings: Vec<(String, String)>,
+}
+
+/// What a careful officer wants to know before adopting the plan (kiểm tra kế hoạch).
+pub async fn plan_check(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if ctx.user.role == Role::Admin {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let (year, _) = params(&ctx, &q)?;
+    let plan = figures::load_plan(&ctx.state, year)
+        .await
+        .map_err(|e| match e {
+            crate::ApiError::NotFound => ctx.error(PageErrorKind::NotFound),
+            other => ctx.error(PageErrorKind::Internal(other.to_string())),
+        })?;
+    let findings = treem_domain::plan::check::check(&plan)
+        .into_iter()
+        .map(|f| {
+            let targets = f
+                .targets
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            (targets, f.message)
+        })
+        .collect();
+    let page = PlanCheckPage {
+        l: ctx.layout(format!("Kiểm tra kế hoạch {year}")),
+        year,
+        title: plan.title.clone(),
+        document: plan.document.reference(),
+        findings,
+    };
+    Ok(render(&page))
+}

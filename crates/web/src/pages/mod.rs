@@ -62,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/audit", get(admin::audit))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/dashboard/check", get(dashboard::plan_check))
         .route(
             "/dashboard/targets/{n}",
             get(dashboard::target).post(dashboard::report),
