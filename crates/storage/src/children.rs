@@ -188,6 +188,33 @@ fn token_rows_of(id: i64, village_id: i64, ix: &Indexed) -> Vec<Vec<P>> {
         .collect()
 }
 
+/// One packed slice of `children_as_of`: [[id, version, village_id, data], …].
+fn parse_slice(text: &str, codes: &HashMap<i64, String>) -> StorageResult<Vec<Child>> {
+    let rows: Vec<(i64, i64, i64, ChildData)> = serde_json::from_str(text)
+        .map_err(|e| StorageError::Corrupt(format!("child data: {e}")))?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, version, village_id, mut data)| {
+            if let Some(code) = codes.get(&village_id) {
+                data.village = code.clone();
+            }
+            Child {
+                id,
+                version,
+                data,
+                notices: vec![],
+            }
+        })
+        .collect())
+}
+
+async fn join_parsed(
+    h: tokio::task::JoinHandle<StorageResult<Vec<Child>>>,
+) -> StorageResult<Vec<Child>> {
+    h.await
+        .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
+}
+
 /// Writes the derived rows (tokens, circumstances) of one child version.
 async fn write_derived(
     tx: &mut Transaction<'_, Any>,
@@ -779,7 +806,9 @@ impl Register for Db {
         let codes = village_codes(&self.pool).await?;
         let until = end_of_day_text(date);
         const SLICE: i64 = 20_000;
+        let codes = std::sync::Arc::new(codes);
         let mut out = Vec::new();
+        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<Vec<Child>>>> = None;
         let mut from = 0;
         while from < max_id {
             let mut p = Params::default();
@@ -796,22 +825,20 @@ impl Register for Db {
                 .fetch_one(&self.pool)
                 .await?
                 .try_get("j")?;
+            // Parse this slice on another core while the next one is read.
+            if let Some(prev) = parsing.take() {
+                out.extend(join_parsed(prev).await?);
+            }
             if let Some(text) = packed {
-                let rows: Vec<(i64, i64, i64, ChildData)> = serde_json::from_str(&text)
-                    .map_err(|e| StorageError::Corrupt(format!("child data: {e}")))?;
-                for (id, version, village_id, mut data) in rows {
-                    if let Some(code) = codes.get(&village_id) {
-                        data.village = code.clone();
-                    }
-                    out.push(Child {
-                        id,
-                        version,
-                        data,
-                        notices: vec![],
-                    });
-                }
+                let codes = codes.clone();
+                parsing = Some(tokio::task::spawn_blocking(move || {
+                    parse_slice(&text, &codes)
+                }));
             }
             from += SLICE;
+        }
+        if let Some(prev) = parsing.take() {
+            out.extend(join_parsed(prev).await?);
         }
         out.sort_by_key(|c| c.id);
         Ok(out)
