@@ -31,7 +31,8 @@ enum Command {
     },
     /// Fill an empty database with a synthetic commune (sample data) and serve it.
     Demo {
-        #[arg(long, env = "TREEM_DB", default_value = "treem-demo.db")]
+        /// Its own variable: a real TREEM_DB must never receive sample data.
+        #[arg(long, env = "TREEM_DEMO_DB", default_value = "treem-demo.db")]
         db: String,
         #[arg(long, env = "TREEM_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,

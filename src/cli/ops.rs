@@ -176,7 +176,31 @@ pub async fn restore(input: &Path, url: &str) -> Result<i32> {
         );
         Ok(0)
     } else {
-        // An export (PostgreSQL backups): read into the empty target, then check it.
+        // An export (PostgreSQL backups): read it into a scratch database and check it there
+        // first; only a sound export is then read into the target.
+        let dir = tempfile_dir()?;
+        let scratch = dir.join("verify.db");
+        let probe = Db::open(&scratch.to_string_lossy()).await?;
+        let file = std::fs::File::open(input).with_context(|| format!("{}", input.display()))?;
+        let loaded = probe
+            .import_all(&mut std::io::BufReader::new(file), &|_| {})
+            .await;
+        let report = match loaded {
+            Ok(_) => probe.check().await?,
+            Err(e) => {
+                probe.close().await;
+                let _ = std::fs::remove_dir_all(&dir);
+                bail!("bản sao lưu không đọc được: {e}; không khôi phục");
+            }
+        };
+        probe.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        if !report.ok() {
+            for p in &report.problems {
+                eprintln!("- {p}");
+            }
+            bail!("bản sao lưu không toàn vẹn; không khôi phục");
+        }
         import_all(input, url).await
     }
 }
@@ -199,7 +223,17 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
 }
 
 pub async fn check(url: &str) -> Result<i32> {
-    let db = Db::connect(url).await?;
+    // Checking never creates or changes anything: a mistyped path is an error, not a new file.
+    let (is_sqlite, path) = sqlite_target(url);
+    if is_sqlite && !std::path::Path::new(&path).exists() {
+        bail!("không có tệp cơ sở dữ liệu {path}");
+    }
+    let url = if is_sqlite {
+        format!("sqlite://{path}?mode=rw")
+    } else {
+        url.to_string()
+    };
+    let db = Db::connect(&url).await?;
     let version = db.schema_version().await?;
     let report = db.check().await?;
     println!(

@@ -490,3 +490,78 @@ async fn api_on_postgres_too() {
     let res = app.http.post(app.url("/api/v1/children")).bearer_auth(&token).json(&json!({"full_name": "Vàng A Chứ", "sex": "male", "date_of_birth": "2021", "village": "SP02"})).send().await.unwrap();
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn a_new_account_must_set_its_password_before_using_the_api() {
+    use treem_storage::{Accounts, NewUser};
+    let app = spawn_app().await;
+    app.db
+        .create_user(
+            &actor(Role::Admin, None),
+            &NewUser {
+                username: "moi".into(),
+                password: "tam-thoi-123".into(),
+                role: Role::Officer,
+                village: None,
+                must_change_password: true,
+            },
+        )
+        .await
+        .unwrap();
+    let r: Value = app
+        .http
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"username": "moi", "password": "tam-thoi-123"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["must_change_password"], true);
+    let token = r["token"].as_str().unwrap().to_string();
+    let res = app
+        .http
+        .get(app.url("/api/v1/children"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = app
+        .http
+        .put(app.url("/api/v1/me/password"))
+        .bearer_auth(&token)
+        .json(&json!({"current": "sai", "new": "mat-khau-moi-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = app
+        .http
+        .put(app.url("/api/v1/me/password"))
+        .bearer_auth(&token)
+        .json(&json!({"current": "tam-thoi-123", "new": "mat-khau-moi-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let r: Value = app
+        .http
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"username": "moi", "password": "mat-khau-moi-1"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .http
+        .get(app.url("/api/v1/children"))
+        .bearer_auth(r["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

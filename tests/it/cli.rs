@@ -378,3 +378,39 @@ fn growth_zscores_reproduces_the_who_sample_file() {
     }
     assert_eq!(rows, 2000);
 }
+
+#[tokio::test]
+async fn check_creates_nothing_and_an_export_is_verified_before_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.db");
+    let out = treem(&["check", "--db", missing.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(!missing.exists(), "check must not create a database");
+    // An export with one audit entry altered is refused; the target stays empty.
+    let url = dir.path().join("src.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    db.create_child(&officer(), &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    db.close().await;
+    let e = dir.path().join("e.jsonl");
+    assert!(treem(&["export", "--db", &url, e.to_str().unwrap()])
+        .status
+        .success());
+    let text = std::fs::read_to_string(&e).unwrap();
+    let tampered = text.replacen("\"actor\":\"test-admin\"", "\"actor\":\"someone\"", 1);
+    assert_ne!(text, tampered);
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, tampered).unwrap();
+    let target = dir.path().join("target.db").to_string_lossy().to_string();
+    let out = treem(&["restore", bad.to_str().unwrap(), "--db", &target]);
+    assert!(!out.status.success(), "{}", text_of_output(&out));
+    assert_eq!(total(&target).await, 0);
+    let out = treem(&["restore", e.to_str().unwrap(), "--db", &target]);
+    assert!(out.status.success(), "{}", text_of_output(&out));
+    assert_eq!(total(&target).await, 1);
+}
+
+fn text_of_output(o: &Output) -> String {
+    text(o)
+}

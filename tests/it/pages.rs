@@ -469,3 +469,97 @@ async fn import_page_reports_rows_and_writes_only_after_confirmation() {
         .await;
     assert_eq!(r.status(), 422);
 }
+
+#[tokio::test]
+async fn a_stale_edit_keeps_the_other_persons_change_to_another_field() {
+    let app = spawn_app().await;
+    let mut c = child("Giàng A Páo", "SP01");
+    c.dob_precision = treem_domain::register::DobPrecision::Estimated;
+    c.date_of_birth = Some(jiff::civil::date(2019, 7, 1));
+    let id = app.db.create_child(&officer(), &c).await.unwrap().id;
+    let a = page_login(&app, "officer", "password-officer").await;
+    let b = page_login(&app, "health", "password-health").await;
+    let form_of = |html: &str| -> Vec<(String, String)> {
+        let mut out = vec![];
+        for cap in html.split("<input").skip(1) {
+            let name = cap
+                .split("name=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next());
+            let value = cap
+                .split("value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("");
+            if let Some(n) = name {
+                if !cap.contains("type=\"checkbox\"") {
+                    out.push((
+                        n.to_string(),
+                        value.replace("&#x2f;", "/").replace("&#47;", "/"),
+                    ));
+                }
+            }
+        }
+        for sel in html.split("<select").skip(1) {
+            let body = sel.split("</select>").next().unwrap_or("");
+            let name = body
+                .split("name=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("");
+            let chosen = body
+                .split("<option")
+                .find(|o| o.contains(" selected"))
+                .and_then(|o| o.split("value=\"").nth(1))
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("");
+            out.push((name.to_string(), chosen.to_string()));
+        }
+        out
+    };
+    let edit = format!("/children/{id}/edit");
+    let fa = form_of(&a.get(&app, &edit).await.text().await.unwrap());
+    let fb = form_of(&b.get(&app, &edit).await.text().await.unwrap());
+    let with = |f: &Vec<(String, String)>, k: &str, v: &str| -> Vec<(String, String)> {
+        let mut f: Vec<(String, String)> = f.iter().filter(|(n, _)| n != k).cloned().collect();
+        f.push((k.into(), v.into()));
+        f
+    };
+    let post = |p: &Page, form: Vec<(String, String)>| {
+        p.http
+            .post(app.url(&edit))
+            .header("cookie", &p.cookie)
+            .form(&form)
+            .send()
+    };
+    // A changes the school; B, from the same version, changes the grade.
+    let r = post(&a, with(&fa, "school", "Trường Mầm non Sính Phình"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = post(&b, with(&fb, "grade", "3")).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"conflict\""));
+    // B's form now carries A's school; saving it keeps both changes.
+    let merged = form_of(&html);
+    assert!(
+        merged
+            .iter()
+            .any(|(k, v)| k == "school" && v == "Trường Mầm non Sính Phình"),
+        "{merged:?}"
+    );
+    let r = post(&b, merged).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let now = app.db.child(&officer(), id).await.unwrap();
+    assert_eq!(
+        now.data.school.as_deref(),
+        Some("Trường Mầm non Sính Phình")
+    );
+    assert_eq!(now.data.grade.as_deref(), Some("3"));
+    // The estimated birth date stays an estimate through web edits.
+    assert_eq!(
+        now.data.dob_precision,
+        treem_domain::register::DobPrecision::Estimated
+    );
+}

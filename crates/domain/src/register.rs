@@ -353,7 +353,9 @@ fn parse_birth(
         return match estimated {
             Some(a) if (0..=17).contains(&a) => {
                 let year = today.year() - a as i16;
-                (Date::new(year, 7, 1).ok(), DobPrecision::Estimated)
+                // Mid-year, but never after today (a baby estimated at 0 in spring).
+                let mid = Date::new(year, 7, 1).ok().map(|d| d.min(today));
+                (mid, DobPrecision::Estimated)
             }
             _ => {
                 errs.push("estimated_age", "tuổi ước tính phải là số từ 0 đến 17");

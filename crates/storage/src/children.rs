@@ -786,6 +786,34 @@ impl Register for Db {
         Ok(out)
     }
 
+    async fn child_at_version(&self, actor: &Actor, id: i64, version: i64) -> StorageResult<Child> {
+        let scope = read_scope(actor)?;
+        let mut tx = self.pool.begin().await?;
+        // Same scope as the current record: the child must be within reach today.
+        self.read_child_in(&mut tx, id, scope).await?;
+        let row = sqlx::query(
+            "SELECT child_id AS id, version, village_id, data FROM child_version WHERE child_id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+        let codes = village_codes(&mut *tx).await?;
+        let child = child_from(&row, &codes)?;
+        audit::append(
+            &mut tx,
+            actor,
+            "read",
+            "child",
+            Some(id),
+            &format!("xem phiên bản {version}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(child)
+    }
+
     async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>> {
         let scope = read_scope(actor)?;
         // The database packs each slice of children into one JSON text (json_group_array /

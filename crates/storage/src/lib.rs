@@ -101,6 +101,8 @@ pub trait Register: Send + Sync {
         q: &ChildQuery,
     ) -> StorageResult<Page<ChildSummary>>;
     async fn child_history(&self, actor: &Actor, id: i64) -> StorageResult<Vec<ChildVersion>>;
+    /// One earlier version of a child's record (to merge a stale edit); an audited read.
+    async fn child_at_version(&self, actor: &Actor, id: i64, version: i64) -> StorageResult<Child>;
     /// Every child as the register recorded them at the end of `date` (Vietnam time).
     async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>>;
     /// Counts of children present today by village and sex: no personal data, so the

@@ -158,6 +158,23 @@ impl Db {
         drop(tx);
         out.flush().map_err(io)?;
         progress(n);
+        // Exports carry personal data: each one is written in the audit log.
+        let mut tx = self.pool.begin().await?;
+        crate::audit::append(
+            &mut tx,
+            &treem_domain::role::Actor {
+                user_id: 0,
+                username: "cli".into(),
+                role: treem_domain::role::Role::Admin,
+                village_id: None,
+            },
+            "export",
+            "database",
+            None,
+            &format!("{n} dòng"),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(n)
     }
 

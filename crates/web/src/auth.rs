@@ -25,6 +25,14 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthenticated)?;
         match state.store.session(token.trim()).await? {
+            // An account made by an administrator works only after its own password is set.
+            Some((_, user))
+                if user.must_change_password
+                    && !parts.uri.path().ends_with("/me/password")
+                    && !parts.uri.path().ends_with("/session") =>
+            {
+                Err(ApiError::PasswordChangeRequired)
+            }
             Some((_, user)) => Ok(ApiUser(user)),
             None => Err(ApiError::Unauthenticated),
         }

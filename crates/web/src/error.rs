@@ -14,6 +14,8 @@ pub enum ApiError {
     Forbidden,
     #[error("không tìm thấy")]
     NotFound,
+    #[error("cần đổi mật khẩu")]
+    PasswordChangeRequired,
     #[error("bản ghi đã được người khác sửa")]
     Conflict { current: i64 },
     #[error("dữ liệu không hợp lệ")]
@@ -54,6 +56,10 @@ impl IntoResponse for ApiError {
                 json!({"error": "vai trò của bạn không được làm việc này"}),
             ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, json!({"error": "không tìm thấy"})),
+            ApiError::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                json!({"error": "tài khoản mới: hãy đổi mật khẩu trước (PUT /api/v1/me/password)"}),
+            ),
             ApiError::Conflict { current } => (
                 StatusCode::CONFLICT,
                 json!({

@@ -92,6 +92,7 @@ pub fn spec() -> Value {
                 "delete": op("Đăng xuất", "session", &std(&[("204", "đã đăng xuất")]))
             },
             "/me": {"get": op("Người đang đăng nhập", "session", &std(&[("200", "tài khoản")]))},
+            "/me/password": {"put": op("Đổi mật khẩu của mình {current, new}; tài khoản mới phải làm việc này trước mọi việc khác (403 cho đến khi đổi)", "session", &std(&[("204", "đã đổi; các phiên cũ hết hiệu lực"), ("422", "sai mật khẩu hiện tại hoặc mật khẩu mới quá ngắn")]))},
             "/villages": {
                 "get": op("Danh sách thôn/bản {code, name}", "register", &std(&[("200", "danh sách")])),
                 "post": with_body(op("Thêm thôn/bản (cán bộ VH-XH)", "register", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "Village")

@@ -242,3 +242,33 @@ pub async fn audit(
         json!({"items": s.store.audit_entries(&user.actor(), &filter).await?}),
     ))
 }
+
+#[derive(Deserialize)]
+pub struct PasswordBody {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+/// Sets one's own password (required first for accounts made by an administrator).
+pub async fn change_password(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(b): JsonBody<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
+    if s.store
+        .authenticate(&user.0.username, &b.current)
+        .await?
+        .is_none()
+    {
+        return Err(FieldErrors::single("current", "mật khẩu hiện tại không đúng").into());
+    }
+    if b.new == b.current {
+        return Err(FieldErrors::single("new", "mật khẩu mới phải khác mật khẩu cũ").into());
+    }
+    s.store
+        .set_password(&user.actor(), user.0.id, &b.new)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

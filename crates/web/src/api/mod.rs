@@ -16,6 +16,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(crate::openapi::document))
         .route("/session", post(misc::login).delete(misc::logout))
         .route("/me", get(misc::me))
+        .route("/me/password", put(misc::change_password))
         .route("/villages", get(misc::villages).post(misc::create_village))
         .route("/villages/{id}", put(misc::update_village))
         .route(

@@ -1,5 +1,5 @@
 //! The register pages: the list with search, a child's page, add and edit.
-use super::forms::{draft_to_form, form_to_draft, ChildForm, SCALARS};
+use super::forms::{draft_to_form, form_to_draft, ChildForm};
 use super::{render, Ctx, Layout, PageError, PageErrorKind};
 use crate::api::child_query;
 use crate::i18n::{vn_date, vn_datetime, Texts};
@@ -441,7 +441,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
                 what: h
                     .changes
                     .iter()
-                    .map(|c| c.field.as_str())
+                    .map(|c| field_label(t, &c.field))
                     .collect::<Vec<_>>()
                     .join(", "),
             })
@@ -762,6 +762,8 @@ pub async fn update(
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}")).into_response()),
         Err(StorageError::Invalid(e)) => again(e, version, vec![], values).await,
         Err(StorageError::Conflict { .. }) => {
+            // Three-way merge against the version this person started from: what only the
+            // other person changed is taken; what both changed differently is shown.
             let current = ctx
                 .state
                 .store
@@ -769,18 +771,44 @@ pub async fn update(
                 .await
                 .map_err(|e| ctx.fail(e))?;
             let stored = child_values(&current);
-            let conflicts = stored
-                .iter()
-                .filter(|(k, v)| {
-                    values.get(*k).map(String::as_str).unwrap_or("").trim() != v.trim()
-                })
-                .map(|(k, v)| ConflictRow {
-                    field: k.clone(),
-                    stored: v.clone(),
-                    yours: values.get(k).cloned().unwrap_or_default(),
-                })
-                .collect();
-            again(FieldErrors::default(), current.version, conflicts, values).await
+            let base = match ctx
+                .state
+                .store
+                .child_at_version(&ctx.actor(), id, version)
+                .await
+            {
+                Ok(b) => child_values(&b),
+                Err(_) => BTreeMap::new(),
+            };
+            let same = |a: Option<&String>, b: Option<&String>| {
+                a.map(|s| s.trim()).unwrap_or("") == b.map(|s| s.trim()).unwrap_or("")
+            };
+            let mut merged = values.clone();
+            let mut conflicts = Vec::new();
+            for (k, theirs) in &stored {
+                let mine = values.get(k);
+                let was = base.get(k);
+                if same(mine, Some(theirs)) || same(was, Some(theirs)) {
+                    continue;
+                }
+                if same(mine, was) {
+                    merged.insert(k.clone(), theirs.clone());
+                } else {
+                    conflicts.push(ConflictRow {
+                        field: k.clone(),
+                        stored: theirs.clone(),
+                        yours: mine.cloned().unwrap_or_default(),
+                    });
+                }
+            }
+            if conflicts.is_empty() {
+                conflicts.push(ConflictRow {
+                    field: "version".into(),
+                    stored: current.version.to_string(),
+                    yours: version.to_string(),
+                });
+            }
+            again(FieldErrors::default(), current.version, conflicts, merged).await
         }
         Err(e) => Err(ctx.fail(e)),
     }
@@ -810,11 +838,30 @@ pub fn field_label(t: &Texts, name: &str) -> String {
         "moved_out" => t.moved_out,
         "died_on" => t.died_on,
         "notes" => t.notes,
-        other if other.starts_with("cg") => return format!("{} ({other})", t.caregivers),
-        other if other.starts_with("hc") => return format!("{} ({other})", t.circumstance),
+        "version" => t.conflict_title,
+        other if other.starts_with("cg") && other.len() > 4 => {
+            let n = other[2..3].parse::<usize>().unwrap_or(0) + 1;
+            let what = match &other[4..] {
+                "relationship" => t.relationship,
+                "phone" => t.phone,
+                _ => t.full_name,
+            };
+            return format!("{} {n}: {what}", t.caregivers);
+        }
+        other if other.starts_with("hc") && other.len() > 4 => {
+            let n = other[2..3].parse::<usize>().unwrap_or(0) + 1;
+            let what = match &other[4..] {
+                "from" => t.from_date,
+                "to" => t.to_date,
+                _ => t.circumstance,
+            };
+            return format!("{} {n}: {what}", t.circumstance);
+        }
+        "caregivers" => t.caregivers,
+        "circumstances" => t.circumstances,
+        "dob_precision" => t.date_of_birth,
         other => return other.to_string(),
     };
-    debug_assert!(SCALARS.contains(&name));
     l.to_string()
 }
 

@@ -8,31 +8,6 @@ use treem_domain::validation::FieldErrors;
 pub const CAREGIVER_ROWS: usize = 3;
 pub const CIRCUMSTANCE_ROWS: usize = 4;
 
-/// Scalar fields of the form, in the order shown; lists are flattened as cg{i}_* and hc{i}_*.
-pub const SCALARS: [&str; 21] = [
-    "full_name",
-    "aliases",
-    "sex",
-    "date_of_birth",
-    "estimated_age",
-    "personal_id",
-    "ethnicity",
-    "village",
-    "household_id",
-    "birth_registered_on",
-    "birth_registration_place",
-    "insurance_card",
-    "school_level",
-    "school",
-    "grade",
-    "disability_type",
-    "disability_severity",
-    "moved_in",
-    "moved_out",
-    "died_on",
-    "notes",
-];
-
 fn iso_to_form(s: &Option<String>) -> String {
     match s {
         Some(v) if v.len() == 10 && v.as_bytes()[4] == b'-' => vn_date(v),
@@ -50,6 +25,9 @@ pub fn draft_to_form(d: &ChildDraft) -> BTreeMap<String, String> {
     put("aliases", d.aliases.join("; "));
     put("sex", d.sex.clone().unwrap_or_default());
     put("date_of_birth", iso_to_form(&d.date_of_birth));
+    // An estimate stays an estimate while the date shown is not edited.
+    put("dob_precision", d.dob_precision.clone().unwrap_or_default());
+    put("dob_shown", iso_to_form(&d.date_of_birth));
     put(
         "estimated_age",
         d.estimated_age
@@ -145,7 +123,11 @@ pub fn form_to_draft(f: &HashMap<String, String>) -> ChildDraft {
             .unwrap_or_default(),
         sex: get("sex"),
         date_of_birth: get("date_of_birth"),
-        dob_precision: None,
+        dob_precision: get("dob_precision").filter(|p| {
+            p == "estimated"
+                && get("date_of_birth") == get("dob_shown")
+                && get("estimated_age").is_none()
+        }),
         estimated_age: get("estimated_age").map(serde_json::Value::from),
         personal_id: get("personal_id"),
         ethnicity: get("ethnicity").map(serde_json::Value::from),
