@@ -222,6 +222,11 @@ async fn dashboard_pages_for_each_role() {
         let html = r.text().await.unwrap();
         if role == Role::Province {
             assert!(!html.contains("Giàng A Páo"), "the province sees no names");
+            assert!(
+                html.contains("&#60;5") && !html.contains("<td>1</td>"),
+                "small cells are hidden from the province: {}",
+                &html[html.find("Theo thôn").unwrap_or(0)..][..600]
+            );
         }
         if role == Role::Officer {
             assert!(
@@ -307,4 +312,51 @@ async fn dashboard_pages_for_each_role() {
         )
         .await;
     assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn a_target_met_but_worsening_is_at_risk() {
+    let app = spawn_app().await;
+    // 200 children; special circumstances begin through the year: 1 %, 2 %, 3 %, then 4 % —
+    // still within "không quá 4,5 %" but moving the wrong way every quarter.
+    let starts = [(2, 2), (5, 2), (8, 2), (10, 2)];
+    let mut rows = Vec::new();
+    let mut k = 0;
+    for i in 0..200 {
+        let mut c = child(&format!("Trẻ {i}"), "SP01");
+        c.date_of_birth = Some(jiff::civil::date(2018, 1, 1));
+        if let Some((m, _)) = starts
+            .iter()
+            .flat_map(|(m, n)| std::iter::repeat_n((*m, *n), *n))
+            .nth(k)
+            .filter(|_| i % 25 == 0)
+        {
+            c.circumstances = vec![treem_domain::circumstance::Circumstance {
+                code: "n".into(),
+                from: jiff::civil::date(2026, m, 1),
+                to: None,
+            }];
+            k += 1;
+        }
+        rows.push(c);
+    }
+    app.db.import_children(&officer(), &rows).await.unwrap();
+    app.db
+        .raw_execute("UPDATE child_version SET recorded_at = '2025-12-01T00:00:00.000000Z'")
+        .await
+        .unwrap();
+    let token = app.token(Role::Officer).await;
+    let v: Value = app
+        .http
+        .get(app.url("/api/v1/plans/2026/targets?as_of=2026-11-30"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t13 = item(&v, 13);
+    assert_eq!(t13["figure"].as_f64(), Some(4.0), "{t13}");
+    assert_eq!(t13["status"], "at_risk", "{t13}");
 }

@@ -4,7 +4,7 @@
 use crate::error::ApiError;
 use crate::AppState;
 use std::sync::{Arc, Mutex};
-use treem_domain::indicator::{compute_all, Period, Snapshot, TargetResult};
+use treem_domain::indicator::{compute_all_with, Period, Settings, Snapshot, TargetResult};
 use treem_domain::plan::Plan;
 use treem_domain::role::Actor;
 use treem_domain::Date;
@@ -23,7 +23,7 @@ pub struct Computed {
 #[derive(Default)]
 pub struct FiguresCache(Mutex<Vec<(String, Arc<Computed>)>>);
 
-const KEEP: usize = 8;
+const KEEP: usize = 12;
 
 pub async fn load_plan(state: &AppState, year: i16) -> Result<Plan, ApiError> {
     let text = match state.store.plan_toml(year).await? {
@@ -58,9 +58,28 @@ pub fn period_for(plan: &Plan, as_of: Date) -> Period {
         })
 }
 
+/// The figures on `as_of`, with each target's direction over the year's earlier quarter ends
+/// (a target met but worsening twice in a row is "có nguy cơ").
 pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
+    let mut prior = Vec::new();
+    for d in trend_dates(year, as_of).into_iter().filter(|d| *d < as_of) {
+        let at = compute_at(state, year, d, &[]).await?;
+        prior.push((
+            Period::new(jiff::civil::date(year, 1, 1), d),
+            at.results.clone(),
+        ));
+    }
+    compute_at(state, year, as_of, &prior).await
+}
+
+async fn compute_at(
+    state: &AppState,
+    year: i16,
+    as_of: Date,
+    prior: &[(Period, Vec<TargetResult>)],
+) -> Result<Arc<Computed>, ApiError> {
     let stamp = state.store.figures_stamp().await?;
-    let key = format!("{year}/{as_of}/{stamp}");
+    let key = format!("{year}/{as_of}/{stamp}/{}", prior.len());
     if let Some(hit) = state
         .figures
         .0
@@ -88,7 +107,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         reported: &reported,
         assessments: &assessments,
     };
-    let results = compute_all(&plan, &snap);
+    let results = compute_all_with(&plan, &snap, &Settings::default(), prior);
     let computed = Arc::new(Computed {
         plan,
         as_of,

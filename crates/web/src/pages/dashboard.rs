@@ -243,10 +243,13 @@ pub async fn dashboard(
 
 pub struct BreakRow {
     pub label: String,
-    pub numerator: u64,
-    pub denominator: u64,
+    pub numerator: String,
+    pub denominator: String,
     pub value: String,
 }
+
+/// Counts from 1 to 4 could point at a child: the province sees them as "<5".
+const SMALL_CELL: u64 = 5;
 
 pub struct Person {
     pub id: i64,
@@ -285,14 +288,30 @@ struct TargetPage {
 fn cells<K>(
     v: &[(K, Cell)],
     unit: Option<treem_domain::plan::Unit>,
+    suppress: bool,
     label: impl Fn(&K) -> String,
 ) -> Vec<BreakRow> {
+    let count = |n: u64| {
+        if suppress && (1..SMALL_CELL).contains(&n) {
+            format!("<{SMALL_CELL}")
+        } else {
+            n.to_string()
+        }
+    };
     v.iter()
-        .map(|(k, c)| BreakRow {
-            label: label(k),
-            numerator: c.numerator,
-            denominator: c.denominator,
-            value: show(c.value, unit),
+        .map(|(k, c)| {
+            let hidden =
+                suppress && ((1..SMALL_CELL).contains(&c.numerator) || c.denominator < SMALL_CELL);
+            BreakRow {
+                label: label(k),
+                numerator: count(c.numerator),
+                denominator: count(c.denominator),
+                value: if hidden {
+                    "—".into()
+                } else {
+                    show(c.value, unit)
+                },
+            }
         })
         .collect()
 }
@@ -430,11 +449,15 @@ async fn target_page(
         ));
     }
     let b = &r.breakdown;
+    let sup = ctx.user.role == Role::Province;
     let breakdowns = vec![
-        ("Theo thôn/bản", cells(&b.by_village, t.unit, |k| k.clone())),
+        (
+            "Theo thôn/bản",
+            cells(&b.by_village, t.unit, sup, |k| k.clone()),
+        ),
         (
             "Theo giới tính",
-            cells(&b.by_sex, t.unit, |k| match k {
+            cells(&b.by_sex, t.unit, sup, |k| match k {
                 Sex::Male => "Nam".into(),
                 Sex::Female => "Nữ".into(),
                 Sex::Unknown => "Không rõ".into(),
@@ -442,7 +465,7 @@ async fn target_page(
         ),
         (
             "Theo dân tộc",
-            cells(&b.by_ethnicity, t.unit, |k| {
+            cells(&b.by_ethnicity, t.unit, sup, |k| {
                 k.and_then(treem_domain::ethnicity::name)
                     .unwrap_or("Chưa rõ")
                     .to_string()
@@ -450,7 +473,7 @@ async fn target_page(
         ),
         (
             "Theo nhóm tuổi",
-            cells(&b.by_age_band, t.unit, |k| k.label_vi().to_string()),
+            cells(&b.by_age_band, t.unit, sup, |k| k.label_vi().to_string()),
         ),
     ];
     let may_see = ctx.user.role.reads_children();
