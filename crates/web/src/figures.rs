@@ -61,14 +61,24 @@ pub fn period_for(plan: &Plan, as_of: Date) -> Period {
 /// The figures on `as_of`, with each target's direction over the year's earlier quarter ends
 /// (a target met but worsening twice in a row is "có nguy cơ").
 pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
-    let mut prior = Vec::new();
-    for d in trend_dates(year, as_of).into_iter().filter(|d| *d < as_of) {
-        let at = compute_at(state, year, d, &[]).await?;
-        prior.push((
-            Period::new(jiff::civil::date(year, 1, 1), d),
-            at.results.clone(),
-        ));
-    }
+    let dates: Vec<Date> = trend_dates(year, as_of)
+        .into_iter()
+        .filter(|d| *d < as_of)
+        .collect();
+    // The earlier quarter ends are independent: read them side by side.
+    let earlier =
+        futures_util::future::try_join_all(dates.iter().map(|d| compute_at(state, year, *d, &[])))
+            .await?;
+    let prior: Vec<_> = dates
+        .iter()
+        .zip(earlier)
+        .map(|(d, at)| {
+            (
+                Period::new(jiff::civil::date(year, 1, 1), *d),
+                at.results.clone(),
+            )
+        })
+        .collect();
     compute_at(state, year, as_of, &prior).await
 }
 
