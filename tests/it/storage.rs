@@ -685,3 +685,37 @@ async fn accounts_sessions_and_passwords() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn health_events_are_visible_only_to_those_who_need_them() {
+    use treem_storage::HealthLog;
+    each_backend(|label, db| async move {
+        let o = officer();
+        let sp01 = db.villages(&o).await.unwrap().iter().find(|v| v.code == "SP01").unwrap().id;
+        let a = db.create_child(&o, &child("Giàng A Páo", "SP01")).await.unwrap().id;
+        let b = db.create_child(&o, &child("Đặng Văn Đức", "SP02")).await.unwrap().id;
+        let health = actor(Role::Health, None);
+        let d = jiff::civil::date(2026, 3, 1);
+        let events = vec![
+            ("vaccination".to_string(), Some(a), d, serde_json::json!({"vaccine": "bcg", "dose": 1})),
+            ("vaccination".to_string(), Some(b), d, serde_json::json!({"vaccine": "bcg", "dose": 1})),
+            ("measurement".to_string(), Some(a), d, serde_json::json!({"weight_kg": 10.5})),
+            ("hiv".to_string(), None, d, serde_json::json!({"infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0})),
+        ];
+        db.add_health_events(&health, &events).await.unwrap();
+        assert!(matches!(db.add_health_events(&actor(Role::VillageHead, Some(sp01)), &events).await, Err(StorageError::Forbidden)));
+        assert_eq!(db.health_events(&health, &["vaccination", "measurement", "hiv"], None, None, None).await.unwrap().len(), 4, "{label}");
+        let head = actor(Role::VillageHead, Some(sp01));
+        let seen = db.health_events(&head, &["vaccination"], None, None, None).await.unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].child_id, Some(a));
+        for (role, kind) in [(Role::VillageHead, "measurement"), (Role::Leader, "hiv"), (Role::Police, "vaccination"), (Role::Province, "birth"), (Role::Admin, "death")] {
+            assert!(matches!(db.health_events(&actor(role, Some(sp01)), &[kind], None, None, None).await, Err(StorageError::Forbidden)), "{role} {kind}");
+        }
+        assert!(matches!(
+            db.add_health_events(&health, &[("death".to_string(), Some(999_999), d, serde_json::json!({}))]).await,
+            Err(StorageError::Invalid(_))
+        ));
+    })
+    .await;
+}

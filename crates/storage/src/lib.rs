@@ -9,6 +9,7 @@ mod audit;
 mod children;
 mod db;
 mod error;
+mod health;
 mod households;
 mod migrate;
 mod params;
@@ -23,6 +24,7 @@ pub use children::{
 };
 pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
+pub use health::{readable_kinds, HealthEvent};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::ExportRecord;
 pub use treem_domain::role::{Actor, Role};
@@ -173,6 +175,25 @@ pub trait Plans: Send + Sync {
     async fn figures_stamp(&self) -> StorageResult<String>;
 }
 
+/// Health events of the health station (trạm y tế).
+#[async_trait]
+pub trait HealthLog: Send + Sync {
+    /// (kind, child, date, fields as the domain's JSON); all or none.
+    async fn add_health_events(
+        &self,
+        actor: &Actor,
+        events: &[(String, Option<i64>, Date, serde_json::Value)],
+    ) -> StorageResult<Vec<i64>>;
+    async fn health_events(
+        &self,
+        actor: &Actor,
+        kinds: &[&str],
+        child: Option<i64>,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> StorageResult<Vec<HealthEvent>>;
+}
+
 /// Everything the application needs from storage.
-pub trait Storage: Register + Accounts + AuditLog + Plans {}
-impl<T: Register + Accounts + AuditLog + Plans> Storage for T {}
+pub trait Storage: Register + Accounts + AuditLog + Plans + HealthLog {}
+impl<T: Register + Accounts + AuditLog + Plans + HealthLog> Storage for T {}

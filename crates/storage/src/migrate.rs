@@ -23,10 +23,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_plans.sql"),
         postgres: include_str!("../migrations/postgres/0002_plans.sql"),
     },
+    Migration {
+        version: 3,
+        name: "health",
+        sqlite: include_str!("../migrations/sqlite/0003_health.sql"),
+        postgres: include_str!("../migrations/postgres/0003_health.sql"),
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {

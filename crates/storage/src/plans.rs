@@ -199,17 +199,18 @@ impl Plans for Db {
         let r = sqlx::query(
             "SELECT (SELECT MAX(updated_at) FROM child) AS c, (SELECT MAX(id) FROM child) AS n, \
              (SELECT MAX(id) FROM reported_value) AS r, (SELECT MAX(id) FROM support_record) AS s, \
-             (SELECT MAX(id) FROM assessment_value) AS a",
+             (SELECT MAX(id) FROM assessment_value) AS a, (SELECT MAX(id) FROM health_event) AS h",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(format!(
-            "{:?}/{:?}/{:?}/{:?}/{:?}",
+            "{:?}/{:?}/{:?}/{:?}/{:?}/{:?}",
             r.try_get::<Option<String>, _>("c")?,
             r.try_get::<Option<i64>, _>("n")?,
             r.try_get::<Option<i64>, _>("r")?,
             r.try_get::<Option<i64>, _>("s")?,
-            r.try_get::<Option<i64>, _>("a")?
+            r.try_get::<Option<i64>, _>("a")?,
+            r.try_get::<Option<i64>, _>("h")?
         ))
     }
 }

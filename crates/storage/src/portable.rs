@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 16] = [
+const TABLES: [(&str, &str); 17] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -26,13 +26,15 @@ const TABLES: [(&str, &str); 16] = [
     ("reported_value", "id"),
     ("support_record", "id"),
     ("assessment_value", "id"),
+    ("health_event", "id"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 7] = [
+const IDENTITY_TABLES: [&str; 8] = [
+    "health_event",
     "village",
     "app_user",
     "household",

@@ -1,0 +1,154 @@
+//! Health events (sự kiện y tế): kept as the domain's JSON with kind, child and date beside it.
+//! Who may see them is stricter than the register: health data is sensitive personal data.
+use crate::audit;
+use crate::children::read_scope;
+use crate::db::{now_text, Db};
+use crate::error::{StorageError, StorageResult};
+use crate::params::{bind_all, Params};
+use crate::HealthLog;
+use serde::Serialize;
+use sqlx::Row;
+use treem_domain::role::{Actor, Role};
+use treem_domain::Date;
+
+/// One stored event.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HealthEvent {
+    pub id: i64,
+    pub kind: String,
+    pub child_id: Option<i64>,
+    pub date: String,
+    pub data: serde_json::Value,
+}
+
+/// Kinds a role may read. Village heads see vaccinations of their village (to remind families);
+/// HIV follow-up is for the health station and the officer only.
+pub fn readable_kinds(role: Role) -> &'static [&'static str] {
+    match role {
+        Role::Health | Role::Officer => &[
+            "birth",
+            "death",
+            "vaccination",
+            "measurement",
+            "injury",
+            "hiv",
+        ],
+        Role::Leader => &["birth", "death", "vaccination", "measurement", "injury"],
+        Role::VillageHead => &["vaccination"],
+        _ => &[],
+    }
+}
+
+fn writes_health(role: Role) -> bool {
+    matches!(role, Role::Health | Role::Officer)
+}
+
+#[async_trait::async_trait]
+impl HealthLog for Db {
+    async fn add_health_events(
+        &self,
+        actor: &Actor,
+        events: &[(String, Option<i64>, Date, serde_json::Value)],
+    ) -> StorageResult<Vec<i64>> {
+        if !writes_health(actor.role) {
+            return Err(StorageError::Forbidden);
+        }
+        let mut tx = self.pool.begin().await?;
+        let now = now_text();
+        let mut ids = Vec::new();
+        for (kind, child, date, data) in events {
+            let village: Option<i64> = match child {
+                Some(c) => Some(
+                    sqlx::query("SELECT village_id FROM child WHERE id = $1")
+                        .bind(*c)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| {
+                            StorageError::invalid("child_id", "không có trẻ này trong sổ")
+                        })?
+                        .try_get("village_id")?,
+                ),
+                None => None,
+            };
+            let id: i64 = sqlx::query(
+                "INSERT INTO health_event (kind, child_id, village_id, date, data, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(kind)
+            .bind(*child)
+            .bind(village)
+            .bind(date.to_string())
+            .bind(data.to_string())
+            .bind(actor.user_id)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+            ids.push(id);
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "create",
+            "health",
+            None,
+            &format!("{} sự kiện y tế", events.len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn health_events(
+        &self,
+        actor: &Actor,
+        kinds: &[&str],
+        child: Option<i64>,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> StorageResult<Vec<HealthEvent>> {
+        let allowed = readable_kinds(actor.role);
+        if kinds.iter().any(|k| !allowed.contains(k)) {
+            return Err(StorageError::Forbidden);
+        }
+        let scope = if actor.role == Role::VillageHead {
+            read_scope(actor)?
+        } else {
+            None
+        };
+        let mut p = Params::default();
+        let list: Vec<String> = kinds.iter().map(|k| p.push(*k)).collect();
+        let mut sql = format!(
+            "SELECT id, kind, child_id, date, data FROM health_event WHERE kind IN ({})",
+            list.join(", ")
+        );
+        if let Some(c) = child {
+            sql += &format!(" AND child_id = {}", p.push(c));
+        }
+        if let Some(f) = from {
+            sql += &format!(" AND date >= {}", p.push(f.to_string()));
+        }
+        if let Some(t) = to {
+            sql += &format!(" AND date <= {}", p.push(t.to_string()));
+        }
+        if let Some(v) = scope {
+            sql += &format!(" AND village_id = {}", p.push(v));
+        }
+        sql += " ORDER BY date, id";
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HealthEvent {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    child_id: r.try_get("child_id")?,
+                    date: r.try_get("date")?,
+                    data: serde_json::from_str(&r.try_get::<String, _>("data")?)
+                        .map_err(|e| StorageError::Corrupt(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+}
