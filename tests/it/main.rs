@@ -3,6 +3,7 @@
 mod api;
 mod browser;
 mod cli;
+mod health;
 mod helpers;
 pub mod pages;
 mod plans;

@@ -29,3 +29,16 @@
     b.addEventListener('click', function (e) { e.preventDefault(); window.print(); });
   });
 })();
+// Weighing day: mark values no child under 5 can have, as they are typed (checked again on save).
+(function () {
+  var limits = { weight: [1, 35], length: [40, 125] };
+  document.querySelectorAll('input[data-check]').forEach(function (input) {
+    input.addEventListener('input', function () {
+      var v = parseFloat(input.value.replace(',', '.'));
+      var r = limits[input.dataset.check];
+      var bad = input.value.trim() !== '' && (isNaN(v) || v < r[0] || v > r[1]);
+      input.classList.toggle('implausible', bad);
+      input.title = bad ? 'Giá trị bất thường: kiểm tra lại' : '';
+    });
+  });
+})();

@@ -238,6 +238,7 @@ struct ChildPage {
     history: Vec<HistoryRow>,
     notices: Vec<String>,
     printed_on: String,
+    growth_svg: Option<String>,
 }
 
 fn label_of(list: &[(&str, &str)], code: &Option<String>) -> String {
@@ -448,8 +449,35 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
             .collect(),
         notices: child.notices.clone(),
         printed_on: vn_date(&treem_storage::today().to_string()),
+        growth_svg: growth_points(&ctx, id, c).await,
     };
     Ok(render(&page))
+}
+
+/// The child's weights on the WHO curves, for those who may read measurements.
+async fn growth_points(ctx: &Ctx, id: i64, c: &ChildData) -> Option<String> {
+    if !treem_storage::readable_kinds(ctx.user.role).contains(&"measurement") {
+        return None;
+    }
+    let dob = c.date_of_birth?;
+    let events = ctx
+        .state
+        .store
+        .health_events(&ctx.actor(), &["measurement"], Some(id), None, None)
+        .await
+        .ok()?;
+    let points: Vec<(u32, f64)> = events
+        .iter()
+        .filter_map(|e| {
+            let d: jiff::civil::Date = e.date.parse().ok()?;
+            let days = u32::try_from((d - dob).get_days()).ok()?;
+            Some((days, e.data["weight_kg"].as_f64()?))
+        })
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    super::health::growth_chart(c.sex, &points)
 }
 
 pub struct ConflictRow {

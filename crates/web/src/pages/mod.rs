@@ -5,6 +5,7 @@ mod admin;
 mod children;
 pub mod dashboard;
 mod forms;
+pub mod health;
 mod import;
 pub use import::PendingImports;
 
@@ -61,6 +62,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/reset", post(admin::reset_password))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/audit", get(admin::audit))
+        .route(
+            "/health/weighing",
+            get(health::weighing).post(health::save_weighing),
+        )
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/check", get(dashboard::plan_check))
         .route(
@@ -137,6 +142,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if role != Role::Admin {
         v.push(("/villages", t.villages));
+    }
+    if matches!(role, Role::Health | Role::Officer) {
+        v.push(("/health/weighing", t.weighing));
     }
     if role == Role::Officer {
         v.push(("/import", t.import));

@@ -1,0 +1,400 @@
+//! The health station's weighing day (ngày cân trẻ): the under-5s of one village in order,
+//! weight and length typed in one sitting, WHO z-scores computed as they are saved.
+use super::{render, Ctx, Layout, PageError, PageErrorKind};
+use crate::i18n::vn_date;
+use askama::Template;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use std::collections::HashMap;
+use treem_domain::register::Sex;
+use treem_domain::role::Role;
+use treem_domain::validation::parse_date;
+use treem_domain::Date;
+use treem_storage::ChildQuery;
+
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub dob: String,
+    pub age_months: i64,
+    pub last: String,
+    pub weight: String,
+    pub length: String,
+    pub standing: bool,
+    pub oedema: bool,
+    pub result: String,
+    pub result_class: &'static str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "weighing.html")]
+struct WeighingPage {
+    l: Layout,
+    village: String,
+    villages: Vec<(String, String)>,
+    date: String,
+    rows: Vec<Row>,
+    saved: usize,
+}
+
+fn may_weigh(role: Role) -> bool {
+    matches!(role, Role::Health | Role::Officer)
+}
+
+/// Z-scores of one measurement as stored with it (the domain's measurement fields).
+pub fn measure_json(
+    sex: Sex,
+    age_days: u32,
+    weight: Option<f64>,
+    length: Option<f64>,
+    standing: bool,
+    oedema: bool,
+) -> (serde_json::Value, String, &'static str) {
+    let sex = match sex {
+        Sex::Male => Some(growth::Sex::Male),
+        Sex::Female => Some(growth::Sex::Female),
+        Sex::Unknown => None,
+    };
+    let z = growth::zscores_raw(&growth::RawMeasurement {
+        sex,
+        age_days: Some(age_days),
+        weight_kg: weight,
+        lenhei_cm: length,
+        measure: length.map(|_| {
+            if standing {
+                growth::Measure::Standing
+            } else {
+                growth::Measure::Lying
+            }
+        }),
+    });
+    // WHO: weight-based z-scores are not valid with oedema.
+    let (wfa, wflh) = if oedema {
+        (None, None)
+    } else {
+        (z.wfa, z.wflh)
+    };
+    let mut flags = Vec::new();
+    if z.flag_wfa {
+        flags.push("wfa");
+    }
+    if z.flag_lhfa {
+        flags.push("lhfa");
+    }
+    if z.flag_wflh {
+        flags.push("wflh");
+    }
+    let fmt = |v: Option<f64>| {
+        v.map(|x| treem_domain::plan::format_number_vi((x * 100.0).round() / 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let worst = [wfa, z.lhfa, wflh]
+        .iter()
+        .flatten()
+        .fold(f64::INFINITY, |a, b| a.min(*b));
+    let class = if !flags.is_empty() {
+        "st-risk"
+    } else if worst < -3.0 {
+        "st-notmet"
+    } else if worst < -2.0 {
+        "st-risk"
+    } else {
+        "st-met"
+    };
+    let text = format!(
+        "CN/T {} · CC/T {} · CN/CC {}{}",
+        fmt(wfa),
+        fmt(z.lhfa),
+        fmt(wflh),
+        if flags.is_empty() {
+            String::new()
+        } else {
+            format!(" · số liệu bất thường ({}): kiểm tra lại", flags.join(", "))
+        }
+    );
+    let json = serde_json::json!({
+        "weight_kg": weight,
+        "length_cm": length,
+        "measure": if standing { "standing" } else { "lying" },
+        "oedema": oedema,
+        "z_wfa": wfa,
+        "z_lhfa": z.lhfa,
+        "z_wflh": wflh,
+        "flags": flags,
+    });
+    (json, text, class)
+}
+
+async fn rows_for(
+    ctx: &Ctx,
+    village: &str,
+    date: Date,
+) -> Result<Vec<(treem_storage::ChildSummary, Sex)>, PageError> {
+    if village.is_empty() {
+        return Ok(vec![]);
+    }
+    let page = ctx
+        .state
+        .store
+        .search_children(
+            &ctx.actor(),
+            &ChildQuery {
+                village: Some(village.into()),
+                age_max: Some(4),
+                page: 1,
+                per_page: 500,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|c| {
+            c.date_of_birth
+                .as_deref()
+                .is_some_and(|d| d <= date.to_string().as_str())
+        })
+        .map(|c| {
+            let sex = Sex::parse(&c.sex).unwrap_or(Sex::Unknown);
+            (c, sex)
+        })
+        .collect())
+}
+
+fn age_days(dob: &str, on: Date) -> Option<u32> {
+    let d: Date = dob.parse().ok()?;
+    let days = (on - d).get_days();
+    u32::try_from(days).ok()
+}
+
+async fn page(
+    ctx: &Ctx,
+    q: &HashMap<String, String>,
+    posted: Option<&HashMap<String, String>>,
+    saved: usize,
+    results: HashMap<i64, (String, &'static str)>,
+    errors: HashMap<i64, String>,
+) -> Result<Response, PageError> {
+    let village = q.get("village").cloned().unwrap_or_default();
+    let date = q
+        .get("date")
+        .and_then(|d| parse_date(d))
+        .unwrap_or_else(treem_storage::today);
+    let kids = rows_for(ctx, &village, date).await?;
+    let last: HashMap<i64, String> = ctx
+        .state
+        .store
+        .health_events(
+            &ctx.actor(),
+            &["measurement"],
+            None,
+            date.checked_sub(jiff::Span::new().days(400)).ok(),
+            Some(date),
+        )
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .filter_map(|e| {
+            e.child_id.map(|c| {
+                (
+                    c,
+                    format!("{} — {} kg", vn_date(&e.date), e.data["weight_kg"]),
+                )
+            })
+        })
+        .collect();
+    let villages = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let get = |k: String| posted.and_then(|p| p.get(&k).cloned()).unwrap_or_default();
+    let rows = kids
+        .into_iter()
+        .map(|(c, _)| {
+            let days = c
+                .date_of_birth
+                .as_deref()
+                .and_then(|d| age_days(d, date))
+                .unwrap_or(0);
+            let (result, result_class) = results.get(&c.id).cloned().unwrap_or_default();
+            Row {
+                id: c.id,
+                dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
+                age_months: (days as i64 * 12) / 365,
+                last: last.get(&c.id).cloned().unwrap_or_default(),
+                weight: get(format!("w_{}", c.id)),
+                length: get(format!("l_{}", c.id)),
+                standing: posted
+                    .map(|p| p.get(&format!("m_{}", c.id)).map(String::as_str) == Some("standing"))
+                    .unwrap_or(days >= 731),
+                oedema: !get(format!("o_{}", c.id)).is_empty(),
+                result,
+                result_class,
+                error: errors.get(&c.id).cloned(),
+                name: c.full_name,
+            }
+        })
+        .collect();
+    let page = WeighingPage {
+        l: ctx.layout("Ngày cân trẻ"),
+        village,
+        villages: villages
+            .into_iter()
+            .map(|v| (v.code.clone(), format!("{} — {}", v.code, v.name)))
+            .collect(),
+        date: vn_date(&date.to_string()),
+        rows,
+        saved,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn weighing(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !may_weigh(ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    page(&ctx, &q, None, 0, HashMap::new(), HashMap::new()).await
+}
+
+fn number(s: &str) -> Result<Option<f64>, ()> {
+    crate::pages::dashboard::parse_decimal(s).ok_or(())
+}
+
+pub async fn save_weighing(
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    if !may_weigh(ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let village = f.get("village").cloned().unwrap_or_default();
+    let date = match f.get("date").and_then(|d| parse_date(d)) {
+        Some(d) if d <= treem_storage::today() => d,
+        _ => treem_storage::today(),
+    };
+    let kids = rows_for(&ctx, &village, date).await?;
+    let mut events = Vec::new();
+    let mut results = HashMap::new();
+    let mut errors = HashMap::new();
+    for (c, sex) in &kids {
+        let w = f.get(&format!("w_{}", c.id)).cloned().unwrap_or_default();
+        let l = f.get(&format!("l_{}", c.id)).cloned().unwrap_or_default();
+        if w.trim().is_empty() && l.trim().is_empty() {
+            continue;
+        }
+        let (Ok(weight), Ok(length)) = (number(&w), number(&l)) else {
+            errors.insert(
+                c.id,
+                "cân nặng, chiều dài phải là số (ví dụ 10,5)".to_string(),
+            );
+            continue;
+        };
+        if weight.is_some_and(|x| !(0.5..=50.0).contains(&x)) {
+            errors.insert(c.id, "cân nặng phải từ 0,5 đến 50 kg".into());
+            continue;
+        }
+        if length.is_some_and(|x| !(35.0..=130.0).contains(&x)) {
+            errors.insert(c.id, "chiều dài/chiều cao phải từ 35 đến 130 cm".into());
+            continue;
+        }
+        let days = c
+            .date_of_birth
+            .as_deref()
+            .and_then(|d| age_days(d, date))
+            .unwrap_or(0);
+        let standing = f.get(&format!("m_{}", c.id)).map(String::as_str) == Some("standing");
+        let oedema = f.contains_key(&format!("o_{}", c.id));
+        let (json, text, class) = measure_json(*sex, days, weight, length, standing, oedema);
+        results.insert(c.id, (text, class));
+        events.push(("measurement".to_string(), Some(c.id), date, json));
+    }
+    let q: HashMap<String, String> = [
+        ("village".to_string(), village),
+        ("date".to_string(), date.to_string()),
+    ]
+    .into();
+    if !errors.is_empty() {
+        return page(&ctx, &q, Some(&f), 0, results, errors).await;
+    }
+    ctx.state
+        .store
+        .add_health_events(&ctx.actor(), &events)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    page(&ctx, &q, Some(&f), events.len(), results, HashMap::new()).await
+}
+
+/// Weight-for-age on WHO's curves at −3, −2, 0, +2 and +3 SD, with the child's points.
+pub fn growth_chart(sex: Sex, points: &[(u32, f64)]) -> Option<String> {
+    let sex = match sex {
+        Sex::Male => growth::Sex::Male,
+        Sex::Female => growth::Sex::Female,
+        Sex::Unknown => return None,
+    };
+    let (w, h, left, bottom, top) = (560.0, 260.0, 40.0, 30.0, 10.0);
+    let max_days = 1856.0;
+    let max_kg = 30.0;
+    let x = |d: f64| left + (w - left - 10.0) * d / max_days;
+    let y = |kg: f64| top + (h - top - bottom) * (1.0 - kg / max_kg);
+    let mut s = format!(
+        r##"<svg viewBox="0 0 {w} {h}" class="trend" role="img" aria-label="Cân nặng theo tuổi (WHO 2006)"><rect width="{w}" height="{h}" fill="#fff"/>"##
+    );
+    for kg in [0.0, 10.0, 20.0, 30.0] {
+        s += &format!(
+            r##"<line x1="{left}" x2="{}" y1="{y}" y2="{y}" stroke="#eee"/><text x="{}" y="{}" font-size="11" text-anchor="end">{kg}</text>"##,
+            w - 10.0,
+            left - 4.0,
+            y(kg) + 4.0,
+            y = y(kg)
+        );
+    }
+    for year in 0..=5 {
+        let d = year as f64 * 365.25;
+        s += &format!(
+            r#"<text x="{:.1}" y="{}" font-size="11" text-anchor="middle">{year} tuổi</text>"#,
+            x(d),
+            h - 10.0
+        );
+    }
+    for (sd, colour) in [
+        (-3.0, "#8a1c10"),
+        (-2.0, "#c47a00"),
+        (0.0, "#1d5e28"),
+        (2.0, "#c47a00"),
+        (3.0, "#8a1c10"),
+    ] {
+        let pts: Vec<String> = growth::curve(growth::Indicator::Wfa, sex, sd)
+            .iter()
+            .step_by(30)
+            .map(|(d, kg)| format!("{:.1},{:.1}", x(*d), y(*kg)))
+            .collect();
+        s += &format!(
+            r#"<polyline fill="none" stroke="{colour}" stroke-width="1.2" points="{}"/>"#,
+            pts.join(" ")
+        );
+    }
+    for (d, kg) in points {
+        s += &format!(
+            r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b4f9c"/>"##,
+            x(*d as f64),
+            y(*kg)
+        );
+    }
+    Some(s + "</svg>")
+}

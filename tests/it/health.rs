@@ -1,0 +1,116 @@
+//! The health station's pages: a weighing day for one village, z-scores stored, the chart.
+use crate::helpers::*;
+use crate::pages::page_login;
+use treem_domain::role::Role;
+use treem_storage::{HealthLog, Register};
+
+#[tokio::test]
+async fn a_weighing_day_stores_who_z_scores_and_draws_the_chart() {
+    let app = spawn_app().await;
+    let o = officer();
+    let mut a = child("Giàng A Páo", "SP01");
+    a.sex = treem_domain::register::Sex::Male;
+    a.date_of_birth = Some(today().checked_sub(jiff::Span::new().days(365)).unwrap());
+    let a = app.db.create_child(&o, &a).await.unwrap().id;
+    let mut b = child("Sùng Thị Sua", "SP01");
+    b.date_of_birth = Some(today().checked_sub(jiff::Span::new().years(3)).unwrap());
+    let b = app.db.create_child(&o, &b).await.unwrap().id;
+    // Too old to be weighed, and another village: not on the list.
+    let mut older = child("Vàng A Chứ", "SP01");
+    older.date_of_birth = Some(jiff::civil::date(2015, 1, 1));
+    app.db.create_child(&o, &older).await.unwrap();
+    let p = page_login(&app, "health", "password-health").await;
+    let html = p
+        .get(&app, "/health/weighing?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Giàng A Páo")
+            && html.contains("Sùng Thị Sua")
+            && !html.contains("Vàng A Chứ")
+    );
+    let (wa, la, wb) = (format!("w_{a}"), format!("l_{a}"), format!("w_{b}"));
+    // A typo is reported by the row, nothing saved.
+    let r = p
+        .post(
+            &app,
+            "/health/weighing",
+            &[
+                ("_csrf", &p.csrf),
+                ("village", "SP01"),
+                (&wa, "6,0"),
+                (&wb, "mười"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("phải là số"));
+    assert!(app
+        .db
+        .health_events(
+            &actor(Role::Health, None),
+            &["measurement"],
+            None,
+            None,
+            None
+        )
+        .await
+        .unwrap()
+        .is_empty());
+    // WHO's test vector: a boy of 365 days weighing 6.0 kg has a restricted z of −4.14.
+    let r = p
+        .post(
+            &app,
+            "/health/weighing",
+            &[
+                ("_csrf", &p.csrf),
+                ("village", "SP01"),
+                (&wa, "6,0"),
+                (&la, "70"),
+                (&wb, "13,2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Đã lưu 2 lần cân đo"), "{html}");
+    assert!(html.contains("-4,14"), "z shown with a decimal comma");
+    let saved = app
+        .db
+        .health_events(
+            &actor(Role::Health, None),
+            &["measurement"],
+            Some(a),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.len(), 1);
+    assert!((saved[0].data["z_wfa"].as_f64().unwrap() + 4.14).abs() < 0.006);
+    let child_page = p
+        .get(&app, &format!("/children/{a}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(child_page.contains("Cân nặng theo tuổi") && child_page.contains("<circle"));
+    // Others may not weigh.
+    for role in [Role::VillageHead, Role::Police, Role::Province] {
+        let q = page_login(&app, role.as_str(), &format!("password-{role}")).await;
+        assert_eq!(
+            q.get(&app, "/health/weighing?village=SP01").await.status(),
+            403,
+            "{role}"
+        );
+        let page = q.get(&app, &format!("/children/{a}")).await;
+        if page.status() == 200 {
+            assert!(
+                !page.text().await.unwrap().contains("Cân nặng theo tuổi"),
+                "{role} sees no growth chart"
+            );
+        }
+    }
+}
