@@ -95,7 +95,155 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
         return Err(e);
     }
     seed_plan(db, seed, today).await?;
+    seed_health(db, seed, today).await?;
     Ok(true)
+}
+
+/// A deterministic stream of numbers from one key (no state shared between children).
+struct Draw(u64);
+
+impl Draw {
+    fn new(key: u64, seed: u64) -> Self {
+        Draw(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed.rotate_left(17))
+    }
+    fn next(&mut self) -> u64 {
+        // SplitMix64.
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn normal(&mut self, mean: f64, sd: f64) -> f64 {
+        let (u, v) = (self.unit().max(1e-12), self.unit());
+        mean + sd * (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+}
+
+/// Births, deaths, growth measurements and injuries as the health station would have
+/// recorded them: stunting near 30 %, underweight near 15 % (sample values).
+async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
+    use treem_domain::register::Sex;
+    use treem_storage::HealthLog;
+    let health = Actor {
+        role: Role::Health,
+        username: "health".into(),
+        ..Actor::system()
+    };
+    let children = db.children_as_of(&Actor::system(), today).await?;
+    let since = jiff::civil::date(2025, 1, 1);
+    let year_start = jiff::civil::date(today.year(), 1, 1);
+    let mut events = Vec::new();
+    for c in &children {
+        let Some(dob) = c.data.date_of_birth else {
+            continue;
+        };
+        let mut r = Draw::new(c.id as u64, seed);
+        if dob >= since && c.data.dob_precision == treem_domain::register::DobPrecision::Day {
+            let place = match r.next() % 10 {
+                0..=5 => "health_station",
+                6..=8 => "home",
+                _ => "hospital",
+            };
+            let weight = r.normal(2900.0, 420.0).clamp(1200.0, 4600.0).round() as u32;
+            events.push((
+                "birth".to_string(),
+                Some(c.id),
+                dob,
+                serde_json::json!({"weight_g": weight, "place": place, "live": true}),
+            ));
+        }
+        if let Some(died) = c.data.died_on {
+            let days = (died - dob).get_days();
+            let cause = match (days < 28, r.next() % 10) {
+                (true, _) | (false, 0..=6) => "illness",
+                (false, 7) => "drowning",
+                (false, 8) => "fall",
+                _ => "traffic",
+            };
+            events.push((
+                "death".to_string(),
+                Some(c.id),
+                died,
+                serde_json::json!({"cause": cause}),
+            ));
+        }
+        let sex = match c.data.sex {
+            Sex::Male => Some(growth::Sex::Male),
+            Sex::Female => Some(growth::Sex::Female),
+            Sex::Unknown => None,
+        };
+        let age_days = (today - dob).get_days();
+        if let (Some(sex), true) = (
+            sex,
+            (0..1826).contains(&age_days) && c.data.present_on(today),
+        ) {
+            // Each child keeps roughly its place on the curves between weighings.
+            let (zl, zw) = (r.normal(-1.35, 1.05), r.normal(-1.0, 0.95));
+            for k in 0..(1 + r.next() % 3) {
+                let on = year_start
+                    .checked_add(jiff::Span::new().days((45 + 110 * k + r.next() % 40) as i64))
+                    .unwrap_or(year_start);
+                if on > today || on <= dob {
+                    continue;
+                }
+                let days = (on - dob).get_days() as f64;
+                let length = growth::lms(growth::Indicator::Lhfa, sex, days)
+                    .map(|l| l.sd(zl + r.normal(0.0, 0.15)));
+                let weight = growth::lms(growth::Indicator::Wfa, sex, days)
+                    .map(|l| l.sd(zw + r.normal(0.0, 0.2)));
+                if let (Ok(length), Ok(weight)) = (length, weight) {
+                    let standing = days >= 731.0;
+                    let (json, _, _) = treem_web::pages_health_measure_json(
+                        c.data.sex,
+                        days as u32,
+                        Some((weight * 10.0).round() / 10.0),
+                        Some((length * 10.0).round() / 10.0),
+                        standing,
+                        false,
+                    );
+                    events.push(("measurement".to_string(), Some(c.id), on, json));
+                }
+            }
+        }
+        if r.next() % 125 == 0 {
+            let on = year_start
+                .checked_add(jiff::Span::new().days((r.next() % 300) as i64))
+                .unwrap_or(year_start)
+                .min(today);
+            if on >= dob {
+                let kind = [
+                    "fall",
+                    "burn",
+                    "animal_bite",
+                    "traffic",
+                    "drowning",
+                    "poisoning",
+                    "other",
+                ][(r.next() % 7) as usize];
+                let severity = ["minor", "minor", "moderate", "severe"][(r.next() % 4) as usize];
+                events.push((
+                    "injury".to_string(),
+                    Some(c.id),
+                    on,
+                    serde_json::json!({"kind": kind, "severity": severity, "outcome": "recovered"}),
+                ));
+            }
+        }
+    }
+    events.push((
+        "hiv".to_string(),
+        None,
+        today.min(jiff::civil::date(today.year(), 6, 30)),
+        serde_json::json!({"period_start": year_start.to_string(), "period_end": jiff::civil::date(today.year(), 12, 31).to_string(), "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0}),
+    ));
+    for chunk in events.chunks(20_000) {
+        db.add_health_events(&health, chunk).await?;
+    }
+    Ok(())
 }
 
 /// The 2026 plan, support given to most children in special circumstances, and the figures

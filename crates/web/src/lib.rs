@@ -17,6 +17,9 @@ use treem_storage::Storage;
 pub use error::ApiError;
 pub use throttle::Throttle;
 
+/// Z-scores of one measurement in the stored form (shared with the demo generator).
+pub use pages::health::measure_json as pages_health_measure_json;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
