@@ -209,7 +209,7 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 }
             }
         }
-        if r.next() % 125 == 0 {
+        if r.next().is_multiple_of(125) {
             let on = year_start
                 .checked_add(jiff::Span::new().days((r.next() % 300) as i64))
                 .unwrap_or(year_start)
