@@ -1,6 +1,7 @@
 //! treem's domain: the register's values, the plan, indicators. Pure: no SQL, no async, no HTTP.
 pub mod circumstance;
 pub mod ethnicity;
+pub mod health;
 pub mod indicator;
 pub mod personal_id;
 pub mod plan;

@@ -61,14 +61,27 @@ pub fn period_for(plan: &Plan, as_of: Date) -> Period {
 /// The figures on `as_of`, with each target's direction over the year's earlier quarter ends
 /// (a target met but worsening twice in a row is "có nguy cơ").
 pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
+    let stamp = state.store.figures_stamp().await?;
     let dates: Vec<Date> = trend_dates(year, as_of)
         .into_iter()
         .filter(|d| *d < as_of)
         .collect();
+    if let Some(hit) = cached(state, &key(year, as_of, &stamp, dates.len())) {
+        return Ok(hit);
+    }
+    // What does not depend on the date is read once for all the quarter ends.
+    let inputs = Inputs {
+        plan: load_plan(state, year).await?,
+        reported: state.store.reported_values(year).await?,
+        assessments: state.store.assessments().await?,
+        health: health_records(state, as_of).await?,
+        stamp,
+    };
     // The earlier quarter ends are independent: read them side by side.
-    let earlier =
-        futures_util::future::try_join_all(dates.iter().map(|d| compute_at(state, year, *d, &[])))
-            .await?;
+    let earlier = futures_util::future::try_join_all(
+        dates.iter().map(|d| compute_at(state, &inputs, *d, &[])),
+    )
+    .await?;
     let prior: Vec<_> = dates
         .iter()
         .zip(earlier)
@@ -79,18 +92,23 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
             )
         })
         .collect();
-    compute_at(state, year, as_of, &prior).await
+    compute_at(state, &inputs, as_of, &prior).await
 }
 
-async fn compute_at(
-    state: &AppState,
-    year: i16,
-    as_of: Date,
-    prior: &[(Period, Vec<TargetResult>)],
-) -> Result<Arc<Computed>, ApiError> {
-    let stamp = state.store.figures_stamp().await?;
-    let key = format!("{year}/{as_of}/{stamp}/{}", prior.len());
-    if let Some(hit) = state
+struct Inputs {
+    plan: Plan,
+    reported: Vec<treem_domain::indicator::ReportedValue>,
+    assessments: Vec<treem_domain::indicator::AssessmentValue>,
+    health: treem_domain::health::HealthRecords,
+    stamp: String,
+}
+
+fn key(year: i16, as_of: Date, stamp: &str, priors: usize) -> String {
+    format!("{year}/{as_of}/{stamp}/{priors}")
+}
+
+fn cached(state: &AppState, key: &str) -> Option<Arc<Computed>> {
+    state
         .figures
         .0
         .lock()
@@ -98,24 +116,61 @@ async fn compute_at(
         .iter()
         .find(|(k, _)| *k == key)
         .map(|(_, v)| v.clone())
-    {
+}
+
+/// Health records dated on or before `d` (what was known then).
+fn until(h: &treem_domain::health::HealthRecords, d: Date) -> treem_domain::health::HealthRecords {
+    treem_domain::health::HealthRecords {
+        births: h.births.iter().filter(|x| x.date <= d).cloned().collect(),
+        deaths: h.deaths.iter().filter(|x| x.date <= d).cloned().collect(),
+        vaccinations: h
+            .vaccinations
+            .iter()
+            .filter(|x| x.date <= d)
+            .cloned()
+            .collect(),
+        measurements: h
+            .measurements
+            .iter()
+            .filter(|x| x.date <= d)
+            .cloned()
+            .collect(),
+        injuries: h.injuries.iter().filter(|x| x.date <= d).cloned().collect(),
+        hiv: h
+            .hiv
+            .iter()
+            .filter(|x| x.period_start <= d)
+            .cloned()
+            .collect(),
+    }
+}
+
+async fn compute_at(
+    state: &AppState,
+    inputs: &Inputs,
+    as_of: Date,
+    prior: &[(Period, Vec<TargetResult>)],
+) -> Result<Arc<Computed>, ApiError> {
+    let year = inputs.plan.year;
+    let key = key(year, as_of, &inputs.stamp, prior.len());
+    if let Some(hit) = cached(state, &key) {
         return Ok(hit);
     }
-    let plan = load_plan(state, year).await?;
+    let plan = inputs.plan.clone();
     let period = period_for(&plan, as_of);
     // Figures are aggregates: the whole commune is counted, whoever asks; which records a
     // person may then open is decided by their own scope.
     let children = state.store.children_as_of(&Actor::system(), as_of).await?;
     let supports = state.store.supports(period.start, period.end).await?;
-    let reported = state.store.reported_values(year).await?;
-    let assessments = state.store.assessments().await?;
+    let health = until(&inputs.health, as_of);
     let snap = Snapshot {
+        health: &health,
         as_of,
         period,
         children: &children,
         supports: &supports,
-        reported: &reported,
-        assessments: &assessments,
+        reported: &inputs.reported,
+        assessments: &inputs.assessments,
     };
     let results = compute_all_with(&plan, &snap, &Settings::default(), prior);
     let computed = Arc::new(Computed {
@@ -131,6 +186,55 @@ async fn compute_at(
         cache.remove(0);
     }
     Ok(computed)
+}
+
+/// The health station's records up to `as_of`, as the domain's types (stored as JSON with
+/// child and date kept beside them).
+pub async fn health_records(
+    state: &AppState,
+    as_of: Date,
+) -> Result<treem_domain::health::HealthRecords, ApiError> {
+    let events = state
+        .store
+        .health_events(
+            &Actor::system(),
+            &[
+                "birth",
+                "death",
+                "vaccination",
+                "measurement",
+                "injury",
+                "hiv",
+            ],
+            None,
+            None,
+            Some(as_of),
+        )
+        .await?;
+    let mut h = treem_domain::health::HealthRecords::default();
+    for e in events {
+        let mut data = e.data.clone();
+        if let (Some(o), Some(child)) = (data.as_object_mut(), e.child_id) {
+            o.insert("child_id".into(), child.into());
+            o.insert("date".into(), e.date.clone().into());
+        }
+        let bad =
+            |err: serde_json::Error| ApiError::Internal(format!("sự kiện y tế {}: {err}", e.id));
+        match e.kind.as_str() {
+            "birth" => h.births.push(serde_json::from_value(data).map_err(bad)?),
+            "death" => h.deaths.push(serde_json::from_value(data).map_err(bad)?),
+            "vaccination" => h
+                .vaccinations
+                .push(serde_json::from_value(data).map_err(bad)?),
+            "measurement" => h
+                .measurements
+                .push(serde_json::from_value(data).map_err(bad)?),
+            "injury" => h.injuries.push(serde_json::from_value(data).map_err(bad)?),
+            "hiv" => h.hiv.push(serde_json::from_value(data).map_err(bad)?),
+            _ => {}
+        }
+    }
+    Ok(h)
 }
 
 /// "8,3 ‰" — a figure the way officials write it.

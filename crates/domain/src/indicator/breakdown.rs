@@ -1,18 +1,21 @@
 //! Breakdowns (phân tổ) of a register figure by village, sex, ethnicity and age band. Every
-//! breakdown partitions the figure's denominator, so its numerators and denominators sum to
-//! the figure's. Only groups with at least one child are listed.
+//! breakdown partitions the figure's denominator and its numerator, so its numerators and
+//! denominators sum to the figure's. Only groups with at least one child are listed. For event
+//! rates (mortality, injuries) a group may have events but no children in the denominator (its
+//! value is then `None`).
 //!
 //! These are working figures for the commune. Before a breakdown leaves the commune, small
 //! cells (1–4 children) of sensitive indicators must be suppressed (research notes §6); that is
 //! the report layer's job, not this module's.
+use super::formulas::{Member, Selection};
 use super::rate;
 use crate::plan::Unit;
-use crate::register::{Child, Sex};
-use jiff::civil::Date;
+use crate::register::Sex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Age bands (nhóm tuổi), completed years on the as-of date:
+/// Age bands (nhóm tuổi), completed years on the as-of date (for events, on the event's date:
+/// age at death, at the injury, at birth, at the first birthday):
 /// * `0-4` dưới 5 tuổi (the under-5 targets 19, 20; mầm non age),
 /// * `5-10` (mẫu giáo 5 tuổi and tiểu học age, 6–10),
 /// * `11-15` (trung học cơ sở age, up to the Law on Children's limit of 16),
@@ -109,18 +112,17 @@ fn sex_rank(s: Sex) -> usize {
 }
 
 fn group<K: Ord, O>(
-    members: &[(&Child, bool)],
+    sel: &Selection,
     unit: Option<Unit>,
-    key: impl Fn(&Child) -> K,
+    key: impl Fn(&Member) -> K,
     out: impl Fn(K) -> O,
 ) -> Vec<(O, Cell)> {
     let mut m: BTreeMap<K, (u64, u64)> = BTreeMap::new();
-    for (c, in_num) in members {
-        let e = m.entry(key(c)).or_default();
-        e.1 += 1;
-        if *in_num {
-            e.0 += 1;
-        }
+    for x in &sel.denominator {
+        m.entry(key(x)).or_default().1 += 1;
+    }
+    for x in &sel.numerator {
+        m.entry(key(x)).or_default().0 += 1;
     }
     m.into_iter()
         .map(|(k, (n, d))| {
@@ -134,16 +136,20 @@ fn group<K: Ord, O>(
         .collect()
 }
 
-pub(super) fn build(members: &[(&Child, bool)], as_of: Date, unit: Option<Unit>) -> Breakdown {
+/// The breakdown of a selection; empty for aggregate counts (target 11).
+pub(super) fn build(sel: &Selection, unit: Option<Unit>) -> Breakdown {
+    if sel.counts.is_some() {
+        return Breakdown::default();
+    }
     Breakdown {
-        by_village: group(members, unit, |c| c.data.village.clone(), |k| k),
-        by_sex: group(members, unit, |c| sex_rank(c.data.sex), |r| SEXES[r]),
+        by_village: group(sel, unit, |m| m.child.data.village.clone(), |k| k),
+        by_sex: group(sel, unit, |m| sex_rank(m.child.data.sex), |r| SEXES[r]),
         by_ethnicity: group(
-            members,
+            sel,
             unit,
-            |c| (c.data.ethnicity.is_none(), c.data.ethnicity),
+            |m| (m.child.data.ethnicity.is_none(), m.child.data.ethnicity),
             |(_, e)| e,
         ),
-        by_age_band: group(members, unit, |c| AgeBand::of(c.data.age_on(as_of)), |b| b),
+        by_age_band: group(sel, unit, |m| AgeBand::of(m.age), |b| b),
     }
 }

@@ -11,9 +11,13 @@
 //! * a child with no date of birth is left out of every age-based denominator (19, 21) but
 //!   counted in 13 and 14 when present: the register keeps children, and leaving out a present
 //!   child in special circumstances because the birth date is missing would hide them.
-use super::{rate, Figure, Settings, Snapshot};
+//!
+//! The health indicators (targets 3–7, 9–11, 15) read the health station's records as well;
+//! their rules are in [`super::health`].
+use super::{health, rate, Figure, Settings, Snapshot};
 use crate::plan::Unit;
 use crate::register::Child;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
@@ -51,6 +55,70 @@ pub enum RegisterIndicator {
     /// (Schools count "trẻ 5 tuổi" by birth year for the school year; the plan's figure is
     /// taken here as completed years on the as-of date, as the register states ages.)
     KindergartenAge5,
+    /// `neonatal_mortality` (chỉ tiêu 3: "tỷ suất tử vong trẻ sơ sinh trên 1.000 trẻ đẻ sống
+    /// xuống dưới 2,9‰"), per mille.
+    ///
+    /// Deaths in the period of children aged under 28 days (death date − birth date ≤ 27 days)
+    /// ÷ live births in the period × 1.000.
+    NeonatalMortality,
+    /// `infant_mortality` (chỉ tiêu 4: "tỷ suất tử vong trẻ em <1 tuổi trên 1.000 trẻ đẻ sống"),
+    /// per mille.
+    ///
+    /// Deaths in the period before the first birthday ÷ live births in the period × 1.000
+    /// (D0 / B × 1.000, GSO).
+    InfantMortality,
+    /// `under5_mortality` (chỉ tiêu 5: "tỷ suất tử vong trẻ em <5 tuổi trên 1.000 trẻ đẻ sống"),
+    /// per mille.
+    ///
+    /// Deaths in the period before the fifth birthday ÷ live births in the period × 1.000
+    /// (5D0 / B × 1.000, GSO). This is the commune's period-rate approximation, not a
+    /// life-table probability of dying before 5 (5q0): deaths of children born in earlier
+    /// years are set against this period's births.
+    Under5Mortality,
+    /// `underweight_under5` (chỉ tiêu 6: "tỷ lệ trẻ em dưới 5 tuổi bị suy dinh dưỡng thể cân
+    /// nặng theo tuổi"), percent.
+    ///
+    /// Present children under 5 on the as-of date whose last weighing in the period has
+    /// weight-for-age z < −2 ÷ present children under 5 weighed in the period (with a usable
+    /// weight-for-age z) × 100.
+    UnderweightUnder5,
+    /// `stunting_under5` (chỉ tiêu 7: "tỷ lệ trẻ em dưới 5 tuổi bị suy dinh dưỡng thể chiều cao
+    /// theo tuổi"), percent.
+    ///
+    /// As 6, with length/height-for-age z < −2 over children whose length or height was
+    /// measured in the period.
+    StuntingUnder5,
+    /// `fully_immunised_under1` (chỉ tiêu 9: "tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ 8
+    /// loại vắc xin"), percent.
+    ///
+    /// Children whose first birthday fell in the period (up to the as-of date), present on it,
+    /// fully immunised before it ([`crate::health::Schedule::fully_immunised_before_first_birthday`])
+    /// ÷ those children × 100.
+    FullyImmunisedUnder1,
+    /// `under5_schedule_complete` (chỉ tiêu 10: "tỷ lệ trẻ em dưới 5 tuổi được tiêm chủng đầy đủ
+    /// các loại vắc xin (12 loại)"), percent.
+    ///
+    /// Present children under 5 on the as-of date with nothing lacking for their age
+    /// ([`crate::health::Schedule::complete_under5_schedule`]) ÷ present children under 5 × 100.
+    Under5ScheduleComplete,
+    /// `injury_rate` (chỉ tiêu 15, first figure: "tỷ suất trẻ em bị tai nạn thương tích … trên
+    /// 100.000 trẻ em"), per 100.000.
+    ///
+    /// Children injured at least once in the period (under the age limit on the day) ÷ present
+    /// children under [`Settings::child_age_limit`] × 100.000.
+    InjuryRate,
+    /// `injury_death_rate` (chỉ tiêu 15, second figure: "tỷ suất trẻ em bị tử vong do tai nạn
+    /// thương tích … trên 100.000 trẻ em"), per 100.000.
+    ///
+    /// Children who died of an injury cause ([`crate::health::DeathCause::is_injury`]) in the
+    /// period ÷ present children under the age limit × 100.000.
+    InjuryDeathRate,
+    /// `hiv_mother_to_child` (chỉ tiêu 11: "tỷ lệ lây truyền HIV từ mẹ sang con ≤ 2%"), percent.
+    ///
+    /// From the aggregate [`crate::health::HivFollowUp`] counts whose period lies within the
+    /// reporting period: infants infected ÷ infants born to HIV-positive mothers × 100. No child
+    /// ids and no breakdown.
+    HivMotherToChild,
 }
 
 /// A plan names an indicator the engine does not know.
@@ -62,11 +130,21 @@ pub enum RegisterIndicator {
 pub struct UnknownIndicator(pub String);
 
 impl RegisterIndicator {
-    pub const ALL: [RegisterIndicator; 4] = [
+    pub const ALL: [RegisterIndicator; 14] = [
         RegisterIndicator::SpecialCircumstancesShare,
         RegisterIndicator::SpecialCircumstancesSupported,
         RegisterIndicator::BirthRegisteredUnder5,
         RegisterIndicator::KindergartenAge5,
+        RegisterIndicator::NeonatalMortality,
+        RegisterIndicator::InfantMortality,
+        RegisterIndicator::Under5Mortality,
+        RegisterIndicator::UnderweightUnder5,
+        RegisterIndicator::StuntingUnder5,
+        RegisterIndicator::FullyImmunisedUnder1,
+        RegisterIndicator::Under5ScheduleComplete,
+        RegisterIndicator::InjuryRate,
+        RegisterIndicator::InjuryDeathRate,
+        RegisterIndicator::HivMotherToChild,
     ];
 
     /// The name used in plan files.
@@ -76,7 +154,39 @@ impl RegisterIndicator {
             RegisterIndicator::SpecialCircumstancesSupported => "special_circumstances_supported",
             RegisterIndicator::BirthRegisteredUnder5 => "birth_registered_under5",
             RegisterIndicator::KindergartenAge5 => "kindergarten_age5",
+            RegisterIndicator::NeonatalMortality => "neonatal_mortality",
+            RegisterIndicator::InfantMortality => "infant_mortality",
+            RegisterIndicator::Under5Mortality => "under5_mortality",
+            RegisterIndicator::UnderweightUnder5 => "underweight_under5",
+            RegisterIndicator::StuntingUnder5 => "stunting_under5",
+            RegisterIndicator::FullyImmunisedUnder1 => "fully_immunised_under1",
+            RegisterIndicator::Under5ScheduleComplete => "under5_schedule_complete",
+            RegisterIndicator::InjuryRate => "injury_rate",
+            RegisterIndicator::InjuryDeathRate => "injury_death_rate",
+            RegisterIndicator::HivMotherToChild => "hiv_mother_to_child",
         }
+    }
+
+    /// The unit the indicator is computed in; the plan's target must use it.
+    pub fn unit(self) -> Unit {
+        match self {
+            RegisterIndicator::NeonatalMortality
+            | RegisterIndicator::InfantMortality
+            | RegisterIndicator::Under5Mortality => Unit::PerMille,
+            RegisterIndicator::InjuryRate | RegisterIndicator::InjuryDeathRate => Unit::Per100000,
+            _ => Unit::Percent,
+        }
+    }
+
+    /// Whether the indicator reads the health station's records ([`crate::health`]).
+    pub fn is_health(self) -> bool {
+        !matches!(
+            self,
+            RegisterIndicator::SpecialCircumstancesShare
+                | RegisterIndicator::SpecialCircumstancesSupported
+                | RegisterIndicator::BirthRegisteredUnder5
+                | RegisterIndicator::KindergartenAge5
+        )
     }
 
     /// Parses the plan's indicator name (surrounding spaces ignored).
@@ -103,6 +213,31 @@ impl RegisterIndicator {
                 "Số trẻ em dưới 5 tuổi đã được đăng ký khai sinh"
             }
             RegisterIndicator::KindergartenAge5 => "Số trẻ em 5 tuổi đang học mẫu giáo",
+            RegisterIndicator::NeonatalMortality => {
+                "Số trẻ em tử vong trong 28 ngày đầu sau sinh trong kỳ"
+            }
+            RegisterIndicator::InfantMortality => "Số trẻ em dưới 1 tuổi tử vong trong kỳ",
+            RegisterIndicator::Under5Mortality => "Số trẻ em dưới 5 tuổi tử vong trong kỳ",
+            RegisterIndicator::UnderweightUnder5 => {
+                "Số trẻ em dưới 5 tuổi suy dinh dưỡng thể nhẹ cân (cân nặng theo tuổi < −2SD, lần \
+                 cân cuối cùng trong kỳ)"
+            }
+            RegisterIndicator::StuntingUnder5 => {
+                "Số trẻ em dưới 5 tuổi suy dinh dưỡng thể thấp còi (chiều cao theo tuổi < −2SD, \
+                 lần đo cuối cùng trong kỳ)"
+            }
+            RegisterIndicator::FullyImmunisedUnder1 => {
+                "Số trẻ tròn 1 tuổi trong kỳ được tiêm chủng đầy đủ 8 loại vắc xin trước sinh nhật \
+                 đầu tiên"
+            }
+            RegisterIndicator::Under5ScheduleComplete => {
+                "Số trẻ em dưới 5 tuổi được tiêm chủng đầy đủ các loại vắc xin theo tuổi"
+            }
+            RegisterIndicator::InjuryRate => "Số trẻ em bị tai nạn thương tích trong kỳ",
+            RegisterIndicator::InjuryDeathRate => {
+                "Số trẻ em tử vong do tai nạn thương tích trong kỳ"
+            }
+            RegisterIndicator::HivMotherToChild => "Số trẻ sinh ra từ mẹ nhiễm HIV bị nhiễm HIV",
         }
     }
 
@@ -121,11 +256,34 @@ impl RegisterIndicator {
             RegisterIndicator::KindergartenAge5 => {
                 "Tổng số trẻ em 5 tuổi đang sinh sống trên địa bàn xã"
             }
+            RegisterIndicator::NeonatalMortality
+            | RegisterIndicator::InfantMortality
+            | RegisterIndicator::Under5Mortality => "Số trẻ đẻ sống trong kỳ",
+            RegisterIndicator::UnderweightUnder5 => {
+                "Số trẻ em dưới 5 tuổi đang sinh sống trên địa bàn xã được cân trong kỳ"
+            }
+            RegisterIndicator::StuntingUnder5 => {
+                "Số trẻ em dưới 5 tuổi đang sinh sống trên địa bàn xã được đo chiều dài/chiều cao \
+                 trong kỳ"
+            }
+            RegisterIndicator::FullyImmunisedUnder1 => "Số trẻ tròn 1 tuổi trong kỳ",
+            RegisterIndicator::Under5ScheduleComplete => {
+                "Tổng số trẻ em dưới 5 tuổi đang sinh sống trên địa bàn xã"
+            }
+            RegisterIndicator::InjuryRate | RegisterIndicator::InjuryDeathRate => {
+                "Tổng số trẻ em dưới 16 tuổi đang sinh sống trên địa bàn xã"
+            }
+            RegisterIndicator::HivMotherToChild => {
+                "Số trẻ sinh ra từ mẹ nhiễm HIV được theo dõi, xét nghiệm"
+            }
         }
     }
 
     /// The denominator's children, each marked in the numerator or not.
     pub(super) fn select<'a>(self, snap: &Snapshot<'a>, settings: &Settings) -> Selection<'a> {
+        if self.is_health() {
+            return health::select(self, snap, settings);
+        }
         let on = snap.as_of;
         let present = || snap.children.iter().filter(move |c| c.data.present_on(on));
         let special = |c: &Child| c.data.circumstances.iter().any(|x| x.active_on(on));
@@ -163,8 +321,9 @@ impl RegisterIndicator {
                 .filter(|c| c.data.age_on(on) == Some(5))
                 .map(|c| (c, c.data.school_level.as_deref() == Some("mau_giao")))
                 .collect(),
+            _ => unreachable!("health indicators are selected above"),
         };
-        Selection { members }
+        Selection::marked(members, on)
     }
 }
 
@@ -181,22 +340,73 @@ impl std::str::FromStr for RegisterIndicator {
     }
 }
 
-/// The denominator of an indicator, each child marked `true` when in the numerator.
-pub(super) struct Selection<'a> {
-    pub members: Vec<(&'a Child, bool)>,
+/// A child counted in a figure, with the age (completed years) its breakdown uses: on the
+/// as-of date, or on the date of the event (birth, death, injury, first birthday).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Member<'a> {
+    pub child: &'a Child,
+    pub age: Option<i32>,
 }
 
-impl Selection<'_> {
-    pub fn figure(&self, unit: Option<Unit>) -> Figure {
-        let mut denominator_ids: Vec<i64> = self.members.iter().map(|(c, _)| c.id).collect();
-        let mut numerator_ids: Vec<i64> = self
-            .members
+impl<'a> Member<'a> {
+    /// The child, aged on `on` by the register's birth date.
+    pub fn on(child: &'a Child, on: Date) -> Member<'a> {
+        Member {
+            child,
+            age: child.data.age_on(on),
+        }
+    }
+}
+
+/// The children behind a figure: its denominator and its numerator, each child at most once in
+/// each. For shares (13, 14, 19, 21, 6, 7, 9, 10) the numerator is part of the denominator; for
+/// event rates (3, 4, 5, 15) the numerator holds the children the events happened to (a child
+/// who died in the period may have been born before it and is not among its births).
+pub(super) struct Selection<'a> {
+    pub denominator: Vec<Member<'a>>,
+    pub numerator: Vec<Member<'a>>,
+    /// Aggregate counts (numerator, denominator) with no child behind them (target 11); the
+    /// lists above are then empty.
+    pub counts: Option<(u64, u64)>,
+    /// Why records were left out, in Vietnamese.
+    pub notes: Vec<String>,
+}
+
+impl<'a> Selection<'a> {
+    /// A share: the denominator's children, each marked `true` when in the numerator; ages on
+    /// `on`.
+    pub fn marked(members: Vec<(&'a Child, bool)>, on: Date) -> Selection<'a> {
+        let numerator = members
             .iter()
             .filter(|(_, n)| *n)
-            .map(|(c, _)| c.id)
+            .map(|(c, _)| Member::on(c, on))
             .collect();
-        denominator_ids.sort_unstable();
-        numerator_ids.sort_unstable();
+        Selection {
+            denominator: members.iter().map(|(c, _)| Member::on(c, on)).collect(),
+            numerator,
+            counts: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn figure(&self, unit: Option<Unit>) -> Figure {
+        if let Some((n, d)) = self.counts {
+            let (num, den) = (n as f64, d as f64);
+            return Figure {
+                numerator: Some(num),
+                denominator: Some(den),
+                value: rate(num, den, unit).filter(|_| den > 0.0),
+                ..Figure::default()
+            };
+        }
+        let ids = |m: &[Member]| {
+            let mut v: Vec<i64> = m.iter().map(|m| m.child.id).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let denominator_ids = ids(&self.denominator);
+        let numerator_ids = ids(&self.numerator);
         let num = numerator_ids.len() as f64;
         let den = denominator_ids.len() as f64;
         Figure {

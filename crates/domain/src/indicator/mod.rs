@@ -3,9 +3,10 @@
 //!
 //! Where a target's figure comes from is the plan's `source`:
 //! * `register`: computed from the children's register by a [`RegisterIndicator`] (targets 13,
-//!   14, 19 and 21 of the Sính Phình 2026 plan); the figure carries the ids of the children
-//!   behind its numerator and denominator and a [`Breakdown`] by village, sex, ethnicity and
-//!   age band;
+//!   14, 19 and 21 of the Sính Phình 2026 plan), and with the health station's records
+//!   ([`Snapshot::health`]) for the health targets (3–7, 9–11, 15); the figure carries the ids
+//!   of the children behind its numerator and denominator and a [`Breakdown`] by village, sex,
+//!   ethnicity and age band (target 11 is aggregate counts: no ids, no breakdown);
 //! * `reported`: the [`ReportedValue`] an agency entered for the target and the reporting
 //!   period (check it with [`validate_reported`] before storing it);
 //! * `assessment`: the latest [`AssessmentValue`] (child-friendly commune self-assessment,
@@ -22,17 +23,21 @@
 
 mod breakdown;
 mod formulas;
+mod health;
 mod reported;
 mod trend;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_health;
 
 pub use breakdown::{AgeBand, Breakdown, Cell};
 pub use formulas::{RegisterIndicator, UnknownIndicator};
 pub use reported::validate_reported;
 pub use trend::{trend_status, Trend};
 
+use crate::health::{HealthRecords, Schedule};
 use crate::plan::{Comparator, Place, Plan, Problem, Source, Status, SubTarget, Target, Unit};
 use crate::register::Child;
 use jiff::civil::Date;
@@ -119,6 +124,10 @@ pub struct Snapshot<'a> {
     pub supports: &'a [SupportRecord],
     pub reported: &'a [ReportedValue],
     pub assessments: &'a [AssessmentValue],
+    /// The health station's records (births, deaths, vaccinations, measurements, injuries, HIV
+    /// follow-up counts) for the health targets; [`crate::health::EMPTY`] when there are none.
+    /// Events count when dated in the period, up to the as-of date.
+    pub health: &'a HealthRecords,
 }
 
 /// Parameters of the engine. The defaults are what this module documents; a deployment may
@@ -138,6 +147,10 @@ pub struct Settings {
     /// A rate per 100.000 is flagged unstable below this denominator. Default 100.000, on the
     /// same reasoning (one event moves the rate by more than 1/100.000).
     pub min_denominator_per_100000: u64,
+    /// The immunization schedule for targets 9 and 10. Default: the embedded
+    /// `data/epi-schedule.toml` ([`Schedule::default`]).
+    #[serde(default)]
+    pub epi_schedule: Schedule,
 }
 
 impl Default for Settings {
@@ -147,6 +160,7 @@ impl Default for Settings {
             min_denominator_percent: 20,
             min_denominator_per_mille: 1_000,
             min_denominator_per_100000: 100_000,
+            epi_schedule: Schedule::default(),
         }
     }
 }
@@ -329,7 +343,8 @@ pub fn compute_all_with(
 }
 
 /// What the indicator engine needs from a plan that plan validation does not check: every
-/// register-sourced figure names a known [`RegisterIndicator`], with a percentage unit.
+/// register-sourced figure names a known [`RegisterIndicator`], with the indicator's unit
+/// ([`RegisterIndicator::unit`]: ‰ for mortality, /100.000 for injuries, % otherwise).
 pub fn validate_plan(plan: &Plan) -> Vec<Problem> {
     let mut out = Vec::new();
     for t in &plan.targets {
@@ -343,13 +358,19 @@ pub fn validate_plan(plan: &Plan) -> Vec<Problem> {
                     field: format!("{prefix}source.indicator"),
                     message: e.to_string(),
                 }),
-                Ok(_) if unit.is_some_and(|u| u != Unit::Percent) => out.push(Problem {
-                    place: Place::Target(t.number),
-                    field: format!("{prefix}unit"),
-                    message: format!(
-                        "chỉ số «{indicator}» là một tỷ lệ phần trăm; đơn vị phải là `percent`"
-                    ),
-                }),
+                Ok(ind) if unit.unwrap_or(Unit::Percent) != ind.unit() => {
+                    let (what, name) = match ind.unit() {
+                        Unit::PerMille => ("một tỷ suất trên 1.000", "per_mille"),
+                        Unit::Per100000 => ("một tỷ suất trên 100.000", "per_100000"),
+                        Unit::Count => ("một số đếm", "count"),
+                        Unit::Percent => ("một tỷ lệ phần trăm", "percent"),
+                    };
+                    out.push(Problem {
+                        place: Place::Target(t.number),
+                        field: format!("{prefix}unit"),
+                        message: format!("chỉ số «{indicator}» là {what}; đơn vị phải là `{name}`"),
+                    })
+                }
                 Ok(_) => {}
             }
         };
@@ -423,7 +444,8 @@ fn figure_for(
             Ok(ind) => {
                 let sel = ind.select(snap, settings);
                 let figure = sel.figure(unit);
-                let breakdown = breakdown::build(&sel.members, snap.as_of, unit);
+                let breakdown = breakdown::build(&sel, unit);
+                notes.extend(sel.notes);
                 (figure, breakdown)
             }
             Err(e) => {

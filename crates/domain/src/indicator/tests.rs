@@ -114,6 +114,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
         supports: &[],
         reported: &[],
         assessments: &[],
+        health: &crate::health::EMPTY,
     }
 }
 
@@ -529,8 +530,8 @@ fn indicator_names() {
             format!("\"{}\"", i.as_str())
         );
     }
-    let e = RegisterIndicator::parse("under5_mortality").unwrap_err();
-    assert!(e.to_string().contains("under5_mortality"));
+    let e = RegisterIndicator::parse("under5_mortality_rate").unwrap_err();
+    assert!(e.to_string().contains("under5_mortality_rate"));
     assert!(e.to_string().contains("kindergarten_age5"));
 }
 

@@ -79,13 +79,13 @@ pub fn measure_json(
     };
     let mut flags = Vec::new();
     if z.flag_wfa {
-        flags.push("wfa");
+        flags.push(treem_domain::health::FLAG_WFA);
     }
     if z.flag_lhfa {
-        flags.push("lhfa");
+        flags.push(treem_domain::health::FLAG_LHFA);
     }
     if z.flag_wflh {
-        flags.push("wflh");
+        flags.push(treem_domain::health::FLAG_WFLH);
     }
     let fmt = |v: Option<f64>| {
         v.map(|x| treem_domain::plan::format_number_vi((x * 100.0).round() / 100.0))

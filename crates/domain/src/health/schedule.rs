@@ -1,0 +1,626 @@
+//! Lịch tiêm chủng mở rộng (Expanded Programme on Immunization) as data.
+//!
+//! The schedule ships as `crates/domain/data/epi-schedule.toml` (format documented in the
+//! file) and is embedded: [`Schedule::default`]. A deployment may load its own with
+//! [`Schedule::from_toml`] and put it in [`crate::indicator::Settings::epi_schedule`].
+//!
+//! Rules, for one child with birth date `dob`:
+//! * a dose is **given** when a vaccination with its vaccine code and dose number is dated on or
+//!   after `dob` (and on or before the date asked about); of several, the earliest counts;
+//! * a dose's **prerequisite** is its `after` dose, else the previous dose of the same vaccine;
+//!   a dose whose prerequisite is not given is not due yet (it waits for it);
+//! * a dose's **due date** is the day the child reaches its `age`, or, when later, the day its
+//!   prerequisite was given plus `interval`;
+//! * a due dose is **overdue** more than `overdue_after_days` days after its due date;
+//! * a dose with `catch_up = false` (the hepatitis B birth dose) can no longer be given once the
+//!   child reaches its `on_time_until` age: it leaves the due list and counts as missed.
+use super::Vaccination;
+use jiff::civil::Date;
+use jiff::Span;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The schedule shipped with treem.
+pub const EMBEDDED: &str = include_str!("../../data/epi-schedule.toml");
+
+/// The only format version this code reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// An age: whole days ("0d", "28d"), months ("2m", "18m") or years ("1y" = "12m").
+///
+/// The day a child reaches an age in months is the same day of the month that many months after
+/// the birth date; when that month is shorter, the first of the following month (so "12m" is
+/// reached on the first birthday as [`crate::register::ChildData::age_on`] counts it: a child
+/// born on 29 February is 1 on 1 March).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Age {
+    Days(u32),
+    Months(u32),
+}
+
+impl Age {
+    /// Parses "28d", "9m", "1y" (spaces ignored). At most 100 years.
+    pub fn parse(s: &str) -> Option<Age> {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let unit = s.chars().last()?;
+        let n: u32 = s[..s.len() - unit.len_utf8()].parse().ok()?;
+        let age = match unit {
+            'd' => Age::Days(n),
+            'm' => Age::Months(n),
+            'y' => Age::Months(n.checked_mul(12)?),
+            _ => return None,
+        };
+        let ok = match age {
+            Age::Days(d) => d <= 36_600,
+            Age::Months(m) => m <= 1_200,
+        };
+        ok.then_some(age)
+    }
+
+    /// The day a child born on `dob` reaches this age.
+    pub fn reached_on(self, dob: Date) -> Date {
+        match self {
+            Age::Days(n) => dob
+                .checked_add(Span::new().days(i64::from(n)))
+                .unwrap_or(Date::MAX),
+            Age::Months(n) => {
+                let total = i64::from(dob.year()) * 12 + i64::from(dob.month() - 1) + i64::from(n);
+                let (y, m) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+                let Ok(y) = i16::try_from(y) else {
+                    return Date::MAX;
+                };
+                Date::new(y, m as i8, dob.day())
+                    .or_else(|_| match m {
+                        12 => Date::new(y.saturating_add(1), 1, 1),
+                        _ => Date::new(y, m as i8 + 1, 1),
+                    })
+                    .unwrap_or(Date::MAX)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Age {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Age::Days(n) => write!(f, "{n}d"),
+            Age::Months(n) => write!(f, "{n}m"),
+        }
+    }
+}
+
+impl TryFrom<String> for Age {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Age::parse(&s).ok_or_else(|| {
+            format!("tuổi không hợp lệ: «{s}» (viết số ngày, tháng hoặc năm: 28d, 9m, 1y)")
+        })
+    }
+}
+
+impl From<Age> for String {
+    fn from(a: Age) -> String {
+        a.to_string()
+    }
+}
+
+/// A dose of a vaccine, written "OPV 3" in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DoseRef {
+    pub vaccine: String,
+    pub dose: u8,
+}
+
+impl DoseRef {
+    pub fn new(vaccine: &str, dose: u8) -> DoseRef {
+        DoseRef {
+            vaccine: vaccine.to_string(),
+            dose,
+        }
+    }
+
+    /// Parses "OPV 3".
+    pub fn parse(s: &str) -> Option<DoseRef> {
+        let (v, d) = s.trim().rsplit_once(char::is_whitespace)?;
+        let v = v.trim();
+        (!v.is_empty()).then_some(())?;
+        Some(DoseRef::new(v, d.parse().ok()?))
+    }
+}
+
+impl fmt::Display for DoseRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.vaccine, self.dose)
+    }
+}
+
+impl TryFrom<String> for DoseRef {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        DoseRef::parse(&s).ok_or_else(|| {
+            format!("mũi tiêm không hợp lệ: «{s}» (viết mã vắc xin và số mũi: OPV 3)")
+        })
+    }
+}
+
+impl From<DoseRef> for String {
+    fn from(d: DoseRef) -> String {
+        d.to_string()
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One dose of a vaccine in the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dose {
+    /// Mũi thứ (1–5).
+    pub dose: u8,
+    /// Recommended age (tuổi tiêm).
+    pub age: Age,
+    /// The dose that must be given first, when not the previous dose of the same vaccine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<DoseRef>,
+    /// Minimum time after the prerequisite dose (khoảng cách tối thiểu).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Age>,
+    /// The dose counts as on time for the fully-immunised rule only when given before the child
+    /// reaches this age; absent: the rule's `before` age.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_time_until: Option<Age>,
+    /// False: the dose cannot be caught up once `on_time_until` has passed.
+    #[serde(default = "yes")]
+    pub catch_up: bool,
+}
+
+/// A vaccine of the programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vaccine {
+    /// Mã vắc xin, used by [`Vaccination::vaccine`].
+    pub code: String,
+    /// Tên tiếng Việt.
+    pub name: String,
+    /// Bệnh phòng được.
+    #[serde(default)]
+    pub diseases: Vec<String>,
+    pub doses: Vec<Dose>,
+}
+
+impl Vaccine {
+    pub fn dose(&self, n: u8) -> Option<&Dose> {
+        self.doses.iter().find(|d| d.dose == n)
+    }
+}
+
+/// A list of doses that makes a child "fully immunised" (tiêm chủng đầy đủ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Tên, as reports print it.
+    pub name: String,
+    /// Every dose must be given before this age (the under-1 rule: "12m", the first birthday);
+    /// absent for the under-5 rule (complete for the age reached).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<Age>,
+    pub doses: Vec<DoseRef>,
+}
+
+/// A dose due for a child ([`Schedule::due_list`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Due {
+    /// Mã vắc xin.
+    pub vaccine: String,
+    /// Mũi thứ.
+    pub dose: u8,
+    /// Ngày đến hạn tiêm.
+    pub due_on: Date,
+    /// Quá hạn: more than `overdue_after_days` after `due_on`.
+    pub overdue: bool,
+}
+
+/// The immunization schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Always [`FORMAT_VERSION`].
+    pub format: u32,
+    /// A due dose becomes overdue (quá hạn) this many days after its due date.
+    pub overdue_after_days: u32,
+    /// No dose is listed as due once the child reaches this age (out of the programme).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_up_until: Option<Age>,
+    pub vaccines: Vec<Vaccine>,
+    /// Target 9: "tiêm chủng đầy đủ 8 loại vắc xin" for under-1s.
+    pub fully_immunised_under1: Rule,
+    /// Target 10: "tiêm chủng đầy đủ các loại vắc xin (12 loại)" for under-5s, for their age.
+    pub complete_under5: Rule,
+}
+
+/// Why a schedule file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("tệp lịch tiêm chủng không đọc được (TOML): {0}")]
+    Syntax(String),
+    #[error("lịch tiêm chủng không hợp lệ: {}", .0.join("; "))]
+    Invalid(Vec<String>),
+}
+
+impl Default for Schedule {
+    /// The embedded `data/epi-schedule.toml`.
+    fn default() -> Self {
+        Schedule::embedded().clone()
+    }
+}
+
+/// What the schedule says about one dose for one child on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Given on this date.
+    Given(Date),
+    /// The prerequisite dose is not given.
+    Waiting,
+    /// Not given; due on this date (possibly after the date asked about).
+    Due(Date),
+}
+
+impl Schedule {
+    /// The embedded schedule, parsed once.
+    pub fn embedded() -> &'static Schedule {
+        static S: OnceLock<Schedule> = OnceLock::new();
+        S.get_or_init(|| Schedule::from_toml(EMBEDDED).expect("data/epi-schedule.toml is valid"))
+    }
+
+    /// Parses and checks a schedule file.
+    pub fn from_toml(text: &str) -> Result<Schedule, ScheduleError> {
+        let s: Schedule = toml::from_str(text).map_err(|e| ScheduleError::Syntax(e.to_string()))?;
+        let problems = s.problems();
+        if problems.is_empty() {
+            Ok(s)
+        } else {
+            Err(ScheduleError::Invalid(problems))
+        }
+    }
+
+    /// What is wrong with the schedule (empty when usable).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.format != FORMAT_VERSION {
+            out.push(format!(
+                "format = {} không được hỗ trợ (chỉ đọc format = {FORMAT_VERSION})",
+                self.format
+            ));
+        }
+        if self.vaccines.is_empty() {
+            out.push("chưa có vắc xin nào (`[[vaccines]]`)".into());
+        }
+        for (i, v) in self.vaccines.iter().enumerate() {
+            if v.code.trim().is_empty() || v.code.trim() != v.code || v.code.contains(' ') {
+                out.push(format!(
+                    "vắc xin thứ {}: mã «{}» không hợp lệ",
+                    i + 1,
+                    v.code
+                ));
+            }
+            if self.vaccines[..i].iter().any(|w| w.code == v.code) {
+                out.push(format!("mã vắc xin «{}» bị trùng", v.code));
+            }
+            if v.name.trim().is_empty() {
+                out.push(format!("vắc xin {}: chưa có tên", v.code));
+            }
+            if v.doses.is_empty() {
+                out.push(format!("vắc xin {}: chưa có mũi tiêm nào", v.code));
+            }
+            for (j, d) in v.doses.iter().enumerate() {
+                if !(1..=5).contains(&d.dose) {
+                    out.push(format!("{} {}: số mũi phải từ 1 đến 5", v.code, d.dose));
+                }
+                if j > 0 && d.dose <= v.doses[j - 1].dose {
+                    out.push(format!(
+                        "vắc xin {}: các mũi phải theo thứ tự tăng dần, không trùng",
+                        v.code
+                    ));
+                }
+                if let Some(a) = &d.after {
+                    if a.vaccine == v.code && a.dose == d.dose {
+                        out.push(format!("{} {}: `after` chỉ đến chính nó", v.code, d.dose));
+                    } else if self.find(a).is_none() {
+                        out.push(format!("{} {}: `after` = «{a}» không có", v.code, d.dose));
+                    }
+                } else if j == 0 && d.interval.is_some() {
+                    out.push(format!(
+                        "{} {}: có `interval` nhưng không có mũi trước (`after`)",
+                        v.code, d.dose
+                    ));
+                }
+                if !d.catch_up && d.on_time_until.is_none() {
+                    out.push(format!(
+                        "{} {}: `catch_up = false` cần `on_time_until`",
+                        v.code, d.dose
+                    ));
+                }
+            }
+        }
+        if out.is_empty() {
+            // Prerequisite chains must end: follow each for at most as many steps as there are
+            // doses.
+            let n: usize = self.vaccines.iter().map(|v| v.doses.len()).sum();
+            for (vi, v) in self.vaccines.iter().enumerate() {
+                for di in 0..v.doses.len() {
+                    let mut at = Some((vi, di));
+                    let mut steps = 0;
+                    while let Some(p) = at {
+                        at = self.prerequisite(p);
+                        steps += 1;
+                        if steps > n {
+                            out.push(format!(
+                                "{} {}: các mũi `after` tạo thành vòng",
+                                v.code, v.doses[di].dose
+                            ));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        for (key, rule) in [
+            ("fully_immunised_under1", &self.fully_immunised_under1),
+            ("complete_under5", &self.complete_under5),
+        ] {
+            if rule.doses.is_empty() {
+                out.push(format!("[{key}]: chưa có mũi nào"));
+            }
+            for (i, r) in rule.doses.iter().enumerate() {
+                if self.find(r).is_none() {
+                    out.push(format!("[{key}]: mũi «{r}» không có trong lịch"));
+                }
+                if rule.doses[..i].contains(r) {
+                    out.push(format!("[{key}]: mũi «{r}» bị trùng"));
+                }
+            }
+        }
+        if self.fully_immunised_under1.before.is_none() {
+            out.push("[fully_immunised_under1]: cần `before` (ví dụ \"12m\")".into());
+        }
+        out
+    }
+
+    /// The vaccine with this code.
+    pub fn vaccine(&self, code: &str) -> Option<&Vaccine> {
+        self.vaccines.iter().find(|v| v.code == code)
+    }
+
+    /// The dose a reference names.
+    pub fn dose(&self, r: &DoseRef) -> Option<&Dose> {
+        self.vaccine(&r.vaccine)?.dose(r.dose)
+    }
+
+    pub(super) fn find(&self, r: &DoseRef) -> Option<(usize, usize)> {
+        let vi = self.vaccines.iter().position(|v| v.code == r.vaccine)?;
+        let di = self.vaccines[vi]
+            .doses
+            .iter()
+            .position(|d| d.dose == r.dose)?;
+        Some((vi, di))
+    }
+
+    pub(super) fn prerequisite(&self, (vi, di): (usize, usize)) -> Option<(usize, usize)> {
+        match &self.vaccines[vi].doses[di].after {
+            Some(a) => self.find(a),
+            None => di.checked_sub(1).map(|p| (vi, p)),
+        }
+    }
+
+    /// Earliest date each dose was given, counting records dated from `dob` to `on`.
+    fn given<'v>(
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        dob: Date,
+        on: Date,
+    ) -> HashMap<(String, u8), Date> {
+        let mut m: HashMap<(String, u8), Date> = HashMap::new();
+        for v in vaccinations {
+            if v.date < dob || v.date > on {
+                continue;
+            }
+            let e = m
+                .entry((v.vaccine.trim().to_string(), v.dose))
+                .or_insert(v.date);
+            if v.date < *e {
+                *e = v.date;
+            }
+        }
+        m
+    }
+
+    /// The state of every dose of the schedule, indexed [vaccine][dose].
+    fn states(&self, dob: Date, given: &HashMap<(String, u8), Date>) -> Vec<Vec<State>> {
+        let mut memo: Vec<Vec<Option<State>>> = self
+            .vaccines
+            .iter()
+            .map(|v| vec![None; v.doses.len()])
+            .collect();
+        let limit: usize = self.vaccines.iter().map(|v| v.doses.len()).sum();
+        for vi in 0..self.vaccines.len() {
+            for di in 0..self.vaccines[vi].doses.len() {
+                self.state((vi, di), dob, given, &mut memo, limit);
+            }
+        }
+        memo.into_iter()
+            .map(|v| v.into_iter().map(|s| s.unwrap_or(State::Waiting)).collect())
+            .collect()
+    }
+
+    fn state(
+        &self,
+        (vi, di): (usize, usize),
+        dob: Date,
+        given: &HashMap<(String, u8), Date>,
+        memo: &mut Vec<Vec<Option<State>>>,
+        depth: usize,
+    ) -> State {
+        if let Some(s) = memo[vi][di] {
+            return s;
+        }
+        let v = &self.vaccines[vi];
+        let d = &v.doses[di];
+        let s = if let Some(on) = given.get(&(v.code.clone(), d.dose)) {
+            State::Given(*on)
+        } else {
+            let by_age = d.age.reached_on(dob);
+            match self.prerequisite((vi, di)) {
+                None => State::Due(by_age),
+                // A cycle (only in a schedule built by hand): the dose never becomes due.
+                Some(_) if depth == 0 => State::Waiting,
+                Some(p) => match self.state(p, dob, given, memo, depth - 1) {
+                    State::Given(at) => {
+                        let after = d.interval.map_or(at, |i| i.reached_on(at));
+                        State::Due(by_age.max(after))
+                    }
+                    _ => State::Waiting,
+                },
+            }
+        };
+        memo[vi][di] = Some(s);
+        s
+    }
+
+    fn overdue_on(&self, due_on: Date) -> Date {
+        Age::Days(self.overdue_after_days).reached_on(due_on)
+    }
+
+    /// Whether a not-given dose can no longer be given on `on` (`catch_up = false` and its
+    /// `on_time_until` age reached).
+    fn missed(d: &Dose, dob: Date, on: Date) -> bool {
+        !d.catch_up && d.on_time_until.is_some_and(|a| on >= a.reached_on(dob))
+    }
+
+    /// The doses a child born on `dob` should have by `today` and has not had: due on or before
+    /// `today`, ordered by due date (then the file's order). `vaccinations` are that child's
+    /// (records dated after `today` or before `dob` are ignored). Empty once the child reaches
+    /// `catch_up_until`. A dose whose prerequisite is missing is not listed until the
+    /// prerequisite is given; a missed `catch_up = false` dose is not listed.
+    pub fn due_list<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        today: Date,
+    ) -> Vec<Due> {
+        if self
+            .catch_up_until
+            .is_some_and(|a| today >= a.reached_on(dob))
+        {
+            return Vec::new();
+        }
+        let given = Self::given(vaccinations, dob, today);
+        let states = self.states(dob, &given);
+        let mut out: Vec<(Date, usize, usize, Due)> = Vec::new();
+        for (vi, v) in self.vaccines.iter().enumerate() {
+            for (di, d) in v.doses.iter().enumerate() {
+                let State::Due(due_on) = states[vi][di] else {
+                    continue;
+                };
+                if due_on > today || Self::missed(d, dob, today) {
+                    continue;
+                }
+                let due = Due {
+                    vaccine: v.code.clone(),
+                    dose: d.dose,
+                    due_on,
+                    overdue: today > self.overdue_on(due_on),
+                };
+                out.push((due_on, vi, di, due));
+            }
+        }
+        out.sort_by_key(|(d, vi, di, _)| (*d, *vi, *di));
+        out.into_iter().map(|(.., due)| due).collect()
+    }
+
+    /// The doses of the under-1 rule not given in time: each must be given on or after `dob`
+    /// and before the child reaches the dose's `on_time_until` age, or the rule's `before` age
+    /// (the first birthday), whichever comes first. A dose given on or after the first birthday
+    /// does not count.
+    pub fn missing_under1<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+    ) -> Vec<DoseRef> {
+        let rule = &self.fully_immunised_under1;
+        let before = rule.before.unwrap_or(Age::Months(12)).reached_on(dob);
+        let vaccinations: Vec<&Vaccination> = vaccinations.into_iter().collect();
+        rule.doses
+            .iter()
+            .filter(|r| {
+                let limit = self
+                    .dose(r)
+                    .and_then(|d| d.on_time_until)
+                    .map_or(before, |a| a.reached_on(dob).min(before));
+                !vaccinations.iter().any(|v| {
+                    v.vaccine.trim() == r.vaccine
+                        && v.dose == r.dose
+                        && dob <= v.date
+                        && v.date < limit
+                })
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Target 9's rule: every dose of `fully_immunised_under1` given before the first birthday
+    /// (and before its own `on_time_until`), see [`Schedule::missing_under1`].
+    pub fn fully_immunised_before_first_birthday<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+    ) -> bool {
+        self.missing_under1(dob, vaccinations).is_empty()
+    }
+
+    /// The doses of the under-5 rule a child born on `dob` lacks on `on`: those overdue on `on`
+    /// (counting only vaccinations dated on or before `on`), and missed `catch_up = false`
+    /// doses. Doses not yet due, due but within `overdue_after_days`, or waiting for a
+    /// prerequisite are not lacking. Late doses count once given.
+    pub fn missing_under5<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        on: Date,
+    ) -> Vec<DoseRef> {
+        let given = Self::given(vaccinations, dob, on);
+        let states = self.states(dob, &given);
+        self.complete_under5
+            .doses
+            .iter()
+            .filter(|r| {
+                let Some((vi, di)) = self.find(r) else {
+                    return false;
+                };
+                match states[vi][di] {
+                    State::Given(_) | State::Waiting => false,
+                    State::Due(due_on) => {
+                        Self::missed(&self.vaccines[vi].doses[di], dob, on)
+                            || on > self.overdue_on(due_on)
+                    }
+                }
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Target 10's rule: nothing of `complete_under5` lacking on `on` for the age reached, see
+    /// [`Schedule::missing_under5`].
+    pub fn complete_under5_schedule<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        on: Date,
+    ) -> bool {
+        self.missing_under5(dob, vaccinations, on).is_empty()
+    }
+}

@@ -1,0 +1,406 @@
+//! Health indicators (targets 3–7, 9–11, 15): the register's children with the health
+//! station's records ([`crate::health::HealthRecords`]).
+//!
+//! Common rules, beyond those of [`super::formulas`]:
+//! * an event (birth, death, injury, measurement) counts when dated in the reporting period and
+//!   on or before the as-of date; "in the period" below means that;
+//! * a child's birth date is the register's; when the register has none, the date of the
+//!   child's live [`crate::health::Birth`] record;
+//! * records of children not in the register snapshot are left out (the figure's note says how
+//!   many): they cannot be broken down nor checked for age;
+//! * a death is a [`crate::health::Death`] record; a register child with `died_on` and no death
+//!   record also counts as a death (cause unknown), so that the two books cannot hide a death;
+//!   one death per child (the earliest record);
+//! * each child is counted at most once in a numerator and once in a denominator.
+use super::formulas::{Member, RegisterIndicator, Selection};
+use super::{Settings, Snapshot};
+use crate::health::{Age, DeathCause, Measurement, Vaccination};
+use crate::register::Child;
+use jiff::civil::Date;
+use std::collections::{BTreeMap, HashMap};
+
+/// Children under this many days at death are neonatal deaths (WHO: the first 28 days).
+const NEONATAL_DAYS: i32 = 28;
+
+/// Completed years of a child born `dob` on `on`, as [`crate::register::ChildData::age_on`].
+fn age_on(dob: Date, on: Date) -> Option<i32> {
+    if dob > on {
+        return None;
+    }
+    let mut age = (on.year() - dob.year()) as i32;
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    Some(age)
+}
+
+fn days_between(from: Date, to: Date) -> Option<i32> {
+    from.until(to).ok().map(|s| s.get_days())
+}
+
+struct Ctx<'a, 's> {
+    snap: &'s Snapshot<'a>,
+    settings: &'s Settings,
+    by_id: HashMap<i64, &'a Child>,
+    /// Earliest live birth date per child.
+    born: HashMap<i64, Date>,
+    notes: Vec<String>,
+}
+
+impl<'a, 's> Ctx<'a, 's> {
+    fn new(snap: &'s Snapshot<'a>, settings: &'s Settings) -> Self {
+        let mut born: HashMap<i64, Date> = HashMap::new();
+        for b in snap.health.births.iter().filter(|b| b.live) {
+            let e = born.entry(b.child_id).or_insert(b.date);
+            *e = (*e).min(b.date);
+        }
+        Ctx {
+            snap,
+            settings,
+            by_id: snap.children.iter().map(|c| (c.id, c)).collect(),
+            born,
+            notes: Vec::new(),
+        }
+    }
+
+    /// In the period and on or before the as-of date.
+    fn in_period(&self, d: Date) -> bool {
+        self.snap.period.contains(d) && d <= self.snap.as_of
+    }
+
+    fn dob(&self, c: &Child) -> Option<Date> {
+        c.data
+            .date_of_birth
+            .or_else(|| self.born.get(&c.id).copied())
+    }
+
+    fn age(&self, c: &Child, on: Date) -> Option<i32> {
+        self.dob(c).and_then(|d| age_on(d, on))
+    }
+
+    fn member(&self, c: &'a Child, on: Date) -> Member<'a> {
+        Member {
+            child: c,
+            age: self.age(c, on),
+        }
+    }
+
+    fn present(&self) -> impl Iterator<Item = &'a Child> + '_ {
+        let on = self.snap.as_of;
+        self.snap
+            .children
+            .iter()
+            .filter(move |c| c.data.present_on(on))
+    }
+
+    /// Present children under 5 on the as-of date (birth date known).
+    fn present_under5(&self) -> Vec<&'a Child> {
+        let on = self.snap.as_of;
+        self.present()
+            .filter(|c| self.age(c, on).is_some_and(|a| a < 5))
+            .collect()
+    }
+
+    /// Present children under the age limit on the as-of date; no birth date counts (as in 13).
+    fn present_children(&self) -> Vec<Member<'a>> {
+        let on = self.snap.as_of;
+        let limit = self.settings.child_age_limit;
+        self.present()
+            .map(|c| self.member(c, on))
+            .filter(|m| m.age.is_none_or(|a| a < limit))
+            .collect()
+    }
+
+    fn unknown_children(&mut self, n: usize, what: &str) {
+        if n > 0 {
+            self.notes.push(format!(
+                "{n} {what} của trẻ không có trong sổ theo dõi trẻ em, không được tính"
+            ));
+        }
+    }
+
+    /// Live births in the period, one per child.
+    fn births(&mut self) -> Vec<Member<'a>> {
+        let mut ids: BTreeMap<i64, Date> = BTreeMap::new();
+        for b in &self.snap.health.births {
+            if b.live && self.in_period(b.date) {
+                let e = ids.entry(b.child_id).or_insert(b.date);
+                *e = (*e).min(b.date);
+            }
+        }
+        let mut out = Vec::new();
+        let mut unknown = 0;
+        for (id, date) in ids {
+            match self.by_id.get(&id) {
+                Some(c) => out.push(self.member(c, date)),
+                None => unknown += 1,
+            }
+        }
+        self.unknown_children(unknown, "bản ghi sinh");
+        out
+    }
+
+    /// Deaths in the period: (child, date, cause), one per child, see the module's rules.
+    fn deaths(&mut self) -> Vec<(&'a Child, Date, DeathCause)> {
+        let mut first: BTreeMap<i64, (Date, DeathCause)> = BTreeMap::new();
+        for d in &self.snap.health.deaths {
+            let e = first.entry(d.child_id).or_insert((d.date, d.cause));
+            if d.date < e.0 {
+                *e = (d.date, d.cause);
+            }
+        }
+        for c in self.snap.children {
+            if let Some(on) = c.data.died_on {
+                first.entry(c.id).or_insert((on, DeathCause::Unknown));
+            }
+        }
+        let mut out = Vec::new();
+        let mut unknown = 0;
+        for (id, (date, cause)) in first {
+            if !self.in_period(date) {
+                continue;
+            }
+            match self.by_id.get(&id) {
+                Some(c) => out.push((*c, date, cause)),
+                None => unknown += 1,
+            }
+        }
+        self.unknown_children(unknown, "bản ghi tử vong");
+        out
+    }
+
+    /// Deaths in the period with a cause `keep` accepts, of children `under` the age limit (a
+    /// predicate on the birth date and the death date). A death with no birth date counts when
+    /// `unknown_age_counts` (as a present child with no birth date counts in 13); otherwise, and
+    /// when the death is dated before the birth, it is left out and noted.
+    fn deaths_where(
+        &mut self,
+        keep: impl Fn(DeathCause) -> bool,
+        under: impl Fn(Date, Date) -> bool,
+        unknown_age_counts: bool,
+    ) -> Vec<Member<'a>> {
+        let deaths = self.deaths();
+        let mut out = Vec::new();
+        let mut no_dob = 0;
+        for (c, date, cause) in deaths {
+            if !keep(cause) {
+                continue;
+            }
+            match self.dob(c) {
+                Some(dob) if dob <= date => {
+                    if under(dob, date) {
+                        out.push(self.member(c, date));
+                    }
+                }
+                None if unknown_age_counts => out.push(self.member(c, date)),
+                _ => no_dob += 1,
+            }
+        }
+        if no_dob > 0 {
+            self.notes.push(format!(
+                "{no_dob} trường hợp tử vong không rõ ngày sinh (hoặc ngày mất trước ngày sinh), \
+                 không tính được tuổi khi mất nên không được tính"
+            ));
+        }
+        out
+    }
+
+    fn selection(self, denominator: Vec<Member<'a>>, numerator: Vec<Member<'a>>) -> Selection<'a> {
+        Selection {
+            denominator,
+            numerator,
+            counts: None,
+            notes: self.notes,
+        }
+    }
+}
+
+/// The figure's children for a health indicator.
+pub(super) fn select<'a>(
+    ind: RegisterIndicator,
+    snap: &Snapshot<'a>,
+    settings: &Settings,
+) -> Selection<'a> {
+    let mut cx = Ctx::new(snap, settings);
+    match ind {
+        // 3, 4, 5: deaths in the period at the age ÷ live births in the period × 1.000.
+        RegisterIndicator::NeonatalMortality => {
+            let births = cx.births();
+            let deaths = cx.deaths_where(
+                |_| true,
+                |dob, died| days_between(dob, died).is_some_and(|d| d < NEONATAL_DAYS),
+                false,
+            );
+            cx.selection(births, deaths)
+        }
+        RegisterIndicator::InfantMortality => {
+            let births = cx.births();
+            let deaths = cx.deaths_where(
+                |_| true,
+                |dob, died| age_on(dob, died).is_some_and(|a| a < 1),
+                false,
+            );
+            cx.selection(births, deaths)
+        }
+        RegisterIndicator::Under5Mortality => {
+            let births = cx.births();
+            let deaths = cx.deaths_where(
+                |_| true,
+                |dob, died| age_on(dob, died).is_some_and(|a| a < 5),
+                false,
+            );
+            cx.selection(births, deaths)
+        }
+        // 6, 7: present under-5s by their last usable measurement in the period.
+        RegisterIndicator::UnderweightUnder5 => nutrition(cx, Measurement::underweight),
+        RegisterIndicator::StuntingUnder5 => nutrition(cx, Measurement::stunted),
+        // 9: children turning 1 in the period, present on that day.
+        RegisterIndicator::FullyImmunisedUnder1 => {
+            let schedule = &settings.epi_schedule;
+            let vaccinations = by_child(&snap.health.vaccinations);
+            let mut den = Vec::new();
+            let mut num = Vec::new();
+            for c in snap.children {
+                let Some(dob) = cx.dob(c) else { continue };
+                let birthday = Age::Months(12).reached_on(dob);
+                if !cx.in_period(birthday) || !c.data.present_on(birthday) {
+                    continue;
+                }
+                let m = cx.member(c, birthday);
+                let vs = vaccinations.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
+                if schedule.fully_immunised_before_first_birthday(dob, vs.iter().copied()) {
+                    num.push(m);
+                }
+                den.push(m);
+            }
+            cx.selection(den, num)
+        }
+        // 10: present under-5s with nothing lacking for their age on the as-of date.
+        RegisterIndicator::Under5ScheduleComplete => {
+            let schedule = &settings.epi_schedule;
+            let vaccinations = by_child(&snap.health.vaccinations);
+            let on = snap.as_of;
+            let mut den = Vec::new();
+            let mut num = Vec::new();
+            for c in cx.present_under5() {
+                let Some(dob) = cx.dob(c) else { continue };
+                let m = cx.member(c, on);
+                let vs = vaccinations.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
+                if schedule.complete_under5_schedule(dob, vs.iter().copied(), on) {
+                    num.push(m);
+                }
+                den.push(m);
+            }
+            cx.selection(den, num)
+        }
+        // 15, first figure: children injured in the period ÷ present children × 100.000.
+        RegisterIndicator::InjuryRate => {
+            let den = cx.present_children();
+            let limit = settings.child_age_limit;
+            let mut first: BTreeMap<i64, Date> = BTreeMap::new();
+            for i in &snap.health.injuries {
+                if cx.in_period(i.date) {
+                    let e = first.entry(i.child_id).or_insert(i.date);
+                    *e = (*e).min(i.date);
+                }
+            }
+            let mut num = Vec::new();
+            let mut unknown = 0;
+            for (id, date) in first {
+                match cx.by_id.get(&id) {
+                    Some(c) => {
+                        let m = cx.member(c, date);
+                        if m.age.is_none_or(|a| a < limit) {
+                            num.push(m);
+                        }
+                    }
+                    None => unknown += 1,
+                }
+            }
+            cx.unknown_children(unknown, "bản ghi tai nạn thương tích");
+            cx.selection(den, num)
+        }
+        // 15, second figure: injury deaths in the period ÷ present children × 100.000.
+        RegisterIndicator::InjuryDeathRate => {
+            let den = cx.present_children();
+            let limit = settings.child_age_limit;
+            let num = cx.deaths_where(
+                DeathCause::is_injury,
+                |dob, died| age_on(dob, died).is_some_and(|a| a < limit),
+                true,
+            );
+            cx.selection(den, num)
+        }
+        // 11: aggregate counts.
+        RegisterIndicator::HivMotherToChild => {
+            let upto = snap.period.end.min(snap.as_of);
+            let (mut n, mut d, mut partial) = (0u64, 0u64, 0usize);
+            for h in &snap.health.hiv {
+                let inside = snap.period.start <= h.period_start && h.period_end <= upto;
+                let overlaps = h.period_start <= upto && h.period_end >= snap.period.start;
+                if inside {
+                    n += u64::from(h.infants_infected);
+                    d += u64::from(h.infants_born_to_hiv_positive_mothers);
+                } else if overlaps {
+                    partial += 1;
+                }
+            }
+            if partial > 0 {
+                cx.notes.push(format!(
+                    "{partial} số liệu theo dõi HIV có kỳ không nằm trọn trong kỳ báo cáo, \
+                     không được tính"
+                ));
+            }
+            let mut sel = cx.selection(Vec::new(), Vec::new());
+            sel.counts = Some((n, d));
+            sel
+        }
+        RegisterIndicator::SpecialCircumstancesShare
+        | RegisterIndicator::SpecialCircumstancesSupported
+        | RegisterIndicator::BirthRegisteredUnder5
+        | RegisterIndicator::KindergartenAge5 => {
+            unreachable!("not a health indicator: {ind}")
+        }
+    }
+}
+
+fn by_child(vs: &[Vaccination]) -> HashMap<i64, Vec<&Vaccination>> {
+    let mut m: HashMap<i64, Vec<&Vaccination>> = HashMap::new();
+    for v in vs {
+        m.entry(v.child_id).or_default().push(v);
+    }
+    m
+}
+
+/// Targets 6 and 7: present under-5s on the as-of date with a measurement in the period for
+/// which `class` gives an answer (a usable z); the last such measurement (latest date; on a tie
+/// the later in the records) decides the numerator.
+fn nutrition<'a>(mut cx: Ctx<'a, '_>, class: fn(&Measurement) -> Option<bool>) -> Selection<'a> {
+    let mut last: HashMap<i64, (Date, usize, bool)> = HashMap::new();
+    for (i, m) in cx.snap.health.measurements.iter().enumerate() {
+        if !cx.in_period(m.date) {
+            continue;
+        }
+        let Some(bad) = class(m) else { continue };
+        let e = last.entry(m.child_id).or_insert((m.date, i, bad));
+        if (m.date, i) >= (e.0, e.1) {
+            *e = (m.date, i, bad);
+        }
+    }
+    let on = cx.snap.as_of;
+    let mut den = Vec::new();
+    let mut num = Vec::new();
+    for c in cx.present_under5() {
+        let Some((_, _, bad)) = last.get(&c.id) else {
+            continue;
+        };
+        let m = cx.member(c, on);
+        if *bad {
+            num.push(m);
+        }
+        den.push(m);
+    }
+    let unknown = last.keys().filter(|id| !cx.by_id.contains_key(id)).count();
+    cx.unknown_children(unknown, "lần cân đo");
+    cx.selection(den, num)
+}

@@ -1,0 +1,51 @@
+//! Times the plan's figures on a database: `cargo run --release --example figures_bench -- DB`.
+use std::time::Instant;
+use treem_storage::{Actor, Db, Plans, Register};
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::args().nth(1).expect("database path");
+    let db = Db::open(&url).await.unwrap();
+    let as_of = treem_storage::today();
+    let t = Instant::now();
+    let children = db.children_as_of(&Actor::system(), as_of).await.unwrap();
+    let load = t.elapsed();
+    let plan = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN).unwrap();
+    let period = treem_web::figures::period_for(&plan, as_of);
+    let t = Instant::now();
+    let supports = db.supports(period.start, period.end).await.unwrap();
+    let reported = db.reported_values(plan.year).await.unwrap();
+    let assessments = db.assessments().await.unwrap();
+    let state = treem_web::AppState::new(std::sync::Arc::new(db.clone()));
+    let health = treem_web::figures::health_records(&state, as_of)
+        .await
+        .unwrap();
+    let other = t.elapsed();
+    let t = Instant::now();
+    let snap = treem_domain::indicator::Snapshot {
+        as_of,
+        period,
+        children: &children,
+        supports: &supports,
+        reported: &reported,
+        assessments: &assessments,
+        health: &health,
+    };
+    let results = treem_domain::indicator::compute_all(&plan, &snap);
+    let compute = t.elapsed();
+    let t = Instant::now();
+    treem_web::figures::compute(&state, plan.year, as_of)
+        .await
+        .unwrap();
+    let cold = t.elapsed();
+    let t = Instant::now();
+    treem_web::figures::compute(&state, plan.year, as_of)
+        .await
+        .unwrap();
+    let warm = t.elapsed();
+    println!(
+        "{} children: load {load:?}, other inputs {other:?}, engine {compute:?} ({} targets); all targets cold {cold:?}, warm {warm:?}",
+        children.len(),
+        results.len()
+    );
+}
