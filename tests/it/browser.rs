@@ -480,6 +480,85 @@ async fn the_dashboard_for_the_officer_and_the_health_station() {
         .click()
         .await
         .unwrap();
-    h.c.wait().for_element(Locator::Id("report")).await.unwrap();
+    h.c.wait()
+        .for_element(Locator::Css("svg.trend"))
+        .await
+        .unwrap();
     assert_no_overflow(&h, "target page").await;
+}
+
+#[tokio::test]
+async fn a_weighing_day_moves_the_stunting_target() {
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(1366, 900).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let o = officer();
+    let today = today();
+    let mut ids = vec![];
+    for (i, months) in [(0, 14), (1, 30)] {
+        let mut c = child(&format!("Giàng A Cân {i}"), "SP01");
+        c.sex = treem_domain::register::Sex::Male;
+        c.date_of_birth = Some(
+            today
+                .checked_sub(jiff::Span::new().days(months * 30))
+                .unwrap(),
+        );
+        ids.push(app.db.create_child(&o, &c).await.unwrap().id);
+    }
+    login(&b, &app.base, "health", "password-health").await;
+    let t7 = format!("/dashboard/targets/7?year={}&as_of={today}", today.year());
+    b.c.goto(&app.url(&t7)).await.unwrap();
+    let before = text_of(&b).await;
+    assert!(before.contains("chưa có số liệu"), "{before}");
+    b.c.goto(&app.url("/health/weighing?village=SP01"))
+        .await
+        .unwrap();
+    // One child short for his age (stunted), one normal.
+    let fill = |id: String, v: &'static str| {
+        let c = b.c.clone();
+        async move {
+            c.find(Locator::Id(&id))
+                .await
+                .unwrap()
+                .send_keys(v)
+                .await
+                .unwrap();
+        }
+    };
+    fill(format!("w_{}", ids[0]), "8,1").await;
+    fill(format!("l_{}", ids[0]), "70").await;
+    fill(format!("w_{}", ids[1]), "13").await;
+    fill(format!("l_{}", ids[1]), "92").await;
+    // An implausible weight is marked as it is typed.
+    fill(format!("w_{}", ids[1]), "0").await;
+    let marked = b.c.find(Locator::Css("input.implausible")).await.is_ok();
+    assert!(marked, "implausible value marked while typing");
+    let w =
+        b.c.find(Locator::Id(&format!("w_{}", ids[1])))
+            .await
+            .unwrap();
+    w.clear().await.unwrap();
+    w.send_keys("13").await.unwrap();
+    shot(&b, "weighing-day").await;
+    b.c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let t =
+        b.c.wait()
+            .for_element(Locator::Css(".flash"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    assert!(t.contains("Đã lưu 2"), "{t}");
+    b.c.goto(&app.url(&t7)).await.unwrap();
+    let after = text_of(&b).await;
+    assert!(after.contains("50 %") && after.contains("(1/2)"), "{after}");
+    shot(&b, "target-7-after-weighing").await;
 }

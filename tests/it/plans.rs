@@ -78,11 +78,24 @@ async fn targets_come_from_the_register_and_from_reports() {
         assert!(t21["figure"].is_null());
         assert_eq!(t21["status"], "no_data");
     }
+    // Target 3 comes from the health station's records now: no births, no data (not 0 ‰).
     let t3 = item(&v, 3);
-    assert_eq!(t3["status"], "no_data");
-    assert_eq!(t3["owner"], json!(["health"]));
-    // The health station reports target 3 for the year: 1 death in 120 births.
-    let body = json!({"period_start": "2026-01-01", "period_end": "2026-12-31", "numerator": 1, "denominator": 120, "note": "Sổ A3"});
+    assert_eq!(
+        (t3["source"].as_str(), t3["status"].as_str()),
+        (Some("register"), Some("no_data"))
+    );
+    // The officer reports target 2 for the year; a register target takes no typed figures.
+    let officer_token = app.token(Role::Officer).await;
+    let body = json!({"period_start": "2026-01-01", "period_end": "2026-12-31", "numerator": 1, "denominator": 120, "note": "Báo cáo của trường mầm non"});
+    let r = app
+        .http
+        .post(app.url("/api/v1/plans/2026/targets/2/reported"))
+        .bearer_auth(&officer_token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
     let r = app
         .http
         .post(app.url("/api/v1/plans/2026/targets/3/reported"))
@@ -91,12 +104,12 @@ async fn targets_come_from_the_register_and_from_reports() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 201);
-    // The police do not own target 3; a numerator above its denominator is refused by field.
+    assert_eq!(r.status(), 403, "register-sourced");
+    // The police do not own target 2; a numerator above its denominator is refused by field.
     let police = app.token(Role::Police).await;
     let r = app
         .http
-        .post(app.url("/api/v1/plans/2026/targets/3/reported"))
+        .post(app.url("/api/v1/plans/2026/targets/2/reported"))
         .bearer_auth(&police)
         .json(&body)
         .send()
@@ -106,8 +119,8 @@ async fn targets_come_from_the_register_and_from_reports() {
     let bad = json!({"period_start": "2026-01-01", "period_end": "2026-12-31", "numerator": 5, "denominator": 2, "note": "x"});
     let r = app
         .http
-        .post(app.url("/api/v1/plans/2026/targets/3/reported"))
-        .bearer_auth(&token)
+        .post(app.url("/api/v1/plans/2026/targets/2/reported"))
+        .bearer_auth(&officer_token)
         .json(&bad)
         .send()
         .await
@@ -132,10 +145,10 @@ async fn targets_come_from_the_register_and_from_reports() {
         .json()
         .await
         .unwrap();
-    let t3 = item(&v, 3);
-    assert!((t3["figure"].as_f64().unwrap() - 8.333).abs() < 0.01);
-    assert_eq!(t3["status"], "not_met");
-    assert_eq!(t3["allowed_events"], 0);
+    let t2 = item(&v, 2);
+    assert!((t2["figure"].as_f64().unwrap() - 0.833).abs() < 0.01);
+    assert_eq!(t2["status"], "not_met");
+    assert_eq!(t2["unstable"], false);
     // The province sees the aggregates; the administrator does not need them.
     let prov = app.token(Role::Province).await;
     assert_eq!(
@@ -248,7 +261,48 @@ async fn dashboard_pages_for_each_role() {
         "{html}"
     );
     assert!(html.contains("<td>12</td>"));
-    // The health station sees its own targets first and can enter one; the form checks fields.
+    // The officer enters a reported target on the page; the form checks its fields.
+    let p = crate::pages::page_login(&app, "officer", "password-officer").await;
+    let r = p
+        .post(
+            &app,
+            "/dashboard/targets/28",
+            &[
+                ("_csrf", &p.csrf),
+                ("year", "2026"),
+                ("as_of", "2026-11-30"),
+                ("period", "2026-01-01|2026-12-31"),
+                ("numerator", "210"),
+                ("denominator", "abc"),
+                ("note", "Câu lạc bộ"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = p
+        .post(
+            &app,
+            "/dashboard/targets/28",
+            &[
+                ("_csrf", &p.csrf),
+                ("year", "2026"),
+                ("as_of", "2026-11-30"),
+                ("period", "2026-01-01|2026-12-31"),
+                ("numerator", "210"),
+                ("denominator", "650"),
+                ("note", "Câu lạc bộ"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = p
+        .get(&app, "/dashboard/targets/28?year=2026&as_of=2026-11-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("32,3 %"), "decimal comma");
+    // The health station sees its own targets first; they come from its records, not a form.
     let p = crate::pages::page_login(&app, "health", "password-health").await;
     let html = p
         .get(&app, "/dashboard?year=2026&as_of=2026-11-30")
@@ -264,38 +318,14 @@ async fn dashboard_pages_for_each_role() {
             &[
                 ("_csrf", &p.csrf),
                 ("year", "2026"),
-                ("as_of", "2026-11-30"),
                 ("period", "2026-01-01|2026-12-31"),
-                ("numerator", "210"),
-                ("denominator", "abc"),
-                ("note", "Cân đo"),
+                ("numerator", "1"),
+                ("denominator", "2"),
+                ("note", "x"),
             ],
         )
         .await;
-    assert_eq!(r.status(), 422);
-    let r = p
-        .post(
-            &app,
-            "/dashboard/targets/7",
-            &[
-                ("_csrf", &p.csrf),
-                ("year", "2026"),
-                ("as_of", "2026-11-30"),
-                ("period", "2026-01-01|2026-12-31"),
-                ("numerator", "210"),
-                ("denominator", "650"),
-                ("note", "Cân đo"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    let html = p
-        .get(&app, "/dashboard/targets/7?year=2026&as_of=2026-11-30")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("32,3 %"), "decimal comma");
+    assert_eq!(r.status(), 403);
     // Another agency's target is not theirs to enter.
     let r = p
         .post(

@@ -189,15 +189,29 @@ fn seed_sources() {
     for t in &p.targets {
         let want = match t.number {
             1 => Source::Assessment,
+            3 => reg("neonatal_mortality"),
+            4 => reg("infant_mortality"),
+            5 => reg("under5_mortality"),
+            6 => reg("underweight_under5"),
+            7 => reg("stunting_under5"),
+            9 => reg("fully_immunised_under1"),
+            10 => reg("under5_schedule_complete"),
+            11 => reg("hiv_mother_to_child"),
             13 => reg("special_circumstances_share"),
             14 => reg("special_circumstances_supported"),
+            15 => reg("injury_rate"),
             19 => reg("birth_registered_under5"),
             21 => reg("kindergarten_age5"),
             _ => Source::Reported,
         };
         assert_eq!(t.source, want, "source of {}", t.number);
         if let Some(s) = &t.secondary {
-            assert_eq!(s.source, Source::Reported);
+            let want = if t.number == 15 {
+                reg("injury_death_rate")
+            } else {
+                Source::Reported
+            };
+            assert_eq!(s.source, want, "second figure of {}", t.number);
         }
     }
 }
