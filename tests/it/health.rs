@@ -114,3 +114,37 @@ async fn a_weighing_day_stores_who_z_scores_and_draws_the_chart() {
         }
     }
 }
+
+#[tokio::test]
+async fn lists_of_due_vaccinations_and_children_to_watch() {
+    let app = spawn_app().await;
+    let o = officer();
+    let mut baby = child("Sùng A Nhỏ", "SP01");
+    baby.date_of_birth = Some(today().checked_sub(jiff::Span::new().days(100)).unwrap());
+    baby.caregivers = vec![treem_domain::register::Caregiver { relationship: "mẹ".into(), full_name: "Sùng Thị Máy".into(), phone: Some("0912345678".into()) }];
+    let baby = app.db.create_child(&o, &baby).await.unwrap().id;
+    let mut other = child("Lò Văn Khác", "SP02");
+    other.date_of_birth = Some(today().checked_sub(jiff::Span::new().days(100)).unwrap());
+    app.db.create_child(&o, &other).await.unwrap();
+    // BCG given; everything else of the first months is due or overdue.
+    let health = actor(Role::Health, None);
+    app.db
+        .add_health_events(&health, &[("vaccination".into(), Some(baby), today().checked_sub(jiff::Span::new().days(99)).unwrap(), serde_json::json!({"vaccine": "BCG", "dose": 1}))])
+        .await
+        .unwrap();
+    let h = page_login(&app, "health", "password-health").await;
+    let html = h.get(&app, "/health/lists?village=SP01").await.text().await.unwrap();
+    assert!(html.contains("Sùng A Nhỏ") && html.contains("OPV mũi 1") && !html.contains("BCG mũi 1"), "{html}");
+    assert!(html.contains("Sùng Thị Máy") && html.contains("quá hạn"));
+    assert!(html.contains("chưa cân đo"), "the unweighed list");
+    // The village head prints the due list of their own village, and sees nothing else.
+    let v = page_login(&app, "village_head", "password-village_head").await;
+    let html = v.get(&app, "/health/lists?village=SP02").await.text().await.unwrap();
+    assert!(!html.contains("Lò Văn Khác"), "another village's children stay hidden");
+    let html = v.get(&app, "/health/lists").await.text().await.unwrap();
+    assert!(html.contains("Sùng A Nhỏ") && !html.contains("id=\"unmeasured\""), "due list only");
+    for role in [Role::Police, Role::Province, Role::Admin] {
+        let p = page_login(&app, role.as_str(), &format!("password-{role}")).await;
+        assert_eq!(p.get(&app, "/health/lists?village=SP01").await.status(), 403, "{role}");
+    }
+}

@@ -398,3 +398,156 @@ pub fn growth_chart(sex: Sex, points: &[(u32, f64)]) -> Option<String> {
     }
     Some(s + "</svg>")
 }
+
+pub struct DueRow {
+    pub id: i64,
+    pub name: String,
+    pub dob: String,
+    pub caregiver: String,
+    pub doses: String,
+    pub overdue: bool,
+}
+
+pub struct WatchRow {
+    pub id: i64,
+    pub name: String,
+    pub dob: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "health_lists.html")]
+struct ListsPage {
+    l: Layout,
+    village: String,
+    village_name: String,
+    villages: Vec<(String, String)>,
+    today: String,
+    due: Vec<DueRow>,
+    unmeasured: Vec<WatchRow>,
+    severe: Vec<WatchRow>,
+    sees_measurements: bool,
+}
+
+/// Lists people act on: vaccinations due and overdue (printable for a village head without a
+/// phone), under-5s not weighed for six months, and those whose last measurement was severe.
+pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
+    let kinds = treem_storage::readable_kinds(ctx.user.role);
+    if !kinds.contains(&"vaccination") {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let today = treem_storage::today();
+    let villages = ctx.state.store.villages(&ctx.actor()).await.map_err(|e| ctx.fail(e))?;
+    let villages: Vec<(String, String)> = villages
+        .into_iter()
+        .filter(|v| ctx.user.village_id.is_none_or(|m| m == v.id))
+        .map(|v| (v.code.clone(), v.name.clone()))
+        .collect();
+    let village = q
+        .get("village")
+        .cloned()
+        .filter(|v| !v.is_empty())
+        .or_else(|| (ctx.user.role == Role::VillageHead).then(|| villages.first().map(|v| v.0.clone())).flatten())
+        .unwrap_or_default();
+    let village_name = villages.iter().find(|v| v.0 == village).map(|v| v.1.clone()).unwrap_or_default();
+    let mut page = ListsPage {
+        l: ctx.layout("Danh sách cần theo dõi"),
+        village: village.clone(),
+        village_name,
+        villages,
+        today: vn_date(&today.to_string()),
+        due: vec![],
+        unmeasured: vec![],
+        severe: vec![],
+        sees_measurements: kinds.contains(&"measurement"),
+    };
+    if village.is_empty() {
+        return Ok(render(&page));
+    }
+    let kids = ctx
+        .state
+        .store
+        .search_children(&ctx.actor(), &ChildQuery { village: Some(village.clone()), age_max: Some(5), page: 1, per_page: 500, ..Default::default() })
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .items;
+    let vaccinations = ctx
+        .state
+        .store
+        .health_events(&ctx.actor(), &["vaccination"], None, None, Some(today))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let measurements = if page.sees_measurements {
+        ctx.state
+            .store
+            .health_events(&ctx.actor(), &["measurement"], None, None, Some(today))
+            .await
+            .map_err(|e| ctx.fail(e))?
+    } else {
+        vec![]
+    };
+    let schedule = treem_domain::health::Schedule::embedded();
+    let six_months_ago = today.checked_sub(jiff::Span::new().months(6)).unwrap_or(today);
+    for c in kids {
+        let Some(dob) = c.date_of_birth.as_deref().and_then(|d| d.parse::<Date>().ok()) else { continue };
+        let given: Vec<treem_domain::health::Vaccination> = vaccinations
+            .iter()
+            .filter(|e| e.child_id == Some(c.id))
+            .filter_map(|e| {
+                Some(treem_domain::health::Vaccination {
+                    child_id: c.id,
+                    vaccine: e.data["vaccine"].as_str()?.to_string(),
+                    dose: e.data["dose"].as_u64()? as u8,
+                    date: e.date.parse().ok()?,
+                })
+            })
+            .collect();
+        let due = schedule.due_list(dob, given.iter(), today);
+        if !due.is_empty() {
+            let caregiver = ctx
+                .state
+                .store
+                .child(&ctx.actor(), c.id)
+                .await
+                .ok()
+                .and_then(|x| x.data.caregivers.first().map(|g| format!("{} ({}) {}", g.full_name, g.relationship, g.phone.clone().unwrap_or_default())))
+                .unwrap_or_default();
+            page.due.push(DueRow {
+                id: c.id,
+                name: c.full_name.clone(),
+                dob: vn_date(&dob.to_string()),
+                caregiver,
+                overdue: due.iter().any(|d| d.overdue),
+                doses: due
+                    .iter()
+                    .map(|d| format!("{} mũi {} ({}{})", d.vaccine, d.dose, vn_date(&d.due_on.to_string()), if d.overdue { ", quá hạn" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            });
+        }
+        if page.sees_measurements && (today - dob).get_days() < 1826 {
+            let last = measurements.iter().filter(|e| e.child_id == Some(c.id)).last();
+            match last {
+                Some(m) if m.date.as_str() >= six_months_ago.to_string().as_str() => {
+                    let z = |k: &str| m.data[k].as_f64();
+                    let worst = [z("z_wfa"), z("z_lhfa"), z("z_wflh")].into_iter().flatten().fold(f64::INFINITY, f64::min);
+                    if worst < -3.0 {
+                        page.severe.push(WatchRow {
+                            id: c.id,
+                            name: c.full_name.clone(),
+                            dob: vn_date(&dob.to_string()),
+                            detail: format!("cân đo {}: z thấp nhất {}", vn_date(&m.date), treem_domain::plan::format_number_vi((worst * 100.0).round() / 100.0)),
+                        });
+                    }
+                }
+                other => page.unmeasured.push(WatchRow {
+                    id: c.id,
+                    name: c.full_name.clone(),
+                    dob: vn_date(&dob.to_string()),
+                    detail: other.map(|m| format!("lần cuối {}", vn_date(&m.date))).unwrap_or_else(|| "chưa cân đo".into()),
+                }),
+            }
+        }
+    }
+    Ok(render(&page))
+}

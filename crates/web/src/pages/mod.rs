@@ -66,6 +66,7 @@ pub fn routes() -> Router<AppState> {
             "/health/weighing",
             get(health::weighing).post(health::save_weighing),
         )
+        .route("/health/lists", get(health::lists))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/check", get(dashboard::plan_check))
         .route(
@@ -145,6 +146,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if matches!(role, Role::Health | Role::Officer) {
         v.push(("/health/weighing", t.weighing));
+    }
+    if treem_storage::readable_kinds(role).contains(&"vaccination") {
+        v.push(("/health/lists", t.health_lists));
     }
     if role == Role::Officer {
         v.push(("/import", t.import));
