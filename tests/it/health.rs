@@ -121,7 +121,11 @@ async fn lists_of_due_vaccinations_and_children_to_watch() {
     let o = officer();
     let mut baby = child("Sùng A Nhỏ", "SP01");
     baby.date_of_birth = Some(today().checked_sub(jiff::Span::new().days(100)).unwrap());
-    baby.caregivers = vec![treem_domain::register::Caregiver { relationship: "mẹ".into(), full_name: "Sùng Thị Máy".into(), phone: Some("0912345678".into()) }];
+    baby.caregivers = vec![treem_domain::register::Caregiver {
+        relationship: "mẹ".into(),
+        full_name: "Sùng Thị Máy".into(),
+        phone: Some("0912345678".into()),
+    }];
     let baby = app.db.create_child(&o, &baby).await.unwrap().id;
     let mut other = child("Lò Văn Khác", "SP02");
     other.date_of_birth = Some(today().checked_sub(jiff::Span::new().days(100)).unwrap());
@@ -129,22 +133,188 @@ async fn lists_of_due_vaccinations_and_children_to_watch() {
     // BCG given; everything else of the first months is due or overdue.
     let health = actor(Role::Health, None);
     app.db
-        .add_health_events(&health, &[("vaccination".into(), Some(baby), today().checked_sub(jiff::Span::new().days(99)).unwrap(), serde_json::json!({"vaccine": "BCG", "dose": 1}))])
+        .add_health_events(
+            &health,
+            &[(
+                "vaccination".into(),
+                Some(baby),
+                today().checked_sub(jiff::Span::new().days(99)).unwrap(),
+                serde_json::json!({"vaccine": "BCG", "dose": 1}),
+            )],
+        )
         .await
         .unwrap();
     let h = page_login(&app, "health", "password-health").await;
-    let html = h.get(&app, "/health/lists?village=SP01").await.text().await.unwrap();
-    assert!(html.contains("Sùng A Nhỏ") && html.contains("OPV mũi 1") && !html.contains("BCG mũi 1"), "{html}");
+    let html = h
+        .get(&app, "/health/lists?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Sùng A Nhỏ") && html.contains("OPV mũi 1") && !html.contains("BCG mũi 1"),
+        "{html}"
+    );
     assert!(html.contains("Sùng Thị Máy") && html.contains("quá hạn"));
     assert!(html.contains("chưa cân đo"), "the unweighed list");
     // The village head prints the due list of their own village, and sees nothing else.
     let v = page_login(&app, "village_head", "password-village_head").await;
-    let html = v.get(&app, "/health/lists?village=SP02").await.text().await.unwrap();
-    assert!(!html.contains("Lò Văn Khác"), "another village's children stay hidden");
+    let html = v
+        .get(&app, "/health/lists?village=SP02")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("Lò Văn Khác"),
+        "another village's children stay hidden"
+    );
     let html = v.get(&app, "/health/lists").await.text().await.unwrap();
-    assert!(html.contains("Sùng A Nhỏ") && !html.contains("id=\"unmeasured\""), "due list only");
+    assert!(
+        html.contains("Sùng A Nhỏ") && !html.contains("id=\"unmeasured\""),
+        "due list only"
+    );
     for role in [Role::Police, Role::Province, Role::Admin] {
         let p = page_login(&app, role.as_str(), &format!("password-{role}")).await;
-        assert_eq!(p.get(&app, "/health/lists?village=SP01").await.status(), 403, "{role}");
+        assert_eq!(
+            p.get(&app, "/health/lists?village=SP01").await.status(),
+            403,
+            "{role}"
+        );
     }
+}
+
+#[tokio::test]
+async fn health_records_over_the_api() {
+    use serde_json::{json, Value};
+    let app = spawn_app().await;
+    let token = app.token(Role::Health).await;
+    let birth = json!({
+        "child": {"full_name": "Giàng A Mới", "sex": "male", "date_of_birth": today().to_string(), "village": "SP01", "ethnicity": "H'Mông"},
+        "birth": {"time": "04:30", "weight_g": 2900, "place": "health_station", "live": true}
+    });
+    let r = app
+        .http
+        .post(app.url("/api/v1/health/births"))
+        .bearer_auth(&token)
+        .json(&birth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // The child is in the register, with the birth in the same step.
+    let c: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/children/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c["full_name"], "Giàng A Mới");
+    // A bad birth weight is refused by field and nothing enters the register.
+    let mut bad = birth.clone();
+    bad["child"]["full_name"] = json!("Giàng A Khác");
+    bad["birth"]["weight_g"] = json!(90000);
+    let r = app
+        .http
+        .post(app.url("/api/v1/health/births"))
+        .bearer_auth(&token)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let all: Value = app
+        .http
+        .get(app.url("/api/v1/children?q=giang%20a%20khac"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["total"], 0);
+    // A vaccination of the schedule, then one not in it.
+    let ok = json!({"kind": "vaccination", "child_id": id, "date": today().to_string(), "vaccine": "BCG", "dose": 1});
+    assert_eq!(
+        app.http
+            .post(app.url("/api/v1/health/events"))
+            .bearer_auth(&token)
+            .json(&ok)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let wrong = json!({"kind": "vaccination", "child_id": id, "date": today().to_string(), "vaccine": "XYZ", "dose": 1});
+    let r = app
+        .http
+        .post(app.url("/api/v1/health/events"))
+        .bearer_auth(&token)
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let m = json!({"kind": "measurement", "child_id": id, "date": today().to_string(), "weight_kg": 2.9, "length_cm": 49.5, "measure": "lying"});
+    let r = app
+        .http
+        .post(app.url("/api/v1/health/events"))
+        .bearer_auth(&token)
+        .json(&m)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let e: Value = r.json().await.unwrap();
+    assert!(
+        e["event"]["z_wfa"].as_f64().is_some(),
+        "z-scores computed: {e}"
+    );
+    let h: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/children/{id}/health")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = h["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["birth", "vaccination", "measurement"]);
+    // The police neither write health records nor read them.
+    let police = app.token(Role::Police).await;
+    assert_eq!(
+        app.http
+            .post(app.url("/api/v1/health/events"))
+            .bearer_auth(&police)
+            .json(&ok)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.http
+            .get(app.url(&format!("/api/v1/children/{id}/health")))
+            .bearer_auth(&police)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
 }

@@ -315,7 +315,7 @@ fn changed_fields(changes: &[FieldChange]) -> String {
 }
 
 impl Db {
-    async fn insert_child(
+    pub(crate) async fn insert_child(
         &self,
         tx: &mut Transaction<'_, Any>,
         actor: &Actor,

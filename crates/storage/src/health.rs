@@ -8,6 +8,7 @@ use crate::params::{bind_all, Params};
 use crate::HealthLog;
 use serde::Serialize;
 use sqlx::Row;
+use treem_domain::register::{Child, ChildData};
 use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
 
@@ -97,6 +98,38 @@ impl HealthLog for Db {
         .await?;
         tx.commit().await?;
         Ok(ids)
+    }
+
+    async fn record_birth(
+        &self,
+        actor: &Actor,
+        child: &ChildData,
+        birth: &serde_json::Value,
+    ) -> StorageResult<Child> {
+        if !writes_health(actor.role) {
+            return Err(StorageError::Forbidden);
+        }
+        let date = child
+            .date_of_birth
+            .ok_or_else(|| StorageError::invalid("date_of_birth", "cần ngày sinh"))?;
+        let mut tx = self.pool.begin().await?;
+        let village_id = crate::villages::resolve_village(&mut tx, &child.village, None).await?;
+        let id = self.insert_child(&mut tx, actor, child, village_id).await?;
+        sqlx::query(
+            "INSERT INTO health_event (kind, child_id, village_id, date, data, recorded_by, recorded_at) \
+             VALUES ('birth', $1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(village_id)
+        .bind(date.to_string())
+        .bind(birth.to_string())
+        .bind(actor.user_id)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        audit::append(&mut tx, actor, "create", "child", Some(id), "khai báo sinh").await?;
+        tx.commit().await?;
+        crate::Register::child(self, &Actor::system(), id).await
     }
 
     async fn health_events(

@@ -192,6 +192,13 @@ pub trait HealthLog: Send + Sync {
         from: Option<Date>,
         to: Option<Date>,
     ) -> StorageResult<Vec<HealthEvent>>;
+    /// A birth (sổ đẻ): the child enters the register and the birth is recorded in one step.
+    async fn record_birth(
+        &self,
+        actor: &Actor,
+        child: &ChildData,
+        birth: &serde_json::Value,
+    ) -> StorageResult<Child>;
 }
 
 /// Everything the application needs from storage.

@@ -116,6 +116,9 @@ pub fn spec() -> Value {
                 "put": with_params(with_body(op("Sửa trẻ (kèm version; 409 nếu đã có người sửa)", "register", &std(&[("200", "đã sửa"), ("404", "không có"), ("409", "phiên bản cũ"), ("422", "lỗi từng trường")])), "ChildUpdate"), &id)
             },
             "/children/{id}/history": {"get": with_params(op("Lịch sử thay đổi: ai, khi nào, trường nào", "register", &std(&[("200", "các phiên bản"), ("404", "không có")])), &id)},
+            "/children/{id}/health": {"get": with_params(op("Sự kiện y tế của trẻ mà vai trò được xem (không có HIV)", "health", &std(&[("200", "các sự kiện"), ("404", "không có hoặc ngoài phạm vi")])), &id)},
+            "/health/events": {"post": op("Trạm Y tế ghi một sự kiện: {kind: death|vaccination|measurement|injury|hiv, child_id, date, …}; cân đo được tính z-score theo WHO 2006", "health", &std(&[("201", "đã ghi"), ("404", "không có trẻ"), ("422", "lỗi từng trường")]))},
+            "/health/births": {"post": op("Khai báo sinh: {child: {...trẻ}, birth: {time, weight_g, place, live}}; trẻ vào sổ cùng lúc", "health", &std(&[("201", "{id, child}"), ("422", "lỗi từng trường")]))},
             "/stats/children": {"get": op("Số trẻ theo thôn và giới tính (không có dữ liệu cá nhân)", "register", &std(&[("200", "số liệu")]))},
             "/users": {
                 "get": op("Tài khoản (quản trị)", "admin", &std(&[("200", "danh sách")])),

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
 pub(crate) mod children;
+mod health;
 mod misc;
 mod plans;
 
@@ -33,6 +34,9 @@ pub fn routes() -> Router<AppState> {
             get(children::get_one).put(children::update),
         )
         .route("/children/{id}/history", get(children::history))
+        .route("/children/{id}/health", get(health::child_events))
+        .route("/health/events", post(health::add_event))
+        .route("/health/births", post(health::add_birth))
         .route("/stats/children", get(children::stats))
         .route("/users", get(misc::users).post(misc::create_user))
         .route("/audit", get(misc::audit))

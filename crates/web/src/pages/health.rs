@@ -431,13 +431,21 @@ struct ListsPage {
 
 /// Lists people act on: vaccinations due and overdue (printable for a village head without a
 /// phone), under-5s not weighed for six months, and those whose last measurement was severe.
-pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn lists(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let kinds = treem_storage::readable_kinds(ctx.user.role);
     if !kinds.contains(&"vaccination") {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let today = treem_storage::today();
-    let villages = ctx.state.store.villages(&ctx.actor()).await.map_err(|e| ctx.fail(e))?;
+    let villages = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let villages: Vec<(String, String)> = villages
         .into_iter()
         .filter(|v| ctx.user.village_id.is_none_or(|m| m == v.id))
@@ -447,9 +455,17 @@ pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result
         .get("village")
         .cloned()
         .filter(|v| !v.is_empty())
-        .or_else(|| (ctx.user.role == Role::VillageHead).then(|| villages.first().map(|v| v.0.clone())).flatten())
+        .or_else(|| {
+            (ctx.user.role == Role::VillageHead)
+                .then(|| villages.first().map(|v| v.0.clone()))
+                .flatten()
+        })
         .unwrap_or_default();
-    let village_name = villages.iter().find(|v| v.0 == village).map(|v| v.1.clone()).unwrap_or_default();
+    let village_name = villages
+        .iter()
+        .find(|v| v.0 == village)
+        .map(|v| v.1.clone())
+        .unwrap_or_default();
     let mut page = ListsPage {
         l: ctx.layout("Danh sách cần theo dõi"),
         village: village.clone(),
@@ -467,7 +483,16 @@ pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result
     let kids = ctx
         .state
         .store
-        .search_children(&ctx.actor(), &ChildQuery { village: Some(village.clone()), age_max: Some(5), page: 1, per_page: 500, ..Default::default() })
+        .search_children(
+            &ctx.actor(),
+            &ChildQuery {
+                village: Some(village.clone()),
+                age_max: Some(5),
+                page: 1,
+                per_page: 500,
+                ..Default::default()
+            },
+        )
         .await
         .map_err(|e| ctx.fail(e))?
         .items;
@@ -487,9 +512,17 @@ pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result
         vec![]
     };
     let schedule = treem_domain::health::Schedule::embedded();
-    let six_months_ago = today.checked_sub(jiff::Span::new().months(6)).unwrap_or(today);
+    let six_months_ago = today
+        .checked_sub(jiff::Span::new().months(6))
+        .unwrap_or(today);
     for c in kids {
-        let Some(dob) = c.date_of_birth.as_deref().and_then(|d| d.parse::<Date>().ok()) else { continue };
+        let Some(dob) = c
+            .date_of_birth
+            .as_deref()
+            .and_then(|d| d.parse::<Date>().ok())
+        else {
+            continue;
+        };
         let given: Vec<treem_domain::health::Vaccination> = vaccinations
             .iter()
             .filter(|e| e.child_id == Some(c.id))
@@ -510,7 +543,16 @@ pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result
                 .child(&ctx.actor(), c.id)
                 .await
                 .ok()
-                .and_then(|x| x.data.caregivers.first().map(|g| format!("{} ({}) {}", g.full_name, g.relationship, g.phone.clone().unwrap_or_default())))
+                .and_then(|x| {
+                    x.data.caregivers.first().map(|g| {
+                        format!(
+                            "{} ({}) {}",
+                            g.full_name,
+                            g.relationship,
+                            g.phone.clone().unwrap_or_default()
+                        )
+                    })
+                })
                 .unwrap_or_default();
             page.due.push(DueRow {
                 id: c.id,
@@ -520,23 +562,43 @@ pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result
                 overdue: due.iter().any(|d| d.overdue),
                 doses: due
                     .iter()
-                    .map(|d| format!("{} mũi {} ({}{})", d.vaccine, d.dose, vn_date(&d.due_on.to_string()), if d.overdue { ", quá hạn" } else { "" }))
+                    .map(|d| {
+                        format!(
+                            "{} mũi {} ({}{})",
+                            d.vaccine,
+                            d.dose,
+                            vn_date(&d.due_on.to_string()),
+                            if d.overdue { ", quá hạn" } else { "" }
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("; "),
             });
         }
         if page.sees_measurements && (today - dob).get_days() < 1826 {
-            let last = measurements.iter().filter(|e| e.child_id == Some(c.id)).last();
+            let last = measurements
+                .iter()
+                .filter(|e| e.child_id == Some(c.id))
+                .last();
             match last {
                 Some(m) if m.date.as_str() >= six_months_ago.to_string().as_str() => {
                     let z = |k: &str| m.data[k].as_f64();
-                    let worst = [z("z_wfa"), z("z_lhfa"), z("z_wflh")].into_iter().flatten().fold(f64::INFINITY, f64::min);
+                    let worst = [z("z_wfa"), z("z_lhfa"), z("z_wflh")]
+                        .into_iter()
+                        .flatten()
+                        .fold(f64::INFINITY, f64::min);
                     if worst < -3.0 {
                         page.severe.push(WatchRow {
                             id: c.id,
                             name: c.full_name.clone(),
                             dob: vn_date(&dob.to_string()),
-                            detail: format!("cân đo {}: z thấp nhất {}", vn_date(&m.date), treem_domain::plan::format_number_vi((worst * 100.0).round() / 100.0)),
+                            detail: format!(
+                                "cân đo {}: z thấp nhất {}",
+                                vn_date(&m.date),
+                                treem_domain::plan::format_number_vi(
+                                    (worst * 100.0).round() / 100.0
+                                )
+                            ),
                         });
                     }
                 }
@@ -544,7 +606,9 @@ pub async fn lists(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result
                     id: c.id,
                     name: c.full_name.clone(),
                     dob: vn_date(&dob.to_string()),
-                    detail: other.map(|m| format!("lần cuối {}", vn_date(&m.date))).unwrap_or_else(|| "chưa cân đo".into()),
+                    detail: other
+                        .map(|m| format!("lần cuối {}", vn_date(&m.date)))
+                        .unwrap_or_else(|| "chưa cân đo".into()),
                 }),
             }
         }

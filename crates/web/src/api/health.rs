@@ -1,0 +1,165 @@
+//! The health station's records over the API: events checked by the domain's rules, births
+//! that enter the register in the same step, and a child's health history.
+use super::{parse_id, JsonBody};
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use treem_domain::health::{Birth, Death, HivFollowUp, Injury, Measurement, Schedule, Vaccination};
+use treem_domain::register::{ChildDraft, DobPrecision};
+use treem_domain::validation::{parse_date, FieldErrors};
+use treem_domain::Date;
+
+fn typed<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ApiError> {
+    serde_json::from_value(v.clone())
+        .map_err(|e| FieldErrors::single("body", format!("thiếu hoặc sai trường: {e}")).into())
+}
+
+/// The birth date to check events against, when it is known to the day.
+async fn born(s: &AppState, user: &ApiUser, child: i64) -> Result<Option<Date>, ApiError> {
+    let c = s.store.child(&user.actor(), child).await?;
+    Ok(match c.data.dob_precision {
+        DobPrecision::Day => c.data.date_of_birth,
+        _ => None,
+    })
+}
+
+/// `{kind, child_id, date, …fields of that kind}`; kinds: death, vaccination, measurement
+/// (z-scores are computed here), injury, hiv (counts only, no child).
+pub async fn add_event(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(mut body): JsonBody<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let today = treem_storage::today();
+    let kind = body["kind"].as_str().unwrap_or("").to_string();
+    let date = body["date"]
+        .as_str()
+        .and_then(parse_date)
+        .ok_or_else(|| FieldErrors::single("date", "cần ngày (YYYY-MM-DD)"))?;
+    body["date"] = json!(date.to_string());
+    let child = body["child_id"].as_i64();
+    if kind != "hiv" && child.is_none() {
+        return Err(FieldErrors::single("child_id", "cần mã trẻ").into());
+    }
+    let born = match child {
+        Some(c) => born(&s, &user, c).await?,
+        None => None,
+    };
+    match kind.as_str() {
+        "death" => typed::<Death>(&body)?.validate(today, born)?,
+        "vaccination" => {
+            typed::<Vaccination>(&body)?.validate(Schedule::embedded(), today, born)?
+        }
+        "injury" => typed::<Injury>(&body)?.validate(today, born)?,
+        "hiv" => typed::<HivFollowUp>(&body)?.validate(today)?,
+        "measurement" => {
+            let c = s
+                .store
+                .child(&user.actor(), child.unwrap_or_default())
+                .await?;
+            let dob = c
+                .data
+                .date_of_birth
+                .ok_or_else(|| FieldErrors::single("child_id", "trẻ chưa có ngày sinh"))?;
+            let days = u32::try_from((date - dob).get_days()).unwrap_or(0);
+            let standing = body["measure"].as_str() == Some("standing");
+            let (computed, _, _) = crate::pages::health::measure_json(
+                c.data.sex,
+                days,
+                body["weight_kg"].as_f64(),
+                body["length_cm"].as_f64(),
+                standing,
+                body["oedema"].as_bool().unwrap_or(false),
+            );
+            let mut full = computed;
+            full["child_id"] = json!(c.id);
+            full["date"] = json!(date.to_string());
+            typed::<Measurement>(&full)?.validate(today, born)?;
+            body = full;
+        }
+        "birth" => {
+            return Err(
+                FieldErrors::single("kind", "khai báo sinh qua POST /api/v1/health/births").into(),
+            )
+        }
+        _ => {
+            return Err(FieldErrors::single(
+                "kind",
+                "chỉ nhận death, vaccination, measurement, injury hoặc hiv",
+            )
+            .into())
+        }
+    }
+    let ids = s
+        .store
+        .add_health_events(&user.actor(), &[(kind, child, date, body.clone())])
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": ids[0], "event": body})),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct BirthBody {
+    child: ChildDraft,
+    birth: Value,
+}
+
+/// A birth: the child (name, sex, village, date of birth…) and the birth's own fields.
+pub async fn add_birth(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(b): JsonBody<BirthBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let today = treem_storage::today();
+    let data = b.child.parse(today)?;
+    let date = match (data.date_of_birth, data.dob_precision) {
+        (Some(d), DobPrecision::Day) => d,
+        _ => {
+            return Err(FieldErrors::single(
+                "child.date_of_birth",
+                "cần ngày sinh đầy đủ (dd/mm/yyyy)",
+            )
+            .into())
+        }
+    };
+    let mut birth = b.birth.clone();
+    birth["child_id"] = json!(0);
+    birth["date"] = json!(date.to_string());
+    typed::<Birth>(&birth)?.validate(today)?;
+    let child = s.store.record_birth(&user.actor(), &data, &birth).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": child.id, "child": child})),
+    ))
+}
+
+/// The events of one child that the caller's role may read.
+pub async fn child_events(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    // Scope first: a child out of reach is not found, whatever the role may read.
+    s.store.child(&user.actor(), id).await?;
+    let kinds: Vec<&str> = treem_storage::readable_kinds(user.0.role)
+        .iter()
+        .copied()
+        .filter(|k| *k != "hiv")
+        .collect();
+    if kinds.is_empty() {
+        return Err(ApiError::Forbidden);
+    }
+    let events = s
+        .store
+        .health_events(&user.actor(), &kinds, Some(id), None, None)
+        .await?;
+    Ok(Json(json!({"items": events})))
+}
