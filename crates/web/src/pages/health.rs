@@ -576,10 +576,7 @@ pub async fn lists(
             });
         }
         if page.sees_measurements && (today - dob).get_days() < 1826 {
-            let last = measurements
-                .iter()
-                .filter(|e| e.child_id == Some(c.id))
-                .last();
+            let last = measurements.iter().rev().find(|e| e.child_id == Some(c.id));
             match last {
                 Some(m) if m.date.as_str() >= six_months_ago.to_string().as_str() => {
                     let z = |k: &str| m.data[k].as_f64();
