@@ -318,3 +318,133 @@ async fn health_records_over_the_api() {
         403
     );
 }
+
+#[tokio::test]
+async fn vaccinations_injuries_and_deaths_from_the_child_page() {
+    let app = spawn_app().await;
+    let mut c = child("Giàng A Páo", "SP01");
+    c.date_of_birth = Some(jiff::civil::date(2025, 1, 10));
+    let id = app.db.create_child(&officer(), &c).await.unwrap().id;
+    let p = page_login(&app, "health", "password-health").await;
+    let html = p
+        .get(&app, &format!("/children/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Ghi sự kiện y tế") && html.contains("DPT_VGB_HIB"));
+    let path = format!("/children/{id}/health");
+    let r = p
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &p.csrf),
+                ("event", "vaccination"),
+                ("vaccine", "OPV"),
+                ("dose", "1"),
+                ("date", "10/03/2025"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    // BCG has one dose only: a second is refused with a message.
+    let r = p
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &p.csrf),
+                ("event", "vaccination"),
+                ("vaccine", "BCG"),
+                ("dose", "2"),
+                ("date", "10/03/2025"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = p
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &p.csrf),
+                ("event", "injury"),
+                ("injury_kind", "burn"),
+                ("severity", "minor"),
+                ("outcome", "recovered"),
+                ("place", "bếp"),
+                ("date", "01/06/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    // A death before the birth is refused.
+    let r = p
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &p.csrf),
+                ("event", "death"),
+                ("cause", "illness"),
+                ("date", "01/01/2024"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let events = app
+        .db
+        .health_events(
+            &actor(Role::Health, None),
+            &["vaccination", "injury", "death"],
+            Some(id),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        ["vaccination", "injury"]
+    );
+    assert_eq!(events[1].data["kind"], "burn");
+    // Not for the leader (reads, does not record) nor without the form's token.
+    let l = page_login(&app, "leader", "password-leader").await;
+    assert!(!l
+        .get(&app, &format!("/children/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Ghi sự kiện y tế"));
+    assert_eq!(
+        l.post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &l.csrf),
+                ("event", "death"),
+                ("cause", "illness"),
+                ("date", "01/06/2026")
+            ]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        p.post(
+            &app,
+            &path,
+            &[
+                ("event", "death"),
+                ("cause", "illness"),
+                ("date", "01/06/2026")
+            ]
+        )
+        .await
+        .status(),
+        403
+    );
+}

@@ -117,7 +117,7 @@ pub fn spec() -> Value {
             },
             "/children/{id}/history": {"get": with_params(op("Lịch sử thay đổi: ai, khi nào, trường nào", "register", &std(&[("200", "các phiên bản"), ("404", "không có")])), &id)},
             "/children/{id}/health": {"get": with_params(op("Sự kiện y tế của trẻ mà vai trò được xem (không có HIV)", "health", &std(&[("200", "các sự kiện"), ("404", "không có hoặc ngoài phạm vi")])), &id)},
-            "/health/events": {"post": op("Trạm Y tế ghi một sự kiện: {kind: death|vaccination|measurement|injury|hiv, child_id, date, …}; cân đo được tính z-score theo WHO 2006", "health", &std(&[("201", "đã ghi"), ("404", "không có trẻ"), ("422", "lỗi từng trường")]))},
+            "/health/events": {"post": op("Trạm Y tế ghi một sự kiện: {event (hoặc kind): death|vaccination|measurement|injury|hiv, child_id, date, …}; với tai nạn, kind là loại tai nạn và event = injury; cân đo được tính z-score theo WHO 2006", "health", &std(&[("201", "đã ghi"), ("404", "không có trẻ"), ("422", "lỗi từng trường")]))},
             "/health/births": {"post": op("Khai báo sinh: {child: {...trẻ}, birth: {time, weight_g, place, live}}; trẻ vào sổ cùng lúc", "health", &std(&[("201", "{id, child}"), ("422", "lỗi từng trường")]))},
             "/stats/children": {"get": op("Số trẻ theo thôn và giới tính (không có dữ liệu cá nhân)", "register", &std(&[("200", "số liệu")]))},
             "/users": {

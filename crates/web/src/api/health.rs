@@ -13,6 +13,7 @@ use treem_domain::health::{Birth, Death, HivFollowUp, Injury, Measurement, Sched
 use treem_domain::register::{ChildDraft, DobPrecision};
 use treem_domain::validation::{parse_date, FieldErrors};
 use treem_domain::Date;
+use treem_storage::Actor;
 
 fn typed<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ApiError> {
     serde_json::from_value(v.clone())
@@ -20,8 +21,8 @@ fn typed<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ApiError> {
 }
 
 /// The birth date to check events against, when it is known to the day.
-async fn born(s: &AppState, user: &ApiUser, child: i64) -> Result<Option<Date>, ApiError> {
-    let c = s.store.child(&user.actor(), child).await?;
+async fn born(s: &AppState, actor: &Actor, child: i64) -> Result<Option<Date>, ApiError> {
+    let c = s.store.child(actor, child).await?;
     Ok(match c.data.dob_precision {
         DobPrecision::Day => c.data.date_of_birth,
         _ => None,
@@ -33,10 +34,54 @@ async fn born(s: &AppState, user: &ApiUser, child: i64) -> Result<Option<Date>, 
 pub async fn add_event(
     State(s): State<AppState>,
     user: ApiUser,
-    JsonBody(mut body): JsonBody<Value>,
+    JsonBody(body): JsonBody<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (kind, child, date, body) = prepare_event(&s, &user.actor(), body).await?;
+    let ids = s
+        .store
+        .add_health_events(&user.actor(), &[(kind, child, date, body.clone())])
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": ids[0], "event": body})),
+    ))
+}
+
+/// Like [`prepare_event`], with the event's kind given apart (an injury's own `kind` field
+/// names the injury).
+pub(crate) async fn prepare_event_as(
+    s: &AppState,
+    actor: &Actor,
+    event_kind: &str,
+    body: Value,
+) -> Result<(String, Option<i64>, Date, Value), ApiError> {
+    prepare_event_kind(s, actor, event_kind.to_string(), body).await
+}
+
+/// Checks one event by its kind's rules (computing z-scores for a measurement); shared by the
+/// API and the child page's forms.
+pub(crate) async fn prepare_event(
+    s: &AppState,
+    actor: &Actor,
+    body: Value,
+) -> Result<(String, Option<i64>, Date, Value), ApiError> {
+    // The API names the event in "event" for injuries (whose own "kind" is the injury's), and
+    // in "kind" otherwise.
+    let kind = body["event"]
+        .as_str()
+        .or_else(|| body["kind"].as_str())
+        .unwrap_or("")
+        .to_string();
+    prepare_event_kind(s, actor, kind, body).await
+}
+
+async fn prepare_event_kind(
+    s: &AppState,
+    actor: &Actor,
+    kind: String,
+    mut body: Value,
+) -> Result<(String, Option<i64>, Date, Value), ApiError> {
     let today = treem_storage::today();
-    let kind = body["kind"].as_str().unwrap_or("").to_string();
     let date = body["date"]
         .as_str()
         .and_then(parse_date)
@@ -47,7 +92,7 @@ pub async fn add_event(
         return Err(FieldErrors::single("child_id", "cần mã trẻ").into());
     }
     let born = match child {
-        Some(c) => born(&s, &user, c).await?,
+        Some(c) => born(s, actor, c).await?,
         None => None,
     };
     match kind.as_str() {
@@ -58,10 +103,7 @@ pub async fn add_event(
         "injury" => typed::<Injury>(&body)?.validate(today, born)?,
         "hiv" => typed::<HivFollowUp>(&body)?.validate(today)?,
         "measurement" => {
-            let c = s
-                .store
-                .child(&user.actor(), child.unwrap_or_default())
-                .await?;
+            let c = s.store.child(actor, child.unwrap_or_default()).await?;
             let dob = c
                 .data
                 .date_of_birth
@@ -95,14 +137,7 @@ pub async fn add_event(
             .into())
         }
     }
-    let ids = s
-        .store
-        .add_health_events(&user.actor(), &[(kind, child, date, body.clone())])
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": ids[0], "event": body})),
-    ))
+    Ok((kind, child, date, body))
 }
 
 #[derive(Deserialize)]

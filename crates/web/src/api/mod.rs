@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
 pub(crate) mod children;
-mod health;
+pub(crate) mod health;
 mod misc;
 mod plans;
 

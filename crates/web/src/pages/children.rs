@@ -239,6 +239,7 @@ struct ChildPage {
     notices: Vec<String>,
     printed_on: String,
     growth_svg: Option<String>,
+    hf: Option<super::health::HealthForms>,
 }
 
 fn label_of(list: &[(&str, &str)], code: &Option<String>) -> String {
@@ -450,6 +451,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         notices: child.notices.clone(),
         printed_on: vn_date(&treem_storage::today().to_string()),
         growth_svg: growth_points(&ctx, id, c).await,
+        hf: super::health::health_forms(ctx.user.role),
     };
     Ok(render(&page))
 }

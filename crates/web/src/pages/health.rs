@@ -612,3 +612,143 @@ pub async fn lists(
     }
     Ok(render(&page))
 }
+
+/// Records a vaccination, an injury or a death from the child's page.
+pub async fn add_from_child_page(
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    if !may_weigh(ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let get = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let date = parse_date(&get("date"))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let event_kind = get("event");
+    let mut body = serde_json::json!({"child_id": id, "date": date});
+    match event_kind.as_str() {
+        "vaccination" => {
+            body["vaccine"] = get("vaccine").into();
+            body["dose"] = get("dose").parse::<u8>().unwrap_or(0).into();
+        }
+        "injury" => {
+            body["kind"] = get("injury_kind").into();
+            body["severity"] = get("severity").into();
+            body["outcome"] = get("outcome").into();
+            if !get("place").is_empty() {
+                body["place"] = get("place").into();
+            }
+        }
+        "death" => body["cause"] = get("cause").into(),
+        _ => return Err(ctx.error(PageErrorKind::NotFound)),
+    }
+    let prepared =
+        match crate::api::health::prepare_event_as(&ctx.state, &ctx.actor(), &event_kind, body)
+            .await
+        {
+            Ok(p) => p,
+            Err(crate::ApiError::Invalid(e)) => {
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render_message(&ctx, &e.to_string()),
+                )
+                    .into_response())
+            }
+            Err(crate::ApiError::NotFound) => return Err(ctx.error(PageErrorKind::NotFound)),
+            Err(crate::ApiError::Forbidden) => return Err(ctx.error(PageErrorKind::Forbidden)),
+            Err(e) => return Err(ctx.error(PageErrorKind::Internal(e.to_string()))),
+        };
+    ctx.state
+        .store
+        .add_health_events(&ctx.actor(), &[prepared])
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(axum::response::Redirect::to(&format!("/children/{id}")).into_response())
+}
+
+fn render_message(ctx: &Ctx, text: &str) -> Response {
+    #[derive(Template)]
+    #[template(path = "message.html")]
+    struct M {
+        l: Layout,
+        text: String,
+    }
+    render(&M {
+        l: ctx.layout("Chưa ghi được"),
+        text: text.to_string(),
+    })
+}
+
+/// The options of the child page's health forms, labelled by the domain.
+pub struct HealthForms {
+    pub vaccines: Vec<(String, String)>,
+    pub causes: Vec<(String, String)>,
+    pub injury_kinds: Vec<(String, String)>,
+    pub severities: Vec<(String, String)>,
+    pub outcomes: Vec<(String, String)>,
+    pub today: String,
+}
+
+fn labelled<T: serde::de::DeserializeOwned>(
+    codes: &[&str],
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    codes
+        .iter()
+        .filter_map(|c| {
+            let v: T = serde_json::from_value(serde_json::json!(c)).ok()?;
+            Some((c.to_string(), label(v).to_string()))
+        })
+        .collect()
+}
+
+pub fn health_forms(role: Role) -> Option<HealthForms> {
+    use treem_domain::health::{DeathCause, InjuryKind, Outcome, Severity};
+    if !may_weigh(role) {
+        return None;
+    }
+    Some(HealthForms {
+        vaccines: treem_domain::health::Schedule::embedded()
+            .vaccines
+            .iter()
+            .map(|v| (v.code.clone(), format!("{} — {}", v.code, v.name)))
+            .collect(),
+        causes: labelled(
+            &[
+                "illness",
+                "drowning",
+                "traffic",
+                "fall",
+                "burn",
+                "animal_bite",
+                "poisoning",
+                "other_injury",
+                "other",
+                "unknown",
+            ],
+            |c: DeathCause| c.label_vi(),
+        ),
+        injury_kinds: labelled(
+            &[
+                "drowning",
+                "traffic",
+                "fall",
+                "burn",
+                "animal_bite",
+                "poisoning",
+                "other",
+            ],
+            |c: InjuryKind| c.label_vi(),
+        ),
+        severities: labelled(&["minor", "moderate", "severe"], |c: Severity| c.label_vi()),
+        outcomes: labelled(
+            &["recovered", "disabled", "died", "unknown"],
+            |c: Outcome| c.label_vi(),
+        ),
+        today: vn_date(&treem_storage::today().to_string()),
+    })
+}

@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
             get(health::weighing).post(health::save_weighing),
         )
         .route("/health/lists", get(health::lists))
+        .route("/children/{id}/health", post(health::add_from_child_page))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/check", get(dashboard::plan_check))
         .route(
