@@ -719,3 +719,61 @@ async fn health_events_are_visible_only_to_those_who_need_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_big_import_rebuilds_the_indexes_and_keeps_everything_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("big.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    let o = officer();
+    // Above the size where SQLite's indexes are dropped and rebuilt around the load.
+    let rows: Vec<_> = (0..50_000)
+        .map(|i| {
+            child(
+                &format!("Giàng A Số {i}"),
+                if i % 2 == 0 { "SP01" } else { "SP02" },
+            )
+        })
+        .collect();
+    assert_eq!(db.import_children(&o, &rows).await.unwrap(), 50_000);
+    use treem_storage::AuditLog;
+    assert!(db.check().await.unwrap().ok());
+    let sp02 = db
+        .search_children(
+            &o,
+            &ChildQuery {
+                village: Some("SP02".into()),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(sp02, 25_000);
+    assert_eq!(
+        db.search_children(&o, &q("giang a so 4999"))
+            .await
+            .unwrap()
+            .total,
+        11
+    );
+    // The indexes are back: as many as a fresh database of the same schema has.
+    let fresh = Db::open(dir.path().join("fresh.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let count = |d: Db| async move {
+        d.raw_execute(
+            "CREATE TABLE ix_count AS SELECT name FROM sqlite_master WHERE type = 'index'",
+        )
+        .await
+        .unwrap();
+        d.raw_execute("DELETE FROM ix_count").await.unwrap()
+    };
+    assert_eq!(
+        count(db.clone()).await,
+        count(fresh).await,
+        "same number of indexes after the rebuild"
+    );
+}

@@ -14,6 +14,9 @@ use treem_domain::role::{Actor, Role};
 use treem_domain::text;
 use treem_domain::Date;
 
+/// From this many rows an import rebuilds the SQLite indexes instead of maintaining them.
+const BULK_ROWS: usize = 50_000;
+
 /// What the register list asks for. Ages are in completed years on `today`.
 #[derive(Debug, Clone, Default)]
 pub struct ChildQuery {
@@ -943,6 +946,26 @@ impl Register for Db {
                 .execute(&mut *tx)
                 .await?;
         }
+        // A big load into SQLite is faster without the secondary indexes: they are dropped and
+        // built again from sorted data at the end, inside the same transaction.
+        let rebuild: Vec<String> = if self.backend == Backend::Sqlite && rows.len() >= BULK_ROWS {
+            let defs: Vec<(String, String)> = sqlx::query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+                 AND tbl_name IN ('child', 'child_version', 'child_circumstance')",
+            )
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("sql")?)))
+            .collect::<StorageResult<_>>()?;
+            for (name, _) in &defs {
+                let drop = format!("DROP INDEX {name}");
+                sqlx::query(&drop).execute(&mut *tx).await?;
+            }
+            defs.into_iter().map(|(_, sql)| sql).collect()
+        } else {
+            Vec::new()
+        };
         if self.backend == Backend::Sqlite {
             // A bulk load touches every index; a larger page cache for this connection keeps
             // them in memory (given back below, before the connection returns to the pool).
@@ -1078,6 +1101,9 @@ impl Register for Db {
                 circ_rows,
             )
             .await?;
+        }
+        for sql in &rebuild {
+            sqlx::query(sql).execute(&mut *tx).await?;
         }
         crate::portable::fix_sequences(&mut tx, self.backend).await?;
         if self.backend == Backend::Sqlite {
