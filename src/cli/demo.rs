@@ -23,6 +23,10 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     if db.commune().await?.is_some() {
         return Ok(false);
     }
+    // Sample data only ever goes into an empty database, never next to real children.
+    if !db.villages(&system).await?.is_empty() {
+        anyhow::bail!("cơ sở dữ liệu này đã có dữ liệu thật (thôn/bản); demo chỉ tạo xã mẫu trong cơ sở dữ liệu trống");
+    }
     let today = treem_storage::today();
     db.set_commune(
         &system,

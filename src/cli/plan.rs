@@ -47,6 +47,13 @@ pub async fn run(cmd: PlanCommand) -> Result<i32> {
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
             let plan = Plan::from_toml(&text)?;
+            let problems = treem_domain::indicator::validate_plan(&plan);
+            if !problems.is_empty() {
+                for p in &problems {
+                    eprintln!("- {p}");
+                }
+                anyhow::bail!("kế hoạch có chỉ tiêu lấy số liệu không hợp lệ; chưa lưu");
+            }
             let db = super::ops::open(&db.db).await?;
             db.save_plan(&treem_storage::Actor::system(), plan.year, &text)
                 .await?;
@@ -61,6 +68,9 @@ pub async fn run(cmd: PlanCommand) -> Result<i32> {
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
             let plan = Plan::from_toml(&text)?;
+            for p in treem_domain::indicator::validate_plan(&plan) {
+                println!("- {p}");
+            }
             let findings = check::check(&plan);
             println!(
                 "Kế hoạch {} năm {}: {} chỉ tiêu.",

@@ -414,3 +414,14 @@ async fn check_creates_nothing_and_an_export_is_verified_before_restore() {
 fn text_of_output(o: &Output) -> String {
     text(o)
 }
+
+#[tokio::test]
+async fn demo_never_writes_sample_data_into_a_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("real.db").to_string_lossy().to_string();
+    seeded(&url).await.close().await;
+    let out = treem(&["demo", "--db", &url, "--no-serve", "--children", "10"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("dữ liệu thật"), "{}", text(&out));
+    assert_eq!(total(&url).await, 0);
+}

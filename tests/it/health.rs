@@ -409,6 +409,24 @@ async fn vaccinations_injuries_and_deaths_from_the_child_page() {
         ["vaccination", "injury"]
     );
     assert_eq!(events[1].data["kind"], "burn");
+    // A recorded death closes the child's entry in the register.
+    let r = p
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &p.csrf),
+                ("event", "death"),
+                ("cause", "illness"),
+                ("date", "02/06/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        app.db.child(&officer(), id).await.unwrap().data.died_on,
+        Some(jiff::civil::date(2026, 6, 2))
+    );
     // Not for the leader (reads, does not record) nor without the form's token.
     let l = page_login(&app, "leader", "password-leader").await;
     assert!(!l

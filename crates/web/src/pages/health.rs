@@ -305,12 +305,20 @@ pub async fn save_weighing(
             );
             continue;
         };
-        if weight.is_some_and(|x| !(0.5..=50.0).contains(&x)) {
-            errors.insert(c.id, "cân nặng phải từ 0,5 đến 50 kg".into());
+        let (wl, wh) = treem_domain::health::WEIGHT_KG;
+        let (ll, lh) = treem_domain::health::LENGTH_CM;
+        if weight.is_some_and(|x| !(wl..=wh).contains(&x)) {
+            errors.insert(
+                c.id,
+                format!("cân nặng phải từ {wl} đến {wh} kg").replace('.', ","),
+            );
             continue;
         }
-        if length.is_some_and(|x| !(35.0..=130.0).contains(&x)) {
-            errors.insert(c.id, "chiều dài/chiều cao phải từ 35 đến 130 cm".into());
+        if length.is_some_and(|x| !(ll..=lh).contains(&x)) {
+            errors.insert(
+                c.id,
+                format!("chiều dài/chiều cao phải từ {ll} đến {lh} cm"),
+            );
             continue;
         }
         let days = c
@@ -579,7 +587,14 @@ pub async fn lists(
             let last = measurements.iter().rev().find(|e| e.child_id == Some(c.id));
             match last {
                 Some(m) if m.date.as_str() >= six_months_ago.to_string().as_str() => {
-                    let z = |k: &str| m.data[k].as_f64();
+                    // Implausible (flagged) z-scores are not evidence of anything.
+                    let flags = m.data["flags"].as_array().cloned().unwrap_or_default();
+                    let z = |k: &str| {
+                        let flagged = flags
+                            .iter()
+                            .any(|f| f.as_str() == Some(&format!("flag_{}", &k[2..])));
+                        m.data[k].as_f64().filter(|_| !flagged)
+                    };
                     let worst = [z("z_wfa"), z("z_lhfa"), z("z_wflh")]
                         .into_iter()
                         .flatten()
@@ -662,11 +677,17 @@ pub async fn add_from_child_page(
             Err(crate::ApiError::Forbidden) => return Err(ctx.error(PageErrorKind::Forbidden)),
             Err(e) => return Err(ctx.error(PageErrorKind::Internal(e.to_string()))),
         };
+    let died_on = (prepared.0 == "death").then_some(prepared.2);
     ctx.state
         .store
         .add_health_events(&ctx.actor(), &[prepared])
         .await
         .map_err(|e| ctx.fail(e))?;
+    if let Some(d) = died_on {
+        crate::api::health::mark_died(&ctx.state, &ctx.actor(), id, d)
+            .await
+            .map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
+    }
     Ok(axum::response::Redirect::to(&format!("/children/{id}")).into_response())
 }
 
