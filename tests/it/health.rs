@@ -466,3 +466,80 @@ async fn vaccinations_injuries_and_deaths_from_the_child_page() {
         403
     );
 }
+
+#[tokio::test]
+async fn a_birth_entered_on_the_page_puts_the_child_in_the_register() {
+    let app = spawn_app().await;
+    let p = page_login(&app, "health", "password-health").await;
+    assert!(p
+        .get(&app, "/health/births")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Khai báo sinh"));
+    let d = crate::i18n_date(today());
+    let r = p
+        .post(
+            &app,
+            "/health/births",
+            &[
+                ("_csrf", &p.csrf),
+                ("full_name", "Mùa A Sinh"),
+                ("sex", "male"),
+                ("date_of_birth", &d),
+                ("weight_g", "90000"),
+                ("village", "SP01"),
+                ("mother", "Mùa Thị Dở"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "birth weight out of range");
+    let r = p
+        .post(
+            &app,
+            "/health/births",
+            &[
+                ("_csrf", &p.csrf),
+                ("full_name", "Mùa A Sinh"),
+                ("sex", "male"),
+                ("date_of_birth", &d),
+                ("time", "05:10"),
+                ("weight_g", "3100"),
+                ("place", "home"),
+                ("village", "SP01"),
+                ("ethnicity", "H'Mông"),
+                ("mother", "Mùa Thị Dở"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let found = app
+        .db
+        .search_children(
+            &officer(),
+            &treem_storage::ChildQuery {
+                q: Some("mua a sinh".into()),
+                page: 1,
+                per_page: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1);
+    let births = app
+        .db
+        .health_events(
+            &actor(Role::Health, None),
+            &["birth"],
+            Some(found.items[0].id),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(births[0].data["weight_g"], 3100);
+    let v = page_login(&app, "village_head", "password-village_head").await;
+    assert_eq!(v.get(&app, "/health/births").await.status(), 403);
+}

@@ -8,3 +8,8 @@ mod helpers;
 pub mod pages;
 mod plans;
 mod storage;
+
+/// dd/mm/yyyy, as the forms take dates.
+pub fn i18n_date(d: jiff::civil::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+}

@@ -773,3 +773,163 @@ pub fn health_forms(role: Role) -> Option<HealthForms> {
         today: vn_date(&treem_storage::today().to_string()),
     })
 }
+
+#[derive(Template)]
+#[template(path = "birth.html")]
+struct BirthPage {
+    l: Layout,
+    villages: Vec<(String, String)>,
+    f: HashMap<String, String>,
+    errors: Vec<String>,
+}
+
+impl BirthPage {
+    fn v(&self, k: &str) -> &str {
+        self.f.get(k).map(String::as_str).unwrap_or("")
+    }
+}
+
+async fn birth_page(
+    ctx: &Ctx,
+    f: HashMap<String, String>,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
+    let villages = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = BirthPage {
+        l: ctx.layout("Khai báo sinh"),
+        villages: villages
+            .into_iter()
+            .map(|v| (v.code.clone(), format!("{} — {}", v.code, v.name)))
+            .collect(),
+        f,
+        errors,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// Sổ đẻ: a birth at the health station puts the child in the register in the same step.
+pub async fn birth_form(ctx: Ctx) -> Result<Response, PageError> {
+    if !may_weigh(ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let mut f = HashMap::new();
+    f.insert(
+        "date_of_birth".to_string(),
+        vn_date(&treem_storage::today().to_string()),
+    );
+    birth_page(&ctx, f, vec![]).await
+}
+
+pub async fn save_birth(
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    if !may_weigh(ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let get = |k: &str| {
+        f.get(k)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let draft = treem_domain::register::ChildDraft {
+        full_name: get("full_name"),
+        sex: get("sex"),
+        date_of_birth: get("date_of_birth"),
+        village: get("village"),
+        ethnicity: get("ethnicity").map(serde_json::Value::from),
+        caregivers: vec![treem_domain::register::CaregiverDraft {
+            relationship: Some("mẹ".into()),
+            full_name: get("mother"),
+            phone: get("phone"),
+        }]
+        .into_iter()
+        .filter(|c| c.full_name.is_some())
+        .collect(),
+        ..Default::default()
+    };
+    let today = treem_storage::today();
+    let data = match draft.parse(today) {
+        Ok(d) => d,
+        Err(e) => {
+            return birth_page(
+                &ctx,
+                f.clone(),
+                e.0.iter()
+                    .map(|x| format!("{}: {}", x.field, x.message))
+                    .collect(),
+            )
+            .await
+        }
+    };
+    let Some(date) = data
+        .date_of_birth
+        .filter(|_| data.dob_precision == treem_domain::register::DobPrecision::Day)
+    else {
+        return birth_page(
+            &ctx,
+            f.clone(),
+            vec!["Ngày sinh: cần ngày đầy đủ (dd/mm/yyyy)".into()],
+        )
+        .await;
+    };
+    let mut birth = serde_json::json!({
+        "child_id": 0,
+        "date": date.to_string(),
+        "place": get("place").unwrap_or_else(|| "health_station".into()),
+        "live": true,
+    });
+    if let Some(t) = get("time") {
+        birth["time"] = t.into();
+    }
+    if let Some(w) = get("weight_g") {
+        birth["weight_g"] = w
+            .parse::<u32>()
+            .map(serde_json::Value::from)
+            .unwrap_or(serde_json::Value::from(w));
+    }
+    let typed: Result<treem_domain::health::Birth, _> = serde_json::from_value(birth.clone());
+    let checked = match typed {
+        Ok(b) => b.validate(today).map_err(|e| {
+            e.0.iter()
+                .map(|x| format!("{}: {}", x.field, x.message))
+                .collect::<Vec<_>>()
+        }),
+        Err(_) => Err(vec![
+            "Cân nặng khi sinh: ghi số gam (ví dụ 2900)".to_string()
+        ]),
+    };
+    if let Err(errors) = checked {
+        return birth_page(&ctx, f.clone(), errors).await;
+    }
+    match ctx
+        .state
+        .store
+        .record_birth(&ctx.actor(), &data, &birth)
+        .await
+    {
+        Ok(c) => Ok(axum::response::Redirect::to(&format!("/children/{}", c.id)).into_response()),
+        Err(treem_storage::StorageError::Invalid(e)) => {
+            birth_page(
+                &ctx,
+                f.clone(),
+                e.0.iter()
+                    .map(|x| format!("{}: {}", x.field, x.message))
+                    .collect(),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}

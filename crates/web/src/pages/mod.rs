@@ -67,6 +67,10 @@ pub fn routes() -> Router<AppState> {
             get(health::weighing).post(health::save_weighing),
         )
         .route("/health/lists", get(health::lists))
+        .route(
+            "/health/births",
+            get(health::birth_form).post(health::save_birth),
+        )
         .route("/children/{id}/health", post(health::add_from_child_page))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/check", get(dashboard::plan_check))
