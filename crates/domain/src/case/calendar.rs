@@ -279,9 +279,7 @@ impl RawDay {
                 while d <= t {
                     out.push(d);
                     if out.len() as i32 > MAX_SPAN_DAYS {
-                        problems.push(format!(
-                            "{at}: khoảng ngày dài quá {MAX_SPAN_DAYS} ngày"
-                        ));
+                        problems.push(format!("{at}: khoảng ngày dài quá {MAX_SPAN_DAYS} ngày"));
                         return Vec::new();
                     }
                     d = match d.tomorrow() {

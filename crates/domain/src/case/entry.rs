@@ -260,9 +260,7 @@ impl SexualAbuseKind {
             SexualAbuseKind::Coercion => "Cưỡng dâm",
             SexualAbuseKind::Intercourse => "Giao cấu",
             SexualAbuseKind::Molestation => "Dâm ô",
-            SexualAbuseKind::ProstitutionPornography => {
-                "Sử dụng vào mục đích mại dâm, khiêu dâm"
-            }
+            SexualAbuseKind::ProstitutionPornography => "Sử dụng vào mục đích mại dâm, khiêu dâm",
         }
     }
 }
@@ -388,9 +386,7 @@ impl MeasureKind {
     pub fn label_vi(self) -> &'static str {
         match self {
             MeasureKind::MedicalCare => "Chăm sóc y tế",
-            MeasureKind::PsychologicalSupport => {
-                "Trị liệu tâm lý, phục hồi thể chất và tinh thần"
-            }
+            MeasureKind::PsychologicalSupport => "Trị liệu tâm lý, phục hồi thể chất và tinh thần",
             MeasureKind::SafeShelter => "Bố trí nơi tạm trú an toàn",
             MeasureKind::AlternativeCare => "Chăm sóc thay thế",
             MeasureKind::Education => "Hỗ trợ giáo dục",
@@ -526,7 +522,9 @@ pub enum EntryKind {
         note: String,
     },
     /// The leader returns the plan, or refuses the closing, with a reason.
-    Return { reason: String },
+    Return {
+        reason: String,
+    },
     Service(Service),
     Visit(Visit),
     Referral(Referral),
@@ -541,10 +539,16 @@ pub enum EntryKind {
     /// Strikes out entry `of` (a service, visit, referral or answer recorded by mistake).
     /// Entries that moved the case are corrected by a replacement instead
     /// ([`super::correct`]).
-    Correction { of: u32, note: String },
+    Correction {
+        of: u32,
+        note: String,
+    },
     /// Gives `username` access to the case and the right to record services, visits and
     /// referral answers.
-    Assign { username: String, role: Role },
+    Assign {
+        username: String,
+        role: Role,
+    },
     Unassign {
         username: String,
         #[serde(default)]
@@ -603,7 +607,7 @@ impl EntryKind {
     }
 
     /// Checks that need only the entry: required fields, consistent choices. Field names are
-    /// the serde paths ("child.full_name", "measures[2].responsible").
+    /// the serde paths (`child.full_name`, `measures[2].responsible`).
     pub fn validate(&self) -> FieldErrors {
         let mut e = FieldErrors::default();
         match self {
@@ -625,10 +629,20 @@ impl EntryKind {
                 if m.measures.is_empty() {
                     e.push("measures", "chọn ít nhất một biện pháp khẩn cấp");
                 }
-                required(&mut e, "description", &m.description, "mô tả biện pháp đã áp dụng");
+                required(
+                    &mut e,
+                    "description",
+                    &m.description,
+                    "mô tả biện pháp đã áp dụng",
+                );
             }
             EntryKind::SpecificAssessment(s) => {
-                required(&mut e, "information", &s.information, "thông tin đã thu thập");
+                required(
+                    &mut e,
+                    "information",
+                    &s.information,
+                    "thông tin đã thu thập",
+                );
                 if !s.ratings.is_empty() {
                     validate_ratings("ratings", &s.ratings, &mut e);
                 }
@@ -638,7 +652,12 @@ impl EntryKind {
                 if s.meeting.attendees.iter().all(|a| blank(&a.name)) {
                     e.push("meeting.attendees", "ghi người dự họp");
                 }
-                required(&mut e, "meeting.minutes", &s.meeting.minutes, "biên bản cuộc họp");
+                required(
+                    &mut e,
+                    "meeting.minutes",
+                    &s.meeting.minutes,
+                    "biên bản cuộc họp",
+                );
             }
             EntryKind::Plan(p) => {
                 if p.objectives.iter().all(|o| blank(o)) {
@@ -725,20 +744,31 @@ fn required(e: &mut FieldErrors, field: &str, value: &str, what: &str) {
 
 fn validate_ratings(field: &str, items: &[RatedItem], e: &mut FieldErrors) {
     if items.is_empty() {
-        e.push(field, "đánh giá ít nhất một tiêu chí (Cao / Trung bình / Thấp)");
+        e.push(
+            field,
+            "đánh giá ít nhất một tiêu chí (Cao / Trung bình / Thấp)",
+        );
     }
     for (i, it) in items.iter().enumerate() {
         if blank(&it.item) {
             e.push(&format!("{field}[{}].item", i + 1), "thiếu tên tiêu chí");
         } else if items[..i].iter().any(|o| o.item.trim() == it.item.trim()) {
-            e.push(&format!("{field}[{}].item", i + 1), "tiêu chí bị ghi hai lần");
+            e.push(
+                &format!("{field}[{}].item", i + 1),
+                "tiêu chí bị ghi hai lần",
+            );
         }
     }
 }
 
 fn validate_intake(i: &Intake, e: &mut FieldErrors) {
     required(e, "place", &i.place, "nơi xảy ra sự việc");
-    required(e, "current_condition", &i.current_condition, "tình trạng hiện tại của trẻ");
+    required(
+        e,
+        "current_condition",
+        &i.current_condition,
+        "tình trạng hiện tại của trẻ",
+    );
     if let ChildRef::New(c) = &i.child {
         match c.dob_precision {
             DobPrecision::Day | DobPrecision::Month | DobPrecision::Year => {

@@ -103,8 +103,8 @@ pub use deadline::{
 };
 pub use entry::{
     rating_counts, AbuseType, Attendee, Channel, ChildRef, EmergencyKind, EmergencyMeasures,
-    EntryKind, InitialAssessment, Intake, IntakeCategory, Informant, Measure, MeasureKind,
-    Meeting, NewChild, Parent, ProtectionLevel, RatedItem, Rating, Referral, ReferralBody, Review,
+    EntryKind, Informant, InitialAssessment, Intake, IntakeCategory, Measure, MeasureKind, Meeting,
+    NewChild, Parent, ProtectionLevel, RatedItem, Rating, Referral, ReferralBody, Review,
     ReviewDecision, Service, SexualAbuseKind, SpecificAssessment, SupportPlan, Visit,
     STANDARD_ITEMS,
 };
@@ -261,7 +261,9 @@ pub enum CaseError {
     },
     #[error("Mục số {seq} đã được thay bằng mục số {by}: hãy đính chính mục mới nhất")]
     AlreadyCorrected { seq: u32, by: u32 },
-    #[error("Chỉ người ghi mục số {seq} hoặc cán bộ làm công tác trẻ em mới được đính chính mục đó")]
+    #[error(
+        "Chỉ người ghi mục số {seq} hoặc cán bộ làm công tác trẻ em mới được đính chính mục đó"
+    )]
     NotAuthor { seq: u32 },
     #[error("Thời điểm ghi {at} sớm hơn mục đã ghi trước đó ({last})")]
     TimeOrder { at: DateTime, last: DateTime },

@@ -1,0 +1,45 @@
+//! Who may see a case (Luật Trẻ em 2016, Điều 21; Nghị định 56/2017, Điều 33).
+//!
+//! * The officer (cán bộ làm công tác trẻ em) and the leader (lãnh đạo UBND xã) open every case.
+//! * Anyone assigned to the case ([`super::EntryKind::Assign`]) opens it while assigned, if their
+//!   role reads children's records at all: an assigned police officer sees the case, other police
+//!   do not.
+//! * Whoever filed the report (a village head, a police officer, the health station) and is not
+//!   otherwise allowed sees only its [`Receipt`]: that it was received, nothing of its content.
+//! * Administrators, the services centre and the province never open a case.
+use super::CaseFile;
+use crate::role::{Actor, Role};
+use jiff::civil::DateTime;
+use serde::Serialize;
+
+/// Whether `actor` may open the case (read its entries).
+pub fn may_open(case: &CaseFile, actor: &Actor) -> bool {
+    match actor.role {
+        Role::Officer | Role::Leader => true,
+        r => r.reads_children() && case.is_assigned(&actor.username),
+    }
+}
+
+/// Whether `actor` may see the case's [`Receipt`]: those who may open it, and its filer.
+pub fn may_see_receipt(case: &CaseFile, actor: &Actor) -> bool {
+    may_open(case, actor) || case.filed_by().is_some_and(|(u, _)| u == actor.username)
+}
+
+/// What the filer of a report sees: that it was received, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    pub case_id: i64,
+    /// When the report was recorded.
+    pub filed_at: DateTime,
+    pub filed_by: String,
+}
+
+/// The receipt of a case that has its report.
+pub fn receipt(case: &CaseFile) -> Option<Receipt> {
+    let first = case.entries().first()?;
+    Some(Receipt {
+        case_id: case.id(),
+        filed_at: first.at,
+        filed_by: first.by.clone(),
+    })
+}

@@ -1,0 +1,191 @@
+//! Target 16 and the share of plans approved on time.
+use super::*;
+use crate::indicator::Period;
+
+/// A case received at `received` about `child` (a register id, or a new child), assessed with
+/// `abuse`, optionally with emergency measures or a plan approved at `approved_at`.
+fn case(
+    id: i64,
+    received: &str,
+    child: Option<i64>,
+    abuse: Option<AbuseType>,
+    serious: bool,
+    approved_at: Option<&str>,
+) -> CaseFile {
+    let r = dt(received);
+    let mut s = Script::new(id, r.checked_add(Span::new().minutes(10)).unwrap());
+    let o = officer();
+    let child = match child {
+        Some(child_id) => ChildRef::Registered { child_id },
+        None => new_child(),
+    };
+    s.ok(&o, intake_with(r, child));
+    s.ok(&o, assessment_with(serious, abuse));
+    if serious {
+        let t = s.t;
+        s.ok(&o, emergency(t));
+    }
+    if let Some(at) = approved_at {
+        let t = s.t;
+        s.ok(&o, specific(t));
+        let today = s.today();
+        s.ok(&o, plan(today)).ok(&o, submit());
+        s.at(dt(at));
+        s.ok(&leader(), approve());
+    }
+    s.case
+}
+
+fn h1() -> Period {
+    Period::new(d("2026-01-01"), d("2026-06-30"))
+}
+
+#[test]
+fn target_16_counts_abused_children_and_their_interventions() {
+    let cases = vec![
+        // Register child 7: plan approved in the period.
+        case(
+            1,
+            "2026-03-02T09:00",
+            Some(7),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-03-09T10:00"),
+        ),
+        // The same child again later: counted once, under case 1.
+        case(
+            2,
+            "2026-04-01T09:00",
+            Some(7),
+            Some(AbuseType::Neglect),
+            false,
+            None,
+        ),
+        // A new child, serious harm: emergency measures count as an intervention.
+        case(
+            3,
+            "2026-03-10T21:00",
+            None,
+            Some(AbuseType::SexualAbuse),
+            true,
+            None,
+        ),
+        // No abuse found: not counted.
+        case(
+            4,
+            "2026-03-11T09:00",
+            Some(8),
+            None,
+            false,
+            Some("2026-03-16T10:00"),
+        ),
+        // Detected on 29/06, plan approved in July: in the denominator only.
+        case(
+            5,
+            "2026-06-29T09:00",
+            Some(9),
+            Some(AbuseType::Exploitation),
+            false,
+            Some("2026-07-03T10:00"),
+        ),
+        // Received before the period.
+        case(
+            6,
+            "2025-12-30T09:00",
+            Some(10),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-01-05T10:00"),
+        ),
+        // Register child 11: a first case without intervention, a second with one.
+        case(
+            7,
+            "2026-02-02T09:00",
+            Some(11),
+            Some(AbuseType::Violence),
+            false,
+            None,
+        ),
+        case(
+            8,
+            "2026-05-04T09:00",
+            Some(11),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-05-08T10:00"),
+        ),
+    ];
+    let (num, den) = abused_with_intervention(&cases, h1());
+    assert_eq!(den, vec![1, 3, 5, 7]);
+    assert_eq!(num, vec![1, 3, 7]);
+
+    // A corrected assessment or intake counts as corrected: case 5 received in July after all.
+    let c5 = &cases[4];
+    let fixed = correct(
+        c5,
+        &officer(),
+        1,
+        intake_with(dt("2026-06-29T08:00"), ChildRef::Registered { child_id: 9 }),
+        dt("2026-07-04T08:00"),
+    )
+    .unwrap();
+    assert_eq!(fixed.received_at(), Some(dt("2026-06-29T08:00")));
+}
+
+#[test]
+fn plans_approved_on_time_share() {
+    let cal = WorkingCalendar::default();
+    let cases = vec![
+        // Received Mon 02/03; approval due Wed 11/03: approved 09/03, on time.
+        case(
+            1,
+            "2026-03-02T09:00",
+            Some(7),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-03-09T10:00"),
+        ),
+        // Received Thu 12/02 before Tết; due Mon 02/03 (13/02, 23–27/02, 02/03): on time on
+        // 02/03 at 16:00 (the day ends at 23:59:59).
+        case(
+            2,
+            "2026-02-12T09:00",
+            Some(8),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-03-02T16:00"),
+        ),
+        // Received Mon 02/03, approved Thu 12/03: late.
+        case(
+            3,
+            "2026-03-02T09:00",
+            Some(9),
+            None,
+            false,
+            Some("2026-03-12T10:00"),
+        ),
+        // Not approved yet, due 11/03: counts as not on time.
+        case(
+            4,
+            "2026-03-02T09:00",
+            Some(10),
+            Some(AbuseType::Violence),
+            false,
+            None,
+        ),
+        // Due in July: outside the period.
+        case(
+            5,
+            "2026-06-29T09:00",
+            Some(11),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-07-03T10:00"),
+        ),
+    ];
+    let (on_time, due) = plans_approved_on_time(&cases, h1(), &cal);
+    let ids = |v: &[PlanRef]| v.iter().map(|p| p.case_id).collect::<Vec<_>>();
+    assert_eq!(ids(&due), vec![1, 2, 3, 4]);
+    assert_eq!(ids(&on_time), vec![1, 2]);
+    assert!(due.iter().all(|p| p.round == 1));
+}
