@@ -87,6 +87,11 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// The key that seals case narratives (hồ sơ trường hợp) at rest.
+    CaseKey {
+        #[command(subcommand)]
+        command: CaseKeyCommand,
+    },
     /// WHO 2006 growth standards.
     Growth {
         #[command(subcommand)]
@@ -133,6 +138,12 @@ enum ImportCommand {
         #[command(flatten)]
         db: DbArg,
     },
+}
+
+#[derive(Subcommand)]
+enum CaseKeyCommand {
+    /// Write a new random key to FILE (refuses to overwrite one).
+    New { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -204,6 +215,9 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Restore { input, db } => cli::ops::restore(&input, &db.db).await,
         Command::Check { db } => cli::ops::check(&db.db).await,
         Command::Plan { command } => cli::plan::run(command).await,
+        Command::CaseKey {
+            command: CaseKeyCommand::New { file },
+        } => cli::ops::new_case_key(&file),
         Command::Growth {
             command: GrowthCommand::Zscores { input, output },
         } => {

@@ -6,9 +6,33 @@ use std::sync::Arc;
 use treem_storage::{Accounts, Actor, AuditLog, Db, NewUser, Role};
 
 pub async fn open(url: &str) -> Result<Db> {
-    Db::open(url)
+    let db = Db::open(url)
         .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    with_case_key(db)
+}
+
+/// Case narratives are sealed with a key kept outside the database (TREEM_CASE_KEY_FILE).
+fn with_case_key(db: Db) -> Result<Db> {
+    match std::env::var("TREEM_CASE_KEY_FILE") {
+        Ok(path) if !path.is_empty() => {
+            let key = treem_storage::CaseKey::from_file(std::path::Path::new(&path))
+                .with_context(|| format!("không đọc được khóa hồ sơ {path}"))?;
+            Ok(db.with_case_key(key))
+        }
+        _ => Ok(db),
+    }
+}
+
+/// `treem case-key new FILE`: a new random key, written with owner-only permissions.
+pub fn new_case_key(path: &Path) -> Result<i32> {
+    treem_storage::CaseKey::generate_file(path)?;
+    println!(
+        "Đã tạo khóa mã hóa hồ sơ {}. Đặt TREEM_CASE_KEY_FILE={} và cất một bản sao ở nơi an toàn: mất khóa là mất hồ sơ.",
+        path.display(),
+        path.display()
+    );
+    Ok(0)
 }
 
 pub async fn serve(url: &str, listen: &str) -> Result<i32> {
@@ -233,7 +257,7 @@ pub async fn check(url: &str) -> Result<i32> {
     } else {
         url.to_string()
     };
-    let db = Db::connect(&url).await?;
+    let db = with_case_key(Db::connect(&url).await?)?;
     let version = db.schema_version().await?;
     let report = db.check().await?;
     println!(

@@ -425,3 +425,31 @@ async fn demo_never_writes_sample_data_into_a_real_database() {
     assert!(text(&out).contains("dữ liệu thật"), "{}", text(&out));
     assert_eq!(total(&url).await, 0);
 }
+
+#[tokio::test]
+async fn check_reads_the_case_key_from_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("case.key");
+    let out = treem(&["case-key", "new", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&key).unwrap().trim().len(), 64);
+    // Never overwritten: losing a key loses the cases sealed with it.
+    assert!(!treem(&["case-key", "new", key.to_str().unwrap()])
+        .status
+        .success());
+    let url = dir.path().join("k.db").to_string_lossy().to_string();
+    seeded(&url).await.close().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(["check", "--db", &url])
+        .env("TREEM_CASE_KEY_FILE", &key)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(["check", "--db", &url])
+        .env("TREEM_CASE_KEY_FILE", dir.path().join("missing.key"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("khóa"), "{}", text(&out));
+}

@@ -17,6 +17,8 @@ pub struct Db {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
     url: String,
+    /// The key that seals case entries; without it case operations are refused.
+    pub(crate) case_key: Option<std::sync::Arc<crate::crypto::CaseKey>>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -67,7 +69,12 @@ impl Db {
             });
         }
         let pool = opts.connect(&url).await?;
-        Ok(Db { pool, backend, url })
+        Ok(Db {
+            pool,
+            backend,
+            url,
+            case_key: None,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -6,7 +6,9 @@
 //! Scope (which children an [`Actor`] may see) is applied inside the queries themselves.
 mod accounts;
 mod audit;
+mod cases;
 mod children;
+mod crypto;
 mod db;
 mod error;
 mod health;
@@ -19,9 +21,11 @@ mod villages;
 
 pub use accounts::{NewUser, Session, User};
 pub use audit::{AuditEntry, AuditFilter, CheckReport};
+pub use cases::CaseSummary;
 pub use children::{
     ChildCount, ChildQuery, ChildSummary, ChildVersion, FieldChange, Page, VillageActivity,
 };
+pub use crypto::CaseKey;
 pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
 pub use health::{readable_kinds, HealthEvent};
@@ -30,6 +34,7 @@ pub use portable::ExportRecord;
 pub use treem_domain::role::{Actor, Role};
 
 use async_trait::async_trait;
+use treem_domain::case::{CaseFile, CaseState, EntryKind, Receipt};
 use treem_domain::register::{Child, ChildData, Household, HouseholdData, Village};
 use treem_domain::Date;
 
@@ -201,6 +206,48 @@ pub trait HealthLog: Send + Sync {
     ) -> StorageResult<Child>;
 }
 
+/// Case files (hồ sơ trường hợp, Nghị định 56/2017 Chương III): entries sealed at rest with
+/// the key given by [`Db::with_case_key`]; without a key every operation but the counts is
+/// refused.
+#[async_trait]
+pub trait Cases: Send + Sync {
+    /// Records the report (Mẫu 01) as entry 1 of a new case; returns the case id.
+    async fn open_case(
+        &self,
+        actor: &Actor,
+        intake: EntryKind,
+        at: jiff::civil::DateTime,
+    ) -> StorageResult<i64>;
+    /// Records one more entry. Refused with [`StorageError::Conflict`] unless the case has
+    /// exactly `expected_seq` entries (someone else wrote meanwhile).
+    async fn add_case_entry(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        expected_seq: u32,
+        entry: EntryKind,
+        at: jiff::civil::DateTime,
+    ) -> StorageResult<CaseFile>;
+    /// Records `replacement` as the corrected version of entry `of`.
+    async fn correct_case_entry(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        of: u32,
+        replacement: EntryKind,
+        at: jiff::civil::DateTime,
+    ) -> StorageResult<CaseFile>;
+    /// The whole case, for those who may open it ([`treem_domain::case::may_open`]); others get
+    /// [`StorageError::NotFound`]. Each opening is written in the audit log.
+    async fn case_file(&self, actor: &Actor, case_id: i64) -> StorageResult<CaseFile>;
+    /// That the report was received: for its filer and those who may open the case.
+    async fn case_receipt(&self, actor: &Actor, case_id: i64) -> StorageResult<Receipt>;
+    /// The cases `actor` may open, newest report first.
+    async fn cases(&self, actor: &Actor) -> StorageResult<Vec<CaseSummary>>;
+    /// Number of cases in each state (states with none left out): no personal data.
+    async fn case_counts(&self) -> StorageResult<Vec<(CaseState, i64)>>;
+}
+
 /// Everything the application needs from storage.
-pub trait Storage: Register + Accounts + AuditLog + Plans + HealthLog {}
-impl<T: Register + Accounts + AuditLog + Plans + HealthLog> Storage for T {}
+pub trait Storage: Register + Accounts + AuditLog + Plans + HealthLog + Cases {}
+impl<T: Register + Accounts + AuditLog + Plans + HealthLog + Cases> Storage for T {}

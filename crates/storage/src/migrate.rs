@@ -29,10 +29,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_health.sql"),
         postgres: include_str!("../migrations/postgres/0003_health.sql"),
     },
+    Migration {
+        version: 4,
+        name: "cases",
+        sqlite: include_str!("../migrations/sqlite/0004_cases.sql"),
+        postgres: include_str!("../migrations/postgres/0004_cases.sql"),
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {

@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 17] = [
+const TABLES: [(&str, &str); 19] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -27,14 +27,17 @@ const TABLES: [(&str, &str); 17] = [
     ("support_record", "id"),
     ("assessment_value", "id"),
     ("health_event", "id"),
+    ("case_file", "id"),
+    ("case_entry", "case_id, seq"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 8] = [
+const IDENTITY_TABLES: [&str; 9] = [
     "health_event",
+    "case_file",
     "village",
     "app_user",
     "household",
@@ -65,6 +68,7 @@ fn integer_column(name: &str) -> bool {
                 | "target"
                 | "secondary"
                 | "met"
+                | "corrects"
         )
 }
 

@@ -1,0 +1,472 @@
+//! Case files through storage, on every backend: the steps to an approved plan, who may open a
+//! case, the audit of each opening, stale writes, and encryption at rest.
+use crate::helpers::*;
+use jiff::civil::{Date, DateTime};
+use jiff::Span;
+use treem_domain::case::*;
+use treem_domain::register::{DobPrecision, Sex};
+use treem_domain::role::{Actor, Role};
+use treem_storage::{AuditFilter, AuditLog, CaseKey, Cases, Db, StorageError};
+
+/// A seeded database with a fresh case key on each backend, with the key and the SQLite file.
+async fn each_backend<F, Fut>(f: F)
+where
+    F: Fn(&'static str, Db, String, std::path::PathBuf) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for (label, url, _dir) in databases().await {
+        let keys = tempfile::tempdir().unwrap();
+        let key_file = keys.path().join("case.key");
+        CaseKey::generate_file(&key_file).unwrap();
+        let key = CaseKey::from_file(&key_file).unwrap();
+        let db = seeded(&url).await.with_case_key(key);
+        f(label, db.clone(), url.clone(), key_file).await;
+        db.close().await;
+    }
+}
+
+fn dt(s: &str) -> DateTime {
+    s.parse().unwrap()
+}
+
+fn day(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn intake(received_at: DateTime, condition: &str) -> EntryKind {
+    EntryKind::Intake(Box::new(Intake {
+        channel: Channel::VillageHead,
+        received_at,
+        category: IntakeCategory::Abused,
+        child: ChildRef::New(NewChild {
+            full_name: "Giàng Thị Mai".into(),
+            sex: Sex::Female,
+            date_of_birth: None,
+            dob_precision: DobPrecision::Estimated,
+            estimated_age: Some(9),
+            village: None,
+            description: String::new(),
+        }),
+        place: "Thôn Sính Phình".into(),
+        current_condition: condition.into(),
+        predicted_consequence: "Tiếp tục bị đánh".into(),
+        father: Some(Parent {
+            full_name: "Giàng A Páo".into(),
+            age: Some(38),
+            occupation: "Làm nương".into(),
+        }),
+        mother: None,
+        family_circumstances: String::new(),
+        caregiver: None,
+        actions_taken: String::new(),
+        informant: None,
+    }))
+}
+
+fn assessment(summary: &str) -> EntryKind {
+    EntryKind::InitialAssessment(InitialAssessment {
+        ratings: STANDARD_ITEMS
+            .iter()
+            .map(|(code, _)| RatedItem {
+                item: code.to_string(),
+                rating: Rating::Medium,
+            })
+            .collect(),
+        abuse_type: Some(AbuseType::Violence),
+        sub_type: None,
+        abuse_description: String::new(),
+        level: ProtectionLevel::Intervention,
+        serious_harm: false,
+        summary: summary.into(),
+    })
+}
+
+fn specific(held_at: DateTime) -> EntryKind {
+    EntryKind::SpecificAssessment(SpecificAssessment {
+        information: "Đã gặp trẻ, gia đình, nhà trường".into(),
+        ratings: Vec::new(),
+        needs: vec!["Chăm sóc y tế".into()],
+        meeting: Meeting {
+            held_at,
+            attendees: vec![Attendee {
+                name: "Cán bộ VH-XH".into(),
+                position: "UBND xã".into(),
+            }],
+            minutes: "Thống nhất các nhu cầu".into(),
+        },
+    })
+}
+
+fn plan(from: Date) -> EntryKind {
+    EntryKind::Plan(SupportPlan {
+        objectives: vec!["Trẻ an toàn, được chăm sóc y tế".into()],
+        measures: vec![Measure {
+            kind: MeasureKind::MedicalCare,
+            description: "Khám, điều trị vết thương".into(),
+            responsible: "Trạm Y tế xã".into(),
+            from,
+            to: from.checked_add(Span::new().days(30)).unwrap(),
+            resources: "Ngân sách xã".into(),
+        }],
+    })
+}
+
+fn village_head() -> Actor {
+    actor(Role::VillageHead, Some(1))
+}
+
+/// A case taken to an approved plan: returns its id (7 entries once the police officer is
+/// assigned by the caller; 6 here).
+async fn approved_case(db: &Db) -> i64 {
+    let o = officer();
+    let l = actor(Role::Leader, None);
+    let id = db
+        .open_case(
+            &village_head(),
+            intake(dt("2026-03-02T09:00"), "Có vết bầm tím ở tay"),
+            dt("2026-03-02T09:30"),
+        )
+        .await
+        .unwrap();
+    let steps: Vec<(&Actor, EntryKind, &str, CaseState)> = vec![
+        (
+            &o,
+            assessment("Trẻ bị bố đánh"),
+            "2026-03-02T10:00",
+            CaseState::SpecificAssessment,
+        ),
+        (
+            &o,
+            specific(dt("2026-03-02T10:30")),
+            "2026-03-02T11:00",
+            CaseState::Planning,
+        ),
+        (
+            &o,
+            plan(day("2026-03-03")),
+            "2026-03-03T08:00",
+            CaseState::Planning,
+        ),
+        (
+            &o,
+            EntryKind::SubmitForApproval {
+                note: "Dự thảo quyết định".into(),
+            },
+            "2026-03-03T09:00",
+            CaseState::AwaitingApproval,
+        ),
+        (
+            &l,
+            EntryKind::Approve {
+                decision_no: Some("34/QĐ-UBND".into()),
+                note: String::new(),
+            },
+            "2026-03-04T09:00",
+            CaseState::Implementation,
+        ),
+    ];
+    for (i, (who, kind, at, state)) in steps.into_iter().enumerate() {
+        let case = db
+            .add_case_entry(who, id, i as u32 + 1, kind, dt(at))
+            .await
+            .unwrap_or_else(|e| panic!("step {}: {e}", i + 2));
+        assert_eq!(case.state(), state, "after entry {}", i + 2);
+        assert_eq!(case.entries().len(), i + 2);
+    }
+    id
+}
+
+#[tokio::test]
+async fn a_case_goes_to_an_approved_plan_through_storage() {
+    each_backend(|label, db, _, _| async move {
+        let o = officer();
+        let id = approved_case(&db).await;
+        let case = db.case_file(&o, id).await.unwrap();
+        assert_eq!(case.state(), CaseState::Implementation, "{label}");
+        assert_eq!(
+            case.filed_by(),
+            Some(("test-village_head", Role::VillageHead))
+        );
+        // The cached columns follow the replayed case.
+        let list = db.cases(&o).await.unwrap();
+        assert_eq!(list.len(), 1, "{label}");
+        assert_eq!(list[0].id, id);
+        assert_eq!(list[0].state, CaseState::Implementation);
+        assert_eq!(list[0].received_at, dt("2026-03-02T09:00"));
+        assert_eq!(list[0].child_id, None);
+        assert_eq!(
+            db.case_counts().await.unwrap(),
+            vec![(CaseState::Implementation, 1)]
+        );
+        // A correction replaces the assessment without moving the case.
+        let corrected = db
+            .correct_case_entry(
+                &o,
+                id,
+                2,
+                assessment("Trẻ bị bố đánh nhiều lần"),
+                dt("2026-03-04T10:00"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(corrected.state(), CaseState::Implementation);
+        assert_eq!(corrected.entries().last().unwrap().corrects, Some(2));
+        let again = db.case_file(&o, id).await.unwrap();
+        assert_eq!(again, corrected, "{label}: stored as applied");
+        // Writes are audited.
+        let writes = db
+            .audit_entries(
+                &o,
+                &AuditFilter {
+                    entity: Some("case".into()),
+                    action: Some("update".into()),
+                    entity_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(writes.len(), 6, "{label}");
+        assert!(db.check().await.unwrap().ok(), "{label}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn who_may_open_a_case_and_each_opening_is_audited() {
+    each_backend(|label, db, _, _| async move {
+        let o = officer();
+        let id = approved_case(&db).await;
+        let police = actor(Role::Police, None);
+        // Not assigned: the case does not exist for them.
+        assert!(
+            matches!(db.case_file(&police, id).await, Err(StorageError::NotFound)),
+            "{label}"
+        );
+        assert!(db.cases(&police).await.unwrap().is_empty());
+        assert!(matches!(
+            db.case_receipt(&police, id).await,
+            Err(StorageError::NotFound)
+        ));
+        db.add_case_entry(
+            &o,
+            id,
+            6,
+            EntryKind::Assign {
+                username: police.username.clone(),
+                role: Role::Police,
+            },
+            dt("2026-03-04T10:00"),
+        )
+        .await
+        .unwrap();
+        let seen = db.case_file(&police, id).await.unwrap();
+        assert_eq!(seen.entries().len(), 7, "{label}");
+        assert_eq!(db.cases(&police).await.unwrap()[0].id, id);
+        // The village head who filed it sees the receipt, not the case.
+        let vh = village_head();
+        assert!(matches!(
+            db.case_file(&vh, id).await,
+            Err(StorageError::NotFound)
+        ));
+        let r = db.case_receipt(&vh, id).await.unwrap();
+        assert_eq!(r.case_id, id);
+        assert_eq!(r.filed_by, "test-village_head");
+        assert_eq!(r.filed_at, dt("2026-03-02T09:30"));
+        // Roles that never read children get counts only.
+        assert!(matches!(
+            db.cases(&actor(Role::Province, None)).await,
+            Err(StorageError::Forbidden)
+        ));
+        // Each opening is in the audit log: the police officer's one, and the officer's.
+        db.case_file(&o, id).await.unwrap();
+        let reads = db
+            .audit_entries(
+                &o,
+                &AuditFilter {
+                    entity: Some("case".into()),
+                    action: Some("read".into()),
+                    entity_id: Some(id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let who: Vec<&str> = reads.iter().map(|e| e.actor.as_str()).collect();
+        assert_eq!(who, vec!["system", "test-police"], "{label}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stale_write_is_refused_with_conflict() {
+    each_backend(|label, db, _, _| async move {
+        let o = officer();
+        let id = approved_case(&db).await;
+        let visit = |d: &str| {
+            EntryKind::Visit(Visit {
+                date: day(d),
+                by: "Trưởng thôn".into(),
+                findings: "Trẻ ổn định".into(),
+            })
+        };
+        match db
+            .add_case_entry(&o, id, 5, visit("2026-03-05"), dt("2026-03-05T10:00"))
+            .await
+        {
+            Err(StorageError::Conflict { current: 6 }) => {}
+            other => panic!("{label}: expected conflict, got {other:?}"),
+        }
+        let case = db
+            .add_case_entry(&o, id, 6, visit("2026-03-05"), dt("2026-03-05T10:00"))
+            .await
+            .unwrap();
+        assert_eq!(case.entries().len(), 7);
+        // The domain's refusals come through: the leader cannot draft a plan.
+        assert!(matches!(
+            db.add_case_entry(
+                &actor(Role::Leader, None),
+                id,
+                7,
+                plan(day("2026-03-05")),
+                dt("2026-03-05T11:00")
+            )
+            .await,
+            Err(StorageError::Forbidden)
+        ));
+        assert!(matches!(
+            db.case_file(&o, id + 100).await,
+            Err(StorageError::NotFound)
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
+    each_backend(|label, db, url, key_file| async move {
+        let o = officer();
+        let word = "Quokkabrindlewhisk";
+        let id = db
+            .open_case(
+                &o,
+                intake(dt("2026-03-02T09:00"), &format!("Trẻ kể: {word}")),
+                dt("2026-03-02T09:30"),
+            )
+            .await
+            .unwrap();
+        let case = db.case_file(&o, id).await.unwrap();
+        assert!(case.intake().unwrap().current_condition.contains(word));
+        if let Some(path) = db.sqlite_path() {
+            for file in [path.clone(), format!("{path}-wal")] {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    assert!(
+                        !bytes.windows(word.len()).any(|w| w == word.as_bytes()),
+                        "{label}: {file} holds the narrative in clear"
+                    );
+                }
+            }
+        }
+        // Without a key: a clear refusal.
+        let bare = Db::open(&url).await.unwrap();
+        let e = bare.case_file(&o, id).await.unwrap_err();
+        assert!(
+            e.to_string().contains("TREEM_CASE_KEY_FILE"),
+            "{label}: {e}"
+        );
+        assert!(
+            bare.check().await.unwrap().ok(),
+            "{label}: no key, no case check"
+        );
+        bare.close().await;
+        // With another key: a clear error, never garbage; check names the rows.
+        let wrong = Db::open(&url)
+            .await
+            .unwrap()
+            .with_case_key(CaseKey::random());
+        match wrong.case_file(&o, id).await {
+            Err(StorageError::Corrupt(m)) => {
+                assert!(m.contains("không giải mã được hồ sơ"), "{label}: {m}")
+            }
+            other => panic!("{label}: expected a decryption error, got {other:?}"),
+        }
+        let report = wrong.check().await.unwrap();
+        assert_eq!(
+            report.problems,
+            vec![format!("hồ sơ {id}, mục 1: không giải mã được")],
+            "{label}"
+        );
+        wrong.close().await;
+        // The key file opens them again.
+        let right = Db::open(&url)
+            .await
+            .unwrap()
+            .with_case_key(CaseKey::from_file(&key_file).unwrap());
+        assert_eq!(right.case_file(&o, id).await.unwrap(), case);
+        assert!(right.check().await.unwrap().ok(), "{label}");
+        // A sealed entry moved to another case does not open there.
+        let other = right
+            .open_case(
+                &o,
+                intake(dt("2026-03-02T10:00"), "Khác"),
+                dt("2026-03-02T10:30"),
+            )
+            .await
+            .unwrap();
+        right
+            .raw_execute(&format!(
+                "UPDATE case_entry SET \
+                 nonce = (SELECT nonce FROM case_entry WHERE case_id = {other} AND seq = 1), \
+                 sealed = (SELECT sealed FROM case_entry WHERE case_id = {other} AND seq = 1) \
+                 WHERE case_id = {id} AND seq = 1"
+            ))
+            .await
+            .unwrap();
+        assert!(matches!(
+            right.case_file(&o, id).await,
+            Err(StorageError::Corrupt(_))
+        ));
+        assert_eq!(
+            right.check().await.unwrap().problems,
+            vec![format!("hồ sơ {id}, mục 1: không giải mã được")],
+            "{label}"
+        );
+        right.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cases_survive_export_and_import_sealed() {
+    each_backend(|label, db, _, key_file| async move {
+        let o = officer();
+        let id = approved_case(&db).await;
+        let before = db.case_file(&o, id).await.unwrap();
+        let mut out = Vec::new();
+        db.export(&mut out, &|_| {}).await.unwrap();
+        for (target, url, _dir) in databases().await {
+            let copy = Db::open(&url)
+                .await
+                .unwrap()
+                .with_case_key(CaseKey::from_file(&key_file).unwrap());
+            copy.import_all(&mut &out[..], &|_| {}).await.unwrap();
+            assert_eq!(
+                copy.case_file(&o, id).await.unwrap(),
+                before,
+                "{label} → {target}"
+            );
+            // New cases after an import get fresh ids.
+            let next = copy
+                .open_case(
+                    &o,
+                    intake(dt("2026-03-05T09:00"), "Khác"),
+                    dt("2026-03-05T09:30"),
+                )
+                .await
+                .unwrap();
+            assert!(next > id, "{label} → {target}");
+            copy.close().await;
+        }
+    })
+    .await;
+}
