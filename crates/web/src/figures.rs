@@ -212,8 +212,8 @@ pub async fn health_records(
         )
         .await?;
     let mut h = treem_domain::health::HealthRecords::default();
-    for e in events {
-        let mut data = e.data.clone();
+    for mut e in events {
+        let mut data = std::mem::take(&mut e.data);
         if let (Some(o), Some(child)) = (data.as_object_mut(), e.child_id) {
             o.insert("child_id".into(), child.into());
             o.insert("date".into(), e.date.clone().into());
