@@ -470,3 +470,115 @@ async fn cases_survive_export_and_import_sealed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn cases_over_the_api_follow_the_same_rules() {
+    use serde_json::{json, Value};
+    let app = spawn_app().await;
+    let at: DateTime = "2026-03-06T20:00:00".parse().unwrap();
+    let head = app.token(Role::VillageHead).await;
+    let body = serde_json::to_value(intake(at, "Bị đánh, có vết bầm")).unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&head)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // The village head who filed it sees the receipt, nothing more.
+    let v: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/cases/{id}")))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(v["receipt"].is_object() && v["case"].is_null(), "{v}");
+    assert!(!v.to_string().contains("vết bầm"));
+    // The officer opens it, with its next deadline, and takes the next step.
+    let officer = app.token(Role::Officer).await;
+    let v: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/cases/{id}")))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        v.to_string().contains("vết bầm") && v["next_deadline"].is_object(),
+        "{v}"
+    );
+    let step = json!({"expected_seq": 1, "entry": serde_json::to_value(assessment("Đánh giá ban đầu")).unwrap()});
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/cases/{id}/entries")))
+        .bearer_auth(&officer)
+        .json(&step)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/cases/{id}/entries")))
+        .bearer_auth(&officer)
+        .json(&step)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "a stale step");
+    // Unassigned police: not found; the province: counts only, never names.
+    let police = app.token(Role::Police).await;
+    assert_eq!(
+        app.http
+            .get(app.url(&format!("/api/v1/cases/{id}")))
+            .bearer_auth(&police)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let province = app.token(Role::Province).await;
+    let v: Value = app
+        .http
+        .get(app.url("/api/v1/cases"))
+        .bearer_auth(&province)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(v["counts"].is_array() && v["items"].is_null(), "{v}");
+    assert!(!v.to_string().contains("Mai"));
+    let v: Value = app
+        .http
+        .get(app.url("/api/v1/cases"))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.http
+            .get(app.url("/api/v1/cases"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}

@@ -123,7 +123,10 @@ impl TestApp {
 }
 
 pub async fn spawn_app_on(url: String, dir: Option<tempfile::TempDir>) -> TestApp {
-    let db = seeded(&url).await;
+    // Case files need the key that seals them; the app's database carries one.
+    let db = seeded(&url)
+        .await
+        .with_case_key(treem_storage::CaseKey::random());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = treem_web::AppState::new(Arc::new(db.clone()));

@@ -119,6 +119,12 @@ pub fn spec() -> Value {
             "/children/{id}/health": {"get": with_params(op("Sự kiện y tế của trẻ mà vai trò được xem (không có HIV)", "health", &std(&[("200", "các sự kiện"), ("404", "không có hoặc ngoài phạm vi")])), &id)},
             "/health/events": {"post": op("Trạm Y tế ghi một sự kiện: {event (hoặc kind): death|vaccination|measurement|injury|hiv, child_id, date, …}; với tai nạn, kind là loại tai nạn và event = injury; cân đo được tính z-score theo WHO 2006", "health", &std(&[("201", "đã ghi"), ("404", "không có trẻ"), ("422", "lỗi từng trường")]))},
             "/health/births": {"post": op("Khai báo sinh: {child: {...trẻ}, birth: {time, weight_g, place, live}}; trẻ vào sổ cùng lúc", "health", &std(&[("201", "{id, child}"), ("422", "lỗi từng trường")]))},
+            "/cases": {
+                "get": op("Hồ sơ trường hợp mà người dùng được mở (cán bộ, lãnh đạo, người được phân công); người khác chỉ nhận số đếm theo trạng thái", "cases", &std(&[("200", "{items} hoặc {counts}")])),
+                "post": op("Tiếp nhận thông tin (Mẫu 01): {kind: intake, …}; cán bộ, trưởng thôn, công an, y tế", "cases", &std(&[("201", "{id}"), ("422", "lỗi từng trường")]))
+            },
+            "/cases/{id}": {"get": with_params(op("Mở hồ sơ (ghi nhật ký); người chỉ gửi tin nhận {receipt}", "cases", &std(&[("200", "{case, next_deadline} hoặc {receipt}"), ("404", "không có hoặc không được mở")])), &id)},
+            "/cases/{id}/entries": {"post": with_params(op("Bước tiếp theo theo Nghị định 56/2017: {expected_seq, entry: {kind: initial_assessment|plan|submit_for_approval|approve|return|service|visit|referral|review|assign|…}}", "cases", &std(&[("200", "{case}"), ("404", "không có"), ("409", "đã có bước mới hơn"), ("422", "sai bước hoặc thiếu trường")])), &id)},
             "/stats/children": {"get": op("Số trẻ theo thôn và giới tính (không có dữ liệu cá nhân)", "register", &std(&[("200", "số liệu")]))},
             "/users": {
                 "get": op("Tài khoản (quản trị)", "admin", &std(&[("200", "danh sách")])),

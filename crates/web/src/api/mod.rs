@@ -1,4 +1,5 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
+mod cases;
 pub(crate) mod children;
 pub(crate) mod health;
 mod misc;
@@ -36,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/children/{id}/history", get(children::history))
         .route("/children/{id}/health", get(health::child_events))
         .route("/health/events", post(health::add_event))
+        .route("/cases", get(cases::list).post(cases::open))
+        .route("/cases/{id}", get(cases::get_one))
+        .route("/cases/{id}/entries", post(cases::add_entry))
         .route("/health/births", post(health::add_birth))
         .route("/stats/children", get(children::stats))
         .route("/users", get(misc::users).post(misc::create_user))

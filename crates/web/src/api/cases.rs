@@ -1,0 +1,100 @@
+//! Case files (hồ sơ trường hợp) over the API: who may open a case is the domain's rule,
+//! applied in storage; everyone else gets counts, never names.
+use super::{parse_id, JsonBody};
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use treem_domain::case::EntryKind;
+use treem_domain::validation::FieldErrors;
+use treem_storage::StorageError;
+
+/// Now on the commune's clock (Vietnam, UTC+7).
+fn now() -> jiff::civil::DateTime {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .datetime()
+}
+
+/// Open cases for those who may open them; counts by state for everyone else.
+pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    match s.store.cases(&user.actor()).await {
+        Ok(items) => Ok(Json(json!({ "items": items }))),
+        Err(StorageError::Forbidden) if user.0.role != treem_domain::role::Role::Admin => {
+            let counts: Vec<Value> = s
+                .store
+                .case_counts()
+                .await?
+                .into_iter()
+                .map(|(state, n)| json!({"state": state, "label": state.label_vi(), "count": n}))
+                .collect();
+            Ok(Json(json!({ "counts": counts })))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Files an intake (Mẫu 01).
+pub async fn open(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(entry): JsonBody<EntryKind>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if !matches!(entry, EntryKind::Intake(_)) {
+        return Err(FieldErrors::single(
+            "kind",
+            "hồ sơ mới bắt đầu bằng tiếp nhận thông tin (intake, Mẫu 01)",
+        )
+        .into());
+    }
+    let id = s.store.open_case(&user.actor(), entry, now()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+/// The case file for those who may open it (audited); only the receipt for whoever filed it.
+pub async fn get_one(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    match s.store.case_file(&user.actor(), id).await {
+        Ok(case) => {
+            let calendar = treem_domain::case::WorkingCalendar::default();
+            Ok(Json(json!({
+                "case": case,
+                "next_deadline": treem_domain::case::next_deadline(&case, &calendar),
+            })))
+        }
+        Err(StorageError::NotFound) => match s.store.case_receipt(&user.actor(), id).await {
+            Ok(r) => Ok(Json(json!({ "receipt": r }))),
+            Err(_) => Err(ApiError::NotFound),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EntryBody {
+    expected_seq: u32,
+    entry: EntryKind,
+}
+
+/// Adds the next step (assessment, plan, approval, service, review…) to a case.
+pub async fn add_entry(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<EntryBody>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    let case = s
+        .store
+        .add_case_entry(&user.actor(), id, b.expected_seq, b.entry, now())
+        .await?;
+    Ok(Json(json!({ "case": case })))
+}
