@@ -100,7 +100,177 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     }
     seed_plan(db, seed, today).await?;
     seed_health(db, seed, today).await?;
+    if db.has_case_key() {
+        seed_cases(db, today).await?;
+    }
     Ok(true)
+}
+
+/// A few case files in different steps, written with care: no graphic detail, names invented.
+async fn seed_cases(db: &Db, today: jiff::civil::Date) -> Result<()> {
+    use treem_domain::case::*;
+    use treem_storage::Cases;
+    let officer = Actor::system();
+    let leader = Actor {
+        role: Role::Leader,
+        username: "leader".into(),
+        ..Actor::system()
+    };
+    let head = Actor {
+        role: Role::VillageHead,
+        username: "truongthon".into(),
+        village_id: Some(1),
+        ..Actor::system()
+    };
+    let at = |days_ago: i64, h: i8| {
+        today
+            .checked_sub(jiff::Span::new().days(days_ago))
+            .unwrap_or(today)
+            .at(h, 0, 0, 0)
+    };
+    let intake = |name: &str, age: u8, when: jiff::civil::DateTime, condition: &str| {
+        EntryKind::Intake(Box::new(Intake {
+            channel: Channel::VillageHead,
+            received_at: when,
+            category: IntakeCategory::Abused,
+            child: ChildRef::New(NewChild {
+                full_name: name.into(),
+                sex: treem_domain::register::Sex::Female,
+                date_of_birth: None,
+                dob_precision: treem_domain::register::DobPrecision::Estimated,
+                estimated_age: Some(age),
+                village: None,
+                description: String::new(),
+            }),
+            place: "Thôn Sính Phình (dữ liệu mẫu)".into(),
+            current_condition: condition.into(),
+            predicted_consequence: "Trẻ có thể tiếp tục không an toàn ở nhà".into(),
+            father: None,
+            mother: None,
+            family_circumstances: "Gia đình khó khăn (dữ liệu mẫu)".into(),
+            caregiver: None,
+            actions_taken: "Trưởng thôn đã báo cán bộ xã".into(),
+            informant: None,
+        }))
+    };
+    let assessment = EntryKind::InitialAssessment(InitialAssessment {
+        ratings: STANDARD_ITEMS
+            .iter()
+            .map(|(code, _)| RatedItem {
+                item: code.to_string(),
+                rating: Rating::Medium,
+            })
+            .collect(),
+        abuse_type: Some(AbuseType::Neglect),
+        sub_type: None,
+        abuse_description: String::new(),
+        level: ProtectionLevel::Support,
+        serious_harm: false,
+        summary: "Trẻ thiếu người chăm sóc thường xuyên (dữ liệu mẫu)".into(),
+    });
+    let specific = |when: jiff::civil::DateTime| {
+        EntryKind::SpecificAssessment(SpecificAssessment {
+            information: "Đã gặp trẻ, gia đình và nhà trường".into(),
+            ratings: Vec::new(),
+            needs: vec!["Hỗ trợ học tập".into(), "Tư vấn cho gia đình".into()],
+            meeting: Meeting {
+                held_at: when,
+                attendees: vec![Attendee {
+                    name: "Cán bộ VH-XH".into(),
+                    position: "UBND xã".into(),
+                }],
+                minutes: "Thống nhất nhu cầu của trẻ".into(),
+            },
+        })
+    };
+    let plan = |from: jiff::civil::Date| {
+        EntryKind::Plan(SupportPlan {
+            objectives: vec!["Trẻ được chăm sóc, đi học đều".into()],
+            measures: vec![Measure {
+                kind: MeasureKind::Education,
+                description: "Hỗ trợ sách vở, theo dõi chuyên cần".into(),
+                responsible: "Trường PTDTBT Tiểu học Sính Phình".into(),
+                from,
+                to: from.checked_add(jiff::Span::new().days(60)).unwrap_or(from),
+                resources: "Ngân sách xã".into(),
+            }],
+        })
+    };
+    // 1. Just received.
+    db.open_case(
+        &head,
+        intake(
+            "Vàng Thị Dua",
+            8,
+            at(1, 16),
+            "Trẻ ở nhà một mình nhiều ngày",
+        ),
+        at(1, 17),
+    )
+    .await?;
+    // 2. Assessed, plan being drafted (its deadline shows).
+    let two = db
+        .open_case(
+            &head,
+            intake(
+                "Lý Thị Mỷ",
+                11,
+                at(3, 9),
+                "Trẻ nghỉ học, không có người chăm sóc",
+            ),
+            at(3, 10),
+        )
+        .await?;
+    db.add_case_entry(&officer, two, 1, assessment.clone(), at(3, 14))
+        .await?;
+    db.add_case_entry(&officer, two, 2, specific(at(2, 9)), at(2, 10))
+        .await?;
+    // 3. Plan approved, services under way.
+    let three = db
+        .open_case(
+            &head,
+            intake("Sùng Thị Pà", 9, at(20, 8), "Trẻ bị bỏ mặc, thiếu ăn"),
+            at(20, 9),
+        )
+        .await?;
+    db.add_case_entry(&officer, three, 1, assessment, at(20, 14))
+        .await?;
+    db.add_case_entry(&officer, three, 2, specific(at(19, 9)), at(19, 10))
+        .await?;
+    db.add_case_entry(
+        &officer,
+        three,
+        3,
+        plan(
+            today
+                .checked_sub(jiff::Span::new().days(17))
+                .unwrap_or(today),
+        ),
+        at(18, 9),
+    )
+    .await?;
+    db.add_case_entry(
+        &officer,
+        three,
+        4,
+        EntryKind::SubmitForApproval {
+            note: "Dự thảo quyết định".into(),
+        },
+        at(18, 10),
+    )
+    .await?;
+    db.add_case_entry(
+        &leader,
+        three,
+        5,
+        EntryKind::Approve {
+            decision_no: Some("12/QĐ-UBND (mẫu)".into()),
+            note: String::new(),
+        },
+        at(17, 9),
+    )
+    .await?;
+    Ok(())
 }
 
 /// A deterministic stream of numbers from one key (no state shared between children).
@@ -411,7 +581,25 @@ pub async fn run(
     seed_value: u64,
     no_serve: bool,
 ) -> Result<i32> {
-    let db = super::ops::open(url).await?;
+    let mut db = super::ops::open(url).await?;
+    // The demo keeps its own case key beside its database, made on first run.
+    if !db.has_case_key() {
+        let path = if url.starts_with("postgres") {
+            std::path::PathBuf::from("treem-demo.case.key")
+        } else {
+            let file = url.trim_start_matches("sqlite://");
+            std::path::PathBuf::from(format!(
+                "{}.case.key",
+                file.split('?').next().unwrap_or(file)
+            ))
+        };
+        let key = if path.exists() {
+            treem_storage::CaseKey::from_file(&path)?
+        } else {
+            treem_storage::CaseKey::generate_file(&path)?
+        };
+        db = db.with_case_key(key);
+    }
     let started = std::time::Instant::now();
     if seed(&db, children, seed_value).await? {
         eprintln!(

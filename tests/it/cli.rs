@@ -453,3 +453,25 @@ async fn check_reads_the_case_key_from_its_file() {
     assert!(!out.status.success());
     assert!(text(&out).contains("khóa"), "{}", text(&out));
 }
+
+#[tokio::test]
+async fn demo_seeds_sealed_case_files_with_its_own_key() {
+    use treem_storage::Cases;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let out = treem(&["demo", "--db", &url, "--no-serve", "--children", "60"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let key = treem_storage::CaseKey::from_file(std::path::Path::new(&format!("{url}.case.key")))
+        .unwrap();
+    let db = Db::open(&url).await.unwrap().with_case_key(key);
+    let counts: i64 = db.case_counts().await.unwrap().iter().map(|(_, n)| n).sum();
+    assert_eq!(counts, 3);
+    let cases = db.cases(&officer()).await.unwrap();
+    assert!(
+        cases.iter().any(|c| c.next_due.is_some()),
+        "a case shows its next deadline"
+    );
+    // A second run reuses the database and its key.
+    let out = treem(&["demo", "--db", &url, "--no-serve"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
