@@ -582,3 +582,57 @@ async fn cases_over_the_api_follow_the_same_rules() {
         401
     );
 }
+
+#[tokio::test]
+async fn the_case_page_and_the_deadlines_on_the_home_page() {
+    use crate::pages::page_login;
+    let app = spawn_app().await;
+    let now = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .datetime();
+    let id = app
+        .db
+        .open_case(&village_head(), intake(now, "Trẻ ở nhà một mình"), now)
+        .await
+        .unwrap();
+    let o = page_login(&app, "officer", "password-officer").await;
+    let home = o.get(&app, "/").await.text().await.unwrap();
+    assert!(
+        home.contains(&format!("/cases/{id}")),
+        "the officer's home lists the case"
+    );
+    let page = o.get(&app, &format!("/cases/{id}")).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("intake"));
+    for role in ["police", "village_head", "health", "province"] {
+        let p = page_login(&app, role, &format!("password-{role}")).await;
+        assert_eq!(
+            p.get(&app, &format!("/cases/{id}")).await.status(),
+            404,
+            "{role}"
+        );
+        assert!(
+            !p.get(&app, "/")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("/cases/"),
+            "{role}"
+        );
+    }
+    // Each opening of the page is in the audit log.
+    let seen = app
+        .db
+        .audit_entries(
+            &actor(Role::Leader, None),
+            &AuditFilter {
+                entity: Some("case".into()),
+                action: Some("read".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!seen.is_empty());
+}

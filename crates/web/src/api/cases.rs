@@ -14,7 +14,7 @@ use treem_domain::validation::FieldErrors;
 use treem_storage::StorageError;
 
 /// Now on the commune's clock (Vietnam, UTC+7).
-fn now() -> jiff::civil::DateTime {
+pub(crate) fn now() -> jiff::civil::DateTime {
     jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
         .datetime()

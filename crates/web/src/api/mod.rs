@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
 mod cases;
+pub(crate) use cases::now as cases_now;
 pub(crate) mod children;
 pub(crate) mod health;
 mod misc;

@@ -302,6 +302,7 @@ struct HomePage {
     show_villages: bool,
     counts: Vec<CountRow>,
     note: Option<String>,
+    cases: Vec<super::cases::CaseRow>,
 }
 
 pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
@@ -319,6 +320,11 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         show_villages: matches!(role, Role::Officer | Role::Leader),
         counts: vec![],
         note: None,
+        cases: if matches!(role, Role::Officer | Role::Leader) {
+            super::cases::due_rows(&ctx).await
+        } else {
+            vec![]
+        },
     };
     if role.reads_children() {
         let week_ago = jiff::Timestamp::now()

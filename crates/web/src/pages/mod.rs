@@ -2,6 +2,7 @@
 //! state-changing form carries the session's CSRF token.
 mod account;
 mod admin;
+pub mod cases;
 mod children;
 pub mod dashboard;
 mod forms;
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
             get(health::weighing).post(health::save_weighing),
         )
         .route("/health/lists", get(health::lists))
+        .route("/cases/{id}", get(cases::show))
         .route(
             "/health/births",
             get(health::birth_form).post(health::save_birth),
