@@ -636,3 +636,45 @@ async fn the_case_page_and_the_deadlines_on_the_home_page() {
         .unwrap();
     assert!(!seen.is_empty());
 }
+
+#[tokio::test]
+async fn the_child_page_says_there_is_a_case_only_to_those_who_may_open_it() {
+    use crate::pages::page_login;
+    use treem_storage::Register;
+    let app = spawn_app().await;
+    let child_id = app
+        .db
+        .create_child(&officer(), &child("Giàng Thị Mai", "SP01"))
+        .await
+        .unwrap()
+        .id;
+    let now = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .datetime();
+    let EntryKind::Intake(mut i) = intake(now, "Trẻ ở nhà một mình") else {
+        unreachable!()
+    };
+    i.child = ChildRef::Registered { child_id };
+    let id = app
+        .db
+        .open_case(&village_head(), EntryKind::Intake(i), now)
+        .await
+        .unwrap();
+    let page = format!("/children/{child_id}");
+    let o = page_login(&app, "officer", "password-officer").await;
+    assert!(o
+        .get(&app, &page)
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains(&format!("/cases/{id}")));
+    for role in ["village_head", "police", "health"] {
+        let p = page_login(&app, role, &format!("password-{role}")).await;
+        let html = p.get(&app, &page).await.text().await.unwrap();
+        assert!(
+            !html.contains("has-case") && !html.contains("/cases/"),
+            "{role} must not learn of the case"
+        );
+    }
+}

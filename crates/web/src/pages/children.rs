@@ -240,6 +240,9 @@ struct ChildPage {
     printed_on: String,
     growth_svg: Option<String>,
     hf: Option<super::health::HealthForms>,
+    /// Case files of this child that this person may open ("có hồ sơ"); nobody else learns
+    /// that one exists.
+    case_ids: Vec<i64>,
 }
 
 fn label_of(list: &[(&str, &str)], code: &Option<String>) -> String {
@@ -452,6 +455,18 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         printed_on: vn_date(&treem_storage::today().to_string()),
         growth_svg: growth_points(&ctx, id, c).await,
         hf: super::health::health_forms(ctx.user.role),
+        case_ids: ctx
+            .state
+            .store
+            .cases(&ctx.actor())
+            .await
+            .map(|cs| {
+                cs.into_iter()
+                    .filter(|c| c.child_id == Some(id))
+                    .map(|c| c.id)
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     Ok(render(&page))
 }
