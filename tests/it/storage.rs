@@ -686,6 +686,10 @@ async fn accounts_sessions_and_passwords() {
     .await;
 }
 
+fn head_for(village: i64) -> treem_domain::role::Actor {
+    actor(Role::VillageHead, Some(village))
+}
+
 #[tokio::test]
 async fn health_events_are_visible_only_to_those_who_need_them() {
     use treem_storage::HealthLog;
@@ -705,6 +709,12 @@ async fn health_events_are_visible_only_to_those_who_need_them() {
         db.add_health_events(&health, &events).await.unwrap();
         assert!(matches!(db.add_health_events(&actor(Role::VillageHead, Some(sp01)), &events).await, Err(StorageError::Forbidden)));
         assert_eq!(db.health_events(&health, &["vaccination", "measurement", "hiv"], None, None, None).await.unwrap().len(), 4, "{label}");
+        // The packed form for the figures carries the same rows, the child-less one as null.
+        let packed = db.health_events_packed(&health, &["vaccination", "measurement", "hiv"], Some(d)).await.unwrap();
+        let rows: Vec<(i64, String, Option<i64>, String, serde_json::Value)> = serde_json::from_str(&packed).unwrap();
+        assert_eq!(rows.len(), 4, "{label}");
+        assert!(rows.iter().any(|r| r.1 == "hiv" && r.2.is_none() && r.4["infants_infected"] == 0));
+        assert!(matches!(db.health_events_packed(&head_for(sp01), &["vaccination"], None).await, Err(StorageError::Forbidden)));
         let head = actor(Role::VillageHead, Some(sp01));
         let seen = db.health_events(&head, &["vaccination"], None, None, None).await.unwrap();
         assert_eq!(seen.len(), 1);

@@ -100,6 +100,40 @@ impl HealthLog for Db {
         Ok(ids)
     }
 
+    async fn health_events_packed(
+        &self,
+        actor: &Actor,
+        kinds: &[&str],
+        to: Option<Date>,
+    ) -> StorageResult<String> {
+        let allowed = readable_kinds(actor.role);
+        if kinds.iter().any(|k| !allowed.contains(k)) || actor.role == Role::VillageHead {
+            return Err(StorageError::Forbidden);
+        }
+        // One text for all rows: the stored fields are JSON already, so concatenation packs
+        // them without the database or the driver handling each row.
+        let agg = match self.backend {
+            crate::db::Backend::Sqlite => "group_concat",
+            crate::db::Backend::Postgres => "string_agg",
+        };
+        let mut p = Params::default();
+        let list: Vec<String> = kinds.iter().map(|k| p.push(*k)).collect();
+        let mut sql = format!(
+            "SELECT '[' || COALESCE({agg}('[' || id || ',\"' || kind || '\",' || COALESCE(CAST(child_id AS TEXT), 'null') || ',\"' || date || '\",' || data || ']', ','), '') || ']' AS j \
+             FROM health_event WHERE kind IN ({})",
+            list.join(", ")
+        );
+        if let Some(t) = to {
+            sql += &format!(" AND date <= {}", p.push(t.to_string()));
+        }
+        let row = bind_all(sqlx::query(&sql), p.0)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row
+            .try_get::<Option<String>, _>("j")?
+            .unwrap_or_else(|| "[]".into()))
+    }
+
     async fn record_birth(
         &self,
         actor: &Actor,

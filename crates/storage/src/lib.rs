@@ -197,6 +197,14 @@ pub trait HealthLog: Send + Sync {
         from: Option<Date>,
         to: Option<Date>,
     ) -> StorageResult<Vec<HealthEvent>>;
+    /// Every event of these kinds up to `to`, packed as one JSON text
+    /// `[[id, kind, child_id, date, fields], …]` (for the figures; not for village heads).
+    async fn health_events_packed(
+        &self,
+        actor: &Actor,
+        kinds: &[&str],
+        to: Option<Date>,
+    ) -> StorageResult<String>;
     /// A birth (sổ đẻ): the child enters the register and the birth is recorded in one step.
     async fn record_birth(
         &self,

@@ -194,9 +194,9 @@ pub async fn health_records(
     state: &AppState,
     as_of: Date,
 ) -> Result<treem_domain::health::HealthRecords, ApiError> {
-    let events = state
+    let packed = state
         .store
-        .health_events(
+        .health_events_packed(
             &Actor::system(),
             &[
                 "birth",
@@ -206,21 +206,20 @@ pub async fn health_records(
                 "injury",
                 "hiv",
             ],
-            None,
-            None,
             Some(as_of),
         )
         .await?;
+    let rows: Vec<(i64, String, Option<i64>, String, serde_json::Value)> =
+        serde_json::from_str(&packed)
+            .map_err(|e| ApiError::Internal(format!("sự kiện y tế: {e}")))?;
     let mut h = treem_domain::health::HealthRecords::default();
-    for mut e in events {
-        let mut data = std::mem::take(&mut e.data);
-        if let (Some(o), Some(child)) = (data.as_object_mut(), e.child_id) {
+    for (id, kind, child, date, mut data) in rows {
+        if let (Some(o), Some(child)) = (data.as_object_mut(), child) {
             o.insert("child_id".into(), child.into());
-            o.insert("date".into(), e.date.clone().into());
+            o.insert("date".into(), date.into());
         }
-        let bad =
-            |err: serde_json::Error| ApiError::Internal(format!("sự kiện y tế {}: {err}", e.id));
-        match e.kind.as_str() {
+        let bad = |err: serde_json::Error| ApiError::Internal(format!("sự kiện y tế {id}: {err}"));
+        match kind.as_str() {
             "birth" => h.births.push(serde_json::from_value(data).map_err(bad)?),
             "death" => h.deaths.push(serde_json::from_value(data).map_err(bad)?),
             "vaccination" => h
