@@ -1,9 +1,8 @@
 //! Villages, households, accounts and the audit log.
-use super::{render, role_label, Ctx, Layout, PageError, PageErrorKind};
+use super::{render, render_status, role_label, Ctx, Layout, PageError, PageErrorKind};
 use crate::i18n::{vn_date, vn_datetime};
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use std::collections::HashMap;
@@ -49,12 +48,7 @@ async fn villages_page(ctx: &Ctx, error: Option<String>) -> Result<Response, Pag
         can_edit: ctx.user.role.manages_villages(),
         error: error.clone(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(render_status(&page, error.is_some()))
 }
 
 pub async fn villages(ctx: Ctx) -> Result<Response, PageError> {
@@ -183,12 +177,7 @@ async fn households_page(
         can_add: ctx.user.role.writes_children(),
         error: error.clone(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(render_status(&page, error.is_some()))
 }
 
 pub async fn households(
@@ -330,12 +319,7 @@ async fn household_page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Res
         can_edit: ctx.user.role.writes_children(),
         error: error.clone(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(render_status(&page, error.is_some()))
 }
 
 pub async fn household(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -423,12 +407,7 @@ async fn users_page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageEr
             .collect(),
         error: error.clone(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(render_status(&page, error.is_some()))
 }
 
 pub async fn users(ctx: Ctx) -> Result<Response, PageError> {

@@ -1,11 +1,10 @@
 //! The plan's targets with their live figures (bảng theo dõi chỉ tiêu), one target's detail,
 //! and the form where an agency enters the figures the register does not hold.
-use super::{render, Ctx, Layout, PageError, PageErrorKind};
+use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
 use crate::figures::{self, show, Computed};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use std::collections::HashMap;
@@ -537,12 +536,7 @@ async fn target_page(
             .collect(),
         error: error.clone(),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(render_status(&page, error.is_some()))
 }
 
 pub async fn target(

@@ -1,6 +1,6 @@
 //! The health station's weighing day (ngày cân trẻ): the under-5s of one village in order,
 //! weight and length typed in one sitting, WHO z-scores computed as they are saved.
-use super::{render, Ctx, Layout, PageError, PageErrorKind};
+use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::Query;
@@ -253,12 +253,7 @@ async fn page(
         rows,
         saved,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(render_status(&page, !(errors.is_empty())))
 }
 
 pub async fn weighing(
@@ -800,11 +795,7 @@ async fn birth_page(
         .villages(&ctx.actor())
         .await
         .map_err(|e| ctx.fail(e))?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let refused = !errors.is_empty();
     let page = BirthPage {
         l: ctx.layout("Khai báo sinh"),
         villages: villages
@@ -814,7 +805,7 @@ async fn birth_page(
         f,
         errors,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(render_status(&page, refused))
 }
 
 /// Sổ đẻ: a birth at the health station puts the child in the register in the same step.

@@ -324,6 +324,16 @@ impl IntoResponse for PageError {
     }
 }
 
+/// Renders a form page: 422 when it shows the problems of a refused submission.
+pub fn render_status<T: Template>(t: &T, refused: bool) -> Response {
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, render(t)).into_response()
+}
+
 /// Renders a template; a template error is a server error, never a panic.
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {
