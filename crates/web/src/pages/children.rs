@@ -243,6 +243,7 @@ struct ChildPage {
     /// Case files of this child that this person may open ("có hồ sơ"); nobody else learns
     /// that one exists.
     case_ids: Vec<i64>,
+    health_events: Vec<(String, String)>,
 }
 
 fn label_of(list: &[(&str, &str)], code: &Option<String>) -> String {
@@ -455,6 +456,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         printed_on: vn_date(&treem_storage::today().to_string()),
         growth_svg: growth_points(&ctx, id, c).await,
         hf: super::health::health_forms(ctx.user.role),
+        health_events: super::health::event_rows(&ctx, id, c.date_of_birth).await,
         case_ids: ctx
             .state
             .store

@@ -924,3 +924,83 @@ pub async fn save_birth(
         Err(e) => Err(ctx.fail(e)),
     }
 }
+
+/// Age on a day, as a health worker says it: days in the first month, months to two years.
+pub fn age_text(dob: Date, on: Date) -> String {
+    let days = (on - dob).get_days();
+    match days {
+        d if d < 28 => format!("{d} ngày tuổi"),
+        d if d < 731 => format!("{} tháng tuổi", d * 12 / 365),
+        d => format!("{} tuổi", d / 365),
+    }
+}
+
+/// The child's health events in words (sự kiện y tế), for those who may read them.
+pub async fn event_rows(ctx: &Ctx, id: i64, dob: Option<Date>) -> Vec<(String, String)> {
+    use treem_domain::health::{DeathCause, InjuryKind, Severity};
+    let kinds: Vec<&str> = treem_storage::readable_kinds(ctx.user.role)
+        .iter()
+        .copied()
+        .filter(|k| *k != "hiv")
+        .collect();
+    if kinds.is_empty() {
+        return vec![];
+    }
+    let Ok(events) = ctx
+        .state
+        .store
+        .health_events(&ctx.actor(), &kinds, Some(id), None, None)
+        .await
+    else {
+        return vec![];
+    };
+    let label = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    events
+        .into_iter()
+        .map(|e| {
+            let d = &e.data;
+            let what = match e.kind.as_str() {
+                "birth" => format!(
+                    "Sinh{}",
+                    d["weight_g"]
+                        .as_u64()
+                        .map(|w| format!(", {w} g"))
+                        .unwrap_or_default()
+                ),
+                "death" => {
+                    let cause = serde_json::from_value::<DeathCause>(d["cause"].clone())
+                        .map(|c| c.label_vi().to_string())
+                        .unwrap_or_else(|_| label(&d["cause"]));
+                    let age = match (dob, e.date.parse::<Date>()) {
+                        (Some(b), Ok(on)) => format!(", lúc {}", age_text(b, on)),
+                        _ => String::new(),
+                    };
+                    format!("Mất ({cause}){age}")
+                }
+                "vaccination" => format!("Tiêm {} mũi {}", label(&d["vaccine"]), d["dose"]),
+                "measurement" => format!(
+                    "Cân đo: {} kg, {} cm",
+                    d["weight_kg"]
+                        .as_f64()
+                        .map(treem_domain::plan::format_number_vi)
+                        .unwrap_or_else(|| "—".into()),
+                    d["length_cm"]
+                        .as_f64()
+                        .map(treem_domain::plan::format_number_vi)
+                        .unwrap_or_else(|| "—".into())
+                ),
+                "injury" => {
+                    let kind = serde_json::from_value::<InjuryKind>(d["kind"].clone())
+                        .map(|k| k.label_vi())
+                        .unwrap_or("");
+                    let sev = serde_json::from_value::<Severity>(d["severity"].clone())
+                        .map(|k| k.label_vi())
+                        .unwrap_or("");
+                    format!("Tai nạn thương tích: {kind}, {sev}")
+                }
+                other => other.to_string(),
+            };
+            (vn_date(&e.date), what)
+        })
+        .collect()
+}
