@@ -1,6 +1,6 @@
 //! Times the plan's figures on a database: `cargo run --release --example figures_bench -- DB`.
 use std::time::Instant;
-use treem_storage::{Actor, Db, Plans, Register};
+use treem_storage::{Actor, Cases, Db, Plans, Register};
 
 #[tokio::main]
 async fn main() {
@@ -20,6 +20,7 @@ async fn main() {
     let health = treem_web::figures::health_records(&state, as_of)
         .await
         .unwrap();
+    let cases = db.cases_for_figures().await.unwrap();
     let other = t.elapsed();
     let t = Instant::now();
     let snap = treem_domain::indicator::Snapshot {
@@ -30,6 +31,7 @@ async fn main() {
         reported: &reported,
         assessments: &assessments,
         health: &health,
+        cases: &cases,
     };
     let results = treem_domain::indicator::compute_all(&plan, &snap);
     let compute = t.elapsed();

@@ -401,6 +401,25 @@ impl Cases for Db {
             .await
     }
 
+    async fn cases_for_figures(&self) -> StorageResult<Vec<CaseFile>> {
+        let Some(key) = self.case_key.as_deref() else {
+            return Ok(vec![]);
+        };
+        let mut tx = self.pool.begin().await?;
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM case_file ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(load(&mut tx, key, id).await?.0);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
     async fn case_file(&self, actor: &Actor, case_id: i64) -> StorageResult<CaseFile> {
         let case = self.read_case(case_id).await?;
         if !may_open(&case, actor) {

@@ -245,6 +245,10 @@ pub trait Cases: Send + Sync {
         replacement: EntryKind,
         at: jiff::civil::DateTime,
     ) -> StorageResult<CaseFile>;
+    /// Every case, replayed, for counting target 16 and the plans approved on time. Never
+    /// shown: nothing from it leaves the figures but counts, so it is not audited as an
+    /// opening. Empty without the case key (the figures then say "no data", not 0 %).
+    async fn cases_for_figures(&self) -> StorageResult<Vec<CaseFile>>;
     /// The whole case, for those who may open it ([`treem_domain::case::may_open`]); others get
     /// [`StorageError::NotFound`]. Each opening is written in the audit log.
     async fn case_file(&self, actor: &Actor, case_id: i64) -> StorageResult<CaseFile>;

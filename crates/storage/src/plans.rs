@@ -194,23 +194,25 @@ impl Plans for Db {
     }
 
     async fn figures_stamp(&self) -> StorageResult<String> {
-        // Changes whenever a child, a reported figure, a support or an assessment is written,
-        // and costs four index lookups.
+        // Changes whenever a child, a reported figure, a support, an assessment, a health event
+        // or a case entry is written (case versions only grow).
         let r = sqlx::query(
             "SELECT (SELECT MAX(updated_at) FROM child) AS c, (SELECT MAX(id) FROM child) AS n, \
              (SELECT MAX(id) FROM reported_value) AS r, (SELECT MAX(id) FROM support_record) AS s, \
-             (SELECT MAX(id) FROM assessment_value) AS a, (SELECT MAX(id) FROM health_event) AS h",
+             (SELECT MAX(id) FROM assessment_value) AS a, (SELECT MAX(id) FROM health_event) AS h, \
+             (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM case_file) AS k",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(format!(
-            "{:?}/{:?}/{:?}/{:?}/{:?}/{:?}",
+            "{:?}/{:?}/{:?}/{:?}/{:?}/{:?}/{}",
             r.try_get::<Option<String>, _>("c")?,
             r.try_get::<Option<i64>, _>("n")?,
             r.try_get::<Option<i64>, _>("r")?,
             r.try_get::<Option<i64>, _>("s")?,
             r.try_get::<Option<i64>, _>("a")?,
-            r.try_get::<Option<i64>, _>("h")?
+            r.try_get::<Option<i64>, _>("h")?,
+            r.try_get::<i64, _>("k")?
         ))
     }
 }

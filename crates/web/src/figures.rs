@@ -75,6 +75,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         reported: state.store.reported_values(year).await?,
         assessments: state.store.assessments().await?,
         health: health_records(state, as_of).await?,
+        cases: state.store.cases_for_figures().await?,
         stamp,
     };
     // The earlier quarter ends are independent: read them side by side.
@@ -100,6 +101,7 @@ struct Inputs {
     reported: Vec<treem_domain::indicator::ReportedValue>,
     assessments: Vec<treem_domain::indicator::AssessmentValue>,
     health: treem_domain::health::HealthRecords,
+    cases: Vec<treem_domain::case::CaseFile>,
     stamp: String,
 }
 
@@ -171,6 +173,7 @@ async fn compute_at(
         supports: &supports,
         reported: &inputs.reported,
         assessments: &inputs.assessments,
+        cases: &inputs.cases,
     };
     let results = compute_all_with(&plan, &snap, &Settings::default(), prior);
     let computed = Arc::new(Computed {

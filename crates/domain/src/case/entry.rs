@@ -424,6 +424,8 @@ pub struct SupportPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     pub date: Date,
+    /// `measure` in JSON: the entry's own tag is `kind`.
+    #[serde(rename = "measure")]
     pub kind: MeasureKind,
     /// Who delivered it.
     pub by: String,

@@ -111,7 +111,7 @@ pub use entry::{
 pub use indicator::{
     abused_with_intervention, plans_approved_on_time, plans_approved_on_time_with, PlanRef,
 };
-pub use machine::{apply, correct};
+pub use machine::{actions, apply, correct};
 
 use crate::role::Role;
 use crate::validation::FieldErrors;

@@ -22,6 +22,7 @@
 //! Pure: the caller loads the register versions, supports, entries and assessments.
 
 mod breakdown;
+mod cases;
 mod formulas;
 mod health;
 mod reported;
@@ -33,6 +34,7 @@ mod tests;
 mod tests_health;
 
 pub use breakdown::{AgeBand, Breakdown, Cell};
+pub use cases::CaseIndicator;
 pub use formulas::{RegisterIndicator, UnknownIndicator};
 pub use reported::validate_reported;
 pub use trend::{trend_status, Trend};
@@ -128,6 +130,8 @@ pub struct Snapshot<'a> {
     /// follow-up counts) for the health targets; [`crate::health::EMPTY`] when there are none.
     /// Events count when dated in the period, up to the as-of date.
     pub health: &'a HealthRecords,
+    /// The case files (hồ sơ trường hợp), for target 16; counted, never listed.
+    pub cases: &'a [crate::case::CaseFile],
 }
 
 /// Parameters of the engine. The defaults are what this module documents; a deployment may
@@ -349,6 +353,23 @@ pub fn validate_plan(plan: &Plan) -> Vec<Problem> {
     let mut out = Vec::new();
     for t in &plan.targets {
         let mut check = |prefix: &str, source: &Source, unit: Option<Unit>| {
+            if let Source::Cases { indicator } = source {
+                if let Err(message) = CaseIndicator::parse(indicator) {
+                    out.push(Problem {
+                        place: Place::Target(t.number),
+                        field: format!("{prefix}source.indicator"),
+                        message,
+                    });
+                } else if unit.unwrap_or(Unit::Percent) != Unit::Percent {
+                    out.push(Problem {
+                        place: Place::Target(t.number),
+                        field: format!("{prefix}unit"),
+                        message: "chỉ số hồ sơ là một tỷ lệ phần trăm; đơn vị phải là `percent`"
+                            .into(),
+                    });
+                }
+                return;
+            }
             let Source::Register { indicator } = source else {
                 return;
             };
@@ -463,6 +484,16 @@ fn figure_for(
             assessment_figure(fig.comparator(), number, snap),
             Breakdown::default(),
         ),
+        Source::Cases { indicator } => match CaseIndicator::parse(indicator) {
+            Ok(ind) => (
+                ind.figure(snap, &crate::case::WorkingCalendar::default(), unit),
+                Breakdown::default(),
+            ),
+            Err(e) => {
+                notes.push(e);
+                (Figure::default(), Breakdown::default())
+            }
+        },
     };
     if figure.value.is_some() {
         let den = figure.denominator.unwrap_or(0.0);

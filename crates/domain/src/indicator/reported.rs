@@ -91,6 +91,12 @@ pub fn validate_reported(rv: &ReportedValue, target: &Target) -> Result<(), Fiel
                  báo cáo"
             ),
         ),
+        Source::Cases { .. } => errs.push(
+            "target",
+            format!(
+                "chỉ tiêu {n} được tính tự động từ hồ sơ trường hợp, không nhập số liệu báo cáo"
+            ),
+        ),
     }
     if rv.period_end < rv.period_start {
         errs.push(

@@ -115,6 +115,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
         reported: &[],
         assessments: &[],
         health: &crate::health::EMPTY,
+        cases: &[],
     }
 }
 
@@ -647,9 +648,9 @@ fn reported_matching_and_corrections() {
     assert!(!r.figure.unstable, "no denominator known");
 
     // An entered empty denominator: no value, no data (but entered).
-    let reported = vec![entry(16, Some(0.0), Some(0.0), None)];
+    let reported = vec![entry(17, Some(0.0), Some(0.0), None)];
     let r = compute_target(
-        &target(16),
+        &target(17),
         &Snapshot {
             reported: &reported,
             ..snap(&[])
@@ -807,6 +808,12 @@ fn compute_all_over_the_shipped_plan() {
                 assert!(r.figure.value.is_some());
                 assert_ne!(r.status, TargetStatus::NoData);
                 assert_breakdown_sums(r);
+            }
+            Source::Cases { .. } => {
+                // No case files: counted, and nothing to divide by.
+                assert_eq!(r.status, TargetStatus::NoData, "target {}", r.number);
+                assert_eq!(r.figure.denominator, Some(0.0));
+                assert_eq!(r.figure.value, None);
             }
             _ => {
                 assert_eq!(r.status, TargetStatus::NoData, "target {}", r.number);
@@ -997,7 +1004,7 @@ fn a_good_entry_passes() {
     assert_eq!(validate_reported(&second, &target(15)), Ok(()));
     // An empty denominator is a legitimate report ("no case found").
     assert_eq!(
-        validate_reported(&entry(16, Some(0.0), Some(0.0), None), &target(16)),
+        validate_reported(&entry(17, Some(0.0), Some(0.0), None), &target(17)),
         Ok(())
     );
 }

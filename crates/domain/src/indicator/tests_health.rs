@@ -72,6 +72,7 @@ fn snap<'a>(children: &'a [Child], health: &'a HealthRecords) -> Snapshot<'a> {
         reported: &[],
         assessments: &[],
         health,
+        cases: &[],
     }
 }
 

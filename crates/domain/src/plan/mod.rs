@@ -278,6 +278,8 @@ pub enum Source {
     Register { indicator: String },
     /// The child-friendly commune self-assessment (QĐ 06/QĐ-TTg, 03/01/2019).
     Assessment,
+    /// Counted over the case files (Nghị định 56/2017) by the named indicator.
+    Cases { indicator: String },
 }
 
 /// Status of a figure against a target.

@@ -202,6 +202,9 @@ fn seed_sources() {
             15 => reg("injury_rate"),
             19 => reg("birth_registered_under5"),
             21 => reg("kindergarten_age5"),
+            16 => Source::Cases {
+                indicator: "abused_with_intervention".into(),
+            },
             _ => Source::Reported,
         };
         assert_eq!(t.source, want, "source of {}", t.number);

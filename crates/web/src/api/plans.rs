@@ -74,7 +74,7 @@ pub async fn targets(
                 "target_value": t.value,
                 "unit": t.unit,
                 "owner": t.owners,
-                "source": match &t.source { Source::Register { .. } => "register", Source::Reported => "reported", Source::Assessment => "assessment" },
+                "source": match &t.source { Source::Register { .. } => "register", Source::Reported => "reported", Source::Assessment => "assessment" , Source::Cases { .. } => "cases" },
                 "figure": r.figure.value,
                 "numerator": r.figure.numerator,
                 "denominator": r.figure.denominator,

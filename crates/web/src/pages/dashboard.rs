@@ -507,6 +507,9 @@ async fn target_page(
             Source::Register { indicator } => format!("tính từ sổ trẻ em ({indicator})"),
             Source::Reported => "cơ quan phụ trách nhập số liệu".into(),
             Source::Assessment => "kết quả đánh giá".into(),
+            Source::Cases { indicator } => {
+                format!("tính từ hồ sơ trường hợp ({indicator}); chỉ có số lượng, không có tên")
+            }
         },
         note: r.note.clone(),
         allowed,

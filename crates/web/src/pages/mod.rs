@@ -2,6 +2,8 @@
 //! state-changing form carries the session's CSRF token.
 mod account;
 mod admin;
+mod case_form;
+mod case_view;
 pub mod cases;
 mod children;
 pub mod dashboard;
@@ -68,7 +70,16 @@ pub fn routes() -> Router<AppState> {
             get(health::weighing).post(health::save_weighing),
         )
         .route("/health/lists", get(health::lists))
+        .route("/cases", get(cases::list))
+        .route(
+            "/cases/new",
+            get(cases::intake_form).post(cases::save_intake),
+        )
         .route("/cases/{id}", get(cases::show))
+        .route(
+            "/cases/{id}/step/{code}",
+            get(cases::step_form).post(cases::save_step),
+        )
         .route(
             "/health/births",
             get(health::birth_form).post(health::save_birth),
@@ -156,6 +167,11 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if treem_storage::readable_kinds(role).contains(&"vaccination") {
         v.push(("/health/lists", t.health_lists));
+    }
+    if matches!(role, Role::Officer | Role::Leader | Role::Police) {
+        v.push(("/cases", t.cases));
+    } else if matches!(role, Role::VillageHead | Role::Health) {
+        v.push(("/cases/new", t.report_case));
     }
     if role == Role::Officer {
         v.push(("/import", t.import));

@@ -189,3 +189,63 @@ fn plans_approved_on_time_share() {
     assert_eq!(ids(&on_time), vec![1, 2]);
     assert!(due.iter().all(|p| p.round == 1));
 }
+
+/// The plan's target 16, as shipped, is counted from the case files by the indicator engine.
+#[test]
+fn target_16_of_the_shipped_plan_comes_from_the_cases() {
+    let plan =
+        crate::plan::Plan::from_toml(include_str!("../../../../../plans/sinh-phinh-2026.toml"))
+            .expect("the shipped plan");
+    let t = plan.target(16).unwrap();
+    let cases = vec![
+        case(
+            1,
+            "2026-03-02T09:00",
+            Some(7),
+            Some(AbuseType::Violence),
+            true,
+            None,
+        ),
+        case(
+            2,
+            "2026-03-05T09:00",
+            Some(8),
+            Some(AbuseType::Neglect),
+            false,
+            None,
+        ),
+        case(3, "2026-03-06T09:00", Some(9), None, false, None),
+    ];
+    let snap = crate::indicator::Snapshot {
+        as_of: d("2026-06-30"),
+        period: h1(),
+        children: &[],
+        supports: &[],
+        reported: &[],
+        assessments: &[],
+        health: &crate::health::EMPTY,
+        cases: &cases,
+    };
+    let r = crate::indicator::compute_target(t, &snap);
+    // Two abused children detected; one had emergency measures.
+    assert_eq!(r.figure.numerator, Some(1.0));
+    assert_eq!(r.figure.denominator, Some(2.0));
+    assert_eq!(r.figure.value, Some(50.0));
+    assert_eq!(r.status, crate::indicator::TargetStatus::NotMet);
+    // Counts only: no child is named behind the figure.
+    assert!(r.figure.numerator_ids.is_empty() && r.figure.denominator_ids.is_empty());
+    assert!(r.breakdown.is_empty());
+    assert!(crate::indicator::validate_plan(&plan).is_empty());
+}
+
+#[test]
+fn an_unknown_case_indicator_is_a_plan_problem() {
+    let text = include_str!("../../../../../plans/sinh-phinh-2026.toml").replace(
+        "indicator = \"abused_with_intervention\"",
+        "indicator = \"abused\"",
+    );
+    let plan = crate::plan::Plan::from_toml(&text).unwrap();
+    let problems = crate::indicator::validate_plan(&plan);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("abused_with_intervention"));
+}

@@ -6,6 +6,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::Span;
 
 mod access_tests;
+mod actions_tests;
 mod calendar_tests;
 mod correction_tests;
 mod deadline_tests;

@@ -1,0 +1,615 @@
+//! The case step forms as posted: text fields to [`EntryKind`]s, with a Vietnamese message per
+//! field. Field names are the domain's serde paths (`measures[2].responsible`), so the domain's
+//! own checks land beside the same inputs.
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use treem_domain::case::*;
+use treem_domain::register::{Caregiver, DobPrecision, Sex};
+use treem_domain::role::Role;
+use treem_domain::validation::{parse_date, FieldErrors};
+
+/// Rows offered for a plan's measures and a meeting's attendees.
+pub const MEASURE_ROWS: usize = 6;
+
+/// A posted form: every value of every name, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    pub fn get(&self, k: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    }
+
+    pub fn all(&self, k: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(n, v)| n == k && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
+    pub fn has(&self, k: &str, v: &str) -> bool {
+        self.0.iter().any(|(n, x)| n == k && x == v)
+    }
+
+    pub fn set(&mut self, k: &str, v: impl Into<String>) {
+        self.0.retain(|(n, _)| n != k);
+        self.0.push((k.to_string(), v.into()));
+    }
+}
+
+/// Reads typed values out of a [`Posted`] form, collecting what is wrong.
+pub struct Reader<'a> {
+    f: &'a Posted,
+    pub errors: FieldErrors,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(f: &'a Posted) -> Self {
+        Reader {
+            f,
+            errors: FieldErrors::default(),
+        }
+    }
+
+    pub fn text(&self, k: &str) -> String {
+        self.f.get(k).to_string()
+    }
+
+    /// Lines of a text area, blank ones dropped.
+    pub fn lines(&self, k: &str) -> Vec<String> {
+        self.f
+            .get(k)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect()
+    }
+
+    pub fn opt_date(&mut self, k: &str) -> Option<jiff::civil::Date> {
+        let s = self.f.get(k);
+        if s.is_empty() {
+            return None;
+        }
+        let d = parse_date(s);
+        if d.is_none() {
+            self.errors
+                .push(k, format!("«{s}» không phải ngày (dd/mm/yyyy)"));
+        }
+        d
+    }
+
+    pub fn date(&mut self, k: &str, what: &str) -> Option<jiff::civil::Date> {
+        if self.f.get(k).is_empty() {
+            self.errors.push(k, format!("thiếu {what}"));
+            return None;
+        }
+        self.opt_date(k)
+    }
+
+    /// A date in `k` and an hour in `k_time` ("HH:MM").
+    pub fn datetime(&mut self, k: &str, what: &str) -> Option<jiff::civil::DateTime> {
+        let day = self.date(k, what)?;
+        let tk = format!("{k}_time");
+        let t = self.f.get(&tk);
+        let parsed = t.split_once([':', 'h', 'g']).and_then(|(h, m)| {
+            let h: i8 = h.trim().parse().ok()?;
+            let m: i8 = if m.trim().is_empty() {
+                0
+            } else {
+                m.trim().parse().ok()?
+            };
+            jiff::civil::Time::new(h, m, 0, 0).ok()
+        });
+        match parsed {
+            Some(time) => Some(day.to_datetime(time)),
+            None => {
+                let msg = if t.is_empty() {
+                    format!("thiếu giờ ({what})")
+                } else {
+                    format!("«{t}» không phải giờ (HH:MM)")
+                };
+                self.errors.push(&tk, msg);
+                None
+            }
+        }
+    }
+
+    /// A choice whose value is the serde name of `T`; blank is `None`.
+    pub fn opt_choice<T: DeserializeOwned>(&mut self, k: &str) -> Option<T> {
+        let s = self.f.get(k);
+        if s.is_empty() {
+            return None;
+        }
+        match serde_json::from_value(serde_json::Value::String(s.to_string())) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.errors.push(k, format!("lựa chọn «{s}» không có"));
+                None
+            }
+        }
+    }
+
+    pub fn choice<T: DeserializeOwned>(&mut self, k: &str, what: &str) -> Option<T> {
+        if self.f.get(k).is_empty() {
+            self.errors.push(k, format!("chọn {what}"));
+            return None;
+        }
+        self.opt_choice(k)
+    }
+
+    pub fn opt_number<T: std::str::FromStr>(&mut self, k: &str) -> Option<T> {
+        let s = self.f.get(k);
+        if s.is_empty() {
+            return None;
+        }
+        let v = s.parse().ok();
+        if v.is_none() {
+            self.errors.push(k, format!("«{s}» không phải số"));
+        }
+        v
+    }
+
+    pub fn checked(&self, k: &str) -> bool {
+        self.f.has(k, "1") || self.f.has(k, "on")
+    }
+
+    /// The standard Cao / Trung bình / Thấp items (`rating.<code>`), plus one item written in
+    /// (`rating_other_item`, `rating_other`).
+    pub fn ratings(&mut self) -> Vec<RatedItem> {
+        let mut out = Vec::new();
+        for (code, _) in STANDARD_ITEMS {
+            if let Some(rating) = self.opt_choice::<Rating>(&format!("rating.{code}")) {
+                out.push(RatedItem {
+                    item: code.to_string(),
+                    rating,
+                });
+            }
+        }
+        let other = self.text("rating_other_item");
+        if let Some(rating) = self.opt_choice::<Rating>("rating_other") {
+            out.push(RatedItem {
+                item: other,
+                rating,
+            });
+        } else if !other.is_empty() {
+            self.errors
+                .push("rating_other", "chọn mức Cao / Trung bình / Thấp");
+        }
+        out
+    }
+
+    /// The entry, or every problem at once: what the form could not read, and what the
+    /// domain's own checks of the entry find in the rest.
+    fn done(mut self, kind: EntryKind) -> Result<EntryKind, FieldErrors> {
+        if self.errors.is_empty() {
+            Ok(kind)
+        } else {
+            self.errors.0.extend(kind.validate().0);
+            Err(self.errors)
+        }
+    }
+}
+
+/// The entry of step `code` from its form (the domain checks the rest when it is applied).
+pub fn parse_step(code: &str, f: &Posted) -> Result<EntryKind, FieldErrors> {
+    let mut r = Reader::new(f);
+    let kind = match code {
+        "initial_assessment" => {
+            let ratings = r.ratings();
+            let abuse_type = r.opt_choice("abuse_type");
+            let sub_type = r.opt_choice("sub_type");
+            let level = r.choice("level", "cấp độ bảo vệ");
+            EntryKind::InitialAssessment(InitialAssessment {
+                ratings,
+                abuse_type,
+                sub_type,
+                abuse_description: r.text("abuse_description"),
+                level: level.unwrap_or(ProtectionLevel::Prevention),
+                serious_harm: r.checked("serious_harm"),
+                summary: r.text("summary"),
+            })
+        }
+        "emergency_measures" => {
+            let mut measures = Vec::new();
+            for m in f.all("measures") {
+                match serde_json::from_value(serde_json::Value::String(m.into())) {
+                    Ok(k) => measures.push(k),
+                    Err(_) => r
+                        .errors
+                        .push("measures", format!("không có biện pháp «{m}»")),
+                }
+            }
+            let taken_at = r.datetime("taken_at", "thời điểm áp dụng");
+            let no = r.text("decision_no");
+            EntryKind::EmergencyMeasures(EmergencyMeasures {
+                measures,
+                taken_at: taken_at.unwrap_or_default(),
+                decision_no: (!no.is_empty()).then_some(no),
+                description: r.text("description"),
+            })
+        }
+        "specific_assessment" => {
+            let ratings = r.ratings();
+            let held_at = r.datetime("meeting.held_at", "thời điểm họp");
+            let attendees = r
+                .lines("meeting.attendees")
+                .into_iter()
+                .map(
+                    |l| match l.split_once(" - ").or_else(|| l.split_once(" — ")) {
+                        Some((n, p)) => Attendee {
+                            name: n.trim().into(),
+                            position: p.trim().into(),
+                        },
+                        None => Attendee {
+                            name: l,
+                            position: String::new(),
+                        },
+                    },
+                )
+                .collect();
+            EntryKind::SpecificAssessment(SpecificAssessment {
+                information: r.text("information"),
+                ratings,
+                needs: r.lines("needs"),
+                meeting: Meeting {
+                    held_at: held_at.unwrap_or_default(),
+                    attendees,
+                    minutes: r.text("meeting.minutes"),
+                },
+            })
+        }
+        "plan" => {
+            let mut measures = Vec::new();
+            for i in 1..=MEASURE_ROWS {
+                let k = |x: &str| format!("measures[{i}].{x}");
+                let filled = ["kind", "description", "responsible", "from", "to"]
+                    .iter()
+                    .any(|x| !f.get(&k(x)).is_empty());
+                if !filled {
+                    continue;
+                }
+                let kind = r.choice(&k("kind"), "biện pháp");
+                let from = r.date(&k("from"), "ngày bắt đầu");
+                let to = r.date(&k("to"), "ngày kết thúc");
+                if let (Some(kind), Some(from), Some(to)) = (kind, from, to) {
+                    measures.push((
+                        i,
+                        Measure {
+                            kind,
+                            description: r.text(&k("description")),
+                            responsible: r.text(&k("responsible")),
+                            from,
+                            to,
+                            resources: r.text(&k("resources")),
+                        },
+                    ));
+                }
+            }
+            // The domain numbers measures from 1 in the list it gets: keep the rows' numbers
+            // by refusing gaps here rather than letting messages point at another row.
+            if measures.iter().enumerate().any(|(n, (i, _))| n + 1 != *i) {
+                r.errors.push(
+                    "measures",
+                    "ghi các biện pháp liền nhau từ dòng 1, không bỏ dòng",
+                );
+            }
+            EntryKind::Plan(SupportPlan {
+                objectives: r.lines("objectives"),
+                measures: measures.into_iter().map(|(_, m)| m).collect(),
+            })
+        }
+        "submit_for_approval" => EntryKind::SubmitForApproval {
+            note: r.text("note"),
+        },
+        "approve" => {
+            let no = r.text("decision_no");
+            EntryKind::Approve {
+                decision_no: (!no.is_empty()).then_some(no),
+                note: r.text("note"),
+            }
+        }
+        "return" => EntryKind::Return {
+            reason: r.text("reason"),
+        },
+        "service" => {
+            let date = r.date("date", "ngày cung cấp");
+            let kind = r.choice("kind", "loại dịch vụ");
+            EntryKind::Service(Service {
+                date: date.unwrap_or_default(),
+                kind: kind.unwrap_or(MeasureKind::Other),
+                by: r.text("by"),
+                description: r.text("description"),
+            })
+        }
+        "visit" => {
+            let date = r.date("date", "ngày thăm");
+            EntryKind::Visit(Visit {
+                date: date.unwrap_or_default(),
+                by: r.text("by"),
+                findings: r.text("findings"),
+            })
+        }
+        "referral" => {
+            let to = r.choice("to", "nơi chuyển gửi");
+            let date = r.date("date", "ngày chuyển gửi");
+            let answer = r.text("answer");
+            EntryKind::Referral(Referral {
+                to: to.unwrap_or(ReferralBody::Other),
+                organisation: r.text("organisation"),
+                date: date.unwrap_or_default(),
+                reason: r.text("reason"),
+                answer: (!answer.is_empty()).then_some(answer),
+            })
+        }
+        "referral_answer" => {
+            let referral = r.opt_number("referral");
+            if referral.is_none() && f.get("referral").is_empty() {
+                r.errors.push("referral", "chọn lần chuyển gửi");
+            }
+            let date = r.date("date", "ngày trả lời");
+            EntryKind::ReferralAnswer {
+                referral: referral.unwrap_or(0),
+                date: date.unwrap_or_default(),
+                answer: r.text("answer"),
+            }
+        }
+        "review" => {
+            let ratings = r.ratings();
+            let decision = r.choice("decision", "kết luận (kết thúc hoặc lập kế hoạch mới)");
+            EntryKind::Review(Review {
+                ratings,
+                recovery: r.text("recovery"),
+                decision: decision.unwrap_or(ReviewDecision::Replan),
+                note: r.text("note"),
+            })
+        }
+        "assign" => {
+            let role: Option<Role> = r.choice("role", "vai trò");
+            EntryKind::Assign {
+                username: r.text("username"),
+                role: role.unwrap_or(Role::Police),
+            }
+        }
+        "unassign" => EntryKind::Unassign {
+            username: r.text("username"),
+            reason: r.text("reason"),
+        },
+        "correction" => {
+            let of = r.opt_number("of");
+            if f.get("of").is_empty() {
+                r.errors.push("of", "chọn mục cần gạch bỏ");
+            }
+            EntryKind::Correction {
+                of: of.unwrap_or(0),
+                note: r.text("note"),
+            }
+        }
+        _ => {
+            r.errors.push("kind", format!("không có bước «{code}»"));
+            EntryKind::Return {
+                reason: String::new(),
+            }
+        }
+    };
+    r.done(kind)
+}
+
+/// The report (Mẫu 01) from the intake form.
+pub fn parse_intake(f: &Posted) -> Result<EntryKind, FieldErrors> {
+    let mut r = Reader::new(f);
+    let channel = r.choice("channel", "nguồn thông tin");
+    let received_at = r.datetime("received_at", "ngày nhận thông tin");
+    let category = r.choice("category", "tình trạng của trẻ");
+    let child = if f.get("child_type") == "registered" {
+        match r.opt_number::<i64>("child_id") {
+            Some(id) => Some(ChildRef::Registered { child_id: id }),
+            None => {
+                if f.get("child_id").is_empty() {
+                    r.errors.push("child_id", "thiếu số của trẻ trong sổ");
+                }
+                None
+            }
+        }
+    } else {
+        let sex: Option<Sex> = r.choice("child.sex", "giới tính (chọn «không biết» nếu chưa rõ)");
+        let precision: Option<DobPrecision> = r.choice("child.dob_precision", "mức biết ngày sinh");
+        let date_of_birth = r.opt_date("child.date_of_birth");
+        let estimated_age = r.opt_number("child.estimated_age");
+        let village = r.text("child.village");
+        Some(ChildRef::New(NewChild {
+            full_name: r.text("child.full_name"),
+            sex: sex.unwrap_or(Sex::Unknown),
+            date_of_birth,
+            dob_precision: precision.unwrap_or(DobPrecision::Unknown),
+            estimated_age,
+            village: (!village.is_empty()).then_some(village),
+            description: r.text("child.description"),
+        }))
+    };
+    let parent = |r: &mut Reader, who: &str| {
+        let name = r.text(&format!("{who}.full_name"));
+        let age = r.opt_number(&format!("{who}.age"));
+        (!name.is_empty()).then(|| Parent {
+            full_name: name,
+            age,
+            occupation: r.text(&format!("{who}.occupation")),
+        })
+    };
+    let father = parent(&mut r, "father");
+    let mother = parent(&mut r, "mother");
+    let caregiver = {
+        let name = r.text("caregiver.full_name");
+        let phone = r.text("caregiver.phone");
+        (!name.is_empty()).then(|| Caregiver {
+            relationship: r.text("caregiver.relationship"),
+            full_name: name,
+            phone: (!phone.is_empty()).then_some(phone),
+        })
+    };
+    let informant = {
+        let fields =
+            ["full_name", "phone", "address", "note"].map(|x| r.text(&format!("informant.{x}")));
+        let consent = r.checked("informant.consent");
+        if fields.iter().all(String::is_empty) {
+            None
+        } else {
+            let [full_name, phone, address, note] = fields;
+            Some(Informant {
+                consent,
+                full_name,
+                phone,
+                address,
+                note,
+            })
+        }
+    };
+    let (Some(channel), Some(received_at), Some(category), Some(child)) =
+        (channel, received_at, category, child)
+    else {
+        return Err(r.errors);
+    };
+    let kind = EntryKind::Intake(Box::new(Intake {
+        channel,
+        received_at,
+        category,
+        child,
+        place: r.text("place"),
+        current_condition: r.text("current_condition"),
+        predicted_consequence: r.text("predicted_consequence"),
+        father,
+        mother,
+        family_circumstances: r.text("family_circumstances"),
+        caregiver,
+        actions_taken: r.text("actions_taken"),
+        informant,
+    }));
+    r.done(kind)
+}
+
+/// Field errors as a map for the templates (the first message of each field).
+pub fn by_field(e: &FieldErrors) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for x in &e.0 {
+        m.entry(x.field.clone())
+            .or_insert_with(|| x.message.clone());
+    }
+    m
+}
+
+/// A form filled from an entry, for drafting again from the last plan.
+pub fn plan_to_form(p: &SupportPlan, f: &mut Posted) {
+    f.set("objectives", p.objectives.join("\n"));
+    for (i, m) in p.measures.iter().enumerate().take(MEASURE_ROWS) {
+        let k = |x: &str| format!("measures[{}].{x}", i + 1);
+        let kind = serde_json::to_value(m.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        f.set(&k("kind"), kind);
+        f.set(&k("description"), m.description.clone());
+        f.set(&k("responsible"), m.responsible.clone());
+        f.set(&k("from"), crate::i18n::vn_date(&m.from.to_string()));
+        f.set(&k("to"), crate::i18n::vn_date(&m.to.to_string()));
+        f.set(&k("resources"), m.resources.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posted(pairs: &[(&str, &str)]) -> Posted {
+        Posted(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn an_intake_with_a_new_child_of_unknown_age() {
+        let f = posted(&[
+            ("channel", "village_head"),
+            ("received_at", "27/11/2026"),
+            ("received_at_time", "20:15"),
+            ("category", "at_risk"),
+            ("child_type", "new"),
+            ("child.sex", "unknown"),
+            ("child.dob_precision", "unknown"),
+            ("child.description", "Bé khoảng 2 tuổi"),
+            ("place", "Bản Pú Ủng"),
+            ("current_condition", "Ở nhà một mình"),
+        ]);
+        let EntryKind::Intake(i) = parse_intake(&f).unwrap() else {
+            panic!("not an intake")
+        };
+        assert_eq!(i.received_at.to_string(), "2026-11-27T20:15:00");
+        assert!(i.informant.is_none());
+        let ChildRef::New(c) = &i.child else { panic!() };
+        assert_eq!(c.sex, Sex::Unknown);
+        assert_eq!(c.dob_precision, DobPrecision::Unknown);
+    }
+
+    #[test]
+    fn bad_dates_hours_and_choices_name_their_field() {
+        let f = posted(&[
+            ("channel", "pigeon"),
+            ("received_at", "31/02/2026"),
+            ("received_at_time", "25:00"),
+            ("child_type", "registered"),
+            ("child_id", "abc"),
+        ]);
+        let e = by_field(&parse_intake(&f).unwrap_err());
+        assert!(e["channel"].contains("pigeon"), "{e:?}");
+        assert!(e["received_at"].contains("dd/mm/yyyy"));
+        assert!(e["category"].starts_with("chọn"));
+        assert!(e["child_id"].contains("không phải số"));
+    }
+
+    #[test]
+    fn a_plan_reads_its_rows_and_refuses_a_gap() {
+        let mut f = posted(&[
+            ("objectives", "Trẻ an toàn\n\nTrẻ đi học lại"),
+            ("measures[1].kind", "medical_care"),
+            ("measures[1].responsible", "Trạm Y tế"),
+            ("measures[1].from", "01/12/2026"),
+            ("measures[1].to", "31/12/2026"),
+        ]);
+        let EntryKind::Plan(p) = parse_step("plan", &f).unwrap() else {
+            panic!()
+        };
+        assert_eq!(p.objectives.len(), 2);
+        assert_eq!(p.measures[0].responsible, "Trạm Y tế");
+        f.0.push(("measures[3].kind".into(), "education".into()));
+        f.0.push(("measures[3].from".into(), "01/12/2026".into()));
+        f.0.push(("measures[3].to".into(), "01/01/2027".into()));
+        let e = by_field(&parse_step("plan", &f).unwrap_err());
+        assert!(e["measures"].contains("không bỏ dòng"));
+    }
+
+    #[test]
+    fn ratings_and_an_item_written_in() {
+        let f = posted(&[
+            ("rating.muc_do_ton_hai", "cao"),
+            ("rating.kha_nang_tu_bao_ve_phuc_hoi", "thap"),
+            ("rating_other_item", "Trẻ bỏ học"),
+            ("rating_other", "trung_binh"),
+            ("recovery", "Trẻ đã đi học lại"),
+            ("decision", "close"),
+        ]);
+        let EntryKind::Review(r) = parse_step("review", &f).unwrap() else {
+            panic!()
+        };
+        assert_eq!(rating_counts(&r.ratings), (1, 1, 1));
+        assert_eq!(r.decision, ReviewDecision::Close);
+        let e = by_field(&parse_step("review", &posted(&[])).unwrap_err());
+        assert!(e["decision"].starts_with("chọn"));
+    }
+}

@@ -1,0 +1,467 @@
+//! Case files on the pages: a report filed by a village head, every step to the closing as each
+//! role would take it, field messages, and every role on every case route.
+use crate::helpers::*;
+use crate::pages::{page_login, Page};
+use serde_json::Value;
+use treem_domain::role::{Role, ALL_ROLES};
+
+fn now() -> jiff::civil::DateTime {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .datetime()
+}
+
+fn today_vn() -> String {
+    crate::i18n_date(now().date())
+}
+
+/// The hour now, for times that must not lie in the future.
+fn hhmm() -> String {
+    let n = now();
+    format!("{:02}:{:02}", n.hour(), n.minute())
+}
+
+async fn login(app: &TestApp, role: &str) -> Page {
+    page_login(app, role, &format!("password-{role}")).await
+}
+
+/// Posts a form with the session's CSRF token and returns (status, location or body).
+async fn submit(app: &TestApp, p: &Page, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = vec![("_csrf", &p.csrf)];
+    form.extend_from_slice(fields);
+    let r = p.post(app, path, &form).await;
+    let status = r.status().as_u16();
+    if status == 303 {
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        (status, to)
+    } else {
+        (status, r.text().await.unwrap())
+    }
+}
+
+async fn html(app: &TestApp, p: &Page, path: &str) -> (u16, String) {
+    let r = p.get(app, path).await;
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The report a village head files from a phone.
+fn report<'a>() -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("channel", "village_head"),
+        ("category", "abused"),
+        ("child_type", "new"),
+        ("child.full_name", "Sùng Thị Dua"),
+        ("child.sex", "female"),
+        ("child.dob_precision", "estimated"),
+        ("child.estimated_age", "11"),
+        ("child.village", "SP01"),
+        ("place", "Nương nhà bà Sùng"),
+        ("current_condition", "Trẻ sợ hãi, không muốn về nhà"),
+        ("informant.consent", "1"),
+        ("informant.full_name", "Người hàng xóm kín danh"),
+    ]
+}
+
+/// The seq of the case page's current step count, as the form carries it.
+fn seq_in(html: &str) -> String {
+    let i = html.find("name=\"seq\" value=\"").expect("seq field") + 18;
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+/// Takes step `code` through its form (GET then POST) and expects the redirect to the case.
+async fn step(app: &TestApp, p: &Page, id: i64, code: &str, fields: &[(&str, &str)]) {
+    let path = format!("/cases/{id}/step/{code}");
+    let (status, form) = html(app, p, &path).await;
+    assert_eq!(status, 200, "form {code}: {form}");
+    let seq = seq_in(&form);
+    let mut all = vec![("seq", seq.as_str())];
+    all.extend_from_slice(fields);
+    let (status, body) = submit(app, p, &path, &all).await;
+    assert_eq!(status, 303, "{code}: {body}");
+    assert_eq!(body, format!("/cases/{id}"));
+}
+
+fn state_of(html: &str) -> String {
+    let i = html.find("id=\"case-state\">").expect("state") + 16;
+    html[i..].split('<').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_case_goes_from_a_village_report_to_its_closing_on_the_pages() {
+    let app = spawn_app().await;
+    let today = today_vn();
+
+    // The village head reports; a missing field is named in Vietnamese, nothing is written.
+    let head = login(&app, "village_head").await;
+    let (status, form) = html(&app, &head, "/cases/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("name=\"informant.consent\""));
+    let mut bad = report();
+    bad.retain(|(k, _)| *k != "place");
+    let hour = hhmm();
+    bad.push(("received_at", &today));
+    bad.push(("received_at_time", &hour));
+    let (status, body) = submit(&app, &head, "/cases/new", &bad).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("thiếu nơi xảy ra sự việc"), "{body}");
+    assert!(
+        body.contains("Sùng Thị Dua"),
+        "the form keeps what was typed"
+    );
+    let (status, _) = html(&app, &head, "/cases").await;
+    assert_eq!(
+        status, 403,
+        "a village head has no case list, not even counts"
+    );
+
+    let mut good = report();
+    good.push(("received_at", &today));
+    good.push(("received_at_time", &hour));
+    let (status, to) = submit(&app, &head, "/cases/new", &good).await;
+    assert_eq!(status, 303, "{to}");
+    let id: i64 = to.trim_start_matches("/cases/").parse().unwrap();
+    // The filer sees that it was received, nothing of what it says.
+    let (status, receipt) = html(&app, &head, &to).await;
+    assert_eq!(status, 200);
+    assert!(receipt.contains("Đã tiếp nhận tin báo"));
+    assert!(!receipt.contains("sợ hãi") && !receipt.contains("Sùng Thị Dua"));
+    let (status, _) = html(&app, &head, &format!("/cases/{id}/step/service")).await;
+    assert_eq!(status, 404);
+
+    // The officer sees it on the home page and the case page, with its next step.
+    let officer = login(&app, "officer").await;
+    let (_, home) = html(&app, &officer, "/").await;
+    assert!(home.contains(&format!("/cases/{id}")));
+    let (status, page) = html(&app, &officer, &to).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("sợ hãi") && page.contains("Người hàng xóm kín danh"));
+    assert_eq!(state_of(&page), "Đánh giá ban đầu");
+    assert!(page.contains("id=\"do-initial_assessment\""));
+    assert!(!page.contains("id=\"do-approve\""));
+
+    step(
+        &app,
+        &officer,
+        id,
+        "initial_assessment",
+        &[
+            ("rating.muc_do_ton_hai", "cao"),
+            ("rating.tiep_can_cua_nguoi_gay_ton_hai", "cao"),
+            ("abuse_type", "bao_luc"),
+            ("level", "can_thiep"),
+            ("serious_harm", "1"),
+            ("summary", "Cần tách trẻ khỏi người gây tổn hại"),
+        ],
+    )
+    .await;
+    let (_, page) = html(&app, &officer, &to).await;
+    assert_eq!(state_of(&page), "Can thiệp khẩn cấp");
+    assert!(
+        page.contains("Áp dụng biện pháp khẩn cấp (12 giờ)"),
+        "the emergency deadline"
+    );
+    step(
+        &app,
+        &officer,
+        id,
+        "emergency_measures",
+        &[
+            ("measures", "temporary_separation"),
+            ("taken_at", &today),
+            ("taken_at_time", &hhmm()),
+            ("description", "Trẻ ở tạm nhà bà ngoại"),
+        ],
+    )
+    .await;
+    step(
+        &app,
+        &officer,
+        id,
+        "specific_assessment",
+        &[
+            ("information", "Đã gặp trẻ, bà ngoại, nhà trường"),
+            ("needs", "Chăm sóc y tế\nTư vấn cho gia đình"),
+            (
+                "meeting.attendees",
+                "Cán bộ VH-XH - UBND xã\nTrưởng Công an xã - Công an xã",
+            ),
+            ("meeting.held_at", &today),
+            ("meeting.held_at_time", &hhmm()),
+            ("meeting.minutes", "Thống nhất kế hoạch"),
+        ],
+    )
+    .await;
+
+    // A plan with a row missing who is responsible: the message sits by that field.
+    let path = format!("/cases/{id}/step/plan");
+    let (_, form) = html(&app, &officer, &path).await;
+    let seq = seq_in(&form);
+    let (status, body) = submit(
+        &app,
+        &officer,
+        &path,
+        &[
+            ("seq", &seq),
+            ("objectives", "Trẻ an toàn"),
+            ("measures[1].kind", "medical_care"),
+            ("measures[1].from", &today),
+            ("measures[1].to", &today),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("thiếu người chịu trách nhiệm"), "{body}");
+    step(
+        &app,
+        &officer,
+        id,
+        "plan",
+        &[
+            ("objectives", "Trẻ an toàn\nTrẻ đi học lại"),
+            ("measures[1].kind", "medical_care"),
+            ("measures[1].responsible", "Trạm Y tế xã"),
+            ("measures[1].from", &today),
+            ("measures[1].to", &today),
+        ],
+    )
+    .await;
+    step(&app, &officer, id, "submit_for_approval", &[("note", "")]).await;
+    let (status, _) = html(&app, &officer, &format!("/cases/{id}/step/approve")).await;
+    assert_eq!(status, 404, "only the leader approves");
+
+    let leader = login(&app, "leader").await;
+    let (_, home) = html(&app, &leader, "/").await;
+    assert!(home.contains(&format!("/cases/{id}")), "the leader's home");
+    step(
+        &app,
+        &leader,
+        id,
+        "approve",
+        &[("decision_no", "15/QĐ-UBND")],
+    )
+    .await;
+    let (_, page) = html(&app, &officer, &to).await;
+    assert_eq!(state_of(&page), "Thực hiện kế hoạch");
+    step(
+        &app,
+        &officer,
+        id,
+        "service",
+        &[
+            ("kind", "medical_care"),
+            ("by", "Y sĩ Trạm Y tế"),
+            ("date", &today),
+        ],
+    )
+    .await;
+    step(
+        &app,
+        &officer,
+        id,
+        "review",
+        &[
+            ("rating.muc_do_ton_hai", "thap"),
+            ("recovery", "Trẻ đã ổn định, đi học đều"),
+            ("decision", "close"),
+        ],
+    )
+    .await;
+    let (_, page) = html(&app, &officer, &to).await;
+    assert_eq!(state_of(&page), "Chờ phê duyệt kết thúc");
+    step(&app, &leader, id, "approve", &[]).await;
+    let (_, page) = html(&app, &leader, &to).await;
+    assert_eq!(state_of(&page), "Đã kết thúc");
+    assert!(!page.contains("id=\"case-actions\""), "nothing left to do");
+
+    // Target 16 is counted from this case: one abused child, with emergency measures.
+    let token = app.token(Role::Health).await;
+    let v: Value = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/plans/2026/targets?as_of={}",
+            now().date()
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    if now().date().year() == 2026 {
+        let t16 = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["number"] == 16)
+            .unwrap();
+        assert_eq!(t16["numerator"].as_f64(), Some(1.0), "{t16}");
+        assert_eq!(t16["denominator"].as_f64(), Some(1.0));
+        assert_eq!(t16["status"], "met");
+        assert!(!t16.to_string().contains("Dua"));
+    }
+}
+
+#[tokio::test]
+async fn a_stale_step_is_shown_again_not_written() {
+    let app = spawn_app().await;
+    let today = today_vn();
+    let head = login(&app, "village_head").await;
+    let hour = hhmm();
+    let mut good = report();
+    good.push(("received_at", &today));
+    good.push(("received_at_time", &hour));
+    let (_, to) = submit(&app, &head, "/cases/new", &good).await;
+    let id: i64 = to.trim_start_matches("/cases/").parse().unwrap();
+    let officer = login(&app, "officer").await;
+    let visit = [
+        ("seq", "1"),
+        ("date", today.as_str()),
+        ("by", "Trưởng thôn"),
+        ("findings", "Trẻ ở với bà"),
+    ];
+    let path = format!("/cases/{id}/step/visit");
+    let (status, _) = submit(&app, &officer, &path, &visit).await;
+    assert_eq!(status, 303);
+    // The same form again, made before the first was saved.
+    let (status, body) = submit(&app, &officer, &path, &visit).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("vừa có người ghi thêm"), "{body}");
+    let (_, page) = html(&app, &officer, &to).await;
+    assert_eq!(page.matches("Thăm trẻ, gia đình").count(), 1);
+}
+
+/// Every role on every case route, with the expected status. An assigned police officer opens
+/// the case and records a visit; other police get 404 like anyone else who may not open it.
+#[tokio::test]
+async fn every_role_on_every_case_route() {
+    let app = spawn_app().await;
+    let today = today_vn();
+    let head = login(&app, "village_head").await;
+    let hour = hhmm();
+    let mut good = report();
+    good.push(("received_at", &today));
+    good.push(("received_at_time", &hour));
+    let (_, to) = submit(&app, &head, "/cases/new", &good).await;
+    let id: i64 = to.trim_start_matches("/cases/").parse().unwrap();
+
+    let case = format!("/cases/{id}");
+    let visit_path = format!("/cases/{id}/step/visit");
+    for role in ALL_ROLES {
+        let r = role.as_str();
+        let p = login(&app, r).await;
+        let opens = matches!(role, Role::Officer | Role::Leader);
+        let files = matches!(
+            role,
+            Role::Officer | Role::VillageHead | Role::Police | Role::Health
+        );
+        // A village head files reports and sees receipts; no list, not even counts.
+        let list = if matches!(role, Role::Admin | Role::VillageHead) {
+            403
+        } else {
+            200
+        };
+        let (status, body) = html(&app, &p, "/cases").await;
+        assert_eq!(status, list, "{r} /cases");
+        if status == 200 {
+            assert_eq!(
+                body.contains(&case),
+                opens,
+                "{r}: the list names cases only to those who open them"
+            );
+        }
+        assert_eq!(
+            html(&app, &p, "/cases/new").await.0,
+            if files { 200 } else { 403 },
+            "{r} GET /cases/new"
+        );
+        let (status, body) = html(&app, &p, &case).await;
+        let want = if opens || role == Role::VillageHead {
+            200
+        } else {
+            404
+        };
+        assert_eq!(status, want, "{r} GET {case}");
+        assert_eq!(body.contains("sợ hãi"), opens, "{r} reads the narrative");
+        assert_eq!(
+            html(&app, &p, &visit_path).await.0,
+            if role == Role::Officer { 200 } else { 404 },
+            "{r} GET {visit_path}"
+        );
+        let (status, _) = submit(
+            &app,
+            &p,
+            &visit_path,
+            &[
+                ("seq", "1"),
+                ("date", &today),
+                ("by", r),
+                ("findings", "Trẻ ở với bà"),
+            ],
+        )
+        .await;
+        let want = if role == Role::Officer { 303 } else { 404 };
+        assert_eq!(status, want, "{r} POST {visit_path}");
+    }
+
+    // Assign one police officer: that one opens the case and records a visit; another does not.
+    let officer = login(&app, "officer").await;
+    step(
+        &app,
+        &officer,
+        id,
+        "assign",
+        &[("username", "police"), ("role", "police")],
+    )
+    .await;
+    let police = login(&app, "police").await;
+    let (status, body) = html(&app, &police, &case).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("sợ hãi"));
+    assert!(body.contains("id=\"do-visit\"") && !body.contains("id=\"do-initial_assessment\""));
+    step(
+        &app,
+        &police,
+        id,
+        "visit",
+        &[
+            ("date", &today),
+            ("by", "Công an xã"),
+            ("findings", "Đã làm việc với gia đình"),
+        ],
+    )
+    .await;
+    let (status, _) = html(
+        &app,
+        &police,
+        &format!("/cases/{id}/step/initial_assessment"),
+    )
+    .await;
+    assert_eq!(status, 404, "assigned police do not assess");
+    let admin = actor(Role::Admin, None);
+    treem_storage::Accounts::create_user(
+        &app.db,
+        &admin,
+        &treem_storage::NewUser {
+            username: "police2".into(),
+            password: "password-police2".into(),
+            role: Role::Police,
+            village: None,
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let other = page_login(&app, "police2", "password-police2").await;
+    assert_eq!(html(&app, &other, &case).await.0, 404);
+    assert_eq!(html(&app, &other, &visit_path).await.0, 404);
+    // Forms without the token are refused before anything else.
+    let r = officer
+        .post(
+            &app,
+            &visit_path,
+            &[("seq", "3"), ("by", "x"), ("findings", "y")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+}
