@@ -242,6 +242,12 @@ async fn a_case_goes_from_a_village_report_to_its_closing_on_the_pages() {
     .await;
     let (_, page) = html(&app, &officer, &to).await;
     assert_eq!(state_of(&page), "Thực hiện kế hoạch");
+    // The plan was approved the day it was submitted: on time, counted on the dashboard
+    // (unless its deadline falls after the period, late in December).
+    let (_, dash) = html(&app, &officer, "/dashboard").await;
+    assert!(dash.contains("id=\"case-figures\""));
+    assert!(dash.contains("(1/1)") || dash.contains("(0/0)"), "{dash}");
+    assert!(!dash.contains("Dua"));
     step(
         &app,
         &officer,

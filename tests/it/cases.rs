@@ -677,5 +677,10 @@ async fn the_child_page_says_there_is_a_case_only_to_those_who_may_open_it() {
             !html.contains("has-case") && !html.contains(&format!("/cases/{id}")),
             "{role} must not learn of the case"
         );
+        // They may still report this child (Mẫu 01) from the page.
+        assert!(
+            html.contains(&format!("/cases/new?child={child_id}")),
+            "{role}"
+        );
     }
 }

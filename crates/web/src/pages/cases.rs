@@ -59,7 +59,7 @@ pub async fn due_rows(ctx: &Ctx) -> Vec<CaseRow> {
 }
 
 /// Roles that may file a report (Mẫu 01).
-fn files_reports(role: Role) -> bool {
+pub fn files_reports(role: Role) -> bool {
     matches!(
         role,
         Role::Officer | Role::VillageHead | Role::Police | Role::Health

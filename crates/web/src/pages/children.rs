@@ -243,6 +243,8 @@ struct ChildPage {
     /// Case files of this child that this person may open ("có hồ sơ"); nobody else learns
     /// that one exists.
     case_ids: Vec<i64>,
+    /// May file a report (Mẫu 01) about this child.
+    may_report_case: bool,
     health_events: Vec<(String, String)>,
 }
 
@@ -469,6 +471,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
                     .collect()
             })
             .unwrap_or_default(),
+        may_report_case: super::cases::files_reports(ctx.user.role),
     };
     Ok(render(&page))
 }

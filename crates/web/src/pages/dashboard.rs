@@ -108,6 +108,8 @@ struct DashboardPage {
     due: String,
     days_left: i64,
     counts: Vec<(&'static str, &'static str, usize)>,
+    /// Plans approved within the Decree 56 time limit, over approvals due in the period.
+    plans_on_time: Option<(usize, usize, String)>,
 }
 
 fn row(plan: &Plan, t: &Target, r: &TargetResult) -> TargetRow {
@@ -220,6 +222,29 @@ pub async fn dashboard(
         ),
         None => (String::new(), 0),
     };
+    // Counted from the case files like target 16: counts only, whoever looks.
+    let cases = ctx
+        .state
+        .store
+        .cases_for_figures()
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let (on_time, due_plans) = treem_domain::case::plans_approved_on_time(
+        &cases,
+        c.period,
+        &treem_domain::case::WorkingCalendar::default(),
+    );
+    let plans_on_time = (!cases.is_empty()).then(|| {
+        let share = if due_plans.is_empty() {
+            "chưa có kế hoạch đến hạn phê duyệt".to_string()
+        } else {
+            show(
+                Some(on_time.len() as f64 / due_plans.len() as f64 * 100.0),
+                Some(treem_domain::plan::Unit::Percent),
+            )
+        };
+        (on_time.len(), due_plans.len(), share)
+    });
     let page = DashboardPage {
         l: ctx.layout(format!("Chỉ tiêu {year}")),
         year,
@@ -236,6 +261,7 @@ pub async fn dashboard(
         due,
         days_left,
         counts: counts.to_vec(),
+        plans_on_time,
     };
     Ok(render(&page))
 }
