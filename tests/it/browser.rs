@@ -562,3 +562,158 @@ async fn a_weighing_day_moves_the_stunting_target() {
     assert!(after.contains("50 %") && after.contains("(1/2)"), "{after}");
     shot(&b, "target-7-after-weighing").await;
 }
+
+/// Types into the field with this id (ids may hold dots and brackets: `measures[1].kind`).
+async fn type_in(b: &Browser, id: &str, text: &str) {
+    let e =
+        b.c.find(Locator::Css(&format!("[id=\"{id}\"]")))
+            .await
+            .unwrap_or_else(|_| panic!("no field {id}"));
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn choose(b: &Browser, id: &str, value: &str) {
+    b.c.find(Locator::Css(&format!(
+        "[id=\"{id}\"] option[value=\"{value}\"]"
+    )))
+    .await
+    .unwrap_or_else(|_| panic!("no option {value} in {id}"))
+    .click()
+    .await
+    .unwrap();
+}
+
+async fn click(b: &Browser, css: &str) {
+    b.c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("nothing at {css}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// From the case page: opens the form of step `code`.
+async fn take_step(b: &Browser, code: &str) {
+    click(b, &format!("#do-{code}")).await;
+    b.c.wait()
+        .for_element(Locator::Id("step-form"))
+        .await
+        .unwrap();
+}
+
+/// Saves a step form and returns the case's state on the page it lands on.
+async fn save_step(b: &Browser) -> String {
+    click(b, "#save").await;
+    b.c.wait()
+        .for_element(Locator::Id("case-state"))
+        .await
+        .unwrap_or_else(|_| panic!("not back on the case page"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn sign_in_as(b: &Browser, app: &TestApp, role: &str) {
+    b.c.delete_all_cookies().await.unwrap();
+    login(b, &app.base, role, &format!("password-{role}")).await;
+}
+
+#[tokio::test]
+async fn a_case_from_a_village_heads_phone_to_its_closing() {
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+
+    // The village head reports from a 360-px phone.
+    login(&b, &app.base, "village_head", "password-village_head").await;
+    click(&b, "nav.main a[href=\"/cases/new\"]").await;
+    b.c.wait()
+        .for_element(Locator::Id("intake-form"))
+        .await
+        .unwrap();
+    assert_no_overflow(&b, "report form at 360 px").await;
+    choose(&b, "category", "at_risk").await;
+    type_in(&b, "child.full_name", "Thào Thị Sua").await;
+    choose(&b, "child.sex", "female").await;
+    choose(&b, "child.dob_precision", "estimated").await;
+    type_in(&b, "child.estimated_age", "8").await;
+    choose(&b, "child.village", "SP01").await;
+    type_in(&b, "place", "Bản Sính Phình").await;
+    type_in(
+        &b,
+        "current_condition",
+        "Trẻ thường ở nhà một mình, bỏ học nhiều ngày",
+    )
+    .await;
+    shot(&b, "case-report-360").await;
+    click(&b, "#save").await;
+    let receipt =
+        b.c.wait()
+            .for_element(Locator::Id("receipt"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    assert!(receipt.contains("đã được ghi vào hồ sơ số"), "{receipt}");
+    assert!(!receipt.contains("bỏ học"));
+    assert_no_overflow(&b, "receipt at 360 px").await;
+    let case_url = b.c.current_url().await.unwrap().to_string();
+    shot(&b, "case-receipt-360").await;
+
+    // The officer assesses and plans on the office PC.
+    b.c.set_window_size(1366, 900).await.unwrap();
+    sign_in_as(&b, &app, "officer").await;
+    b.c.goto(&case_url).await.unwrap();
+    take_step(&b, "initial_assessment").await;
+    choose(&b, "rating.muc_do_ton_hai", "trung_binh").await;
+    choose(&b, "rating.can_tro_trong_moi_truong_cham_soc", "cao").await;
+    choose(&b, "abuse_type", "bo_mac").await;
+    choose(&b, "level", "ho_tro").await;
+    type_in(&b, "summary", "Cha mẹ đi làm xa, trẻ thiếu người chăm sóc").await;
+    assert_eq!(save_step(&b).await, "Thu thập thông tin, đánh giá cụ thể");
+    take_step(&b, "specific_assessment").await;
+    type_in(&b, "information", "Đã gặp trẻ, ông bà, giáo viên chủ nhiệm").await;
+    type_in(&b, "needs", "Người chăm sóc thường xuyên").await;
+    type_in(&b, "meeting.attendees", "Cán bộ VH-XH - UBND xã").await;
+    type_in(&b, "meeting.minutes", "Thống nhất giao ông bà chăm sóc").await;
+    assert_eq!(save_step(&b).await, "Xây dựng kế hoạch hỗ trợ, can thiệp");
+    take_step(&b, "plan").await;
+    type_in(&b, "objectives", "Trẻ có người chăm sóc, đi học đều").await;
+    choose(&b, "measures[1].kind", "alternative_care").await;
+    type_in(&b, "measures[1].responsible", "Ông bà nội, trưởng bản").await;
+    let today = crate::i18n_date(today());
+    type_in(&b, "measures[1].from", &today).await;
+    type_in(&b, "measures[1].to", &today).await;
+    shot(&b, "case-plan-form").await;
+    save_step(&b).await;
+    take_step(&b, "submit_for_approval").await;
+    assert_eq!(save_step(&b).await, "Chờ phê duyệt kế hoạch");
+
+    // The leader approves.
+    sign_in_as(&b, &app, "leader").await;
+    b.c.goto(&app.base).await.unwrap();
+    let home = text_of(&b).await;
+    assert!(home.contains("Chờ phê duyệt kế hoạch"), "{home}");
+    b.c.goto(&case_url).await.unwrap();
+    take_step(&b, "approve").await;
+    type_in(&b, "decision_no", "21/QĐ-UBND").await;
+    assert_eq!(save_step(&b).await, "Thực hiện kế hoạch");
+
+    // The officer reviews and proposes to close; the leader closes.
+    sign_in_as(&b, &app, "officer").await;
+    b.c.goto(&case_url).await.unwrap();
+    take_step(&b, "review").await;
+    choose(&b, "rating.muc_do_ton_hai", "thap").await;
+    type_in(&b, "recovery", "Trẻ ở với ông bà, đi học đều").await;
+    click(&b, "input[name=decision][value=close]").await;
+    assert_eq!(save_step(&b).await, "Chờ phê duyệt kết thúc");
+    sign_in_as(&b, &app, "leader").await;
+    b.c.goto(&case_url).await.unwrap();
+    take_step(&b, "approve").await;
+    assert_eq!(save_step(&b).await, "Đã kết thúc");
+    shot(&b, "case-closed").await;
+}

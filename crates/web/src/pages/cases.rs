@@ -133,6 +133,8 @@ struct CasePage {
     deadline: String,
     overdue: bool,
     child_id: Option<i64>,
+    /// A child not (yet) in the register, as the report describes them.
+    new_child: String,
     assigned: Vec<String>,
     entries: Vec<EntryRow>,
     actions: Vec<Action>,
@@ -302,6 +304,11 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
             .unwrap_or_default(),
         overdue: next.is_some_and(|d| d.due < now),
         child_id: case.intake().and_then(|i| i.child.child_id()),
+        new_child: match case.intake().map(|i| &i.child) {
+            Some(ChildRef::New(c)) if !c.full_name.is_empty() => c.full_name.clone(),
+            Some(ChildRef::New(c)) => c.description.clone(),
+            _ => String::new(),
+        },
         assigned: case
             .assigned()
             .iter()
