@@ -110,7 +110,10 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
 async fn seed_cases(db: &Db, today: jiff::civil::Date) -> Result<()> {
     use treem_domain::case::*;
     use treem_storage::Cases;
-    let officer = Actor::system();
+    let officer = Actor {
+        username: "officer".into(),
+        ..Actor::system()
+    };
     let leader = Actor {
         role: Role::Leader,
         username: "leader".into(),
@@ -268,6 +271,182 @@ async fn seed_cases(db: &Db, today: jiff::civil::Date) -> Result<()> {
             note: String::new(),
         },
         at(17, 9),
+    )
+    .await?;
+    let service = |days_ago: i64, kind, by: &str, what: &str| {
+        EntryKind::Service(Service {
+            date: at(days_ago, 9).date(),
+            kind,
+            by: by.into(),
+            description: what.into(),
+        })
+    };
+    db.add_case_entry(
+        &officer,
+        three,
+        6,
+        service(
+            15,
+            MeasureKind::Education,
+            "Trường Tiểu học Sính Phình",
+            "Sách vở, đồng phục; giáo viên theo dõi chuyên cần",
+        ),
+        at(15, 10),
+    )
+    .await?;
+    db.add_case_entry(
+        &officer,
+        three,
+        7,
+        EntryKind::Assign {
+            username: "police".into(),
+            role: Role::Police,
+        },
+        at(14, 9),
+    )
+    .await?;
+    db.add_case_entry(
+        &officer,
+        three,
+        8,
+        EntryKind::Visit(Visit {
+            date: at(7, 9).date(),
+            by: "Cán bộ VH-XH, trưởng thôn".into(),
+            findings: "Trẻ đi học đều, ông bà chăm sóc (dữ liệu mẫu)".into(),
+        }),
+        at(7, 15),
+    )
+    .await?;
+    // 4. Reviewed and closed by the leader.
+    let four = db
+        .open_case(
+            &head,
+            intake(
+                "Giàng Thị Chở",
+                12,
+                at(70, 8),
+                "Trẻ phải bỏ học đi làm thuê",
+            ),
+            at(70, 9),
+        )
+        .await?;
+    let steps = [
+        (
+            &officer,
+            EntryKind::InitialAssessment(InitialAssessment {
+                ratings: STANDARD_ITEMS
+                    .iter()
+                    .map(|(code, _)| RatedItem {
+                        item: code.to_string(),
+                        rating: Rating::Medium,
+                    })
+                    .collect(),
+                abuse_type: Some(AbuseType::Exploitation),
+                sub_type: None,
+                abuse_description: "Lao động quá sức so với tuổi (dữ liệu mẫu)".into(),
+                level: ProtectionLevel::Intervention,
+                serious_harm: false,
+                summary: "Cần đưa trẻ trở lại trường".into(),
+            }),
+            at(70, 14),
+        ),
+        (&officer, specific(at(69, 9)), at(69, 10)),
+        (&officer, plan(at(68, 9).date()), at(68, 10)),
+        (
+            &officer,
+            EntryKind::SubmitForApproval {
+                note: String::new(),
+            },
+            at(68, 11),
+        ),
+        (
+            &leader,
+            EntryKind::Approve {
+                decision_no: Some("9/QĐ-UBND (mẫu)".into()),
+                note: String::new(),
+            },
+            at(66, 9),
+        ),
+        (
+            &officer,
+            service(
+                60,
+                MeasureKind::FamilyCounselling,
+                "Cán bộ VH-XH",
+                "Tư vấn cho gia đình",
+            ),
+            at(60, 15),
+        ),
+        (
+            &officer,
+            EntryKind::Review(Review {
+                ratings: STANDARD_ITEMS
+                    .iter()
+                    .map(|(code, _)| RatedItem {
+                        item: code.to_string(),
+                        rating: Rating::Low,
+                    })
+                    .collect(),
+                recovery: "Trẻ đã đi học lại, sức khỏe tốt".into(),
+                decision: ReviewDecision::Close,
+                note: String::new(),
+            }),
+            at(10, 9),
+        ),
+        (
+            &leader,
+            EntryKind::Approve {
+                decision_no: None,
+                note: "Đồng ý kết thúc".into(),
+            },
+            at(9, 9),
+        ),
+    ];
+    for (n, (who, entry, when)) in steps.into_iter().enumerate() {
+        db.add_case_entry(who, four, n as u32 + 1, entry, when)
+            .await?;
+    }
+    // 5. Serious harm: the child was separated within hours; the plan is being prepared.
+    let five = db
+        .open_case(
+            &head,
+            intake("Thào Thị Say", 6, at(2, 19), "Trẻ bị thương nhẹ, sợ hãi"),
+            at(2, 20),
+        )
+        .await?;
+    db.add_case_entry(
+        &officer,
+        five,
+        1,
+        EntryKind::InitialAssessment(InitialAssessment {
+            ratings: STANDARD_ITEMS
+                .iter()
+                .map(|(code, _)| RatedItem {
+                    item: code.to_string(),
+                    rating: Rating::High,
+                })
+                .collect(),
+            abuse_type: Some(AbuseType::Violence),
+            sub_type: None,
+            abuse_description: String::new(),
+            level: ProtectionLevel::Intervention,
+            serious_harm: true,
+            summary: "Cần tách trẻ khỏi người gây tổn hại".into(),
+        }),
+        at(2, 21),
+    )
+    .await?;
+    db.add_case_entry(
+        &officer,
+        five,
+        2,
+        EntryKind::EmergencyMeasures(EmergencyMeasures {
+            measures: vec![EmergencyKind::TemporarySeparation],
+            taken_at: at(2, 23),
+            decision_no: None,
+            description: "Trẻ ở tạm nhà người thân (dữ liệu mẫu)".into(),
+        }),
+        at(1, 7),
     )
     .await?;
     Ok(())

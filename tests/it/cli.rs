@@ -465,7 +465,26 @@ async fn demo_seeds_sealed_case_files_with_its_own_key() {
         .unwrap();
     let db = Db::open(&url).await.unwrap().with_case_key(key);
     let counts: i64 = db.case_counts().await.unwrap().iter().map(|(_, n)| n).sum();
-    assert_eq!(counts, 3);
+    assert_eq!(counts, 5);
+    // A handful of steps: received, planning, implementation, closed, after an emergency.
+    let states: std::collections::BTreeSet<&str> = db
+        .case_counts()
+        .await
+        .unwrap()
+        .iter()
+        .map(|(s, _)| s.as_str())
+        .collect();
+    for s in [
+        "initial_assessment",
+        "planning",
+        "implementation",
+        "closed",
+        "specific_assessment",
+    ] {
+        assert!(states.contains(s), "a demo case in {s}: {states:?}");
+    }
+    // Every demo case opens and replays (the entries read back from their sealed JSON).
+    assert_eq!(db.cases_for_figures().await.unwrap().len(), 5);
     let cases = db.cases(&officer()).await.unwrap();
     assert!(
         cases.iter().any(|c| c.next_due.is_some()),
