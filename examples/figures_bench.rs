@@ -32,6 +32,7 @@ async fn main() {
         assessments: &assessments,
         health: &health,
         cases: &cases,
+        calendar: db.calendar(),
     };
     let results = treem_domain::indicator::compute_all(&plan, &snap);
     let compute = t.elapsed();

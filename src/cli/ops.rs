@@ -9,7 +9,22 @@ pub async fn open(url: &str) -> Result<Db> {
     let db = Db::open(url)
         .await
         .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
-    with_case_key(db)
+    with_calendar(with_case_key(db)?)
+}
+
+/// The commune's own working-day calendar (a copy of the embedded `holidays.toml` with its
+/// `[[extra]]` days off), when TREEM_HOLIDAYS_FILE names one.
+pub fn with_calendar(db: Db) -> Result<Db> {
+    match std::env::var("TREEM_HOLIDAYS_FILE") {
+        Ok(path) if !path.is_empty() => {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("không đọc được tệp lịch nghỉ {path}"))?;
+            let cal = treem_domain::case::WorkingCalendar::from_toml(&text)
+                .with_context(|| format!("tệp lịch nghỉ {path}"))?;
+            Ok(db.with_calendar(cal))
+        }
+        _ => Ok(db),
+    }
 }
 
 /// Case narratives are sealed with a key kept outside the database (TREEM_CASE_KEY_FILE).

@@ -494,3 +494,59 @@ async fn demo_seeds_sealed_case_files_with_its_own_key() {
     let out = treem(&["demo", "--db", &url, "--no-serve"]);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// TREEM_HOLIDAYS_FILE: the commune's own calendar moves the stored deadlines; a bad file stops
+/// the command with its name, before anything is written.
+#[tokio::test]
+async fn the_commune_calendar_file_moves_the_plan_deadline() {
+    use treem_storage::Cases;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[extra]]\ndate = \"ngày mai\"\n").unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(["demo", "--db", &url, "--no-serve", "--children", "30"])
+        .env("TREEM_HOLIDAYS_FILE", &bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("tệp lịch nghỉ"), "{}", text(&out));
+    assert!(text(&out).contains("bad.toml"));
+
+    // Every day of the next fortnight off: the demo's newest case (received yesterday) has
+    // its plan due later than with the embedded calendar.
+    let plain = dir.path().join("plain.db").to_string_lossy().to_string();
+    assert!(
+        treem(&["demo", "--db", &plain, "--no-serve", "--children", "30"])
+            .status
+            .success()
+    );
+    let mut text_cal = treem_domain::case::calendar::EMBEDDED.to_string();
+    let today = treem_storage::today();
+    for n in 0..14 {
+        let d = today.checked_add(jiff::Span::new().days(n)).unwrap();
+        text_cal.push_str(&format!("\n[[extra]]\ndate = {d}\nname = \"Nghỉ (thử)\"\n"));
+    }
+    let good = dir.path().join("holidays.toml");
+    std::fs::write(&good, text_cal).unwrap();
+    let own = dir.path().join("own.db").to_string_lossy().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(["demo", "--db", &own, "--no-serve", "--children", "30"])
+        .env("TREEM_HOLIDAYS_FILE", &good)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let due = |url: String| async move {
+        let key_path = format!("{url}.case.key");
+        let key = treem_storage::CaseKey::from_file(std::path::Path::new(&key_path)).unwrap();
+        let db = Db::open(&url).await.unwrap().with_case_key(key);
+        let mut cases = db.cases(&officer()).await.unwrap();
+        cases.sort_by_key(|c| c.received_at);
+        cases.last().unwrap().next_due.unwrap()
+    };
+    let (plain_due, own_due) = (due(plain).await, due(own).await);
+    assert!(
+        own_due.date() > plain_due.date(),
+        "{own_due} is not after {plain_due}"
+    );
+}

@@ -40,6 +40,13 @@ impl Db {
         self.case_key.is_some()
     }
 
+    /// This database with the commune's own working-day calendar (TREEM_HOLIDAYS_FILE).
+    /// Deadlines already stored with a case are recomputed when the case is next written.
+    pub fn with_calendar(mut self, calendar: WorkingCalendar) -> Db {
+        self.calendar = std::sync::Arc::new(calendar);
+        self
+    }
+
     fn key(&self) -> StorageResult<&CaseKey> {
         self.case_key.as_deref().ok_or_else(|| {
             StorageError::invalid(
@@ -189,7 +196,7 @@ struct Cached {
     child_id: Option<i64>,
 }
 
-fn cached(case: &CaseFile) -> Cached {
+fn cached(case: &CaseFile, calendar: &WorkingCalendar) -> Cached {
     let names: Vec<&str> = case
         .assigned()
         .iter()
@@ -203,7 +210,7 @@ fn cached(case: &CaseFile) -> Cached {
             .map(|(u, _)| u.to_string())
             .unwrap_or_default(),
         assigned: serde_json::to_string(&names).unwrap_or_else(|_| "[]".into()),
-        next_due: next_deadline(case, &WorkingCalendar::default()).map(|d| civil_text(d.due)),
+        next_due: next_deadline(case, calendar).map(|d| civil_text(d.due)),
         child_id: case.intake().and_then(|i| i.child.child_id()),
     }
 }
@@ -240,7 +247,7 @@ impl Db {
             Some(of) => correct(&case, actor, of, entry, at),
         }
         .map_err(refused)?;
-        let c = cached(&next);
+        let c = cached(&next, &self.calendar);
         let done = sqlx::query(
             "UPDATE case_file SET child_id = $1, state = $2, received_at = $3, assigned = $4, next_due = $5, \
              version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
@@ -347,7 +354,7 @@ impl Cases for Db {
         }
         // Checked before anything is written; applied again below with the real id.
         let first = apply(&CaseFile::new(0), actor, intake.clone(), at).map_err(refused)?;
-        let c = cached(&first);
+        let c = cached(&first, &self.calendar);
         let mut tx = self.pool.begin().await?;
         if let Some(child) = c.child_id {
             sqlx::query("SELECT id FROM child WHERE id = $1")
@@ -399,6 +406,10 @@ impl Cases for Db {
     ) -> StorageResult<CaseFile> {
         self.write_entry(actor, case_id, None, Some(of), replacement, at)
             .await
+    }
+
+    fn calendar(&self) -> &WorkingCalendar {
+        &self.calendar
     }
 
     async fn cases_for_figures(&self) -> StorageResult<Vec<CaseFile>> {

@@ -19,6 +19,8 @@ pub struct Db {
     url: String,
     /// The key that seals case entries; without it case operations are refused.
     pub(crate) case_key: Option<std::sync::Arc<crate::crypto::CaseKey>>,
+    /// Working days for case deadlines: the embedded calendar or the commune's own file.
+    pub(crate) calendar: std::sync::Arc<treem_domain::case::WorkingCalendar>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -74,6 +76,7 @@ impl Db {
             backend,
             url,
             case_key: None,
+            calendar: std::sync::Arc::new(treem_domain::case::embedded_calendar().clone()),
         })
     }
 

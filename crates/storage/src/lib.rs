@@ -249,6 +249,8 @@ pub trait Cases: Send + Sync {
     /// shown: nothing from it leaves the figures but counts, so it is not audited as an
     /// opening. Empty without the case key (the figures then say "no data", not 0 %).
     async fn cases_for_figures(&self) -> StorageResult<Vec<CaseFile>>;
+    /// The working-day calendar the deadlines are counted on.
+    fn calendar(&self) -> &treem_domain::case::WorkingCalendar;
     /// The whole case, for those who may open it ([`treem_domain::case::may_open`]); others get
     /// [`StorageError::NotFound`]. Each opening is written in the audit log.
     async fn case_file(&self, actor: &Actor, case_id: i64) -> StorageResult<CaseFile>;

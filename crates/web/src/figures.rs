@@ -174,6 +174,7 @@ async fn compute_at(
         reported: &inputs.reported,
         assessments: &inputs.assessments,
         cases: &inputs.cases,
+        calendar: state.store.calendar(),
     };
     let results = compute_all_with(&plan, &snap, &Settings::default(), prior);
     let computed = Arc::new(Computed {

@@ -78,6 +78,13 @@ pub enum CalendarError {
     Invalid(Vec<String>),
 }
 
+/// The embedded calendar, parsed once.
+pub fn embedded() -> &'static WorkingCalendar {
+    static CAL: std::sync::LazyLock<WorkingCalendar> =
+        std::sync::LazyLock::new(WorkingCalendar::default);
+    &CAL
+}
+
 impl Default for WorkingCalendar {
     /// The embedded `data/holidays.toml`.
     fn default() -> Self {

@@ -96,7 +96,10 @@ mod machine;
 mod tests;
 
 pub use access::{may_open, may_see_receipt, receipt, Receipt};
-pub use calendar::{CalendarError, Holiday, HolidayOrigin, LunarYear, WorkingCalendar};
+pub use calendar::{
+    embedded as embedded_calendar, CalendarError, Holiday, HolidayOrigin, LunarYear,
+    WorkingCalendar,
+};
 pub use deadline::{
     deadlines, deadlines_with, next_deadline, next_deadline_with, Deadline, DeadlineKind,
     DeadlineRules,

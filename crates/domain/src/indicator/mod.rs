@@ -132,6 +132,9 @@ pub struct Snapshot<'a> {
     pub health: &'a HealthRecords,
     /// The case files (hồ sơ trường hợp), for target 16; counted, never listed.
     pub cases: &'a [crate::case::CaseFile],
+    /// Working days for the case deadlines ([`crate::case::embedded_calendar`] unless the
+    /// commune keeps its own file).
+    pub calendar: &'a crate::case::WorkingCalendar,
 }
 
 /// Parameters of the engine. The defaults are what this module documents; a deployment may
@@ -485,10 +488,7 @@ fn figure_for(
             Breakdown::default(),
         ),
         Source::Cases { indicator } => match CaseIndicator::parse(indicator) {
-            Ok(ind) => (
-                ind.figure(snap, &crate::case::WorkingCalendar::default(), unit),
-                Breakdown::default(),
-            ),
+            Ok(ind) => (ind.figure(snap, snap.calendar, unit), Breakdown::default()),
             Err(e) => {
                 notes.push(e);
                 (Figure::default(), Breakdown::default())

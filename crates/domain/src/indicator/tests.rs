@@ -116,6 +116,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
         assessments: &[],
         health: &crate::health::EMPTY,
         cases: &[],
+        calendar: crate::case::embedded_calendar(),
     }
 }
 

@@ -73,6 +73,7 @@ fn snap<'a>(children: &'a [Child], health: &'a HealthRecords) -> Snapshot<'a> {
         assessments: &[],
         health,
         cases: &[],
+        calendar: crate::case::embedded_calendar(),
     }
 }
 

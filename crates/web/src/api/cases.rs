@@ -64,10 +64,10 @@ pub async fn get_one(
     let id = parse_id(&id)?;
     match s.store.case_file(&user.actor(), id).await {
         Ok(case) => {
-            let calendar = treem_domain::case::WorkingCalendar::default();
+            let calendar = s.store.calendar();
             Ok(Json(json!({
                 "case": case,
-                "next_deadline": treem_domain::case::next_deadline(&case, &calendar),
+                "next_deadline": treem_domain::case::next_deadline(&case, calendar),
             })))
         }
         Err(StorageError::NotFound) => match s.store.case_receipt(&user.actor(), id).await {

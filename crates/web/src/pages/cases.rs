@@ -260,7 +260,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         }
     };
     let actor = ctx.actor();
-    let next = next_deadline(&case, &WorkingCalendar::default());
+    let next = next_deadline(&case, ctx.state.store.calendar());
     let now = crate::api::cases_now();
     let may_strike = !strikable(&case, &actor).is_empty() && case.is_open();
     let strikable_seqs: Vec<u32> = strikable(&case, &actor)

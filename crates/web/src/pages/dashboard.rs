@@ -229,11 +229,8 @@ pub async fn dashboard(
         .cases_for_figures()
         .await
         .map_err(|e| ctx.fail(e))?;
-    let (on_time, due_plans) = treem_domain::case::plans_approved_on_time(
-        &cases,
-        c.period,
-        &treem_domain::case::WorkingCalendar::default(),
-    );
+    let (on_time, due_plans) =
+        treem_domain::case::plans_approved_on_time(&cases, c.period, ctx.state.store.calendar());
     let plans_on_time = (!cases.is_empty()).then(|| {
         let share = if due_plans.is_empty() {
             "chưa có kế hoạch đến hạn phê duyệt".to_string()

@@ -225,6 +225,7 @@ fn target_16_of_the_shipped_plan_comes_from_the_cases() {
         assessments: &[],
         health: &crate::health::EMPTY,
         cases: &cases,
+        calendar: embedded_calendar(),
     };
     let r = crate::indicator::compute_target(t, &snap);
     // Two abused children detected; one had emergency measures.
