@@ -20,11 +20,22 @@ pub(crate) fn now() -> jiff::civil::DateTime {
         .datetime()
 }
 
-/// Open cases for those who may open them; counts by state for everyone else.
+/// The cases a person may open (every case for the officer and the leader, the assigned ones
+/// for others); counts by state for anyone who may open none, except a village head, who sees
+/// receipts of their reports and nothing more.
 pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
-    match s.store.cases(&user.actor()).await {
+    use treem_domain::role::Role;
+    let role = user.0.role;
+    let listed = s.store.cases(&user.actor()).await;
+    let listed = match listed {
+        Ok(items) if items.is_empty() && !matches!(role, Role::Officer | Role::Leader) => {
+            Err(StorageError::Forbidden)
+        }
+        other => other,
+    };
+    match listed {
         Ok(items) => Ok(Json(json!({ "items": items }))),
-        Err(StorageError::Forbidden) if user.0.role != treem_domain::role::Role::Admin => {
+        Err(StorageError::Forbidden) if !matches!(role, Role::Admin | Role::VillageHead) => {
             let counts: Vec<Value> = s
                 .store
                 .case_counts()

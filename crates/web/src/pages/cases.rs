@@ -77,9 +77,7 @@ struct ListPage {
 
 /// `/cases`: the cases this person may open; counts by step for everyone else.
 pub async fn list(ctx: Ctx) -> Result<Response, PageError> {
-    // Administrators read no records; a village head files reports and sees their receipts,
-    // "nothing more" (not even counts).
-    if matches!(ctx.user.role, Role::Admin | Role::VillageHead) {
+    if ctx.user.role == Role::Admin {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let rows = match ctx.user.role {
@@ -87,6 +85,11 @@ pub async fn list(ctx: Ctx) -> Result<Response, PageError> {
         // Assigned people see their cases; the rest only counts.
         _ => rows(&ctx, false).await.filter(|r| !r.is_empty()),
     };
+    // A village head files reports and sees their receipts, "nothing more" (not even counts),
+    // unless assigned to a case.
+    if rows.is_none() && ctx.user.role == Role::VillageHead {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
     let counts = if rows.is_none() {
         ctx.state
             .store
