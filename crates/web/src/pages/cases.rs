@@ -61,6 +61,8 @@ struct CasePage {
     state: &'static str,
     deadline: String,
     entries: Vec<EntryRow>,
+    /// The Decree 56 forms whose step is recorded: (number, name).
+    forms: Vec<(u8, &'static str)>,
 }
 
 pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -75,8 +77,14 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
     let deadline = next_deadline(&case, &WorkingCalendar::default())
         .map(|d| format!("{}: {}", d.what.label_vi(), vn_dt(d.due)))
         .unwrap_or_default();
+    let printable = super::case_forms::available(&case);
+    let forms = super::case_forms::FORMS
+        .into_iter()
+        .filter(|(n, _)| printable.contains(n))
+        .collect();
     let page = CasePage {
         l: ctx.layout(format!("Hồ sơ {id}")),
+        forms,
         id,
         state: case.state().label_vi(),
         deadline,

@@ -2,6 +2,7 @@
 //! state-changing form carries the session's CSRF token.
 mod account;
 mod admin;
+pub mod case_forms;
 pub mod cases;
 mod children;
 pub mod dashboard;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/health/lists", get(health::lists))
         .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/forms/{n}", get(case_forms::show))
         .route(
             "/health/births",
             get(health::birth_form).post(health::save_birth),
@@ -85,12 +87,21 @@ pub fn routes() -> Router<AppState> {
         .route("/import/template.xlsx", get(import::template))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/static/form.css", get(form_css))
 }
 
 async fn css() -> impl IntoResponse {
     asset(
         "text/css; charset=utf-8",
         include_str!("../../static/app.css"),
+    )
+}
+
+/// The printed forms' sheet (case_forms).
+async fn form_css() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/form.css"),
     )
 }
 
