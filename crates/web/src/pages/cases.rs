@@ -283,20 +283,11 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
             label: action_label("correction"),
         });
     }
-    let has = |f: fn(&EntryKind) -> bool| case.effective().iter().any(|e| f(&e.kind));
-    let mut forms = vec![(1, "Mẫu 01 — Báo cáo tiếp nhận thông tin")];
-    if has(|k| matches!(k, EntryKind::InitialAssessment(_))) {
-        forms.push((2, "Mẫu 02 — Đánh giá ban đầu"));
-    }
-    if case.current_plan().is_some() {
-        forms.push((4, "Mẫu 04 — Kế hoạch hỗ trợ, can thiệp"));
-    }
-    if has(|k| matches!(k, EntryKind::SubmitForApproval { .. })) {
-        forms.push((5, "Mẫu 05 — Quyết định phê duyệt kế hoạch"));
-    }
-    if has(|k| matches!(k, EntryKind::Review(_))) {
-        forms.push((6, "Mẫu 06 — Rà soát, đánh giá"));
-    }
+    let printable = super::case_forms::available(&case);
+    let forms = super::case_forms::FORMS
+        .into_iter()
+        .filter(|(n, _)| printable.contains(n))
+        .collect();
     let page = CasePage {
         l: ctx.layout(format!("Hồ sơ {}", case.id())),
         id: case.id(),

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod case_form;
+pub mod case_forms;
 mod case_view;
 pub mod cases;
 mod children;
@@ -76,6 +77,7 @@ pub fn routes() -> Router<AppState> {
             get(cases::intake_form).post(cases::save_intake),
         )
         .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/forms/{n}", get(case_forms::show))
         .route(
             "/cases/{id}/step/{code}",
             get(cases::step_form).post(cases::save_step),
@@ -96,12 +98,21 @@ pub fn routes() -> Router<AppState> {
         .route("/import/template.xlsx", get(import::template))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/static/form.css", get(form_css))
 }
 
 async fn css() -> impl IntoResponse {
     asset(
         "text/css; charset=utf-8",
         include_str!("../../static/app.css"),
+    )
+}
+
+/// The printed forms' sheet (case_forms).
+async fn form_css() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/form.css"),
     )
 }
 
