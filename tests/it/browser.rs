@@ -716,4 +716,37 @@ async fn a_case_from_a_village_heads_phone_to_its_closing() {
     take_step(&b, "approve").await;
     assert_eq!(save_step(&b).await, "Đã kết thúc");
     shot(&b, "case-closed").await;
+
+    // The forms print: each recorded step's Mẫu, as the browser prints it, on A4.
+    let links =
+        b.c.find_all(Locator::Css("#case-forms a[id^=form-]"))
+            .await
+            .unwrap();
+    let mut forms = vec![];
+    for a in links {
+        forms.push(a.attr("href").await.unwrap().unwrap());
+    }
+    assert!(forms.len() >= 5, "{forms:?}");
+    for href in &forms {
+        b.c.goto(&app.url(href)).await.unwrap();
+        let sheet = text_of(&b).await;
+        assert!(
+            sheet.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            "{href}: {sheet}"
+        );
+        let pdf =
+            b.c.print(fantoccini::wd::PrintConfiguration::default())
+                .await
+                .unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{href} prints as a PDF");
+        let raw = String::from_utf8_lossy(&pdf);
+        let pages = raw.matches("/Type /Page").count() - raw.matches("/Type /Pages").count();
+        assert!(pages >= 1, "{href}: {pages} pages");
+        // A4 is 595 × 842 points.
+        assert!(raw.contains("/MediaBox [0 0 595"), "{href} is not A4");
+    }
+    b.c.goto(&app.url(forms.iter().find(|f| f.ends_with("/4")).unwrap()))
+        .await
+        .unwrap();
+    shot(&b, "case-form-04").await;
 }
