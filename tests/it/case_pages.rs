@@ -127,6 +127,12 @@ async fn a_case_goes_from_a_village_report_to_its_closing_on_the_pages() {
     assert!(!receipt.contains("sợ hãi") && !receipt.contains("Sùng Thị Dua"));
     let (status, _) = html(&app, &head, &format!("/cases/{id}/step/service")).await;
     assert_eq!(status, 404);
+    // The report form lists the reports this village head filed, by number only.
+    let (_, form) = html(&app, &head, "/cases/new").await;
+    assert!(form.contains(&format!("Tin báo số {id}")), "{form}");
+    let other = login(&app, "health").await;
+    let (_, form) = html(&app, &other, "/cases/new").await;
+    assert!(!form.contains("id=\"my-reports\""));
 
     // The officer sees it on the home page and the case page, with its next step.
     let officer = login(&app, "officer").await;

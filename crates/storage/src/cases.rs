@@ -486,6 +486,24 @@ impl Cases for Db {
         Ok(out)
     }
 
+    async fn my_reports(&self, actor: &Actor) -> StorageResult<Vec<(i64, jiff::civil::DateTime)>> {
+        let rows = sqlx::query(
+            "SELECT id, received_at FROM case_file WHERE filed_by = $1 \
+             ORDER BY received_at DESC, id DESC",
+        )
+        .bind(&actor.username)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    parse_civil(&r.try_get::<String, _>("received_at")?)?,
+                ))
+            })
+            .collect()
+    }
+
     async fn case_counts(&self) -> StorageResult<Vec<(CaseState, i64)>> {
         let rows = sqlx::query(
             "SELECT state, CAST(COUNT(*) AS BIGINT) AS n FROM case_file GROUP BY state",

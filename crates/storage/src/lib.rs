@@ -260,6 +260,9 @@ pub trait Cases: Send + Sync {
     async fn cases(&self, actor: &Actor) -> StorageResult<Vec<CaseSummary>>;
     /// Number of cases in each state (states with none left out): no personal data.
     async fn case_counts(&self) -> StorageResult<Vec<(CaseState, i64)>>;
+    /// The reports this person filed, newest first: (case id, when the information was
+    /// received). Nothing else about the case: the filer sees that it was received.
+    async fn my_reports(&self, actor: &Actor) -> StorageResult<Vec<(i64, jiff::civil::DateTime)>>;
 }
 
 /// Everything the application needs from storage.

@@ -704,6 +704,8 @@ pub async fn save_step(
 #[template(path = "case_intake.html")]
 struct IntakePage {
     l: Layout,
+    /// The reports this person filed: (case id, received at).
+    mine: Vec<(i64, String)>,
     f: Posted,
     errors: BTreeMap<String, String>,
     other_errors: Vec<String>,
@@ -778,6 +780,15 @@ async fn intake_page(ctx: &Ctx, f: Posted, errors: Option<FieldErrors>) -> Respo
     render_status(
         &IntakePage {
             l: ctx.layout("Báo tin trẻ em cần bảo vệ (Mẫu 01)"),
+            mine: ctx
+                .state
+                .store
+                .my_reports(&ctx.actor())
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(id, at)| (id, vn_dt(at)))
+                .collect(),
             f,
             errors,
             other_errors,
