@@ -575,3 +575,73 @@ async fn every_role_on_every_case_api_route() {
         }
     }
 }
+
+/// A wrong report is corrected by a replacement that points to it; the first stays in the file.
+#[tokio::test]
+async fn a_replacement_over_the_api_corrects_the_report_and_keeps_the_first() {
+    let app = spawn_app().await;
+    let at = now();
+    let intake = |place: &str| {
+        serde_json::json!({
+            "kind": "intake", "channel": "phone", "received_at": at.to_string(),
+            "category": "at_risk",
+            "child": {"type": "new", "sex": "male", "dob_precision": "unknown",
+                      "full_name": "Mùa A Tủa"},
+            "place": place, "current_condition": "Bỏ học, đi làm thuê"
+        })
+    };
+    let officer = app.token(Role::Officer).await;
+    let head = app.token(Role::VillageHead).await;
+    let r = app
+        .http
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&head)
+        .json(&intake("Bản Pú Ủng"))
+        .send()
+        .await
+        .unwrap();
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let url = app.url(&format!("/api/v1/cases/{id}/entries/1/replacement"));
+    let body = serde_json::json!({"entry": intake("Bản Sính Phình A")});
+    // Not the unassigned police; the officer may.
+    let police = app.token(Role::Police).await;
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&police)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&officer)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let v: Value = r.json().await.unwrap();
+    let entries = v["case"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["corrects"], 1);
+    assert_eq!(entries[0]["kind"]["place"], "Bản Pú Ủng");
+    // The page shows both, the first marked as replaced.
+    let p = login(&app, "officer").await;
+    let (_, page) = html(&app, &p, &format!("/cases/{id}")).await;
+    assert!(page.contains("đã được thay bằng mục 2") && page.contains("thay cho mục 1"));
+    // A replacement of another kind is refused with a reason.
+    let visit = serde_json::json!({"entry": {"kind": "visit", "date": at.date().to_string(),
+        "by": "x", "findings": "y"}});
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&officer)
+        .json(&visit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+}

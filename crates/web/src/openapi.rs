@@ -46,6 +46,7 @@ fn std(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static st
 
 pub fn spec() -> Value {
     let id = [("id", "path", "mã số")];
+    let id_seq = [("id", "path", "mã số"), ("seq", "path", "số thứ tự mục")];
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -124,6 +125,7 @@ pub fn spec() -> Value {
                 "post": op("Tiếp nhận thông tin (Mẫu 01): {kind: intake, …}; cán bộ, trưởng thôn, công an, y tế", "cases", &std(&[("201", "{id}"), ("422", "lỗi từng trường")]))
             },
             "/cases/{id}": {"get": with_params(op("Mở hồ sơ (ghi nhật ký); người chỉ gửi tin nhận {receipt}", "cases", &std(&[("200", "{case, next_deadline} hoặc {receipt}"), ("404", "không có hoặc không được mở")])), &id)},
+            "/cases/{id}/entries/{seq}/replacement": {"post": with_params(op("Ghi mục thay thế cho mục {seq} (cùng loại; mục cũ vẫn còn, mục mới trỏ tới nó): {entry: {kind: …}}; tác giả mục đó hoặc cán bộ", "cases", &std(&[("200", "{case}"), ("404", "không có"), ("422", "không thay được mục này")])), &id_seq)},
             "/cases/{id}/entries": {"post": with_params(op("Bước tiếp theo theo Nghị định 56/2017: {expected_seq, entry: {kind: initial_assessment|plan|submit_for_approval|approve|return|service|visit|referral|review|assign|…}}", "cases", &std(&[("200", "{case}"), ("404", "không có"), ("409", "đã có bước mới hơn"), ("422", "sai bước hoặc thiếu trường")])), &id)},
             "/stats/children": {"get": op("Số trẻ theo thôn và giới tính (không có dữ liệu cá nhân)", "register", &std(&[("200", "số liệu")]))},
             "/users": {

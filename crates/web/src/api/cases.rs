@@ -109,3 +109,26 @@ pub async fn add_entry(
         .await?;
     Ok(Json(json!({ "case": case })))
 }
+
+#[derive(Deserialize)]
+pub struct ReplacementBody {
+    entry: EntryKind,
+}
+
+/// Records a corrected version of entry `seq` (the same kind; it points to the entry it
+/// replaces, which stays in the file). Services, visits and referrals recorded by mistake are
+/// struck out with an entry of kind `correction` instead.
+pub async fn replace_entry(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path((id, seq)): Path<(String, String)>,
+    JsonBody(b): JsonBody<ReplacementBody>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    let seq: u32 = seq.parse().map_err(|_| ApiError::NotFound)?;
+    let case = s
+        .store
+        .correct_case_entry(&user.actor(), id, seq, b.entry, now())
+        .await?;
+    Ok(Json(json!({ "case": case })))
+}

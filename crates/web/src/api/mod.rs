@@ -41,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(cases::list).post(cases::open))
         .route("/cases/{id}", get(cases::get_one))
         .route("/cases/{id}/entries", post(cases::add_entry))
+        .route(
+            "/cases/{id}/entries/{seq}/replacement",
+            post(cases::replace_entry),
+        )
         .route("/health/births", post(health::add_birth))
         .route("/stats/children", get(children::stats))
         .route("/users", get(misc::users).post(misc::create_user))
