@@ -645,3 +645,69 @@ async fn a_replacement_over_the_api_corrects_the_report_and_keeps_the_first() {
         .unwrap();
     assert_eq!(r.status(), 422);
 }
+
+/// The officer fixes the report on the page: a replacement that points to it; the form prints
+/// the corrected place; nobody else is offered the link.
+#[tokio::test]
+async fn the_officer_corrects_a_report_on_the_page() {
+    let app = spawn_app().await;
+    let today = today_vn();
+    let head = login(&app, "village_head").await;
+    let hour = hhmm();
+    let mut good = report();
+    good.push(("received_at", &today));
+    good.push(("received_at_time", &hour));
+    let (_, to) = submit(&app, &head, "/cases/new", &good).await;
+    let id: i64 = to.trim_start_matches("/cases/").parse().unwrap();
+    let officer = login(&app, "officer").await;
+    let (_, page) = html(&app, &officer, &to).await;
+    assert!(page.contains(&format!("/cases/{id}/replace/1")));
+    let path = format!("/cases/{id}/replace/1");
+    let (status, form) = html(&app, &officer, &path).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("Nương nhà bà Sùng"),
+        "the form shows what was recorded"
+    );
+    // Send it back with the place changed, keeping every other field as shown.
+    let mut fields: Vec<(&str, String)> = vec![];
+    for (k, v) in report() {
+        fields.push((
+            k,
+            if k == "place" {
+                "Nương nhà ông Sùng".into()
+            } else {
+                v.into()
+            },
+        ));
+    }
+    fields.push(("received_at", today.clone()));
+    fields.push(("received_at_time", hour.clone()));
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = submit(&app, &officer, &path, &refs).await;
+    assert_eq!(status, 303, "{body}");
+    let (_, page) = html(&app, &officer, &to).await;
+    assert!(page.contains("đã được thay bằng mục 2") && page.contains("thay cho mục 1"));
+    assert!(
+        !page.contains(&format!("/cases/{id}/replace/1\"")),
+        "replaced once"
+    );
+    let (_, mau01) = html(&app, &officer, &format!("/cases/{id}/forms/1")).await;
+    assert!(mau01.contains("Nương nhà ông Sùng") && !mau01.contains("Nương nhà bà Sùng"));
+    // The leader may open the case but did not write the report: no link, and 404.
+    let leader = login(&app, "leader").await;
+    let (_, page) = html(&app, &leader, &to).await;
+    assert!(!page.contains("/replace/"));
+    assert_eq!(
+        html(&app, &leader, &format!("/cases/{id}/replace/2"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        html(&app, &officer, &format!("/cases/{id}/replace/x"))
+            .await
+            .0,
+        404
+    );
+}

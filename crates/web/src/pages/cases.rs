@@ -2,7 +2,9 @@
 //! each step and the report (Mẫu 01) that opens a case. Who may open a case and who may record
 //! what are decided by the domain's rules, applied in storage; these handlers only choose what
 //! to show.
-use super::case_form::{by_field, parse_intake, parse_step, plan_to_form, Posted, MEASURE_ROWS};
+use super::case_form::{
+    by_field, entry_to_form, parse_intake, parse_step, plan_to_form, Posted, MEASURE_ROWS,
+};
 pub use super::case_view::vn_dt;
 use super::case_view::{details, item_label, title};
 use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
@@ -120,6 +122,7 @@ pub struct EntryRow {
     pub notes: Vec<String>,
     pub struck: bool,
     pub may_strike: bool,
+    pub may_replace: bool,
 }
 
 pub struct Action {
@@ -231,6 +234,28 @@ fn strikable(case: &CaseFile, actor: &treem_storage::Actor) -> Vec<(String, Stri
         .collect()
 }
 
+/// Whether this person may write a replacement for entry `seq` (the domain decides on saving;
+/// this only chooses which entries show the link).
+fn may_replace(case: &CaseFile, actor: &treem_storage::Actor, seq: u32) -> bool {
+    let Some(e) = case.entry(seq) else {
+        return false;
+    };
+    let kind_ok = match e.kind {
+        EntryKind::Correction { .. }
+        | EntryKind::Assign { .. }
+        | EntryKind::Unassign { .. }
+        | EntryKind::SubmitForApproval { .. }
+        | EntryKind::Approve { .. }
+        | EntryKind::Return { .. } => false,
+        EntryKind::Plan(_) => case.state() == CaseState::Planning,
+        _ => true,
+    };
+    kind_ok
+        && case.replaced_by(seq).is_none()
+        && case.struck_out_by(seq).is_none()
+        && (actor.role == Role::Officer || e.by == actor.username)
+}
+
 /// Opens the case for this person (audited), or answers as if it did not exist.
 async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
@@ -332,6 +357,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
                     notes,
                     struck: struck.is_some(),
                     may_strike: strikable_seqs.contains(&e.seq),
+                    may_replace: may_replace(&case, &actor, e.seq),
                 }
             })
             .collect(),
@@ -513,6 +539,7 @@ impl Choices {
 #[template(path = "case_step.html")]
 struct StepPage {
     l: Layout,
+    action: String,
     id: i64,
     seq: u32,
     code: String,
@@ -577,6 +604,19 @@ async fn step_page(
     f: Posted,
     errors: Option<FieldErrors>,
 ) -> Response {
+    let action = format!("/cases/{}/step/{code}", case.id());
+    form_page(ctx, case, code, action, action_label(code), f, errors).await
+}
+
+async fn form_page(
+    ctx: &Ctx,
+    case: &CaseFile,
+    code: &str,
+    action: String,
+    heading: &'static str,
+    f: Posted,
+    errors: Option<FieldErrors>,
+) -> Response {
     let actor = ctx.actor();
     let mut c = Choices::new();
     c.referrals = referrals(case);
@@ -607,11 +647,12 @@ async fn step_page(
         })
         .collect();
     let page = StepPage {
-        l: ctx.layout(format!("Hồ sơ {} — {}", case.id(), action_label(code))),
+        l: ctx.layout(format!("Hồ sơ {} — {heading}", case.id())),
+        action,
         id: case.id(),
         seq: case.entries().len() as u32,
         code: code.to_string(),
-        heading: action_label(code),
+        heading,
         f,
         errors,
         other_errors,
@@ -704,6 +745,7 @@ pub async fn save_step(
 #[template(path = "case_intake.html")]
 struct IntakePage {
     l: Layout,
+    action: String,
     /// The reports this person filed: (case id, received at).
     mine: Vec<(i64, String)>,
     f: Posted,
@@ -737,6 +779,15 @@ impl IntakePage {
 }
 
 async fn intake_page(ctx: &Ctx, f: Posted, errors: Option<FieldErrors>) -> Response {
+    intake_page_at(ctx, "/cases/new".into(), f, errors).await
+}
+
+async fn intake_page_at(
+    ctx: &Ctx,
+    action: String,
+    f: Posted,
+    errors: Option<FieldErrors>,
+) -> Response {
     let mut c = Choices::new();
     c.villages = ctx
         .state
@@ -780,6 +831,7 @@ async fn intake_page(ctx: &Ctx, f: Posted, errors: Option<FieldErrors>) -> Respo
     render_status(
         &IntakePage {
             l: ctx.layout("Báo tin trẻ em cần bảo vệ (Mẫu 01)"),
+            action,
             mine: ctx
                 .state
                 .store
@@ -856,6 +908,89 @@ pub async fn save_intake(
     {
         Ok(id) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
         Err(StorageError::Invalid(e)) => Ok(intake_page(&ctx, f, Some(e)).await),
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+/// `/cases/{id}/replace/{seq}`: the form of entry `seq`, filled with what it recorded, to write
+/// its replacement (the entry stays; the new one points to it).
+pub async fn replace_form(
+    ctx: Ctx,
+    Path((id, seq)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let seq: u32 = seq
+        .parse()
+        .map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let case = open(&ctx, &id).await?;
+    if !may_replace(&case, &ctx.actor(), seq) {
+        return Err(ctx.error(PageErrorKind::NotFound));
+    }
+    let entry = case.entry(seq).expect("checked").kind.clone();
+    Ok(replacement_page(&ctx, &case, seq, &entry, entry_to_form(&entry), None).await)
+}
+
+async fn replacement_page(
+    ctx: &Ctx,
+    case: &CaseFile,
+    seq: u32,
+    entry: &EntryKind,
+    f: Posted,
+    errors: Option<FieldErrors>,
+) -> Response {
+    let action = format!("/cases/{}/replace/{seq}", case.id());
+    match entry {
+        EntryKind::Intake(_) => intake_page_at(ctx, action, f, errors).await,
+        other => {
+            form_page(
+                ctx,
+                case,
+                other.code(),
+                action,
+                "Sửa: ghi mục thay thế",
+                f,
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn save_replacement(
+    ctx: Ctx,
+    Path((id, seq)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let seq: u32 = seq
+        .parse()
+        .map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let f = Posted(pairs);
+    ctx.check_csrf(Some(&f.get("_csrf").to_string()))?;
+    let case = open(&ctx, &id).await?;
+    if !may_replace(&case, &ctx.actor(), seq) {
+        return Err(ctx.error(PageErrorKind::NotFound));
+    }
+    let old = case.entry(seq).expect("checked").kind.clone();
+    let parsed = match &old {
+        EntryKind::Intake(_) => parse_intake(&f),
+        other => parse_step(other.code(), &f),
+    };
+    let entry = match parsed {
+        Ok(e) => e,
+        Err(e) => return Ok(replacement_page(&ctx, &case, seq, &old, f, Some(e)).await),
+    };
+    match ctx
+        .state
+        .store
+        .correct_case_entry(&ctx.actor(), case.id(), seq, entry, crate::api::cases_now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.id())).into_response()),
+        Err(StorageError::Invalid(e)) => {
+            Ok(replacement_page(&ctx, &case, seq, &old, f, Some(e)).await)
+        }
+        Err(StorageError::Forbidden) | Err(StorageError::NotFound) => {
+            Err(ctx.error(PageErrorKind::NotFound))
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }

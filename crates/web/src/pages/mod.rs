@@ -83,6 +83,10 @@ pub fn routes() -> Router<AppState> {
             get(cases::step_form).post(cases::save_step),
         )
         .route(
+            "/cases/{id}/replace/{seq}",
+            get(cases::replace_form).post(cases::save_replacement),
+        )
+        .route(
             "/health/births",
             get(health::birth_form).post(health::save_birth),
         )
