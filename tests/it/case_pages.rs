@@ -711,3 +711,37 @@ async fn the_officer_corrects_a_report_on_the_page() {
         404
     );
 }
+
+/// With the wrong case key the cases do not open, but the dashboard still shows everyone's
+/// targets; target 16 says "no data" rather than failing the page or counting half the cases.
+#[tokio::test]
+async fn a_wrong_case_key_leaves_target_16_without_data_not_the_dashboard_broken() {
+    use treem_storage::{CaseKey, Cases, Db};
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("k.db").to_string_lossy().to_string();
+    let db = seeded(&url).await.with_case_key(CaseKey::random());
+    let at = now();
+    let intake: treem_domain::case::EntryKind = serde_json::from_value(serde_json::json!({
+        "kind": "intake", "channel": "phone", "received_at": at.to_string(),
+        "category": "abused",
+        "child": {"type": "new", "sex": "male", "dob_precision": "unknown", "full_name": "Mùa A Tủa"},
+        "place": "Bản", "current_condition": "Bị đánh"
+    }))
+    .unwrap();
+    db.open_case(&officer(), intake, at).await.unwrap();
+    db.close().await;
+    let wrong = Db::open(&url)
+        .await
+        .unwrap()
+        .with_case_key(CaseKey::random());
+    let app = serve_db(wrong).await;
+    let p = login(&app, "officer").await;
+    let (status, dash) = html(&app, &p, "/dashboard").await;
+    assert_eq!(status, 200, "{dash}");
+    let (status, page) = html(&app, &p, "/cases/1").await;
+    assert_eq!(status, 500, "the case itself says it cannot be opened");
+    assert!(page.contains("không giải mã được hồ sơ 1"), "{page}");
+    assert!(page.contains("TREEM_CASE_KEY_FILE") && !page.contains("Bị đánh"));
+    let police = login(&app, "police").await;
+    assert_eq!(html(&app, &police, "/cases/1").await.0, 404);
+}

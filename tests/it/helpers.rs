@@ -146,3 +146,19 @@ pub async fn spawn_app() -> TestApp {
     let url = dir.path().join("app.db").to_string_lossy().to_string();
     spawn_app_on(url, Some(dir)).await
 }
+
+/// A running server over a database the test prepared itself (a key of its choosing, say).
+pub async fn serve_db(db: Db) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = treem_web::AppState::new(Arc::new(db.clone()));
+    tokio::spawn(async move {
+        let _ = treem_web::serve(state, listener).await;
+    });
+    TestApp {
+        base,
+        db,
+        http: reqwest::Client::new(),
+        _dir: None,
+    }
+}

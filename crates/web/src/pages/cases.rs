@@ -264,6 +264,15 @@ async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
         Err(StorageError::Forbidden) | Err(StorageError::NotFound) => {
             Err(ctx.error(PageErrorKind::NotFound))
         }
+        // Who may open an unreadable case cannot be known (the assignments are sealed too):
+        // only those who open every case are told why.
+        Err(StorageError::Corrupt(_)) if !matches!(ctx.user.role, Role::Officer | Role::Leader) => {
+            Err(ctx.error(PageErrorKind::NotFound))
+        }
+        Err(StorageError::Corrupt(m)) => Err(ctx.error(PageErrorKind::Unreadable(format!(
+            "Không mở được hồ sơ: {m}. Báo người quản trị kiểm tra tệp khóa hồ sơ \
+             (TREEM_CASE_KEY_FILE) và chạy «treem check»."
+        )))),
         Err(e) => Err(ctx.fail(e)),
     }
 }

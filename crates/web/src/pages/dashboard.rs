@@ -223,12 +223,7 @@ pub async fn dashboard(
         None => (String::new(), 0),
     };
     // Counted from the case files like target 16: counts only, whoever looks.
-    let cases = ctx
-        .state
-        .store
-        .cases_for_figures()
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    let cases = figures::cases_for_figures(&ctx.state).await;
     let (on_time, due_plans) =
         treem_domain::case::plans_approved_on_time(&cases, c.period, ctx.state.store.calendar());
     let plans_on_time = (!cases.is_empty()).then(|| {

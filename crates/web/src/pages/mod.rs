@@ -301,6 +301,9 @@ pub enum PageErrorKind {
     NotFound,
     Csrf,
     Internal(String),
+    /// Stored data that cannot be read (a case sealed with another key): said as it is, since
+    /// the person can act on it (ask the administrator for the right key).
+    Unreadable(String),
     Redirect(String),
 }
 
@@ -332,6 +335,10 @@ impl IntoResponse for PageError {
                     "500",
                     t.server_error.to_string(),
                 )
+            }
+            PageErrorKind::Unreadable(m) => {
+                tracing::error!("unreadable: {m}");
+                (StatusCode::INTERNAL_SERVER_ERROR, "500", m)
             }
         };
         let page = MessagePage {
