@@ -311,6 +311,12 @@ async fn a_case_goes_from_a_village_report_to_its_closing_on_the_pages() {
         assert_eq!(t16["denominator"].as_f64(), Some(1.0));
         assert_eq!(t16["status"], "met");
         assert!(!t16.to_string().contains("Dua"));
+        // The officer sees which case is counted; the health station does not.
+        let (_, page) = html(&app, &officer, "/dashboard/targets/16").await;
+        assert!(page.contains(&format!("/cases/{id}")), "{page}");
+        let health = login(&app, "health").await;
+        let (_, page) = html(&app, &health, "/dashboard/targets/16").await;
+        assert!(!page.contains(&format!("/cases/{id}")) && !page.contains("case-records"));
     }
 }
 

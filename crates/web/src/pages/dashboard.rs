@@ -300,6 +300,9 @@ struct TargetPage {
     has_secondary: bool,
     periods: Vec<(String, String)>,
     error: Option<String>,
+    /// Target 16 for those who open every case: each case counted, and whether it had an
+    /// intervention (the figure itself carries no names).
+    case_rows: Vec<(i64, bool)>,
 }
 
 fn cells<K>(
@@ -512,7 +515,19 @@ async fn target_page(
             t.describe_vi()
         )
     });
+    let case_rows = match &t.source {
+        Source::Cases { indicator }
+            if indicator == "abused_with_intervention"
+                && matches!(ctx.user.role, Role::Officer | Role::Leader) =>
+        {
+            let cases = figures::cases_for_figures(&ctx.state).await;
+            let (with, all) = treem_domain::case::abused_with_intervention(&cases, c.period);
+            all.into_iter().map(|id| (id, with.contains(&id))).collect()
+        }
+        _ => vec![],
+    };
     let page = TargetPage {
+        case_rows,
         l: ctx.layout(format!("Chỉ tiêu {number}")),
         year,
         as_of: vn_date(&as_of.to_string()),
