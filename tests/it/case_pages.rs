@@ -424,6 +424,24 @@ async fn every_role_on_every_case_route() {
 
     // Assign one police officer: that one opens the case and records a visit; another does not.
     let officer = login(&app, "officer").await;
+    // A mistyped account, or the wrong role, is refused by the field.
+    let assign = format!("/cases/{id}/step/assign");
+    let (_, form) = html(&app, &officer, &assign).await;
+    let seq = seq_in(&form);
+    for (user, role, msg) in [
+        ("congan9", "police", "không có tài khoản «congan9»"),
+        ("health", "police", "tài khoản «health» có vai trò khác"),
+    ] {
+        let (status, body) = submit(
+            &app,
+            &officer,
+            &assign,
+            &[("seq", &seq), ("username", user), ("role", role)],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body.contains(msg), "{body}");
+    }
     step(
         &app,
         &officer,

@@ -237,7 +237,11 @@ async fn who_may_open_a_case_and_each_opening_is_audited() {
     each_backend(|label, db, _, _| async move {
         let o = officer();
         let id = approved_case(&db).await;
-        let police = actor(Role::Police, None);
+        // The seeded police account: an assignment names a real one.
+        let police = Actor {
+            username: "police".into(),
+            ..actor(Role::Police, None)
+        };
         // Not assigned: the case does not exist for them.
         assert!(
             matches!(db.case_file(&police, id).await, Err(StorageError::NotFound)),
@@ -293,7 +297,7 @@ async fn who_may_open_a_case_and_each_opening_is_audited() {
             .await
             .unwrap();
         let who: Vec<&str> = reads.iter().map(|e| e.actor.as_str()).collect();
-        assert_eq!(who, vec!["system", "test-police"], "{label}");
+        assert_eq!(who, vec!["system", "police"], "{label}");
     })
     .await;
 }

@@ -93,6 +93,37 @@ fn refused(e: CaseError) -> StorageError {
     }
 }
 
+/// An assignment names an active account with the role it gives: a mistyped name would give
+/// nobody access and look like help was on the way.
+async fn check_assignee(
+    tx: &mut Transaction<'_, Any>,
+    username: &str,
+    role: Role,
+) -> StorageResult<()> {
+    let found: Option<String> =
+        sqlx::query("SELECT role FROM app_user WHERE username = $1 AND active = 1")
+            .bind(username.trim())
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get("role"))
+            .transpose()?;
+    match found {
+        None => Err(StorageError::invalid(
+            "username",
+            format!("không có tài khoản «{}» đang hoạt động", username.trim()),
+        )),
+        Some(r) if r != role.as_str() => Err(StorageError::invalid(
+            "role",
+            format!(
+                "tài khoản «{}» có vai trò khác, không phải {}",
+                username.trim(),
+                role.label_vi()
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 /// Loads, opens and replays one case. `NotFound` when there is no such case.
 async fn load(
     tx: &mut Transaction<'_, Any>,
@@ -241,6 +272,9 @@ impl Db {
             if i64::from(expected) != version {
                 return Err(StorageError::Conflict { current: version });
             }
+        }
+        if let EntryKind::Assign { username, role } = &entry {
+            check_assignee(&mut tx, username, *role).await?;
         }
         let next = match of {
             None => apply(&case, actor, entry, at),
