@@ -12,6 +12,7 @@
 //! that does not exist, or a case the user may not open, answers the plain 404.
 mod docx;
 
+use super::cases::open;
 use super::{render, Ctx, Layout, MessagePage, PageError, PageErrorKind};
 use crate::pages::cases::vn_dt;
 use askama::Template;
@@ -25,7 +26,6 @@ use treem_domain::case::{
     ReviewDecision, STANDARD_ITEMS,
 };
 use treem_domain::register::{DobPrecision, Sex};
-use treem_storage::StorageError;
 
 /// The forms this page prints, with what the case page calls them.
 pub const FORMS: [(u8, &str); 6] = [
@@ -870,19 +870,6 @@ async fn child_facts(ctx: &Ctx, case: &CaseFile) -> ChildFacts {
             }
         }
         None => ChildFacts::default(),
-    }
-}
-
-/// The case if this user may open it (each opening is audited); 404 otherwise, exactly as the
-/// case page.
-async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
-    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
-    match ctx.state.store.case_file(&ctx.actor(), id).await {
-        Ok(c) => Ok(c),
-        Err(StorageError::Forbidden) | Err(StorageError::NotFound) => {
-            Err(ctx.error(PageErrorKind::NotFound))
-        }
-        Err(e) => Err(ctx.fail(e)),
     }
 }
 

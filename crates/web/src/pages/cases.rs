@@ -257,7 +257,7 @@ fn may_replace(case: &CaseFile, actor: &treem_storage::Actor, seq: u32) -> bool 
 }
 
 /// Opens the case for this person (audited), or answers as if it did not exist.
-async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
+pub(super) async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     match ctx.state.store.case_file(&ctx.actor(), id).await {
         Ok(c) => Ok(c),
@@ -594,15 +594,28 @@ const SHOWN: &[&str] = &[
     "rating_other",
 ];
 
-impl StepPage {
+/// What the form macros (`case_macros.html`) read from a page: the posted values and the
+/// message for each field.
+trait FormValues {
+    fn posted(&self) -> &Posted;
+    fn messages(&self) -> &BTreeMap<String, String>;
     fn v(&self, k: &str) -> &str {
-        self.f.get(k)
+        self.posted().get(k)
     }
     fn sel(&self, k: &str, v: &str) -> bool {
-        self.f.has(k, v)
+        self.posted().has(k, v)
     }
     fn err(&self, k: &str) -> &str {
-        self.errors.get(k).map(String::as_str).unwrap_or("")
+        self.messages().get(k).map(String::as_str).unwrap_or("")
+    }
+}
+
+impl FormValues for StepPage {
+    fn posted(&self) -> &Posted {
+        &self.f
+    }
+    fn messages(&self) -> &BTreeMap<String, String> {
+        &self.errors
     }
 }
 
@@ -726,23 +739,42 @@ pub async fn save_step(
     };
     let seq: u32 = f.get("seq").parse().unwrap_or(0);
     let at = crate::api::cases_now();
-    match ctx
+    let written = ctx
         .state
         .store
         .add_case_entry(&ctx.actor(), case.id(), seq, entry, at)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.id())).into_response()),
-        Err(StorageError::Invalid(e)) => Ok(step_page(&ctx, &case, &code, f, Some(e)).await),
-        Err(StorageError::Conflict { .. }) => {
+        .await;
+    match saved(&ctx, case.id(), written)? {
+        Saved::Done(to) => Ok(to),
+        Saved::Again(e) => Ok(step_page(&ctx, &case, &code, f, Some(e)).await),
+        Saved::Stale(e) => {
             // Someone recorded a step meanwhile: show the form again over the case as it is.
             let case = open(&ctx, &id).await?;
-            let e = FieldErrors::single(
-                "entry",
-                "hồ sơ vừa có người ghi thêm một bước: xem lại hồ sơ rồi lưu lại",
-            );
             Ok(step_page(&ctx, &case, &code, f, Some(e)).await)
         }
+    }
+}
+
+/// What a write to a case comes to on the pages.
+enum Saved {
+    /// Written: back to the case.
+    Done(Response),
+    /// Refused with messages by the fields: the form again.
+    Again(FieldErrors),
+    /// Someone wrote first: the form again, with the case as it now is.
+    Stale(FieldErrors),
+}
+
+fn saved(ctx: &Ctx, id: i64, written: Result<CaseFile, StorageError>) -> Result<Saved, PageError> {
+    match written {
+        Ok(_) => Ok(Saved::Done(
+            Redirect::to(&format!("/cases/{id}")).into_response(),
+        )),
+        Err(StorageError::Invalid(e)) => Ok(Saved::Again(e)),
+        Err(StorageError::Conflict { .. }) => Ok(Saved::Stale(FieldErrors::single(
+            "entry",
+            "hồ sơ vừa có người ghi thêm một bước: xem lại hồ sơ rồi lưu lại",
+        ))),
         Err(StorageError::Forbidden) | Err(StorageError::NotFound) => {
             Err(ctx.error(PageErrorKind::NotFound))
         }
@@ -775,15 +807,12 @@ const INTAKE_SHOWN: &[&str] = &[
     "current_condition",
 ];
 
-impl IntakePage {
-    fn v(&self, k: &str) -> &str {
-        self.f.get(k)
+impl FormValues for IntakePage {
+    fn posted(&self) -> &Posted {
+        &self.f
     }
-    fn sel(&self, k: &str, v: &str) -> bool {
-        self.f.has(k, v)
-    }
-    fn err(&self, k: &str) -> &str {
-        self.errors.get(k).map(String::as_str).unwrap_or("")
+    fn messages(&self) -> &BTreeMap<String, String> {
+        &self.errors
     }
 }
 
@@ -987,19 +1016,15 @@ pub async fn save_replacement(
         Ok(e) => e,
         Err(e) => return Ok(replacement_page(&ctx, &case, seq, &old, f, Some(e)).await),
     };
-    match ctx
+    let written = ctx
         .state
         .store
         .correct_case_entry(&ctx.actor(), case.id(), seq, entry, crate::api::cases_now())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.id())).into_response()),
-        Err(StorageError::Invalid(e)) => {
+        .await;
+    match saved(&ctx, case.id(), written)? {
+        Saved::Done(to) => Ok(to),
+        Saved::Again(e) | Saved::Stale(e) => {
             Ok(replacement_page(&ctx, &case, seq, &old, f, Some(e)).await)
         }
-        Err(StorageError::Forbidden) | Err(StorageError::NotFound) => {
-            Err(ctx.error(PageErrorKind::NotFound))
-        }
-        Err(e) => Err(ctx.fail(e)),
     }
 }
