@@ -12,7 +12,9 @@
 //!   period does not change when computed again later).
 //!
 //! **Plans approved on time** ([`plans_approved_on_time`]): the plan-approval deadlines
-//! ([`super::DeadlineKind::Approval`]) due in the period, and those met by their due time.
+//! ([`super::DeadlineKind::Approval`]) due in the period, and those met by their due time. A
+//! deadline still running on the as-of date (not met, due that day or later) is neither: it is
+//! not late yet.
 //!
 //! The ids are case ids; the caller maps them to children for a breakdown.
 use super::deadline::{deadlines_with, DeadlineKind, DeadlineRules};
@@ -85,19 +87,22 @@ fn has_intervention(case: &CaseFile, by: Date) -> bool {
     emergency || approved
 }
 
-/// (approved on time, due in the period), with the default deadline rules.
+/// (approved on time, due in the period and settled by `as_of`), with the default deadline
+/// rules.
 pub fn plans_approved_on_time(
     cases: &[CaseFile],
     period: Period,
+    as_of: Date,
     calendar: &WorkingCalendar,
 ) -> (Vec<PlanRef>, Vec<PlanRef>) {
-    plans_approved_on_time_with(cases, period, calendar, &DeadlineRules::default())
+    plans_approved_on_time_with(cases, period, as_of, calendar, &DeadlineRules::default())
 }
 
 /// [`plans_approved_on_time`] with other deadline rules.
 pub fn plans_approved_on_time_with(
     cases: &[CaseFile],
     period: Period,
+    as_of: Date,
     calendar: &WorkingCalendar,
     rules: &DeadlineRules,
 ) -> (Vec<PlanRef>, Vec<PlanRef>) {
@@ -108,12 +113,17 @@ pub fn plans_approved_on_time_with(
             if d.what != DeadlineKind::Approval || !period.contains(d.due.date()) {
                 continue;
             }
+            // Still running on the as-of date: neither on time nor late yet.
+            let met_by_then = d.met_at.is_some_and(|m| m.date() <= as_of);
+            if !met_by_then && d.due.date() >= as_of {
+                continue;
+            }
             let plan = PlanRef {
                 case_id: case.id(),
                 round: d.round,
             };
             due.push(plan);
-            if d.met_on_time() {
+            if met_by_then && d.met_on_time() {
                 on_time.push(plan);
             }
         }

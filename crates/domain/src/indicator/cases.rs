@@ -45,7 +45,7 @@ impl CaseIndicator {
                 (n.len(), d.len())
             }
             CaseIndicator::PlansApprovedOnTime => {
-                let (n, d) = plans_approved_on_time(snap.cases, snap.period, calendar);
+                let (n, d) = plans_approved_on_time(snap.cases, snap.period, snap.as_of, calendar);
                 (n.len(), d.len())
             }
         };

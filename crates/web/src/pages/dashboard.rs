@@ -224,8 +224,12 @@ pub async fn dashboard(
     };
     // Counted from the case files like target 16: counts only, whoever looks.
     let cases = figures::cases_for_figures(&ctx.state).await;
-    let (on_time, due_plans) =
-        treem_domain::case::plans_approved_on_time(&cases, c.period, ctx.state.store.calendar());
+    let (on_time, due_plans) = treem_domain::case::plans_approved_on_time(
+        &cases,
+        c.period,
+        c.as_of,
+        ctx.state.store.calendar(),
+    );
     let plans_on_time = (!cases.is_empty()).then(|| {
         let share = if due_plans.is_empty() {
             "chưa có kế hoạch đến hạn phê duyệt".to_string()

@@ -183,11 +183,18 @@ fn plans_approved_on_time_share() {
             Some("2026-07-03T10:00"),
         ),
     ];
-    let (on_time, due) = plans_approved_on_time(&cases, h1(), &cal);
+    let (on_time, due) = plans_approved_on_time(&cases, h1(), d("2026-06-30"), &cal);
     let ids = |v: &[PlanRef]| v.iter().map(|p| p.case_id).collect::<Vec<_>>();
     assert_eq!(ids(&due), vec![1, 2, 3, 4]);
     assert_eq!(ids(&on_time), vec![1, 2]);
     assert!(due.iter().all(|p| p.round == 1));
+    // On 11/03, case 4's approval is due that day and not late yet; case 3's is met (late).
+    let (on_time, due) = plans_approved_on_time(&cases, h1(), d("2026-03-11"), &cal);
+    assert_eq!(ids(&due), vec![1, 2]);
+    assert_eq!(ids(&on_time), vec![1, 2]);
+    // On 12/03 it is late.
+    let (_, due) = plans_approved_on_time(&cases, h1(), d("2026-03-12"), &cal);
+    assert_eq!(ids(&due), vec![1, 2, 3, 4]);
 }
 
 /// The plan's target 16, as shipped, is counted from the case files by the indicator engine.
