@@ -499,7 +499,10 @@ async fn import_is_all_or_nothing() {
             .map(|i| child(&format!("Sùng A Pó {i}"), "SP01"))
             .collect();
         rows[299].village = "NOPE".into();
-        assert!(db.import_children(&o, &rows).await.is_err(), "{label}");
+        assert!(
+            db.import_children(&o, rows.clone()).await.is_err(),
+            "{label}"
+        );
         let empty = ChildQuery {
             page: 1,
             per_page: 10,
@@ -511,10 +514,10 @@ async fn import_is_all_or_nothing() {
         let pid = treem_domain::personal_id::PersonalId::parse("011319000123").unwrap();
         rows[10].personal_id = Some(pid.clone());
         rows[200].personal_id = Some(pid);
-        assert!(db.import_children(&o, &rows).await.is_err());
+        assert!(db.import_children(&o, rows.clone()).await.is_err());
         assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 0);
         rows[200].personal_id = None;
-        assert_eq!(db.import_children(&o, &rows).await.unwrap(), 300);
+        assert_eq!(db.import_children(&o, rows.clone()).await.unwrap(), 300);
         assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 300);
         assert_eq!(
             db.search_children(&o, &q("sung a po 123"))
@@ -745,7 +748,7 @@ async fn a_big_import_rebuilds_the_indexes_and_keeps_everything_searchable() {
             )
         })
         .collect();
-    assert_eq!(db.import_children(&o, &rows).await.unwrap(), 50_000);
+    assert_eq!(db.import_children(&o, rows.clone()).await.unwrap(), 50_000);
     use treem_storage::AuditLog;
     assert!(db.check().await.unwrap().ok());
     let sp02 = db

@@ -180,10 +180,66 @@ pub fn parse_rows(
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Rows are checked on every core, a slice each; duplicates across slices are found after.
+    let threads = if rows.len() >= 20_000 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
+    };
+    let per = rows.len().div_ceil(threads).max(1);
+    let index = &index;
+    let parts: Vec<Checked> = std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .chunks(per)
+            .enumerate()
+            .map(|(k, slice)| s.spawn(move || parse_slice(index, k * per, slice, today)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("row check panicked"))
+            .collect()
+    });
     let mut out = Vec::with_capacity(rows.len());
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    let mut seen_ids: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    for (children, part_errors) in parts {
+        errors.extend(part_errors);
+        for (line, c) in children {
+            if let Some(pid) = &c.personal_id {
+                if let Some(first) = seen_ids.insert(pid.to_string(), line) {
+                    errors.push(RowError {
+                        row: line,
+                        column: header_label("personal_id"),
+                        message: format!("trùng mã định danh với dòng {first}"),
+                    });
+                }
+            }
+            out.push(c);
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        // In row order, as if checked one by one (a row has either its own errors or a
+        // duplicate, never both).
+        errors.sort_by_key(|e| e.row);
+        Err(errors)
+    }
+}
+
+/// The children of a slice of rows with their line numbers, and the problems found.
+type Checked = (Vec<(usize, ChildData)>, Vec<RowError>);
+
+/// Checks one slice of rows, the first at `offset`.
+fn parse_slice(
+    index: &HashMap<&str, usize>,
+    offset: usize,
+    rows: &[Vec<String>],
+    today: jiff::civil::Date,
+) -> Checked {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
     for (n, row) in rows.iter().enumerate() {
-        let line = n + 2;
+        let line = offset + n + 2;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -239,18 +295,7 @@ pub fn parse_rows(
             }];
         }
         match d.parse(today) {
-            Ok(c) => {
-                if let Some(pid) = &c.personal_id {
-                    if let Some(first) = seen_ids.insert(pid.to_string(), line) {
-                        errors.push(RowError {
-                            row: line,
-                            column: header_label("personal_id"),
-                            message: format!("trùng mã định danh với dòng {first}"),
-                        });
-                    }
-                }
-                out.push(c);
-            }
+            Ok(c) => out.push((line, c)),
             Err(e) => {
                 for f in e.0 {
                     errors.push(RowError {
@@ -262,11 +307,7 @@ pub fn parse_rows(
             }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    (out, errors)
 }
 
 /// The template: headers, one example row, and a sheet of codes.
