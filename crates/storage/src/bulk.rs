@@ -74,6 +74,18 @@ struct Constants {
     user_id: i64,
 }
 
+/// On SQLite, a statement that may fail half-way is ordinarily undone on its own, which costs a
+/// statement journal: a copy of every page it changes that existed before it began (for the
+/// personal-ID index, hundreds of scattered pages per statement). A failure here fails the whole
+/// import and rolls the transaction back, so `OR FAIL` (keep the statement's earlier rows, stop)
+/// is as safe, and needs no such copies.
+fn insert_into(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "INSERT OR FAIL INTO",
+        Backend::Postgres => "INSERT INTO",
+    }
+}
+
 /// `INSERT` of `rows` rows into `table`.
 fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> String {
     // `now` is our own timestamp (digits, `-`, `:`, `.`, `T`, `Z`); quoted as SQL text anyway.
@@ -108,13 +120,14 @@ fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> Str
                 "$1"
             };
             return format!(
-                "INSERT INTO child_token (token, child_id, village_id, present, sort_key, search_text) \
-                 SELECT {word}, c.id, c.village_id, c.present, c.sort_key, c.search_text FROM {ids}"
+                "{} child_token (token, child_id, village_id, present, sort_key, search_text) \
+                 SELECT {word}, c.id, c.village_id, c.present, c.sort_key, c.search_text FROM {ids}",
+                insert_into(backend)
             );
         }
     };
     let params = table.params();
-    let mut sql = format!("INSERT INTO {name} ({}", params.join(", "));
+    let mut sql = format!("{} {name} ({}", insert_into(backend), params.join(", "));
     for (c, _) in &constants {
         sql.push_str(", ");
         sql.push_str(c);
@@ -219,22 +232,22 @@ struct Plan {
     last_id: i64,
     by_code: HashMap<String, i64>,
     scope: Option<i64>,
+    /// Write the versions before the children. SQLite (without foreign-key checks) then reads
+    /// the new `child` rows for the search index and the index rebuild while they are still
+    /// in its page cache; PostgreSQL checks the versions' references, so children go first.
+    versions_first: bool,
 }
 
 /// Builds every row of the import, in the order they are written, and passes them to `send`
 /// a statement at a time; stops early when `send` says the import has failed.
 fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Batch>) -> bool) {
-    let today = today();
+    // Every village first, so that a wrong one fails the import before anything is written.
     let mut village_ids: Vec<i64> = Vec::with_capacity(rows.len());
-    // Word → ids of the children with it, ascending. A commune's names have only a few hundred
-    // distinct words, so sorting the words sorts the whole index.
-    let mut words: HashMap<String, Vec<i64>> = HashMap::new();
-    let mut children = Batcher::new(Table::Child, send);
     for (i, d) in rows.iter().enumerate() {
-        let village_id = match plan.by_code.get(d.village.as_str()) {
-            Some(v) if plan.scope.is_none_or(|s| s == *v) => *v,
+        match plan.by_code.get(d.village.as_str()) {
+            Some(v) if plan.scope.is_none_or(|s| s == *v) => village_ids.push(*v),
             _ => {
-                (children.send)(Err(StorageError::invalid(
+                send(Err(StorageError::invalid(
                     &format!("rows[{i}].village"),
                     format!(
                         "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
@@ -243,9 +256,39 @@ fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Ba
                 )));
                 return;
             }
-        };
-        village_ids.push(village_id);
-        let id = plan.last_id + 1 + i as i64;
+        }
+    }
+    let ids = |i: usize| plan.last_id + 1 + i as i64;
+    if plan.versions_first && !versions(&rows, &village_ids, &ids, send) {
+        return;
+    }
+    let Some(words) = children(&rows, &village_ids, &ids, send) else {
+        return;
+    };
+    if !index(words, send) {
+        return;
+    }
+    if !plan.versions_first && !versions(&rows, &village_ids, &ids, send) {
+        return;
+    }
+    circumstances(&rows, &ids, send);
+}
+
+type Send<'a> = &'a mut dyn FnMut(StorageResult<Batch>) -> bool;
+
+/// The `child` rows; returns each word of the names with the ids of the children having it
+/// (ascending), or `None` if the import has failed.
+fn children(
+    rows: &[ChildData],
+    village_ids: &[i64],
+    ids: &dyn Fn(usize) -> i64,
+    send: Send,
+) -> Option<HashMap<String, Vec<i64>>> {
+    let today = today();
+    let mut words: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut children = Batcher::new(Table::Child, send);
+    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        let id = ids(i);
         let search_text = d.search_text();
         let mut mine: Vec<&str> = text::tokens(&search_text).collect();
         mine.sort_unstable();
@@ -259,7 +302,7 @@ fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Ba
             }
         }
         children.add(id);
-        children.add(village_id);
+        children.add(*village_id);
         children.add(d.household_id);
         children.add(d.full_name.clone());
         children.add(search_text);
@@ -272,41 +315,48 @@ fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Ba
         children.add(d.disability_type.is_some() as i64);
         children.add(d.present_on(today) as i64);
         if !children.end_row() {
-            return;
+            return None;
         }
     }
-    if !children.flush() {
-        return;
-    }
+    children.flush().then_some(words)
+}
+
+fn versions(
+    rows: &[ChildData],
+    village_ids: &[i64],
+    ids: &dyn Fn(usize) -> i64,
+    send: Send,
+) -> bool {
     let mut versions = Batcher::new(Table::Version, send);
-    for (i, (d, village_id)) in rows.iter().zip(&village_ids).enumerate() {
-        versions.add(plan.last_id + 1 + i as i64);
+    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        versions.add(ids(i));
         versions.add(*village_id);
         versions.add(stored_child_json(d));
         if !versions.end_row() {
-            return;
+            return false;
         }
     }
-    if !versions.flush() {
-        return;
-    }
+    versions.flush()
+}
+
+fn circumstances(rows: &[ChildData], ids: &dyn Fn(usize) -> i64, send: Send) -> bool {
     let mut circumstances = Batcher::new(Table::Circumstance, send);
     for (i, d) in rows.iter().enumerate() {
         for c in &d.circumstances {
-            circumstances.add(plan.last_id + 1 + i as i64);
+            circumstances.add(ids(i));
             circumstances.add(c.code.clone());
             circumstances.add(c.from.to_string());
             circumstances.add(c.to.map(|t| t.to_string()));
             if !circumstances.end_row() {
-                return;
+                return false;
             }
         }
     }
-    if !circumstances.flush() {
-        return;
-    }
-    // The rows are not needed any more; free them while the index is written.
-    drop(rows);
+    circumstances.flush()
+}
+
+/// The search index, word by word in order: each word with its children's ids.
+fn index(words: HashMap<String, Vec<i64>>, send: Send) -> bool {
     let mut sorted: Vec<(String, Vec<i64>)> = words.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (word, ids) in sorted {
@@ -329,10 +379,11 @@ fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Ba
                 args,
             };
             if !send(Ok(batch)) {
-                return;
+                return false;
             }
         }
     }
+    true
 }
 
 /// The first row naming a household that the database does not have.
@@ -430,6 +481,7 @@ impl Db {
             last_id,
             by_code: codes.into_iter().map(|(id, c)| (c, id)).collect(),
             scope,
+            versions_first: sqlite,
         };
         let constants = Constants {
             now: now_text(),

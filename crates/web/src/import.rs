@@ -29,6 +29,26 @@ pub const COLUMNS: [(&str, &str); 22] = [
     ("Ghi chú", "notes"),
 ];
 
+/// The place of `field` in [`COLUMNS`] (at compile time; an unknown field does not compile).
+const fn field_position(field: &str) -> usize {
+    let f = field.as_bytes();
+    let mut k = 0;
+    while k < COLUMNS.len() {
+        let c = COLUMNS[k].1.as_bytes();
+        if c.len() == f.len() {
+            let mut i = 0;
+            while i < f.len() && c[i] == f[i] {
+                i += 1;
+            }
+            if i == f.len() {
+                return k;
+            }
+        }
+        k += 1;
+    }
+    panic!("not a column of the template")
+}
+
 /// One problem, located as a spreadsheet user would look for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
@@ -200,12 +220,14 @@ pub fn parse_rows(
             .collect()
     });
     let mut out = Vec::with_capacity(rows.len());
-    let mut seen_ids: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    // A personal ID is exactly 12 digits, so its number identifies it.
+    let mut seen_ids: HashMap<u64, usize> = HashMap::with_capacity(rows.len());
     for (children, part_errors) in parts {
         errors.extend(part_errors);
         for (line, c) in children {
             if let Some(pid) = &c.personal_id {
-                if let Some(first) = seen_ids.insert(pid.to_string(), line) {
+                let key = pid.as_str().parse::<u64>().unwrap_or(u64::MAX);
+                if let Some(first) = seen_ids.insert(key, line) {
                     errors.push(RowError {
                         row: line,
                         column: header_label("personal_id"),
@@ -238,42 +260,50 @@ fn parse_slice(
 ) -> Checked {
     let mut out = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
+    // Each field's column in the file, by the field's place in COLUMNS: looked up once, not for
+    // every cell.
+    let columns: [Option<usize>; COLUMNS.len()] =
+        std::array::from_fn(|k| index.get(COLUMNS[k].1).copied());
     for (n, row) in rows.iter().enumerate() {
         let line = offset + n + 2;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let cell = |f: &str| -> Option<String> {
-            index
-                .get(f)
-                .and_then(|i| row.get(*i))
+        let at = |k: usize| -> Option<String> {
+            columns[k]
+                .and_then(|i| row.get(i))
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
         };
+        macro_rules! cell {
+            ($field:literal) => {
+                at(const { field_position($field) })
+            };
+        }
         let mut d = ChildDraft {
-            full_name: cell("full_name"),
-            aliases: cell("aliases")
+            full_name: cell!("full_name"),
+            aliases: cell!("aliases")
                 .map(|a| a.split([';', ',']).map(|s| s.trim().to_string()).collect())
                 .unwrap_or_default(),
-            sex: cell("sex"),
-            date_of_birth: cell("date_of_birth"),
-            estimated_age: cell("estimated_age").map(serde_json::Value::from),
-            personal_id: cell("personal_id"),
-            ethnicity: cell("ethnicity").map(serde_json::Value::from),
-            village: cell("village"),
-            birth_registered_on: cell("birth_registered_on"),
-            birth_registration_place: cell("birth_registration_place"),
-            insurance_card: cell("insurance_card"),
-            school_level: cell("school_level"),
-            school: cell("school"),
-            grade: cell("grade"),
-            disability_type: cell("disability_type"),
-            disability_severity: cell("disability_severity"),
-            notes: cell("notes"),
+            sex: cell!("sex"),
+            date_of_birth: cell!("date_of_birth"),
+            estimated_age: cell!("estimated_age").map(serde_json::Value::from),
+            personal_id: cell!("personal_id"),
+            ethnicity: cell!("ethnicity").map(serde_json::Value::from),
+            village: cell!("village"),
+            birth_registered_on: cell!("birth_registered_on"),
+            birth_registration_place: cell!("birth_registration_place"),
+            insurance_card: cell!("insurance_card"),
+            school_level: cell!("school_level"),
+            school: cell!("school"),
+            grade: cell!("grade"),
+            disability_type: cell!("disability_type"),
+            disability_severity: cell!("disability_severity"),
+            notes: cell!("notes"),
             ..Default::default()
         };
-        if let Some(codes) = cell("circumstances") {
-            let from = cell("circumstances_from");
+        if let Some(codes) = cell!("circumstances") {
+            let from = cell!("circumstances_from");
             d.circumstances = codes
                 .split([';', ',', ' '])
                 .filter(|c| !c.is_empty())
@@ -284,14 +314,14 @@ fn parse_slice(
                 })
                 .collect();
         }
-        if cell("caregiver_name").is_some()
-            || cell("caregiver_relationship").is_some()
-            || cell("caregiver_phone").is_some()
+        if cell!("caregiver_name").is_some()
+            || cell!("caregiver_relationship").is_some()
+            || cell!("caregiver_phone").is_some()
         {
             d.caregivers = vec![CaregiverDraft {
-                relationship: cell("caregiver_relationship"),
-                full_name: cell("caregiver_name"),
-                phone: cell("caregiver_phone"),
+                relationship: cell!("caregiver_relationship"),
+                full_name: cell!("caregiver_name"),
+                phone: cell!("caregiver_phone"),
             }];
         }
         match d.parse(today) {
