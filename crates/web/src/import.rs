@@ -212,30 +212,38 @@ pub fn parse_rows(
         let handles: Vec<_> = rows
             .chunks(per)
             .enumerate()
-            .map(|(k, slice)| s.spawn(move || parse_slice(index, k * per, slice, today)))
+            .map(|(k, slice)| {
+                s.spawn(move || parse_slice(index, k * per, slice, rows.len(), today))
+            })
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("row check panicked"))
             .collect()
     });
-    let mut out = Vec::with_capacity(rows.len());
-    // A personal ID is exactly 12 digits, so its number identifies it.
-    let mut seen_ids: HashMap<u64, usize> = HashMap::with_capacity(rows.len());
-    for (children, part_errors) in parts {
-        errors.extend(part_errors);
-        for (line, c) in children {
-            if let Some(pid) = &c.personal_id {
-                let key = pid.as_str().parse::<u64>().unwrap_or(u64::MAX);
-                if let Some(first) = seen_ids.insert(key, line) {
-                    errors.push(RowError {
-                        row: line,
-                        column: header_label("personal_id"),
-                        message: format!("trùng mã định danh với dòng {first}"),
-                    });
-                }
-            }
-            out.push(c);
+    // Personal IDs with their lines, in line order; a personal ID is exactly 12 digits, so its
+    // number identifies it.
+    let mut ids: Vec<(u64, usize)> = Vec::new();
+    let mut out: Vec<ChildData> = Vec::new();
+    for part in parts {
+        errors.extend(part.errors);
+        ids.extend(part.ids);
+        if out.is_empty() {
+            out = part.children;
+        } else {
+            out.extend(part.children);
+        }
+    }
+    // Each repeat of an ID names the line where it was last seen.
+    ids.sort_unstable();
+    for pair in ids.windows(2) {
+        let ((a, first), (b, line)) = (pair[0], pair[1]);
+        if a == b {
+            errors.push(RowError {
+                row: line,
+                column: header_label("personal_id"),
+                message: format!("trùng mã định danh với dòng {first}"),
+            });
         }
     }
     if errors.is_empty() {
@@ -248,17 +256,25 @@ pub fn parse_rows(
     }
 }
 
-/// The children of a slice of rows with their line numbers, and the problems found.
-type Checked = (Vec<(usize, ChildData)>, Vec<RowError>);
+/// What checking a slice of rows found.
+struct Checked {
+    children: Vec<ChildData>,
+    /// The personal IDs given, as numbers, with their lines.
+    ids: Vec<(u64, usize)>,
+    errors: Vec<RowError>,
+}
 
-/// Checks one slice of rows, the first at `offset`.
+/// Checks one slice of rows, the first at `offset` of `total` (the first slice keeps room for
+/// every row, so the others are appended to it without moving it).
 fn parse_slice(
     index: &HashMap<&str, usize>,
     offset: usize,
     rows: &[Vec<String>],
+    total: usize,
     today: jiff::civil::Date,
 ) -> Checked {
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(if offset == 0 { total } else { rows.len() });
+    let mut ids = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     // Each field's column in the file, by the field's place in COLUMNS: looked up once, not for
     // every cell.
@@ -325,7 +341,12 @@ fn parse_slice(
             }];
         }
         match d.parse(today) {
-            Ok(c) => out.push((line, c)),
+            Ok(c) => {
+                if let Some(pid) = &c.personal_id {
+                    ids.push((pid.as_str().parse::<u64>().unwrap_or(u64::MAX), line));
+                }
+                out.push(c);
+            }
             Err(e) => {
                 for f in e.0 {
                     errors.push(RowError {
@@ -337,7 +358,11 @@ fn parse_slice(
             }
         }
     }
-    (out, errors)
+    Checked {
+        children: out,
+        ids,
+        errors,
+    }
 }
 
 /// The template: headers, one example row, and a sheet of codes.
@@ -406,4 +431,65 @@ pub fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     )?;
     line("Mức độ khuyết tật", "nhe, nang, dac_biet_nang")?;
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Vec<String> {
+        [
+            "Họ và tên",
+            "Giới tính",
+            "Ngày sinh",
+            "Mã định danh",
+            "Mã thôn",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn row(name: &str, pid: &str) -> Vec<String> {
+        [name, "nam", "15/03/2018", pid, "SP01"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    #[test]
+    fn every_problem_of_a_large_file_by_row_with_duplicates_across_slices() {
+        let today = jiff::civil::date(2026, 1, 1);
+        let mut rows: Vec<Vec<String>> = (0..30_000)
+            .map(|i| row(&format!("Giàng A Páo {i}"), &format!("011218{i:06}")))
+            .collect();
+        rows[5] = row("", "011218000005");
+        rows[29_000][1] = "x".into();
+        rows[29_100][3] = "011218000010".into();
+        rows[29_500][3] = "011218000010".into();
+        rows[20_000] = vec![String::new(); 5];
+        let errors = parse_rows(&header(), &rows, today).unwrap_err();
+        let got: Vec<(usize, &str, &str)> = errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (7, "Họ và tên", "cần nhập họ và tên"),
+                (
+                    29_002,
+                    "Giới tính",
+                    "giới tính chỉ nhận: nam (male), nữ (female) hoặc không biết (unknown)"
+                ),
+                (29_102, "Mã định danh", "trùng mã định danh với dòng 12"),
+                (29_502, "Mã định danh", "trùng mã định danh với dòng 29102"),
+            ]
+        );
+        rows[5][0] = "Giàng A Páo 5".into();
+        rows[29_000][1] = "nam".into();
+        rows[29_100][3] = String::new();
+        rows[29_500][3] = String::new();
+        let children = parse_rows(&header(), &rows, today).unwrap();
+        assert_eq!(children.len(), 29_999);
+        assert_eq!(children[29_998].full_name, "Giàng A Páo 29999");
+    }
 }
