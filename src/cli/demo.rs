@@ -84,7 +84,7 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
                 c
             })
             .collect();
-        match db.import_children(&system, &kids).await {
+        match db.import_children(&system, kids).await {
             Ok(n) => pb.inc(n as u64),
             Err(e) => {
                 failure = Some(e.into());

@@ -6,8 +6,10 @@ use treem_storage::{Actor, Register};
 use treem_web::import::{parse_rows, read_table, unknown_villages};
 
 pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
+    treem_storage::profile::phase("start");
     let bytes = std::fs::read(file).with_context(|| format!("không mở được {}", file.display()))?;
     let (header, rows) = read_table(&file.to_string_lossy(), bytes).map_err(anyhow::Error::msg)?;
+    treem_storage::profile::phase("read table");
     let today = treem_storage::today();
     let db = super::ops::open(url).await?;
     let known: std::collections::HashSet<String> = db
@@ -16,11 +18,14 @@ pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
         .into_iter()
         .map(|v| v.code)
         .collect();
+    treem_storage::profile::phase("open db");
     let pb = super::progress(Some(rows.len() as u64), "Kiểm tra");
     let parsed = parse_rows(&header, &rows, today);
     pb.finish_and_clear();
+    treem_storage::profile::phase("parse rows");
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
     errors.extend(unknown_villages(&header, &rows, &known));
+    treem_storage::profile::phase("village check");
     errors.sort_by_key(|e| e.row);
     if !errors.is_empty() {
         eprintln!("Tệp có {} lỗi; không ghi dòng nào:", errors.len());
@@ -33,12 +38,15 @@ pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
         return Ok(3);
     }
     let children = parsed.unwrap_or_default();
+    // The text cells are not needed any more: free them on another thread.
+    std::thread::spawn(move || drop(rows));
     if dry_run {
         println!("Tệp hợp lệ: {} trẻ (chạy thử, chưa ghi).", children.len());
         return Ok(0);
     }
     let started = std::time::Instant::now();
-    let n = db.import_children(&Actor::system(), &children).await?;
+    let n = db.import_children(&Actor::system(), children).await?;
+    treem_storage::profile::report();
     println!(
         "Đã nhập {n} trẻ trong {:.1} giây.",
         started.elapsed().as_secs_f64()

@@ -385,7 +385,10 @@ async fn register_page_is_light_and_switches_language() {
     let rows: Vec<_> = (0..120)
         .map(|i| child(&format!("Giàng A Páo {i}"), "SP01"))
         .collect();
-    app.db.import_children(&officer(), &rows).await.unwrap();
+    app.db
+        .import_children(&officer(), rows.clone())
+        .await
+        .unwrap();
     let p = page_login(&app, "officer", "password-officer").await;
     let html = p.get(&app, "/children").await.text().await.unwrap();
     let css = p.get(&app, "/static/app.css").await.text().await.unwrap();

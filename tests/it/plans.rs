@@ -370,7 +370,10 @@ async fn a_target_met_but_worsening_is_at_risk() {
         }
         rows.push(c);
     }
-    app.db.import_children(&officer(), &rows).await.unwrap();
+    app.db
+        .import_children(&officer(), rows.clone())
+        .await
+        .unwrap();
     app.db
         .raw_execute("UPDATE child_version SET recorded_at = '2025-12-01T00:00:00.000000Z'")
         .await

@@ -499,7 +499,10 @@ async fn import_is_all_or_nothing() {
             .map(|i| child(&format!("Sùng A Pó {i}"), "SP01"))
             .collect();
         rows[299].village = "NOPE".into();
-        assert!(db.import_children(&o, &rows).await.is_err(), "{label}");
+        assert!(
+            db.import_children(&o, rows.clone()).await.is_err(),
+            "{label}"
+        );
         let empty = ChildQuery {
             page: 1,
             per_page: 10,
@@ -511,10 +514,43 @@ async fn import_is_all_or_nothing() {
         let pid = treem_domain::personal_id::PersonalId::parse("011319000123").unwrap();
         rows[10].personal_id = Some(pid.clone());
         rows[200].personal_id = Some(pid);
-        assert!(db.import_children(&o, &rows).await.is_err());
+        assert!(db.import_children(&o, rows.clone()).await.is_err());
         assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 0);
         rows[200].personal_id = None;
-        assert_eq!(db.import_children(&o, &rows).await.unwrap(), 300);
+        // So does a household that does not exist.
+        rows[250].household_id = Some(999_999);
+        assert!(db.import_children(&o, rows.clone()).await.is_err());
+        assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 0);
+        rows[250].household_id = None;
+        // Circumstances and caregivers come through as given.
+        rows[7].circumstances = vec![treem_domain::circumstance::Circumstance {
+            code: "a".into(),
+            from: jiff::civil::date(2025, 1, 1),
+            to: None,
+        }];
+        rows[7].caregivers = vec![treem_domain::register::Caregiver {
+            relationship: "mẹ".into(),
+            full_name: "Sùng Thị Mỷ".into(),
+            phone: None,
+        }];
+        rows[7].aliases = vec!["Pó \"Bảy\"".into()];
+        assert_eq!(db.import_children(&o, rows.clone()).await.unwrap(), 300);
+        let with_a = db
+            .search_children(
+                &o,
+                &ChildQuery {
+                    circumstance: Some("a".into()),
+                    ..empty.clone()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(with_a.total, 1, "{label}");
+        assert_eq!(
+            db.child(&o, with_a.items[0].id).await.unwrap().data,
+            rows[7]
+        );
+        assert_eq!(db.search_children(&o, &q("bay")).await.unwrap().total, 1);
         assert_eq!(db.search_children(&o, &empty).await.unwrap().total, 300);
         assert_eq!(
             db.search_children(&o, &q("sung a po 123"))
@@ -745,7 +781,7 @@ async fn a_big_import_rebuilds_the_indexes_and_keeps_everything_searchable() {
             )
         })
         .collect();
-    assert_eq!(db.import_children(&o, &rows).await.unwrap(), 50_000);
+    assert_eq!(db.import_children(&o, rows.clone()).await.unwrap(), 50_000);
     use treem_storage::AuditLog;
     assert!(db.check().await.unwrap().ok());
     let sp02 = db

@@ -8,6 +8,7 @@ use crate::personal_id::PersonalId;
 use crate::validation::{parse_date, FieldErrors};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Giới tính. "unknown" is allowed because Mẫu 01 allows "không biết" at intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -280,18 +281,30 @@ fn opt_date(errs: &mut FieldErrors, field: &str, v: &Option<String>, today: Date
     }
 }
 
+/// A code from `allowed`, given as the code or its label in any case and with or without
+/// accents. `labels` keeps the folded labels of `allowed` once computed.
 fn one_of(
     errs: &mut FieldErrors,
     field: &str,
     v: &Option<String>,
     allowed: &[(&str, &str)],
+    labels: &OnceLock<Vec<String>>,
 ) -> Option<String> {
     let s = non_empty(v)?;
-    let folded = crate::text::fold(&s).replace(' ', "_");
-    match allowed.iter().find(|(code, label)| {
-        *code == s || *code == folded || crate::text::fold(label) == crate::text::fold(&s)
-    }) {
-        Some((code, _)) => Some(code.to_string()),
+    let folded_s = crate::text::fold(&s);
+    let folded = folded_s.replace(' ', "_");
+    let labels = labels.get_or_init(|| {
+        allowed
+            .iter()
+            .map(|(_, label)| crate::text::fold(label))
+            .collect()
+    });
+    match allowed
+        .iter()
+        .zip(labels)
+        .find(|((code, _), label)| *code == s || *code == folded || **label == folded_s)
+    {
+        Some(((code, _), _)) => Some(code.to_string()),
         None => {
             let codes: Vec<&str> = allowed.iter().map(|(c, _)| *c).collect();
             errs.push(
@@ -512,18 +525,30 @@ impl ChildDraft {
             "school_level",
             &self.school_level,
             &SCHOOL_LEVELS,
+            {
+                static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+                &LABELS
+            },
         );
         let disability_type = one_of(
             &mut errs,
             "disability_type",
             &self.disability_type,
             &DISABILITY_TYPES,
+            {
+                static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+                &LABELS
+            },
         );
         let disability_severity = one_of(
             &mut errs,
             "disability_severity",
             &self.disability_severity,
             &DISABILITY_SEVERITIES,
+            {
+                static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+                &LABELS
+            },
         );
         if disability_severity.is_some() && disability_type.is_none() {
             errs.push("disability_type", "cần chọn dạng khuyết tật khi có mức độ");

@@ -7,27 +7,50 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folds text for diacritic- and case-insensitive matching.
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) || c == '\'' || c == '’' {
-            continue;
+    let mut f = Folder {
+        out: String::with_capacity(s.len()),
+        pending_space: false,
+    };
+    // The same as folding `s.nfd()`: decomposing char by char leaves out only NFD's reordering
+    // of combining marks, and every one of those is dropped anyway (see the tests).
+    for c in s.chars() {
+        if c.is_ascii() {
+            f.push(c);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| f.push(d));
+        }
+    }
+    f.out
+}
+
+struct Folder {
+    out: String,
+    pending_space: bool,
+}
+
+impl Folder {
+    fn push(&mut self, c: char) {
+        if c == '\'' || c == '’' || unicode_normalization::char::is_combining_mark(c) {
+            return;
         }
         let c = match c {
             'đ' | 'Đ' => 'd',
             _ => c,
         };
         if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+            if self.pending_space && !self.out.is_empty() {
+                self.out.push(' ');
             }
-            pending_space = false;
-            out.extend(c.to_lowercase());
+            self.pending_space = false;
+            if c.is_ascii() {
+                self.out.push(c.to_ascii_lowercase());
+            } else {
+                self.out.extend(c.to_lowercase());
+            }
         } else {
-            pending_space = true;
+            self.pending_space = true;
         }
     }
-    out
 }
 
 /// The words of a folded text.
@@ -124,6 +147,86 @@ mod tests {
         assert_eq!(fold("Đặng Văn Đức"), "dang van duc");
         assert_eq!(fold("  H'Mông -- Sùng  "), "hmong sung");
         assert_eq!(fold("ĐẶNG"), "dang");
+    }
+
+    /// Folding as first written: over the whole string's NFD.
+    fn fold_nfd(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pending_space = false;
+        for c in s.nfd() {
+            if unicode_normalization::char::is_combining_mark(c) || c == '\'' || c == '’' {
+                continue;
+            }
+            let c = match c {
+                'đ' | 'Đ' => 'd',
+                _ => c,
+            };
+            if c.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.extend(c.to_lowercase());
+            } else {
+                pending_space = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn folding_char_by_char_is_folding_the_nfd() {
+        use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            // What makes decomposing char by char enough: NFD reorders only characters of a
+            // non-zero combining class, and folding drops all of them.
+            assert!(
+                canonical_combining_class(c) == 0 || is_combining_mark(c),
+                "{c:?}"
+            );
+            let s = format!("x{c}y {c}");
+            assert_eq!(fold(&s), fold_nfd(&s), "{c:?}");
+        }
+        // Mixed text, with marks given apart and out of order.
+        let parts = [
+            "a",
+            "Đ",
+            "đặng",
+            "Ả",
+            "\u{301}",
+            "\u{323}\u{302}",
+            "\u{302}\u{323}",
+            "ư",
+            "'",
+            "’",
+            " ",
+            "-",
+            "  ",
+            "H'Mông",
+            "ǅ",
+            "İ",
+            "ß",
+            "한",
+            "\u{1100}\u{1161}",
+            "Ω",
+            "９",
+            "x\u{338}",
+            "\u{5b0}\u{5b1}",
+            "Ⅻ",
+            "ﬁ",
+            "3",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..6 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            assert_eq!(fold(&s), fold_nfd(&s), "{s:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Scope (which children an [`Actor`] may see) is applied inside the queries themselves.
 mod accounts;
 mod audit;
+mod bulk;
 mod cases;
 mod children;
 mod crypto;
@@ -17,6 +18,7 @@ mod migrate;
 mod params;
 mod plans;
 mod portable;
+pub mod profile;
 mod villages;
 
 pub use accounts::{NewUser, Session, User};
@@ -118,7 +120,7 @@ pub trait Register: Send + Sync {
     /// Each village in scope with its number of children and when its list last changed.
     async fn village_activity(&self, actor: &Actor) -> StorageResult<Vec<VillageActivity>>;
     /// All rows or none.
-    async fn import_children(&self, actor: &Actor, rows: &[ChildData]) -> StorageResult<usize>;
+    async fn import_children(&self, actor: &Actor, rows: Vec<ChildData>) -> StorageResult<usize>;
 }
 
 /// Accounts and sessions (tài khoản).

@@ -67,6 +67,15 @@ impl Params {
     }
 }
 
+/// Parameters per multi-row `INSERT` (`TREEM_INSERT_PARAMS`, default 30,000: below SQLite's
+/// 32,766 and PostgreSQL's 65,535).
+pub(crate) fn max_params() -> usize {
+    std::env::var("TREEM_INSERT_PARAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30_000)
+}
+
 /// Inserts many rows with as few statements as the parameter limits allow.
 pub(crate) async fn insert_many(
     tx: &mut Transaction<'_, Any>,
@@ -77,11 +86,7 @@ pub(crate) async fn insert_many(
     if rows.is_empty() {
         return Ok(());
     }
-    let max_params: usize = std::env::var("TREEM_INSERT_PARAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30_000);
-    let per_stmt = (max_params / columns.len()).max(1);
+    let per_stmt = (max_params() / columns.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<P>> = rows.by_ref().take(per_stmt).collect();

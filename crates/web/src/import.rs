@@ -29,6 +29,26 @@ pub const COLUMNS: [(&str, &str); 22] = [
     ("Ghi chú", "notes"),
 ];
 
+/// The place of `field` in [`COLUMNS`] (at compile time; an unknown field does not compile).
+const fn field_position(field: &str) -> usize {
+    let f = field.as_bytes();
+    let mut k = 0;
+    while k < COLUMNS.len() {
+        let c = COLUMNS[k].1.as_bytes();
+        if c.len() == f.len() {
+            let mut i = 0;
+            while i < f.len() && c[i] == f[i] {
+                i += 1;
+            }
+            if i == f.len() {
+                return k;
+            }
+        }
+        k += 1;
+    }
+    panic!("not a column of the template")
+}
+
 /// One problem, located as a spreadsheet user would look for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
@@ -180,44 +200,126 @@ pub fn parse_rows(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut out = Vec::with_capacity(rows.len());
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    // Rows are checked on every core, a slice each; duplicates across slices are found after.
+    let threads = if rows.len() >= 20_000 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
+    };
+    let per = rows.len().div_ceil(threads).max(1);
+    let index = &index;
+    let parts: Vec<Checked> = std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .chunks(per)
+            .enumerate()
+            .map(|(k, slice)| {
+                s.spawn(move || parse_slice(index, k * per, slice, rows.len(), today))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("row check panicked"))
+            .collect()
+    });
+    // Personal IDs with their lines, in line order; a personal ID is exactly 12 digits, so its
+    // number identifies it.
+    let mut ids: Vec<(u64, usize)> = Vec::new();
+    let mut out: Vec<ChildData> = Vec::new();
+    for part in parts {
+        errors.extend(part.errors);
+        ids.extend(part.ids);
+        if out.is_empty() {
+            out = part.children;
+        } else {
+            out.extend(part.children);
+        }
+    }
+    // Each repeat of an ID names the line where it was last seen.
+    ids.sort_unstable();
+    for pair in ids.windows(2) {
+        let ((a, first), (b, line)) = (pair[0], pair[1]);
+        if a == b {
+            errors.push(RowError {
+                row: line,
+                column: header_label("personal_id"),
+                message: format!("trùng mã định danh với dòng {first}"),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        // In row order, as if checked one by one (a row has either its own errors or a
+        // duplicate, never both).
+        errors.sort_by_key(|e| e.row);
+        Err(errors)
+    }
+}
+
+/// What checking a slice of rows found.
+struct Checked {
+    children: Vec<ChildData>,
+    /// The personal IDs given, as numbers, with their lines.
+    ids: Vec<(u64, usize)>,
+    errors: Vec<RowError>,
+}
+
+/// Checks one slice of rows, the first at `offset` of `total` (the first slice keeps room for
+/// every row, so the others are appended to it without moving it).
+fn parse_slice(
+    index: &HashMap<&str, usize>,
+    offset: usize,
+    rows: &[Vec<String>],
+    total: usize,
+    today: jiff::civil::Date,
+) -> Checked {
+    let mut out = Vec::with_capacity(if offset == 0 { total } else { rows.len() });
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    // Each field's column in the file, by the field's place in COLUMNS: looked up once, not for
+    // every cell.
+    let columns: [Option<usize>; COLUMNS.len()] =
+        std::array::from_fn(|k| index.get(COLUMNS[k].1).copied());
     for (n, row) in rows.iter().enumerate() {
-        let line = n + 2;
+        let line = offset + n + 2;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let cell = |f: &str| -> Option<String> {
-            index
-                .get(f)
-                .and_then(|i| row.get(*i))
+        let at = |k: usize| -> Option<String> {
+            columns[k]
+                .and_then(|i| row.get(i))
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
         };
+        macro_rules! cell {
+            ($field:literal) => {
+                at(const { field_position($field) })
+            };
+        }
         let mut d = ChildDraft {
-            full_name: cell("full_name"),
-            aliases: cell("aliases")
+            full_name: cell!("full_name"),
+            aliases: cell!("aliases")
                 .map(|a| a.split([';', ',']).map(|s| s.trim().to_string()).collect())
                 .unwrap_or_default(),
-            sex: cell("sex"),
-            date_of_birth: cell("date_of_birth"),
-            estimated_age: cell("estimated_age").map(serde_json::Value::from),
-            personal_id: cell("personal_id"),
-            ethnicity: cell("ethnicity").map(serde_json::Value::from),
-            village: cell("village"),
-            birth_registered_on: cell("birth_registered_on"),
-            birth_registration_place: cell("birth_registration_place"),
-            insurance_card: cell("insurance_card"),
-            school_level: cell("school_level"),
-            school: cell("school"),
-            grade: cell("grade"),
-            disability_type: cell("disability_type"),
-            disability_severity: cell("disability_severity"),
-            notes: cell("notes"),
+            sex: cell!("sex"),
+            date_of_birth: cell!("date_of_birth"),
+            estimated_age: cell!("estimated_age").map(serde_json::Value::from),
+            personal_id: cell!("personal_id"),
+            ethnicity: cell!("ethnicity").map(serde_json::Value::from),
+            village: cell!("village"),
+            birth_registered_on: cell!("birth_registered_on"),
+            birth_registration_place: cell!("birth_registration_place"),
+            insurance_card: cell!("insurance_card"),
+            school_level: cell!("school_level"),
+            school: cell!("school"),
+            grade: cell!("grade"),
+            disability_type: cell!("disability_type"),
+            disability_severity: cell!("disability_severity"),
+            notes: cell!("notes"),
             ..Default::default()
         };
-        if let Some(codes) = cell("circumstances") {
-            let from = cell("circumstances_from");
+        if let Some(codes) = cell!("circumstances") {
+            let from = cell!("circumstances_from");
             d.circumstances = codes
                 .split([';', ',', ' '])
                 .filter(|c| !c.is_empty())
@@ -228,26 +330,20 @@ pub fn parse_rows(
                 })
                 .collect();
         }
-        if cell("caregiver_name").is_some()
-            || cell("caregiver_relationship").is_some()
-            || cell("caregiver_phone").is_some()
+        if cell!("caregiver_name").is_some()
+            || cell!("caregiver_relationship").is_some()
+            || cell!("caregiver_phone").is_some()
         {
             d.caregivers = vec![CaregiverDraft {
-                relationship: cell("caregiver_relationship"),
-                full_name: cell("caregiver_name"),
-                phone: cell("caregiver_phone"),
+                relationship: cell!("caregiver_relationship"),
+                full_name: cell!("caregiver_name"),
+                phone: cell!("caregiver_phone"),
             }];
         }
         match d.parse(today) {
             Ok(c) => {
                 if let Some(pid) = &c.personal_id {
-                    if let Some(first) = seen_ids.insert(pid.to_string(), line) {
-                        errors.push(RowError {
-                            row: line,
-                            column: header_label("personal_id"),
-                            message: format!("trùng mã định danh với dòng {first}"),
-                        });
-                    }
+                    ids.push((pid.as_str().parse::<u64>().unwrap_or(u64::MAX), line));
                 }
                 out.push(c);
             }
@@ -262,10 +358,10 @@ pub fn parse_rows(
             }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+    Checked {
+        children: out,
+        ids,
+        errors,
     }
 }
 
@@ -335,4 +431,65 @@ pub fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     )?;
     line("Mức độ khuyết tật", "nhe, nang, dac_biet_nang")?;
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Vec<String> {
+        [
+            "Họ và tên",
+            "Giới tính",
+            "Ngày sinh",
+            "Mã định danh",
+            "Mã thôn",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn row(name: &str, pid: &str) -> Vec<String> {
+        [name, "nam", "15/03/2018", pid, "SP01"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    #[test]
+    fn every_problem_of_a_large_file_by_row_with_duplicates_across_slices() {
+        let today = jiff::civil::date(2026, 1, 1);
+        let mut rows: Vec<Vec<String>> = (0..30_000)
+            .map(|i| row(&format!("Giàng A Páo {i}"), &format!("011218{i:06}")))
+            .collect();
+        rows[5] = row("", "011218000005");
+        rows[29_000][1] = "x".into();
+        rows[29_100][3] = "011218000010".into();
+        rows[29_500][3] = "011218000010".into();
+        rows[20_000] = vec![String::new(); 5];
+        let errors = parse_rows(&header(), &rows, today).unwrap_err();
+        let got: Vec<(usize, &str, &str)> = errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (7, "Họ và tên", "cần nhập họ và tên"),
+                (
+                    29_002,
+                    "Giới tính",
+                    "giới tính chỉ nhận: nam (male), nữ (female) hoặc không biết (unknown)"
+                ),
+                (29_102, "Mã định danh", "trùng mã định danh với dòng 12"),
+                (29_502, "Mã định danh", "trùng mã định danh với dòng 29102"),
+            ]
+        );
+        rows[5][0] = "Giàng A Páo 5".into();
+        rows[29_000][1] = "nam".into();
+        rows[29_100][3] = String::new();
+        rows[29_500][3] = String::new();
+        let children = parse_rows(&header(), &rows, today).unwrap();
+        assert_eq!(children.len(), 29_999);
+        assert_eq!(children[29_998].full_name, "Giàng A Páo 29999");
+    }
 }

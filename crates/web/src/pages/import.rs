@@ -155,7 +155,7 @@ pub async fn confirm(
             Some("Tệp đã kiểm tra không còn (quá 30 phút hoặc đã ghi). Hãy tải lên lại.".into());
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
     };
-    match ctx.state.store.import_children(&ctx.actor(), &rows).await {
+    match ctx.state.store.import_children(&ctx.actor(), rows).await {
         Ok(n) => {
             p.done = Some(n);
             Ok(render(&p))

@@ -1,0 +1,550 @@
+//! Importing many children at once: one transaction, every row or none.
+//!
+//! The rows' derived values (folded text, sort key, stored JSON) and the statements' arguments
+//! are built on a blocking thread while the database writes the previous batch, so on SQLite
+//! the import runs at about the speed of SQLite's own inserts. Rows go in a table at a time and
+//! in key order — every child, then every version and circumstance, then the search index word
+//! by word — so each B-tree only grows at its end. The search index is copied from the new
+//! `child` rows by the database (`INSERT … SELECT`, given each word's list of children), rather
+//! than sent as a million rows of repeated text.
+use crate::audit;
+use crate::children::{stored_child_json, write_scope};
+use crate::db::{now_text, today, Backend, Db};
+use crate::error::{unique_to_field, StorageError, StorageResult};
+use crate::villages::village_codes;
+use sqlx::any::AnyArguments;
+use sqlx::{Arguments, Row};
+use std::collections::HashMap;
+use treem_domain::register::ChildData;
+use treem_domain::role::Actor;
+use treem_domain::text;
+
+/// From this many rows an import rebuilds the SQLite indexes instead of maintaining them.
+pub(crate) const BULK_ROWS: usize = 50_000;
+
+/// Children per word in one statement writing the search index.
+const WORD_CHILDREN: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Table {
+    Child,
+    Version,
+    Circumstance,
+    Token,
+}
+
+impl Table {
+    /// The columns given as parameters, in order.
+    fn params(self) -> &'static [&'static str] {
+        match self {
+            Table::Child => &[
+                "id",
+                "village_id",
+                "household_id",
+                "full_name",
+                "search_text",
+                "sort_key",
+                "sex",
+                "dob",
+                "personal_id",
+                "ethnicity",
+                "birth_registered",
+                "disability",
+                "present",
+            ],
+            Table::Version => &["child_id", "village_id", "data"],
+            Table::Circumstance => &["child_id", "code", "from_date", "to_date"],
+            // A word, and the JSON array of its children's ids.
+            Table::Token => &["token", "child_id"],
+        }
+    }
+
+    /// Rows per statement: as many as the parameter limit allows.
+    fn rows_per_statement(self) -> usize {
+        match self {
+            Table::Token => WORD_CHILDREN,
+            _ => (crate::params::max_params() / self.params().len()).max(1),
+        }
+    }
+}
+
+/// The values every row of one import shares, written into the statements as constants.
+struct Constants {
+    now: String,
+    user_id: i64,
+}
+
+/// On SQLite, a statement that may fail half-way is ordinarily undone on its own, which costs a
+/// statement journal: a copy of every page it changes that existed before it began (for the
+/// personal-ID index, hundreds of scattered pages per statement). A failure here fails the whole
+/// import and rolls the transaction back, so `OR FAIL` (keep the statement's earlier rows, stop)
+/// is as safe, and needs no such copies.
+fn insert_into(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "INSERT OR FAIL INTO",
+        Backend::Postgres => "INSERT INTO",
+    }
+}
+
+/// `INSERT` of `rows` rows into `table`.
+fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> String {
+    // `now` is our own timestamp (digits, `-`, `:`, `.`, `T`, `Z`); quoted as SQL text anyway.
+    let now = format!("'{}'", k.now.replace('\'', "''"));
+    let user = k.user_id.to_string();
+    let (name, constants): (&str, Vec<(&str, &str)>) = match table {
+        Table::Child => (
+            "child",
+            vec![("version", "1"), ("created_at", &now), ("updated_at", &now)],
+        ),
+        Table::Version => (
+            "child_version",
+            vec![
+                ("version", "1"),
+                ("recorded_at", &now),
+                ("recorded_by", &user),
+            ],
+        ),
+        Table::Circumstance => ("child_circumstance", vec![]),
+        Table::Token => {
+            // Each word's rows copy the child's village, presence, sort key and folded text, in
+            // the order of the ids given (ascending), which is the index's key order.
+            let ids = match backend {
+                Backend::Sqlite => "json_each(?) AS j CROSS JOIN child AS c ON c.id = j.value",
+                Backend::Postgres => {
+                    "json_array_elements_text(CAST($2 AS json)) AS j(v) JOIN child AS c ON c.id = CAST(j.v AS BIGINT)"
+                }
+            };
+            let word = if backend == Backend::Sqlite {
+                "?"
+            } else {
+                "$1"
+            };
+            return format!(
+                "{} child_token (token, child_id, village_id, present, sort_key, search_text) \
+                 SELECT {word}, c.id, c.village_id, c.present, c.sort_key, c.search_text FROM {ids}",
+                insert_into(backend)
+            );
+        }
+    };
+    let params = table.params();
+    let mut sql = format!("{} {name} ({}", insert_into(backend), params.join(", "));
+    for (c, _) in &constants {
+        sql.push_str(", ");
+        sql.push_str(c);
+    }
+    sql.push_str(") VALUES ");
+    let mut row_tail = String::new();
+    for (_, v) in &constants {
+        row_tail.push_str(", ");
+        row_tail.push_str(v);
+    }
+    row_tail.push(')');
+    sql.reserve(rows * (params.len() * 4 + row_tail.len()));
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..params.len() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            // SQLite looks named parameters up by a linear scan, so thousands of `$n` in one
+            // statement cost quadratic time; anonymous `?` are bound by position.
+            if backend == Backend::Sqlite {
+                sql.push('?');
+            } else {
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+        }
+        sql.push_str(&row_tail);
+    }
+    sql
+}
+
+/// One statement's rows with their arguments, ready to run.
+struct Batch {
+    table: Table,
+    rows: usize,
+    args: AnyArguments<'static>,
+}
+
+/// Collects one table's rows and hands them over a full statement at a time.
+struct Batcher<'a> {
+    table: Table,
+    per: usize,
+    rows: usize,
+    args: AnyArguments<'static>,
+    send: &'a mut dyn FnMut(StorageResult<Batch>) -> bool,
+}
+
+impl<'a> Batcher<'a> {
+    fn new(table: Table, send: &'a mut dyn FnMut(StorageResult<Batch>) -> bool) -> Self {
+        Batcher {
+            table,
+            per: table.rows_per_statement(),
+            rows: 0,
+            args: Self::empty(table),
+            send,
+        }
+    }
+
+    fn empty(table: Table) -> AnyArguments<'static> {
+        let mut args = AnyArguments::default();
+        if table != Table::Token {
+            args.reserve(table.rows_per_statement() * table.params().len(), 0);
+        }
+        args
+    }
+
+    fn add<T>(&mut self, v: T)
+    where
+        T: sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any> + 'static,
+    {
+        // Encoding strings and integers for `Any` cannot fail.
+        let _ = self.args.add(v);
+    }
+
+    /// Ends a row; false when the receiver has gone (the import failed).
+    fn end_row(&mut self) -> bool {
+        self.rows += 1;
+        self.rows < self.per || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.rows == 0 {
+            return true;
+        }
+        let batch = Batch {
+            table: self.table,
+            rows: std::mem::take(&mut self.rows),
+            args: std::mem::replace(&mut self.args, Self::empty(self.table)),
+        };
+        (self.send)(Ok(batch))
+    }
+}
+
+/// What the builder needs besides the rows.
+struct Plan {
+    last_id: i64,
+    by_code: HashMap<String, i64>,
+    scope: Option<i64>,
+    /// Write the versions before the children. SQLite (without foreign-key checks) then reads
+    /// the new `child` rows for the search index and the index rebuild while they are still
+    /// in its page cache; PostgreSQL checks the versions' references, so children go first.
+    versions_first: bool,
+}
+
+/// Builds every row of the import, in the order they are written, and passes them to `send`
+/// a statement at a time; stops early when `send` says the import has failed.
+fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Batch>) -> bool) {
+    // Every village first, so that a wrong one fails the import before anything is written.
+    let mut village_ids: Vec<i64> = Vec::with_capacity(rows.len());
+    for (i, d) in rows.iter().enumerate() {
+        match plan.by_code.get(d.village.as_str()) {
+            Some(v) if plan.scope.is_none_or(|s| s == *v) => village_ids.push(*v),
+            _ => {
+                send(Err(StorageError::invalid(
+                    &format!("rows[{i}].village"),
+                    format!(
+                        "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
+                        d.village
+                    ),
+                )));
+                return;
+            }
+        }
+    }
+    let ids = |i: usize| plan.last_id + 1 + i as i64;
+    if plan.versions_first && !versions(&rows, &village_ids, &ids, send) {
+        return;
+    }
+    let Some(words) = children(&rows, &village_ids, &ids, send) else {
+        return;
+    };
+    if !index(words, send) {
+        return;
+    }
+    if !plan.versions_first && !versions(&rows, &village_ids, &ids, send) {
+        return;
+    }
+    circumstances(&rows, &ids, send);
+}
+
+type Send<'a> = &'a mut dyn FnMut(StorageResult<Batch>) -> bool;
+
+/// The `child` rows; returns each word of the names with the ids of the children having it
+/// (ascending), or `None` if the import has failed.
+fn children(
+    rows: &[ChildData],
+    village_ids: &[i64],
+    ids: &dyn Fn(usize) -> i64,
+    send: Send,
+) -> Option<HashMap<String, Vec<i64>>> {
+    let today = today();
+    let mut words: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut children = Batcher::new(Table::Child, send);
+    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        let id = ids(i);
+        let search_text = d.search_text();
+        let mut mine: Vec<&str> = text::tokens(&search_text).collect();
+        mine.sort_unstable();
+        mine.dedup();
+        for w in mine {
+            match words.get_mut(w) {
+                Some(ids) => ids.push(id),
+                None => {
+                    words.insert(w.to_string(), vec![id]);
+                }
+            }
+        }
+        children.add(id);
+        children.add(*village_id);
+        children.add(d.household_id);
+        children.add(d.full_name.clone());
+        children.add(search_text);
+        children.add(text::sort_key(&d.full_name));
+        children.add(d.sex.as_str());
+        children.add(d.date_of_birth.map(|x| x.to_string()));
+        children.add(d.personal_id.as_ref().map(|p| p.to_string()));
+        children.add(d.ethnicity.map(i64::from));
+        children.add(d.birth_registered_on.is_some() as i64);
+        children.add(d.disability_type.is_some() as i64);
+        children.add(d.present_on(today) as i64);
+        if !children.end_row() {
+            return None;
+        }
+    }
+    children.flush().then_some(words)
+}
+
+fn versions(
+    rows: &[ChildData],
+    village_ids: &[i64],
+    ids: &dyn Fn(usize) -> i64,
+    send: Send,
+) -> bool {
+    let mut versions = Batcher::new(Table::Version, send);
+    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        versions.add(ids(i));
+        versions.add(*village_id);
+        versions.add(stored_child_json(d));
+        if !versions.end_row() {
+            return false;
+        }
+    }
+    versions.flush()
+}
+
+fn circumstances(rows: &[ChildData], ids: &dyn Fn(usize) -> i64, send: Send) -> bool {
+    let mut circumstances = Batcher::new(Table::Circumstance, send);
+    for (i, d) in rows.iter().enumerate() {
+        for c in &d.circumstances {
+            circumstances.add(ids(i));
+            circumstances.add(c.code.clone());
+            circumstances.add(c.from.to_string());
+            circumstances.add(c.to.map(|t| t.to_string()));
+            if !circumstances.end_row() {
+                return false;
+            }
+        }
+    }
+    circumstances.flush()
+}
+
+/// The search index, word by word in order: each word with its children's ids.
+fn index(words: HashMap<String, Vec<i64>>, send: Send) -> bool {
+    let mut sorted: Vec<(String, Vec<i64>)> = words.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (word, ids) in sorted {
+        for part in ids.chunks(WORD_CHILDREN) {
+            let mut list = String::with_capacity(part.len() * 8 + 2);
+            list.push('[');
+            for (k, id) in part.iter().enumerate() {
+                if k > 0 {
+                    list.push(',');
+                }
+                list.push_str(&id.to_string());
+            }
+            list.push(']');
+            let mut args = AnyArguments::default();
+            let _ = args.add(word.clone());
+            let _ = args.add(list);
+            let batch = Batch {
+                table: Table::Token,
+                rows: part.len(),
+                args,
+            };
+            if !send(Ok(batch)) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The first row naming a household that the database does not have.
+async fn missing_household(
+    conn: &mut sqlx::AnyConnection,
+    rows: &[ChildData],
+) -> StorageResult<Option<usize>> {
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.household_id).collect();
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let mut known = std::collections::HashSet::new();
+    for chunk in ids.chunks(1000) {
+        let list = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT id FROM household WHERE id IN ({list})");
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            known.insert(r.try_get::<i64, _>("id")?);
+        }
+    }
+    Ok(rows
+        .iter()
+        .position(|r| r.household_id.is_some_and(|h| !known.contains(&h))))
+}
+
+impl Db {
+    pub(crate) async fn bulk_import_children(
+        &self,
+        actor: &Actor,
+        rows: Vec<ChildData>,
+    ) -> StorageResult<usize> {
+        let scope = write_scope(actor)?;
+        let n = rows.len();
+        let sqlite = self.backend == Backend::Sqlite;
+        let mut conn = self.pool.acquire().await?;
+        if sqlite {
+            // This connection is set up for the load (no per-row foreign-key lookups, a large
+            // page cache) and closed afterwards instead of going back to the pool, even if the
+            // import fails or is abandoned half-way.
+            conn.close_on_drop();
+            // Every reference the import writes is to a row it writes itself or to a village
+            // it reads in its transaction, except households, which are checked here first.
+            if let Some(i) = missing_household(&mut conn, &rows).await? {
+                return Err(StorageError::invalid(
+                    &format!("rows[{i}].household_id"),
+                    "không có hộ gia đình này",
+                ));
+            }
+            sqlx::query("PRAGMA foreign_keys = OFF")
+                .execute(&mut *conn)
+                .await?;
+            // A bulk load touches every index; 256 MB of page cache keeps them in memory.
+            sqlx::query("PRAGMA cache_size = -262144")
+                .execute(&mut *conn)
+                .await?;
+        }
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("LOCK TABLE child IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        // A big load into SQLite is faster without the secondary indexes: they are dropped and
+        // built again from sorted data at the end, inside the same transaction.
+        let rebuild: Vec<String> = if sqlite && n >= BULK_ROWS {
+            let defs: Vec<(String, String)> = sqlx::query(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+                 AND tbl_name IN ('child', 'child_version', 'child_circumstance')",
+            )
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("sql")?)))
+            .collect::<StorageResult<_>>()?;
+            for (name, _) in &defs {
+                let drop = format!("DROP INDEX {name}");
+                sqlx::query(&drop).execute(&mut *tx).await?;
+            }
+            defs.into_iter().map(|(_, sql)| sql).collect()
+        } else {
+            Vec::new()
+        };
+        let codes = village_codes(&mut *tx).await?;
+        let last_id: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("m")?;
+        let plan = Plan {
+            last_id,
+            by_code: codes.into_iter().map(|(id, c)| (c, id)).collect(),
+            scope,
+            versions_first: sqlite,
+        };
+        let constants = Constants {
+            now: now_text(),
+            user_id: actor.user_id,
+        };
+        crate::profile::phase("import: prepare");
+        let (send, mut batches) = tokio::sync::mpsc::channel::<StorageResult<Batch>>(4);
+        let builder = tokio::task::spawn_blocking(move || {
+            build(rows, plan, &mut |b| send.blocking_send(b).is_ok());
+        });
+        let mut statements: HashMap<(Table, usize), String> = HashMap::new();
+        while let Some(batch) = batches.recv().await {
+            crate::profile::phase("import: wait for rows");
+            let Batch { table, rows, args } = batch?;
+            // All full batches of a table, and every word of the index, share one statement,
+            // which SQLite then compiles once.
+            let rows = if table == Table::Token { 0 } else { rows };
+            let reuse = sqlite && (table == Table::Token || rows == table.rows_per_statement());
+            let sql = statements
+                .entry((table, rows))
+                .or_insert_with(|| insert_sql(self.backend, table, rows, &constants));
+            let done = sqlx::query_with(sql.as_str(), args)
+                .persistent(reuse)
+                .execute(&mut *tx)
+                .await;
+            match (done, table) {
+                (Ok(_), _) => {}
+                (Err(e), Table::Child) => {
+                    return Err(unique_to_field(
+                        e,
+                        "personal_id",
+                        "có mã định danh đã có trong sổ hoặc bị trùng trong tệp",
+                    ))
+                }
+                (Err(e), _) => return Err(e.into()),
+            }
+            crate::profile::phase(match table {
+                Table::Child => "child",
+                Table::Version => "child_version",
+                Table::Circumstance => "child_circumstance",
+                Table::Token => "child_token",
+            });
+        }
+        builder
+            .await
+            .map_err(|e| StorageError::Corrupt(format!("import rows: {e}")))?;
+        crate::profile::phase("import: rows");
+        for sql in &rebuild {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
+        crate::profile::phase("import: indexes");
+        crate::portable::fix_sequences(&mut tx, self.backend).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "import",
+            "child",
+            None,
+            &format!("nhập {n} trẻ"),
+        )
+        .await?;
+        tx.commit().await?;
+        crate::profile::phase("import: audit+commit");
+        Ok(n)
+    }
+}

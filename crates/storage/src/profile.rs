@@ -1,0 +1,87 @@
+//! Phase timings of `treem import children`, printed to stderr when `TREEM_IMPORT_PROFILE` is
+//! set: wall time, the whole process's CPU time and the CPU time of SQLite's threads (Linux;
+//! zero elsewhere) charged to each phase.
+//! Rows are written while the next ones are built on another thread, so a writing phase's CPU
+//! includes the builder's.
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Per phase: wall, process CPU, SQLite's CPU.
+type Totals = Vec<(String, f64, f64, f64)>;
+static STATE: Mutex<Option<(Instant, f64, f64, Totals)>> = Mutex::new(None);
+
+/// User + system seconds from a `/proc/…/stat` file.
+fn stat_cpu(path: &str) -> f64 {
+    let s = std::fs::read_to_string(path).unwrap_or_default();
+    let rest = s.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let u: f64 = f.get(11).and_then(|x| x.parse().ok()).unwrap_or(0.0);
+    let k: f64 = f.get(12).and_then(|x| x.parse().ok()).unwrap_or(0.0);
+    (u + k) / 100.0
+}
+
+fn cpu() -> f64 {
+    stat_cpu("/proc/self/stat")
+}
+
+/// CPU of the threads that run SQLite (sqlx's connection workers), closed ones excepted.
+fn sqlite_cpu() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    tasks
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm"))
+                .is_ok_and(|c| c.starts_with("sqlx-sqlite"))
+        })
+        .map(|t| stat_cpu(&t.path().join("stat").to_string_lossy()))
+        .sum()
+}
+
+fn on() -> bool {
+    std::env::var_os("TREEM_IMPORT_PROFILE").is_some()
+}
+
+/// Charges the time since the previous mark to `label` (added up over repeated marks).
+pub fn phase(label: &str) {
+    if !on() {
+        return;
+    }
+    let (now, c, q) = (Instant::now(), cpu(), sqlite_cpu());
+    let mut st = STATE.lock().unwrap();
+    let st = st.get_or_insert_with(|| (now, c, q, Vec::new()));
+    let (dw, dc, dq) = ((now - st.0).as_secs_f64(), c - st.1, (q - st.2).max(0.0));
+    match st.3.iter_mut().find(|e| e.0 == label) {
+        Some(e) => {
+            e.1 += dw;
+            e.2 += dc;
+            e.3 += dq;
+        }
+        None => st.3.push((label.to_string(), dw, dc, dq)),
+    }
+    st.0 = Instant::now();
+    st.1 = cpu();
+    st.2 = sqlite_cpu();
+}
+
+/// Prints the phases in the order first seen, and their total.
+pub fn report() {
+    if !on() {
+        return;
+    }
+    let st = STATE.lock().unwrap();
+    if let Some((_, _, _, t)) = &*st {
+        let (mut w, mut c, mut q) = (0.0, 0.0, 0.0);
+        for (l, dw, dc, dq) in t {
+            eprintln!("PHASE {l:<24} wall {dw:7.2}s cpu {dc:7.2}s sqlite {dq:7.2}s");
+            w += dw;
+            c += dc;
+            q += dq;
+        }
+        eprintln!(
+            "PHASE {:<24} wall {w:7.2}s cpu {c:7.2}s sqlite {q:7.2}s",
+            "TOTAL"
+        );
+    }
+}
