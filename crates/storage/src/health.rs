@@ -4,10 +4,12 @@ use crate::audit;
 use crate::children::read_scope;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
+use crate::packed::{agg, int, next_row, split, with_child_and_date, RS};
 use crate::params::{bind_all, Params};
 use crate::HealthLog;
 use serde::Serialize;
 use sqlx::Row;
+use treem_domain::health::HealthRecords;
 use treem_domain::register::{Child, ChildData};
 use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
@@ -20,6 +22,86 @@ pub struct HealthEvent {
     pub child_id: Option<i64>,
     pub date: String,
     pub data: serde_json::Value,
+}
+
+/// The kinds the indicator engine reads.
+const KINDS: [&str; 6] = [
+    "birth",
+    "death",
+    "vaccination",
+    "measurement",
+    "injury",
+    "hiv",
+];
+
+async fn join(
+    h: tokio::task::JoinHandle<StorageResult<HealthRecords>>,
+) -> StorageResult<HealthRecords> {
+    h.await
+        .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
+}
+
+fn append(to: &mut HealthRecords, mut more: HealthRecords) {
+    to.births.append(&mut more.births);
+    to.deaths.append(&mut more.deaths);
+    to.vaccinations.append(&mut more.vaccinations);
+    to.measurements.append(&mut more.measurements);
+    to.injuries.append(&mut more.injuries);
+    to.hiv.append(&mut more.hiv);
+}
+
+/// One slice of [`HealthLog::health_records`]: ids, kinds, children, dates, fields; kept in id
+/// order (the order they were recorded).
+fn parse_events(cols: &[Option<String>; 5]) -> StorageResult<HealthRecords> {
+    let mut it = [
+        split(&cols[0], ','),
+        split(&cols[1], RS),
+        split(&cols[2], ','),
+        split(&cols[3], ','),
+        split(&cols[4], RS),
+    ];
+    let mut rows: Vec<(i64, [&str; 5])> = Vec::new();
+    while let Some(r) = next_row(&mut it)? {
+        rows.push((int(r[0], "health_event.id")?, r));
+    }
+    if !rows.is_sorted_by_key(|r| r.0) {
+        rows.sort_by_key(|r| r.0);
+    }
+    let mut h = HealthRecords::default();
+    for (id, [_, kind, child, date, fields]) in rows {
+        let child = match child {
+            "" => None,
+            c => Some(int(c, "health_event.child_id")?),
+        };
+        let bad = |e: serde_json::Error| StorageError::Corrupt(format!("sự kiện y tế {id}: {e}"));
+        match kind {
+            "birth" => h.births.push(typed(fields, child, date).map_err(bad)?),
+            "death" => h.deaths.push(typed(fields, child, date).map_err(bad)?),
+            "vaccination" => h
+                .vaccinations
+                .push(typed(fields, child, date).map_err(bad)?),
+            "measurement" => h
+                .measurements
+                .push(typed(fields, child, date).map_err(bad)?),
+            "injury" => h.injuries.push(typed(fields, child, date).map_err(bad)?),
+            "hiv" => h.hiv.push(typed(fields, child, date).map_err(bad)?),
+            _ => {}
+        }
+    }
+    Ok(h)
+}
+
+/// The child and the date are kept beside the fields; an event with no child (HIV follow-up
+/// counts) is its fields alone.
+fn typed<'de, T: serde::Deserialize<'de>>(
+    fields: &'de str,
+    child: Option<i64>,
+    date: &'de str,
+) -> serde_json::Result<T> {
+    match child {
+        Some(c) => with_child_and_date(fields, c, date),
+        None => serde_json::from_str(fields),
+    }
 }
 
 /// Kinds a role may read. Village heads see vaccinations of their village (to remind families);
@@ -132,6 +214,63 @@ impl HealthLog for Db {
         Ok(row
             .try_get::<Option<String>, _>("j")?
             .unwrap_or_else(|| "[]".into()))
+    }
+
+    async fn health_records(
+        &self,
+        actor: &Actor,
+        to: Option<Date>,
+    ) -> StorageResult<HealthRecords> {
+        let allowed = readable_kinds(actor.role);
+        if KINDS.iter().any(|k| !allowed.contains(k)) || actor.role == Role::VillageHead {
+            return Err(StorageError::Forbidden);
+        }
+        let max_id: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM health_event")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("m")?;
+        // Slices of ids (the primary key: a range scan), each column aggregated into one text;
+        // each slice is parsed on another thread while the next one is read.
+        let b = self.backend;
+        let sql = format!(
+            "SELECT {} AS i, {} AS k, {} AS c, {} AS d, {} AS j FROM health_event \
+             WHERE id > $1 AND id <= $2 AND date <= $3",
+            agg(b, "id", ',', "id"),
+            agg(b, "kind", RS, "id"),
+            agg(b, "COALESCE(CAST(child_id AS TEXT), '')", ',', "id"),
+            agg(b, "date", ',', "id"),
+            agg(b, "data", RS, "id"),
+        );
+        let until = to.map_or_else(|| "9999-12-31".to_string(), |t| t.to_string());
+        const SLICE: i64 = 250_000;
+        let mut out = HealthRecords::default();
+        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<HealthRecords>>> = None;
+        let mut from = 0;
+        while from < max_id {
+            let row = sqlx::query(&sql)
+                .bind(from)
+                .bind(from + SLICE)
+                .bind(&until)
+                .fetch_one(&self.pool)
+                .await?;
+            let cols: [Option<String>; 5] = [
+                row.try_get("i")?,
+                row.try_get("k")?,
+                row.try_get("c")?,
+                row.try_get("d")?,
+                row.try_get("j")?,
+            ];
+            if let Some(prev) = parsing.take() {
+                append(&mut out, join(prev).await?);
+            }
+            parsing = Some(tokio::task::spawn_blocking(move || parse_events(&cols)));
+            from += SLICE;
+        }
+        if let Some(prev) = parsing.take() {
+            append(&mut out, join(prev).await?);
+        }
+        Ok(out)
     }
 
     async fn record_birth(

@@ -14,7 +14,8 @@
 //!
 //! The health indicators (targets 3–7, 9–11, 15) read the health station's records as well;
 //! their rules are in [`super::health`].
-use super::{health, rate, Figure, Settings, Snapshot};
+use super::prepared::Prepared;
+use super::{health, rate, Figure, Settings};
 use crate::plan::Unit;
 use crate::register::Child;
 use jiff::civil::Date;
@@ -280,12 +281,13 @@ impl RegisterIndicator {
     }
 
     /// The denominator's children, each marked in the numerator or not.
-    pub(super) fn select<'a>(self, snap: &Snapshot<'a>, settings: &Settings) -> Selection<'a> {
+    pub(super) fn select<'a>(self, prep: &Prepared<'a>, settings: &Settings) -> Selection<'a> {
         if self.is_health() {
-            return health::select(self, snap, settings);
+            return health::select(self, prep, settings);
         }
+        let snap = &prep.snap;
         let on = snap.as_of;
-        let present = || snap.children.iter().filter(move |c| c.data.present_on(on));
+        let present = || prep.present().iter().copied();
         let special = |c: &Child| c.data.circumstances.iter().any(|x| x.active_on(on));
         let under_limit = |c: &&Child| {
             c.data

@@ -110,7 +110,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
     Snapshot {
         as_of: as_of(),
         period: h1(),
-        children,
+        children: children.into(),
         supports: &[],
         reported: &[],
         assessments: &[],

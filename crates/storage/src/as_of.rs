@@ -1,0 +1,268 @@
+//! The register as it stood at the end of one or more dates: every child version recorded
+//! before the last of them is read once, in slices of children, and each date's version of each
+//! child is picked in memory (the latest version recorded before the end of that day).
+use crate::db::{end_of_day_text, Db};
+use crate::error::{StorageError, StorageResult};
+use crate::packed::{agg, int, next_row, split, RS};
+use crate::villages::village_codes;
+use serde::Deserialize;
+use sqlx::Row;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+use treem_domain::circumstance::Circumstance;
+use treem_domain::register::{Child, ChildData, DobPrecision, Sex};
+use treem_domain::Date;
+
+/// The register at the end of several dates ([`crate::Register::register_for_figures`]).
+#[derive(Debug, Default)]
+pub struct RegisterAsOf {
+    /// The child versions the dates need, by child id then version; a child whose record did
+    /// not change between the dates is here once.
+    pub versions: Vec<Child>,
+    /// For each date asked about, in the same order: the children as they stood at the end of
+    /// it, as indexes into `versions`, in child id order.
+    pub at: Vec<Vec<usize>>,
+}
+
+impl RegisterAsOf {
+    /// The children at the end of the `i`-th date asked about.
+    pub fn children(&self, i: usize) -> Vec<&Child> {
+        self.at[i].iter().map(|&k| &self.versions[k]).collect()
+    }
+}
+
+/// How much of each record to read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Fields {
+    All,
+    /// What the indicator engine reads ([`treem_domain::indicator::Snapshot::children`]).
+    Indicators,
+}
+
+/// The fields of a record the indicator engine reads; the rest of the JSON is skipped.
+#[derive(Deserialize)]
+struct IndicatorFields<'a> {
+    sex: Sex,
+    date_of_birth: Option<Date>,
+    dob_precision: DobPrecision,
+    ethnicity: Option<u8>,
+    #[serde(borrow)]
+    village: Option<Cow<'a, str>>,
+    household_id: Option<i64>,
+    birth_registered_on: Option<Date>,
+    school_level: Option<String>,
+    #[serde(default)]
+    circumstances: Vec<Circumstance>,
+    moved_in: Option<Date>,
+    moved_out: Option<Date>,
+    died_on: Option<Date>,
+}
+
+impl IndicatorFields<'_> {
+    fn into_data(self) -> ChildData {
+        ChildData {
+            full_name: String::new(),
+            aliases: Vec::new(),
+            sex: self.sex,
+            date_of_birth: self.date_of_birth,
+            dob_precision: self.dob_precision,
+            personal_id: None,
+            ethnicity: self.ethnicity,
+            village: self.village.map(Cow::into_owned).unwrap_or_default(),
+            household_id: self.household_id,
+            birth_registered_on: self.birth_registered_on,
+            birth_registration_place: None,
+            insurance_card: None,
+            school_level: self.school_level,
+            school: None,
+            grade: None,
+            disability_type: None,
+            disability_severity: None,
+            caregivers: Vec::new(),
+            circumstances: self.circumstances,
+            moved_in: self.moved_in,
+            moved_out: self.moved_out,
+            died_on: self.died_on,
+            notes: None,
+        }
+    }
+}
+
+fn parse_data(text: &str, fields: Fields) -> StorageResult<ChildData> {
+    let bad = |e: serde_json::Error| StorageError::Corrupt(format!("child data: {e}"));
+    match fields {
+        Fields::All => serde_json::from_str(text).map_err(bad),
+        Fields::Indicators => serde_json::from_str::<IndicatorFields>(text)
+            .map(IndicatorFields::into_data)
+            .map_err(bad),
+    }
+}
+
+struct Slice {
+    cols: [Option<String>; 5],
+    cutoffs: Arc<Vec<String>>,
+    codes: Arc<HashMap<i64, String>>,
+    scope: Option<i64>,
+    fields: Fields,
+}
+
+/// One slice of children: child ids, versions, villages, recording times, data.
+fn parse_slice(s: &Slice) -> StorageResult<RegisterAsOf> {
+    let mut it = [
+        split(&s.cols[0], ','),
+        split(&s.cols[1], ','),
+        split(&s.cols[2], ','),
+        split(&s.cols[3], ','),
+        split(&s.cols[4], RS),
+    ];
+    // (child, version, village, recorded_at, data)
+    let mut rows: Vec<(i64, i64, i64, &str, &str)> = Vec::new();
+    while let Some([c, v, g, r, j]) = next_row(&mut it)? {
+        rows.push((
+            int(c, "child_version.child_id")?,
+            int(v, "child_version.version")?,
+            int(g, "child_version.village_id")?,
+            r,
+            j,
+        ));
+    }
+    if !rows.is_sorted_by_key(|r| (r.0, r.1)) {
+        rows.sort_by_key(|r| (r.0, r.1));
+    }
+    let mut out = RegisterAsOf {
+        versions: Vec::new(),
+        at: vec![Vec::new(); s.cutoffs.len()],
+    };
+    // Index into `out.versions` of each version of the current child already parsed.
+    let mut parsed: Vec<(usize, usize)> = Vec::new();
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        parsed.clear();
+        for (d, cut) in s.cutoffs.iter().enumerate() {
+            // The latest version recorded before the end of the day.
+            let Some(k) = group
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.3 < cut.as_str())
+                .max_by_key(|(_, r)| r.1)
+                .map(|(k, _)| k)
+            else {
+                continue;
+            };
+            let (id, version, village_id, _, text) = group[k];
+            // A village head sees the children whose record, as it stood then, is in the
+            // village.
+            if s.scope.is_some_and(|v| v != village_id) {
+                continue;
+            }
+            let at = match parsed.iter().find(|(g, _)| *g == k) {
+                Some((_, at)) => *at,
+                None => {
+                    let mut data = parse_data(text, s.fields)?;
+                    if let Some(code) = s.codes.get(&village_id) {
+                        data.village = code.clone();
+                    }
+                    out.versions.push(Child {
+                        id,
+                        version,
+                        data,
+                        notices: vec![],
+                    });
+                    parsed.push((k, out.versions.len() - 1));
+                    out.versions.len() - 1
+                }
+            };
+            out.at[d].push(at);
+        }
+    }
+    Ok(out)
+}
+
+fn append(to: &mut RegisterAsOf, more: RegisterAsOf) {
+    let base = to.versions.len();
+    to.versions.extend(more.versions);
+    for (a, b) in to.at.iter_mut().zip(more.at) {
+        a.extend(b.into_iter().map(|k| k + base));
+    }
+}
+
+async fn join(
+    h: tokio::task::JoinHandle<StorageResult<RegisterAsOf>>,
+) -> StorageResult<RegisterAsOf> {
+    h.await
+        .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
+}
+
+impl Db {
+    /// The register at the end of each of `dates`; `scope`: only children whose record then
+    /// was in this village.
+    pub(crate) async fn register_at(
+        &self,
+        scope: Option<i64>,
+        dates: &[Date],
+        fields: Fields,
+    ) -> StorageResult<RegisterAsOf> {
+        let cutoffs: Vec<String> = dates.iter().map(|d| end_of_day_text(*d)).collect();
+        let mut out = RegisterAsOf {
+            versions: Vec::new(),
+            at: vec![Vec::new(); dates.len()],
+        };
+        let Some(last) = cutoffs.iter().max().cloned() else {
+            return Ok(out);
+        };
+        let max_id: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("m")?;
+        let codes = Arc::new(village_codes(&self.pool).await?);
+        let cutoffs = Arc::new(cutoffs);
+        let b = self.backend;
+        let order = "child_id, version";
+        // Each column of a slice of children aggregated into one text: a million versions
+        // cross the driver as a few hundred values.
+        let sql = format!(
+            "SELECT {} AS i, {} AS v, {} AS g, {} AS r, {} AS j FROM child_version \
+             WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3",
+            agg(b, "child_id", ',', order),
+            agg(b, "version", ',', order),
+            agg(b, "village_id", ',', order),
+            agg(b, "recorded_at", ',', order),
+            agg(b, "data", RS, order),
+        );
+        const SLICE: i64 = 20_000;
+        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf>>> = None;
+        let mut from = 0;
+        while from < max_id {
+            let row = sqlx::query(&sql)
+                .bind(from)
+                .bind(from + SLICE)
+                .bind(&last)
+                .fetch_one(&self.pool)
+                .await?;
+            let slice = Slice {
+                cols: [
+                    row.try_get("i")?,
+                    row.try_get("v")?,
+                    row.try_get("g")?,
+                    row.try_get("r")?,
+                    row.try_get("j")?,
+                ],
+                cutoffs: cutoffs.clone(),
+                codes: codes.clone(),
+                scope,
+                fields,
+            };
+            // Parse this slice on another core while the next one is read.
+            if let Some(prev) = parsing.take() {
+                append(&mut out, join(prev).await?);
+            }
+            parsing = Some(tokio::task::spawn_blocking(move || parse_slice(&slice)));
+            from += SLICE;
+        }
+        if let Some(prev) = parsing.take() {
+            append(&mut out, join(prev).await?);
+        }
+        Ok(out)
+    }
+}
