@@ -106,10 +106,6 @@ impl Breakdown {
 
 const SEXES: [Sex; 3] = [Sex::Male, Sex::Female, Sex::Unknown];
 
-fn sex_rank(s: Sex) -> usize {
-    SEXES.iter().position(|x| *x == s).unwrap_or(2)
-}
-
 const BANDS: [AgeBand; 6] = [
     AgeBand::Under5,
     AgeBand::From5To10,
@@ -130,18 +126,17 @@ fn cell(unit: Option<Unit>, (n, d): Counts) -> Cell {
     }
 }
 
-/// Counts by village code, sex, ethnicity (256 codes, then unknown) and age band, in one pass
-/// over the numerator and one over the denominator.
-struct Tally<'a> {
-    /// Village codes in first-seen order, with their counts.
-    villages: Vec<(&'a str, Counts)>,
+/// Counts by village, sex, ethnicity (256 codes, then unknown) and age band, from the members'
+/// [`super::prepared::Key`]s.
+struct Tally {
+    villages: Vec<Counts>,
     sex: [Counts; 3],
     ethnicity: Vec<Counts>,
     band: [Counts; 6],
 }
 
-impl<'a> Tally<'a> {
-    fn add(&mut self, m: &Member<'a>, numerator: bool) {
+impl Tally {
+    fn add(&mut self, m: &Member, numerator: bool) {
         fn bump(c: &mut Counts, numerator: bool) {
             if numerator {
                 c.0 += 1;
@@ -149,37 +144,21 @@ impl<'a> Tally<'a> {
                 c.1 += 1;
             }
         }
-        let v = m.child.data.village.as_str();
-        // Children of a village mostly come together: look at the last village first.
-        let i = match self.villages.last() {
-            Some((last, _)) if *last == v => self.villages.len() - 1,
-            _ => match self.villages.iter().position(|(k, _)| *k == v) {
-                Some(i) => i,
-                None => {
-                    self.villages.push((v, (0, 0)));
-                    self.villages.len() - 1
-                }
-            },
-        };
-        bump(&mut self.villages[i].1, numerator);
-        bump(&mut self.sex[sex_rank(m.child.data.sex)], numerator);
-        let e = m.child.data.ethnicity.map_or(256, usize::from);
-        bump(&mut self.ethnicity[e], numerator);
-        let b = BANDS
-            .iter()
-            .position(|x| *x == AgeBand::of(m.age))
-            .unwrap_or(5);
-        bump(&mut self.band[b], numerator);
+        bump(&mut self.villages[m.key.village as usize], numerator);
+        bump(&mut self.sex[usize::from(m.key.sex)], numerator);
+        bump(&mut self.ethnicity[usize::from(m.key.ethnicity)], numerator);
+        bump(&mut self.band[AgeBand::of(m.age) as usize], numerator);
     }
 }
 
-/// The breakdown of a selection; empty for aggregate counts (target 11).
-pub(super) fn build(sel: &Selection, unit: Option<Unit>) -> Breakdown {
+/// The breakdown of a selection; empty for aggregate counts (target 11). `villages`: the codes
+/// the members' keys index.
+pub(super) fn build(sel: &Selection, unit: Option<Unit>, villages: &[&str]) -> Breakdown {
     if sel.counts.is_some() {
         return Breakdown::default();
     }
     let mut t = Tally {
-        villages: Vec::new(),
+        villages: vec![(0, 0); villages.len()],
         sex: [(0, 0); 3],
         ethnicity: vec![(0, 0); 257],
         band: [(0, 0); 6],
@@ -191,10 +170,15 @@ pub(super) fn build(sel: &Selection, unit: Option<Unit>) -> Breakdown {
         t.add(m, true);
     }
     let listed = |c: &Counts| c.0 > 0 || c.1 > 0;
-    t.villages.sort_by(|a, b| a.0.cmp(b.0));
+    let mut by_village: Vec<(&str, Counts)> = villages
+        .iter()
+        .zip(t.villages)
+        .filter(|(_, c)| listed(c))
+        .map(|(v, c)| (*v, c))
+        .collect();
+    by_village.sort_by(|a, b| a.0.cmp(b.0));
     Breakdown {
-        by_village: t
-            .villages
+        by_village: by_village
             .into_iter()
             .map(|(k, c)| (k.to_string(), cell(unit, c)))
             .collect(),

@@ -13,7 +13,7 @@
 //!   one death per child (the earliest record);
 //! * each child is counted at most once in a numerator and once in a denominator.
 use super::formulas::{Member, RegisterIndicator, Selection};
-use super::prepared::{IdMap, Prepared};
+use super::prepared::{Entry, IdMap, Prepared};
 use super::{Settings, Snapshot};
 use crate::health::{Age, DeathCause, Measurement};
 use crate::register::Child;
@@ -61,7 +61,7 @@ impl<'a, 's> Ctx<'a, 's> {
         self.snap.period.contains(d) && d <= self.snap.as_of
     }
 
-    fn child(&self, id: i64) -> Option<&'a Child> {
+    fn child(&self, id: i64) -> Option<Entry<'a>> {
         self.prep.child(id)
     }
 
@@ -73,22 +73,28 @@ impl<'a, 's> Ctx<'a, 's> {
         self.dob(c).and_then(|d| age_on(d, on))
     }
 
-    fn member(&self, c: &'a Child, on: Date) -> Member<'a> {
-        Member {
-            child: c,
-            age: self.age(c, on),
+    /// The child's age on `on`; on the as-of date the register's (kept in the entry) when it
+    /// has a birth date.
+    fn entry_age(&self, e: &Entry, on: Date) -> Option<i32> {
+        match e.age {
+            Some(a) if on == self.snap.as_of => Some(a),
+            _ => self.age(e.child, on),
         }
     }
 
-    fn present(&self) -> impl Iterator<Item = &'a Child> + '_ {
+    fn member(&self, e: Entry<'a>, on: Date) -> Member<'a> {
+        Member::at(e, self.entry_age(&e, on))
+    }
+
+    fn present(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
         self.prep.present().iter().copied()
     }
 
     /// Present children under 5 on the as-of date (birth date known).
-    fn present_under5(&self) -> Vec<&'a Child> {
+    fn present_under5(&self) -> Vec<Entry<'a>> {
         let on = self.snap.as_of;
         self.present()
-            .filter(|c| self.age(c, on).is_some_and(|a| a < 5))
+            .filter(|e| self.entry_age(e, on).is_some_and(|a| a < 5))
             .collect()
     }
 
@@ -97,7 +103,7 @@ impl<'a, 's> Ctx<'a, 's> {
         let on = self.snap.as_of;
         let limit = self.settings.child_age_limit;
         self.present()
-            .map(|c| self.member(c, on))
+            .map(|e| self.member(e, on))
             .filter(|m| m.age.is_none_or(|a| a < limit))
             .collect()
     }
@@ -132,7 +138,7 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     /// Deaths in the period: (child, date, cause), one per child, see the module's rules.
-    fn deaths(&mut self) -> Vec<(&'a Child, Date, DeathCause)> {
+    fn deaths(&mut self) -> Vec<(Entry<'a>, Date, DeathCause)> {
         let mut out = Vec::new();
         let mut unknown = 0;
         for &(id, date, cause) in self.prep.deaths() {
@@ -161,17 +167,17 @@ impl<'a, 's> Ctx<'a, 's> {
         let deaths = self.deaths();
         let mut out = Vec::new();
         let mut no_dob = 0;
-        for (c, date, cause) in deaths {
+        for (e, date, cause) in deaths {
             if !keep(cause) {
                 continue;
             }
-            match self.dob(c) {
+            match self.dob(e.child) {
                 Some(dob) if dob <= date => {
                     if under(dob, date) {
-                        out.push(self.member(c, date));
+                        out.push(self.member(e, date));
                     }
                 }
-                None if unknown_age_counts => out.push(self.member(c, date)),
+                None if unknown_age_counts => out.push(self.member(e, date)),
                 _ => no_dob += 1,
             }
         }
@@ -239,14 +245,14 @@ pub(super) fn select<'a>(
             let schedule = &settings.epi_schedule;
             let mut den = Vec::new();
             let mut num = Vec::new();
-            for c in snap.children {
-                let Some(dob) = cx.dob(c) else { continue };
+            for &e in &prep.entries().all {
+                let Some(dob) = cx.dob(e.child) else { continue };
                 let birthday = Age::Months(12).reached_on(dob);
-                if !cx.in_period(birthday) || !c.data.present_on(birthday) {
+                if !cx.in_period(birthday) || !e.child.data.present_on(birthday) {
                     continue;
                 }
-                let m = cx.member(c, birthday);
-                let vs = prep.vaccinations(c.id);
+                let m = cx.member(e, birthday);
+                let vs = prep.vaccinations(e.id);
                 if schedule.fully_immunised_before_first_birthday(dob, vs.iter().copied()) {
                     num.push(m);
                 }
@@ -261,10 +267,10 @@ pub(super) fn select<'a>(
             let on = snap.as_of;
             let mut den = Vec::new();
             let mut num = Vec::new();
-            for c in cx.present_under5() {
-                let Some(dob) = cx.dob(c) else { continue };
-                let m = cx.member(c, on);
-                let vs = prep.vaccinations(c.id);
+            for e in cx.present_under5() {
+                let Some(dob) = cx.dob(e.child) else { continue };
+                let m = cx.member(e, on);
+                let vs = prep.vaccinations(e.id);
                 let complete = schedule
                     .lacking_under5(&slots, dob, vs.iter().copied(), on)
                     .next()

@@ -553,7 +553,7 @@ fn figure_for(
             Ok(ind) => {
                 let sel = ind.select(prep, settings);
                 let figure = sel.figure(unit);
-                let breakdown = breakdown::build(&sel, unit);
+                let breakdown = breakdown::build(&sel, unit, &prep.entries().villages);
                 notes.extend(sel.notes);
                 (figure, breakdown)
             }

@@ -7,7 +7,7 @@
 //! so that one set of records serves the snapshots of several dates.
 use super::Snapshot;
 use crate::health::{DeathCause, Vaccination};
-use crate::register::Child;
+use crate::register::{Child, Sex};
 use jiff::civil::Date;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
@@ -36,56 +36,116 @@ impl Hasher for IdHasher {
 /// A map keyed by child id.
 pub(super) type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
 
+/// What a figure's breakdown reads of a child, as small numbers: an index into
+/// [`Entries::villages`], the sex (male, female, unknown), the ethnicity code (256: unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Key {
+    pub village: u32,
+    pub sex: u8,
+    pub ethnicity: u16,
+}
+
+/// A child of the snapshot with what the selections, id lists and breakdowns read most, so
+/// that they need not go back to the (large) record each time.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Entry<'a> {
+    pub child: &'a Child,
+    pub id: i64,
+    /// Completed years on the as-of date by the register's birth date
+    /// ([`crate::register::ChildData::age_on`]).
+    pub age: Option<i32>,
+    pub present: bool,
+    pub key: Key,
+}
+
+pub(super) struct Entries<'a> {
+    /// Every child of the snapshot, in its order.
+    pub all: Vec<Entry<'a>>,
+    /// Village codes, indexed by [`Key::village`].
+    pub villages: Vec<&'a str>,
+    /// Present on the as-of date, in snapshot order.
+    pub present: Vec<Entry<'a>>,
+}
+
 pub(super) struct Prepared<'a> {
     pub snap: Snapshot<'a>,
-    by_id: OnceCell<Vec<&'a Child>>,
-    present: OnceCell<Vec<&'a Child>>,
+    entries: OnceCell<Entries<'a>>,
+    by_id: OnceCell<IdMap<u32>>,
     born: OnceCell<IdMap<Date>>,
     deaths: OnceCell<Vec<(i64, Date, DeathCause)>>,
-    vaccinations: OnceCell<Vec<&'a Vaccination>>,
+    vaccinations: OnceCell<ByChild<'a>>,
 }
+
+/// Vaccinations sorted by child, with where each child's run is.
+type ByChild<'a> = (Vec<&'a Vaccination>, IdMap<(usize, usize)>);
 
 impl<'a> Prepared<'a> {
     pub fn new(snap: Snapshot<'a>) -> Self {
         Prepared {
             snap,
+            entries: OnceCell::new(),
             by_id: OnceCell::new(),
-            present: OnceCell::new(),
             born: OnceCell::new(),
             deaths: OnceCell::new(),
             vaccinations: OnceCell::new(),
         }
     }
 
-    /// The child with this id (of two with the same id, the later in the snapshot).
-    pub fn child(&self, id: i64) -> Option<&'a Child> {
-        let v = self.by_id.get_or_init(|| {
-            let mut v: Vec<&Child> = self.snap.children.iter().collect();
-            // Stable, and linear when already in id order (as the register is read).
-            v.sort_by_key(|c| c.id);
-            // Keep the last of equal ids.
-            let mut out: Vec<&Child> = Vec::with_capacity(v.len());
-            for c in v {
-                match out.last_mut() {
-                    Some(l) if l.id == c.id => *l = c,
-                    _ => out.push(c),
-                }
+    pub fn entries(&self) -> &Entries<'a> {
+        self.entries.get_or_init(|| {
+            let on = self.snap.as_of;
+            let mut villages: Vec<&'a str> = Vec::new();
+            let mut village_at: HashMap<&'a str, u32, BuildHasherDefault<IdHasher>> =
+                HashMap::default();
+            let mut all = Vec::with_capacity(self.snap.children.len());
+            for c in self.snap.children {
+                let v = c.data.village.as_str();
+                let village = *village_at.entry(v).or_insert_with(|| {
+                    villages.push(v);
+                    villages.len() as u32 - 1
+                });
+                all.push(Entry {
+                    child: c,
+                    id: c.id,
+                    age: c.data.age_on(on),
+                    present: c.data.present_on(on),
+                    key: Key {
+                        village,
+                        sex: match c.data.sex {
+                            Sex::Male => 0,
+                            Sex::Female => 1,
+                            Sex::Unknown => 2,
+                        },
+                        ethnicity: c.data.ethnicity.map_or(256, u16::from),
+                    },
+                });
             }
-            out
-        });
-        v.binary_search_by_key(&id, |c| c.id).ok().map(|i| v[i])
+            let present = all.iter().filter(|e| e.present).copied().collect();
+            Entries {
+                all,
+                villages,
+                present,
+            }
+        })
     }
 
     /// Children present on the as-of date, in snapshot order.
-    pub fn present(&self) -> &[&'a Child] {
-        self.present.get_or_init(|| {
-            let on = self.snap.as_of;
-            self.snap
-                .children
-                .iter()
-                .filter(|c| c.data.present_on(on))
-                .collect()
-        })
+    pub fn present(&self) -> &[Entry<'a>] {
+        &self.entries().present
+    }
+
+    /// The child with this id (of two with the same id, the later in the snapshot).
+    pub fn child(&self, id: i64) -> Option<Entry<'a>> {
+        let all = &self.entries().all;
+        let at = self.by_id.get_or_init(|| {
+            let mut m = IdMap::default();
+            m.reserve(all.len());
+            for (i, e) in all.iter().enumerate() {
+                m.insert(e.id, i as u32);
+            }
+            m
+        });
+        at.get(&id).map(|&i| all[i as usize])
     }
 
     /// Earliest live birth date per child, from birth records up to the as-of date.
@@ -134,13 +194,18 @@ impl<'a> Prepared<'a> {
 
     /// The vaccinations of a child, in the records' order.
     pub fn vaccinations(&self, id: i64) -> &[&'a Vaccination] {
-        let v = self.vaccinations.get_or_init(|| {
+        let (v, at) = self.vaccinations.get_or_init(|| {
             let mut v: Vec<&Vaccination> = self.snap.health.vaccinations.iter().collect();
+            // Stable, and linear when the records come child by child.
             v.sort_by_key(|x| x.child_id);
-            v
+            let mut at = IdMap::default();
+            let mut start = 0;
+            for w in v.chunk_by(|a, b| a.child_id == b.child_id) {
+                at.insert(w[0].child_id, (start, start + w.len()));
+                start += w.len();
+            }
+            (v, at)
         });
-        let lo = v.partition_point(|x| x.child_id < id);
-        let hi = lo + v[lo..].partition_point(|x| x.child_id <= id);
-        &v[lo..hi]
+        at.get(&id).map_or(&[], |&(lo, hi)| &v[lo..hi])
     }
 }
