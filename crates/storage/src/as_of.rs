@@ -6,6 +6,7 @@ use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, next_row, split, RS};
 use crate::villages::village_codes;
 use serde::Deserialize;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -100,7 +101,8 @@ fn parse_data(text: &str, fields: Fields) -> StorageResult<ChildData> {
 }
 
 struct Slice {
-    cols: [Option<String>; 5],
+    /// The aggregated columns, read in place (no copy).
+    row: AnyRow,
     cutoffs: Arc<Vec<String>>,
     codes: Arc<HashMap<i64, String>>,
     scope: Option<i64>,
@@ -109,12 +111,13 @@ struct Slice {
 
 /// One slice of children: child ids, versions, villages, recording times, data.
 fn parse_slice(s: &Slice) -> StorageResult<RegisterAsOf> {
+    let col = |name: &str| -> StorageResult<Option<&str>> { Ok(s.row.try_get(name)?) };
     let mut it = [
-        split(&s.cols[0], ','),
-        split(&s.cols[1], ','),
-        split(&s.cols[2], ','),
-        split(&s.cols[3], ','),
-        split(&s.cols[4], RS),
+        split(col("i")?, ','),
+        split(col("v")?, ','),
+        split(col("g")?, ','),
+        split(col("r")?, ','),
+        split(col("j")?, RS),
     ];
     // (child, version, village, recorded_at, data)
     let mut rows: Vec<(i64, i64, i64, &str, &str)> = Vec::new();
@@ -230,7 +233,8 @@ impl Db {
             agg(b, "recorded_at", ',', order),
             agg(b, "data", RS, order),
         );
-        const SLICE: i64 = 20_000;
+        // Small slices keep the texts small enough for the allocator to reuse their memory.
+        const SLICE: i64 = 5_000;
         let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf>>> = None;
         let mut from = 0;
         while from < max_id {
@@ -241,13 +245,7 @@ impl Db {
                 .fetch_one(&self.pool)
                 .await?;
             let slice = Slice {
-                cols: [
-                    row.try_get("i")?,
-                    row.try_get("v")?,
-                    row.try_get("g")?,
-                    row.try_get("r")?,
-                    row.try_get("j")?,
-                ],
+                row,
                 cutoffs: cutoffs.clone(),
                 codes: codes.clone(),
                 scope,

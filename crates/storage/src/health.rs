@@ -8,8 +8,9 @@ use crate::packed::{agg, int, next_row, split, with_child_and_date, RS};
 use crate::params::{bind_all, Params};
 use crate::HealthLog;
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::Row;
-use treem_domain::health::HealthRecords;
+use treem_domain::health::{HealthRecords, Vaccination};
 use treem_domain::register::{Child, ChildData};
 use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
@@ -50,36 +51,37 @@ fn append(to: &mut HealthRecords, mut more: HealthRecords) {
     to.hiv.append(&mut more.hiv);
 }
 
-/// One slice of [`HealthLog::health_records`]: ids, kinds, children, dates, fields; kept in id
-/// order (the order they were recorded).
-fn parse_events(cols: &[Option<String>; 5]) -> StorageResult<HealthRecords> {
+/// One slice of [`HealthLog::health_records`]: kinds, children, dates, fields (the aggregated
+/// columns, read in place).
+fn parse_events(row: &AnyRow) -> StorageResult<HealthRecords> {
+    let col = |name: &str| -> StorageResult<Option<&str>> { Ok(row.try_get(name)?) };
     let mut it = [
-        split(&cols[0], ','),
-        split(&cols[1], RS),
-        split(&cols[2], ','),
-        split(&cols[3], ','),
-        split(&cols[4], RS),
+        split(col("k")?, RS),
+        split(col("c")?, ','),
+        split(col("d")?, ','),
+        split(col("j")?, RS),
     ];
-    let mut rows: Vec<(i64, [&str; 5])> = Vec::new();
-    while let Some(r) = next_row(&mut it)? {
-        rows.push((int(r[0], "health_event.id")?, r));
-    }
-    if !rows.is_sorted_by_key(|r| r.0) {
-        rows.sort_by_key(|r| r.0);
-    }
     let mut h = HealthRecords::default();
-    for (id, [_, kind, child, date, fields]) in rows {
+    while let Some([kind, child, date, fields]) = next_row(&mut it)? {
         let child = match child {
             "" => None,
             c => Some(int(c, "health_event.child_id")?),
         };
-        let bad = |e: serde_json::Error| StorageError::Corrupt(format!("sự kiện y tế {id}: {e}"));
+        let bad = |e: serde_json::Error| {
+            StorageError::Corrupt(format!(
+                "sự kiện y tế ({kind}, trẻ {}, ngày {date}): {e}",
+                child.map_or("—".to_string(), |c| c.to_string())
+            ))
+        };
         match kind {
             "birth" => h.births.push(typed(fields, child, date).map_err(bad)?),
             "death" => h.deaths.push(typed(fields, child, date).map_err(bad)?),
-            "vaccination" => h
-                .vaccinations
-                .push(typed(fields, child, date).map_err(bad)?),
+            "vaccination" => h.vaccinations.push(
+                match child.and_then(|c| quick_vaccination(fields, c, date)) {
+                    Some(v) => v,
+                    None => typed(fields, child, date).map_err(bad)?,
+                },
+            ),
             "measurement" => h
                 .measurements
                 .push(typed(fields, child, date).map_err(bad)?),
@@ -89,6 +91,42 @@ fn parse_events(cols: &[Option<String>; 5]) -> StorageResult<HealthRecords> {
         }
     }
     Ok(h)
+}
+
+/// A vaccination's fields exactly as treem writes them, `{"dose":N,"vaccine":"CODE"}` (keys in
+/// order, no spaces, no escapes), with a date `YYYY-MM-DD`: read without the JSON parser (they
+/// are most of the health records). Anything else is left to [`typed`].
+fn quick_vaccination(fields: &str, child_id: i64, date: &str) -> Option<Vaccination> {
+    let rest = fields.strip_prefix("{\"dose\":")?;
+    let (dose, rest) = rest.split_once(",\"vaccine\":\"")?;
+    let code = rest.strip_suffix("\"}")?;
+    let json_int = !dose.is_empty()
+        && dose.bytes().all(|b| b.is_ascii_digit())
+        && (dose == "0" || !dose.starts_with('0'));
+    if !json_int || code.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        return None;
+    }
+    Some(Vaccination {
+        child_id,
+        vaccine: code.to_string(),
+        dose: dose.parse().ok()?,
+        date: quick_date(date)?,
+    })
+}
+
+/// `YYYY-MM-DD`, a valid date; anything else is left to the full parser.
+fn quick_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i32> {
+        b[r].iter().try_fold(0i32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    Date::new(y as i16, m as i8, d as i8).ok()
 }
 
 /// The child and the date are kept beside the fields; an event with no child (HIV follow-up
@@ -230,20 +268,19 @@ impl HealthLog for Db {
                 .fetch_one(&self.pool)
                 .await?
                 .try_get("m")?;
-        // Slices of ids (the primary key: a range scan), each column aggregated into one text;
-        // each slice is parsed on another thread while the next one is read.
+        // Slices of ids (the primary key: a range scan, in id order), each column aggregated
+        // into one text; each slice is parsed on another thread while the next one is read.
         let b = self.backend;
         let sql = format!(
-            "SELECT {} AS i, {} AS k, {} AS c, {} AS d, {} AS j FROM health_event \
+            "SELECT {} AS k, {} AS c, {} AS d, {} AS j FROM health_event \
              WHERE id > $1 AND id <= $2 AND date <= $3",
-            agg(b, "id", ',', "id"),
             agg(b, "kind", RS, "id"),
             agg(b, "COALESCE(CAST(child_id AS TEXT), '')", ',', "id"),
             agg(b, "date", ',', "id"),
             agg(b, "data", RS, "id"),
         );
         let until = to.map_or_else(|| "9999-12-31".to_string(), |t| t.to_string());
-        const SLICE: i64 = 250_000;
+        const SLICE: i64 = 50_000;
         let mut out = HealthRecords::default();
         let mut parsing: Option<tokio::task::JoinHandle<StorageResult<HealthRecords>>> = None;
         let mut from = 0;
@@ -254,17 +291,10 @@ impl HealthLog for Db {
                 .bind(&until)
                 .fetch_one(&self.pool)
                 .await?;
-            let cols: [Option<String>; 5] = [
-                row.try_get("i")?,
-                row.try_get("k")?,
-                row.try_get("c")?,
-                row.try_get("d")?,
-                row.try_get("j")?,
-            ];
             if let Some(prev) = parsing.take() {
                 append(&mut out, join(prev).await?);
             }
-            parsing = Some(tokio::task::spawn_blocking(move || parse_events(&cols)));
+            parsing = Some(tokio::task::spawn_blocking(move || parse_events(&row)));
             from += SLICE;
         }
         if let Some(prev) = parsing.take() {
@@ -356,5 +386,40 @@ impl HealthLog for Db {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_vaccinations_read_as_the_json_parser_does() {
+        for (fields, date) in [
+            (r#"{"dose":1,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":12,"vaccine":"DPT_VGB_HIB"}"#, "2024-02-29"),
+            (r#"{"dose":0,"vaccine":""}"#, "2026-12-31"),
+        ] {
+            let quick = quick_vaccination(fields, 7, date).expect(fields);
+            let full: Vaccination = typed(fields, Some(7), date).unwrap();
+            assert_eq!(quick, full);
+        }
+        for (fields, date) in [
+            (r#"{"dose":1,"vaccine":"OPV","x":1}"#, "2026-03-01"),
+            (r#"{"dose": 1,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":01,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":300,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":1,"vaccine":"O\u0050V"}"#, "2026-03-01"),
+            (r#"{"vaccine":"OPV","dose":1}"#, "2026-03-01"),
+            (r#"{"dose":1,"vaccine":"OPV"}"#, "2026-02-30"),
+            (r#"{"dose":1,"vaccine":"OPV"}"#, "2026-3-01"),
+        ] {
+            assert_eq!(quick_vaccination(fields, 7, date), None, "{fields} {date}");
+        }
+        assert_eq!(
+            quick_date("2026-03-01"),
+            Some(jiff::civil::date(2026, 3, 1))
+        );
+        assert_eq!(quick_date("+2026-03-0"), None);
     }
 }

@@ -31,8 +31,8 @@ pub(crate) fn agg(backend: Backend, expr: &str, sep: char, order: &str) -> Strin
 }
 
 /// The values of an aggregated column (none for an empty slice).
-pub(crate) fn split(text: &Option<String>, sep: char) -> std::str::Split<'_, char> {
-    let s = text.as_deref().unwrap_or("");
+pub(crate) fn split(text: Option<&str>, sep: char) -> std::str::Split<'_, char> {
+    let s = text.unwrap_or("");
     let mut it = s.split(sep);
     if s.is_empty() {
         // "".split(',') yields one empty value; an empty slice has none.
@@ -251,14 +251,12 @@ mod tests {
 
     #[test]
     fn columns_split_into_rows() {
-        let a = Some("1,2".to_string());
-        let b = Some(format!("x{RS}y"));
-        let mut cols = [split(&a, ','), split(&b, RS)];
+        let b = format!("x{RS}y");
+        let mut cols = [split(Some("1,2"), ','), split(Some(&b), RS)];
         assert_eq!(next_row(&mut cols).unwrap(), Some(["1", "x"]));
         assert_eq!(next_row(&mut cols).unwrap(), Some(["2", "y"]));
         assert_eq!(next_row(&mut cols).unwrap(), None);
-        let none = None;
-        let mut cols = [split(&none, ',')];
+        let mut cols = [split(None, ',')];
         assert_eq!(next_row(&mut cols).unwrap(), None);
     }
 }
