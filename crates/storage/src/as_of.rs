@@ -109,8 +109,9 @@ struct Slice {
     fields: Fields,
 }
 
-/// One slice of children: child ids, versions, villages, recording times, data.
-fn parse_slice(s: &Slice) -> StorageResult<RegisterAsOf> {
+/// One slice of children (child ids, versions, villages, recording times, data), added to
+/// `out`.
+fn parse_slice(s: &Slice, out: &mut RegisterAsOf) -> StorageResult<()> {
     let col = |name: &str| -> StorageResult<Option<&str>> { Ok(s.row.try_get(name)?) };
     let mut it = [
         split(col("i")?, ','),
@@ -133,10 +134,6 @@ fn parse_slice(s: &Slice) -> StorageResult<RegisterAsOf> {
     if !rows.is_sorted_by_key(|r| (r.0, r.1)) {
         rows.sort_by_key(|r| (r.0, r.1));
     }
-    let mut out = RegisterAsOf {
-        versions: Vec::new(),
-        at: vec![Vec::new(); s.cutoffs.len()],
-    };
     // Index into `out.versions` of each version of the current child already parsed.
     let mut parsed: Vec<(usize, usize)> = Vec::new();
     for group in rows.chunk_by(|a, b| a.0 == b.0) {
@@ -178,15 +175,7 @@ fn parse_slice(s: &Slice) -> StorageResult<RegisterAsOf> {
             out.at[d].push(at);
         }
     }
-    Ok(out)
-}
-
-fn append(to: &mut RegisterAsOf, more: RegisterAsOf) {
-    let base = to.versions.len();
-    to.versions.extend(more.versions);
-    for (a, b) in to.at.iter_mut().zip(more.at) {
-        a.extend(b.into_iter().map(|k| k + base));
-    }
+    Ok(())
 }
 
 async fn join(
@@ -206,7 +195,7 @@ impl Db {
         fields: Fields,
     ) -> StorageResult<RegisterAsOf> {
         let cutoffs: Vec<String> = dates.iter().map(|d| end_of_day_text(*d)).collect();
-        let mut out = RegisterAsOf {
+        let out = RegisterAsOf {
             versions: Vec::new(),
             at: vec![Vec::new(); dates.len()],
         };
@@ -235,6 +224,9 @@ impl Db {
         );
         // Small slices keep the texts small enough for the allocator to reuse their memory.
         const SLICE: i64 = 5_000;
+        // Each slice is parsed on another core while the next one is read, straight into the
+        // result (handed from one parse to the next).
+        let mut idle = Some(out);
         let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf>>> = None;
         let mut from = 0;
         while from < max_id {
@@ -251,16 +243,19 @@ impl Db {
                 scope,
                 fields,
             };
-            // Parse this slice on another core while the next one is read.
-            if let Some(prev) = parsing.take() {
-                append(&mut out, join(prev).await?);
-            }
-            parsing = Some(tokio::task::spawn_blocking(move || parse_slice(&slice)));
+            let mut acc = match parsing.take() {
+                Some(prev) => join(prev).await?,
+                None => idle.take().unwrap_or_default(),
+            };
+            parsing = Some(tokio::task::spawn_blocking(move || {
+                parse_slice(&slice, &mut acc).map(|()| acc)
+            }));
             from += SLICE;
         }
-        if let Some(prev) = parsing.take() {
-            append(&mut out, join(prev).await?);
-        }
+        let out = match parsing.take() {
+            Some(prev) => join(prev).await?,
+            None => idle.take().unwrap_or_default(),
+        };
         Ok(out)
     }
 }

@@ -42,18 +42,9 @@ async fn join(
         .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
 }
 
-fn append(to: &mut HealthRecords, mut more: HealthRecords) {
-    to.births.append(&mut more.births);
-    to.deaths.append(&mut more.deaths);
-    to.vaccinations.append(&mut more.vaccinations);
-    to.measurements.append(&mut more.measurements);
-    to.injuries.append(&mut more.injuries);
-    to.hiv.append(&mut more.hiv);
-}
-
 /// One slice of [`HealthLog::health_records`]: kinds, children, dates, fields (the aggregated
-/// columns, read in place).
-fn parse_events(row: &AnyRow) -> StorageResult<HealthRecords> {
+/// columns, read in place), added to `h`.
+fn parse_events(row: &AnyRow, h: &mut HealthRecords) -> StorageResult<()> {
     let col = |name: &str| -> StorageResult<Option<&str>> { Ok(row.try_get(name)?) };
     let mut it = [
         split(col("k")?, RS),
@@ -61,7 +52,6 @@ fn parse_events(row: &AnyRow) -> StorageResult<HealthRecords> {
         split(col("d")?, ','),
         split(col("j")?, RS),
     ];
-    let mut h = HealthRecords::default();
     while let Some([kind, child, date, fields]) = next_row(&mut it)? {
         let child = match child {
             "" => None,
@@ -90,7 +80,7 @@ fn parse_events(row: &AnyRow) -> StorageResult<HealthRecords> {
             _ => {}
         }
     }
-    Ok(h)
+    Ok(())
 }
 
 /// A vaccination's fields exactly as treem writes them, `{"dose":N,"vaccine":"CODE"}` (keys in
@@ -281,7 +271,8 @@ impl HealthLog for Db {
         );
         let until = to.map_or_else(|| "9999-12-31".to_string(), |t| t.to_string());
         const SLICE: i64 = 50_000;
-        let mut out = HealthRecords::default();
+        // Parsed straight into the result, handed from one slice's parse to the next.
+        let mut idle = Some(HealthRecords::default());
         let mut parsing: Option<tokio::task::JoinHandle<StorageResult<HealthRecords>>> = None;
         let mut from = 0;
         while from < max_id {
@@ -291,15 +282,19 @@ impl HealthLog for Db {
                 .bind(&until)
                 .fetch_one(&self.pool)
                 .await?;
-            if let Some(prev) = parsing.take() {
-                append(&mut out, join(prev).await?);
-            }
-            parsing = Some(tokio::task::spawn_blocking(move || parse_events(&row)));
+            let mut acc = match parsing.take() {
+                Some(prev) => join(prev).await?,
+                None => idle.take().unwrap_or_default(),
+            };
+            parsing = Some(tokio::task::spawn_blocking(move || {
+                parse_events(&row, &mut acc).map(|()| acc)
+            }));
             from += SLICE;
         }
-        if let Some(prev) = parsing.take() {
-            append(&mut out, join(prev).await?);
-        }
+        let out = match parsing.take() {
+            Some(prev) => join(prev).await?,
+            None => idle.take().unwrap_or_default(),
+        };
         Ok(out)
     }
 

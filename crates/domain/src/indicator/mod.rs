@@ -407,15 +407,67 @@ pub fn compute_all_with(
     settings: &Settings,
     prior: &[(Period, Vec<TargetResult>)],
 ) -> Vec<TargetResult> {
+    let threads = if snap.children.len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    compute_all_on(plan, snap, settings, prior, threads)
+}
+
+fn compute_all_on(
+    plan: &Plan,
+    snap: &Snapshot,
+    settings: &Settings,
+    prior: &[(Period, Vec<TargetResult>)],
+    threads: usize,
+) -> Vec<TargetResult> {
     // What several targets read (children by id, vaccinations by child, …) is built once.
     let prep = Prepared::new(*snap);
-    let mut results: Vec<TargetResult> = plan
-        .targets
-        .iter()
-        .map(|t| target_with(t, &prep, settings))
-        .collect();
+    let mut results = if threads <= 1 {
+        plan.targets
+            .iter()
+            .map(|t| target_with(t, &prep, settings))
+            .collect()
+    } else {
+        in_parallel(plan, &prep, settings, threads)
+    };
     apply_trend(plan, snap.period, &mut results, prior);
     results
+}
+
+/// From this many children the targets of a snapshot are computed on every core.
+const PARALLEL_FROM: usize = 50_000;
+
+/// The plan's targets, in its order, computed by `threads` threads taking the next target as
+/// they finish one.
+fn in_parallel(
+    plan: &Plan,
+    prep: &Prepared,
+    settings: &Settings,
+    threads: usize,
+) -> Vec<TargetResult> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(t) = plan.targets.get(i) else {
+                return done;
+            };
+            done.push((i, target_with(t, prep, settings)));
+        }
+    };
+    let mut all: Vec<(usize, TargetResult)> = std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in others {
+            all.extend(h.join().expect("indicator thread"));
+        }
+        all
+    });
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Gives `results` (of the plan's targets for `period`, in the plan's order, computed without

@@ -9,9 +9,9 @@ use super::Snapshot;
 use crate::health::{DeathCause, Vaccination};
 use crate::register::{Child, Sex};
 use jiff::civil::Date;
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// A hasher for child ids (integers the engine itself does not expose to attack): one
 /// multiplication instead of SipHash.
@@ -69,11 +69,11 @@ pub(super) struct Entries<'a> {
 
 pub(super) struct Prepared<'a> {
     pub snap: Snapshot<'a>,
-    entries: OnceCell<Entries<'a>>,
-    by_id: OnceCell<IdMap<u32>>,
-    born: OnceCell<IdMap<Date>>,
-    deaths: OnceCell<Vec<(i64, Date, DeathCause)>>,
-    vaccinations: OnceCell<ByChild<'a>>,
+    entries: OnceLock<Entries<'a>>,
+    by_id: OnceLock<IdMap<u32>>,
+    born: OnceLock<IdMap<Date>>,
+    deaths: OnceLock<Vec<(i64, Date, DeathCause)>>,
+    vaccinations: OnceLock<ByChild<'a>>,
 }
 
 /// Vaccinations sorted by child, with where each child's run is.
@@ -83,11 +83,11 @@ impl<'a> Prepared<'a> {
     pub fn new(snap: Snapshot<'a>) -> Self {
         Prepared {
             snap,
-            entries: OnceCell::new(),
-            by_id: OnceCell::new(),
-            born: OnceCell::new(),
-            deaths: OnceCell::new(),
-            vaccinations: OnceCell::new(),
+            entries: OnceLock::new(),
+            by_id: OnceLock::new(),
+            born: OnceLock::new(),
+            deaths: OnceLock::new(),
+            vaccinations: OnceLock::new(),
         }
     }
 
