@@ -727,6 +727,98 @@ fn head_for(village: i64) -> treem_domain::role::Actor {
 }
 
 #[tokio::test]
+async fn register_for_figures_picks_each_dates_version_in_one_read() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let mut a = child("Mùa A Chứ", "SP01");
+        a.school_level = Some("mau_giao".into());
+        let a = db.create_child(&o, &a).await.unwrap();
+        let b = db.create_child(&o, &child("Lò Thị Mai", "SP02")).await.unwrap();
+        // a: recorded last year, moved out this year; b: recorded this spring.
+        db.raw_execute(&format!(
+            "UPDATE child_version SET recorded_at = '2025-03-01T00:00:00.000000Z' WHERE child_id = {}",
+            a.id
+        ))
+        .await
+        .unwrap();
+        db.raw_execute(&format!(
+            "UPDATE child_version SET recorded_at = '2026-04-01T00:00:00.000000Z' WHERE child_id = {}",
+            b.id
+        ))
+        .await
+        .unwrap();
+        let mut moved = a.data.clone();
+        moved.moved_out = Some(jiff::civil::date(2026, 1, 15));
+        db.update_child(&o, a.id, 1, &moved).await.unwrap();
+        let dates = [
+            jiff::civil::date(2025, 1, 1),
+            jiff::civil::date(2025, 12, 31),
+            jiff::civil::date(2026, 6, 30),
+            today(),
+        ];
+        let r = db.register_for_figures(&o, &dates).await.unwrap();
+        let at = |i: usize| -> Vec<(i64, i64)> {
+            r.children(i).iter().map(|c| (c.id, c.version)).collect()
+        };
+        assert!(at(0).is_empty(), "{label}");
+        assert_eq!(at(1), vec![(a.id, 1)], "{label}");
+        assert_eq!(at(2), vec![(a.id, 1), (b.id, 1)], "{label}");
+        assert_eq!(at(3), vec![(a.id, 2), (b.id, 1)], "{label}");
+        // Each version once, whatever the number of dates that use it.
+        assert_eq!(r.versions.len(), 3, "{label}");
+        let now = r.children(3);
+        assert_eq!(now[0].data.moved_out, Some(jiff::civil::date(2026, 1, 15)));
+        assert_eq!(now[0].data.school_level.as_deref(), Some("mau_giao"));
+        assert_eq!(now[0].data.village, "SP01");
+        assert_eq!(now[1].data.village, "SP02");
+        // The same children, fields the engine reads, as the full read gives them.
+        let full = db.children_as_of(&o, today()).await.unwrap();
+        for (x, y) in full.iter().zip(&now) {
+            assert_eq!((x.id, x.version, x.data.sex, x.data.date_of_birth), (y.id, y.version, y.data.sex, y.data.date_of_birth));
+            assert_eq!((&x.data.village, &x.data.circumstances, x.data.moved_out), (&y.data.village, &y.data.circumstances, y.data.moved_out));
+        }
+        // A village head: the children whose record then was in the village.
+        let sp02 = db.villages(&o).await.unwrap().iter().find(|v| v.code == "SP02").unwrap().id;
+        let head = db.register_for_figures(&head_for(sp02), &dates).await.unwrap();
+        assert_eq!(head.children(3).iter().map(|c| c.id).collect::<Vec<_>>(), vec![b.id], "{label}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn health_records_for_the_figures_are_typed_in_recorded_order() {
+    use treem_storage::HealthLog;
+    each_backend(|label, db| async move {
+        let o = officer();
+        let a = db.create_child(&o, &child("Giàng A Páo", "SP01")).await.unwrap().id;
+        let health = actor(Role::Health, None);
+        let d = |s: &str| -> jiff::civil::Date { s.parse().unwrap() };
+        let events = vec![
+            ("vaccination".to_string(), Some(a), d("2026-03-01"), serde_json::json!({"vaccine": "OPV", "dose": 1})),
+            // Stored through the API, the fields repeat the child and the date: those beside them win.
+            ("vaccination".to_string(), Some(a), d("2026-04-01"), serde_json::json!({"kind": "vaccination", "child_id": 999, "date": "2020-01-01", "vaccine": "OPV", "dose": 2})),
+            ("measurement".to_string(), Some(a), d("2026-03-02"), serde_json::json!({"measure": "lying", "weight_kg": 10.5, "z_wfa": -2.5, "flags": []})),
+            ("death".to_string(), Some(a), d("2026-05-01"), serde_json::json!({"cause": "drowning"})),
+            ("hiv".to_string(), None, d("2026-06-30"), serde_json::json!({"period_start": "2026-01-01", "period_end": "2026-06-30", "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0})),
+            ("other".to_string(), Some(a), d("2026-03-01"), serde_json::json!({"x": 1})),
+        ];
+        db.add_health_events(&health, &events).await.unwrap();
+        let h = db.health_records(&health, None).await.unwrap();
+        let v: Vec<_> = h.vaccinations.iter().map(|v| (v.child_id, v.date, v.dose)).collect();
+        assert_eq!(v, vec![(a, d("2026-03-01"), 1), (a, d("2026-04-01"), 2)], "{label}");
+        assert_eq!(h.measurements.len(), 1);
+        assert_eq!(h.measurements[0].z_wfa, Some(-2.5));
+        assert_eq!(h.deaths[0].date, d("2026-05-01"));
+        assert_eq!(h.hiv[0].infants_born_to_hiv_positive_mothers, 2);
+        let early = db.health_records(&health, Some(d("2026-03-01"))).await.unwrap();
+        assert_eq!((early.vaccinations.len(), early.measurements.len(), early.hiv.len()), (1, 0, 0), "{label}");
+        assert!(matches!(db.health_records(&head_for(1), None).await, Err(StorageError::Forbidden)));
+        assert!(matches!(db.health_records(&actor(Role::Leader, None), None).await, Err(StorageError::Forbidden)));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn health_events_are_visible_only_to_those_who_need_them() {
     use treem_storage::HealthLog;
     each_backend(|label, db| async move {

@@ -1,6 +1,7 @@
 //! Children: reads within scope, versioned writes with history, search.
+use crate::as_of::{Fields, RegisterAsOf};
 use crate::audit;
-use crate::db::{end_of_day_text, now_text, today, Backend, Db};
+use crate::db::{now_text, today, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
 use crate::params::{bind_all, insert_many, Params, P};
 use crate::villages::{resolve_village, village_codes};
@@ -186,33 +187,6 @@ fn token_rows_of(id: i64, village_id: i64, ix: &Indexed) -> Vec<Vec<P>> {
             ]
         })
         .collect()
-}
-
-/// One packed slice of `children_as_of`: [[id, version, village_id, data], …].
-fn parse_slice(text: &str, codes: &HashMap<i64, String>) -> StorageResult<Vec<Child>> {
-    let rows: Vec<(i64, i64, i64, ChildData)> = serde_json::from_str(text)
-        .map_err(|e| StorageError::Corrupt(format!("child data: {e}")))?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, version, village_id, mut data)| {
-            if let Some(code) = codes.get(&village_id) {
-                data.village = code.clone();
-            }
-            Child {
-                id,
-                version,
-                data,
-                notices: vec![],
-            }
-        })
-        .collect())
-}
-
-async fn join_parsed(
-    h: tokio::task::JoinHandle<StorageResult<Vec<Child>>>,
-) -> StorageResult<Vec<Child>> {
-    h.await
-        .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
 }
 
 /// Writes the derived rows (tokens, circumstances) of one child version.
@@ -874,62 +848,19 @@ impl Register for Db {
 
     async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>> {
         let scope = read_scope(actor)?;
-        // The database packs each slice of children into one JSON text (json_group_array /
-        // json_agg): a million rows then cross the driver as fifty values, not a million.
-        // The stored data is JSON text already, so plain concatenation packs it without the
-        // database parsing it again.
-        let pack = match self.backend {
-            Backend::Sqlite => {
-                "'[' || COALESCE(group_concat('[' || v.child_id || ',' || v.version || ',' || v.village_id || ',' || v.data || ']', ','), '') || ']'"
-            }
-            Backend::Postgres => {
-                "'[' || COALESCE(string_agg('[' || v.child_id || ',' || v.version || ',' || v.village_id || ',' || v.data || ']', ','), '') || ']'"
-            }
-        };
-        let max_id: i64 =
-            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("m")?;
-        let codes = village_codes(&self.pool).await?;
-        let until = end_of_day_text(date);
-        const SLICE: i64 = 20_000;
-        let codes = std::sync::Arc::new(codes);
-        let mut out = Vec::new();
-        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<Vec<Child>>>> = None;
-        let mut from = 0;
-        while from < max_id {
-            let mut p = Params::default();
-            let (lo, hi, t) = (p.push(from), p.push(from + SLICE), p.push(until.clone()));
-            let mut sql = format!(
-                "SELECT {pack} AS j FROM child_version v \
-                 WHERE v.child_id > {lo} AND v.child_id <= {hi} AND v.recorded_at < {t} AND v.version = \
-                 (SELECT MAX(w.version) FROM child_version w WHERE w.child_id = v.child_id AND w.recorded_at < {t})"
-            );
-            if let Some(s) = scope {
-                sql += &format!(" AND v.village_id = {}", p.push(s));
-            }
-            let packed: Option<String> = bind_all(sqlx::query(&sql), p.0)
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("j")?;
-            // Parse this slice on another core while the next one is read.
-            if let Some(prev) = parsing.take() {
-                out.extend(join_parsed(prev).await?);
-            }
-            if let Some(text) = packed {
-                let codes = codes.clone();
-                parsing = Some(tokio::task::spawn_blocking(move || {
-                    parse_slice(&text, &codes)
-                }));
-            }
-            from += SLICE;
-        }
-        if let Some(prev) = parsing.take() {
-            out.extend(join_parsed(prev).await?);
-        }
-        out.sort_by_key(|c| c.id);
-        Ok(out)
+        let r = self.register_at(scope, &[date], Fields::All).await?;
+        // One date: every version read is that date's, in child id order.
+        debug_assert_eq!(r.at[0].len(), r.versions.len());
+        Ok(r.versions)
+    }
+
+    async fn register_for_figures(
+        &self,
+        actor: &Actor,
+        dates: &[Date],
+    ) -> StorageResult<RegisterAsOf> {
+        let scope = read_scope(actor)?;
+        self.register_at(scope, dates, Fields::Indicators).await
     }
 
     async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>> {

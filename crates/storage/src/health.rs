@@ -4,10 +4,13 @@ use crate::audit;
 use crate::children::read_scope;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
+use crate::packed::{agg, int, next_row, split, with_child_and_date, RS};
 use crate::params::{bind_all, Params};
 use crate::HealthLog;
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::Row;
+use treem_domain::health::{HealthRecords, Vaccination};
 use treem_domain::register::{Child, ChildData};
 use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
@@ -20,6 +23,113 @@ pub struct HealthEvent {
     pub child_id: Option<i64>,
     pub date: String,
     pub data: serde_json::Value,
+}
+
+/// The kinds the indicator engine reads.
+const KINDS: [&str; 6] = [
+    "birth",
+    "death",
+    "vaccination",
+    "measurement",
+    "injury",
+    "hiv",
+];
+
+async fn join(
+    h: tokio::task::JoinHandle<StorageResult<HealthRecords>>,
+) -> StorageResult<HealthRecords> {
+    h.await
+        .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
+}
+
+/// One slice of [`HealthLog::health_records`]: kinds, children, dates, fields (the aggregated
+/// columns, read in place), added to `h`.
+fn parse_events(row: &AnyRow, h: &mut HealthRecords) -> StorageResult<()> {
+    let col = |name: &str| -> StorageResult<Option<&str>> { Ok(row.try_get(name)?) };
+    let mut it = [
+        split(col("k")?, RS),
+        split(col("c")?, ','),
+        split(col("d")?, ','),
+        split(col("j")?, RS),
+    ];
+    while let Some([kind, child, date, fields]) = next_row(&mut it)? {
+        let child = match child {
+            "" => None,
+            c => Some(int(c, "health_event.child_id")?),
+        };
+        let bad = |e: serde_json::Error| {
+            StorageError::Corrupt(format!(
+                "sự kiện y tế ({kind}, trẻ {}, ngày {date}): {e}",
+                child.map_or("—".to_string(), |c| c.to_string())
+            ))
+        };
+        match kind {
+            "birth" => h.births.push(typed(fields, child, date).map_err(bad)?),
+            "death" => h.deaths.push(typed(fields, child, date).map_err(bad)?),
+            "vaccination" => h.vaccinations.push(
+                match child.and_then(|c| quick_vaccination(fields, c, date)) {
+                    Some(v) => v,
+                    None => typed(fields, child, date).map_err(bad)?,
+                },
+            ),
+            "measurement" => h
+                .measurements
+                .push(typed(fields, child, date).map_err(bad)?),
+            "injury" => h.injuries.push(typed(fields, child, date).map_err(bad)?),
+            "hiv" => h.hiv.push(typed(fields, child, date).map_err(bad)?),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A vaccination's fields exactly as treem writes them, `{"dose":N,"vaccine":"CODE"}` (keys in
+/// order, no spaces, no escapes), with a date `YYYY-MM-DD`: read without the JSON parser (they
+/// are most of the health records). Anything else is left to [`typed`].
+fn quick_vaccination(fields: &str, child_id: i64, date: &str) -> Option<Vaccination> {
+    let rest = fields.strip_prefix("{\"dose\":")?;
+    let (dose, rest) = rest.split_once(",\"vaccine\":\"")?;
+    let code = rest.strip_suffix("\"}")?;
+    let json_int = !dose.is_empty()
+        && dose.bytes().all(|b| b.is_ascii_digit())
+        && (dose == "0" || !dose.starts_with('0'));
+    if !json_int || code.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        return None;
+    }
+    Some(Vaccination {
+        child_id,
+        vaccine: code.to_string(),
+        dose: dose.parse().ok()?,
+        date: quick_date(date)?,
+    })
+}
+
+/// `YYYY-MM-DD`, a valid date; anything else is left to the full parser.
+fn quick_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i32> {
+        b[r].iter().try_fold(0i32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    Date::new(y as i16, m as i8, d as i8).ok()
+}
+
+/// The child and the date are kept beside the fields; an event with no child (HIV follow-up
+/// counts) is its fields alone.
+fn typed<'de, T: serde::Deserialize<'de>>(
+    fields: &'de str,
+    child: Option<i64>,
+    date: &'de str,
+) -> serde_json::Result<T> {
+    match child {
+        Some(c) => with_child_and_date(fields, c, date),
+        None => serde_json::from_str(fields),
+    }
 }
 
 /// Kinds a role may read. Village heads see vaccinations of their village (to remind families);
@@ -134,6 +244,60 @@ impl HealthLog for Db {
             .unwrap_or_else(|| "[]".into()))
     }
 
+    async fn health_records(
+        &self,
+        actor: &Actor,
+        to: Option<Date>,
+    ) -> StorageResult<HealthRecords> {
+        let allowed = readable_kinds(actor.role);
+        if KINDS.iter().any(|k| !allowed.contains(k)) || actor.role == Role::VillageHead {
+            return Err(StorageError::Forbidden);
+        }
+        let max_id: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM health_event")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("m")?;
+        // Slices of ids (the primary key: a range scan, in id order), each column aggregated
+        // into one text; each slice is parsed on another thread while the next one is read.
+        let b = self.backend;
+        let sql = format!(
+            "SELECT {} AS k, {} AS c, {} AS d, {} AS j FROM health_event \
+             WHERE id > $1 AND id <= $2 AND date <= $3",
+            agg(b, "kind", RS, "id"),
+            agg(b, "COALESCE(CAST(child_id AS TEXT), '')", ',', "id"),
+            agg(b, "date", ',', "id"),
+            agg(b, "data", RS, "id"),
+        );
+        let until = to.map_or_else(|| "9999-12-31".to_string(), |t| t.to_string());
+        const SLICE: i64 = 50_000;
+        // Parsed straight into the result, handed from one slice's parse to the next.
+        let mut idle = Some(HealthRecords::default());
+        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<HealthRecords>>> = None;
+        let mut from = 0;
+        while from < max_id {
+            let row = sqlx::query(&sql)
+                .bind(from)
+                .bind(from + SLICE)
+                .bind(&until)
+                .fetch_one(&self.pool)
+                .await?;
+            let mut acc = match parsing.take() {
+                Some(prev) => join(prev).await?,
+                None => idle.take().unwrap_or_default(),
+            };
+            parsing = Some(tokio::task::spawn_blocking(move || {
+                parse_events(&row, &mut acc).map(|()| acc)
+            }));
+            from += SLICE;
+        }
+        let out = match parsing.take() {
+            Some(prev) => join(prev).await?,
+            None => idle.take().unwrap_or_default(),
+        };
+        Ok(out)
+    }
+
     async fn record_birth(
         &self,
         actor: &Actor,
@@ -217,5 +381,40 @@ impl HealthLog for Db {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_vaccinations_read_as_the_json_parser_does() {
+        for (fields, date) in [
+            (r#"{"dose":1,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":12,"vaccine":"DPT_VGB_HIB"}"#, "2024-02-29"),
+            (r#"{"dose":0,"vaccine":""}"#, "2026-12-31"),
+        ] {
+            let quick = quick_vaccination(fields, 7, date).expect(fields);
+            let full: Vaccination = typed(fields, Some(7), date).unwrap();
+            assert_eq!(quick, full);
+        }
+        for (fields, date) in [
+            (r#"{"dose":1,"vaccine":"OPV","x":1}"#, "2026-03-01"),
+            (r#"{"dose": 1,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":01,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":300,"vaccine":"OPV"}"#, "2026-03-01"),
+            (r#"{"dose":1,"vaccine":"O\u0050V"}"#, "2026-03-01"),
+            (r#"{"vaccine":"OPV","dose":1}"#, "2026-03-01"),
+            (r#"{"dose":1,"vaccine":"OPV"}"#, "2026-02-30"),
+            (r#"{"dose":1,"vaccine":"OPV"}"#, "2026-3-01"),
+        ] {
+            assert_eq!(quick_vaccination(fields, 7, date), None, "{fields} {date}");
+        }
+        assert_eq!(
+            quick_date("2026-03-01"),
+            Some(jiff::civil::date(2026, 3, 1))
+        );
+        assert_eq!(quick_date("+2026-03-0"), None);
     }
 }

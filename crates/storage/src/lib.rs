@@ -5,6 +5,7 @@
 //! whose types decode the same way on both (integers are 64-bit, dates are ISO text).
 //! Scope (which children an [`Actor`] may see) is applied inside the queries themselves.
 mod accounts;
+mod as_of;
 mod audit;
 mod bulk;
 mod cases;
@@ -15,6 +16,7 @@ mod error;
 mod health;
 mod households;
 mod migrate;
+mod packed;
 mod params;
 mod plans;
 mod portable;
@@ -22,6 +24,7 @@ pub mod profile;
 mod villages;
 
 pub use accounts::{NewUser, Session, User};
+pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, CheckReport};
 pub use cases::CaseSummary;
 pub use children::{
@@ -114,6 +117,14 @@ pub trait Register: Send + Sync {
     async fn child_at_version(&self, actor: &Actor, id: i64, version: i64) -> StorageResult<Child>;
     /// Every child as the register recorded them at the end of `date` (Vietnam time).
     async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>>;
+    /// The register at the end of each of `dates` (Vietnam time) in one read, for the
+    /// indicator engine: of each record only the fields the engine reads are loaded
+    /// ([`treem_domain::indicator::Snapshot::children`]), the others are left empty.
+    async fn register_for_figures(
+        &self,
+        actor: &Actor,
+        dates: &[Date],
+    ) -> StorageResult<RegisterAsOf>;
     /// Counts of children present today by village and sex: no personal data, so the
     /// province may ask too.
     async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>>;
@@ -207,6 +218,14 @@ pub trait HealthLog: Send + Sync {
         kinds: &[&str],
         to: Option<Date>,
     ) -> StorageResult<String>;
+    /// Every birth, death, vaccination, measurement, injury and HIV follow-up up to `to`, as
+    /// the domain's types, in the order they were recorded (for the figures; not for village
+    /// heads). Other kinds are left out.
+    async fn health_records(
+        &self,
+        actor: &Actor,
+        to: Option<Date>,
+    ) -> StorageResult<treem_domain::health::HealthRecords>;
     /// A birth (sổ đẻ): the child enters the register and the birth is recorded in one step.
     async fn record_birth(
         &self,

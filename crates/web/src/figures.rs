@@ -4,7 +4,9 @@
 use crate::error::ApiError;
 use crate::AppState;
 use std::sync::{Arc, Mutex};
-use treem_domain::indicator::{compute_all_with, Period, Settings, Snapshot, TargetResult};
+use treem_domain::indicator::{
+    apply_trend, compute_all_with, Period, Settings, Snapshot, TargetResult,
+};
 use treem_domain::plan::Plan;
 use treem_domain::role::Actor;
 use treem_domain::Date;
@@ -60,49 +62,119 @@ pub fn period_for(plan: &Plan, as_of: Date) -> Period {
 
 /// The figures on `as_of`, with each target's direction over the year's earlier quarter ends
 /// (a target met but worsening twice in a row is "có nguy cơ").
+///
+/// Everything is read once for all the dates: the register's versions (each quarter end's
+/// register is picked from them in memory), the health records up to `as_of` (the engine leaves
+/// out those dated after each date), the supports of every period involved.
 pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
     let stamp = state.store.figures_stamp().await?;
-    let dates: Vec<Date> = trend_dates(year, as_of)
-        .into_iter()
-        .filter(|d| *d < as_of)
-        .collect();
-    if let Some(hit) = cached(state, &key(year, as_of, &stamp, dates.len())) {
+    let dates = trend_dates(year, as_of);
+    let earlier = dates.len() - 1;
+    if let Some(hit) = cached(state, &key(year, as_of, &stamp, earlier)) {
         return Ok(hit);
     }
-    // What does not depend on the date is read once for all the quarter ends.
-    let inputs = Inputs {
-        plan: load_plan(state, year).await?,
-        reported: state.store.reported_values(year).await?,
-        assessments: state.store.assessments().await?,
-        health: health_records(state, as_of).await?,
-        cases: cases_for_figures(state).await,
-        stamp,
-    };
-    // The earlier quarter ends are independent: read them side by side.
-    let earlier = futures_util::future::try_join_all(
-        dates.iter().map(|d| compute_at(state, &inputs, *d, &[])),
-    )
-    .await?;
-    let prior: Vec<_> = dates
+    let plan = load_plan(state, year).await?;
+    let periods: Vec<Period> = dates.iter().map(|d| period_for(&plan, *d)).collect();
+    let from = periods.iter().map(|p| p.start).min().unwrap_or(as_of);
+    let to = periods.iter().map(|p| p.end).max().unwrap_or(as_of);
+    // Figures are aggregates: the whole commune is counted, whoever asks; which records a
+    // person may then open is decided by their own scope.
+    let system = Actor::system();
+    let store = &state.store;
+    let (reported, assessments, supports, health, register) = tokio::try_join!(
+        store.reported_values(year),
+        store.assessments(),
+        store.supports(from, to),
+        store.health_records(&system, Some(as_of)),
+        store.register_for_figures(&system, &dates),
+    )?;
+    let cases = cases_for_figures(state).await;
+    let calendar = store.calendar().clone();
+    let known: Vec<Option<Arc<Computed>>> = dates
         .iter()
-        .zip(earlier)
-        .map(|(d, at)| {
-            (
-                Period::new(jiff::civil::date(year, 1, 1), *d),
-                at.results.clone(),
-            )
-        })
+        .take(earlier)
+        .map(|d| cached(state, &key(year, *d, &stamp, 0)))
         .collect();
-    compute_at(state, &inputs, as_of, &prior).await
-}
-
-struct Inputs {
-    plan: Plan,
-    reported: Vec<treem_domain::indicator::ReportedValue>,
-    assessments: Vec<treem_domain::indicator::AssessmentValue>,
-    health: treem_domain::health::HealthRecords,
-    cases: Vec<treem_domain::case::CaseFile>,
-    stamp: String,
+    // The engine is plain computation: off the async threads, one date per thread.
+    let computed = tokio::task::spawn_blocking(move || {
+        let children: Vec<Vec<&treem_domain::register::Child>> =
+            (0..dates.len()).map(|i| register.children(i)).collect();
+        let settings = Settings::default();
+        let snap = |i: usize| Snapshot {
+            as_of: dates[i],
+            period: periods[i],
+            children: (&children[i]).into(),
+            supports: &supports,
+            reported: &reported,
+            assessments: &assessments,
+            health: &health,
+            cases: &cases,
+            calendar: &calendar,
+        };
+        let mut results: Vec<Option<Vec<TargetResult>>> = std::thread::scope(|s| {
+            let work: Vec<_> = (0..dates.len())
+                .map(|i| {
+                    let known = known.get(i).cloned().flatten();
+                    let (plan, settings, snap) = (&plan, &settings, &snap);
+                    s.spawn(move || match known {
+                        Some(_) => None,
+                        None => Some(compute_all_with(plan, &snap(i), settings, &[])),
+                    })
+                })
+                .collect();
+            work.into_iter()
+                .map(|w| w.join().expect("figures computation"))
+                .collect()
+        });
+        let mut out: Vec<Arc<Computed>> = Vec::new();
+        for i in 0..earlier {
+            out.push(match &known[i] {
+                Some(hit) => hit.clone(),
+                None => Arc::new(Computed {
+                    plan: plan.clone(),
+                    as_of: dates[i],
+                    period: periods[i],
+                    results: results[i].take().unwrap_or_default(),
+                }),
+            });
+        }
+        let prior: Vec<(Period, Vec<TargetResult>)> = dates
+            .iter()
+            .zip(&out)
+            .map(|(d, c)| {
+                (
+                    Period::new(jiff::civil::date(year, 1, 1), *d),
+                    c.results.clone(),
+                )
+            })
+            .collect();
+        let mut last = results[earlier].take().unwrap_or_default();
+        apply_trend(&plan, periods[earlier], &mut last, &prior);
+        out.push(Arc::new(Computed {
+            plan,
+            as_of: dates[earlier],
+            period: periods[earlier],
+            results: last,
+        }));
+        out
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
+    let mut cache = state.figures.0.lock().unwrap_or_else(|e| e.into_inner());
+    for (i, c) in computed.iter().enumerate() {
+        let k = key(
+            year,
+            c.as_of,
+            &stamp,
+            if i == earlier { earlier } else { 0 },
+        );
+        cache.retain(|(x, _)| *x != k);
+        cache.push((k, c.clone()));
+    }
+    while cache.len() > KEEP {
+        cache.remove(0);
+    }
+    Ok(computed[earlier].clone())
 }
 
 fn key(year: i16, as_of: Date, stamp: &str, priors: usize) -> String {
@@ -120,124 +192,15 @@ fn cached(state: &AppState, key: &str) -> Option<Arc<Computed>> {
         .map(|(_, v)| v.clone())
 }
 
-/// Health records dated on or before `d` (what was known then).
-fn until(h: &treem_domain::health::HealthRecords, d: Date) -> treem_domain::health::HealthRecords {
-    treem_domain::health::HealthRecords {
-        births: h.births.iter().filter(|x| x.date <= d).cloned().collect(),
-        deaths: h.deaths.iter().filter(|x| x.date <= d).cloned().collect(),
-        vaccinations: h
-            .vaccinations
-            .iter()
-            .filter(|x| x.date <= d)
-            .cloned()
-            .collect(),
-        measurements: h
-            .measurements
-            .iter()
-            .filter(|x| x.date <= d)
-            .cloned()
-            .collect(),
-        injuries: h.injuries.iter().filter(|x| x.date <= d).cloned().collect(),
-        hiv: h
-            .hiv
-            .iter()
-            .filter(|x| x.period_start <= d)
-            .cloned()
-            .collect(),
-    }
-}
-
-async fn compute_at(
-    state: &AppState,
-    inputs: &Inputs,
-    as_of: Date,
-    prior: &[(Period, Vec<TargetResult>)],
-) -> Result<Arc<Computed>, ApiError> {
-    let year = inputs.plan.year;
-    let key = key(year, as_of, &inputs.stamp, prior.len());
-    if let Some(hit) = cached(state, &key) {
-        return Ok(hit);
-    }
-    let plan = inputs.plan.clone();
-    let period = period_for(&plan, as_of);
-    // Figures are aggregates: the whole commune is counted, whoever asks; which records a
-    // person may then open is decided by their own scope.
-    let children = state.store.children_as_of(&Actor::system(), as_of).await?;
-    let supports = state.store.supports(period.start, period.end).await?;
-    let health = until(&inputs.health, as_of);
-    let snap = Snapshot {
-        health: &health,
-        as_of,
-        period,
-        children: &children,
-        supports: &supports,
-        reported: &inputs.reported,
-        assessments: &inputs.assessments,
-        cases: &inputs.cases,
-        calendar: state.store.calendar(),
-    };
-    let results = compute_all_with(&plan, &snap, &Settings::default(), prior);
-    let computed = Arc::new(Computed {
-        plan,
-        as_of,
-        period,
-        results,
-    });
-    let mut cache = state.figures.0.lock().unwrap_or_else(|e| e.into_inner());
-    cache.retain(|(k, _)| *k != key);
-    cache.push((key, computed.clone()));
-    if cache.len() > KEEP {
-        cache.remove(0);
-    }
-    Ok(computed)
-}
-
-/// The health station's records up to `as_of`, as the domain's types (stored as JSON with
-/// child and date kept beside them).
+/// The health station's records up to `as_of`, as the domain's types.
 pub async fn health_records(
     state: &AppState,
     as_of: Date,
 ) -> Result<treem_domain::health::HealthRecords, ApiError> {
-    let packed = state
+    Ok(state
         .store
-        .health_events_packed(
-            &Actor::system(),
-            &[
-                "birth",
-                "death",
-                "vaccination",
-                "measurement",
-                "injury",
-                "hiv",
-            ],
-            Some(as_of),
-        )
-        .await?;
-    let rows: Vec<(i64, String, Option<i64>, String, serde_json::Value)> =
-        serde_json::from_str(&packed)
-            .map_err(|e| ApiError::Internal(format!("sự kiện y tế: {e}")))?;
-    let mut h = treem_domain::health::HealthRecords::default();
-    for (id, kind, child, date, mut data) in rows {
-        if let (Some(o), Some(child)) = (data.as_object_mut(), child) {
-            o.insert("child_id".into(), child.into());
-            o.insert("date".into(), date.into());
-        }
-        let bad = |err: serde_json::Error| ApiError::Internal(format!("sự kiện y tế {id}: {err}"));
-        match kind.as_str() {
-            "birth" => h.births.push(serde_json::from_value(data).map_err(bad)?),
-            "death" => h.deaths.push(serde_json::from_value(data).map_err(bad)?),
-            "vaccination" => h
-                .vaccinations
-                .push(serde_json::from_value(data).map_err(bad)?),
-            "measurement" => h
-                .measurements
-                .push(serde_json::from_value(data).map_err(bad)?),
-            "injury" => h.injuries.push(serde_json::from_value(data).map_err(bad)?),
-            "hiv" => h.hiv.push(serde_json::from_value(data).map_err(bad)?),
-            _ => {}
-        }
-    }
-    Ok(h)
+        .health_records(&Actor::system(), Some(as_of))
+        .await?)
 }
 
 /// "8,3 ‰" — a figure the way officials write it.

@@ -18,7 +18,6 @@ use super::Vaccination;
 use jiff::civil::Date;
 use jiff::Span;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -418,67 +417,89 @@ impl Schedule {
         }
     }
 
-    /// Earliest date each dose was given, counting records dated from `dob` to `on`.
+    /// Where each vaccine's doses start in a flat table of all doses (one entry per vaccine,
+    /// then the total).
+    fn starts(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.vaccines.len() + 1);
+        let mut n = 0;
+        for v in &self.vaccines {
+            out.push(n);
+            n += v.doses.len();
+        }
+        out.push(n);
+        out
+    }
+
+    /// Earliest date each dose was given, counting records dated from `dob` to `on`, in the
+    /// flat table of [`Schedule::starts`] (records of doses not in the schedule are ignored).
     fn given<'v>(
+        &self,
+        starts: &[usize],
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
         dob: Date,
         on: Date,
-    ) -> HashMap<(String, u8), Date> {
-        let mut m: HashMap<(String, u8), Date> = HashMap::new();
+    ) -> Vec<Option<Date>> {
+        let mut given: Vec<Option<Date>> = vec![None; starts[self.vaccines.len()]];
         for v in vaccinations {
             if v.date < dob || v.date > on {
                 continue;
             }
-            let e = m
-                .entry((v.vaccine.trim().to_string(), v.dose))
-                .or_insert(v.date);
-            if v.date < *e {
-                *e = v.date;
+            let code = v.vaccine.trim();
+            let Some(vi) = self.vaccines.iter().position(|x| x.code == code) else {
+                continue;
+            };
+            let Some(di) = self.vaccines[vi]
+                .doses
+                .iter()
+                .position(|d| d.dose == v.dose)
+            else {
+                continue;
+            };
+            let e = &mut given[starts[vi] + di];
+            if e.is_none_or(|d| v.date < d) {
+                *e = Some(v.date);
             }
         }
-        m
+        given
     }
 
-    /// The state of every dose of the schedule, indexed [vaccine][dose].
-    fn states(&self, dob: Date, given: &HashMap<(String, u8), Date>) -> Vec<Vec<State>> {
-        let mut memo: Vec<Vec<Option<State>>> = self
-            .vaccines
-            .iter()
-            .map(|v| vec![None; v.doses.len()])
-            .collect();
-        let limit: usize = self.vaccines.iter().map(|v| v.doses.len()).sum();
+    /// The state of every dose of the schedule, in the flat table of [`Schedule::starts`].
+    fn states(&self, starts: &[usize], dob: Date, given: &[Option<Date>]) -> Vec<State> {
+        let mut memo: Vec<Option<State>> = vec![None; given.len()];
+        let limit = given.len();
         for vi in 0..self.vaccines.len() {
             for di in 0..self.vaccines[vi].doses.len() {
-                self.state((vi, di), dob, given, &mut memo, limit);
+                self.state(starts, (vi, di), dob, given, &mut memo, limit);
             }
         }
         memo.into_iter()
-            .map(|v| v.into_iter().map(|s| s.unwrap_or(State::Waiting)).collect())
+            .map(|s| s.unwrap_or(State::Waiting))
             .collect()
     }
 
     fn state(
         &self,
+        starts: &[usize],
         (vi, di): (usize, usize),
         dob: Date,
-        given: &HashMap<(String, u8), Date>,
-        memo: &mut Vec<Vec<Option<State>>>,
+        given: &[Option<Date>],
+        memo: &mut Vec<Option<State>>,
         depth: usize,
     ) -> State {
-        if let Some(s) = memo[vi][di] {
+        let slot = starts[vi] + di;
+        if let Some(s) = memo[slot] {
             return s;
         }
-        let v = &self.vaccines[vi];
-        let d = &v.doses[di];
-        let s = if let Some(on) = given.get(&(v.code.clone(), d.dose)) {
-            State::Given(*on)
+        let d = &self.vaccines[vi].doses[di];
+        let s = if let Some(on) = given[slot] {
+            State::Given(on)
         } else {
             let by_age = d.age.reached_on(dob);
             match self.prerequisite((vi, di)) {
                 None => State::Due(by_age),
                 // A cycle (only in a schedule built by hand): the dose never becomes due.
                 Some(_) if depth == 0 => State::Waiting,
-                Some(p) => match self.state(p, dob, given, memo, depth - 1) {
+                Some(p) => match self.state(starts, p, dob, given, memo, depth - 1) {
                     State::Given(at) => {
                         let after = d.interval.map_or(at, |i| i.reached_on(at));
                         State::Due(by_age.max(after))
@@ -487,7 +508,7 @@ impl Schedule {
                 },
             }
         };
-        memo[vi][di] = Some(s);
+        memo[slot] = Some(s);
         s
     }
 
@@ -518,12 +539,13 @@ impl Schedule {
         {
             return Vec::new();
         }
-        let given = Self::given(vaccinations, dob, today);
-        let states = self.states(dob, &given);
+        let starts = self.starts();
+        let given = self.given(&starts, vaccinations, dob, today);
+        let states = self.states(&starts, dob, &given);
         let mut out: Vec<(Date, usize, usize, Due)> = Vec::new();
         for (vi, v) in self.vaccines.iter().enumerate() {
             for (di, d) in v.doses.iter().enumerate() {
-                let State::Due(due_on) = states[vi][di] else {
+                let State::Due(due_on) = states[starts[vi] + di] else {
                     continue;
                 };
                 if due_on > today || Self::missed(d, dob, today) {
@@ -592,25 +614,40 @@ impl Schedule {
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
         on: Date,
     ) -> Vec<DoseRef> {
-        let given = Self::given(vaccinations, dob, on);
-        let states = self.states(dob, &given);
-        self.complete_under5
-            .doses
-            .iter()
-            .filter(|r| {
-                let Some((vi, di)) = self.find(r) else {
-                    return false;
-                };
-                match states[vi][di] {
-                    State::Given(_) | State::Waiting => false,
-                    State::Due(due_on) => {
-                        Self::missed(&self.vaccines[vi].doses[di], dob, on)
-                            || on > self.overdue_on(due_on)
-                    }
-                }
-            })
-            .cloned()
+        let slots = self.rule_slots(&self.complete_under5);
+        self.lacking_under5(&slots, dob, vaccinations, on)
+            .map(|i| self.complete_under5.doses[i].clone())
             .collect()
+    }
+
+    /// Each dose of a rule, as (vaccine, dose) indexes; `None` for a dose not in the schedule.
+    pub(crate) fn rule_slots(&self, rule: &Rule) -> Vec<Option<(usize, usize)>> {
+        rule.doses.iter().map(|r| self.find(r)).collect()
+    }
+
+    /// Positions in `complete_under5.doses` of the doses lacking on `on`, see
+    /// [`Schedule::missing_under5`]; `slots` is [`Schedule::rule_slots`] of that rule.
+    pub(crate) fn lacking_under5<'v, 's>(
+        &'s self,
+        slots: &'s [Option<(usize, usize)>],
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        on: Date,
+    ) -> impl Iterator<Item = usize> + 's {
+        let starts = self.starts();
+        let given = self.given(&starts, vaccinations, dob, on);
+        let states = self.states(&starts, dob, &given);
+        slots.iter().enumerate().filter_map(move |(i, slot)| {
+            let (vi, di) = (*slot)?;
+            let lacking = match states[starts[vi] + di] {
+                State::Given(_) | State::Waiting => false,
+                State::Due(due_on) => {
+                    Self::missed(&self.vaccines[vi].doses[di], dob, on)
+                        || on > self.overdue_on(due_on)
+                }
+            };
+            lacking.then_some(i)
+        })
     }
 
     /// Target 10's rule: nothing of `complete_under5` lacking on `on` for the age reached, see
@@ -621,6 +658,11 @@ impl Schedule {
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
         on: Date,
     ) -> bool {
-        self.missing_under5(dob, vaccinations, on).is_empty()
+        let slots = self.rule_slots(&self.complete_under5);
+        let none_lacking = self
+            .lacking_under5(&slots, dob, vaccinations, on)
+            .next()
+            .is_none();
+        none_lacking
     }
 }

@@ -12,7 +12,6 @@ use super::rate;
 use crate::plan::Unit;
 use crate::register::Sex;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Age bands (nhóm tuổi), completed years on the as-of date (for events, on the event's date:
 /// age at death, at the injury, at birth, at the first birthday):
@@ -107,49 +106,101 @@ impl Breakdown {
 
 const SEXES: [Sex; 3] = [Sex::Male, Sex::Female, Sex::Unknown];
 
-fn sex_rank(s: Sex) -> usize {
-    SEXES.iter().position(|x| *x == s).unwrap_or(2)
+const BANDS: [AgeBand; 6] = [
+    AgeBand::Under5,
+    AgeBand::From5To10,
+    AgeBand::From11To15,
+    AgeBand::From16To17,
+    AgeBand::Adult,
+    AgeBand::Unknown,
+];
+
+/// (numerator, denominator) per group; a group is listed when either is non-zero.
+type Counts = (u64, u64);
+
+fn cell(unit: Option<Unit>, (n, d): Counts) -> Cell {
+    Cell {
+        numerator: n,
+        denominator: d,
+        value: rate(n as f64, d as f64, unit).filter(|_| d > 0),
+    }
 }
 
-fn group<K: Ord, O>(
-    sel: &Selection,
-    unit: Option<Unit>,
-    key: impl Fn(&Member) -> K,
-    out: impl Fn(K) -> O,
-) -> Vec<(O, Cell)> {
-    let mut m: BTreeMap<K, (u64, u64)> = BTreeMap::new();
-    for x in &sel.denominator {
-        m.entry(key(x)).or_default().1 += 1;
-    }
-    for x in &sel.numerator {
-        m.entry(key(x)).or_default().0 += 1;
-    }
-    m.into_iter()
-        .map(|(k, (n, d))| {
-            let cell = Cell {
-                numerator: n,
-                denominator: d,
-                value: rate(n as f64, d as f64, unit).filter(|_| d > 0),
-            };
-            (out(k), cell)
-        })
-        .collect()
+/// Counts by village, sex, ethnicity (256 codes, then unknown) and age band, from the members'
+/// [`super::prepared::Key`]s.
+struct Tally {
+    villages: Vec<Counts>,
+    sex: [Counts; 3],
+    ethnicity: Vec<Counts>,
+    band: [Counts; 6],
 }
 
-/// The breakdown of a selection; empty for aggregate counts (target 11).
-pub(super) fn build(sel: &Selection, unit: Option<Unit>) -> Breakdown {
+impl Tally {
+    fn add(&mut self, m: &Member, numerator: bool) {
+        fn bump(c: &mut Counts, numerator: bool) {
+            if numerator {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+        bump(&mut self.villages[m.key.village as usize], numerator);
+        bump(&mut self.sex[usize::from(m.key.sex)], numerator);
+        bump(&mut self.ethnicity[usize::from(m.key.ethnicity)], numerator);
+        bump(&mut self.band[AgeBand::of(m.age) as usize], numerator);
+    }
+}
+
+/// The breakdown of a selection; empty for aggregate counts (target 11). `villages`: the codes
+/// the members' keys index.
+pub(super) fn build(sel: &Selection, unit: Option<Unit>, villages: &[&str]) -> Breakdown {
     if sel.counts.is_some() {
         return Breakdown::default();
     }
+    let mut t = Tally {
+        villages: vec![(0, 0); villages.len()],
+        sex: [(0, 0); 3],
+        ethnicity: vec![(0, 0); 257],
+        band: [(0, 0); 6],
+    };
+    for m in &sel.denominator {
+        t.add(m, false);
+    }
+    for m in &sel.numerator {
+        t.add(m, true);
+    }
+    let listed = |c: &Counts| c.0 > 0 || c.1 > 0;
+    let mut by_village: Vec<(&str, Counts)> = villages
+        .iter()
+        .zip(t.villages)
+        .filter(|(_, c)| listed(c))
+        .map(|(v, c)| (*v, c))
+        .collect();
+    by_village.sort_by(|a, b| a.0.cmp(b.0));
     Breakdown {
-        by_village: group(sel, unit, |m| m.child.data.village.clone(), |k| k),
-        by_sex: group(sel, unit, |m| sex_rank(m.child.data.sex), |r| SEXES[r]),
-        by_ethnicity: group(
-            sel,
-            unit,
-            |m| (m.child.data.ethnicity.is_none(), m.child.data.ethnicity),
-            |(_, e)| e,
-        ),
-        by_age_band: group(sel, unit, |m| AgeBand::of(m.age), |b| b),
+        by_village: by_village
+            .into_iter()
+            .map(|(k, c)| (k.to_string(), cell(unit, c)))
+            .collect(),
+        by_sex: SEXES
+            .iter()
+            .zip(t.sex)
+            .filter(|(_, c)| listed(c))
+            .map(|(s, c)| (*s, cell(unit, c)))
+            .collect(),
+        // Known codes ascending, unknown last.
+        by_ethnicity: t
+            .ethnicity
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| listed(c))
+            .map(|(e, c)| (u8::try_from(e).ok(), cell(unit, *c)))
+            .collect(),
+        by_age_band: BANDS
+            .iter()
+            .zip(t.band)
+            .filter(|(_, c)| listed(c))
+            .map(|(b, c)| (*b, cell(unit, c)))
+            .collect(),
     }
 }

@@ -14,13 +14,14 @@
 //!
 //! The health indicators (targets 3–7, 9–11, 15) read the health station's records as well;
 //! their rules are in [`super::health`].
-use super::{health, rate, Figure, Settings, Snapshot};
+use super::prepared::{Entry, IdHasher, Key, Prepared};
+use super::{health, rate, Figure, Settings};
 use crate::plan::Unit;
 use crate::register::Child;
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 /// The indicators the register can compute, named in the plan as
 /// `source = { kind = "register", indicator = "…" }`.
@@ -280,25 +281,22 @@ impl RegisterIndicator {
     }
 
     /// The denominator's children, each marked in the numerator or not.
-    pub(super) fn select<'a>(self, snap: &Snapshot<'a>, settings: &Settings) -> Selection<'a> {
+    pub(super) fn select<'a>(self, prep: &Prepared<'a>, settings: &Settings) -> Selection<'a> {
         if self.is_health() {
-            return health::select(self, snap, settings);
+            return health::select(self, prep, settings);
         }
+        let snap = &prep.snap;
         let on = snap.as_of;
-        let present = || snap.children.iter().filter(move |c| c.data.present_on(on));
+        let present = || prep.present().iter().copied();
         let special = |c: &Child| c.data.circumstances.iter().any(|x| x.active_on(on));
-        let under_limit = |c: &&Child| {
-            c.data
-                .age_on(on)
-                .is_none_or(|a| a < settings.child_age_limit)
-        };
-        let members: Vec<(&'a Child, bool)> = match self {
+        let under_limit = |e: &Entry| e.age.is_none_or(|a| a < settings.child_age_limit);
+        let members: Vec<(Entry<'a>, bool)> = match self {
             RegisterIndicator::SpecialCircumstancesShare => present()
                 .filter(under_limit)
-                .map(|c| (c, special(c)))
+                .map(|e| (e, special(e.child)))
                 .collect(),
             RegisterIndicator::SpecialCircumstancesSupported => {
-                let supported: HashSet<i64> = snap
+                let supported: HashSet<i64, BuildHasherDefault<IdHasher>> = snap
                     .supports
                     .iter()
                     .filter(|s| snap.period.contains(s.date))
@@ -306,24 +304,27 @@ impl RegisterIndicator {
                     .collect();
                 present()
                     .filter(under_limit)
-                    .filter(|c| special(c))
-                    .map(|c| (c, supported.contains(&c.id)))
+                    .filter(|e| special(e.child))
+                    .map(|e| (e, supported.contains(&e.id)))
                     .collect()
             }
             RegisterIndicator::BirthRegisteredUnder5 => present()
-                .filter(|c| c.data.age_on(on).is_some_and(|a| a < 5))
-                .map(|c| {
-                    let registered = c.data.birth_registered_on.is_some_and(|d| d <= on);
-                    (c, registered)
+                .filter(|e| e.age.is_some_and(|a| a < 5))
+                .map(|e| {
+                    let registered = e.child.data.birth_registered_on.is_some_and(|d| d <= on);
+                    (e, registered)
                 })
                 .collect(),
             RegisterIndicator::KindergartenAge5 => present()
-                .filter(|c| c.data.age_on(on) == Some(5))
-                .map(|c| (c, c.data.school_level.as_deref() == Some("mau_giao")))
+                .filter(|e| e.age == Some(5))
+                .map(|e| {
+                    let school = e.child.data.school_level.as_deref() == Some("mau_giao");
+                    (e, school)
+                })
                 .collect(),
             _ => unreachable!("health indicators are selected above"),
         };
-        Selection::marked(members, on)
+        Selection::marked(members)
     }
 }
 
@@ -344,16 +345,19 @@ impl std::str::FromStr for RegisterIndicator {
 /// as-of date, or on the date of the event (birth, death, injury, first birthday).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Member<'a> {
-    pub child: &'a Child,
+    pub id: i64,
+    pub key: Key,
     pub age: Option<i32>,
+    _child: std::marker::PhantomData<&'a Child>,
 }
 
 impl<'a> Member<'a> {
-    /// The child, aged on `on` by the register's birth date.
-    pub fn on(child: &'a Child, on: Date) -> Member<'a> {
+    pub fn at(e: Entry<'a>, age: Option<i32>) -> Member<'a> {
         Member {
-            child,
-            age: child.data.age_on(on),
+            id: e.id,
+            key: e.key,
+            age,
+            _child: std::marker::PhantomData,
         }
     }
 }
@@ -374,15 +378,15 @@ pub(super) struct Selection<'a> {
 
 impl<'a> Selection<'a> {
     /// A share: the denominator's children, each marked `true` when in the numerator; ages on
-    /// `on`.
-    pub fn marked(members: Vec<(&'a Child, bool)>, on: Date) -> Selection<'a> {
+    /// the as-of date.
+    pub fn marked(members: Vec<(Entry<'a>, bool)>) -> Selection<'a> {
         let numerator = members
             .iter()
             .filter(|(_, n)| *n)
-            .map(|(c, _)| Member::on(c, on))
+            .map(|(e, _)| Member::at(*e, e.age))
             .collect();
         Selection {
-            denominator: members.iter().map(|(c, _)| Member::on(c, on)).collect(),
+            denominator: members.iter().map(|(e, _)| Member::at(*e, e.age)).collect(),
             numerator,
             counts: None,
             notes: Vec::new(),
@@ -400,7 +404,7 @@ impl<'a> Selection<'a> {
             };
         }
         let ids = |m: &[Member]| {
-            let mut v: Vec<i64> = m.iter().map(|m| m.child.id).collect();
+            let mut v: Vec<i64> = m.iter().map(|m| m.id).collect();
             v.sort_unstable();
             v.dedup();
             v

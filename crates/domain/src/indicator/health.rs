@@ -13,11 +13,12 @@
 //!   one death per child (the earliest record);
 //! * each child is counted at most once in a numerator and once in a denominator.
 use super::formulas::{Member, RegisterIndicator, Selection};
+use super::prepared::{Entry, IdMap, Prepared};
 use super::{Settings, Snapshot};
-use crate::health::{Age, DeathCause, Measurement, Vaccination};
+use crate::health::{Age, DeathCause, Measurement};
 use crate::register::Child;
 use jiff::civil::Date;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Children under this many days at death are neonatal deaths (WHO: the first 28 days).
 const NEONATAL_DAYS: i32 = 28;
@@ -40,25 +41,17 @@ fn days_between(from: Date, to: Date) -> Option<i32> {
 
 struct Ctx<'a, 's> {
     snap: &'s Snapshot<'a>,
+    prep: &'s Prepared<'a>,
     settings: &'s Settings,
-    by_id: HashMap<i64, &'a Child>,
-    /// Earliest live birth date per child.
-    born: HashMap<i64, Date>,
     notes: Vec<String>,
 }
 
 impl<'a, 's> Ctx<'a, 's> {
-    fn new(snap: &'s Snapshot<'a>, settings: &'s Settings) -> Self {
-        let mut born: HashMap<i64, Date> = HashMap::new();
-        for b in snap.health.births.iter().filter(|b| b.live) {
-            let e = born.entry(b.child_id).or_insert(b.date);
-            *e = (*e).min(b.date);
-        }
+    fn new(prep: &'s Prepared<'a>, settings: &'s Settings) -> Self {
         Ctx {
-            snap,
+            snap: &prep.snap,
+            prep,
             settings,
-            by_id: snap.children.iter().map(|c| (c.id, c)).collect(),
-            born,
             notes: Vec::new(),
         }
     }
@@ -68,36 +61,40 @@ impl<'a, 's> Ctx<'a, 's> {
         self.snap.period.contains(d) && d <= self.snap.as_of
     }
 
+    fn child(&self, id: i64) -> Option<Entry<'a>> {
+        self.prep.child(id)
+    }
+
     fn dob(&self, c: &Child) -> Option<Date> {
-        c.data
-            .date_of_birth
-            .or_else(|| self.born.get(&c.id).copied())
+        c.data.date_of_birth.or_else(|| self.prep.born(c.id))
     }
 
     fn age(&self, c: &Child, on: Date) -> Option<i32> {
         self.dob(c).and_then(|d| age_on(d, on))
     }
 
-    fn member(&self, c: &'a Child, on: Date) -> Member<'a> {
-        Member {
-            child: c,
-            age: self.age(c, on),
+    /// The child's age on `on`; on the as-of date the register's (kept in the entry) when it
+    /// has a birth date.
+    fn entry_age(&self, e: &Entry, on: Date) -> Option<i32> {
+        match e.age {
+            Some(a) if on == self.snap.as_of => Some(a),
+            _ => self.age(e.child, on),
         }
     }
 
-    fn present(&self) -> impl Iterator<Item = &'a Child> + '_ {
-        let on = self.snap.as_of;
-        self.snap
-            .children
-            .iter()
-            .filter(move |c| c.data.present_on(on))
+    fn member(&self, e: Entry<'a>, on: Date) -> Member<'a> {
+        Member::at(e, self.entry_age(&e, on))
+    }
+
+    fn present(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.prep.present().iter().copied()
     }
 
     /// Present children under 5 on the as-of date (birth date known).
-    fn present_under5(&self) -> Vec<&'a Child> {
+    fn present_under5(&self) -> Vec<Entry<'a>> {
         let on = self.snap.as_of;
         self.present()
-            .filter(|c| self.age(c, on).is_some_and(|a| a < 5))
+            .filter(|e| self.entry_age(e, on).is_some_and(|a| a < 5))
             .collect()
     }
 
@@ -106,7 +103,7 @@ impl<'a, 's> Ctx<'a, 's> {
         let on = self.snap.as_of;
         let limit = self.settings.child_age_limit;
         self.present()
-            .map(|c| self.member(c, on))
+            .map(|e| self.member(e, on))
             .filter(|m| m.age.is_none_or(|a| a < limit))
             .collect()
     }
@@ -131,7 +128,7 @@ impl<'a, 's> Ctx<'a, 's> {
         let mut out = Vec::new();
         let mut unknown = 0;
         for (id, date) in ids {
-            match self.by_id.get(&id) {
+            match self.child(id) {
                 Some(c) => out.push(self.member(c, date)),
                 None => unknown += 1,
             }
@@ -141,27 +138,15 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     /// Deaths in the period: (child, date, cause), one per child, see the module's rules.
-    fn deaths(&mut self) -> Vec<(&'a Child, Date, DeathCause)> {
-        let mut first: BTreeMap<i64, (Date, DeathCause)> = BTreeMap::new();
-        for d in &self.snap.health.deaths {
-            let e = first.entry(d.child_id).or_insert((d.date, d.cause));
-            if d.date < e.0 {
-                *e = (d.date, d.cause);
-            }
-        }
-        for c in self.snap.children {
-            if let Some(on) = c.data.died_on {
-                first.entry(c.id).or_insert((on, DeathCause::Unknown));
-            }
-        }
+    fn deaths(&mut self) -> Vec<(Entry<'a>, Date, DeathCause)> {
         let mut out = Vec::new();
         let mut unknown = 0;
-        for (id, (date, cause)) in first {
+        for &(id, date, cause) in self.prep.deaths() {
             if !self.in_period(date) {
                 continue;
             }
-            match self.by_id.get(&id) {
-                Some(c) => out.push((*c, date, cause)),
+            match self.child(id) {
+                Some(c) => out.push((c, date, cause)),
                 None => unknown += 1,
             }
         }
@@ -182,17 +167,17 @@ impl<'a, 's> Ctx<'a, 's> {
         let deaths = self.deaths();
         let mut out = Vec::new();
         let mut no_dob = 0;
-        for (c, date, cause) in deaths {
+        for (e, date, cause) in deaths {
             if !keep(cause) {
                 continue;
             }
-            match self.dob(c) {
+            match self.dob(e.child) {
                 Some(dob) if dob <= date => {
                     if under(dob, date) {
-                        out.push(self.member(c, date));
+                        out.push(self.member(e, date));
                     }
                 }
-                None if unknown_age_counts => out.push(self.member(c, date)),
+                None if unknown_age_counts => out.push(self.member(e, date)),
                 _ => no_dob += 1,
             }
         }
@@ -218,10 +203,11 @@ impl<'a, 's> Ctx<'a, 's> {
 /// The figure's children for a health indicator.
 pub(super) fn select<'a>(
     ind: RegisterIndicator,
-    snap: &Snapshot<'a>,
+    prep: &Prepared<'a>,
     settings: &Settings,
 ) -> Selection<'a> {
-    let mut cx = Ctx::new(snap, settings);
+    let snap = &prep.snap;
+    let mut cx = Ctx::new(prep, settings);
     match ind {
         // 3, 4, 5: deaths in the period at the age ÷ live births in the period × 1.000.
         RegisterIndicator::NeonatalMortality => {
@@ -257,17 +243,16 @@ pub(super) fn select<'a>(
         // 9: children turning 1 in the period, present on that day.
         RegisterIndicator::FullyImmunisedUnder1 => {
             let schedule = &settings.epi_schedule;
-            let vaccinations = by_child(&snap.health.vaccinations);
             let mut den = Vec::new();
             let mut num = Vec::new();
-            for c in snap.children {
-                let Some(dob) = cx.dob(c) else { continue };
+            for &e in &prep.entries().all {
+                let Some(dob) = cx.dob(e.child) else { continue };
                 let birthday = Age::Months(12).reached_on(dob);
-                if !cx.in_period(birthday) || !c.data.present_on(birthday) {
+                if !cx.in_period(birthday) || !e.child.data.present_on(birthday) {
                     continue;
                 }
-                let m = cx.member(c, birthday);
-                let vs = vaccinations.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
+                let m = cx.member(e, birthday);
+                let vs = prep.vaccinations(e.id);
                 if schedule.fully_immunised_before_first_birthday(dob, vs.iter().copied()) {
                     num.push(m);
                 }
@@ -278,15 +263,19 @@ pub(super) fn select<'a>(
         // 10: present under-5s with nothing lacking for their age on the as-of date.
         RegisterIndicator::Under5ScheduleComplete => {
             let schedule = &settings.epi_schedule;
-            let vaccinations = by_child(&snap.health.vaccinations);
+            let slots = schedule.rule_slots(&schedule.complete_under5);
             let on = snap.as_of;
             let mut den = Vec::new();
             let mut num = Vec::new();
-            for c in cx.present_under5() {
-                let Some(dob) = cx.dob(c) else { continue };
-                let m = cx.member(c, on);
-                let vs = vaccinations.get(&c.id).map(Vec::as_slice).unwrap_or(&[]);
-                if schedule.complete_under5_schedule(dob, vs.iter().copied(), on) {
+            for e in cx.present_under5() {
+                let Some(dob) = cx.dob(e.child) else { continue };
+                let m = cx.member(e, on);
+                let vs = prep.vaccinations(e.id);
+                let complete = schedule
+                    .lacking_under5(&slots, dob, vs.iter().copied(), on)
+                    .next()
+                    .is_none();
+                if complete {
                     num.push(m);
                 }
                 den.push(m);
@@ -307,7 +296,7 @@ pub(super) fn select<'a>(
             let mut num = Vec::new();
             let mut unknown = 0;
             for (id, date) in first {
-                match cx.by_id.get(&id) {
+                match cx.child(id) {
                     Some(c) => {
                         let m = cx.member(c, date);
                         if m.age.is_none_or(|a| a < limit) {
@@ -364,19 +353,11 @@ pub(super) fn select<'a>(
     }
 }
 
-fn by_child(vs: &[Vaccination]) -> HashMap<i64, Vec<&Vaccination>> {
-    let mut m: HashMap<i64, Vec<&Vaccination>> = HashMap::new();
-    for v in vs {
-        m.entry(v.child_id).or_default().push(v);
-    }
-    m
-}
-
 /// Targets 6 and 7: present under-5s on the as-of date with a measurement in the period for
 /// which `class` gives an answer (a usable z); the last such measurement (latest date; on a tie
 /// the later in the records) decides the numerator.
 fn nutrition<'a>(mut cx: Ctx<'a, '_>, class: fn(&Measurement) -> Option<bool>) -> Selection<'a> {
-    let mut last: HashMap<i64, (Date, usize, bool)> = HashMap::new();
+    let mut last: IdMap<(Date, usize, bool)> = IdMap::default();
     for (i, m) in cx.snap.health.measurements.iter().enumerate() {
         if !cx.in_period(m.date) {
             continue;
@@ -400,7 +381,7 @@ fn nutrition<'a>(mut cx: Ctx<'a, '_>, class: fn(&Measurement) -> Option<bool>) -
         }
         den.push(m);
     }
-    let unknown = last.keys().filter(|id| !cx.by_id.contains_key(id)).count();
+    let unknown = last.keys().filter(|id| cx.child(**id).is_none()).count();
     cx.unknown_children(unknown, "lần cân đo");
     cx.selection(den, num)
 }

@@ -25,6 +25,7 @@ mod breakdown;
 mod cases;
 mod formulas;
 mod health;
+mod prepared;
 mod reported;
 mod trend;
 
@@ -43,6 +44,7 @@ use crate::health::{HealthRecords, Schedule};
 use crate::plan::{Comparator, Place, Plan, Problem, Source, Status, SubTarget, Target, Unit};
 use crate::register::Child;
 use jiff::civil::Date;
+use prepared::Prepared;
 use serde::{Deserialize, Serialize};
 
 /// A reporting period (kỳ báo cáo), both ends included, e.g. 01/01/2026–30/06/2026.
@@ -121,8 +123,11 @@ pub struct Snapshot<'a> {
     /// The reporting period: reported values are matched on it exactly; supports (target 14)
     /// must fall in it.
     pub period: Period,
-    /// The register as it stood on `as_of` (one version per child).
-    pub children: &'a [Child],
+    /// The register as it stood on `as_of` (one version per child). The engine reads only
+    /// `id` and these fields of the data: `date_of_birth`, `sex`, `ethnicity`, `village`,
+    /// `birth_registered_on`, `school_level`, `circumstances`, `moved_in`, `moved_out`,
+    /// `died_on` (a caller may load nothing else).
+    pub children: Children<'a>,
     pub supports: &'a [SupportRecord],
     pub reported: &'a [ReportedValue],
     pub assessments: &'a [AssessmentValue],
@@ -135,6 +140,89 @@ pub struct Snapshot<'a> {
     /// Working days for the case deadlines ([`crate::case::embedded_calendar`] unless the
     /// commune keeps its own file).
     pub calendar: &'a crate::case::WorkingCalendar,
+}
+
+/// The children of a [`Snapshot`]: a slice of them, or of references to them (so that the
+/// snapshots of several dates can share the children whose record did not change).
+#[derive(Debug, Clone, Copy)]
+pub enum Children<'a> {
+    Slice(&'a [Child]),
+    Refs(&'a [&'a Child]),
+}
+
+impl<'a> Children<'a> {
+    pub fn iter(&self) -> ChildIter<'a> {
+        match *self {
+            Children::Slice(s) => ChildIter::Slice(s.iter()),
+            Children::Refs(r) => ChildIter::Refs(r.iter()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Children::Slice(s) => s.len(),
+            Children::Refs(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a> IntoIterator for Children<'a> {
+    type Item = &'a Child;
+    type IntoIter = ChildIter<'a>;
+    fn into_iter(self) -> ChildIter<'a> {
+        self.iter()
+    }
+}
+
+impl<'a> From<&'a [Child]> for Children<'a> {
+    fn from(s: &'a [Child]) -> Self {
+        Children::Slice(s)
+    }
+}
+
+impl<'a> From<&'a Vec<Child>> for Children<'a> {
+    fn from(s: &'a Vec<Child>) -> Self {
+        Children::Slice(s)
+    }
+}
+
+impl<'a> From<&'a [&'a Child]> for Children<'a> {
+    fn from(r: &'a [&'a Child]) -> Self {
+        Children::Refs(r)
+    }
+}
+
+impl<'a> From<&'a Vec<&'a Child>> for Children<'a> {
+    fn from(r: &'a Vec<&'a Child>) -> Self {
+        Children::Refs(r)
+    }
+}
+
+/// Iterator over [`Children`].
+#[derive(Debug, Clone)]
+pub enum ChildIter<'a> {
+    Slice(std::slice::Iter<'a, Child>),
+    Refs(std::slice::Iter<'a, &'a Child>),
+}
+
+impl<'a> Iterator for ChildIter<'a> {
+    type Item = &'a Child;
+    fn next(&mut self) -> Option<&'a Child> {
+        match self {
+            ChildIter::Slice(i) => i.next(),
+            ChildIter::Refs(i) => i.next().copied(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            ChildIter::Slice(i) => i.size_hint(),
+            ChildIter::Refs(i) => i.size_hint(),
+        }
+    }
 }
 
 /// Parameters of the engine. The defaults are what this module documents; a deployment may
@@ -265,13 +353,17 @@ pub fn compute_target(plan_target: &Target, snap: &Snapshot) -> TargetResult {
 
 /// The target's figure(s) and status.
 pub fn compute_target_with(t: &Target, snap: &Snapshot, settings: &Settings) -> TargetResult {
+    target_with(t, &Prepared::new(*snap), settings)
+}
+
+fn target_with(t: &Target, prep: &Prepared, settings: &Settings) -> TargetResult {
     let mut notes = Vec::new();
-    let (figure, breakdown) = figure_for(Fig::Main(t), t.number, snap, settings, &mut notes);
+    let (figure, breakdown) = figure_for(Fig::Main(t), t.number, prep, settings, &mut notes);
     let first = figure.value.map(|x| t.status(x));
     let (secondary, second) = match &t.secondary {
         None => (None, None),
         Some(s) => {
-            let (f, _) = figure_for(Fig::Sub(s), t.number, snap, settings, &mut notes);
+            let (f, _) = figure_for(Fig::Sub(s), t.number, prep, settings, &mut notes);
             let st = f.value.map(|x| s.status(x));
             (Some(f), Some(st))
         }
@@ -315,38 +407,106 @@ pub fn compute_all(plan: &Plan, snap: &Snapshot) -> Vec<TargetResult> {
 /// Every target of the plan, in the plan's order. `prior` holds results of earlier periods
 /// (any order; entries for `snap.period` itself are ignored): each target gets a
 /// [`trend_status`] over them and the current figure, and a met target whose trend is
-/// [`Trend::Worsening`] becomes [`TargetStatus::AtRisk`].
+/// [`Trend::Worsening`] becomes [`TargetStatus::AtRisk`] (see [`apply_trend`]).
 pub fn compute_all_with(
     plan: &Plan,
     snap: &Snapshot,
     settings: &Settings,
     prior: &[(Period, Vec<TargetResult>)],
 ) -> Vec<TargetResult> {
-    plan.targets
-        .iter()
-        .map(|t| {
-            let mut r = compute_target_with(t, snap, settings);
-            if !prior.is_empty() {
-                let mut history: Vec<(Period, Option<f64>)> = prior
+    let threads = if snap.children.len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    compute_all_on(plan, snap, settings, prior, threads)
+}
+
+fn compute_all_on(
+    plan: &Plan,
+    snap: &Snapshot,
+    settings: &Settings,
+    prior: &[(Period, Vec<TargetResult>)],
+    threads: usize,
+) -> Vec<TargetResult> {
+    // What several targets read (children by id, vaccinations by child, …) is built once.
+    let prep = Prepared::new(*snap);
+    let mut results = if threads <= 1 {
+        plan.targets
+            .iter()
+            .map(|t| target_with(t, &prep, settings))
+            .collect()
+    } else {
+        in_parallel(plan, &prep, settings, threads)
+    };
+    apply_trend(plan, snap.period, &mut results, prior);
+    results
+}
+
+/// From this many children the targets of a snapshot are computed on every core.
+const PARALLEL_FROM: usize = 50_000;
+
+/// The plan's targets, in its order, computed by `threads` threads taking the next target as
+/// they finish one.
+fn in_parallel(
+    plan: &Plan,
+    prep: &Prepared,
+    settings: &Settings,
+    threads: usize,
+) -> Vec<TargetResult> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(t) = plan.targets.get(i) else {
+                return done;
+            };
+            done.push((i, target_with(t, prep, settings)));
+        }
+    };
+    let mut all: Vec<(usize, TargetResult)> = std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in others {
+            all.extend(h.join().expect("indicator thread"));
+        }
+        all
+    });
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Gives `results` (of the plan's targets for `period`, in the plan's order, computed without
+/// earlier periods) their trend over `prior`, as [`compute_all_with`] does: the results of earlier periods can
+/// then be computed at the same time as these.
+pub fn apply_trend(
+    plan: &Plan,
+    period: Period,
+    results: &mut [TargetResult],
+    prior: &[(Period, Vec<TargetResult>)],
+) {
+    if prior.is_empty() {
+        return;
+    }
+    for (r, t) in results.iter_mut().zip(&plan.targets) {
+        let mut history: Vec<(Period, Option<f64>)> = prior
+            .iter()
+            .filter(|(p, _)| *p != period)
+            .map(|(p, rs)| {
+                let v = rs
                     .iter()
-                    .filter(|(p, _)| *p != snap.period)
-                    .map(|(p, rs)| {
-                        let v = rs
-                            .iter()
-                            .find(|x| x.number == t.number)
-                            .and_then(|x| x.figure.value);
-                        (*p, v)
-                    })
-                    .collect();
-                history.push((snap.period, r.figure.value));
-                r.trend = trend_status(&history, t);
-                if r.status == TargetStatus::Met && r.trend == Some(Trend::Worsening) {
-                    r.status = TargetStatus::AtRisk;
-                }
-            }
-            r
-        })
-        .collect()
+                    .find(|x| x.number == t.number)
+                    .and_then(|x| x.figure.value);
+                (*p, v)
+            })
+            .collect();
+        history.push((period, r.figure.value));
+        r.trend = trend_status(&history, t);
+        if r.status == TargetStatus::Met && r.trend == Some(Trend::Worsening) {
+            r.status = TargetStatus::AtRisk;
+        }
+    }
 }
 
 /// What the indicator engine needs from a plan that plan validation does not check: every
@@ -458,17 +618,18 @@ pub(crate) fn rate(numerator: f64, denominator: f64, unit: Option<Unit>) -> Opti
 fn figure_for(
     fig: Fig,
     number: u16,
-    snap: &Snapshot,
+    prep: &Prepared,
     settings: &Settings,
     notes: &mut Vec<String>,
 ) -> (Figure, Breakdown) {
+    let snap = &prep.snap;
     let unit = fig.unit();
     let (mut figure, breakdown) = match fig.source() {
         Source::Register { indicator } => match RegisterIndicator::parse(indicator) {
             Ok(ind) => {
-                let sel = ind.select(snap, settings);
+                let sel = ind.select(prep, settings);
                 let figure = sel.figure(unit);
-                let breakdown = breakdown::build(&sel, unit);
+                let breakdown = breakdown::build(&sel, unit, &prep.entries().villages);
                 notes.extend(sel.notes);
                 (figure, breakdown)
             }

@@ -110,7 +110,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
     Snapshot {
         as_of: as_of(),
         period: h1(),
-        children,
+        children: children.into(),
         supports: &[],
         reported: &[],
         assessments: &[],
@@ -1091,4 +1091,31 @@ fn results_round_trip_through_json() {
     let back: TargetResult = serde_json::from_str(&json).unwrap();
     assert_eq!(back, r);
     assert!(json.contains("\"status\":\"not_met\""));
+}
+
+#[test]
+fn the_same_figures_on_several_threads() {
+    let villages = ["SP01", "SP02", "SP03"];
+    let children: Vec<Child> = (1..=400)
+        .map(|i| {
+            let born = format!("{}-{:02}-{:02}", 2010 + i % 16, 1 + i % 12, 1 + i % 28);
+            let c = kid(i, &born).with(|d| {
+                d.village = villages[(i % 3) as usize].into();
+                d.ethnicity = Some((i % 5) as u8);
+                if i % 9 == 0 {
+                    d.birth_registered_on = d.date_of_birth;
+                }
+            });
+            if i % 7 == 0 {
+                c.circ("d", "2020-01-01", None)
+            } else {
+                c
+            }
+        })
+        .collect();
+    let p = plan();
+    let s = snap(&children);
+    let one = compute_all_on(&p, &s, &Settings::default(), &[], 1);
+    assert_eq!(compute_all_on(&p, &s, &Settings::default(), &[], 3), one);
+    assert_eq!(one.len(), p.targets.len());
 }

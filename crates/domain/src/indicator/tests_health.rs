@@ -67,7 +67,7 @@ fn snap<'a>(children: &'a [Child], health: &'a HealthRecords) -> Snapshot<'a> {
     Snapshot {
         as_of: date(2026, 6, 30),
         period: h1(),
-        children,
+        children: children.into(),
         supports: &[],
         reported: &[],
         assessments: &[],

@@ -226,7 +226,7 @@ fn target_16_of_the_shipped_plan_comes_from_the_cases() {
     let snap = crate::indicator::Snapshot {
         as_of: d("2026-06-30"),
         period: h1(),
-        children: &[],
+        children: (&[] as &[crate::register::Child]).into(),
         supports: &[],
         reported: &[],
         assessments: &[],

@@ -1,0 +1,211 @@
+//! What several targets of one snapshot read, built once (when first needed) and shared by
+//! them: the children by id, the present ones, birth dates from the birth records, each child's
+//! death, the vaccinations by child.
+//!
+//! Health records dated after the as-of date are not known on it and are left out here (the
+//! other records are selected by date in the period, up to the as-of date, by each indicator),
+//! so that one set of records serves the snapshots of several dates.
+use super::Snapshot;
+use crate::health::{DeathCause, Vaccination};
+use crate::register::{Child, Sex};
+use jiff::civil::Date;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+/// A hasher for child ids (integers the engine itself does not expose to attack): one
+/// multiplication instead of SipHash.
+#[derive(Default, Clone, Copy)]
+pub(super) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        let x = (n as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+}
+
+/// A map keyed by child id.
+pub(super) type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
+
+/// What a figure's breakdown reads of a child, as small numbers: an index into
+/// [`Entries::villages`], the sex (male, female, unknown), the ethnicity code (256: unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Key {
+    pub village: u32,
+    pub sex: u8,
+    pub ethnicity: u16,
+}
+
+/// A child of the snapshot with what the selections, id lists and breakdowns read most, so
+/// that they need not go back to the (large) record each time.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Entry<'a> {
+    pub child: &'a Child,
+    pub id: i64,
+    /// Completed years on the as-of date by the register's birth date
+    /// ([`crate::register::ChildData::age_on`]).
+    pub age: Option<i32>,
+    pub present: bool,
+    pub key: Key,
+}
+
+pub(super) struct Entries<'a> {
+    /// Every child of the snapshot, in its order.
+    pub all: Vec<Entry<'a>>,
+    /// Village codes, indexed by [`Key::village`].
+    pub villages: Vec<&'a str>,
+    /// Present on the as-of date, in snapshot order.
+    pub present: Vec<Entry<'a>>,
+}
+
+pub(super) struct Prepared<'a> {
+    pub snap: Snapshot<'a>,
+    entries: OnceLock<Entries<'a>>,
+    by_id: OnceLock<IdMap<u32>>,
+    born: OnceLock<IdMap<Date>>,
+    deaths: OnceLock<Vec<(i64, Date, DeathCause)>>,
+    vaccinations: OnceLock<ByChild<'a>>,
+}
+
+/// Vaccinations sorted by child, with where each child's run is.
+type ByChild<'a> = (Vec<&'a Vaccination>, IdMap<(usize, usize)>);
+
+impl<'a> Prepared<'a> {
+    pub fn new(snap: Snapshot<'a>) -> Self {
+        Prepared {
+            snap,
+            entries: OnceLock::new(),
+            by_id: OnceLock::new(),
+            born: OnceLock::new(),
+            deaths: OnceLock::new(),
+            vaccinations: OnceLock::new(),
+        }
+    }
+
+    pub fn entries(&self) -> &Entries<'a> {
+        self.entries.get_or_init(|| {
+            let on = self.snap.as_of;
+            let mut villages: Vec<&'a str> = Vec::new();
+            let mut village_at: HashMap<&'a str, u32, BuildHasherDefault<IdHasher>> =
+                HashMap::default();
+            let mut all = Vec::with_capacity(self.snap.children.len());
+            for c in self.snap.children {
+                let v = c.data.village.as_str();
+                let village = *village_at.entry(v).or_insert_with(|| {
+                    villages.push(v);
+                    villages.len() as u32 - 1
+                });
+                all.push(Entry {
+                    child: c,
+                    id: c.id,
+                    age: c.data.age_on(on),
+                    present: c.data.present_on(on),
+                    key: Key {
+                        village,
+                        sex: match c.data.sex {
+                            Sex::Male => 0,
+                            Sex::Female => 1,
+                            Sex::Unknown => 2,
+                        },
+                        ethnicity: c.data.ethnicity.map_or(256, u16::from),
+                    },
+                });
+            }
+            let present = all.iter().filter(|e| e.present).copied().collect();
+            Entries {
+                all,
+                villages,
+                present,
+            }
+        })
+    }
+
+    /// Children present on the as-of date, in snapshot order.
+    pub fn present(&self) -> &[Entry<'a>] {
+        &self.entries().present
+    }
+
+    /// The child with this id (of two with the same id, the later in the snapshot).
+    pub fn child(&self, id: i64) -> Option<Entry<'a>> {
+        let all = &self.entries().all;
+        let at = self.by_id.get_or_init(|| {
+            let mut m = IdMap::default();
+            m.reserve(all.len());
+            for (i, e) in all.iter().enumerate() {
+                m.insert(e.id, i as u32);
+            }
+            m
+        });
+        at.get(&id).map(|&i| all[i as usize])
+    }
+
+    /// Earliest live birth date per child, from birth records up to the as-of date.
+    pub fn born(&self, id: i64) -> Option<Date> {
+        self.born
+            .get_or_init(|| {
+                let on = self.snap.as_of;
+                let mut born = IdMap::default();
+                for b in self
+                    .snap
+                    .health
+                    .births
+                    .iter()
+                    .filter(|b| b.live && b.date <= on)
+                {
+                    let e = born.entry(b.child_id).or_insert(b.date);
+                    *e = (*e).min(b.date);
+                }
+                born
+            })
+            .get(&id)
+            .copied()
+    }
+
+    /// One death per child, by child id: the earliest death record up to the as-of date (the
+    /// first in the records of those on the same day); else the register's `died_on`, cause
+    /// unknown.
+    pub fn deaths(&self) -> &[(i64, Date, DeathCause)] {
+        self.deaths.get_or_init(|| {
+            let on = self.snap.as_of;
+            let mut first: BTreeMap<i64, (Date, DeathCause)> = BTreeMap::new();
+            for d in self.snap.health.deaths.iter().filter(|d| d.date <= on) {
+                let e = first.entry(d.child_id).or_insert((d.date, d.cause));
+                if d.date < e.0 {
+                    *e = (d.date, d.cause);
+                }
+            }
+            for c in self.snap.children {
+                if let Some(died) = c.data.died_on {
+                    first.entry(c.id).or_insert((died, DeathCause::Unknown));
+                }
+            }
+            first.into_iter().map(|(id, (d, c))| (id, d, c)).collect()
+        })
+    }
+
+    /// The vaccinations of a child, in the records' order.
+    pub fn vaccinations(&self, id: i64) -> &[&'a Vaccination] {
+        let (v, at) = self.vaccinations.get_or_init(|| {
+            let mut v: Vec<&Vaccination> = self.snap.health.vaccinations.iter().collect();
+            // Stable, and linear when the records come child by child.
+            v.sort_by_key(|x| x.child_id);
+            let mut at = IdMap::default();
+            let mut start = 0;
+            for w in v.chunk_by(|a, b| a.child_id == b.child_id) {
+                at.insert(w[0].child_id, (start, start + w.len()));
+                start += w.len();
+            }
+            (v, at)
+        });
+        at.get(&id).map_or(&[], |&(lo, hi)| &v[lo..hi])
+    }
+}
