@@ -132,13 +132,21 @@ pub async fn assert_no_overflow(b: &Browser, what: &str) {
     );
 }
 
+/// The main text of the page. A page still being replaced after a click may drop the element
+/// between finding and reading it: read again then.
 async fn text_of(b: &Browser) -> String {
-    b.c.find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut last = None;
+    for _ in 0..50 {
+        match b.c.find(Locator::Css("main")).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => return t,
+                Err(err) => last = Some(err),
+            },
+            Err(err) => last = Some(err),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no text on the page: {last:?}")
 }
 
 async fn app_with_children() -> (TestApp, i64, i64) {
@@ -279,8 +287,16 @@ async fn add_a_child_fix_the_personal_id_and_save() {
         .click()
         .await
         .unwrap();
-    b.c.wait().for_element(Locator::Css("h1")).await.unwrap();
-    let t = text_of(&b).await;
+    // The saved child's page, not the form it replaces.
+    let mut t = String::new();
+    for _ in 0..50 {
+        t = text_of(&b).await;
+        if t.contains("011320123456") && !b.c.current_url().await.unwrap().path().ends_with("/new")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
         t.contains("Vàng Thị Sua") && t.contains("011320123456"),
         "{t}"
