@@ -76,60 +76,81 @@ fn tone_weight(mark: char) -> Option<u8> {
     }
 }
 
-/// Splits one word into (letters with their vowel modifiers, tone).
-fn letters_and_tone(word: &str) -> (Vec<char>, u8) {
-    let mut letters: Vec<char> = Vec::new();
-    let mut tone = 0;
-    for c in word.to_lowercase().nfd() {
-        if let Some(t) = tone_weight(c) {
-            tone = t;
-            continue;
-        }
-        if unicode_normalization::char::is_combining_mark(c) {
-            // breve, circumflex and horn make new letters: recompose with the previous one.
-            if let Some(prev) = letters.pop() {
-                let composed = unicode_normalization::char::compose(prev, c).unwrap_or(prev);
-                letters.push(composed);
-            }
-            continue;
-        }
-        letters.push(c);
+/// Appends one word's letter weights and `!` to `primary`; returns the word's tone.
+fn push_word_key(word: &str, primary: &mut String) -> u8 {
+    if word.is_ascii() {
+        // Nothing to lower-case but ASCII and nothing to decompose.
+        push_letters_key(word.chars().map(|c| c.to_ascii_lowercase()), primary)
+    } else if word.contains('Σ') {
+        // Lower-cased as a whole word: a final sigma becomes ς.
+        push_letters_key(word.to_lowercase().nfd(), primary)
+    } else {
+        push_letters_key(word.chars().flat_map(char::to_lowercase).nfd(), primary)
     }
-    (letters, tone)
 }
 
-fn push_word_key(word: &str, primary: &mut String, secondary: &mut String) {
-    let (letters, tone) = letters_and_tone(word);
-    for c in letters {
-        match ALPHABET.iter().position(|&a| a == c) {
-            // Two bytes per letter keep every weight in printable ASCII above the separators.
-            Some(i) => primary.push((b'A' + i as u8) as char),
-            None if c.is_ascii_alphanumeric() => {
-                primary.push('a');
-                primary.push(c);
+/// The letters of one decomposed, lower-cased word with their vowel modifiers, as weights;
+/// returns the tone.
+fn push_letters_key(chars: impl Iterator<Item = char>, primary: &mut String) -> u8 {
+    let mut tone = 0;
+    // The last letter waits: a modifier that follows may still change it.
+    let mut last: Option<char> = None;
+    for c in chars {
+        if let Some(t) = tone_weight(c) {
+            tone = t;
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            // breve, circumflex and horn make new letters: recompose with the previous one.
+            last = last.map(|prev| unicode_normalization::char::compose(prev, c).unwrap_or(prev));
+        } else {
+            if let Some(prev) = last {
+                push_letter(prev, primary);
             }
-            None => {}
+            last = Some(c);
         }
     }
+    if let Some(prev) = last {
+        push_letter(prev, primary);
+    }
     primary.push('!');
-    secondary.push((b'0' + tone) as char);
+    tone
+}
+
+fn push_letter(c: char, primary: &mut String) {
+    match ALPHABET.iter().position(|&a| a == c) {
+        // Two bytes per letter keep every weight in printable ASCII above the separators.
+        Some(i) => primary.push((b'A' + i as u8) as char),
+        None if c.is_ascii_alphanumeric() => {
+            primary.push('a');
+            primary.push(c);
+        }
+        None => {}
+    }
 }
 
 /// A byte-comparable key that sorts names as a Vietnamese list does: by given name (tên, the
 /// last word, with its tone) first, then by the whole name; letters before tones, tones in
 /// dictionary order (ngang, huyền, hỏi, ngã, sắc, nặng).
 pub fn sort_key(full_name: &str) -> String {
-    let words: Vec<&str> = full_name.split_whitespace().collect();
-    let mut primary = String::new();
-    if let Some(given) = words.last() {
-        let mut tone = String::new();
-        push_word_key(given, &mut primary, &mut tone);
-        primary.push_str(&tone);
+    let mut primary = String::with_capacity(2 * full_name.len() + 8);
+    let mut secondary = String::new();
+    let mut given = 0..0;
+    let mut given_tone = 0;
+    if let Some(word) = full_name.split_whitespace().next_back() {
+        given_tone = push_word_key(word, &mut primary);
+        given = 0..primary.len();
+        primary.push((b'0' + given_tone) as char);
     }
     primary.push(' ');
-    let mut secondary = String::new();
-    for w in &words {
-        push_word_key(w, &mut primary, &mut secondary);
+    let mut words = full_name.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let tone = if words.peek().is_none() {
+            // The given name again: its key is already there.
+            primary.extend_from_within(given.clone());
+            given_tone
+        } else {
+            push_word_key(word, &mut primary)
+        };
+        secondary.push((b'0' + tone) as char);
     }
     primary.push(' ');
     primary.push_str(&secondary);
@@ -226,6 +247,116 @@ mod tests {
                 s.push_str(parts[(seed >> 33) as usize % parts.len()]);
             }
             assert_eq!(fold(&s), fold_nfd(&s), "{s:?}");
+        }
+    }
+
+    /// The sort key as first written, word by word through a lower-cased copy.
+    fn sort_key_reference(full_name: &str) -> String {
+        fn letters_and_tone(word: &str) -> (Vec<char>, u8) {
+            let mut letters: Vec<char> = Vec::new();
+            let mut tone = 0;
+            for c in word.to_lowercase().nfd() {
+                if let Some(t) = tone_weight(c) {
+                    tone = t;
+                    continue;
+                }
+                if unicode_normalization::char::is_combining_mark(c) {
+                    if let Some(prev) = letters.pop() {
+                        let composed =
+                            unicode_normalization::char::compose(prev, c).unwrap_or(prev);
+                        letters.push(composed);
+                    }
+                    continue;
+                }
+                letters.push(c);
+            }
+            (letters, tone)
+        }
+        fn push_word_key(word: &str, primary: &mut String, secondary: &mut String) {
+            let (letters, tone) = letters_and_tone(word);
+            for c in letters {
+                match ALPHABET.iter().position(|&a| a == c) {
+                    Some(i) => primary.push((b'A' + i as u8) as char),
+                    None if c.is_ascii_alphanumeric() => {
+                        primary.push('a');
+                        primary.push(c);
+                    }
+                    None => {}
+                }
+            }
+            primary.push('!');
+            secondary.push((b'0' + tone) as char);
+        }
+        let words: Vec<&str> = full_name.split_whitespace().collect();
+        let mut primary = String::new();
+        if let Some(given) = words.last() {
+            let mut tone = String::new();
+            push_word_key(given, &mut primary, &mut tone);
+            primary.push_str(&tone);
+        }
+        primary.push(' ');
+        let mut secondary = String::new();
+        for w in &words {
+            push_word_key(w, &mut primary, &mut secondary);
+        }
+        primary.push(' ');
+        primary.push_str(&secondary);
+        primary
+    }
+
+    #[test]
+    fn sort_key_is_the_reference_sort_key() {
+        let parts = [
+            "Giàng",
+            "A",
+            "Páo",
+            "THỊ",
+            "Đặng",
+            "đức",
+            "Ơn",
+            "ư",
+            "Ệ",
+            "e\u{302}\u{323}",
+            "e\u{323}\u{302}",
+            "o\u{31b}\u{302}",
+            "o\u{302}\u{31b}",
+            "a\u{306}\u{301}",
+            "\u{301}",
+            "ΣΑΣ",
+            "Σ",
+            "x'y",
+            "H'Mông",
+            "Nguyễn",
+            "9",
+            "İ",
+            "ß",
+            "Ω",
+            "ﬁ",
+            "한",
+            "-",
+            "Lò",
+            "fjwz",
+            "Ǆ",
+            "Ⅻ",
+        ];
+        let seps = [" ", "  ", "", "\t", " - "];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..50_000 {
+            let mut s = String::new();
+            for _ in 0..=next(5) {
+                s.push_str(parts[next(parts.len())]);
+                s.push_str(seps[next(seps.len())]);
+            }
+            assert_eq!(sort_key(&s), sort_key_reference(&s), "{s:?}");
+        }
+        for s in ["", " ", "A", "Giàng A Páo", "Lý Thị Ánh "] {
+            assert_eq!(sort_key(s), sort_key_reference(s), "{s:?}");
         }
     }
 
