@@ -14,9 +14,8 @@
 //! * each child is counted at most once in a numerator and once in a denominator.
 use super::formulas::{Member, RegisterIndicator, Selection};
 use super::prepared::{Entry, IdMap, Prepared};
-use super::{Settings, Snapshot};
+use super::{Rec, Settings, Snapshot};
 use crate::health::{Age, DeathCause, Measurement};
-use crate::register::Child;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 
@@ -65,11 +64,11 @@ impl<'a, 's> Ctx<'a, 's> {
         self.prep.child(id)
     }
 
-    fn dob(&self, c: &Child) -> Option<Date> {
-        c.data.date_of_birth.or_else(|| self.prep.born(c.id))
+    fn dob(&self, c: Rec) -> Option<Date> {
+        c.date_of_birth().or_else(|| self.prep.born(c.id()))
     }
 
-    fn age(&self, c: &Child, on: Date) -> Option<i32> {
+    fn age(&self, c: Rec, on: Date) -> Option<i32> {
         self.dob(c).and_then(|d| age_on(d, on))
     }
 
@@ -248,7 +247,7 @@ pub(super) fn select<'a>(
             for &e in &prep.entries().all {
                 let Some(dob) = cx.dob(e.child) else { continue };
                 let birthday = Age::Months(12).reached_on(dob);
-                if !cx.in_period(birthday) || !e.child.data.present_on(birthday) {
+                if !cx.in_period(birthday) || !e.child.present_on(birthday) {
                     continue;
                 }
                 let m = cx.member(e, birthday);

@@ -5,9 +5,9 @@
 //! Health records dated after the as-of date are not known on it and are left out here (the
 //! other records are selected by date in the period, up to the as-of date, by each indicator),
 //! so that one set of records serves the snapshots of several dates.
-use super::Snapshot;
+use super::{Rec, Snapshot};
 use crate::health::{DeathCause, Vaccination};
-use crate::register::{Child, Sex};
+use crate::register::Sex;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -49,7 +49,7 @@ pub(super) struct Key {
 /// that they need not go back to the (large) record each time.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Entry<'a> {
-    pub child: &'a Child,
+    pub child: Rec<'a>,
     pub id: i64,
     /// Completed years on the as-of date by the register's birth date
     /// ([`crate::register::ChildData::age_on`]).
@@ -98,25 +98,25 @@ impl<'a> Prepared<'a> {
             let mut village_at: HashMap<&'a str, u32, BuildHasherDefault<IdHasher>> =
                 HashMap::default();
             let mut all = Vec::with_capacity(self.snap.children.len());
-            for c in self.snap.children {
-                let v = c.data.village.as_str();
+            for c in self.snap.children.iter() {
+                let v = c.village();
                 let village = *village_at.entry(v).or_insert_with(|| {
                     villages.push(v);
                     villages.len() as u32 - 1
                 });
                 all.push(Entry {
                     child: c,
-                    id: c.id,
-                    age: c.data.age_on(on),
-                    present: c.data.present_on(on),
+                    id: c.id(),
+                    age: c.age_on(on),
+                    present: c.present_on(on),
                     key: Key {
                         village,
-                        sex: match c.data.sex {
+                        sex: match c.sex() {
                             Sex::Male => 0,
                             Sex::Female => 1,
                             Sex::Unknown => 2,
                         },
-                        ethnicity: c.data.ethnicity.map_or(256, u16::from),
+                        ethnicity: c.ethnicity().map_or(256, u16::from),
                     },
                 });
             }
@@ -183,9 +183,9 @@ impl<'a> Prepared<'a> {
                     *e = (d.date, d.cause);
                 }
             }
-            for c in self.snap.children {
-                if let Some(died) = c.data.died_on {
-                    first.entry(c.id).or_insert((died, DeathCause::Unknown));
+            for c in self.snap.children.iter() {
+                if let Some(died) = c.died_on() {
+                    first.entry(c.id()).or_insert((died, DeathCause::Unknown));
                 }
             }
             first.into_iter().map(|(id, (d, c))| (id, d, c)).collect()
