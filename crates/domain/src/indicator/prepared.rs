@@ -6,7 +6,7 @@
 //! other records are selected by date in the period, up to the as-of date, by each indicator),
 //! so that one set of records serves the snapshots of several dates.
 use super::{Rec, Snapshot};
-use crate::health::{DeathCause, Vaccination};
+use crate::health::{DeathCause, Measurement, Vaccination};
 use crate::register::Sex;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
@@ -74,7 +74,12 @@ pub(super) struct Prepared<'a> {
     born: OnceLock<IdMap<Date>>,
     deaths: OnceLock<Vec<(i64, Date, DeathCause)>>,
     vaccinations: OnceLock<ByChild<'a>>,
+    measurements: OnceLock<LastMeasurements>,
 }
+
+/// Per child, the class (underweight, stunted) of the last measurement in the period that
+/// gives one; and per class how many children measured are not in the snapshot.
+type LastMeasurements = (IdMap<[Option<bool>; 2]>, [usize; 2]);
 
 /// Vaccinations sorted by child, with where each child's run is.
 type ByChild<'a> = (Vec<&'a Vaccination>, IdMap<(usize, usize)>);
@@ -88,6 +93,7 @@ impl<'a> Prepared<'a> {
             born: OnceLock::new(),
             deaths: OnceLock::new(),
             vaccinations: OnceLock::new(),
+            measurements: OnceLock::new(),
         }
     }
 
@@ -207,5 +213,53 @@ impl<'a> Prepared<'a> {
             (v, at)
         });
         at.get(&id).map_or(&[], |&(lo, hi)| &v[lo..hi])
+    }
+
+    /// For targets 6 and 7: each child's last measurement in the period (up to the as-of date)
+    /// that classifies it (latest date; on a tie the later in the records), as underweight and
+    /// as stunted (`None`: no such measurement), and per class how many such children are not
+    /// in the snapshot.
+    pub fn last_measurements(&self) -> &LastMeasurements {
+        self.measurements.get_or_init(|| {
+            let (period, on) = (self.snap.period, self.snap.as_of);
+            let in_period = |d: Date| period.contains(d) && d <= on;
+            let classes: [fn(&Measurement) -> Option<bool>; 2] =
+                [Measurement::underweight, Measurement::stunted];
+            let mut last: IdMap<[Option<(Date, bool)>; 2]> = IdMap::default();
+            // In record order: a later record on the same day replaces an earlier one.
+            for m in self
+                .snap
+                .health
+                .measurements
+                .iter()
+                .filter(|m| in_period(m.date))
+            {
+                let got = classes.map(|class| class(m));
+                if got.iter().all(Option::is_none) {
+                    continue;
+                }
+                let e = last.entry(m.child_id).or_insert([None; 2]);
+                for (slot, bad) in e.iter_mut().zip(got) {
+                    if let Some(bad) = bad {
+                        if slot.is_none_or(|(d, _)| m.date >= d) {
+                            *slot = Some((m.date, bad));
+                        }
+                    }
+                }
+            }
+            let mut unknown = [0; 2];
+            for (id, l) in &last {
+                if self.child(*id).is_none() {
+                    for (n, slot) in unknown.iter_mut().zip(l) {
+                        *n += usize::from(slot.is_some());
+                    }
+                }
+            }
+            let last = last
+                .into_iter()
+                .map(|(id, l)| (id, l.map(|s| s.map(|(_, bad)| bad))))
+                .collect();
+            (last, unknown)
+        })
     }
 }
