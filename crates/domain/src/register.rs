@@ -107,6 +107,33 @@ pub struct Caregiver {
     pub phone: Option<String>,
 }
 
+/// Completed years on `on` of a child born on `dob` ([`ChildData::age_on`]).
+pub(crate) fn age_on(dob: Option<Date>, on: Date) -> Option<i32> {
+    let dob = dob?;
+    if dob > on {
+        return None;
+    }
+    let mut age = (on.year() - dob.year()) as i32;
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    Some(age)
+}
+
+/// [`ChildData::present_on`] from the dates it reads.
+pub(crate) fn present_on(
+    dob: Option<Date>,
+    moved_in: Option<Date>,
+    moved_out: Option<Date>,
+    died_on: Option<Date>,
+    on: Date,
+) -> bool {
+    dob.is_none_or(|d| d <= on)
+        && moved_in.is_none_or(|d| d <= on)
+        && moved_out.is_none_or(|d| d > on)
+        && died_on.is_none_or(|d| d > on)
+}
+
 /// A child's data as kept in the register, validated. JSON field names are the API's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChildData {
@@ -154,23 +181,18 @@ impl ChildData {
 
     /// Completed years on `on` (tuổi tròn).
     pub fn age_on(&self, on: Date) -> Option<i32> {
-        let dob = self.date_of_birth?;
-        if dob > on {
-            return None;
-        }
-        let mut age = (on.year() - dob.year()) as i32;
-        if (on.month(), on.day()) < (dob.month(), dob.day()) {
-            age -= 1;
-        }
-        Some(age)
+        age_on(self.date_of_birth, on)
     }
 
     /// In the commune on `on`: born, moved in, not moved out, alive.
     pub fn present_on(&self, on: Date) -> bool {
-        self.date_of_birth.is_none_or(|d| d <= on)
-            && self.moved_in.is_none_or(|d| d <= on)
-            && self.moved_out.is_none_or(|d| d > on)
-            && self.died_on.is_none_or(|d| d > on)
+        present_on(
+            self.date_of_birth,
+            self.moved_in,
+            self.moved_out,
+            self.died_on,
+            on,
+        )
     }
 
     /// Words to search on: the name and every alias, folded.

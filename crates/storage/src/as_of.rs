@@ -12,33 +12,60 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use treem_domain::circumstance::Circumstance;
+use treem_domain::indicator::ChildFacts;
 use treem_domain::register::{Child, ChildData, DobPrecision, Sex};
 use treem_domain::Date;
 
 /// The register at the end of several dates ([`crate::Register::register_for_figures`]).
-#[derive(Debug, Default)]
-pub struct RegisterAsOf {
+#[derive(Debug)]
+pub struct RegisterAsOf<T = ChildFacts> {
     /// The child versions the dates need, by child id then version; a child whose record did
     /// not change between the dates is here once.
-    pub versions: Vec<Child>,
+    pub versions: Vec<T>,
     /// For each date asked about, in the same order: the children as they stood at the end of
     /// it, as indexes into `versions`, in child id order.
     pub at: Vec<Vec<usize>>,
 }
 
-impl RegisterAsOf {
+impl<T> Default for RegisterAsOf<T> {
+    fn default() -> Self {
+        RegisterAsOf {
+            versions: Vec::new(),
+            at: Vec::new(),
+        }
+    }
+}
+
+impl<T> RegisterAsOf<T> {
     /// The children at the end of the `i`-th date asked about.
-    pub fn children(&self, i: usize) -> Vec<&Child> {
+    pub fn children(&self, i: usize) -> Vec<&T> {
         self.at[i].iter().map(|&k| &self.versions[k]).collect()
     }
 }
 
-/// How much of each record to read.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Fields {
-    All,
-    /// What the indicator engine reads ([`treem_domain::indicator::Snapshot::children`]).
-    Indicators,
+/// A child version as read: the full record, or only what the indicator engine reads.
+pub(crate) trait Version: Sized + Send + 'static {
+    /// `village`: the village's code, when the village is known.
+    fn parse(id: i64, version: i64, village: Option<&str>, data: &str) -> StorageResult<Self>;
+}
+
+fn corrupt(e: serde_json::Error) -> StorageError {
+    StorageError::Corrupt(format!("child data: {e}"))
+}
+
+impl Version for Child {
+    fn parse(id: i64, version: i64, village: Option<&str>, data: &str) -> StorageResult<Self> {
+        let mut data: ChildData = serde_json::from_str(data).map_err(corrupt)?;
+        if let Some(code) = village {
+            data.village = code.to_string();
+        }
+        Ok(Child {
+            id,
+            version,
+            data,
+            notices: vec![],
+        })
+    }
 }
 
 /// The fields of a record the indicator engine reads; the rest of the JSON is skipped.
@@ -46,11 +73,12 @@ pub(crate) enum Fields {
 struct IndicatorFields<'a> {
     sex: Sex,
     date_of_birth: Option<Date>,
-    dob_precision: DobPrecision,
+    // Required of every record, as the full read requires it.
+    #[serde(rename = "dob_precision")]
+    _dob_precision: DobPrecision,
     ethnicity: Option<u8>,
     #[serde(borrow)]
     village: Option<Cow<'a, str>>,
-    household_id: Option<i64>,
     birth_registered_on: Option<Date>,
     school_level: Option<String>,
     #[serde(default)]
@@ -60,43 +88,26 @@ struct IndicatorFields<'a> {
     died_on: Option<Date>,
 }
 
-impl IndicatorFields<'_> {
-    fn into_data(self) -> ChildData {
-        ChildData {
-            full_name: String::new(),
-            aliases: Vec::new(),
-            sex: self.sex,
-            date_of_birth: self.date_of_birth,
-            dob_precision: self.dob_precision,
-            personal_id: None,
-            ethnicity: self.ethnicity,
-            village: self.village.map(Cow::into_owned).unwrap_or_default(),
-            household_id: self.household_id,
-            birth_registered_on: self.birth_registered_on,
-            birth_registration_place: None,
-            insurance_card: None,
-            school_level: self.school_level,
-            school: None,
-            grade: None,
-            disability_type: None,
-            disability_severity: None,
-            caregivers: Vec::new(),
-            circumstances: self.circumstances,
-            moved_in: self.moved_in,
-            moved_out: self.moved_out,
-            died_on: self.died_on,
-            notes: None,
-        }
-    }
-}
-
-fn parse_data(text: &str, fields: Fields) -> StorageResult<ChildData> {
-    let bad = |e: serde_json::Error| StorageError::Corrupt(format!("child data: {e}"));
-    match fields {
-        Fields::All => serde_json::from_str(text).map_err(bad),
-        Fields::Indicators => serde_json::from_str::<IndicatorFields>(text)
-            .map(IndicatorFields::into_data)
-            .map_err(bad),
+impl Version for ChildFacts {
+    fn parse(id: i64, version: i64, village: Option<&str>, data: &str) -> StorageResult<Self> {
+        let f: IndicatorFields = serde_json::from_str(data).map_err(corrupt)?;
+        Ok(ChildFacts {
+            id,
+            version,
+            sex: f.sex,
+            date_of_birth: f.date_of_birth,
+            ethnicity: f.ethnicity,
+            village: match village {
+                Some(code) => code.to_string(),
+                None => f.village.map(Cow::into_owned).unwrap_or_default(),
+            },
+            birth_registered_on: f.birth_registered_on,
+            school_level: f.school_level,
+            circumstances: f.circumstances,
+            moved_in: f.moved_in,
+            moved_out: f.moved_out,
+            died_on: f.died_on,
+        })
     }
 }
 
@@ -106,12 +117,11 @@ struct Slice {
     cutoffs: Arc<Vec<String>>,
     codes: Arc<HashMap<i64, String>>,
     scope: Option<i64>,
-    fields: Fields,
 }
 
 /// One slice of children (child ids, versions, villages, recording times, data), added to
 /// `out`.
-fn parse_slice(s: &Slice, out: &mut RegisterAsOf) -> StorageResult<()> {
+fn parse_slice<T: Version>(s: &Slice, out: &mut RegisterAsOf<T>) -> StorageResult<()> {
     let col = |name: &str| -> StorageResult<Option<&str>> { Ok(s.row.try_get(name)?) };
     let mut it = [
         split(col("i")?, ','),
@@ -158,16 +168,8 @@ fn parse_slice(s: &Slice, out: &mut RegisterAsOf) -> StorageResult<()> {
             let at = match parsed.iter().find(|(g, _)| *g == k) {
                 Some((_, at)) => *at,
                 None => {
-                    let mut data = parse_data(text, s.fields)?;
-                    if let Some(code) = s.codes.get(&village_id) {
-                        data.village = code.clone();
-                    }
-                    out.versions.push(Child {
-                        id,
-                        version,
-                        data,
-                        notices: vec![],
-                    });
+                    let code = s.codes.get(&village_id).map(String::as_str);
+                    out.versions.push(T::parse(id, version, code, text)?);
                     parsed.push((k, out.versions.len() - 1));
                     out.versions.len() - 1
                 }
@@ -178,9 +180,9 @@ fn parse_slice(s: &Slice, out: &mut RegisterAsOf) -> StorageResult<()> {
     Ok(())
 }
 
-async fn join(
-    h: tokio::task::JoinHandle<StorageResult<RegisterAsOf>>,
-) -> StorageResult<RegisterAsOf> {
+async fn join<T>(
+    h: tokio::task::JoinHandle<StorageResult<RegisterAsOf<T>>>,
+) -> StorageResult<RegisterAsOf<T>> {
     h.await
         .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
 }
@@ -188,12 +190,11 @@ async fn join(
 impl Db {
     /// The register at the end of each of `dates`; `scope`: only children whose record then
     /// was in this village.
-    pub(crate) async fn register_at(
+    pub(crate) async fn register_at<T: Version>(
         &self,
         scope: Option<i64>,
         dates: &[Date],
-        fields: Fields,
-    ) -> StorageResult<RegisterAsOf> {
+    ) -> StorageResult<RegisterAsOf<T>> {
         let cutoffs: Vec<String> = dates.iter().map(|d| end_of_day_text(*d)).collect();
         let out = RegisterAsOf {
             versions: Vec::new(),
@@ -227,7 +228,7 @@ impl Db {
         // Each slice is parsed on another core while the next one is read, straight into the
         // result (handed from one parse to the next).
         let mut idle = Some(out);
-        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf>>> = None;
+        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf<T>>>> = None;
         let mut from = 0;
         while from < max_id {
             let row = sqlx::query(&sql)
@@ -241,7 +242,6 @@ impl Db {
                 cutoffs: cutoffs.clone(),
                 codes: codes.clone(),
                 scope,
-                fields,
             };
             let mut acc = match parsing.take() {
                 Some(prev) => join(prev).await?,

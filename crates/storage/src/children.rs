@@ -1,5 +1,5 @@
 //! Children: reads within scope, versioned writes with history, search.
-use crate::as_of::{Fields, RegisterAsOf};
+use crate::as_of::RegisterAsOf;
 use crate::audit;
 use crate::db::{now_text, today, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
@@ -848,7 +848,7 @@ impl Register for Db {
 
     async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>> {
         let scope = read_scope(actor)?;
-        let r = self.register_at(scope, &[date], Fields::All).await?;
+        let r = self.register_at::<Child>(scope, &[date]).await?;
         // One date: every version read is that date's, in child id order.
         debug_assert_eq!(r.at[0].len(), r.versions.len());
         Ok(r.versions)
@@ -860,7 +860,7 @@ impl Register for Db {
         dates: &[Date],
     ) -> StorageResult<RegisterAsOf> {
         let scope = read_scope(actor)?;
-        self.register_at(scope, dates, Fields::Indicators).await
+        self.register_at(scope, dates).await
     }
 
     async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>> {

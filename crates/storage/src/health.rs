@@ -88,11 +88,10 @@ fn parse_events(row: &AnyRow, h: &mut HealthRecords) -> StorageResult<()> {
 /// are most of the health records). Anything else is left to [`typed`].
 fn quick_vaccination(fields: &str, child_id: i64, date: &str) -> Option<Vaccination> {
     let rest = fields.strip_prefix("{\"dose\":")?;
-    let (dose, rest) = rest.split_once(",\"vaccine\":\"")?;
-    let code = rest.strip_suffix("\"}")?;
-    let json_int = !dose.is_empty()
-        && dose.bytes().all(|b| b.is_ascii_digit())
-        && (dose == "0" || !dose.starts_with('0'));
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (dose, rest) = rest.split_at(digits);
+    let code = rest.strip_prefix(",\"vaccine\":\"")?.strip_suffix("\"}")?;
+    let json_int = !dose.is_empty() && (dose == "0" || !dose.starts_with('0'));
     if !json_int || code.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
         return None;
     }

@@ -97,7 +97,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         .collect();
     // The engine is plain computation: off the async threads, one date per thread.
     let computed = tokio::task::spawn_blocking(move || {
-        let children: Vec<Vec<&treem_domain::register::Child>> =
+        let children: Vec<Vec<&treem_domain::indicator::ChildFacts>> =
             (0..dates.len()).map(|i| register.children(i)).collect();
         let settings = Settings::default();
         let snap = |i: usize| Snapshot {

@@ -15,9 +15,8 @@
 //! The health indicators (targets 3–7, 9–11, 15) read the health station's records as well;
 //! their rules are in [`super::health`].
 use super::prepared::{Entry, IdHasher, Key, Prepared};
-use super::{health, rate, Figure, Settings};
+use super::{health, rate, Figure, Rec, Settings};
 use crate::plan::Unit;
-use crate::register::Child;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
@@ -288,7 +287,7 @@ impl RegisterIndicator {
         let snap = &prep.snap;
         let on = snap.as_of;
         let present = || prep.present().iter().copied();
-        let special = |c: &Child| c.data.circumstances.iter().any(|x| x.active_on(on));
+        let special = |c: Rec| c.circumstances().iter().any(|x| x.active_on(on));
         let under_limit = |e: &Entry| e.age.is_none_or(|a| a < settings.child_age_limit);
         let members: Vec<(Entry<'a>, bool)> = match self {
             RegisterIndicator::SpecialCircumstancesShare => present()
@@ -311,14 +310,14 @@ impl RegisterIndicator {
             RegisterIndicator::BirthRegisteredUnder5 => present()
                 .filter(|e| e.age.is_some_and(|a| a < 5))
                 .map(|e| {
-                    let registered = e.child.data.birth_registered_on.is_some_and(|d| d <= on);
+                    let registered = e.child.birth_registered_on().is_some_and(|d| d <= on);
                     (e, registered)
                 })
                 .collect(),
             RegisterIndicator::KindergartenAge5 => present()
                 .filter(|e| e.age == Some(5))
                 .map(|e| {
-                    let school = e.child.data.school_level.as_deref() == Some("mau_giao");
+                    let school = e.child.school_level() == Some("mau_giao");
                     (e, school)
                 })
                 .collect(),
@@ -348,7 +347,7 @@ pub(super) struct Member<'a> {
     pub id: i64,
     pub key: Key,
     pub age: Option<i32>,
-    _child: std::marker::PhantomData<&'a Child>,
+    _child: std::marker::PhantomData<Rec<'a>>,
 }
 
 impl<'a> Member<'a> {

@@ -13,10 +13,9 @@
 //!   one death per child (the earliest record);
 //! * each child is counted at most once in a numerator and once in a denominator.
 use super::formulas::{Member, RegisterIndicator, Selection};
-use super::prepared::{Entry, IdMap, Prepared};
-use super::{Settings, Snapshot};
-use crate::health::{Age, DeathCause, Measurement};
-use crate::register::Child;
+use super::prepared::{Entry, Prepared};
+use super::{Rec, Settings, Snapshot};
+use crate::health::{Age, DeathCause};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 
@@ -65,11 +64,11 @@ impl<'a, 's> Ctx<'a, 's> {
         self.prep.child(id)
     }
 
-    fn dob(&self, c: &Child) -> Option<Date> {
-        c.data.date_of_birth.or_else(|| self.prep.born(c.id))
+    fn dob(&self, c: Rec) -> Option<Date> {
+        c.date_of_birth().or_else(|| self.prep.born(c.id()))
     }
 
-    fn age(&self, c: &Child, on: Date) -> Option<i32> {
+    fn age(&self, c: Rec, on: Date) -> Option<i32> {
         self.dob(c).and_then(|d| age_on(d, on))
     }
 
@@ -238,8 +237,8 @@ pub(super) fn select<'a>(
             cx.selection(births, deaths)
         }
         // 6, 7: present under-5s by their last usable measurement in the period.
-        RegisterIndicator::UnderweightUnder5 => nutrition(cx, Measurement::underweight),
-        RegisterIndicator::StuntingUnder5 => nutrition(cx, Measurement::stunted),
+        RegisterIndicator::UnderweightUnder5 => nutrition(cx, 0),
+        RegisterIndicator::StuntingUnder5 => nutrition(cx, 1),
         // 9: children turning 1 in the period, present on that day.
         RegisterIndicator::FullyImmunisedUnder1 => {
             let schedule = &settings.epi_schedule;
@@ -248,7 +247,7 @@ pub(super) fn select<'a>(
             for &e in &prep.entries().all {
                 let Some(dob) = cx.dob(e.child) else { continue };
                 let birthday = Age::Months(12).reached_on(dob);
-                if !cx.in_period(birthday) || !e.child.data.present_on(birthday) {
+                if !cx.in_period(birthday) || !e.child.present_on(birthday) {
                     continue;
                 }
                 let m = cx.member(e, birthday);
@@ -354,34 +353,24 @@ pub(super) fn select<'a>(
 }
 
 /// Targets 6 and 7: present under-5s on the as-of date with a measurement in the period for
-/// which `class` gives an answer (a usable z); the last such measurement (latest date; on a tie
-/// the later in the records) decides the numerator.
-fn nutrition<'a>(mut cx: Ctx<'a, '_>, class: fn(&Measurement) -> Option<bool>) -> Selection<'a> {
-    let mut last: IdMap<(Date, usize, bool)> = IdMap::default();
-    for (i, m) in cx.snap.health.measurements.iter().enumerate() {
-        if !cx.in_period(m.date) {
-            continue;
-        }
-        let Some(bad) = class(m) else { continue };
-        let e = last.entry(m.child_id).or_insert((m.date, i, bad));
-        if (m.date, i) >= (e.0, e.1) {
-            *e = (m.date, i, bad);
-        }
-    }
+/// which the class (0: [`crate::health::Measurement::underweight`], 1:
+/// [`crate::health::Measurement::stunted`]) gives an answer (a usable z); the last such
+/// measurement (latest date; on a tie the later in the records) decides the numerator.
+fn nutrition<'a>(mut cx: Ctx<'a, '_>, class: usize) -> Selection<'a> {
+    let (last, unknown) = cx.prep.last_measurements();
     let on = cx.snap.as_of;
     let mut den = Vec::new();
     let mut num = Vec::new();
     for c in cx.present_under5() {
-        let Some((_, _, bad)) = last.get(&c.id) else {
+        let Some(bad) = last.get(&c.id).and_then(|l| l[class]) else {
             continue;
         };
         let m = cx.member(c, on);
-        if *bad {
+        if bad {
             num.push(m);
         }
         den.push(m);
     }
-    let unknown = last.keys().filter(|id| cx.child(**id).is_none()).count();
-    cx.unknown_children(unknown, "lần cân đo");
+    cx.unknown_children(unknown[class], "lần cân đo");
     cx.selection(den, num)
 }

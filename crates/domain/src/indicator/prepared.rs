@@ -5,9 +5,9 @@
 //! Health records dated after the as-of date are not known on it and are left out here (the
 //! other records are selected by date in the period, up to the as-of date, by each indicator),
 //! so that one set of records serves the snapshots of several dates.
-use super::Snapshot;
-use crate::health::{DeathCause, Vaccination};
-use crate::register::{Child, Sex};
+use super::{Rec, Snapshot};
+use crate::health::{DeathCause, Measurement, Vaccination};
+use crate::register::Sex;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -49,7 +49,7 @@ pub(super) struct Key {
 /// that they need not go back to the (large) record each time.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Entry<'a> {
-    pub child: &'a Child,
+    pub child: Rec<'a>,
     pub id: i64,
     /// Completed years on the as-of date by the register's birth date
     /// ([`crate::register::ChildData::age_on`]).
@@ -74,7 +74,12 @@ pub(super) struct Prepared<'a> {
     born: OnceLock<IdMap<Date>>,
     deaths: OnceLock<Vec<(i64, Date, DeathCause)>>,
     vaccinations: OnceLock<ByChild<'a>>,
+    measurements: OnceLock<LastMeasurements>,
 }
+
+/// Per child, the class (underweight, stunted) of the last measurement in the period that
+/// gives one; and per class how many children measured are not in the snapshot.
+type LastMeasurements = (IdMap<[Option<bool>; 2]>, [usize; 2]);
 
 /// Vaccinations sorted by child, with where each child's run is.
 type ByChild<'a> = (Vec<&'a Vaccination>, IdMap<(usize, usize)>);
@@ -88,6 +93,7 @@ impl<'a> Prepared<'a> {
             born: OnceLock::new(),
             deaths: OnceLock::new(),
             vaccinations: OnceLock::new(),
+            measurements: OnceLock::new(),
         }
     }
 
@@ -98,25 +104,25 @@ impl<'a> Prepared<'a> {
             let mut village_at: HashMap<&'a str, u32, BuildHasherDefault<IdHasher>> =
                 HashMap::default();
             let mut all = Vec::with_capacity(self.snap.children.len());
-            for c in self.snap.children {
-                let v = c.data.village.as_str();
+            for c in self.snap.children.iter() {
+                let v = c.village();
                 let village = *village_at.entry(v).or_insert_with(|| {
                     villages.push(v);
                     villages.len() as u32 - 1
                 });
                 all.push(Entry {
                     child: c,
-                    id: c.id,
-                    age: c.data.age_on(on),
-                    present: c.data.present_on(on),
+                    id: c.id(),
+                    age: c.age_on(on),
+                    present: c.present_on(on),
                     key: Key {
                         village,
-                        sex: match c.data.sex {
+                        sex: match c.sex() {
                             Sex::Male => 0,
                             Sex::Female => 1,
                             Sex::Unknown => 2,
                         },
-                        ethnicity: c.data.ethnicity.map_or(256, u16::from),
+                        ethnicity: c.ethnicity().map_or(256, u16::from),
                     },
                 });
             }
@@ -183,9 +189,9 @@ impl<'a> Prepared<'a> {
                     *e = (d.date, d.cause);
                 }
             }
-            for c in self.snap.children {
-                if let Some(died) = c.data.died_on {
-                    first.entry(c.id).or_insert((died, DeathCause::Unknown));
+            for c in self.snap.children.iter() {
+                if let Some(died) = c.died_on() {
+                    first.entry(c.id()).or_insert((died, DeathCause::Unknown));
                 }
             }
             first.into_iter().map(|(id, (d, c))| (id, d, c)).collect()
@@ -207,5 +213,53 @@ impl<'a> Prepared<'a> {
             (v, at)
         });
         at.get(&id).map_or(&[], |&(lo, hi)| &v[lo..hi])
+    }
+
+    /// For targets 6 and 7: each child's last measurement in the period (up to the as-of date)
+    /// that classifies it (latest date; on a tie the later in the records), as underweight and
+    /// as stunted (`None`: no such measurement), and per class how many such children are not
+    /// in the snapshot.
+    pub fn last_measurements(&self) -> &LastMeasurements {
+        self.measurements.get_or_init(|| {
+            let (period, on) = (self.snap.period, self.snap.as_of);
+            let in_period = |d: Date| period.contains(d) && d <= on;
+            let classes: [fn(&Measurement) -> Option<bool>; 2] =
+                [Measurement::underweight, Measurement::stunted];
+            let mut last: IdMap<[Option<(Date, bool)>; 2]> = IdMap::default();
+            // In record order: a later record on the same day replaces an earlier one.
+            for m in self
+                .snap
+                .health
+                .measurements
+                .iter()
+                .filter(|m| in_period(m.date))
+            {
+                let got = classes.map(|class| class(m));
+                if got.iter().all(Option::is_none) {
+                    continue;
+                }
+                let e = last.entry(m.child_id).or_insert([None; 2]);
+                for (slot, bad) in e.iter_mut().zip(got) {
+                    if let Some(bad) = bad {
+                        if slot.is_none_or(|(d, _)| m.date >= d) {
+                            *slot = Some((m.date, bad));
+                        }
+                    }
+                }
+            }
+            let mut unknown = [0; 2];
+            for (id, l) in &last {
+                if self.child(*id).is_none() {
+                    for (n, slot) in unknown.iter_mut().zip(l) {
+                        *n += usize::from(slot.is_some());
+                    }
+                }
+            }
+            let last = last
+                .into_iter()
+                .map(|(id, l)| (id, l.map(|s| s.map(|(_, bad)| bad))))
+                .collect();
+            (last, unknown)
+        })
     }
 }

@@ -1118,4 +1118,15 @@ fn the_same_figures_on_several_threads() {
     let one = compute_all_on(&p, &s, &Settings::default(), &[], 1);
     assert_eq!(compute_all_on(&p, &s, &Settings::default(), &[], 3), one);
     assert_eq!(one.len(), p.targets.len());
+    // And from the facts alone, by reference.
+    let facts: Vec<ChildFacts> = children.iter().map(ChildFacts::of).collect();
+    let refs: Vec<&ChildFacts> = facts.iter().collect();
+    let from_facts = Snapshot {
+        children: (&refs).into(),
+        ..s
+    };
+    assert_eq!(
+        compute_all_on(&p, &from_facts, &Settings::default(), &[], 2),
+        one
+    );
 }

@@ -102,7 +102,15 @@ fn target(number: u16, indicator: &str, comparator: Comparator, value: f64) -> T
 }
 
 fn run(t: &Target, children: &[Child], health: &HealthRecords) -> TargetResult {
-    compute_target(t, &snap(children, health))
+    let r = compute_target(t, &snap(children, health));
+    // The same from the facts alone.
+    let facts: Vec<ChildFacts> = children.iter().map(ChildFacts::of).collect();
+    let from_facts = Snapshot {
+        children: (&facts).into(),
+        ..snap(children, health)
+    };
+    assert_eq!(compute_target(t, &from_facts), r);
+    r
 }
 
 fn close(a: Option<f64>, b: f64) -> bool {
