@@ -3,8 +3,8 @@
 //! The rows' derived values (folded text, sort key, stored JSON) and the statements' arguments
 //! are built on a blocking thread while the database writes the previous batch, so on SQLite
 //! the import runs at about the speed of SQLite's own inserts. Rows go in a table at a time and
-//! in key order — every child, then every version and circumstance, then the search index word
-//! by word — so each B-tree only grows at its end. The search index is copied from the new
+//! in key order (see [`Plan::versions_first`] for the order of the tables), the search index
+//! word by word, so each B-tree only grows at its end. The search index is copied from the new
 //! `child` rows by the database (`INSERT … SELECT`, given each word's list of children), rather
 //! than sent as a million rows of repeated text.
 use crate::audit;
@@ -20,7 +20,7 @@ use treem_domain::role::Actor;
 use treem_domain::text;
 
 /// From this many rows an import rebuilds the SQLite indexes instead of maintaining them.
-pub(crate) const BULK_ROWS: usize = 50_000;
+const BULK_ROWS: usize = 50_000;
 
 /// Children per word in one statement writing the search index.
 const WORD_CHILDREN: usize = 20_000;
@@ -232,9 +232,10 @@ struct Plan {
     last_id: i64,
     by_code: HashMap<String, i64>,
     scope: Option<i64>,
-    /// Write the versions before the children. SQLite (without foreign-key checks) then reads
-    /// the new `child` rows for the search index and the index rebuild while they are still
-    /// in its page cache; PostgreSQL checks the versions' references, so children go first.
+    /// The tables go in as children, search index, versions, circumstances — or, with this,
+    /// versions first. SQLite (without foreign-key checks) then reads the new `child` rows for
+    /// the search index and the index rebuild while they are still in its page cache;
+    /// PostgreSQL checks the versions' references, so children go first there.
     versions_first: bool,
 }
 
