@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use std::sync::{Arc, Mutex};
 use treem_domain::indicator::{
-    apply_trend, compute_all_with, Period, Settings, Snapshot, TargetResult,
+    apply_trend, compute_all_with, Figure, Period, Settings, Snapshot, TargetResult,
 };
 use treem_domain::plan::Plan;
 use treem_domain::role::Actor;
@@ -95,6 +95,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         .take(earlier)
         .map(|d| cached(state, &key(year, *d, &stamp, 0)))
         .collect();
+    let was_cached: Vec<bool> = known.iter().map(Option::is_some).collect();
     // The engine is plain computation: off the async threads, one date per thread.
     let computed = tokio::task::spawn_blocking(move || {
         let children: Vec<Vec<&treem_domain::indicator::ChildFacts>> =
@@ -138,13 +139,26 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
                 }),
             });
         }
+        // The trend reads each earlier figure's value only.
         let prior: Vec<(Period, Vec<TargetResult>)> = dates
             .iter()
             .zip(&out)
             .map(|(d, c)| {
+                let values = c.results.iter().map(|r| TargetResult {
+                    number: r.number,
+                    figure: Figure {
+                        value: r.figure.value,
+                        ..Figure::default()
+                    },
+                    secondary: None,
+                    status: r.status,
+                    trend: None,
+                    breakdown: Default::default(),
+                    note: None,
+                });
                 (
                     Period::new(jiff::civil::date(year, 1, 1), *d),
-                    c.results.clone(),
+                    values.collect(),
                 )
             })
             .collect();
@@ -162,6 +176,9 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
     .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
     let mut cache = state.figures.0.lock().unwrap_or_else(|e| e.into_inner());
     for (i, c) in computed.iter().enumerate() {
+        if was_cached.get(i) == Some(&true) {
+            continue;
+        }
         let k = key(
             year,
             c.as_of,
@@ -190,17 +207,6 @@ fn cached(state: &AppState, key: &str) -> Option<Arc<Computed>> {
         .iter()
         .find(|(k, _)| *k == key)
         .map(|(_, v)| v.clone())
-}
-
-/// The health station's records up to `as_of`, as the domain's types.
-pub async fn health_records(
-    state: &AppState,
-    as_of: Date,
-) -> Result<treem_domain::health::HealthRecords, ApiError> {
-    Ok(state
-        .store
-        .health_records(&Actor::system(), Some(as_of))
-        .await?)
 }
 
 /// "8,3 ‰" — a figure the way officials write it.
