@@ -19,6 +19,34 @@ pub struct Computed {
     pub as_of: Date,
     pub period: Period,
     pub results: Vec<TargetResult>,
+    pub cases: CaseFigures,
+}
+
+/// What the case files give beside target 16's figure, counted with it so that a page does not
+/// open every case again. Case ids only: the pages show them to those who open every case.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFigures {
+    /// Target 16's cases: (case id, had an intervention).
+    pub counted: Vec<(i64, bool)>,
+    /// Plans approved on time, approvals due (and settled) in the period; `None` without cases.
+    pub plans_on_time: Option<(usize, usize)>,
+}
+
+fn case_figures(
+    cases: &[treem_domain::case::CaseFile],
+    period: Period,
+    as_of: Date,
+    calendar: &treem_domain::case::WorkingCalendar,
+) -> CaseFigures {
+    if cases.is_empty() {
+        return CaseFigures::default();
+    }
+    let (with, all) = treem_domain::case::abused_with_intervention(cases, period);
+    let (on_time, due) = treem_domain::case::plans_approved_on_time(cases, period, as_of, calendar);
+    CaseFigures {
+        counted: all.into_iter().map(|id| (id, with.contains(&id))).collect(),
+        plans_on_time: Some((on_time.len(), due.len())),
+    }
 }
 
 /// A few recent computations (dashboard, trend points), newest last.
@@ -136,6 +164,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
                     as_of: dates[i],
                     period: periods[i],
                     results: results[i].take().unwrap_or_default(),
+                    cases: case_figures(&cases, periods[i], dates[i], &calendar),
                 }),
             });
         }
@@ -169,6 +198,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
             as_of: dates[earlier],
             period: periods[earlier],
             results: last,
+            cases: case_figures(&cases, periods[earlier], dates[earlier], &calendar),
         }));
         out
     })
@@ -243,7 +273,7 @@ pub fn trend_dates(year: i16, as_of: Date) -> Vec<Date> {
 /// The case files for target 16, or none when they cannot be read (a wrong or missing key):
 /// the target then says "no data" and the other agencies' figures still show; `treem check`
 /// names the rows that do not open.
-pub async fn cases_for_figures(state: &AppState) -> Vec<treem_domain::case::CaseFile> {
+async fn cases_for_figures(state: &AppState) -> Vec<treem_domain::case::CaseFile> {
     match state.store.cases_for_figures().await {
         Ok(cases) => cases,
         Err(e) => {

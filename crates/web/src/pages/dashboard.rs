@@ -222,24 +222,17 @@ pub async fn dashboard(
         ),
         None => (String::new(), 0),
     };
-    // Counted from the case files like target 16: counts only, whoever looks.
-    let cases = figures::cases_for_figures(&ctx.state).await;
-    let (on_time, due_plans) = treem_domain::case::plans_approved_on_time(
-        &cases,
-        c.period,
-        c.as_of,
-        ctx.state.store.calendar(),
-    );
-    let plans_on_time = (!cases.is_empty()).then(|| {
-        let share = if due_plans.is_empty() {
+    // Counted from the case files with the figures: counts only, whoever looks.
+    let plans_on_time = c.cases.plans_on_time.map(|(on_time, due)| {
+        let share = if due == 0 {
             "chưa có kế hoạch đến hạn phê duyệt".to_string()
         } else {
             show(
-                Some(on_time.len() as f64 / due_plans.len() as f64 * 100.0),
+                Some(on_time as f64 / due as f64 * 100.0),
                 Some(treem_domain::plan::Unit::Percent),
             )
         };
-        (on_time.len(), due_plans.len(), share)
+        (on_time, due, share)
     });
     let page = DashboardPage {
         l: ctx.layout(format!("Chỉ tiêu {year}")),
@@ -524,9 +517,7 @@ async fn target_page(
             if indicator == "abused_with_intervention"
                 && matches!(ctx.user.role, Role::Officer | Role::Leader) =>
         {
-            let cases = figures::cases_for_figures(&ctx.state).await;
-            let (with, all) = treem_domain::case::abused_with_intervention(&cases, c.period);
-            all.into_iter().map(|id| (id, with.contains(&id))).collect()
+            c.cases.counted.clone()
         }
         _ => vec![],
     };
