@@ -7,12 +7,12 @@ use jiff::civil::date;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn d(s: &str) -> Date {
+pub(super) fn d(s: &str) -> Date {
     s.parse().unwrap()
 }
 
 /// A present boy, H'Mông, village SP01, with the given birth date ("" = unknown), nothing else.
-fn kid(id: i64, born: &str) -> Child {
+pub(super) fn kid(id: i64, born: &str) -> Child {
     let dob = (!born.is_empty()).then(|| d(born));
     Child {
         id,

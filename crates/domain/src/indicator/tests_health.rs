@@ -5,54 +5,14 @@ use crate::health::{
     Outcome, Severity, Vaccination, EMPTY,
 };
 use crate::plan::Baseline;
-use crate::register::{ChildData, DobPrecision, Sex};
+use crate::register::ChildData;
 use jiff::civil::date;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-/// A present boy, H'Mông, village SP01, born `born` ("" = unknown).
-fn kid(id: i64, born: &str) -> Child {
-    let dob = (!born.is_empty()).then(|| d(born));
-    Child {
-        id,
-        version: 1,
-        notices: vec![],
-        data: ChildData {
-            full_name: format!("Trẻ {id}"),
-            aliases: vec![],
-            sex: Sex::Male,
-            date_of_birth: dob,
-            dob_precision: if dob.is_some() {
-                DobPrecision::Day
-            } else {
-                DobPrecision::Unknown
-            },
-            personal_id: None,
-            ethnicity: Some(8),
-            village: "SP01".into(),
-            household_id: None,
-            birth_registered_on: None,
-            birth_registration_place: None,
-            insurance_card: None,
-            school_level: None,
-            school: None,
-            grade: None,
-            disability_type: None,
-            disability_severity: None,
-            caregivers: vec![],
-            circumstances: vec![],
-            moved_in: None,
-            moved_out: None,
-            died_on: None,
-            notes: None,
-        },
-    }
-}
+// `d` (a date) and `kid` (a present boy of SP01 born on a date) are the engine tests' own.
+use super::tests::{d, kid};
 
 fn with(mut c: Child, f: impl FnOnce(&mut ChildData)) -> Child {
     f(&mut c.data);
