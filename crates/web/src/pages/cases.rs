@@ -299,11 +299,16 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
     let actor = ctx.actor();
     let next = next_deadline(&case, ctx.state.store.calendar());
     let now = crate::api::cases_now();
-    let may_strike = !strikable(&case, &actor).is_empty() && case.is_open();
-    let strikable_seqs: Vec<u32> = strikable(&case, &actor)
-        .iter()
-        .filter_map(|(s, _)| s.parse().ok())
-        .collect();
+    // Strike-outs are offered while the case is open, as `may_take` allows them.
+    let strikable_seqs: Vec<u32> = if case.is_open() {
+        strikable(&case, &actor)
+            .iter()
+            .filter_map(|(s, _)| s.parse().ok())
+            .collect()
+    } else {
+        vec![]
+    };
+    let may_strike = !strikable_seqs.is_empty();
     let mut actions: Vec<Action> = offered(&case, &actor)
         .into_iter()
         .map(|code| Action {
