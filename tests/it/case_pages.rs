@@ -402,6 +402,17 @@ async fn every_role_on_every_case_route() {
         assert_eq!(status, want, "{r} GET {case}");
         assert_eq!(body.contains("sợ hãi"), opens, "{r} reads the narrative");
         assert_eq!(
+            html(&app, &p, &format!("/cases/{id}/forms/1")).await.0,
+            if opens { 200 } else { 404 },
+            "{r} GET the printed report"
+        );
+        // Only the officer may replace the report here (its author cannot open the case).
+        assert_eq!(
+            html(&app, &p, &format!("/cases/{id}/replace/1")).await.0,
+            if role == Role::Officer { 200 } else { 404 },
+            "{r} GET the report's replacement form"
+        );
+        assert_eq!(
             html(&app, &p, &visit_path).await.0,
             if role == Role::Officer { 200 } else { 404 },
             "{r} GET {visit_path}"
