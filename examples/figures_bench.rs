@@ -1,4 +1,5 @@
-//! Times the plan's figures on a database: `cargo run --release --example figures_bench -- DB`.
+//! Times the plan's figures on a database: `cargo run --release --example figures_bench -- DB`;
+//! with `--first` after the database, only the cold computation, first thing in the process.
 use std::time::Instant;
 use treem_storage::{Actor, Cases, Db, HealthLog, Plans, Register};
 
@@ -7,28 +8,46 @@ async fn main() {
     let url = std::env::args().nth(1).expect("database path");
     let db = Db::open(&url).await.unwrap();
     let as_of = treem_storage::today();
+    // `--first`: the computation alone, as a server's first visit after starting does it.
+    if std::env::args().any(|a| a == "--first") {
+        let state = treem_web::AppState::new(std::sync::Arc::new(db.clone()));
+        let plan = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN).unwrap();
+        let (t, cpu) = (Instant::now(), cpu_seconds());
+        treem_web::figures::compute(&state, plan.year, as_of)
+            .await
+            .unwrap();
+        let cold = t.elapsed();
+        let cpu = cpu_seconds() - cpu;
+        println!("all targets cold, first in a fresh process: {cold:?} ({cpu:.2} s of CPU)");
+        return;
+    }
     let plan = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN).unwrap();
     let dates = treem_web::figures::trend_dates(plan.year, as_of);
     let period = treem_web::figures::period_for(&plan, as_of);
     // The register as `compute` reads it: once, for today and the earlier quarter ends.
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let register = db
         .register_for_figures(&Actor::system(), &dates)
         .await
         .unwrap();
     let load = t.elapsed();
+    let load_cpu = cpu_seconds() - cpu;
     let children = register.children(dates.len() - 1);
     let t = Instant::now();
     let supports = db.supports(period.start, period.end).await.unwrap();
     let reported = db.reported_values(plan.year).await.unwrap();
     let assessments = db.assessments().await.unwrap();
+    let small = t.elapsed();
+    let cpu = cpu_seconds();
     let health = db
         .health_records(&Actor::system(), Some(as_of))
         .await
         .unwrap();
+    let health_read = t.elapsed() - small;
+    let health_cpu = cpu_seconds() - cpu;
     let cases = db.cases_for_figures().await.unwrap();
     let other = t.elapsed();
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let snap = treem_domain::indicator::Snapshot {
         as_of,
         period,
@@ -42,23 +61,45 @@ async fn main() {
     };
     let results = treem_domain::indicator::compute_all(&plan, &snap);
     let compute = t.elapsed();
+    let compute_cpu = cpu_seconds() - cpu;
     let n = children.len();
     drop(children);
     drop((register, supports, reported, assessments, health));
     let state = treem_web::AppState::new(std::sync::Arc::new(db.clone()));
-    let t = Instant::now();
-    treem_web::figures::compute(&state, plan.year, as_of)
+    let (t, cpu) = (Instant::now(), cpu_seconds());
+    let computed = treem_web::figures::compute(&state, plan.year, as_of)
         .await
         .unwrap();
     let cold = t.elapsed();
+    let cold_cpu = cpu_seconds() - cpu;
+    // Every figure, breakdown and record list, to compare two builds' results.
+    if let Ok(path) = std::env::var("FIGURES_BENCH_DUMP") {
+        let dump = format!("{:#?}\n{:#?}", computed.results, computed.cases);
+        std::fs::write(path, dump).unwrap();
+    }
     let t = Instant::now();
     treem_web::figures::compute(&state, plan.year, as_of)
         .await
         .unwrap();
     let warm = t.elapsed();
     println!(
-        "{} children: load {load:?}, other inputs {other:?}, engine {compute:?} ({} targets); all targets cold {cold:?}, warm {warm:?}",
+        "{} children: load {load:?} ({load_cpu:.2} s of CPU), other inputs {other:?} (health events {health_read:?}, {health_cpu:.2} s of CPU), engine {compute:?} ({compute_cpu:.2} s of CPU, {} targets); all targets cold {cold:?} ({cold_cpu:.2} s of CPU), warm {warm:?}",
         n,
         results.len()
     );
+}
+
+/// The process's CPU time so far (user and system, all threads), from `/proc` on Linux; 0
+/// elsewhere.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name (which may hold spaces) closed by ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name; clock ticks
+    // are 1/100 s on Linux.
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -87,6 +87,12 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Build again the narrow copies the figures read (child_fact, health_pack) from the full
+    /// records, when `treem check` finds them out of step.
+    RebuildCopies {
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// The key that seals case narratives (hồ sơ trường hợp) at rest.
     CaseKey {
         #[command(subcommand)]
@@ -214,6 +220,7 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Backup { db, out } => cli::ops::backup(&db.db, &out).await,
         Command::Restore { input, db } => cli::ops::restore(&input, &db.db).await,
         Command::Check { db } => cli::ops::check(&db.db).await,
+        Command::RebuildCopies { db } => cli::ops::rebuild_copies(&db.db).await,
         Command::Plan { command } => cli::plan::run(command).await,
         Command::CaseKey {
             command: CaseKeyCommand::New { file },

@@ -290,3 +290,22 @@ pub async fn check(url: &str) -> Result<i32> {
         Ok(2)
     }
 }
+
+pub async fn rebuild_copies(url: &str) -> Result<i32> {
+    let db = open(url).await?;
+    db.rebuild_copies().await?;
+    let report = db.check().await?;
+    if report.ok() {
+        println!("Đã dựng lại bản sao cho số liệu; kiểm tra: tốt.");
+        Ok(0)
+    } else {
+        for p in &report.problems {
+            println!("- {p}");
+        }
+        println!(
+            "Đã dựng lại bản sao cho số liệu; kiểm tra: có {} lỗi.",
+            report.problems.len()
+        );
+        Ok(2)
+    }
+}

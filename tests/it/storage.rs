@@ -913,3 +913,125 @@ async fn a_big_import_rebuilds_the_indexes_and_keeps_everything_searchable() {
         "same number of indexes after the rebuild"
     );
 }
+
+/// The figures read narrow copies of the register and the health events (migration 0005), kept
+/// by the database's triggers: whatever writes the records, the copies say what they say.
+#[tokio::test]
+async fn figure_copies_follow_every_write_and_every_restore() {
+    use treem_domain::indicator::ChildFacts;
+    use treem_storage::HealthLog;
+    each_backend(|label, db| async move {
+        let o = officer();
+        let health = actor(Role::Health, None);
+        let d = |s: &str| -> jiff::civil::Date { s.parse().unwrap() };
+        // One by one, then changed; in bulk; born at the health station.
+        let a = db.create_child(&o, &child("Giàng A Páo", "SP01")).await.unwrap();
+        let mut changed = a.data.clone();
+        changed.school_level = Some("mau_giao".into());
+        changed.ethnicity = Some(17);
+        changed.circumstances = vec![treem_domain::circumstance::Circumstance {
+            code: "a".into(),
+            from: d("2025-01-01"),
+            to: Some(d("2026-02-01")),
+        }];
+        db.update_child(&o, a.id, 1, &changed).await.unwrap();
+        let rows: Vec<_> = (0..20)
+            .map(|i| child(&format!("Trẻ số {i}"), if i % 2 == 0 { "SP01" } else { "SP02" }))
+            .collect();
+        db.import_children(&o, rows).await.unwrap();
+        let mut newborn = child("Sùng A Lử", "SP02");
+        newborn.date_of_birth = Some(d("2026-02-01"));
+        let b = db
+            .record_birth(&health, &newborn, &serde_json::json!({"live": true, "place": "hospital", "weight_g": 3000}))
+            .await
+            .unwrap()
+            .id;
+        let vacc = |c: i64, on: &str, dose: u8| {
+            ("vaccination".to_string(), Some(c), d(on), serde_json::json!({"vaccine": "OPV", "dose": dose}))
+        };
+        let events = vec![
+            vacc(a.id, "2026-03-01", 1),
+            vacc(b, "2026-03-01", 1),
+            vacc(a.id, "2026-04-01", 2),
+            ("measurement".to_string(), Some(a.id), d("2026-03-02"), serde_json::json!({"measure": "lying", "weight_kg": 10.5, "z_wfa": -2.5, "flags": []})),
+            vacc(a.id, "2026-05-01", 3),
+            ("hiv".to_string(), None, d("2026-06-30"), serde_json::json!({"period_start": "2026-01-01", "period_end": "2026-06-30", "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0})),
+        ];
+        db.add_health_events(&health, &events).await.unwrap();
+        // Corrections made in the database itself: a vaccination moved to another child, one
+        // removed.
+        let ids: Vec<i64> = db
+            .health_events(&health, &["vaccination"], Some(a.id), None, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        db.raw_execute(&format!("UPDATE health_event SET child_id = {b} WHERE id = {}", ids[1]))
+            .await
+            .unwrap();
+        db.raw_execute(&format!("DELETE FROM health_event WHERE id = {}", ids[2]))
+            .await
+            .unwrap();
+
+        let (o, health) = (&o, &health);
+        let same_as_records = |db: Db, label: String| async move {
+            let facts = db.register_for_figures(o, &[today()]).await.unwrap();
+            let full = db.children_as_of(o, today()).await.unwrap();
+            let expected: Vec<ChildFacts> = full.iter().map(ChildFacts::of).collect();
+            assert_eq!(facts.children(0), expected.iter().collect::<Vec<_>>(), "{label}");
+            assert_eq!(expected.len(), 22, "{label}");
+            // The vaccinations as the full events give them, child by child in recorded order.
+            let mut events = db.health_events(health, &["vaccination"], None, None, None).await.unwrap();
+            events.sort_by_key(|e| (e.child_id, e.id));
+            let expected: Vec<(i64, u64, String)> = events
+                .iter()
+                .map(|e| (e.child_id.unwrap(), e.data["dose"].as_u64().unwrap(), e.date.clone()))
+                .collect();
+            let h = db.health_records(health, None).await.unwrap();
+            let got: Vec<(i64, u64, String)> = h
+                .vaccinations
+                .iter()
+                .map(|v| (v.child_id, u64::from(v.dose), v.date.to_string()))
+                .collect();
+            assert_eq!(got, expected, "{label}");
+            assert_eq!(
+                got,
+                vec![
+                    (a.id, 1, "2026-03-01".to_string()),
+                    (b, 1, "2026-03-01".to_string()),
+                    (b, 2, "2026-04-01".to_string()),
+                ],
+                "{label}"
+            );
+            assert_eq!(h.births.iter().map(|x| x.child_id).collect::<Vec<_>>(), vec![b], "{label}");
+            assert_eq!((h.measurements.len(), h.hiv.len()), (1, 1), "{label}");
+            assert!(db.check().await.unwrap().problems.is_empty(), "{label}");
+            h
+        };
+        let before = same_as_records(db.clone(), label.to_string()).await;
+
+        // A restore into either backend rebuilds the copies from the records it writes.
+        let mut out = Vec::new();
+        db.export(&mut out, &|_| {}).await.unwrap();
+        for (target, url, _dir) in databases().await {
+            let copy = Db::open(&url).await.unwrap();
+            copy.import_all(&mut &out[..], &|_| {}).await.unwrap();
+            let after = same_as_records(copy.clone(), format!("{label} → {target}")).await;
+            assert_eq!(after, before, "{label} → {target}");
+            copy.close().await;
+        }
+
+        // A copy lost behind the triggers' back is found, and built again.
+        db.raw_execute(&format!("DELETE FROM child_fact WHERE child_id = {}", a.id)).await.unwrap();
+        db.raw_execute(&format!("DELETE FROM health_pack WHERE child_id = {b}")).await.unwrap();
+        let problems = db.check().await.unwrap().problems;
+        assert_eq!(problems.len(), 2, "{label}: {problems:?}");
+        assert!(problems[0].contains(&format!("trẻ {}, phiên bản 1", a.id)), "{label}: {problems:?}");
+        assert!(problems[1].contains(&format!("trẻ {b}, vaccination")), "{label}: {problems:?}");
+        db.rebuild_copies().await.unwrap();
+        assert!(db.check().await.unwrap().problems.is_empty(), "{label}");
+        assert_eq!(db.health_records(health, None).await.unwrap(), before, "{label}");
+    })
+    .await;
+}

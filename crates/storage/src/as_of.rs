@@ -1,10 +1,11 @@
 //! The register as it stood at the end of one or more dates: every child version recorded
 //! before the last of them is read once, in slices of children, and each date's version of each
 //! child is picked in memory (the latest version recorded before the end of that day).
-use crate::db::{end_of_day_text, Db};
+use crate::db::{end_of_day_text, Backend, Db};
 use crate::error::{StorageError, StorageResult};
-use crate::packed::{agg, int, next_row, split, RS};
+use crate::packed::{agg, int, split, RS, US};
 use crate::villages::village_codes;
+use serde::de::value::BorrowedStrDeserializer;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -45,6 +46,10 @@ impl<T> RegisterAsOf<T> {
 
 /// A child version as read: the full record, or only what the indicator engine reads.
 pub(crate) trait Version: Sized + Send + 'static {
+    /// The table read (keyed by child and version, with their recording time), and each
+    /// version's line: `child_id,version,village_id,recorded_at` US (char 31) `data`, the
+    /// text given to [`Version::parse`].
+    fn source(backend: Backend) -> (&'static str, &'static str);
     /// `village`: the village's code, when the village is known.
     fn parse(id: i64, version: i64, village: Option<&str>, data: &str) -> StorageResult<Self>;
 }
@@ -54,6 +59,18 @@ fn corrupt(e: serde_json::Error) -> StorageError {
 }
 
 impl Version for Child {
+    fn source(backend: Backend) -> (&'static str, &'static str) {
+        let line = match backend {
+            Backend::Sqlite => {
+                "child_id || ',' || version || ',' || village_id || ',' || recorded_at || char(31) || data"
+            }
+            Backend::Postgres => {
+                "child_id || ',' || version || ',' || village_id || ',' || recorded_at || chr(31) || data"
+            }
+        };
+        ("child_version", line)
+    }
+
     fn parse(id: i64, version: i64, village: Option<&str>, data: &str) -> StorageResult<Self> {
         let mut data: ChildData = serde_json::from_str(data).map_err(corrupt)?;
         if let Some(code) = village {
@@ -68,46 +85,166 @@ impl Version for Child {
     }
 }
 
-/// The fields of a record the indicator engine reads; the rest of the JSON is skipped.
-#[derive(Deserialize)]
-struct IndicatorFields<'a> {
-    sex: Sex,
-    date_of_birth: Option<Date>,
+/// A `child_fact` row's facts: the record's indicator fields as a JSON array, in the order the
+/// migration (`0005_figures.sql`) writes them; a field missing from the record is null.
+type FactFields<'a> = (
+    Sex,
+    Option<Date>,
     // Required of every record, as the full read requires it.
-    #[serde(rename = "dob_precision")]
-    _dob_precision: DobPrecision,
-    ethnicity: Option<u8>,
-    #[serde(borrow)]
-    village: Option<Cow<'a, str>>,
-    birth_registered_on: Option<Date>,
-    school_level: Option<String>,
-    #[serde(default)]
-    circumstances: Vec<Circumstance>,
-    moved_in: Option<Date>,
-    moved_out: Option<Date>,
-    died_on: Option<Date>,
-}
+    DobPrecision,
+    Option<u8>,
+    Option<Cow<'a, str>>,
+    Option<Date>,
+    Option<String>,
+    Option<Vec<Circumstance>>,
+    Option<Date>,
+    Option<Date>,
+    Option<Date>,
+);
 
 impl Version for ChildFacts {
+    /// The line is stored (`child_fact.line`): one column to aggregate instead of five halves
+    /// the database's work.
+    fn source(_: Backend) -> (&'static str, &'static str) {
+        ("child_fact", "line")
+    }
+
     fn parse(id: i64, version: i64, village: Option<&str>, data: &str) -> StorageResult<Self> {
-        let f: IndicatorFields = serde_json::from_str(data).map_err(corrupt)?;
+        let fields = match quick_facts(data) {
+            Some(f) => f,
+            None => serde_json::from_str(data).map_err(corrupt)?,
+        };
+        let (
+            sex,
+            dob,
+            _precision,
+            ethnicity,
+            record_village,
+            registered,
+            school,
+            circ,
+            inn,
+            out,
+            died,
+        ) = fields;
         Ok(ChildFacts {
             id,
             version,
-            sex: f.sex,
-            date_of_birth: f.date_of_birth,
-            ethnicity: f.ethnicity,
+            sex,
+            date_of_birth: dob,
+            ethnicity,
             village: match village {
                 Some(code) => code.to_string(),
-                None => f.village.map(Cow::into_owned).unwrap_or_default(),
+                None => record_village.map(Cow::into_owned).unwrap_or_default(),
             },
-            birth_registered_on: f.birth_registered_on,
-            school_level: f.school_level,
-            circumstances: f.circumstances,
-            moved_in: f.moved_in,
-            moved_out: f.moved_out,
-            died_on: f.died_on,
+            birth_registered_on: registered,
+            school_level: school,
+            circumstances: circ.unwrap_or_default(),
+            moved_in: inn,
+            moved_out: out,
+            died_on: died,
         })
+    }
+}
+
+/// The facts as SQLite writes them for most children (no spaces, strings without escapes,
+/// no circumstances), read without the JSON parser: a million of them are read for each
+/// computation of the figures. Each value is typed by the same `Deserialize` as the JSON
+/// parser's; anything else is left to it.
+fn quick_facts(data: &str) -> Option<FactFields<'_>> {
+    let mut c = Cursor(data.strip_prefix('[')?);
+    let f = (
+        c.typed()?,
+        c.then()?.opt_typed()?,
+        c.then()?.typed()?,
+        c.then()?.opt_u8()?,
+        c.then()?.opt_str()?.map(Cow::Borrowed),
+        c.then()?.opt_typed()?,
+        c.then()?.opt_str()?.map(str::to_string),
+        c.then()?.empty_list()?,
+        c.then()?.opt_typed()?,
+        c.then()?.opt_typed()?,
+        c.then()?.opt_typed()?,
+    );
+    (c.0 == "]").then_some(f)
+}
+
+/// The rest of a facts array being read.
+struct Cursor<'a>(&'a str);
+
+impl<'a> Cursor<'a> {
+    /// Past the comma between two values.
+    fn then(&mut self) -> Option<&mut Self> {
+        self.0 = self.0.strip_prefix(',')?;
+        Some(self)
+    }
+
+    fn null(&mut self) -> bool {
+        match self.0.strip_prefix("null") {
+            Some(rest) => {
+                self.0 = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A string without escapes or control characters.
+    fn str(&mut self) -> Option<&'a str> {
+        let rest = self.0.strip_prefix('"')?;
+        let end = rest.find(['"', '\\'])?;
+        let (value, after) = rest.split_at(end);
+        if !after.starts_with('"') || value.bytes().any(|b| b < 0x20) {
+            return None;
+        }
+        self.0 = &after[1..];
+        Some(value)
+    }
+
+    fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.str().map(Some)
+    }
+
+    /// A string value read by `T`'s own `Deserialize` (enum names, dates).
+    fn typed<T: Deserialize<'a>>(&mut self) -> Option<T> {
+        let s = self.str()?;
+        T::deserialize(BorrowedStrDeserializer::<serde::de::value::Error>::new(s)).ok()
+    }
+
+    fn opt_typed<T: Deserialize<'a>>(&mut self) -> Option<Option<T>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.typed().map(Some)
+    }
+
+    /// A JSON integer 0–255 (no sign, fraction, exponent or leading zero).
+    fn opt_u8(&mut self) -> Option<Option<u8>> {
+        if self.null() {
+            return Some(None);
+        }
+        let digits = self.0.bytes().take_while(u8::is_ascii_digit).count();
+        let (n, rest) = self.0.split_at(digits);
+        if n.is_empty() || (n.len() > 1 && n.starts_with('0')) {
+            return None;
+        }
+        if rest.starts_with(['.', 'e', 'E']) {
+            return None;
+        }
+        self.0 = rest;
+        n.parse().ok().map(Some)
+    }
+
+    /// `[]`, or null: no circumstances.
+    fn empty_list(&mut self) -> Option<Option<Vec<Circumstance>>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.0 = self.0.strip_prefix("[]")?;
+        Some(Some(Vec::new()))
     }
 }
 
@@ -119,26 +256,24 @@ struct Slice {
     scope: Option<i64>,
 }
 
-/// One slice of children (child ids, versions, villages, recording times, data), added to
-/// `out`.
+/// One slice of children (a line for each version, see [`Version::source`]), added to `out`.
 fn parse_slice<T: Version>(s: &Slice, out: &mut RegisterAsOf<T>) -> StorageResult<()> {
-    let col = |name: &str| -> StorageResult<Option<&str>> { Ok(s.row.try_get(name)?) };
-    let mut it = [
-        split(col("i")?, ','),
-        split(col("v")?, ','),
-        split(col("g")?, ','),
-        split(col("r")?, ','),
-        split(col("j")?, RS),
-    ];
+    let lines: Option<&str> = s.row.try_get("l")?;
     // (child, version, village, recorded_at, data)
     let mut rows: Vec<(i64, i64, i64, &str, &str)> = Vec::new();
-    while let Some([c, v, g, r, j]) = next_row(&mut it)? {
+    for line in split(lines, RS) {
+        let bad = || StorageError::Corrupt(format!("child version: «{line}»"));
+        let (head, data) = line.split_once(US).ok_or_else(bad)?;
+        let mut f = head.splitn(4, ',');
+        let (Some(c), Some(v), Some(g), Some(r)) = (f.next(), f.next(), f.next(), f.next()) else {
+            return Err(bad());
+        };
         rows.push((
             int(c, "child_version.child_id")?,
             int(v, "child_version.version")?,
             int(g, "child_version.village_id")?,
             r,
-            j,
+            data,
         ));
     }
     if !rows.is_sorted_by_key(|r| (r.0, r.1)) {
@@ -212,16 +347,13 @@ impl Db {
         let cutoffs = Arc::new(cutoffs);
         let b = self.backend;
         let order = "child_id, version";
+        let (table, line) = T::source(self.backend);
         // Each column of a slice of children aggregated into one text: a million versions
         // cross the driver as a few hundred values.
         let sql = format!(
-            "SELECT {} AS i, {} AS v, {} AS g, {} AS r, {} AS j FROM child_version \
+            "SELECT {} AS l FROM {table} \
              WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3",
-            agg(b, "child_id", ',', order),
-            agg(b, "version", ',', order),
-            agg(b, "village_id", ',', order),
-            agg(b, "recorded_at", ',', order),
-            agg(b, "data", RS, order),
+            agg(b, line, RS, order),
         );
         // Small slices keep the texts small enough for the allocator to reuse their memory.
         const SLICE: i64 = 5_000;
@@ -230,12 +362,13 @@ impl Db {
         let mut idle = Some(out);
         let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf<T>>>> = None;
         let mut from = 0;
+        let mut conn = self.bulk_reader().await?;
         while from < max_id {
             let row = sqlx::query(&sql)
                 .bind(from)
                 .bind(from + SLICE)
                 .bind(&last)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *conn)
                 .await?;
             let slice = Slice {
                 row,
@@ -257,5 +390,52 @@ impl Db {
             None => idle.take().unwrap_or_default(),
         };
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick reader gives what the JSON parser gives, or leaves the text to it.
+    #[test]
+    fn quick_facts_read_as_the_json_parser_does() {
+        let quick = [
+            r#"["female","2019-05-01","day",17,"SP01",null,"mau_giao",[],null,null,null]"#,
+            r#"["male",null,"unknown",null,null,"2020-01-02",null,null,"2021-01-01","2022-02-02","2023-03-03"]"#,
+            r#"["unknown","2024-02-29","year",0,"Bản \"A\"",null,null,[],null,null,null]"#,
+            r#"["female","2019-05-01","day",255,"SP01",null,null,[],null,null,null]"#,
+        ];
+        for text in quick {
+            let full: FactFields = serde_json::from_str(text).unwrap();
+            match quick_facts(text) {
+                Some(q) => assert_eq!(q, full, "{text}"),
+                // Escaped strings are the JSON parser's.
+                None => assert!(text.contains('\\'), "{text}"),
+            }
+        }
+        assert!(quick_facts(quick[0]).is_some());
+        assert!(quick_facts(quick[1]).is_some());
+        for text in [
+            // PostgreSQL's spacing, circumstances, odd numbers and values: the JSON parser's.
+            r#"["female", "2019-05-01", "day", 17, "SP01", null, null, [], null, null, null]"#,
+            r#"["female","2019-05-01","day",17,"SP01",null,null,[{"code":"a","from":"2025-01-01"}],null,null,null]"#,
+            r#"["female","2019-05-01","day",017,"SP01",null,null,[],null,null,null]"#,
+            r#"["female","2019-05-01","day",256,"SP01",null,null,[],null,null,null]"#,
+            r#"["female","2019-05-01","day",1.5,"SP01",null,null,[],null,null,null]"#,
+            r#"["female","2019-02-30","day",17,"SP01",null,null,[],null,null,null]"#,
+            r#"["woman","2019-05-01","day",17,"SP01",null,null,[],null,null,null]"#,
+            r#"["female","2019-05-01","day",17,"SP01",null,null,[],null,null]"#,
+            r#"["female","2019-05-01","day",17,"SP01",null,null,[],null,null,null,1]"#,
+            r#"["female","2019-05-01","day",17,"SP01",null,null,[],null,null,null] "#,
+        ] {
+            assert!(quick_facts(text).is_none(), "{text}");
+        }
+        // Where the JSON parser reads them, the values are the same as the quick reader's.
+        let spaced: FactFields = serde_json::from_str(
+            r#"["female", "2019-05-01", "day", 17, "SP01", null, "mau_giao", [], null, null, null]"#,
+        )
+        .unwrap();
+        assert_eq!(quick_facts(quick[0]), Some(spaced));
     }
 }

@@ -276,6 +276,7 @@ impl AuditLog for Db {
             }
         }
         report.children = rows.len() as i64;
+        crate::copies::check_copies(self, &mut report).await?;
         // Case entries open with the configured key (skipped without one).
         crate::cases::check_cases(self, &mut report).await?;
         Ok(report)

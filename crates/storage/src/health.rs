@@ -4,7 +4,7 @@ use crate::audit;
 use crate::children::read_scope;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
-use crate::packed::{agg, int, next_row, split, with_child_and_date, RS};
+use crate::packed::{agg, int, next_row, split, with_child_and_date, GS, RS, US};
 use crate::params::{bind_all, Params};
 use crate::HealthLog;
 use serde::Serialize;
@@ -42,43 +42,124 @@ async fn join(
         .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
 }
 
-/// One slice of [`HealthLog::health_records`]: kinds, children, dates, fields (the aggregated
-/// columns, read in place), added to `h`.
+/// Events without a child (the HIV follow-up counts), read from `health_event`: kinds, dates,
+/// fields (the aggregated columns, read in place), added to `h`.
 fn parse_events(row: &AnyRow, h: &mut HealthRecords) -> StorageResult<()> {
     let col = |name: &str| -> StorageResult<Option<&str>> { Ok(row.try_get(name)?) };
     let mut it = [
         split(col("k")?, RS),
-        split(col("c")?, ','),
         split(col("d")?, ','),
         split(col("j")?, RS),
     ];
-    while let Some([kind, child, date, fields]) = next_row(&mut it)? {
-        let child = match child {
-            "" => None,
-            c => Some(int(c, "health_event.child_id")?),
-        };
-        let bad = |e: serde_json::Error| {
-            StorageError::Corrupt(format!(
-                "sự kiện y tế ({kind}, trẻ {}, ngày {date}): {e}",
-                child.map_or("—".to_string(), |c| c.to_string())
-            ))
-        };
-        match kind {
-            "birth" => h.births.push(typed(fields, child, date).map_err(bad)?),
-            "death" => h.deaths.push(typed(fields, child, date).map_err(bad)?),
-            "vaccination" => h.vaccinations.push(
-                match child.and_then(|c| quick_vaccination(fields, c, date)) {
-                    Some(v) => v,
-                    None => typed(fields, child, date).map_err(bad)?,
-                },
-            ),
-            "measurement" => h
-                .measurements
-                .push(typed(fields, child, date).map_err(bad)?),
-            "injury" => h.injuries.push(typed(fields, child, date).map_err(bad)?),
-            "hiv" => h.hiv.push(typed(fields, child, date).map_err(bad)?),
-            _ => {}
+    while let Some([kind, date, fields]) = next_row(&mut it)? {
+        push_event(h, kind, None, date, fields)?;
+    }
+    Ok(())
+}
+
+/// One slice of children's packs (`health_pack`): children, kinds, packed events (the
+/// aggregated columns, read in place); the events dated up to `until` are added to `h`.
+fn parse_packs(row: &AnyRow, until: &str, h: &mut HealthRecords) -> StorageResult<()> {
+    let col = |name: &str| -> StorageResult<Option<&str>> { Ok(row.try_get(name)?) };
+    let mut it = [
+        split(col("c")?, ','),
+        split(col("k")?, ','),
+        split(col("e")?, GS),
+    ];
+    // (event id, date, fields) of one pack.
+    let mut entries: Vec<(&str, &str, &str)> = Vec::new();
+    while let Some([child, kind, events]) = next_row(&mut it)? {
+        let child = int(child, "health_pack.child_id")?;
+        entries.clear();
+        let mut sorted = true;
+        for entry in events.split(RS) {
+            let bad =
+                || StorageError::Corrupt(format!("health_pack ({kind}, trẻ {child}): «{entry}»"));
+            let (id, rest) = entry.split_once(US).ok_or_else(bad)?;
+            let (date, fields) = rest.split_once(US).ok_or_else(bad)?;
+            // The same text comparison as `date <= until` in SQL.
+            if date <= until {
+                sorted &= entries.last().is_none_or(|e| id_before(e.0, id));
+                entries.push((id, date, fields));
+            }
         }
+        // Appends from concurrent writers may land out of id order.
+        if !sorted {
+            let mut keyed = entries
+                .iter()
+                .map(|&(id, d, f)| Ok((int(id, "health_pack.id")?, d, f)))
+                .collect::<StorageResult<Vec<_>>>()?;
+            keyed.sort_by_key(|e| e.0);
+            for (k, e) in keyed.into_iter().zip(entries.iter_mut()) {
+                *e = ("", k.1, k.2);
+            }
+        }
+        if kind == "vaccination" {
+            // Most of the events: their own loop, without the kind's dispatch for each.
+            for &(_, date, fields) in &entries {
+                h.vaccinations
+                    .push(match quick_vaccination(fields, child, date) {
+                        Some(v) => v,
+                        None => typed(fields, Some(child), date)
+                            .map_err(|e| bad_event(kind, Some(child), date, e))?,
+                    });
+            }
+        } else {
+            for &(_, date, fields) in &entries {
+                push_event(h, kind, Some(child), date, fields)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `more` after what `h` holds, kind by kind.
+fn append(h: &mut HealthRecords, mut more: HealthRecords) {
+    h.births.append(&mut more.births);
+    h.deaths.append(&mut more.deaths);
+    h.vaccinations.append(&mut more.vaccinations);
+    h.measurements.append(&mut more.measurements);
+    h.injuries.append(&mut more.injuries);
+    h.hiv.append(&mut more.hiv);
+}
+
+/// Whether the id `a` is below `b`, both written by the database as decimal integers: shorter
+/// is smaller, and of the same length the text's order is the number's.
+fn id_before(a: &str, b: &str) -> bool {
+    (a.len(), a) < (b.len(), b)
+}
+
+fn bad_event(kind: &str, child: Option<i64>, date: &str, e: serde_json::Error) -> StorageError {
+    StorageError::Corrupt(format!(
+        "sự kiện y tế ({kind}, trẻ {}, ngày {date}): {e}",
+        child.map_or("—".to_string(), |c| c.to_string())
+    ))
+}
+
+/// One event, typed by its kind and added to `h`; kinds the figures do not read are skipped.
+fn push_event(
+    h: &mut HealthRecords,
+    kind: &str,
+    child: Option<i64>,
+    date: &str,
+    fields: &str,
+) -> StorageResult<()> {
+    let bad = |e: serde_json::Error| bad_event(kind, child, date, e);
+    match kind {
+        "birth" => h.births.push(typed(fields, child, date).map_err(bad)?),
+        "death" => h.deaths.push(typed(fields, child, date).map_err(bad)?),
+        "vaccination" => h.vaccinations.push(
+            match child.and_then(|c| quick_vaccination(fields, c, date)) {
+                Some(v) => v,
+                None => typed(fields, child, date).map_err(bad)?,
+            },
+        ),
+        "measurement" => h
+            .measurements
+            .push(typed(fields, child, date).map_err(bad)?),
+        "injury" => h.injuries.push(typed(fields, child, date).map_err(bad)?),
+        "hiv" => h.hiv.push(typed(fields, child, date).map_err(bad)?),
+        _ => {}
     }
     Ok(())
 }
@@ -252,48 +333,69 @@ impl HealthLog for Db {
         if KINDS.iter().any(|k| !allowed.contains(k)) || actor.role == Role::VillageHead {
             return Err(StorageError::Forbidden);
         }
-        let max_id: i64 =
-            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM health_event")
+        let until = to.map_or_else(|| "9999-12-31".to_string(), |t| t.to_string());
+        let b = self.backend;
+        // Events without a child: few, read straight from the events.
+        let loose = sqlx::query(&format!(
+            "SELECT {} AS k, {} AS d, {} AS j FROM health_event \
+             WHERE child_id IS NULL AND date <= $1",
+            agg(b, "kind", RS, "id"),
+            agg(b, "date", ',', "id"),
+            agg(b, "data", RS, "id"),
+        ))
+        .bind(&until)
+        .fetch_one(&self.pool)
+        .await?;
+        let mut first = HealthRecords::default();
+        parse_events(&loose, &mut first)?;
+        // Every other event from the children's packs: a few hundred thousand rows rather than
+        // millions. Slices of children (the primary key: a range scan), each column aggregated
+        // into one text; each slice is parsed on another thread while the next one is read.
+        let max_child: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_pack")
                 .fetch_one(&self.pool)
                 .await?
                 .try_get("m")?;
-        // Slices of ids (the primary key: a range scan, in id order), each column aggregated
-        // into one text; each slice is parsed on another thread while the next one is read.
-        let b = self.backend;
+        let order = "child_id, kind";
         let sql = format!(
-            "SELECT {} AS k, {} AS c, {} AS d, {} AS j FROM health_event \
-             WHERE id > $1 AND id <= $2 AND date <= $3",
-            agg(b, "kind", RS, "id"),
-            agg(b, "COALESCE(CAST(child_id AS TEXT), '')", ',', "id"),
-            agg(b, "date", ',', "id"),
-            agg(b, "data", RS, "id"),
+            "SELECT {} AS c, {} AS k, {} AS e FROM health_pack \
+             WHERE child_id > $1 AND child_id <= $2",
+            agg(b, "child_id", ',', order),
+            agg(b, "kind", ',', order),
+            agg(b, "events", GS, order),
         );
-        let until = to.map_or_else(|| "9999-12-31".to_string(), |t| t.to_string());
-        const SLICE: i64 = 50_000;
-        // Parsed straight into the result, handed from one slice's parse to the next.
-        let mut idle = Some(HealthRecords::default());
-        let mut parsing: Option<tokio::task::JoinHandle<StorageResult<HealthRecords>>> = None;
+        let until = std::sync::Arc::new(until);
+        const SLICE: i64 = 10_000;
+        // Parsing costs more than reading: two slices are parsed at once, each into records of
+        // its own, appended in order to the result.
+        const IN_FLIGHT: usize = 2;
+        let mut out = first;
+        let mut parsing: std::collections::VecDeque<
+            tokio::task::JoinHandle<StorageResult<HealthRecords>>,
+        > = std::collections::VecDeque::new();
         let mut from = 0;
-        while from < max_id {
+        let mut conn = self.bulk_reader().await?;
+        while from < max_child {
             let row = sqlx::query(&sql)
                 .bind(from)
                 .bind(from + SLICE)
-                .bind(&until)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *conn)
                 .await?;
-            let mut acc = match parsing.take() {
-                Some(prev) => join(prev).await?,
-                None => idle.take().unwrap_or_default(),
-            };
-            parsing = Some(tokio::task::spawn_blocking(move || {
-                parse_events(&row, &mut acc).map(|()| acc)
+            if parsing.len() >= IN_FLIGHT {
+                if let Some(done) = parsing.pop_front() {
+                    append(&mut out, join(done).await?);
+                }
+            }
+            let until = until.clone();
+            parsing.push_back(tokio::task::spawn_blocking(move || {
+                let mut h = HealthRecords::default();
+                parse_packs(&row, &until, &mut h).map(|()| h)
             }));
             from += SLICE;
         }
-        let out = match parsing.take() {
-            Some(prev) => join(prev).await?,
-            None => idle.take().unwrap_or_default(),
-        };
+        for done in parsing {
+            append(&mut out, join(done).await?);
+        }
         Ok(out)
     }
 

@@ -10,6 +10,7 @@ mod audit;
 mod bulk;
 mod cases;
 mod children;
+mod copies;
 mod crypto;
 mod db;
 mod error;
@@ -219,8 +220,9 @@ pub trait HealthLog: Send + Sync {
         to: Option<Date>,
     ) -> StorageResult<String>;
     /// Every birth, death, vaccination, measurement, injury and HIV follow-up up to `to`, as
-    /// the domain's types, in the order they were recorded (for the figures; not for village
-    /// heads). Other kinds are left out.
+    /// the domain's types (for the figures; not for village heads): the events without a child
+    /// first, then child by child, each child's events of a kind in the order they were
+    /// recorded. Other kinds are left out.
     async fn health_records(
         &self,
         actor: &Actor,

@@ -35,10 +35,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_cases.sql"),
         postgres: include_str!("../migrations/postgres/0004_cases.sql"),
     },
+    Migration {
+        version: 5,
+        name: "figures",
+        sqlite: include_str!("../migrations/sqlite/0005_figures.sql"),
+        postgres: include_str!("../migrations/postgres/0005_figures.sql"),
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {
@@ -71,6 +77,11 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
             Backend::Postgres => m.postgres,
         };
         sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        // The figures' copies (0005) of the rows already stored: SQL kept in one place, as
+        // `treem rebuild-copies` runs it too.
+        if m.version == 5 {
+            crate::copies::fill_copies(&mut tx).await?;
+        }
         sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)

@@ -12,6 +12,10 @@ use std::fmt;
 /// Separates JSON texts in an aggregate: a control character, which JSON text cannot contain
 /// unescaped.
 pub(crate) const RS: char = '\u{1e}';
+/// Separates the fields of one entry inside a packed text (`health_pack.events`).
+pub(crate) const US: char = '\u{1f}';
+/// Separates packed texts (each with [`RS`] and [`US`] inside) in an aggregate.
+pub(crate) const GS: char = '\u{1d}';
 
 /// One column of a slice aggregated into a text, values separated by `sep` (`,` for numbers
 /// and dates, [`RS`] for anything else), in `order` on PostgreSQL (SQLite feeds every aggregate

@@ -200,6 +200,10 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
             results: last,
             cases: case_figures(&cases, periods[earlier], dates[earlier], &calendar),
         }));
+        // Freeing a million records takes a while: the figures are ready, so it is left to a
+        // thread of its own.
+        drop(children);
+        std::thread::spawn(move || drop((register, health)));
         out
     })
     .await

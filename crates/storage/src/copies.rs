@@ -1,0 +1,131 @@
+//! `treem check` for the narrow copies the figures read (migration 0005): every child version
+//! has its `child_fact` row saying what the full record says, and every child's health events
+//! are in its `health_pack`. The database's triggers keep them; this finds a copy that a manual
+//! edit with the triggers off (or a bug) left behind.
+use crate::audit::CheckReport;
+use crate::db::{Backend, Db};
+use crate::error::StorageResult;
+use sqlx::Row;
+use treem_domain::indicator::ChildFacts;
+use treem_domain::register::Child;
+
+/// The copies of every row already stored, from the views that define them: run by the
+/// migration that creates them (0005) and by `treem rebuild-copies`.
+const FILL: [&str; 4] = [
+    "DELETE FROM child_fact",
+    "DELETE FROM health_pack",
+    "INSERT INTO child_fact (child_id, version, village_id, recorded_at, line) \
+     SELECT child_id, version, village_id, recorded_at, line FROM child_fact_source",
+    "INSERT INTO health_pack (child_id, kind, events) \
+     SELECT child_id, kind, events FROM health_pack_source",
+];
+
+/// Copies every stored child version and health event (after clearing the copies), inside
+/// `tx`.
+pub(crate) async fn fill_copies(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StorageResult<()> {
+    for sql in FILL {
+        sqlx::query(sql).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Builds the figures' copies again from the full records, in one transaction
+    /// (`treem rebuild-copies`).
+    pub async fn rebuild_copies(&self) -> StorageResult<()> {
+        let mut tx = self.pool.begin().await?;
+        fill_copies(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// At most this many problems of each kind are listed; the rest are counted.
+const LIST: usize = 10;
+
+pub(crate) async fn check_copies(db: &Db, report: &mut CheckReport) -> StorageResult<()> {
+    // `treem check` does not migrate: an older database has no copies yet.
+    if crate::migrate::current_version(db).await? < 5 {
+        return Ok(());
+    }
+    // Versions without a copy, copies without a version, copies of another village or time.
+    let keys = sqlx::query(
+        "SELECT v.child_id AS c, v.version AS v, f.child_id AS fc FROM child_version v \
+         LEFT JOIN child_fact f ON f.child_id = v.child_id AND f.version = v.version \
+         WHERE f.child_id IS NULL OR f.village_id <> v.village_id OR f.recorded_at <> v.recorded_at \
+         UNION ALL \
+         SELECT f.child_id, f.version, f.child_id FROM child_fact f \
+         LEFT JOIN child_version v ON v.child_id = f.child_id AND v.version = f.version \
+         WHERE v.child_id IS NULL",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut bad: Vec<String> = Vec::new();
+    for r in &keys {
+        let (c, v): (i64, i64) = (r.try_get("c")?, r.try_get("v")?);
+        bad.push(format!("trẻ {c}, phiên bản {v}"));
+    }
+    // What each child's current copy says, against its full record.
+    let far = jiff::civil::date(9999, 12, 30);
+    let full = db.register_at::<Child>(None, &[far]).await?;
+    let facts = db.register_at::<ChildFacts>(None, &[far]).await?;
+    let (full, facts) = (full.children(0), facts.children(0));
+    let mut copies = facts.iter().peekable();
+    for child in full {
+        while copies.next_if(|f| f.id < child.id).is_some() {}
+        let same = copies
+            .next_if(|f| f.id == child.id)
+            .is_some_and(|f| **f == ChildFacts::of(child));
+        if !same {
+            bad.push(format!("trẻ {}, phiên bản {}", child.id, child.version));
+        }
+    }
+    bad.sort();
+    bad.dedup();
+    note(report, "bản sao cho số liệu của sổ trẻ em không khớp", bad);
+    // Each child's events of a kind, counted in the events and in the pack.
+    let rs = match db.backend {
+        Backend::Sqlite => "char(30)",
+        Backend::Postgres => "chr(30)",
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT COALESCE(e.child_id, p.child_id) AS c, COALESCE(e.kind, p.kind) AS k FROM \
+         (SELECT child_id, kind, COUNT(*) AS n FROM health_event WHERE child_id IS NOT NULL \
+          GROUP BY child_id, kind) e \
+         FULL OUTER JOIN \
+         (SELECT child_id, kind, LENGTH(events) - LENGTH(REPLACE(events, {rs}, '')) + 1 AS n \
+          FROM health_pack) p \
+         ON p.child_id = e.child_id AND p.kind = e.kind \
+         WHERE e.n IS NULL OR p.n IS NULL OR e.n <> p.n"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut bad = Vec::new();
+    for r in &rows {
+        let (c, k): (i64, String) = (r.try_get("c")?, r.try_get("k")?);
+        bad.push(format!("trẻ {c}, {k}"));
+    }
+    note(
+        report,
+        "bản sao cho số liệu của sự kiện y tế không khớp",
+        bad,
+    );
+    Ok(())
+}
+
+fn note(report: &mut CheckReport, what: &str, mut bad: Vec<String>) {
+    if bad.is_empty() {
+        return;
+    }
+    let more = bad.len().saturating_sub(LIST);
+    bad.truncate(LIST);
+    let tail = if more > 0 {
+        format!(" và {more} chỗ khác")
+    } else {
+        String::new()
+    };
+    report.problems.push(format!(
+        "{what}: {}{tail} (chạy `treem rebuild-copies` để dựng lại)",
+        bad.join("; ")
+    ));
+}
