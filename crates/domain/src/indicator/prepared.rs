@@ -202,8 +202,10 @@ impl<'a> Prepared<'a> {
     pub fn vaccinations(&self, id: i64) -> &[&'a Vaccination] {
         let (v, at) = self.vaccinations.get_or_init(|| {
             let mut v: Vec<&Vaccination> = self.snap.health.vaccinations.iter().collect();
-            // Stable, and linear when the records come child by child.
-            v.sort_by_key(|x| x.child_id);
+            // The storage gives them child by child already: then there is nothing to sort.
+            if !v.is_sorted_by_key(|x| x.child_id) {
+                v.sort_by_key(|x| x.child_id);
+            }
             let mut at = IdMap::default();
             let mut start = 0;
             for w in v.chunk_by(|a, b| a.child_id == b.child_id) {
