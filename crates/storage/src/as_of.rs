@@ -344,6 +344,18 @@ impl Db {
                 .await?
                 .try_get("m")?;
         let codes = Arc::new(village_codes(&self.pool).await?);
+        // Room for a version of every child up front (the whole commune's register): growing a
+        // list of a million records step by step copies it again and again.
+        let mut out = out;
+        let room = if scope.is_none() {
+            usize::try_from(max_id).unwrap_or(0)
+        } else {
+            0
+        };
+        out.versions.reserve(room);
+        for at in &mut out.at {
+            at.reserve(room);
+        }
         let cutoffs = Arc::new(cutoffs);
         let b = self.backend;
         let order = "child_id, version";
