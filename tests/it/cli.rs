@@ -203,6 +203,50 @@ async fn check_exits_non_zero_when_the_audit_chain_is_broken() {
     assert!(text(&out).contains("mục 3"), "{}", text(&out));
 }
 
+#[tokio::test]
+async fn rebuild_copies_mends_what_check_finds_in_the_figures_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("c.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    let a = db
+        .create_child(&officer(), &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    // A hand edit with the copying trigger dropped leaves the figures' copy behind.
+    db.raw_execute("DROP TRIGGER child_fact_update")
+        .await
+        .unwrap();
+    db.raw_execute(&format!(
+        "UPDATE child_version SET data = replace(data, '\"female\"', '\"male\"') WHERE child_id = {}",
+        a.id
+    ))
+    .await
+    .unwrap();
+    db.close().await;
+    let out = treem(&["check", "--db", &url]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!(
+            "bản sao cho số liệu của sổ trẻ em không khớp: trẻ {}, phiên bản 1",
+            a.id
+        )),
+        "{}",
+        text(&out)
+    );
+    let out = treem(&["rebuild-copies", "--db", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("kiểm tra: tốt"), "{}", text(&out));
+    let out = treem(&["check", "--db", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The figures now read the record as it is.
+    let db = Db::open(&url).await.unwrap();
+    let r = db
+        .register_for_figures(&officer(), &[today()])
+        .await
+        .unwrap();
+    assert_eq!(r.children(0)[0].sex, treem_domain::register::Sex::Male);
+}
+
 /// Everything but the export header's timestamp.
 fn body(path: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(path)
