@@ -1041,3 +1041,30 @@ async fn figure_copies_follow_every_write_and_every_restore() {
     })
     .await;
 }
+
+/// A pack appended out of id order (an event written with an explicit lower id, or two
+/// PostgreSQL writers racing) is read back in the order the events were recorded.
+#[tokio::test]
+async fn health_packs_are_read_in_recorded_order_whatever_the_append_order() {
+    use treem_storage::HealthLog;
+    each_backend(|label, db| async move {
+        let a = db.create_child(&officer(), &child("Giàng A Páo", "SP01")).await.unwrap().id;
+        let health = actor(Role::Health, None);
+        let vacc = |dose: u8| {
+            ("vaccination".to_string(), Some(a), today(), serde_json::json!({"vaccine": "OPV", "dose": dose}))
+        };
+        db.add_health_events(&health, &[vacc(1), vacc(2)]).await.unwrap();
+        // Id 0 is below every id the database gives: appended last, recorded first.
+        db.raw_execute(&format!(
+            "INSERT INTO health_event (id, kind, child_id, village_id, date, data, recorded_by, recorded_at) \
+             VALUES (0, 'vaccination', {a}, NULL, '{}', '{{\"dose\":9,\"vaccine\":\"OPV\"}}', 0, 'x')",
+            today()
+        ))
+        .await
+        .unwrap();
+        let h = db.health_records(&health, None).await.unwrap();
+        let doses: Vec<u8> = h.vaccinations.iter().map(|v| v.dose).collect();
+        assert_eq!(doses, vec![9, 1, 2], "{label}");
+    })
+    .await;
+}
