@@ -59,12 +59,14 @@ impl Db {
         if backend == Backend::Sqlite {
             opts = opts.after_connect(|conn, _| {
                 Box::pin(async move {
-                    // Power cuts are normal in the commune: WAL with full sync, and wait
-                    // rather than fail when another writer holds the lock.
+                    // Wait rather than fail when another connection holds the lock; first,
+                    // as even `journal_mode` (a no-op once in WAL) fails at once without it
+                    // while a write is open elsewhere, which a new pool connection can meet.
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    // Power cuts are normal in the commune: WAL with full sync.
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA synchronous = FULL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
                     conn.execute("PRAGMA cache_size = -16000").await?;
                     Ok(())
                 })
