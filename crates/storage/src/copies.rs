@@ -11,7 +11,7 @@ use treem_domain::register::Child;
 
 /// The copies of every row already stored, from the views that define them: run by the
 /// migration that creates them (0005) and by `treem rebuild-copies`.
-const FILL: [&str; 4] = [
+pub(crate) const FILL: [&str; 4] = [
     "DELETE FROM child_fact",
     "DELETE FROM health_pack",
     "INSERT INTO child_fact (child_id, version, village_id, recorded_at, line) \
@@ -20,21 +20,14 @@ const FILL: [&str; 4] = [
      SELECT child_id, kind, events FROM health_pack_source",
 ];
 
-/// Copies every stored child version and health event (after clearing the copies), inside
-/// `tx`.
-pub(crate) async fn fill_copies(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StorageResult<()> {
-    for sql in FILL {
-        sqlx::query(sql).execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
 impl Db {
     /// Builds the figures' copies again from the full records, in one transaction
     /// (`treem rebuild-copies`).
     pub async fn rebuild_copies(&self) -> StorageResult<()> {
         let mut tx = self.pool.begin().await?;
-        fill_copies(&mut tx).await?;
+        for statement in FILL {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

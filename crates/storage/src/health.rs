@@ -25,7 +25,7 @@ pub struct HealthEvent {
     pub data: serde_json::Value,
 }
 
-/// The kinds the indicator engine reads.
+/// The kinds the indicator engine reads: every kind there is.
 const KINDS: [&str; 6] = [
     "birth",
     "death",
@@ -94,20 +94,8 @@ fn parse_packs(row: &AnyRow, until: &str, h: &mut HealthRecords) -> StorageResul
                 *e = ("", k.1, k.2);
             }
         }
-        if kind == "vaccination" {
-            // Most of the events: their own loop, without the kind's dispatch for each.
-            for &(_, date, fields) in &entries {
-                h.vaccinations
-                    .push(match quick_vaccination(fields, child, date) {
-                        Some(v) => v,
-                        None => typed(fields, Some(child), date)
-                            .map_err(|e| bad_event(kind, Some(child), date, e))?,
-                    });
-            }
-        } else {
-            for &(_, date, fields) in &entries {
-                push_event(h, kind, Some(child), date, fields)?;
-            }
+        for &(_, date, fields) in &entries {
+            push_event(h, kind, Some(child), date, fields)?;
         }
     }
     Ok(())
@@ -216,14 +204,7 @@ fn typed<'de, T: serde::Deserialize<'de>>(
 /// HIV follow-up is for the health station and the officer only.
 pub fn readable_kinds(role: Role) -> &'static [&'static str] {
     match role {
-        Role::Health | Role::Officer => &[
-            "birth",
-            "death",
-            "vaccination",
-            "measurement",
-            "injury",
-            "hiv",
-        ],
+        Role::Health | Role::Officer => &KINDS,
         Role::Leader => &["birth", "death", "vaccination", "measurement", "injury"],
         Role::VillageHead => &["vaccination"],
         _ => &[],

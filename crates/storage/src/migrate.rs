@@ -8,6 +8,9 @@ struct Migration {
     name: &'static str,
     sqlite: &'static str,
     postgres: &'static str,
+    /// Statements run after the script, on either backend, in the same transaction (data the
+    /// script's new objects derive from the rows already stored).
+    after: &'static [&'static str],
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -16,30 +19,35 @@ const MIGRATIONS: &[Migration] = &[
         name: "register",
         sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
         postgres: include_str!("../migrations/postgres/0001_register.sql"),
+        after: &[],
     },
     Migration {
         version: 2,
         name: "plans",
         sqlite: include_str!("../migrations/sqlite/0002_plans.sql"),
         postgres: include_str!("../migrations/postgres/0002_plans.sql"),
+        after: &[],
     },
     Migration {
         version: 3,
         name: "health",
         sqlite: include_str!("../migrations/sqlite/0003_health.sql"),
         postgres: include_str!("../migrations/postgres/0003_health.sql"),
+        after: &[],
     },
     Migration {
         version: 4,
         name: "cases",
         sqlite: include_str!("../migrations/sqlite/0004_cases.sql"),
         postgres: include_str!("../migrations/postgres/0004_cases.sql"),
+        after: &[],
     },
     Migration {
         version: 5,
         name: "figures",
         sqlite: include_str!("../migrations/sqlite/0005_figures.sql"),
         postgres: include_str!("../migrations/postgres/0005_figures.sql"),
+        after: &crate::copies::FILL,
     },
 ];
 
@@ -77,10 +85,8 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
             Backend::Postgres => m.postgres,
         };
         sqlx::raw_sql(sql).execute(&mut *tx).await?;
-        // The figures' copies (0005) of the rows already stored: SQL kept in one place, as
-        // `treem rebuild-copies` runs it too.
-        if m.version == 5 {
-            crate::copies::fill_copies(&mut tx).await?;
+        for statement in m.after {
+            sqlx::query(statement).execute(&mut *tx).await?;
         }
         sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)

@@ -24,14 +24,7 @@ const NEONATAL_DAYS: i32 = 28;
 
 /// Completed years of a child born `dob` on `on`, as [`crate::register::ChildData::age_on`].
 fn age_on(dob: Date, on: Date) -> Option<i32> {
-    if dob > on {
-        return None;
-    }
-    let mut age = (on.year() - dob.year()) as i32;
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        age -= 1;
-    }
-    Some(age)
+    crate::register::age_on(Some(dob), on)
 }
 
 fn days_between(from: Date, to: Date) -> Option<i32> {
