@@ -3,11 +3,9 @@
 //! child is picked in memory (the latest version recorded before the end of that day).
 use crate::db::{end_of_day_text, Backend, Db};
 use crate::error::{StorageError, StorageResult};
-use crate::packed::{agg, int, split, RS, US};
+use crate::packed::{agg, int, split, Cursor, RS, US};
+use crate::stream::Batches;
 use crate::villages::village_codes;
-use serde::de::value::BorrowedStrDeserializer;
-use serde::Deserialize;
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -169,96 +167,20 @@ fn quick_facts(data: &str) -> Option<FactFields<'_>> {
     (c.0 == "]").then_some(f)
 }
 
-/// The rest of a facts array being read.
-struct Cursor<'a>(&'a str);
-
-impl<'a> Cursor<'a> {
-    /// Past the comma between two values.
-    fn then(&mut self) -> Option<&mut Self> {
-        self.0 = self.0.strip_prefix(',')?;
-        Some(self)
-    }
-
-    fn null(&mut self) -> bool {
-        match self.0.strip_prefix("null") {
-            Some(rest) => {
-                self.0 = rest;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// A string without escapes or control characters.
-    fn str(&mut self) -> Option<&'a str> {
-        let rest = self.0.strip_prefix('"')?;
-        let end = rest.find(['"', '\\'])?;
-        let (value, after) = rest.split_at(end);
-        if !after.starts_with('"') || value.bytes().any(|b| b < 0x20) {
-            return None;
-        }
-        self.0 = &after[1..];
-        Some(value)
-    }
-
-    fn opt_str(&mut self) -> Option<Option<&'a str>> {
-        if self.null() {
-            return Some(None);
-        }
-        self.str().map(Some)
-    }
-
-    /// A string value read by `T`'s own `Deserialize` (enum names, dates).
-    fn typed<T: Deserialize<'a>>(&mut self) -> Option<T> {
-        let s = self.str()?;
-        T::deserialize(BorrowedStrDeserializer::<serde::de::value::Error>::new(s)).ok()
-    }
-
-    fn opt_typed<T: Deserialize<'a>>(&mut self) -> Option<Option<T>> {
-        if self.null() {
-            return Some(None);
-        }
-        self.typed().map(Some)
-    }
-
-    /// A JSON integer 0–255 (no sign, fraction, exponent or leading zero).
-    fn opt_u8(&mut self) -> Option<Option<u8>> {
-        if self.null() {
-            return Some(None);
-        }
-        let digits = self.0.bytes().take_while(u8::is_ascii_digit).count();
-        let (n, rest) = self.0.split_at(digits);
-        if n.is_empty() || (n.len() > 1 && n.starts_with('0')) {
-            return None;
-        }
-        if rest.starts_with(['.', 'e', 'E']) {
-            return None;
-        }
-        self.0 = rest;
-        n.parse().ok().map(Some)
-    }
-
-    /// `[]`, or null: no circumstances.
-    fn empty_list(&mut self) -> Option<Option<Vec<Circumstance>>> {
-        if self.null() {
-            return Some(None);
-        }
-        self.0 = self.0.strip_prefix("[]")?;
-        Some(Some(Vec::new()))
-    }
-}
-
-struct Slice {
-    /// The aggregated columns, read in place (no copy).
-    row: AnyRow,
-    cutoffs: Arc<Vec<String>>,
-    codes: Arc<HashMap<i64, String>>,
+/// What every slice is read against.
+struct Reading {
+    cutoffs: Vec<String>,
+    codes: HashMap<i64, String>,
     scope: Option<i64>,
 }
 
-/// One slice of children (a line for each version, see [`Version::source`]), added to `out`.
-fn parse_slice<T: Version>(s: &Slice, out: &mut RegisterAsOf<T>) -> StorageResult<()> {
-    let lines: Option<&str> = s.row.try_get("l")?;
+/// One slice of children (a line for each version, see [`Version::source`], joined by RS),
+/// added to `out`. A child's versions are all in one slice.
+fn parse_slice<T: Version>(
+    lines: Option<&str>,
+    s: &Reading,
+    out: &mut RegisterAsOf<T>,
+) -> StorageResult<()> {
     // (child, version, village, recorded_at, data)
     let mut rows: Vec<(i64, i64, i64, &str, &str)> = Vec::new();
     for line in split(lines, RS) {
@@ -343,7 +265,7 @@ impl Db {
                 .fetch_one(&self.pool)
                 .await?
                 .try_get("m")?;
-        let codes = Arc::new(village_codes(&self.pool).await?);
+        let codes = village_codes(&self.pool).await?;
         // Room for a version of every child up front (the whole commune's register): growing a
         // list of a million records step by step copies it again and again.
         let mut out = out;
@@ -356,10 +278,32 @@ impl Db {
         for at in &mut out.at {
             at.reserve(room);
         }
-        let cutoffs = Arc::new(cutoffs);
+        let reading = Arc::new(Reading {
+            cutoffs,
+            codes,
+            scope,
+        });
+        let (table, line) = T::source(self.backend);
+        if let Some(path) = self.sqlite_file() {
+            // Each version's line stepped in place, batches parsed while the next is read.
+            let sql = format!(
+                "SELECT {line} FROM {table} WHERE recorded_at < ?1 ORDER BY child_id, version"
+            );
+            return tokio::task::spawn_blocking(move || {
+                let batches = Batches::start(&path, sql, vec![last.into()], RS, child_of_line);
+                let mut out = out;
+                while let Some(batch) = batches.next_batch() {
+                    let batch = batch?;
+                    parse_slice(Some(&batch), &reading, &mut out)?;
+                    batches.give_back(batch);
+                }
+                Ok(out)
+            })
+            .await
+            .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?;
+        }
         let b = self.backend;
         let order = "child_id, version";
-        let (table, line) = T::source(self.backend);
         // Each column of a slice of children aggregated into one text: a million versions
         // cross the driver as a few hundred values.
         let sql = format!(
@@ -382,18 +326,14 @@ impl Db {
                 .bind(&last)
                 .fetch_one(&mut *conn)
                 .await?;
-            let slice = Slice {
-                row,
-                cutoffs: cutoffs.clone(),
-                codes: codes.clone(),
-                scope,
-            };
+            let reading = reading.clone();
             let mut acc = match parsing.take() {
                 Some(prev) => join(prev).await?,
                 None => idle.take().unwrap_or_default(),
             };
             parsing = Some(tokio::task::spawn_blocking(move || {
-                parse_slice(&slice, &mut acc).map(|()| acc)
+                let lines: Option<&str> = row.try_get("l")?;
+                parse_slice(lines, &reading, &mut acc).map(|()| acc)
             }));
             from += SLICE;
         }
@@ -403,6 +343,11 @@ impl Db {
         };
         Ok(out)
     }
+}
+
+/// The child a version's line is of: the line begins `child_id,`.
+fn child_of_line(line: &str) -> &str {
+    line.split(',').next().unwrap_or(line)
 }
 
 #[cfg(test)]

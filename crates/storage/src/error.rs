@@ -17,6 +17,9 @@ pub enum StorageError {
     Corrupt(String),
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Database(#[from] sqlx::Error),
+    /// From the figures' bulk read on SQLite ([`crate::stream`]), which steps rows itself.
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    BulkRead(#[from] rusqlite::Error),
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;

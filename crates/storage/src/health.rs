@@ -4,13 +4,14 @@ use crate::audit;
 use crate::children::read_scope;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
-use crate::packed::{agg, int, next_row, split, with_child_and_date, GS, RS, US};
+use crate::packed::{agg, int, next_row, split, with_child_and_date, Cursor, GS, RS, US};
 use crate::params::{bind_all, Params};
+use crate::stream::Batches;
 use crate::HealthLog;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use treem_domain::health::{HealthRecords, Vaccination};
+use treem_domain::health::{HealthRecords, Measurement, Vaccination};
 use treem_domain::register::{Child, ChildData};
 use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
@@ -66,37 +67,63 @@ fn parse_packs(row: &AnyRow, until: &str, h: &mut HealthRecords) -> StorageResul
         split(col("k")?, ','),
         split(col("e")?, GS),
     ];
-    // (event id, date, fields) of one pack.
-    let mut entries: Vec<(&str, &str, &str)> = Vec::new();
+    let mut entries = Vec::new();
     while let Some([child, kind, events]) = next_row(&mut it)? {
-        let child = int(child, "health_pack.child_id")?;
-        entries.clear();
-        let mut sorted = true;
-        for entry in events.split(RS) {
-            let bad =
-                || StorageError::Corrupt(format!("health_pack ({kind}, trẻ {child}): «{entry}»"));
-            let (id, rest) = entry.split_once(US).ok_or_else(bad)?;
-            let (date, fields) = rest.split_once(US).ok_or_else(bad)?;
-            // The same text comparison as `date <= until` in SQL.
-            if date <= until {
-                sorted &= entries.last().is_none_or(|e| id_before(e.0, id));
-                entries.push((id, date, fields));
-            }
+        parse_pack(child, kind, events, until, &mut entries, h)?;
+    }
+    Ok(())
+}
+
+/// Packs as the streamed read gives them ([`crate::stream`]): `child_id US kind US events`,
+/// packs joined by GS.
+fn parse_pack_rows(batch: &str, until: &str, h: &mut HealthRecords) -> StorageResult<()> {
+    let mut entries = Vec::new();
+    for row in batch.split(GS) {
+        let mut f = row.splitn(3, US);
+        let (Some(child), Some(kind), Some(events)) = (f.next(), f.next(), f.next()) else {
+            return Err(StorageError::Corrupt(format!("health_pack: «{row}»")));
+        };
+        parse_pack(child, kind, events, until, &mut entries, h)?;
+    }
+    Ok(())
+}
+
+/// One child's pack of one kind: its events dated up to `until`, in id order, added to `h`.
+/// `entries`: room for (event id, date, fields), reused from pack to pack.
+fn parse_pack<'a>(
+    child: &str,
+    kind: &str,
+    events: &'a str,
+    until: &str,
+    entries: &mut Vec<(&'a str, &'a str, &'a str)>,
+    h: &mut HealthRecords,
+) -> StorageResult<()> {
+    let child = int(child, "health_pack.child_id")?;
+    entries.clear();
+    let mut sorted = true;
+    for entry in events.split(RS) {
+        let bad = || StorageError::Corrupt(format!("health_pack ({kind}, trẻ {child}): «{entry}»"));
+        let (id, rest) = entry.split_once(US).ok_or_else(bad)?;
+        let (date, fields) = rest.split_once(US).ok_or_else(bad)?;
+        // The same text comparison as `date <= until` in SQL.
+        if date <= until {
+            sorted &= entries.last().is_none_or(|e| id_before(e.0, id));
+            entries.push((id, date, fields));
         }
-        // Appends from concurrent writers may land out of id order.
-        if !sorted {
-            let mut keyed = entries
-                .iter()
-                .map(|&(id, d, f)| Ok((int(id, "health_pack.id")?, d, f)))
-                .collect::<StorageResult<Vec<_>>>()?;
-            keyed.sort_by_key(|e| e.0);
-            for (k, e) in keyed.into_iter().zip(entries.iter_mut()) {
-                *e = ("", k.1, k.2);
-            }
+    }
+    // Appends from concurrent writers may land out of id order.
+    if !sorted {
+        let mut keyed = entries
+            .iter()
+            .map(|&(id, d, f)| Ok((int(id, "health_pack.id")?, d, f)))
+            .collect::<StorageResult<Vec<_>>>()?;
+        keyed.sort_by_key(|e| e.0);
+        for (k, e) in keyed.into_iter().zip(entries.iter_mut()) {
+            *e = ("", k.1, k.2);
         }
-        for &(_, date, fields) in &entries {
-            push_event(h, kind, Some(child), date, fields)?;
-        }
+    }
+    for &(_, date, fields) in entries.iter() {
+        push_event(h, kind, Some(child), date, fields)?;
     }
     Ok(())
 }
@@ -142,9 +169,12 @@ fn push_event(
                 None => typed(fields, child, date).map_err(bad)?,
             },
         ),
-        "measurement" => h
-            .measurements
-            .push(typed(fields, child, date).map_err(bad)?),
+        "measurement" => h.measurements.push(
+            match child.and_then(|c| quick_measurement(fields, c, date)) {
+                Some(m) => m,
+                None => typed(fields, child, date).map_err(bad)?,
+            },
+        ),
         "injury" => h.injuries.push(typed(fields, child, date).map_err(bad)?),
         "hiv" => h.hiv.push(typed(fields, child, date).map_err(bad)?),
         _ => {}
@@ -169,6 +199,35 @@ fn quick_vaccination(fields: &str, child_id: i64, date: &str) -> Option<Vaccinat
         vaccine: code.to_string(),
         dose: dose.parse().ok()?,
         date: quick_date(date)?,
+    })
+}
+
+/// A measurement's fields as treem writes them (keys in order, no spaces, no flags), read
+/// without the JSON parser: half a million of them, each with several numbers, are read for
+/// each computation of the figures. Anything else is left to [`typed`].
+fn quick_measurement(fields: &str, child_id: i64, date: &str) -> Option<Measurement> {
+    let mut c = Cursor(fields.strip_prefix('{')?);
+    c.key("flags")?
+        .empty_list::<String>()?
+        .filter(Vec::is_empty)?;
+    let length_cm = c.then()?.key("length_cm")?.opt_f64()?;
+    let measure = c.then()?.key("measure")?.typed()?;
+    let oedema = c.then()?.key("oedema")?.bool()?;
+    let weight_kg = c.then()?.key("weight_kg")?.opt_f64()?;
+    let z_lhfa = c.then()?.key("z_lhfa")?.opt_f64()?;
+    let z_wfa = c.then()?.key("z_wfa")?.opt_f64()?;
+    let z_wflh = c.then()?.key("z_wflh")?.opt_f64()?;
+    (c.0 == "}").then_some(Measurement {
+        child_id,
+        date: quick_date(date)?,
+        weight_kg,
+        length_cm,
+        measure,
+        oedema,
+        z_wfa,
+        z_lhfa,
+        z_wflh,
+        flags: Vec::new(),
     })
 }
 
@@ -332,6 +391,27 @@ impl HealthLog for Db {
         // Every other event from the children's packs: a few hundred thousand rows rather than
         // millions. Slices of children (the primary key: a range scan), each column aggregated
         // into one text; each slice is parsed on another thread while the next one is read.
+        if let Some(path) = self.sqlite_file() {
+            // The packs stepped in place, batches parsed while the next is read.
+            return tokio::task::spawn_blocking(move || {
+                let batches = Batches::start(
+                    &path,
+                    "SELECT child_id, kind, events FROM health_pack ORDER BY child_id, kind".into(),
+                    vec![],
+                    GS,
+                    |child| child,
+                );
+                let mut out = first;
+                while let Some(batch) = batches.next_batch() {
+                    let batch = batch?;
+                    parse_pack_rows(&batch, &until, &mut out)?;
+                    batches.give_back(batch);
+                }
+                Ok(out)
+            })
+            .await
+            .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?;
+        }
         let max_child: i64 =
             sqlx::query("SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_pack")
                 .fetch_one(&self.pool)
@@ -498,5 +578,42 @@ mod tests {
             Some(jiff::civil::date(2026, 3, 1))
         );
         assert_eq!(quick_date("+2026-03-0"), None);
+    }
+
+    #[test]
+    fn quick_measurements_read_as_the_json_parser_does() {
+        let quick = [
+            r#"{"flags":[],"length_cm":90.4,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4665934084236265,"z_wfa":-1.2357601070162338,"z_wflh":-0.6769816107597115}"#,
+            r#"{"flags":[],"length_cm":null,"measure":"lying","oedema":true,"weight_kg":3,"z_lhfa":null,"z_wfa":-2.0,"z_wflh":null}"#,
+            r#"{"flags":[],"length_cm":0.1e2,"measure":"lying","oedema":false,"weight_kg":1E-1,"z_lhfa":-0,"z_wfa":2.5e+0,"z_wflh":-3.0000000000000004}"#,
+        ];
+        for fields in quick {
+            let q = quick_measurement(fields, 7, "2026-03-01").expect(fields);
+            let full: Measurement = typed(fields, Some(7), "2026-03-01").unwrap();
+            assert_eq!(q, full, "{fields}");
+            // Bit for bit, signs of zero included.
+            let bits = |m: &Measurement| {
+                [m.length_cm, m.weight_kg, m.z_lhfa, m.z_wfa, m.z_wflh].map(|v| v.map(f64::to_bits))
+            };
+            assert_eq!(bits(&q), bits(&full), "{fields}");
+        }
+        for fields in [
+            // Flags, other key orders, spacing, missing or extra keys, odd numbers: the parser's.
+            r#"{"flags":["flag_wfa"],"length_cm":90.4,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"length_cm":90.4,"flags":[],"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"flags":[], "length_cm":90.4,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"flags":[],"length_cm":90.4,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2}"#,
+            r#"{"flags":[],"length_cm":90.4,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6,"x":1}"#,
+            r#"{"flags":[],"length_cm":090.4,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"flags":[],"length_cm":90.,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"flags":[],"length_cm":.5,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"flags":[],"length_cm":1e999,"measure":"standing","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"flags":[],"length_cm":90.4,"measure":"sitting","oedema":false,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+            r#"{"flags":[],"length_cm":90.4,"measure":"standing","oedema":0,"weight_kg":12.3,"z_lhfa":-1.4,"z_wfa":-1.2,"z_wflh":-0.6}"#,
+        ] {
+            assert_eq!(quick_measurement(fields, 7, "2026-03-01"), None, "{fields}");
+        }
+        let shaped = quick[0];
+        assert_eq!(quick_measurement(shaped, 7, "2026-02-30"), None);
     }
 }

@@ -22,6 +22,7 @@ mod params;
 mod plans;
 mod portable;
 pub mod profile;
+mod stream;
 mod villages;
 
 pub use accounts::{NewUser, Session, User};

@@ -50,6 +50,146 @@ pub(crate) fn int(s: &str, what: &str) -> StorageResult<i64> {
         .map_err(|_| StorageError::Corrupt(format!("{what}: «{s}» is not a number")))
 }
 
+/// The rest of a JSON text being read by a quick reader: values in the exact shape treem
+/// writes them, or `None` to leave the text to the JSON parser.
+pub(crate) struct Cursor<'a>(pub(crate) &'a str);
+
+impl<'a> Cursor<'a> {
+    /// Past the comma between two values.
+    pub(crate) fn then(&mut self) -> Option<&mut Self> {
+        self.0 = self.0.strip_prefix(',')?;
+        Some(self)
+    }
+
+    pub(crate) fn null(&mut self) -> bool {
+        match self.0.strip_prefix("null") {
+            Some(rest) => {
+                self.0 = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A string without escapes or control characters.
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
+        let rest = self.0.strip_prefix('"')?;
+        let end = rest.find(['"', '\\'])?;
+        let (value, after) = rest.split_at(end);
+        if !after.starts_with('"') || value.bytes().any(|b| b < 0x20) {
+            return None;
+        }
+        self.0 = &after[1..];
+        Some(value)
+    }
+
+    pub(crate) fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.str().map(Some)
+    }
+
+    /// A string value read by `T`'s own `Deserialize` (enum names, dates).
+    pub(crate) fn typed<T: Deserialize<'a>>(&mut self) -> Option<T> {
+        let s = self.str()?;
+        T::deserialize(BorrowedStrDeserializer::<serde::de::value::Error>::new(s)).ok()
+    }
+
+    pub(crate) fn opt_typed<T: Deserialize<'a>>(&mut self) -> Option<Option<T>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.typed().map(Some)
+    }
+
+    /// A JSON integer 0–255 (no sign, fraction, exponent or leading zero).
+    pub(crate) fn opt_u8(&mut self) -> Option<Option<u8>> {
+        if self.null() {
+            return Some(None);
+        }
+        let digits = self.0.bytes().take_while(u8::is_ascii_digit).count();
+        let (n, rest) = self.0.split_at(digits);
+        if n.is_empty() || (n.len() > 1 && n.starts_with('0')) {
+            return None;
+        }
+        if rest.starts_with(['.', 'e', 'E']) {
+            return None;
+        }
+        self.0 = rest;
+        n.parse().ok().map(Some)
+    }
+
+    /// `[]`, or null: no circumstances.
+    pub(crate) fn empty_list<T>(&mut self) -> Option<Option<Vec<T>>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.0 = self.0.strip_prefix("[]")?;
+        Some(Some(Vec::new()))
+    }
+
+    /// Past `"name":`.
+    pub(crate) fn key(&mut self, name: &str) -> Option<&mut Self> {
+        let rest = self.0.strip_prefix('"')?.strip_prefix(name)?;
+        self.0 = rest.strip_prefix("\":")?;
+        Some(self)
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn bool(&mut self) -> Option<bool> {
+        for (text, value) in [("true", true), ("false", false)] {
+            if let Some(rest) = self.0.strip_prefix(text) {
+                self.0 = rest;
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    /// A JSON number, or null, as the JSON parser reads it into an `f64` (serde_json's
+    /// `float_roundtrip`: the nearest `f64`, as Rust's own parser gives).
+    pub(crate) fn opt_f64(&mut self) -> Option<Option<f64>> {
+        if self.null() {
+            return Some(None);
+        }
+        let b = self.0.as_bytes();
+        let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut i = usize::from(b.first() == Some(&b'-'));
+        let int = digits(i);
+        if int == 0 || (int > 1 && b[i] == b'0') {
+            return None;
+        }
+        i += int;
+        if b.get(i) == Some(&b'.') {
+            let frac = digits(i + 1);
+            if frac == 0 {
+                return None;
+            }
+            i += 1 + frac;
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let exp = digits(i);
+            if exp == 0 {
+                return None;
+            }
+            i += exp;
+        }
+        let (n, rest) = self.0.split_at(i);
+        let v: f64 = n.parse().ok()?;
+        // Out of range is the JSON parser's error to give.
+        if !v.is_finite() {
+            return None;
+        }
+        self.0 = rest;
+        Some(Some(v))
+    }
+}
+
 /// The next value of each column of one row; `None` when the columns are exhausted, an error
 /// when they disagree in length.
 pub(crate) fn next_row<'a, const N: usize>(

@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use std::sync::{Arc, Mutex};
 use treem_domain::indicator::{
-    apply_trend, compute_all_with, Figure, Period, Settings, Snapshot, TargetResult,
+    apply_trend, compute_all_with, Figure, Period, Settings, Snapshot, TargetResult, TREND_POINTS,
 };
 use treem_domain::plan::Plan;
 use treem_domain::role::Actor;
@@ -88,15 +88,18 @@ pub fn period_for(plan: &Plan, as_of: Date) -> Period {
         })
 }
 
-/// The figures on `as_of`, with each target's direction over the year's earlier quarter ends
-/// (a target met but worsening twice in a row is "có nguy cơ").
+/// The figures on `as_of`, with each target's direction over the year's two quarter ends before
+/// it (a target met but worsening twice in a row is "có nguy cơ").
 ///
 /// Everything is read once for all the dates: the register's versions (each quarter end's
 /// register is picked from them in memory), the health records up to `as_of` (the engine leaves
 /// out those dated after each date), the supports of every period involved.
 pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
     let stamp = state.store.figures_stamp().await?;
-    let dates = trend_dates(year, as_of);
+    // The status reads the trend's last points only: the earlier quarter ends are computed when
+    // a target's chart asks for them.
+    let mut dates = trend_dates(year, as_of);
+    dates.drain(..dates.len().saturating_sub(TREND_POINTS));
     let earlier = dates.len() - 1;
     if let Some(hit) = cached(state, &key(year, as_of, &stamp, earlier)) {
         return Ok(hit);

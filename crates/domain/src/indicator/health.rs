@@ -110,22 +110,12 @@ impl<'a, 's> Ctx<'a, 's> {
 
     /// Live births in the period, one per child.
     fn births(&mut self) -> Vec<Member<'a>> {
-        let mut ids: BTreeMap<i64, Date> = BTreeMap::new();
-        for b in &self.snap.health.births {
-            if b.live && self.in_period(b.date) {
-                let e = ids.entry(b.child_id).or_insert(b.date);
-                *e = (*e).min(b.date);
-            }
-        }
-        let mut out = Vec::new();
-        let mut unknown = 0;
-        for (id, date) in ids {
-            match self.child(id) {
-                Some(c) => out.push(self.member(c, date)),
-                None => unknown += 1,
-            }
-        }
-        self.unknown_children(unknown, "bản ghi sinh");
+        let (births, unknown) = self.prep.births_in_period();
+        let out = births
+            .iter()
+            .map(|&(c, date)| self.member(c, date))
+            .collect();
+        self.unknown_children(*unknown, "bản ghi sinh");
         out
     }
 

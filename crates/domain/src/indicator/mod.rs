@@ -38,7 +38,7 @@ pub use breakdown::{AgeBand, Breakdown, Cell};
 pub use cases::CaseIndicator;
 pub use formulas::{RegisterIndicator, UnknownIndicator};
 pub use reported::validate_reported;
-pub use trend::{trend_status, Trend};
+pub use trend::{trend_status, Trend, TREND_POINTS};
 
 use crate::health::{HealthRecords, Schedule};
 use crate::plan::{Comparator, Place, Plan, Problem, Source, Status, SubTarget, Target, Unit};

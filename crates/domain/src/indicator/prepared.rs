@@ -70,19 +70,69 @@ pub(super) struct Entries<'a> {
 pub(super) struct Prepared<'a> {
     pub snap: Snapshot<'a>,
     entries: OnceLock<Entries<'a>>,
-    by_id: OnceLock<IdMap<u32>>,
+    by_id: OnceLock<ById>,
     born: OnceLock<IdMap<Date>>,
     deaths: OnceLock<Vec<(i64, Date, DeathCause)>>,
+    births_in_period: OnceLock<(Vec<(Entry<'a>, Date)>, usize)>,
     vaccinations: OnceLock<ByChild<'a>>,
     measurements: OnceLock<LastMeasurements>,
+}
+
+/// Where each child id is in a list: the ids of a register are mostly the numbers from 1 up,
+/// so a table indexed by id (one memory access, built in one pass) serves where they are dense
+/// enough; a hash map otherwise.
+enum ById {
+    Dense { min: i64, at: Vec<u32> },
+    Sparse(IdMap<u32>),
+}
+
+impl ById {
+    const NONE: u32 = u32::MAX;
+
+    /// `ids` in list order: of two equal ids, the later's position is kept.
+    fn new(ids: impl ExactSizeIterator<Item = i64> + Clone) -> ById {
+        let n = ids.len();
+        let (min, max) = ids.clone().fold((i64::MAX, i64::MIN), |(lo, hi), id| {
+            (lo.min(id), hi.max(id))
+        });
+        let span = max.checked_sub(min).and_then(|s| usize::try_from(s).ok());
+        match span {
+            Some(span) if n > 0 && span < 4 * n + 1024 && n < ById::NONE as usize => {
+                let mut at = vec![ById::NONE; span + 1];
+                for (i, id) in ids.enumerate() {
+                    at[(id - min) as usize] = i as u32;
+                }
+                ById::Dense { min, at }
+            }
+            _ => {
+                let mut m = IdMap::default();
+                m.reserve(n);
+                for (i, id) in ids.enumerate() {
+                    m.insert(id, i as u32);
+                }
+                ById::Sparse(m)
+            }
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<u32> {
+        match self {
+            ById::Dense { min, at } => {
+                let k = usize::try_from(id.checked_sub(*min)?).ok()?;
+                at.get(k).copied().filter(|&i| i != ById::NONE)
+            }
+            ById::Sparse(m) => m.get(&id).copied(),
+        }
+    }
 }
 
 /// Per child, the class (underweight, stunted) of the last measurement in the period that
 /// gives one; and per class how many children measured are not in the snapshot.
 type LastMeasurements = (IdMap<[Option<bool>; 2]>, [usize; 2]);
 
-/// Vaccinations sorted by child, with where each child's run is.
-type ByChild<'a> = (Vec<&'a Vaccination>, IdMap<(usize, usize)>);
+/// Vaccinations sorted by child, each child's run of them (child id, from, to), and where each
+/// child's run is.
+type ByChild<'a> = (Vec<&'a Vaccination>, Vec<(i64, usize, usize)>, ById);
 
 impl<'a> Prepared<'a> {
     pub fn new(snap: Snapshot<'a>) -> Self {
@@ -92,6 +142,7 @@ impl<'a> Prepared<'a> {
             by_id: OnceLock::new(),
             born: OnceLock::new(),
             deaths: OnceLock::new(),
+            births_in_period: OnceLock::new(),
             vaccinations: OnceLock::new(),
             measurements: OnceLock::new(),
         }
@@ -143,15 +194,10 @@ impl<'a> Prepared<'a> {
     /// The child with this id (of two with the same id, the later in the snapshot).
     pub fn child(&self, id: i64) -> Option<Entry<'a>> {
         let all = &self.entries().all;
-        let at = self.by_id.get_or_init(|| {
-            let mut m = IdMap::default();
-            m.reserve(all.len());
-            for (i, e) in all.iter().enumerate() {
-                m.insert(e.id, i as u32);
-            }
-            m
-        });
-        at.get(&id).map(|&i| all[i as usize])
+        let at = self
+            .by_id
+            .get_or_init(|| ById::new(all.iter().map(|e| e.id)));
+        at.get(id).map(|i| all[i as usize])
     }
 
     /// Earliest live birth date per child, from birth records up to the as-of date.
@@ -174,6 +220,31 @@ impl<'a> Prepared<'a> {
             })
             .get(&id)
             .copied()
+    }
+
+    /// Live births in the period up to the as-of date, one per child (its earliest), in child
+    /// id order: (the child, the birth date); and how many are of children not in the snapshot.
+    /// Targets 3, 4 and 5 share them.
+    pub fn births_in_period(&self) -> &(Vec<(Entry<'a>, Date)>, usize) {
+        self.births_in_period.get_or_init(|| {
+            let (period, on) = (self.snap.period, self.snap.as_of);
+            let mut ids: BTreeMap<i64, Date> = BTreeMap::new();
+            for b in &self.snap.health.births {
+                if b.live && period.contains(b.date) && b.date <= on {
+                    let e = ids.entry(b.child_id).or_insert(b.date);
+                    *e = (*e).min(b.date);
+                }
+            }
+            let mut out = Vec::with_capacity(ids.len());
+            let mut unknown = 0;
+            for (id, date) in ids {
+                match self.child(id) {
+                    Some(c) => out.push((c, date)),
+                    None => unknown += 1,
+                }
+            }
+            (out, unknown)
+        })
     }
 
     /// One death per child, by child id: the earliest death record up to the as-of date (the
@@ -200,21 +271,25 @@ impl<'a> Prepared<'a> {
 
     /// The vaccinations of a child, in the records' order.
     pub fn vaccinations(&self, id: i64) -> &[&'a Vaccination] {
-        let (v, at) = self.vaccinations.get_or_init(|| {
+        let (v, runs, at) = self.vaccinations.get_or_init(|| {
             let mut v: Vec<&Vaccination> = self.snap.health.vaccinations.iter().collect();
             // The storage gives them child by child already: then there is nothing to sort.
             if !v.is_sorted_by_key(|x| x.child_id) {
                 v.sort_by_key(|x| x.child_id);
             }
-            let mut at = IdMap::default();
+            let mut runs = Vec::new();
             let mut start = 0;
             for w in v.chunk_by(|a, b| a.child_id == b.child_id) {
-                at.insert(w[0].child_id, (start, start + w.len()));
+                runs.push((w[0].child_id, start, start + w.len()));
                 start += w.len();
             }
-            (v, at)
+            let at = ById::new(runs.iter().map(|r| r.0));
+            (v, runs, at)
         });
-        at.get(&id).map_or(&[], |&(lo, hi)| &v[lo..hi])
+        at.get(id).map_or(&[], |i| {
+            let (_, lo, hi) = runs[i as usize];
+            &v[lo..hi]
+        })
     }
 
     /// For targets 6 and 7: each child's last measurement in the period (up to the as-of date)
@@ -263,5 +338,33 @@ impl<'a> Prepared<'a> {
                 .collect();
             (last, unknown)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ById;
+
+    #[test]
+    fn ids_are_found_at_their_last_place_dense_or_sparse() {
+        for ids in [vec![3, 1, 2, 3], vec![5, 1_000_000_000, -7, 5, i64::MIN]] {
+            let at = ById::new(ids.iter().copied());
+            for id in &ids {
+                let last = ids.iter().rposition(|x| x == id).unwrap();
+                assert_eq!(at.get(*id), Some(last as u32), "{ids:?} {id}");
+            }
+            for absent in [4, 0, i64::MAX, 999_999_999] {
+                assert_eq!(at.get(absent), None, "{ids:?} {absent}");
+            }
+        }
+        assert!(matches!(
+            ById::new([3, 1, 2, 3].into_iter()),
+            ById::Dense { .. }
+        ));
+        assert!(matches!(
+            ById::new([5, 1_000_000_000].into_iter()),
+            ById::Sparse(_)
+        ));
+        assert_eq!(ById::new(std::iter::empty()).get(0), None);
     }
 }

@@ -26,6 +26,9 @@ impl Trend {
     }
 }
 
+/// How many periods a trend reads: the latest, and the two moves into it.
+pub const TREND_POINTS: usize = 3;
+
 /// Moves smaller than this are no move at all (float noise).
 const EPS: f64 = 1e-9;
 
@@ -45,12 +48,12 @@ const EPS: f64 = 1e-9;
 /// qualitative target. Pass periods of the same kind (e.g. successive half-years); the
 /// function does not check that.
 pub fn trend_status(history: &[(Period, Option<f64>)], target: &Target) -> Option<Trend> {
-    if target.comparator == Comparator::Qualitative || history.len() < 3 {
+    if target.comparator == Comparator::Qualitative || history.len() < TREND_POINTS {
         return None;
     }
     let mut h: Vec<&(Period, Option<f64>)> = history.iter().collect();
     h.sort_by_key(|(p, _)| (p.end, p.start));
-    let last: Vec<f64> = h[h.len() - 3..]
+    let last: Vec<f64> = h[h.len() - TREND_POINTS..]
         .iter()
         .map(|(_, v)| v.filter(|x| x.is_finite()))
         .collect::<Option<Vec<f64>>>()?;
