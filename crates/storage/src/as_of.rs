@@ -284,7 +284,7 @@ impl Db {
             scope,
         });
         let (table, line) = T::source(self.backend);
-        if let Some(path) = self.sqlite_file() {
+        if let Some(path) = self.sqlite_path() {
             // Each version's line stepped in place, batches parsed while the next is read.
             let sql = format!(
                 "SELECT {line} FROM {table} WHERE recorded_at < ?1 ORDER BY child_id, version"

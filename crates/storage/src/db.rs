@@ -99,15 +99,6 @@ impl Db {
         Some(rest.split('?').next().unwrap_or(rest).to_string())
     }
 
-    /// The SQLite file for the figures' bulk read ([`crate::stream`]): none for PostgreSQL or
-    /// a database held in memory, which the pool's connections read instead.
-    pub(crate) fn sqlite_file(&self) -> Option<String> {
-        let path = self.sqlite_path()?;
-        let in_memory =
-            path.is_empty() || path.contains(":memory:") || self.url.contains("mode=memory");
-        (!in_memory && std::path::Path::new(&path).is_file()).then_some(path)
-    }
-
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -391,7 +391,7 @@ impl HealthLog for Db {
         // Every other event from the children's packs: a few hundred thousand rows rather than
         // millions. Slices of children (the primary key: a range scan), each column aggregated
         // into one text; each slice is parsed on another thread while the next one is read.
-        if let Some(path) = self.sqlite_file() {
+        if let Some(path) = self.sqlite_path() {
             // The packs stepped in place, batches parsed while the next is read.
             return tokio::task::spawn_blocking(move || {
                 let batches = Batches::start(

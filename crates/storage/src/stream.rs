@@ -5,7 +5,8 @@
 //! by reallocation and the driver copy it again: on a million children that was most of the
 //! read. Here each row's values are read where SQLite holds them and appended once to a
 //! buffer that is reused for the next batch, while another thread parses the previous one.
-//! PostgreSQL keeps the aggregated read (its driver does not step rows in place).
+//! PostgreSQL keeps the aggregated read. (A SQLite database is always a file: each of the
+//! pool's connections to `:memory:` would be a database of its own.)
 use crate::error::{StorageError, StorageResult};
 use crate::packed::US;
 use rusqlite::types::{Value, ValueRef};
