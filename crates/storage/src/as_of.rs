@@ -318,7 +318,7 @@ impl Db {
         let mut idle = Some(out);
         let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf<T>>>> = None;
         let mut from = 0;
-        let mut conn = self.bulk_reader().await?;
+        let mut conn = self.pool.acquire().await?;
         while from < max_id {
             let row = sqlx::query(&sql)
                 .bind(from)

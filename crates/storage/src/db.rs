@@ -105,21 +105,6 @@ impl Db {
 
     /// Runs SQL as given. For administration and tests (creating databases, simulating
     /// tampering); application code goes through the typed operations.
-    /// A connection for reading most of the database at once (the figures): on SQLite the
-    /// file is mapped into memory, which spares a copy of every page read, and the connection
-    /// is closed afterwards instead of going back to the pool, so the mapping (counted in the
-    /// server's resident memory) does not outlive the read.
-    pub(crate) async fn bulk_reader(&self) -> StorageResult<sqlx::pool::PoolConnection<sqlx::Any>> {
-        let mut conn = self.pool.acquire().await?;
-        if self.backend == Backend::Sqlite {
-            conn.close_on_drop();
-            sqlx::query("PRAGMA mmap_size = 17179869184")
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(conn)
-    }
-
     pub async fn raw_execute(&self, sql: &str) -> StorageResult<u64> {
         Ok(sqlx::raw_sql(sql)
             .execute(&self.pool)

@@ -435,7 +435,7 @@ impl HealthLog for Db {
             tokio::task::JoinHandle<StorageResult<HealthRecords>>,
         > = std::collections::VecDeque::new();
         let mut from = 0;
-        let mut conn = self.bulk_reader().await?;
+        let mut conn = self.pool.acquire().await?;
         while from < max_child {
             let row = sqlx::query(&sql)
                 .bind(from)
