@@ -614,7 +614,7 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                     }
                     given.push(treem_domain::health::Vaccination {
                         child_id: c.id,
-                        vaccine: d.vaccine.clone(),
+                        vaccine: d.vaccine.as_str().into(),
                         dose: d.dose,
                         date: on,
                     });

@@ -196,7 +196,7 @@ fn quick_vaccination(fields: &str, child_id: i64, date: &str) -> Option<Vaccinat
     }
     Some(Vaccination {
         child_id,
-        vaccine: code.to_string(),
+        vaccine: code.into(),
         dose: dose.parse().ok()?,
         date: quick_date(date)?,
     })

@@ -202,7 +202,8 @@ pub struct Vaccination {
     /// Mã trẻ trong sổ theo dõi trẻ em.
     pub child_id: i64,
     /// Mã vắc xin trong lịch tiêm chủng (`data/epi-schedule.toml`), ví dụ "OPV", "DPT_VGB_HIB".
-    pub vaccine: String,
+    /// Kept inline: codes are short, and the figures read millions of vaccinations.
+    pub vaccine: compact_str::CompactString,
     /// Mũi (liều) thứ mấy, 1–5.
     pub dose: u8,
     /// Ngày tiêm.

@@ -497,7 +497,7 @@ fn on_time(s: &Schedule, dob: Date, on: Date) -> Vec<Vaccination> {
         for x in next {
             vs.push(Vaccination {
                 child_id: 1,
-                vaccine: x.vaccine,
+                vaccine: x.vaccine.into(),
                 dose: x.dose,
                 date: x.due_on,
             });

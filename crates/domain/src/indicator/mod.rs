@@ -149,10 +149,11 @@ pub struct ChildFacts {
     pub sex: crate::register::Sex,
     pub date_of_birth: Option<Date>,
     pub ethnicity: Option<u8>,
-    /// Village code (mã thôn/bản).
-    pub village: String,
+    /// Village code (mã thôn/bản). Kept inline, as the school level: no allocation for each of
+    /// a million children.
+    pub village: compact_str::CompactString,
     pub birth_registered_on: Option<Date>,
-    pub school_level: Option<String>,
+    pub school_level: Option<compact_str::CompactString>,
     pub circumstances: Vec<crate::circumstance::Circumstance>,
     pub moved_in: Option<Date>,
     pub moved_out: Option<Date>,
@@ -168,9 +169,9 @@ impl ChildFacts {
             sex: c.data.sex,
             date_of_birth: c.data.date_of_birth,
             ethnicity: c.data.ethnicity,
-            village: c.data.village.clone(),
+            village: c.data.village.as_str().into(),
             birth_registered_on: c.data.birth_registered_on,
-            school_level: c.data.school_level.clone(),
+            school_level: c.data.school_level.as_deref().map(Into::into),
             circumstances: c.data.circumstances.clone(),
             moved_in: c.data.moved_in,
             moved_out: c.data.moved_out,

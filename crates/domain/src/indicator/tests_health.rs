@@ -395,7 +395,7 @@ fn on_time(s: &Schedule, id: i64, dob: &str, on: Date) -> Vec<Vaccination> {
         }
         vs.extend(next.into_iter().map(|x| Vaccination {
             child_id: id,
-            vaccine: x.vaccine,
+            vaccine: x.vaccine.into(),
             dose: x.dose,
             date: x.due_on,
         }));

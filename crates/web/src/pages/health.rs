@@ -532,7 +532,7 @@ pub async fn lists(
             .filter_map(|e| {
                 Some(treem_domain::health::Vaccination {
                     child_id: c.id,
-                    vaccine: e.data["vaccine"].as_str()?.to_string(),
+                    vaccine: e.data["vaccine"].as_str()?.into(),
                     dose: e.data["dose"].as_u64()? as u8,
                     date: e.date.parse().ok()?,
                 })
