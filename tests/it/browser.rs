@@ -453,6 +453,12 @@ async fn the_dashboard_for_the_officer_and_the_health_station() {
         .update_child(&officer(), pao, c.version, &d)
         .await
         .unwrap();
+    // Recorded before the date the dashboard asks about, whatever the clock says (after 17:00
+    // UTC on 30/11 it is already 1/12 in Vietnam).
+    app.db
+        .raw_execute("UPDATE child_version SET recorded_at = '2026-11-01T00:00:00.000000Z'")
+        .await
+        .unwrap();
     login(&b, &app.base, "officer", "password-officer").await;
     b.c.goto(&app.url("/dashboard?year=2026&as_of=30/11/2026"))
         .await

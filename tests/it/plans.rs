@@ -223,6 +223,12 @@ async fn dashboard_pages_for_each_role() {
         .create_child(&officer(), &child("Giàng A Páo", "SP01"))
         .await
         .unwrap();
+    // Recorded before the date the pages ask about, whatever the clock says (after 17:00 UTC
+    // on 30/11 it is already 1/12 in Vietnam).
+    app.db
+        .raw_execute("UPDATE child_version SET recorded_at = '2026-11-01T00:00:00.000000Z'")
+        .await
+        .unwrap();
     for role in treem_domain::role::ALL_ROLES {
         let p = crate::pages::page_login(&app, role.as_str(), &format!("password-{role}")).await;
         let want = if role == Role::Admin { 403 } else { 200 };
