@@ -4,7 +4,7 @@
 use crate::db::{end_of_day_text, Backend, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, split, Cursor, RS, US};
-use crate::stream::Batches;
+use crate::stream;
 use crate::villages::village_codes;
 use sqlx::Row;
 use std::borrow::Cow;
@@ -289,18 +289,15 @@ impl Db {
             let sql = format!(
                 "SELECT {line} FROM {table} WHERE recorded_at < ?1 ORDER BY child_id, version"
             );
-            return tokio::task::spawn_blocking(move || {
-                let batches = Batches::start(&path, sql, vec![last.into()], RS, child_of_line);
-                let mut out = out;
-                while let Some(batch) = batches.next_batch() {
-                    let batch = batch?;
-                    parse_slice(Some(&batch), &reading, &mut out)?;
-                    batches.give_back(batch);
-                }
-                Ok(out)
-            })
-            .await
-            .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?;
+            return stream::fold(
+                path,
+                sql,
+                vec![last.into()],
+                (RS, child_of_line),
+                out,
+                move |batch, out| parse_slice(Some(batch), &reading, out),
+            )
+            .await;
         }
         let b = self.backend;
         let order = "child_id, version";

@@ -6,7 +6,7 @@ use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, next_row, split, with_child_and_date, Cursor, GS, RS, US};
 use crate::params::{bind_all, Params};
-use crate::stream::Batches;
+use crate::stream;
 use crate::HealthLog;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -207,9 +207,8 @@ fn quick_vaccination(fields: &str, child_id: i64, date: &str) -> Option<Vaccinat
 /// each computation of the figures. Anything else is left to [`typed`].
 fn quick_measurement(fields: &str, child_id: i64, date: &str) -> Option<Measurement> {
     let mut c = Cursor(fields.strip_prefix('{')?);
-    c.key("flags")?
-        .empty_list::<String>()?
-        .filter(Vec::is_empty)?;
+    // `[]` only (null or any flag: the JSON parser's).
+    c.key("flags")?.empty_list::<String>()??;
     let length_cm = c.then()?.key("length_cm")?.opt_f64()?;
     let measure = c.then()?.key("measure")?.typed()?;
     let oedema = c.then()?.key("oedema")?.bool()?;
@@ -389,29 +388,22 @@ impl HealthLog for Db {
         let mut first = HealthRecords::default();
         parse_events(&loose, &mut first)?;
         // Every other event from the children's packs: a few hundred thousand rows rather than
-        // millions. Slices of children (the primary key: a range scan), each column aggregated
-        // into one text; each slice is parsed on another thread while the next one is read.
+        // millions.
         if let Some(path) = self.sqlite_path() {
-            // The packs stepped in place, batches parsed while the next is read.
-            return tokio::task::spawn_blocking(move || {
-                let batches = Batches::start(
-                    &path,
-                    "SELECT child_id, kind, events FROM health_pack ORDER BY child_id, kind".into(),
-                    vec![],
-                    GS,
-                    |child| child,
-                );
-                let mut out = first;
-                while let Some(batch) = batches.next_batch() {
-                    let batch = batch?;
-                    parse_pack_rows(&batch, &until, &mut out)?;
-                    batches.give_back(batch);
-                }
-                Ok(out)
-            })
-            .await
-            .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?;
+            // Stepped in place, batches parsed while the next is read.
+            let sql = "SELECT child_id, kind, events FROM health_pack ORDER BY child_id, kind";
+            return stream::fold(
+                path,
+                sql.into(),
+                vec![],
+                (GS, |child| child),
+                first,
+                move |batch, out| parse_pack_rows(batch, &until, out),
+            )
+            .await;
         }
+        // PostgreSQL: slices of children (the primary key: a range scan), each column aggregated
+        // into one text; each slice is parsed on another thread while the next one is read.
         let max_child: i64 =
             sqlx::query("SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_pack")
                 .fetch_one(&self.pool)

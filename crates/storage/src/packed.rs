@@ -120,7 +120,7 @@ impl<'a> Cursor<'a> {
         n.parse().ok().map(Some)
     }
 
-    /// `[]`, or null: no circumstances.
+    /// `[]`, or null (`Some(None)`): an empty list (circumstances, flags).
     pub(crate) fn empty_list<T>(&mut self) -> Option<Option<Vec<T>>> {
         if self.null() {
             return Some(None);

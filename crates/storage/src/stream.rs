@@ -20,14 +20,14 @@ const BATCH: usize = 1 << 20;
 /// A query's rows in batches of text: each row's columns joined by US (char 31), rows joined
 /// by the `row` separator. A batch is only cut where the first column's `key` changes, so
 /// that the rows of one child arrive together (the query orders by child).
-pub(crate) struct Batches {
+struct Batches {
     rx: mpsc::Receiver<StorageResult<String>>,
     spent: mpsc::Sender<String>,
 }
 
 impl Batches {
     /// Starts reading: `path` is the SQLite file, opened read-only, memory-mapped.
-    pub(crate) fn start(
+    fn start(
         path: &str,
         sql: String,
         params: Vec<Value>,
@@ -59,14 +59,39 @@ impl Batches {
     }
 
     /// The next batch; `None` after the last.
-    pub(crate) fn next_batch(&self) -> Option<StorageResult<String>> {
+    fn next_batch(&self) -> Option<StorageResult<String>> {
         self.rx.recv().ok()
     }
 
     /// Gives a parsed batch's buffer back to the reader to fill again.
-    pub(crate) fn give_back(&self, batch: String) {
+    fn give_back(&self, batch: String) {
         let _ = self.spent.send(batch);
     }
+}
+
+/// Reads `sql`'s rows in batches ([`Batches::start`]) and hands each batch to `parse` with
+/// `acc`, on threads of their own (the reader's, and one that parses while the next batch is
+/// read).
+pub(crate) async fn fold<A: Send + 'static>(
+    path: String,
+    sql: String,
+    params: Vec<Value>,
+    (row, key): (char, fn(&str) -> &str),
+    acc: A,
+    parse: impl Fn(&str, &mut A) -> StorageResult<()> + Send + 'static,
+) -> StorageResult<A> {
+    tokio::task::spawn_blocking(move || {
+        let batches = Batches::start(&path, sql, params, row, key);
+        let mut acc = acc;
+        while let Some(batch) = batches.next_batch() {
+            let batch = batch?;
+            parse(&batch, &mut acc)?;
+            batches.give_back(batch);
+        }
+        Ok(acc)
+    })
+    .await
+    .map_err(|e| StorageError::Corrupt(format!("parse task: {e}")))?
 }
 
 fn read(
