@@ -5,7 +5,8 @@ use crate::error::ApiError;
 use crate::AppState;
 use std::sync::{Arc, Mutex};
 use treem_domain::indicator::{
-    apply_trend, compute_all_with, Figure, Period, Settings, Snapshot, TargetResult, TREND_POINTS,
+    apply_trend, compute_all_shared, Figure, Period, Settings, SharedHealth, Snapshot,
+    TargetResult, TREND_POINTS,
 };
 use treem_domain::plan::Plan;
 use treem_domain::role::Actor;
@@ -132,6 +133,8 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         let children: Vec<Vec<&treem_domain::indicator::ChildFacts>> =
             (0..dates.len()).map(|i| register.children(i)).collect();
         let settings = Settings::default();
+        // Built once for all the dates: the vaccinations and measurements by child.
+        let shared = Arc::new(SharedHealth::new(&health, &settings));
         let snap = |i: usize| Snapshot {
             as_of: dates[i],
             period: periods[i],
@@ -147,10 +150,16 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
             let work: Vec<_> = (0..dates.len())
                 .map(|i| {
                     let known = known.get(i).cloned().flatten();
-                    let (plan, settings, snap) = (&plan, &settings, &snap);
+                    let (plan, settings, snap, shared) = (&plan, &settings, &snap, &shared);
                     s.spawn(move || match known {
                         Some(_) => None,
-                        None => Some(compute_all_with(plan, &snap(i), settings, &[])),
+                        None => Some(compute_all_shared(
+                            plan,
+                            &snap(i),
+                            settings,
+                            &[],
+                            Some(shared),
+                        )),
                     })
                 })
                 .collect();

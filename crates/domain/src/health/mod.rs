@@ -18,11 +18,13 @@
 //! child's birth date `born` when it is known to the day (`None` otherwise: an estimated or
 //! month-only birth date must not reject a real record).
 
+pub mod compiled;
 pub mod schedule;
 
 #[cfg(test)]
 mod tests;
 
+pub use compiled::{Compiled, Slot};
 pub use schedule::{Age, Dose, DoseRef, Due, Rule, Schedule, ScheduleError, Vaccine};
 
 use crate::validation::FieldErrors;

@@ -14,6 +14,7 @@
 //! * a due dose is **overdue** more than `overdue_after_days` days after its due date;
 //! * a dose with `catch_up = false` (the hepatitis B birth dose) can no longer be given once the
 //!   child reaches its `on_time_until` age: it leaves the due list and counts as missed.
+use super::compiled::Compiled;
 use super::Vaccination;
 use jiff::civil::Date;
 use jiff::Span;
@@ -259,17 +260,6 @@ impl Default for Schedule {
     }
 }
 
-/// What the schedule says about one dose for one child on a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// Given on this date.
-    Given(Date),
-    /// The prerequisite dose is not given.
-    Waiting,
-    /// Not given; due on this date (possibly after the date asked about).
-    Due(Date),
-}
-
 impl Schedule {
     /// The embedded schedule, parsed once.
     pub fn embedded() -> &'static Schedule {
@@ -417,111 +407,6 @@ impl Schedule {
         }
     }
 
-    /// Where each vaccine's doses start in a flat table of all doses (one entry per vaccine,
-    /// then the total).
-    fn starts(&self) -> Vec<usize> {
-        let mut out = Vec::with_capacity(self.vaccines.len() + 1);
-        let mut n = 0;
-        for v in &self.vaccines {
-            out.push(n);
-            n += v.doses.len();
-        }
-        out.push(n);
-        out
-    }
-
-    /// Earliest date each dose was given, counting records dated from `dob` to `on`, in the
-    /// flat table of [`Schedule::starts`] (records of doses not in the schedule are ignored).
-    fn given<'v>(
-        &self,
-        starts: &[usize],
-        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
-        dob: Date,
-        on: Date,
-    ) -> Vec<Option<Date>> {
-        let mut given: Vec<Option<Date>> = vec![None; starts[self.vaccines.len()]];
-        for v in vaccinations {
-            if v.date < dob || v.date > on {
-                continue;
-            }
-            let code = v.vaccine.trim();
-            let Some(vi) = self.vaccines.iter().position(|x| x.code == code) else {
-                continue;
-            };
-            let Some(di) = self.vaccines[vi]
-                .doses
-                .iter()
-                .position(|d| d.dose == v.dose)
-            else {
-                continue;
-            };
-            let e = &mut given[starts[vi] + di];
-            if e.is_none_or(|d| v.date < d) {
-                *e = Some(v.date);
-            }
-        }
-        given
-    }
-
-    /// The state of every dose of the schedule, in the flat table of [`Schedule::starts`].
-    fn states(&self, starts: &[usize], dob: Date, given: &[Option<Date>]) -> Vec<State> {
-        let mut memo: Vec<Option<State>> = vec![None; given.len()];
-        let limit = given.len();
-        for vi in 0..self.vaccines.len() {
-            for di in 0..self.vaccines[vi].doses.len() {
-                self.state(starts, (vi, di), dob, given, &mut memo, limit);
-            }
-        }
-        memo.into_iter()
-            .map(|s| s.unwrap_or(State::Waiting))
-            .collect()
-    }
-
-    fn state(
-        &self,
-        starts: &[usize],
-        (vi, di): (usize, usize),
-        dob: Date,
-        given: &[Option<Date>],
-        memo: &mut Vec<Option<State>>,
-        depth: usize,
-    ) -> State {
-        let slot = starts[vi] + di;
-        if let Some(s) = memo[slot] {
-            return s;
-        }
-        let d = &self.vaccines[vi].doses[di];
-        let s = if let Some(on) = given[slot] {
-            State::Given(on)
-        } else {
-            let by_age = d.age.reached_on(dob);
-            match self.prerequisite((vi, di)) {
-                None => State::Due(by_age),
-                // A cycle (only in a schedule built by hand): the dose never becomes due.
-                Some(_) if depth == 0 => State::Waiting,
-                Some(p) => match self.state(starts, p, dob, given, memo, depth - 1) {
-                    State::Given(at) => {
-                        let after = d.interval.map_or(at, |i| i.reached_on(at));
-                        State::Due(by_age.max(after))
-                    }
-                    _ => State::Waiting,
-                },
-            }
-        };
-        memo[slot] = Some(s);
-        s
-    }
-
-    fn overdue_on(&self, due_on: Date) -> Date {
-        Age::Days(self.overdue_after_days).reached_on(due_on)
-    }
-
-    /// Whether a not-given dose can no longer be given on `on` (`catch_up = false` and its
-    /// `on_time_until` age reached).
-    fn missed(d: &Dose, dob: Date, on: Date) -> bool {
-        !d.catch_up && d.on_time_until.is_some_and(|a| on >= a.reached_on(dob))
-    }
-
     /// The doses a child born on `dob` should have by `today` and has not had: due on or before
     /// `today`, ordered by due date (then the file's order). `vaccinations` are that child's
     /// (records dated after `today` or before `dob` are ignored). Empty once the child reaches
@@ -533,35 +418,8 @@ impl Schedule {
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
         today: Date,
     ) -> Vec<Due> {
-        if self
-            .catch_up_until
-            .is_some_and(|a| today >= a.reached_on(dob))
-        {
-            return Vec::new();
-        }
-        let starts = self.starts();
-        let given = self.given(&starts, vaccinations, dob, today);
-        let states = self.states(&starts, dob, &given);
-        let mut out: Vec<(Date, usize, usize, Due)> = Vec::new();
-        for (vi, v) in self.vaccines.iter().enumerate() {
-            for (di, d) in v.doses.iter().enumerate() {
-                let State::Due(due_on) = states[starts[vi] + di] else {
-                    continue;
-                };
-                if due_on > today || Self::missed(d, dob, today) {
-                    continue;
-                }
-                let due = Due {
-                    vaccine: v.code.clone(),
-                    dose: d.dose,
-                    due_on,
-                    overdue: today > self.overdue_on(due_on),
-                };
-                out.push((due_on, vi, di, due));
-            }
-        }
-        out.sort_by_key(|(d, vi, di, _)| (*d, *vi, *di));
-        out.into_iter().map(|(.., due)| due).collect()
+        let c = Compiled::new(self);
+        c.due_list(dob, &c.given(vaccinations), today)
     }
 
     /// The doses of the under-1 rule not given in time: each must be given on or after `dob`
@@ -573,24 +431,10 @@ impl Schedule {
         dob: Date,
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
     ) -> Vec<DoseRef> {
-        let rule = &self.fully_immunised_under1;
-        let before = rule.before.unwrap_or(Age::Months(12)).reached_on(dob);
-        let vaccinations: Vec<&Vaccination> = vaccinations.into_iter().collect();
-        rule.doses
-            .iter()
-            .filter(|r| {
-                let limit = self
-                    .dose(r)
-                    .and_then(|d| d.on_time_until)
-                    .map_or(before, |a| a.reached_on(dob).min(before));
-                !vaccinations.iter().any(|v| {
-                    v.vaccine.trim() == r.vaccine
-                        && v.dose == r.dose
-                        && dob <= v.date
-                        && v.date < limit
-                })
-            })
-            .cloned()
+        let c = Compiled::new(self);
+        let given = c.given(vaccinations);
+        c.missing_under1(dob, &given)
+            .map(|i| c.under1_doses()[i].clone())
             .collect()
     }
 
@@ -614,40 +458,11 @@ impl Schedule {
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
         on: Date,
     ) -> Vec<DoseRef> {
-        let slots = self.rule_slots(&self.complete_under5);
-        self.lacking_under5(&slots, dob, vaccinations, on)
-            .map(|i| self.complete_under5.doses[i].clone())
+        let c = Compiled::new(self);
+        let given = c.given(vaccinations);
+        c.lacking_under5(dob, &given, on)
+            .map(|i| c.under5_doses()[i].clone())
             .collect()
-    }
-
-    /// Each dose of a rule, as (vaccine, dose) indexes; `None` for a dose not in the schedule.
-    pub(crate) fn rule_slots(&self, rule: &Rule) -> Vec<Option<(usize, usize)>> {
-        rule.doses.iter().map(|r| self.find(r)).collect()
-    }
-
-    /// Positions in `complete_under5.doses` of the doses lacking on `on`, see
-    /// [`Schedule::missing_under5`]; `slots` is [`Schedule::rule_slots`] of that rule.
-    pub(crate) fn lacking_under5<'v, 's>(
-        &'s self,
-        slots: &'s [Option<(usize, usize)>],
-        dob: Date,
-        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
-        on: Date,
-    ) -> impl Iterator<Item = usize> + 's {
-        let starts = self.starts();
-        let given = self.given(&starts, vaccinations, dob, on);
-        let states = self.states(&starts, dob, &given);
-        slots.iter().enumerate().filter_map(move |(i, slot)| {
-            let (vi, di) = (*slot)?;
-            let lacking = match states[starts[vi] + di] {
-                State::Given(_) | State::Waiting => false,
-                State::Due(due_on) => {
-                    Self::missed(&self.vaccines[vi].doses[di], dob, on)
-                        || on > self.overdue_on(due_on)
-                }
-            };
-            lacking.then_some(i)
-        })
     }
 
     /// Target 10's rule: nothing of `complete_under5` lacking on `on` for the age reached, see
@@ -658,11 +473,6 @@ impl Schedule {
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
         on: Date,
     ) -> bool {
-        let slots = self.rule_slots(&self.complete_under5);
-        let none_lacking = self
-            .lacking_under5(&slots, dob, vaccinations, on)
-            .next()
-            .is_none();
-        none_lacking
+        self.missing_under5(dob, vaccinations, on).is_empty()
     }
 }

@@ -583,3 +583,26 @@ fn complete_under5_for_the_age_reached() {
         vec![DoseRef::new("OPV", 1), DoseRef::new("DPT_VGB_HIB", 1)]
     );
 }
+
+#[test]
+fn a_rule_dose_missing_from_a_hand_built_schedule_is_matched_by_its_code() {
+    // A file is checked (`problems`); a schedule built in code is not, and its rules must still
+    // read as written.
+    let mut s = Schedule::default();
+    s.fully_immunised_under1.doses.push(DoseRef::new("XYZ", 1));
+    s.complete_under5.doses.push(DoseRef::new("XYZ", 1));
+    let dob = d("2025-01-10");
+    let mut vs = on_time(&s, dob, d("2026-01-09"));
+    assert!(s.missing_under1(dob, &vs).contains(&DoseRef::new("XYZ", 1)));
+    vs.push(Vaccination {
+        child_id: 7,
+        vaccine: " XYZ ".into(),
+        dose: 1,
+        date: d("2025-06-01"),
+    });
+    assert_eq!(s.missing_under1(dob, &vs), vec![]);
+    // Not in the schedule: it has no due date, so it is never lacking for the under-5 rule.
+    assert!(!s
+        .missing_under5(dob, &vs[..vs.len() - 1], d("2029-12-31"))
+        .contains(&DoseRef::new("XYZ", 1)));
+}

@@ -58,20 +58,11 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     fn dob(&self, c: Rec) -> Option<Date> {
-        c.date_of_birth().or_else(|| self.prep.born(c.id()))
+        self.prep.dob(c)
     }
 
-    fn age(&self, c: Rec, on: Date) -> Option<i32> {
-        self.dob(c).and_then(|d| age_on(d, on))
-    }
-
-    /// The child's age on `on`; on the as-of date the register's (kept in the entry) when it
-    /// has a birth date.
     fn entry_age(&self, e: &Entry, on: Date) -> Option<i32> {
-        match e.age {
-            Some(a) if on == self.snap.as_of => Some(a),
-            _ => self.age(e.child, on),
-        }
+        self.prep.entry_age(e, on)
     }
 
     fn member(&self, e: Entry<'a>, on: Date) -> Member<'a> {
@@ -83,11 +74,8 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     /// Present children under 5 on the as-of date (birth date known).
-    fn present_under5(&self) -> Vec<Entry<'a>> {
-        let on = self.snap.as_of;
-        self.present()
-            .filter(|e| self.entry_age(e, on).is_some_and(|a| a < 5))
-            .collect()
+    fn present_under5(&self) -> &'s [Entry<'a>] {
+        self.prep.present_under5()
     }
 
     /// Present children under the age limit on the as-of date; no birth date counts (as in 13).
@@ -224,7 +212,7 @@ pub(super) fn select<'a>(
         RegisterIndicator::StuntingUnder5 => nutrition(cx, 1),
         // 9: children turning 1 in the period, present on that day.
         RegisterIndicator::FullyImmunisedUnder1 => {
-            let schedule = &settings.epi_schedule;
+            let schedule = prep.schedule();
             let mut den = Vec::new();
             let mut num = Vec::new();
             for &e in &prep.entries().all {
@@ -235,7 +223,7 @@ pub(super) fn select<'a>(
                 }
                 let m = cx.member(e, birthday);
                 let vs = prep.vaccinations(e.id);
-                if schedule.fully_immunised_before_first_birthday(dob, vs.iter().copied()) {
+                if schedule.missing_under1(dob, vs).next().is_none() {
                     num.push(m);
                 }
                 den.push(m);
@@ -244,19 +232,15 @@ pub(super) fn select<'a>(
         }
         // 10: present under-5s with nothing lacking for their age on the as-of date.
         RegisterIndicator::Under5ScheduleComplete => {
-            let schedule = &settings.epi_schedule;
-            let slots = schedule.rule_slots(&schedule.complete_under5);
+            let schedule = prep.schedule();
             let on = snap.as_of;
             let mut den = Vec::new();
             let mut num = Vec::new();
-            for e in cx.present_under5() {
+            for &e in cx.present_under5() {
                 let Some(dob) = cx.dob(e.child) else { continue };
                 let m = cx.member(e, on);
                 let vs = prep.vaccinations(e.id);
-                let complete = schedule
-                    .lacking_under5(&slots, dob, vs.iter().copied(), on)
-                    .next()
-                    .is_none();
+                let complete = schedule.lacking_under5(dob, vs, on).next().is_none();
                 if complete {
                     num.push(m);
                 }
@@ -340,12 +324,12 @@ pub(super) fn select<'a>(
 /// [`crate::health::Measurement::stunted`]) gives an answer (a usable z); the last such
 /// measurement (latest date; on a tie the later in the records) decides the numerator.
 fn nutrition<'a>(mut cx: Ctx<'a, '_>, class: usize) -> Selection<'a> {
-    let (last, unknown) = cx.prep.last_measurements();
+    let unknown = cx.prep.unknown_measured();
     let on = cx.snap.as_of;
     let mut den = Vec::new();
     let mut num = Vec::new();
-    for c in cx.present_under5() {
-        let Some(bad) = last.get(&c.id).and_then(|l| l[class]) else {
+    for &c in cx.present_under5() {
+        let Some(bad) = cx.prep.last_measurement(c.id)[class] else {
             continue;
         };
         let m = cx.member(c, on);

@@ -27,6 +27,7 @@ mod formulas;
 mod health;
 mod prepared;
 mod reported;
+mod shared;
 mod trend;
 
 #[cfg(test)]
@@ -38,6 +39,7 @@ pub use breakdown::{AgeBand, Breakdown, Cell};
 pub use cases::CaseIndicator;
 pub use formulas::{RegisterIndicator, UnknownIndicator};
 pub use reported::validate_reported;
+pub use shared::SharedHealth;
 pub use trend::{trend_status, Trend, TREND_POINTS};
 
 use crate::health::{HealthRecords, Schedule};
@@ -497,7 +499,7 @@ pub fn compute_target(plan_target: &Target, snap: &Snapshot) -> TargetResult {
 
 /// The target's figure(s) and status.
 pub fn compute_target_with(t: &Target, snap: &Snapshot, settings: &Settings) -> TargetResult {
-    target_with(t, &Prepared::new(*snap), settings)
+    target_with(t, &Prepared::new(*snap, settings), settings)
 }
 
 fn target_with(t: &Target, prep: &Prepared, settings: &Settings) -> TargetResult {
@@ -558,14 +560,33 @@ pub fn compute_all_with(
     settings: &Settings,
     prior: &[(Period, Vec<TargetResult>)],
 ) -> Vec<TargetResult> {
+    compute_all_shared(plan, snap, settings, prior, None)
+}
+
+/// [`compute_all_with`], reading what the snapshots of several dates over the same health
+/// records share from `shared` ([`SharedHealth::new`] with these records and settings; any
+/// other is not used): a caller computing several dates builds it once.
+pub fn compute_all_shared<'a>(
+    plan: &Plan,
+    snap: &Snapshot<'a>,
+    settings: &Settings,
+    prior: &[(Period, Vec<TargetResult>)],
+    shared: Option<&std::sync::Arc<SharedHealth<'a>>>,
+) -> Vec<TargetResult> {
     let threads = if snap.children.len() < PARALLEL_FROM {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
-    compute_all_on(plan, snap, settings, prior, threads)
+    // What several targets read (children by id, vaccinations by child, …) is built once.
+    let prep = match shared {
+        Some(shared) => Prepared::with_shared(*snap, settings, shared),
+        None => Prepared::new(*snap, settings),
+    };
+    compute_prepared(plan, &prep, settings, prior, threads)
 }
 
+#[cfg(test)]
 fn compute_all_on(
     plan: &Plan,
     snap: &Snapshot,
@@ -573,15 +594,30 @@ fn compute_all_on(
     prior: &[(Period, Vec<TargetResult>)],
     threads: usize,
 ) -> Vec<TargetResult> {
-    // What several targets read (children by id, vaccinations by child, …) is built once.
-    let prep = Prepared::new(*snap);
+    compute_prepared(
+        plan,
+        &Prepared::new(*snap, settings),
+        settings,
+        prior,
+        threads,
+    )
+}
+
+fn compute_prepared(
+    plan: &Plan,
+    prep: &Prepared,
+    settings: &Settings,
+    prior: &[(Period, Vec<TargetResult>)],
+    threads: usize,
+) -> Vec<TargetResult> {
+    let snap = &prep.snap;
     let mut results = if threads <= 1 {
         plan.targets
             .iter()
-            .map(|t| target_with(t, &prep, settings))
+            .map(|t| target_with(t, prep, settings))
             .collect()
     } else {
-        in_parallel(plan, &prep, settings, threads)
+        in_parallel(plan, prep, settings, threads)
     };
     apply_trend(plan, snap.period, &mut results, prior);
     results

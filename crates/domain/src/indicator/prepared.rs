@@ -1,17 +1,19 @@
 //! What several targets of one snapshot read, built once (when first needed) and shared by
 //! them: the children by id, the present ones, birth dates from the birth records, each child's
-//! death, the vaccinations by child.
+//! death, each child's last measurement; and, shared with the snapshots of other dates over the
+//! same records ([`SharedHealth`]), the vaccinations by child.
 //!
 //! Health records dated after the as-of date are not known on it and are left out here (the
 //! other records are selected by date in the period, up to the as-of date, by each indicator),
 //! so that one set of records serves the snapshots of several dates.
-use super::{Rec, Snapshot};
-use crate::health::{DeathCause, Measurement, Vaccination};
+use super::shared::SharedHealth;
+use super::{Rec, Settings, Snapshot};
+use crate::health::{Compiled, DeathCause, Slot};
 use crate::register::Sex;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A hasher for child ids (integers the engine itself does not expose to attack): one
 /// multiplication instead of SipHash.
@@ -74,14 +76,15 @@ pub(super) struct Prepared<'a> {
     born: OnceLock<IdMap<Date>>,
     deaths: OnceLock<Vec<(i64, Date, DeathCause)>>,
     births_in_period: OnceLock<(Vec<(Entry<'a>, Date)>, usize)>,
-    vaccinations: OnceLock<ByChild<'a>>,
+    present_under5: OnceLock<Vec<Entry<'a>>>,
     measurements: OnceLock<LastMeasurements>,
+    shared: Arc<SharedHealth<'a>>,
 }
 
 /// Where each child id is in a list: the ids of a register are mostly the numbers from 1 up,
 /// so a table indexed by id (one memory access, built in one pass) serves where they are dense
 /// enough; a hash map otherwise.
-enum ById {
+pub(super) enum ById {
     Dense { min: i64, at: Vec<u32> },
     Sparse(IdMap<u32>),
 }
@@ -90,7 +93,7 @@ impl ById {
     const NONE: u32 = u32::MAX;
 
     /// `ids` in list order: of two equal ids, the later's position is kept.
-    fn new(ids: impl ExactSizeIterator<Item = i64> + Clone) -> ById {
+    pub(super) fn new(ids: impl ExactSizeIterator<Item = i64> + Clone) -> ById {
         let n = ids.len();
         let (min, max) = ids.clone().fold((i64::MAX, i64::MIN), |(lo, hi), id| {
             (lo.min(id), hi.max(id))
@@ -115,7 +118,7 @@ impl ById {
         }
     }
 
-    fn get(&self, id: i64) -> Option<u32> {
+    pub(super) fn get(&self, id: i64) -> Option<u32> {
         match self {
             ById::Dense { min, at } => {
                 let k = usize::try_from(id.checked_sub(*min)?).ok()?;
@@ -126,16 +129,29 @@ impl ById {
     }
 }
 
-/// Per child, the class (underweight, stunted) of the last measurement in the period that
-/// gives one; and per class how many children measured are not in the snapshot.
-type LastMeasurements = (IdMap<[Option<bool>; 2]>, [usize; 2]);
-
-/// Vaccinations sorted by child, each child's run of them (child id, from, to), and where each
-/// child's run is.
-type ByChild<'a> = (Vec<&'a Vaccination>, Vec<(i64, usize, usize)>, ById);
+/// For each child measured ([`SharedHealth::measured`], in its order), the class (underweight,
+/// stunted) of the last measurement in the period that gives one; and per class how many
+/// children measured are not in the snapshot.
+type LastMeasurements = (Vec<[Option<bool>; 2]>, [usize; 2]);
 
 impl<'a> Prepared<'a> {
-    pub fn new(snap: Snapshot<'a>) -> Self {
+    pub fn new(snap: Snapshot<'a>, settings: &Settings) -> Self {
+        let shared = Arc::new(SharedHealth::new(snap.health, settings));
+        Prepared::with_shared(snap, settings, &shared)
+    }
+
+    /// With what `shared` holds when it serves this snapshot's records and settings; else with
+    /// its own.
+    pub fn with_shared(
+        snap: Snapshot<'a>,
+        settings: &Settings,
+        shared: &Arc<SharedHealth<'a>>,
+    ) -> Self {
+        let shared = if shared.serves(snap.health, settings) {
+            shared.clone()
+        } else {
+            Arc::new(SharedHealth::new(snap.health, settings))
+        };
         Prepared {
             snap,
             entries: OnceLock::new(),
@@ -143,8 +159,9 @@ impl<'a> Prepared<'a> {
             born: OnceLock::new(),
             deaths: OnceLock::new(),
             births_in_period: OnceLock::new(),
-            vaccinations: OnceLock::new(),
+            present_under5: OnceLock::new(),
             measurements: OnceLock::new(),
+            shared,
         }
     }
 
@@ -269,72 +286,90 @@ impl<'a> Prepared<'a> {
         })
     }
 
-    /// The vaccinations of a child, in the records' order.
-    pub fn vaccinations(&self, id: i64) -> &[&'a Vaccination] {
-        let (v, runs, at) = self.vaccinations.get_or_init(|| {
-            let mut v: Vec<&Vaccination> = self.snap.health.vaccinations.iter().collect();
-            // The storage gives them child by child already: then there is nothing to sort.
-            if !v.is_sorted_by_key(|x| x.child_id) {
-                v.sort_by_key(|x| x.child_id);
-            }
-            let mut runs = Vec::new();
-            let mut start = 0;
-            for w in v.chunk_by(|a, b| a.child_id == b.child_id) {
-                runs.push((w[0].child_id, start, start + w.len()));
-                start += w.len();
-            }
-            let at = ById::new(runs.iter().map(|r| r.0));
-            (v, runs, at)
-        });
-        at.get(id).map_or(&[], |i| {
-            let (_, lo, hi) = runs[i as usize];
-            &v[lo..hi]
+    /// A child's birth date: the register's, else its earliest live birth record's.
+    pub fn dob(&self, c: Rec) -> Option<Date> {
+        c.date_of_birth().or_else(|| self.born(c.id()))
+    }
+
+    /// The child's age on `on`; on the as-of date the register's (kept in the entry) when it
+    /// has a birth date.
+    pub fn entry_age(&self, e: &Entry, on: Date) -> Option<i32> {
+        match e.age {
+            Some(a) if on == self.snap.as_of => Some(a),
+            _ => self
+                .dob(e.child)
+                .and_then(|d| crate::register::age_on(Some(d), on)),
+        }
+    }
+
+    /// Present children under 5 on the as-of date (birth date known), in snapshot order:
+    /// targets 6, 7 and 10 count them.
+    pub fn present_under5(&self) -> &[Entry<'a>] {
+        self.present_under5.get_or_init(|| {
+            let on = self.snap.as_of;
+            self.present()
+                .iter()
+                .filter(|e| self.entry_age(e, on).is_some_and(|a| a < 5))
+                .copied()
+                .collect()
         })
     }
 
-    /// For targets 6 and 7: each child's last measurement in the period (up to the as-of date)
+    /// The immunization schedule, compiled.
+    pub fn schedule(&self) -> &Compiled {
+        self.shared.schedule()
+    }
+
+    /// The vaccinations of a child, in the records' order, as schedule slots (doses no rule
+    /// reads left out).
+    pub fn vaccinations(&self, id: i64) -> &[(Slot, Date)] {
+        self.shared.vaccinations().of(id)
+    }
+
+    /// For targets 6 and 7: the child's last measurement in the period (up to the as-of date)
     /// that classifies it (latest date; on a tie the later in the records), as underweight and
-    /// as stunted (`None`: no such measurement), and per class how many such children are not
-    /// in the snapshot.
-    pub fn last_measurements(&self) -> &LastMeasurements {
+    /// as stunted (`None`: no such measurement).
+    pub fn last_measurement(&self, id: i64) -> [Option<bool>; 2] {
+        let measured = self.shared.measured();
+        measured
+            .position(id)
+            .map_or([None; 2], |i| self.last_measurements().0[i])
+    }
+
+    /// Per class, how many children with a measurement that classifies them in the period are
+    /// not in the snapshot.
+    pub fn unknown_measured(&self) -> [usize; 2] {
+        self.last_measurements().1
+    }
+
+    fn last_measurements(&self) -> &LastMeasurements {
         self.measurements.get_or_init(|| {
             let (period, on) = (self.snap.period, self.snap.as_of);
             let in_period = |d: Date| period.contains(d) && d <= on;
-            let classes: [fn(&Measurement) -> Option<bool>; 2] =
-                [Measurement::underweight, Measurement::stunted];
-            let mut last: IdMap<[Option<(Date, bool)>; 2]> = IdMap::default();
-            // In record order: a later record on the same day replaces an earlier one.
-            for m in self
-                .snap
-                .health
-                .measurements
+            let mut unknown = [0; 2];
+            let last = self
+                .shared
+                .measured()
                 .iter()
-                .filter(|m| in_period(m.date))
-            {
-                let got = classes.map(|class| class(m));
-                if got.iter().all(Option::is_none) {
-                    continue;
-                }
-                let e = last.entry(m.child_id).or_insert([None; 2]);
-                for (slot, bad) in e.iter_mut().zip(got) {
-                    if let Some(bad) = bad {
-                        if slot.is_none_or(|(d, _)| m.date >= d) {
-                            *slot = Some((m.date, bad));
+                .map(|(id, ms)| {
+                    let mut last: [Option<(Date, bool)>; 2] = [None; 2];
+                    // In record order: a later record on the same day replaces an earlier one.
+                    for (date, got) in ms.iter().filter(|(d, _)| in_period(*d)) {
+                        for (slot, bad) in last.iter_mut().zip(got) {
+                            if let Some(bad) = *bad {
+                                if slot.is_none_or(|(d, _)| *date >= d) {
+                                    *slot = Some((*date, bad));
+                                }
+                            }
                         }
                     }
-                }
-            }
-            let mut unknown = [0; 2];
-            for (id, l) in &last {
-                if self.child(*id).is_none() {
-                    for (n, slot) in unknown.iter_mut().zip(l) {
-                        *n += usize::from(slot.is_some());
+                    if last.iter().any(Option::is_some) && self.child(id).is_none() {
+                        for (n, slot) in unknown.iter_mut().zip(&last) {
+                            *n += usize::from(slot.is_some());
+                        }
                     }
-                }
-            }
-            let last = last
-                .into_iter()
-                .map(|(id, l)| (id, l.map(|s| s.map(|(_, bad)| bad))))
+                    last.map(|s| s.map(|(_, bad)| bad))
+                })
                 .collect();
             (last, unknown)
         })

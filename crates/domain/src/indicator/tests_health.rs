@@ -519,6 +519,65 @@ fn under5_schedule_complete_for_their_age() {
     assert_eq!(r.figure.numerator_ids, vec![41, 42, 43]);
 }
 
+#[test]
+fn several_dates_share_the_vaccinations_only_for_their_own_records_and_schedule() {
+    let s = Schedule::default();
+    let as_of = d("2026-06-30");
+    let children = vec![kid(41, "2024-01-15"), kid(42, "2024-01-15")];
+    let mut vaccinations = on_time(&s, 41, "2024-01-15", as_of);
+    vaccinations.extend(without(on_time(&s, 42, "2024-01-15", as_of), "MR"));
+    let health = HealthRecords {
+        vaccinations,
+        ..HealthRecords::default()
+    };
+    let plan = Plan {
+        targets: vec![target(
+            10,
+            "under5_schedule_complete",
+            Comparator::AtLeast,
+            95.0,
+        )],
+        ..switched_plan()
+    };
+    let numerator = |r: &[TargetResult]| r[0].figure.numerator_ids.clone();
+    let default = Settings::default();
+    let shared = std::sync::Arc::new(SharedHealth::new(&health, &default));
+    // Two dates over the same records and schedule: the same as each computed alone.
+    for on in [as_of, d("2025-12-31")] {
+        let at = Snapshot {
+            as_of: on,
+            ..snap(&children, &health)
+        };
+        assert_eq!(
+            compute_all_shared(&plan, &at, &default, &[], Some(&shared)),
+            compute_all_with(&plan, &at, &default, &[]),
+        );
+    }
+    assert_eq!(
+        numerator(&compute_all_shared(
+            &plan,
+            &snap(&children, &health),
+            &default,
+            &[],
+            Some(&shared)
+        )),
+        vec![41]
+    );
+    // Built for another schedule: not used (without MR in the rule, 42 is complete).
+    let mut no_mr = Settings::default();
+    no_mr
+        .epi_schedule
+        .complete_under5
+        .doses
+        .retain(|r| r.vaccine != "MR");
+    let r = compute_all_shared(&plan, &snap(&children, &health), &no_mr, &[], Some(&shared));
+    assert_eq!(numerator(&r), vec![41, 42]);
+    // Built for other records: not used either.
+    let none = HealthRecords::default();
+    let r = compute_all_shared(&plan, &snap(&children, &none), &default, &[], Some(&shared));
+    assert_eq!(r[0].figure.numerator_ids, Vec::<i64>::new());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Target 15: injuries and injury deaths per 100.000 children
 

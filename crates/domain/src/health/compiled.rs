@@ -1,0 +1,312 @@
+//! The schedule compiled for counting (lịch tiêm đã đánh số): every dose numbered once (a
+//! [`Slot`]), each dose's prerequisite resolved to its number, and a child's vaccinations as
+//! (slot, date) pairs. Targets 9 and 10 apply the rules to a few hundred thousand children on
+//! several dates: looking each record's vaccine code up in the schedule every time was most of
+//! their work. The rules themselves are those of [`super::schedule`]; the [`Schedule`]'s own
+//! per-child methods run through here, so that there is one implementation of them.
+use super::schedule::{Age, Dose, DoseRef, Due, Schedule};
+use super::Vaccination;
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// A dose's number in a [`Compiled`] schedule: the schedule's doses vaccine by vaccine in the
+/// file's order, then the doses a rule names that the schedule lacks (only in a schedule built
+/// by hand: a loaded file is checked).
+pub type Slot = u16;
+
+/// One dose of the schedule, with its vaccine's position and its prerequisite's slot.
+#[derive(Debug, Clone)]
+struct Step {
+    vaccine: usize,
+    dose: Dose,
+    prerequisite: Option<Slot>,
+}
+
+/// A [`Schedule`] with its doses numbered, see the module's doc.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The schedule's doses, by slot.
+    steps: Vec<Step>,
+    codes: Vec<String>,
+    /// Slots by vaccine code, then dose number; a code or dose that appears twice keeps its
+    /// first place, as the schedule's lookups do.
+    by_code: HashMap<String, Vec<(u8, Slot)>>,
+    overdue_after_days: u32,
+    catch_up_until: Option<Age>,
+    under1_before: Age,
+    /// The rules' doses, as slots.
+    under1: Vec<Slot>,
+    under5: Vec<Slot>,
+    /// The rules' doses as written, for the lists of what a child lacks.
+    under1_refs: Vec<DoseRef>,
+    under5_refs: Vec<DoseRef>,
+}
+
+/// What the schedule says about one dose for one child on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Given on this date.
+    Given(Date),
+    /// The prerequisite dose is not given.
+    Waiting,
+    /// Not given; due on this date (possibly after the date asked about).
+    Due(Date),
+}
+
+impl Compiled {
+    pub fn new(s: &Schedule) -> Compiled {
+        let mut by_code: HashMap<String, Vec<(u8, Slot)>> = HashMap::new();
+        let mut steps = Vec::new();
+        let mut places = Vec::new();
+        for (vi, v) in s.vaccines.iter().enumerate() {
+            let first = !by_code.contains_key(&v.code);
+            let mut slots = Vec::new();
+            let mut vplaces = Vec::new();
+            for d in &v.doses {
+                let slot = steps.len() as Slot;
+                vplaces.push(slot);
+                if first && !slots.iter().any(|(n, _)| *n == d.dose) {
+                    slots.push((d.dose, slot));
+                }
+                steps.push(Step {
+                    vaccine: vi,
+                    dose: d.clone(),
+                    prerequisite: None,
+                });
+            }
+            if first {
+                by_code.insert(v.code.clone(), slots);
+            }
+            places.push(vplaces);
+        }
+        let find = |by_code: &HashMap<String, Vec<(u8, Slot)>>, r: &DoseRef| -> Option<Slot> {
+            by_code
+                .get(&r.vaccine)?
+                .iter()
+                .find(|(n, _)| *n == r.dose)
+                .map(|(_, s)| *s)
+        };
+        for (vi, v) in s.vaccines.iter().enumerate() {
+            for (di, d) in v.doses.iter().enumerate() {
+                let slot = places[vi][di] as usize;
+                steps[slot].prerequisite = match &d.after {
+                    Some(a) => find(&by_code, a),
+                    None => di.checked_sub(1).map(|p| places[vi][p]),
+                };
+            }
+        }
+        let mut next = steps.len() as Slot;
+        let mut rule = |by_code: &mut HashMap<String, Vec<(u8, Slot)>>, doses: &[DoseRef]| {
+            doses
+                .iter()
+                .map(|r| {
+                    find(by_code, r).unwrap_or_else(|| {
+                        let slot = next;
+                        next += 1;
+                        by_code
+                            .entry(r.vaccine.clone())
+                            .or_default()
+                            .push((r.dose, slot));
+                        slot
+                    })
+                })
+                .collect::<Vec<Slot>>()
+        };
+        let under1 = rule(&mut by_code, &s.fully_immunised_under1.doses);
+        let under5 = rule(&mut by_code, &s.complete_under5.doses);
+        Compiled {
+            steps,
+            codes: s.vaccines.iter().map(|v| v.code.clone()).collect(),
+            by_code,
+            overdue_after_days: s.overdue_after_days,
+            catch_up_until: s.catch_up_until,
+            under1_before: s.fully_immunised_under1.before.unwrap_or(Age::Months(12)),
+            under1,
+            under5,
+            under1_refs: s.fully_immunised_under1.doses.clone(),
+            under5_refs: s.complete_under5.doses.clone(),
+        }
+    }
+
+    /// The slot of a vaccination's dose (its code trimmed); `None` for a dose neither the
+    /// schedule nor a rule knows, which no rule reads.
+    pub fn slot(&self, vaccine: &str, dose: u8) -> Option<Slot> {
+        self.by_code
+            .get(vaccine.trim())?
+            .iter()
+            .find(|(n, _)| *n == dose)
+            .map(|(_, s)| *s)
+    }
+
+    /// A child's vaccinations as (slot, date), those of unknown doses left out.
+    pub fn given<'v>(
+        &self,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+    ) -> Vec<(Slot, Date)> {
+        vaccinations
+            .into_iter()
+            .filter_map(|v| Some((self.slot(&v.vaccine, v.dose)?, v.date)))
+            .collect()
+    }
+
+    /// Earliest date each schedule dose was given, counting records dated from `dob` to `on`.
+    fn first_given(&self, given: &[(Slot, Date)], dob: Date, on: Date) -> Vec<Option<Date>> {
+        let mut first: Vec<Option<Date>> = vec![None; self.steps.len()];
+        for &(slot, date) in given {
+            if date < dob || date > on {
+                continue;
+            }
+            if let Some(e) = first.get_mut(usize::from(slot)) {
+                if e.is_none_or(|d| date < d) {
+                    *e = Some(date);
+                }
+            }
+        }
+        first
+    }
+
+    /// The state of every dose of the schedule, by slot.
+    fn states(&self, dob: Date, given: &[Option<Date>]) -> Vec<State> {
+        let mut memo: Vec<Option<State>> = vec![None; given.len()];
+        let limit = given.len();
+        for slot in 0..self.steps.len() {
+            self.state(slot, dob, given, &mut memo, limit);
+        }
+        memo.into_iter()
+            .map(|s| s.unwrap_or(State::Waiting))
+            .collect()
+    }
+
+    fn state(
+        &self,
+        slot: usize,
+        dob: Date,
+        given: &[Option<Date>],
+        memo: &mut [Option<State>],
+        depth: usize,
+    ) -> State {
+        if let Some(s) = memo[slot] {
+            return s;
+        }
+        let step = &self.steps[slot];
+        let s = if let Some(on) = given[slot] {
+            State::Given(on)
+        } else {
+            let by_age = step.dose.age.reached_on(dob);
+            match step.prerequisite {
+                None => State::Due(by_age),
+                // A cycle (only in a schedule built by hand): the dose never becomes due.
+                Some(_) if depth == 0 => State::Waiting,
+                Some(p) => match self.state(usize::from(p), dob, given, memo, depth - 1) {
+                    State::Given(at) => {
+                        let after = step.dose.interval.map_or(at, |i| i.reached_on(at));
+                        State::Due(by_age.max(after))
+                    }
+                    _ => State::Waiting,
+                },
+            }
+        };
+        memo[slot] = Some(s);
+        s
+    }
+
+    fn overdue_on(&self, due_on: Date) -> Date {
+        Age::Days(self.overdue_after_days).reached_on(due_on)
+    }
+
+    /// Whether a not-given dose can no longer be given on `on` (`catch_up = false` and its
+    /// `on_time_until` age reached).
+    fn missed(d: &Dose, dob: Date, on: Date) -> bool {
+        !d.catch_up && d.on_time_until.is_some_and(|a| on >= a.reached_on(dob))
+    }
+
+    /// [`Schedule::due_list`] for a child's vaccinations as [`Compiled::given`] gives them.
+    pub fn due_list(&self, dob: Date, given: &[(Slot, Date)], today: Date) -> Vec<Due> {
+        if self
+            .catch_up_until
+            .is_some_and(|a| today >= a.reached_on(dob))
+        {
+            return Vec::new();
+        }
+        let first = self.first_given(given, dob, today);
+        let states = self.states(dob, &first);
+        let mut out: Vec<(Date, usize, Due)> = Vec::new();
+        for (slot, step) in self.steps.iter().enumerate() {
+            let State::Due(due_on) = states[slot] else {
+                continue;
+            };
+            if due_on > today || Self::missed(&step.dose, dob, today) {
+                continue;
+            }
+            let due = Due {
+                vaccine: self.codes[step.vaccine].clone(),
+                dose: step.dose.dose,
+                due_on,
+                overdue: today > self.overdue_on(due_on),
+            };
+            out.push((due_on, slot, due));
+        }
+        // Slots run vaccine by vaccine in the file's order: the schedule's order.
+        out.sort_by_key(|(d, slot, _)| (*d, *slot));
+        out.into_iter().map(|(.., due)| due).collect()
+    }
+
+    /// Positions in the under-1 rule of the doses not given in time, see
+    /// [`Schedule::missing_under1`].
+    pub fn missing_under1<'c>(
+        &'c self,
+        dob: Date,
+        given: &'c [(Slot, Date)],
+    ) -> impl Iterator<Item = usize> + 'c {
+        let before = self.under1_before.reached_on(dob);
+        self.under1
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, &slot)| {
+                let limit = self
+                    .steps
+                    .get(usize::from(slot))
+                    .and_then(|s| s.dose.on_time_until)
+                    .map_or(before, |a| a.reached_on(dob).min(before));
+                let in_time = given
+                    .iter()
+                    .any(|&(s, date)| s == slot && dob <= date && date < limit);
+                (!in_time).then_some(i)
+            })
+    }
+
+    /// The under-1 rule's doses, as written.
+    pub fn under1_doses(&self) -> &[DoseRef] {
+        &self.under1_refs
+    }
+
+    /// Positions in the under-5 rule of the doses lacking on `on`, see
+    /// [`Schedule::missing_under5`].
+    pub fn lacking_under5<'c>(
+        &'c self,
+        dob: Date,
+        given: &[(Slot, Date)],
+        on: Date,
+    ) -> impl Iterator<Item = usize> + 'c {
+        let first = self.first_given(given, dob, on);
+        let states = self.states(dob, &first);
+        self.under5
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, &slot)| {
+                let step = self.steps.get(usize::from(slot))?;
+                let lacking = match states[usize::from(slot)] {
+                    State::Given(_) | State::Waiting => false,
+                    State::Due(due_on) => {
+                        Self::missed(&step.dose, dob, on) || on > self.overdue_on(due_on)
+                    }
+                };
+                lacking.then_some(i)
+            })
+    }
+
+    /// The under-5 rule's doses, as written.
+    pub fn under5_doses(&self) -> &[DoseRef] {
+        &self.under5_refs
+    }
+}

@@ -1,0 +1,127 @@
+//! What the snapshots of several dates share when they read the same health records
+//! ([`SharedHealth`]): the vaccinations by child as schedule slots, the measurements that
+//! classify a child by child. A dashboard computes today and the earlier quarter ends at once;
+//! each date then picks from these instead of indexing millions of records again.
+use super::prepared::ById;
+use super::Settings;
+use crate::health::{Compiled, HealthRecords, Measurement, Schedule, Slot};
+use jiff::civil::Date;
+use std::sync::OnceLock;
+
+/// Records grouped by child: each child's in the records' order.
+pub(super) struct Runs<T> {
+    items: Vec<T>,
+    /// (child id, from, to) in `items`, by child id.
+    runs: Vec<(i64, usize, usize)>,
+    at: ById,
+}
+
+impl<T> Runs<T> {
+    fn by_child(mut keyed: Vec<(i64, T)>) -> Runs<T> {
+        // The storage gives records child by child already: then there is nothing to sort.
+        if !keyed.is_sorted_by_key(|x| x.0) {
+            keyed.sort_by_key(|x| x.0);
+        }
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for w in keyed.chunk_by(|a, b| a.0 == b.0) {
+            runs.push((w[0].0, start, start + w.len()));
+            start += w.len();
+        }
+        let at = ById::new(runs.iter().map(|r| r.0));
+        let items = keyed.into_iter().map(|(_, t)| t).collect();
+        Runs { items, runs, at }
+    }
+
+    /// Where the child's run is in [`Runs::runs`].
+    pub fn position(&self, id: i64) -> Option<usize> {
+        self.at.get(id).map(|i| i as usize)
+    }
+
+    /// The child's records.
+    pub fn of(&self, id: i64) -> &[T] {
+        self.position(id).map_or(&[], |i| {
+            let (_, lo, hi) = self.runs[i];
+            &self.items[lo..hi]
+        })
+    }
+
+    /// Each child's id and records, by child id.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, &[T])> + '_ {
+        self.runs
+            .iter()
+            .map(|&(id, lo, hi)| (id, &self.items[lo..hi]))
+    }
+}
+
+/// A measurement that classifies its child: its date and its class as underweight and as
+/// stunted ([`Measurement::underweight`], [`Measurement::stunted`]; at least one is known).
+pub(super) type Classified = (Date, [Option<bool>; 2]);
+
+/// See the module's doc. Built with [`SharedHealth::new`] for the records and the settings
+/// every snapshot it serves reads; each part when first needed.
+pub struct SharedHealth<'a> {
+    health: &'a HealthRecords,
+    schedule: Schedule,
+    compiled: Compiled,
+    vaccinations: OnceLock<Runs<(Slot, Date)>>,
+    measured: OnceLock<Runs<Classified>>,
+}
+
+impl<'a> SharedHealth<'a> {
+    pub fn new(health: &'a HealthRecords, settings: &Settings) -> SharedHealth<'a> {
+        SharedHealth {
+            health,
+            schedule: settings.epi_schedule.clone(),
+            compiled: Compiled::new(&settings.epi_schedule),
+            vaccinations: OnceLock::new(),
+            measured: OnceLock::new(),
+        }
+    }
+
+    /// Whether these are the records and the schedule a computation reads.
+    pub(super) fn serves(&self, health: &HealthRecords, settings: &Settings) -> bool {
+        std::ptr::eq(self.health, health) && self.schedule == settings.epi_schedule
+    }
+
+    /// The immunization schedule, compiled.
+    pub(super) fn schedule(&self) -> &Compiled {
+        &self.compiled
+    }
+
+    /// Every child's vaccinations of doses the schedule or its rules know, as (slot, date).
+    pub(super) fn vaccinations(&self) -> &Runs<(Slot, Date)> {
+        self.vaccinations.get_or_init(|| {
+            let keyed = self
+                .health
+                .vaccinations
+                .iter()
+                .filter_map(|v| {
+                    Some((
+                        v.child_id,
+                        (self.compiled.slot(&v.vaccine, v.dose)?, v.date),
+                    ))
+                })
+                .collect();
+            Runs::by_child(keyed)
+        })
+    }
+
+    /// Every child's measurements that classify it, see [`Classified`].
+    pub(super) fn measured(&self) -> &Runs<Classified> {
+        self.measured.get_or_init(|| {
+            let keyed = self
+                .health
+                .measurements
+                .iter()
+                .filter_map(|m| {
+                    let got = [Measurement::underweight(m), Measurement::stunted(m)];
+                    got.iter()
+                        .any(Option::is_some)
+                        .then_some((m.child_id, (m.date, got)))
+                })
+                .collect();
+            Runs::by_child(keyed)
+        })
+    }
+}
