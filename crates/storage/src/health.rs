@@ -103,8 +103,7 @@ fn parse_pack<'a>(
     let mut sorted = true;
     for entry in events.split(RS) {
         let bad = || StorageError::Corrupt(format!("health_pack ({kind}, trẻ {child}): «{entry}»"));
-        let (id, rest) = entry.split_once(US).ok_or_else(bad)?;
-        let (date, fields) = rest.split_once(US).ok_or_else(bad)?;
+        let (id, date, fields) = pack_entry(entry).ok_or_else(bad)?;
         // The same text comparison as `date <= until` in SQL.
         if date <= until {
             sorted &= entries.last().is_none_or(|e| id_before(e.0, id));
@@ -126,6 +125,18 @@ fn parse_pack<'a>(
         push_event(h, kind, Some(child), date, fields)?;
     }
     Ok(())
+}
+
+/// A pack's entry, `id US date US fields`: its three parts. Ids are a few digits and dates
+/// ten characters: looked for byte by byte rather than with a searcher set up for long texts
+/// (millions of entries are read for each computation of the figures).
+fn pack_entry(entry: &str) -> Option<(&str, &str, &str)> {
+    let us = US as u8;
+    let i = entry.bytes().position(|c| c == us)?;
+    // Both cuts are next to a one-byte US: on character boundaries.
+    let rest = &entry[i + 1..];
+    let j = rest.bytes().position(|c| c == us)?;
+    Some((&entry[..i], &rest[..j], &rest[j + 1..]))
 }
 
 /// `more` after what `h` holds, kind by kind.

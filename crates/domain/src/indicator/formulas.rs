@@ -289,11 +289,10 @@ impl RegisterIndicator {
         let present = || prep.present().iter().copied();
         let special = |c: Rec| c.circumstances().iter().any(|x| x.active_on(on));
         let under_limit = |e: &Entry| e.age.is_none_or(|a| a < settings.child_age_limit);
-        let members: Vec<(Entry<'a>, bool)> = match self {
-            RegisterIndicator::SpecialCircumstancesShare => present()
-                .filter(under_limit)
-                .map(|e| (e, special(e.child)))
-                .collect(),
+        match self {
+            RegisterIndicator::SpecialCircumstancesShare => {
+                Selection::marked(present().filter(under_limit).map(|e| (e, special(e.child))))
+            }
             RegisterIndicator::SpecialCircumstancesSupported => {
                 let supported: HashSet<i64, BuildHasherDefault<IdHasher>> = snap
                     .supports
@@ -301,29 +300,27 @@ impl RegisterIndicator {
                     .filter(|s| snap.period.contains(s.date))
                     .map(|s| s.child_id)
                     .collect();
-                present()
-                    .filter(under_limit)
-                    .filter(|e| special(e.child))
-                    .map(|e| (e, supported.contains(&e.id)))
-                    .collect()
+                Selection::marked(
+                    present()
+                        .filter(under_limit)
+                        .filter(|e| special(e.child))
+                        .map(|e| (e, supported.contains(&e.id))),
+                )
             }
-            RegisterIndicator::BirthRegisteredUnder5 => present()
-                .filter(|e| e.age.is_some_and(|a| a < 5))
-                .map(|e| {
+            RegisterIndicator::BirthRegisteredUnder5 => {
+                Selection::marked(present().filter(|e| e.age.is_some_and(|a| a < 5)).map(|e| {
                     let registered = e.child.birth_registered_on().is_some_and(|d| d <= on);
                     (e, registered)
-                })
-                .collect(),
-            RegisterIndicator::KindergartenAge5 => present()
-                .filter(|e| e.age == Some(5))
-                .map(|e| {
+                }))
+            }
+            RegisterIndicator::KindergartenAge5 => {
+                Selection::marked(present().filter(|e| e.age == Some(5)).map(|e| {
                     let school = e.child.school_level() == Some("mau_giao");
                     (e, school)
-                })
-                .collect(),
+                }))
+            }
             _ => unreachable!("health indicators are selected above"),
-        };
-        Selection::marked(members)
+        }
     }
 }
 
@@ -378,14 +375,17 @@ pub(super) struct Selection<'a> {
 impl<'a> Selection<'a> {
     /// A share: the denominator's children, each marked `true` when in the numerator; ages on
     /// the as-of date.
-    pub fn marked(members: Vec<(Entry<'a>, bool)>) -> Selection<'a> {
-        let numerator = members
-            .iter()
-            .filter(|(_, n)| *n)
-            .map(|(e, _)| Member::at(*e, e.age))
-            .collect();
+    pub fn marked(members: impl Iterator<Item = (Entry<'a>, bool)>) -> Selection<'a> {
+        let (mut denominator, mut numerator) = (Vec::new(), Vec::new());
+        for (e, counted) in members {
+            let m = Member::at(e, e.age);
+            if counted {
+                numerator.push(m);
+            }
+            denominator.push(m);
+        }
         Selection {
-            denominator: members.iter().map(|(e, _)| Member::at(*e, e.age)).collect(),
+            denominator,
             numerator,
             counts: None,
             notes: Vec::new(),

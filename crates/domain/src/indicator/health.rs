@@ -215,8 +215,15 @@ pub(super) fn select<'a>(
             let schedule = prep.schedule();
             let mut den = Vec::new();
             let mut num = Vec::new();
+            // A first birthday is in the year after the birth (29/02 is followed by 01/03): the
+            // years the period reaches up to the as-of date rule out most children at once.
+            let upto = snap.period.end.min(snap.as_of);
+            let years = i32::from(snap.period.start.year())..=i32::from(upto.year());
             for &e in &prep.entries().all {
                 let Some(dob) = cx.dob(e.child) else { continue };
+                if !years.contains(&(i32::from(dob.year()) + 1)) {
+                    continue;
+                }
                 let birthday = Age::Months(12).reached_on(dob);
                 if !cx.in_period(birthday) || !e.child.present_on(birthday) {
                     continue;

@@ -474,6 +474,31 @@ fn fully_immunised_among_children_turning_one() {
 }
 
 #[test]
+fn first_birthdays_at_the_edges_of_a_period_across_two_years() {
+    let children = vec![
+        // Turns 1 on 01/03/2025 (no 29/02 in 2025): the period's last day.
+        kid(51, "2024-02-29"),
+        // Turns 1 on the period's first day.
+        kid(52, "2023-03-01"),
+        // The day before it.
+        kid(53, "2023-02-28"),
+        // The day after the period.
+        kid(54, "2024-03-02"),
+        // Born in the period: turns 1 after it.
+        kid(55, "2024-12-31"),
+    ];
+    let t = target(9, "fully_immunised_under1", Comparator::Above, 95.18);
+    let snapshot = Snapshot {
+        as_of: d("2025-06-30"),
+        period: Period::new(d("2024-03-01"), d("2025-03-01")),
+        ..snap(&children, &EMPTY)
+    };
+    let r = compute_target(&t, &snapshot);
+    assert_eq!(r.figure.denominator_ids, vec![51, 52]);
+    assert_eq!(r.figure.numerator_ids, Vec::<i64>::new());
+}
+
+#[test]
 fn under5_schedule_complete_for_their_age() {
     let s = Schedule::default();
     let as_of = d("2026-06-30");
