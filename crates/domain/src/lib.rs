@@ -6,6 +6,7 @@ pub mod health;
 pub mod indicator;
 pub mod personal_id;
 pub mod plan;
+mod quick_hash;
 pub mod register;
 pub mod role;
 pub mod text;

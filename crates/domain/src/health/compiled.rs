@@ -6,8 +6,13 @@
 //! per-child methods run through here, so that there is one implementation of them.
 use super::schedule::{Age, Dose, DoseRef, Due, Schedule};
 use super::Vaccination;
+use crate::quick_hash::IdHasher;
 use jiff::civil::Date;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// Slots by vaccine code, then dose number.
+type ByCode = HashMap<String, Vec<(u8, Slot)>, BuildHasherDefault<IdHasher>>;
 
 /// A dose's number in a [`Compiled`] schedule: the schedule's doses vaccine by vaccine in the
 /// file's order, then the doses a rule names that the schedule lacks (only in a schedule built
@@ -30,7 +35,7 @@ pub struct Compiled {
     codes: Vec<String>,
     /// Slots by vaccine code, then dose number; a code or dose that appears twice keeps its
     /// first place, as the schedule's lookups do.
-    by_code: HashMap<String, Vec<(u8, Slot)>>,
+    by_code: ByCode,
     overdue_after_days: u32,
     catch_up_until: Option<Age>,
     under1_before: Age,
@@ -55,7 +60,7 @@ enum State {
 
 impl Compiled {
     pub fn new(s: &Schedule) -> Compiled {
-        let mut by_code: HashMap<String, Vec<(u8, Slot)>> = HashMap::new();
+        let mut by_code = ByCode::default();
         let mut steps = Vec::new();
         let mut places = Vec::new();
         for (vi, v) in s.vaccines.iter().enumerate() {
@@ -79,7 +84,7 @@ impl Compiled {
             }
             places.push(vplaces);
         }
-        let find = |by_code: &HashMap<String, Vec<(u8, Slot)>>, r: &DoseRef| -> Option<Slot> {
+        let find = |by_code: &ByCode, r: &DoseRef| -> Option<Slot> {
             by_code
                 .get(&r.vaccine)?
                 .iter()
@@ -96,7 +101,7 @@ impl Compiled {
             }
         }
         let mut next = steps.len() as Slot;
-        let mut rule = |by_code: &mut HashMap<String, Vec<(u8, Slot)>>, doses: &[DoseRef]| {
+        let mut rule = |by_code: &mut ByCode, doses: &[DoseRef]| {
             doses
                 .iter()
                 .map(|r| {
@@ -149,9 +154,22 @@ impl Compiled {
             .collect()
     }
 
-    /// Earliest date each schedule dose was given, counting records dated from `dob` to `on`.
-    fn first_given(&self, given: &[(Slot, Date)], dob: Date, on: Date) -> Vec<Option<Date>> {
-        let mut first: Vec<Option<Date>> = vec![None; self.steps.len()];
+    /// Runs `f` with room for each schedule dose's first date given and its state: on the stack
+    /// for a schedule of the usual size (this runs for every child), else allocated.
+    fn with_room<R>(&self, f: impl FnOnce(&mut [Option<Date>], &mut [Option<State>]) -> R) -> R {
+        const ON_STACK: usize = 48;
+        let n = self.steps.len();
+        if n <= ON_STACK {
+            let (mut first, mut memo) = ([None; ON_STACK], [None; ON_STACK]);
+            f(&mut first[..n], &mut memo[..n])
+        } else {
+            f(&mut vec![None; n], &mut vec![None; n])
+        }
+    }
+
+    /// Earliest date each schedule dose was given, counting records dated from `dob` to `on`,
+    /// into `first` (by slot, empty on entry).
+    fn first_given(given: &[(Slot, Date)], dob: Date, on: Date, first: &mut [Option<Date>]) {
         for &(slot, date) in given {
             if date < dob || date > on {
                 continue;
@@ -162,21 +180,12 @@ impl Compiled {
                 }
             }
         }
-        first
     }
 
-    /// The state of every dose of the schedule, by slot.
-    fn states(&self, dob: Date, given: &[Option<Date>]) -> Vec<State> {
-        let mut memo: Vec<Option<State>> = vec![None; given.len()];
-        let limit = given.len();
-        for slot in 0..self.steps.len() {
-            self.state(slot, dob, given, &mut memo, limit);
-        }
-        memo.into_iter()
-            .map(|s| s.unwrap_or(State::Waiting))
-            .collect()
-    }
-
+    /// The state of the dose in `slot`, with those of its prerequisites, kept in `memo`.
+    /// `depth` bounds the chain of prerequisites followed (a cycle, only in a schedule built by
+    /// hand, leaves the dose waiting); the result does not depend on the order doses are asked
+    /// about.
     fn state(
         &self,
         slot: usize,
@@ -195,7 +204,6 @@ impl Compiled {
             let by_age = step.dose.age.reached_on(dob);
             match step.prerequisite {
                 None => State::Due(by_age),
-                // A cycle (only in a schedule built by hand): the dose never becomes due.
                 Some(_) if depth == 0 => State::Waiting,
                 Some(p) => match self.state(usize::from(p), dob, given, memo, depth - 1) {
                     State::Given(at) => {
@@ -228,24 +236,26 @@ impl Compiled {
         {
             return Vec::new();
         }
-        let first = self.first_given(given, dob, today);
-        let states = self.states(dob, &first);
         let mut out: Vec<(Date, usize, Due)> = Vec::new();
-        for (slot, step) in self.steps.iter().enumerate() {
-            let State::Due(due_on) = states[slot] else {
-                continue;
-            };
-            if due_on > today || Self::missed(&step.dose, dob, today) {
-                continue;
+        self.with_room(|first, memo| {
+            Self::first_given(given, dob, today, first);
+            let depth = first.len();
+            for (slot, step) in self.steps.iter().enumerate() {
+                let State::Due(due_on) = self.state(slot, dob, first, memo, depth) else {
+                    continue;
+                };
+                if due_on > today || Self::missed(&step.dose, dob, today) {
+                    continue;
+                }
+                let due = Due {
+                    vaccine: self.codes[step.vaccine].clone(),
+                    dose: step.dose.dose,
+                    due_on,
+                    overdue: today > self.overdue_on(due_on),
+                };
+                out.push((due_on, slot, due));
             }
-            let due = Due {
-                vaccine: self.codes[step.vaccine].clone(),
-                dose: step.dose.dose,
-                due_on,
-                overdue: today > self.overdue_on(due_on),
-            };
-            out.push((due_on, slot, due));
-        }
+        });
         // Slots run vaccine by vaccine in the file's order: the schedule's order.
         out.sort_by_key(|(d, slot, _)| (*d, *slot));
         out.into_iter().map(|(.., due)| due).collect()
@@ -282,27 +292,53 @@ impl Compiled {
 
     /// Positions in the under-5 rule of the doses lacking on `on`, see
     /// [`Schedule::missing_under5`].
-    pub fn lacking_under5<'c>(
-        &'c self,
+    pub fn lacking_under5(&self, dob: Date, given: &[(Slot, Date)], on: Date) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.each_lacking_under5(dob, given, on, |i| {
+            out.push(i);
+            true
+        });
+        out
+    }
+
+    /// Target 10's rule: nothing of the under-5 rule lacking on `on`.
+    pub fn complete_under5(&self, dob: Date, given: &[(Slot, Date)], on: Date) -> bool {
+        let mut complete = true;
+        self.each_lacking_under5(dob, given, on, |_| {
+            complete = false;
+            false
+        });
+        complete
+    }
+
+    /// Gives `f` the position in the under-5 rule of each dose lacking on `on`, in the rule's
+    /// order, while it returns true. Only the rule's doses and their prerequisites are looked
+    /// at.
+    fn each_lacking_under5(
+        &self,
         dob: Date,
         given: &[(Slot, Date)],
         on: Date,
-    ) -> impl Iterator<Item = usize> + 'c {
-        let first = self.first_given(given, dob, on);
-        let states = self.states(dob, &first);
-        self.under5
-            .iter()
-            .enumerate()
-            .filter_map(move |(i, &slot)| {
-                let step = self.steps.get(usize::from(slot))?;
-                let lacking = match states[usize::from(slot)] {
+        mut f: impl FnMut(usize) -> bool,
+    ) {
+        self.with_room(|first, memo| {
+            Self::first_given(given, dob, on, first);
+            let depth = first.len();
+            for (i, &slot) in self.under5.iter().enumerate() {
+                let Some(step) = self.steps.get(usize::from(slot)) else {
+                    continue;
+                };
+                let lacking = match self.state(usize::from(slot), dob, first, memo, depth) {
                     State::Given(_) | State::Waiting => false,
                     State::Due(due_on) => {
                         Self::missed(&step.dose, dob, on) || on > self.overdue_on(due_on)
                     }
                 };
-                lacking.then_some(i)
-            })
+                if lacking && !f(i) {
+                    return;
+                }
+            }
+        })
     }
 
     /// The under-5 rule's doses, as written.

@@ -461,6 +461,7 @@ impl Schedule {
         let c = Compiled::new(self);
         let given = c.given(vaccinations);
         c.lacking_under5(dob, &given, on)
+            .into_iter()
             .map(|i| c.under5_doses()[i].clone())
             .collect()
     }

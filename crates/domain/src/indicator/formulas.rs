@@ -286,7 +286,7 @@ impl RegisterIndicator {
         }
         let snap = &prep.snap;
         let on = snap.as_of;
-        let present = || prep.present().iter().copied();
+        let present = || prep.present();
         let special = |c: Rec| c.circumstances().iter().any(|x| x.active_on(on));
         let under_limit = |e: &Entry| e.age.is_none_or(|a| a < settings.child_age_limit);
         match self {

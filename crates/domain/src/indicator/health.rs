@@ -70,7 +70,7 @@ impl<'a, 's> Ctx<'a, 's> {
     }
 
     fn present(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
-        self.prep.present().iter().copied()
+        self.prep.present()
     }
 
     /// Present children under 5 on the as-of date (birth date known).
@@ -247,7 +247,7 @@ pub(super) fn select<'a>(
                 let Some(dob) = cx.dob(e.child) else { continue };
                 let m = cx.member(e, on);
                 let vs = prep.vaccinations(e.id);
-                let complete = schedule.lacking_under5(dob, vs, on).next().is_none();
+                let complete = schedule.complete_under5(dob, vs, on);
                 if complete {
                     num.push(m);
                 }

@@ -12,31 +12,12 @@ use crate::health::{Compiled, DeathCause, Slot};
 use crate::register::Sex;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
-
-/// A hasher for child ids (integers the engine itself does not expose to attack): one
-/// multiplication instead of SipHash.
-#[derive(Default, Clone, Copy)]
-pub(super) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_i64(&mut self, n: i64) {
-        let x = (n as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = x ^ (x >> 29);
-    }
-}
 
 /// A map keyed by child id.
 pub(super) type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
+pub(super) use crate::quick_hash::IdHasher;
 
 /// What a figure's breakdown reads of a child, as small numbers: an index into
 /// [`Entries::villages`], the sex (male, female, unknown), the ethnicity code (256: unknown).
@@ -65,8 +46,6 @@ pub(super) struct Entries<'a> {
     pub all: Vec<Entry<'a>>,
     /// Village codes, indexed by [`Key::village`].
     pub villages: Vec<&'a str>,
-    /// Present on the as-of date, in snapshot order.
-    pub present: Vec<Entry<'a>>,
 }
 
 pub(super) struct Prepared<'a> {
@@ -194,18 +173,15 @@ impl<'a> Prepared<'a> {
                     },
                 });
             }
-            let present = all.iter().filter(|e| e.present).copied().collect();
-            Entries {
-                all,
-                villages,
-                present,
-            }
+            Entries { all, villages }
         })
     }
 
-    /// Children present on the as-of date, in snapshot order.
-    pub fn present(&self) -> &[Entry<'a>] {
-        &self.entries().present
+    /// Children present on the as-of date, in snapshot order. Picked out each time rather than
+    /// kept: nearly every child is present, and a second list of a million would be memory
+    /// the system must first clear.
+    pub fn present(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.entries().all.iter().filter(|e| e.present).copied()
     }
 
     /// The child with this id (of two with the same id, the later in the snapshot).
@@ -308,9 +284,7 @@ impl<'a> Prepared<'a> {
         self.present_under5.get_or_init(|| {
             let on = self.snap.as_of;
             self.present()
-                .iter()
                 .filter(|e| self.entry_age(e, on).is_some_and(|a| a < 5))
-                .copied()
                 .collect()
         })
     }
