@@ -16,8 +16,8 @@ type ByCode = HashMap<String, Vec<(u8, Slot)>, BuildHasherDefault<IdHasher>>;
 
 /// A dose's number in a [`Compiled`] schedule: the schedule's doses vaccine by vaccine in the
 /// file's order, then the doses a rule names that the schedule lacks (only in a schedule built
-/// by hand: a loaded file is checked).
-pub type Slot = u16;
+/// by hand: a loaded file is checked). Wide enough for any schedule that fits in memory.
+pub type Slot = u32;
 
 /// One dose of the schedule, with its vaccine's position and its prerequisite's slot.
 #[derive(Debug, Clone)]
@@ -174,7 +174,7 @@ impl Compiled {
             if date < dob || date > on {
                 continue;
             }
-            if let Some(e) = first.get_mut(usize::from(slot)) {
+            if let Some(e) = first.get_mut(slot as usize) {
                 if e.is_none_or(|d| date < d) {
                     *e = Some(date);
                 }
@@ -205,7 +205,7 @@ impl Compiled {
             match step.prerequisite {
                 None => State::Due(by_age),
                 Some(_) if depth == 0 => State::Waiting,
-                Some(p) => match self.state(usize::from(p), dob, given, memo, depth - 1) {
+                Some(p) => match self.state(p as usize, dob, given, memo, depth - 1) {
                     State::Given(at) => {
                         let after = step.dose.interval.map_or(at, |i| i.reached_on(at));
                         State::Due(by_age.max(after))
@@ -275,7 +275,7 @@ impl Compiled {
             .filter_map(move |(i, &slot)| {
                 let limit = self
                     .steps
-                    .get(usize::from(slot))
+                    .get(slot as usize)
                     .and_then(|s| s.dose.on_time_until)
                     .map_or(before, |a| a.reached_on(dob).min(before));
                 let in_time = given
@@ -325,10 +325,10 @@ impl Compiled {
             Self::first_given(given, dob, on, first);
             let depth = first.len();
             for (i, &slot) in self.under5.iter().enumerate() {
-                let Some(step) = self.steps.get(usize::from(slot)) else {
+                let Some(step) = self.steps.get(slot as usize) else {
                     continue;
                 };
-                let lacking = match self.state(usize::from(slot), dob, first, memo, depth) {
+                let lacking = match self.state(slot as usize, dob, first, memo, depth) {
                     State::Given(_) | State::Waiting => false,
                     State::Due(due_on) => {
                         Self::missed(&step.dose, dob, on) || on > self.overdue_on(due_on)
