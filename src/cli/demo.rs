@@ -565,7 +565,7 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
         // Vaccinations: each dose of the schedule due by today, given to most children a few
         // days to weeks after it falls due.
         if age_days < 6 * 366 {
-            let schedule = treem_domain::health::Schedule::embedded();
+            let schedule = treem_domain::health::Compiled::embedded();
             let diligent = r.unit() < 0.9;
             let mut given: Vec<treem_domain::health::Vaccination> = Vec::new();
             // The hepatitis B birth dose only counts in its first day, so it is never "due"
@@ -584,7 +584,7 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 }
             }
             for _round in 0..6 {
-                let due = schedule.due_list(dob, given.iter(), today);
+                let due = schedule.due_list(dob, &schedule.given(&given), today);
                 let mut progressed = false;
                 for d in due {
                     if given

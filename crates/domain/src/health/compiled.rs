@@ -10,6 +10,7 @@ use crate::quick_hash::IdHasher;
 use jiff::civil::Date;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::OnceLock;
 
 /// Slots by vaccine code, then dose number.
 type ByCode = HashMap<String, Vec<(u8, Slot)>, BuildHasherDefault<IdHasher>>;
@@ -59,6 +60,13 @@ enum State {
 }
 
 impl Compiled {
+    /// The embedded schedule ([`Schedule::embedded`]), compiled once: pages and the demo
+    /// generator ask it about one child after another.
+    pub fn embedded() -> &'static Compiled {
+        static C: OnceLock<Compiled> = OnceLock::new();
+        C.get_or_init(|| Compiled::new(Schedule::embedded()))
+    }
+
     pub fn new(s: &Schedule) -> Compiled {
         let mut by_code = ByCode::default();
         let mut steps = Vec::new();
@@ -143,6 +151,11 @@ impl Compiled {
             .map(|(_, s)| *s)
     }
 
+    /// A vaccination as (slot, date); `None` for a dose no rule reads.
+    pub fn slotted(&self, v: &Vaccination) -> Option<(Slot, Date)> {
+        Some((self.slot(&v.vaccine, v.dose)?, v.date))
+    }
+
     /// A child's vaccinations as (slot, date), those of unknown doses left out.
     pub fn given<'v>(
         &self,
@@ -150,7 +163,7 @@ impl Compiled {
     ) -> Vec<(Slot, Date)> {
         vaccinations
             .into_iter()
-            .filter_map(|v| Some((self.slot(&v.vaccine, v.dose)?, v.date)))
+            .filter_map(|v| self.slotted(v))
             .collect()
     }
 

@@ -115,8 +115,7 @@ type LastMeasurements = (Vec<[Option<bool>; 2]>, [usize; 2]);
 
 impl<'a> Prepared<'a> {
     pub fn new(snap: Snapshot<'a>, settings: &Settings) -> Self {
-        let shared = Arc::new(SharedHealth::new(snap.health, settings));
-        Prepared::with_shared(snap, settings, &shared)
+        Prepared::with(snap, Arc::new(SharedHealth::new(snap.health, settings)))
     }
 
     /// With what `shared` holds when it serves this snapshot's records and settings; else with
@@ -126,11 +125,14 @@ impl<'a> Prepared<'a> {
         settings: &Settings,
         shared: &Arc<SharedHealth<'a>>,
     ) -> Self {
-        let shared = if shared.serves(snap.health, settings) {
-            shared.clone()
+        if shared.serves(snap.health, settings) {
+            Prepared::with(snap, shared.clone())
         } else {
-            Arc::new(SharedHealth::new(snap.health, settings))
-        };
+            Prepared::new(snap, settings)
+        }
+    }
+
+    fn with(snap: Snapshot<'a>, shared: Arc<SharedHealth<'a>>) -> Self {
         Prepared {
             snap,
             entries: OnceLock::new(),

@@ -112,12 +112,12 @@ impl<'a> SharedHealth<'a> {
     /// Every child's vaccinations of doses the schedule or its rules know, as (slot, date).
     pub(super) fn vaccinations(&self) -> &Runs<(Slot, Date)> {
         self.vaccinations.get_or_init(|| {
-            Runs::by_child(self.health.vaccinations.iter().filter_map(|v| {
-                Some((
-                    v.child_id,
-                    (self.compiled.slot(&v.vaccine, v.dose)?, v.date),
-                ))
-            }))
+            Runs::by_child(
+                self.health
+                    .vaccinations
+                    .iter()
+                    .filter_map(|v| Some((v.child_id, self.compiled.slotted(v)?))),
+            )
         })
     }
 

@@ -498,6 +498,25 @@ fn first_birthdays_at_the_edges_of_a_period_across_two_years() {
     assert_eq!(r.figure.numerator_ids, Vec::<i64>::new());
 }
 
+/// Children 41 and 42 (born 15/01/2024): 41 with every dose on time up to `as_of`, 42 with every
+/// dose but measles-rubella (MR).
+fn complete_and_without_mr(s: &Schedule, as_of: Date) -> Vec<Vaccination> {
+    let mut vaccinations = on_time(s, 41, "2024-01-15", as_of);
+    vaccinations.extend(without(on_time(s, 42, "2024-01-15", as_of), "MR"));
+    vaccinations
+}
+
+/// A deployment's own schedule: MR dropped from the under-5 rule.
+fn without_mr_in_under5() -> Settings {
+    let mut settings = Settings::default();
+    settings
+        .epi_schedule
+        .complete_under5
+        .doses
+        .retain(|r| r.vaccine != "MR");
+    settings
+}
+
 #[test]
 fn under5_schedule_complete_for_their_age() {
     let s = Schedule::default();
@@ -513,8 +532,7 @@ fn under5_schedule_complete_for_their_age() {
         // Three months old, nothing given.
         kid(46, "2026-03-20"),
     ];
-    let mut vaccinations = on_time(&s, 41, "2024-01-15", as_of);
-    vaccinations.extend(without(on_time(&s, 42, "2024-01-15", as_of), "MR"));
+    let vaccinations = complete_and_without_mr(&s, as_of);
     let health = HealthRecords {
         vaccinations,
         ..HealthRecords::default()
@@ -530,12 +548,7 @@ fn under5_schedule_complete_for_their_age() {
     assert_breakdown_sums(&r);
 
     // A deployment's own schedule (Settings): with MR dropped from the rule, 42 is complete.
-    let mut settings = Settings::default();
-    settings
-        .epi_schedule
-        .complete_under5
-        .doses
-        .retain(|r| r.vaccine != "MR");
+    let settings = without_mr_in_under5();
     let r = compute_target_with(
         &target(10, "under5_schedule_complete", Comparator::AtLeast, 95.0),
         &snap(&children, &health),
@@ -549,8 +562,7 @@ fn several_dates_share_the_vaccinations_only_for_their_own_records_and_schedule(
     let s = Schedule::default();
     let as_of = d("2026-06-30");
     let children = vec![kid(41, "2024-01-15"), kid(42, "2024-01-15")];
-    let mut vaccinations = on_time(&s, 41, "2024-01-15", as_of);
-    vaccinations.extend(without(on_time(&s, 42, "2024-01-15", as_of), "MR"));
+    let vaccinations = complete_and_without_mr(&s, as_of);
     let health = HealthRecords {
         vaccinations,
         ..HealthRecords::default()
@@ -589,12 +601,7 @@ fn several_dates_share_the_vaccinations_only_for_their_own_records_and_schedule(
         vec![41]
     );
     // Built for another schedule: not used (without MR in the rule, 42 is complete).
-    let mut no_mr = Settings::default();
-    no_mr
-        .epi_schedule
-        .complete_under5
-        .doses
-        .retain(|r| r.vaccine != "MR");
+    let no_mr = without_mr_in_under5();
     let r = compute_all_shared(&plan, &snap(&children, &health), &no_mr, &[], Some(&shared));
     assert_eq!(numerator(&r), vec![41, 42]);
     // Built for other records: not used either.

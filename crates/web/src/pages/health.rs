@@ -514,7 +514,7 @@ pub async fn lists(
     } else {
         vec![]
     };
-    let schedule = treem_domain::health::Schedule::embedded();
+    let schedule = treem_domain::health::Compiled::embedded();
     let six_months_ago = today
         .checked_sub(jiff::Span::new().months(6))
         .unwrap_or(today);
@@ -538,7 +538,7 @@ pub async fn lists(
                 })
             })
             .collect();
-        let due = schedule.due_list(dob, given.iter(), today);
+        let due = schedule.due_list(dob, &schedule.given(&given), today);
         if !due.is_empty() {
             let caregiver = ctx
                 .state
