@@ -137,7 +137,7 @@ impl Accounts for Db {
             return Err(StorageError::Invalid(errs));
         }
         let hash = hash_password(&u.password)?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let village_id = match &u.village {
             Some(code) if u.role == Role::VillageHead => {
                 Some(crate::villages::resolve_village(&mut tx, code, None).await?)
@@ -213,7 +213,7 @@ impl Accounts for Db {
         let hash = hash_password(password)?;
         // An admin's reset forces a change at next login; one's own change clears it.
         let must_change = (actor.user_id != user_id) as i64;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE app_user SET password_hash = $1, must_change_password = $2, version = version + 1 WHERE id = $3",
         )
@@ -251,7 +251,7 @@ impl Accounts for Db {
         if !actor.role.manages_users() {
             return Err(StorageError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query("UPDATE app_user SET active = $1, version = version + 1 WHERE id = $2")
             .bind(active as i64)
             .bind(user_id)
@@ -299,7 +299,7 @@ impl Accounts for Db {
             .unwrap_or(jiff::Timestamp::MAX)
             .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
             .to_string();
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         // Old sessions are swept here rather than by a timer: one fewer moving part.
         sqlx::query("DELETE FROM app_session WHERE expires_at < $1")
             .bind(now_text())

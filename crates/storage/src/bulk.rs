@@ -472,6 +472,7 @@ impl Db {
         let scope = write_scope(actor)?;
         let n = rows.len();
         let sqlite = self.backend == Backend::Sqlite;
+        let _turn = self.write_turn().await?;
         let mut conn = self.pool.acquire().await?;
         if sqlite {
             // This connection is set up for the load (no per-row foreign-key lookups, a large
@@ -494,7 +495,7 @@ impl Db {
                 .execute(&mut *conn)
                 .await?;
         }
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, self.begin_statement()).await?;
         if self.backend == Backend::Postgres {
             sqlx::query("LOCK TABLE child IN EXCLUSIVE MODE")
                 .execute(&mut *tx)

@@ -259,7 +259,7 @@ impl Db {
         at: jiff::civil::DateTime,
     ) -> StorageResult<CaseFile> {
         let key = self.key()?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let (case, version) = load(&mut tx, key, case_id).await?;
         if !may_open(&case, actor) {
             return Err(if may_see_receipt(&case, actor) {
@@ -315,7 +315,7 @@ impl Db {
     /// Loads a case outside any write (reads still need the key).
     async fn read_case(&self, case_id: i64) -> StorageResult<CaseFile> {
         let key = self.key()?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let (case, _) = load(&mut tx, key, case_id).await?;
         tx.commit().await?;
         Ok(case)
@@ -389,7 +389,7 @@ impl Cases for Db {
         // Checked before anything is written; applied again below with the real id.
         let first = apply(&CaseFile::new(0), actor, intake.clone(), at).map_err(refused)?;
         let c = cached(&first, &self.calendar);
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         if let Some(child) = c.child_id {
             sqlx::query("SELECT id FROM child WHERE id = $1")
                 .bind(child)
@@ -450,7 +450,7 @@ impl Cases for Db {
         let Some(key) = self.case_key.as_deref() else {
             return Ok(vec![]);
         };
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let ids: Vec<i64> = sqlx::query("SELECT id FROM case_file ORDER BY id")
             .fetch_all(&mut *tx)
             .await?
@@ -470,7 +470,7 @@ impl Cases for Db {
         if !may_open(&case, actor) {
             return Err(StorageError::NotFound);
         }
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         audit::append(&mut tx, actor, "read", "case", Some(case_id), "mở hồ sơ").await?;
         tx.commit().await?;
         Ok(case)

@@ -485,7 +485,7 @@ impl Register for Db {
 
     async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child> {
         let scope = read_scope(actor)?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let child = self.read_child_in(&mut tx, id, scope).await?;
         audit::append(&mut tx, actor, "read", "child", Some(id), "xem hồ sơ trẻ").await?;
         tx.commit().await?;
@@ -494,7 +494,7 @@ impl Register for Db {
 
     async fn create_child(&self, actor: &Actor, d: &ChildData) -> StorageResult<Child> {
         let scope = write_scope(actor)?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let village_id = resolve_village(&mut tx, &d.village, scope).await?;
         check_household(&mut tx, d.household_id, village_id).await?;
         let id = self.insert_child(&mut tx, actor, d, village_id).await?;
@@ -512,7 +512,7 @@ impl Register for Db {
         d: &ChildData,
     ) -> StorageResult<Child> {
         let scope = write_scope(actor)?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let before = self.read_child_in(&mut tx, id, scope).await?;
         if before.version != version {
             return Err(StorageError::Conflict {
@@ -820,7 +820,7 @@ impl Register for Db {
 
     async fn child_at_version(&self, actor: &Actor, id: i64, version: i64) -> StorageResult<Child> {
         let scope = read_scope(actor)?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         // Same scope as the current record: the child must be within reach today.
         self.read_child_in(&mut tx, id, scope).await?;
         let row = sqlx::query(

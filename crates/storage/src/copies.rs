@@ -24,7 +24,7 @@ impl Db {
     /// Builds the figures' copies again from the full records, in one transaction
     /// (`treem rebuild-copies`).
     pub async fn rebuild_copies(&self) -> StorageResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         for statement in FILL {
             sqlx::query(statement).execute(&mut *tx).await?;
         }

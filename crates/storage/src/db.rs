@@ -1,4 +1,4 @@
-use crate::error::StorageResult;
+use crate::error::{StorageError, StorageResult};
 use crate::migrate;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
@@ -21,7 +21,19 @@ pub struct Db {
     pub(crate) case_key: Option<std::sync::Arc<crate::crypto::CaseKey>>,
     /// Working days for case deadlines: the embedded calendar or the commune's own file.
     pub(crate) calendar: std::sync::Arc<treem_domain::case::WorkingCalendar>,
+    /// One writer at a time on SQLite, queued here (fairly, without holding a connection)
+    /// rather than inside SQLite, whose busy handler neither queues nor applies to a read that
+    /// turns into a write.
+    write_gate: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// How long a write waits for its turn before the caller is told to try again
+/// ([`StorageError::Busy`], 503 with `Retry-After` over HTTP). Longer than any ordinary write
+/// takes under load; shorter than a person's patience.
+const WRITE_WAIT: Duration = Duration::from_secs(15);
+
+/// The turn to write, held until the transaction ends (dropped after commit or rollback).
+pub(crate) struct WriteTurn(#[allow(dead_code)] Option<tokio::sync::OwnedSemaphorePermit>);
 
 static DRIVERS: Once = Once::new();
 
@@ -54,7 +66,7 @@ impl Db {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let (backend, url) = normalise_url(url);
         let mut opts = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .max_connections(8)
             .acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
             opts = opts.after_connect(|conn, _| {
@@ -79,7 +91,50 @@ impl Db {
             url,
             case_key: None,
             calendar: std::sync::Arc::new(treem_domain::case::embedded_calendar().clone()),
+            write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
         })
+    }
+
+    /// A transaction that will write. On SQLite it waits its turn at the write gate, then
+    /// takes the database's write lock at once (`BEGIN IMMEDIATE`): a transaction begun as a
+    /// read that later writes fails at once with SQLITE_BUSY when another connection wrote
+    /// meanwhile, whatever the busy timeout. Another process (a CLI import, a backup) is still
+    /// waited for by SQLite's busy timeout. On PostgreSQL row locks do the queueing.
+    ///
+    /// The turn is held until it is dropped, so a caller that goes on to another write after
+    /// committing drops it first (`drop(turn)`); otherwise that write waits for itself until
+    /// [`WRITE_WAIT`] and fails with [`StorageError::Busy`].
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> StorageResult<(WriteTurn, sqlx::Transaction<'static, sqlx::Any>)> {
+        let turn = self.write_turn().await?;
+        let tx = self.pool.begin_with(self.begin_statement()).await?;
+        Ok((turn, tx))
+    }
+
+    /// This process's turn to write on SQLite (nothing to wait for on PostgreSQL), for a
+    /// writer that sets up its own connection (the bulk import) and then begins with
+    /// [`Db::begin_statement`].
+    pub(crate) async fn write_turn(&self) -> StorageResult<WriteTurn> {
+        if self.backend == Backend::Postgres {
+            return Ok(WriteTurn(None));
+        }
+        let permit = tokio::time::timeout(WRITE_WAIT, self.write_gate.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                tracing::warn!("a write waited {WRITE_WAIT:?} for its turn; answered busy");
+                StorageError::Busy
+            })?
+            .map_err(|_| StorageError::Busy)?;
+        Ok(WriteTurn(Some(permit)))
+    }
+
+    /// How a writing transaction begins on this backend.
+    pub(crate) fn begin_statement(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
     }
 
     pub fn backend(&self) -> Backend {

@@ -15,14 +15,48 @@ pub enum StorageError {
     SchemaTooNew { found: i64, supported: i64 },
     #[error("dữ liệu hỏng: {0}")]
     Corrupt(String),
+    /// The database stayed busy with other writers past the bounded wait: try again shortly.
+    /// Never a lost or half-written change — the transaction did not start or was rolled back.
+    #[error("cơ sở dữ liệu đang bận ghi; hãy thử lại sau giây lát")]
+    Busy,
     #[error("lỗi cơ sở dữ liệu: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// From the figures' bulk read on SQLite ([`crate::stream`]), which steps rows itself.
     #[error("lỗi cơ sở dữ liệu: {0}")]
     BulkRead(#[from] rusqlite::Error),
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;
+
+impl From<sqlx::Error> for StorageError {
+    fn from(e: sqlx::Error) -> Self {
+        if is_busy(&e) {
+            StorageError::Busy
+        } else {
+            StorageError::Database(e)
+        }
+    }
+}
+
+/// Failures that come from other writers, not from the request: waiting and trying again
+/// succeeds. SQLite: SQLITE_BUSY and SQLITE_LOCKED with their extended codes (the busy timeout
+/// ran out, or a snapshot went stale). PostgreSQL: serialization failure, deadlock, lock not
+/// available. Both: no pool connection came free within the pool's wait.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                return matches!(pg.code(), "40001" | "40P01" | "55P03");
+            }
+            // SQLite's primary code is the low byte of the extended one.
+            db.code()
+                .and_then(|c| c.parse::<i64>().ok())
+                .is_some_and(|n| matches!(n & 0xff, 5 | 6))
+        }
+        _ => false,
+    }
+}
 
 impl StorageError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {

@@ -294,7 +294,7 @@ impl HealthLog for Db {
         if !writes_health(actor.role) {
             return Err(StorageError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let now = now_text();
         let mut ids = Vec::new();
         for (kind, child, date, data) in events {
@@ -475,7 +475,7 @@ impl HealthLog for Db {
         let date = child
             .date_of_birth
             .ok_or_else(|| StorageError::invalid("date_of_birth", "cần ngày sinh"))?;
-        let mut tx = self.pool.begin().await?;
+        let (turn, mut tx) = self.begin_write().await?;
         let village_id = crate::villages::resolve_village(&mut tx, &child.village, None).await?;
         let id = self.insert_child(&mut tx, actor, child, village_id).await?;
         sqlx::query(
@@ -492,6 +492,8 @@ impl HealthLog for Db {
         .await?;
         audit::append(&mut tx, actor, "create", "child", Some(id), "khai báo sinh").await?;
         tx.commit().await?;
+        // The read below is an audited read, a write of its own: it needs the turn.
+        drop(turn);
         crate::Register::child(self, &Actor::system(), id).await
     }
 

@@ -72,7 +72,7 @@ pub(crate) async fn create_household(
 ) -> StorageResult<Household> {
     let scope = write_scope(actor)?;
     data.validate().map_err(StorageError::Invalid)?;
-    let mut tx = db.pool.begin().await?;
+    let (_turn, mut tx) = db.begin_write().await?;
     let village_id = resolve_village(&mut tx, &data.village, scope).await?;
     let now = now_text();
     let json = crate::children::stored_json(data);
@@ -119,7 +119,7 @@ pub(crate) async fn update_household(
             current: before.version,
         });
     }
-    let mut tx = db.pool.begin().await?;
+    let (_turn, mut tx) = db.begin_write().await?;
     let village_id = resolve_village(&mut tx, &data.village, scope).await?;
     let now = now_text();
     let json = crate::children::stored_json(data);
@@ -189,7 +189,7 @@ pub(crate) async fn import_households(
             ))
         })?;
     }
-    let mut tx = db.pool.begin().await?;
+    let (_turn, mut tx) = db.begin_write().await?;
     if db.backend == crate::db::Backend::Postgres {
         sqlx::query("LOCK TABLE household IN EXCLUSIVE MODE")
             .execute(&mut *tx)

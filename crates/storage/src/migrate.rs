@@ -79,7 +79,7 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
     }
     let mut applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| m.version > found) {
-        let mut tx = db.pool.begin().await?;
+        let (_turn, mut tx) = db.begin_write().await?;
         let sql = match db.backend {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,

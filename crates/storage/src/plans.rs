@@ -37,7 +37,7 @@ impl Plans for Db {
         if !matches!(actor.role, Role::Officer | Role::Admin) {
             return Err(StorageError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query("DELETE FROM plan WHERE year = $1")
             .bind(year as i64)
             .execute(&mut *tx)
@@ -88,7 +88,7 @@ impl Plans for Db {
         if matches!(actor.role, Role::Province | Role::Admin | Role::VillageHead) {
             return Err(StorageError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO reported_value (year, target, secondary, period_start, period_end, numerator, denominator, value, note, entered_by, entered_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -143,7 +143,7 @@ impl Plans for Db {
         if !actor.role.writes_children() {
             return Err(StorageError::Forbidden);
         }
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let now = now_text();
         let rows = records
             .iter()

@@ -165,7 +165,7 @@ impl Db {
         out.flush().map_err(io)?;
         progress(n);
         // Exports carry personal data: each one is written in the audit log.
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         crate::audit::append(
             &mut tx,
             &treem_domain::role::Actor {
@@ -190,7 +190,7 @@ impl Db {
         input: &mut dyn BufRead,
         progress: &dyn Fn(u64),
     ) -> StorageResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         for t in ["village", "child", "app_user", "audit_log"] {
             let n: i64 = sqlx::query(&format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {t}"))
                 .fetch_one(&mut *tx)

@@ -27,7 +27,7 @@ pub(crate) async fn set_commune(db: &Db, actor: &Actor, c: &Commune) -> StorageR
     if !actor.role.manages_villages() && !actor.role.manages_users() {
         return Err(StorageError::Forbidden);
     }
-    let mut tx = db.pool.begin().await?;
+    let (_turn, mut tx) = db.begin_write().await?;
     sqlx::query("DELETE FROM commune").execute(&mut *tx).await?;
     sqlx::query(
         "INSERT INTO commune (id, name, province, code, sample) VALUES (1, $1, $2, $3, $4)",
@@ -127,7 +127,7 @@ pub(crate) async fn create_village(
         return Err(StorageError::Forbidden);
     }
     validate(code, name)?;
-    let mut tx = db.pool.begin().await?;
+    let (_turn, mut tx) = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO village (code, name, version, updated_at) VALUES ($1, $2, 1, $3) RETURNING id",
     )
@@ -160,7 +160,7 @@ pub(crate) async fn update_village(
         return Err(StorageError::Forbidden);
     }
     validate(code, name)?;
-    let mut tx = db.pool.begin().await?;
+    let (_turn, mut tx) = db.begin_write().await?;
     let current: i64 = sqlx::query("SELECT version FROM village WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)

@@ -6,6 +6,9 @@ use serde_json::json;
 use treem_domain::validation::FieldErrors;
 use treem_storage::StorageError;
 
+/// What a 503 asks the client to wait before sending again.
+pub const RETRY_AFTER_SECONDS: &str = "2";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("cần đăng nhập")]
@@ -22,6 +25,9 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("{0}")]
     TooManyAttempts(String),
+    /// Other writers kept the database busy past the bounded wait; nothing was written.
+    #[error("máy chủ đang bận")]
+    Busy,
     #[error("lỗi máy chủ")]
     Internal(String),
 }
@@ -33,6 +39,7 @@ impl From<StorageError> for ApiError {
             StorageError::Forbidden => ApiError::Forbidden,
             StorageError::Conflict { current } => ApiError::Conflict { current },
             StorageError::Invalid(f) => ApiError::Invalid(f),
+            StorageError::Busy => ApiError::Busy,
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -69,6 +76,18 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"errors": f.0})),
             ApiError::TooManyAttempts(m) => (StatusCode::TOO_MANY_REQUESTS, json!({"error": m})),
+            ApiError::Busy => {
+                let mut res = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Json(json!({"error": "máy chủ đang bận ghi dữ liệu khác; chưa có gì được lưu, hãy gửi lại sau vài giây"})),
+                )
+                    .into_response();
+                res.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+                );
+                return res;
+            }
             ApiError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 (

@@ -139,6 +139,7 @@ pub struct Texts {
     pub not_found: &'static str,
     pub csrf_failed: &'static str,
     pub server_error: &'static str,
+    pub busy: &'static str,
     pub aggregates_only: &'static str,
     pub notice: &'static str,
 }
@@ -280,6 +281,7 @@ pub const VI: Texts = Texts {
     not_found: "Không tìm thấy.",
     csrf_failed: "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi làm lại.",
     server_error: "Có lỗi ở máy chủ; đã ghi lại để kiểm tra.",
+    busy: "Máy chủ đang bận ghi dữ liệu của người khác. Chưa có gì được lưu: hãy đợi vài giây rồi gửi lại.",
     aggregates_only: "Tài khoản cấp tỉnh chỉ xem số liệu tổng hợp, không xem hồ sơ từng trẻ.",
     notice: "Lưu ý",
 };
@@ -421,6 +423,7 @@ pub const EN: Texts = Texts {
     not_found: "Not found.",
     csrf_failed: "The form has expired or is not valid. Reload the page and try again.",
     server_error: "Server error; it has been logged.",
+    busy: "The server is busy saving other people's changes. Nothing was saved: wait a few seconds and send again.",
     aggregates_only: "Province accounts see aggregate figures only, never a child's record.",
     notice: "Note",
 };

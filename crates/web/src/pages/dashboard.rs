@@ -157,10 +157,7 @@ async fn computed(
 ) -> Result<std::sync::Arc<Computed>, PageError> {
     figures::compute(&ctx.state, year, as_of)
         .await
-        .map_err(|e| match e {
-            crate::ApiError::NotFound => ctx.error(PageErrorKind::NotFound),
-            other => ctx.error(PageErrorKind::Internal(other.to_string())),
-        })
+        .map_err(|e| ctx.fail_api(e))
 }
 
 pub async fn dashboard(
@@ -618,7 +615,7 @@ pub async fn report(
         .unwrap_or_else(treem_storage::today);
     let plan = figures::load_plan(&ctx.state, year)
         .await
-        .map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
+        .map_err(|e| ctx.fail_api(e))?;
     let t = plan
         .target(number)
         .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
@@ -701,10 +698,7 @@ pub async fn plan_check(
     let (year, _) = params(&ctx, &q)?;
     let plan = figures::load_plan(&ctx.state, year)
         .await
-        .map_err(|e| match e {
-            crate::ApiError::NotFound => ctx.error(PageErrorKind::NotFound),
-            other => ctx.error(PageErrorKind::Internal(other.to_string())),
-        })?;
+        .map_err(|e| ctx.fail_api(e))?;
     let findings = treem_domain::plan::check::check(&plan)
         .into_iter()
         .map(|f| {

@@ -668,9 +668,7 @@ pub async fn add_from_child_page(
                 )
                     .into_response())
             }
-            Err(crate::ApiError::NotFound) => return Err(ctx.error(PageErrorKind::NotFound)),
-            Err(crate::ApiError::Forbidden) => return Err(ctx.error(PageErrorKind::Forbidden)),
-            Err(e) => return Err(ctx.error(PageErrorKind::Internal(e.to_string()))),
+            Err(e) => return Err(ctx.fail_api(e)),
         };
     let died_on = (prepared.0 == "death").then_some(prepared.2);
     ctx.state
@@ -681,7 +679,7 @@ pub async fn add_from_child_page(
     if let Some(d) = died_on {
         crate::api::health::mark_died(&ctx.state, &ctx.actor(), id, d)
             .await
-            .map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
+            .map_err(|e| ctx.fail_api(e))?;
     }
     Ok(axum::response::Redirect::to(&format!("/children/{id}")).into_response())
 }

@@ -13,6 +13,7 @@ pub mod health;
 mod import;
 pub use import::PendingImports;
 
+use crate::error::RETRY_AFTER_SECONDS;
 use crate::i18n::{texts, Texts};
 use crate::AppState;
 use askama::Template;
@@ -258,6 +259,17 @@ impl Ctx {
         self.error(match e {
             StorageError::NotFound => PageErrorKind::NotFound,
             StorageError::Forbidden => PageErrorKind::Forbidden,
+            StorageError::Busy => PageErrorKind::Busy,
+            other => PageErrorKind::Internal(other.to_string()),
+        })
+    }
+
+    /// The page for a failure met through the API layer's shared code (the figures, say).
+    pub fn fail_api(&self, e: crate::ApiError) -> PageError {
+        self.error(match e {
+            crate::ApiError::NotFound => PageErrorKind::NotFound,
+            crate::ApiError::Forbidden => PageErrorKind::Forbidden,
+            crate::ApiError::Busy => PageErrorKind::Busy,
             other => PageErrorKind::Internal(other.to_string()),
         })
     }
@@ -300,6 +312,8 @@ pub enum PageErrorKind {
     Forbidden,
     NotFound,
     Csrf,
+    /// The database stayed busy with other writers: nothing was written, send again.
+    Busy,
     Internal(String),
     /// Stored data that cannot be read (a case sealed with another key): said as it is, since
     /// the person can act on it (ask the administrator for the right key).
@@ -328,6 +342,7 @@ impl IntoResponse for PageError {
             PageErrorKind::Forbidden => (StatusCode::FORBIDDEN, "403", t.forbidden.to_string()),
             PageErrorKind::NotFound => (StatusCode::NOT_FOUND, "404", t.not_found.to_string()),
             PageErrorKind::Csrf => (StatusCode::FORBIDDEN, "403", t.csrf_failed.to_string()),
+            PageErrorKind::Busy => (StatusCode::SERVICE_UNAVAILABLE, "503", t.busy.to_string()),
             PageErrorKind::Internal(m) => {
                 tracing::error!("page error: {m}");
                 (
@@ -358,7 +373,14 @@ impl IntoResponse for PageError {
             },
             text,
         };
-        (status, render(&page)).into_response()
+        let mut res = (status, render(&page)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        res
     }
 }
 
@@ -399,7 +421,10 @@ impl FromRequestParts<AppState> for Ctx {
             Ok(None) => return Err(to_login()),
             Err(e) => {
                 return Err(PageError {
-                    kind: PageErrorKind::Internal(e.to_string()),
+                    kind: match e {
+                        StorageError::Busy => PageErrorKind::Busy,
+                        e => PageErrorKind::Internal(e.to_string()),
+                    },
                     t: texts("vi"),
                     sample: false,
                 })
