@@ -144,3 +144,78 @@ async fn many_clients_reading_and_editing_at_once_get_no_server_error() {
         );
     }
 }
+
+/// Another process (a backup, a command-line import) holding SQLite's write lock: a write
+/// waits for it, and past the bounded wait is answered 503 with `Retry-After`, nothing written;
+/// reads go on meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_write_waits_for_another_process_then_says_busy_never_500() {
+    let app = spawn_app().await;
+    let o = officer();
+    let c = app
+        .db
+        .create_child(&o, &child("Lý Thị Dung", "SP01"))
+        .await
+        .unwrap();
+    let token = app.token(Role::Officer).await;
+    let path = app.db.sqlite_path().unwrap();
+    // Stands for the other process: its own connection, outside the app's queue.
+    let hold = |seconds: u64| {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(seconds));
+            conn.execute_batch("ROLLBACK").unwrap();
+        })
+    };
+    let put = |alias: &'static str, version: i64| {
+        let http = app.http.clone();
+        let url = app.url(&format!("/api/v1/children/{}", c.id));
+        let token = token.clone();
+        let mut body = serde_json::to_value(&c.data).unwrap();
+        body["version"] = json!(version);
+        body["aliases"] = json!([alias]);
+        async move {
+            http.put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A short hold is waited out.
+    let h = hold(1);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let r = put("Dung", c.version).await;
+    assert_eq!(r.status(), 200, "a write waits for a short lock");
+    h.join().unwrap();
+    // A hold past the wait is refused as busy, with nothing written.
+    let h = hold(12);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let read = app
+        .http
+        .get(app.url("/api/v1/children?q=dung"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        read.status(),
+        200,
+        "reads go on while another process writes"
+    );
+    let r = put("Dung 2", c.version + 1).await;
+    assert_eq!(r.status(), 503, "busy past the bounded wait");
+    assert_eq!(
+        r.headers().get("retry-after").map(|v| v.to_str().unwrap()),
+        Some("2")
+    );
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("bận"), "{body}");
+    h.join().unwrap();
+    let now = app.db.child(&o, c.id).await.unwrap();
+    assert_eq!(now.version, c.version + 1, "the refused write left nothing");
+    assert_eq!(now.data.aliases, vec!["Dung".to_string()]);
+}
