@@ -12,6 +12,7 @@ mod helpers;
 pub mod pages;
 mod plans;
 mod storage;
+mod transport;
 
 /// dd/mm/yyyy, as the forms take dates.
 pub fn i18n_date(d: jiff::civil::Date) -> String {

@@ -47,7 +47,7 @@ fn std(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static st
 pub fn spec() -> Value {
     let id = [("id", "path", "mã số")];
     let id_seq = [("id", "path", "mã số"), ("seq", "path", "số thứ tự mục")];
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "treem API",
@@ -137,7 +137,11 @@ pub fn spec() -> Value {
             "/plans/{year}/targets/{n}/reported": {"post": with_params(with_body(op("Cơ quan phụ trách nhập số liệu của kỳ (tử số ≤ mẫu số, không âm, ghi nguồn)", "plan", &std(&[("201", "đã ghi"), ("404", "không có chỉ tiêu"), ("422", "lỗi từng trường")])), "Reported"), &[("year", "path", "năm"), ("n", "path", "số chỉ tiêu")])},
             "/audit": {"get": with_params(op("Nhật ký (cán bộ, lãnh đạo, quản trị)", "admin", &std(&[("200", "các mục")])), &[("actor", "query", "người"), ("action", "query", "việc"), ("entity", "query", "loại"), ("entity_id", "query", "mã"), ("limit", "query", "số mục")])}
         }
-    })
+    });
+    // The paths are relative to this: a client generated from the document calls
+    // /api/v1/cases, not /cases.
+    doc["servers"] = json!([{"url": "/api/v1", "description": "máy chủ treem của xã"}]);
+    doc
 }
 
 pub async fn document() -> Json<Value> {
