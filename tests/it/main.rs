@@ -7,6 +7,7 @@ mod case_pages;
 mod cases;
 mod cli;
 mod concurrency;
+mod drills;
 mod health;
 mod helpers;
 pub mod pages;
