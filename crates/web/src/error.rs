@@ -22,6 +22,9 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("{0}")]
     TooManyAttempts(String),
+    /// The right password for an account waiting for the leader's confirmation.
+    #[error("tài khoản chờ lãnh đạo xác nhận")]
+    AwaitingConfirmation,
     #[error("lỗi máy chủ")]
     Internal(String),
 }
@@ -69,6 +72,10 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"errors": f.0})),
             ApiError::TooManyAttempts(m) => (StatusCode::TOO_MANY_REQUESTS, json!({"error": m})),
+            ApiError::AwaitingConfirmation => (
+                StatusCode::FORBIDDEN,
+                json!({"error": "tài khoản đang chờ lãnh đạo UBND xã xác nhận; chưa đăng nhập được"}),
+            ),
             ApiError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 (
