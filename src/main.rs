@@ -125,6 +125,21 @@ enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Confirm what the administrator did to an account that reads children or case files
+    /// (made it, reset its password, enabled it again), giving it a temporary password read
+    /// from standard input; or refuse it with --refuse. For when no other leader can.
+    Confirm {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// Leave the account disabled instead.
+        #[arg(long, conflicts_with = "password_stdin")]
+        refuse: bool,
+        /// Read the temporary password from standard input (required unless --refuse).
+        #[arg(long, required_unless_present = "refuse")]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -207,6 +222,15 @@ async fn run(cli: Cli) -> Result<i32> {
                     password_stdin: _,
                 },
         } => cli::ops::user_add(&db.db, &username, &role, village).await,
+        Command::User {
+            command:
+                UserCommand::Confirm {
+                    db,
+                    username,
+                    refuse,
+                    password_stdin: _,
+                },
+        } => cli::ops::user_confirm(&db.db, &username, refuse).await,
         Command::Import {
             command: ImportCommand::Children { file, db, dry_run },
         } => cli::import::children(&file, &db.db, dry_run).await,

@@ -78,7 +78,9 @@ pub async fn migrate(url: &str) -> Result<i32> {
     Ok(0)
 }
 
-/// The command line acts with the administrator's rights for account management.
+/// The command line acts with the administrator's rights for account management, as the
+/// operator at the machine (user id 0): the accounts it makes are active at once, which is how
+/// the first leader is made, and it may confirm what waits for a leader.
 fn cli_admin() -> Actor {
     Actor {
         user_id: 0,
@@ -115,6 +117,49 @@ pub async fn user_add(
         "Đã tạo tài khoản {} ({}); người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
         user.username,
         user.role.label_vi()
+    );
+    Ok(0)
+}
+
+/// `treem user confirm`: the operator at the machine confirms (or refuses) what waits for the
+/// leader on an account — for the first leader made by the administrator, or when no leader
+/// can. The operator can open the database file anyway.
+pub async fn user_confirm(url: &str, username: &str, refuse: bool) -> Result<i32> {
+    let db = open(url).await?;
+    let name =
+        treem_storage::LoginName::parse(username).map_err(|e| anyhow::anyhow!(e.message_vi()))?;
+    let pending = db.pending_accounts(&cli_admin()).await?;
+    let Some(p) = pending
+        .iter()
+        .find(|p| p.user.username.to_lowercase() == name.as_str())
+    else {
+        bail!("tài khoản {username} không có thay đổi nào chờ xác nhận");
+    };
+    let change = p.user.pending.map(|c| c.label_vi()).unwrap_or_default();
+    if refuse {
+        db.confirm_account(&cli_admin(), p.user.id, treem_storage::Decision::Refuse)
+            .await?;
+        println!(
+            "Đã từ chối ({change}); tài khoản {} bị khóa.",
+            p.user.username
+        );
+        return Ok(0);
+    }
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password)?;
+    let password = password.trim_end_matches(['\n', '\r']).to_string();
+    db.confirm_account(
+        &cli_admin(),
+        p.user.id,
+        treem_storage::Decision::Confirm {
+            temporary_password: &password,
+        },
+    )
+    .await?;
+    println!(
+        "Đã xác nhận ({change}) tài khoản {} ({}); giao mật khẩu tạm cho người dùng, họ phải đổi khi đăng nhập lần đầu.",
+        p.user.username,
+        p.user.role.label_vi()
     );
     Ok(0)
 }

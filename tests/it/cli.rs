@@ -171,9 +171,13 @@ async fn user_add_reads_the_password_from_stdin() {
     let db = Db::open(&url).await.unwrap();
     use treem_storage::Accounts;
     let u = db
-        .authenticate("pao.vh", "mat-khau-dai")
+        .authenticate(
+            &treem_storage::LoginName::parse("pao.vh").unwrap(),
+            "mat-khau-dai",
+        )
         .await
         .unwrap()
+        .user()
         .unwrap();
     assert!(u.must_change_password);
     assert!(u.village_id.is_some());
@@ -317,9 +321,13 @@ async fn export_import_round_trip_between_backends_is_lossless() {
     assert_eq!(db.child_history(&o, p.items[0].id).await.unwrap().len(), 2);
     use treem_storage::{Accounts, AuditLog};
     assert!(db
-        .authenticate("officer", "password-officer")
+        .authenticate(
+            &treem_storage::LoginName::parse("officer").unwrap(),
+            "password-officer"
+        )
         .await
         .unwrap()
+        .user()
         .is_some());
     assert!(db.check().await.unwrap().ok());
     // New records get fresh ids after the import.

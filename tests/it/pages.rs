@@ -10,14 +10,14 @@ pub struct Page {
     pub csrf: String,
 }
 
-fn client() -> reqwest::Client {
+pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(Policy::none())
         .build()
         .unwrap()
 }
 
-fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()

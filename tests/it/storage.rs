@@ -663,21 +663,33 @@ async fn accounts_sessions_and_passwords() {
     use treem_storage::Accounts;
     each_backend(|label, db| async move {
         assert!(
-            db.authenticate("officer", "wrong-password")
-                .await
-                .unwrap()
-                .is_none(),
+            db.authenticate(
+                &treem_storage::LoginName::parse("officer").unwrap(),
+                "wrong-password"
+            )
+            .await
+            .unwrap()
+            .user()
+            .is_none(),
             "{label}"
         );
         assert!(db
-            .authenticate("nobody", "password-officer")
+            .authenticate(
+                &treem_storage::LoginName::parse("nobody").unwrap(),
+                "password-officer"
+            )
             .await
             .unwrap()
+            .user()
             .is_none());
         let u = db
-            .authenticate("officer", "password-officer")
+            .authenticate(
+                &treem_storage::LoginName::parse("officer").unwrap(),
+                "password-officer",
+            )
             .await
             .unwrap()
+            .user()
             .unwrap();
         assert_eq!(u.role, Role::Officer);
         let s = db.create_session(&u).await.unwrap();
@@ -689,9 +701,13 @@ async fn accounts_sessions_and_passwords() {
             .unwrap();
         assert!(db.session(&s.token).await.unwrap().is_none());
         assert!(db
-            .authenticate("officer", "new-password-1")
+            .authenticate(
+                &treem_storage::LoginName::parse("officer").unwrap(),
+                "new-password-1"
+            )
             .await
             .unwrap()
+            .user()
             .is_some());
         assert!(matches!(
             db.set_password(&u.actor(), u.id, "short").await,
@@ -703,17 +719,25 @@ async fn accounts_sessions_and_passwords() {
             Err(StorageError::Forbidden)
         ));
         let admin = db
-            .authenticate("admin", "password-admin")
+            .authenticate(
+                &treem_storage::LoginName::parse("admin").unwrap(),
+                "password-admin",
+            )
             .await
             .unwrap()
+            .user()
             .unwrap();
         db.set_user_active(&admin.actor(), u.id, false)
             .await
             .unwrap();
         assert!(db
-            .authenticate("officer", "new-password-1")
+            .authenticate(
+                &treem_storage::LoginName::parse("officer").unwrap(),
+                "new-password-1"
+            )
             .await
             .unwrap()
+            .user()
             .is_none());
         // The stored hash is argon2id, never the password.
         let rows = db.raw_execute("SELECT 1").await;

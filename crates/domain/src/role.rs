@@ -89,6 +89,20 @@ impl Role {
         )
     }
 
+    /// An account with this role reads children's records or case files (every role that may
+    /// open a case also reads children: [`crate::case::may_open`]). When the administrator —
+    /// who reads neither — makes such an account, resets its password or enables it again, it
+    /// stays shut until the commune leader confirms (xác nhận): otherwise the administrator
+    /// could read everything through an account of their own making.
+    pub fn needs_leader_confirmation(self) -> bool {
+        self.reads_children()
+    }
+
+    /// May confirm or refuse what the administrator did to such an account.
+    pub fn confirms_accounts(self) -> bool {
+        self == Role::Leader
+    }
+
     pub fn manages_users(self) -> bool {
         self == Role::Admin
     }
@@ -132,6 +146,13 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Someone at the machine itself, with no account (user id 0): the command line and the
+    /// demo generator. They can open the database file anyway, so accounts they make need no
+    /// leader's confirmation — this is how the first leader account is made.
+    pub fn is_operator(&self) -> bool {
+        self.user_id == 0
+    }
+
     /// The command line acts as the system itself (migrations, imports, demo generation).
     pub fn system() -> Self {
         Actor {

@@ -25,7 +25,10 @@ pub mod profile;
 mod stream;
 mod villages;
 
-pub use accounts::{NewUser, Session, User};
+pub use accounts::{
+    AccountChange, Decision, Login, LoginName, NewUser, PendingAccount, PendingChange, Session,
+    User,
+};
 pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, CheckReport};
 pub use cases::CaseSummary;
@@ -141,11 +144,24 @@ pub trait Register: Send + Sync {
 pub trait Accounts: Send + Sync {
     async fn create_user(&self, actor: &Actor, user: &NewUser) -> StorageResult<User>;
     async fn users(&self, actor: &Actor) -> StorageResult<Vec<User>>;
-    /// Checks a password; `None` when the username or password is wrong.
-    async fn authenticate(&self, username: &str, password: &str) -> StorageResult<Option<User>>;
+    /// Checks a password for a name normalised by the domain (the same key the login throttle
+    /// counts on).
+    async fn authenticate(&self, name: &LoginName, password: &str) -> StorageResult<Login>;
     async fn set_password(&self, actor: &Actor, user_id: i64, password: &str) -> StorageResult<()>;
     async fn set_user_active(&self, actor: &Actor, user_id: i64, active: bool)
         -> StorageResult<()>;
+    /// Accounts waiting for the leader's confirmation (leader, admin, operator).
+    async fn pending_accounts(&self, actor: &Actor) -> StorageResult<Vec<PendingAccount>>;
+    /// The leader (or the operator) confirms or refuses what waits on `user_id`; audited.
+    async fn confirm_account(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        decision: Decision<'_>,
+    ) -> StorageResult<()>;
+    /// Every change to accounts from the audit log, newest first (logins left out).
+    async fn account_changes(&self, actor: &Actor, limit: i64)
+        -> StorageResult<Vec<AccountChange>>;
     async fn set_language(&self, actor: &Actor, lang: &str) -> StorageResult<()>;
     async fn create_session(&self, user: &User) -> StorageResult<Session>;
     async fn session(&self, token: &str) -> StorageResult<Option<(Session, User)>>;

@@ -49,10 +49,17 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0005_figures.sql"),
         after: &crate::copies::FILL,
     },
+    Migration {
+        version: 6,
+        name: "account_confirmation",
+        sqlite: include_str!("../migrations/sqlite/0006_account_confirmation.sql"),
+        postgres: include_str!("../migrations/postgres/0006_account_confirmation.sql"),
+        after: &[],
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {

@@ -38,3 +38,86 @@ impl FromRequestParts<AppState> for ApiUser {
         }
     }
 }
+
+/// The client's address, for the login throttle: the peer of the connection, or — when the
+/// peer is a reverse proxy named in `TREEM_TRUSTED_PROXIES` — the address that proxy wrote last
+/// into `X-Forwarded-For`. Without the connection's address (a router called directly, as in
+/// some tests) it is the unspecified address, which then counts as one client.
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, std::convert::Infallible> {
+        use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        Ok(ClientIp(client_ip(
+            peer,
+            &state.trusted_proxies,
+            parts.headers.get_all("x-forwarded-for").iter(),
+        )))
+    }
+}
+
+/// The rightmost address of `X-Forwarded-For` that is not one of our proxies, when the peer is
+/// one; the peer otherwise. Anything a client writes to the left of that is not believed.
+fn client_ip<'a>(
+    peer: std::net::IpAddr,
+    trusted: &[std::net::IpAddr],
+    forwarded: impl DoubleEndedIterator<Item = &'a axum::http::HeaderValue>,
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut hops: Vec<std::net::IpAddr> = Vec::new();
+    for v in forwarded {
+        let Ok(text) = v.to_str() else { return peer };
+        for part in text.split(',') {
+            match part.trim().parse() {
+                Ok(ip) => hops.push(ip),
+                Err(_) => return peer,
+            }
+        }
+    }
+    hops.into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
+}
+
+/// `TREEM_TRUSTED_PROXIES`: comma-separated addresses of the reverse proxies in front of treem.
+pub fn trusted_proxies_from_env() -> Vec<std::net::IpAddr> {
+    std::env::var("TREEM_TRUSTED_PROXIES")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn forwarded_addresses_are_believed_from_trusted_proxies_only() {
+        let proxy: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let h = [HeaderValue::from_static("6.6.6.6, 10.0.0.7")];
+        // Not a trusted proxy: the header is the client's own word.
+        assert_eq!(client_ip(proxy, &[], h.iter()), proxy);
+        // Our proxy appended the real peer last; what is left of it could be forged.
+        assert_eq!(
+            client_ip(proxy, &[proxy], h.iter()),
+            "10.0.0.7".parse::<std::net::IpAddr>().unwrap()
+        );
+        let bad = [HeaderValue::from_static("nonsense")];
+        assert_eq!(client_ip(proxy, &[proxy], bad.iter()), proxy);
+    }
+}

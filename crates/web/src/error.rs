@@ -28,6 +28,9 @@ pub enum ApiError {
     /// Other writers kept the database busy past the bounded wait; nothing was written.
     #[error("máy chủ đang bận")]
     Busy,
+    /// The right password for an account waiting for the leader's confirmation.
+    #[error("tài khoản chờ lãnh đạo xác nhận")]
+    AwaitingConfirmation,
     #[error("lỗi máy chủ")]
     Internal(String),
 }
@@ -88,6 +91,10 @@ impl IntoResponse for ApiError {
                 );
                 return res;
             }
+            ApiError::AwaitingConfirmation => (
+                StatusCode::FORBIDDEN,
+                json!({"error": "tài khoản đang chờ lãnh đạo UBND xã xác nhận; chưa đăng nhập được"}),
+            ),
             ApiError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 (

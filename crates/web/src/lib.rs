@@ -5,6 +5,7 @@ mod error;
 pub mod figures;
 mod i18n;
 pub mod import;
+mod login;
 mod openapi;
 mod pages;
 mod throttle;
@@ -15,10 +16,14 @@ use std::sync::Arc;
 use treem_storage::Storage;
 
 pub use error::ApiError;
-pub use throttle::Throttle;
+pub use throttle::{Throttle, MAX_ENTRIES as THROTTLE_MAX_ENTRIES};
 
 /// Z-scores of one measurement in the stored form (shared with the demo generator).
 pub use pages::health::measure_json as pages_health_measure_json;
+
+/// Largest body of a login (page or API): a name of at most 64 bytes and a password of at
+/// most 1,024 fit many times over; a 30 MB username is refused while it is being read.
+pub const LOGIN_BODY_LIMIT: usize = 16 * 1024;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -31,6 +36,8 @@ pub struct AppState {
     pub pending_imports: Arc<pages::PendingImports>,
     /// Recently computed plan figures.
     pub figures: Arc<figures::FiguresCache>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TREEM_TRUSTED_PROXIES`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -41,6 +48,7 @@ impl AppState {
             secure_cookies: std::env::var("TREEM_SECURE_COOKIES").is_ok_and(|v| v == "1"),
             pending_imports: Arc::default(),
             figures: Arc::default(),
+            trusted_proxies: auth::trusted_proxies_from_env().into(),
         }
     }
 }

@@ -83,17 +83,18 @@ pub fn spec() -> Value {
                 "Village": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"}}},
                 "Household": {"type": "object", "required": ["village", "head_name"], "properties": {"village": {"type": "string"}, "code": {"type": "string"}, "head_name": {"type": "string"}, "address": {"type": "string"}, "poverty": {"type": "array", "items": {"type": "object", "properties": {"status": {"enum": ["poor", "near_poor"]}, "from": {"type": "string"}, "to": {"type": "string"}}}}, "version": {"type": "integer"}}},
                 "Reported": {"type": "object", "required": ["period_start", "period_end", "note"], "properties": {"period_start": {"type": "string"}, "period_end": {"type": "string"}, "numerator": {"type": "number"}, "denominator": {"type": "number"}, "value": {"type": "number"}, "secondary": {"type": "boolean"}, "note": {"type": "string"}}},
-                "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "role": {"enum": ["officer", "leader", "health", "police", "office", "services", "village_head", "province", "admin"]}, "village": {"type": "string"}}}
+                "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "role": {"enum": ["officer", "leader", "health", "police", "office", "services", "village_head", "province", "admin"]}, "village": {"type": "string"}}},
+                "Confirmation": {"type": "object", "required": ["accept"], "properties": {"accept": {"type": "boolean"}, "password": {"type": "string", "description": "mật khẩu tạm do lãnh đạo đặt (khi accept = true)"}}}
             }
         },
         "security": [{"bearer": []}],
         "paths": {
             "/session": {
-                "post": with_body(op("Đăng nhập: trả mã phiên (token)", "session", &[("200", "{token}"), ("422", "sai tên hoặc mật khẩu"), ("429", "sai quá nhiều lần")]), "Login"),
+                "post": with_body(op("Đăng nhập: trả mã phiên (token); tên đăng nhập không phân biệt hoa thường và dấu cách ở hai đầu", "session", &[("200", "{token}"), ("403", "tài khoản chờ lãnh đạo xác nhận"), ("422", "sai tên hoặc mật khẩu; tên quá 64 byte"), ("429", "sai quá nhiều lần")]), "Login"),
                 "delete": op("Đăng xuất", "session", &std(&[("204", "đã đăng xuất")]))
             },
             "/me": {"get": op("Người đang đăng nhập", "session", &std(&[("200", "tài khoản")]))},
-            "/me/password": {"put": op("Đổi mật khẩu của mình {current, new}; tài khoản mới phải làm việc này trước mọi việc khác (403 cho đến khi đổi)", "session", &std(&[("204", "đã đổi; các phiên cũ hết hiệu lực"), ("422", "sai mật khẩu hiện tại hoặc mật khẩu mới quá ngắn")]))},
+            "/me/password": {"put": op("Đổi mật khẩu của mình {current, new}; tài khoản mới phải làm việc này trước mọi việc khác (403 cho đến khi đổi)", "session", &std(&[("204", "đã đổi; các phiên cũ hết hiệu lực"), ("422", "sai mật khẩu hiện tại, hoặc mật khẩu mới quá ngắn, chỉ có dấu cách hay quá phổ biến"), ("429", "đoán sai mật khẩu hiện tại quá nhiều lần")]))},
             "/villages": {
                 "get": op("Danh sách thôn/bản {code, name}", "register", &std(&[("200", "danh sách")])),
                 "post": with_body(op("Thêm thôn/bản (cán bộ VH-XH)", "register", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "Village")
@@ -130,8 +131,11 @@ pub fn spec() -> Value {
             "/stats/children": {"get": op("Số trẻ theo thôn và giới tính (không có dữ liệu cá nhân)", "register", &std(&[("200", "số liệu")]))},
             "/users": {
                 "get": op("Tài khoản (quản trị)", "admin", &std(&[("200", "danh sách")])),
-                "post": with_body(op("Thêm tài khoản (quản trị); phải đổi mật khẩu lần đầu", "admin", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "NewUser")
+                "post": with_body(op("Thêm tài khoản (quản trị); phải đổi mật khẩu lần đầu; vai trò được xem hồ sơ trẻ chờ lãnh đạo xác nhận", "admin", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "NewUser")
             },
+            "/users/pending": {"get": op("Tài khoản chờ lãnh đạo xác nhận (lãnh đạo, quản trị)", "admin", &std(&[("200", "{items}")]))},
+            "/users/changes": {"get": with_params(op("Lịch sử thay đổi tài khoản từ nhật ký (cán bộ, lãnh đạo, quản trị)", "admin", &std(&[("200", "{items}")])), &[("limit", "query", "số mục")])},
+            "/users/{id}/confirmation": {"post": with_params(with_body(op("Lãnh đạo xác nhận (kèm mật khẩu tạm) hoặc từ chối thay đổi của quản trị trên một tài khoản", "admin", &std(&[("204", "đã ghi"), ("404", "không có"), ("422", "không có gì chờ xác nhận hoặc mật khẩu tạm không hợp lệ")])), "Confirmation"), &id)},
             "/plans": {"get": op("Các kế hoạch (năm, số chỉ tiêu)", "plan", &std(&[("200", "danh sách")]))},
             "/plans/{year}/targets": {"get": with_params(op("Mọi chỉ tiêu của kế hoạch với số liệu đến ngày as_of: number, text, comparator, target_value, unit, owner, source, figure, numerator, denominator, status (null khi chưa có số liệu)", "plan", &std(&[("200", "các chỉ tiêu"), ("404", "không có kế hoạch năm này"), ("422", "ngày sai")])), &[("year", "path", "năm"), ("as_of", "query", "YYYY-MM-DD")])},
             "/plans/{year}/targets/{n}/reported": {"post": with_params(with_body(op("Cơ quan phụ trách nhập số liệu của kỳ (tử số ≤ mẫu số, không âm, ghi nguồn)", "plan", &std(&[("201", "đã ghi"), ("404", "không có chỉ tiêu"), ("422", "lỗi từng trường")])), "Reported"), &[("year", "path", "năm"), ("n", "path", "số chỉ tiêu")])},

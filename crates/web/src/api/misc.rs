@@ -1,6 +1,7 @@
 use super::{parse_id, JsonBody};
-use crate::auth::ApiUser;
+use crate::auth::{ApiUser, ClientIp};
 use crate::error::ApiError;
+use crate::login::Refusal;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use treem_domain::register::HouseholdData;
 use treem_domain::role::Role;
 use treem_domain::validation::FieldErrors;
-use treem_storage::{AuditFilter, NewUser};
+use treem_storage::{AuditFilter, Decision, NewUser, StorageError};
 
 #[derive(Deserialize)]
 pub struct Login {
@@ -23,16 +24,11 @@ pub struct Login {
 
 pub async fn login(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody<Login>,
 ) -> Result<Json<Value>, ApiError> {
-    if let Err(minutes) = s.throttle.check(&body.username) {
-        return Err(ApiError::TooManyAttempts(format!(
-            "đăng nhập sai quá nhiều lần; hãy thử lại sau {minutes} phút"
-        )));
-    }
-    match s.store.authenticate(&body.username, &body.password).await? {
-        Some(user) => {
-            s.throttle.succeeded(&body.username);
+    match crate::login::attempt(&s, ip, &body.username, &body.password).await {
+        Ok(user) => {
             let session = s.store.create_session(&user).await?;
             Ok(Json(json!({
                 "token": session.token,
@@ -41,13 +37,23 @@ pub async fn login(
                 "role": user.role,
             })))
         }
-        None => {
-            s.throttle.failed(&body.username);
-            Err(ApiError::Invalid(FieldErrors::single(
-                "password",
-                "tên đăng nhập hoặc mật khẩu không đúng",
-            )))
+        Err(r) => Err(refusal(r, "password")),
+    }
+}
+
+/// A refused attempt over the API; `field` is where a wrong password is reported.
+fn refusal(r: Refusal, field: &str) -> ApiError {
+    match r {
+        Refusal::BadName(m) => FieldErrors::single("username", m).into(),
+        Refusal::Locked(minutes) => ApiError::TooManyAttempts(format!(
+            "đăng nhập sai quá nhiều lần; hãy thử lại sau {minutes} phút"
+        )),
+        Refusal::Wrong if field == "password" => {
+            FieldErrors::single("password", "tên đăng nhập hoặc mật khẩu không đúng").into()
         }
+        Refusal::Wrong => FieldErrors::single(field, "mật khẩu hiện tại không đúng").into(),
+        Refusal::AwaitingConfirmation => ApiError::AwaitingConfirmation,
+        Refusal::Failed(e) => e.into(),
     }
 }
 
@@ -225,6 +231,64 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(json!(u))))
 }
 
+/// Accounts waiting for the leader's confirmation (leader, admin).
+pub async fn pending_users(
+    State(s): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({"items": s.store.pending_accounts(&user.actor()).await?}),
+    ))
+}
+
+/// Every change to accounts from the audit log, newest first (readers of the audit log).
+pub async fn account_changes(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = p.get("limit").and_then(|l| l.parse().ok()).unwrap_or(200);
+    Ok(Json(
+        json!({"items": s.store.account_changes(&user.actor(), limit).await?}),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmationBody {
+    accept: Option<bool>,
+    #[serde(default)]
+    password: String,
+}
+
+/// The leader confirms (with a temporary password for the person) or refuses what the
+/// administrator did to an account.
+pub async fn confirm_user(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<ConfirmationBody>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    if !user.0.role.confirms_accounts() {
+        return Err(ApiError::Forbidden);
+    }
+    let decision = match b.accept {
+        Some(true) => Decision::Confirm {
+            temporary_password: &b.password,
+        },
+        Some(false) => Decision::Refuse,
+        None => {
+            return Err(FieldErrors::single(
+                "accept",
+                "cần ghi accept: true (xác nhận) hoặc false (từ chối)",
+            )
+            .into())
+        }
+    };
+    s.store.confirm_account(&user.actor(), id, decision).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub async fn audit(
     State(s): State<AppState>,
     user: ApiUser,
@@ -254,21 +318,32 @@ pub struct PasswordBody {
 /// Sets one's own password (required first for accounts made by an administrator).
 pub async fn change_password(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     user: ApiUser,
     JsonBody(b): JsonBody<PasswordBody>,
 ) -> Result<StatusCode, ApiError> {
-    if s.store
-        .authenticate(&user.0.username, &b.current)
-        .await?
-        .is_none()
-    {
-        return Err(FieldErrors::single("current", "mật khẩu hiện tại không đúng").into());
-    }
+    crate::login::current_password(&s, ip, &user.0, &b.current)
+        .await
+        .map_err(|r| refusal(r, "current"))?;
     if b.new == b.current {
         return Err(FieldErrors::single("new", "mật khẩu mới phải khác mật khẩu cũ").into());
     }
+    // The password rule speaks of `password`; here the field sent is `new`.
     s.store
         .set_password(&user.actor(), user.0.id, &b.new)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            StorageError::Invalid(f) => ApiError::Invalid(FieldErrors(
+                f.0.into_iter()
+                    .map(|mut e| {
+                        if e.field == "password" {
+                            e.field = "new".into();
+                        }
+                        e
+                    })
+                    .collect(),
+            )),
+            other => other.into(),
+        })?;
     Ok(StatusCode::NO_CONTENT)
 }

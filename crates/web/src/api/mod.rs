@@ -17,7 +17,14 @@ use treem_domain::validation::FieldErrors;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(crate::openapi::document))
-        .route("/session", post(misc::login).delete(misc::logout))
+        .route(
+            "/session",
+            post(misc::login)
+                .delete(misc::logout)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::LOGIN_BODY_LIMIT,
+                )),
+        )
         .route("/me", get(misc::me))
         .route("/me/password", put(misc::change_password))
         .route("/villages", get(misc::villages).post(misc::create_village))
@@ -48,6 +55,9 @@ pub fn routes() -> Router<AppState> {
         .route("/health/births", post(health::add_birth))
         .route("/stats/children", get(children::stats))
         .route("/users", get(misc::users).post(misc::create_user))
+        .route("/users/pending", get(misc::pending_users))
+        .route("/users/changes", get(misc::account_changes))
+        .route("/users/{id}/confirmation", post(misc::confirm_user))
         .route("/audit", get(misc::audit))
         .route("/plans", get(plans::list))
         .route("/plans/{year}/targets", get(plans::targets))

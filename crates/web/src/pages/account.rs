@@ -1,15 +1,17 @@
 //! Login, logout, password, language, and each role's home page.
+use super::PageForm as Form;
 use super::{
     cookie, render, role_label, Ctx, Layout, Nav, PageError, PRE_LOGIN_COOKIE, SESSION_COOKIE,
 };
+use crate::auth::ClientIp;
 use crate::i18n::{texts, vn_date, vn_datetime, Texts};
+use crate::login::Refusal;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use treem_domain::role::Role;
 use treem_storage::ChildQuery;
@@ -63,10 +65,22 @@ async fn commune(state: &AppState) -> (bool, String) {
     }
 }
 
-/// Only local paths may be a destination after login.
-fn safe_next(next: Option<&String>) -> String {
+/// Only a local path may be a destination after login: it starts with a single `/`, has no
+/// `//` or backslash anywhere (browsers read `/\\host` and `/\t/host` as another origin) and
+/// no control character or blank once decoded; anything else goes to `/`. What passes is a
+/// valid `Location` header value, so the redirect can never fail.
+pub(crate) fn safe_next(next: Option<&String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        Some(n)
+            if n.starts_with('/')
+                && n.len() <= 2048
+                && !n.contains("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && axum::http::HeaderValue::from_str(n).is_ok() =>
+        {
+            n.clone()
+        }
         _ => "/".into(),
     }
 }
@@ -94,6 +108,7 @@ pub async fn login_page(
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
@@ -103,56 +118,65 @@ pub async fn login(
     let username = f.get("username").cloned().unwrap_or_default();
     let password = f.get("password").cloned().unwrap_or_default();
     let next = safe_next(f.get("next"));
-    let again = |error: String| {
+    let again = |status: StatusCode, error: String| {
         let page = LoginPage {
             l: bare_layout(t, t.login, pre.to_string(), sample, name.clone()),
             error: Some(error),
-            username: username.clone(),
+            // A refused over-long name is not sent back.
+            username: if username.len() <= treem_domain::account::MAX_LOGIN_NAME_BYTES {
+                username.clone()
+            } else {
+                String::new()
+            },
             next: next.clone(),
         };
-        (axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+        (status, render(&page)).into_response()
     };
     if pre.is_empty() || f.get("_csrf").map(String::as_str) != Some(pre) {
-        return (
-            axum::http::StatusCode::FORBIDDEN,
-            again(t.csrf_failed.to_string()),
-        )
-            .into_response();
+        return again(StatusCode::FORBIDDEN, t.csrf_failed.to_string());
     }
-    if let Err(minutes) = state.throttle.check(&username) {
-        return again(format!(
-            "Đăng nhập sai quá nhiều lần; hãy thử lại sau {minutes} phút."
-        ));
-    }
-    match state.store.authenticate(&username, &password).await {
-        Ok(Some(user)) => {
-            state.throttle.succeeded(&username);
-            match state.store.create_session(&user).await {
-                Ok(s) => {
-                    let to = if user.must_change_password {
-                        "/password".to_string()
-                    } else {
-                        next
-                    };
-                    let mut res = Redirect::to(&to).into_response();
-                    if let Ok(v) =
-                        cookie_header(&state, SESSION_COOKIE, &s.token, 12 * 3600).parse()
-                    {
-                        res.headers_mut().append(SET_COOKIE, v);
-                    }
-                    if let Ok(v) = cookie_header(&state, PRE_LOGIN_COOKIE, "", 0).parse() {
-                        res.headers_mut().append(SET_COOKIE, v);
-                    }
-                    res
-                }
-                Err(e) => again(format!("{}: {e}", t.server_error)),
+    let user = match crate::login::attempt(&state, ip, &username, &password).await {
+        Ok(user) => user,
+        Err(Refusal::Locked(minutes)) => {
+            return again(
+                StatusCode::TOO_MANY_REQUESTS,
+                crate::login::locked_message(minutes),
+            )
+        }
+        Err(Refusal::BadName(m)) => return again(StatusCode::UNPROCESSABLE_ENTITY, m),
+        Err(Refusal::Wrong) => {
+            return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_failed.to_string())
+        }
+        Err(Refusal::AwaitingConfirmation) => {
+            return again(StatusCode::FORBIDDEN, crate::login::AWAITING.to_string())
+        }
+        Err(Refusal::Failed(e)) => {
+            return again(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("{}: {e}", t.server_error),
+            )
+        }
+    };
+    match state.store.create_session(&user).await {
+        Ok(s) => {
+            let to = if user.must_change_password {
+                "/password".to_string()
+            } else {
+                next
+            };
+            let mut res = Redirect::to(&to).into_response();
+            if let Ok(v) = cookie_header(&state, SESSION_COOKIE, &s.token, 12 * 3600).parse() {
+                res.headers_mut().append(SET_COOKIE, v);
             }
+            if let Ok(v) = cookie_header(&state, PRE_LOGIN_COOKIE, "", 0).parse() {
+                res.headers_mut().append(SET_COOKIE, v);
+            }
+            res
         }
-        Ok(None) => {
-            state.throttle.failed(&username);
-            again(t.login_failed.to_string())
-        }
-        Err(e) => again(format!("{}: {e}", t.server_error)),
+        Err(e) => again(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{}: {e}", t.server_error),
+        ),
     }
 }
 
@@ -188,26 +212,31 @@ pub async fn password_page(ctx: Ctx) -> Response {
 
 pub async fn change_password(
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(f.get("_csrf"))?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let fail = |msg: String| {
+    let fail_with = |status: StatusCode, msg: String| {
         let page = PasswordPage {
             l: ctx.layout(ctx.t.change_password),
             forced: ctx.user.must_change_password,
             error: Some(msg),
         };
-        Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        Ok((status, render(&page)).into_response())
     };
-    match ctx
-        .state
-        .store
-        .authenticate(&ctx.user.username, &get("current"))
-        .await
-    {
-        Ok(Some(_)) => {}
-        _ => return fail(ctx.t.login_failed.to_string()),
+    let fail = |msg: String| fail_with(StatusCode::UNPROCESSABLE_ENTITY, msg);
+    // A guess of the current password counts like a failed login of this account.
+    match crate::login::current_password(&ctx.state, ip, &ctx.user, &get("current")).await {
+        Ok(()) => {}
+        Err(Refusal::Locked(minutes)) => {
+            return fail_with(
+                StatusCode::TOO_MANY_REQUESTS,
+                crate::login::locked_message(minutes),
+            )
+        }
+        Err(Refusal::Failed(e)) => return Err(ctx.fail(e)),
+        Err(_) => return fail(ctx.t.login_failed.to_string()),
     }
     if get("new") != get("repeat") {
         return fail(ctx.t.passwords_differ.to_string());
@@ -433,6 +462,20 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
                     _ => row.unknown = c.count,
                 }
             }
+        }
+    }
+    if role.confirms_accounts() {
+        let waiting = store
+            .pending_accounts(&actor)
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .len();
+        if waiting > 0 {
+            page.note = Some(if t.lang == "en" {
+                format!("{waiting} account change(s) wait for your confirmation: see Account confirmations.")
+            } else {
+                format!("Có {waiting} thay đổi tài khoản chờ bạn xác nhận: xem trang Xác nhận tài khoản.")
+            });
         }
     } else if role == Role::Admin {
         page.note = Some(if t.lang == "en" {

@@ -1,10 +1,10 @@
 //! Villages, households, accounts and the audit log.
+use super::PageForm as Form;
 use super::{render, render_status, role_label, Ctx, Layout, PageError, PageErrorKind};
 use crate::i18n::{vn_date, vn_datetime};
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use treem_domain::register::{HouseholdData, PovertyPeriod, PovertyStatus};
 use treem_domain::role::{Role, ALL_ROLES};
@@ -360,6 +360,8 @@ pub struct UserRow {
     pub role: &'static str,
     pub active: bool,
     pub must_change: bool,
+    /// What waits for the leader's confirmation, in words (empty: nothing).
+    pub pending: String,
 }
 
 #[derive(Template)]
@@ -395,6 +397,16 @@ async fn users_page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageEr
                 role: role_label(ctx.t, u.role),
                 active: u.active,
                 must_change: u.must_change_password,
+                pending: u
+                    .pending
+                    .map(|p| {
+                        if ctx.t.lang == "en" {
+                            format!("waiting for the leader: {}", p.label_en())
+                        } else {
+                            format!("chờ lãnh đạo xác nhận: {}", p.label_vi())
+                        }
+                    })
+                    .unwrap_or_default(),
             })
             .collect(),
         roles: ALL_ROLES

@@ -7,12 +7,12 @@ use super::case_form::{
 };
 pub use super::case_view::vn_dt;
 use super::case_view::{details, item_label, title};
+use super::PageForm as Form;
 use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use treem_domain::case::*;

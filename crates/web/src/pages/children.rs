@@ -1,5 +1,6 @@
 //! The register pages: the list with search, a child's page, add and edit.
 use super::forms::{draft_to_form, form_to_draft, ChildForm};
+use super::PageForm as Form;
 use super::{render, Ctx, Layout, PageError, PageErrorKind};
 use crate::api::child_query;
 use crate::i18n::{vn_date, vn_datetime, Texts};
@@ -7,7 +8,6 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::{BTreeMap, HashMap};
 use treem_domain::register::{Child, ChildData, ChildDraft};
 use treem_domain::validation::FieldErrors;

@@ -1,12 +1,12 @@
 //! The plan's targets with their live figures (bảng theo dõi chỉ tiêu), one target's detail,
 //! and the form where an agency enters the figures the register does not hold.
+use super::PageForm as Form;
 use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
 use crate::figures::{self, show, Computed};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use std::collections::HashMap;
 use treem_domain::indicator::{
     validate_reported, Cell, Figure, ReportedValue, TargetResult, TargetStatus,

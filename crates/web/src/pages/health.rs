@@ -1,12 +1,12 @@
 //! The health station's weighing day (ngày cân trẻ): the under-5s of one village in order,
 //! weight and length typed in one sitting, WHO z-scores computed as they are saved.
+use super::PageForm as Form;
 use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use std::collections::HashMap;
 use treem_domain::register::Sex;
 use treem_domain::role::Role;

@@ -1,4 +1,5 @@
 //! The import page: upload, see the row-by-row report, confirm only when every row is valid.
+use super::PageForm as Form;
 use super::{render, Ctx, Layout, PageError, PageErrorKind};
 use crate::import::{parse_rows, read_table, RowError};
 use askama::Template;
@@ -6,7 +7,6 @@ use axum::extract::Multipart;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

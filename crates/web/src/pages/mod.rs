@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates). Every form works without JavaScript; every
 //! state-changing form carries the session's CSRF token.
 mod account;
+mod accounts;
 mod admin;
 mod case_form;
 pub mod case_forms;
@@ -11,7 +12,9 @@ pub mod dashboard;
 mod forms;
 pub mod health;
 mod import;
+mod page_form;
 pub use import::PendingImports;
+pub use page_form::PageForm;
 
 use crate::error::RETRY_AFTER_SECONDS;
 use crate::i18n::{texts, Texts};
@@ -33,7 +36,12 @@ pub const PRE_LOGIN_COOKIE: &str = "treem_pre";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(account::home))
-        .route("/login", get(account::login_page).post(account::login))
+        .route(
+            "/login",
+            get(account::login_page).post(account::login).layer(
+                axum::extract::DefaultBodyLimit::max(crate::LOGIN_BODY_LIMIT),
+            ),
+        )
         .route("/logout", post(account::logout))
         .route(
             "/password",
@@ -67,6 +75,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/reset", post(admin::reset_password))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/audit", get(admin::audit))
+        .route("/accounts", get(accounts::show))
+        .route("/accounts/{id}/confirm", post(accounts::confirm))
+        .route("/accounts/{id}/refuse", post(accounts::refuse))
         .route(
             "/health/weighing",
             get(health::weighing).post(health::save_weighing),
@@ -198,6 +209,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     if role.manages_users() {
         v.push(("/admin/users", t.users));
     }
+    if role.confirms_accounts() {
+        v.push(("/accounts", accounts::title(t)));
+    }
     v.into_iter()
         .map(|(href, label)| Nav {
             href,
@@ -319,6 +333,8 @@ pub enum PageErrorKind {
     /// the person can act on it (ask the administrator for the right key).
     Unreadable(String),
     Redirect(String),
+    /// A form that cannot be read as sent (bytes that are not UTF-8): 422, nothing written.
+    BadForm(String),
 }
 
 pub struct PageError {
@@ -351,6 +367,7 @@ impl IntoResponse for PageError {
                     t.server_error.to_string(),
                 )
             }
+            PageErrorKind::BadForm(m) => (StatusCode::UNPROCESSABLE_ENTITY, "422", m),
             PageErrorKind::Unreadable(m) => {
                 tracing::error!("unreadable: {m}");
                 (StatusCode::INTERNAL_SERVER_ERROR, "500", m)
