@@ -224,7 +224,7 @@ async fn step(s: &Shared, c: &mut Client, client: usize) {
             .await
         }
         6..=9 => {
-            let id = if pick % 2 == 0 {
+            let id = if pick.is_multiple_of(2) {
                 c.hot[pick % 5]
             } else {
                 c.own[0]
@@ -419,7 +419,7 @@ async fn verify(args: &[String]) -> i32 {
             "edit" => {
                 edits += 1;
                 let id = v["id"].as_i64().unwrap();
-                if !histories.contains_key(&id) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = histories.entry(id) {
                     let h: Value = http
                         .get(format!("{base}/api/v1/children/{id}/history"))
                         .bearer_auth(&token)
@@ -429,7 +429,7 @@ async fn verify(args: &[String]) -> i32 {
                         .json()
                         .await
                         .unwrap();
-                    histories.insert(id, h);
+                    slot.insert(h);
                 }
                 let h = &histories[&id];
                 let found = h["items"].as_array().unwrap().iter().any(|ver| {
@@ -460,7 +460,7 @@ async fn verify(args: &[String]) -> i32 {
             "health" => {
                 events += 1;
                 let child = v["child"].as_i64().unwrap();
-                if !healths.contains_key(&child) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = healths.entry(child) {
                     let h: Value = http
                         .get(format!("{base}/api/v1/children/{child}/health"))
                         .bearer_auth(&token)
@@ -470,7 +470,7 @@ async fn verify(args: &[String]) -> i32 {
                         .json()
                         .await
                         .unwrap();
-                    healths.insert(child, h);
+                    slot.insert(h);
                 }
                 let found = healths[&child]["items"]
                     .as_array()
