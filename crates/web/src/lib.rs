@@ -46,14 +46,48 @@ impl AppState {
 }
 
 /// The whole application.
+///
+/// Request bodies stop at [`treem_domain::limits::BODY_BYTES`] (the import upload has its own,
+/// larger limit). A panic in a handler becomes a 500 — JSON under `/api/v1`, a page elsewhere —
+/// and is logged, instead of dropping the connection: a backstop only, every panic on input
+/// known is fixed where it happens.
 pub fn router(state: AppState) -> Router {
+    use tower_http::catch_panic::CatchPanicLayer;
     Router::new()
         .route("/healthz", get(healthz))
-        .nest("/api/v1", api::routes())
-        .merge(pages::routes())
+        .nest(
+            "/api/v1",
+            api::routes().layer(CatchPanicLayer::custom(api_panic)),
+        )
+        .merge(pages::routes().layer(CatchPanicLayer::custom(page_panic)))
         .layer(axum::middleware::map_response(security_headers))
-        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            treem_domain::limits::BODY_BYTES,
+        ))
         .with_state(state)
+}
+
+/// What a panic carried, as text for the log.
+fn panic_text(p: &(dyn std::any::Any + Send)) -> &str {
+    p.downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| p.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
+}
+
+fn api_panic(p: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    tracing::error!("panic in an API handler: {}", panic_text(p.as_ref()));
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(serde_json::json!({"error": "lỗi máy chủ; đã ghi lại để kiểm tra"})),
+    )
+        .into_response()
+}
+
+fn page_panic(p: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    tracing::error!("panic in a page handler: {}", panic_text(p.as_ref()));
+    pages::server_error_page()
 }
 
 /// Headers every response carries: no inline script, no framing, no referrer, no sniffing.
