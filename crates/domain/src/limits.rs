@@ -273,18 +273,36 @@ mod tests {
     #[test]
     fn messages_name_the_field_and_the_limit() {
         let mut e = FieldErrors::default();
-        assert!(!check_count(&mut e, "aliases", "tên gọi khác", 15_000, ALIASES));
+        assert!(!check_count(
+            &mut e,
+            "aliases",
+            "tên gọi khác",
+            15_000,
+            ALIASES
+        ));
         assert_eq!(
             e.for_field("aliases"),
             Some("tối đa 10 tên gọi khác (đã nhập 15000)")
         );
         let mut e = FieldErrors::default();
-        assert!(!check_chars(&mut e, "notes", "ghi chú", &"x".repeat(2001), NOTES_CHARS));
+        assert!(!check_chars(
+            &mut e,
+            "notes",
+            "ghi chú",
+            &"x".repeat(2001),
+            NOTES_CHARS
+        ));
         assert_eq!(
             e.for_field("notes"),
             Some("ghi chú quá dài: tối đa 2000 ký tự (đã nhập 2001)")
         );
-        assert!(check_chars(&mut e, "notes", "ghi chú", &"ệ".repeat(2000), NOTES_CHARS));
+        assert!(check_chars(
+            &mut e,
+            "notes",
+            "ghi chú",
+            &"ệ".repeat(2000),
+            NOTES_CHARS
+        ));
     }
 
     #[test]

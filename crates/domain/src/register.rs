@@ -926,22 +926,10 @@ impl HouseholdData {
             limits::VILLAGE_CODE_CHARS,
         );
         if let Some(c) = &self.code {
-            check_text(
-                &mut errs,
-                "code",
-                "mã hộ",
-                c,
-                limits::HOUSEHOLD_CODE_CHARS,
-            );
+            check_text(&mut errs, "code", "mã hộ", c, limits::HOUSEHOLD_CODE_CHARS);
         }
         if let Some(a) = &self.address {
-            check_text(
-                &mut errs,
-                "address",
-                "địa chỉ",
-                a,
-                limits::SHORT_TEXT_CHARS,
-            );
+            check_text(&mut errs, "address", "địa chỉ", a, limits::SHORT_TEXT_CHARS);
         }
         let poverty = if limits::check_count(
             &mut errs,
@@ -1139,6 +1127,115 @@ mod tests {
         assert!(c.present_on(date(2026, 5, 31)));
         assert!(!c.present_on(date(2026, 6, 1)));
         assert!(!c.present_on(date(2017, 1, 1)));
+    }
+
+    #[test]
+    fn lists_past_their_limits_get_one_message_naming_the_limit() {
+        let mut d = draft();
+        d.aliases = (0..15_000).map(|i| format!("a{i}")).collect();
+        d.caregivers = vec![
+            CaregiverDraft {
+                relationship: Some("mẹ".into()),
+                full_name: Some("Giàng Thị Mỷ".into()),
+                phone: None,
+            };
+            1_000
+        ];
+        d.circumstances = vec![
+            CircumstanceDraft {
+                code: Some("a".into()),
+                from: Some("01/01/2020".into()),
+                to: None,
+            };
+            41
+        ];
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("aliases"),
+            Some("tối đa 10 tên gọi khác (đã nhập 15000)")
+        );
+        assert_eq!(
+            e.for_field("caregivers"),
+            Some("tối đa 10 người chăm sóc (đã nhập 1000)")
+        );
+        assert_eq!(
+            e.for_field("circumstances"),
+            Some("tối đa 40 giai đoạn hoàn cảnh đặc biệt (đã nhập 41)")
+        );
+        // One message per list, not one per item.
+        assert_eq!(e.0.len(), 3, "{e}");
+    }
+
+    #[test]
+    fn names_aliases_and_periods_at_and_past_their_limits() {
+        let mut d = draft();
+        d.personal_id = None;
+        // Ten aliases of 50 characters, 30 distinct words with the name: accepted.
+        let word = |i: usize| {
+            let (a, b) = (
+                (b'a' + (i / 26) as u8) as char,
+                (b'a' + (i % 26) as u8) as char,
+            );
+            format!("khongdaumotchu{a}{b}")
+        };
+        d.full_name = Some((0..5).map(word).collect::<Vec<_>>().join(" "));
+        d.aliases = (0..10)
+            .map(|k| {
+                let w: Vec<String> = (0..3).map(|j| word(5 + (3 * k + j) % 25)).collect();
+                w.join(" ")
+            })
+            .collect();
+        assert!(d.aliases.iter().all(|a| a.chars().count() == 50));
+        let c = d.parse(today()).unwrap();
+        let text = c.search_text();
+        let words: std::collections::BTreeSet<&str> = crate::text::tokens(&text).collect();
+        assert_eq!(words.len(), 30);
+        // One more word is one too many (the last alias's words are in the first two too).
+        d.aliases[9] = "khongdaumotchuzz".into();
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("aliases"),
+            Some("họ tên và tên gọi khác có tối đa 30 từ khác nhau (đã có 31)")
+        );
+        d.aliases = vec!["x".repeat(51)];
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("aliases"),
+            Some("tên gọi khác quá dài: tối đa 50 ký tự (đã nhập 51)")
+        );
+        d.aliases = vec![];
+        d.full_name = Some("Giàng ".repeat(20) + "Páo");
+        let e = d.parse(today()).unwrap_err();
+        assert!(e
+            .for_field("full_name")
+            .unwrap()
+            .contains("tối đa 100 ký tự"));
+        let d = ChildDraft {
+            circumstances: (0..11)
+                .map(|_| CircumstanceDraft {
+                    code: Some("a".into()),
+                    from: Some("01/01/2020".into()),
+                    to: None,
+                })
+                .collect(),
+            ..draft()
+        };
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("circumstances[10].code"),
+            Some("tối đa 10 giai đoạn của nhóm hoàn cảnh «a» (đã nhập 11)")
+        );
+    }
+
+    #[test]
+    fn dates_outside_the_years_allowed_name_the_range() {
+        let mut d = draft();
+        d.moved_in = Some("01/01/1800".into());
+        let e = d.parse(today()).unwrap_err();
+        assert!(e
+            .for_field("moved_in")
+            .unwrap()
+            .contains("năm phải từ 1900 đến 2100"));
     }
 
     #[test]

@@ -56,10 +56,14 @@ pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
 
 /// Why [`parse_date`] refused `s`, in Vietnamese: outside the years allowed, or not a date.
 pub fn date_problem(s: &str) -> String {
-    match parse_any_date(s) {
-        Some(d) => crate::limits::date_out_of_range(d),
-        None => format!("ngày không hợp lệ: «{s}» (viết dd/mm/yyyy)"),
-    }
+    date_out_of_range(s).unwrap_or_else(|| format!("ngày không hợp lệ: «{s}» (viết dd/mm/yyyy)"))
+}
+
+/// The message for `s` when it is a date, but outside [`crate::limits::DATE_YEARS`].
+pub fn date_out_of_range(s: &str) -> Option<String> {
+    parse_any_date(s)
+        .filter(|d| !crate::limits::date_in_range(*d))
+        .map(crate::limits::date_out_of_range)
 }
 
 fn parse_any_date(s: &str) -> Option<jiff::civil::Date> {

@@ -52,19 +52,26 @@ impl AppState {
 /// and is logged, instead of dropping the connection: a backstop only, every panic on input
 /// known is fixed where it happens.
 pub fn router(state: AppState) -> Router {
-    use tower_http::catch_panic::CatchPanicLayer;
     Router::new()
         .route("/healthz", get(healthz))
-        .nest(
-            "/api/v1",
-            api::routes().layer(CatchPanicLayer::custom(api_panic)),
-        )
-        .merge(pages::routes().layer(CatchPanicLayer::custom(page_panic)))
+        .nest("/api/v1", catch_api_panics(api::routes()))
+        .merge(catch_page_panics(pages::routes()))
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::extract::DefaultBodyLimit::max(
             treem_domain::limits::BODY_BYTES,
         ))
         .with_state(state)
+}
+
+/// A panic in one of `routes`' handlers answers 500 with the API's JSON error, and is logged.
+pub fn catch_api_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes.layer(tower_http::catch_panic::CatchPanicLayer::custom(api_panic))
+}
+
+/// A panic in one of `routes`' handlers answers 500 with the Vietnamese error page, and is
+/// logged.
+pub fn catch_page_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes.layer(tower_http::catch_panic::CatchPanicLayer::custom(page_panic))
 }
 
 /// What a panic carried, as text for the log.

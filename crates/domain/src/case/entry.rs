@@ -609,14 +609,20 @@ impl EntryKind {
         std::mem::discriminant(self) == std::mem::discriminant(other)
     }
 
+    /// Sizes against [`crate::limits`]: every text within its length, every list within its
+    /// count, every date within [`limits::DATE_YEARS`]. Checked when an entry is recorded (before
+    /// [`EntryKind::validate`], which then never walks a list past its limit), not when a
+    /// stored case is replayed: entries recorded before a limit existed stay readable.
+    pub fn check_limits(&self) -> FieldErrors {
+        let mut e = FieldErrors::default();
+        within_limits(self, &mut e);
+        e
+    }
+
     /// Checks that need only the entry: required fields, consistent choices. Field names are
     /// the serde paths (`child.full_name`, `measures[2].responsible`).
     pub fn validate(&self) -> FieldErrors {
         let mut e = FieldErrors::default();
-        // Sizes first: a list past its limit is not checked item by item.
-        if !within_limits(self, &mut e) {
-            return e;
-        }
         match self {
             EntryKind::Intake(i) => validate_intake(i, &mut e),
             EntryKind::InitialAssessment(a) => {
@@ -841,7 +847,12 @@ fn within_limits(kind: &EntryKind, e: &mut FieldErrors) -> bool {
                         &p.full_name,
                         limits::FULL_NAME_CHARS,
                     );
-                    short(e, &format!("{who}.occupation"), "nghề nghiệp", &p.occupation);
+                    short(
+                        e,
+                        &format!("{who}.occupation"),
+                        "nghề nghiệp",
+                        &p.occupation,
+                    );
                 }
             }
             if let Some(c) = &i.caregiver {
@@ -932,7 +943,13 @@ fn within_limits(kind: &EntryKind, e: &mut FieldErrors) -> bool {
             ratings(e, &s.ratings, fits);
             if count(e, "needs", "nhu cầu", s.needs.len(), limits::CASE_LINES) {
                 for (i, n) in s.needs.iter().enumerate() {
-                    text(e, &format!("needs[{}]", i + 1), "nhu cầu", n, CASE_TEXT_CHARS);
+                    text(
+                        e,
+                        &format!("needs[{}]", i + 1),
+                        "nhu cầu",
+                        n,
+                        CASE_TEXT_CHARS,
+                    );
                 }
             }
             datetime(e, "meeting.held_at", s.meeting.held_at);
@@ -990,11 +1007,28 @@ fn within_limits(kind: &EntryKind, e: &mut FieldErrors) -> bool {
             ) {
                 for (i, m) in p.measures.iter().enumerate() {
                     let f = |x: &str| format!("measures[{}].{x}", i + 1);
-                    text(e, &f("description"), "nội dung", &m.description, CASE_TEXT_CHARS);
-                    short(e, &f("responsible"), "người chịu trách nhiệm", &m.responsible);
+                    text(
+                        e,
+                        &f("description"),
+                        "nội dung",
+                        &m.description,
+                        CASE_TEXT_CHARS,
+                    );
+                    short(
+                        e,
+                        &f("responsible"),
+                        "người chịu trách nhiệm",
+                        &m.responsible,
+                    );
                     date(e, &f("from"), m.from);
                     date(e, &f("to"), m.to);
-                    text(e, &f("resources"), "nguồn lực", &m.resources, CASE_TEXT_CHARS);
+                    text(
+                        e,
+                        &f("resources"),
+                        "nguồn lực",
+                        &m.resources,
+                        CASE_TEXT_CHARS,
+                    );
                 }
             }
         }
@@ -1009,7 +1043,13 @@ fn within_limits(kind: &EntryKind, e: &mut FieldErrors) -> bool {
         EntryKind::Service(s) => {
             date(e, "date", s.date);
             short(e, "by", "người cung cấp", &s.by);
-            text(e, "description", "nội dung", &s.description, CASE_TEXT_CHARS);
+            text(
+                e,
+                "description",
+                "nội dung",
+                &s.description,
+                CASE_TEXT_CHARS,
+            );
         }
         EntryKind::Visit(v) => {
             date(e, "date", v.date);
@@ -1030,7 +1070,9 @@ fn within_limits(kind: &EntryKind, e: &mut FieldErrors) -> bool {
                 text(e, "answer", "trả lời", a, CASE_TEXT_CHARS);
             }
         }
-        EntryKind::ReferralAnswer { date: d, answer, .. } => {
+        EntryKind::ReferralAnswer {
+            date: d, answer, ..
+        } => {
             date(e, "date", *d);
             text(e, "answer", "trả lời", answer, CASE_TEXT_CHARS);
         }

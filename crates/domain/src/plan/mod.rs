@@ -628,7 +628,7 @@ impl Plan {
         let fresh = |b: &Option<Baseline>, c: Comparator| {
             if b.is_some() || c == Comparator::ReduceByPercent {
                 Some(Baseline {
-                    year: year - 1,
+                    year: year.saturating_sub(1),
                     value: None,
                 })
             } else {
