@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod health;
 mod helpers;
+mod limits;
 pub mod pages;
 mod plans;
 mod storage;

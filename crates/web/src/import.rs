@@ -641,4 +641,94 @@ mod tests {
         assert_eq!(children.len(), 29_999);
         assert_eq!(children[29_998].full_name, "Giàng A Páo 29999");
     }
+    /// An XLSX with `write` applied to its first sheet.
+    fn xlsx(write: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        write(wb.add_worksheet());
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// A zip holding one entry of `n` zero bytes: a few kilobytes that unpack to `n`.
+    fn zip_of_zeros(n: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(n > u32::MAX as usize);
+        z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        let block = vec![0u8; 1 << 20];
+        for _ in 0..n / block.len() {
+            z.write_all(&block).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_zip_that_unpacks_past_the_limit_is_refused_before_it_is_read() {
+        let bomb = zip_of_zeros(100 << 20);
+        assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+        let e = read_table("bom.xlsx", bomb, &treem_domain::limits::IMPORT_PAGE).unwrap_err();
+        assert_eq!(
+            e,
+            "bảng tính giải nén ra quá lớn: tối đa 64 MB khi giải nén; hãy chia thành nhiều tệp nhỏ hơn"
+        );
+        // Within the limit the check passes (and the spreadsheet reader then says what is wrong).
+        assert!(check_unpacked(&zip_of_zeros(1 << 20), 64 << 20).is_ok());
+    }
+
+    #[test]
+    fn a_cell_far_from_the_table_is_refused_without_a_dense_table() {
+        // Two cells, A1 and XFD1048576: read as a dense range, 17 billion cells.
+        let bytes = xlsx(|ws| {
+            ws.write_string(0, 0, "Họ và tên").unwrap();
+            ws.write_string(1_048_575, 16_383, "x").unwrap();
+        });
+        let e = read_table("xa.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap_err();
+        assert!(e.contains("tối đa 20000 trẻ em"), "{e}");
+        let bytes = xlsx(|ws| {
+            ws.write_string(0, 0, "Họ và tên").unwrap();
+            ws.write_string(1, 16_383, "x").unwrap();
+        });
+        let e = read_table("xa.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap_err();
+        assert!(e.contains("tối đa 64 cột"), "{e}");
+    }
+
+    #[test]
+    fn rows_past_the_channels_limit_are_refused_naming_it() {
+        let mut csv = String::from("Họ và tên,Mã thôn\n");
+        for i in 0..20_001 {
+            csv.push_str(&format!("Giàng A Páo {i},SP01\n"));
+        }
+        let page = &treem_domain::limits::IMPORT_PAGE;
+        let e = read_table("tre.csv", csv.clone().into_bytes(), page).unwrap_err();
+        assert_eq!(
+            e,
+            "tệp có quá nhiều dòng: tối đa 20000 trẻ em mỗi lần nhập trên trang này; tệp lớn hơn nhập bằng lệnh treem import children"
+        );
+        // The command line takes it.
+        let (_, rows) =
+            read_table("tre.csv", csv.into_bytes(), &treem_domain::limits::IMPORT_CLI).unwrap();
+        assert_eq!(rows.len(), 20_001);
+        let e = read_table("tre.ods", vec![1, 2, 3], page).unwrap_err();
+        assert!(e.contains("chỉ nhận tệp .csv hoặc .xlsx"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_date_serial_is_a_row_error_not_a_panic() {
+        let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        let bytes = xlsx(|ws| {
+            for (c, h) in ["Họ và tên", "Ngày sinh", "Mã thôn"].iter().enumerate() {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            ws.write_string(1, 0, "Giàng A Páo").unwrap();
+            ws.write_number_with_format(1, 1, 1e15, &date).unwrap();
+            ws.write_string(1, 2, "SP01").unwrap();
+        });
+        let (header, rows) =
+            read_table("t.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap();
+        let errors = parse_rows(&header, &rows, jiff::civil::date(2026, 1, 1)).unwrap_err();
+        assert_eq!(errors[0].column, "Ngày sinh");
+        assert!(errors[0].message.contains("ngày sinh không hợp lệ"), "{errors:?}");
+    }
 }
+
