@@ -27,7 +27,10 @@ async fn send(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = app.http.request(method.clone(), app.url(path)).bearer_auth(token);
+    let mut req = app
+        .http
+        .request(method.clone(), app.url(path))
+        .bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
     }
@@ -55,7 +58,11 @@ async fn children_in_register(app: &TestApp) -> i64 {
         per_page: 1,
         ..Default::default()
     };
-    app.db.search_children(&officer(), &all).await.unwrap().total
+    app.db
+        .search_children(&officer(), &all)
+        .await
+        .unwrap()
+        .total
 }
 
 /// A word of 16 letters, distinct for each `i` < 676.
@@ -119,7 +126,13 @@ async fn lists_and_texts_past_their_limits_are_refused_naming_the_limit_and_noth
         };
         // The request: 15,000 aliases (120 KB of JSON) from a village head.
         let aliases: Vec<String> = (0..15_000).map(|i| format!("bi{i:05}")).collect();
-        let (status, v) = post(&app, &vh, "/api/v1/children", with("aliases", json!(aliases))).await;
+        let (status, v) = post(
+            &app,
+            &vh,
+            "/api/v1/children",
+            with("aliases", json!(aliases)),
+        )
+        .await;
         assert_eq!(status, 422, "{label}: {v}");
         assert_eq!(
             message(&v, "aliases").as_deref(),
@@ -321,7 +334,10 @@ async fn a_page_form_past_the_limits_says_so_under_the_field() {
         .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("tối đa 10 tên gọi khác (đã nhập 11)"), "{html}");
+    assert!(
+        html.contains("tối đa 10 tên gọi khác (đã nhập 11)"),
+        "{html}"
+    );
     assert_eq!(children_in_register(&app).await, 0);
 }
 
@@ -511,7 +527,12 @@ async fn years_and_dates_at_the_calendars_ends_answer_404_or_422_for_every_role(
             ])
             .collect();
         for (path, want) in api {
-            let r = app.http.get(app.url(&path)).bearer_auth(&token).send().await;
+            let r = app
+                .http
+                .get(app.url(&path))
+                .bearer_auth(&token)
+                .send()
+                .await;
             match r {
                 Ok(r) if r.status().as_u16() == want => {}
                 Ok(r) => failures.push(format!("{role} GET {path}: {}", r.status())),
@@ -563,7 +584,10 @@ async fn years_and_dates_at_the_calendars_ends_answer_404_or_422_for_every_role(
         )
         .await;
     if r.status() != 404 {
-        failures.push(format!("POST /dashboard/targets/28 year=32767: {}", r.status()));
+        failures.push(format!(
+            "POST /dashboard/targets/28 year=32767: {}",
+            r.status()
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -706,8 +706,12 @@ mod tests {
             "tệp có quá nhiều dòng: tối đa 20000 trẻ em mỗi lần nhập trên trang này; tệp lớn hơn nhập bằng lệnh treem import children"
         );
         // The command line takes it.
-        let (_, rows) =
-            read_table("tre.csv", csv.into_bytes(), &treem_domain::limits::IMPORT_CLI).unwrap();
+        let (_, rows) = read_table(
+            "tre.csv",
+            csv.into_bytes(),
+            &treem_domain::limits::IMPORT_CLI,
+        )
+        .unwrap();
         assert_eq!(rows.len(), 20_001);
         let e = read_table("tre.ods", vec![1, 2, 3], page).unwrap_err();
         assert!(e.contains("chỉ nhận tệp .csv hoặc .xlsx"), "{e}");
@@ -728,7 +732,9 @@ mod tests {
             read_table("t.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap();
         let errors = parse_rows(&header, &rows, jiff::civil::date(2026, 1, 1)).unwrap_err();
         assert_eq!(errors[0].column, "Ngày sinh");
-        assert!(errors[0].message.contains("ngày sinh không hợp lệ"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("ngày sinh không hợp lệ"),
+            "{errors:?}"
+        );
     }
 }
-
