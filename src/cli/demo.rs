@@ -664,7 +664,7 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
         today.min(jiff::civil::date(today.year(), 6, 30)),
         serde_json::json!({"period_start": year_start.to_string(), "period_end": jiff::civil::date(today.year(), 6, 30).to_string(), "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0}),
     ));
-    for chunk in events.chunks(20_000) {
+    for chunk in events.chunks(treem_domain::limits::HEALTH_EVENTS_PER_BATCH) {
         db.add_health_events(&health, chunk).await?;
     }
     Ok(())
@@ -707,7 +707,9 @@ async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
             });
         }
     }
-    db.add_supports(&system, &supports).await?;
+    for chunk in supports.chunks(treem_domain::limits::SUPPORTS_PER_BATCH) {
+        db.add_supports(&system, chunk).await?;
+    }
     let health = Actor {
         role: treem_storage::Role::Health,
         username: "health".into(),

@@ -7,8 +7,21 @@ use treem_web::import::{parse_rows, read_table, unknown_villages};
 
 pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
     treem_storage::profile::phase("start");
+    let limits = &treem_domain::limits::IMPORT_CLI;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("không mở được {}", file.display()))?
+        .len();
+    if size > limits.file_bytes {
+        anyhow::bail!(
+            "{}: tệp quá lớn ({} byte); lệnh nhập đọc tối đa {} byte mỗi tệp — hãy chia tệp",
+            file.display(),
+            size,
+            limits.file_bytes
+        );
+    }
     let bytes = std::fs::read(file).with_context(|| format!("không mở được {}", file.display()))?;
-    let (header, rows) = read_table(&file.to_string_lossy(), bytes).map_err(anyhow::Error::msg)?;
+    let (header, rows) =
+        read_table(&file.to_string_lossy(), bytes, limits).map_err(anyhow::Error::msg)?;
     treem_storage::profile::phase("read table");
     let today = treem_storage::today();
     let db = super::ops::open(url).await?;

@@ -85,6 +85,14 @@ pub async fn run(cmd: PlanCommand) -> Result<i32> {
             Ok(0)
         }
         PlanCommand::New { from, year, dir } => {
+            let years = treem_domain::limits::PLAN_YEARS;
+            if !years.contains(&year) {
+                anyhow::bail!(
+                    "năm {year} không hợp lệ: kế hoạch cho các năm từ {} đến {}",
+                    years.start(),
+                    years.end()
+                );
+            }
             let src = plan_path(&dir, from)?;
             let text = std::fs::read_to_string(&src)?;
             let plan = Plan::from_toml(&text)?;

@@ -11,6 +11,7 @@ mod concurrency;
 mod drills;
 mod health;
 mod helpers;
+mod limits;
 pub mod pages;
 mod plans;
 mod storage;

@@ -5,6 +5,7 @@ pub mod circumstance;
 pub mod ethnicity;
 pub mod health;
 pub mod indicator;
+pub mod limits;
 pub mod personal_id;
 pub mod plan;
 mod quick_hash;

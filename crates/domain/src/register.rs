@@ -4,8 +4,9 @@
 //! every problem can be reported by field; [`ChildDraft::parse`] turns it into [`ChildData`] or
 //! the list of [`FieldErrors`].
 use crate::circumstance::{self, Circumstance};
+use crate::limits;
 use crate::personal_id::PersonalId;
-use crate::validation::{parse_date, FieldErrors};
+use crate::validation::{date_problem, parse_date, FieldErrors};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -297,7 +298,7 @@ fn opt_date(errs: &mut FieldErrors, field: &str, v: &Option<String>, today: Date
         }
         Some(d) => Some(d),
         None => {
-            errs.push(field, format!("ngày không hợp lệ: «{s}» (viết dd/mm/yyyy)"));
+            errs.push(field, date_problem(&s));
             None
         }
     }
@@ -341,10 +342,10 @@ fn one_of(
     }
 }
 
-fn check_text(errs: &mut FieldErrors, field: &str, s: &str, max: usize) {
-    if s.chars().count() > max {
-        errs.push(field, format!("quá dài (tối đa {max} ký tự)"));
-    }
+/// At most `max` characters (the limit named in the message with `label`), no control
+/// characters.
+fn check_text(errs: &mut FieldErrors, field: &str, label: &str, s: &str, max: usize) {
+    limits::check_chars(errs, field, label, s, max);
     if s.chars().any(|c| c.is_control()) {
         errs.push(field, "chứa ký tự điều khiển không hợp lệ");
     }
@@ -454,13 +455,68 @@ fn parse_birth(
     }
 }
 
+/// The aliases (tên gọi khác) with their spaces tidied, within [`limits::ALIASES`] of at most
+/// [`limits::ALIAS_CHARS`] each, and with the name within [`limits::NAME_WORDS`] distinct words
+/// in all (each distinct word is a row of the search index).
+fn parse_aliases(errs: &mut FieldErrors, given: &[String], full_name: &str) -> Vec<String> {
+    let given_count = given.iter().filter(|a| !a.trim().is_empty()).count();
+    if !limits::check_count(
+        errs,
+        "aliases",
+        "tên gọi khác",
+        given_count,
+        limits::ALIASES,
+    ) {
+        return vec![];
+    }
+    let aliases: Vec<String> = given
+        .iter()
+        .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|a| !a.is_empty())
+        .collect();
+    for a in &aliases {
+        check_text(errs, "aliases", "tên gọi khác", a, limits::ALIAS_CHARS);
+    }
+    let mut words: Vec<String> = std::iter::once(full_name)
+        .chain(aliases.iter().map(String::as_str))
+        .flat_map(|t| {
+            crate::text::tokens(&crate::text::fold(t))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    if words.len() > limits::NAME_WORDS {
+        errs.push(
+            if aliases.is_empty() {
+                "full_name"
+            } else {
+                "aliases"
+            },
+            format!(
+                "họ tên và tên gọi khác có tối đa {} từ khác nhau (đã có {})",
+                limits::NAME_WORDS,
+                words.len()
+            ),
+        );
+    }
+    aliases
+}
+
 impl ChildDraft {
     /// Checks every field; returns the child data or every problem found.
     pub fn parse(&self, today: Date) -> Result<ChildData, FieldErrors> {
         let mut errs = FieldErrors::default();
         let full_name = match non_empty(&self.full_name) {
             Some(n) => {
-                check_text(&mut errs, "full_name", &n, 100);
+                check_text(
+                    &mut errs,
+                    "full_name",
+                    "họ và tên",
+                    &n,
+                    limits::FULL_NAME_CHARS,
+                );
                 n.split_whitespace().collect::<Vec<_>>().join(" ")
             }
             None => {
@@ -468,15 +524,7 @@ impl ChildDraft {
                 String::new()
             }
         };
-        let aliases: Vec<String> = self
-            .aliases
-            .iter()
-            .map(|a| a.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|a| !a.is_empty())
-            .collect();
-        for a in &aliases {
-            check_text(&mut errs, "aliases", a, 100);
-        }
+        let aliases = parse_aliases(&mut errs, &self.aliases, &full_name);
         let sex = match self.sex.as_deref().map(Sex::parse) {
             Some(Some(s)) => s,
             None => Sex::Unknown,
@@ -522,6 +570,16 @@ impl ChildDraft {
             }
         };
         let village = match non_empty(&self.village) {
+            Some(v) if v.chars().count() > limits::VILLAGE_CODE_CHARS => {
+                limits::check_chars(
+                    &mut errs,
+                    "village",
+                    "mã thôn/bản",
+                    &v,
+                    limits::VILLAGE_CODE_CHARS,
+                );
+                String::new()
+            }
             Some(v) => v,
             None => {
                 errs.push("village", "cần chọn thôn/bản");
@@ -576,7 +634,18 @@ impl ChildDraft {
             errs.push("disability_type", "cần chọn dạng khuyết tật khi có mức độ");
         }
         let mut caregivers = Vec::new();
-        for (i, c) in self.caregivers.iter().enumerate() {
+        let caregiver_rows = if limits::check_count(
+            &mut errs,
+            "caregivers",
+            "người chăm sóc",
+            self.caregivers.len(),
+            limits::CAREGIVERS,
+        ) {
+            &self.caregivers[..]
+        } else {
+            &[]
+        };
+        for (i, c) in caregiver_rows.iter().enumerate() {
             let rel = non_empty(&c.relationship);
             let name = non_empty(&c.full_name);
             let phone = non_empty(&c.phone).map(|p| {
@@ -588,11 +657,25 @@ impl ChildDraft {
                 continue;
             }
             let field = |f: &str| format!("caregivers[{i}].{f}");
-            if rel.is_none() {
-                errs.push(&field("relationship"), "cần ghi quan hệ với trẻ");
+            match &rel {
+                None => errs.push(&field("relationship"), "cần ghi quan hệ với trẻ"),
+                Some(r) => check_text(
+                    &mut errs,
+                    &field("relationship"),
+                    "quan hệ với trẻ",
+                    r,
+                    limits::RELATIONSHIP_CHARS,
+                ),
             }
-            if name.is_none() {
-                errs.push(&field("full_name"), "cần ghi họ tên người chăm sóc");
+            match &name {
+                None => errs.push(&field("full_name"), "cần ghi họ tên người chăm sóc"),
+                Some(n) => check_text(
+                    &mut errs,
+                    &field("full_name"),
+                    "họ tên người chăm sóc",
+                    n,
+                    limits::FULL_NAME_CHARS,
+                ),
             }
             if let Some(p) = &phone {
                 let digits = p.strip_prefix('+').unwrap_or(p);
@@ -610,8 +693,19 @@ impl ChildDraft {
                 phone,
             });
         }
-        let mut circumstances = Vec::new();
-        for (i, c) in self.circumstances.iter().enumerate() {
+        let mut circumstances: Vec<Circumstance> = Vec::new();
+        let circumstance_rows = if limits::check_count(
+            &mut errs,
+            "circumstances",
+            "giai đoạn hoàn cảnh đặc biệt",
+            self.circumstances.len(),
+            limits::CIRCUMSTANCE_PERIODS,
+        ) {
+            &self.circumstances[..]
+        } else {
+            &[]
+        };
+        for (i, c) in circumstance_rows.iter().enumerate() {
             let field = |f: &str| format!("circumstances[{i}].{f}");
             let code = match non_empty(&c.code).as_deref().map(circumstance::parse) {
                 Some(Some(code)) => code.to_string(),
@@ -629,6 +723,17 @@ impl ChildDraft {
                 Some(from) => {
                     if to.is_some_and(|t| t < from) {
                         errs.push(&field("to"), "ngày kết thúc trước ngày bắt đầu");
+                    }
+                    let same = circumstances.iter().filter(|x| x.code == code).count();
+                    if same == limits::PERIODS_PER_CIRCUMSTANCE {
+                        errs.push(
+                            &field("code"),
+                            limits::too_many(
+                                &format!("giai đoạn của nhóm hoàn cảnh «{code}»"),
+                                limits::PERIODS_PER_CIRCUMSTANCE,
+                                same + 1,
+                            ),
+                        );
                     }
                     circumstances.push(Circumstance { code, from, to });
                 }
@@ -656,25 +761,32 @@ impl ChildDraft {
             check_text(
                 &mut errs,
                 "notes",
+                "ghi chú",
                 &n.replace(['\n', '\r', '\t'], " "),
-                2000,
+                limits::NOTES_CHARS,
             );
         }
-        let text = |v: &Option<String>, f: &str, errs: &mut FieldErrors| {
+        let text = |v: &Option<String>, f: &str, label: &str, errs: &mut FieldErrors| {
             let s = non_empty(v);
             if let Some(s) = &s {
-                check_text(errs, f, s, 200);
+                check_text(errs, f, label, s, limits::SHORT_TEXT_CHARS);
             }
             s
         };
         let birth_registration_place = text(
             &self.birth_registration_place,
             "birth_registration_place",
+            "nơi đăng ký khai sinh",
             &mut errs,
         );
-        let insurance_card = text(&self.insurance_card, "insurance_card", &mut errs);
-        let school = text(&self.school, "school", &mut errs);
-        let grade = text(&self.grade, "grade", &mut errs);
+        let insurance_card = text(
+            &self.insurance_card,
+            "insurance_card",
+            "số thẻ BHYT",
+            &mut errs,
+        );
+        let school = text(&self.school, "school", "trường", &mut errs);
+        let grade = text(&self.grade, "grade", "lớp", &mut errs);
         if !errs.is_empty() {
             return Err(errs);
         }
@@ -796,10 +908,45 @@ impl HouseholdData {
         if self.head_name.trim().is_empty() {
             errs.push("head_name", "cần ghi tên chủ hộ");
         }
+        check_text(
+            &mut errs,
+            "head_name",
+            "tên chủ hộ",
+            &self.head_name,
+            limits::FULL_NAME_CHARS,
+        );
         if self.village.trim().is_empty() {
             errs.push("village", "cần chọn thôn/bản");
         }
-        for (i, p) in self.poverty.iter().enumerate() {
+        limits::check_chars(
+            &mut errs,
+            "village",
+            "mã thôn/bản",
+            &self.village,
+            limits::VILLAGE_CODE_CHARS,
+        );
+        if let Some(c) = &self.code {
+            check_text(&mut errs, "code", "mã hộ", c, limits::HOUSEHOLD_CODE_CHARS);
+        }
+        if let Some(a) = &self.address {
+            check_text(&mut errs, "address", "địa chỉ", a, limits::SHORT_TEXT_CHARS);
+        }
+        let poverty = if limits::check_count(
+            &mut errs,
+            "poverty",
+            "giai đoạn hộ nghèo, cận nghèo",
+            self.poverty.len(),
+            limits::POVERTY_PERIODS,
+        ) {
+            &self.poverty[..]
+        } else {
+            &[]
+        };
+        for (i, p) in poverty.iter().enumerate() {
+            limits::check_date(&mut errs, &format!("poverty[{i}].from"), p.from);
+            if let Some(t) = p.to {
+                limits::check_date(&mut errs, &format!("poverty[{i}].to"), t);
+            }
             if p.to.is_some_and(|t| t < p.from) {
                 errs.push(
                     &format!("poverty[{i}].to"),
@@ -837,6 +984,49 @@ pub struct Village {
     pub code: String,
     pub name: String,
     pub version: i64,
+}
+
+impl Village {
+    /// A village's code and name as typed: a code of 1–[`limits::VILLAGE_CODE_CHARS`]
+    /// characters without spaces, a name of at most [`limits::VILLAGE_NAME_CHARS`].
+    pub fn check(code: &str, name: &str) -> Result<(), FieldErrors> {
+        let mut errs = FieldErrors::default();
+        let code = code.trim();
+        if code.is_empty()
+            || code.chars().count() > limits::VILLAGE_CODE_CHARS
+            || code.contains(char::is_whitespace)
+        {
+            errs.push(
+                "code",
+                format!(
+                    "mã thôn/bản phải có 1-{} ký tự, không có dấu cách",
+                    limits::VILLAGE_CODE_CHARS
+                ),
+            );
+        }
+        if name.trim().is_empty() {
+            errs.push(
+                "name",
+                format!(
+                    "cần ghi tên thôn/bản (tối đa {} ký tự)",
+                    limits::VILLAGE_NAME_CHARS
+                ),
+            );
+        } else {
+            check_text(
+                &mut errs,
+                "name",
+                "tên thôn/bản",
+                name.trim(),
+                limits::VILLAGE_NAME_CHARS,
+            );
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -937,6 +1127,115 @@ mod tests {
         assert!(c.present_on(date(2026, 5, 31)));
         assert!(!c.present_on(date(2026, 6, 1)));
         assert!(!c.present_on(date(2017, 1, 1)));
+    }
+
+    #[test]
+    fn lists_past_their_limits_get_one_message_naming_the_limit() {
+        let mut d = draft();
+        d.aliases = (0..15_000).map(|i| format!("a{i}")).collect();
+        d.caregivers = vec![
+            CaregiverDraft {
+                relationship: Some("mẹ".into()),
+                full_name: Some("Giàng Thị Mỷ".into()),
+                phone: None,
+            };
+            1_000
+        ];
+        d.circumstances = vec![
+            CircumstanceDraft {
+                code: Some("a".into()),
+                from: Some("01/01/2020".into()),
+                to: None,
+            };
+            41
+        ];
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("aliases"),
+            Some("tối đa 10 tên gọi khác (đã nhập 15000)")
+        );
+        assert_eq!(
+            e.for_field("caregivers"),
+            Some("tối đa 10 người chăm sóc (đã nhập 1000)")
+        );
+        assert_eq!(
+            e.for_field("circumstances"),
+            Some("tối đa 40 giai đoạn hoàn cảnh đặc biệt (đã nhập 41)")
+        );
+        // One message per list, not one per item.
+        assert_eq!(e.0.len(), 3, "{e}");
+    }
+
+    #[test]
+    fn names_aliases_and_periods_at_and_past_their_limits() {
+        let mut d = draft();
+        d.personal_id = None;
+        // Ten aliases of 50 characters, 30 distinct words with the name: accepted.
+        let word = |i: usize| {
+            let (a, b) = (
+                (b'a' + (i / 26) as u8) as char,
+                (b'a' + (i % 26) as u8) as char,
+            );
+            format!("khongdaumotchu{a}{b}")
+        };
+        d.full_name = Some((0..5).map(word).collect::<Vec<_>>().join(" "));
+        d.aliases = (0..10)
+            .map(|k| {
+                let w: Vec<String> = (0..3).map(|j| word(5 + (3 * k + j) % 25)).collect();
+                w.join(" ")
+            })
+            .collect();
+        assert!(d.aliases.iter().all(|a| a.chars().count() == 50));
+        let c = d.parse(today()).unwrap();
+        let text = c.search_text();
+        let words: std::collections::BTreeSet<&str> = crate::text::tokens(&text).collect();
+        assert_eq!(words.len(), 30);
+        // One more word is one too many (the last alias's words are in the first two too).
+        d.aliases[9] = "khongdaumotchuzz".into();
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("aliases"),
+            Some("họ tên và tên gọi khác có tối đa 30 từ khác nhau (đã có 31)")
+        );
+        d.aliases = vec!["x".repeat(51)];
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("aliases"),
+            Some("tên gọi khác quá dài: tối đa 50 ký tự (đã nhập 51)")
+        );
+        d.aliases = vec![];
+        d.full_name = Some("Giàng ".repeat(20) + "Páo");
+        let e = d.parse(today()).unwrap_err();
+        assert!(e
+            .for_field("full_name")
+            .unwrap()
+            .contains("tối đa 100 ký tự"));
+        let d = ChildDraft {
+            circumstances: (0..11)
+                .map(|_| CircumstanceDraft {
+                    code: Some("a".into()),
+                    from: Some("01/01/2020".into()),
+                    to: None,
+                })
+                .collect(),
+            ..draft()
+        };
+        let e = d.parse(today()).unwrap_err();
+        assert_eq!(
+            e.for_field("circumstances[10].code"),
+            Some("tối đa 10 giai đoạn của nhóm hoàn cảnh «a» (đã nhập 11)")
+        );
+    }
+
+    #[test]
+    fn dates_outside_the_years_allowed_name_the_range() {
+        let mut d = draft();
+        d.moved_in = Some("01/01/1800".into());
+        let e = d.parse(today()).unwrap_err();
+        assert!(e
+            .for_field("moved_in")
+            .unwrap()
+            .contains("năm phải từ 1900 đến 2100"));
     }
 
     #[test]

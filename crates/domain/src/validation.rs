@@ -47,8 +47,26 @@ impl std::fmt::Display for FieldErrors {
 
 impl std::error::Error for FieldErrors {}
 
-/// Parses a date as officials write it (dd/mm/yyyy) or as ISO (yyyy-mm-dd).
+/// Parses a date as officials write it (dd/mm/yyyy) or as ISO (yyyy-mm-dd), within the years
+/// of [`crate::limits::DATE_YEARS`]: a date outside them is a typing slip, and dates near
+/// jiff's ends (year 9999) would make date arithmetic fail further on.
 pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
+    parse_any_date(s).filter(|d| crate::limits::date_in_range(*d))
+}
+
+/// Why [`parse_date`] refused `s`, in Vietnamese: outside the years allowed, or not a date.
+pub fn date_problem(s: &str) -> String {
+    date_out_of_range(s).unwrap_or_else(|| format!("ngày không hợp lệ: «{s}» (viết dd/mm/yyyy)"))
+}
+
+/// The message for `s` when it is a date, but outside [`crate::limits::DATE_YEARS`].
+pub fn date_out_of_range(s: &str) -> Option<String> {
+    parse_any_date(s)
+        .filter(|d| !crate::limits::date_in_range(*d))
+        .map(crate::limits::date_out_of_range)
+}
+
+fn parse_any_date(s: &str) -> Option<jiff::civil::Date> {
     let s = s.trim();
     if let Ok(d) = s.parse::<jiff::civil::Date>() {
         return Some(d);
@@ -75,5 +93,14 @@ mod tests {
         assert_eq!(parse_date("7/5/2020"), Some(d));
         assert_eq!(parse_date("31/02/2020"), None);
         assert_eq!(parse_date("hôm qua"), None);
+    }
+
+    #[test]
+    fn dates_outside_the_years_allowed_are_refused_with_the_range() {
+        assert_eq!(parse_date("31/12/9999"), None);
+        assert_eq!(parse_date("0001-01-01"), None);
+        assert_eq!(parse_date("-009999-01-01"), None);
+        assert!(date_problem("31/12/9999").contains("từ 1900 đến 2100"));
+        assert!(date_problem("hôm qua").contains("không hợp lệ"));
     }
 }

@@ -601,7 +601,11 @@ impl Register for Db {
         let scope = read_scope(actor)?;
         let mut p = Params::default();
         let folded = q.q.as_deref().map(text::fold).unwrap_or_default();
-        let words: Vec<&str> = text::tokens(&folded).collect();
+        // Each word is one more condition: past limits::SEARCH_WORDS (which the API and the
+        // pages refuse with a message) the rest are left out rather than sent to the database.
+        let words: Vec<&str> = text::tokens(&folded)
+            .take(treem_domain::limits::SEARCH_WORDS)
+            .collect();
         // Conditions on place and presence go to the search index when there is a name to
         // search (the index carries them), else to the child table.
         let on = if words.is_empty() { "c" } else { "t" };

@@ -294,6 +294,16 @@ impl HealthLog for Db {
         if !writes_health(actor.role) {
             return Err(StorageError::Forbidden);
         }
+        let mut errs = treem_domain::validation::FieldErrors::default();
+        if !treem_domain::limits::check_count(
+            &mut errs,
+            "events",
+            "sự kiện y tế mỗi lần ghi",
+            events.len(),
+            treem_domain::limits::HEALTH_EVENTS_PER_BATCH,
+        ) {
+            return Err(StorageError::Invalid(errs));
+        }
         let (_turn, mut tx) = self.begin_write().await?;
         let now = now_text();
         let mut ids = Vec::new();

@@ -143,6 +143,7 @@ impl Plans for Db {
         if !actor.role.writes_children() {
             return Err(StorageError::Forbidden);
         }
+        SupportRecord::validate_batch(records).map_err(StorageError::Invalid)?;
         let (_turn, mut tx) = self.begin_write().await?;
         let now = now_text();
         let rows = records

@@ -85,18 +85,7 @@ pub(crate) async fn resolve_village(
 }
 
 fn validate(code: &str, name: &str) -> StorageResult<()> {
-    let mut errs = treem_domain::validation::FieldErrors::default();
-    if code.trim().is_empty() || code.len() > 20 || code.contains(char::is_whitespace) {
-        errs.push("code", "mã thôn/bản phải có 1-20 ký tự, không có dấu cách");
-    }
-    if name.trim().is_empty() || name.chars().count() > 100 {
-        errs.push("name", "cần ghi tên thôn/bản (tối đa 100 ký tự)");
-    }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(StorageError::Invalid(errs))
-    }
+    Village::check(code, name).map_err(StorageError::Invalid)
 }
 
 pub(crate) async fn villages(db: &Db, actor: &Actor) -> StorageResult<Vec<Village>> {

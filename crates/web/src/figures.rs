@@ -57,6 +57,9 @@ pub struct FiguresCache(Mutex<Vec<(String, Arc<Computed>)>>);
 const KEEP: usize = 12;
 
 pub async fn load_plan(state: &AppState, year: i16) -> Result<Plan, ApiError> {
+    if !treem_domain::limits::PLAN_YEARS.contains(&year) {
+        return Err(ApiError::NotFound);
+    }
     let text = match state.store.plan_toml(year).await? {
         Some(t) => t,
         None => {
@@ -96,6 +99,10 @@ pub fn period_for(plan: &Plan, as_of: Date) -> Period {
 /// register is picked from them in memory), the health records up to `as_of` (the engine leaves
 /// out those dated after each date), the supports of every period involved.
 pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
+    // No plan outside the plan years; their dates may not even exist (year 10000).
+    if !treem_domain::limits::PLAN_YEARS.contains(&year) {
+        return Err(ApiError::NotFound);
+    }
     let stamp = state.store.figures_stamp().await?;
     // The status reads the trend's last points only: the earlier quarter ends are computed when
     // a target's chart asks for them.
@@ -279,7 +286,7 @@ pub fn show(value: Option<f64>, unit: Option<treem_domain::plan::Unit>) -> Strin
 pub fn trend_dates(year: i16, as_of: Date) -> Vec<Date> {
     let mut v: Vec<Date> = [(3, 31), (6, 30), (9, 30), (12, 31)]
         .iter()
-        .map(|(m, d)| jiff::civil::date(year, *m, *d))
+        .filter_map(|(m, d)| Date::new(year, *m, *d).ok())
         .filter(|d| *d < as_of)
         .collect();
     v.push(as_of);

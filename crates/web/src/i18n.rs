@@ -438,7 +438,8 @@ pub fn texts(lang: &str) -> &'static Texts {
 
 /// dd/mm/yyyy from an ISO date or timestamp; empty stays empty.
 pub fn vn_date(iso: &str) -> String {
-    let d = &iso[..iso.len().min(10)];
+    // `get`: a text whose tenth byte falls inside a character is shown as it is, not sliced.
+    let d = iso.get(..10).unwrap_or(iso);
     let parts: Vec<&str> = d.split('-').collect();
     if parts.len() == 3 {
         format!("{}/{}/{}", parts[2], parts[1], parts[0])

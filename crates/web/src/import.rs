@@ -1,6 +1,7 @@
 //! Children from CSV or XLSX with Vietnamese column headers, shared by the import page and
 //! `treem import children`: every row is checked before anything is written.
 use std::collections::HashMap;
+use treem_domain::limits::ImportLimits;
 use treem_domain::register::{CaregiverDraft, ChildData, ChildDraft, CircumstanceDraft};
 
 /// (header, field) in template order. Headers are matched after folding, so "Ho va ten" works.
@@ -58,61 +59,209 @@ pub struct RowError {
     pub message: String,
 }
 
-/// Reads a file into header + rows of text cells.
-pub fn read_table(name: &str, bytes: Vec<u8>) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+/// Reads a file into header + rows of text cells, within `limits` (the channel's: the page's
+/// or the command line's). CSV and XLSX only: the other spreadsheet formats cannot be bounded
+/// before they are read (ODS repeats cells by count, XLS is not a zip).
+pub fn read_table(
+    name: &str,
+    bytes: Vec<u8>,
+    limits: &ImportLimits,
+) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
     let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
-    if ext == "xlsx" || ext == "xls" || ext == "ods" {
-        use calamine::{open_workbook_auto_from_rs, Data, Reader};
-        let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| format!("không đọc được bảng tính {name}: {e}"))?;
-        let sheet = wb
-            .sheet_names()
-            .first()
-            .cloned()
-            .ok_or("tệp không có trang tính nào")?;
-        let range = wb.worksheet_range(&sheet).map_err(|e| e.to_string())?;
-        let mut rows = range.rows().map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    Data::Float(f) => f.to_string(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => excel_date(d.as_f64()),
-                    Data::DateTimeIso(s) => s.chars().take(10).collect(),
-                    other => other.to_string(),
-                })
-                .collect::<Vec<String>>()
-        });
-        let header = rows.next().unwrap_or_default();
-        Ok((header, rows.collect()))
-    } else {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(std::io::Cursor::new(bytes));
-        let header = rdr
-            .headers()
-            .map_err(|e| format!("tệp CSV không đọc được: {e}"))?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for (i, r) in rdr.records().enumerate() {
-            let r = r.map_err(|e| format!("dòng {}: {e}", i + 2))?;
-            rows.push(r.iter().map(str::to_string).collect());
-        }
-        Ok((header, rows))
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(format!(
+            "tệp quá lớn: tối đa {} (tệp này {})",
+            size_vi(limits.file_bytes),
+            size_vi(bytes.len() as u64)
+        ));
+    }
+    match ext.as_str() {
+        "xlsx" => read_xlsx(name, bytes, limits),
+        "xls" | "xlsm" | "xlsb" | "ods" => Err(format!(
+            "chỉ nhận tệp .csv hoặc .xlsx; hãy lưu {name} dưới dạng .xlsx (Excel Workbook)"
+        )),
+        _ => read_csv(bytes, limits),
     }
 }
 
-/// Excel stores dates as days since 30/12/1899.
+fn too_many_rows(limits: &ImportLimits) -> String {
+    format!(
+        "tệp có quá nhiều dòng: tối đa {} trẻ em mỗi lần nhập{}",
+        limits.rows,
+        if limits.rows < treem_domain::limits::IMPORT_CLI.rows {
+            " trên trang này; tệp lớn hơn nhập bằng lệnh treem import children"
+        } else {
+            ""
+        }
+    )
+}
+
+fn too_many_columns(limits: &ImportLimits) -> String {
+    format!(
+        "tệp có quá nhiều cột: tối đa {} cột (mẫu có {})",
+        limits.columns,
+        COLUMNS.len()
+    )
+}
+
+/// "64 MB", "2 GB": sizes as a person reads them.
+fn size_vi(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= 1024 * MIB {
+        format!("{} GB", bytes.div_ceil(1024 * MIB))
+    } else {
+        format!("{} MB", bytes.div_ceil(MIB).max(1))
+    }
+}
+
+fn read_csv(
+    bytes: Vec<u8>,
+    limits: &ImportLimits,
+) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(bytes));
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| format!("tệp CSV không đọc được: {e}"))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    if header.len() > limits.columns {
+        return Err(too_many_columns(limits));
+    }
+    let mut rows = Vec::new();
+    for (i, r) in rdr.records().enumerate() {
+        let r = r.map_err(|e| format!("dòng {}: {e}", i + 2))?;
+        if rows.len() == limits.rows {
+            return Err(too_many_rows(limits));
+        }
+        if r.len() > limits.columns {
+            return Err(format!("dòng {}: {}", i + 2, too_many_columns(limits)));
+        }
+        rows.push(r.iter().map(str::to_string).collect());
+    }
+    Ok((header, rows))
+}
+
+/// The first sheet of an XLSX, read cell by cell: the zip's unpacked size is checked first,
+/// and cells far from the others never make a dense table (calamine's `worksheet_range` would
+/// allocate every cell between A1 and XFD1048576).
+fn read_xlsx(
+    name: &str,
+    bytes: Vec<u8>,
+    limits: &ImportLimits,
+) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    use calamine::{Data, Reader, Xlsx};
+    check_unpacked(&bytes, limits.unpacked_bytes)?;
+    let unreadable = |e: &dyn std::fmt::Display| format!("không đọc được bảng tính {name}: {e}");
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let sheet = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("tệp không có trang tính nào")?;
+    let mut reader = wb
+        .worksheet_cells_reader(&sheet)
+        .map_err(|e| unreadable(&e))?;
+    // Non-empty cells only, with their places; at most as many as a full table may hold.
+    let most = (limits.rows + 1).saturating_mul(limits.columns);
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+        let text = match Data::from(cell.get_value().clone()) {
+            Data::Empty => continue,
+            Data::String(s) => s,
+            Data::Float(f) if f.fract() == 0.0 => format!("{}", f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(d) => excel_date(d.as_f64()),
+            Data::DateTimeIso(s) => s.chars().take(10).collect(),
+            other => other.to_string(),
+        };
+        if cells.len() == most {
+            return Err(too_many_rows(limits));
+        }
+        let (row, col) = cell.get_position();
+        cells.push((row, col, text));
+    }
+    // The table starts at its first used row and column, as a spreadsheet shows it.
+    let Some(top) = cells.iter().map(|c| c.0).min() else {
+        return Ok((vec![], vec![]));
+    };
+    let left = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let bottom = cells.iter().map(|c| c.0).max().unwrap_or(top);
+    let right = cells.iter().map(|c| c.1).max().unwrap_or(left);
+    if (bottom - top) as usize > limits.rows {
+        return Err(too_many_rows(limits));
+    }
+    if (right - left) as usize >= limits.columns {
+        return Err(too_many_columns(limits));
+    }
+    let width = (right - left + 1) as usize;
+    let mut table = vec![vec![String::new(); width]; (bottom - top + 1) as usize];
+    for (row, col, text) in cells {
+        table[(row - top) as usize][(col - left) as usize] = text;
+    }
+    let mut rows = table.into_iter();
+    let header = rows.next().unwrap_or_default();
+    Ok((header, rows.collect()))
+}
+
+/// Refuses an XLSX (a zip) that unpacks to more than `limit` bytes, by the sizes its entries
+/// declare and then by the bytes they really give (a declared size can lie), before anything
+/// is parsed: a 1 MB upload unpacking to a 1 GB sheet once took the server to 3.2 GB.
+pub fn check_unpacked(bytes: &[u8], limit: u64) -> Result<(), String> {
+    use std::io::Read;
+    let too_big = || {
+        format!(
+            "bảng tính giải nén ra quá lớn: tối đa {} khi giải nén; hãy chia thành nhiều tệp nhỏ hơn",
+            size_vi(limit)
+        )
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("tệp .xlsx không đọc được (không phải bảng tính Excel): {e}"))?;
+    if zip.len() > treem_domain::limits::XLSX_ENTRIES {
+        return Err(format!(
+            "tệp .xlsx có quá nhiều thành phần: tối đa {}",
+            treem_domain::limits::XLSX_ENTRIES
+        ));
+    }
+    let mut declared: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("tệp .xlsx hỏng: {e}"))?;
+        declared = declared.saturating_add(f.size());
+    }
+    if declared > limit {
+        return Err(too_big());
+    }
+    let mut actual: u64 = 0;
+    for i in 0..zip.len() {
+        let f = zip
+            .by_index(i)
+            .map_err(|e| format!("tệp .xlsx hỏng: {e}"))?;
+        // Read no further than one byte past what is left of the limit.
+        let n = std::io::copy(&mut f.take(limit - actual + 1), &mut std::io::sink())
+            .map_err(|e| format!("tệp .xlsx hỏng: {e}"))?;
+        actual += n;
+        if actual > limit {
+            return Err(too_big());
+        }
+    }
+    Ok(())
+}
+
+/// Excel stores dates as days since 30/12/1899. A serial past jiff's range (a huge number in
+/// a date cell) stays a number, which the row check then reports as not a date.
 fn excel_date(serial: f64) -> String {
     let base = jiff::civil::date(1899, 12, 30);
-    base.checked_add(jiff::Span::new().days(serial.floor() as i64))
+    jiff::Span::new()
+        .try_days(serial.floor() as i64)
+        .and_then(|span| base.checked_add(span))
         .map(|d| d.to_string())
-        .unwrap_or_default()
+        .unwrap_or_else(|_| serial.to_string())
 }
 
 /// Rows whose village code is not among `known`, from the raw cells (so the report lists them
@@ -491,5 +640,101 @@ mod tests {
         let children = parse_rows(&header(), &rows, today).unwrap();
         assert_eq!(children.len(), 29_999);
         assert_eq!(children[29_998].full_name, "Giàng A Páo 29999");
+    }
+    /// An XLSX with `write` applied to its first sheet.
+    fn xlsx(write: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        write(wb.add_worksheet());
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// A zip holding one entry of `n` zero bytes: a few kilobytes that unpack to `n`.
+    fn zip_of_zeros(n: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(n > u32::MAX as usize);
+        z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        let block = vec![0u8; 1 << 20];
+        for _ in 0..n / block.len() {
+            z.write_all(&block).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_zip_that_unpacks_past_the_limit_is_refused_before_it_is_read() {
+        let bomb = zip_of_zeros(100 << 20);
+        assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+        let e = read_table("bom.xlsx", bomb, &treem_domain::limits::IMPORT_PAGE).unwrap_err();
+        assert_eq!(
+            e,
+            "bảng tính giải nén ra quá lớn: tối đa 64 MB khi giải nén; hãy chia thành nhiều tệp nhỏ hơn"
+        );
+        // Within the limit the check passes (and the spreadsheet reader then says what is wrong).
+        assert!(check_unpacked(&zip_of_zeros(1 << 20), 64 << 20).is_ok());
+    }
+
+    #[test]
+    fn a_cell_far_from_the_table_is_refused_without_a_dense_table() {
+        // Two cells, A1 and XFD1048576: read as a dense range, 17 billion cells.
+        let bytes = xlsx(|ws| {
+            ws.write_string(0, 0, "Họ và tên").unwrap();
+            ws.write_string(1_048_575, 16_383, "x").unwrap();
+        });
+        let e = read_table("xa.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap_err();
+        assert!(e.contains("tối đa 20000 trẻ em"), "{e}");
+        let bytes = xlsx(|ws| {
+            ws.write_string(0, 0, "Họ và tên").unwrap();
+            ws.write_string(1, 16_383, "x").unwrap();
+        });
+        let e = read_table("xa.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap_err();
+        assert!(e.contains("tối đa 64 cột"), "{e}");
+    }
+
+    #[test]
+    fn rows_past_the_channels_limit_are_refused_naming_it() {
+        let mut csv = String::from("Họ và tên,Mã thôn\n");
+        for i in 0..20_001 {
+            csv.push_str(&format!("Giàng A Páo {i},SP01\n"));
+        }
+        let page = &treem_domain::limits::IMPORT_PAGE;
+        let e = read_table("tre.csv", csv.clone().into_bytes(), page).unwrap_err();
+        assert_eq!(
+            e,
+            "tệp có quá nhiều dòng: tối đa 20000 trẻ em mỗi lần nhập trên trang này; tệp lớn hơn nhập bằng lệnh treem import children"
+        );
+        // The command line takes it.
+        let (_, rows) = read_table(
+            "tre.csv",
+            csv.into_bytes(),
+            &treem_domain::limits::IMPORT_CLI,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 20_001);
+        let e = read_table("tre.ods", vec![1, 2, 3], page).unwrap_err();
+        assert!(e.contains("chỉ nhận tệp .csv hoặc .xlsx"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_date_serial_is_a_row_error_not_a_panic() {
+        let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        let bytes = xlsx(|ws| {
+            for (c, h) in ["Họ và tên", "Ngày sinh", "Mã thôn"].iter().enumerate() {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            ws.write_string(1, 0, "Giàng A Páo").unwrap();
+            ws.write_number_with_format(1, 1, 1e15, &date).unwrap();
+            ws.write_string(1, 2, "SP01").unwrap();
+        });
+        let (header, rows) =
+            read_table("t.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap();
+        let errors = parse_rows(&header, &rows, jiff::civil::date(2026, 1, 1)).unwrap_err();
+        assert_eq!(errors[0].column, "Ngày sinh");
+        assert!(
+            errors[0].message.contains("ngày sinh không hợp lệ"),
+            "{errors:?}"
+        );
     }
 }

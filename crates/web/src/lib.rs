@@ -54,14 +54,21 @@ impl AppState {
 }
 
 /// The whole application.
+///
+/// Request bodies stop at [`treem_domain::limits::BODY_BYTES`] (the import upload has its own,
+/// larger limit). A panic in a handler becomes a 500 — JSON under `/api/v1`, a page elsewhere —
+/// and is logged, instead of dropping the connection: a backstop only, every panic on input
+/// known is fixed where it happens.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
-        .nest("/api/v1", api::routes())
-        .merge(pages::routes())
+        .nest("/api/v1", catch_api_panics(api::routes()))
+        .merge(catch_page_panics(pages::routes()))
         .layer(axum::middleware::map_response(security_headers))
         .layer(compression())
-        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            treem_domain::limits::BODY_BYTES,
+        ))
         .with_state(state)
 }
 
@@ -82,6 +89,40 @@ fn compression(
                 ))
                 .and(NotForContentType::const_new("application/zip")),
         )
+}
+
+/// A panic in one of `routes`' handlers answers 500 with the API's JSON error, and is logged.
+pub fn catch_api_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes.layer(tower_http::catch_panic::CatchPanicLayer::custom(api_panic))
+}
+
+/// A panic in one of `routes`' handlers answers 500 with the Vietnamese error page, and is
+/// logged.
+pub fn catch_page_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes.layer(tower_http::catch_panic::CatchPanicLayer::custom(page_panic))
+}
+
+/// What a panic carried, as text for the log.
+fn panic_text(p: &(dyn std::any::Any + Send)) -> &str {
+    p.downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| p.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
+}
+
+fn api_panic(p: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    tracing::error!("panic in an API handler: {}", panic_text(p.as_ref()));
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(serde_json::json!({"error": "lỗi máy chủ; đã ghi lại để kiểm tra"})),
+    )
+        .into_response()
+}
+
+fn page_panic(p: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    tracing::error!("panic in a page handler: {}", panic_text(p.as_ref()));
+    pages::server_error_page()
 }
 
 /// Headers every response carries: no inline script, no framing, no referrer, no sniffing.

@@ -97,6 +97,14 @@ fn step(
     at: DateTime,
     check_rights: bool,
 ) -> Result<CaseFile, CaseError> {
+    // Sizes are checked when an entry is recorded (with the rights), not on replay: see
+    // `EntryKind::check_limits`.
+    if check_rights {
+        let too_big = kind.check_limits();
+        if !too_big.is_empty() {
+            return Err(CaseError::Invalid(too_big));
+        }
+    }
     let to = match corrects {
         Some(of) => {
             check_replacement(case, who, of, &kind, check_rights)?;

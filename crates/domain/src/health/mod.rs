@@ -520,9 +520,13 @@ impl Injury {
         not_future(&mut errs, "date", self.date, today);
         not_before_birth(&mut errs, "date", self.date, born, "ngày bị tai nạn");
         if let Some(p) = &self.place {
-            if p.chars().count() > 200 {
-                errs.push("place", "quá dài (tối đa 200 ký tự)");
-            }
+            crate::limits::check_chars(
+                &mut errs,
+                "place",
+                "nơi xảy ra",
+                p,
+                crate::limits::SHORT_TEXT_CHARS,
+            );
             if p.chars().any(|c| c.is_control()) {
                 errs.push("place", "chứa ký tự điều khiển không hợp lệ");
             }
@@ -550,6 +554,7 @@ impl HivFollowUp {
     /// no more than infants followed.
     pub fn validate(&self, today: Date) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::default();
+        crate::limits::check_date(&mut errs, "period_start", self.period_start);
         if self.period_end < self.period_start {
             errs.push("period_end", "ngày kết thúc trước ngày bắt đầu");
         }
@@ -617,7 +622,11 @@ impl HealthRecords {
     }
 }
 
+/// Not after `today`, and within the years of [`crate::limits::DATE_YEARS`].
 fn not_future(errs: &mut FieldErrors, field: &str, d: Date, today: Date) {
+    if !crate::limits::check_date(errs, field, d) {
+        return;
+    }
     if d > today {
         errs.push(field, "ngày không được ở tương lai");
     }

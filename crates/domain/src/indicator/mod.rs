@@ -76,6 +76,42 @@ pub struct SupportRecord {
     pub kind: String,
 }
 
+impl SupportRecord {
+    /// Checks a batch of support records before it is saved: at most
+    /// [`crate::limits::SUPPORTS_PER_BATCH`] records, each kind named in at most
+    /// [`crate::limits::SUPPORT_KIND_CHARS`] characters, each date within the years allowed.
+    pub fn validate_batch(records: &[SupportRecord]) -> Result<(), crate::validation::FieldErrors> {
+        use crate::limits;
+        let mut errs = crate::validation::FieldErrors::default();
+        if limits::check_count(
+            &mut errs,
+            "supports",
+            "lượt trợ giúp mỗi lần ghi",
+            records.len(),
+            limits::SUPPORTS_PER_BATCH,
+        ) {
+            for (i, r) in records.iter().enumerate() {
+                if r.kind.trim().is_empty() {
+                    errs.push(&format!("supports[{i}].kind"), "cần ghi hình thức trợ giúp");
+                }
+                limits::check_chars(
+                    &mut errs,
+                    &format!("supports[{i}].kind"),
+                    "hình thức trợ giúp",
+                    &r.kind,
+                    limits::SUPPORT_KIND_CHARS,
+                );
+                limits::check_date(&mut errs, &format!("supports[{i}].date"), r.date);
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+}
+
 /// A figure an agency entered for a target and a period (số liệu báo cáo).
 ///
 /// Give `numerator` and `denominator` (the value is then computed with the target's unit), or

@@ -56,6 +56,15 @@ const VALUE_TOLERANCE: f64 = 0.05 + 1e-9;
 pub fn validate_reported(rv: &ReportedValue, target: &Target) -> Result<(), FieldErrors> {
     let mut errs = FieldErrors::default();
     let n = target.number;
+    crate::limits::check_chars(
+        &mut errs,
+        "note",
+        "ghi chú",
+        &rv.note,
+        crate::limits::REPORTED_NOTE_CHARS,
+    );
+    crate::limits::check_date(&mut errs, "period_start", rv.period_start);
+    crate::limits::check_date(&mut errs, "period_end", rv.period_end);
     if rv.target != n {
         errs.push(
             "target",

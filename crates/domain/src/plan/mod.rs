@@ -628,7 +628,7 @@ impl Plan {
         let fresh = |b: &Option<Baseline>, c: Comparator| {
             if b.is_some() || c == Comparator::ReduceByPercent {
                 Some(Baseline {
-                    year: year - 1,
+                    year: year.saturating_sub(1),
                     value: None,
                 })
             } else {
@@ -641,7 +641,14 @@ impl Plan {
                 s.baseline = fresh(&s.baseline, s.comparator);
             }
         }
-        let move_date = |d: Date| d.checked_add(jiff::Span::new().years(shift)).unwrap_or(d);
+        // `try_years`: a shift past jiff's range (±19,998 years) leaves the date as it was
+        // instead of panicking; such a draft fails the plan check on its year anyway.
+        let move_date = |d: Date| {
+            jiff::Span::new()
+                .try_years(shift)
+                .and_then(|s| d.checked_add(s))
+                .unwrap_or(d)
+        };
         for r in &mut p.reports {
             r.due_before = move_date(r.due_before);
             r.period_start = move_date(r.period_start);

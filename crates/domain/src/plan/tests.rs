@@ -907,3 +907,14 @@ fn check_flags_unit_and_direction_problems() {
         [1, 2, 3].into_iter().collect()
     );
 }
+
+#[test]
+fn a_draft_for_a_year_past_the_calendar_does_not_panic() {
+    let plan = Plan::from_toml(SEED).unwrap();
+    for year in [i16::MAX, i16::MIN, 10_000] {
+        let draft = plan.draft_for_year(year);
+        assert_eq!(draft.year, year);
+        // Its dates stay where they were, and the plan check refuses its year.
+        assert!(draft.validate().is_err());
+    }
+}

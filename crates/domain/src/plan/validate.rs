@@ -235,11 +235,16 @@ pub(crate) fn validate(plan: &Plan) -> Vec<Problem> {
             ),
         );
     }
-    if !(2000..=2100).contains(&plan.year) {
+    if !crate::limits::PLAN_YEARS.contains(&plan.year) {
         v.push(
             top.clone(),
             "year",
-            format!("năm {} không hợp lệ", plan.year),
+            format!(
+                "năm {} không hợp lệ (từ {} đến {})",
+                plan.year,
+                crate::limits::PLAN_YEARS.start(),
+                crate::limits::PLAN_YEARS.end()
+            ),
         );
     }
     v.non_empty(&top, "commune", &plan.commune);

@@ -19,6 +19,9 @@ fn flag(v: Option<&String>) -> bool {
 /// Reads list filters from query parameters, reporting bad ones by name.
 pub fn child_query(p: &HashMap<String, String>) -> Result<ChildQuery, FieldErrors> {
     let mut errs = FieldErrors::default();
+    if let Some(q) = p.get("q") {
+        treem_domain::limits::check_search(&mut errs, "q", q);
+    }
     let mut int = |name: &str, min: i64, max: i64| -> Option<i64> {
         let s = p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())?;
         match s.parse::<i64>() {

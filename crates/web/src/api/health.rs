@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use treem_domain::health::{Birth, Death, HivFollowUp, Injury, Measurement, Schedule, Vaccination};
 use treem_domain::register::{ChildDraft, DobPrecision};
-use treem_domain::validation::{parse_date, FieldErrors};
+use treem_domain::validation::{date_problem, parse_date, FieldErrors};
 use treem_domain::Date;
 use treem_storage::Actor;
 
@@ -85,10 +85,10 @@ async fn prepare_event_kind(
     mut body: Value,
 ) -> Result<(String, Option<i64>, Date, Value), ApiError> {
     let today = treem_storage::today();
-    let date = body["date"]
-        .as_str()
-        .and_then(parse_date)
-        .ok_or_else(|| FieldErrors::single("date", "cần ngày (YYYY-MM-DD)"))?;
+    let date = match body["date"].as_str().filter(|s| !s.trim().is_empty()) {
+        None => return Err(FieldErrors::single("date", "cần ngày (YYYY-MM-DD)").into()),
+        Some(s) => parse_date(s).ok_or_else(|| FieldErrors::single("date", date_problem(s)))?,
+    };
     body["date"] = json!(date.to_string());
     let child = body["child_id"].as_i64();
     if kind != "hiv" && child.is_none() {
@@ -98,13 +98,32 @@ async fn prepare_event_kind(
         Some(c) => born(s, actor, c).await?,
         None => None,
     };
+    // What is stored is the event as its type reads it: fields the type does not know are left
+    // out, so nothing unchecked (and nothing unbounded) reaches the database.
+    fn canonical<T: serde::Serialize>(t: &T) -> Result<Value, ApiError> {
+        serde_json::to_value(t).map_err(|e| ApiError::Internal(e.to_string()))
+    }
     match kind.as_str() {
-        "death" => typed::<Death>(&body)?.validate(today, born)?,
-        "vaccination" => {
-            typed::<Vaccination>(&body)?.validate(Schedule::embedded(), today, born)?
+        "death" => {
+            let e = typed::<Death>(&body)?;
+            e.validate(today, born)?;
+            body = canonical(&e)?;
         }
-        "injury" => typed::<Injury>(&body)?.validate(today, born)?,
-        "hiv" => typed::<HivFollowUp>(&body)?.validate(today)?,
+        "vaccination" => {
+            let e = typed::<Vaccination>(&body)?;
+            e.validate(Schedule::embedded(), today, born)?;
+            body = canonical(&e)?;
+        }
+        "injury" => {
+            let e = typed::<Injury>(&body)?;
+            e.validate(today, born)?;
+            body = canonical(&e)?;
+        }
+        "hiv" => {
+            let e = typed::<HivFollowUp>(&body)?;
+            e.validate(today)?;
+            body = canonical(&e)?;
+        }
         "measurement" => {
             let c = s.store.child(actor, child.unwrap_or_default()).await?;
             let dob = c

@@ -64,19 +64,30 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{year}/targets/{n}/reported", post(plans::report))
 }
 
-/// A JSON body whose syntax errors come back as 422 with a Vietnamese message.
+/// A JSON body whose syntax errors come back as 422 with a Vietnamese message, and a body past
+/// [`treem_domain::limits::BODY_BYTES`] as 413.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiError;
+    type Rejection = axum::response::Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(JsonBody(v)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err((
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                axum::Json(serde_json::json!({"error": format!(
+                    "nội dung quá lớn: tối đa {} MB mỗi yêu cầu",
+                    treem_domain::limits::BODY_BYTES / (1024 * 1024)
+                )})),
+            )
+                .into_response()),
             Err(e) => Err(ApiError::Invalid(FieldErrors::single(
                 "body",
                 format!("nội dung JSON không hợp lệ: {}", e.body_text()),
-            ))),
+            ))
+            .into_response()),
         }
     }
 }

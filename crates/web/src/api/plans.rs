@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use treem_domain::indicator::{validate_reported, ReportedValue, TargetStatus};
 use treem_domain::plan::Source;
 use treem_domain::role::Role;
-use treem_domain::validation::{parse_date, FieldErrors};
+use treem_domain::validation::{date_problem, parse_date, FieldErrors};
 
 fn no_admin(user: &ApiUser) -> Result<(), ApiError> {
     if user.0.role == Role::Admin {
@@ -42,8 +42,12 @@ pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value
     Ok(Json(json!({ "items": items })))
 }
 
+/// A plan year from the path; a year outside [`treem_domain::limits::PLAN_YEARS`] has no plan.
 fn year_of(s: &str) -> Result<i16, ApiError> {
-    s.parse().map_err(|_| ApiError::NotFound)
+    s.parse::<i64>()
+        .ok()
+        .and_then(treem_domain::limits::plan_year)
+        .ok_or(ApiError::NotFound)
 }
 
 pub async fn targets(
@@ -55,8 +59,7 @@ pub async fn targets(
     no_admin(&user)?;
     let year = year_of(&year)?;
     let as_of = match q.get("as_of").filter(|v| !v.is_empty()) {
-        Some(d) => parse_date(d)
-            .ok_or_else(|| FieldErrors::single("as_of", "ngày không hợp lệ (YYYY-MM-DD)"))?,
+        Some(d) => parse_date(d).ok_or_else(|| FieldErrors::single("as_of", date_problem(d)))?,
         None => treem_storage::today(),
     };
     let c = figures::compute(&s, year, as_of).await?;
@@ -125,11 +128,17 @@ pub async fn report(
     let mut errs = FieldErrors::default();
     let start = parse_date(&b.period_start);
     let end = parse_date(&b.period_end);
-    if start.is_none() {
-        errs.push("period_start", "cần ngày bắt đầu kỳ báo cáo (YYYY-MM-DD)");
-    }
-    if end.is_none() {
-        errs.push("period_end", "cần ngày kết thúc kỳ báo cáo (YYYY-MM-DD)");
+    for (field, given, parsed, what) in [
+        ("period_start", &b.period_start, start, "bắt đầu"),
+        ("period_end", &b.period_end, end, "kết thúc"),
+    ] {
+        match parsed {
+            Some(_) => {}
+            None if given.trim().is_empty() => {
+                errs.push(field, format!("cần ngày {what} kỳ báo cáo (YYYY-MM-DD)"))
+            }
+            None => errs.push(field, date_problem(given)),
+        }
     }
     let (Some(period_start), Some(period_end)) = (start, end) else {
         return Err(errs.into());

@@ -78,8 +78,9 @@ impl<'a> Reader<'a> {
         }
         let d = parse_date(s);
         if d.is_none() {
-            self.errors
-                .push(k, format!("«{s}» không phải ngày (dd/mm/yyyy)"));
+            let problem = treem_domain::validation::date_out_of_range(s)
+                .unwrap_or_else(|| format!("«{s}» không phải ngày (dd/mm/yyyy)"));
+            self.errors.push(k, problem);
         }
         d
     }
@@ -190,6 +191,7 @@ impl<'a> Reader<'a> {
         if self.errors.is_empty() {
             Ok(kind)
         } else {
+            self.errors.0.extend(kind.check_limits().0);
             self.errors.0.extend(kind.validate().0);
             Err(self.errors)
         }

@@ -105,7 +105,8 @@ pub async fn list(
         Ok(q) => (q, vec![]),
         Err(e) => (
             ChildQuery {
-                q: p.get("q").cloned(),
+                // A search the check refused is not run.
+                q: p.get("q").cloned().filter(|_| e.for_field("q").is_none()),
                 page: 1,
                 per_page: 50,
                 ..Default::default()

@@ -143,10 +143,17 @@ fn params(ctx: &Ctx, q: &HashMap<String, String>) -> Result<(i16, Date), PageErr
         Some(s) => parse_date(s).ok_or_else(|| ctx.error(PageErrorKind::NotFound))?,
         None => today,
     };
-    let year = q
-        .get("year")
-        .and_then(|y| y.parse().ok())
-        .unwrap_or(as_of.year());
+    // A year that is not a number, or outside the plan years, has no plan: not found (jiff
+    // cannot even hold the dates of year 10000).
+    let year = match q.get("year").filter(|y| !y.is_empty()) {
+        Some(y) => y
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(treem_domain::limits::plan_year)
+            .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?,
+        None => as_of.year(),
+    };
     Ok((year, as_of))
 }
 
@@ -605,10 +612,15 @@ pub async fn report(
 ) -> Result<Response, PageError> {
     ctx.check_csrf(f.get("_csrf"))?;
     let number: u16 = n.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
-    let year: i16 = f
-        .get("year")
-        .and_then(|y| y.parse().ok())
-        .unwrap_or(treem_storage::today().year());
+    let year: i16 = match f.get("year").filter(|y| !y.is_empty()) {
+        Some(y) => y
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(treem_domain::limits::plan_year)
+            .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?,
+        None => treem_storage::today().year(),
+    };
     let as_of = f
         .get("as_of")
         .and_then(|d| parse_date(d))

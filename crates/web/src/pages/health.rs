@@ -635,9 +635,10 @@ pub async fn add_from_child_page(
     }
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     let get = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    // A date that does not parse goes on as typed, for the check to say why.
     let date = parse_date(&get("date"))
         .map(|d| d.to_string())
-        .unwrap_or_default();
+        .unwrap_or_else(|| get("date"));
     let event_kind = get("event");
     let mut body = serde_json::json!({"child_id": id, "date": date});
     match event_kind.as_str() {

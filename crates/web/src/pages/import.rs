@@ -85,26 +85,49 @@ pub async fn upload(ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> 
     officer_only(&ctx)?;
     let mut csrf = None;
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = mp.next_field().await {
-        match field.name() {
-            Some("_csrf") => csrf = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("tep.csv").to_string();
-                if let Ok(bytes) = field.bytes().await {
-                    file = Some((name, bytes.to_vec()));
+    // The body stops at limits::UPLOAD_BYTES (the route's body limit); past it the file is
+    // refused as too large rather than taken for a missing one.
+    let mut too_large = false;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("_csrf") => csrf = field.text().await.ok(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("tep.csv").to_string();
+                    match field.bytes().await {
+                        Ok(bytes) => file = Some((name, bytes.to_vec())),
+                        Err(e) => {
+                            too_large |= e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                            break;
+                        }
+                    }
                 }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                too_large |= e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                break;
             }
-            _ => {}
         }
     }
-    ctx.check_csrf(csrf.as_ref())?;
     let mut p = blank(&ctx);
+    if too_large {
+        // The CSRF token may lie past the limit: nothing is done with the file, so the refusal
+        // needs none.
+        p.problem = Some(format!(
+            "Tệp quá lớn: tối đa {} MB mỗi lần tải lên trang này; tệp lớn hơn nhập bằng lệnh treem import children.",
+            treem_domain::limits::IMPORT_PAGE.file_bytes / (1024 * 1024)
+        ));
+        return Ok((StatusCode::PAYLOAD_TOO_LARGE, render(&p)).into_response());
+    }
+    ctx.check_csrf(csrf.as_ref())?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         p.problem = Some("Chưa chọn tệp, hoặc tệp rỗng.".into());
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
     };
     p.file_name = name.clone();
-    let (header, rows) = match read_table(&name, bytes) {
+    let (header, rows) = match read_table(&name, bytes, &treem_domain::limits::IMPORT_PAGE) {
         Ok(t) => t,
         Err(e) => {
             p.problem = Some(e);

@@ -109,7 +109,14 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/targets/{n}",
             get(dashboard::target).post(dashboard::report),
         )
-        .route("/import", get(import::page).post(import::upload))
+        .route(
+            "/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    treem_domain::limits::UPLOAD_BYTES,
+                )),
+        )
         .route("/import/confirm", post(import::confirm))
         .route("/import/template.xlsx", get(import::template))
         .route("/static/app.css", get(css))
@@ -348,6 +355,16 @@ pub struct PageError {
 struct MessagePage {
     l: Layout,
     text: String,
+}
+
+/// The 500 page in Vietnamese, for when nothing better is known (a handler panicked).
+pub fn server_error_page() -> Response {
+    PageError {
+        kind: PageErrorKind::Internal("panic".into()),
+        t: texts("vi"),
+        sample: false,
+    }
+    .into_response()
 }
 
 impl IntoResponse for PageError {

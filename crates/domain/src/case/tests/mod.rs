@@ -11,6 +11,7 @@ mod calendar_tests;
 mod correction_tests;
 mod deadline_tests;
 mod indicator_tests;
+mod limits_tests;
 mod scenario_tests;
 mod transition_table;
 
