@@ -161,6 +161,23 @@ pub fn protect_table(cells: &[u64]) -> Table {
     }
 }
 
+/// Counts by group over every group there is (every village of the commune, the three sexes,
+/// every state of a case, zeros included), with their total, as the province sees them: the
+/// groups are always all listed, so that a withheld table does not show which groups are
+/// empty.
+pub fn protect_counts<K: Clone>(groups: &[(K, u64)]) -> (Shown, Vec<(K, Shown)>) {
+    let cells: Vec<u64> = groups.iter().map(|(_, n)| *n).collect();
+    let t = protect_table(&cells);
+    (
+        t.total,
+        groups
+            .iter()
+            .zip(t.cells)
+            .map(|((k, _), s)| (k.clone(), s))
+            .collect(),
+    )
+}
+
 /// The numerator of a share (a part of its denominator: vaccinated among the children under
 /// 1) by group, with the denominator by group. The denominator is an ordinary table
 /// ([`protect_table`]); the numerator is published whole or not at all: whole only when no
@@ -493,18 +510,14 @@ impl PublishedBreakdown {
 pub fn publish_breakdown(b: &Breakdown, unit: Option<Unit>) -> PublishedBreakdown {
     let share = matches!(unit, None | Some(Unit::Percent));
     PublishedBreakdown {
-        by_village: dimension(&b.by_village, unit, share),
-        by_sex: dimension(&b.by_sex, unit, share),
-        by_ethnicity: dimension(&b.by_ethnicity, unit, share),
-        by_age_band: dimension(&b.by_age_band, unit, share),
+        by_village: dimension(&b.by_village, share),
+        by_sex: dimension(&b.by_sex, share),
+        by_ethnicity: dimension(&b.by_ethnicity, share),
+        by_age_band: dimension(&b.by_age_band, share),
     }
 }
 
-fn dimension<K: Clone>(
-    rows: &[(K, Cell)],
-    unit: Option<Unit>,
-    share: bool,
-) -> Vec<(K, PublishedCell)> {
+fn dimension<K: Clone>(rows: &[(K, Cell)], share: bool) -> Vec<(K, PublishedCell)> {
     let n: Vec<u64> = rows.iter().map(|(_, c)| c.numerator).collect();
     let d: Vec<u64> = rows.iter().map(|(_, c)| c.denominator).collect();
     let (pn, pd) = if share {
