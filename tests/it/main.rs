@@ -6,6 +6,7 @@ mod case_forms;
 mod case_pages;
 mod cases;
 mod cli;
+mod disclosure;
 mod health;
 mod helpers;
 pub mod pages;

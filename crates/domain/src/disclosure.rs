@@ -545,21 +545,24 @@ fn dimension<K: Clone>(rows: &[(K, Cell)], share: bool) -> Vec<(K, PublishedCell
         .collect()
 }
 
-/// The date the province's figures are taken at, for a date asked: the last quarter end
-/// (31/3, 30/6, 30/9, 31/12) on or before it. Figures for any day would let the province
-/// subtract one day from the next and date each event (and, from the breakdowns, place it);
-/// quarter ends are the dates the trend already shows.
-pub fn publication_date(asked: Date) -> Date {
-    let y = asked.year();
+/// The date the province's figures are taken at, for a date asked on `today`: the last
+/// quarter end (31/3, 30/6, 30/9, 31/12) on or before both. Figures for any day would let the
+/// province subtract one day from the next and date each event (and, from the breakdowns,
+/// place it); a quarter end still to come would change every day until it comes. A quarter
+/// end that has passed reads the register as it stood that day, so it changes only when a
+/// record dated before it is entered late.
+pub fn publication_date(asked: Date, today: Date) -> Date {
+    let until = asked.min(today);
+    let y = until.year();
     let ends = [(3, 31), (6, 30), (9, 30), (12, 31)];
     ends.iter()
         .rev()
         .map(|&(m, d)| jiff::civil::date(y, m, d))
-        .find(|e| *e <= asked)
+        .find(|e| *e <= until)
         .unwrap_or_else(|| {
             // Before 31 March: the last quarter end of the year before (the earliest date jiff
             // knows stays itself).
-            jiff::civil::Date::new(y - 1, 12, 31).unwrap_or(asked)
+            jiff::civil::Date::new(y - 1, 12, 31).unwrap_or(until)
         })
 }
 

@@ -301,10 +301,11 @@ async fn cases_for_figures(state: &AppState) -> Vec<treem_domain::case::CaseFile
 }
 
 /// The date figures are computed at for this role: the date asked, or for those who see
-/// protected counts the last quarter end on or before it ([`disclosure::publication_date`]).
+/// protected counts the last quarter end on or before it and today
+/// ([`disclosure::publication_date`]).
 pub fn date_for(role: Role, asked: Date) -> Date {
     if role.sees_protected_counts() {
-        disclosure::publication_date(asked)
+        disclosure::publication_date(asked, treem_storage::today())
     } else {
         asked
     }

@@ -540,14 +540,19 @@ fn breakdowns_list_no_group_for_a_hidden_count_alone() {
 }
 
 #[test]
-fn figures_are_published_as_of_quarter_ends() {
+fn figures_are_published_as_of_quarter_ends_that_have_passed() {
     let d = |y, m, day| jiff::civil::date(y, m, day);
-    assert_eq!(publication_date(d(2026, 5, 10)), d(2026, 3, 31));
-    assert_eq!(publication_date(d(2026, 3, 31)), d(2026, 3, 31));
-    assert_eq!(publication_date(d(2026, 12, 30)), d(2026, 9, 30));
-    assert_eq!(publication_date(d(2026, 12, 31)), d(2026, 12, 31));
-    assert_eq!(publication_date(d(2026, 1, 15)), d(2025, 12, 31));
+    let today = d(2026, 12, 4);
+    assert_eq!(publication_date(d(2026, 5, 10), today), d(2026, 3, 31));
+    assert_eq!(publication_date(d(2026, 3, 31), today), d(2026, 3, 31));
+    assert_eq!(publication_date(d(2026, 12, 3), today), d(2026, 9, 30));
+    assert_eq!(publication_date(d(2026, 1, 15), today), d(2025, 12, 31));
+    // The quarter end still to come would change every day until then.
+    assert_eq!(publication_date(d(2026, 12, 31), today), d(2026, 9, 30));
+    assert_eq!(publication_date(d(2027, 6, 30), today), d(2026, 9, 30));
+    assert_eq!(publication_date(today, d(2026, 12, 31)), d(2026, 9, 30));
+    assert_eq!(publication_date(d(2026, 12, 31), d(2026, 12, 31)), d(2026, 12, 31));
     // The earliest date there is stays itself rather than failing.
     let first = jiff::civil::Date::MIN;
-    assert_eq!(publication_date(first), first);
+    assert_eq!(publication_date(first, today), first);
 }
