@@ -187,7 +187,7 @@ fn gives_away(total: Option<u64>, cells: &[String]) -> Option<String> {
         if (1..=4).contains(&t) {
             return Some(format!("the total shows {t}"));
         }
-        let rest = t.checked_sub(shown.iter().sum()).unwrap_or(0);
+        let rest = t.saturating_sub(shown.iter().sum());
         if hidden == 1 && (1..=4).contains(&rest) {
             return Some(format!("the one hidden cell is {t} − the others = {rest}"));
         }
@@ -247,12 +247,19 @@ async fn the_province_cannot_recover_the_one_neonatal_death() {
         // "<5" as the pages escape it.
         assert!(html.contains("&#60;5/190"), "{label}");
         assert!(!html.contains("1/190"), "{label}");
-        assert!(!html.contains("5,3"), "{label}: the rate, in the figure or the trend");
+        assert!(
+            !html.contains("5,3"),
+            "{label}: the rate, in the figure or the trend"
+        );
         let breakdowns: Vec<_> = tables(&html)
             .into_iter()
             .filter(|(h, _)| h.starts_with("Theo "))
             .collect();
-        assert_eq!(breakdowns.len(), 4, "{label}: the four breakdowns are there");
+        assert_eq!(
+            breakdowns.len(),
+            4,
+            "{label}: the four breakdowns are there"
+        );
         for (heading, rows) in &breakdowns {
             let numerators: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
             let denominators: Vec<String> = rows.iter().map(|r| r[2].clone()).collect();
@@ -280,7 +287,10 @@ async fn the_province_cannot_recover_the_one_neonatal_death() {
             .text()
             .await
             .unwrap();
-        assert!(html.contains("&#60;5/190") && !html.contains("1/190"), "{label}");
+        assert!(
+            html.contains("&#60;5/190") && !html.contains("1/190"),
+            "{label}"
+        );
 
         // The officer's page keeps the exact counts.
         let o = page_login(&app, "officer", "password-officer").await;
@@ -310,15 +320,28 @@ async fn the_province_sees_figures_only_as_of_quarter_ends_that_have_passed() {
     let app = reproduction(url, Some(dir)).await;
     let province = app.token(Role::Province).await;
     // Any day would let the province subtract one day's figures from the next day's.
-    let v = json(&app, &province, "/api/v1/plans/2026/targets?as_of=2026-02-20").await;
+    let v = json(
+        &app,
+        &province,
+        "/api/v1/plans/2026/targets?as_of=2026-02-20",
+    )
+    .await;
     assert_eq!(v["as_of"], "2025-12-31");
-    let v = json(&app, &province, "/api/v1/plans/2026/targets?as_of=2026-05-20").await;
+    let v = json(
+        &app,
+        &province,
+        "/api/v1/plans/2026/targets?as_of=2026-05-20",
+    )
+    .await;
     assert_eq!(v["as_of"], "2026-03-31");
     let today = today();
     let v = json(
         &app,
         &province,
-        &format!("/api/v1/plans/2026/targets?as_of={}", today.saturating_add(jiff::Span::new().days(400))),
+        &format!(
+            "/api/v1/plans/2026/targets?as_of={}",
+            today.saturating_add(jiff::Span::new().days(400))
+        ),
     )
     .await;
     let shown: jiff::civil::Date = v["as_of"].as_str().unwrap().parse().unwrap();
@@ -326,7 +349,12 @@ async fn the_province_sees_figures_only_as_of_quarter_ends_that_have_passed() {
     assert!([(3, 31), (6, 30), (9, 30), (12, 31)].contains(&(shown.month(), shown.day())));
     // The officer gets the day asked.
     let officer = app.token(Role::Officer).await;
-    let v = json(&app, &officer, "/api/v1/plans/2026/targets?as_of=2026-02-20").await;
+    let v = json(
+        &app,
+        &officer,
+        "/api/v1/plans/2026/targets?as_of=2026-02-20",
+    )
+    .await;
     assert_eq!(v["as_of"], "2026-02-20");
 }
 
@@ -348,23 +376,40 @@ async fn counts_of_children_and_cases_give_no_small_count_to_the_province() {
                 .unwrap()["count"]
                 .clone()
         };
-        assert!(count(&v["by_village"], "village", "SP02").is_null(), "{label}");
-        assert!(count(&v["by_village"], "village", "SP15").is_null(), "{label}");
-        assert_eq!(count(&v["by_village"], "village", "SP01").as_u64(), Some(120));
+        assert!(
+            count(&v["by_village"], "village", "SP02").is_null(),
+            "{label}"
+        );
+        assert!(
+            count(&v["by_village"], "village", "SP15").is_null(),
+            "{label}"
+        );
+        assert_eq!(
+            count(&v["by_village"], "village", "SP01").as_u64(),
+            Some(120)
+        );
         assert_eq!(count(&v["by_sex"], "sex", "female").as_u64(), Some(96));
         for margin in ["by_village", "by_sex"] {
             let cells: Vec<String> = v[margin]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|r| r["count"].as_u64().map(|n| n.to_string()).unwrap_or("ẩn".into()))
+                .map(|r| {
+                    r["count"]
+                        .as_u64()
+                        .map(|n| n.to_string())
+                        .unwrap_or("ẩn".into())
+                })
                 .collect();
             assert_eq!(gives_away(Some(190), &cells), None, "{label}: {margin}");
         }
         // The home page: the same two margins.
         let p = page_login(&app, "province", "password-province").await;
         let html = p.get(&app, "/").await.text().await.unwrap();
-        assert!(!html.contains("<th>Nam</th><th>Nữ</th>"), "{label}: no two-way table");
+        assert!(
+            !html.contains("<th>Nam</th><th>Nữ</th>"),
+            "{label}: no two-way table"
+        );
         for (heading, rows) in tables(&html) {
             let cells: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
             assert_eq!(gives_away(Some(190), &cells), None, "{label}: {heading}");
@@ -385,7 +430,11 @@ async fn counts_of_children_and_cases_give_no_small_count_to_the_province() {
         // One case: its state is not told to the province, nor on the cases page.
         let v = json(&app, &province, "/api/v1/cases").await;
         let counts = v["counts"].as_array().unwrap();
-        assert_eq!(counts.len(), treem_domain::case::ALL_STATES.len(), "{label}");
+        assert_eq!(
+            counts.len(),
+            treem_domain::case::ALL_STATES.len(),
+            "{label}"
+        );
         assert!(counts.iter().all(|c| c["count"].is_null()), "{label}: {v}");
         let html = p.get(&app, "/cases").await.text().await.unwrap();
         assert!(!html.contains("<td>1</td>"), "{label}");

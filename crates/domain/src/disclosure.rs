@@ -178,8 +178,8 @@ pub fn protect_counts<K: Clone>(groups: &[(K, u64)]) -> (Shown, Vec<(K, Shown)>)
     )
 }
 
-/// The numerator of a share (a part of its denominator: vaccinated among the children under
-/// 1) by group, with the denominator by group. The denominator is an ordinary table
+/// The numerator of a share (a part of its denominator: the vaccinated among the children
+/// under one) by group, with the denominator by group. The denominator is an ordinary table
 /// ([`protect_table`]); the numerator is published whole or not at all: whole only when no
 /// group has a numerator or a complement (denominator − numerator) from 1 to 4. Its total is
 /// hidden when it or the whole complement is 1–4 ([`share_totals`]).

@@ -551,7 +551,10 @@ fn figures_are_published_as_of_quarter_ends_that_have_passed() {
     assert_eq!(publication_date(d(2026, 12, 31), today), d(2026, 9, 30));
     assert_eq!(publication_date(d(2027, 6, 30), today), d(2026, 9, 30));
     assert_eq!(publication_date(today, d(2026, 12, 31)), d(2026, 9, 30));
-    assert_eq!(publication_date(d(2026, 12, 31), d(2026, 12, 31)), d(2026, 12, 31));
+    assert_eq!(
+        publication_date(d(2026, 12, 31), d(2026, 12, 31)),
+        d(2026, 12, 31)
+    );
     // The earliest date there is stays itself rather than failing.
     let first = jiff::civil::Date::MIN;
     assert_eq!(publication_date(first, today), first);
