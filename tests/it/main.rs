@@ -8,6 +8,7 @@ mod case_pages;
 mod cases;
 mod cli;
 mod concurrency;
+mod disclosure;
 mod drills;
 mod health;
 mod helpers;

@@ -224,9 +224,10 @@ async fn dashboard_pages_for_each_role() {
         .await
         .unwrap();
     // Recorded before the date the pages ask about, whatever the clock says (after 17:00 UTC
-    // on 30/11 it is already 1/12 in Vietnam).
+    // on 30/11 it is already 1/12 in Vietnam), and before the quarter end the province sees
+    // then (30/09).
     app.db
-        .raw_execute("UPDATE child_version SET recorded_at = '2026-11-01T00:00:00.000000Z'")
+        .raw_execute("UPDATE child_version SET recorded_at = '2026-09-01T00:00:00.000000Z'")
         .await
         .unwrap();
     for role in treem_domain::role::ALL_ROLES {

@@ -2,6 +2,7 @@
 pub mod account;
 pub mod case;
 pub mod circumstance;
+pub mod disclosure;
 pub mod ethnicity;
 pub mod health;
 pub mod indicator;

@@ -107,6 +107,13 @@ impl Role {
         self == Role::Admin
     }
 
+    /// Sees counts through [`crate::disclosure`] (no count from 1 to 4 can be learnt, figures
+    /// as of quarter ends) rather than exact: the province, which works on aggregates and has
+    /// no right to a child's record. Everyone else in the commune sees exact counts.
+    pub fn sees_protected_counts(self) -> bool {
+        self == Role::Province
+    }
+
     /// May change the village list (codes changed when communes merged in 2025).
     pub fn manages_villages(self) -> bool {
         self == Role::Officer

@@ -4,12 +4,13 @@
 use crate::error::ApiError;
 use crate::AppState;
 use std::sync::{Arc, Mutex};
+use treem_domain::disclosure::{self, PublishedResult};
 use treem_domain::indicator::{
     apply_trend, compute_all_shared, Figure, Period, Settings, SharedHealth, Snapshot,
     TargetResult, TREND_POINTS,
 };
-use treem_domain::plan::Plan;
-use treem_domain::role::Actor;
+use treem_domain::plan::{Plan, Target, Unit};
+use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
 
 /// The plan shipped with treem, used when a database has none stored for its year.
@@ -303,5 +304,64 @@ async fn cases_for_figures(state: &AppState) -> Vec<treem_domain::case::CaseFile
             tracing::error!("case files left out of the figures: {e}");
             vec![]
         }
+    }
+}
+
+/// The date figures are computed at for this role: the date asked, or for those who see
+/// protected counts the last quarter end on or before it and today
+/// ([`disclosure::publication_date`]).
+pub fn date_for(role: Role, asked: Date) -> Date {
+    if role.sees_protected_counts() {
+        disclosure::publication_date(asked, treem_storage::today())
+    } else {
+        asked
+    }
+}
+
+/// The results "có nguy cơ" reads besides the date's own: the last quarter ends before it
+/// (at most [`TREND_POINTS`] − 1), oldest first.
+pub async fn earlier_points(
+    state: &AppState,
+    year: i16,
+    as_of: Date,
+) -> Result<Vec<Arc<Computed>>, ApiError> {
+    let mut dates = trend_dates(year, as_of);
+    dates.pop();
+    let keep = dates.len().saturating_sub(TREND_POINTS - 1);
+    let mut out = Vec::new();
+    for d in dates.drain(keep..) {
+        out.push(compute(state, year, d).await?);
+    }
+    Ok(out)
+}
+
+/// A target's result as `role` sees it: exact, or protected for the province
+/// ([`disclosure::publish_result`]) with "có nguy cơ" kept only when the figures it is read
+/// from (`earlier`, from [`earlier_points`]) are published.
+pub fn published(
+    role: Role,
+    t: &Target,
+    r: &TargetResult,
+    earlier: &[Arc<Computed>],
+) -> PublishedResult {
+    if !role.sees_protected_counts() {
+        return PublishedResult::exact(r);
+    }
+    let trend_published = earlier.len() == TREND_POINTS - 1
+        && earlier.iter().all(|c| {
+            c.results
+                .iter()
+                .find(|x| x.number == r.number)
+                .is_some_and(|x| disclosure::value_published(t, x))
+        });
+    disclosure::publish_result(t, r, trend_published)
+}
+
+/// "8,3 ‰", or "ẩn" for a figure the viewer may not see.
+pub fn show_published(f: &disclosure::PublishedFigure, unit: Option<Unit>) -> String {
+    if f.value_hidden {
+        "ẩn".into()
+    } else {
+        show(f.value, unit)
     }
 }

@@ -914,7 +914,7 @@ fn assessment_figure(c: Comparator, number: u16, snap: &Snapshot) -> Figure {
 /// `Some(None)` when the second figure has no data. Not met when any figure is not met; met
 /// only when every figure is met; otherwise no data when a figure is missing, else
 /// undetermined.
-fn combine(first: Option<Status>, second: Option<Option<Status>>) -> TargetStatus {
+pub(crate) fn combine(first: Option<Status>, second: Option<Option<Status>>) -> TargetStatus {
     let all: Vec<Option<Status>> = std::iter::once(first).chain(second).collect();
     if all.contains(&Some(Status::NotMet)) {
         TargetStatus::NotMet

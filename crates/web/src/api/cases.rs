@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use treem_domain::case::EntryKind;
+use treem_domain::case::{CaseState, EntryKind, ALL_STATES};
+use treem_domain::disclosure::{self, Shown};
 use treem_domain::validation::FieldErrors;
 use treem_storage::StorageError;
 
@@ -36,17 +37,46 @@ pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value
     match listed {
         Ok(items) => Ok(Json(json!({ "items": items }))),
         Err(StorageError::Forbidden) if !matches!(role, Role::Admin | Role::VillageHead) => {
-            let counts: Vec<Value> = s
-                .store
-                .case_counts()
+            let counts: Vec<Value> = counts_as_seen(&s, role)
                 .await?
                 .into_iter()
-                .map(|(state, n)| json!({"state": state, "label": state.label_vi(), "count": n}))
+                .map(|(state, n)| {
+                    json!({"state": state, "label": state.label_vi(), "count": n.number(), "suppressed": n.mark()})
+                })
                 .collect();
             Ok(Json(json!({ "counts": counts })))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Cases by state for those who open none: exact (the states that have cases), or for the
+/// province every state with its count protected by
+/// [`treem_domain::disclosure::protect_counts`] (one case in one state would otherwise say
+/// what happened to a child the province may hear of elsewhere).
+pub(crate) async fn counts_as_seen(
+    s: &AppState,
+    role: treem_domain::role::Role,
+) -> Result<Vec<(CaseState, Shown)>, StorageError> {
+    let counts = s.store.case_counts().await?;
+    let n = |x: i64| u64::try_from(x).unwrap_or(0);
+    if !role.sees_protected_counts() {
+        return Ok(counts
+            .into_iter()
+            .map(|(st, x)| (st, Shown::Exact(n(x))))
+            .collect());
+    }
+    let all: Vec<(CaseState, u64)> = ALL_STATES
+        .iter()
+        .map(|st| {
+            let x = counts
+                .iter()
+                .find(|(c, _)| c == st)
+                .map_or(0, |(_, x)| n(*x));
+            (*st, x)
+        })
+        .collect();
+    Ok(disclosure::protect_counts(&all).1)
 }
 
 /// Files an intake (Mẫu 01).

@@ -8,6 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use treem_domain::disclosure::{self, Shown};
 use treem_domain::register::{ChildDraft, Sex};
 use treem_domain::validation::FieldErrors;
 use treem_storage::ChildQuery;
@@ -163,8 +164,77 @@ pub async fn update(
     Ok(Json(json!(child)))
 }
 
-/// Counts only (no personal data): by village and sex. Open to the province.
+/// Counts only (no personal data): by village and sex. Open to the province, which receives
+/// the two margins (by village, by sex) protected ([`protected_child_counts`]) rather than the
+/// village × sex table.
 pub async fn stats(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    if user.0.role.sees_protected_counts() {
+        let m = protected_child_counts(&s, &user.actor()).await?;
+        let count = |c: Shown| json!(c.number());
+        let mark = |c: Shown| json!(c.mark());
+        return Ok(Json(json!({
+            "total": count(m.total),
+            "total_suppressed": mark(m.total),
+            "by_village": m.by_village.iter().map(|(code, name, c)| json!({
+                "village": code, "name": name, "count": count(*c), "suppressed": mark(*c),
+            })).collect::<Vec<_>>(),
+            "by_sex": m.by_sex.iter().map(|(sex, c)| json!({
+                "sex": sex, "count": count(*c), "suppressed": mark(*c),
+            })).collect::<Vec<_>>(),
+        })));
+    }
     let counts = s.store.child_counts(&user.actor()).await?;
     Ok(Json(json!({"items": counts})))
+}
+
+/// Present children as the province sees them: the total, by village (every village of the
+/// commune, empty ones included) and by sex, each a table protected by
+/// [`treem_domain::disclosure::protect_counts`]. Never the village × sex table: its margins
+/// protected one by one let no cell of it be worked out, the table itself would.
+pub(crate) struct ChildMargins {
+    pub total: Shown,
+    /// (code, name, count).
+    pub by_village: Vec<(String, String, Shown)>,
+    pub by_sex: Vec<(Sex, Shown)>,
+}
+
+pub(crate) async fn protected_child_counts(
+    s: &AppState,
+    actor: &treem_storage::Actor,
+) -> Result<ChildMargins, treem_storage::StorageError> {
+    let counts = s.store.child_counts(actor).await?;
+    let villages = s.store.villages(actor).await?;
+    let n = |c: &treem_storage::ChildCount| u64::try_from(c.count).unwrap_or(0);
+    let by_village: Vec<((String, String), u64)> = villages
+        .iter()
+        .map(|v| {
+            let here = counts.iter().filter(|c| c.village == v.code).map(n).sum();
+            ((v.code.clone(), v.name.clone()), here)
+        })
+        .collect();
+    let by_sex: Vec<(Sex, u64)> = [Sex::Male, Sex::Female, Sex::Unknown]
+        .into_iter()
+        .map(|sex| {
+            let here = counts
+                .iter()
+                .filter(|c| match sex {
+                    Sex::Male => c.sex == "male",
+                    Sex::Female => c.sex == "female",
+                    Sex::Unknown => c.sex != "male" && c.sex != "female",
+                })
+                .map(n)
+                .sum();
+            (sex, here)
+        })
+        .collect();
+    let (total, by_village) = disclosure::protect_counts(&by_village);
+    let (_, by_sex) = disclosure::protect_counts(&by_sex);
+    Ok(ChildMargins {
+        total,
+        by_village: by_village
+            .into_iter()
+            .map(|((code, name), c)| (code, name, c))
+            .collect(),
+        by_sex,
+    })
 }

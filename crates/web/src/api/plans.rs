@@ -11,8 +11,9 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use treem_domain::indicator::{validate_reported, ReportedValue, TargetStatus};
-use treem_domain::plan::Source;
+use treem_domain::disclosure::PublishedResult;
+use treem_domain::indicator::{validate_reported, ReportedValue, TargetResult, TargetStatus};
+use treem_domain::plan::{Source, Target};
 use treem_domain::role::Role;
 use treem_domain::validation::{date_problem, parse_date, FieldErrors};
 
@@ -62,13 +63,27 @@ pub async fn targets(
         Some(d) => parse_date(d).ok_or_else(|| FieldErrors::single("as_of", date_problem(d)))?,
         None => treem_storage::today(),
     };
+    let role = user.0.role;
+    let as_of = figures::date_for(role, as_of);
     let c = figures::compute(&s, year, as_of).await?;
+    let earlier = if role.sees_protected_counts() {
+        figures::earlier_points(&s, year, as_of).await?
+    } else {
+        vec![]
+    };
     let items: Vec<Value> = c
         .plan
         .targets
         .iter()
         .filter_map(|t| {
             let r = c.results.iter().find(|r| r.number == t.number)?;
+            if role.sees_protected_counts() {
+                return Some(protected_item(
+                    t,
+                    &figures::published(role, t, r, &earlier),
+                    r,
+                ));
+            }
             Some(json!({
                 "number": t.number,
                 "goal": t.goal,
@@ -77,11 +92,11 @@ pub async fn targets(
                 "target_value": t.value,
                 "unit": t.unit,
                 "owner": t.owners,
-                "source": match &t.source { Source::Register { .. } => "register", Source::Reported => "reported", Source::Assessment => "assessment" , Source::Cases { .. } => "cases" },
+                "source": source_name(t),
                 "figure": r.figure.value,
                 "numerator": r.figure.numerator,
                 "denominator": r.figure.denominator,
-                "status": match r.status { TargetStatus::Met => "met", TargetStatus::NotMet => "not_met", TargetStatus::AtRisk => "at_risk", TargetStatus::NoData => "no_data", TargetStatus::Undetermined => "undetermined" },
+                "status": status_name(r.status),
                 "status_vi": r.status.label_vi(),
                 "unstable": r.figure.unstable,
                 "allowed_events": r.figure.allowed_events,
@@ -95,6 +110,66 @@ pub async fn targets(
         "period": {"start": c.period.start.to_string(), "end": c.period.end.to_string()},
         "items": items
     })))
+}
+
+fn source_name(t: &Target) -> &'static str {
+    match &t.source {
+        Source::Register { .. } => "register",
+        Source::Reported => "reported",
+        Source::Assessment => "assessment",
+        Source::Cases { .. } => "cases",
+    }
+}
+
+fn status_name(s: TargetStatus) -> &'static str {
+    match s {
+        TargetStatus::Met => "met",
+        TargetStatus::NotMet => "not_met",
+        TargetStatus::AtRisk => "at_risk",
+        TargetStatus::NoData => "no_data",
+        TargetStatus::Undetermined => "undetermined",
+    }
+}
+
+/// A target as the province receives it: counts from [`treem_domain::disclosure`], `null`
+/// where not published, and `suppressed` saying what each absent number stands for ("<5": 1
+/// to 4; "ẩn": hidden so that no small count can be worked out).
+fn protected_item(t: &Target, p: &PublishedResult, r: &TargetResult) -> Value {
+    let f = &p.figure;
+    let mut suppressed = serde_json::Map::new();
+    for (field, shown) in [("numerator", f.numerator), ("denominator", f.denominator)] {
+        if let Some(mark) = shown.and_then(|s| s.mark()) {
+            suppressed.insert(field.into(), json!(mark));
+        }
+    }
+    if f.value_hidden {
+        suppressed.insert("figure".into(), json!("ẩn"));
+    }
+    if p.status.is_none() {
+        suppressed.insert("status".into(), json!("ẩn"));
+    }
+    if r.figure.allowed_events.is_some() && f.allowed_events.is_none() {
+        suppressed.insert("allowed_events".into(), json!("ẩn"));
+    }
+    json!({
+        "number": t.number,
+        "goal": t.goal,
+        "text": t.text,
+        "comparator": t.comparator,
+        "target_value": t.value,
+        "unit": t.unit,
+        "owner": t.owners,
+        "source": source_name(t),
+        "figure": f.value,
+        "numerator": f.numerator.and_then(|s| s.number()),
+        "denominator": f.denominator.and_then(|s| s.number()),
+        "status": p.status.map_or("hidden", status_name),
+        "status_vi": p.status.map_or("không công bố", |s| s.label_vi()),
+        "unstable": f.unstable,
+        "allowed_events": f.allowed_events,
+        "last_entered": r.figure.last_entered,
+        "suppressed": suppressed,
+    })
 }
 
 #[derive(Deserialize)]

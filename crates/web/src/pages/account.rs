@@ -13,6 +13,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
+use treem_domain::register::Sex;
 use treem_domain::role::Role;
 use treem_storage::ChildQuery;
 
@@ -312,13 +313,6 @@ pub struct VillageRow {
     pub last_change: String,
 }
 
-pub struct CountRow {
-    pub village: String,
-    pub male: i64,
-    pub female: i64,
-    pub unknown: i64,
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -329,7 +323,10 @@ struct HomePage {
     missing: Vec<Link>,
     stale_villages: Vec<VillageRow>,
     show_villages: bool,
-    counts: Vec<CountRow>,
+    /// The province's counts of present children: total, by village, by sex (each protected).
+    total_count: Option<String>,
+    village_counts: Vec<(String, String)>,
+    sex_counts: Vec<(String, String)>,
     note: Option<String>,
     cases: Vec<super::cases::CaseRow>,
 }
@@ -347,7 +344,9 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         missing: vec![],
         stale_villages: vec![],
         show_villages: matches!(role, Role::Officer | Role::Leader),
-        counts: vec![],
+        total_count: None,
+        village_counts: vec![],
+        sex_counts: vec![],
         note: None,
         cases: if matches!(role, Role::Officer | Role::Leader) {
             super::cases::due_rows(&ctx).await
@@ -438,31 +437,29 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
                 })
                 .collect();
         }
-    } else if role == Role::Province {
+    } else if role.sees_protected_counts() {
         page.note = Some(t.aggregates_only.into());
-        let counts = store.child_counts(&actor).await.map_err(|e| ctx.fail(e))?;
-        for c in counts {
-            if page
-                .counts
-                .last()
-                .map(|r: &CountRow| r.village != c.village)
-                .unwrap_or(true)
-            {
-                page.counts.push(CountRow {
-                    village: c.village.clone(),
-                    male: 0,
-                    female: 0,
-                    unknown: 0,
-                });
-            }
-            if let Some(row) = page.counts.last_mut() {
-                match c.sex.as_str() {
-                    "male" => row.male = c.count,
-                    "female" => row.female = c.count,
-                    _ => row.unknown = c.count,
-                }
-            }
-        }
+        let m = crate::api::children::protected_child_counts(&ctx.state, &actor)
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        page.total_count = Some(m.total.text());
+        page.village_counts = m
+            .by_village
+            .into_iter()
+            .map(|(code, name, c)| (format!("{code} — {name}"), c.text()))
+            .collect();
+        page.sex_counts = m
+            .by_sex
+            .into_iter()
+            .map(|(sex, c)| {
+                let label = match sex {
+                    Sex::Male => t.male,
+                    Sex::Female => t.female,
+                    Sex::Unknown => t.unknown,
+                };
+                (label.to_string(), c.text())
+            })
+            .collect();
     }
     if role.confirms_accounts() {
         let waiting = store

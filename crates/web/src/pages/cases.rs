@@ -73,7 +73,7 @@ pub fn files_reports(role: Role) -> bool {
 struct ListPage {
     l: Layout,
     rows: Option<Vec<CaseRow>>,
-    counts: Vec<(&'static str, i64)>,
+    counts: Vec<(&'static str, String)>,
     may_report: bool,
 }
 
@@ -93,13 +93,11 @@ pub async fn list(ctx: Ctx) -> Result<Response, PageError> {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let counts = if rows.is_none() {
-        ctx.state
-            .store
-            .case_counts()
+        crate::api::cases_counts_as_seen(&ctx.state, ctx.user.role)
             .await
             .map_err(|e| ctx.fail(e))?
             .into_iter()
-            .map(|(s, n)| (s.label_vi(), n))
+            .map(|(s, n)| (s.label_vi(), n.text()))
             .collect()
     } else {
         vec![]

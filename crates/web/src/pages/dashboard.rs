@@ -2,15 +2,14 @@
 //! and the form where an agency enters the figures the register does not hold.
 use super::PageForm as Form;
 use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
-use crate::figures::{self, show, Computed};
+use crate::figures::{self, show, show_published, Computed};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
-use treem_domain::indicator::{
-    validate_reported, Cell, Figure, ReportedValue, TargetResult, TargetStatus,
-};
+use treem_domain::disclosure::{self, PublishedBreakdown, PublishedCell, PublishedResult};
+use treem_domain::indicator::{validate_reported, ReportedValue, TargetResult, TargetStatus};
 use treem_domain::plan::{Plan, Source, Target};
 use treem_domain::register::Sex;
 use treem_domain::role::Role;
@@ -57,17 +56,16 @@ fn owners_text(plan: &Plan, t: &Target) -> String {
         .join("; ")
 }
 
-fn num_den(f: &Figure) -> String {
-    match (f.numerator, f.denominator) {
-        (Some(n), Some(d)) => format!(
-            "{}/{}",
-            treem_domain::plan::format_number_vi(n),
-            treem_domain::plan::format_number_vi(d)
-        ),
-        (Some(n), None) => treem_domain::plan::format_number_vi(n),
-        _ => String::new(),
+/// A status as shown: "không công bố" when the province may not see it.
+fn status_view(s: Option<TargetStatus>) -> (&'static str, &'static str) {
+    match s {
+        Some(s) => (s.label_vi(), status_class(s)),
+        None => (STATUS_HIDDEN, "st-nodata"),
     }
 }
+
+/// The status of a target the province may not see (it would tell a hidden count).
+const STATUS_HIDDEN: &str = "không công bố";
 
 pub struct TargetRow {
     pub number: u16,
@@ -109,23 +107,27 @@ struct DashboardPage {
     days_left: i64,
     counts: Vec<(&'static str, &'static str, usize)>,
     /// Plans approved within the Decree 56 time limit, over approvals due in the period.
-    plans_on_time: Option<(usize, usize, String)>,
+    plans_on_time: Option<(String, String, String)>,
+    /// The viewer sees figures as of quarter ends, with small counts protected.
+    protected: bool,
 }
 
-fn row(plan: &Plan, t: &Target, r: &TargetResult) -> TargetRow {
+/// A target's line as the viewer sees it (`p`: [`figures::published`]).
+fn row(plan: &Plan, t: &Target, r: &TargetResult, p: &PublishedResult) -> TargetRow {
+    let (status, class) = status_view(p.status);
     TargetRow {
         number: t.number,
         text: t.text.clone(),
-        figure: show(r.figure.value, t.unit),
-        num_den: num_den(&r.figure),
+        figure: show_published(&p.figure, t.unit),
+        num_den: p.figure.num_den_text(),
         target: t.describe_vi(),
         baseline: t
             .baseline
             .as_ref()
             .map(|b| format!("{} ({})", show(b.value, t.unit), b.year))
             .unwrap_or_default(),
-        status: r.status.label_vi(),
-        status_class: status_class(r.status),
+        status,
+        status_class: class,
         owners: owners_text(plan, t),
         last_entered: r
             .figure
@@ -133,7 +135,7 @@ fn row(plan: &Plan, t: &Target, r: &TargetResult) -> TargetRow {
             .as_deref()
             .map(crate::i18n::vn_datetime)
             .unwrap_or_default(),
-        unstable: r.figure.unstable,
+        unstable: p.figure.unstable,
     }
 }
 
@@ -154,7 +156,7 @@ fn params(ctx: &Ctx, q: &HashMap<String, String>) -> Result<(i16, Date), PageErr
             .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?,
         None => as_of.year(),
     };
-    Ok((year, as_of))
+    Ok((year, figures::date_for(ctx.user.role, as_of)))
 }
 
 async fn computed(
@@ -167,6 +169,21 @@ async fn computed(
         .map_err(|e| ctx.fail_api(e))
 }
 
+/// The earlier figures the province's "có nguy cơ" needs ([`figures::earlier_points`]); none
+/// for those who see exact results.
+async fn earlier(
+    ctx: &Ctx,
+    year: i16,
+    as_of: Date,
+) -> Result<Vec<std::sync::Arc<Computed>>, PageError> {
+    if !ctx.user.role.sees_protected_counts() {
+        return Ok(vec![]);
+    }
+    figures::earlier_points(&ctx.state, year, as_of)
+        .await
+        .map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))
+}
+
 pub async fn dashboard(
     ctx: Ctx,
     Query(q): Query<HashMap<String, String>>,
@@ -176,6 +193,7 @@ pub async fn dashboard(
     }
     let (year, as_of) = params(&ctx, &q)?;
     let c = computed(&ctx, year, as_of).await?;
+    let earlier = earlier(&ctx, year, as_of).await?;
     let plan = &c.plan;
     let mine_codes = my_agencies(plan, ctx.user.role);
     let mut goals = Vec::new();
@@ -186,6 +204,7 @@ pub async fn dashboard(
         ("st-notmet", TargetStatus::NotMet.label_vi(), 0),
         ("st-risk", TargetStatus::AtRisk.label_vi(), 0),
         ("st-nodata", TargetStatus::NoData.label_vi(), 0),
+        ("st-nodata", STATUS_HIDDEN, 0),
     ];
     for g in &plan.goals {
         let mut rows = Vec::new();
@@ -193,12 +212,17 @@ pub async fn dashboard(
             let Some(r) = c.results.iter().find(|r| r.number == t.number) else {
                 continue;
             };
-            let class = status_class(r.status);
-            if let Some(x) = counts.iter_mut().find(|x| x.0 == class) {
+            let p = figures::published(ctx.user.role, t, r, &earlier);
+            // Counted as shown: a count of each status would otherwise give a hidden one away.
+            let bucket = match p.status {
+                Some(s) => counts.iter_mut().find(|x| x.0 == status_class(s)),
+                None => counts.iter_mut().find(|x| x.1 == STATUS_HIDDEN),
+            };
+            if let Some(x) = bucket {
                 x.2 += 1;
             }
             if t.owners.iter().any(|o| mine_codes.contains(o)) {
-                mine.push(row(plan, t, r));
+                mine.push(row(plan, t, r, &p));
                 if matches!(t.source, Source::Reported) && r.figure.last_entered.is_none() {
                     todo.push(Todo {
                         number: t.number,
@@ -206,7 +230,7 @@ pub async fn dashboard(
                     });
                 }
             }
-            rows.push(row(plan, t, r));
+            rows.push(row(plan, t, r, &p));
         }
         goals.push(GoalView {
             number: g.number,
@@ -226,17 +250,26 @@ pub async fn dashboard(
         ),
         None => (String::new(), 0),
     };
-    // Counted from the case files with the figures: counts only, whoever looks.
+    // Counted from the case files with the figures: counts only, whoever looks; protected
+    // as a share for the province.
     let plans_on_time = c.cases.plans_on_time.map(|(on_time, due)| {
-        let share = if due == 0 {
-            "chưa có kế hoạch đến hạn phê duyệt".to_string()
+        let (n, d) = if ctx.user.role.sees_protected_counts() {
+            disclosure::share_totals(on_time as u64, due as u64)
         } else {
-            show(
-                Some(on_time as f64 / due as f64 * 100.0),
-                Some(treem_domain::plan::Unit::Percent),
+            (
+                disclosure::Shown::Exact(on_time as u64),
+                disclosure::Shown::Exact(due as u64),
             )
         };
-        (on_time, due, share)
+        let share = match (n, d) {
+            (_, disclosure::Shown::Exact(0)) => "chưa có kế hoạch đến hạn phê duyệt".to_string(),
+            (disclosure::Shown::Exact(n), disclosure::Shown::Exact(d)) => show(
+                Some(n as f64 / d as f64 * 100.0),
+                Some(treem_domain::plan::Unit::Percent),
+            ),
+            _ => "ẩn".to_string(),
+        };
+        (n.text(), d.text(), share)
     });
     let page = DashboardPage {
         l: ctx.layout(format!("Chỉ tiêu {year}")),
@@ -253,8 +286,12 @@ pub async fn dashboard(
         todo,
         due,
         days_left,
-        counts: counts.to_vec(),
+        counts: counts
+            .into_iter()
+            .filter(|x| x.1 != STATUS_HIDDEN || x.2 > 0)
+            .collect(),
         plans_on_time,
+        protected: ctx.user.role.sees_protected_counts(),
     };
     Ok(render(&page))
 }
@@ -265,9 +302,6 @@ pub struct BreakRow {
     pub denominator: String,
     pub value: String,
 }
-
-/// Counts from 1 to 4 could point at a child: the province sees them as "<5".
-const SMALL_CELL: u64 = 5;
 
 pub struct Person {
     pub id: i64,
@@ -304,35 +338,21 @@ struct TargetPage {
     /// Target 16 for those who open every case: each case counted, and whether it had an
     /// intervention (the figure itself carries no names).
     case_rows: Vec<(i64, bool)>,
+    /// The viewer sees small counts protected ("<5", "ẩn").
+    protected: bool,
 }
 
 fn cells<K>(
-    v: &[(K, Cell)],
+    v: &[(K, PublishedCell)],
     unit: Option<treem_domain::plan::Unit>,
-    suppress: bool,
     label: impl Fn(&K) -> String,
 ) -> Vec<BreakRow> {
-    let count = |n: u64| {
-        if suppress && (1..SMALL_CELL).contains(&n) {
-            format!("<{SMALL_CELL}")
-        } else {
-            n.to_string()
-        }
-    };
     v.iter()
-        .map(|(k, c)| {
-            let hidden =
-                suppress && ((1..SMALL_CELL).contains(&c.numerator) || c.denominator < SMALL_CELL);
-            BreakRow {
-                label: label(k),
-                numerator: count(c.numerator),
-                denominator: count(c.denominator),
-                value: if hidden {
-                    "—".into()
-                } else {
-                    show(c.value, unit)
-                },
-            }
+        .map(|(k, c)| BreakRow {
+            label: label(k),
+            numerator: c.numerator.text(),
+            denominator: c.denominator.text(),
+            value: show(c.value, unit),
         })
         .collect()
 }
@@ -458,27 +478,36 @@ async fn target_page(
         .iter()
         .find(|r| r.number == number)
         .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    let role = ctx.user.role;
+    let earlier = earlier(ctx, year, as_of).await?;
+    let p = figures::published(role, t, r, &earlier);
+    // Each point of the trend is a figure of its own: the province sees those it may.
     let mut points = Vec::new();
     for d in figures::trend_dates(year, as_of) {
         let at = computed(ctx, year, d).await?;
-        points.push((
-            d,
-            at.results
-                .iter()
-                .find(|x| x.number == number)
-                .and_then(|x| x.figure.value),
-        ));
+        let value = at
+            .results
+            .iter()
+            .find(|x| x.number == number)
+            .and_then(|x| {
+                if role.sees_protected_counts() && !disclosure::value_published(t, x) {
+                    None
+                } else {
+                    x.figure.value
+                }
+            });
+        points.push((d, value));
     }
-    let b = &r.breakdown;
-    let sup = ctx.user.role == Role::Province;
+    let b = if role.sees_protected_counts() {
+        disclosure::publish_breakdown(&r.breakdown, t.unit)
+    } else {
+        PublishedBreakdown::exact(&r.breakdown)
+    };
     let breakdowns = vec![
-        (
-            "Theo thôn/bản",
-            cells(&b.by_village, t.unit, sup, |k| k.clone()),
-        ),
+        ("Theo thôn/bản", cells(&b.by_village, t.unit, |k| k.clone())),
         (
             "Theo giới tính",
-            cells(&b.by_sex, t.unit, sup, |k| match k {
+            cells(&b.by_sex, t.unit, |k| match k {
                 Sex::Male => "Nam".into(),
                 Sex::Female => "Nữ".into(),
                 Sex::Unknown => "Không rõ".into(),
@@ -486,7 +515,7 @@ async fn target_page(
         ),
         (
             "Theo dân tộc",
-            cells(&b.by_ethnicity, t.unit, sup, |k| {
+            cells(&b.by_ethnicity, t.unit, |k| {
                 k.and_then(treem_domain::ethnicity::name)
                     .unwrap_or("Chưa rõ")
                     .to_string()
@@ -494,7 +523,7 @@ async fn target_page(
         ),
         (
             "Theo nhóm tuổi",
-            cells(&b.by_age_band, t.unit, sup, |k| k.label_vi().to_string()),
+            cells(&b.by_age_band, t.unit, |k| k.label_vi().to_string()),
         ),
     ];
     let may_see = ctx.user.role.reads_children();
@@ -506,13 +535,10 @@ async fn target_page(
     } else {
         (vec![], vec![])
     };
-    let allowed = r.figure.allowed_events.map(|k| {
+    let allowed = p.figure.allowed_events.map(|k| {
         format!(
             "Với mẫu số {}, chỉ tiêu «{}» cho phép tối đa {k} trường hợp.",
-            r.figure
-                .denominator
-                .map(treem_domain::plan::format_number_vi)
-                .unwrap_or_default(),
+            p.figure.denominator.map(|d| d.text()).unwrap_or_default(),
             t.describe_vi()
         )
     });
@@ -534,7 +560,7 @@ async fn target_page(
         number,
         text: t.text.clone(),
         measure: t.measure.clone(),
-        r: row(plan, t, r),
+        r: row(plan, t, r, &p),
         source: match &t.source {
             Source::Register { indicator } => format!("tính từ sổ trẻ em ({indicator})"),
             Source::Reported => "cơ quan phụ trách nhập số liệu".into(),
@@ -543,8 +569,9 @@ async fn target_page(
                 format!("tính từ hồ sơ trường hợp ({indicator}); chỉ có số lượng, không có tên")
             }
         },
-        note: r.note.clone(),
+        note: p.note.clone(),
         allowed,
+        protected: role.sees_protected_counts(),
         svg: trend_svg(&points, t.value, t.unit),
         breakdowns,
         more_numerator: r.figure.numerator_ids.len().saturating_sub(200),
