@@ -11,6 +11,7 @@ mod helpers;
 pub mod pages;
 mod plans;
 mod storage;
+mod tamper;
 
 /// dd/mm/yyyy, as the forms take dates.
 pub fn i18n_date(d: jiff::civil::Date) -> String {
