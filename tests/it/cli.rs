@@ -235,13 +235,13 @@ async fn rebuild_copies_mends_what_check_finds_in_the_figures_copies() {
     assert!(text(&out).contains("kiểm tra: tốt"), "{}", text(&out));
     let out = treem(&["check", "--db", &url]);
     assert!(out.status.success(), "{}", text(&out));
-    // The figures now read the record as it is.
+    // The figures read the record as it is again.
     let db = Db::open(&url).await.unwrap();
     let r = db
         .register_for_figures(&officer(), &[today()])
         .await
         .unwrap();
-    assert_eq!(r.children(0)[0].sex, treem_domain::register::Sex::Male);
+    assert_eq!(r.children(0)[0].sex, treem_domain::register::Sex::Female);
 }
 
 /// Everything but the export header's timestamp.
