@@ -387,7 +387,7 @@ async fn editing_adding_or_removing_a_health_event_in_the_file_fails_check() {
 }
 
 #[tokio::test]
-async fn resealing_an_edit_breaks_the_chain_and_rehashing_the_chain_breaks_the_anchor() {
+async fn rewriting_the_digest_an_entry_keeps_breaks_its_hash() {
     // An attacker who recomputes the digest of the edited rows must write it into the entry;
     // the entry's hash then no longer matches.
     each_backend(|label, db, w| async move {
@@ -709,4 +709,49 @@ fn old_hash(
         h.update(part.as_bytes());
     }
     hex::encode(h.finalize())
+}
+
+#[tokio::test]
+async fn the_audit_page_shows_the_head_to_the_readers_of_the_log() {
+    let app = spawn_app().await;
+    for role in [Role::Officer, Role::Leader, Role::Admin] {
+        let page = crate::pages::page_login(&app, role.as_str(), &format!("password-{role}")).await;
+        let res = page.get(&app, "/audit").await;
+        assert_eq!(res.status(), 200, "{role}");
+        let html = res.text().await.unwrap();
+        // Logging in wrote entries: the page shows the head as it stood when it was read.
+        let head = app.db.chain_head().await.unwrap();
+        assert!(
+            html.contains(&format!(
+                "Đầu chuỗi nhật ký:</strong> <code>{}</code>",
+                head.short()
+            )),
+            "{role}: {html}"
+        );
+    }
+    let page = crate::pages::page_login(&app, "health", "password-health").await;
+    assert_eq!(page.get(&app, "/audit").await.status(), 403);
+}
+
+#[tokio::test]
+async fn an_empty_database_exports_backs_up_and_imports_with_its_empty_head() {
+    for (label, url, _dir) in databases().await {
+        let db = Db::open(&url).await.unwrap();
+        let mut out = Vec::new();
+        db.export(&mut out, &|_| {}).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("e.jsonl");
+        std::fs::write(&file, &out).unwrap();
+        assert_eq!(
+            treem_storage::copy_head(&file).await.unwrap(),
+            ChainHead::default(),
+            "{label}"
+        );
+        let (_, target, _d) = databases().await.remove(0);
+        let copy = Db::open(&target).await.unwrap();
+        copy.import_all(&mut &out[..], &|_| {}).await.unwrap();
+        assert!(copy.check().await.unwrap().ok(), "{label}");
+        copy.close().await;
+        db.close().await;
+    }
 }

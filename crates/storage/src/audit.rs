@@ -82,6 +82,19 @@ impl std::fmt::Display for ChainHead {
     }
 }
 
+impl ChainHead {
+    /// The head as a copy records it (`SEQ:HASH`, the whole hash; `0:000…` for an empty
+    /// log), without the rules for an anchor typed in.
+    pub(crate) fn parse_recorded(s: &str) -> Option<ChainHead> {
+        let (seq, hash) = s.split_once(':')?;
+        let seq: i64 = seq.parse().ok().filter(|n| *n >= 0)?;
+        (hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit())).then(|| ChainHead {
+            seq,
+            hash: hash.to_string(),
+        })
+    }
+}
+
 impl std::str::FromStr for ChainHead {
     type Err = String;
     /// `SEQ:HASH`, the hash whole or its first 16 digits or more (spaces and case ignored).

@@ -260,11 +260,15 @@ impl Db {
                         file_schema = v;
                         file_head = match r.r.get("audit_head") {
                             None => None,
-                            Some(h) => {
-                                Some(h.as_str().and_then(|h| h.parse().ok()).ok_or_else(|| {
-                                    StorageError::Corrupt("tiêu đề: đầu chuỗi nhật ký hỏng".into())
-                                })?)
-                            }
+                            Some(h) => Some(
+                                h.as_str()
+                                    .and_then(crate::ChainHead::parse_recorded)
+                                    .ok_or_else(|| {
+                                        StorageError::Corrupt(
+                                            "tiêu đề: đầu chuỗi nhật ký hỏng".into(),
+                                        )
+                                    })?,
+                            ),
                         };
                         first = false;
                         continue;
@@ -407,7 +411,7 @@ pub async fn copy_head(path: &std::path::Path) -> StorageResult<crate::ChainHead
             .r
             .get("audit_head")
             .and_then(|h| h.as_str())
-            .and_then(|h| h.parse().ok())
+            .and_then(crate::ChainHead::parse_recorded)
             .ok_or_else(|| bad("tiêu đề không ghi đầu chuỗi nhật ký".into()))
     })
     .await
