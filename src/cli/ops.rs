@@ -318,6 +318,7 @@ pub async fn check(url: &str, expect_head: &[String]) -> Result<i32> {
     let db = with_case_key(Db::connect(&url).await?)?;
     let version = db.schema_version().await?;
     let report = db.check_expecting(&anchors).await?;
+    treem_storage::profile::report();
     println!(
         "Lược đồ phiên bản {version}; {} trẻ; {} mục nhật ký.",
         report.children, report.audit_entries

@@ -199,7 +199,10 @@ async fn deleting_the_newest_audit_entries_and_rewinding_the_head_fails_the_reco
         let plain = db.check().await.unwrap();
         assert!(plain.ok(), "{label}: {:?}", plain.problems);
         // …but not against the head written down before.
-        let report = db.check_expecting(&[recorded.clone()]).await.unwrap();
+        let report = db
+            .check_expecting(std::slice::from_ref(&recorded))
+            .await
+            .unwrap();
         assert!(
             has(&report.problems, &format!("không còn mục {}", recorded.seq)),
             "{label}: {:?}",
@@ -423,7 +426,10 @@ async fn copies_pass_check_and_keep_the_head() {
         for (target, url, _dir) in databases().await {
             let copy = Db::open(&url).await.unwrap();
             copy.import_all(&mut &out[..], &|_| {}).await.unwrap();
-            let report = copy.check_expecting(&[head.clone()]).await.unwrap();
+            let report = copy
+                .check_expecting(std::slice::from_ref(&head))
+                .await
+                .unwrap();
             assert!(report.ok(), "{label} → {target}: {:?}", report.problems);
             assert_eq!(report.head, head, "{label} → {target}");
             // Written on after the import, both sides seal with fresh numbers.

@@ -332,6 +332,7 @@ impl AuditLog for Db {
 
     async fn check(&self) -> StorageResult<CheckReport> {
         let mut report = CheckReport::default();
+        crate::profile::phase("check: start");
         if self.backend == Backend::Sqlite {
             for pragma in ["PRAGMA integrity_check", "PRAGMA foreign_key_check"] {
                 let rows = self.fetch_all(pragma).await?;
@@ -345,6 +346,7 @@ impl AuditLog for Db {
                 }
             }
         }
+        crate::profile::phase("check: pragmas");
         // `treem check` does not migrate: an older database has no seals yet.
         let sealed = crate::migrate::current_version(self).await? >= crate::seal::SINCE_SCHEMA;
         // The chain, the sealed rows and the current rows are read in one snapshot, so that a
@@ -433,16 +435,21 @@ impl AuditLog for Db {
             seq: head_seq,
             hash: head_hash,
         };
+        crate::profile::phase("check: chain");
         // Sealed records against the entries that sealed them, then the register's current
         // rows against their current versions.
         if sealed {
             crate::seal::check_rows(&mut tx, &seals, &mut report).await?;
         }
+        crate::profile::phase("check: sealed rows");
         report.children = crate::seal::check_current(&mut tx, sealed, &mut report).await?;
         drop(tx);
+        crate::profile::phase("check: current rows");
         crate::copies::check_copies(self, &mut report).await?;
+        crate::profile::phase("check: copies");
         // Case entries open with the configured key (skipped without one).
         crate::cases::check_cases(self, &mut report).await?;
+        crate::profile::phase("check: cases");
         Ok(report)
     }
 }
