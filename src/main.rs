@@ -86,6 +86,11 @@ enum Command {
     Check {
         #[command(flatten)]
         db: DbArg,
+        /// A head of the audit chain written down earlier (SEQ:HASH, the hash whole or its
+        /// first 16 digits), as printed by `check`, `backup` and `export`: fails if the chain no
+        /// longer holds that entry with that hash. May be given several times.
+        #[arg(long = "expect-head", value_name = "SEQ:HASH")]
+        expect_head: Vec<String>,
     },
     /// Build again the narrow copies the figures read (child_fact, health_pack) from the full
     /// records, when `treem check` finds them out of step.
@@ -243,7 +248,7 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Export { db, out } => cli::ops::export(&db.db, &out).await,
         Command::Backup { db, out } => cli::ops::backup(&db.db, &out).await,
         Command::Restore { input, db } => cli::ops::restore(&input, &db.db).await,
-        Command::Check { db } => cli::ops::check(&db.db).await,
+        Command::Check { db, expect_head } => cli::ops::check(&db.db, &expect_head).await,
         Command::RebuildCopies { db } => cli::ops::rebuild_copies(&db.db).await,
         Command::Plan { command } => cli::plan::run(command).await,
         Command::CaseKey {

@@ -178,7 +178,37 @@ pub async fn export(url: &str, out: &Path) -> Result<i32> {
         "Đã xuất {n} dòng vào {} (có dữ liệu cá nhân: giữ kín).",
         out.display()
     );
+    // The export wrote its own entry after the file: the database's head is now that entry.
+    print_head(&db.chain_head().await?);
     Ok(0)
+}
+
+/// The chain's head, to be written down (the paper register, the week's report): a later
+/// `treem check --expect-head` compares the database with it.
+fn print_head(head: &treem_storage::ChainHead) {
+    println!(
+        "Đầu chuỗi nhật ký: {} — ghi vào sổ; đối chiếu sau bằng: treem check --expect-head {}",
+        head.short(),
+        head.short()
+    );
+}
+
+/// Beside a backup, its chain head as a small text file (`OUT.head`): nothing personal, so it
+/// can be printed, filed or sent on its own, and checked against the copy after a restore.
+fn write_head_file(out: &Path, head: &treem_storage::ChainHead) -> Result<std::path::PathBuf> {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".head");
+    let path = std::path::PathBuf::from(name);
+    let text = format!(
+        "Bản sao lưu: {}\nLúc: {}\nĐầu chuỗi nhật ký: {}\nGhi vào sổ: {}\nKiểm tra bản đã khôi phục: treem check --db ĐƯỜNG-DẪN --expect-head {}\n",
+        out.display(),
+        jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        head,
+        head.short(),
+        head.short()
+    );
+    std::fs::write(&path, text).with_context(|| format!("{}", path.display()))?;
+    Ok(path)
 }
 
 pub async fn import_all(input: &Path, url: &str) -> Result<i32> {
@@ -196,6 +226,7 @@ pub async fn import_all(input: &Path, url: &str) -> Result<i32> {
         bail!("đã nhập {n} dòng nhưng kiểm tra thấy lỗi");
     }
     println!("Đã nhập {n} dòng; kiểm tra: tốt.");
+    print_head(&report.head);
     Ok(0)
 }
 
@@ -203,6 +234,11 @@ pub async fn backup(url: &str, out: &Path) -> Result<i32> {
     let db = open(url).await?;
     db.backup(out).await?;
     println!("Đã sao lưu vào {}.", out.display());
+    // The head as the copy holds it (read back from the file written).
+    let head = treem_storage::copy_head(out).await?;
+    let file = write_head_file(out, &head)?;
+    print_head(&head);
+    println!("Đầu chuỗi của bản sao lưu cũng ghi ở {}.", file.display());
     Ok(0)
 }
 
@@ -306,7 +342,14 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
     Ok(dir)
 }
 
-pub async fn check(url: &str) -> Result<i32> {
+pub async fn check(url: &str, expect_head: &[String]) -> Result<i32> {
+    let anchors = expect_head
+        .iter()
+        .map(|a| {
+            a.parse::<treem_storage::ChainHead>()
+                .map_err(|e| anyhow::anyhow!("--expect-head {e}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     // Checking never creates or changes anything: a mistyped path is an error, not a new file.
     let (is_sqlite, path) = sqlite_target(url);
     if is_sqlite && !std::path::Path::new(&path).exists() {
@@ -319,19 +362,29 @@ pub async fn check(url: &str) -> Result<i32> {
     };
     let db = with_case_key(Db::connect(&url).await?)?;
     let version = db.schema_version().await?;
-    let report = db.check().await?;
+    let report = db.check_expecting(&anchors).await?;
+    treem_storage::profile::report();
     println!(
         "Lược đồ phiên bản {version}; {} trẻ; {} mục nhật ký.",
         report.children, report.audit_entries
     );
+    for a in &anchors {
+        println!("Đối chiếu với đầu chuỗi đã ghi: {}", a.short());
+    }
     if report.ok() {
         println!("Kiểm tra: tốt.");
+        print_head(&report.head);
         Ok(0)
     } else {
         for p in &report.problems {
             println!("- {p}");
         }
         println!("Kiểm tra: có {} lỗi.", report.problems.len());
+        // Not an anchor to write down: the chain it ends is in doubt.
+        println!(
+            "Đầu chuỗi nhật ký hiện tại: {} (đừng ghi vào sổ khi kiểm tra có lỗi).",
+            report.head.short()
+        );
         Ok(2)
     }
 }

@@ -216,12 +216,9 @@ async fn rebuild_copies_mends_what_check_finds_in_the_figures_copies() {
         .create_child(&officer(), &child("Giàng A Páo", "SP01"))
         .await
         .unwrap();
-    // A hand edit with the copying trigger dropped leaves the figures' copy behind.
-    db.raw_execute("DROP TRIGGER child_fact_update")
-        .await
-        .unwrap();
+    // A copy edited by hand (a record edited so would break its seal too: see `tamper.rs`).
     db.raw_execute(&format!(
-        "UPDATE child_version SET data = replace(data, '\"female\"', '\"male\"') WHERE child_id = {}",
+        "UPDATE child_fact SET line = replace(line, '\"female\"', '\"male\"') WHERE child_id = {}",
         a.id
     ))
     .await
@@ -242,13 +239,13 @@ async fn rebuild_copies_mends_what_check_finds_in_the_figures_copies() {
     assert!(text(&out).contains("kiểm tra: tốt"), "{}", text(&out));
     let out = treem(&["check", "--db", &url]);
     assert!(out.status.success(), "{}", text(&out));
-    // The figures now read the record as it is.
+    // The figures read the record as it is again.
     let db = Db::open(&url).await.unwrap();
     let r = db
         .register_for_figures(&officer(), &[today()])
         .await
         .unwrap();
-    assert_eq!(r.children(0)[0].sex, treem_domain::register::Sex::Male);
+    assert_eq!(r.children(0)[0].sex, treem_domain::register::Sex::Female);
 }
 
 /// Everything but the export header's timestamp.

@@ -16,6 +16,7 @@ mod limits;
 pub mod pages;
 mod plans;
 mod storage;
+mod tamper;
 mod transport;
 
 /// dd/mm/yyyy, as the forms take dates.

@@ -9,8 +9,9 @@
 //! than sent as a million rows of repeated text.
 use crate::audit;
 use crate::children::{stored_child_json, write_scope};
-use crate::db::{now_text, today, Backend, Db};
+use crate::db::{now_text, Backend, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
+use crate::seal::{Digester, Sealed, V};
 use crate::villages::village_codes;
 use sqlx::any::AnyArguments;
 use sqlx::{Arguments, Row};
@@ -75,6 +76,8 @@ impl Table {
 struct Constants {
     now: String,
     user_id: i64,
+    /// The seal of every version the import writes ([`crate::seal`]).
+    seal: i64,
 }
 
 /// On SQLite, a statement that may fail half-way is ordinarily undone on its own, which costs a
@@ -94,6 +97,7 @@ fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> Str
     // `now` is our own timestamp (digits, `-`, `:`, `.`, `T`, `Z`); quoted as SQL text anyway.
     let now = format!("'{}'", k.now.replace('\'', "''"));
     let user = k.user_id.to_string();
+    let seal = k.seal.to_string();
     let (name, constants): (&str, Vec<(&str, &str)>) = match table {
         Table::Child => (
             "child",
@@ -105,6 +109,7 @@ fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> Str
                 ("version", "1"),
                 ("recorded_at", &now),
                 ("recorded_by", &user),
+                ("seal", &seal),
             ],
         ),
         Table::Fact => ("child_fact", vec![("version", "1"), ("recorded_at", &now)]),
@@ -241,14 +246,22 @@ struct Plan {
     /// the search index and the index rebuild while they are still in its page cache;
     /// PostgreSQL checks the versions' references, so children go first there.
     versions_first: bool,
-    /// Write the figures' copies (`child_fact`) too, recorded at this time: the database's
-    /// trigger that would copy each version is set aside for a big SQLite load.
-    facts: Option<String>,
+    /// Write the figures' copies (`child_fact`) too: the database's trigger that would copy
+    /// each version is set aside for a big SQLite load.
+    facts: bool,
+    /// When and by whom the versions are recorded.
+    now: String,
+    user_id: i64,
 }
 
 /// Builds every row of the import, in the order they are written, and passes them to `send`
-/// a statement at a time; stops early when `send` says the import has failed.
-fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Batch>) -> bool) {
+/// a statement at a time; stops early when `send` says the import has failed. Returns the
+/// digest of the versions written, which the import's audit entry seals.
+fn build(
+    rows: Vec<ChildData>,
+    plan: Plan,
+    send: &mut dyn FnMut(StorageResult<Batch>) -> bool,
+) -> Option<String> {
     // Every village first, so that a wrong one fails the import before anything is written.
     let mut village_ids: Vec<i64> = Vec::with_capacity(rows.len());
     for (i, d) in rows.iter().enumerate() {
@@ -262,29 +275,28 @@ fn build(rows: Vec<ChildData>, plan: Plan, send: &mut dyn FnMut(StorageResult<Ba
                         d.village
                     ),
                 )));
-                return;
+                return None;
             }
         }
     }
     let ids = |i: usize| plan.last_id + 1 + i as i64;
-    if plan.versions_first && !versions(&rows, &village_ids, &ids, send) {
-        return;
+    let mut digest = None;
+    if plan.versions_first {
+        digest = Some(versions(&rows, &village_ids, &ids, &plan, send)?);
     }
-    if let Some(now) = &plan.facts {
-        if !facts(&rows, &village_ids, &ids, now, send) {
-            return;
-        }
+    if plan.facts && !facts(&rows, &village_ids, &ids, &plan.now, send) {
+        return None;
     }
-    let Some(words) = children(&rows, &village_ids, &ids, send) else {
-        return;
-    };
+    let on = crate::db::date_of(&plan.now);
+    let words = children(&rows, &village_ids, &ids, on, send)?;
     if !index(words, send) {
-        return;
+        return None;
     }
-    if !plan.versions_first && !versions(&rows, &village_ids, &ids, send) {
-        return;
+    if !plan.versions_first {
+        digest = Some(versions(&rows, &village_ids, &ids, &plan, send)?);
     }
-    circumstances(&rows, &ids, send);
+    circumstances(&rows, &ids, send).then_some(())?;
+    digest
 }
 
 type Send<'a> = &'a mut dyn FnMut(StorageResult<Batch>) -> bool;
@@ -295,9 +307,9 @@ fn children(
     rows: &[ChildData],
     village_ids: &[i64],
     ids: &dyn Fn(usize) -> i64,
+    today: jiff::civil::Date,
     send: Send,
 ) -> Option<HashMap<String, Vec<i64>>> {
-    let today = today();
     let mut words: HashMap<String, Vec<i64>> = HashMap::new();
     let mut children = Batcher::new(Table::Child, send);
     for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
@@ -334,22 +346,38 @@ fn children(
     children.flush().then_some(words)
 }
 
+/// The `child_version` rows; returns their digest for the seal (in id order, as `treem check`
+/// reads them back), or `None` if the import has failed.
 fn versions(
     rows: &[ChildData],
     village_ids: &[i64],
     ids: &dyn Fn(usize) -> i64,
+    plan: &Plan,
     send: Send,
-) -> bool {
+) -> Option<String> {
     let mut versions = Batcher::new(Table::Version, send);
+    let mut digest = Digester::default();
     for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        let json = stored_child_json(d);
+        digest.row(
+            Sealed::ChildVersion,
+            &[
+                V::I(ids(i)),
+                V::I(1),
+                V::I(*village_id),
+                V::S(&plan.now),
+                V::I(plan.user_id),
+                V::S(&json),
+            ],
+        );
         versions.add(ids(i));
         versions.add(*village_id);
-        versions.add(stored_child_json(d));
+        versions.add(json);
         if !versions.end_row() {
-            return false;
+            return None;
         }
     }
-    versions.flush()
+    versions.flush().then(|| digest.finish())
 }
 
 /// Each new version's line for the figures, as the view `child_fact_source` (migration 0005)
@@ -550,18 +578,21 @@ impl Db {
         let constants = Constants {
             now: now_text(),
             user_id: actor.user_id,
+            seal: crate::seal::next_id(&mut tx).await?,
         };
         let plan = Plan {
             last_id,
             by_code: codes.into_iter().map(|(id, c)| (c, id)).collect(),
             scope,
             versions_first: sqlite,
-            facts: copy_trigger.as_ref().map(|_| constants.now.clone()),
+            facts: copy_trigger.is_some(),
+            now: constants.now.clone(),
+            user_id: constants.user_id,
         };
         crate::profile::phase("import: prepare");
         let (send, mut batches) = tokio::sync::mpsc::channel::<StorageResult<Batch>>(4);
         let builder = tokio::task::spawn_blocking(move || {
-            build(rows, plan, &mut |b| send.blocking_send(b).is_ok());
+            build(rows, plan, &mut |b| send.blocking_send(b).is_ok())
         });
         let mut statements: HashMap<(Table, usize), String> = HashMap::new();
         while let Some(batch) = batches.recv().await {
@@ -597,9 +628,10 @@ impl Db {
                 Table::Token => "child_token",
             });
         }
-        builder
+        let digest = builder
             .await
-            .map_err(|e| StorageError::Corrupt(format!("import rows: {e}")))?;
+            .map_err(|e| StorageError::Corrupt(format!("import rows: {e}")))?
+            .ok_or_else(|| StorageError::Corrupt("import rows: stopped".into()))?;
         crate::profile::phase("import: rows");
         for sql in &rebuild {
             sqlx::query(sql).execute(&mut *tx).await?;
@@ -609,13 +641,14 @@ impl Db {
             sqlx::query(&trigger).execute(&mut *tx).await?;
         }
         crate::portable::fix_sequences(&mut tx, self.backend).await?;
-        audit::append(
+        audit::append_entry(
             &mut tx,
             actor,
             "import",
             "child",
             None,
             &format!("nhập {n} trẻ"),
+            Some((constants.seal, &digest)),
         )
         .await?;
         tx.commit().await?;

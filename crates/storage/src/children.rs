@@ -1,9 +1,10 @@
 //! Children: reads within scope, versioned writes with history, search.
 use crate::as_of::RegisterAsOf;
 use crate::audit;
-use crate::db::{now_text, today, Db};
+use crate::db::{date_of, now_text, today, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
 use crate::params::{bind_all, insert_many, Params, P};
+use crate::seal::{Seal, Sealed};
 use crate::villages::{resolve_village, village_codes};
 use crate::Register;
 use serde::Serialize;
@@ -123,13 +124,15 @@ pub(crate) struct Indexed {
     pub present: i64,
 }
 
-pub(crate) fn indexed(d: &ChildData) -> Indexed {
+/// The indexed columns of a version recorded at `now` (presence is as on that day in Vietnam,
+/// which `treem check` recomputes from the version's time).
+pub(crate) fn indexed(d: &ChildData, now: &str) -> Indexed {
     Indexed {
         search_text: d.search_text(),
         sort_key: text::sort_key(&d.full_name),
         birth_registered: d.birth_registered_on.is_some() as i64,
         disability: d.disability_type.is_some() as i64,
-        present: d.present_on(today()) as i64,
+        present: d.present_on(date_of(now)) as i64,
     }
 }
 
@@ -347,15 +350,17 @@ fn changed_fields(changes: &[FieldChange]) -> String {
 }
 
 impl Db {
+    /// Writes a new child and its first version, sealed with `seal`.
     pub(crate) async fn insert_child(
         &self,
         tx: &mut Transaction<'_, Any>,
         actor: &Actor,
         d: &ChildData,
         village_id: i64,
+        seal: &mut Seal,
     ) -> StorageResult<i64> {
-        let ix = indexed(d);
         let now = now_text();
+        let ix = indexed(d, &now);
         let row = sqlx::query(
             "INSERT INTO child (village_id, household_id, full_name, search_text, sort_key, sex, dob, personal_id, ethnicity, \
              birth_registered, disability, present, version, created_at, updated_at) \
@@ -378,15 +383,18 @@ impl Db {
         .await
         .map_err(|e| unique_to_field(e, "personal_id", "mã định danh này đã có trong sổ"))?;
         let id: i64 = row.try_get("id")?;
-        sqlx::query(
-            "INSERT INTO child_version (child_id, version, village_id, recorded_at, recorded_by, data) VALUES ($1, 1, $2, $3, $4, $5)",
+        seal.insert(
+            tx,
+            Sealed::ChildVersion,
+            vec![vec![
+                P::from(id),
+                P::from(1),
+                P::from(village_id),
+                P::from(now),
+                P::from(actor.user_id),
+                P::from(stored_json(d)),
+            ]],
         )
-        .bind(id)
-        .bind(village_id)
-        .bind(&now)
-        .bind(actor.user_id)
-        .bind(stored_json(d))
-        .execute(&mut **tx)
         .await?;
         write_derived(tx, id, village_id, d, &ix).await?;
         Ok(id)
@@ -497,8 +505,20 @@ impl Register for Db {
         let (_turn, mut tx) = self.begin_write().await?;
         let village_id = resolve_village(&mut tx, &d.village, scope).await?;
         check_household(&mut tx, d.household_id, village_id).await?;
-        let id = self.insert_child(&mut tx, actor, d, village_id).await?;
-        audit::append(&mut tx, actor, "create", "child", Some(id), "thêm trẻ").await?;
+        let mut seal = Seal::begin(&mut tx).await?;
+        let id = self
+            .insert_child(&mut tx, actor, d, village_id, &mut seal)
+            .await?;
+        audit::append_sealed(
+            &mut tx,
+            actor,
+            "create",
+            "child",
+            Some(id),
+            "thêm trẻ",
+            seal,
+        )
+        .await?;
         let child = self.read_child_in(&mut tx, id, None).await?;
         tx.commit().await?;
         Ok(child)
@@ -521,8 +541,8 @@ impl Register for Db {
         }
         let village_id = resolve_village(&mut tx, &d.village, scope).await?;
         check_household(&mut tx, d.household_id, village_id).await?;
-        let ix = indexed(d);
         let now = now_text();
+        let ix = indexed(d, &now);
         let done = sqlx::query(
             "UPDATE child SET village_id = $1, household_id = $2, full_name = $3, search_text = $4, sort_key = $5, sex = $6, \
              dob = $7, personal_id = $8, ethnicity = $9, birth_registered = $10, disability = $11, present = $12, \
@@ -551,16 +571,19 @@ impl Register for Db {
                 current: version + 1,
             });
         }
-        sqlx::query(
-            "INSERT INTO child_version (child_id, version, village_id, recorded_at, recorded_by, data) VALUES ($1, $2, $3, $4, $5, $6)",
+        let mut seal = Seal::begin(&mut tx).await?;
+        seal.insert(
+            &mut tx,
+            Sealed::ChildVersion,
+            vec![vec![
+                P::from(id),
+                P::from(version + 1),
+                P::from(village_id),
+                P::from(now),
+                P::from(actor.user_id),
+                P::from(stored_json(d)),
+            ]],
         )
-        .bind(id)
-        .bind(version + 1)
-        .bind(village_id)
-        .bind(&now)
-        .bind(actor.user_id)
-        .bind(stored_json(d))
-        .execute(&mut *tx)
         .await?;
         // The search index is keyed by word, so remove this child's old words one by one.
         for t in tokens_of(&before.data.search_text()) {
@@ -579,13 +602,14 @@ impl Register for Db {
             &serde_json::to_value(&before.data).unwrap_or_default(),
             &serde_json::to_value(d).unwrap_or_default(),
         );
-        audit::append(
+        audit::append_sealed(
             &mut tx,
             actor,
             "update",
             "child",
             Some(id),
             &format!("sửa: {}", changed_fields(&changes)),
+            seal,
         )
         .await?;
         let child = self.read_child_in(&mut tx, id, None).await?;

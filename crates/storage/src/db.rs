@@ -196,3 +196,13 @@ pub fn today() -> jiff::civil::Date {
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
         .date()
 }
+
+/// The day in Vietnam of one of our timestamps ([`now_text`]); today for anything else.
+pub(crate) fn date_of(at: &str) -> jiff::civil::Date {
+    at.parse::<jiff::Timestamp>()
+        .map(|ts| {
+            ts.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+                .date()
+        })
+        .unwrap_or_else(|_| today())
+}

@@ -5,7 +5,8 @@ use crate::children::read_scope;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, next_row, split, with_child_and_date, Cursor, GS, RS, US};
-use crate::params::{bind_all, Params};
+use crate::params::{bind_all, Params, P};
+use crate::seal::{Seal, Sealed};
 use crate::stream;
 use crate::HealthLog;
 use serde::Serialize;
@@ -284,6 +285,50 @@ fn writes_health(role: Role) -> bool {
     matches!(role, Role::Health | Role::Officer)
 }
 
+/// Writes one health event under `seal` and notes it there; returns its id.
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    seal: &mut Seal,
+    kind: &str,
+    child: Option<i64>,
+    village: Option<i64>,
+    date: &str,
+    data: String,
+    actor: &Actor,
+    now: &str,
+) -> StorageResult<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO health_event (kind, child_id, village_id, date, data, recorded_by, recorded_at, seal) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(kind)
+    .bind(child)
+    .bind(village)
+    .bind(date)
+    .bind(&data)
+    .bind(actor.user_id)
+    .bind(now)
+    .bind(seal.id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    seal.record(
+        Sealed::HealthEvent,
+        &[
+            P::from(id),
+            P::from(kind),
+            P::from(child),
+            P::from(village),
+            P::from(date),
+            P::from(data),
+            P::from(actor.user_id),
+            P::from(now),
+        ],
+    );
+    Ok(id)
+}
+
 #[async_trait::async_trait]
 impl HealthLog for Db {
     async fn add_health_events(
@@ -306,6 +351,7 @@ impl HealthLog for Db {
         }
         let (_turn, mut tx) = self.begin_write().await?;
         let now = now_text();
+        let mut seal = Seal::begin(&mut tx).await?;
         let mut ids = Vec::new();
         for (kind, child, date, data) in events {
             let village: Option<i64> = match child {
@@ -321,29 +367,28 @@ impl HealthLog for Db {
                 ),
                 None => None,
             };
-            let id: i64 = sqlx::query(
-                "INSERT INTO health_event (kind, child_id, village_id, date, data, recorded_by, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            let id = insert_event(
+                &mut tx,
+                &mut seal,
+                kind,
+                *child,
+                village,
+                &date.to_string(),
+                data.to_string(),
+                actor,
+                &now,
             )
-            .bind(kind)
-            .bind(*child)
-            .bind(village)
-            .bind(date.to_string())
-            .bind(data.to_string())
-            .bind(actor.user_id)
-            .bind(&now)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
+            .await?;
             ids.push(id);
         }
-        audit::append(
+        audit::append_sealed(
             &mut tx,
             actor,
             "create",
             "health",
             None,
             &format!("{} sự kiện y tế", events.len()),
+            seal,
         )
         .await?;
         tx.commit().await?;
@@ -487,20 +532,32 @@ impl HealthLog for Db {
             .ok_or_else(|| StorageError::invalid("date_of_birth", "cần ngày sinh"))?;
         let (turn, mut tx) = self.begin_write().await?;
         let village_id = crate::villages::resolve_village(&mut tx, &child.village, None).await?;
-        let id = self.insert_child(&mut tx, actor, child, village_id).await?;
-        sqlx::query(
-            "INSERT INTO health_event (kind, child_id, village_id, date, data, recorded_by, recorded_at) \
-             VALUES ('birth', $1, $2, $3, $4, $5, $6)",
+        let mut seal = Seal::begin(&mut tx).await?;
+        let id = self
+            .insert_child(&mut tx, actor, child, village_id, &mut seal)
+            .await?;
+        insert_event(
+            &mut tx,
+            &mut seal,
+            "birth",
+            Some(id),
+            Some(village_id),
+            &date.to_string(),
+            birth.to_string(),
+            actor,
+            &now_text(),
         )
-        .bind(id)
-        .bind(village_id)
-        .bind(date.to_string())
-        .bind(birth.to_string())
-        .bind(actor.user_id)
-        .bind(now_text())
-        .execute(&mut *tx)
         .await?;
-        audit::append(&mut tx, actor, "create", "child", Some(id), "khai báo sinh").await?;
+        audit::append_sealed(
+            &mut tx,
+            actor,
+            "create",
+            "child",
+            Some(id),
+            "khai báo sinh",
+            seal,
+        )
+        .await?;
         tx.commit().await?;
         // The read below is an audited read, a write of its own: it needs the turn.
         drop(turn);

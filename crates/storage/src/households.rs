@@ -4,12 +4,32 @@ use crate::children::{diff, read_scope, write_scope};
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::params::{bind_all, insert_many, Params, P};
+use crate::seal::{Seal, Sealed};
 use crate::villages::{resolve_village, village_codes};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 use treem_domain::register::{Household, HouseholdData};
 use treem_domain::role::Actor;
+
+/// A `household_version` row, in the sealed columns' order.
+fn version_row(
+    id: i64,
+    version: i64,
+    village_id: i64,
+    now: &str,
+    actor: &Actor,
+    json: String,
+) -> Vec<P> {
+    vec![
+        P::from(id),
+        P::from(version),
+        P::from(village_id),
+        P::from(now),
+        P::from(actor.user_id),
+        P::from(json),
+    ]
+}
 
 fn household_from(r: &AnyRow, codes: &HashMap<i64, String>) -> StorageResult<Household> {
     let mut data: HouseholdData = serde_json::from_str(&r.try_get::<String, _>("data")?)
@@ -86,16 +106,23 @@ pub(crate) async fn create_household(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    sqlx::query(
-        "INSERT INTO household_version (household_id, version, recorded_at, recorded_by, data) VALUES ($1, 1, $2, $3, $4)",
+    let mut seal = Seal::begin(&mut tx).await?;
+    seal.insert(
+        &mut tx,
+        Sealed::HouseholdVersion,
+        vec![version_row(id, 1, village_id, &now, actor, json)],
     )
-    .bind(id)
-    .bind(&now)
-    .bind(actor.user_id)
-    .bind(&json)
-    .execute(&mut *tx)
     .await?;
-    audit::append(&mut tx, actor, "create", "household", Some(id), "thêm hộ").await?;
+    audit::append_sealed(
+        &mut tx,
+        actor,
+        "create",
+        "household",
+        Some(id),
+        "thêm hộ",
+        seal,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Household {
         id,
@@ -139,28 +166,26 @@ pub(crate) async fn update_household(
             current: version + 1,
         });
     }
-    sqlx::query(
-        "INSERT INTO household_version (household_id, version, recorded_at, recorded_by, data) VALUES ($1, $2, $3, $4, $5)",
+    let mut seal = Seal::begin(&mut tx).await?;
+    seal.insert(
+        &mut tx,
+        Sealed::HouseholdVersion,
+        vec![version_row(id, version + 1, village_id, &now, actor, json)],
     )
-    .bind(id)
-    .bind(version + 1)
-    .bind(&now)
-    .bind(actor.user_id)
-    .bind(&json)
-    .execute(&mut *tx)
     .await?;
     let changes = diff(
         &serde_json::to_value(&before.data).unwrap_or_default(),
         &serde_json::to_value(data).unwrap_or_default(),
     );
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-    audit::append(
+    audit::append_sealed(
         &mut tx,
         actor,
         "update",
         "household",
         Some(id),
         &format!("sửa: {}", fields.join(",")),
+        seal,
     )
     .await?;
     tx.commit().await?;
@@ -230,13 +255,7 @@ pub(crate) async fn import_households(
             P::from(1),
             P::from(now.clone()),
         ]);
-        vrows.push(vec![
-            P::from(next),
-            P::from(1),
-            P::from(now.clone()),
-            P::from(actor.user_id),
-            P::from(json),
-        ]);
+        vrows.push(version_row(next, 1, village_id, &now, actor, json));
     }
     insert_many(
         &mut tx,
@@ -252,27 +271,18 @@ pub(crate) async fn import_households(
         hrows,
     )
     .await?;
-    insert_many(
-        &mut tx,
-        "household_version",
-        &[
-            "household_id",
-            "version",
-            "recorded_at",
-            "recorded_by",
-            "data",
-        ],
-        vrows,
-    )
-    .await?;
+    let mut seal = Seal::begin(&mut tx).await?;
+    seal.insert(&mut tx, Sealed::HouseholdVersion, vrows)
+        .await?;
     crate::portable::fix_sequences(&mut tx, db.backend).await?;
-    audit::append(
+    audit::append_sealed(
         &mut tx,
         actor,
         "import",
         "household",
         None,
         &format!("nhập {} hộ", rows.len()),
+        seal,
     )
     .await?;
     tx.commit().await?;

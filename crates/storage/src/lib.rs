@@ -22,6 +22,7 @@ mod params;
 mod plans;
 mod portable;
 pub mod profile;
+mod seal;
 mod stream;
 mod villages;
 
@@ -30,7 +31,7 @@ pub use accounts::{
     User,
 };
 pub use as_of::RegisterAsOf;
-pub use audit::{AuditEntry, AuditFilter, CheckReport};
+pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
 pub use cases::CaseSummary;
 pub use children::{
     ChildCount, ChildQuery, ChildSummary, ChildVersion, FieldChange, Page, VillageActivity,
@@ -40,7 +41,7 @@ pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
 pub use health::{readable_kinds, HealthEvent};
 pub use migrate::SCHEMA_VERSION;
-pub use portable::ExportRecord;
+pub use portable::{copy_head, ExportRecord};
 pub use treem_domain::role::{Actor, Role};
 
 use async_trait::async_trait;
@@ -176,6 +177,8 @@ pub trait AuditLog: Send + Sync {
         actor: &Actor,
         filter: &AuditFilter,
     ) -> StorageResult<Vec<AuditEntry>>;
+    /// The chain's head, to be written down as an anchor (readers of the log only).
+    async fn audit_head(&self, actor: &Actor) -> StorageResult<ChainHead>;
     /// Verifies the chain and the database; never changes anything.
     async fn check(&self) -> StorageResult<CheckReport>;
 }

@@ -1,7 +1,14 @@
 //! Embedded migrations, one folder per backend with matching versions.
 use crate::db::{now_text, Backend, Db};
 use crate::error::{StorageError, StorageResult};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
+
+/// A step in Rust run after a migration's statements, in the same transaction.
+type Finish = for<'a, 'c> fn(
+    &'a mut Transaction<'c, Any>,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = StorageResult<()>> + Send + 'a>,
+>;
 
 struct Migration {
     version: i64,
@@ -11,6 +18,15 @@ struct Migration {
     /// Statements run after the script, on either backend, in the same transaction (data the
     /// script's new objects derive from the rows already stored).
     after: &'static [&'static str],
+    /// Work the statements cannot do, run after them (0007 seals the rows already stored).
+    finish: Option<Finish>,
+}
+
+/// Migration 0007: the rows stored so far are sealed by one audit entry.
+fn seal_existing<'a, 'c>(
+    tx: &'a mut Transaction<'c, Any>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = StorageResult<()>> + Send + 'a>> {
+    Box::pin(async move { crate::seal::seal_legacy(tx).await.map(|_| ()) })
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -20,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
         postgres: include_str!("../migrations/postgres/0001_register.sql"),
         after: &[],
+        finish: None,
     },
     Migration {
         version: 2,
@@ -27,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_plans.sql"),
         postgres: include_str!("../migrations/postgres/0002_plans.sql"),
         after: &[],
+        finish: None,
     },
     Migration {
         version: 3,
@@ -34,6 +52,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_health.sql"),
         postgres: include_str!("../migrations/postgres/0003_health.sql"),
         after: &[],
+        finish: None,
     },
     Migration {
         version: 4,
@@ -41,6 +60,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_cases.sql"),
         postgres: include_str!("../migrations/postgres/0004_cases.sql"),
         after: &[],
+        finish: None,
     },
     Migration {
         version: 5,
@@ -48,6 +68,7 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_figures.sql"),
         postgres: include_str!("../migrations/postgres/0005_figures.sql"),
         after: &crate::copies::FILL,
+        finish: None,
     },
     Migration {
         version: 6,
@@ -55,11 +76,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_account_confirmation.sql"),
         postgres: include_str!("../migrations/postgres/0006_account_confirmation.sql"),
         after: &[],
+        finish: None,
+    },
+    Migration {
+        version: 7,
+        name: "seals",
+        sqlite: include_str!("../migrations/sqlite/0007_seals.sql"),
+        postgres: include_str!("../migrations/postgres/0007_seals.sql"),
+        after: &[],
+        finish: Some(seal_existing),
     },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {
@@ -94,6 +124,9 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
         sqlx::raw_sql(sql).execute(&mut *tx).await?;
         for statement in m.after {
             sqlx::query(statement).execute(&mut *tx).await?;
+        }
+        if let Some(finish) = m.finish {
+            finish(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)

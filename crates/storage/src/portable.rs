@@ -69,6 +69,7 @@ fn integer_column(name: &str) -> bool {
                 | "secondary"
                 | "met"
                 | "corrects"
+                | "seal"
         )
 }
 
@@ -131,12 +132,21 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
+        // The chain's head in this snapshot: the anchor the copy must reproduce.
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let head = crate::ChainHead {
+            seq: head.try_get("seq")?,
+            hash: head.try_get("hash")?,
+        };
         let header = ExportRecord {
             t: "header".into(),
             r: BTreeMap::from([
                 ("format".into(), "treem-export".into()),
                 ("schema_version".into(), crate::SCHEMA_VERSION.into()),
                 ("exported_at".into(), now_text().into()),
+                ("audit_head".into(), head.to_string().into()),
             ]),
         };
         let io = |e: std::io::Error| StorageError::Corrupt(format!("ghi tệp: {e}"));
@@ -213,6 +223,8 @@ impl Db {
         let mut batch: Vec<Vec<P>> = Vec::new();
         let mut batch_table = String::new();
         let mut batch_cols: Vec<String> = Vec::new();
+        let mut file_schema = 0;
+        let mut file_head: Option<crate::ChainHead> = None;
         loop {
             line.clear();
             let read = input
@@ -245,6 +257,19 @@ impl Db {
                                 supported: crate::SCHEMA_VERSION,
                             });
                         }
+                        file_schema = v;
+                        file_head = match r.r.get("audit_head") {
+                            None => None,
+                            Some(h) => Some(
+                                h.as_str()
+                                    .and_then(crate::ChainHead::parse_recorded)
+                                    .ok_or_else(|| {
+                                        StorageError::Corrupt(
+                                            "tiêu đề: đầu chuỗi nhật ký hỏng".into(),
+                                        )
+                                    })?,
+                            ),
+                        };
                         first = false;
                         continue;
                     }
@@ -292,6 +317,32 @@ impl Db {
             }
         }
         fix_sequences(&mut tx, self.backend).await?;
+        // The chain the file carried ends where its header says it did.
+        if let Some(expected) = file_head {
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+            let found = match head {
+                Some(h) => Some(crate::ChainHead {
+                    seq: h.try_get("seq")?,
+                    hash: h.try_get("hash")?,
+                }),
+                None => None,
+            };
+            if found.as_ref() != Some(&expected) {
+                return Err(StorageError::Corrupt(format!(
+                    "tệp có đầu chuỗi nhật ký {} trong tiêu đề nhưng nhật ký trong tệp kết thúc ở {}",
+                    expected.short(),
+                    found.map_or_else(|| "(không có)".to_string(), |h| h.short())
+                )));
+            }
+        }
+        // An export made before records were sealed: seal what it brought, as the migration
+        // would have.
+        if file_schema < crate::seal::SINCE_SCHEMA {
+            crate::seal::seal_legacy(&mut tx).await?;
+        }
+        crate::seal::fix_sequence(&mut tx).await?;
         tx.commit().await?;
         progress(n);
         Ok(n)
@@ -323,4 +374,46 @@ impl Db {
         std::fs::rename(&tmp, out).map_err(io)?;
         Ok(())
     }
+}
+
+/// The audit chain's head a copy holds: a SQLite backup's own head row, or the head an export's
+/// header recorded. Written beside a backup and printed, so that the copy can be checked against
+/// it after a restore (`treem check --expect-head`).
+pub async fn copy_head(path: &std::path::Path) -> StorageResult<crate::ChainHead> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let bad = |e: String| StorageError::Corrupt(format!("{}: {e}", path.display()));
+        let mut head = [0u8; 16];
+        let n = std::io::Read::read(
+            &mut std::fs::File::open(&path).map_err(|e| bad(e.to_string()))?,
+            &mut head,
+        )
+        .map_err(|e| bad(e.to_string()))?;
+        if n == 16 && &head == b"SQLite format 3\0" {
+            let conn = rusqlite::Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .map_err(|e| bad(e.to_string()))?;
+            let (seq, hash) = conn
+                .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(|e| bad(e.to_string()))?;
+            return Ok(crate::ChainHead { seq, hash });
+        }
+        let mut line = String::new();
+        std::io::BufReader::new(std::fs::File::open(&path).map_err(|e| bad(e.to_string()))?)
+            .read_line(&mut line)
+            .map_err(|e| bad(e.to_string()))?;
+        let header: ExportRecord = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+        header
+            .r
+            .get("audit_head")
+            .and_then(|h| h.as_str())
+            .and_then(crate::ChainHead::parse_recorded)
+            .ok_or_else(|| bad("tiêu đề không ghi đầu chuỗi nhật ký".into()))
+    })
+    .await
+    .map_err(|e| StorageError::Corrupt(e.to_string()))?
 }

@@ -503,6 +503,8 @@ pub struct AuditRow {
 #[template(path = "audit.html")]
 struct AuditPage {
     l: Layout,
+    /// The chain's head in its short form (`SEQ:HASH16`), to be written down.
+    head: String,
     rows: Vec<AuditRow>,
     actor: String,
     action: String,
@@ -531,8 +533,15 @@ pub async fn audit(
         .audit_entries(&ctx.actor(), &filter)
         .await
         .map_err(|e| ctx.fail(e))?;
+    let head = ctx
+        .state
+        .store
+        .audit_head(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let page = AuditPage {
         l: ctx.layout(ctx.t.audit),
+        head: head.short(),
         rows: entries
             .into_iter()
             .map(|e| AuditRow {
