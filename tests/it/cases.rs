@@ -378,9 +378,12 @@ async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
             e.to_string().contains("TREEM_CASE_KEY_FILE"),
             "{label}: {e}"
         );
+        let report = bare.check().await.unwrap();
+        assert!(report.ok(), "{label}: no key, no content check");
         assert!(
-            bare.check().await.unwrap().ok(),
-            "{label}: no key, no case check"
+            report.unverified.iter().any(|u| u.contains("không có khóa hồ sơ")),
+            "{label}: says what it could not verify: {:?}",
+            report.unverified
         );
         bare.close().await;
         // With another key: a clear error, never garbage; check names the rows.
@@ -397,7 +400,10 @@ async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
         let report = wrong.check().await.unwrap();
         assert_eq!(
             report.problems,
-            vec![format!("hồ sơ {id}, mục 1: không giải mã được")],
+            vec![
+                format!("không giải mã được hồ sơ {id} (sai khóa mã hóa hồ sơ, hoặc dữ liệu đã bị sửa)"),
+                format!("hồ sơ {id}, mục 1: không giải mã được")
+            ],
             "{label}"
         );
         wrong.close().await;

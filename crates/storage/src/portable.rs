@@ -209,6 +209,7 @@ impl Db {
         sqlx::query("DELETE FROM commune").execute(&mut *tx).await?;
         let mut line = String::new();
         let mut first = true;
+        let mut schema = 0;
         let mut n = 0u64;
         let mut batch: Vec<Vec<P>> = Vec::new();
         let mut batch_table = String::new();
@@ -245,6 +246,7 @@ impl Db {
                                 supported: crate::SCHEMA_VERSION,
                             });
                         }
+                        schema = v;
                         first = false;
                         continue;
                     }
@@ -263,7 +265,8 @@ impl Db {
                 let cols: Vec<&str> = batch_cols.iter().map(String::as_str).collect();
                 insert_many(&mut tx, &batch_table, &cols, std::mem::take(&mut batch)).await?;
             }
-            let Some(rec) = rec else { break };
+            let Some(mut rec) = rec else { break };
+            crate::cases::upgrade_export_row(schema, &rec.t, &mut rec.r);
             if !TABLES.iter().any(|(t, _)| *t == rec.t) {
                 return Err(StorageError::Corrupt(format!(
                     "bảng lạ trong tệp: {}",

@@ -24,6 +24,10 @@ pub enum ApiError {
     TooManyAttempts(String),
     #[error("lỗi máy chủ")]
     Internal(String),
+    /// A case file that does not open or disagrees with itself (hồ sơ bị hỏng): 409, said to
+    /// those who may open it, with why; the other cases still work.
+    #[error("hồ sơ bị hỏng")]
+    DamagedCase(String),
 }
 
 impl From<StorageError> for ApiError {
@@ -69,6 +73,17 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"errors": f.0})),
             ApiError::TooManyAttempts(m) => (StatusCode::TOO_MANY_REQUESTS, json!({"error": m})),
+            ApiError::DamagedCase(m) => {
+                tracing::error!("damaged case: {m}");
+                (
+                    StatusCode::CONFLICT,
+                    json!({
+                        "error": "hồ sơ bị hỏng, báo quản trị (chạy «treem check»)",
+                        "damaged": true,
+                        "detail": m
+                    }),
+                )
+            }
             ApiError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 (

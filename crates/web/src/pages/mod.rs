@@ -301,9 +301,10 @@ pub enum PageErrorKind {
     NotFound,
     Csrf,
     Internal(String),
-    /// Stored data that cannot be read (a case sealed with another key): said as it is, since
-    /// the person can act on it (ask the administrator for the right key).
-    Unreadable(String),
+    /// A case file that cannot be read (hồ sơ bị hỏng: damaged, or sealed with another key):
+    /// 409, said as it is to those who may open it, since they can act on it (tell the
+    /// administrator); the other cases still open.
+    DamagedCase(String),
     Redirect(String),
 }
 
@@ -336,9 +337,9 @@ impl IntoResponse for PageError {
                     t.server_error.to_string(),
                 )
             }
-            PageErrorKind::Unreadable(m) => {
-                tracing::error!("unreadable: {m}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "500", m)
+            PageErrorKind::DamagedCase(m) => {
+                tracing::error!("damaged case: {m}");
+                (StatusCode::CONFLICT, "Hồ sơ bị hỏng", m)
             }
         };
         let page = MessagePage {
