@@ -721,3 +721,25 @@ async fn an_older_database_loses_its_clear_case_metadata_and_is_sealed_at_first_
     })
     .await;
 }
+
+/// #13: without the case key nothing of a case can be read, not even its step (the counts are
+/// sealed too): the case pages say so, and never answer 500.
+#[tokio::test]
+async fn without_the_key_the_case_pages_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("nokey.db").to_string_lossy().to_string();
+    let keyed = seeded(&url).await.with_case_key(CaseKey::random());
+    let id = approved_case(&keyed).await;
+    keyed.close().await;
+    let app = serve_db(Db::open(&url).await.unwrap()).await;
+    for role in ["officer", "police"] {
+        let p = page_login(&app, role, &format!("password-{role}")).await;
+        for path in ["/cases".to_string(), format!("/cases/{id}")] {
+            let (status, page) = html(&app, &p, &path).await;
+            assert_eq!(status, 409, "{role} {path}: {page}");
+            assert!(page.contains("TREEM_CASE_KEY_FILE"), "{role} {path}: {page}");
+        }
+    }
+    let (status, page) = html(&app, &page_login(&app, "officer", "password-officer").await, "/").await;
+    assert_eq!(status, 200, "{page}");
+}

@@ -99,7 +99,10 @@ pub async fn list(ctx: Ctx) -> Result<Response, PageError> {
             .store
             .case_counts()
             .await
-            .map_err(|e| ctx.fail(e))?
+            .map_err(|e| match e {
+                StorageError::Invalid(e) => ctx.error(no_key(&e)),
+                e => ctx.fail(e),
+            })?
             .into_iter()
             .map(|(s, n)| (s.label_vi(), n))
             .collect()
@@ -278,8 +281,18 @@ pub(super) async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
             Err(ctx.error(PageErrorKind::NotFound))
         }
         Err(StorageError::Corrupt(m)) => Err(ctx.error(damaged(id, &m))),
+        Err(StorageError::Invalid(e)) => Err(ctx.error(no_key(&e))),
         Err(e) => Err(ctx.fail(e)),
     }
+}
+
+/// Without the case key nothing of a case can be read, not even its step: said as it is.
+fn no_key(e: &FieldErrors) -> PageErrorKind {
+    let why: Vec<&str> = e.0.iter().map(|f| f.message.as_str()).collect();
+    PageErrorKind::DamagedCase(format!(
+        "Chưa đọc được hồ sơ: {}. Báo quản trị.",
+        why.join("; ")
+    ))
 }
 
 /// What a damaged case's page says: that it is damaged, to tell the administrator, and why.
