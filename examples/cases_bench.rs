@@ -37,7 +37,10 @@ async fn main() {
     let url = std::env::args()
         .nth(2)
         .unwrap_or_else(|| dir.path().join("cases.db").to_string_lossy().to_string());
-    let db = Db::open(&url).await.unwrap().with_case_key(CaseKey::random());
+    let db = Db::open(&url)
+        .await
+        .unwrap()
+        .with_case_key(CaseKey::random());
     let admin = Actor {
         user_id: 0,
         username: "bench-admin".into(),
@@ -105,7 +108,10 @@ async fn main() {
     let (d, list) = best(5, || db.cases(&officer)).await;
     println!("cases list (officer, {} rows): {d:?}", list.unwrap().len());
     let (d, list) = best(5, || db.cases(&police)).await;
-    println!("cases list (assigned police, {} rows): {d:?}", list.unwrap().len());
+    println!(
+        "cases list (assigned police, {} rows): {d:?}",
+        list.unwrap().len()
+    );
     let (d, counts) = best(5, || db.case_counts()).await;
     println!("counts by step: {d:?} ({:?})", counts.unwrap());
     let (d, damaged) = best(5, || db.damaged_cases(&officer)).await;
@@ -113,9 +119,18 @@ async fn main() {
     let (d, mine) = best(5, || db.my_reports(&officer)).await;
     println!("my reports: {d:?} ({})", mine.unwrap().len());
     let (d, one) = best(5, || db.case_file(&officer, (n / 2) as i64)).await;
-    println!("one case opened: {d:?} ({} entries)", one.unwrap().entries().len());
+    println!(
+        "one case opened: {d:?} ({} entries)",
+        one.unwrap().entries().len()
+    );
     let (d, all) = best(3, || db.cases_for_figures()).await;
-    println!("every case replayed for target 16: {d:?} ({} cases)", all.unwrap().cases.len());
+    println!(
+        "every case replayed for target 16: {d:?} ({} cases)",
+        all.unwrap().cases.len()
+    );
     let (d, report) = best(1, || async { treem_storage::AuditLog::check(&db).await }).await;
-    println!("check (whole database): {d:?} ({} problems)", report.unwrap().problems.len());
+    println!(
+        "check (whole database): {d:?} ({} problems)",
+        report.unwrap().problems.len()
+    );
 }

@@ -87,7 +87,14 @@ async fn a_village_head_reports_only_on_children_of_their_village_and_learns_no_
     let missing = elsewhere + 1000;
     let token = app.token(Role::VillageHead).await;
 
-    let (status, body) = send(&app, &token, "POST", "/api/v1/cases", Some(&report_on(elsewhere))).await;
+    let (status, body) = send(
+        &app,
+        &token,
+        "POST",
+        "/api/v1/cases",
+        Some(&report_on(elsewhere)),
+    )
+    .await;
     assert_eq!(status, 422, "another village's child: {body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
@@ -95,7 +102,14 @@ async fn a_village_head_reports_only_on_children_of_their_village_and_learns_no_
         json!([{"field": "child_id", "message": "không có trẻ này trong sổ của bạn"}]),
         "{body}"
     );
-    let unknown = send(&app, &token, "POST", "/api/v1/cases", Some(&report_on(missing))).await;
+    let unknown = send(
+        &app,
+        &token,
+        "POST",
+        "/api/v1/cases",
+        Some(&report_on(missing)),
+    )
+    .await;
     assert_eq!(
         unknown,
         (status, body),
@@ -160,12 +174,33 @@ async fn a_case_outside_ones_scope_answers_like_a_missing_one_on_every_route() {
         for (method, path, body) in [
             ("GET", "/api/v1/cases/{}", None),
             ("POST", "/api/v1/cases/{}/entries", Some(&entry)),
-            ("POST", "/api/v1/cases/{}/entries/1/replacement", Some(&replacement)),
+            (
+                "POST",
+                "/api/v1/cases/{}/entries/1/replacement",
+                Some(&replacement),
+            ),
         ] {
-            let there = send(&app, &token, method, &path.replace("{}", &id.to_string()), body).await;
-            let not = send(&app, &token, method, &path.replace("{}", &missing.to_string()), body).await;
+            let there = send(
+                &app,
+                &token,
+                method,
+                &path.replace("{}", &id.to_string()),
+                body,
+            )
+            .await;
+            let not = send(
+                &app,
+                &token,
+                method,
+                &path.replace("{}", &missing.to_string()),
+                body,
+            )
+            .await;
             assert_eq!(there, not, "{role} {method} {path}");
-            assert!(there.0 == 404 || there.0 == 403, "{role} {method} {path}: {there:?}");
+            assert!(
+                there.0 == 404 || there.0 == 403,
+                "{role} {method} {path}: {there:?}"
+            );
         }
         let p = page_login(&app, role.as_str(), &format!("password-{role}")).await;
         for path in [
@@ -366,9 +401,17 @@ async fn one_damaged_case_leaves_the_list_the_others_and_target_16_working() {
     assert_eq!(status, 200, "{page}");
     let (status, list) = html(&app, &officer, "/cases").await;
     assert_eq!(status, 200, "{list}");
-    assert!(list.contains(&format!("href=\"/cases/{healthy}\"")), "{list}");
-    let damaged_part = &list[list.find("id=\"damaged-cases\"").expect("damaged cases named")..];
-    assert!(damaged_part.contains(&format!("/cases/{summary_damaged}\"")), "{list}");
+    assert!(
+        list.contains(&format!("href=\"/cases/{healthy}\"")),
+        "{list}"
+    );
+    let damaged_part = &list[list
+        .find("id=\"damaged-cases\"")
+        .expect("damaged cases named")..];
+    assert!(
+        damaged_part.contains(&format!("/cases/{summary_damaged}\"")),
+        "{list}"
+    );
 
     let token = app.token(Role::Officer).await;
     let (status, body) = send(&app, &token, "GET", "/api/v1/cases", None).await;
@@ -376,17 +419,41 @@ async fn one_damaged_case_leaves_the_list_the_others_and_target_16_working() {
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["damaged"], json!([summary_damaged]), "{body}");
     assert_eq!(v["items"].as_array().unwrap().len(), 2, "{body}");
-    let (status, body) = send(&app, &token, "GET", &format!("/api/v1/cases/{entries_damaged}"), None).await;
+    let (status, body) = send(
+        &app,
+        &token,
+        "GET",
+        &format!("/api/v1/cases/{entries_damaged}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 409, "{body}");
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["damaged"], true);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["damaged"],
+        true
+    );
     // Someone who may not open the case learns nothing from its damage.
     let police = app.token(Role::Police).await;
-    let (status, _) = send(&app, &police, "GET", &format!("/api/v1/cases/{summary_damaged}"), None).await;
+    let (status, _) = send(
+        &app,
+        &police,
+        "GET",
+        &format!("/api/v1/cases/{summary_damaged}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
 
     // Target 16 over the first half of 2026: the healthy case is counted, the two others noted.
     let health = app.token(Role::Health).await;
-    let (status, body) = send(&app, &health, "GET", "/api/v1/plans/2026/targets?as_of=2026-06-30", None).await;
+    let (status, body) = send(
+        &app,
+        &health,
+        "GET",
+        "/api/v1/plans/2026/targets?as_of=2026-06-30",
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     let t16 = v["items"]
@@ -400,19 +467,28 @@ async fn one_damaged_case_leaves_the_list_the_others_and_target_16_working() {
     assert_eq!(t16["numerator"].as_f64(), Some(1.0), "{t16}");
     assert_ne!(t16["status"], "no_data", "{t16}");
     assert!(
-        t16["note"].as_str().unwrap_or("").contains("2 hồ sơ bị hỏng"),
+        t16["note"]
+            .as_str()
+            .unwrap_or("")
+            .contains("2 hồ sơ bị hỏng"),
         "{t16}"
     );
     let report = app.db.check().await.unwrap();
     for id in [entries_damaged, summary_damaged] {
         assert!(
-            report.problems.iter().any(|p| p.contains(&format!("hồ sơ {id}"))),
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains(&format!("hồ sơ {id}"))),
             "{:?}",
             report.problems
         );
     }
     assert!(
-        !report.problems.iter().any(|p| p.contains(&format!("hồ sơ {healthy}"))),
+        !report
+            .problems
+            .iter()
+            .any(|p| p.contains(&format!("hồ sơ {healthy}"))),
         "{:?}",
         report.problems
     );
@@ -559,10 +635,17 @@ async fn no_case_metadata_in_clear_in_the_database_wal_backup_or_export() {
             assert_export_seals_cases(label, &bytes, &s);
             return;
         };
-        for file in [path.clone(), format!("{path}-wal"), backup.to_string_lossy().to_string()] {
+        for file in [
+            path.clone(),
+            format!("{path}-wal"),
+            backup.to_string_lossy().to_string(),
+        ] {
             let bytes = std::fs::read(&file).unwrap_or_default();
             for word in &s.texts {
-                assert!(!holds(&bytes, word), "{label}: {file} holds «{word}» in clear");
+                assert!(
+                    !holds(&bytes, word),
+                    "{label}: {file} holds «{word}» in clear"
+                );
             }
         }
         let copy = Db::connect(&backup.to_string_lossy()).await.unwrap();
@@ -575,7 +658,10 @@ async fn no_case_metadata_in_clear_in_the_database_wal_backup_or_export() {
         let mut bytes = std::fs::read(&backup).unwrap();
         bytes.extend(std::fs::read(format!("{}-wal", backup.display())).unwrap_or_default());
         for word in [s.filer, s.assignee].iter().chain(&s.texts) {
-            assert!(!holds(&bytes, word), "{label}: the case tables hold «{word}» in clear");
+            assert!(
+                !holds(&bytes, word),
+                "{label}: the case tables hold «{word}» in clear"
+            );
         }
     })
     .await;
@@ -601,17 +687,33 @@ async fn old_export(db: &Db, schema: i64) -> Vec<u8> {
                 let case = db.case_file(&o, id).await.unwrap();
                 rec.r.remove("nonce");
                 rec.r.remove("sealed");
-                let names: Vec<&str> = case.assigned().iter().map(|a| a.username.as_str()).collect();
-                rec.r.insert("child_id".into(), json!(case.intake().unwrap().child.child_id()));
+                let names: Vec<&str> = case
+                    .assigned()
+                    .iter()
+                    .map(|a| a.username.as_str())
+                    .collect();
+                rec.r.insert(
+                    "child_id".into(),
+                    json!(case.intake().unwrap().child.child_id()),
+                );
                 rec.r.insert("state".into(), json!(case.state().as_str()));
-                rec.r.insert("received_at".into(), json!(civil(case.received_at().unwrap())));
-                rec.r.insert("filed_by".into(), json!(case.filed_by().unwrap().0));
-                rec.r.insert("assigned".into(), json!(serde_json::to_string(&names).unwrap()));
+                rec.r.insert(
+                    "received_at".into(),
+                    json!(civil(case.received_at().unwrap())),
+                );
+                rec.r
+                    .insert("filed_by".into(), json!(case.filed_by().unwrap().0));
+                rec.r.insert(
+                    "assigned".into(),
+                    json!(serde_json::to_string(&names).unwrap()),
+                );
                 rec.r.insert(
                     "next_due".into(),
-                    json!(treem_domain::case::next_deadline(&case, db.calendar()).map(|d| civil(d.due))),
+                    json!(treem_domain::case::next_deadline(&case, db.calendar())
+                        .map(|d| civil(d.due))),
                 );
-                rec.r.insert("updated_at".into(), json!("2026-03-05T00:00:00.000000Z"));
+                rec.r
+                    .insert("updated_at".into(), json!("2026-03-05T00:00:00.000000Z"));
             }
             "case_entry" => {
                 let id = rec.r["case_id"].as_i64().unwrap();
@@ -654,16 +756,25 @@ async fn an_older_database_loses_its_clear_case_metadata_and_is_sealed_at_first_
             older.migrate_to(7).await.unwrap();
             older.import_all(&mut &old[..], &|_| {}).await.unwrap();
             if let Some(path) = older.sqlite_path() {
-                older.raw_execute("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+                older
+                    .raw_execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .await
+                    .unwrap();
                 let bytes = std::fs::read(&path).unwrap();
-                assert!(holds(&bytes, "awaiting_approval"), "{label}: the fixture is in clear");
+                assert!(
+                    holds(&bytes, "awaiting_approval"),
+                    "{label}: the fixture is in clear"
+                );
             }
             // Upgraded without the key.
             older.migrate().await.unwrap();
             let report = older.check().await.unwrap();
             assert!(report.ok(), "{label}: {:?}", report.problems);
             assert!(
-                report.unverified.iter().any(|u| u.contains("chưa niêm phong")),
+                report
+                    .unverified
+                    .iter()
+                    .any(|u| u.contains("chưa niêm phong")),
                 "{label}: {:?}",
                 report.unverified
             );
@@ -691,14 +802,21 @@ async fn an_older_database_loses_its_clear_case_metadata_and_is_sealed_at_first_
                 .unwrap()
                 .with_case_key(CaseKey::from_file(&key_file).unwrap());
             assert_eq!(keyed.seal_pending_cases().await.unwrap(), 2, "{label}");
-            assert_eq!(keyed.seal_pending_cases().await.unwrap(), 0, "{label}: once");
+            assert_eq!(
+                keyed.seal_pending_cases().await.unwrap(),
+                0,
+                "{label}: once"
+            );
             assert_eq!(keyed.cases(&o).await.unwrap(), before, "{label}");
             assert_eq!(
                 keyed.case_file(&o, approved).await.unwrap(),
                 db.case_file(&o, approved).await.unwrap()
             );
             let report = keyed.check().await.unwrap();
-            assert!(report.ok() && report.unverified.is_empty(), "{label}: {report:?}");
+            assert!(
+                report.ok() && report.unverified.is_empty(),
+                "{label}: {report:?}"
+            );
             let mut export = Vec::new();
             keyed.export(&mut export, &|_| {}).await.unwrap();
             assert_export_seals_cases(label, &export, &s);
@@ -712,10 +830,17 @@ async fn an_older_database_loses_its_clear_case_metadata_and_is_sealed_at_first_
                 .unwrap()
                 .with_case_key(CaseKey::from_file(&key_file).unwrap());
             copy.import_all(&mut &old[..], &|_| {}).await.unwrap();
-            assert_eq!(copy.seal_pending_cases().await.unwrap(), 2, "{label} → {target}");
+            assert_eq!(
+                copy.seal_pending_cases().await.unwrap(),
+                2,
+                "{label} → {target}"
+            );
             assert_eq!(copy.cases(&o).await.unwrap(), before, "{label} → {target}");
             let report = copy.check().await.unwrap();
-            assert!(report.ok() && report.unverified.is_empty(), "{label} → {target}: {report:?}");
+            assert!(
+                report.ok() && report.unverified.is_empty(),
+                "{label} → {target}: {report:?}"
+            );
             copy.close().await;
         }
     })
@@ -737,9 +862,17 @@ async fn without_the_key_the_case_pages_say_so() {
         for path in ["/cases".to_string(), format!("/cases/{id}")] {
             let (status, page) = html(&app, &p, &path).await;
             assert_eq!(status, 409, "{role} {path}: {page}");
-            assert!(page.contains("TREEM_CASE_KEY_FILE"), "{role} {path}: {page}");
+            assert!(
+                page.contains("TREEM_CASE_KEY_FILE"),
+                "{role} {path}: {page}"
+            );
         }
     }
-    let (status, page) = html(&app, &page_login(&app, "officer", "password-officer").await, "/").await;
+    let (status, page) = html(
+        &app,
+        &page_login(&app, "officer", "password-officer").await,
+        "/",
+    )
+    .await;
     assert_eq!(status, 200, "{page}");
 }

@@ -381,7 +381,10 @@ async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
         let report = bare.check().await.unwrap();
         assert!(report.ok(), "{label}: no key, no content check");
         assert!(
-            report.unverified.iter().any(|u| u.contains("không có khóa hồ sơ")),
+            report
+                .unverified
+                .iter()
+                .any(|u| u.contains("không có khóa hồ sơ")),
             "{label}: says what it could not verify: {:?}",
             report.unverified
         );
@@ -401,7 +404,9 @@ async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
         assert_eq!(
             report.problems,
             vec![
-                format!("không giải mã được hồ sơ {id} (sai khóa mã hóa hồ sơ, hoặc dữ liệu đã bị sửa)"),
+                format!(
+                    "không giải mã được hồ sơ {id} (sai khóa mã hóa hồ sơ, hoặc dữ liệu đã bị sửa)"
+                ),
                 format!("hồ sơ {id}, mục 1: không giải mã được")
             ],
             "{label}"

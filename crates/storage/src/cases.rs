@@ -114,11 +114,7 @@ impl Summary {
             received_at: intake.received_at,
             filed_by: first.by.clone(),
             filed_at: first.at,
-            assigned: case
-                .assigned()
-                .iter()
-                .map(|a| a.username.clone())
-                .collect(),
+            assigned: case.assigned().iter().map(|a| a.username.clone()).collect(),
             next_due: next_deadline(case, calendar).map(|d| d.due),
             updated_at: now_text(),
             entries: case.entries().len() as u32,
@@ -411,13 +407,11 @@ async fn check_child_in_scope(
 ) -> StorageResult<()> {
     let refuse = || StorageError::invalid("child_id", "không có trẻ này trong sổ của bạn");
     let scope = crate::children::read_scope(actor).map_err(|_| refuse())?;
-    let found = sqlx::query(
-        "SELECT id FROM child WHERE id = $1 AND ($2 = 0 OR village_id = $2)",
-    )
-    .bind(child_id)
-    .bind(scope.unwrap_or(0))
-    .fetch_optional(&mut **tx)
-    .await?;
+    let found = sqlx::query("SELECT id FROM child WHERE id = $1 AND ($2 = 0 OR village_id = $2)")
+        .bind(child_id)
+        .bind(scope.unwrap_or(0))
+        .fetch_optional(&mut **tx)
+        .await?;
     found.map(|_| ()).ok_or_else(refuse)
 }
 
@@ -518,7 +512,8 @@ impl Db {
         .map_err(refused)?;
         let (seq, nonce, sealed) = seal_last(key, &next)?;
         let digest = chain(&summary.digest, seq, &nonce, &sealed);
-        let new_summary = Summary::of(&next, &self.calendar, digest).map_err(StorageError::Corrupt)?;
+        let new_summary =
+            Summary::of(&next, &self.calendar, digest).map_err(StorageError::Corrupt)?;
         let (s_nonce, s_sealed) = seal_summary(key, case_id, version + 1, &new_summary);
         let done = sqlx::query(
             "UPDATE case_file SET version = version + 1, nonce = $1, sealed = $2 \
@@ -583,12 +578,13 @@ impl Db {
         let Some(key) = self.case_key.as_deref() else {
             return Ok(0);
         };
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM case_file WHERE sealed IS NULL ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<i64> =
+            sqlx::query("SELECT id FROM case_file WHERE sealed IS NULL ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect::<Result<_, _>>()?;
         let mut sealed = 0;
         for id in ids {
             let mut tx = self.pool.begin().await?;
@@ -695,10 +691,7 @@ pub(crate) async fn check_cases(db: &Db, report: &mut CheckReport) -> StorageRes
             pending += 1;
         }
         let Some(key) = db.case_key.as_deref() else {
-            let numbered = mine
-                .iter()
-                .enumerate()
-                .all(|(i, e)| e.seq == i as i64 + 1);
+            let numbered = mine.iter().enumerate().all(|(i, e)| e.seq == i as i64 + 1);
             if !numbered || mine.len() as i64 != row.version {
                 report.problems.push(format!(
                     "hồ sơ {id}: ghi {} mục nhưng có {} mục, hoặc thiếu số mục",
@@ -847,7 +840,11 @@ impl Cases for Db {
             match opened {
                 Ok((case, _)) => out.cases.push(case),
                 Err(why) => {
-                    tracing::error!("hồ sơ {} bị hỏng, không tính vào số liệu: {}", row.id, why.join("; "));
+                    tracing::error!(
+                        "hồ sơ {} bị hỏng, không tính vào số liệu: {}",
+                        row.id,
+                        why.join("; ")
+                    );
                     out.damaged.push(row.id);
                 }
             }
@@ -886,7 +883,9 @@ impl Cases for Db {
         let found = find(&mut tx, key, &self.calendar, case_id).await?;
         tx.commit().await?;
         match found {
-            Found::Ok(_, s, _) if may_see_receipt_as(actor, s.assigns(actor), Some(s.filed_by.as_str())) => {
+            Found::Ok(_, s, _)
+                if may_see_receipt_as(actor, s.assigns(actor), Some(s.filed_by.as_str())) =>
+            {
                 Ok(Receipt {
                     case_id,
                     filed_at: s.filed_at,

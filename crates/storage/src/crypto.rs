@@ -98,7 +98,12 @@ impl CaseKey {
     /// Seals the summary of case `case_id` (hồ sơ: child, filer, step, assignees, dates) as it
     /// stands with `version` entries: the row's id and entry count are bound, so a summary
     /// copied to another case or kept from an earlier version does not open.
-    pub(crate) fn seal_summary(&self, case_id: i64, version: i64, plain: &[u8]) -> (String, String) {
+    pub(crate) fn seal_summary(
+        &self,
+        case_id: i64,
+        version: i64,
+        plain: &[u8],
+    ) -> (String, String) {
         self.seal_with(&summary_data(case_id, version), plain)
     }
 
@@ -117,10 +122,7 @@ impl CaseKey {
         let nonce: [u8; 12] = rand::random();
         let sealed = self
             .cipher()
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload { msg: plain, aad },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
             .expect("ChaCha20-Poly1305 encryption does not fail for in-memory data");
         (hex::encode(nonce), hex::encode(sealed))
     }
@@ -132,10 +134,7 @@ impl CaseKey {
         }
         let sealed = hex::decode(sealed).ok()?;
         self.cipher()
-            .decrypt(
-                Nonce::from_slice(&nonce),
-                Payload { msg: &sealed, aad },
-            )
+            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &sealed, aad })
             .ok()
     }
 }
@@ -164,7 +163,10 @@ mod tests {
         assert_ne!(n, n2, "a fresh nonce each time");
         // A summary is bound to its case and version, and is not an entry.
         let (n, s) = k.seal_summary(7, 2, b"tom tat");
-        assert_eq!(k.open_summary(7, 2, &n, &s).as_deref(), Some(&b"tom tat"[..]));
+        assert_eq!(
+            k.open_summary(7, 2, &n, &s).as_deref(),
+            Some(&b"tom tat"[..])
+        );
         assert!(k.open_summary(7, 1, &n, &s).is_none());
         assert!(k.open_summary(8, 2, &n, &s).is_none());
         assert!(k.open(7, 2, &n, &s).is_none());

@@ -118,9 +118,7 @@ pub async fn run_to(db: &Db, target: i64) -> StorageResult<Vec<i64>> {
         applied.push(m.version);
     }
     // Only an upgrade has clear values to scrub; a new database has none.
-    if db.backend == Backend::Sqlite
-        && found > 0
-        && applied.iter().any(|v| SCRUB_AFTER.contains(v))
+    if db.backend == Backend::Sqlite && found > 0 && applied.iter().any(|v| SCRUB_AFTER.contains(v))
     {
         // VACUUM rewrites the file with the live rows only; the checkpoint empties the WAL.
         sqlx::raw_sql("VACUUM").execute(&db.pool).await?;

@@ -63,7 +63,11 @@ impl CaseIndicator {
 /// hỏng: they do not open, or disagree with themselves) were left out: the figure counts the
 /// others, and says it is short rather than falling to "no data". Counts only, so the note may
 /// be shown wherever the figure is.
-pub fn note_damaged_cases(plan: &crate::plan::Plan, results: &mut [super::TargetResult], damaged: usize) {
+pub fn note_damaged_cases(
+    plan: &crate::plan::Plan,
+    results: &mut [super::TargetResult],
+    damaged: usize,
+) {
     if damaged == 0 {
         return;
     }
@@ -91,8 +95,9 @@ mod damaged_tests {
 
     #[test]
     fn damaged_cases_are_noted_on_the_case_targets_only() {
-        let plan = crate::plan::Plan::from_toml(include_str!("../../../../plans/sinh-phinh-2026.toml"))
-            .unwrap();
+        let plan =
+            crate::plan::Plan::from_toml(include_str!("../../../../plans/sinh-phinh-2026.toml"))
+                .unwrap();
         let blank = |number| super::super::TargetResult {
             number,
             figure: Figure::default(),
@@ -108,7 +113,11 @@ mod damaged_tests {
         note_damaged_cases(&plan, &mut results, 2);
         let noted: Vec<u16> = results
             .iter()
-            .filter(|r| r.note.as_deref().is_some_and(|n| n.starts_with("2 hồ sơ bị hỏng")))
+            .filter(|r| {
+                r.note
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("2 hồ sơ bị hỏng"))
+            })
             .map(|r| r.number)
             .collect();
         assert!(noted.contains(&16), "{noted:?}");
@@ -116,7 +125,9 @@ mod damaged_tests {
             let t = plan.target(*n).unwrap();
             assert!(
                 matches!(t.source, crate::plan::Source::Cases { .. })
-                    || t.secondary.as_ref().is_some_and(|s| matches!(s.source, crate::plan::Source::Cases { .. })),
+                    || t.secondary
+                        .as_ref()
+                        .is_some_and(|s| matches!(s.source, crate::plan::Source::Cases { .. })),
                 "target {n}"
             );
         }
