@@ -91,8 +91,8 @@ async fn main() {
             .await
             .unwrap();
         let steps = [
-            serde_json::json!({"kind": "initial_assessment", "ratings": ratings, "abuse_type": "violence",
-                "level": "intervention", "serious_harm": false, "summary": "Trẻ bị đánh"}),
+            serde_json::json!({"kind": "initial_assessment", "ratings": ratings, "abuse_type": "bao_luc",
+                "level": "can_thiep", "serious_harm": false, "summary": "Trẻ bị đánh"}),
             serde_json::json!({"kind": "specific_assessment", "information": "Đã gặp trẻ và gia đình",
                 "needs": ["Chăm sóc y tế"], "meeting": {"held_at": at(11).to_string(),
                 "attendees": [{"name": "Cán bộ", "position": "UBND xã"}], "minutes": "Thống nhất"}}),

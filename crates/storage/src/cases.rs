@@ -143,7 +143,7 @@ impl Summary {
     }
 
     fn assigns(&self, actor: &Actor) -> bool {
-        self.assigned.iter().any(|u| *u == actor.username)
+        self.assigned.contains(&actor.username)
     }
 }
 
@@ -286,7 +286,7 @@ enum Found {
     Damaged(String),
     /// The summary, sealed or (for a row not sealed yet) derived from the entries, then
     /// carrying the case.
-    Ok(CaseRow, Summary, Option<CaseFile>),
+    Ok(CaseRow, Box<Summary>, Option<CaseFile>),
 }
 
 async fn fetch_row(tx: &mut Transaction<'_, Any>, id: i64) -> StorageResult<Option<CaseRow>> {
@@ -322,11 +322,11 @@ async fn find(
     };
     Ok(match row.summary(key) {
         Err(why) => Found::Damaged(why),
-        Ok(Some(s)) => Found::Ok(row, s, None),
+        Ok(Some(s)) => Found::Ok(row, Box::new(s), None),
         Ok(None) => {
             let entries = fetch_entries(tx, id).await?;
             match verify(key, calendar, &row, None, &entries) {
-                Ok((case, s)) => Found::Ok(row, s, Some(case)),
+                Ok((case, s)) => Found::Ok(row, Box::new(s), Some(case)),
                 Err(why) => Found::Damaged(why.join("; ")),
             }
         }
@@ -914,7 +914,7 @@ impl Cases for Db {
                 child_id: s.child_id,
             })
             .collect();
-        out.sort_by(|a, b| (b.received_at, b.id).cmp(&(a.received_at, a.id)));
+        out.sort_by_key(|c| std::cmp::Reverse((c.received_at, c.id)));
         Ok(out)
     }
 
@@ -940,7 +940,7 @@ impl Cases for Db {
             .filter(|(_, s)| s.filed_by == actor.username)
             .map(|(id, s)| (id, s.received_at))
             .collect();
-        out.sort_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0)));
+        out.sort_by_key(|r| std::cmp::Reverse((r.1, r.0)));
         Ok(out)
     }
 
