@@ -45,7 +45,7 @@ async fn main() {
         .unwrap();
     let health_read = t.elapsed() - small;
     let health_cpu = cpu_seconds() - cpu;
-    let cases = db.cases_for_figures().await.unwrap();
+    let cases = db.cases_for_figures().await.unwrap().cases;
     let other = t.elapsed();
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let snap = treem_domain::indicator::Snapshot {

@@ -774,8 +774,9 @@ async fn a_wrong_case_key_leaves_target_16_without_data_not_the_dashboard_broken
     let (status, dash) = html(&app, &p, "/dashboard").await;
     assert_eq!(status, 200, "{dash}");
     let (status, page) = html(&app, &p, "/cases/1").await;
-    assert_eq!(status, 500, "the case itself says it cannot be opened");
+    assert_eq!(status, 409, "the case itself says it cannot be opened");
     assert!(page.contains("không giải mã được hồ sơ 1"), "{page}");
+    assert!(page.contains("bị hỏng, báo quản trị"), "{page}");
     assert!(page.contains("TREEM_CASE_KEY_FILE") && !page.contains("Bị đánh"));
     let police = login(&app, "police").await;
     assert_eq!(html(&app, &police, "/cases/1").await.0, 404);

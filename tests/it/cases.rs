@@ -9,7 +9,7 @@ use treem_domain::role::{Actor, Role};
 use treem_storage::{AuditFilter, AuditLog, CaseKey, Cases, Db, StorageError};
 
 /// A seeded database with a fresh case key on each backend, with the key and the SQLite file.
-async fn each_backend<F, Fut>(f: F)
+pub(crate) async fn each_backend<F, Fut>(f: F)
 where
     F: Fn(&'static str, Db, String, std::path::PathBuf) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -25,15 +25,15 @@ where
     }
 }
 
-fn dt(s: &str) -> DateTime {
+pub(crate) fn dt(s: &str) -> DateTime {
     s.parse().unwrap()
 }
 
-fn day(s: &str) -> Date {
+pub(crate) fn day(s: &str) -> Date {
     s.parse().unwrap()
 }
 
-fn intake(received_at: DateTime, condition: &str) -> EntryKind {
+pub(crate) fn intake(received_at: DateTime, condition: &str) -> EntryKind {
     EntryKind::Intake(Box::new(Intake {
         channel: Channel::VillageHead,
         received_at,
@@ -63,7 +63,7 @@ fn intake(received_at: DateTime, condition: &str) -> EntryKind {
     }))
 }
 
-fn assessment(summary: &str) -> EntryKind {
+pub(crate) fn assessment(summary: &str) -> EntryKind {
     EntryKind::InitialAssessment(InitialAssessment {
         ratings: STANDARD_ITEMS
             .iter()
@@ -81,7 +81,7 @@ fn assessment(summary: &str) -> EntryKind {
     })
 }
 
-fn specific(held_at: DateTime) -> EntryKind {
+pub(crate) fn specific(held_at: DateTime) -> EntryKind {
     EntryKind::SpecificAssessment(SpecificAssessment {
         information: "Đã gặp trẻ, gia đình, nhà trường".into(),
         ratings: Vec::new(),
@@ -97,7 +97,7 @@ fn specific(held_at: DateTime) -> EntryKind {
     })
 }
 
-fn plan(from: Date) -> EntryKind {
+pub(crate) fn plan(from: Date) -> EntryKind {
     EntryKind::Plan(SupportPlan {
         objectives: vec!["Trẻ an toàn, được chăm sóc y tế".into()],
         measures: vec![Measure {
@@ -111,13 +111,13 @@ fn plan(from: Date) -> EntryKind {
     })
 }
 
-fn village_head() -> Actor {
+pub(crate) fn village_head() -> Actor {
     actor(Role::VillageHead, Some(1))
 }
 
 /// A case taken to an approved plan: returns its id (7 entries once the police officer is
 /// assigned by the caller; 6 here).
-async fn approved_case(db: &Db) -> i64 {
+pub(crate) async fn approved_case(db: &Db) -> i64 {
     let o = officer();
     let l = actor(Role::Leader, None);
     let id = db
@@ -378,9 +378,15 @@ async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
             e.to_string().contains("TREEM_CASE_KEY_FILE"),
             "{label}: {e}"
         );
+        let report = bare.check().await.unwrap();
+        assert!(report.ok(), "{label}: no key, no content check");
         assert!(
-            bare.check().await.unwrap().ok(),
-            "{label}: no key, no case check"
+            report
+                .unverified
+                .iter()
+                .any(|u| u.contains("không có khóa hồ sơ")),
+            "{label}: says what it could not verify: {:?}",
+            report.unverified
         );
         bare.close().await;
         // With another key: a clear error, never garbage; check names the rows.
@@ -397,7 +403,12 @@ async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
         let report = wrong.check().await.unwrap();
         assert_eq!(
             report.problems,
-            vec![format!("hồ sơ {id}, mục 1: không giải mã được")],
+            vec![
+                format!(
+                    "không giải mã được hồ sơ {id} (sai khóa mã hóa hồ sơ, hoặc dữ liệu đã bị sửa)"
+                ),
+                format!("hồ sơ {id}, mục 1: không giải mã được")
+            ],
             "{label}"
         );
         wrong.close().await;

@@ -533,7 +533,7 @@ async fn demo_seeds_sealed_case_files_with_its_own_key() {
         assert!(states.contains(s), "a demo case in {s}: {states:?}");
     }
     // Every demo case opens and replays (the entries read back from their sealed JSON).
-    assert_eq!(db.cases_for_figures().await.unwrap().len(), 5);
+    assert_eq!(db.cases_for_figures().await.unwrap().cases.len(), 5);
     let cases = db.cases(&officer()).await.unwrap();
     assert!(
         cases.iter().any(|c| c.next_due.is_some()),

@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod case_forms;
 mod case_pages;
+mod case_security;
 mod cases;
 mod cli;
 mod concurrency;

@@ -1,22 +1,35 @@
 //! Case files (hồ sơ trường hợp): the domain's append-only entries, sealed at rest
 //! ([`crate::crypto`]), replayed through the domain's state machine on every read and write.
-//! The `case_file` row caches what lists need (state, assignments, next deadline); the entries
-//! are the truth. Every write and every opening of a case is in the audit log.
+//!
+//! Nothing about a case is kept in clear but its id and its number of entries (`version`). Each
+//! case row holds, sealed with the same key, a summary ([`Summary`]: the child, who filed and
+//! when, the step, the assignees, the next deadline) for the lists, the counts and the scope
+//! checks, and a digest chained over the case's sealed entries. The entries are the truth: the
+//! summary is derived from them at each write and checked against them at each opening, so that
+//! a deleted, swapped, moved or rolled-back entry shows as a damaged case (hồ sơ bị hỏng), never
+//! as a different one. A damaged case is refused on its own; the lists, the counts and target 16
+//! go on with the others. Every write and every opening of a case is in the audit log.
 use crate::audit;
 use crate::crypto::CaseKey;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::{Cases, CheckReport};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use treem_domain::case::{
-    apply, correct, may_open, may_see_receipt, next_deadline, receipt, CaseEntry, CaseError,
-    CaseFile, CaseState, EntryKind, Receipt, WorkingCalendar, ALL_STATES,
+    apply, correct, may_open_as, may_see_receipt_as, next_deadline, opens_every_case, CaseEntry,
+    CaseError, CaseFile, CaseState, EntryKind, Receipt, WorkingCalendar, ALL_STATES,
 };
 use treem_domain::role::{Actor, Role};
 
-/// One line of a case list: no narrative, nothing sealed.
+/// The first schema whose case rows hold no clear metadata (migration 0008). Older exports are
+/// read into it without their clear columns ([`upgrade_export_row`]).
+pub(crate) const SUMMARIES_SEALED_FROM: i64 = 8;
+
+/// One line of a case list: no narrative; read from the sealed summary.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CaseSummary {
     pub id: i64,
@@ -28,8 +41,16 @@ pub struct CaseSummary {
     pub child_id: Option<i64>,
 }
 
+/// The case files for the figures (target 16): those that open and replay, and the ids of
+/// those that do not (hồ sơ bị hỏng), which the figures leave out and say so.
+#[derive(Debug, Clone, Default)]
+pub struct FigureCases {
+    pub cases: Vec<CaseFile>,
+    pub damaged: Vec<i64>,
+}
+
 impl Db {
-    /// This database with the key that seals case entries.
+    /// This database with the key that seals case files.
     pub fn with_case_key(mut self, key: CaseKey) -> Db {
         self.case_key = Some(Arc::new(key));
         self
@@ -57,27 +78,277 @@ impl Db {
     }
 }
 
-fn civil_text(t: jiff::civil::DateTime) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%S").to_string()
+/// What the lists need of a case, sealed in its row with the case key (Summary, tóm tắt hồ sơ).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Summary {
+    child_id: Option<i64>,
+    state: CaseState,
+    /// The Mẫu 01 hour, as corrected.
+    received_at: jiff::civil::DateTime,
+    /// Who recorded entry 1, and when: what the filer's receipt shows.
+    filed_by: String,
+    filed_at: jiff::civil::DateTime,
+    /// Usernames assigned now.
+    assigned: Vec<String>,
+    next_due: Option<jiff::civil::DateTime>,
+    /// When the case was last written (UTC).
+    updated_at: String,
+    /// The number of entries, and a SHA-256 chained over their sealed rows in order.
+    entries: u32,
+    digest: String,
 }
 
-fn parse_civil(s: &str) -> StorageResult<jiff::civil::DateTime> {
-    s.parse()
-        .map_err(|e| StorageError::Corrupt(format!("thời điểm «{s}»: {e}")))
+impl Summary {
+    fn of(case: &CaseFile, calendar: &WorkingCalendar, digest: String) -> Result<Summary, String> {
+        let id = case.id();
+        let intake = case
+            .intake()
+            .ok_or_else(|| format!("hồ sơ {id}: không có phiếu tiếp nhận (Mẫu 01)"))?;
+        let first = case
+            .entries()
+            .first()
+            .ok_or_else(|| format!("hồ sơ {id}: không có mục nào"))?;
+        Ok(Summary {
+            child_id: intake.child.child_id(),
+            state: case.state(),
+            received_at: intake.received_at,
+            filed_by: first.by.clone(),
+            filed_at: first.at,
+            assigned: case.assigned().iter().map(|a| a.username.clone()).collect(),
+            next_due: next_deadline(case, calendar).map(|d| d.due),
+            updated_at: now_text(),
+            entries: case.entries().len() as u32,
+            digest,
+        })
+    }
+
+    /// Whether the summary says what the entries say. The deadline is left out: it follows
+    /// the calendar, which the commune may change.
+    fn disagrees(&self, truth: &Summary) -> Option<&'static str> {
+        if self.entries != truth.entries || self.digest != truth.digest {
+            Some("số mục hoặc dấu của các mục")
+        } else if self.child_id != truth.child_id {
+            Some("trẻ")
+        } else if self.state != truth.state {
+            Some("bước")
+        } else if self.received_at != truth.received_at {
+            Some("thời điểm tiếp nhận")
+        } else if self.filed_by != truth.filed_by || self.filed_at != truth.filed_at {
+            Some("người báo")
+        } else if self.assigned != truth.assigned {
+            Some("người được phân công")
+        } else {
+            None
+        }
+    }
+
+    fn assigns(&self, actor: &Actor) -> bool {
+        self.assigned.contains(&actor.username)
+    }
 }
 
-fn parse_state(s: &str) -> StorageResult<CaseState> {
-    ALL_STATES
+/// The digest chained over a case's sealed entries: each step hashes the one before with the
+/// entry's number and sealed bytes.
+fn chain(prev: &str, seq: i64, nonce: &str, sealed: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [prev, &seq.to_string(), nonce, sealed] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// A case row as stored.
+struct CaseRow {
+    id: i64,
+    version: i64,
+    nonce: Option<String>,
+    sealed: Option<String>,
+}
+
+impl CaseRow {
+    fn from_row(r: &sqlx::any::AnyRow) -> StorageResult<CaseRow> {
+        Ok(CaseRow {
+            id: r.try_get("id")?,
+            version: r.try_get("version")?,
+            nonce: r.try_get("nonce")?,
+            sealed: r.try_get("sealed")?,
+        })
+    }
+
+    /// The sealed summary; `Ok(None)` when not sealed yet (a row migrated without the key).
+    fn summary(&self, key: &CaseKey) -> Result<Option<Summary>, String> {
+        let id = self.id;
+        match (&self.nonce, &self.sealed) {
+            (None, None) => Ok(None),
+            (Some(n), Some(s)) => {
+                let plain = key.open_summary(id, self.version, n, s).ok_or_else(|| {
+                    format!(
+                        "không giải mã được hồ sơ {id} (sai khóa mã hóa hồ sơ, hoặc dữ liệu đã bị sửa)"
+                    )
+                })?;
+                serde_json::from_slice(&plain)
+                    .map(Some)
+                    .map_err(|e| format!("hồ sơ {id}: tóm tắt không đọc được ({e})"))
+            }
+            _ => Err(format!("hồ sơ {id}: phần niêm phong bị thiếu")),
+        }
+    }
+}
+
+/// One entry row as stored.
+struct EntryRow {
+    seq: i64,
+    nonce: String,
+    sealed: String,
+}
+
+impl EntryRow {
+    fn from_row(r: &sqlx::any::AnyRow) -> StorageResult<EntryRow> {
+        Ok(EntryRow {
+            seq: r.try_get("seq")?,
+            nonce: r.try_get("nonce")?,
+            sealed: r.try_get("sealed")?,
+        })
+    }
+}
+
+/// Opens and replays the entries of case `id` (stored with `version` entries): the case and
+/// the digest chained over them, or every reason the case is damaged.
+fn replay(
+    key: &CaseKey,
+    id: i64,
+    version: i64,
+    rows: &[EntryRow],
+) -> Result<(CaseFile, String), Vec<String>> {
+    let mut problems = Vec::new();
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut digest = String::new();
+    let mut expected = 1;
+    for r in rows {
+        let seq = r.seq;
+        if seq != expected {
+            problems.push(format!("hồ sơ {id}: thiếu mục {expected} (gặp mục {seq})"));
+        }
+        expected = seq + 1;
+        digest = chain(&digest, seq, &r.nonce, &r.sealed);
+        match key.open(id, seq, &r.nonce, &r.sealed) {
+            None => problems.push(format!("hồ sơ {id}, mục {seq}: không giải mã được")),
+            Some(plain) => match serde_json::from_slice::<CaseEntry>(&plain) {
+                Ok(e) if i64::from(e.seq) == seq => entries.push(e),
+                Ok(_) => problems.push(format!(
+                    "hồ sơ {id}, mục {seq}: nội dung không khớp với số mục"
+                )),
+                Err(e) => problems.push(format!("hồ sơ {id}, mục {seq}: không đọc được ({e})")),
+            },
+        }
+    }
+    if rows.len() as i64 != version {
+        problems.push(format!(
+            "hồ sơ {id}: ghi {version} mục nhưng có {} mục",
+            rows.len()
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    CaseFile::replay(id, entries)
+        .map(|c| (c, digest))
+        .map_err(|e| vec![format!("hồ sơ {id}: {e}")])
+}
+
+/// The case as its entries give it, checked against the sealed summary when there is one; the
+/// summary derived from the entries. `Err`: why the case is damaged.
+fn verify(
+    key: &CaseKey,
+    calendar: &WorkingCalendar,
+    row: &CaseRow,
+    sealed: Option<&Summary>,
+    entries: &[EntryRow],
+) -> Result<(CaseFile, Summary), Vec<String>> {
+    let (case, digest) = replay(key, row.id, row.version, entries)?;
+    let truth = Summary::of(&case, calendar, digest).map_err(|e| vec![e])?;
+    if let Some(s) = sealed {
+        if let Some(what) = s.disagrees(&truth) {
+            return Err(vec![format!(
+                "hồ sơ {}: tóm tắt niêm phong không khớp với các mục ({what})",
+                row.id
+            )]);
+        }
+    }
+    Ok((case, truth))
+}
+
+/// A case found by id, as far as its row tells: enough to decide who may open it.
+enum Found {
+    Missing,
+    /// Its summary does not open: nobody can tell who may open it.
+    Damaged(String),
+    /// The summary, sealed or (for a row not sealed yet) derived from the entries, then
+    /// carrying the case.
+    Ok(CaseRow, Box<Summary>, Option<CaseFile>),
+}
+
+async fn fetch_row(tx: &mut Transaction<'_, Any>, id: i64) -> StorageResult<Option<CaseRow>> {
+    sqlx::query("SELECT id, version, nonce, sealed FROM case_file WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(CaseRow::from_row)
+        .transpose()
+}
+
+async fn fetch_entries(tx: &mut Transaction<'_, Any>, id: i64) -> StorageResult<Vec<EntryRow>> {
+    sqlx::query("SELECT seq, nonce, sealed FROM case_entry WHERE case_id = $1 ORDER BY seq")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?
         .iter()
-        .copied()
-        .find(|x| x.as_str() == s)
-        .ok_or_else(|| StorageError::Corrupt(format!("bước hồ sơ lạ: {s}")))
+        .map(EntryRow::from_row)
+        .collect()
 }
 
-fn undecryptable(case_id: i64, seq: i64) -> StorageError {
-    StorageError::Corrupt(format!(
-        "không giải mã được hồ sơ {case_id}, mục {seq} (sai khóa mã hóa hồ sơ, hoặc dữ liệu đã bị sửa)"
-    ))
+/// Reads case `id`'s row and summary. A row not sealed yet is replayed here, so its summary is
+/// known too.
+async fn find(
+    tx: &mut Transaction<'_, Any>,
+    key: &CaseKey,
+    calendar: &WorkingCalendar,
+    id: i64,
+) -> StorageResult<Found> {
+    let Some(row) = fetch_row(tx, id).await? else {
+        return Ok(Found::Missing);
+    };
+    Ok(match row.summary(key) {
+        Err(why) => Found::Damaged(why),
+        Ok(Some(s)) => Found::Ok(row, Box::new(s), None),
+        Ok(None) => {
+            let entries = fetch_entries(tx, id).await?;
+            match verify(key, calendar, &row, None, &entries) {
+                Ok((case, s)) => Found::Ok(row, Box::new(s), Some(case)),
+                Err(why) => Found::Damaged(why.join("; ")),
+            }
+        }
+    })
+}
+
+/// The whole case, checked against its summary. `Err`: why it is damaged.
+async fn open_found(
+    tx: &mut Transaction<'_, Any>,
+    key: &CaseKey,
+    calendar: &WorkingCalendar,
+    row: &CaseRow,
+    summary: &Summary,
+    replayed: Option<CaseFile>,
+) -> StorageResult<Result<CaseFile, String>> {
+    if let Some(case) = replayed {
+        return Ok(Ok(case));
+    }
+    let entries = fetch_entries(tx, row.id).await?;
+    Ok(verify(key, calendar, row, Some(summary), &entries)
+        .map(|(c, _)| c)
+        .map_err(|why| why.join("; ")))
 }
 
 /// The domain's refusal as a storage error: rights become [`StorageError::Forbidden`], the
@@ -124,74 +395,36 @@ async fn check_assignee(
     }
 }
 
-/// Loads, opens and replays one case. `NotFound` when there is no such case.
-async fn load(
+/// The register child a report (Mẫu 01) names must be one its author may read: in the register
+/// and, for a village head, in their own village ([`crate::children::read_scope`], the rule the
+/// register's own pages use). An unknown id and a child of another village get the same answer,
+/// from the same one query, so that the answer does not tell which ids exist elsewhere. The page
+/// and the API both come through here ([`Cases::open_case`], and a corrected report).
+async fn check_child_in_scope(
     tx: &mut Transaction<'_, Any>,
-    key: &CaseKey,
-    case_id: i64,
-) -> StorageResult<(CaseFile, i64)> {
-    let row = sqlx::query("SELECT version FROM case_file WHERE id = $1")
-        .bind(case_id)
+    actor: &Actor,
+    child_id: i64,
+) -> StorageResult<()> {
+    let refuse = || StorageError::invalid("child_id", "không có trẻ này trong sổ của bạn");
+    let scope = crate::children::read_scope(actor).map_err(|_| refuse())?;
+    let found = sqlx::query("SELECT id FROM child WHERE id = $1 AND ($2 = 0 OR village_id = $2)")
+        .bind(child_id)
+        .bind(scope.unwrap_or(0))
         .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StorageError::NotFound)?;
-    let version: i64 = row.try_get("version")?;
-    let rows = sqlx::query(
-        "SELECT seq, by_user, kind, nonce, sealed FROM case_entry WHERE case_id = $1 ORDER BY seq",
-    )
-    .bind(case_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut entries = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let seq: i64 = r.try_get("seq")?;
-        let entry = open_entry(
-            key,
-            case_id,
-            seq,
-            &r.try_get::<String, _>("nonce")?,
-            &r.try_get::<String, _>("sealed")?,
-        )?;
-        let by: String = r.try_get("by_user")?;
-        let kind: String = r.try_get("kind")?;
-        if i64::from(entry.seq) != seq || entry.by != by || entry.kind.code() != kind {
-            return Err(StorageError::Corrupt(format!(
-                "hồ sơ {case_id}, mục {seq}: nội dung không khớp với dòng lưu"
-            )));
-        }
-        entries.push(entry);
-    }
-    if entries.len() as i64 != version {
-        return Err(StorageError::Corrupt(format!(
-            "hồ sơ {case_id}: ghi {version} mục nhưng có {} mục",
-            entries.len()
-        )));
-    }
-    let case = CaseFile::replay(case_id, entries)
-        .map_err(|e| StorageError::Corrupt(format!("hồ sơ {case_id}: {e}")))?;
-    Ok((case, version))
+        .await?;
+    found.map(|_| ()).ok_or_else(refuse)
 }
 
-fn open_entry(
-    key: &CaseKey,
-    case_id: i64,
-    seq: i64,
-    nonce: &str,
-    sealed: &str,
-) -> StorageResult<CaseEntry> {
-    let plain = key
-        .open(case_id, seq, nonce, sealed)
-        .ok_or_else(|| undecryptable(case_id, seq))?;
-    serde_json::from_slice(&plain)
-        .map_err(|e| StorageError::Corrupt(format!("hồ sơ {case_id}, mục {seq}: {e}")))
+/// The child a report names, if it is a register child.
+fn reported_child(entry: &EntryKind) -> Option<i64> {
+    match entry {
+        EntryKind::Intake(i) => i.child.child_id(),
+        _ => None,
+    }
 }
 
-/// Seals and inserts the case's last entry.
-async fn insert_last_entry(
-    tx: &mut Transaction<'_, Any>,
-    key: &CaseKey,
-    case: &CaseFile,
-) -> StorageResult<i64> {
+/// Seals the last entry of `case`: (nonce, sealed) as stored.
+fn seal_last(key: &CaseKey, case: &CaseFile) -> StorageResult<(i64, String, String)> {
     let e = case
         .entries()
         .last()
@@ -199,56 +432,35 @@ async fn insert_last_entry(
     let seq = i64::from(e.seq);
     let json = serde_json::to_vec(e).map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let (nonce, sealed) = key.seal(case.id(), seq, &json);
-    sqlx::query(
-        "INSERT INTO case_entry (case_id, seq, at, by_user, role, kind, corrects, nonce, sealed) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(case.id())
-    .bind(seq)
-    .bind(civil_text(e.at))
-    .bind(&e.by)
-    .bind(e.role.as_str())
-    .bind(e.kind.code())
-    .bind(e.corrects.map(i64::from))
-    .bind(nonce)
-    .bind(sealed)
-    .execute(&mut **tx)
-    .await?;
-    Ok(seq)
+    Ok((seq, nonce, sealed))
 }
 
-/// The cached columns, as the replayed case gives them.
-struct Cached {
-    state: &'static str,
-    received_at: String,
-    filed_by: String,
-    assigned: String,
-    next_due: Option<String>,
-    child_id: Option<i64>,
+/// Seals `summary` for case `id` at `version` entries: (nonce, sealed).
+fn seal_summary(key: &CaseKey, id: i64, version: i64, summary: &Summary) -> (String, String) {
+    let json = serde_json::to_vec(summary).expect("a summary serialises");
+    key.seal_summary(id, version, &json)
 }
 
-fn cached(case: &CaseFile, calendar: &WorkingCalendar) -> Cached {
-    let names: Vec<&str> = case
-        .assigned()
-        .iter()
-        .map(|a| a.username.as_str())
-        .collect();
-    Cached {
-        state: case.state().as_str(),
-        received_at: case.received_at().map(civil_text).unwrap_or_default(),
-        filed_by: case
-            .filed_by()
-            .map(|(u, _)| u.to_string())
-            .unwrap_or_default(),
-        assigned: serde_json::to_string(&names).unwrap_or_else(|_| "[]".into()),
-        next_due: next_deadline(case, calendar).map(|d| civil_text(d.due)),
-        child_id: case.intake().and_then(|i| i.child.child_id()),
-    }
+async fn insert_entry(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    seq: i64,
+    nonce: &str,
+    sealed: &str,
+) -> StorageResult<()> {
+    sqlx::query("INSERT INTO case_entry (case_id, seq, nonce, sealed) VALUES ($1, $2, $3, $4)")
+        .bind(case_id)
+        .bind(seq)
+        .bind(nonce)
+        .bind(sealed)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 impl Db {
-    /// Applies one entry (`of`: a replacement of entry `of`) and stores it, all in one
-    /// transaction with its audit entry.
+    /// Applies one entry (`of`: a replacement of entry `of`) and stores it with the case's new
+    /// summary, all in one transaction with its audit entry.
     async fn write_entry(
         &self,
         actor: &Actor,
@@ -260,14 +472,28 @@ impl Db {
     ) -> StorageResult<CaseFile> {
         let key = self.key()?;
         let (_turn, mut tx) = self.begin_write().await?;
-        let (case, version) = load(&mut tx, key, case_id).await?;
-        if !may_open(&case, actor) {
-            return Err(if may_see_receipt(&case, actor) {
-                StorageError::Forbidden
-            } else {
-                StorageError::NotFound
-            });
+        let (row, summary, replayed) = match find(&mut tx, key, &self.calendar, case_id).await? {
+            Found::Missing => return Err(StorageError::NotFound),
+            Found::Damaged(why) if opens_every_case(actor) => {
+                return Err(StorageError::Corrupt(why))
+            }
+            Found::Damaged(_) => return Err(StorageError::NotFound),
+            Found::Ok(row, s, c) => (row, s, c),
+        };
+        let assigned = summary.assigns(actor);
+        if !may_open_as(actor, assigned) {
+            return Err(
+                if may_see_receipt_as(actor, assigned, Some(summary.filed_by.as_str())) {
+                    StorageError::Forbidden
+                } else {
+                    StorageError::NotFound
+                },
+            );
         }
+        let case = open_found(&mut tx, key, &self.calendar, &row, &summary, replayed)
+            .await?
+            .map_err(StorageError::Corrupt)?;
+        let version = row.version;
         if let Some(expected) = expected_seq {
             if i64::from(expected) != version {
                 return Err(StorageError::Conflict { current: version });
@@ -276,22 +502,25 @@ impl Db {
         if let EntryKind::Assign { username, role } = &entry {
             check_assignee(&mut tx, username, *role).await?;
         }
+        if let Some(child) = reported_child(&entry) {
+            check_child_in_scope(&mut tx, actor, child).await?;
+        }
         let next = match of {
             None => apply(&case, actor, entry, at),
             Some(of) => correct(&case, actor, of, entry, at),
         }
         .map_err(refused)?;
-        let c = cached(&next, &self.calendar);
+        let (seq, nonce, sealed) = seal_last(key, &next)?;
+        let digest = chain(&summary.digest, seq, &nonce, &sealed);
+        let new_summary =
+            Summary::of(&next, &self.calendar, digest).map_err(StorageError::Corrupt)?;
+        let (s_nonce, s_sealed) = seal_summary(key, case_id, version + 1, &new_summary);
         let done = sqlx::query(
-            "UPDATE case_file SET child_id = $1, state = $2, received_at = $3, assigned = $4, next_due = $5, \
-             version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+            "UPDATE case_file SET version = version + 1, nonce = $1, sealed = $2 \
+             WHERE id = $3 AND version = $4",
         )
-        .bind(c.child_id)
-        .bind(c.state)
-        .bind(&c.received_at)
-        .bind(&c.assigned)
-        .bind(&c.next_due)
-        .bind(now_text())
+        .bind(&s_nonce)
+        .bind(&s_sealed)
         .bind(case_id)
         .bind(version)
         .execute(&mut *tx)
@@ -301,73 +530,207 @@ impl Db {
                 current: version + 1,
             });
         }
-        let seq = insert_last_entry(&mut tx, key, &next).await?;
-        let last = next.entries().last().map(|e| e.kind.code()).unwrap_or("");
+        insert_entry(&mut tx, case_id, seq, &nonce, &sealed).await?;
+        // The entry's kind would tell the case's step: the log says which entry, not what.
         let detail = match of {
-            None => format!("mục {seq}: {last}"),
-            Some(of) => format!("mục {seq}: {last}, đính chính mục {of}"),
+            None => format!("mục {seq}"),
+            Some(of) => format!("mục {seq}, đính chính mục {of}"),
         };
         audit::append(&mut tx, actor, "update", "case", Some(case_id), &detail).await?;
         tx.commit().await?;
         Ok(next)
     }
 
-    /// Loads a case outside any write (reads still need the key).
-    async fn read_case(&self, case_id: i64) -> StorageResult<CaseFile> {
+    /// Every case's summary (or why it does not open), by id; rows not sealed yet are replayed.
+    async fn summaries(&self) -> StorageResult<Vec<(i64, Result<Summary, String>)>> {
         let key = self.key()?;
-        let (_turn, mut tx) = self.begin_write().await?;
-        let (case, _) = load(&mut tx, key, case_id).await?;
+        let mut tx = self.pool.begin().await?;
+        let rows: Vec<CaseRow> =
+            sqlx::query("SELECT id, version, nonce, sealed FROM case_file ORDER BY id")
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(CaseRow::from_row)
+                .collect::<StorageResult<_>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let s = match row.summary(key) {
+                Ok(Some(s)) => Ok(s),
+                Err(why) => Err(why),
+                Ok(None) => {
+                    let entries = fetch_entries(&mut tx, row.id).await?;
+                    verify(key, &self.calendar, &row, None, &entries)
+                        .map(|(_, s)| s)
+                        .map_err(|why| why.join("; "))
+                }
+            };
+            out.push((row.id, s));
+        }
         tx.commit().await?;
-        Ok(case)
+        Ok(out)
+    }
+
+    /// Seals the summary of every case row that has none yet (rows migrated to schema 8
+    /// without the key, or imported from an older export): run when treem starts with the key.
+    /// Returns how many were sealed; a case whose entries do not open is left for
+    /// `treem check` to name.
+    pub async fn seal_pending_cases(&self) -> StorageResult<usize> {
+        let Some(key) = self.case_key.as_deref() else {
+            return Ok(0);
+        };
+        let ids: Vec<i64> =
+            sqlx::query("SELECT id FROM case_file WHERE sealed IS NULL ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect::<Result<_, _>>()?;
+        let mut sealed = 0;
+        for id in ids {
+            let (_turn, mut tx) = self.begin_write().await?;
+            let Some(row) = fetch_row(&mut tx, id).await? else {
+                continue;
+            };
+            if row.sealed.is_some() {
+                continue;
+            }
+            let entries = fetch_entries(&mut tx, id).await?;
+            match verify(key, &self.calendar, &row, None, &entries) {
+                Ok((_, summary)) => {
+                    let (n, s) = seal_summary(key, id, row.version, &summary);
+                    sqlx::query(
+                        "UPDATE case_file SET nonce = $1, sealed = $2 \
+                         WHERE id = $3 AND version = $4 AND sealed IS NULL",
+                    )
+                    .bind(n)
+                    .bind(s)
+                    .bind(id)
+                    .bind(row.version)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    sealed += 1;
+                }
+                Err(why) => {
+                    tracing::warn!("hồ sơ {id} chưa niêm phong được: {}", why.join("; "));
+                }
+            }
+        }
+        Ok(sealed)
     }
 }
 
-/// For `check`: with a key, every case entry must open and every case replay.
+/// An export made before the summaries were sealed (schema < [`SUMMARIES_SEALED_FROM`]) keeps
+/// the case metadata in clear: only what the sealed tables hold is read in, and the summaries
+/// are sealed when treem next starts with the key.
+pub(crate) fn upgrade_export_row(
+    schema: i64,
+    table: &str,
+    row: &mut BTreeMap<String, serde_json::Value>,
+) {
+    if schema >= SUMMARIES_SEALED_FROM {
+        return;
+    }
+    let keep: &[&str] = match table {
+        "case_file" => &["id", "version"],
+        "case_entry" => &["case_id", "seq", "nonce", "sealed"],
+        _ => return,
+    };
+    row.retain(|k, _| keep.contains(&k.as_str()));
+}
+
+/// For `check`: every case row and every entry row. With the key: each summary and entry
+/// opens, each case replays, and each summary agrees with its entries (so a changed, swapped,
+/// deleted or moved entry is named). With or without it: the entries are numbered 1…n with n
+/// the row's count, and the audit log records one write per entry. Without the key, what could
+/// not be verified is said in [`CheckReport::unverified`].
 pub(crate) async fn check_cases(db: &Db, report: &mut CheckReport) -> StorageResult<()> {
-    let Some(key) = db.case_key.as_deref() else {
-        return Ok(());
-    };
-    let rows =
-        sqlx::query("SELECT case_id, seq, nonce, sealed FROM case_entry ORDER BY case_id, seq")
+    let rows: Vec<CaseRow> =
+        sqlx::query("SELECT id, version, nonce, sealed FROM case_file ORDER BY id")
             .fetch_all(&db.pool)
-            .await?;
-    let mut current: Option<(i64, Vec<CaseEntry>, bool)> = None;
-    let finish = |c: Option<(i64, Vec<CaseEntry>, bool)>, report: &mut CheckReport| {
-        if let Some((id, entries, true)) = c {
-            if let Err(e) = CaseFile::replay(id, entries) {
-                report.problems.push(format!("hồ sơ {id}: {e}"));
-            }
+            .await?
+            .iter()
+            .map(CaseRow::from_row)
+            .collect::<StorageResult<_>>()?;
+    let mut entries: BTreeMap<i64, Vec<EntryRow>> = BTreeMap::new();
+    for r in sqlx::query("SELECT case_id, seq, nonce, sealed FROM case_entry ORDER BY case_id, seq")
+        .fetch_all(&db.pool)
+        .await?
+    {
+        entries
+            .entry(r.try_get("case_id")?)
+            .or_default()
+            .push(EntryRow::from_row(&r)?);
+    }
+    // One audit row per entry written: "create" for entry 1, "update" for each one after.
+    let mut written: HashMap<i64, i64> = HashMap::new();
+    for r in sqlx::query(
+        "SELECT entity_id, CAST(COUNT(*) AS BIGINT) AS n FROM audit_log \
+         WHERE entity = 'case' AND action IN ('create', 'update') AND entity_id IS NOT NULL \
+         GROUP BY entity_id",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    {
+        written.insert(r.try_get("entity_id")?, r.try_get("n")?);
+    }
+    let none = Vec::new();
+    let mut pending = 0;
+    for row in &rows {
+        let id = row.id;
+        let mine = entries.remove(&id);
+        let mine = mine.as_ref().unwrap_or(&none);
+        let logged = written.get(&id).copied().unwrap_or(0);
+        if logged != row.version {
+            report.problems.push(format!(
+                "hồ sơ {id}: có {} mục nhưng nhật ký ghi {logged} lần ghi (mục bị xóa hoặc thêm ngoài treem?)",
+                row.version
+            ));
         }
-    };
-    for r in &rows {
-        let id: i64 = r.try_get("case_id")?;
-        let seq: i64 = r.try_get("seq")?;
-        if current.as_ref().map(|c| c.0) != Some(id) {
-            finish(current.take(), report);
-            current = Some((id, Vec::new(), true));
+        if row.sealed.is_none() {
+            pending += 1;
         }
-        let c = current.as_mut().expect("set above");
-        let nonce: String = r.try_get("nonce")?;
-        let sealed: String = r.try_get("sealed")?;
-        match key.open(id, seq, &nonce, &sealed) {
-            None => {
-                report
-                    .problems
-                    .push(format!("hồ sơ {id}, mục {seq}: không giải mã được"));
-                c.2 = false;
+        let Some(key) = db.case_key.as_deref() else {
+            let numbered = mine.iter().enumerate().all(|(i, e)| e.seq == i as i64 + 1);
+            if !numbered || mine.len() as i64 != row.version {
+                report.problems.push(format!(
+                    "hồ sơ {id}: ghi {} mục nhưng có {} mục, hoặc thiếu số mục",
+                    row.version,
+                    mine.len()
+                ));
             }
-            Some(plain) => match serde_json::from_slice::<CaseEntry>(&plain) {
-                Ok(e) => c.1.push(e),
-                Err(e) => {
-                    report
-                        .problems
-                        .push(format!("hồ sơ {id}, mục {seq}: không đọc được ({e})"));
-                    c.2 = false;
-                }
-            },
+            continue;
+        };
+        let summary = match row.summary(key) {
+            Ok(s) => s,
+            Err(why) => {
+                report.problems.push(why);
+                None
+            }
+        };
+        match verify(key, &db.calendar, row, summary.as_ref(), mine) {
+            Ok(_) => {}
+            Err(why) => report.problems.extend(why),
         }
     }
-    finish(current, report);
+    for (id, orphans) in entries {
+        report.problems.push(format!(
+            "hồ sơ {id}: có {} mục nhưng không có hồ sơ",
+            orphans.len()
+        ));
+    }
+    if pending > 0 {
+        report.unverified.push(format!(
+            "{pending} hồ sơ chưa niêm phong phần tóm tắt (sau khi nâng cấp lược đồ): treem niêm phong khi khởi động với khóa hồ sơ (TREEM_CASE_KEY_FILE)"
+        ));
+    }
+    if db.case_key.is_none() && !rows.is_empty() {
+        let n: usize = rows.iter().map(|r| r.version.max(0) as usize).sum();
+        report.unverified.push(format!(
+            "không có khóa hồ sơ (TREEM_CASE_KEY_FILE): chưa giải mã được {} hồ sơ ({n} mục) nên chưa xác thực được nội dung, người ghi, trẻ, bước và ngày của chúng; mới kiểm tra được số mục và nhật ký",
+            rows.len()
+        ));
+    }
     Ok(())
 }
 
@@ -386,34 +749,31 @@ impl Cases for Db {
                 "hồ sơ mới bắt đầu bằng phiếu tiếp nhận thông tin (Mẫu 01)",
             ));
         }
-        // Checked before anything is written; applied again below with the real id.
-        let first = apply(&CaseFile::new(0), actor, intake.clone(), at).map_err(refused)?;
-        let c = cached(&first, &self.calendar);
+        // Checked before anything is written (the role first: it does not depend on the
+        // child); applied again below with the real id.
+        apply(&CaseFile::new(0), actor, intake.clone(), at).map_err(refused)?;
         let (_turn, mut tx) = self.begin_write().await?;
-        if let Some(child) = c.child_id {
-            sqlx::query("SELECT id FROM child WHERE id = $1")
-                .bind(child)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StorageError::invalid("child", "không có trẻ này trong sổ"))?;
+        if let Some(child) = reported_child(&intake) {
+            check_child_in_scope(&mut tx, actor, child).await?;
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO case_file (child_id, state, received_at, filed_by, assigned, next_due, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
-        )
-        .bind(c.child_id)
-        .bind(c.state)
-        .bind(&c.received_at)
-        .bind(&c.filed_by)
-        .bind(&c.assigned)
-        .bind(&c.next_due)
-        .bind(now_text())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        // The row first (for its id), its summary sealed once the id is known.
+        let id: i64 = sqlx::query("INSERT INTO case_file (version) VALUES (1) RETURNING id")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
         let case = apply(&CaseFile::new(id), actor, intake, at).map_err(refused)?;
-        insert_last_entry(&mut tx, key, &case).await?;
-        audit::append(&mut tx, actor, "create", "case", Some(id), "mục 1: intake").await?;
+        let (seq, nonce, sealed) = seal_last(key, &case)?;
+        let summary = Summary::of(&case, &self.calendar, chain("", seq, &nonce, &sealed))
+            .map_err(StorageError::Corrupt)?;
+        let (s_nonce, s_sealed) = seal_summary(key, id, 1, &summary);
+        sqlx::query("UPDATE case_file SET nonce = $1, sealed = $2 WHERE id = $3")
+            .bind(&s_nonce)
+            .bind(&s_sealed)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_entry(&mut tx, id, seq, &nonce, &sealed).await?;
+        audit::append(&mut tx, actor, "create", "case", Some(id), "mục 1").await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -446,30 +806,71 @@ impl Cases for Db {
         &self.calendar
     }
 
-    async fn cases_for_figures(&self) -> StorageResult<Vec<CaseFile>> {
+    async fn cases_for_figures(&self) -> StorageResult<FigureCases> {
         let Some(key) = self.case_key.as_deref() else {
-            return Ok(vec![]);
+            return Ok(FigureCases::default());
         };
-        let (_turn, mut tx) = self.begin_write().await?;
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM case_file ORDER BY id")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(load(&mut tx, key, id).await?.0);
+        let mut tx = self.pool.begin().await?;
+        let rows: Vec<CaseRow> =
+            sqlx::query("SELECT id, version, nonce, sealed FROM case_file ORDER BY id")
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(CaseRow::from_row)
+                .collect::<StorageResult<_>>()?;
+        let mut entries: HashMap<i64, Vec<EntryRow>> = HashMap::with_capacity(rows.len());
+        for r in
+            sqlx::query("SELECT case_id, seq, nonce, sealed FROM case_entry ORDER BY case_id, seq")
+                .fetch_all(&mut *tx)
+                .await?
+        {
+            entries
+                .entry(r.try_get("case_id")?)
+                .or_default()
+                .push(EntryRow::from_row(&r)?);
         }
         tx.commit().await?;
+        let mut out = FigureCases::default();
+        for row in &rows {
+            let mine = entries.remove(&row.id).unwrap_or_default();
+            let opened = row
+                .summary(key)
+                .map_err(|e| vec![e])
+                .and_then(|s| verify(key, &self.calendar, row, s.as_ref(), &mine));
+            match opened {
+                Ok((case, _)) => out.cases.push(case),
+                Err(why) => {
+                    tracing::error!(
+                        "hồ sơ {} bị hỏng, không tính vào số liệu: {}",
+                        row.id,
+                        why.join("; ")
+                    );
+                    out.damaged.push(row.id);
+                }
+            }
+        }
         Ok(out)
     }
 
     async fn case_file(&self, actor: &Actor, case_id: i64) -> StorageResult<CaseFile> {
-        let case = self.read_case(case_id).await?;
-        if !may_open(&case, actor) {
-            return Err(StorageError::NotFound);
-        }
+        let key = self.key()?;
+        let mut tx = self.pool.begin().await?;
+        let case = match find(&mut tx, key, &self.calendar, case_id).await? {
+            Found::Missing => Err(StorageError::NotFound),
+            // Who else may open it cannot be known: those who open every case are told.
+            Found::Damaged(why) if opens_every_case(actor) => Err(StorageError::Corrupt(why)),
+            Found::Damaged(_) => Err(StorageError::NotFound),
+            Found::Ok(_, s, _) if !may_open_as(actor, s.assigns(actor)) => {
+                Err(StorageError::NotFound)
+            }
+            Found::Ok(row, s, replayed) => {
+                open_found(&mut tx, key, &self.calendar, &row, &s, replayed)
+                    .await?
+                    .map_err(StorageError::Corrupt)
+            }
+        };
+        tx.commit().await?;
+        let case = case?;
         let (_turn, mut tx) = self.begin_write().await?;
         audit::append(&mut tx, actor, "read", "case", Some(case_id), "mở hồ sơ").await?;
         tx.commit().await?;
@@ -477,81 +878,80 @@ impl Cases for Db {
     }
 
     async fn case_receipt(&self, actor: &Actor, case_id: i64) -> StorageResult<Receipt> {
-        let case = self.read_case(case_id).await?;
-        if !may_see_receipt(&case, actor) {
-            return Err(StorageError::NotFound);
+        let key = self.key()?;
+        let mut tx = self.pool.begin().await?;
+        let found = find(&mut tx, key, &self.calendar, case_id).await?;
+        tx.commit().await?;
+        match found {
+            Found::Ok(_, s, _)
+                if may_see_receipt_as(actor, s.assigns(actor), Some(s.filed_by.as_str())) =>
+            {
+                Ok(Receipt {
+                    case_id,
+                    filed_at: s.filed_at,
+                    filed_by: s.filed_by,
+                })
+            }
+            _ => Err(StorageError::NotFound),
         }
-        receipt(&case).ok_or_else(|| StorageError::Corrupt(format!("hồ sơ {case_id} trống")))
     }
 
     async fn cases(&self, actor: &Actor) -> StorageResult<Vec<CaseSummary>> {
         if !actor.role.reads_children() {
             return Err(StorageError::Forbidden);
         }
-        let all = matches!(actor.role, Role::Officer | Role::Leader);
-        let rows = sqlx::query(
-            "SELECT id, child_id, state, received_at, assigned, next_due FROM case_file \
-             ORDER BY received_at DESC, id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            if !all {
-                let assigned: Vec<String> =
-                    serde_json::from_str(&r.try_get::<String, _>("assigned")?)
-                        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                if !assigned.contains(&actor.username) {
-                    continue;
-                }
-            }
-            out.push(CaseSummary {
-                id: r.try_get("id")?,
-                state: parse_state(&r.try_get::<String, _>("state")?)?,
-                received_at: parse_civil(&r.try_get::<String, _>("received_at")?)?,
-                next_due: r
-                    .try_get::<Option<String>, _>("next_due")?
-                    .as_deref()
-                    .map(parse_civil)
-                    .transpose()?,
-                child_id: r.try_get("child_id")?,
-            });
-        }
+        let mut out: Vec<CaseSummary> = self
+            .summaries()
+            .await?
+            .into_iter()
+            .filter_map(|(id, s)| s.ok().map(|s| (id, s)))
+            .filter(|(_, s)| may_open_as(actor, s.assigns(actor)))
+            .map(|(id, s)| CaseSummary {
+                id,
+                state: s.state,
+                received_at: s.received_at,
+                next_due: s.next_due,
+                child_id: s.child_id,
+            })
+            .collect();
+        out.sort_by_key(|c| std::cmp::Reverse((c.received_at, c.id)));
         Ok(out)
     }
 
+    async fn damaged_cases(&self, actor: &Actor) -> StorageResult<Vec<i64>> {
+        if !opens_every_case(actor) {
+            return Ok(vec![]);
+        }
+        Ok(self
+            .summaries()
+            .await?
+            .into_iter()
+            .filter(|(_, s)| s.is_err())
+            .map(|(id, _)| id)
+            .collect())
+    }
+
     async fn my_reports(&self, actor: &Actor) -> StorageResult<Vec<(i64, jiff::civil::DateTime)>> {
-        let rows = sqlx::query(
-            "SELECT id, received_at FROM case_file WHERE filed_by = $1 \
-             ORDER BY received_at DESC, id DESC",
-        )
-        .bind(&actor.username)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    parse_civil(&r.try_get::<String, _>("received_at")?)?,
-                ))
-            })
-            .collect()
+        let mut out: Vec<(i64, jiff::civil::DateTime)> = self
+            .summaries()
+            .await?
+            .into_iter()
+            .filter_map(|(id, s)| s.ok().map(|s| (id, s)))
+            .filter(|(_, s)| s.filed_by == actor.username)
+            .map(|(id, s)| (id, s.received_at))
+            .collect();
+        out.sort_by_key(|r| std::cmp::Reverse((r.1, r.0)));
+        Ok(out)
     }
 
     async fn case_counts(&self) -> StorageResult<Vec<(CaseState, i64)>> {
-        let rows = sqlx::query(
-            "SELECT state, CAST(COUNT(*) AS BIGINT) AS n FROM case_file GROUP BY state",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut counts = Vec::new();
-        for r in &rows {
-            counts.push((
-                parse_state(&r.try_get::<String, _>("state")?)?,
-                r.try_get("n")?,
-            ));
+        let mut by: BTreeMap<usize, (CaseState, i64)> = BTreeMap::new();
+        for (_, s) in self.summaries().await? {
+            if let Ok(s) = s {
+                let at = ALL_STATES.iter().position(|x| *x == s.state).unwrap_or(0);
+                by.entry(at).or_insert((s.state, 0)).1 += 1;
+            }
         }
-        counts.sort_by_key(|(s, _)| ALL_STATES.iter().position(|x| x == s));
-        Ok(counts)
+        Ok(by.into_values().collect())
     }
 }

@@ -1,6 +1,8 @@
-//! Encryption at rest of case entries (hồ sơ trường hợp): ChaCha20-Poly1305, a random 96-bit
-//! nonce per row, the case id and the entry number bound as associated data so that a sealed
-//! entry cannot be moved to another case or another place in the same case.
+//! Encryption at rest of case files (hồ sơ trường hợp): ChaCha20-Poly1305, a random 96-bit
+//! nonce per row. An entry binds the case id and the entry number as associated data, so that
+//! a sealed entry cannot be moved to another case or another place in the same case; a case's
+//! summary (who the child is, who filed, the step, the assignees, the dates) binds the case id
+//! and its number of entries, so that it cannot be moved or rolled back either.
 //!
 //! The 32-byte key lives in a file of its own (64 hex characters), outside the database and its
 //! backups: a copied database file alone reveals no narrative.
@@ -79,19 +81,7 @@ impl CaseKey {
 
     /// Seals `plain` as entry `seq` of case `case_id`: (nonce hex, ciphertext hex).
     pub(crate) fn seal(&self, case_id: i64, seq: i64, plain: &[u8]) -> (String, String) {
-        let nonce: [u8; 12] = rand::random();
-        let aad = associated_data(case_id, seq);
-        let sealed = self
-            .cipher()
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plain,
-                    aad: &aad,
-                },
-            )
-            .expect("ChaCha20-Poly1305 encryption does not fail for in-memory data");
-        (hex::encode(nonce), hex::encode(sealed))
+        self.seal_with(&associated_data(case_id, seq), plain)
     }
 
     /// Opens what [`CaseKey::seal`] sealed; `None` when the key, the place or the bytes differ.
@@ -102,22 +92,55 @@ impl CaseKey {
         nonce: &str,
         sealed: &str,
     ) -> Option<Vec<u8>> {
+        self.open_with(&associated_data(case_id, seq), nonce, sealed)
+    }
+
+    /// Seals the summary of case `case_id` (hồ sơ: child, filer, step, assignees, dates) as it
+    /// stands with `version` entries: the row's id and entry count are bound, so a summary
+    /// copied to another case or kept from an earlier version does not open.
+    pub(crate) fn seal_summary(
+        &self,
+        case_id: i64,
+        version: i64,
+        plain: &[u8],
+    ) -> (String, String) {
+        self.seal_with(&summary_data(case_id, version), plain)
+    }
+
+    /// Opens what [`CaseKey::seal_summary`] sealed.
+    pub(crate) fn open_summary(
+        &self,
+        case_id: i64,
+        version: i64,
+        nonce: &str,
+        sealed: &str,
+    ) -> Option<Vec<u8>> {
+        self.open_with(&summary_data(case_id, version), nonce, sealed)
+    }
+
+    fn seal_with(&self, aad: &[u8], plain: &[u8]) -> (String, String) {
+        let nonce: [u8; 12] = rand::random();
+        let sealed = self
+            .cipher()
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+            .expect("ChaCha20-Poly1305 encryption does not fail for in-memory data");
+        (hex::encode(nonce), hex::encode(sealed))
+    }
+
+    fn open_with(&self, aad: &[u8], nonce: &str, sealed: &str) -> Option<Vec<u8>> {
         let nonce = hex::decode(nonce).ok()?;
         if nonce.len() != 12 {
             return None;
         }
         let sealed = hex::decode(sealed).ok()?;
-        let aad = associated_data(case_id, seq);
         self.cipher()
-            .decrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: &sealed,
-                    aad: &aad,
-                },
-            )
+            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &sealed, aad })
             .ok()
     }
+}
+
+fn summary_data(case_id: i64, version: i64) -> Vec<u8> {
+    format!("treem-case-file:{case_id}:{version}").into_bytes()
 }
 
 fn associated_data(case_id: i64, seq: i64) -> Vec<u8> {
@@ -138,6 +161,15 @@ mod tests {
         assert!(CaseKey::random().open(7, 2, &n, &s).is_none());
         let (n2, _) = k.seal(7, 2, b"bi mat");
         assert_ne!(n, n2, "a fresh nonce each time");
+        // A summary is bound to its case and version, and is not an entry.
+        let (n, s) = k.seal_summary(7, 2, b"tom tat");
+        assert_eq!(
+            k.open_summary(7, 2, &n, &s).as_deref(),
+            Some(&b"tom tat"[..])
+        );
+        assert!(k.open_summary(7, 1, &n, &s).is_none());
+        assert!(k.open_summary(8, 2, &n, &s).is_none());
+        assert!(k.open(7, 2, &n, &s).is_none());
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub use accounts::{
 };
 pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
-pub use cases::CaseSummary;
+pub use cases::{CaseSummary, FigureCases};
 pub use children::{
     ChildCount, ChildQuery, ChildSummary, ChildVersion, FieldChange, Page, VillageActivity,
 };
@@ -257,9 +257,9 @@ pub trait HealthLog: Send + Sync {
     ) -> StorageResult<Child>;
 }
 
-/// Case files (hồ sơ trường hợp, Nghị định 56/2017 Chương III): entries sealed at rest with
-/// the key given by [`Db::with_case_key`]; without a key every operation but the counts is
-/// refused.
+/// Case files (hồ sơ trường hợp, Nghị định 56/2017 Chương III): entries and each case's
+/// summary (child, filer, step, assignees, dates) sealed at rest with the key given by
+/// [`Db::with_case_key`]; without a key every operation is refused (the figures get no cases).
 #[async_trait]
 pub trait Cases: Send + Sync {
     /// Records the report (Mẫu 01) as entry 1 of a new case; returns the case id.
@@ -290,8 +290,10 @@ pub trait Cases: Send + Sync {
     ) -> StorageResult<CaseFile>;
     /// Every case, replayed, for counting target 16 and the plans approved on time. Never
     /// shown: nothing from it leaves the figures but counts, so it is not audited as an
-    /// opening. Empty without the case key (the figures then say "no data", not 0 %).
-    async fn cases_for_figures(&self) -> StorageResult<Vec<CaseFile>>;
+    /// opening. A damaged case (hồ sơ bị hỏng) is left out and named in
+    /// [`FigureCases::damaged`]; the others still count. Empty without the case key (the
+    /// figures then say "no data", not 0 %).
+    async fn cases_for_figures(&self) -> StorageResult<FigureCases>;
     /// The working-day calendar the deadlines are counted on.
     fn calendar(&self) -> &treem_domain::case::WorkingCalendar;
     /// The whole case, for those who may open it ([`treem_domain::case::may_open`]); others get
@@ -299,9 +301,13 @@ pub trait Cases: Send + Sync {
     async fn case_file(&self, actor: &Actor, case_id: i64) -> StorageResult<CaseFile>;
     /// That the report was received: for its filer and those who may open the case.
     async fn case_receipt(&self, actor: &Actor, case_id: i64) -> StorageResult<Receipt>;
-    /// The cases `actor` may open, newest report first.
+    /// The cases `actor` may open, newest report first (damaged cases left out).
     async fn cases(&self, actor: &Actor) -> StorageResult<Vec<CaseSummary>>;
-    /// Number of cases in each state (states with none left out): no personal data.
+    /// The ids of the cases whose sealed summary does not open (hồ sơ bị hỏng), for those who
+    /// open every case (officer, leader); empty for everyone else.
+    async fn damaged_cases(&self, actor: &Actor) -> StorageResult<Vec<i64>>;
+    /// Number of cases in each state (states with none left out, damaged cases left out): no
+    /// personal data. Needs the key, as the states are sealed.
     async fn case_counts(&self) -> StorageResult<Vec<(CaseState, i64)>>;
     /// The reports this person filed, newest first: (case id, when the information was
     /// received). Nothing else about the case: the filer sees that it was received.

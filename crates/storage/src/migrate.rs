@@ -86,10 +86,22 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: Some(seal_existing),
     },
+    Migration {
+        version: 8,
+        name: "sealed_cases",
+        sqlite: include_str!("../migrations/sqlite/0008_sealed_cases.sql"),
+        postgres: include_str!("../migrations/postgres/0008_sealed_cases.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
+
+/// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
+/// after them, so that the dropped bytes do not stay in free pages or the WAL.
+const SCRUB_AFTER: &[i64] = &[crate::cases::SUMMARIES_SEALED_FROM];
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {
@@ -105,8 +117,31 @@ pub async fn current_version(db: &Db) -> StorageResult<i64> {
     Ok(row.try_get::<i64, _>("v")?)
 }
 
+/// The versions applied to the database, in order.
+pub(crate) async fn applied_versions(db: &Db) -> StorageResult<Vec<i64>> {
+    current_version(db).await?;
+    sqlx::query("SELECT version FROM schema_migration ORDER BY version")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get::<i64, _>("version")?))
+        .collect()
+}
+
+/// Whether migration `version` has been applied (`treem check` does not migrate: it reads
+/// what the database has).
+pub(crate) async fn has_applied(db: &Db, version: i64) -> StorageResult<bool> {
+    Ok(applied_versions(db).await?.contains(&version))
+}
+
 /// Applies what is missing, each migration in its own transaction.
 pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
+    run_to(db, SCHEMA_VERSION).await
+}
+
+/// Applies what is missing up to `target` (a database as an older treem left it, for tests of
+/// upgrades).
+pub async fn run_to(db: &Db, target: i64) -> StorageResult<Vec<i64>> {
     let found = current_version(db).await?;
     if found > SCHEMA_VERSION {
         return Err(StorageError::SchemaTooNew {
@@ -114,8 +149,14 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
             supported: SCHEMA_VERSION,
         });
     }
+    // Every version not applied yet, not only those above the newest: a database whose record
+    // lacks one (a migration numbered on a branch merged later) still gets it.
+    let done = applied_versions(db).await?;
     let mut applied = Vec::new();
-    for m in MIGRATIONS.iter().filter(|m| m.version > found) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| !done.contains(&m.version) && m.version <= target)
+    {
         let (_turn, mut tx) = db.begin_write().await?;
         let sql = match db.backend {
             Backend::Sqlite => m.sqlite,
@@ -137,12 +178,25 @@ pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
         tx.commit().await?;
         applied.push(m.version);
     }
+    // Only an upgrade has clear values to scrub; a new database has none.
+    if db.backend == Backend::Sqlite && found > 0 && applied.iter().any(|v| SCRUB_AFTER.contains(v))
+    {
+        // VACUUM rewrites the file with the live rows only; the checkpoint empties the WAL.
+        sqlx::raw_sql("VACUUM").execute(&db.pool).await?;
+        sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&db.pool)
+            .await?;
+    }
     Ok(applied)
 }
 
 impl Db {
     pub async fn migrate(&self) -> StorageResult<Vec<i64>> {
         run(self).await
+    }
+    /// Brings the schema up to `version` only (to make a database as an older treem did).
+    pub async fn migrate_to(&self, version: i64) -> StorageResult<Vec<i64>> {
+        run_to(self, version).await
     }
     pub async fn schema_version(&self) -> StorageResult<i64> {
         current_version(self).await

@@ -288,7 +288,8 @@ impl Db {
                 let cols: Vec<&str> = batch_cols.iter().map(String::as_str).collect();
                 insert_many(&mut tx, &batch_table, &cols, std::mem::take(&mut batch)).await?;
             }
-            let Some(rec) = rec else { break };
+            let Some(mut rec) = rec else { break };
+            crate::cases::upgrade_export_row(file_schema, &rec.t, &mut rec.r);
             if !TABLES.iter().any(|(t, _)| *t == rec.t) {
                 return Err(StorageError::Corrupt(format!(
                     "bảng lạ trong tệp: {}",

@@ -33,6 +33,10 @@ pub enum ApiError {
     AwaitingConfirmation,
     #[error("lỗi máy chủ")]
     Internal(String),
+    /// A case file that does not open or disagrees with itself (hồ sơ bị hỏng): 409, said to
+    /// those who may open it, with why; the other cases still work.
+    #[error("hồ sơ bị hỏng")]
+    DamagedCase(String),
 }
 
 impl From<StorageError> for ApiError {
@@ -95,6 +99,17 @@ impl IntoResponse for ApiError {
                 StatusCode::FORBIDDEN,
                 json!({"error": "tài khoản đang chờ lãnh đạo UBND xã xác nhận; chưa đăng nhập được"}),
             ),
+            ApiError::DamagedCase(m) => {
+                tracing::error!("damaged case: {m}");
+                (
+                    StatusCode::CONFLICT,
+                    json!({
+                        "error": "hồ sơ bị hỏng, báo quản trị (chạy «treem check»)",
+                        "damaged": true,
+                        "detail": m
+                    }),
+                )
+            }
             ApiError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 (

@@ -32,22 +32,30 @@ pub struct CaseFigures {
     pub counted: Vec<(i64, bool)>,
     /// Plans approved on time, approvals due (and settled) in the period; `None` without cases.
     pub plans_on_time: Option<(usize, usize)>,
+    /// Case files left out because they are damaged (hồ sơ bị hỏng).
+    pub damaged: Vec<i64>,
 }
 
 fn case_figures(
-    cases: &[treem_domain::case::CaseFile],
+    cases: &treem_storage::FigureCases,
     period: Period,
     as_of: Date,
     calendar: &treem_domain::case::WorkingCalendar,
 ) -> CaseFigures {
+    let damaged = cases.damaged.clone();
+    let cases = &cases.cases;
     if cases.is_empty() {
-        return CaseFigures::default();
+        return CaseFigures {
+            damaged,
+            ..CaseFigures::default()
+        };
     }
     let (with, all) = treem_domain::case::abused_with_intervention(cases, period);
     let (on_time, due) = treem_domain::case::plans_approved_on_time(cases, period, as_of, calendar);
     CaseFigures {
         counted: all.into_iter().map(|id| (id, with.contains(&id))).collect(),
         plans_on_time: Some((on_time.len(), due.len())),
+        damaged,
     }
 }
 
@@ -151,7 +159,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
             reported: &reported,
             assessments: &assessments,
             health: &health,
-            cases: &cases,
+            cases: &cases.cases,
             calendar: &calendar,
         };
         let mut results: Vec<Option<Vec<TargetResult>>> = std::thread::scope(|s| {
@@ -175,6 +183,10 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
                 .map(|w| w.join().expect("figures computation"))
                 .collect()
         });
+        // Target 16 counts the cases that open and says how many do not.
+        for r in results.iter_mut().flatten() {
+            treem_domain::indicator::note_damaged_cases(&plan, r, cases.damaged.len());
+        }
         let mut out: Vec<Arc<Computed>> = Vec::new();
         for i in 0..earlier {
             out.push(match &known[i] {
@@ -294,15 +306,16 @@ pub fn trend_dates(year: i16, as_of: Date) -> Vec<Date> {
     v
 }
 
-/// The case files for target 16, or none when they cannot be read (a wrong or missing key):
-/// the target then says "no data" and the other agencies' figures still show; `treem check`
+/// The case files for target 16: those that open, and the ids of the damaged ones, which are
+/// left out and noted (with a wrong key none open, and the target says "no data"); none when
+/// they cannot be read at all. The other agencies' figures show either way; `treem check`
 /// names the rows that do not open.
-async fn cases_for_figures(state: &AppState) -> Vec<treem_domain::case::CaseFile> {
+async fn cases_for_figures(state: &AppState) -> treem_storage::FigureCases {
     match state.store.cases_for_figures().await {
         Ok(cases) => cases,
         Err(e) => {
             tracing::error!("case files left out of the figures: {e}");
-            vec![]
+            treem_storage::FigureCases::default()
         }
     }
 }

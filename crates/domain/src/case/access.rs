@@ -14,15 +14,37 @@ use serde::Serialize;
 
 /// Whether `actor` may open the case (read its entries).
 pub fn may_open(case: &CaseFile, actor: &Actor) -> bool {
+    may_open_as(actor, case.is_assigned(&actor.username))
+}
+
+/// [`may_open`] from what a case's sealed summary keeps (whether `actor` is assigned), so that
+/// storage can decide before it opens the entries: one rule for the page, the API and the
+/// lists.
+pub fn may_open_as(actor: &Actor, assigned: bool) -> bool {
     match actor.role {
         Role::Officer | Role::Leader => true,
-        r => r.reads_children() && case.is_assigned(&actor.username),
+        r => r.reads_children() && assigned,
     }
+}
+
+/// Whether `actor` opens every case, so may be told that one is damaged (hồ sơ bị hỏng)
+/// before anyone knows who else may open it.
+pub fn opens_every_case(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Officer | Role::Leader)
 }
 
 /// Whether `actor` may see the case's [`Receipt`]: those who may open it, and its filer.
 pub fn may_see_receipt(case: &CaseFile, actor: &Actor) -> bool {
-    may_open(case, actor) || case.filed_by().is_some_and(|(u, _)| u == actor.username)
+    may_see_receipt_as(
+        actor,
+        case.is_assigned(&actor.username),
+        case.filed_by().map(|(u, _)| u),
+    )
+}
+
+/// [`may_see_receipt`] from a case's sealed summary: whether `actor` is assigned, and who filed.
+pub fn may_see_receipt_as(actor: &Actor, assigned: bool, filed_by: Option<&str>) -> bool {
+    may_open_as(actor, assigned) || filed_by == Some(actor.username.as_str())
 }
 
 /// What the filer of a report sees: that it was received, and when.

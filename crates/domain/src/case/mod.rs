@@ -95,7 +95,9 @@ mod machine;
 #[cfg(test)]
 mod tests;
 
-pub use access::{may_open, may_see_receipt, receipt, Receipt};
+pub use access::{
+    may_open, may_open_as, may_see_receipt, may_see_receipt_as, opens_every_case, receipt, Receipt,
+};
 pub use calendar::{
     embedded as embedded_calendar, CalendarError, Holiday, HolidayOrigin, LunarYear,
     WorkingCalendar,

@@ -58,3 +58,78 @@ impl CaseIndicator {
         }
     }
 }
+
+/// Notes, on each target counted from the case files, that `damaged` case files (hồ sơ bị
+/// hỏng: they do not open, or disagree with themselves) were left out: the figure counts the
+/// others, and says it is short rather than falling to "no data". Counts only, so the note may
+/// be shown wherever the figure is.
+pub fn note_damaged_cases(
+    plan: &crate::plan::Plan,
+    results: &mut [super::TargetResult],
+    damaged: usize,
+) {
+    if damaged == 0 {
+        return;
+    }
+    let from_cases = |s: &crate::plan::Source| matches!(s, crate::plan::Source::Cases { .. });
+    for r in results {
+        let Some(t) = plan.target(r.number) else {
+            continue;
+        };
+        if !from_cases(&t.source) && !t.secondary.as_ref().is_some_and(|s| from_cases(&s.source)) {
+            continue;
+        }
+        let note = format!(
+            "{damaged} hồ sơ bị hỏng không được tính (báo quản trị chạy «treem check»); số liệu tính trên các hồ sơ còn lại"
+        );
+        r.note = Some(match r.note.take() {
+            Some(n) => format!("{n}; {note}"),
+            None => note,
+        });
+    }
+}
+
+#[cfg(test)]
+mod damaged_tests {
+    use super::*;
+
+    #[test]
+    fn damaged_cases_are_noted_on_the_case_targets_only() {
+        let plan =
+            crate::plan::Plan::from_toml(include_str!("../../../../plans/sinh-phinh-2026.toml"))
+                .unwrap();
+        let blank = |number| super::super::TargetResult {
+            number,
+            figure: Figure::default(),
+            secondary: None,
+            status: super::super::TargetStatus::NoData,
+            trend: None,
+            breakdown: Default::default(),
+            note: None,
+        };
+        let mut results: Vec<_> = plan.targets.iter().map(|t| blank(t.number)).collect();
+        note_damaged_cases(&plan, &mut results, 0);
+        assert!(results.iter().all(|r| r.note.is_none()));
+        note_damaged_cases(&plan, &mut results, 2);
+        let noted: Vec<u16> = results
+            .iter()
+            .filter(|r| {
+                r.note
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("2 hồ sơ bị hỏng"))
+            })
+            .map(|r| r.number)
+            .collect();
+        assert!(noted.contains(&16), "{noted:?}");
+        for n in &noted {
+            let t = plan.target(*n).unwrap();
+            assert!(
+                matches!(t.source, crate::plan::Source::Cases { .. })
+                    || t.secondary
+                        .as_ref()
+                        .is_some_and(|s| matches!(s.source, crate::plan::Source::Cases { .. })),
+                "target {n}"
+            );
+        }
+    }
+}

@@ -36,7 +36,7 @@ mod tests;
 mod tests_health;
 
 pub use breakdown::{AgeBand, Breakdown, Cell};
-pub use cases::CaseIndicator;
+pub use cases::{note_damaged_cases, CaseIndicator};
 pub use formulas::{RegisterIndicator, UnknownIndicator};
 pub use reported::validate_reported;
 pub use shared::SharedHealth;

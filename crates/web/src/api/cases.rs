@@ -35,7 +35,11 @@ pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value
         other => other,
     };
     match listed {
-        Ok(items) => Ok(Json(json!({ "items": items }))),
+        // Those who open every case also learn which ones do not open (hồ sơ bị hỏng).
+        Ok(items) => Ok(Json(json!({
+            "items": items,
+            "damaged": s.store.damaged_cases(&user.actor()).await?,
+        }))),
         Err(StorageError::Forbidden) if !matches!(role, Role::Admin | Role::VillageHead) => {
             let counts: Vec<Value> = counts_as_seen(&s, role)
                 .await?
@@ -115,7 +119,16 @@ pub async fn get_one(
             Ok(r) => Ok(Json(json!({ "receipt": r }))),
             Err(_) => Err(ApiError::NotFound),
         },
-        Err(e) => Err(e.into()),
+        Err(e) => Err(case_error(e)),
+    }
+}
+
+/// Storage's answer on one case: a damaged case (only ever said to those who may open it) is a
+/// 409 of its own, not a server error.
+fn case_error(e: StorageError) -> ApiError {
+    match e {
+        StorageError::Corrupt(m) => ApiError::DamagedCase(m),
+        other => other.into(),
     }
 }
 
@@ -136,7 +149,8 @@ pub async fn add_entry(
     let case = s
         .store
         .add_case_entry(&user.actor(), id, b.expected_seq, b.entry, now())
-        .await?;
+        .await
+        .map_err(case_error)?;
     Ok(Json(json!({ "case": case })))
 }
 
@@ -159,6 +173,7 @@ pub async fn replace_entry(
     let case = s
         .store
         .correct_case_entry(&user.actor(), id, seq, b.entry, now())
-        .await?;
+        .await
+        .map_err(case_error)?;
     Ok(Json(json!({ "case": case })))
 }

@@ -101,6 +101,7 @@ pub async fn targets(
                 "unstable": r.figure.unstable,
                 "allowed_events": r.figure.allowed_events,
                 "last_entered": r.figure.last_entered,
+                "note": r.note,
             }))
         })
         .collect();

@@ -73,6 +73,8 @@ pub fn files_reports(role: Role) -> bool {
 struct ListPage {
     l: Layout,
     rows: Option<Vec<CaseRow>>,
+    /// Cases that do not open (hồ sơ bị hỏng), for those who open every case.
+    damaged: Vec<i64>,
     counts: Vec<(&'static str, String)>,
     may_report: bool,
 }
@@ -95,16 +97,29 @@ pub async fn list(ctx: Ctx) -> Result<Response, PageError> {
     let counts = if rows.is_none() {
         crate::api::cases_counts_as_seen(&ctx.state, ctx.user.role)
             .await
-            .map_err(|e| ctx.fail(e))?
+            .map_err(|e| match e {
+                StorageError::Invalid(e) => ctx.error(no_key(&e)),
+                e => ctx.fail(e),
+            })?
             .into_iter()
             .map(|(s, n)| (s.label_vi(), n.text()))
             .collect()
     } else {
         vec![]
     };
+    let damaged = if rows.is_some() {
+        ctx.state
+            .store
+            .damaged_cases(&ctx.actor())
+            .await
+            .map_err(|e| ctx.fail(e))?
+    } else {
+        vec![]
+    };
     Ok(render(&ListPage {
         l: ctx.layout("Hồ sơ trường hợp"),
         rows,
+        damaged,
         counts,
         may_report: files_reports(ctx.user.role),
     }))
@@ -254,7 +269,8 @@ fn may_replace(case: &CaseFile, actor: &treem_storage::Actor, seq: u32) -> bool 
         && (actor.role == Role::Officer || e.by == actor.username)
 }
 
-/// Opens the case for this person (audited), or answers as if it did not exist.
+/// Opens the case for this person (audited), or answers as if it did not exist. A damaged case
+/// (storage tells only those who may open it) gets a page of its own, not a server error.
 pub(super) async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     match ctx.state.store.case_file(&ctx.actor(), id).await {
@@ -262,22 +278,33 @@ pub(super) async fn open(ctx: &Ctx, id: &str) -> Result<CaseFile, PageError> {
         Err(StorageError::Forbidden) | Err(StorageError::NotFound) => {
             Err(ctx.error(PageErrorKind::NotFound))
         }
-        // Who may open an unreadable case cannot be known (the assignments are sealed too):
-        // only those who open every case are told why.
-        Err(StorageError::Corrupt(_)) if !matches!(ctx.user.role, Role::Officer | Role::Leader) => {
-            Err(ctx.error(PageErrorKind::NotFound))
-        }
-        Err(StorageError::Corrupt(m)) => Err(ctx.error(PageErrorKind::Unreadable(format!(
-            "Không mở được hồ sơ: {m}. Báo người quản trị kiểm tra tệp khóa hồ sơ \
-             (TREEM_CASE_KEY_FILE) và chạy «treem check»."
-        )))),
+        Err(StorageError::Corrupt(m)) => Err(ctx.error(damaged(id, &m))),
+        Err(StorageError::Invalid(e)) => Err(ctx.error(no_key(&e))),
         Err(e) => Err(ctx.fail(e)),
     }
+}
+
+/// Without the case key nothing of a case can be read, not even its step: said as it is.
+fn no_key(e: &FieldErrors) -> PageErrorKind {
+    let why: Vec<&str> = e.0.iter().map(|f| f.message.as_str()).collect();
+    PageErrorKind::DamagedCase(format!(
+        "Chưa đọc được hồ sơ: {}. Báo quản trị.",
+        why.join("; ")
+    ))
+}
+
+/// What a damaged case's page says: that it is damaged, to tell the administrator, and why.
+fn damaged(id: i64, why: &str) -> PageErrorKind {
+    PageErrorKind::DamagedCase(format!(
+        "Hồ sơ số {id} bị hỏng, báo quản trị. Không mở được hồ sơ: {why}. Người quản trị kiểm tra \
+         tệp khóa hồ sơ (TREEM_CASE_KEY_FILE) và chạy «treem check»; các hồ sơ khác vẫn mở được."
+    ))
 }
 
 pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let case = match open(&ctx, &id).await {
         Ok(c) => c,
+        Err(e) if !matches!(e.kind, PageErrorKind::NotFound) => return Err(e),
         Err(e) => {
             // The filer of a report sees that it was received, nothing more.
             let Ok(n) = id.parse::<i64>() else {
@@ -932,15 +959,8 @@ pub async fn save_intake(
         Ok(e) => e,
         Err(e) => return Ok(intake_page(&ctx, f, Some(e)).await),
     };
-    // A village head reports on children of their own village: the register read refuses others.
-    if let EntryKind::Intake(i) = &entry {
-        if let Some(child) = i.child.child_id() {
-            if ctx.state.store.child(&ctx.actor(), child).await.is_err() {
-                let e = FieldErrors::single("child_id", "không có trẻ này trong sổ của bạn");
-                return Ok(intake_page(&ctx, f, Some(e)).await);
-            }
-        }
-    }
+    // Whether the child may be named (a village head: their own village) is storage's rule, the
+    // same for the API: a refusal comes back as an error on `child_id`.
     match ctx
         .state
         .store

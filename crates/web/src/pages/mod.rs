@@ -336,9 +336,10 @@ pub enum PageErrorKind {
     /// The database stayed busy with other writers: nothing was written, send again.
     Busy,
     Internal(String),
-    /// Stored data that cannot be read (a case sealed with another key): said as it is, since
-    /// the person can act on it (ask the administrator for the right key).
-    Unreadable(String),
+    /// A case file that cannot be read (hồ sơ bị hỏng: damaged, or sealed with another key):
+    /// 409, said as it is to those who may open it, since they can act on it (tell the
+    /// administrator); the other cases still open.
+    DamagedCase(String),
     Redirect(String),
     /// A form that cannot be read as sent (bytes that are not UTF-8): 422, nothing written.
     BadForm(String),
@@ -385,9 +386,9 @@ impl IntoResponse for PageError {
                 )
             }
             PageErrorKind::BadForm(m) => (StatusCode::UNPROCESSABLE_ENTITY, "422", m),
-            PageErrorKind::Unreadable(m) => {
-                tracing::error!("unreadable: {m}");
-                (StatusCode::INTERNAL_SERVER_ERROR, "500", m)
+            PageErrorKind::DamagedCase(m) => {
+                tracing::error!("damaged case: {m}");
+                (StatusCode::CONFLICT, "Hồ sơ bị hỏng", m)
             }
         };
         let page = MessagePage {
