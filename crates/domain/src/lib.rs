@@ -1,4 +1,5 @@
 //! treem's domain: the register's values, the plan, indicators. Pure: no SQL, no async, no HTTP.
+pub mod backup;
 pub mod case;
 pub mod circumstance;
 pub mod ethnicity;
