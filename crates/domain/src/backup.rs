@@ -106,8 +106,10 @@ pub enum BackupFailure {
     DiskFull,
     /// The folder cannot be written: read-only stick, permissions.
     NotWritable,
-    /// The copy did not read back the same or the snapshot failed its check.
+    /// The copy did not read back as written.
     VerifyFailed,
+    /// The database itself failed the check: no copy was written, the old ones are kept.
+    CheckFailed,
     Other,
 }
 
@@ -130,6 +132,10 @@ impl BackupFailure {
             BackupFailure::VerifyFailed => {
                 "Bản sao vừa ghi không đọc lại đúng — ổ USB có thể đã hỏng. Hãy thay ổ USB khác và \
                  báo người quản trị."
+            }
+            BackupFailure::CheckFailed => {
+                "Cơ sở dữ liệu đang có lỗi nên chưa sao lưu (các bản sao cũ vẫn được giữ). Hãy báo \
+                 người quản trị chạy «treem check» và làm theo hướng dẫn vận hành."
             }
             BackupFailure::Other => "Hãy báo người quản trị, kèm thông báo lỗi ở trên.",
         }
@@ -215,7 +221,12 @@ mod tests {
         assert!(backup_due(at(next, 2, 0), two, Some(at(d, 2, 0)), None));
         // The PC was off at 02:00: the copy is taken when it is next on, once.
         assert!(backup_due(at(next, 7, 30), two, Some(at(d, 8, 0)), None));
-        assert!(!backup_due(at(next, 7, 30), two, Some(at(next, 7, 29)), None));
+        assert!(!backup_due(
+            at(next, 7, 30),
+            two,
+            Some(at(next, 7, 29)),
+            None
+        ));
     }
 
     #[test]
@@ -288,11 +299,17 @@ mod tests {
         let failed = run("2026-12-04T02:00:00Z", false);
         assert!(matches!(
             warning(now, Some(&fresh), Some(&failed)),
-            Some(BackupWarning::Failed { last_good: Some(_), .. })
+            Some(BackupWarning::Failed {
+                last_good: Some(_),
+                ..
+            })
         ));
         assert!(matches!(
             warning(now, None, Some(&failed)),
-            Some(BackupWarning::Failed { last_good: None, .. })
+            Some(BackupWarning::Failed {
+                last_good: None,
+                ..
+            })
         ));
     }
 

@@ -2,6 +2,7 @@
 //! state-changing form carries the session's CSRF token.
 mod account;
 mod admin;
+mod backups;
 mod case_form;
 pub mod case_forms;
 mod case_view;
