@@ -1,6 +1,7 @@
 //! All integration tests in one binary: storage conformance on every backend, the HTTP API,
 //! and the command line. PostgreSQL runs when TREEM_TEST_DATABASE_URL is set.
 mod api;
+mod backups;
 mod browser;
 mod case_forms;
 mod case_pages;
