@@ -20,6 +20,49 @@ pub struct DbArg {
     pub db: String,
 }
 
+/// How a new copy is sealed; without any of these it is not encrypted.
+#[derive(clap::Args)]
+pub struct SealArgs {
+    /// Encrypt with a passphrase read from standard input (at least 12 characters).
+    #[arg(long, conflicts_with_all = ["passphrase_file", "recipient"])]
+    passphrase_stdin: bool,
+    /// Encrypt with the passphrase in FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "recipient")]
+    passphrase_file: Option<std::path::PathBuf>,
+    /// Encrypt to a public key: `age1…`, or a file of them (the .pub of `treem backup-key new`).
+    #[arg(long, value_name = "KEY|FILE")]
+    recipient: Option<String>,
+    /// Put the case key (TREEM_CASE_KEY_FILE) inside the encrypted copy.
+    #[arg(long)]
+    include_case_key: bool,
+}
+
+/// The server's own copies (sao lưu hằng đêm).
+#[derive(clap::Args)]
+pub struct NightlyArgs {
+    /// Folder for a copy every night (a USB stick's folder, a network share); never created.
+    #[arg(long, env = "TREEM_BACKUP_DIR", value_name = "DIR")]
+    backup_dir: Option<std::path::PathBuf>,
+    /// Encrypt the copies with the passphrase in FILE.
+    #[arg(long, env = "TREEM_BACKUP_PASSPHRASE_FILE", value_name = "FILE")]
+    backup_passphrase_file: Option<std::path::PathBuf>,
+    /// Encrypt the copies to a public key: `age1…`, or a file of them.
+    #[arg(long, env = "TREEM_BACKUP_RECIPIENT", value_name = "KEY|FILE")]
+    backup_recipient: Option<String>,
+    /// Vietnam time of the daily copy (HH:MM); when the PC is off then, the copy is made as soon
+    /// as treem runs.
+    #[arg(
+        long,
+        env = "TREEM_BACKUP_AT",
+        default_value = "02:00",
+        value_name = "HH:MM"
+    )]
+    backup_at: String,
+    /// Put the case key (TREEM_CASE_KEY_FILE) inside each encrypted copy.
+    #[arg(long)]
+    backup_include_case_key: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web pages and the API.
@@ -28,6 +71,8 @@ enum Command {
         db: DbArg,
         #[arg(long, env = "TREEM_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        #[command(flatten)]
+        nightly: NightlyArgs,
     },
     /// Fill an empty database with a synthetic commune (sample data) and serve it.
     Demo {
@@ -70,17 +115,39 @@ enum Command {
         db: DbArg,
         out: std::path::PathBuf,
     },
-    /// Online, atomic backup.
+    /// Online, atomic, verified backup; encrypted when given a passphrase or a public key.
     Backup {
         #[command(flatten)]
         db: DbArg,
         out: std::path::PathBuf,
+        #[command(flatten)]
+        seal: SealArgs,
     },
-    /// Restore a backup after verifying it.
+    /// Restore a backup after verifying it (decrypting it first when it is encrypted).
     Restore {
         input: std::path::PathBuf,
         #[command(flatten)]
         db: DbArg,
+        /// The passphrase of an encrypted copy, from standard input.
+        #[arg(long, conflicts_with_all = ["passphrase_file", "identity"])]
+        passphrase_stdin: bool,
+        /// The passphrase of an encrypted copy, from FILE.
+        #[arg(long, value_name = "FILE", conflicts_with = "identity")]
+        passphrase_file: Option<std::path::PathBuf>,
+        /// The private key file (from `treem backup-key new`) of a copy encrypted to its public key.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<std::path::PathBuf>,
+        /// Write the case key that travels in the copy to FILE (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        case_key_out: Option<std::path::PathBuf>,
+        /// Open and check the copy, then stop: nothing is restored.
+        #[arg(long)]
+        verify_only: bool,
+    },
+    /// A key pair for encrypted backups: the private key stays away from this PC.
+    BackupKey {
+        #[command(subcommand)]
+        command: BackupKeyCommand,
     },
     /// Verify the database and the audit chain; exits non-zero on any problem.
     Check {
@@ -167,6 +234,12 @@ enum ImportCommand {
 }
 
 #[derive(Subcommand)]
+enum BackupKeyCommand {
+    /// Write a new private key to FILE and its public key to FILE.pub (refuses to overwrite).
+    New { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
 enum CaseKeyCommand {
     /// Write a new random key to FILE (refuses to overwrite one).
     New { file: std::path::PathBuf },
@@ -189,6 +262,12 @@ enum TemplateCommand {
 
 #[tokio::main]
 async fn main() {
+    // Every file this process creates holds, or may hold, personal data: owner-only.
+    #[cfg(unix)]
+    // SAFETY: umask(2) only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -208,7 +287,14 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Serve { db, listen } => cli::ops::serve(&db.db, &listen).await,
+        Command::Serve {
+            db,
+            listen,
+            nightly,
+        } => {
+            let nightly = nightly_config(nightly)?;
+            cli::ops::serve(&db.db, &listen, nightly).await
+        }
         Command::Demo {
             db,
             listen,
@@ -246,8 +332,44 @@ async fn run(cli: Cli) -> Result<i32> {
             command: TemplateCommand::Children { out },
         } => cli::import::template(&out),
         Command::Export { db, out } => cli::ops::export(&db.db, &out).await,
-        Command::Backup { db, out } => cli::ops::backup(&db.db, &out).await,
-        Command::Restore { input, db } => cli::ops::restore(&input, &db.db).await,
+        Command::Backup { db, out, seal } => {
+            let passphrase = cli::backup::read_passphrase(
+                seal.passphrase_stdin,
+                seal.passphrase_file.as_deref(),
+            )?;
+            let sealed = cli::backup::seal_from(passphrase, seal.recipient.as_deref())?;
+            cli::ops::backup(&db.db, &out, sealed, seal.include_case_key).await
+        }
+        Command::Restore {
+            input,
+            db,
+            passphrase_stdin,
+            passphrase_file,
+            identity,
+            case_key_out,
+            verify_only,
+        } => {
+            let unseal = match (
+                cli::backup::read_passphrase(passphrase_stdin, passphrase_file.as_deref())?,
+                identity,
+            ) {
+                (Some(p), _) => cli::backup::Unseal::Passphrase(p),
+                (None, Some(f)) => {
+                    cli::backup::Unseal::Identities(cli::backup::read_identities(&f)?)
+                }
+                (None, None) => cli::backup::Unseal::Nothing,
+            };
+            let opts = cli::backup::RestoreOptions {
+                unseal,
+                case_key_out,
+                verify_only,
+                env_case_key: cli::ops::env_case_key()?,
+            };
+            cli::backup::restore(&input, &db.db, opts).await
+        }
+        Command::BackupKey {
+            command: BackupKeyCommand::New { file },
+        } => cli::backup::new_backup_key(&file),
         Command::Check { db, expect_head } => cli::ops::check(&db.db, &expect_head).await,
         Command::RebuildCopies { db } => cli::ops::rebuild_copies(&db.db).await,
         Command::Plan { command } => cli::plan::run(command).await,
@@ -264,4 +386,47 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The nightly copies' settings, checked before the server starts.
+fn nightly_config(a: NightlyArgs) -> Result<Option<cli::nightly::Nightly>> {
+    let Some(dir) = a.backup_dir else {
+        if a.backup_passphrase_file.is_some()
+            || a.backup_recipient.is_some()
+            || a.backup_include_case_key
+        {
+            anyhow::bail!("thiếu --backup-dir: thư mục để sao lưu hằng đêm");
+        }
+        return Ok(None);
+    };
+    let passphrase = cli::backup::read_passphrase(false, a.backup_passphrase_file.as_deref())?;
+    let seal = cli::backup::seal_from(passphrase, a.backup_recipient.as_deref())?;
+    if !seal.encrypted() {
+        // The copies leave the building: a lost stick must not give away every child's record.
+        anyhow::bail!(
+            "sao lưu hằng đêm phải được mã hóa: thêm --backup-recipient (khóa công khai) hoặc \
+             --backup-passphrase-file"
+        );
+    }
+    let at = jiff::civil::Time::strptime("%H:%M", &a.backup_at).map_err(|_| {
+        anyhow::anyhow!(
+            "--backup-at «{}»: cần giờ dạng HH:MM, ví dụ 02:00",
+            a.backup_at
+        )
+    })?;
+    let case_key = if a.backup_include_case_key {
+        let Some(path) = cli::ops::case_key_path() else {
+            anyhow::bail!("--backup-include-case-key cần TREEM_CASE_KEY_FILE trỏ tới khóa hồ sơ");
+        };
+        Some(cli::backup::case_key_hex(&path)?)
+    } else {
+        None
+    };
+    Ok(Some(cli::nightly::Nightly {
+        dir,
+        seal: std::sync::Arc::new(seal),
+        at,
+        case_key,
+        check_key: cli::ops::env_case_key()?,
+    }))
 }

@@ -1,6 +1,8 @@
 //! The command line: thin wrappers over the same storage the web pages use.
+pub mod backup;
 pub mod demo;
 pub mod import;
+pub mod nightly;
 pub mod ops;
 pub mod plan;
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use treem_storage::{Accounts, Actor, AuditLog, Db, NewUser, Role};
 
 pub async fn open(url: &str) -> Result<Db> {
+    restrict_database_files(url);
     let db = Db::open(url)
         .await
         .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
@@ -19,6 +20,24 @@ pub async fn open(url: &str) -> Result<Db> {
         eprintln!("Đã niêm phong phần tóm tắt của {sealed} hồ sơ (lần đầu khởi động với khóa hồ sơ sau khi nâng cấp).");
     }
     Ok(db)
+}
+
+/// A database made before treem created its files owner-only may still be readable by every
+/// account on the PC: take that away (the database, its `-wal` and `-shm`).
+fn restrict_database_files(url: &str) {
+    let (is_sqlite, path) = sqlite_target(url);
+    if !is_sqlite {
+        return;
+    }
+    for p in [path.clone(), format!("{path}-wal"), format!("{path}-shm")] {
+        match treem_storage::files::restrict_path(Path::new(&p)) {
+            Ok(true) => {
+                tracing::warn!("{p}: đã bỏ quyền đọc của người dùng khác (chỉ chủ tệp được đọc)")
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!("{p}: không thu hẹp được quyền đọc: {e}"),
+        }
+    }
 }
 
 /// The commune's own working-day calendar (a copy of the embedded `holidays.toml` with its
@@ -38,13 +57,27 @@ pub fn with_calendar(db: Db) -> Result<Db> {
 
 /// Case narratives are sealed with a key kept outside the database (TREEM_CASE_KEY_FILE).
 fn with_case_key(db: Db) -> Result<Db> {
-    match std::env::var("TREEM_CASE_KEY_FILE") {
-        Ok(path) if !path.is_empty() => {
-            let key = treem_storage::CaseKey::from_file(std::path::Path::new(&path))
-                .with_context(|| format!("không đọc được khóa hồ sơ {path}"))?;
-            Ok(db.with_case_key(key))
-        }
-        _ => Ok(db),
+    Ok(match env_case_key()? {
+        Some(key) => db.with_case_key(key),
+        None => db,
+    })
+}
+
+/// The file TREEM_CASE_KEY_FILE names, if it is set.
+pub fn case_key_path() -> Option<std::path::PathBuf> {
+    std::env::var_os("TREEM_CASE_KEY_FILE")
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// The key in TREEM_CASE_KEY_FILE, if it is set.
+pub fn env_case_key() -> Result<Option<treem_storage::CaseKey>> {
+    match case_key_path() {
+        Some(path) => Ok(Some(
+            treem_storage::CaseKey::from_file(&path)
+                .with_context(|| format!("không đọc được khóa hồ sơ {}", path.display()))?,
+        )),
+        None => Ok(None),
     }
 }
 
@@ -59,8 +92,15 @@ pub fn new_case_key(path: &Path) -> Result<i32> {
     Ok(0)
 }
 
-pub async fn serve(url: &str, listen: &str) -> Result<i32> {
+pub async fn serve(
+    url: &str,
+    listen: &str,
+    nightly: Option<super::nightly::Nightly>,
+) -> Result<i32> {
     let db = open(url).await?;
+    if let Some(cfg) = nightly {
+        super::nightly::spawn(db.clone(), cfg);
+    }
     serve_db(db, listen).await
 }
 
@@ -176,7 +216,8 @@ pub async fn user_confirm(url: &str, username: &str, refuse: bool) -> Result<i32
 pub async fn export(url: &str, out: &Path) -> Result<i32> {
     let db = open(url).await?;
     let tmp = out.with_extension("partial");
-    let file = std::fs::File::create(&tmp).with_context(|| format!("{}", tmp.display()))?;
+    let file =
+        treem_storage::files::create_private(&tmp).with_context(|| format!("{}", tmp.display()))?;
     let mut w = std::io::BufWriter::new(file);
     let pb = super::progress(None, "Xuất");
     let n = db.export(&mut w, &|n| pb.set_position(n)).await?;
@@ -194,7 +235,7 @@ pub async fn export(url: &str, out: &Path) -> Result<i32> {
 
 /// The chain's head, to be written down (the paper register, the week's report): a later
 /// `treem check --expect-head` compares the database with it.
-fn print_head(head: &treem_storage::ChainHead) {
+pub(crate) fn print_head(head: &treem_storage::ChainHead) {
     println!(
         "Đầu chuỗi nhật ký: {} — ghi vào sổ; đối chiếu sau bằng: treem check --expect-head {}",
         head.short(),
@@ -204,7 +245,10 @@ fn print_head(head: &treem_storage::ChainHead) {
 
 /// Beside a backup, its chain head as a small text file (`OUT.head`): nothing personal, so it
 /// can be printed, filed or sent on its own, and checked against the copy after a restore.
-fn write_head_file(out: &Path, head: &treem_storage::ChainHead) -> Result<std::path::PathBuf> {
+pub(crate) fn write_head_file(
+    out: &Path,
+    head: &treem_storage::ChainHead,
+) -> Result<std::path::PathBuf> {
     let mut name = out.as_os_str().to_owned();
     name.push(".head");
     let path = std::path::PathBuf::from(name);
@@ -241,102 +285,26 @@ pub async fn import_all(input: &Path, url: &str) -> Result<i32> {
     Ok(0)
 }
 
-pub async fn backup(url: &str, out: &Path) -> Result<i32> {
-    let db = open(url).await?;
-    db.backup(out).await?;
-    println!("Đã sao lưu vào {}.", out.display());
-    // The head as the copy holds it (read back from the file written).
-    let head = treem_storage::copy_head(out).await?;
-    let file = write_head_file(out, &head)?;
-    print_head(&head);
-    println!("Đầu chuỗi của bản sao lưu cũng ghi ở {}.", file.display());
-    Ok(0)
-}
-
-fn is_sqlite_file(p: &Path) -> Result<bool> {
-    let mut f = std::fs::File::open(p).with_context(|| format!("{}", p.display()))?;
-    let mut head = [0u8; 16];
-    let n = f.read(&mut head)?;
-    Ok(n == 16 && &head == b"SQLite format 3\0")
-}
-
-/// Verifies the backup first; only a sound backup replaces anything.
-pub async fn restore(input: &Path, url: &str) -> Result<i32> {
-    if is_sqlite_file(input)? {
-        // Check a consistent copy (SQLite reads any write-ahead log beside the file), so
-        // that what is checked is exactly what is restored.
-        let dir = tempfile_dir()?;
-        let copy = dir.join("verify.db");
-        let source = Db::connect(&input.to_string_lossy()).await?;
-        source.backup(&copy).await?;
-        source.close().await;
-        let b = Db::connect(&copy.to_string_lossy()).await?;
-        let report = b.check().await?;
-        let version = b.schema_version().await?;
-        b.close().await;
-        if !report.ok() {
-            for p in &report.problems {
-                eprintln!("- {p}");
-            }
-            bail!("bản sao lưu không toàn vẹn; không khôi phục");
-        }
-        if version > treem_storage::SCHEMA_VERSION {
-            bail!("bản sao lưu có lược đồ mới hơn chương trình này");
-        }
-        let (is_sqlite_target, target) = sqlite_target(url);
-        if is_sqlite_target {
-            let tmp = format!("{target}.restoring");
-            std::fs::copy(&copy, &tmp)?;
-            for ext in ["-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{target}{ext}"));
-            }
-            std::fs::rename(&tmp, &target)?;
-        } else {
-            let b = Db::connect(&copy.to_string_lossy()).await?;
-            let mut buf = Vec::new();
-            b.export(&mut buf, &|_| {}).await?;
-            let db = open(url).await?;
-            db.import_all(&mut std::io::Cursor::new(buf), &|_| {})
-                .await?;
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-        println!(
-            "Đã kiểm tra và khôi phục từ {} ({} trẻ).",
-            input.display(),
-            report.children
-        );
-        Ok(0)
-    } else {
-        // An export (PostgreSQL backups): read it into a scratch database and check it there
-        // first; only a sound export is then read into the target.
-        let dir = tempfile_dir()?;
-        let scratch = dir.join("verify.db");
-        let probe = Db::open(&scratch.to_string_lossy()).await?;
-        let file = std::fs::File::open(input).with_context(|| format!("{}", input.display()))?;
-        let loaded = probe
-            .import_all(&mut std::io::BufReader::new(file), &|_| {})
-            .await;
-        let report = match loaded {
-            Ok(_) => probe.check().await?,
-            Err(e) => {
-                probe.close().await;
-                let _ = std::fs::remove_dir_all(&dir);
-                bail!("bản sao lưu không đọc được: {e}; không khôi phục");
-            }
+/// `treem backup`: see [`super::backup`].
+pub async fn backup(
+    url: &str,
+    out: &Path,
+    seal: super::backup::Seal,
+    include_case_key: bool,
+) -> Result<i32> {
+    let case_key = if include_case_key {
+        let Some(path) = case_key_path() else {
+            bail!("--include-case-key cần TREEM_CASE_KEY_FILE trỏ tới khóa hồ sơ");
         };
-        probe.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
-        if !report.ok() {
-            for p in &report.problems {
-                eprintln!("- {p}");
-            }
-            bail!("bản sao lưu không toàn vẹn; không khôi phục");
-        }
-        import_all(input, url).await
-    }
+        Some(super::backup::case_key_hex(&path)?)
+    } else {
+        None
+    };
+    let db = open(url).await?;
+    super::backup::backup(&db, out, seal, case_key, env_case_key()?).await
 }
 
-fn sqlite_target(url: &str) -> (bool, String) {
+pub fn sqlite_target(url: &str) -> (bool, String) {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return (false, String::new());
     }
@@ -345,12 +313,6 @@ fn sqlite_target(url: &str) -> (bool, String) {
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url);
     (true, p.split('?').next().unwrap_or(p).to_string())
-}
-
-fn tempfile_dir() -> Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("treem-restore-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
 
 pub async fn check(url: &str, expect_head: &[String]) -> Result<i32> {

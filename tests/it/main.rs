@@ -2,6 +2,7 @@
 //! and the command line. PostgreSQL runs when TREEM_TEST_DATABASE_URL is set.
 mod accounts;
 mod api;
+mod backups;
 mod browser;
 mod case_forms;
 mod case_pages;

@@ -65,6 +65,16 @@ impl Db {
     pub async fn connect(url: &str) -> StorageResult<Db> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let (backend, url) = normalise_url(url);
+        if backend == Backend::Sqlite {
+            if let Some((path, query)) = url
+                .strip_prefix("sqlite://")
+                .and_then(|r| r.split_once('?'))
+            {
+                if query.split('&').any(|kv| kv == "mode=rwc") {
+                    crate::files::precreate_sqlite(path);
+                }
+            }
+        }
         let mut opts = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30));

@@ -7,6 +7,7 @@
 mod accounts;
 mod as_of;
 mod audit;
+mod backups;
 mod bulk;
 mod cases;
 mod children;
@@ -14,6 +15,7 @@ mod copies;
 mod crypto;
 mod db;
 mod error;
+pub mod files;
 mod health;
 mod households;
 mod migrate;
@@ -32,6 +34,7 @@ pub use accounts::{
 };
 pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
+pub use backups::{sees_backups, BackupStatus};
 pub use cases::{CaseSummary, FigureCases};
 pub use children::{
     ChildCount, ChildQuery, ChildSummary, ChildVersion, FieldChange, Page, VillageActivity,
@@ -314,6 +317,13 @@ pub trait Cases: Send + Sync {
     async fn my_reports(&self, actor: &Actor) -> StorageResult<Vec<(i64, jiff::civil::DateTime)>>;
 }
 
+/// What is known of the copies that leave the machine (sao lưu): for the home page's warning.
+#[async_trait]
+pub trait Backups: Send + Sync {
+    /// The last attempt and the last good copy; for the officer and the administrator only.
+    async fn backup_status(&self, actor: &Actor) -> StorageResult<BackupStatus>;
+}
+
 /// Everything the application needs from storage.
-pub trait Storage: Register + Accounts + AuditLog + Plans + HealthLog + Cases {}
-impl<T: Register + Accounts + AuditLog + Plans + HealthLog + Cases> Storage for T {}
+pub trait Storage: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups {}
+impl<T: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups> Storage for T {}

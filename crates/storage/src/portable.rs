@@ -125,7 +125,11 @@ pub(crate) async fn fix_sequences(
 
 impl Db {
     /// Writes every table as JSON Lines inside one read transaction (a consistent snapshot).
-    pub async fn export(&self, out: &mut dyn Write, progress: &dyn Fn(u64)) -> StorageResult<u64> {
+    pub async fn export(
+        &self,
+        out: &mut (dyn Write + Send),
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> StorageResult<u64> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -197,8 +201,8 @@ impl Db {
     /// Reads an export into this database, which must hold no register data. All or nothing.
     pub async fn import_all(
         &self,
-        input: &mut dyn BufRead,
-        progress: &dyn Fn(u64),
+        input: &mut (dyn BufRead + Send),
+        progress: &(dyn Fn(u64) + Sync),
     ) -> StorageResult<u64> {
         let (_turn, mut tx) = self.begin_write().await?;
         for t in ["village", "child", "app_user", "audit_log"] {
@@ -350,20 +354,28 @@ impl Db {
     }
 
     /// An online, atomic backup: a consistent copy written beside `out` and renamed into place.
-    /// SQLite gives a database file; PostgreSQL an export.
+    /// SQLite gives a database file; PostgreSQL an export. The copy is owner-only (0600) and
+    /// flushed to disk before the rename, and the rename itself is flushed: a power cut leaves
+    /// either the old `out` or the whole new one.
     pub async fn backup(&self, out: &std::path::Path) -> StorageResult<()> {
         let tmp = out.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
         let io = |e: std::io::Error| StorageError::Corrupt(format!("{}: {e}", out.display()));
         match self.backend {
             Backend::Sqlite => {
+                // VACUUM INTO accepts an empty file: made first, so that it is owner-only.
+                crate::files::create_new_private(&tmp).map_err(io)?;
                 let path = tmp.to_string_lossy().replace('\'', "''");
                 sqlx::query(&format!("VACUUM INTO '{path}'"))
                     .execute(&self.pool)
                     .await?;
+                // SQLite does not flush what VACUUM INTO writes.
+                std::fs::File::open(&tmp)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io)?;
             }
             Backend::Postgres => {
-                let f = std::fs::File::create(&tmp).map_err(io)?;
+                let f = crate::files::create_private(&tmp).map_err(io)?;
                 let mut w = std::io::BufWriter::new(f);
                 self.export(&mut w, &|_| {}).await?;
                 w.into_inner()
@@ -373,6 +385,7 @@ impl Db {
             }
         }
         std::fs::rename(&tmp, out).map_err(io)?;
+        crate::files::sync_dir(out.parent().unwrap_or(std::path::Path::new("."))).map_err(io)?;
         Ok(())
     }
 }

@@ -329,6 +329,7 @@ struct HomePage {
     sex_counts: Vec<(String, String)>,
     note: Option<String>,
     cases: Vec<super::cases::CaseRow>,
+    backup: Option<super::backups::BackupNotice>,
 }
 
 pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
@@ -353,6 +354,7 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         } else {
             vec![]
         },
+        backup: super::backups::notice(&ctx).await?,
     };
     if role.reads_children() {
         let week_ago = jiff::Timestamp::now()
@@ -476,9 +478,9 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         }
     } else if role == Role::Admin {
         page.note = Some(if t.lang == "en" {
-            "Manage accounts; backups and checks run from the command line (treem backup, treem check).".into()
+            "Manage accounts. The server makes a backup every night when started with --backup-dir; treem backup, treem restore and treem check run from the command line.".into()
         } else {
-            "Quản lý tài khoản; sao lưu và kiểm tra chạy bằng dòng lệnh (treem backup, treem check).".into()
+            "Quản lý tài khoản. Máy chủ tự sao lưu hằng đêm khi được chạy với --backup-dir; treem backup, treem restore và treem check chạy bằng dòng lệnh.".into()
         });
     }
     Ok(render(&page))

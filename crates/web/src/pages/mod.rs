@@ -3,6 +3,7 @@
 mod account;
 mod accounts;
 mod admin;
+mod backups;
 mod case_form;
 pub mod case_forms;
 mod case_view;
