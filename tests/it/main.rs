@@ -6,11 +6,14 @@ mod case_forms;
 mod case_pages;
 mod cases;
 mod cli;
+mod fuzz_corpus;
 mod health;
 mod helpers;
 pub mod pages;
 mod plans;
 mod storage;
+mod upgrade;
+mod walk;
 
 /// dd/mm/yyyy, as the forms take dates.
 pub fn i18n_date(d: jiff::civil::Date) -> String {

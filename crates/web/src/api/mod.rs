@@ -4,7 +4,7 @@ pub(crate) use cases::now as cases_now;
 pub(crate) mod children;
 pub(crate) mod health;
 mod misc;
-mod plans;
+pub(crate) mod plans;
 
 use crate::error::ApiError;
 use crate::AppState;

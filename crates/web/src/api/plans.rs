@@ -97,16 +97,16 @@ pub async fn targets(
 #[derive(Deserialize)]
 pub struct ReportBody {
     #[serde(default)]
-    period_start: String,
+    pub(crate) period_start: String,
     #[serde(default)]
-    period_end: String,
-    numerator: Option<f64>,
-    denominator: Option<f64>,
-    value: Option<f64>,
+    pub(crate) period_end: String,
+    pub(crate) numerator: Option<f64>,
+    pub(crate) denominator: Option<f64>,
+    pub(crate) value: Option<f64>,
     #[serde(default)]
-    secondary: bool,
+    pub(crate) secondary: bool,
     #[serde(default)]
-    note: String,
+    pub(crate) note: String,
 }
 
 pub async fn report(
