@@ -28,8 +28,10 @@ for t in "${targets[@]}"; do
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
     >"work/$t.log" 2>&1 || echo "$t: stopped with a finding, see fuzz/work/$t.log"
   grep -E "^(stat::|#[0-9]+ +DONE)" "work/$t.log" | sed "s/^/$t: /" || true
-  # Keep only what adds coverage.
+  # Keep only what adds coverage, and every input that once crashed (regression-*: copy a
+  # crash from fuzz/artifacts/<target>/ there under that name once it is fixed).
   mkdir -p "corpus/$t.new"
+  cp corpus/"$t"/regression-* "corpus/$t.new"/ 2>/dev/null || true
   "$bin/$t" -merge=1 "corpus/$t.new" "work/$t" >/dev/null 2>&1
   rm -rf "corpus/$t" && mv "corpus/$t.new" "corpus/$t"
   echo "$t: kept $(ls "corpus/$t" | wc -l) inputs"
