@@ -150,7 +150,9 @@ async fn walk(app: &TestApp, backend: &str) {
                         ));
                     }
                     if (200..300).contains(&status) {
-                        for leak in leaks(role, &text, &secrets) {
+                        // What the request itself carried may come back (a new account's name).
+                        let sent = format!("{url} {query:?} {shown_body}");
+                        for leak in leaks(role, &text, &secrets, &sent) {
                             failures.push(format!("{what}: {leak}"));
                         }
                         if m != Method::GET {
@@ -248,7 +250,7 @@ async fn setup(app: &TestApp) -> Known {
         &officer,
         "/api/v1/cases",
         json!({
-            "kind": "intake", "channel": "hotline111", "received_at": format!("{}T08:00", today()),
+            "kind": "intake", "channel": "hotline111", "received_at": format!("{}T08:00", today().yesterday().unwrap()),
             "category": "abused", "child": {"type": "registered", "child_id": children[2]},
             "place": CASE_PLACE, "current_condition": CASE_CONDITION,
             "informant": {"consent": true, "full_name": INFORMANT, "phone": "0911000999"}
@@ -310,7 +312,7 @@ async fn secrets(app: &TestApp, known: &Known) -> Secrets {
 
 /// What `role` received that it may not: marked strings anywhere in the answer, and child ids
 /// of other villages in objects that describe a child.
-fn leaks(role: Role, text: &str, s: &Secrets) -> Vec<String> {
+fn leaks(role: Role, text: &str, s: &Secrets, sent: &str) -> Vec<String> {
     let mut out = Vec::new();
     let own_village = (role == Role::VillageHead).then_some(s.head_village.as_str());
     if !matches!(role, Role::Officer | Role::Leader) {
@@ -327,7 +329,7 @@ fn leaks(role: Role, text: &str, s: &Secrets) -> Vec<String> {
             continue;
         }
         for w in words {
-            if text.contains(w.as_str()) {
+            if text.contains(w.as_str()) && !sent.contains(w.as_str()) {
                 out.push(format!("child data «{w}» of {village} given to {role}"));
             }
         }
@@ -402,8 +404,6 @@ fn any_string(rng: &mut impl Rng) -> String {
         "male",
         "female",
         "unknown",
-        "officer",
-        "village_head",
         "2026-06-01",
         "2026-13-45",
         "0000-01-01",
