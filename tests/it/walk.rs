@@ -702,3 +702,23 @@ fn shorten(s: &str) -> String {
         s.to_string()
     }
 }
+
+/// Found by the walk's boundary ids: a target number past 65535 was cut to 16 bits, so
+/// `/targets/65538/reported` stored a figure for target 2.
+#[tokio::test]
+async fn a_target_number_past_16_bits_is_not_another_target() {
+    let app = spawn_app().await;
+    let token = app.token(Role::Officer).await;
+    let body = json!({"period_start": "2026-01-01", "period_end": "2026-12-31", "numerator": 1, "denominator": 120, "note": "Báo cáo của trường mầm non"});
+    for n in ["65538", "4294967298", "-65534"] {
+        let r = app
+            .http
+            .post(app.url(&format!("/api/v1/plans/2026/targets/{n}/reported")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "target {n}");
+    }
+}

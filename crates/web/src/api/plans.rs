@@ -116,7 +116,8 @@ pub async fn report(
     JsonBody(b): JsonBody<ReportBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let year = year_of(&year)?;
-    let number = parse_id(&n)? as u16;
+    // A number that is no u16 names no target (not the target it would wrap to).
+    let number = u16::try_from(parse_id(&n)?).map_err(|_| ApiError::NotFound)?;
     let plan = figures::load_plan(&s, year).await?;
     let t = plan.target(number).ok_or(ApiError::NotFound)?;
     if !may_report(&plan, t, user.0.role) {
