@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
   # crash from fuzz/artifacts/<target>/ there under that name once it is fixed).
   mkdir -p "corpus/$t.new"
   cp corpus/"$t"/regression-* "corpus/$t.new"/ 2>/dev/null || true
-  "$bin/$t" -merge=1 "corpus/$t.new" "work/$t" >/dev/null 2>&1
+  "$bin/$t" -set_cover_merge=1 -use_counters=0 "corpus/$t.new" "work/$t" >/dev/null 2>&1
   rm -rf "corpus/$t" && mv "corpus/$t.new" "corpus/$t"
   echo "$t: kept $(ls "corpus/$t" | wc -l) inputs"
 done

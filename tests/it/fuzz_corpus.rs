@@ -3,8 +3,11 @@
 //! (`treem_web::fuzzing`), so what was fixed stays fixed. Fast: a few hundred small inputs.
 use std::path::PathBuf;
 
+/// A fuzz target's harness.
+type Harness = fn(&[u8]);
+
 /// The fuzz targets, each with the harness it runs.
-const TARGETS: [(&str, fn(&[u8])); 6] = [
+const TARGETS: [(&str, Harness); 6] = [
     ("import_csv", treem_web::fuzzing::import_csv),
     ("import_xlsx", treem_web::fuzzing::import_xlsx),
     ("plan_toml", treem_web::fuzzing::plan_toml),
