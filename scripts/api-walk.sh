@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TREEM_WALK_CASES=${1:-100}
 [ -n "${2:-}" ] && export TREEM_WALK_SEED=$2
-exec cargo test --release --test it walk::every_operation -- --nocapture
+exec cargo test --test it walk::every_operation -- --nocapture

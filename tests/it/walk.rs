@@ -53,14 +53,21 @@ const INFORMANT: &str = "Người báo Kínđáo";
 #[tokio::test]
 async fn every_operation_as_every_role_holds_scope_and_never_fails() {
     let app = spawn_app().await;
-    walk(&app, "sqlite").await;
+    let mut failures = walk(&app, "sqlite").await;
     if let Some(url) = fresh_postgres().await {
         let app = spawn_app_on(url, None).await;
-        walk(&app, "postgres").await;
+        failures.extend(walk(&app, "postgres").await);
     }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
-async fn walk(app: &TestApp, backend: &str) {
+/// Walks the document once on `app`; the failures found, each with its request.
+async fn walk(app: &TestApp, backend: &str) -> Vec<String> {
     let seed: u64 = std::env::var("TREEM_WALK_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -177,12 +184,10 @@ async fn walk(app: &TestApp, backend: &str) {
     eprintln!("walk on {backend}: {count} requests, statuses {statuses:?}");
     failures.sort();
     failures.dedup();
-    assert!(
-        failures.is_empty(),
-        "{backend}, TREEM_WALK_SEED={seed}: {} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    if !failures.is_empty() {
+        eprintln!("walk on {backend}: TREEM_WALK_SEED={seed} replays these failures");
+    }
+    failures
 }
 
 /// Two children in each village, a household in each, health records, and a case about the
@@ -720,5 +725,72 @@ async fn a_target_number_past_16_bits_is_not_another_target() {
             .await
             .unwrap();
         assert_eq!(r.status(), 404, "target {n}");
+    }
+}
+
+/// Found by the walk on PostgreSQL, which cannot store U+0000 in text: a NUL in a body or a
+/// query string gave 500 (a login, a new household, the household and audit filters). It is a
+/// 422 naming the field on both backends.
+#[tokio::test]
+async fn a_nul_character_is_refused_not_a_server_error() {
+    let app = spawn_app().await;
+    nul_refused(&app, "sqlite").await;
+    if let Some(url) = fresh_postgres().await {
+        nul_refused(&spawn_app_on(url, None).await, "postgres").await;
+    }
+}
+
+async fn nul_refused(app: &TestApp, backend: &str) {
+    let officer = app.token(Role::Officer).await;
+    let leader = app.token(Role::Leader).await;
+    let cases: Vec<(Method, &str, Option<&str>, Option<Value>, &str)> = vec![
+        (
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"username": "\u{0}", "password": "x"})),
+            "username",
+        ),
+        (
+            Method::POST,
+            "/api/v1/households",
+            Some(&officer),
+            Some(json!({"village": "\u{0}", "head_name": "A"})),
+            "village",
+        ),
+        (
+            Method::POST,
+            "/api/v1/children",
+            Some(&officer),
+            Some(json!({"full_name": "A", "village": "SP01", "aliases": ["B\u{0}"]})),
+            "aliases[0]",
+        ),
+        (
+            Method::GET,
+            "/api/v1/households?village=%00",
+            Some(&officer),
+            None,
+            "query",
+        ),
+        (
+            Method::GET,
+            "/api/v1/audit?action=a%00b",
+            Some(&leader),
+            None,
+            "query",
+        ),
+    ];
+    for (m, path, token, body, field) in cases {
+        let mut req = app.http.request(m.clone(), app.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), 422, "{backend}: {m} {path}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["errors"][0]["field"], field, "{backend}: {m} {path}: {v}");
     }
 }
