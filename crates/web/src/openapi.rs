@@ -41,6 +41,11 @@ const AUTH: [(&str, &str); 3] = [
 fn std(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
     let mut v = extra.to_vec();
     v.extend_from_slice(&AUTH);
+    // Any query string or body may be refused (a NUL character, say), so every operation can
+    // answer 422.
+    if !v.iter().any(|(code, _)| *code == "422") {
+        v.push(("422", "tham số hoặc nội dung không hợp lệ"));
+    }
     v
 }
 
