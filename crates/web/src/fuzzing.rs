@@ -15,7 +15,7 @@ use treem_domain::health::{Birth, Death, HivFollowUp, Injury, Measurement, Sched
 use treem_domain::indicator::{self, ReportedValue, Snapshot};
 use treem_domain::personal_id::PersonalId;
 use treem_domain::plan::Plan;
-use treem_domain::register::{ChildDraft, DobPrecision, Sex};
+use treem_domain::register::{ChildDraft, DobPrecision, HouseholdData, Sex};
 use treem_domain::role::{Actor, Role, ALL_ROLES};
 use treem_domain::validation;
 use treem_domain::Date;
@@ -253,7 +253,7 @@ pub fn json_body(data: &[u8]) {
                 let _ = v["role"].as_str().unwrap_or("").parse::<Role>();
             }
         }
-        // Any body: every request type tried on the same JSON.
+        // Any body: every request type tried on the same JSON, and a household's.
         _ => {
             if let Ok(v) = serde_json::from_slice::<Value>(body) {
                 if let Ok(d) = serde_json::from_value::<ChildDraft>(v.clone()) {
@@ -263,8 +263,13 @@ pub fn json_body(data: &[u8]) {
                 if let Ok(e) = serde_json::from_value::<EntryKind>(v.clone()) {
                     case_entry(e, None);
                 }
-                if let Ok(b) = serde_json::from_value::<ReportBody>(v) {
+                if let Ok(b) = serde_json::from_value::<ReportBody>(v.clone()) {
                     reported(b);
+                }
+                // POST and PUT /households (the record is checked by storage with this).
+                if let Ok(h) = serde_json::from_value::<HouseholdData>(v) {
+                    let _ = h.validate();
+                    let _ = h.poverty_on(today());
                 }
             }
         }
