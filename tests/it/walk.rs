@@ -746,7 +746,9 @@ async fn a_nul_character_is_refused_not_a_server_error() {
 async fn nul_refused(app: &TestApp, backend: &str) {
     let officer = app.token(Role::Officer).await;
     let leader = app.token(Role::Leader).await;
-    let cases: Vec<(Method, &str, Option<&str>, Option<Value>, &str)> = vec![
+    // (method, path, token, body, the field the 422 names)
+    type Case<'a> = (Method, &'a str, Option<&'a str>, Option<Value>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             Method::POST,
             "/api/v1/session",
