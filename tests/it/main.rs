@@ -12,6 +12,7 @@ mod cli;
 mod concurrency;
 mod disclosure;
 mod drills;
+mod fuzz_corpus;
 mod health;
 mod helpers;
 mod limits;
@@ -20,6 +21,8 @@ mod plans;
 mod storage;
 mod tamper;
 mod transport;
+mod upgrade;
+mod walk;
 
 /// dd/mm/yyyy, as the forms take dates.
 pub fn i18n_date(d: jiff::civil::Date) -> String {

@@ -49,7 +49,9 @@ impl std::error::Error for FieldErrors {}
 
 /// Parses a date as officials write it (dd/mm/yyyy) or as ISO (yyyy-mm-dd), within the years
 /// of [`crate::limits::DATE_YEARS`]: a date outside them is a typing slip, and dates near
-/// jiff's ends (year 9999) would make date arithmetic fail further on.
+/// jiff's ends (year 9999) would make date arithmetic fail further on. The year has four digits:
+/// what jiff also reads as a date (a signed six-digit year, as in "-0012120212") is no date
+/// anyone means, and would not read back as the pages show it.
 pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
     parse_any_date(s).filter(|d| crate::limits::date_in_range(*d))
 }
@@ -68,17 +70,21 @@ pub fn date_out_of_range(s: &str) -> Option<String> {
 
 fn parse_any_date(s: &str) -> Option<jiff::civil::Date> {
     let s = s.trim();
-    if let Ok(d) = s.parse::<jiff::civil::Date>() {
-        return Some(d);
-    }
-    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    if parts.len() == 3 {
-        let d: i8 = parts[0].parse().ok()?;
-        let m: i8 = parts[1].parse().ok()?;
-        let y: i16 = parts[2].parse().ok()?;
-        return jiff::civil::Date::new(y, m, d).ok();
-    }
-    None
+    let date = match s.parse::<jiff::civil::Date>() {
+        Ok(d) if !s.starts_with(['+', '-']) => d,
+        Ok(_) => return None,
+        Err(_) => {
+            let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+            if parts.len() != 3 {
+                return None;
+            }
+            let d: i8 = parts[0].parse().ok()?;
+            let m: i8 = parts[1].parse().ok()?;
+            let y: i16 = parts[2].parse().ok()?;
+            jiff::civil::Date::new(y, m, d).ok()?
+        }
+    };
+    (1000..=9999).contains(&date.year()).then_some(date)
 }
 
 #[cfg(test)]
@@ -102,5 +108,20 @@ mod tests {
         assert_eq!(parse_date("-009999-01-01"), None);
         assert!(date_problem("31/12/9999").contains("từ 1900 đến 2100"));
         assert!(date_problem("hôm qua").contains("không hợp lệ"));
+    }
+
+    /// Found by the `dates` fuzz target: jiff's signed years and years of fewer than four
+    /// digits were taken as dates, and did not read back as the pages show them.
+    #[test]
+    fn only_four_digit_years() {
+        assert_eq!(parse_date("-0012120212"), None);
+        assert_eq!(parse_date("+0020260612"), None);
+        assert_eq!(parse_date("12/02/-1212"), None);
+        assert_eq!(parse_date("01/01/999"), None);
+        assert_eq!(parse_date("0999-01-01"), None);
+        assert_eq!(
+            parse_date("01/01/2000"),
+            Some(jiff::civil::date(2000, 1, 1))
+        );
     }
 }

@@ -354,7 +354,7 @@ impl AuditLog for Db {
         let sealed = crate::migrate::has_applied(self, crate::seal::SINCE_SCHEMA).await?;
         // The chain, the sealed rows and the current rows are read in one snapshot, so that a
         // write committed meanwhile by a running server is seen whole or not at all.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .execute(&mut *tx)

@@ -29,7 +29,7 @@ impl Db {
     /// Remembers one attempt (and, when it succeeded, that it is the last good copy).
     pub async fn record_backup(&self, run: &BackupRun) -> StorageResult<()> {
         let json = serde_json::to_string(run).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let keys: &[&str] = if run.ok {
             &[LAST_ATTEMPT, LAST_GOOD]
         } else {

@@ -544,7 +544,7 @@ impl Db {
     /// Every case's summary (or why it does not open), by id; rows not sealed yet are replayed.
     async fn summaries(&self) -> StorageResult<Vec<(i64, Result<Summary, String>)>> {
         let key = self.key()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read().await?;
         let rows: Vec<CaseRow> =
             sqlx::query("SELECT id, version, nonce, sealed FROM case_file ORDER BY id")
                 .fetch_all(&mut *tx)
@@ -810,7 +810,7 @@ impl Cases for Db {
         let Some(key) = self.case_key.as_deref() else {
             return Ok(FigureCases::default());
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read().await?;
         let rows: Vec<CaseRow> =
             sqlx::query("SELECT id, version, nonce, sealed FROM case_file ORDER BY id")
                 .fetch_all(&mut *tx)
@@ -854,7 +854,7 @@ impl Cases for Db {
 
     async fn case_file(&self, actor: &Actor, case_id: i64) -> StorageResult<CaseFile> {
         let key = self.key()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read().await?;
         let case = match find(&mut tx, key, &self.calendar, case_id).await? {
             Found::Missing => Err(StorageError::NotFound),
             // Who else may open it cannot be known: those who open every case are told.
@@ -879,7 +879,7 @@ impl Cases for Db {
 
     async fn case_receipt(&self, actor: &Actor, case_id: i64) -> StorageResult<Receipt> {
         let key = self.key()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read().await?;
         let found = find(&mut tx, key, &self.calendar, case_id).await?;
         tx.commit().await?;
         match found {

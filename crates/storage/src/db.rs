@@ -122,6 +122,13 @@ impl Db {
         Ok((turn, tx))
     }
 
+    /// A transaction that only reads (a consistent snapshot): no turn to wait for. It must not
+    /// write — on SQLite a read that turns into a write fails at once when another connection
+    /// wrote meanwhile; use [`Db::begin_write`].
+    pub(crate) async fn begin_read(&self) -> StorageResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
     /// This process's turn to write on SQLite (nothing to wait for on PostgreSQL), for a
     /// writer that sets up its own connection (the bulk import) and then begins with
     /// [`Db::begin_statement`].

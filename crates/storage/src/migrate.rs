@@ -149,6 +149,9 @@ pub async fn run_to(db: &Db, target: i64) -> StorageResult<Vec<i64>> {
             supported: SCHEMA_VERSION,
         });
     }
+    if found >= 1 {
+        complete_first_register(db).await?;
+    }
     // Every version not applied yet, not only those above the newest: a database whose record
     // lacks one (a migration numbered on a branch merged later) still gets it.
     let done = applied_versions(db).await?;
@@ -188,6 +191,71 @@ pub async fn run_to(db: &Db, target: i64) -> StorageResult<Vec<i64>> {
             .await?;
     }
     Ok(applied)
+}
+
+/// The indexes migration 0001 gained after it was first released (idempotent).
+const REGISTER_INDEXES: &str = "\
+DROP INDEX IF EXISTS child_version_time;
+DROP INDEX IF EXISTS child_token_child;
+CREATE INDEX IF NOT EXISTS child_village_activity ON child(village_id, present, updated_at);
+CREATE INDEX IF NOT EXISTS child_no_personal_id ON child(village_id) WHERE personal_id IS NULL AND present = 1;
+CREATE INDEX IF NOT EXISTS child_birth_unregistered ON child(village_id) WHERE birth_registered = 0 AND present = 1;
+CREATE INDEX IF NOT EXISTS child_dob_unknown ON child(village_id) WHERE dob IS NULL AND present = 1;
+";
+
+/// Migration 0001 (sổ trẻ em) changed in place before 0002 existed: as first released, the
+/// search index (`child_token`) held only the word and the child, and three indexes of the
+/// home pages were missing. A register made by that first treem says "version 1" like any
+/// other, so before the later migrations run, such a database is brought to the 0001 of today:
+/// the index's rows get their child's village, presence, sort key and folded text (search reads
+/// them from the index alone), and the indexes are made. Without this every search of an early
+/// commune's register failed.
+async fn complete_first_register(db: &Db) -> StorageResult<()> {
+    let probe = match db.backend {
+        Backend::Sqlite => {
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM pragma_table_info('child_token') WHERE name = 'village_id'"
+        }
+        Backend::Postgres => {
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = 'child_token' AND column_name = 'village_id'"
+        }
+    };
+    let n: i64 = sqlx::query(probe).fetch_one(&db.pool).await?.try_get("n")?;
+    if n > 0 {
+        return Ok(());
+    }
+    let token_columns = match db.backend {
+        Backend::Sqlite => {
+            "CREATE TABLE child_token_full (
+                token TEXT NOT NULL,
+                child_id INTEGER NOT NULL REFERENCES child(id),
+                village_id INTEGER NOT NULL,
+                present INTEGER NOT NULL,
+                sort_key TEXT NOT NULL,
+                search_text TEXT NOT NULL,
+                PRIMARY KEY (token, child_id)
+            ) WITHOUT ROWID;
+            INSERT INTO child_token_full (token, child_id, village_id, present, sort_key, search_text)
+                SELECT t.token, t.child_id, c.village_id, c.present, c.sort_key, c.search_text
+                FROM child_token t JOIN child c ON c.id = t.child_id ORDER BY t.token, t.child_id;
+            DROP TABLE child_token;
+            ALTER TABLE child_token_full RENAME TO child_token;"
+        }
+        Backend::Postgres => {
+            "ALTER TABLE child_token ADD COLUMN village_id BIGINT, ADD COLUMN present BIGINT,
+                ADD COLUMN sort_key TEXT COLLATE \"C\", ADD COLUMN search_text TEXT;
+            UPDATE child_token t SET village_id = c.village_id, present = c.present,
+                sort_key = c.sort_key, search_text = c.search_text FROM child c WHERE c.id = t.child_id;
+            ALTER TABLE child_token ALTER COLUMN village_id SET NOT NULL,
+                ALTER COLUMN present SET NOT NULL, ALTER COLUMN sort_key SET NOT NULL,
+                ALTER COLUMN search_text SET NOT NULL;"
+        }
+    };
+    let (_turn, mut tx) = db.begin_write().await?;
+    sqlx::raw_sql(token_columns).execute(&mut *tx).await?;
+    sqlx::raw_sql(REGISTER_INDEXES).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 impl Db {

@@ -130,7 +130,7 @@ impl Db {
         out: &mut (dyn Write + Send),
         progress: &(dyn Fn(u64) + Sync),
     ) -> StorageResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .execute(&mut *tx)

@@ -3,6 +3,7 @@ mod api;
 mod auth;
 mod error;
 pub mod figures;
+pub mod fuzzing;
 mod i18n;
 pub mod import;
 mod login;

@@ -41,6 +41,11 @@ const AUTH: [(&str, &str); 3] = [
 fn std(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
     let mut v = extra.to_vec();
     v.extend_from_slice(&AUTH);
+    // Any query string or body may be refused (a NUL character, say), so every operation can
+    // answer 422.
+    if !v.iter().any(|(code, _)| *code == "422") {
+        v.push(("422", "tham số hoặc nội dung không hợp lệ"));
+    }
     v
 }
 
@@ -83,6 +88,34 @@ pub fn spec() -> Value {
                 "Village": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"}}},
                 "Household": {"type": "object", "required": ["village", "head_name"], "properties": {"village": {"type": "string"}, "code": {"type": "string"}, "head_name": {"type": "string"}, "address": {"type": "string"}, "poverty": {"type": "array", "items": {"type": "object", "properties": {"status": {"enum": ["poor", "near_poor"]}, "from": {"type": "string"}, "to": {"type": "string"}}}}, "version": {"type": "integer"}}},
                 "Reported": {"type": "object", "required": ["period_start", "period_end", "note"], "properties": {"period_start": {"type": "string"}, "period_end": {"type": "string"}, "numerator": {"type": "number"}, "denominator": {"type": "number"}, "value": {"type": "number"}, "secondary": {"type": "boolean"}, "note": {"type": "string"}}},
+                "PasswordChange": {"type": "object", "required": ["current", "new"], "properties": {"current": {"type": "string"}, "new": {"type": "string"}}},
+                "HealthEvent": {"type": "object", "required": ["date"], "description": "event (hoặc kind) chọn loại; với tai nạn, event = injury và kind là loại tai nạn", "properties": {
+                    "event": {"enum": ["death", "vaccination", "measurement", "injury", "hiv"]},
+                    "kind": {"enum": ["death", "vaccination", "measurement", "hiv", "drowning", "traffic", "fall", "burn", "animal_bite", "poisoning", "other"]},
+                    "child_id": {"type": "integer"}, "date": {"type": "string", "description": "YYYY-MM-DD hoặc dd/mm/yyyy"},
+                    "cause": {"enum": ["illness", "drowning", "traffic", "fall", "burn", "animal_bite", "poisoning", "other_injury", "other", "unknown"]},
+                    "vaccine": {"type": "string"}, "dose": {"type": "integer"},
+                    "weight_kg": {"type": "number"}, "length_cm": {"type": "number"}, "measure": {"enum": ["lying", "standing"]}, "oedema": {"type": "boolean"},
+                    "severity": {"enum": ["minor", "moderate", "severe"]}, "outcome": {"enum": ["recovered", "disabled", "died", "unknown"]}, "place": {"type": "string"},
+                    "period_start": {"type": "string"}, "period_end": {"type": "string"},
+                    "infants_born_to_hiv_positive_mothers": {"type": "integer"}, "infants_infected": {"type": "integer"}
+                }},
+                "BirthInput": {"type": "object", "required": ["child", "birth"], "properties": {
+                    "child": {"$ref": "#/components/schemas/ChildInput"},
+                    "birth": {"type": "object", "required": ["place", "live"], "properties": {"time": {"type": "string", "description": "HH:MM"}, "weight_g": {"type": "integer"}, "place": {"enum": ["home", "health_station", "hospital", "other"]}, "live": {"type": "boolean"}}}
+                }},
+                "CaseEntry": {"type": "object", "required": ["kind"], "description": "Một bước của hồ sơ (Nghị định 56/2017); các trường theo loại, xem docs/architecture.md", "properties": {
+                    "kind": {"enum": ["intake", "initial_assessment", "emergency_measures", "specific_assessment", "plan", "submit_for_approval", "approve", "return", "service", "visit", "referral", "referral_answer", "review", "correction", "assign", "unassign"]},
+                    "channel": {"enum": ["hotline111", "in_person", "phone", "other_person", "village_head", "school", "police"]},
+                    "received_at": {"type": "string", "description": "YYYY-MM-DDTHH:MM"},
+                    "category": {"enum": ["abused", "at_risk", "special_circumstances"]},
+                    "child": {"type": "object", "properties": {"type": {"enum": ["registered", "new"]}, "child_id": {"type": "integer"}, "full_name": {"type": "string"}, "sex": {"enum": ["male", "female", "unknown"]}, "dob_precision": {"enum": ["day", "month", "year", "estimated", "unknown"]}, "estimated_age": {"type": "integer"}}},
+                    "place": {"type": "string"}, "current_condition": {"type": "string"},
+                    "reason": {"type": "string"}, "note": {"type": "string"}, "username": {"type": "string"}, "role": {"type": "string"},
+                    "date": {"type": "string"}, "by": {"type": "string"}, "findings": {"type": "string"}, "of": {"type": "integer"}, "referral": {"type": "integer"}, "answer": {"type": "string"}
+                }},
+                "CaseStep": {"type": "object", "required": ["expected_seq", "entry"], "properties": {"expected_seq": {"type": "integer"}, "entry": {"$ref": "#/components/schemas/CaseEntry"}}},
+                "CaseReplacement": {"type": "object", "required": ["entry"], "properties": {"entry": {"$ref": "#/components/schemas/CaseEntry"}}},
                 "NewUser": {"type": "object", "required": ["username", "password", "role"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "role": {"enum": ["officer", "leader", "health", "police", "office", "services", "village_head", "province", "admin"]}, "village": {"type": "string"}}},
                 "Confirmation": {"type": "object", "required": ["accept"], "properties": {"accept": {"type": "boolean"}, "password": {"type": "string", "description": "mật khẩu tạm do lãnh đạo đặt (khi accept = true)"}}}
             }
@@ -94,7 +127,7 @@ pub fn spec() -> Value {
                 "delete": op("Đăng xuất", "session", &std(&[("204", "đã đăng xuất")]))
             },
             "/me": {"get": op("Người đang đăng nhập", "session", &std(&[("200", "tài khoản")]))},
-            "/me/password": {"put": op("Đổi mật khẩu của mình {current, new}; tài khoản mới phải làm việc này trước mọi việc khác (403 cho đến khi đổi)", "session", &std(&[("204", "đã đổi; các phiên cũ hết hiệu lực"), ("422", "sai mật khẩu hiện tại, hoặc mật khẩu mới quá ngắn, chỉ có dấu cách hay quá phổ biến"), ("429", "đoán sai mật khẩu hiện tại quá nhiều lần")]))},
+            "/me/password": {"put": with_body(op("Đổi mật khẩu của mình {current, new}; tài khoản mới phải làm việc này trước mọi việc khác (403 cho đến khi đổi)", "session", &std(&[("204", "đã đổi; các phiên cũ hết hiệu lực"), ("422", "sai mật khẩu hiện tại, hoặc mật khẩu mới quá ngắn, chỉ có dấu cách hay quá phổ biến"), ("429", "đoán sai mật khẩu hiện tại quá nhiều lần")])), "PasswordChange")},
             "/villages": {
                 "get": op("Danh sách thôn/bản {code, name}", "register", &std(&[("200", "danh sách")])),
                 "post": with_body(op("Thêm thôn/bản (cán bộ VH-XH)", "register", &std(&[("201", "đã thêm"), ("422", "lỗi")])), "Village")
@@ -119,15 +152,15 @@ pub fn spec() -> Value {
             },
             "/children/{id}/history": {"get": with_params(op("Lịch sử thay đổi: ai, khi nào, trường nào", "register", &std(&[("200", "các phiên bản"), ("404", "không có")])), &id)},
             "/children/{id}/health": {"get": with_params(op("Sự kiện y tế của trẻ mà vai trò được xem (không có HIV)", "health", &std(&[("200", "các sự kiện"), ("404", "không có hoặc ngoài phạm vi")])), &id)},
-            "/health/events": {"post": op("Trạm Y tế ghi một sự kiện: {event (hoặc kind): death|vaccination|measurement|injury|hiv, child_id, date, …}; với tai nạn, kind là loại tai nạn và event = injury; cân đo được tính z-score theo WHO 2006", "health", &std(&[("201", "đã ghi"), ("404", "không có trẻ"), ("422", "lỗi từng trường")]))},
-            "/health/births": {"post": op("Khai báo sinh: {child: {...trẻ}, birth: {time, weight_g, place, live}}; trẻ vào sổ cùng lúc", "health", &std(&[("201", "{id, child}"), ("422", "lỗi từng trường")]))},
+            "/health/events": {"post": with_body(op("Trạm Y tế ghi một sự kiện: {event (hoặc kind): death|vaccination|measurement|injury|hiv, child_id, date, …}; với tai nạn, kind là loại tai nạn và event = injury; cân đo được tính z-score theo WHO 2006", "health", &std(&[("201", "đã ghi"), ("404", "không có trẻ"), ("422", "lỗi từng trường")])), "HealthEvent")},
+            "/health/births": {"post": with_body(op("Khai báo sinh: {child: {...trẻ}, birth: {time, weight_g, place, live}}; trẻ vào sổ cùng lúc", "health", &std(&[("201", "{id, child}"), ("422", "lỗi từng trường")])), "BirthInput")},
             "/cases": {
                 "get": op("Hồ sơ trường hợp mà người dùng được mở (cán bộ, lãnh đạo, người được phân công); người khác chỉ nhận số đếm theo trạng thái (tài khoản tỉnh: mọi trạng thái, count null và suppressed «<5»/«ẩn» khi số nhỏ có thể suy ra được); cán bộ và lãnh đạo nhận thêm {damaged}: số các hồ sơ bị hỏng", "cases", &std(&[("200", "{items, damaged} hoặc {counts}")])),
-                "post": op("Tiếp nhận thông tin (Mẫu 01): {kind: intake, …}; cán bộ, trưởng thôn, công an, y tế; trẻ trong sổ phải thuộc phạm vi người báo (trưởng thôn: thôn mình), trẻ ngoài phạm vi và số không có trả lời như nhau", "cases", &std(&[("201", "{id}"), ("422", "lỗi từng trường (child_id: không có trẻ này trong sổ của bạn)")]))
+                "post": with_body(op("Tiếp nhận thông tin (Mẫu 01): {kind: intake, …}; cán bộ, trưởng thôn, công an, y tế; trẻ trong sổ phải thuộc phạm vi người báo (trưởng thôn: thôn mình), trẻ ngoài phạm vi và số không có trả lời như nhau", "cases", &std(&[("201", "{id}"), ("422", "lỗi từng trường (child_id: không có trẻ này trong sổ của bạn)")])), "CaseEntry")
             },
             "/cases/{id}": {"get": with_params(op("Mở hồ sơ (ghi nhật ký); người chỉ gửi tin nhận {receipt}", "cases", &std(&[("200", "{case, next_deadline} hoặc {receipt}"), ("404", "không có hoặc không được mở"), ("409", "hồ sơ bị hỏng, báo quản trị: {error, damaged: true, detail}")])), &id)},
-            "/cases/{id}/entries/{seq}/replacement": {"post": with_params(op("Ghi mục thay thế cho mục {seq} (cùng loại; mục cũ vẫn còn, mục mới trỏ tới nó): {entry: {kind: …}}; tác giả mục đó hoặc cán bộ", "cases", &std(&[("200", "{case}"), ("404", "không có"), ("409", "hồ sơ bị hỏng"), ("422", "không thay được mục này")])), &id_seq)},
-            "/cases/{id}/entries": {"post": with_params(op("Bước tiếp theo theo Nghị định 56/2017: {expected_seq, entry: {kind: initial_assessment|plan|submit_for_approval|approve|return|service|visit|referral|review|assign|…}}", "cases", &std(&[("200", "{case}"), ("404", "không có"), ("409", "đã có bước mới hơn, hoặc hồ sơ bị hỏng {damaged: true}"), ("422", "sai bước hoặc thiếu trường")])), &id)},
+            "/cases/{id}/entries/{seq}/replacement": {"post": with_params(with_body(op("Ghi mục thay thế cho mục {seq} (cùng loại; mục cũ vẫn còn, mục mới trỏ tới nó): {entry: {kind: …}}; tác giả mục đó hoặc cán bộ", "cases", &std(&[("200", "{case}"), ("404", "không có"), ("409", "hồ sơ bị hỏng"), ("422", "không thay được mục này")])), "CaseReplacement"), &id_seq)},
+            "/cases/{id}/entries": {"post": with_params(with_body(op("Bước tiếp theo theo Nghị định 56/2017: {expected_seq, entry: {kind: initial_assessment|plan|submit_for_approval|approve|return|service|visit|referral|review|assign|…}}", "cases", &std(&[("200", "{case}"), ("404", "không có"), ("409", "đã có bước mới hơn, hoặc hồ sơ bị hỏng {damaged: true}"), ("422", "sai bước hoặc thiếu trường")])), "CaseStep"), &id)},
             "/stats/children": {"get": op("Số trẻ theo thôn và giới tính (không có dữ liệu cá nhân): {items} theo thôn × giới tính; tài khoản tỉnh nhận {total, by_village, by_sex}, mỗi bảng được bảo vệ số nhỏ (count null, suppressed «<5» hoặc «ẩn»)", "register", &std(&[("200", "số liệu")]))},
             "/users": {
                 "get": op("Tài khoản (quản trị)", "admin", &std(&[("200", "danh sách")])),

@@ -135,9 +135,9 @@ pub async fn create(
 
 #[derive(Deserialize)]
 pub struct ChildPut {
-    version: Option<serde_json::Value>,
+    pub(crate) version: Option<serde_json::Value>,
     #[serde(flatten)]
-    draft: ChildDraft,
+    pub(crate) draft: ChildDraft,
 }
 
 pub async fn update(

@@ -181,8 +181,8 @@ pub(crate) async fn mark_died(
 
 #[derive(Deserialize)]
 pub struct BirthBody {
-    child: ChildDraft,
-    birth: Value,
+    pub(crate) child: ChildDraft,
+    pub(crate) birth: Value,
 }
 
 /// A birth: the child (name, sex, village, date of birth…) and the birth's own fields.

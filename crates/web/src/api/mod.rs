@@ -5,14 +5,16 @@ pub(crate) use cases::now as cases_now;
 pub(crate) mod children;
 pub(crate) mod health;
 mod misc;
-mod plans;
+pub(crate) mod plans;
 
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{FromRequest, Request};
+use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use treem_domain::validation::FieldErrors;
 
 pub fn routes() -> Router<AppState> {
@@ -63,10 +65,12 @@ pub fn routes() -> Router<AppState> {
         .route("/plans", get(plans::list))
         .route("/plans/{year}/targets", get(plans::targets))
         .route("/plans/{year}/targets/{n}/reported", post(plans::report))
+        .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 
 /// A JSON body whose syntax errors come back as 422 with a Vietnamese message, and a body past
-/// [`treem_domain::limits::BODY_BYTES`] as 413.
+/// [`treem_domain::limits::BODY_BYTES`] as 413. A string with U+0000 is refused too: no field
+/// holds one, and PostgreSQL cannot store it (it answered 500).
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
@@ -74,23 +78,82 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(JsonBody(v)),
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err((
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                axum::Json(serde_json::json!({"error": format!(
-                    "nội dung quá lớn: tối đa {} MB mỗi yêu cầu",
-                    treem_domain::limits::BODY_BYTES / (1024 * 1024)
-                )})),
-            )
-                .into_response()),
-            Err(e) => Err(ApiError::Invalid(FieldErrors::single(
+        let invalid = |e: String| {
+            ApiError::Invalid(FieldErrors::single(
                 "body",
-                format!("nội dung JSON không hợp lệ: {}", e.body_text()),
+                format!("nội dung JSON không hợp lệ: {e}"),
             ))
-            .into_response()),
+            .into_response()
+        };
+        let value = match axum::Json::<Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err((
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    axum::Json(serde_json::json!({"error": format!(
+                        "nội dung quá lớn: tối đa {} MB mỗi yêu cầu",
+                        treem_domain::limits::BODY_BYTES / (1024 * 1024)
+                    )})),
+                )
+                    .into_response())
+            }
+            Err(e) => return Err(invalid(e.body_text())),
+        };
+        if let Some(field) = nul_in(&value, "") {
+            return Err(ApiError::Invalid(FieldErrors::single(
+                if field.is_empty() { "body" } else { &field },
+                NUL_MESSAGE,
+            ))
+            .into_response());
         }
+        T::deserialize(value).map(JsonBody).map_err(|e| {
+            invalid(format!(
+                "Failed to deserialize the JSON body into the target type: {e}"
+            ))
+        })
     }
+}
+
+const NUL_MESSAGE: &str = "chứa ký tự NUL (U+0000) không hợp lệ";
+
+/// The path (`child.full_name`, `aliases[2]`) of the first string or key holding U+0000.
+fn nul_in(v: &Value, path: &str) -> Option<String> {
+    match v {
+        Value::String(s) => s.contains('\0').then(|| path.to_string()),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_in(x, &format!("{path}[{i}]"))),
+        Value::Object(o) => o.iter().find_map(|(k, x)| {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(path.to_string())
+            } else {
+                nul_in(x, &here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// Refuses a query string holding U+0000 (`%00`) before any handler sees it, for the reason
+/// [`JsonBody`] gives.
+pub async fn no_nul_in_query(
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let nul = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.to_ascii_lowercase().contains("%00") || q.contains('\0'));
+    if nul {
+        return ApiError::Invalid(FieldErrors::single("query", NUL_MESSAGE)).into_response();
+    }
+    next.run(req).await
 }
 
 /// Parses an id from the path; a malformed one is simply not found.

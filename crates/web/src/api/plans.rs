@@ -176,16 +176,16 @@ fn protected_item(t: &Target, p: &PublishedResult, r: &TargetResult) -> Value {
 #[derive(Deserialize)]
 pub struct ReportBody {
     #[serde(default)]
-    period_start: String,
+    pub(crate) period_start: String,
     #[serde(default)]
-    period_end: String,
-    numerator: Option<f64>,
-    denominator: Option<f64>,
-    value: Option<f64>,
+    pub(crate) period_end: String,
+    pub(crate) numerator: Option<f64>,
+    pub(crate) denominator: Option<f64>,
+    pub(crate) value: Option<f64>,
     #[serde(default)]
-    secondary: bool,
+    pub(crate) secondary: bool,
     #[serde(default)]
-    note: String,
+    pub(crate) note: String,
 }
 
 pub async fn report(
@@ -195,7 +195,8 @@ pub async fn report(
     JsonBody(b): JsonBody<ReportBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let year = year_of(&year)?;
-    let number = parse_id(&n)? as u16;
+    // A number that is no u16 names no target (not the target it would wrap to).
+    let number = u16::try_from(parse_id(&n)?).map_err(|_| ApiError::NotFound)?;
     let plan = figures::load_plan(&s, year).await?;
     let t = plan.target(number).ok_or(ApiError::NotFound)?;
     if !may_report(&plan, t, user.0.role) {
