@@ -949,3 +949,50 @@ async fn forms_that_are_not_utf8_are_refused_not_garbled() {
         .unwrap();
     assert_eq!(found.items[0].full_name, "Giàng A Páo");
 }
+
+/// A NUL character (U+0000) in a page form is refused, nothing written, on every backend:
+/// PostgreSQL cannot store one (the API answered 500 for it until its bodies were checked; the
+/// pages already refused it through the register's own text checks, which this guards).
+#[tokio::test]
+async fn a_nul_character_in_a_page_form_is_refused_not_a_server_error() {
+    let mut apps = vec![("sqlite", spawn_app().await)];
+    if let Some(url) = fresh_postgres().await {
+        apps.push(("postgres", spawn_app_on(url, None).await));
+    }
+    for (label, app) in apps {
+        let officer_page = page_login(&app, "officer", "password-officer").await;
+        for (path, field) in [("/children/new", "full_name"), ("/children/new", "notes")] {
+            let body = format!(
+                "_csrf={}&full_name=Gi%C3%A0ng{}&sex=male&date_of_birth=01%2F02%2F2020&village=SP01&notes=ghi{}",
+                officer_page.csrf,
+                if field == "full_name" { "%00" } else { "" },
+                if field == "notes" { "%00" } else { "" },
+            );
+            let r = officer_page
+                .http
+                .post(app.url(path))
+                .header("cookie", &officer_page.cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 422, "{label}: {field}");
+        }
+        let total = app
+            .db
+            .search_children(
+                &officer(),
+                &ChildQuery {
+                    page: 1,
+                    per_page: 1,
+                    include_absent: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(total, 0, "{label}: nothing written");
+    }
+}
