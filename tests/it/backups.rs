@@ -50,25 +50,6 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-async fn children_in(url: &str) -> i64 {
-    let db = Db::open(url).await.unwrap();
-    let n = db
-        .search_children(
-            &officer(),
-            &ChildQuery {
-                page: 1,
-                per_page: 1,
-                include_absent: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .total;
-    db.close().await;
-    n
-}
-
 #[cfg(unix)]
 fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -157,7 +138,7 @@ async fn a_passphrase_sealed_copy_reveals_nothing_and_restores_only_with_the_pas
             &format!("{PASSPHRASE}\n"),
         );
         assert!(ok.status.success(), "{label}: {}", text(&ok));
-        assert_eq!(children_in(s(&target)).await, 1, "{label}");
+        assert_eq!(children_in_register(s(&target)).await, 1, "{label}");
         let check = run(treem().args(["check", "--db", s(&target)]));
         assert!(check.status.success(), "{label}: {}", text(&check));
     }

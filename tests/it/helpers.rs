@@ -162,3 +162,23 @@ pub async fn serve_db(db: Db) -> TestApp {
         _dir: None,
     }
 }
+
+/// Children in the register at `url`, moved out and dead included (what an import adds to).
+pub async fn children_in_register(url: &str) -> i64 {
+    let db = Db::open(url).await.unwrap();
+    let n = db
+        .search_children(
+            &officer(),
+            &treem_storage::ChildQuery {
+                page: 1,
+                per_page: 1,
+                include_absent: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total;
+    db.close().await;
+    n
+}
