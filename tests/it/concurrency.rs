@@ -219,3 +219,46 @@ async fn a_write_waits_for_another_process_then_says_busy_never_500() {
     assert_eq!(now.version, c.version + 1, "the refused write left nothing");
     assert_eq!(now.data.aliases, vec!["Dung".to_string()]);
 }
+
+/// An import of children on PostgreSQL sets the children's id sequence past the ids it wrote;
+/// it must leave every other table's sequence alone. It used to set all nine back to
+/// `MAX(id) + 1`, so a health event being recorded meanwhile — its id already drawn, not yet
+/// committed — gave the next one the same id: 500, duplicate key.
+#[tokio::test]
+async fn an_import_leaves_other_tables_ids_to_their_writers() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let db = seeded(&url).await;
+    let o = officer();
+    let c = db
+        .create_child(&o, &child("Sùng A Lử", "SP01"))
+        .await
+        .unwrap();
+    let vaccination = |dose: u8| {
+        (
+            "vaccination".to_string(),
+            Some(c.id),
+            today(),
+            json!({"vaccine": "OPV", "dose": dose}),
+        )
+    };
+    use treem_storage::HealthLog;
+    let first = db.add_health_events(&o, &[vaccination(1)]).await.unwrap()[0];
+    // A writer draws the next event id and is still at work when the import ends.
+    let other = treem_storage::Db::connect(&url).await.unwrap();
+    other
+        .raw_execute("BEGIN; SELECT nextval(pg_get_serial_sequence('health_event', 'id'));")
+        .await
+        .unwrap();
+    let drawn: i64 = first + 1;
+    db.import_children(&o, vec![child("Giàng Thị Dua", "SP02")])
+        .await
+        .unwrap();
+    let next = db.add_health_events(&o, &[vaccination(2)]).await.unwrap()[0];
+    assert!(
+        next > drawn,
+        "the import gave back an id a writer had drawn: {next} after {drawn}"
+    );
+    other.close().await;
+}

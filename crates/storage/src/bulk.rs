@@ -640,7 +640,7 @@ impl Db {
         if let Some(trigger) = copy_trigger {
             sqlx::query(&trigger).execute(&mut *tx).await?;
         }
-        crate::portable::fix_sequences(&mut tx, self.backend).await?;
+        crate::portable::fix_sequences(&mut tx, self.backend, &["child"]).await?;
         audit::append_entry(
             &mut tx,
             actor,

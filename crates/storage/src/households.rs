@@ -274,7 +274,7 @@ pub(crate) async fn import_households(
     let mut seal = Seal::begin(&mut tx).await?;
     seal.insert(&mut tx, Sealed::HouseholdVersion, vrows)
         .await?;
-    crate::portable::fix_sequences(&mut tx, db.backend).await?;
+    crate::portable::fix_sequences(&mut tx, db.backend, &["household"]).await?;
     audit::append_sealed(
         &mut tx,
         actor,

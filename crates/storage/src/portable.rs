@@ -106,16 +106,20 @@ fn row_to_map(row: &AnyRow) -> StorageResult<BTreeMap<String, serde_json::Value>
     Ok(m)
 }
 
+/// Moves PostgreSQL's id sequence of each of `tables` past the ids written there explicitly (an
+/// import writes its own ids), never back: a sequence set back to `MAX(id) + 1` hands a live
+/// writer an id another writer has already drawn but not committed yet.
 pub(crate) async fn fix_sequences(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
+    tables: &[&str],
 ) -> StorageResult<()> {
     if backend != Backend::Postgres {
         return Ok(());
     }
-    for t in IDENTITY_TABLES {
+    for t in tables {
         sqlx::query(&format!(
-            "SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {t}), false)"
+            "SELECT setval(s.seq, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {t}),              COALESCE(pg_sequence_last_value(s.seq::regclass), 0)) + 1, false)              FROM (SELECT pg_get_serial_sequence('{t}', 'id') AS seq) s"
         ))
         .execute(&mut **tx)
         .await?;
@@ -321,7 +325,7 @@ impl Db {
                 progress(n);
             }
         }
-        fix_sequences(&mut tx, self.backend).await?;
+        fix_sequences(&mut tx, self.backend, &IDENTITY_TABLES).await?;
         // The chain the file carried ends where its header says it did.
         if let Some(expected) = file_head {
             let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
