@@ -881,6 +881,68 @@ async fn health_events_are_visible_only_to_those_who_need_them() {
 }
 
 #[tokio::test]
+async fn a_death_closes_the_childs_entry_in_the_same_transaction_as_the_event() {
+    use treem_storage::{AuditLog, HealthLog};
+    each_backend(|label, db| async move {
+        let o = officer();
+        let a = db
+            .create_child(&o, &child("Giàng A Páo", "SP01"))
+            .await
+            .unwrap();
+        let health = actor(Role::Health, None);
+        let died = jiff::civil::date(2026, 3, 1);
+        let death = |c: i64, d| {
+            (
+                "death".to_string(),
+                Some(c),
+                d,
+                serde_json::json!({"cause": "bệnh"}),
+            )
+        };
+        // A batch with a death and an event for no such child: nothing is stored, and the
+        // register does not learn of a death whose record was refused.
+        assert!(matches!(
+            db.add_health_events(&health, &[death(a.id, died), death(999_999, died)])
+                .await,
+            Err(StorageError::Invalid(_))
+        ));
+        let same = db.child(&o, a.id).await.unwrap();
+        assert_eq!(
+            (same.version, same.data.died_on),
+            (a.version, None),
+            "{label}"
+        );
+        assert!(db
+            .health_events(&health, &["death"], None, None, None)
+            .await
+            .unwrap()
+            .is_empty());
+        // Stored through the health log alone, the death reaches the register.
+        db.add_health_events(&health, &[death(a.id, died)])
+            .await
+            .unwrap();
+        let after = db.child(&o, a.id).await.unwrap();
+        assert_eq!(after.data.died_on, Some(died), "{label}");
+        assert_eq!(after.version, a.version + 1, "{label}");
+        assert!(!after.data.present_on(died));
+        // A second report of the same death does not move the date or write a version.
+        db.add_health_events(&health, &[death(a.id, jiff::civil::date(2026, 3, 5))])
+            .await
+            .unwrap();
+        let again = db.child(&o, a.id).await.unwrap();
+        assert_eq!(
+            (again.version, again.data.died_on),
+            (after.version, Some(died)),
+            "{label}"
+        );
+        // The new version is sealed with the event: the check finds nothing wrong.
+        let report = db.check().await.unwrap();
+        assert!(report.ok(), "{label}: {:?}", report.problems);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_big_import_rebuilds_the_indexes_and_keeps_everything_searchable() {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("big.db").to_string_lossy().to_string();

@@ -185,6 +185,18 @@ impl ChildData {
         age_on(self.date_of_birth, on)
     }
 
+    /// The record once a death on `on` is known (ngày mất): the child stops counting as present
+    /// from that day. `None` when the record already has a date of death, which stays: a
+    /// second report of the same death does not move it.
+    pub fn with_death(&self, on: Date) -> Option<ChildData> {
+        if self.died_on.is_some() {
+            return None;
+        }
+        let mut d = self.clone();
+        d.died_on = Some(on);
+        Some(d)
+    }
+
     /// In the commune on `on`: born, moved in, not moved out, alive.
     pub fn present_on(&self, on: Date) -> bool {
         present_on(

@@ -115,6 +115,83 @@ pub(crate) fn write_scope(actor: &Actor) -> StorageResult<Option<i64>> {
     read_scope(actor)
 }
 
+/// Writes the next version of a child already read in this transaction (`before`), sealing
+/// it with `seal`; the caller writes the audit entry. Answers the changed fields, in words.
+pub(crate) async fn write_update(
+    tx: &mut Transaction<'_, Any>,
+    seal: &mut Seal,
+    actor: &Actor,
+    before: &Child,
+    d: &ChildData,
+    scope: Option<i64>,
+) -> StorageResult<String> {
+    let id = before.id;
+    let version = before.version;
+    let village_id = resolve_village(tx, &d.village, scope).await?;
+    check_household(tx, d.household_id, village_id).await?;
+    let now = now_text();
+    let ix = indexed(d, &now);
+    let done = sqlx::query(
+        "UPDATE child SET village_id = $1, household_id = $2, full_name = $3, search_text = $4, sort_key = $5, sex = $6, \
+         dob = $7, personal_id = $8, ethnicity = $9, birth_registered = $10, disability = $11, present = $12, \
+         version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15",
+    )
+    .bind(village_id)
+    .bind(d.household_id)
+    .bind(&d.full_name)
+    .bind(&ix.search_text)
+    .bind(&ix.sort_key)
+    .bind(d.sex.as_str())
+    .bind(d.date_of_birth.map(|x| x.to_string()))
+    .bind(d.personal_id.as_ref().map(|p| p.to_string()))
+    .bind(d.ethnicity.map(i64::from))
+    .bind(ix.birth_registered)
+    .bind(ix.disability)
+    .bind(ix.present)
+    .bind(&now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| unique_to_field(e, "personal_id", "mã định danh này đã có trong sổ"))?;
+    if done.rows_affected() != 1 {
+        return Err(StorageError::Conflict {
+            current: version + 1,
+        });
+    }
+    seal.insert(
+        tx,
+        Sealed::ChildVersion,
+        vec![vec![
+            P::from(id),
+            P::from(version + 1),
+            P::from(village_id),
+            P::from(now),
+            P::from(actor.user_id),
+            P::from(stored_json(d)),
+        ]],
+    )
+    .await?;
+    // The search index is keyed by word, so remove this child's old words one by one.
+    for t in tokens_of(&before.data.search_text()) {
+        sqlx::query("DELETE FROM child_token WHERE token = $1 AND child_id = $2")
+            .bind(t)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM child_circumstance WHERE child_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    write_derived(tx, id, village_id, d, &ix).await?;
+    let changes = diff(
+        &serde_json::to_value(&before.data).unwrap_or_default(),
+        &serde_json::to_value(d).unwrap_or_default(),
+    );
+    Ok(changed_fields(&changes))
+}
+
 /// The columns kept beside the JSON for indexing and listing.
 pub(crate) struct Indexed {
     pub search_text: String,
@@ -400,7 +477,7 @@ impl Db {
         Ok(id)
     }
 
-    async fn read_child_in(
+    pub(crate) async fn read_child_in(
         &self,
         tx: &mut Transaction<'_, Any>,
         id: i64,
@@ -539,76 +616,15 @@ impl Register for Db {
                 current: before.version,
             });
         }
-        let village_id = resolve_village(&mut tx, &d.village, scope).await?;
-        check_household(&mut tx, d.household_id, village_id).await?;
-        let now = now_text();
-        let ix = indexed(d, &now);
-        let done = sqlx::query(
-            "UPDATE child SET village_id = $1, household_id = $2, full_name = $3, search_text = $4, sort_key = $5, sex = $6, \
-             dob = $7, personal_id = $8, ethnicity = $9, birth_registered = $10, disability = $11, present = $12, \
-             version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15",
-        )
-        .bind(village_id)
-        .bind(d.household_id)
-        .bind(&d.full_name)
-        .bind(&ix.search_text)
-        .bind(&ix.sort_key)
-        .bind(d.sex.as_str())
-        .bind(d.date_of_birth.map(|x| x.to_string()))
-        .bind(d.personal_id.as_ref().map(|p| p.to_string()))
-        .bind(d.ethnicity.map(i64::from))
-        .bind(ix.birth_registered)
-        .bind(ix.disability)
-        .bind(ix.present)
-        .bind(&now)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_to_field(e, "personal_id", "mã định danh này đã có trong sổ"))?;
-        if done.rows_affected() != 1 {
-            return Err(StorageError::Conflict {
-                current: version + 1,
-            });
-        }
         let mut seal = Seal::begin(&mut tx).await?;
-        seal.insert(
-            &mut tx,
-            Sealed::ChildVersion,
-            vec![vec![
-                P::from(id),
-                P::from(version + 1),
-                P::from(village_id),
-                P::from(now),
-                P::from(actor.user_id),
-                P::from(stored_json(d)),
-            ]],
-        )
-        .await?;
-        // The search index is keyed by word, so remove this child's old words one by one.
-        for t in tokens_of(&before.data.search_text()) {
-            sqlx::query("DELETE FROM child_token WHERE token = $1 AND child_id = $2")
-                .bind(t)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM child_circumstance WHERE child_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        write_derived(&mut tx, id, village_id, d, &ix).await?;
-        let changes = diff(
-            &serde_json::to_value(&before.data).unwrap_or_default(),
-            &serde_json::to_value(d).unwrap_or_default(),
-        );
+        let changed = write_update(&mut tx, &mut seal, actor, &before, d, scope).await?;
         audit::append_sealed(
             &mut tx,
             actor,
             "update",
             "child",
             Some(id),
-            &format!("sửa: {}", changed_fields(&changes)),
+            &format!("sửa: {changed}"),
             seal,
         )
         .await?;

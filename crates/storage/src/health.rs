@@ -30,7 +30,7 @@ pub struct HealthEvent {
 /// The kinds the indicator engine reads: every kind there is.
 const KINDS: [&str; 6] = [
     "birth",
-    "death",
+    DEATH,
     "vaccination",
     "measurement",
     "injury",
@@ -281,6 +281,9 @@ pub fn readable_kinds(role: Role) -> &'static [&'static str] {
     }
 }
 
+/// The kind of a death event, which also closes the child's entry in the register.
+const DEATH: &str = "death";
+
 fn writes_health(role: Role) -> bool {
     matches!(role, Role::Health | Role::Officer)
 }
@@ -353,6 +356,7 @@ impl HealthLog for Db {
         let now = now_text();
         let mut seal = Seal::begin(&mut tx).await?;
         let mut ids = Vec::new();
+        let mut closed = Vec::new();
         for (kind, child, date, data) in events {
             let village: Option<i64> = match child {
                 Some(c) => Some(
@@ -380,17 +384,22 @@ impl HealthLog for Db {
             )
             .await?;
             ids.push(id);
+            // A death closes the child's entry in the register in the same transaction: the
+            // event is never stored without the register knowing, nor the other way round.
+            if let (DEATH, Some(c)) = (kind.as_str(), child) {
+                let before = self.read_child_in(&mut tx, *c, None).await?;
+                if let Some(after) = before.data.with_death(*date) {
+                    crate::children::write_update(&mut tx, &mut seal, actor, &before, &after, None)
+                        .await?;
+                    closed.push(c.to_string());
+                }
+            }
         }
-        audit::append_sealed(
-            &mut tx,
-            actor,
-            "create",
-            "health",
-            None,
-            &format!("{} sự kiện y tế", events.len()),
-            seal,
-        )
-        .await?;
+        let mut detail = format!("{} sự kiện y tế", events.len());
+        if !closed.is_empty() {
+            detail += &format!("; ghi ngày mất vào sổ của trẻ số {}", closed.join(", "));
+        }
+        audit::append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
         tx.commit().await?;
         Ok(ids)
     }

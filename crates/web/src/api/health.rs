@@ -41,9 +41,6 @@ pub async fn add_event(
         .store
         .add_health_events(&user.actor(), &[(kind.clone(), child, date, body.clone())])
         .await?;
-    if kind == "death" {
-        mark_died(&s, &user.actor(), child.unwrap_or_default(), date).await?;
-    }
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": ids[0], "event": body})),
@@ -160,23 +157,6 @@ async fn prepare_event_kind(
         }
     }
     Ok((kind, child, date, body))
-}
-
-/// A recorded death also closes the child's entry in the register (ngày mất), so the child
-/// stops counting as present from that day.
-pub(crate) async fn mark_died(
-    s: &AppState,
-    actor: &Actor,
-    child: i64,
-    date: Date,
-) -> Result<(), ApiError> {
-    let c = s.store.child(actor, child).await?;
-    if c.data.died_on.is_none() {
-        let mut data = c.data.clone();
-        data.died_on = Some(date);
-        s.store.update_child(actor, child, c.version, &data).await?;
-    }
-    Ok(())
 }
 
 #[derive(Deserialize)]

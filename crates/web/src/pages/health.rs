@@ -671,17 +671,11 @@ pub async fn add_from_child_page(
             }
             Err(e) => return Err(ctx.fail_api(e)),
         };
-    let died_on = (prepared.0 == "death").then_some(prepared.2);
     ctx.state
         .store
         .add_health_events(&ctx.actor(), &[prepared])
         .await
         .map_err(|e| ctx.fail(e))?;
-    if let Some(d) = died_on {
-        crate::api::health::mark_died(&ctx.state, &ctx.actor(), id, d)
-            .await
-            .map_err(|e| ctx.fail_api(e))?;
-    }
     Ok(axum::response::Redirect::to(&format!("/children/{id}")).into_response())
 }
 
