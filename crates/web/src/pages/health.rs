@@ -299,11 +299,16 @@ async fn page(
     };
     let mut saved = Vec::new();
     if let Some(s) = &out.saved {
-        let children: Vec<String> = measurements
+        // In the list's order.
+        let weighed: Vec<i64> = measurements
             .iter()
             .filter(|e| s.ids.contains(&e.id))
             .filter_map(|e| e.child_id)
-            .map(name_of)
+            .collect();
+        let children: Vec<String> = kids
+            .iter()
+            .filter(|(k, _)| weighed.contains(&k.id))
+            .map(|(k, _)| k.full_name.clone())
             .collect();
         if s.again {
             saved.push(format!(
