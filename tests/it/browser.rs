@@ -830,7 +830,10 @@ async fn a_weighing_day_saved_and_sent_again_from_the_back_button_stores_once() 
                 .text()
                 .await
                 .unwrap();
-        assert!(problems.contains("Giàng A Cân 1 — Cân nặng"), "{problems}");
+        assert!(
+            problems.contains("Giàng A Cân 1 — Cân nặng (kg) phải từ 0,5 đến 40 (đã nhập 118)"),
+            "{problems}"
+        );
         assert_no_overflow(&b, "weighing page with problems").await;
         shot(&b, &format!("weighing-error-{width}")).await;
         // Corrected and saved (on a form opened afresh: going back to a refused form sent by

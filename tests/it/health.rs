@@ -703,14 +703,14 @@ async fn one_bad_value_stores_nothing_and_every_problem_is_listed_at_the_top() {
     assert!(summary < html.find("<table").unwrap());
     let top = &html[summary..html.find("<table").unwrap()];
     assert!(
-        top.contains(&format!("href=\"#{wb}\"")) && top.contains("Sùng Thị Hai — Cân nặng"),
+        top.contains(&format!("href=\"#{wb}\""))
+            && top.contains("Sùng Thị Hai — Cân nặng (kg) phải từ 0,5 đến 40 (đã nhập 118)"),
         "{top}"
     );
     assert!(top.contains("0,5 đến 40"), "{top}");
     assert!(
         top.contains(&format!("href=\"#{lc}\""))
-            && top.contains("Vàng A Ba — Chiều dài/cao")
-            && top.contains("«chín mươi» không phải là số"),
+            && top.contains("Vàng A Ba — Chiều dài/cao (cm): «chín mươi» không phải là số"),
         "{top}"
     );
     assert!(!top.contains("Giàng A Một"), "a good row is no problem");

@@ -36,9 +36,17 @@ pub struct Row {
 /// words), what is wrong, and the input it links to.
 pub struct Problem {
     pub name: String,
-    pub field: &'static str,
+    /// The field and what is wrong: "Cân nặng (kg) phải từ 0,5 đến 40 (đã nhập 118)".
     pub message: String,
     pub anchor: String,
+}
+
+/// A message with its first letter in capitals (the domain's start in lower case).
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -487,14 +495,11 @@ pub async fn save_weighing(
         if w.trim().is_empty() && l.trim().is_empty() {
             continue;
         }
-        let mut problem = |field: &'static str, input: &str, message: String| {
-            row_errors
-                .entry(c.id)
-                .or_default()
-                .push(format!("{field}: {message}"));
+        let mut problem = |input: &str, message: String| {
+            let message = capitalised(&message);
+            row_errors.entry(c.id).or_default().push(message.clone());
             problems.push(Problem {
                 name: c.full_name.clone(),
-                field,
                 message,
                 anchor: format!("{input}_{}", c.id),
             });
@@ -503,16 +508,20 @@ pub async fn save_weighing(
         let length = number(&l);
         if weight.is_err() {
             problem(
-                "Cân nặng",
                 "w",
-                format!("«{}» không phải là số (ví dụ 10,5)", w.trim()),
+                format!(
+                    "cân nặng (kg): «{}» không phải là số (ví dụ 10,5)",
+                    w.trim()
+                ),
             );
         }
         if length.is_err() {
             problem(
-                "Chiều dài/cao",
                 "l",
-                format!("«{}» không phải là số (ví dụ 82,5)", l.trim()),
+                format!(
+                    "chiều dài/cao (cm): «{}» không phải là số (ví dụ 82,5)",
+                    l.trim()
+                ),
             );
         }
         let (Ok(weight), Ok(length)) = (weight, length) else {
@@ -535,12 +544,11 @@ pub async fn save_weighing(
             .and_then(|m| m.validate(today, born));
         if let Err(e) = checked {
             for x in e.0 {
-                let (field, input) = match x.field.as_str() {
-                    "weight_kg" => ("Cân nặng", "w"),
-                    "length_cm" => ("Chiều dài/cao", "l"),
-                    _ => ("Ngày cân", "w"),
-                };
-                problem(field, input, x.message);
+                match x.field.as_str() {
+                    "weight_kg" => problem("w", format!("{} (đã nhập {})", x.message, w.trim())),
+                    "length_cm" => problem("l", format!("{} (đã nhập {})", x.message, l.trim())),
+                    _ => problem("w", format!("ngày cân: {}", x.message)),
+                }
             }
             continue;
         }
@@ -549,8 +557,7 @@ pub async fn save_weighing(
     if events.is_empty() && problems.is_empty() {
         problems.push(Problem {
             name: "Cả danh sách".into(),
-            field: "Cân nặng",
-            message: "chưa nhập cân nặng hay chiều dài của trẻ nào".into(),
+            message: "Chưa nhập cân nặng hay chiều dài/cao của trẻ nào".into(),
             anchor: kids
                 .first()
                 .map(|(c, _)| format!("w_{}", c.id))
