@@ -69,7 +69,7 @@ pub fn spec() -> Value {
                     "sex": {"enum": ["male", "female", "unknown"]},
                     "date_of_birth": {"type": "string", "description": "YYYY-MM-DD, dd/mm/yyyy, mm/yyyy hoặc yyyy"},
                     "dob_precision": {"enum": ["day", "month", "year", "estimated", "unknown"]},
-                    "estimated_age": {"type": "integer"},
+                    "estimated_age": {"type": ["integer", "string"], "description": "tuổi ước tính khi không biết ngày sinh: số năm (0–17, hoặc \"4 tuổi\"); với trẻ nhỏ \"3 tuần\" (đến 104 tuần) hoặc \"2 tháng\" (đến 36 tháng), ghi là tháng sinh đó (dob_precision month)"},
                     "personal_id": {"type": "string", "description": "12 chữ số PPP G YY RRRRRR"},
                     "ethnicity": {"description": "mã QĐ 1019/QĐ-TCTK hoặc tên dân tộc"},
                     "village": {"type": "string", "description": "mã thôn/bản"},
