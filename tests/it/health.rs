@@ -671,7 +671,7 @@ async fn one_bad_value_stores_nothing_and_every_problem_is_listed_at_the_top() {
         format!("w_{c}"),
         format!("l_{c}"),
     );
-    let mut fields = vec![
+    let mut fields = [
         ("_csrf", p.csrf.clone()),
         ("village", "SP01".to_string()),
         ("submission", sub.clone()),
