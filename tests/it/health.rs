@@ -4,6 +4,33 @@ use crate::pages::page_login;
 use treem_domain::role::Role;
 use treem_storage::{HealthLog, Register};
 
+/// Where a response redirects to.
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// The value of the hidden input `name` in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} in {html}"));
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+async fn measurements(app: &TestApp, child: Option<i64>) -> Vec<treem_storage::HealthEvent> {
+    app.db
+        .health_events(
+            &actor(Role::Health, None),
+            &["measurement"],
+            child,
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_weighing_day_stores_who_z_scores_and_draws_the_chart() {
     let app = spawn_app().await;
@@ -73,9 +100,9 @@ async fn a_weighing_day_stores_who_z_scores_and_draws_the_chart() {
             ],
         )
         .await;
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
-    assert!(html.contains("Đã lưu 2 lần cân đo"), "{html}");
+    assert_eq!(r.status(), 303, "a save redirects to an empty form");
+    let html = p.get(&app, &location(&r)).await.text().await.unwrap();
+    assert!(html.contains("Đã lưu 2 lần cân/đo"), "{html}");
     assert!(html.contains("-4,14"), "z shown with a decimal comma");
     let saved = app
         .db
@@ -542,4 +569,486 @@ async fn a_birth_entered_on_the_page_puts_the_child_in_the_register() {
     assert_eq!(births[0].data["weight_g"], 3100);
     let v = page_login(&app, "village_head", "password-village_head").await;
     assert_eq!(v.get(&app, "/health/births").await.status(), 403);
+}
+
+/// Three children of SP01 under 5 (born a year, two years and three years ago).
+async fn three_to_weigh(app: &TestApp) -> [i64; 3] {
+    let o = officer();
+    let mut ids = [0; 3];
+    for (i, name) in ["Giàng A Một", "Sùng Thị Hai", "Vàng A Ba"]
+        .iter()
+        .enumerate()
+    {
+        let mut c = child(name, "SP01");
+        c.date_of_birth = Some(
+            today()
+                .checked_sub(jiff::Span::new().days(365 * (i as i64 + 1)))
+                .unwrap(),
+        );
+        ids[i] = app.db.create_child(&o, &c).await.unwrap().id;
+    }
+    ids
+}
+
+#[tokio::test]
+async fn a_weighing_form_sent_twice_stores_it_once() {
+    let app = spawn_app().await;
+    let [a, b, _] = three_to_weigh(&app).await;
+    let p = page_login(&app, "health", "password-health").await;
+    let form = p
+        .get(&app, "/health/weighing?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let sub = hidden(&form, "submission");
+    assert!(sub.len() >= 16, "a submission id comes with the form");
+    let (wa, wb) = (format!("w_{a}"), format!("w_{b}"));
+    let fields = [
+        ("_csrf", p.csrf.as_str()),
+        ("village", "SP01"),
+        ("submission", sub.as_str()),
+        (wa.as_str(), "9,5"),
+        (wb.as_str(), "11,2"),
+    ];
+    let first = p.post(&app, "/health/weighing", &fields).await;
+    assert_eq!(first.status(), 303);
+    let after = p.get(&app, &location(&first)).await.text().await.unwrap();
+    assert!(
+        after.contains("Đã lưu 2 lần cân/đo: Sùng Thị Hai, Giàng A Một."),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!("id=\"{wa}\" name=\"{wa}\" value=\"\"")),
+        "the boxes come back empty"
+    );
+    assert_ne!(hidden(&after, "submission"), sub, "a new form, a new id");
+    // The back button, a double click or a retry sends the same form again.
+    let again = p.post(&app, "/health/weighing", &fields).await;
+    assert_eq!(again.status(), 303);
+    let html = p.get(&app, &location(&again)).await.text().await.unwrap();
+    assert!(html.contains("Lần gửi này đã được lưu lúc"), "{html}");
+    assert_eq!(measurements(&app, Some(a)).await.len(), 1);
+    assert_eq!(measurements(&app, Some(b)).await.len(), 1);
+    // The same values typed again on a new form: the user is told, no copy is stored.
+    let fresh = hidden(&after, "submission");
+    let copy = p
+        .post(
+            &app,
+            "/health/weighing",
+            &[
+                ("_csrf", p.csrf.as_str()),
+                ("village", "SP01"),
+                ("submission", fresh.as_str()),
+                (wa.as_str(), "9,5"),
+            ],
+        )
+        .await;
+    assert_eq!(copy.status(), 303);
+    let html = p.get(&app, &location(&copy)).await.text().await.unwrap();
+    assert!(
+        html.contains("giống hệt") && html.contains("Giàng A Một"),
+        "{html}"
+    );
+    assert_eq!(measurements(&app, Some(a)).await.len(), 1);
+}
+
+#[tokio::test]
+async fn one_bad_value_stores_nothing_and_every_problem_is_listed_at_the_top() {
+    let app = spawn_app().await;
+    let [a, b, c] = three_to_weigh(&app).await;
+    let p = page_login(&app, "health", "password-health").await;
+    let form = p
+        .get(&app, "/health/weighing?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let sub = hidden(&form, "submission");
+    let (wa, wb, wc, lc) = (
+        format!("w_{a}"),
+        format!("w_{b}"),
+        format!("w_{c}"),
+        format!("l_{c}"),
+    );
+    let mut fields = [
+        ("_csrf", p.csrf.clone()),
+        ("village", "SP01".to_string()),
+        ("submission", sub.clone()),
+        (wa.as_str(), "9,5".to_string()),
+        (wb.as_str(), "118".to_string()),
+        (wc.as_str(), "14".to_string()),
+        (lc.as_str(), "chín mươi".to_string()),
+    ];
+    let r = p
+        .post(
+            &app,
+            "/health/weighing",
+            &fields
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        measurements(&app, None).await.is_empty(),
+        "nothing half-written"
+    );
+    // The summary comes before the table and names each row's problem, linked to its input.
+    let summary = html
+        .find("id=\"problems\"")
+        .expect("a summary of the problems");
+    assert!(summary < html.find("<table").unwrap());
+    let top = &html[summary..html.find("<table").unwrap()];
+    assert!(
+        top.contains(&format!("href=\"#{wb}\""))
+            && top.contains("Sùng Thị Hai — Cân nặng (kg) phải từ 0,5 đến 40 (đã nhập 118)"),
+        "{top}"
+    );
+    assert!(top.contains("0,5 đến 40"), "{top}");
+    assert!(
+        top.contains(&format!("href=\"#{lc}\""))
+            && top.contains("Vàng A Ba — Chiều dài/cao (cm): «chín mươi» không phải là số"),
+        "{top}"
+    );
+    assert!(!top.contains("Giàng A Một"), "a good row is no problem");
+    // Every value kept; no row shows a result as if saved.
+    for (k, v) in [(&wa, "9,5"), (&wb, "118"), (&wc, "14")] {
+        assert!(html.contains(&format!("name=\"{k}\" value=\"{v}\"")), "{k}");
+    }
+    assert!(!html.contains("CN/T"), "no z-score for an unsaved row");
+    for class in ["st-met", "st-risk", "st-notmet"] {
+        assert!(
+            !html.contains(class),
+            "{class}: no status colour before saving"
+        );
+    }
+    assert!(html.contains("chưa lưu"));
+    assert_eq!(
+        hidden(&html, "submission"),
+        sub,
+        "the same form, the same id"
+    );
+    // Corrected and sent again: all three saved, once.
+    fields[4].1 = "11,8".into();
+    fields[6].1 = "90".into();
+    let r = p
+        .post(
+            &app,
+            "/health/weighing",
+            &fields
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(measurements(&app, None).await.len(), 3);
+}
+
+#[tokio::test]
+async fn the_page_warns_with_the_same_limits_the_server_applies() {
+    let app = spawn_app().await;
+    let [a, _, _] = three_to_weigh(&app).await;
+    let p = page_login(&app, "health", "password-health").await;
+    let html = p
+        .get(&app, "/health/weighing?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let (wl, wh) = treem_domain::health::WEIGHT_KG;
+    let (ll, lh) = treem_domain::health::LENGTH_CM;
+    assert!(
+        html.contains(&format!(
+            "data-check=\"weight\" data-min=\"{wl}\" data-max=\"{wh}\""
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "data-check=\"length\" data-min=\"{ll}\" data-max=\"{lh}\""
+    )));
+    let js = app
+        .http
+        .get(app.url("/static/app.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        js.contains("dataset.min") && !js.contains("[1, 35]"),
+        "the script reads the page's limits"
+    );
+    // The server: the edges are accepted, a hair beyond is refused.
+    let w = format!("w_{a}");
+    let l = format!("l_{a}");
+    let try_save = |weight: String, length: String| {
+        let (p, app, w, l) = (&p, &app, w.clone(), l.clone());
+        async move {
+            let form = p
+                .get(app, "/health/weighing?village=SP01")
+                .await
+                .text()
+                .await
+                .unwrap();
+            let sub = hidden(&form, "submission");
+            p.post(
+                app,
+                "/health/weighing",
+                &[
+                    ("_csrf", p.csrf.as_str()),
+                    ("village", "SP01"),
+                    ("submission", sub.as_str()),
+                    (w.as_str(), weight.as_str()),
+                    (l.as_str(), length.as_str()),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    let vi = |x: f64| x.to_string().replace('.', ",");
+    assert_eq!(try_save(vi(wh), vi(lh)).await, 303);
+    assert_eq!(try_save(vi(wl), vi(ll)).await, 303);
+    assert_eq!(try_save(vi(wh + 0.1), String::new()).await, 422);
+    assert_eq!(try_save(vi(wl - 0.1), String::new()).await, 422);
+    assert_eq!(try_save(String::new(), vi(lh + 0.5)).await, 422);
+    assert_eq!(try_save(String::new(), vi(ll - 0.5)).await, 422);
+    assert_eq!(measurements(&app, Some(a)).await.len(), 2);
+}
+
+#[tokio::test]
+async fn estimated_birth_dates_are_shown_as_estimates_and_make_no_vaccine_overdue() {
+    let app = spawn_app().await;
+    let o = officer();
+    let t = today();
+    let draft = |name: &str, dob: Option<&str>, estimated: Option<&str>| {
+        treem_domain::register::ChildDraft {
+            full_name: Some(name.into()),
+            sex: Some("female".into()),
+            date_of_birth: dob.map(Into::into),
+            dob_precision: estimated.map(|_| "estimated".into()),
+            estimated_age: estimated.map(serde_json::Value::from),
+            village: Some("SP01".into()),
+            ..Default::default()
+        }
+        .parse(t)
+        .unwrap()
+    };
+    // Known to the month: last month.
+    let last_month = t.checked_sub(jiff::Span::new().months(1)).unwrap();
+    let month_text = format!("{:02}/{}", last_month.month(), last_month.year());
+    let m = app
+        .db
+        .create_child(&o, &draft("Lò Thị Tháng", Some(&month_text), None))
+        .await
+        .unwrap()
+        .id;
+    // A newborn estimated at 3 weeks, and one estimated at 0 years (kept as 1 July or today).
+    let w = app
+        .db
+        .create_child(&o, &draft("Lò A Tuần", None, Some("3 tuần")))
+        .await
+        .unwrap()
+        .id;
+    let z = app
+        .db
+        .create_child(&o, &draft("Lò A Không", None, Some("0")))
+        .await
+        .unwrap()
+        .id;
+    let p = page_login(&app, "health", "password-health").await;
+    let weighing = p
+        .get(&app, "/health/weighing?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lists = p
+        .get(&app, "/health/lists?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let first_of_month = format!("01/{month_text}");
+    for html in [&weighing, &lists] {
+        assert!(html.contains(&format!("khoảng {month_text}")), "{html}");
+        assert!(!html.contains(&first_of_month), "no invented day: {html}");
+        assert!(html.contains(&format!("khoảng năm {}", t.year())), "{html}");
+        assert!(
+            !html.contains(&format!("01/07/{}", t.year())),
+            "an estimated age is no 1 July"
+        );
+    }
+    assert!(
+        weighing.contains("khoảng 3 tuần tuổi")
+            || weighing.contains("khoảng 2 tuần tuổi")
+            || weighing.contains("khoảng 4 tuần tuổi")
+            || weighing.contains("khoảng 1 tuần tuổi"),
+        "{weighing}"
+    );
+    // Due lists: the estimated children's BCG is due around a month, never overdue from an
+    // invented day (the child estimated at 0 may have been born today).
+    let due = &lists[lists.find("id=\"due\"").unwrap()..lists.find("id=\"severe\"").unwrap()];
+    for (id, name) in [(w, "Lò A Tuần"), (z, "Lò A Không")] {
+        let row = &due[due.find(name).unwrap_or_else(|| panic!("{name} in {due}"))..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(!row.contains("quá hạn"), "{id} {name}: {row}");
+        assert!(row.contains("BCG mũi 1 (khoảng"), "{row}");
+    }
+    // The child page too.
+    let page = p
+        .get(&app, &format!("/children/{m}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("khoảng {month_text}")) && !page.contains(&first_of_month));
+}
+
+#[tokio::test]
+async fn an_api_event_sent_again_with_its_idempotency_key_is_stored_once() {
+    let app = spawn_app().await;
+    let [a, _, _] = three_to_weigh(&app).await;
+    let token = app.token(Role::Health).await;
+    let body = serde_json::json!({"kind": "measurement", "child_id": a, "date": today().to_string(), "weight_kg": 9.5});
+    let send = |key: &'static str| {
+        app.http
+            .post(app.url("/api/v1/health/events"))
+            .bearer_auth(&token)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+    };
+    let first = send("retry-0001-abcdef").await.unwrap();
+    assert_eq!(first.status(), 201);
+    let id = first.json::<serde_json::Value>().await.unwrap()["id"].clone();
+    let again = send("retry-0001-abcdef").await.unwrap();
+    assert_eq!(again.status(), 200);
+    let v: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(
+        (v["already_saved"].clone(), v["id"].clone()),
+        (true.into(), id)
+    );
+    // Another key, the same measurement: not stored again either.
+    let copy = send("retry-0002-abcdef").await.unwrap();
+    assert_eq!(copy.status(), 200);
+    assert_eq!(
+        copy.json::<serde_json::Value>().await.unwrap()["identical"],
+        true
+    );
+    assert_eq!(measurements(&app, Some(a)).await.len(), 1);
+    assert_eq!(send("bad key!").await.unwrap().status(), 422);
+    // The document says so.
+    let doc: serde_json::Value = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/health/events"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"));
+}
+
+#[tokio::test]
+async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
+    for (name, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        let o = officer();
+        let c = db
+            .create_child(&o, &child("Giàng A Một", "SP01"))
+            .await
+            .unwrap()
+            .id;
+        let health = actor(Role::Health, None);
+        let ev = |w: f64| {
+            (
+                "measurement".to_string(),
+                Some(c),
+                today(),
+                serde_json::json!({"child_id": c, "date": today().to_string(), "weight_kg": w, "measure": "lying"}),
+            )
+        };
+        let first = db
+            .add_health_events_once(
+                &health,
+                "weighing",
+                Some("sub-000000001"),
+                &[ev(9.5), ev(9.7)],
+            )
+            .await
+            .unwrap();
+        assert_eq!((first.ids.len(), first.again), (2, false), "{name}");
+        let again = db
+            .add_health_events_once(
+                &health,
+                "weighing",
+                Some("sub-000000001"),
+                &[ev(9.5), ev(9.7)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.ids.clone(), again.again),
+            (first.ids.clone(), true),
+            "{name}"
+        );
+        // A new id with one identical event and one new.
+        let next = db
+            .add_health_events_once(
+                &health,
+                "weighing",
+                Some("sub-000000002"),
+                &[ev(9.5), ev(9.9)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (next.ids.len(), next.identical.clone()),
+            (1, vec![c]),
+            "{name}"
+        );
+        // All or none: a child not in the register refuses the batch, the id stays unused.
+        let mut bad = ev(10.0);
+        bad.1 = Some(999_999);
+        assert!(db
+            .add_health_events_once(&health, "weighing", Some("sub-000000003"), &[ev(10.1), bad])
+            .await
+            .is_err());
+        assert!(
+            db.submission(&health, "sub-000000003")
+                .await
+                .unwrap()
+                .is_none(),
+            "{name}"
+        );
+        let all = db
+            .health_events(&health, &["measurement"], Some(c), None, None)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 3, "{name}");
+        // Both at once (a double click on two connections): one stores, the other answers.
+        let (e1, e2) = ([ev(11.0)], [ev(11.0)]);
+        let (x, y) = tokio::join!(
+            db.add_health_events_once(&health, "weighing", Some("sub-000000004"), &e1),
+            db.add_health_events_once(&health, "weighing", Some("sub-000000004"), &e2)
+        );
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert_eq!(x.ids, y.ids, "{name}");
+        assert!(x.again != y.again, "{name}");
+        assert!(db
+            .add_health_events_once(&health, "weighing", Some("short"), &[ev(12.0)])
+            .await
+            .is_err());
+    }
 }

@@ -363,8 +363,35 @@ fn check_text(errs: &mut FieldErrors, field: &str, label: &str, s: &str, max: us
     }
 }
 
+/// An estimated age as written: "4" or "4 tuổi"/"4 năm" (years), "3 tuần" (weeks),
+/// "2 tháng" (months); anything else is [`EstimatedAge::Invalid`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EstimatedAge {
+    Years(i64),
+    Months(i64),
+    Weeks(i64),
+    Invalid,
+}
+
+impl EstimatedAge {
+    pub fn parse(s: &str) -> EstimatedAge {
+        let folded = crate::text::fold(s);
+        let digits: String = folded.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let Ok(n) = digits.parse::<i64>() else {
+            return EstimatedAge::Invalid;
+        };
+        match folded[digits.len()..].trim() {
+            "" | "tuoi" | "nam" | "y" => EstimatedAge::Years(n),
+            "thang" | "m" => EstimatedAge::Months(n),
+            "tuan" | "w" => EstimatedAge::Weeks(n),
+            _ => EstimatedAge::Invalid,
+        }
+    }
+}
+
 /// Parses the date of birth with its precision: "dd/mm/yyyy", "mm/yyyy", "yyyy", or an
-/// estimated age in years counted back from `today`.
+/// estimated age ([`EstimatedAge`]) counted back from `today`: in years, to 1 July of the year
+/// (precision "estimated"); in weeks or months, to the month it falls in (precision "month").
 fn parse_birth(
     errs: &mut FieldErrors,
     d: &ChildDraft,
@@ -381,11 +408,15 @@ fn parse_birth(
         }
     }
     let estimated = d.estimated_age.as_ref().and_then(|v| match v {
-        serde_json::Value::Number(n) => n.as_i64(),
-        serde_json::Value::String(s) if !s.trim().is_empty() => s.trim().parse().ok().or(Some(-1)),
+        serde_json::Value::Number(n) => Some(
+            n.as_i64()
+                .map(EstimatedAge::Years)
+                .unwrap_or(EstimatedAge::Invalid),
+        ),
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(EstimatedAge::parse(s)),
         serde_json::Value::Null => None,
         serde_json::Value::String(_) => None,
-        _ => Some(-1),
+        _ => Some(EstimatedAge::Invalid),
     });
     // A stored estimate comes back as its date with precision "estimated" (edits, exports).
     if asked.as_deref() == Some("estimated") && estimated.is_none() {
@@ -399,14 +430,28 @@ fn parse_birth(
         || (non_empty(&d.date_of_birth).is_none() && estimated.is_some())
     {
         return match estimated {
-            Some(a) if (0..=17).contains(&a) => {
+            Some(EstimatedAge::Years(a)) if (0..=17).contains(&a) => {
                 let year = today.year() - a as i16;
                 // Mid-year, but never after today (a baby estimated at 0 in spring).
                 let mid = Date::new(year, 7, 1).ok().map(|d| d.min(today));
                 (mid, DobPrecision::Estimated)
             }
+            // A young child's age in weeks or months places the birth in a month: kept as
+            // that month (as if "mm/yyyy" had been written), shown "khoảng mm/yyyy".
+            Some(EstimatedAge::Weeks(n @ 0..=104)) => {
+                let born = today.checked_sub(jiff::Span::new().weeks(n)).ok();
+                (born.map(|d| d.first_of_month()), DobPrecision::Month)
+            }
+            Some(EstimatedAge::Months(n @ 0..=36)) => {
+                let born = today.checked_sub(jiff::Span::new().months(n)).ok();
+                (born.map(|d| d.first_of_month()), DobPrecision::Month)
+            }
             _ => {
-                errs.push("estimated_age", "tuổi ước tính phải là số từ 0 đến 17");
+                errs.push(
+                    "estimated_age",
+                    "tuổi ước tính: ghi số năm từ 0 đến 17, hoặc số tuần (đến 104 tuần) hay số \
+                     tháng (đến 36 tháng) cho trẻ nhỏ, ví dụ «3 tuần», «2 tháng», «4»",
+                );
                 (None, DobPrecision::Estimated)
             }
         };
@@ -1130,6 +1175,42 @@ mod tests {
             d.parse(date(2026, 3, 1)).unwrap().date_of_birth,
             Some(date(2026, 1, 1))
         );
+    }
+
+    #[test]
+    fn a_newborn_estimate_in_weeks_or_months_is_accepted() {
+        // The issue: "3 tuần" was refused, so a newborn's only estimate was 0 years.
+        let mut d = draft();
+        d.personal_id = None;
+        d.date_of_birth = None;
+        d.dob_precision = Some("estimated".into());
+        let on = date(2026, 12, 5);
+        for (typed, month) in [
+            ("3 tuần", date(2026, 11, 1)),
+            ("3tuan", date(2026, 11, 1)),
+            ("2 tháng", date(2026, 10, 1)),
+            ("18 THÁNG", date(2025, 6, 1)),
+            ("0 tuần", date(2026, 12, 1)),
+        ] {
+            d.estimated_age = Some(serde_json::json!(typed));
+            let c = d.parse(on).unwrap();
+            assert_eq!(
+                (c.dob_precision, c.date_of_birth),
+                (DobPrecision::Month, Some(month)),
+                "{typed}"
+            );
+        }
+        for (typed, year) in [("4", 2022), ("4 tuổi", 2022), ("0", 2026)] {
+            d.estimated_age = Some(serde_json::json!(typed));
+            let c = d.parse(on).unwrap();
+            assert_eq!(c.dob_precision, DobPrecision::Estimated, "{typed}");
+            assert_eq!(c.date_of_birth.map(|d| d.year()), Some(year), "{typed}");
+        }
+        for bad in ["3 ngày mưa", "ba tuần", "200 tuần", "40 tháng", "18"] {
+            d.estimated_age = Some(serde_json::json!(bad));
+            let e = d.parse(on).unwrap_err();
+            assert_eq!(e.0[0].field, "estimated_age", "{bad}");
+        }
     }
 
     #[test]

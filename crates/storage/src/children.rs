@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
-use treem_domain::register::{Child, ChildData, Sex};
+use treem_domain::register::{Child, ChildData, DobPrecision, Sex};
 use treem_domain::role::{Actor, Role};
 use treem_domain::text;
 use treem_domain::Date;
@@ -51,9 +51,22 @@ pub struct ChildSummary {
     pub full_name: String,
     pub sex: String,
     pub date_of_birth: Option<String>,
+    /// How much of `date_of_birth` is known: show it with
+    /// [`treem_domain::birth_date::BirthDate`], never as a day unless "day".
+    pub dob_precision: DobPrecision,
     pub personal_id: Option<String>,
     pub village: String,
     pub version: i64,
+}
+
+impl ChildSummary {
+    /// The birth date as known, for showing it.
+    pub fn birth_date(&self) -> Option<treem_domain::birth_date::BirthDate> {
+        treem_domain::birth_date::BirthDate::new(
+            self.date_of_birth.as_deref().and_then(|d| d.parse().ok()),
+            self.dob_precision,
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -721,7 +734,16 @@ impl Register for Db {
         } else {
             "c.sort_key, c.id"
         };
-        let cols = "c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village";
+        // The birth date's precision from the current version's record (the lists must not
+        // show a month or an estimate as a day).
+        let precision = match self.backend {
+            crate::db::Backend::Sqlite => "json_extract(cv.data, '$.dob_precision')",
+            crate::db::Backend::Postgres => "(cv.data::jsonb ->> 'dob_precision')",
+        };
+        let cols = format!(
+            "c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village, \
+             (SELECT {precision} FROM child_version cv WHERE cv.child_id = c.id AND cv.version = c.version) AS dob_precision"
+        );
         let (total, rows) = if words.is_empty() {
             conds.extend(place);
             let where_sql = if conds.is_empty() {
@@ -813,6 +835,11 @@ impl Register for Db {
                     full_name: r.try_get("full_name")?,
                     sex: r.try_get("sex")?,
                     date_of_birth: r.try_get("dob")?,
+                    dob_precision: r
+                        .try_get::<Option<String>, _>("dob_precision")?
+                        .as_deref()
+                        .and_then(DobPrecision::parse)
+                        .unwrap_or(DobPrecision::Unknown),
                     personal_id: r.try_get("personal_id")?,
                     village: r.try_get("village")?,
                     version: r.try_get("version")?,

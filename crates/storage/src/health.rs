@@ -332,6 +332,147 @@ async fn insert_event(
     Ok(id)
 }
 
+/// Inserts one event after finding its child's village (refused when the child is not in the
+/// register).
+#[allow(clippy::too_many_arguments)]
+async fn insert_checked(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    seal: &mut Seal,
+    actor: &Actor,
+    kind: &str,
+    child: Option<i64>,
+    date: &Date,
+    data: &serde_json::Value,
+    now: &str,
+) -> StorageResult<i64> {
+    let village: Option<i64> = match child {
+        Some(c) => Some(
+            sqlx::query("SELECT village_id FROM child WHERE id = $1")
+                .bind(c)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or_else(|| StorageError::invalid("child_id", "không có trẻ này trong sổ"))?
+                .try_get("village_id")?,
+        ),
+        None => None,
+    };
+    insert_event(
+        tx,
+        seal,
+        kind,
+        child,
+        village,
+        &date.to_string(),
+        data.to_string(),
+        actor,
+        now,
+    )
+    .await
+}
+
+/// Whether the same event (kind, child, date and every field alike) is stored already.
+async fn stored_already(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    kind: &str,
+    child: Option<i64>,
+    date: &Date,
+    data: &serde_json::Value,
+) -> StorageResult<bool> {
+    let Some(child) = child else {
+        return Ok(false);
+    };
+    let rows = sqlx::query(
+        "SELECT data FROM health_event WHERE child_id = $1 AND kind = $2 AND date = $3",
+    )
+    .bind(child)
+    .bind(kind)
+    .bind(date.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in rows {
+        let text: String = r.try_get("data")?;
+        if serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| &v == data) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A form of health events recorded under a submission id
+/// ([`HealthLog::add_health_events_once`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Submission {
+    /// The events stored by it.
+    pub ids: Vec<i64>,
+    /// The children of the events not stored because the same event (same kind, child, date and
+    /// values) was stored already.
+    pub identical: Vec<i64>,
+    /// When it was stored (RFC 3339, UTC).
+    pub recorded_at: String,
+    /// False when stored by this call; true when the id had been stored before and nothing was
+    /// stored now.
+    pub again: bool,
+}
+
+async fn read_submission(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    token: &str,
+) -> StorageResult<Option<Submission>> {
+    let Some(row) = sqlx::query("SELECT recorded_at, result FROM form_submission WHERE token = $1")
+        .bind(token)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let result: String = row.try_get("result")?;
+    let v: serde_json::Value = serde_json::from_str(&result)
+        .map_err(|e| StorageError::Corrupt(format!("form_submission {token}: {e}")))?;
+    let ints = |k: &str| -> Vec<i64> {
+        v[k].as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_i64()).collect())
+            .unwrap_or_default()
+    };
+    Ok(Some(Submission {
+        ids: ints("ids"),
+        identical: ints("identical"),
+        recorded_at: row.try_get("recorded_at")?,
+        again: true,
+    }))
+}
+
+/// A submission id as a client may send it: 8 to 100 characters, letters, digits, `-` and `_`.
+pub fn valid_submission_id(s: &str) -> bool {
+    (8..=100).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl Db {
+    /// A death closes the child's entry in the register in the transaction that stores the
+    /// event: the event is never stored without the register knowing, nor the other way
+    /// round. Answers whether the record changed (it does not when a date of death is there).
+    async fn close_on_death(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        seal: &mut Seal,
+        actor: &Actor,
+        kind: &str,
+        child: Option<i64>,
+        date: &Date,
+    ) -> StorageResult<bool> {
+        let (DEATH, Some(c)) = (kind, child) else {
+            return Ok(false);
+        };
+        let before = self.read_child_in(tx, c, None).await?;
+        let Some(after) = before.data.with_death(*date) else {
+            return Ok(false);
+        };
+        crate::children::write_update(tx, seal, actor, &before, &after, None).await?;
+        Ok(true)
+    }
+}
+
 #[async_trait::async_trait]
 impl HealthLog for Db {
     async fn add_health_events(
@@ -358,41 +499,11 @@ impl HealthLog for Db {
         let mut ids = Vec::new();
         let mut closed = Vec::new();
         for (kind, child, date, data) in events {
-            let village: Option<i64> = match child {
-                Some(c) => Some(
-                    sqlx::query("SELECT village_id FROM child WHERE id = $1")
-                        .bind(*c)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or_else(|| {
-                            StorageError::invalid("child_id", "không có trẻ này trong sổ")
-                        })?
-                        .try_get("village_id")?,
-                ),
-                None => None,
-            };
-            let id = insert_event(
-                &mut tx,
-                &mut seal,
-                kind,
-                *child,
-                village,
-                &date.to_string(),
-                data.to_string(),
-                actor,
-                &now,
-            )
-            .await?;
-            ids.push(id);
-            // A death closes the child's entry in the register in the same transaction: the
-            // event is never stored without the register knowing, nor the other way round.
-            if let (DEATH, Some(c)) = (kind.as_str(), child) {
-                let before = self.read_child_in(&mut tx, *c, None).await?;
-                if let Some(after) = before.data.with_death(*date) {
-                    crate::children::write_update(&mut tx, &mut seal, actor, &before, &after, None)
-                        .await?;
-                    closed.push(c.to_string());
-                }
+            ids.push(
+                insert_checked(&mut tx, &mut seal, actor, kind, *child, date, data, &now).await?,
+            );
+            if self.close_on_death(&mut tx, &mut seal, actor, kind, *child, date).await? {
+                closed.extend(child.map(|c| c.to_string()));
             }
         }
         let mut detail = format!("{} sự kiện y tế", events.len());
@@ -402,6 +513,116 @@ impl HealthLog for Db {
         audit::append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
         tx.commit().await?;
         Ok(ids)
+    }
+
+    async fn add_health_events_once(
+        &self,
+        actor: &Actor,
+        form: &str,
+        token: Option<&str>,
+        events: &[(String, Option<i64>, Date, serde_json::Value)],
+    ) -> StorageResult<Submission> {
+        if !writes_health(actor.role) {
+            return Err(StorageError::Forbidden);
+        }
+        let mut errs = treem_domain::validation::FieldErrors::default();
+        if token.is_some_and(|t| !valid_submission_id(t)) {
+            errs.push(
+                "submission_id",
+                "mã lần gửi không hợp lệ (8–100 chữ cái, chữ số, - hoặc _)",
+            );
+        }
+        treem_domain::limits::check_count(
+            &mut errs,
+            "events",
+            "sự kiện y tế mỗi lần ghi",
+            events.len(),
+            treem_domain::limits::HEALTH_EVENTS_PER_BATCH,
+        );
+        if !errs.is_empty() {
+            return Err(StorageError::Invalid(errs));
+        }
+        for attempt in 0..2 {
+            let (_turn, mut tx) = self.begin_write().await?;
+            if let Some(t) = token {
+                if let Some(done) = read_submission(&mut tx, t).await? {
+                    tx.commit().await?;
+                    return Ok(done);
+                }
+            }
+            let now = now_text();
+            let mut seal = Seal::begin(&mut tx).await?;
+            let (mut ids, mut identical) = (Vec::new(), Vec::new());
+            for (kind, child, date, data) in events {
+                if stored_already(&mut tx, kind, *child, date, data).await? {
+                    identical.extend(*child);
+                    continue;
+                }
+                ids.push(
+                    insert_checked(&mut tx, &mut seal, actor, kind, *child, date, data, &now)
+                        .await?,
+                );
+                self.close_on_death(&mut tx, &mut seal, actor, kind, *child, date)
+                    .await?;
+            }
+            if let Some(t) = token {
+                let result = serde_json::json!({"ids": ids, "identical": identical}).to_string();
+                let inserted = sqlx::query(
+                    "INSERT INTO form_submission (token, kind, recorded_by, recorded_at, result) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(t)
+                .bind(form)
+                .bind(actor.user_id)
+                .bind(&now)
+                .bind(result)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Ok(_) => {}
+                    // The same id committed meanwhile by another connection (PostgreSQL, where
+                    // writers do not queue): roll back and answer with what it stored.
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt == 0 => {
+                        drop(tx);
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if !ids.is_empty() {
+                audit::append_sealed(
+                    &mut tx,
+                    actor,
+                    "create",
+                    "health",
+                    None,
+                    &format!("{} sự kiện y tế", ids.len()),
+                    seal,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            return Ok(Submission {
+                ids,
+                identical,
+                recorded_at: now,
+                again: false,
+            });
+        }
+        Err(StorageError::Busy)
+    }
+
+    async fn submission(&self, actor: &Actor, token: &str) -> StorageResult<Option<Submission>> {
+        if !writes_health(actor.role) {
+            return Err(StorageError::Forbidden);
+        }
+        if !valid_submission_id(token) {
+            return Ok(None);
+        }
+        let mut tx = self.begin_read().await?;
+        let s = read_submission(&mut tx, token).await?;
+        tx.commit().await?;
+        Ok(s)
     }
 
     async fn health_events_packed(

@@ -42,7 +42,7 @@ pub use children::{
 pub use crypto::CaseKey;
 pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
-pub use health::{readable_kinds, HealthEvent};
+pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
 pub use treem_domain::role::{Actor, Role};
@@ -226,6 +226,20 @@ pub trait HealthLog: Send + Sync {
         actor: &Actor,
         events: &[(String, Option<i64>, Date, serde_json::Value)],
     ) -> StorageResult<Vec<i64>>;
+    /// A form of events recorded once: under the submission id `token` (issued with the form,
+    /// or a client's idempotency key; `form` names the form, e.g. "weighing"), recorded in the
+    /// same transaction. The id seen before: nothing stored, the first answer again
+    /// (`again`). An event identical to one stored already (same kind, child, date and fields)
+    /// is not stored again and is named in `identical`. All or none otherwise.
+    async fn add_health_events_once(
+        &self,
+        actor: &Actor,
+        form: &str,
+        token: Option<&str>,
+        events: &[(String, Option<i64>, Date, serde_json::Value)],
+    ) -> StorageResult<Submission>;
+    /// The submission stored under `token`, if any.
+    async fn submission(&self, actor: &Actor, token: &str) -> StorageResult<Option<Submission>>;
     async fn health_events(
         &self,
         actor: &Actor,

@@ -94,10 +94,18 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: None,
     },
+    Migration {
+        version: 9,
+        name: "form_submissions",
+        sqlite: include_str!("../migrations/sqlite/0009_form_submissions.sql"),
+        postgres: include_str!("../migrations/postgres/0009_form_submissions.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
 /// after them, so that the dropped bytes do not stay in free pages or the WAL.

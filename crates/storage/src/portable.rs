@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 19] = [
+const TABLES: [(&str, &str); 20] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -27,6 +27,7 @@ const TABLES: [(&str, &str); 19] = [
     ("support_record", "id"),
     ("assessment_value", "id"),
     ("health_event", "id"),
+    ("form_submission", "token"),
     ("case_file", "id"),
     ("case_entry", "case_id, seq"),
     ("audit_log", "seq"),

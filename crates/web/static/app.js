@@ -29,14 +29,27 @@
     b.addEventListener('click', function (e) { e.preventDefault(); window.print(); });
   });
 })();
-// Weighing day: mark values no child under 5 can have, as they are typed (checked again on save).
+// Weighing day: mark values no child under 5 can have, as they are typed. The limits are the
+// server's own (data-min, data-max, rendered from the domain's ranges); the save checks again.
+// A form sent is not sent twice by a second press while the first is on its way.
 (function () {
-  var limits = { weight: [1, 35], length: [40, 125] };
+  var weighing = document.getElementById('weighing');
+  if (weighing) {
+    weighing.addEventListener('submit', function (e) {
+      if (weighing.dataset.sent) { e.preventDefault(); return; }
+      weighing.dataset.sent = '1';
+    });
+    // Back on the page (the browser's back button): it may be sent again, and the server says
+    // whether it was saved already.
+    window.addEventListener('pageshow', function () { delete weighing.dataset.sent; });
+  }
+  var problems = document.getElementById('problems');
+  if (problems) { problems.focus(); }
   document.querySelectorAll('input[data-check]').forEach(function (input) {
     input.addEventListener('input', function () {
       var v = parseFloat(input.value.replace(',', '.'));
-      var r = limits[input.dataset.check];
-      var bad = input.value.trim() !== '' && (isNaN(v) || v < r[0] || v > r[1]);
+      var lo = parseFloat(input.dataset.min), hi = parseFloat(input.dataset.max);
+      var bad = input.value.trim() !== '' && (isNaN(v) || v < lo || v > hi);
       input.classList.toggle('implausible', bad);
       input.title = bad ? 'Giá trị bất thường: kiểm tra lại' : '';
     });

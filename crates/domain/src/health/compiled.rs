@@ -4,7 +4,7 @@
 //! several dates: looking each record's vaccine code up in the schedule every time was most of
 //! their work. The rules themselves are those of [`super::schedule`]; the [`Schedule`]'s own
 //! per-child methods run through here, so that there is one implementation of them.
-use super::schedule::{Age, Dose, DoseRef, Due, Schedule};
+use super::schedule::{Age, Dose, DoseRef, Due, DueAround, Schedule};
 use super::Vaccination;
 use crate::quick_hash::IdHasher;
 use jiff::civil::Date;
@@ -272,6 +272,69 @@ impl Compiled {
         // Slots run vaccine by vaccine in the file's order: the schedule's order.
         out.sort_by_key(|(d, slot, _)| (*d, *slot));
         out.into_iter().map(|(.., due)| due).collect()
+    }
+
+    /// The due list of a child whose birth date is known only as the window `born` (first and
+    /// last possible day, [`crate::birth_date::BirthDate::window`]; the same day twice when
+    /// exact, and then the same doses, dates and overdue marks as [`Compiled::due_list`]).
+    ///
+    /// * A dose is listed when it is due on `today` for some birth day of the window: due for
+    ///   the first day (the oldest the child can be), or for the last (a dose that only an
+    ///   older child has missed, such as the hepatitis B birth dose).
+    /// * Its due date runs from the date for the first day to the date for the last; a dose not
+    ///   yet due for the last day is due that much later than for the first (the window's
+    ///   length).
+    /// * It is **overdue** only when overdue for every birth day of the window, that is for
+    ///   the last: an estimate never makes a child overdue from a day it invented.
+    pub fn due_list_around(
+        &self,
+        born: (Date, Date),
+        given: &[(Slot, Date)],
+        today: Date,
+    ) -> Vec<DueAround> {
+        let (first, last) = (born.0, born.1.max(born.0));
+        let early = self.due_list(first, given, today);
+        let late = self.due_list(last, given, today);
+        let spread = jiff::Span::new().days((last - first).get_days());
+        let shift = |d: Date, later: bool| {
+            if later {
+                d.checked_add(spread).unwrap_or(d)
+            } else {
+                d.checked_sub(spread).unwrap_or(d)
+            }
+        };
+        let mut out: Vec<DueAround> = early
+            .iter()
+            .map(|e| {
+                let l = late
+                    .iter()
+                    .find(|l| l.vaccine == e.vaccine && l.dose == e.dose);
+                DueAround {
+                    vaccine: e.vaccine.clone(),
+                    dose: e.dose,
+                    from: e.due_on,
+                    to: l.map_or_else(|| shift(e.due_on, true), |l| l.due_on.max(e.due_on)),
+                    overdue: l.is_some_and(|l| l.overdue),
+                }
+            })
+            .collect();
+        for l in &late {
+            if !early
+                .iter()
+                .any(|e| e.vaccine == l.vaccine && e.dose == l.dose)
+            {
+                out.push(DueAround {
+                    vaccine: l.vaccine.clone(),
+                    dose: l.dose,
+                    from: shift(l.due_on, false).min(l.due_on),
+                    to: l.due_on,
+                    overdue: l.overdue,
+                });
+            }
+        }
+        // Stable: the early list's order (due date, then the schedule's), the rest after.
+        out.sort_by_key(|d| d.from);
+        out
     }
 
     /// Positions in the under-1 rule of the doses not given in time, see

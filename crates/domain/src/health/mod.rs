@@ -25,7 +25,7 @@ pub mod schedule;
 mod tests;
 
 pub use compiled::{Compiled, Slot};
-pub use schedule::{Age, Dose, DoseRef, Due, Rule, Schedule, ScheduleError, Vaccine};
+pub use schedule::{Age, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError, Vaccine};
 
 use crate::validation::FieldErrors;
 use jiff::civil::Date;
@@ -275,10 +275,27 @@ pub const FLAG_LHFA: &str = "flag_lhfa";
 /// See [`FLAG_WFA`].
 pub const FLAG_WFLH: &str = "flag_wflh";
 
-/// Cân nặng hợp lệ, kg.
-pub const WEIGHT_KG: (f64, f64) = (0.3, 50.0);
-/// Chiều dài/chiều cao hợp lệ, cm.
-pub const LENGTH_CM: (f64, f64) = (35.0, 130.0);
+/// Cân nặng có thể có của trẻ dưới 5 tuổi, kg: the one home of the range. The server refuses a
+/// weight outside it ([`Measurement::validate`]) and the weighing page renders the same numbers
+/// into its inputs' `min`/`max` and the browser's warning as they are typed.
+///
+/// From the WHO Child Growth Standards (2006), weight-for-age, birth to 60 months: −5 SD at
+/// birth is 1.3 kg and +5 SD at 60 months is 35.3 kg (boys) and 38.8 kg (girls) — WHO Anthro
+/// flags a weight-for-age z beyond −6/+5 as implausible. Below, 0.5 kg is about the smallest
+/// surviving preterm newborn (a birth weight is accepted from 300 g, but a child brought to a
+/// weighing day has grown); above, 40 kg covers +5 SD of a girl of 5 with a margin. Anything
+/// outside (118 kg, 0.2 kg) is a typing slip, not a child. Within the range, a z-score WHO
+/// calls implausible is still stored, flagged, and kept out of the indicators.
+pub const WEIGHT_KG: (f64, f64) = (0.5, 40.0);
+/// Chiều dài/chiều cao có thể có của trẻ dưới 5 tuổi, cm (one home, as [`WEIGHT_KG`]).
+///
+/// WHO length/height-for-age, birth to 60 months: −5 SD at birth is 39.8 cm (girls), +5 SD at
+/// 60 months 133.2 cm; WHO Anthro's implausible flag is beyond ±6 SD (about 38 and 138 cm).
+/// 30 cm is about the length of a 500 g preterm newborn; 140 cm is beyond +6 SD at 5 years.
+///
+/// Head circumference is not recorded by treem (the weighing day records weight, length or
+/// height, the position and oedema), so it has no range here.
+pub const LENGTH_CM: (f64, f64) = (30.0, 140.0);
 
 /// Một lần cân, đo (theo dõi tăng trưởng), with its WHO 2006 z-scores.
 ///
@@ -354,7 +371,8 @@ impl Measurement {
     }
 
     /// Checks: the date is not after `today`, nor before the birth date `born`; something was
-    /// measured; the weight is 0,3–50 kg and the length/height 35–130 cm; z-scores are finite.
+    /// measured; the weight is within [`WEIGHT_KG`] and the length/height within [`LENGTH_CM`];
+    /// z-scores are finite.
     pub fn validate(&self, today: Date, born: Option<Date>) -> Result<(), FieldErrors> {
         let mut errs = FieldErrors::default();
         not_future(&mut errs, "date", self.date, today);

@@ -226,6 +226,50 @@ pub struct Due {
     pub overdue: bool,
 }
 
+/// A dose due for a child whose birth date is known only as a window of days
+/// ([`crate::birth_date::BirthDate::window`]), from [`Compiled::due_list_around`]: due some day
+/// from `from` to `to` (the same day when the birth date is exact).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueAround {
+    /// Mã vắc xin.
+    pub vaccine: String,
+    /// Mũi thứ.
+    pub dose: u8,
+    /// Due on this day if the child was born on the window's first day.
+    pub from: Date,
+    /// Due on this day if the child was born on the window's last day.
+    pub to: Date,
+    /// Quá hạn for every birth day the window allows (so for its last day): never claimed from
+    /// a day the register does not know.
+    pub overdue: bool,
+}
+
+impl DueAround {
+    /// The due date as the lists print it: `14/11/2026` when known to the day, else
+    /// `khoảng 11/2026` or `khoảng 11/2026–01/2027`.
+    pub fn due_text(&self) -> String {
+        let my = |d: Date| format!("{:02}/{}", d.month(), d.year());
+        if self.from == self.to {
+            crate::plan::format_date_vi(self.from)
+        } else if my(self.from) == my(self.to) {
+            format!("khoảng {}", my(self.from))
+        } else {
+            format!("khoảng {}–{}", my(self.from), my(self.to))
+        }
+    }
+
+    /// "BCG mũi 1 (khoảng 11/2026, quá hạn)".
+    pub fn text(&self) -> String {
+        format!(
+            "{} mũi {} ({}{})",
+            self.vaccine,
+            self.dose,
+            self.due_text(),
+            if self.overdue { ", quá hạn" } else { "" }
+        )
+    }
+}
+
 /// The immunization schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -148,14 +148,14 @@ fn measured() -> Measurement {
 fn measurement_checks() {
     assert_eq!(measured().validate(today(), Some(d("2025-01-01"))), Ok(()));
     let bad = Measurement {
-        weight_kg: Some(0.2),
-        length_cm: Some(131.0),
+        weight_kg: Some(0.4),
+        length_cm: Some(141.0),
         z_wfa: Some(f64::NAN),
         ..measured()
     };
     let e = bad.validate(today(), None).unwrap_err();
-    assert!(e.for_field("weight_kg").unwrap().contains("0,3"));
-    assert!(e.for_field("length_cm").unwrap().contains("130"));
+    assert!(e.for_field("weight_kg").unwrap().contains("0,5 đến 40"));
+    assert!(e.for_field("length_cm").unwrap().contains("30 đến 140"));
     assert!(e.for_field("z_wfa").is_some());
     let nothing = Measurement {
         weight_kg: None,
@@ -168,11 +168,17 @@ fn measurement_checks() {
         .for_field("weight_kg")
         .is_some());
     let edges = Measurement {
-        weight_kg: Some(50.0),
-        length_cm: Some(35.0),
+        weight_kg: Some(40.0),
+        length_cm: Some(30.0),
         ..measured()
     };
     assert_eq!(edges.validate(today(), None), Ok(()));
+    // The issue's slip: 118 kg is no child.
+    let slip = Measurement {
+        weight_kg: Some(118.0),
+        ..measured()
+    };
+    assert!(slip.validate(today(), None).is_err());
     let early = measured()
         .validate(today(), Some(d("2026-05-02")))
         .unwrap_err();
@@ -478,6 +484,77 @@ fn due_list_due_overdue_and_done() {
     // Past the programme's age: nothing.
     assert!(s.due_list(dob, &[], d("2031-01-10")).is_empty());
     assert!(!s.due_list(dob, &[], d("2031-01-09")).is_empty());
+}
+
+#[test]
+fn an_estimated_birth_date_is_due_around_and_never_overdue_from_an_invented_day() {
+    use crate::birth_date::BirthDate;
+    use crate::register::DobPrecision;
+    let c = Compiled::embedded();
+    let today = date(2026, 12, 5);
+    // The issue: an estimated age of 0 kept as 1 July 2026 showed BCG overdue since July.
+    let est = BirthDate::new(Some(date(2026, 7, 1)), DobPrecision::Estimated).unwrap();
+    let exact_guess = c.due_list(est.date, &[], today);
+    assert!(
+        exact_guess.iter().any(|x| x.vaccine == "BCG" && x.overdue),
+        "from the invented day BCG looks overdue"
+    );
+    let around = c.due_list_around(est.window(today), &[], today);
+    let bcg = around.iter().find(|x| x.vaccine == "BCG").unwrap();
+    assert!(!bcg.overdue, "the child may have been born today");
+    assert_eq!((bcg.from, bcg.to), (date(2026, 1, 1), today));
+    assert_eq!(bcg.due_text(), "khoảng 01/2026–12/2026");
+    assert!(around.iter().all(|x| !x.overdue));
+    // The hepatitis B birth dose is missed for a child born in January but not for one born
+    // today: it is listed, not overdue.
+    assert!(around.iter().any(|x| x.vaccine == "VGB_SS"));
+
+    // Known to the month: due around that month; overdue once overdue for the month's last
+    // day (BCG due at birth, overdue 30 days after).
+    let month = BirthDate::new(Some(date(2026, 10, 1)), DobPrecision::Month).unwrap();
+    let on = |d: Date| {
+        c.due_list_around(month.window(d), &[], d)
+            .into_iter()
+            .find(|x| x.vaccine == "BCG")
+            .unwrap()
+    };
+    assert_eq!(on(date(2026, 11, 30)).due_text(), "khoảng 10/2026");
+    assert_eq!(on(date(2026, 11, 30)).text(), "BCG mũi 1 (khoảng 10/2026)");
+    assert!(
+        !on(date(2026, 11, 30)).overdue,
+        "born 31/10: due until 30/11"
+    );
+    assert!(
+        on(date(2026, 12, 1)).overdue,
+        "overdue for every day of October"
+    );
+    // A dose due for the window's first day but not its last: listed from that date, to a
+    // month later.
+    let dpt = c
+        .due_list_around(month.window(date(2026, 12, 15)), &[], date(2026, 12, 15))
+        .into_iter()
+        .find(|x| x.vaccine == "DPT_VGB_HIB")
+        .unwrap();
+    assert_eq!(
+        (dpt.from, dpt.to, dpt.overdue),
+        (date(2026, 12, 1), date(2026, 12, 31), false)
+    );
+    assert_eq!(dpt.due_text(), "khoảng 12/2026");
+
+    // Exact: the same as the due list.
+    let dob = date(2026, 1, 10);
+    let vs = [vac("BCG", 1, "2026-01-20"), vac("VGB_SS", 1, "2026-01-10")];
+    let given = c.given(&vs);
+    let plain = c.due_list(dob, &given, date(2026, 5, 11));
+    let around = c.due_list_around((dob, dob), &given, date(2026, 5, 11));
+    assert_eq!(plain.len(), around.len());
+    for (p, a) in plain.iter().zip(&around) {
+        assert_eq!(
+            (&p.vaccine, p.dose, p.due_on, p.due_on, p.overdue),
+            (&a.vaccine, a.dose, a.from, a.to, a.overdue)
+        );
+        assert_eq!(a.due_text(), "10/03/2026");
+    }
 }
 
 /// Every dose of the schedule given on its due date, up to `on`.

@@ -31,19 +31,60 @@ async fn born(s: &AppState, actor: &Actor, child: i64) -> Result<Option<Date>, A
 
 /// `{kind, child_id, date, …fields of that kind}`; kinds: death, vaccination, measurement
 /// (z-scores are computed here), injury, hiv (counts only, no child).
+///
+/// With an `Idempotency-Key` header (8–100 letters, digits, `-`, `_`; one per event the client
+/// means to record), the key is recorded with the event: the same key sent again (a retry
+/// after a lost answer) stores nothing and answers 200 with `already_saved: true` and the
+/// first answer's id; an event identical to one stored already (same kind, child, date and
+/// fields) is not stored again (200, `identical: true`, `id` null).
 pub async fn add_event(
     State(s): State<AppState>,
     user: ApiUser,
+    headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .filter(|k| treem_storage::valid_submission_id(k))
+                .ok_or_else(|| {
+                    FieldErrors::single(
+                        "Idempotency-Key",
+                        "khóa không hợp lệ (8–100 chữ cái, chữ số, - hoặc _)",
+                    )
+                })?
+                .to_string(),
+        ),
+    };
     let (kind, child, date, body) = prepare_event(&s, &user.actor(), body).await?;
-    let ids = s
+    let event = [(kind.clone(), child, date, body.clone())];
+    let Some(key) = key else {
+        let ids = s.store.add_health_events(&user.actor(), &event).await?;
+        return Ok((
+            StatusCode::CREATED,
+            Json(json!({"id": ids[0], "event": body})),
+        ));
+    };
+    let done = s
         .store
-        .add_health_events(&user.actor(), &[(kind.clone(), child, date, body.clone())])
+        .add_health_events_once(&user.actor(), "api_event", Some(&key), &event)
         .await?;
+    if done.again || done.ids.is_empty() {
+        return Ok((
+            StatusCode::OK,
+            Json(json!({
+                "id": done.ids.first(),
+                "event": body,
+                "already_saved": done.again,
+                "identical": !done.identical.is_empty(),
+            })),
+        ));
+    }
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": ids[0], "event": body})),
+        Json(json!({"id": done.ids[0], "event": body})),
     ))
 }
 

@@ -4,7 +4,7 @@ use super::{
     cookie, render, role_label, Ctx, Layout, Nav, PageError, PRE_LOGIN_COOKIE, SESSION_COOKIE,
 };
 use crate::auth::ClientIp;
-use crate::i18n::{texts, vn_date, vn_datetime, Texts};
+use crate::i18n::{texts, vn_datetime, Texts};
 use crate::login::Refusal;
 use crate::AppState;
 use askama::Template;
@@ -380,10 +380,10 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
             .items
             .into_iter()
             .map(|c| RecentRow {
+                dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
                 id: c.id,
                 name: c.full_name,
                 village: c.village,
-                dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
             })
             .collect();
         for (key, label) in [

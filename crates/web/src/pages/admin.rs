@@ -311,9 +311,9 @@ async fn household_page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Res
         members: kids
             .into_iter()
             .map(|c| MemberRow {
+                dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
                 id: c.id,
                 name: c.full_name,
-                dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
             })
             .collect(),
         can_edit: ctx.user.role.writes_children(),

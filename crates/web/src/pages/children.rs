@@ -129,10 +129,10 @@ pub async fn list(
             .items
             .into_iter()
             .map(|c: ChildSummary| Row {
+                dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
                 id: c.id,
                 name: c.full_name,
                 sex: sex_label(t, &c.sex),
-                dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
                 personal_id: c.personal_id.unwrap_or_default(),
                 village: c.village,
             })
@@ -265,20 +265,19 @@ fn d(x: &Option<jiff::civil::Date>) -> String {
 }
 
 fn dob_text(t: &Texts, c: &ChildData) -> String {
+    use treem_domain::birth_date::BirthDate;
     use treem_domain::register::DobPrecision::*;
+    if t.lang != "en" {
+        // As known: never an estimate or a month shown as a day.
+        return BirthDate::new(c.date_of_birth, c.dob_precision)
+            .map(|b| b.text_with_age(treem_storage::today()))
+            .unwrap_or_else(|| t.unknown.to_string());
+    }
     match (c.dob_precision, c.date_of_birth) {
         (Day, Some(x)) => vn_date(&x.to_string()),
-        (Month, Some(x)) => format!("{:02}/{}", x.month(), x.year()),
+        (Month, Some(x)) => format!("{:02}/{} (day unknown)", x.month(), x.year()),
         (Year, Some(x)) => x.year().to_string(),
-        (Estimated, Some(x)) => format!(
-            "~{} ({})",
-            x.year(),
-            if t.lang == "en" {
-                "estimated"
-            } else {
-                "ước tính"
-            }
-        ),
+        (Estimated, Some(x)) => format!("~{} (estimated)", x.year()),
         _ => t.unknown.to_string(),
     }
 }
@@ -459,7 +458,12 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         printed_on: vn_date(&treem_storage::today().to_string()),
         growth_svg: growth_points(&ctx, id, c).await,
         hf: super::health::health_forms(ctx.user.role),
-        health_events: super::health::event_rows(&ctx, id, c.date_of_birth).await,
+        health_events: super::health::event_rows(
+            &ctx,
+            id,
+            treem_domain::birth_date::BirthDate::new(c.date_of_birth, c.dob_precision),
+        )
+        .await,
         case_ids: ctx
             .state
             .store
@@ -647,9 +651,9 @@ async fn possible_duplicates(ctx: &Ctx, c: &ChildData) -> Result<Vec<DupRow>, Pa
     Ok(found
         .into_iter()
         .map(|s| DupRow {
+            dob: s.birth_date().map(|b| b.text()).unwrap_or_default(),
             id: s.id,
             name: s.full_name,
-            dob: s.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
             village: s.village,
             personal_id: s.personal_id.unwrap_or_default(),
         })

@@ -453,10 +453,10 @@ async fn people(ctx: &Ctx, ids: &[i64]) -> Result<Vec<Person>, PageError> {
         .items
         .into_iter()
         .map(|c| Person {
+            dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
             id: c.id,
             name: c.full_name,
             village: c.village,
-            dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
         })
         .collect())
 }

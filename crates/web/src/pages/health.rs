@@ -17,16 +17,36 @@ use treem_storage::ChildQuery;
 pub struct Row {
     pub id: i64,
     pub name: String,
-    pub dob: String,
-    pub age_months: i64,
+    /// Birth date and age as known ("khoảng 11/2026 · khoảng 2 tuần tuổi").
+    pub born: String,
     pub last: String,
     pub weight: String,
     pub length: String,
     pub standing: bool,
     pub oedema: bool,
+    /// The stored measurement's z-scores (only for a measurement saved), with its class.
     pub result: String,
     pub result_class: &'static str,
-    pub error: Option<String>,
+    /// Values typed but not saved (the form came back with problems).
+    pub unsaved: bool,
+    pub errors: Vec<String>,
+}
+
+/// One problem of a weighing form, for the summary at the top: the child, the field (in
+/// words), what is wrong, and the input it links to.
+pub struct Problem {
+    pub name: String,
+    /// The field and what is wrong: "Cân nặng (kg) phải từ 0,5 đến 40 (đã nhập 118)".
+    pub message: String,
+    pub anchor: String,
+}
+
+/// A message with its first letter in capitals (the domain's start in lower case).
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -37,7 +57,39 @@ struct WeighingPage {
     villages: Vec<(String, String)>,
     date: String,
     rows: Vec<Row>,
-    saved: usize,
+    /// The submission id of this form (a fresh one for each empty form).
+    submission: String,
+    /// After a save: what was saved, in words.
+    saved: Vec<String>,
+    problems: Vec<Problem>,
+    /// The plausible ranges, from the domain, for the inputs' warning: as written in the page
+    /// ("0,5–40") and for the script (`data-min="0.5"`).
+    weight: Range,
+    length: Range,
+}
+
+pub struct Range {
+    pub min: String,
+    pub max: String,
+    pub text: String,
+}
+
+impl Range {
+    fn of((lo, hi): (f64, f64)) -> Range {
+        let vi = treem_domain::plan::format_number_vi;
+        Range {
+            min: lo.to_string(),
+            max: hi.to_string(),
+            text: format!("{}–{}", vi(lo), vi(hi)),
+        }
+    }
+}
+
+fn new_submission_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn may_weigh(role: Role) -> bool {
@@ -154,11 +206,7 @@ async fn rows_for(
     Ok(page
         .items
         .into_iter()
-        .filter(|c| {
-            c.date_of_birth
-                .as_deref()
-                .is_some_and(|d| d <= date.to_string().as_str())
-        })
+        .filter(|c| c.birth_date().is_some_and(|b| b.window(date).0 <= date))
         .map(|c| {
             let sex = Sex::parse(&c.sex).unwrap_or(Sex::Unknown);
             (c, sex)
@@ -172,21 +220,25 @@ fn age_days(dob: &str, on: Date) -> Option<u32> {
     u32::try_from(days).ok()
 }
 
+/// What the page shows besides the children: a form sent back with its values and problems,
+/// or what a save stored.
+#[derive(Default)]
+struct Outcome<'a> {
+    posted: Option<&'a HashMap<String, String>>,
+    submission: Option<String>,
+    problems: Vec<Problem>,
+    row_errors: HashMap<i64, Vec<String>>,
+    saved: Option<treem_storage::Submission>,
+}
+
 async fn page(
     ctx: &Ctx,
-    q: &HashMap<String, String>,
-    posted: Option<&HashMap<String, String>>,
-    saved: usize,
-    results: HashMap<i64, (String, &'static str)>,
-    errors: HashMap<i64, String>,
+    village: String,
+    date: Date,
+    out: Outcome<'_>,
 ) -> Result<Response, PageError> {
-    let village = q.get("village").cloned().unwrap_or_default();
-    let date = q
-        .get("date")
-        .and_then(|d| parse_date(d))
-        .unwrap_or_else(treem_storage::today);
     let kids = rows_for(ctx, &village, date).await?;
-    let last: HashMap<i64, String> = ctx
+    let measurements = ctx
         .state
         .store
         .health_events(
@@ -197,24 +249,98 @@ async fn page(
             Some(date),
         )
         .await
-        .map_err(|e| ctx.fail(e))?
-        .into_iter()
-        .filter_map(|e| {
-            e.child_id.map(|c| {
-                (
-                    c,
-                    format!("{} — {} kg", vn_date(&e.date), e.data["weight_kg"]),
-                )
-            })
-        })
-        .collect();
+        .map_err(|e| ctx.fail(e))?;
+    let saved_ids: Vec<i64> = out
+        .saved
+        .as_ref()
+        .map(|s| s.ids.clone())
+        .unwrap_or_default();
+    // The last measurement before this save, and the saved one's z-scores.
+    let mut last: HashMap<i64, String> = HashMap::new();
+    let mut results: HashMap<i64, (String, &'static str)> = HashMap::new();
+    for e in &measurements {
+        let Some(c) = e.child_id else { continue };
+        if saved_ids.contains(&e.id) {
+            let kid = kids.iter().find(|(k, _)| k.id == c);
+            if let (Some((_, sex)), Some(days)) = (
+                kid,
+                kid.and_then(|(k, _)| k.date_of_birth.as_deref())
+                    .and_then(|d| age_days(d, date)),
+            ) {
+                let (_, text, class) = measure_json(
+                    *sex,
+                    days,
+                    e.data["weight_kg"].as_f64(),
+                    e.data["length_cm"].as_f64(),
+                    e.data["measure"].as_str() == Some("standing"),
+                    e.data["oedema"].as_bool().unwrap_or(false),
+                );
+                results.insert(c, (format!("Đã lưu: {text}"), class));
+            }
+        } else {
+            last.insert(
+                c,
+                format!(
+                    "{} — {} kg",
+                    vn_date(&e.date),
+                    e.data["weight_kg"]
+                        .as_f64()
+                        .map(treem_domain::plan::format_number_vi)
+                        .unwrap_or_else(|| "—".into())
+                ),
+            );
+        }
+    }
     let villages = ctx
         .state
         .store
         .villages(&ctx.actor())
         .await
         .map_err(|e| ctx.fail(e))?;
+    let posted = out.posted;
     let get = |k: String| posted.and_then(|p| p.get(&k).cloned()).unwrap_or_default();
+    let name_of = |id: i64| {
+        kids.iter()
+            .find(|(k, _)| k.id == id)
+            .map(|(k, _)| k.full_name.clone())
+            .unwrap_or_else(|| format!("trẻ số {id}"))
+    };
+    let mut saved = Vec::new();
+    if let Some(s) = &out.saved {
+        // In the list's order.
+        let weighed: Vec<i64> = measurements
+            .iter()
+            .filter(|e| s.ids.contains(&e.id))
+            .filter_map(|e| e.child_id)
+            .collect();
+        let children: Vec<String> = kids
+            .iter()
+            .filter(|(k, _)| weighed.contains(&k.id))
+            .map(|(k, _)| k.full_name.clone())
+            .collect();
+        if s.again {
+            saved.push(format!(
+                "Lần gửi này đã được lưu lúc {}: không lưu thêm lần nào.",
+                crate::i18n::vn_datetime(&s.recorded_at)
+            ));
+        }
+        saved.push(if s.ids.is_empty() {
+            "Không có lần cân/đo mới nào được lưu.".to_string()
+        } else {
+            format!(
+                "Đã lưu {} lần cân/đo: {}.",
+                s.ids.len(),
+                children.join(", ")
+            )
+        });
+        if !s.identical.is_empty() {
+            let names: Vec<String> = s.identical.iter().map(|c| name_of(*c)).collect();
+            saved.push(format!(
+                "Đã có sẵn lần cân/đo giống hệt (cùng ngày, cùng số đo) nên không lưu lại: {}.",
+                names.join(", ")
+            ));
+        }
+    }
     let rows = kids
         .into_iter()
         .map(|(c, _)| {
@@ -224,24 +350,30 @@ async fn page(
                 .and_then(|d| age_days(d, date))
                 .unwrap_or(0);
             let (result, result_class) = results.get(&c.id).cloned().unwrap_or_default();
+            let weight = get(format!("w_{}", c.id));
+            let length = get(format!("l_{}", c.id));
             Row {
                 id: c.id,
-                dob: c.date_of_birth.as_deref().map(vn_date).unwrap_or_default(),
-                age_months: (days as i64 * 12) / 365,
+                born: c
+                    .birth_date()
+                    .map(|b| b.text_with_age(date))
+                    .unwrap_or_default(),
                 last: last.get(&c.id).cloned().unwrap_or_default(),
-                weight: get(format!("w_{}", c.id)),
-                length: get(format!("l_{}", c.id)),
+                unsaved: !(weight.trim().is_empty() && length.trim().is_empty()),
+                weight,
+                length,
                 standing: posted
                     .map(|p| p.get(&format!("m_{}", c.id)).map(String::as_str) == Some("standing"))
                     .unwrap_or(days >= 731),
                 oedema: !get(format!("o_{}", c.id)).is_empty(),
                 result,
                 result_class,
-                error: errors.get(&c.id).cloned(),
+                errors: out.row_errors.get(&c.id).cloned().unwrap_or_default(),
                 name: c.full_name,
             }
         })
         .collect();
+    let refused = !out.problems.is_empty();
     let page = WeighingPage {
         l: ctx.layout("Ngày cân trẻ"),
         village,
@@ -251,9 +383,20 @@ async fn page(
             .collect(),
         date: vn_date(&date.to_string()),
         rows,
+        submission: out.submission.unwrap_or_else(new_submission_id),
         saved,
+        problems: out.problems,
+        weight: Range::of(treem_domain::health::WEIGHT_KG),
+        length: Range::of(treem_domain::health::LENGTH_CM),
     };
-    Ok(render_status(&page, !(errors.is_empty())))
+    Ok(render_status(&page, refused))
+}
+
+fn weighing_date(d: Option<&String>) -> Date {
+    match d.and_then(|d| parse_date(d)) {
+        Some(d) if d <= treem_storage::today() => d,
+        _ => treem_storage::today(),
+    }
 }
 
 pub async fn weighing(
@@ -263,13 +406,58 @@ pub async fn weighing(
     if !may_weigh(ctx.user.role) {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
-    page(&ctx, &q, None, 0, HashMap::new(), HashMap::new()).await
+    let village = q.get("village").cloned().unwrap_or_default();
+    let date = q
+        .get("date")
+        .and_then(|d| parse_date(d))
+        .unwrap_or_else(treem_storage::today);
+    // After a save (Post/Redirect/Get): what that submission stored.
+    let saved = match q.get("saved") {
+        Some(t) => ctx
+            .state
+            .store
+            .submission(&ctx.actor(), t)
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .map(|mut s| {
+                s.again = q.get("again").is_some_and(|a| a == "1");
+                s
+            }),
+        None => None,
+    };
+    page(
+        &ctx,
+        village,
+        date,
+        Outcome {
+            saved,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 fn number(s: &str) -> Result<Option<f64>, ()> {
     crate::pages::dashboard::parse_decimal(s).ok_or(())
 }
 
+/// Where the page goes after a save: the same village and day, empty, saying what was saved.
+fn after_save(village: &str, date: Date, token: &str, again: bool) -> Response {
+    let enc = super::urlencode;
+    let again = if again { "&again=1" } else { "" };
+    axum::response::Redirect::to(&format!(
+        "/health/weighing?village={}&date={}&saved={}{again}#saved",
+        enc(village),
+        enc(&date.to_string()),
+        enc(token)
+    ))
+    .into_response()
+}
+
+/// Saves a weighing day's form: all rows or none. A form with problems comes back with every
+/// value kept and the problems listed at the top; a saved one redirects to an empty form that
+/// names what was saved. The form's submission id is recorded with the measurements, so the
+/// same form sent again stores nothing.
 pub async fn save_weighing(
     ctx: Ctx,
     Form(f): Form<HashMap<String, String>>,
@@ -279,43 +467,66 @@ pub async fn save_weighing(
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let village = f.get("village").cloned().unwrap_or_default();
-    let date = match f.get("date").and_then(|d| parse_date(d)) {
-        Some(d) if d <= treem_storage::today() => d,
-        _ => treem_storage::today(),
-    };
+    let date = weighing_date(f.get("date"));
+    let token = f
+        .get("submission")
+        .filter(|t| treem_storage::valid_submission_id(t))
+        .cloned();
+    // The same form again (back button, double click, a retry): nothing more to store.
+    if let Some(t) = &token {
+        let done = ctx
+            .state
+            .store
+            .submission(&ctx.actor(), t)
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        if done.is_some() {
+            return Ok(after_save(&village, date, t, true));
+        }
+    }
+    let today = treem_storage::today();
     let kids = rows_for(&ctx, &village, date).await?;
     let mut events = Vec::new();
-    let mut results = HashMap::new();
-    let mut errors = HashMap::new();
+    let mut problems = Vec::new();
+    let mut row_errors: HashMap<i64, Vec<String>> = HashMap::new();
     for (c, sex) in &kids {
         let w = f.get(&format!("w_{}", c.id)).cloned().unwrap_or_default();
         let l = f.get(&format!("l_{}", c.id)).cloned().unwrap_or_default();
         if w.trim().is_empty() && l.trim().is_empty() {
             continue;
         }
-        let (Ok(weight), Ok(length)) = (number(&w), number(&l)) else {
-            errors.insert(
-                c.id,
-                "cân nặng, chiều dài phải là số (ví dụ 10,5)".to_string(),
+        let mut problem = |input: &str, message: String| {
+            let message = capitalised(&message);
+            row_errors.entry(c.id).or_default().push(message.clone());
+            problems.push(Problem {
+                name: c.full_name.clone(),
+                message,
+                anchor: format!("{input}_{}", c.id),
+            });
+        };
+        let weight = number(&w);
+        let length = number(&l);
+        if weight.is_err() {
+            problem(
+                "w",
+                format!(
+                    "cân nặng (kg): «{}» không phải là số (ví dụ 10,5)",
+                    w.trim()
+                ),
             );
+        }
+        if length.is_err() {
+            problem(
+                "l",
+                format!(
+                    "chiều dài/cao (cm): «{}» không phải là số (ví dụ 82,5)",
+                    l.trim()
+                ),
+            );
+        }
+        let (Ok(weight), Ok(length)) = (weight, length) else {
             continue;
         };
-        let (wl, wh) = treem_domain::health::WEIGHT_KG;
-        let (ll, lh) = treem_domain::health::LENGTH_CM;
-        if weight.is_some_and(|x| !(wl..=wh).contains(&x)) {
-            errors.insert(
-                c.id,
-                format!("cân nặng phải từ {wl} đến {wh} kg").replace('.', ","),
-            );
-            continue;
-        }
-        if length.is_some_and(|x| !(ll..=lh).contains(&x)) {
-            errors.insert(
-                c.id,
-                format!("chiều dài/chiều cao phải từ {ll} đến {lh} cm"),
-            );
-            continue;
-        }
         let days = c
             .date_of_birth
             .as_deref()
@@ -323,24 +534,59 @@ pub async fn save_weighing(
             .unwrap_or(0);
         let standing = f.get(&format!("m_{}", c.id)).map(String::as_str) == Some("standing");
         let oedema = f.contains_key(&format!("o_{}", c.id));
-        let (json, text, class) = measure_json(*sex, days, weight, length, standing, oedema);
-        results.insert(c.id, (text, class));
+        let (mut json, _, _) = measure_json(*sex, days, weight, length, standing, oedema);
+        json["child_id"] = c.id.into();
+        json["date"] = date.to_string().into();
+        // The domain's check, the same as the API's: ranges, dates.
+        let born = c.birth_date().filter(|b| b.is_exact()).map(|b| b.date);
+        let checked = serde_json::from_value::<treem_domain::health::Measurement>(json.clone())
+            .map_err(|e| treem_domain::validation::FieldErrors::single("date", e.to_string()))
+            .and_then(|m| m.validate(today, born));
+        if let Err(e) = checked {
+            for x in e.0 {
+                match x.field.as_str() {
+                    "weight_kg" => problem("w", format!("{} (đã nhập {})", x.message, w.trim())),
+                    "length_cm" => problem("l", format!("{} (đã nhập {})", x.message, l.trim())),
+                    _ => problem("w", format!("ngày cân: {}", x.message)),
+                }
+            }
+            continue;
+        }
         events.push(("measurement".to_string(), Some(c.id), date, json));
     }
-    let q: HashMap<String, String> = [
-        ("village".to_string(), village),
-        ("date".to_string(), date.to_string()),
-    ]
-    .into();
-    if !errors.is_empty() {
-        return page(&ctx, &q, Some(&f), 0, results, errors).await;
+    if events.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            name: "Cả danh sách".into(),
+            message: "Chưa nhập cân nặng hay chiều dài/cao của trẻ nào".into(),
+            anchor: kids
+                .first()
+                .map(|(c, _)| format!("w_{}", c.id))
+                .unwrap_or_else(|| "weighing".into()),
+        });
     }
-    ctx.state
+    if !problems.is_empty() {
+        return page(
+            &ctx,
+            village,
+            date,
+            Outcome {
+                posted: Some(&f),
+                submission: token,
+                problems,
+                row_errors,
+                saved: None,
+            },
+        )
+        .await;
+    }
+    let token = token.unwrap_or_else(new_submission_id);
+    let done = ctx
+        .state
         .store
-        .add_health_events(&ctx.actor(), &events)
+        .add_health_events_once(&ctx.actor(), "weighing", Some(&token), &events)
         .await
         .map_err(|e| ctx.fail(e))?;
-    page(&ctx, &q, Some(&f), events.len(), results, HashMap::new()).await
+    Ok(after_save(&village, date, &token, done.again))
 }
 
 /// Weight-for-age on WHO's curves at −3, −2, 0, +2 and +3 SD, with the child's points.
@@ -519,13 +765,10 @@ pub async fn lists(
         .checked_sub(jiff::Span::new().months(6))
         .unwrap_or(today);
     for c in kids {
-        let Some(dob) = c
-            .date_of_birth
-            .as_deref()
-            .and_then(|d| d.parse::<Date>().ok())
-        else {
+        let Some(born) = c.birth_date() else {
             continue;
         };
+        let dob = born.date;
         let given: Vec<treem_domain::health::Vaccination> = vaccinations
             .iter()
             .filter(|e| e.child_id == Some(c.id))
@@ -538,7 +781,8 @@ pub async fn lists(
                 })
             })
             .collect();
-        let due = schedule.due_list(dob, &schedule.given(&given), today);
+        // Due around the birth date's window: overdue only when overdue for every day of it.
+        let due = schedule.due_list_around(born.window(today), &schedule.given(&given), today);
         if !due.is_empty() {
             let caregiver = ctx
                 .state
@@ -560,22 +804,10 @@ pub async fn lists(
             page.due.push(DueRow {
                 id: c.id,
                 name: c.full_name.clone(),
-                dob: vn_date(&dob.to_string()),
+                dob: born.text_with_age(today),
                 caregiver,
                 overdue: due.iter().any(|d| d.overdue),
-                doses: due
-                    .iter()
-                    .map(|d| {
-                        format!(
-                            "{} mũi {} ({}{})",
-                            d.vaccine,
-                            d.dose,
-                            vn_date(&d.due_on.to_string()),
-                            if d.overdue { ", quá hạn" } else { "" }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                doses: due.iter().map(|d| d.text()).collect::<Vec<_>>().join("; "),
             });
         }
         if page.sees_measurements && (today - dob).get_days() < 1826 {
@@ -598,7 +830,7 @@ pub async fn lists(
                         page.severe.push(WatchRow {
                             id: c.id,
                             name: c.full_name.clone(),
-                            dob: vn_date(&dob.to_string()),
+                            dob: born.text_with_age(today),
                             detail: format!(
                                 "cân đo {}: z thấp nhất {}",
                                 vn_date(&m.date),
@@ -612,7 +844,7 @@ pub async fn lists(
                 other => page.unmeasured.push(WatchRow {
                     id: c.id,
                     name: c.full_name.clone(),
-                    dob: vn_date(&dob.to_string()),
+                    dob: born.text_with_age(today),
                     detail: other
                         .map(|m| format!("lần cuối {}", vn_date(&m.date)))
                         .unwrap_or_else(|| "chưa cân đo".into()),
@@ -918,18 +1150,12 @@ pub async fn save_birth(
     }
 }
 
-/// Age on a day, as a health worker says it: days in the first month, months to two years.
-pub fn age_text(dob: Date, on: Date) -> String {
-    let days = (on - dob).get_days();
-    match days {
-        d if d < 28 => format!("{d} ngày tuổi"),
-        d if d < 731 => format!("{} tháng tuổi", d * 12 / 365),
-        d => format!("{} tuổi", d / 365),
-    }
-}
-
 /// The child's health events in words (sự kiện y tế), for those who may read them.
-pub async fn event_rows(ctx: &Ctx, id: i64, dob: Option<Date>) -> Vec<(String, String)> {
+pub async fn event_rows(
+    ctx: &Ctx,
+    id: i64,
+    born: Option<treem_domain::birth_date::BirthDate>,
+) -> Vec<(String, String)> {
     use treem_domain::health::{DeathCause, InjuryKind, Severity};
     let kinds: Vec<&str> = treem_storage::readable_kinds(ctx.user.role)
         .iter()
@@ -964,8 +1190,10 @@ pub async fn event_rows(ctx: &Ctx, id: i64, dob: Option<Date>) -> Vec<(String, S
                     let cause = serde_json::from_value::<DeathCause>(d["cause"].clone())
                         .map(|c| c.label_vi().to_string())
                         .unwrap_or_else(|_| label(&d["cause"]));
-                    let age = match (dob, e.date.parse::<Date>()) {
-                        (Some(b), Ok(on)) => format!(", lúc {}", age_text(b, on)),
+                    let age = match (born, e.date.parse::<Date>()) {
+                        (Some(b), Ok(on)) if !b.age_text(on).is_empty() => {
+                            format!(", lúc {}", b.age_text(on))
+                        }
                         _ => String::new(),
                     };
                     format!("Mất ({cause}){age}")
