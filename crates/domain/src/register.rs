@@ -413,7 +413,9 @@ fn parse_birth(
         }
         return (None, DobPrecision::Unknown);
     };
-    if let Some(m) = crate::validation::two_digit_year(&s).or_else(|| crate::validation::month_first(&s)) {
+    if let Some(m) =
+        crate::validation::two_digit_year(&s).or_else(|| crate::validation::month_first(&s))
+    {
         errs.push("date_of_birth", m);
         return (None, DobPrecision::Unknown);
     }
@@ -624,7 +626,12 @@ impl HouseholdIndex {
     pub fn resolve(&self, typed: &str, village: &str) -> Result<i64, String> {
         let typed = typed.trim();
         let found: Vec<&HouseholdEntry> = match household_number(typed) {
-            Some(n) => self.by_id.get(&n).map(|&i| &self.entries[i]).into_iter().collect(),
+            Some(n) => self
+                .by_id
+                .get(&n)
+                .map(|&i| &self.entries[i])
+                .into_iter()
+                .collect(),
             None => self
                 .by_key
                 .get(&household_key(typed))
@@ -696,7 +703,8 @@ impl VillageIndex {
     pub fn new(villages: &[Village]) -> Self {
         let mut ix = VillageIndex::default();
         for v in villages {
-            ix.by_code.insert(crate::text::fold(&v.code), v.code.clone());
+            ix.by_code
+                .insert(crate::text::fold(&v.code), v.code.clone());
             let k = village_name_key(&v.name);
             if !k.is_empty() {
                 ix.by_name.entry(k).or_default().push(v.code.clone());
@@ -712,7 +720,11 @@ impl VillageIndex {
         if let Some(c) = self.by_code.get(&crate::text::fold(typed)) {
             return Ok(c.clone());
         }
-        match self.by_name.get(&village_name_key(typed)).map(Vec::as_slice) {
+        match self
+            .by_name
+            .get(&village_name_key(typed))
+            .map(Vec::as_slice)
+        {
             Some([one]) => Ok(one.clone()),
             Some(many) if !many.is_empty() => Err(format!(
                 "«{typed}» có thể là thôn/bản {}: hãy ghi mã thôn",
@@ -729,8 +741,7 @@ impl VillageIndex {
 /// it, since the register shows names as they are written.
 pub fn name_warning(name: &str) -> Option<String> {
     let letters = || name.chars().filter(|c| c.is_alphabetic());
-    let shouting = letters().count() >= 2
-        && letters().all(|c| c.is_ascii_uppercase());
+    let shouting = letters().count() >= 2 && letters().all(|c| c.is_ascii_uppercase());
     shouting.then(|| {
         format!("«{name}» viết hoa, không dấu: hãy kiểm tra và viết lại có dấu nếu cần (ví dụ Giàng A Páo)")
     })
@@ -1471,6 +1482,111 @@ mod tests {
             .for_field("moved_in")
             .unwrap()
             .contains("năm phải từ 1900 đến 2100"));
+    }
+
+    #[test]
+    fn the_household_is_taken_as_its_code_in_any_case_or_spacing() {
+        let mut d = draft();
+        d.household = Some("  sp01 - 0124 ".into());
+        let c = d.parse(today()).unwrap();
+        assert_eq!(
+            (c.household_code.as_deref(), c.household_id),
+            (Some("sp01 - 0124"), None)
+        );
+        d.household = Some("#12".into());
+        let c = d.parse(today()).unwrap();
+        assert_eq!((c.household_code, c.household_id), (None, Some(12)));
+        d.household = Some("--".into());
+        let e = d.parse(today()).unwrap_err();
+        assert!(e
+            .for_field("household")
+            .unwrap()
+            .contains("mã hộ «--» không hợp lệ"));
+        d.household = Some("SP01-0124".into());
+        d.household_id = Some(3);
+        assert!(d
+            .parse(today())
+            .unwrap_err()
+            .for_field("household")
+            .is_some());
+        let ix = HouseholdIndex::new(vec![
+            HouseholdEntry {
+                id: 7,
+                village: "SP01".into(),
+                code: Some("SP01-0124".into()),
+                head_name: "Giàng A Lử".into(),
+            },
+            HouseholdEntry {
+                id: 9,
+                village: "SP01".into(),
+                code: Some("sp01 0124".into()),
+                head_name: "Vàng A Dình".into(),
+            },
+            HouseholdEntry {
+                id: 8,
+                village: "SP01".into(),
+                code: None,
+                head_name: "Sùng A Dế".into(),
+            },
+        ]);
+        assert_eq!(ix.resolve("#8", "SP01"), Ok(8));
+        assert_eq!(
+            ix.resolve("SP01-9999", "SP01"),
+            Err("không có hộ mã SP01-9999".into())
+        );
+        assert_eq!(
+            ix.resolve("SP01.0124", "SP01"),
+            Err("có 2 hộ mã SP01.0124 ở thôn/bản SP01 (Giàng A Lử, Vàng A Dình); ghi số hộ để chọn: #7 hoặc #9".into())
+        );
+    }
+
+    #[test]
+    fn villages_are_found_by_code_or_name() {
+        let v = |id, code: &str, name: &str| Village {
+            id,
+            code: code.into(),
+            name: name.into(),
+            version: 1,
+        };
+        let ix = VillageIndex::new(&[
+            v(1, "SP01", "Thôn 1"),
+            v(2, "SP02", "Bản Sính Phình"),
+            v(3, "SP03", "Thôn Cáo"),
+            v(4, "SP04", "Bản Cáo"),
+        ]);
+        assert_eq!(ix.resolve("sp01"), Ok("SP01".into()));
+        assert_eq!(ix.resolve("Thôn 1"), Ok("SP01".into()));
+        assert_eq!(ix.resolve("thon 1"), Ok("SP01".into()));
+        assert_eq!(ix.resolve("bản Sính Phình"), Ok("SP02".into()));
+        assert_eq!(ix.resolve("Sinh Phinh"), Ok("SP02".into()));
+        assert!(ix.resolve("Cáo").unwrap_err().contains("SP03 hoặc SP04"));
+        assert!(ix.resolve("Thôn 2").is_err());
+    }
+
+    #[test]
+    fn names_in_capitals_without_accents_are_questioned() {
+        assert!(name_warning("GIANG A PAO").is_some());
+        assert!(name_warning("GIÀNG A PÁO").is_none());
+        assert!(name_warning("Giang A Pao").is_none());
+        assert!(name_warning("Giàng A Páo").is_none());
+    }
+
+    #[test]
+    fn birth_dates_with_two_digit_years_or_month_first() {
+        let mut d = draft();
+        d.personal_id = None;
+        for (typed, wanted) in [
+            ("12-05-17", "ví dụ 12/05/2017"),
+            ("5/17", "ví dụ 05/2017"),
+            ("2/13/2020", "13/02/2020"),
+        ] {
+            d.date_of_birth = Some(typed.into());
+            let e = d.parse(today()).unwrap_err();
+            assert!(
+                e.for_field("date_of_birth").unwrap().contains(wanted),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -208,12 +208,19 @@ mod tests {
     fn the_order_of_day_and_month() {
         use jiff::civil::date;
         assert_eq!(date_order("13/2/2020"), DateOrder::DayFirst);
-        assert_eq!(date_order("2/13/2020"), DateOrder::MonthFirst(date(2020, 2, 13)));
+        assert_eq!(
+            date_order("2/13/2020"),
+            DateOrder::MonthFirst(date(2020, 2, 13))
+        );
         assert_eq!(date_order("3/4/2019"), DateOrder::Either);
         assert_eq!(date_order("4/4/2019"), DateOrder::Plain);
         assert_eq!(date_order("2019-04-03"), DateOrder::Plain);
         assert_eq!(date_order("04/2019"), DateOrder::Plain);
-        assert!(date_problem("2/13/2020").contains("13/02/2020"), "{}", date_problem("2/13/2020"));
+        assert!(
+            date_problem("2/13/2020").contains("13/02/2020"),
+            "{}",
+            date_problem("2/13/2020")
+        );
     }
 
     /// Found by the `dates` fuzz target: jiff's signed years and years of fewer than four

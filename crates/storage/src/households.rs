@@ -9,9 +9,7 @@ use crate::villages::{resolve_village, village_codes};
 use sqlx::any::AnyRow;
 use sqlx::{Row, Transaction};
 use std::collections::HashMap;
-use treem_domain::register::{
-    ChildData, Household, HouseholdData, HouseholdEntry, HouseholdIndex,
-};
+use treem_domain::register::{ChildData, Household, HouseholdData, HouseholdEntry, HouseholdIndex};
 use treem_domain::role::Actor;
 
 /// A `household_version` row, in the sealed columns' order.
@@ -347,12 +345,17 @@ pub(crate) async fn link_household(
         crate::children::check_household(tx, d.household_id, village_id).await?;
         return Ok(d.household_id);
     };
-    let here = HouseholdIndex::new(household_entries(&mut **tx, backend, scope, Some(village_id)).await?);
+    let here =
+        HouseholdIndex::new(household_entries(&mut **tx, backend, scope, Some(village_id)).await?);
     match here.resolve(code, &d.village) {
         Ok(id) => Ok(Some(id)),
         Err(_) => {
-            let all = HouseholdIndex::new(household_entries(&mut **tx, backend, scope, None).await?);
-            let e = all.resolve(code, &d.village).err().unwrap_or_else(|| format!("không có hộ mã {code}"));
+            let all =
+                HouseholdIndex::new(household_entries(&mut **tx, backend, scope, None).await?);
+            let e = all
+                .resolve(code, &d.village)
+                .err()
+                .unwrap_or_else(|| format!("không có hộ mã {code}"));
             Err(StorageError::invalid("household", e))
         }
     }
