@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use treem_domain::register::ChildData;
-use treem_domain::role::Role;
 
 /// How long a checked file waits for confirmation.
 const PENDING_FOR: Duration = Duration::from_secs(30 * 60);
@@ -79,7 +78,7 @@ fn blank(ctx: &Ctx) -> ImportPage {
 }
 
 fn officer_only(ctx: &Ctx) -> Result<(), PageError> {
-    if ctx.user.role == Role::Officer {
+    if ctx.user.role.imports_children() {
         Ok(())
     } else {
         Err(ctx.error(PageErrorKind::Forbidden))
