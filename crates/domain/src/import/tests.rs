@@ -289,3 +289,59 @@ fn every_problem_of_a_large_file_by_row_with_duplicates_across_slices() {
     assert_eq!(r.children[29_998].full_name, "Giàng A Páo 29999");
     assert_eq!(r.lines[29_998], 30_001);
 }
+
+/// How fast the whole check runs (`cargo test -p treem-domain --release -- --ignored
+/// check_speed --nocapture`): 200,000 rows like a village's list.
+#[test]
+#[ignore]
+fn check_speed() {
+    let header: Vec<String> = [
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Mã định danh",
+        "Dân tộc",
+        "Thôn",
+        "Người chăm sóc",
+        "Quan hệ với trẻ",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<String>> = (0..200_000)
+        .map(|i| {
+            vec![
+                format!("Giàng A Páo {i}"),
+                "nam".into(),
+                format!("{}/{}/2018", 13 + i % 15, 1 + i % 12),
+                if i % 2 == 0 {
+                    format!("011218{i:06}")
+                } else {
+                    String::new()
+                },
+                "H'Mông".into(),
+                if i % 3 == 0 {
+                    "Thôn 1".into()
+                } else {
+                    "SP02".into()
+                },
+                "Giàng Thị Mỷ".into(),
+                "mẹ".into(),
+            ]
+        })
+        .collect();
+    let (v, h) = (villages(), households());
+    let cx = ImportContext {
+        today: today(),
+        villages: &v,
+        households: &h,
+    };
+    let started = std::time::Instant::now();
+    let r = check_rows(&header, &rows, &cx);
+    let s = started.elapsed().as_secs_f64();
+    assert!(r.errors.is_empty(), "{:?}", &r.errors[..1]);
+    println!(
+        "{} rows in {s:.3} s: {:.0} rows/s",
+        rows.len(),
+        rows.len() as f64 / s
+    );
+}
