@@ -254,13 +254,17 @@ pub fn check_rows(header: &[String], rows: &[Vec<String>], cx: &ImportContext) -
     report
 }
 
+/// Who a child without a personal ID is, for finding the same child twice in a file: folded
+/// name, birth date, village.
+type Person = (String, Option<Date>, String);
+
 /// What the whole file's checks need from the rows, collected per slice.
 #[derive(Default)]
 struct FileFacts {
     /// Personal IDs (as numbers: 12 digits) with their lines.
     ids: Vec<(u64, usize)>,
     /// (folded name, birth date, village) of children without a personal ID, with their lines.
-    people: Vec<((String, Option<Date>, String), usize)>,
+    people: Vec<(Person, usize)>,
     /// Dates that read only day first, only month first, or either: (line, column, text).
     day_first: Vec<(usize, String)>,
     month_first: Vec<(usize, String)>,
@@ -302,8 +306,7 @@ impl FileFacts {
             });
         }
         // The same child twice without a personal ID: a hash map of the first line of each.
-        let mut seen: HashMap<(String, Option<Date>, String), usize> =
-            HashMap::with_capacity(self.people.len());
+        let mut seen: HashMap<Person, usize> = HashMap::with_capacity(self.people.len());
         self.people.sort_unstable_by_key(|p| p.1);
         for (key, line) in self.people {
             let known_date = key.1.is_some();
