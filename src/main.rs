@@ -224,6 +224,10 @@ enum ImportCommand {
         /// Check every row, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Write even when the check found warnings (never with errors); without it a file
+        /// with warnings is reported and nothing is written (exit code 4).
+        #[arg(long)]
+        accept_warnings: bool,
     },
     /// A whole commune from `treem export`, into an empty database.
     All {
@@ -256,8 +260,14 @@ enum GrowthCommand {
 
 #[derive(Subcommand)]
 enum TemplateCommand {
-    /// The children import template (XLSX).
-    Children { out: std::path::PathBuf },
+    /// The children import template (XLSX); with a database, its sheet "Danh mục" lists the
+    /// commune's villages and the village column offers them.
+    Children {
+        out: std::path::PathBuf,
+        /// Database whose villages the template lists.
+        #[arg(long, env = "TREEM_DB")]
+        db: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -323,14 +333,20 @@ async fn run(cli: Cli) -> Result<i32> {
                 },
         } => cli::ops::user_confirm(&db.db, &username, refuse).await,
         Command::Import {
-            command: ImportCommand::Children { file, db, dry_run },
-        } => cli::import::children(&file, &db.db, dry_run).await,
+            command:
+                ImportCommand::Children {
+                    file,
+                    db,
+                    dry_run,
+                    accept_warnings,
+                },
+        } => cli::import::children(&file, &db.db, dry_run, accept_warnings).await,
         Command::Import {
             command: ImportCommand::All { input, db },
         } => cli::ops::import_all(&input, &db.db).await,
         Command::Template {
-            command: TemplateCommand::Children { out },
-        } => cli::import::template(&out),
+            command: TemplateCommand::Children { out, db },
+        } => cli::import::template(&out, db.as_deref()).await,
         Command::Export { db, out } => cli::ops::export(&db.db, &out).await,
         Command::Backup { db, out, seal } => {
             let passphrase = cli::backup::read_passphrase(

@@ -3,9 +3,24 @@
 use anyhow::{Context, Result};
 use std::path::Path;
 use treem_storage::{Actor, Register};
-use treem_web::import::{parse_rows, read_table, unknown_villages};
+use treem_web::import::{check_file, read_table, storage_problem, RowIssue};
 
-pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
+/// Exit code of a file with errors (nothing written).
+const ERRORS: i32 = 3;
+/// Exit code of a file with warnings only, written only with `--accept-warnings`.
+const WARNINGS: i32 = 4;
+
+fn print(title: String, list: &[RowIssue]) {
+    eprintln!("{title}");
+    for e in list.iter().take(1000) {
+        eprintln!("  dòng {}, cột «{}»: {}", e.row, e.column, e.message);
+    }
+    if list.len() > 1000 {
+        eprintln!("  … và {} dòng khác", list.len() - 1000);
+    }
+}
+
+pub async fn children(file: &Path, url: &str, dry_run: bool, accept_warnings: bool) -> Result<i32> {
     treem_storage::profile::phase("start");
     let limits = &treem_domain::limits::IMPORT_CLI;
     let size = std::fs::metadata(file)
@@ -25,41 +40,50 @@ pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
     treem_storage::profile::phase("read table");
     let today = treem_storage::today();
     let db = super::ops::open(url).await?;
-    let known: std::collections::HashSet<String> = db
-        .villages(&Actor::system())
-        .await?
-        .into_iter()
-        .map(|v| v.code)
-        .collect();
+    let villages = db.villages(&Actor::system()).await?;
+    let households = db.household_entries(&Actor::system()).await?;
     treem_storage::profile::phase("open db");
     let pb = super::progress(Some(rows.len() as u64), "Kiểm tra");
-    let parsed = parse_rows(&header, &rows, today);
+    let report = check_file(&header, &rows, &villages, households, today);
     pb.finish_and_clear();
-    treem_storage::profile::phase("parse rows");
-    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
-    errors.extend(unknown_villages(&header, &rows, &known));
-    treem_storage::profile::phase("village check");
-    errors.sort_by_key(|e| e.row);
-    if !errors.is_empty() {
-        eprintln!("Tệp có {} lỗi; không ghi dòng nào:", errors.len());
-        for e in errors.iter().take(1000) {
-            eprintln!("  dòng {}, cột «{}»: {}", e.row, e.column, e.message);
-        }
-        if errors.len() > 1000 {
-            eprintln!("  … và {} lỗi khác", errors.len() - 1000);
-        }
-        return Ok(3);
-    }
-    let children = parsed.unwrap_or_default();
+    treem_storage::profile::phase("check rows");
     // The text cells are not needed any more. The process ends after the import, which frees
     // them at once; freeing nine million strings one by one would only cost time.
     std::mem::forget(rows);
+    if !report.warnings.is_empty() {
+        print(
+            format!("Tệp có {} cảnh báo:", report.warnings.len()),
+            &report.warnings,
+        );
+    }
+    if !report.errors.is_empty() {
+        print(
+            format!("Tệp có {} lỗi; không ghi dòng nào:", report.errors.len()),
+            &report.errors,
+        );
+        return Ok(ERRORS);
+    }
+    let (children, lines) = (report.children, report.lines);
     if dry_run {
         println!("Tệp hợp lệ: {} trẻ (chạy thử, chưa ghi).", children.len());
         return Ok(0);
     }
+    if !report.warnings.is_empty() && !accept_warnings {
+        eprintln!(
+            "Chưa ghi dòng nào: hãy xem các cảnh báo, sửa tệp, hoặc chạy lại với --accept-warnings để ghi {} trẻ như vậy.",
+            children.len()
+        );
+        return Ok(WARNINGS);
+    }
     let started = std::time::Instant::now();
-    let n = db.import_children(&Actor::system(), children).await?;
+    let n = match db.import_children(&Actor::system(), children).await {
+        Ok(n) => n,
+        Err(treem_storage::StorageError::Invalid(e)) => {
+            eprintln!("Không ghi dòng nào: {}", storage_problem(&e, &lines));
+            return Ok(ERRORS);
+        }
+        Err(e) => return Err(e.into()),
+    };
     treem_storage::profile::report();
     println!(
         "Đã nhập {n} trẻ trong {:.1} giây.",
@@ -68,8 +92,15 @@ pub async fn children(file: &Path, url: &str, dry_run: bool) -> Result<i32> {
     Ok(0)
 }
 
-pub fn template(out: &Path) -> Result<i32> {
-    let bytes = treem_web::import::template()?;
+pub async fn template(out: &Path, url: Option<&str>) -> Result<i32> {
+    let villages = match url {
+        Some(url) => {
+            let db = super::ops::open(url).await?;
+            db.villages(&Actor::system()).await?
+        }
+        None => vec![],
+    };
+    let bytes = treem_web::import::template(&villages)?;
     std::fs::write(out, bytes).with_context(|| format!("{}", out.display()))?;
     println!("Đã ghi mẫu nhập liệu {}.", out.display());
     Ok(0)

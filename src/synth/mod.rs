@@ -866,6 +866,7 @@ fn child(
         ethnicity: (!rng.chance(0.003)).then(|| fam.eth.code()),
         village: village_code(fam.village),
         household_id: None,
+        household_code: None,
         birth_registered_on: registered.map(date),
         birth_registration_place: place,
         insurance_card,

@@ -918,3 +918,95 @@ async fn a_weighing_day_saved_and_sent_again_from_the_back_button_stores_once() 
         drop(b);
     }
 }
+
+/// The import page on a phone: errors and warnings readable at 360 px without sideways
+/// scrolling; a file with warnings only is written after the clerk goes on.
+#[tokio::test]
+async fn the_import_report_at_360_px() {
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("thon-1.csv");
+    std::fs::write(
+        &bad,
+        "Họ và tên,Ngày sinh,Thôn,Người chăm sóc,Quan hệ với trẻ\n\
+         GIANG A PAO,3/4/2019,Thôn Sính Phình,Giàng Thị Mỷ,\n\
+         Sùng Thị Sua,2/13/2020,SP01,Sùng A Dế,\n\
+         Lò Văn Ân,12-05-17,Làng Vùa,,\n\
+         GIANG A PAO,3/4/2019,SP01,,\n",
+    )
+    .unwrap();
+    let good = dir.path().join("thon-2.csv");
+    std::fs::write(
+        &good,
+        "Họ và tên,Ngày sinh,Thôn,Người chăm sóc,Quan hệ với trẻ\n\
+         GIANG A PAO,13/4/2019,Thôn Sính Phình,Giàng Thị Mỷ,\n\
+         Sùng Thị Sua,01/02/2020,Làng Vùa,Sùng A Dế,\n",
+    )
+    .unwrap();
+    login(&b, &app.base, "officer", "password-officer").await;
+    let upload = |path: std::path::PathBuf| {
+        let b = &b;
+        let app = &app;
+        async move {
+            b.c.goto(&app.url("/import")).await.unwrap();
+            b.c.find(Locator::Id("file"))
+                .await
+                .unwrap()
+                .send_keys(path.to_str().unwrap())
+                .await
+                .unwrap();
+            b.c.find(Locator::Css("form.card button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    upload(bad).await;
+    b.c.wait()
+        .for_element(Locator::Id("import-errors"))
+        .await
+        .unwrap();
+    let t = text_of(&b).await;
+    assert!(t.contains("dòng 2 và dòng 5 là một trẻ"), "{t}");
+    assert!(t.contains("năm viết hai chữ số"), "{t}");
+    assert!(t.contains("đọc được hai cách"), "{t}");
+    assert!(t.contains("viết hoa, không dấu"), "{t}");
+    assert_no_overflow(&b, "import errors at 360 px").await;
+    b.c.execute(
+        "document.getElementById('import-errors').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&b, "import-errors-360").await;
+    upload(good).await;
+    b.c.wait()
+        .for_element(Locator::Id("import-warnings"))
+        .await
+        .unwrap();
+    assert_no_overflow(&b, "import warnings at 360 px").await;
+    b.c.execute(
+        "document.getElementById('import-warnings').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&b, "import-warnings-360").await;
+    b.c.find(Locator::Css("form[action='/import/confirm'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.c.wait()
+        .for_element(Locator::Css("p.flash"))
+        .await
+        .unwrap();
+    assert_eq!(children_in_register(app.db.url()).await, 2);
+}

@@ -112,6 +112,53 @@ async fn import_children_csv_is_all_or_nothing_with_a_row_report() {
     assert_eq!(c.data.caregivers[0].phone.as_deref(), Some("0912345678"));
 }
 
+/// A row repeated in the file (same name, birth date and village, no personal ID) stops the
+/// import naming both rows, on each backend; warnings stop it until --accept-warnings.
+#[tokio::test]
+async fn import_children_names_both_rows_of_a_repeated_child_and_writes_nothing() {
+    for (backend, url, dir) in databases().await {
+        let dir = dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
+        seeded(&url).await.close().await;
+        let file = dir.path().join("lap.csv");
+        std::fs::write(
+            &file,
+            "Họ và tên,Ngày sinh,Thôn\n\
+             Giàng A Páo,15/03/2018,Thôn Sính Phình\n\
+             Sùng Thị Sua,01/02/2019,SP01\n\
+             Giàng A Páo,15/03/2018,sp01\n",
+        )
+        .unwrap();
+        let out = treem(&["import", "children", file.to_str().unwrap(), "--db", &url]);
+        assert_eq!(out.status.code(), Some(3), "{backend}: {}", text(&out));
+        let t = text(&out);
+        assert!(
+            t.contains("dòng 4, cột «Họ và tên»: dòng 2 và dòng 4 là một trẻ"),
+            "{backend}: {t}"
+        );
+        assert_eq!(children_in_register(&url).await, 0, "{backend}");
+        let warned = dir.path().join("hoa.csv");
+        std::fs::write(
+            &warned,
+            "Họ và tên,Ngày sinh,Mã thôn\nGIANG A PAO,15/03/2018,SP01\n",
+        )
+        .unwrap();
+        let out = treem(&["import", "children", warned.to_str().unwrap(), "--db", &url]);
+        assert_eq!(out.status.code(), Some(4), "{backend}: {}", text(&out));
+        assert!(text(&out).contains("viết hoa, không dấu"), "{backend}");
+        assert_eq!(children_in_register(&url).await, 0, "{backend}");
+        let out = treem(&[
+            "import",
+            "children",
+            warned.to_str().unwrap(),
+            "--db",
+            &url,
+            "--accept-warnings",
+        ]);
+        assert!(out.status.success(), "{backend}: {}", text(&out));
+        assert_eq!(children_in_register(&url).await, 1, "{backend}");
+    }
+}
+
 #[tokio::test]
 async fn template_round_trips_through_xlsx_import() {
     let dir = tempfile::tempdir().unwrap();
@@ -124,6 +171,16 @@ async fn template_round_trips_through_xlsx_import() {
     let out = treem(&["import", "children", xlsx.to_str().unwrap(), "--db", &url]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(children_in_register(&url).await, 1);
+    // With a database, the sheet "Danh mục" lists its villages.
+    let out = treem(&["template", "children", xlsx.to_str().unwrap(), "--db", &url]);
+    assert!(out.status.success(), "{}", text(&out));
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let lists = wb.worksheet_range("Danh mục").unwrap();
+    let codes: Vec<String> = (1..3)
+        .map(|r| lists.get_value((r, 0)).unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["SP01", "SP02"]);
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ mod helpers;
 mod limits;
 pub mod pages;
 mod plans;
+mod register_links;
 mod storage;
 mod tamper;
 mod transport;

@@ -7,6 +7,7 @@ pub mod circumstance;
 pub mod disclosure;
 pub mod ethnicity;
 pub mod health;
+pub mod import;
 pub mod indicator;
 pub mod limits;
 pub mod personal_id;

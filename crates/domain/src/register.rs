@@ -151,6 +151,11 @@ pub struct ChildData {
     /// Village code (mã thôn/bản).
     pub village: String,
     pub household_id: Option<i64>,
+    /// The household as typed (its code, "SP01-0124"), which storage turns into
+    /// `household_id` when it writes the record, or refuses naming the field `household`;
+    /// never stored itself (the code of a household may change).
+    #[serde(skip)]
+    pub household_code: Option<String>,
     pub birth_registered_on: Option<Date>,
     pub birth_registration_place: Option<String>,
     /// Thẻ BHYT.
@@ -262,6 +267,9 @@ pub struct ChildDraft {
     pub personal_id: Option<String>,
     pub ethnicity: Option<serde_json::Value>,
     pub village: Option<String>,
+    /// The household by the code shown on every page ("SP01-0124"; case and spaces do not
+    /// matter), or "#12" (its number) for a household without a code.
+    pub household: Option<String>,
     pub household_id: Option<i64>,
     pub birth_registered_on: Option<String>,
     pub birth_registration_place: Option<String>,
@@ -462,6 +470,12 @@ fn parse_birth(
         }
         return (None, DobPrecision::Unknown);
     };
+    if let Some(m) =
+        crate::validation::two_digit_year(&s).or_else(|| crate::validation::month_first(&s))
+    {
+        errs.push("date_of_birth", m);
+        return (None, DobPrecision::Unknown);
+    }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
     let parsed = match parts.len() {
         1 => s
@@ -561,6 +575,235 @@ fn parse_aliases(errs: &mut FieldErrors, given: &[String], full_name: &str) -> V
     aliases
 }
 
+/// The household field of a draft: `household` (a code, or "#12") or, from API clients that
+/// read `household_id` back, the number. A code is checked here for its form only; storage
+/// finds the household ([`HouseholdIndex::resolve`]) when it writes the record.
+fn parse_household(errs: &mut FieldErrors, d: &ChildDraft) -> (Option<i64>, Option<String>) {
+    let Some(typed) = non_empty(&d.household) else {
+        return (d.household_id, None);
+    };
+    let typed = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+    if d.household_id.is_some() {
+        errs.push(
+            "household",
+            "gửi mã hộ (household) hoặc số hộ (household_id), không gửi cả hai",
+        );
+        return (None, None);
+    }
+    check_text(
+        errs,
+        "household",
+        "mã hộ",
+        &typed,
+        limits::HOUSEHOLD_CODE_CHARS,
+    );
+    if let Some(n) = household_number(&typed) {
+        return (Some(n), None);
+    }
+    if household_key(&typed).is_empty() {
+        errs.push(
+            "household",
+            format!("mã hộ «{typed}» không hợp lệ (ghi như trên danh sách hộ, ví dụ SP01-0124)"),
+        );
+        return (None, None);
+    }
+    (None, Some(typed))
+}
+
+/// A household code as compared: folded (no accents, lower case) with every run of spaces,
+/// dashes, dots or slashes as one space, so "SP01-0124", "sp01 0124" and " SP01 - 0124 " are
+/// the same code.
+pub fn household_key(code: &str) -> String {
+    crate::text::fold(code)
+}
+
+/// "#12": a household by its number, for one without a code.
+pub fn household_number(s: &str) -> Option<i64> {
+    let n = s.trim().strip_prefix('#')?.trim();
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| n.parse().ok())
+        .flatten()
+        .filter(|n| *n > 0)
+}
+
+/// How a household is referred to on pages and forms: its code, or "#12" without one.
+pub fn household_shown(id: i64, code: Option<&str>) -> String {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => c.to_string(),
+        None => format!("#{id}"),
+    }
+}
+
+/// One household as [`HouseholdIndex`] knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdEntry {
+    pub id: i64,
+    /// Village code.
+    pub village: String,
+    pub code: Option<String>,
+    pub head_name: String,
+}
+
+/// The households a user may link children to (those of the villages in their scope), found
+/// by code: built once per form or import from one read, then looked up in memory.
+#[derive(Debug, Default)]
+pub struct HouseholdIndex {
+    entries: Vec<HouseholdEntry>,
+    by_key: std::collections::HashMap<String, Vec<usize>>,
+    by_id: std::collections::HashMap<i64, usize>,
+}
+
+impl HouseholdIndex {
+    pub fn new(entries: Vec<HouseholdEntry>) -> Self {
+        let mut by_key: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut by_id = std::collections::HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            by_id.insert(e.id, i);
+            if let Some(c) = &e.code {
+                let k = household_key(c);
+                if !k.is_empty() {
+                    by_key.entry(k).or_default().push(i);
+                }
+            }
+        }
+        HouseholdIndex {
+            entries,
+            by_key,
+            by_id,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The household `typed` (a code or "#12") names, for a child of `village`: its id, or
+    /// why not, in Vietnamese (the field is `household`). A household outside the index (of a
+    /// village out of the user's scope) is not named: it reads as unknown.
+    pub fn resolve(&self, typed: &str, village: &str) -> Result<i64, String> {
+        let typed = typed.trim();
+        let found: Vec<&HouseholdEntry> = match household_number(typed) {
+            Some(n) => self
+                .by_id
+                .get(&n)
+                .map(|&i| &self.entries[i])
+                .into_iter()
+                .collect(),
+            None => self
+                .by_key
+                .get(&household_key(typed))
+                .map(|v| v.iter().map(|&i| &self.entries[i]).collect())
+                .unwrap_or_default(),
+        };
+        let here: Vec<&&HouseholdEntry> = found.iter().filter(|e| e.village == village).collect();
+        match (here.as_slice(), found.as_slice()) {
+            ([one], _) => Ok(one.id),
+            ([], []) => Err(format!("không có hộ mã {typed}")),
+            ([], [other, ..]) => Err(format!(
+                "hộ mã {typed} thuộc thôn/bản {}, không phải thôn/bản của trẻ ({village})",
+                other.village
+            )),
+            (many, _) => Err(format!(
+                "có {} hộ mã {typed} ở thôn/bản {village} ({}); ghi số hộ để chọn: {}",
+                many.len(),
+                many.iter()
+                    .map(|e| e.head_name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                many.iter()
+                    .map(|e| format!("#{}", e.id))
+                    .collect::<Vec<_>>()
+                    .join(" hoặc ")
+            )),
+        }
+    }
+}
+
+/// Villages as a village's list writes them: by code ("SP01") or by name ("Thôn 1",
+/// "bản Sính Phình", "Sinh Phinh"), in any case and with or without accents.
+#[derive(Debug, Default)]
+pub struct VillageIndex {
+    by_code: std::collections::HashMap<String, String>,
+    /// Folded name without its "thôn"/"bản"/… word → codes.
+    by_name: std::collections::HashMap<String, Vec<String>>,
+}
+
+/// The words a village name may start with, folded: thôn, bản, xóm, làng, tổ, khu, ấp, buôn,
+/// sóc, khối, tổ dân phố, plus "thon ban".
+const VILLAGE_WORDS: [&str; 11] = [
+    "to dan pho",
+    "thon ban",
+    "thon",
+    "ban",
+    "xom",
+    "lang",
+    "to",
+    "khu",
+    "ap",
+    "buon",
+    "soc",
+];
+
+/// A village name folded and without the word for "village" in front: "Thôn 1" → "1",
+/// "bản Sính Phình" → "sinh phinh".
+fn village_name_key(name: &str) -> String {
+    let f = crate::text::fold(name);
+    for w in VILLAGE_WORDS {
+        if let Some(rest) = f.strip_prefix(w).and_then(|r| r.strip_prefix(' ')) {
+            return rest.to_string();
+        }
+    }
+    f
+}
+
+impl VillageIndex {
+    pub fn new(villages: &[Village]) -> Self {
+        let mut ix = VillageIndex::default();
+        for v in villages {
+            ix.by_code
+                .insert(crate::text::fold(&v.code), v.code.clone());
+            let k = village_name_key(&v.name);
+            if !k.is_empty() {
+                ix.by_name.entry(k).or_default().push(v.code.clone());
+            }
+        }
+        ix
+    }
+
+    /// The village code `typed` stands for, or why none, in Vietnamese. A code wins over a
+    /// name; a name shared by two villages is not guessed.
+    pub fn resolve(&self, typed: &str) -> Result<String, String> {
+        let typed = typed.trim();
+        if let Some(c) = self.by_code.get(&crate::text::fold(typed)) {
+            return Ok(c.clone());
+        }
+        match self
+            .by_name
+            .get(&village_name_key(typed))
+            .map(Vec::as_slice)
+        {
+            Some([one]) => Ok(one.clone()),
+            Some(many) if !many.is_empty() => Err(format!(
+                "«{typed}» có thể là thôn/bản {}: hãy ghi mã thôn",
+                many.join(" hoặc ")
+            )),
+            _ => Err(format!(
+                "không có thôn/bản «{typed}» (ghi mã hoặc tên thôn như trang Danh mục của tệp mẫu)"
+            )),
+        }
+    }
+}
+
+/// A name typed in capitals without accents ("GIANG A PAO"): accepted, with a request to check
+/// it, since the register shows names as they are written.
+pub fn name_warning(name: &str) -> Option<String> {
+    let letters = || name.chars().filter(|c| c.is_alphabetic());
+    let shouting = letters().count() >= 2 && letters().all(|c| c.is_ascii_uppercase());
+    shouting.then(|| {
+        format!("«{name}» viết hoa, không dấu: hãy kiểm tra và viết lại có dấu nếu cần (ví dụ Giàng A Páo)")
+    })
+}
+
 impl ChildDraft {
     /// Checks every field; returns the child data or every problem found.
     pub fn parse(&self, today: Date) -> Result<ChildData, FieldErrors> {
@@ -643,6 +886,7 @@ impl ChildDraft {
                 String::new()
             }
         };
+        let (household_id, household_code) = parse_household(&mut errs, self);
         let birth_registered_on = opt_date(
             &mut errs,
             "birth_registered_on",
@@ -856,7 +1100,8 @@ impl ChildDraft {
             personal_id,
             ethnicity,
             village,
-            household_id: self.household_id,
+            household_id,
+            household_code,
             birth_registered_on,
             birth_registration_place,
             insurance_card,
@@ -894,6 +1139,7 @@ impl From<&ChildData> for ChildDraft {
             personal_id: c.personal_id.as_ref().map(|p| p.to_string()),
             ethnicity: c.ethnicity.map(|e| serde_json::Value::from(e as i64)),
             village: Some(c.village.clone()),
+            household: c.household_code.clone(),
             household_id: c.household_id,
             birth_registered_on: d(&c.birth_registered_on),
             birth_registration_place: c.birth_registration_place.clone(),
@@ -1329,6 +1575,111 @@ mod tests {
             .for_field("moved_in")
             .unwrap()
             .contains("năm phải từ 1900 đến 2100"));
+    }
+
+    #[test]
+    fn the_household_is_taken_as_its_code_in_any_case_or_spacing() {
+        let mut d = draft();
+        d.household = Some("  sp01 - 0124 ".into());
+        let c = d.parse(today()).unwrap();
+        assert_eq!(
+            (c.household_code.as_deref(), c.household_id),
+            (Some("sp01 - 0124"), None)
+        );
+        d.household = Some("#12".into());
+        let c = d.parse(today()).unwrap();
+        assert_eq!((c.household_code, c.household_id), (None, Some(12)));
+        d.household = Some("--".into());
+        let e = d.parse(today()).unwrap_err();
+        assert!(e
+            .for_field("household")
+            .unwrap()
+            .contains("mã hộ «--» không hợp lệ"));
+        d.household = Some("SP01-0124".into());
+        d.household_id = Some(3);
+        assert!(d
+            .parse(today())
+            .unwrap_err()
+            .for_field("household")
+            .is_some());
+        let ix = HouseholdIndex::new(vec![
+            HouseholdEntry {
+                id: 7,
+                village: "SP01".into(),
+                code: Some("SP01-0124".into()),
+                head_name: "Giàng A Lử".into(),
+            },
+            HouseholdEntry {
+                id: 9,
+                village: "SP01".into(),
+                code: Some("sp01 0124".into()),
+                head_name: "Vàng A Dình".into(),
+            },
+            HouseholdEntry {
+                id: 8,
+                village: "SP01".into(),
+                code: None,
+                head_name: "Sùng A Dế".into(),
+            },
+        ]);
+        assert_eq!(ix.resolve("#8", "SP01"), Ok(8));
+        assert_eq!(
+            ix.resolve("SP01-9999", "SP01"),
+            Err("không có hộ mã SP01-9999".into())
+        );
+        assert_eq!(
+            ix.resolve("SP01.0124", "SP01"),
+            Err("có 2 hộ mã SP01.0124 ở thôn/bản SP01 (Giàng A Lử, Vàng A Dình); ghi số hộ để chọn: #7 hoặc #9".into())
+        );
+    }
+
+    #[test]
+    fn villages_are_found_by_code_or_name() {
+        let v = |id, code: &str, name: &str| Village {
+            id,
+            code: code.into(),
+            name: name.into(),
+            version: 1,
+        };
+        let ix = VillageIndex::new(&[
+            v(1, "SP01", "Thôn 1"),
+            v(2, "SP02", "Bản Sính Phình"),
+            v(3, "SP03", "Thôn Cáo"),
+            v(4, "SP04", "Bản Cáo"),
+        ]);
+        assert_eq!(ix.resolve("sp01"), Ok("SP01".into()));
+        assert_eq!(ix.resolve("Thôn 1"), Ok("SP01".into()));
+        assert_eq!(ix.resolve("thon 1"), Ok("SP01".into()));
+        assert_eq!(ix.resolve("bản Sính Phình"), Ok("SP02".into()));
+        assert_eq!(ix.resolve("Sinh Phinh"), Ok("SP02".into()));
+        assert!(ix.resolve("Cáo").unwrap_err().contains("SP03 hoặc SP04"));
+        assert!(ix.resolve("Thôn 2").is_err());
+    }
+
+    #[test]
+    fn names_in_capitals_without_accents_are_questioned() {
+        assert!(name_warning("GIANG A PAO").is_some());
+        assert!(name_warning("GIÀNG A PÁO").is_none());
+        assert!(name_warning("Giang A Pao").is_none());
+        assert!(name_warning("Giàng A Páo").is_none());
+    }
+
+    #[test]
+    fn birth_dates_with_two_digit_years_or_month_first() {
+        let mut d = draft();
+        d.personal_id = None;
+        for (typed, wanted) in [
+            ("12-05-17", "ví dụ 12/05/2017"),
+            ("5/17", "ví dụ 05/2017"),
+            ("2/13/2020", "13/02/2020"),
+        ] {
+            d.date_of_birth = Some(typed.into());
+            let e = d.parse(today()).unwrap_err();
+            assert!(
+                e.for_field("date_of_birth").unwrap().contains(wanted),
+                "{e}"
+            );
+        }
     }
 
     #[test]

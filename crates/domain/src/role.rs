@@ -114,6 +114,12 @@ impl Role {
         self == Role::Province
     }
 
+    /// May import children from a file (the page, the API): the commune's officer, who keeps
+    /// the register.
+    pub fn imports_children(self) -> bool {
+        self == Role::Officer
+    }
+
     /// May change the village list (codes changed when communes merged in 2025).
     pub fn manages_villages(self) -> bool {
         self == Role::Officer

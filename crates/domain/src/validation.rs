@@ -58,7 +58,88 @@ pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
 
 /// Why [`parse_date`] refused `s`, in Vietnamese: outside the years allowed, or not a date.
 pub fn date_problem(s: &str) -> String {
-    date_out_of_range(s).unwrap_or_else(|| format!("ngày không hợp lệ: «{s}» (viết dd/mm/yyyy)"))
+    two_digit_year(s)
+        .or_else(|| month_first(s))
+        .or_else(|| date_out_of_range(s))
+        .unwrap_or_else(|| format!("ngày không hợp lệ: «{s}» (viết dd/mm/yyyy)"))
+}
+
+/// The message for a date whose year has one or two digits ("12-05-17", "5/17", "17"): which
+/// century is meant cannot be known, so the year must be written in full.
+pub fn two_digit_year(s: &str) -> Option<String> {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !parts.iter().all(|p| digits(p)) || parts.len() > 3 {
+        return None;
+    }
+    // The year is last (dd/mm/yy, mm/yy); a lone number of one or two digits is a year too.
+    let year = parts.last()?;
+    if year.len() > 2 || (parts.len() == 3 && parts[0].len() == 4) {
+        return None;
+    }
+    let full = 2000 + year.parse::<u32>().ok()?;
+    let mut example: Vec<String> = parts[..parts.len() - 1]
+        .iter()
+        .map(|p| format!("{:0>2}", p))
+        .collect();
+    example.push(full.to_string());
+    Some(format!(
+        "năm viết hai chữ số («{s}»): hãy viết năm đủ bốn chữ số, ví dụ {}",
+        example.join("/")
+    ))
+}
+
+/// The message for a date that reads only month first ("2/13/2020", as American
+/// spreadsheets write it): the template writes the day first.
+pub fn month_first(s: &str) -> Option<String> {
+    match date_order(s) {
+        DateOrder::MonthFirst(d) => Some(format!(
+            "ngày «{}» viết tháng trước ngày; mẫu ghi ngày trước tháng (dd/mm/yyyy): {:02}/{:02}/{}",
+            s.trim(),
+            d.day(),
+            d.month(),
+            d.year()
+        )),
+        _ => None,
+    }
+}
+
+/// Which order of day and month a date written "a/b/yyyy" can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Not a/b/yyyy (ISO, mm/yyyy, not a date), or a = b: nothing to question.
+    Plain,
+    /// Only day first (13/2/2020).
+    DayFirst,
+    /// Only month first (2/13/2020): the date it stands for.
+    MonthFirst(jiff::civil::Date),
+    /// Either (3/4/2019): read day first unless the file says otherwise.
+    Either,
+}
+
+/// How `s` may be read ([`DateOrder`]).
+pub fn date_order(s: &str) -> DateOrder {
+    let parts: Vec<&str> = s.trim().split(['/', '-', '.']).collect();
+    if parts.len() != 3 || parts[2].len() != 4 || parts[0].len() > 2 || parts[1].len() > 2 {
+        return DateOrder::Plain;
+    }
+    let (Ok(a), Ok(b), Ok(y)) = (
+        parts[0].parse::<i8>(),
+        parts[1].parse::<i8>(),
+        parts[2].parse::<i16>(),
+    ) else {
+        return DateOrder::Plain;
+    };
+    let day_first = jiff::civil::Date::new(y, b, a).ok();
+    let month_first = jiff::civil::Date::new(y, a, b).ok();
+    match (day_first, month_first) {
+        _ if a == b => DateOrder::Plain,
+        (Some(_), Some(_)) => DateOrder::Either,
+        (Some(_), None) => DateOrder::DayFirst,
+        (None, Some(d)) => DateOrder::MonthFirst(d),
+        (None, None) => DateOrder::Plain,
+    }
 }
 
 /// The message for `s` when it is a date, but outside [`crate::limits::DATE_YEARS`].
@@ -108,6 +189,38 @@ mod tests {
         assert_eq!(parse_date("-009999-01-01"), None);
         assert!(date_problem("31/12/9999").contains("từ 1900 đến 2100"));
         assert!(date_problem("hôm qua").contains("không hợp lệ"));
+    }
+
+    #[test]
+    fn two_digit_years_get_their_own_message() {
+        assert_eq!(
+            date_problem("12-05-17"),
+            "năm viết hai chữ số («12-05-17»): hãy viết năm đủ bốn chữ số, ví dụ 12/05/2017"
+        );
+        assert!(two_digit_year("5/17").unwrap().contains("05/2017"));
+        assert!(two_digit_year("17").is_some());
+        assert_eq!(two_digit_year("12/05/2017"), None);
+        assert_eq!(two_digit_year("2017-05-12"), None);
+        assert_eq!(two_digit_year("hôm qua"), None);
+    }
+
+    #[test]
+    fn the_order_of_day_and_month() {
+        use jiff::civil::date;
+        assert_eq!(date_order("13/2/2020"), DateOrder::DayFirst);
+        assert_eq!(
+            date_order("2/13/2020"),
+            DateOrder::MonthFirst(date(2020, 2, 13))
+        );
+        assert_eq!(date_order("3/4/2019"), DateOrder::Either);
+        assert_eq!(date_order("4/4/2019"), DateOrder::Plain);
+        assert_eq!(date_order("2019-04-03"), DateOrder::Plain);
+        assert_eq!(date_order("04/2019"), DateOrder::Plain);
+        assert!(
+            date_problem("2/13/2020").contains("13/02/2020"),
+            "{}",
+            date_problem("2/13/2020")
+        );
     }
 
     /// Found by the `dates` fuzz target: jiff's signed years and years of fewer than four

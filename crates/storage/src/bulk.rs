@@ -11,12 +11,13 @@ use crate::audit;
 use crate::children::{stored_child_json, write_scope};
 use crate::db::{now_text, Backend, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
+use crate::households::household_entries;
 use crate::seal::{Digester, Sealed, V};
 use crate::villages::village_codes;
 use sqlx::any::AnyArguments;
 use sqlx::{Arguments, Row};
 use std::collections::HashMap;
-use treem_domain::register::ChildData;
+use treem_domain::register::{ChildData, HouseholdIndex};
 use treem_domain::role::Actor;
 use treem_domain::text;
 
@@ -463,32 +464,37 @@ fn index(words: HashMap<String, Vec<i64>>, send: Send) -> bool {
     true
 }
 
-/// The first row naming a household that the database does not have.
-async fn missing_household(
-    conn: &mut sqlx::AnyConnection,
-    rows: &[ChildData],
-) -> StorageResult<Option<usize>> {
-    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.household_id).collect();
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    let mut known = std::collections::HashSet::new();
-    for chunk in ids.chunks(1000) {
-        let list = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT id FROM household WHERE id IN ({list})");
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            known.insert(r.try_get::<i64, _>("id")?);
-        }
-    }
-    Ok(rows
+/// Links each row that names a household (by code, or by number) to it: one read of the
+/// households in the actor's scope, then lookups in memory. A row naming a household that is
+/// not there, or is of another village, fails the import naming the row.
+async fn link_households(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    rows: &mut [ChildData],
+    scope: Option<i64>,
+) -> StorageResult<()> {
+    if !rows
         .iter()
-        .position(|r| r.household_id.is_some_and(|h| !known.contains(&h))))
+        .any(|r| r.household_code.is_some() || r.household_id.is_some())
+    {
+        return Ok(());
+    }
+    let index = HouseholdIndex::new(household_entries(&mut **tx, backend, scope, None).await?);
+    for (i, r) in rows.iter_mut().enumerate() {
+        let typed = match (&r.household_code, r.household_id) {
+            (Some(code), _) => code.clone(),
+            (None, Some(id)) => format!("#{id}"),
+            (None, None) => continue,
+        };
+        match index.resolve(&typed, &r.village) {
+            Ok(id) => {
+                r.household_id = Some(id);
+                r.household_code = None;
+            }
+            Err(e) => return Err(StorageError::invalid(&format!("rows[{i}].household"), e)),
+        }
+    }
+    Ok(())
 }
 
 impl Db {
@@ -507,14 +513,8 @@ impl Db {
             // page cache) and closed afterwards instead of going back to the pool, even if the
             // import fails or is abandoned half-way.
             conn.close_on_drop();
-            // Every reference the import writes is to a row it writes itself or to a village
-            // it reads in its transaction, except households, which are checked here first.
-            if let Some(i) = missing_household(&mut conn, &rows).await? {
-                return Err(StorageError::invalid(
-                    &format!("rows[{i}].household_id"),
-                    "không có hộ gia đình này",
-                ));
-            }
+            // Every reference the import writes is to a row it writes itself, or to a village
+            // or household it reads in its transaction (link_households).
             sqlx::query("PRAGMA foreign_keys = OFF")
                 .execute(&mut *conn)
                 .await?;
@@ -569,6 +569,8 @@ impl Db {
         } else {
             None
         };
+        let mut rows = rows;
+        link_households(&mut tx, self.backend, &mut rows, scope).await?;
         let codes = village_codes(&mut *tx).await?;
         let last_id: i64 =
             sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")

@@ -3,6 +3,7 @@ use crate::as_of::RegisterAsOf;
 use crate::audit;
 use crate::db::{date_of, now_text, today, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
+use crate::households::link_household;
 use crate::params::{bind_all, insert_many, Params, P};
 use crate::seal::{Seal, Sealed};
 use crate::villages::{resolve_village, village_codes};
@@ -313,7 +314,7 @@ async fn write_derived(
     .await
 }
 
-async fn check_household(
+pub(crate) async fn check_household(
     tx: &mut Transaction<'_, Any>,
     household: Option<i64>,
     village_id: i64,
@@ -327,7 +328,7 @@ async fn check_household(
             None => {
                 return Err(StorageError::invalid(
                     "household_id",
-                    "không có hộ gia đình này",
+                    format!("không có hộ #{h}"),
                 ))
             }
             Some(r) if r.try_get::<i64, _>("village_id")? != village_id => {
@@ -581,6 +582,14 @@ impl Register for Db {
         crate::households::import_households(self, actor, rows).await
     }
 
+    async fn household_entries(
+        &self,
+        actor: &Actor,
+    ) -> StorageResult<Vec<treem_domain::register::HouseholdEntry>> {
+        let scope = write_scope(actor)?;
+        crate::households::household_entries(&self.pool, self.backend, scope, None).await
+    }
+
     async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child> {
         let scope = read_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
@@ -594,7 +603,12 @@ impl Register for Db {
         let scope = write_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
         let village_id = resolve_village(&mut tx, &d.village, scope).await?;
-        check_household(&mut tx, d.household_id, village_id).await?;
+        let linked = ChildData {
+            household_id: link_household(&mut tx, self.backend, d, village_id, scope).await?,
+            household_code: None,
+            ..d.clone()
+        };
+        let d = &linked;
         let mut seal = Seal::begin(&mut tx).await?;
         let id = self
             .insert_child(&mut tx, actor, d, village_id, &mut seal)
@@ -629,6 +643,14 @@ impl Register for Db {
                 current: before.version,
             });
         }
+        // The household is linked by its code here; `write_update` checks the link again.
+        let village_id = resolve_village(&mut tx, &d.village, scope).await?;
+        let linked = ChildData {
+            household_id: link_household(&mut tx, self.backend, d, village_id, scope).await?,
+            household_code: None,
+            ..d.clone()
+        };
+        let d = &linked;
         let mut seal = Seal::begin(&mut tx).await?;
         let changed = write_update(&mut tx, &mut seal, actor, &before, d, scope).await?;
         audit::append_sealed(
@@ -1047,6 +1069,7 @@ mod tests {
             ethnicity: None,
             village: "SP01".into(),
             household_id: None,
+            household_code: None,
             birth_registered_on: None,
             birth_registration_place: None,
             insurance_card: None,
@@ -1071,6 +1094,7 @@ mod tests {
             personal_id: Some(PersonalId::parse("011318123456").unwrap()),
             ethnicity: Some(8),
             household_id: Some(42),
+            household_code: None,
             birth_registered_on: Some(date("2018-04-20")),
             birth_registration_place: Some("UBND xã".into()),
             insurance_card: Some("TE1111".into()),

@@ -1,15 +1,15 @@
 //! Households (hộ gia đình), versioned like children.
 use crate::audit;
 use crate::children::{diff, read_scope, write_scope};
-use crate::db::{now_text, Db};
+use crate::db::{now_text, Backend, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::params::{bind_all, insert_many, Params, P};
 use crate::seal::{Seal, Sealed};
 use crate::villages::{resolve_village, village_codes};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Row, Transaction};
 use std::collections::HashMap;
-use treem_domain::register::{Household, HouseholdData};
+use treem_domain::register::{ChildData, Household, HouseholdData, HouseholdEntry, HouseholdIndex};
 use treem_domain::role::Actor;
 
 /// A `household_version` row, in the sealed columns' order.
@@ -287,4 +287,76 @@ pub(crate) async fn import_households(
     .await?;
     tx.commit().await?;
     Ok(ids)
+}
+
+/// The household's code as the database reads it from the stored record.
+fn code_expr(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "json_extract(h.data, '$.code')",
+        Backend::Postgres => "(CAST(h.data AS json) ->> 'code')",
+    }
+}
+
+/// The households children may be linked to: those of village `village` if given, else of
+/// the scope (every village when `None`), with their codes, for a [`HouseholdIndex`]. One read.
+pub(crate) async fn household_entries<'e, E>(
+    e: E,
+    backend: Backend,
+    scope: Option<i64>,
+    village: Option<i64>,
+) -> StorageResult<Vec<HouseholdEntry>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let mut p = Params::default();
+    let mut sql = format!(
+        "SELECT h.id, v.code AS village, {} AS code, h.head_name FROM household h \
+         JOIN village v ON v.id = h.village_id WHERE 1=1",
+        code_expr(backend)
+    );
+    for v in [scope, village].into_iter().flatten() {
+        sql += &format!(" AND h.village_id = {}", p.push(v));
+    }
+    let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(e).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HouseholdEntry {
+                id: r.try_get("id")?,
+                village: r.try_get("village")?,
+                code: r.try_get("code")?,
+                head_name: r.try_get("head_name")?,
+            })
+        })
+        .collect()
+}
+
+/// The household a child of `village_id` (code `village`) is linked to: the one its
+/// `household_code` names, or the one `household_id` gives after checking it exists in that
+/// village; an error naming the field `household` otherwise. Reads the households of the
+/// child's village, and those of the whole scope only to explain a code not found there.
+pub(crate) async fn link_household(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    d: &ChildData,
+    village_id: i64,
+    scope: Option<i64>,
+) -> StorageResult<Option<i64>> {
+    let Some(code) = &d.household_code else {
+        crate::children::check_household(tx, d.household_id, village_id).await?;
+        return Ok(d.household_id);
+    };
+    let here =
+        HouseholdIndex::new(household_entries(&mut **tx, backend, scope, Some(village_id)).await?);
+    match here.resolve(code, &d.village) {
+        Ok(id) => Ok(Some(id)),
+        Err(_) => {
+            let all =
+                HouseholdIndex::new(household_entries(&mut **tx, backend, scope, None).await?);
+            let e = all
+                .resolve(code, &d.village)
+                .err()
+                .unwrap_or_else(|| format!("không có hộ mã {code}"));
+            Err(StorageError::invalid("household", e))
+        }
+    }
 }

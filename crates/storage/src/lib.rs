@@ -106,6 +106,12 @@ pub trait Register: Send + Sync {
     ) -> StorageResult<Vec<i64>>;
 
     /// The full record of one child; the read is written to the audit log.
+    /// The households the actor may link children to (those of the villages they write),
+    /// with their codes: what an import resolves its household column against.
+    async fn household_entries(
+        &self,
+        actor: &Actor,
+    ) -> StorageResult<Vec<treem_domain::register::HouseholdEntry>>;
     async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child>;
     async fn create_child(&self, actor: &Actor, data: &ChildData) -> StorageResult<Child>;
     /// Refused with [`StorageError::Conflict`] unless `version` is the stored one.

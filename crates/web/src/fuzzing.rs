@@ -41,9 +41,15 @@ fn import_table(name: &str, data: &[u8]) {
     else {
         return;
     };
-    let known = ["SP01", "SP02"].map(String::from).into_iter().collect();
-    let _ = crate::import::unknown_villages(&header, &rows, &known);
-    if let Ok(children) = crate::import::parse_rows(&header, &rows, today()) {
+    let villages = ["SP01", "SP02"].map(|code| treem_domain::register::Village {
+        id: 1,
+        code: code.into(),
+        name: format!("Thôn {code}"),
+        version: 1,
+    });
+    let report = crate::import::check_file(&header, &rows, &villages, vec![], today());
+    if report.errors.is_empty() {
+        let children = report.children;
         for c in &children {
             // What an import stores must read back as itself (an edit of that child starts
             // from it).

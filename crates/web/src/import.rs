@@ -1,62 +1,53 @@
-//! Children from CSV or XLSX with Vietnamese column headers, shared by the import page and
-//! `treem import children`: every row is checked before anything is written.
-use std::collections::HashMap;
+//! Children from CSV or XLSX with Vietnamese column headers, shared by the import page, the
+//! API and `treem import children`: the file is read here into text cells, and every row is
+//! checked by [`treem_domain::import::check_rows`] before anything is written.
+pub use treem_domain::import::{check_rows, header_label, RowIssue, COLUMNS};
+use treem_domain::import::{ImportContext, ImportReport, RELATIONSHIPS};
 use treem_domain::limits::ImportLimits;
-use treem_domain::register::{CaregiverDraft, ChildData, ChildDraft, CircumstanceDraft};
+use treem_domain::register::{HouseholdEntry, HouseholdIndex, Village, VillageIndex};
 
-/// (header, field) in template order. Headers are matched after folding, so "Ho va ten" works.
-pub const COLUMNS: [(&str, &str); 22] = [
-    ("Họ và tên", "full_name"),
-    ("Tên gọi khác", "aliases"),
-    ("Giới tính", "sex"),
-    ("Ngày sinh", "date_of_birth"),
-    ("Tuổi ước tính", "estimated_age"),
-    ("Mã định danh", "personal_id"),
-    ("Dân tộc", "ethnicity"),
-    ("Mã thôn", "village"),
-    ("Ngày đăng ký khai sinh", "birth_registered_on"),
-    ("Nơi đăng ký khai sinh", "birth_registration_place"),
-    ("Số thẻ BHYT", "insurance_card"),
-    ("Cấp học", "school_level"),
-    ("Trường", "school"),
-    ("Lớp", "grade"),
-    ("Dạng khuyết tật", "disability_type"),
-    ("Mức độ khuyết tật", "disability_severity"),
-    ("Nhóm hoàn cảnh đặc biệt", "circumstances"),
-    ("Hoàn cảnh đặc biệt từ ngày", "circumstances_from"),
-    ("Người chăm sóc", "caregiver_name"),
-    ("Quan hệ với trẻ", "caregiver_relationship"),
-    ("Điện thoại", "caregiver_phone"),
-    ("Ghi chú", "notes"),
-];
-
-/// The place of `field` in [`COLUMNS`] (at compile time; an unknown field does not compile).
-const fn field_position(field: &str) -> usize {
-    let f = field.as_bytes();
-    let mut k = 0;
-    while k < COLUMNS.len() {
-        let c = COLUMNS[k].1.as_bytes();
-        if c.len() == f.len() {
-            let mut i = 0;
-            while i < f.len() && c[i] == f[i] {
-                i += 1;
-            }
-            if i == f.len() {
-                return k;
-            }
-        }
-        k += 1;
-    }
-    panic!("not a column of the template")
+/// Checks a file's rows against the villages and households the user may write.
+pub fn check_file(
+    header: &[String],
+    rows: &[Vec<String>],
+    villages: &[Village],
+    households: Vec<HouseholdEntry>,
+    today: jiff::civil::Date,
+) -> ImportReport {
+    let villages = VillageIndex::new(villages);
+    let households = HouseholdIndex::new(households);
+    check_rows(
+        header,
+        rows,
+        &ImportContext {
+            today,
+            villages: &villages,
+            households: &households,
+        },
+    )
 }
 
-/// One problem, located as a spreadsheet user would look for it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowError {
-    /// Row number in the file, counting the header as row 1.
-    pub row: usize,
-    pub column: String,
-    pub message: String,
+/// A refusal by storage of checked rows (`rows[3].household`: a household removed meanwhile,
+/// a personal ID given to another child meanwhile), with the file's lines.
+pub fn storage_problem(e: &treem_domain::validation::FieldErrors, lines: &[usize]) -> String {
+    e.0.iter()
+        .map(|f| {
+            let at = f
+                .field
+                .strip_prefix("rows[")
+                .and_then(|r| r.split_once(']'))
+                .and_then(|(i, rest)| {
+                    let line = lines.get(i.parse::<usize>().ok()?)?;
+                    Some(format!(
+                        "dòng {line}, cột «{}»",
+                        header_label(rest.trim_start_matches('.'))
+                    ))
+                })
+                .unwrap_or_else(|| header_label(&f.field));
+            format!("{at}: {}", f.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Reads a file into header + rows of text cells, within `limits` (the channel's: the page's
@@ -264,291 +255,101 @@ fn excel_date(serial: f64) -> String {
         .unwrap_or_else(|_| serial.to_string())
 }
 
-/// Rows whose village code is not among `known`, from the raw cells (so the report lists them
-/// even when other cells of the file are wrong too).
-pub fn unknown_villages(
-    header: &[String],
-    rows: &[Vec<String>],
-    known: &std::collections::HashSet<String>,
-) -> Vec<RowError> {
-    let label = header_label("village");
-    let folded = treem_domain::text::fold(&label);
-    let Some(col) = header
-        .iter()
-        .position(|h| treem_domain::text::fold(h) == folded)
-    else {
-        return vec![];
-    };
-    rows.iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let v = r.get(col).map(|s| s.trim()).unwrap_or("");
-            (!v.is_empty() && !known.contains(v)).then(|| RowError {
-                row: i + 2,
-                column: label.clone(),
-                message: format!("không có thôn/bản mã «{v}»"),
-            })
-        })
-        .collect()
-}
-
-fn header_label(field: &str) -> String {
-    if let Some((h, _)) = COLUMNS.iter().find(|(_, f)| *f == field) {
-        return h.to_string();
-    }
-    // Nested fields from the draft map back to the flat columns.
-    let base = field.split(['[', '.']).next().unwrap_or(field);
-    let mapped = match (base, field.rsplit('.').next().unwrap_or("")) {
-        ("caregivers", "phone") => "caregiver_phone",
-        ("caregivers", "relationship") => "caregiver_relationship",
-        ("caregivers", _) => "caregiver_name",
-        ("circumstances", "from") | ("circumstances", "to") => "circumstances_from",
-        ("circumstances", _) => "circumstances",
-        (b, _) => b,
-    };
-    COLUMNS
-        .iter()
-        .find(|(_, f)| *f == mapped)
-        .map(|(h, _)| h.to_string())
-        .unwrap_or_else(|| field.to_string())
-}
-
-/// Turns rows into children, or every problem found.
-pub fn parse_rows(
-    header: &[String],
-    rows: &[Vec<String>],
-    today: jiff::civil::Date,
-) -> Result<Vec<ChildData>, Vec<RowError>> {
-    let mut errors = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        let f = treem_domain::text::fold(h);
-        if let Some((_, field)) = COLUMNS
-            .iter()
-            .find(|(label, _)| treem_domain::text::fold(label) == f)
-        {
-            index.insert(field, i);
-        } else if !h.trim().is_empty() {
-            errors.push(RowError {
-                row: 1,
-                column: h.clone(),
-                message: "cột không có trong mẫu; hãy dùng tệp mẫu (treem template children)"
-                    .into(),
-            });
-        }
-    }
-    for required in ["full_name", "village"] {
-        if !index.contains_key(required) {
-            errors.push(RowError {
-                row: 1,
-                column: header_label(required),
-                message: "thiếu cột bắt buộc".into(),
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // Rows are checked on every core, a slice each; duplicates across slices are found after.
-    let threads = if rows.len() >= 20_000 {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    } else {
-        1
-    };
-    let per = rows.len().div_ceil(threads).max(1);
-    let index = &index;
-    let parts: Vec<Checked> = std::thread::scope(|s| {
-        let handles: Vec<_> = rows
-            .chunks(per)
-            .enumerate()
-            .map(|(k, slice)| {
-                s.spawn(move || parse_slice(index, k * per, slice, rows.len(), today))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("row check panicked"))
-            .collect()
-    });
-    // Personal IDs with their lines, in line order; a personal ID is exactly 12 digits, so its
-    // number identifies it.
-    let mut ids: Vec<(u64, usize)> = Vec::new();
-    let mut out: Vec<ChildData> = Vec::new();
-    for part in parts {
-        errors.extend(part.errors);
-        ids.extend(part.ids);
-        if out.is_empty() {
-            out = part.children;
-        } else {
-            out.extend(part.children);
-        }
-    }
-    // Each repeat of an ID names the line where it was last seen.
-    ids.sort_unstable();
-    for pair in ids.windows(2) {
-        let ((a, first), (b, line)) = (pair[0], pair[1]);
-        if a == b {
-            errors.push(RowError {
-                row: line,
-                column: header_label("personal_id"),
-                message: format!("trùng mã định danh với dòng {first}"),
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        // In row order, as if checked one by one (a row has either its own errors or a
-        // duplicate, never both).
-        errors.sort_by_key(|e| e.row);
-        Err(errors)
-    }
-}
-
-/// What checking a slice of rows found.
-struct Checked {
-    children: Vec<ChildData>,
-    /// The personal IDs given, as numbers, with their lines.
-    ids: Vec<(u64, usize)>,
-    errors: Vec<RowError>,
-}
-
-/// Checks one slice of rows, the first at `offset` of `total` (the first slice keeps room for
-/// every row, so the others are appended to it without moving it).
-fn parse_slice(
-    index: &HashMap<&str, usize>,
-    offset: usize,
-    rows: &[Vec<String>],
-    total: usize,
-    today: jiff::civil::Date,
-) -> Checked {
-    let mut out = Vec::with_capacity(if offset == 0 { total } else { rows.len() });
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut errors = Vec::new();
-    // Each field's column in the file, by the field's place in COLUMNS: looked up once, not for
-    // every cell.
-    let columns: [Option<usize>; COLUMNS.len()] =
-        std::array::from_fn(|k| index.get(COLUMNS[k].1).copied());
-    for (n, row) in rows.iter().enumerate() {
-        let line = offset + n + 2;
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let at = |k: usize| -> Option<String> {
-            columns[k]
-                .and_then(|i| row.get(i))
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
-        macro_rules! cell {
-            ($field:literal) => {
-                at(const { field_position($field) })
-            };
-        }
-        let mut d = ChildDraft {
-            full_name: cell!("full_name"),
-            aliases: cell!("aliases")
-                .map(|a| a.split([';', ',']).map(|s| s.trim().to_string()).collect())
-                .unwrap_or_default(),
-            sex: cell!("sex"),
-            date_of_birth: cell!("date_of_birth"),
-            estimated_age: cell!("estimated_age").map(serde_json::Value::from),
-            personal_id: cell!("personal_id"),
-            ethnicity: cell!("ethnicity").map(serde_json::Value::from),
-            village: cell!("village"),
-            birth_registered_on: cell!("birth_registered_on"),
-            birth_registration_place: cell!("birth_registration_place"),
-            insurance_card: cell!("insurance_card"),
-            school_level: cell!("school_level"),
-            school: cell!("school"),
-            grade: cell!("grade"),
-            disability_type: cell!("disability_type"),
-            disability_severity: cell!("disability_severity"),
-            notes: cell!("notes"),
-            ..Default::default()
-        };
-        if let Some(codes) = cell!("circumstances") {
-            let from = cell!("circumstances_from");
-            d.circumstances = codes
-                .split([';', ',', ' '])
-                .filter(|c| !c.is_empty())
-                .map(|c| CircumstanceDraft {
-                    code: Some(c.to_string()),
-                    from: from.clone(),
-                    to: None,
-                })
-                .collect();
-        }
-        if cell!("caregiver_name").is_some()
-            || cell!("caregiver_relationship").is_some()
-            || cell!("caregiver_phone").is_some()
-        {
-            d.caregivers = vec![CaregiverDraft {
-                relationship: cell!("caregiver_relationship"),
-                full_name: cell!("caregiver_name"),
-                phone: cell!("caregiver_phone"),
-            }];
-        }
-        match d.parse(today) {
-            Ok(c) => {
-                if let Some(pid) = &c.personal_id {
-                    ids.push((pid.as_str().parse::<u64>().unwrap_or(u64::MAX), line));
-                }
-                out.push(c);
-            }
-            Err(e) => {
-                for f in e.0 {
-                    errors.push(RowError {
-                        row: line,
-                        column: header_label(&f.field),
-                        message: f.message,
-                    });
-                }
-            }
-        }
-    }
-    Checked {
-        children: out,
-        ids,
-        errors,
-    }
-}
-
-/// The template: headers, one example row, and a sheet of codes.
-pub fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
+/// The template: the headers with one example row and drop-down lists (sex, ethnicity,
+/// village, relationship), a sheet of the commune's villages and of the lists' values, and a
+/// sheet of help. `villages` are the user's (an empty list leaves the village column free).
+pub fn template(villages: &[Village]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
+    let example_village = villages
+        .first()
+        .map(|v| v.code.clone())
+        .unwrap_or_else(|| "SP01".into());
+    let example = |field: &str| -> String {
+        match field {
+            "full_name" => "Giàng A Páo",
+            "aliases" => "Pao; Pháo",
+            "sex" => "nam",
+            "date_of_birth" => "15/03/2018",
+            "personal_id" => "011218123456",
+            "ethnicity" => "H'Mông",
+            "village" => return example_village.clone(),
+            "birth_registered_on" => "20/04/2018",
+            "birth_registration_place" => "UBND xã Sính Phình",
+            "school_level" => "tieu_hoc",
+            "school" => "Trường PTDTBT Tiểu học Sính Phình",
+            "grade" => "3",
+            "caregiver_name" => "Giàng Thị Mỷ",
+            "caregiver_relationship" => "mẹ",
+            "caregiver_phone" => "0912345678",
+            _ => "",
+        }
+        .to_string()
+    };
+    // Rows with drop-down lists: as many as the page imports at once.
+    let last = treem_domain::limits::IMPORT_PAGE.rows as u32;
+    const LISTS: &str = "Danh mục";
+    let col = |field: &str| COLUMNS.iter().position(|(_, f)| *f == field).unwrap_or(0) as u16;
     let sheet = wb.add_worksheet();
     sheet.set_name("Danh sách trẻ")?;
-    let example = [
-        "Giàng A Páo",
-        "Pao; Pháo",
-        "nam",
-        "15/03/2018",
-        "",
-        "011218123456",
-        "H'Mông",
-        "SP01",
-        "20/04/2018",
-        "UBND xã Sính Phình",
-        "",
-        "tieu_hoc",
-        "Trường PTDTBT Tiểu học Sính Phình",
-        "3",
-        "",
-        "",
-        "",
-        "",
-        "Giàng Thị Mỷ",
-        "mẹ",
-        "0912345678",
-        "",
-    ];
-    for (i, (h, _)) in COLUMNS.iter().enumerate() {
+    for (i, (h, field)) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, i as u16, *h, &bold)?;
-        sheet.write_string(1, i as u16, example[i])?;
+        sheet.write_string(1, i as u16, example(field))?;
         sheet.set_column_width(i as u16, 18)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let sex = DataValidation::new()
+        .allow_list_strings(&["nam", "nữ", "không biết"])?
+        .set_error_message("Giới tính: chọn nam, nữ hoặc không biết")?;
+    sheet.add_data_validation(1, col("sex"), last, col("sex"), &sex)?;
+    let ethnicity = DataValidation::new()
+        .allow_list_formula(Formula::new(format!(
+            "='{LISTS}'!$C$2:$C${}",
+            treem_domain::ethnicity::ETHNIC_GROUPS.len() + 1
+        )))
+        .set_error_style(DataValidationErrorStyle::Warning)
+        .set_error_message("Dân tộc: chọn trong danh mục 54 dân tộc")?;
+    sheet.add_data_validation(1, col("ethnicity"), last, col("ethnicity"), &ethnicity)?;
+    if !villages.is_empty() {
+        // A warning, not a stop: a village may also be written by its name.
+        let village = DataValidation::new()
+            .allow_list_formula(Formula::new(format!(
+                "='{LISTS}'!$A$2:$A${}",
+                villages.len() + 1
+            )))
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_message("Thôn/bản: chọn mã thôn trong trang Danh mục")?;
+        sheet.add_data_validation(1, col("village"), last, col("village"), &village)?;
+    }
+    let relationship = DataValidation::new()
+        .allow_list_formula(Formula::new(format!(
+            "='{LISTS}'!$D$2:$D${}",
+            RELATIONSHIPS.len() + 1
+        )))
+        .set_error_style(DataValidationErrorStyle::Information)
+        .set_error_message("Quan hệ với trẻ: chọn trong danh sách hoặc ghi khác")?;
+    for field in ["caregiver_relationship", "caregiver2_relationship"] {
+        sheet.add_data_validation(1, col(field), last, col(field), &relationship)?;
+    }
+    let lists = wb.add_worksheet();
+    lists.set_name(LISTS)?;
+    for (i, h) in ["Mã thôn", "Tên thôn/bản", "Dân tộc", "Quan hệ với trẻ"]
+        .iter()
+        .enumerate()
+    {
+        lists.write_string_with_format(0, i as u16, *h, &bold)?;
+        lists.set_column_width(i as u16, 24)?;
+    }
+    for (r, v) in villages.iter().enumerate() {
+        lists.write_string(r as u32 + 1, 0, &v.code)?;
+        lists.write_string(r as u32 + 1, 1, &v.name)?;
+    }
+    for (r, (_, name)) in treem_domain::ethnicity::ETHNIC_GROUPS.iter().enumerate() {
+        lists.write_string(r as u32 + 1, 2, *name)?;
+    }
+    for (r, rel) in RELATIONSHIPS.iter().enumerate() {
+        lists.write_string(r as u32 + 1, 3, *rel)?;
     }
     let help = wb.add_worksheet();
     help.set_name("Hướng dẫn")?;
@@ -561,11 +362,23 @@ pub fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     };
     line(
         "Ngày",
-        "dd/mm/yyyy; ngày sinh có thể chỉ mm/yyyy hoặc yyyy, hoặc bỏ trống và ghi Tuổi ước tính",
+        "dd/mm/yyyy (ngày trước tháng, năm đủ 4 chữ số); ngày sinh có thể chỉ mm/yyyy hoặc yyyy, hoặc bỏ trống và ghi Tuổi ước tính",
     )?;
     line("Giới tính", "nam / nữ / không biết")?;
     line("Mã định danh", "12 chữ số; chữ số thứ 4 là 2 (nam) hoặc 3 (nữ) với trẻ sinh 2000-2099; chữ số 5-6 là năm sinh")?;
     line("Dân tộc", "tên hoặc mã theo QĐ 1019/QĐ-TCTK (08 = H'Mông)")?;
+    line(
+        "Mã thôn",
+        "mã thôn (trang Danh mục), hoặc tên thôn: «Thôn 1», «bản Sính Phình»",
+    )?;
+    line(
+        "Mã hộ",
+        "mã hộ như trên danh sách hộ gia đình (ví dụ SP01-0124); để trống nếu chưa có",
+    )?;
+    line(
+        "Quan hệ với trẻ",
+        "mẹ, bố, ông, bà…; để trống thì ghi «chưa rõ» (có cảnh báo)",
+    )?;
     line(
         "Nhóm hoàn cảnh đặc biệt",
         "các mã a…o theo Điều 10 Luật Trẻ em, cách nhau bởi dấu ;",
@@ -586,61 +399,42 @@ pub fn template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 mod tests {
     use super::*;
 
-    fn header() -> Vec<String> {
-        [
-            "Họ và tên",
-            "Giới tính",
-            "Ngày sinh",
-            "Mã định danh",
-            "Mã thôn",
-        ]
-        .map(String::from)
-        .to_vec()
-    }
-
-    fn row(name: &str, pid: &str) -> Vec<String> {
-        [name, "nam", "15/03/2018", pid, "SP01"]
-            .map(String::from)
-            .to_vec()
-    }
-
     #[test]
-    fn every_problem_of_a_large_file_by_row_with_duplicates_across_slices() {
-        let today = jiff::civil::date(2026, 1, 1);
-        let mut rows: Vec<Vec<String>> = (0..30_000)
-            .map(|i| row(&format!("Giàng A Páo {i}"), &format!("011218{i:06}")))
-            .collect();
-        rows[5] = row("", "011218000005");
-        rows[29_000][1] = "x".into();
-        rows[29_100][3] = "011218000010".into();
-        rows[29_500][3] = "011218000010".into();
-        rows[20_000] = vec![String::new(); 5];
-        let errors = parse_rows(&header(), &rows, today).unwrap_err();
-        let got: Vec<(usize, &str, &str)> = errors
-            .iter()
-            .map(|e| (e.row, e.column.as_str(), e.message.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (7, "Họ và tên", "cần nhập họ và tên"),
-                (
-                    29_002,
-                    "Giới tính",
-                    "giới tính chỉ nhận: nam (male), nữ (female) hoặc không biết (unknown)"
-                ),
-                (29_102, "Mã định danh", "trùng mã định danh với dòng 12"),
-                (29_502, "Mã định danh", "trùng mã định danh với dòng 29102"),
-            ]
-        );
-        rows[5][0] = "Giàng A Páo 5".into();
-        rows[29_000][1] = "nam".into();
-        rows[29_100][3] = String::new();
-        rows[29_500][3] = String::new();
-        let children = parse_rows(&header(), &rows, today).unwrap();
-        assert_eq!(children.len(), 29_999);
-        assert_eq!(children[29_998].full_name, "Giàng A Páo 29999");
+    fn the_template_has_lists_and_a_sheet_of_villages() {
+        use calamine::Reader;
+        let villages = [Village {
+            id: 1,
+            code: "SP01".into(),
+            name: "Thôn 1".into(),
+            version: 1,
+        }];
+        let bytes = template(&villages).unwrap();
+        let mut wb: calamine::Xlsx<_> =
+            calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+        assert_eq!(wb.sheet_names(), ["Danh sách trẻ", "Danh mục", "Hướng dẫn"]);
+        let lists = wb.worksheet_range("Danh mục").unwrap();
+        assert_eq!(lists.get_value((1, 0)).unwrap().to_string(), "SP01");
+        assert_eq!(lists.get_value((1, 1)).unwrap().to_string(), "Thôn 1");
+        let (header, _) = read_table(
+            "mau.xlsx",
+            bytes.clone(),
+            &treem_domain::limits::IMPORT_PAGE,
+        )
+        .unwrap();
+        for h in ["Mã hộ", "Người chăm sóc 2", "Quan hệ với trẻ 2"] {
+            assert!(header.iter().any(|x| x == h), "{h}");
+        }
+        // The drop-down lists: sex, ethnicity, village and both relationships.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(xml.contains("<dataValidations count=\"5\""), "{xml:.2000}");
     }
+
     /// An XLSX with `write` applied to its first sheet.
     fn xlsx(write: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -730,7 +524,20 @@ mod tests {
         });
         let (header, rows) =
             read_table("t.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap();
-        let errors = parse_rows(&header, &rows, jiff::civil::date(2026, 1, 1)).unwrap_err();
+        let villages = [Village {
+            id: 1,
+            code: "SP01".into(),
+            name: "Sính Phình".into(),
+            version: 1,
+        }];
+        let errors = check_file(
+            &header,
+            &rows,
+            &villages,
+            vec![],
+            jiff::civil::date(2026, 1, 1),
+        )
+        .errors;
         assert_eq!(errors[0].column, "Ngày sinh");
         assert!(
             errors[0].message.contains("ngày sinh không hợp lệ"),

@@ -175,6 +175,9 @@ pub fn spec() -> Value {
             "/audit": {"get": with_params(op("Nhật ký (cán bộ, lãnh đạo, quản trị)", "admin", &std(&[("200", "các mục")])), &[("actor", "query", "người"), ("action", "query", "việc"), ("entity", "query", "loại"), ("entity_id", "query", "mã"), ("limit", "query", "số mục")])}
         }
     });
+    doc["components"]["schemas"]["ChildInput"]["properties"]["household"] = json!({"type": "string", "description": "mã hộ như trên danh sách hộ (SP01-0124; không phân biệt hoa thường, dấu cách), hoặc #số hộ; hộ không có hoặc ngoài phạm vi: 422 trường household (không gửi cùng household_id)"});
+    // Kept out of the literal above, which is at serde_json's recursion limit.
+    doc["paths"]["/imports/children"] = json!({"post": with_params(op("Nhập trẻ từ tệp CSV hoặc XLSX theo mẫu (nội dung yêu cầu là tệp; Content-Type text/csv hoặc application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, hoặc format=csv|xlsx). Mọi dòng được kiểm tra như trang Nhập từ tệp; trả {written, checked, errors, warnings}, mỗi mục {row, column, message}. Còn lỗi: không ghi gì (422). Chỉ có cảnh báo: không ghi gì (409) trừ khi accept_warnings=true. Cán bộ VH-XH", "register", &std(&[("200", "đã ghi (hoặc check_only: đã kiểm tra)"), ("409", "có cảnh báo, chưa ghi"), ("413", "tệp quá lớn"), ("422", "tệp có lỗi: {errors, warnings}")])), &[("format", "query", "csv|xlsx"), ("check_only", "query", "true: chỉ kiểm tra"), ("accept_warnings", "query", "true: ghi dù có cảnh báo")])});
     // The paths are relative to this: a client generated from the document calls
     // /api/v1/cases, not /cases.
     doc["servers"] = json!([{"url": "/api/v1", "description": "máy chủ treem của xã"}]);

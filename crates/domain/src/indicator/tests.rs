@@ -32,6 +32,7 @@ pub(super) fn kid(id: i64, born: &str) -> Child {
             ethnicity: Some(8),
             village: "SP01".into(),
             household_id: None,
+            household_code: None,
             birth_registered_on: None,
             birth_registration_place: None,
             insurance_card: None,

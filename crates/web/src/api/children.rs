@@ -37,6 +37,8 @@ pub fn child_query(p: &HashMap<String, String>) -> Result<ChildQuery, FieldError
     let per_page = int("per_page", 1, 500).unwrap_or(50);
     let age_min = int("age_min", 0, 25).map(|v| v as i32);
     let age_max = int("age_max", 0, 25).map(|v| v as i32);
+    // A household filter that is not a number is refused, not dropped (which listed everyone).
+    let household_id = int("household_id", 1, i64::MAX);
     let sex = match p.get("sex").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => match Sex::parse(s) {
@@ -80,7 +82,7 @@ pub fn child_query(p: &HashMap<String, String>) -> Result<ChildQuery, FieldError
         include_absent: flag(p.get("include_absent")),
         dob_unknown: flag(p.get("dob_unknown")),
         personal_id: p.get("personal_id").cloned().filter(|s| !s.is_empty()),
-        household_id: p.get("household_id").and_then(|s| s.parse().ok()),
+        household_id,
         ids: None,
         changed_since: None,
         recent_first: false,

@@ -4,6 +4,7 @@ pub(crate) use cases::counts_as_seen as cases_counts_as_seen;
 pub(crate) use cases::now as cases_now;
 pub(crate) mod children;
 pub(crate) mod health;
+mod imports;
 mod misc;
 pub(crate) mod plans;
 
@@ -46,6 +47,12 @@ pub fn routes() -> Router<AppState> {
             get(children::get_one).put(children::update),
         )
         .route("/children/{id}/history", get(children::history))
+        .route(
+            "/imports/children",
+            post(imports::children).layer(axum::extract::DefaultBodyLimit::max(
+                treem_domain::limits::UPLOAD_BYTES,
+            )),
+        )
         .route("/children/{id}/health", get(health::child_events))
         .route("/health/events", post(health::add_event))
         .route("/cases", get(cases::list).post(cases::open))

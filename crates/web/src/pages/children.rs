@@ -308,7 +308,13 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
             .household(&ctx.actor(), h)
             .await
             .ok()
-            .map(|h| format!("{} ({})", h.data.head_name, h.data.code.unwrap_or_default())),
+            .map(|h| {
+                format!(
+                    "{} — {}",
+                    treem_domain::register::household_shown(h.id, h.data.code.as_deref()),
+                    h.data.head_name
+                )
+            }),
         None => None,
     };
     let identity = vec![
@@ -714,8 +720,27 @@ pub async fn create(
     }
 }
 
-fn child_values(c: &Child) -> BTreeMap<String, String> {
-    draft_to_form(&ChildDraft::from(&c.data))
+/// The form's values for a stored child, the household by the code every page shows.
+async fn child_values(ctx: &Ctx, c: &Child) -> BTreeMap<String, String> {
+    let mut draft = ChildDraft::from(&c.data);
+    if let Some(id) = c.data.household_id {
+        draft.household = Some(household_text(ctx, id).await);
+        draft.household_id = None;
+    }
+    draft_to_form(&draft)
+}
+
+/// A household as pages show it: its code ("SP01-0124"), or "#12" when it has none (or cannot
+/// be read).
+async fn household_text(ctx: &Ctx, id: i64) -> String {
+    let code = ctx
+        .state
+        .store
+        .household(&ctx.actor(), id)
+        .await
+        .ok()
+        .and_then(|h| h.data.code);
+    treem_domain::register::household_shown(id, code.as_deref())
 }
 
 pub async fn edit_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -734,7 +759,7 @@ pub async fn edit_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, Pag
         &ctx,
         &title,
         format!("/children/{id}/edit"),
-        child_values(&child),
+        child_values(&ctx, &child).await,
         &FieldErrors::default(),
         child.version,
         vec![],
@@ -769,7 +794,7 @@ pub async fn update(
             .child(&ctx.actor(), id)
             .await
             .map_err(|e| ctx.fail(e))?;
-        let stored = child_values(&current);
+        let stored = child_values(&ctx, &current).await;
         for k in f.keys().filter_map(|k| k.strip_prefix("take_")) {
             if let Some(v) = stored.get(k) {
                 values.insert(k.to_string(), v.clone());
@@ -825,14 +850,14 @@ pub async fn update(
                 .child(&ctx.actor(), id)
                 .await
                 .map_err(|e| ctx.fail(e))?;
-            let stored = child_values(&current);
+            let stored = child_values(&ctx, &current).await;
             let base = match ctx
                 .state
                 .store
                 .child_at_version(&ctx.actor(), id, version)
                 .await
             {
-                Ok(b) => child_values(&b),
+                Ok(b) => child_values(&ctx, &b).await,
                 Err(_) => BTreeMap::new(),
             };
             let same = |a: Option<&String>, b: Option<&String>| {
@@ -880,7 +905,7 @@ pub fn field_label(t: &Texts, name: &str) -> String {
         "personal_id" => t.personal_id,
         "ethnicity" => t.ethnicity,
         "village" => t.village,
-        "household_id" => t.household,
+        "household" | "household_id" => t.household,
         "birth_registered_on" => t.birth_registered_on,
         "birth_registration_place" => t.birth_registration_place,
         "insurance_card" => t.insurance_card,

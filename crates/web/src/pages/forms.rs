@@ -44,9 +44,13 @@ pub fn draft_to_form(d: &ChildDraft) -> BTreeMap<String, String> {
             .unwrap_or_default(),
     );
     put("village", d.village.clone().unwrap_or_default());
+    // The household as every page shows it: its code (the page puts it in), or "#12".
     put(
-        "household_id",
-        d.household_id.map(|h| h.to_string()).unwrap_or_default(),
+        "household",
+        d.household
+            .clone()
+            .or_else(|| d.household_id.map(|h| format!("#{h}")))
+            .unwrap_or_default(),
     );
     put("birth_registered_on", iso_to_form(&d.birth_registered_on));
     put(
@@ -132,7 +136,8 @@ pub fn form_to_draft(f: &HashMap<String, String>) -> ChildDraft {
         personal_id: get("personal_id"),
         ethnicity: get("ethnicity").map(serde_json::Value::from),
         village: get("village"),
-        household_id: get("household_id").and_then(|h| h.parse().ok()),
+        household: get("household"),
+        household_id: None,
         birth_registered_on: get("birth_registered_on"),
         birth_registration_place: get("birth_registration_place"),
         insurance_card: get("insurance_card"),
@@ -176,7 +181,10 @@ pub fn form_field(domain_field: &str) -> String {
             return format!("hc{i}_{f}");
         }
     }
-    domain_field.to_string()
+    match domain_field {
+        "household_id" => "household".into(),
+        f => f.to_string(),
+    }
 }
 
 pub struct Opt {

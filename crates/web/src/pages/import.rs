@@ -1,7 +1,10 @@
-//! The import page: upload, see the row-by-row report, confirm only when every row is valid.
+//! The import page: upload, see the row-by-row report of errors and warnings; with errors
+//! nothing is written, with warnings only the clerk confirms. The rows checked wait on the
+//! server under a random token bound to the user (the file is not sent again): what is written
+//! is exactly what was checked and shown.
 use super::PageForm as Form;
 use super::{render, Ctx, Layout, PageError, PageErrorKind};
-use crate::import::{parse_rows, read_table, RowError};
+use crate::import::{check_file, read_table, RowIssue};
 use askama::Template;
 use axum::extract::Multipart;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -11,20 +14,22 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use treem_domain::register::ChildData;
-use treem_domain::role::Role;
 
 /// How long a checked file waits for confirmation.
 const PENDING_FOR: Duration = Duration::from_secs(30 * 60);
 
-/// A checked file: who checked it, its rows, and when.
-type Pending = (i64, Vec<ChildData>, Instant);
+/// A checked file: who checked it, its rows with their lines in the file, and when.
+type Pending = (i64, Checked, Instant);
+
+/// The rows of a checked file, with each one's line in the file.
+type Checked = (Vec<ChildData>, Vec<usize>);
 
 /// Checked imports waiting for confirmation, by token.
 #[derive(Default)]
 pub struct PendingImports(Mutex<HashMap<String, Pending>>);
 
 impl PendingImports {
-    fn put(&self, user: i64, rows: Vec<ChildData>) -> String {
+    fn put(&self, user: i64, rows: Checked) -> String {
         use rand::RngCore;
         let mut b = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut b);
@@ -35,7 +40,7 @@ impl PendingImports {
         token
     }
 
-    fn take(&self, user: i64, token: &str) -> Option<Vec<ChildData>> {
+    fn take(&self, user: i64, token: &str) -> Option<Checked> {
         let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
         match m.remove(token) {
             Some((u, rows, at)) if u == user && at.elapsed() < PENDING_FOR => Some(rows),
@@ -49,8 +54,10 @@ impl PendingImports {
 struct ImportPage {
     l: Layout,
     file_name: String,
-    errors: Vec<RowError>,
+    errors: Vec<RowIssue>,
     more_errors: usize,
+    warnings: Vec<RowIssue>,
+    more_warnings: usize,
     ready: Option<(String, usize)>,
     done: Option<usize>,
     problem: Option<String>,
@@ -62,6 +69,8 @@ fn blank(ctx: &Ctx) -> ImportPage {
         file_name: String::new(),
         errors: vec![],
         more_errors: 0,
+        warnings: vec![],
+        more_warnings: 0,
         ready: None,
         done: None,
         problem: None,
@@ -69,7 +78,7 @@ fn blank(ctx: &Ctx) -> ImportPage {
 }
 
 fn officer_only(ctx: &Ctx) -> Result<(), PageError> {
-    if ctx.user.role == Role::Officer {
+    if ctx.user.role.imports_children() {
         Ok(())
     } else {
         Err(ctx.error(PageErrorKind::Forbidden))
@@ -134,34 +143,42 @@ pub async fn upload(ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> 
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
         }
     };
-    let parsed = parse_rows(&header, &rows, treem_storage::today());
-    let known: std::collections::HashSet<String> = ctx
-        .state
-        .store
-        .villages(&ctx.actor())
+    let store = &ctx.state.store;
+    let actor = ctx.actor();
+    let villages = store.villages(&actor).await.map_err(|e| ctx.fail(e))?;
+    let households = store
+        .household_entries(&actor)
         .await
-        .map_err(|e| ctx.fail(e))?
-        .into_iter()
-        .map(|v| v.code)
-        .collect();
-    let mut errors = match &parsed {
-        Ok(_) => vec![],
-        Err(e) => e.clone(),
+        .map_err(|e| ctx.fail(e))?;
+    let report = check_file(
+        &header,
+        &rows,
+        &villages,
+        households,
+        treem_storage::today(),
+    );
+    drop(rows);
+    let shown = |mut list: Vec<RowIssue>| {
+        let more = list.len().saturating_sub(SHOWN);
+        list.truncate(SHOWN);
+        (list, more)
     };
-    errors.extend(crate::import::unknown_villages(&header, &rows, &known));
-    errors.sort_by_key(|e| e.row);
-    if !errors.is_empty() {
-        p.more_errors = errors.len().saturating_sub(500);
-        errors.truncate(500);
-        p.errors = errors;
+    (p.warnings, p.more_warnings) = shown(report.warnings);
+    if !report.errors.is_empty() {
+        (p.errors, p.more_errors) = shown(report.errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
     }
-    let children = parsed.unwrap_or_default();
-    let n = children.len();
-    let token = ctx.state.pending_imports.put(ctx.user.id, children);
+    let n = report.children.len();
+    let token = ctx
+        .state
+        .pending_imports
+        .put(ctx.user.id, (report.children, report.lines));
     p.ready = Some((token, n));
     Ok(render(&p))
 }
+
+/// Errors, and warnings, shown on the page at most.
+const SHOWN: usize = 500;
 
 pub async fn confirm(
     ctx: Ctx,
@@ -170,7 +187,7 @@ pub async fn confirm(
     ctx.check_csrf(f.get("_csrf"))?;
     officer_only(&ctx)?;
     let mut p = blank(&ctx);
-    let Some(rows) = f
+    let Some((rows, lines)) = f
         .get("token")
         .and_then(|t| ctx.state.pending_imports.take(ctx.user.id, t))
     else {
@@ -184,7 +201,7 @@ pub async fn confirm(
             Ok(render(&p))
         }
         Err(treem_storage::StorageError::Invalid(e)) => {
-            p.problem = Some(e.to_string());
+            p.problem = Some(crate::import::storage_problem(&e, &lines));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
         }
         Err(e) => Err(ctx.fail(e)),
@@ -193,8 +210,14 @@ pub async fn confirm(
 
 pub async fn template(ctx: Ctx) -> Result<Response, PageError> {
     officer_only(&ctx)?;
-    let bytes =
-        crate::import::template().map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
+    let villages = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let bytes = crate::import::template(&villages)
+        .map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
     Ok((
         [
             (
