@@ -59,7 +59,9 @@ pub enum RegisterIndicator {
     /// xuống dưới 2,9‰"), per mille.
     ///
     /// Deaths in the period of children aged under 28 days (death date − birth date ≤ 27 days)
-    /// ÷ live births in the period × 1.000.
+    /// ÷ live births in the period × 1.000. Live births (3, 4, 5): every child of the register
+    /// born in the period, with a health station birth record or not (registered by the
+    /// officer, imported), each once (see [`super::health`]).
     NeonatalMortality,
     /// `infant_mortality` (chỉ tiêu 4: "tỷ suất tử vong trẻ em <1 tuổi trên 1.000 trẻ đẻ sống"),
     /// per mille.

@@ -6,6 +6,11 @@
 //!   on or before the as-of date; "in the period" below means that;
 //! * a child's birth date is the register's; when the register has none, the date of the
 //!   child's live [`crate::health::Birth`] record;
+//! * live births in the period (targets 3, 4, 5) are the register's children born in it by that
+//!   date, whether or not the health station recorded the birth: a child registered or
+//!   imported with a birth date in the period is a live birth, as a death from any source is
+//!   a death (the station's books alone left such children out of the denominator and
+//!   inflated the rates);
 //! * records of children not in the register snapshot are left out (the figure's note says how
 //!   many): they cannot be broken down nor checked for age;
 //! * a death is a [`crate::health::Death`] record; a register child with `died_on` and no death

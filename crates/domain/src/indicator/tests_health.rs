@@ -223,6 +223,37 @@ fn infant_and_under5_mortality() {
     assert_breakdown_sums(&r);
 }
 
+/// Issue 15: live births are every child known to treem born in the period, not only the health
+/// station's birth records. Hand count for H1 2026: child 1 born 01/02 at the station (a birth
+/// record, and in the register); child 2 registered by the officer, born 10/04, no birth record,
+/// died 20/04 (10 days old); child 3 imported from a list, born 05/05, no birth record; child 4
+/// born in 2025. Live births: 1, 2, 3 (3, each once); neonatal deaths: 2 (1). 1 ÷ 3 × 1.000 =
+/// 333,3 ‰ (the station's records alone gave 1 ÷ 1 × 1.000 = 1.000 ‰).
+#[test]
+fn children_registered_without_a_birth_record_are_live_births() {
+    let children = vec![
+        kid(1, "2026-02-01"),
+        with(kid(2, "2026-04-10"), |c| c.died_on = Some(d("2026-04-20"))),
+        kid(3, "2026-05-05"),
+        kid(4, "2025-10-01"),
+    ];
+    let health = HealthRecords {
+        births: vec![live(1, "2026-02-01"), live(1, "2026-02-01")],
+        ..HealthRecords::default()
+    };
+    for (number, ind) in [
+        (3, "neonatal_mortality"),
+        (4, "infant_mortality"),
+        (5, "under5_mortality"),
+    ] {
+        let r = run(&target(number, ind, Comparator::Below, 2.9), &children, &health);
+        assert_eq!(r.figure.denominator_ids, vec![1, 2, 3], "{ind}");
+        assert_eq!(r.figure.numerator_ids, vec![2], "{ind}");
+        assert!(close(r.figure.value, 1000.0 / 3.0), "{ind}: {:?}", r.figure.value);
+        assert_breakdown_sums(&r);
+    }
+}
+
 #[test]
 fn death_on_the_first_birthday_is_not_an_infant_death() {
     let children = vec![
@@ -249,8 +280,10 @@ fn death_on_the_first_birthday_is_not_an_infant_death() {
 
 #[test]
 fn mortality_without_births_has_no_value() {
-    let (children, mut health) = mortality();
+    // No child born in the period, in the register or the birth records: deaths but no births.
+    let (mut children, mut health) = mortality();
     health.births.clear();
+    children.retain(|c| c.data.date_of_birth.is_none_or(|b| b.year() < 2026));
     for ind in ["neonatal_mortality", "infant_mortality", "under5_mortality"] {
         let r = run(&target(3, ind, Comparator::Below, 2.9), &children, &health);
         assert_eq!(r.figure.denominator, Some(0.0), "{ind}");
