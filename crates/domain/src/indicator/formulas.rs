@@ -94,14 +94,19 @@ pub enum RegisterIndicator {
     /// loại vắc xin"), percent.
     ///
     /// Children whose first birthday fell in the period (up to the as-of date), present on it,
-    /// fully immunised before it ([`crate::health::Schedule::fully_immunised_before_first_birthday`])
+    /// fully immunised before it
+    /// ([`crate::health::Compiled::fully_immunised_before_first_birthday`]: BCG, OPV 1–3,
+    /// DPT-VGB-Hib 1–3 and measles 1; the hepatitis B birth dose is [`Self::HepBBirthDose`])
     /// ÷ those children × 100.
     FullyImmunisedUnder1,
     /// `under5_schedule_complete` (chỉ tiêu 10: "tỷ lệ trẻ em dưới 5 tuổi được tiêm chủng đầy đủ
     /// các loại vắc xin (12 loại)"), percent.
     ///
-    /// Present children under 5 on the as-of date with nothing lacking for their age
-    /// ([`crate::health::Schedule::complete_under5_schedule`]) ÷ present children under 5 × 100.
+    /// Present children under 5 on the as-of date old enough to have a dose of the rule overdue
+    /// ([`crate::health::Compiled::under5_counted`]: a newborn with nothing due yet is not
+    /// counted either way) with nothing lacking for their age
+    /// ([`crate::health::Schedule::complete_under5_schedule`]: every dose of the 12 diseases'
+    /// vaccines due for the age given) ÷ those children × 100.
     Under5ScheduleComplete,
     /// `injury_rate` (chỉ tiêu 15, first figure: "tỷ suất trẻ em bị tai nạn thương tích … trên
     /// 100.000 trẻ em"), per 100.000.
@@ -115,6 +120,15 @@ pub enum RegisterIndicator {
     /// Children who died of an injury cause ([`crate::health::DeathCause::is_injury`]) in the
     /// period ÷ present children under the age limit × 100.000.
     InjuryDeathRate,
+    /// `hepb_birth_dose` (not a target of the seed plan: the health pages show it beside
+    /// target 9, and a plan may name it): "tỷ lệ trẻ sơ sinh được tiêm vắc xin viêm gan B trong
+    /// 24 giờ đầu sau sinh", percent.
+    ///
+    /// Live births in the period (as for 3, 4, 5) given the schedule's `birth_dose` in time
+    /// ([`crate::health::Compiled::birth_dose_in_time`]) ÷ live births in the period whose
+    /// time for it has passed by the as-of date (or who had it) × 100.
+    #[serde(rename = "hepb_birth_dose")]
+    HepBBirthDose,
     /// `hiv_mother_to_child` (chỉ tiêu 11: "tỷ lệ lây truyền HIV từ mẹ sang con ≤ 2%"), percent.
     ///
     /// From the aggregate [`crate::health::HivFollowUp`] counts whose period lies within the
@@ -132,7 +146,7 @@ pub enum RegisterIndicator {
 pub struct UnknownIndicator(pub String);
 
 impl RegisterIndicator {
-    pub const ALL: [RegisterIndicator; 14] = [
+    pub const ALL: [RegisterIndicator; 15] = [
         RegisterIndicator::SpecialCircumstancesShare,
         RegisterIndicator::SpecialCircumstancesSupported,
         RegisterIndicator::BirthRegisteredUnder5,
@@ -147,6 +161,7 @@ impl RegisterIndicator {
         RegisterIndicator::InjuryRate,
         RegisterIndicator::InjuryDeathRate,
         RegisterIndicator::HivMotherToChild,
+        RegisterIndicator::HepBBirthDose,
     ];
 
     /// The name used in plan files.
@@ -166,6 +181,7 @@ impl RegisterIndicator {
             RegisterIndicator::InjuryRate => "injury_rate",
             RegisterIndicator::InjuryDeathRate => "injury_death_rate",
             RegisterIndicator::HivMotherToChild => "hiv_mother_to_child",
+            RegisterIndicator::HepBBirthDose => "hepb_birth_dose",
         }
     }
 
@@ -240,6 +256,10 @@ impl RegisterIndicator {
                 "Số trẻ em tử vong do tai nạn thương tích trong kỳ"
             }
             RegisterIndicator::HivMotherToChild => "Số trẻ sinh ra từ mẹ nhiễm HIV bị nhiễm HIV",
+            RegisterIndicator::HepBBirthDose => {
+                "Số trẻ đẻ sống trong kỳ được tiêm vắc xin viêm gan B sơ sinh trong 24 giờ đầu \
+                 (trong ngày sinh hoặc ngày hôm sau)"
+            }
         }
     }
 
@@ -278,6 +298,7 @@ impl RegisterIndicator {
             RegisterIndicator::HivMotherToChild => {
                 "Số trẻ sinh ra từ mẹ nhiễm HIV được theo dõi, xét nghiệm"
             }
+            RegisterIndicator::HepBBirthDose => "Số trẻ đẻ sống trong kỳ",
         }
     }
 

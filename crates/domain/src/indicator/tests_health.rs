@@ -246,10 +246,18 @@ fn children_registered_without_a_birth_record_are_live_births() {
         (4, "infant_mortality"),
         (5, "under5_mortality"),
     ] {
-        let r = run(&target(number, ind, Comparator::Below, 2.9), &children, &health);
+        let r = run(
+            &target(number, ind, Comparator::Below, 2.9),
+            &children,
+            &health,
+        );
         assert_eq!(r.figure.denominator_ids, vec![1, 2, 3], "{ind}");
         assert_eq!(r.figure.numerator_ids, vec![2], "{ind}");
-        assert!(close(r.figure.value, 1000.0 / 3.0), "{ind}: {:?}", r.figure.value);
+        assert!(
+            close(r.figure.value, 1000.0 / 3.0),
+            "{ind}: {:?}",
+            r.figure.value
+        );
         assert_breakdown_sums(&r);
     }
 }
@@ -506,6 +514,52 @@ fn fully_immunised_among_children_turning_one() {
     assert_eq!(r.figure.denominator_ids, vec![31, 36]);
 }
 
+/// Issue 15, target 9: a child born at home who missed the hepatitis B birth dose but had
+/// every dose of the 8 diseases before the first birthday is fully immunised; the birth dose is
+/// a figure of its own (`hepb_birth_dose`). Hand count: 71 (home birth, no birth dose) and 72
+/// (birth dose on the day of birth), both with every other dose in time, turn 1 in H1 2026:
+/// target 9 = 2 ÷ 2. Birth dose over the live births of H1 2026: 73 (given the day after
+/// birth), 74 (given on day 3: too late), 75 (none, born 29/06: still time on 30/06, left
+/// out): 1 ÷ 2.
+#[test]
+fn a_home_birth_without_the_birth_dose_can_be_fully_immunised() {
+    let s = Schedule::default();
+    let until = d("2026-06-30");
+    let children = vec![
+        kid(71, "2025-03-01"),
+        kid(72, "2025-04-01"),
+        kid(73, "2026-02-01"),
+        kid(74, "2026-03-01"),
+        kid(75, "2026-06-29"),
+    ];
+    let mut vaccinations = without(on_time(&s, 71, "2025-03-01", until), "VGB_SS");
+    vaccinations.extend(on_time(&s, 72, "2025-04-01", until));
+    vaccinations.push(vac(73, "VGB_SS", 1, "2026-02-02"));
+    vaccinations.push(vac(74, "VGB_SS", 1, "2026-03-03"));
+    let health = HealthRecords {
+        vaccinations,
+        ..HealthRecords::default()
+    };
+    let r = run(
+        &target(9, "fully_immunised_under1", Comparator::Above, 95.18),
+        &children,
+        &health,
+    );
+    assert_eq!(r.figure.denominator_ids, vec![71, 72]);
+    assert_eq!(r.figure.numerator_ids, vec![71, 72]);
+    assert!(close(r.figure.value, 100.0));
+
+    let r = run(
+        &target(90, "hepb_birth_dose", Comparator::AtLeast, 95.0),
+        &children,
+        &health,
+    );
+    assert_eq!(r.figure.denominator_ids, vec![73, 74]);
+    assert_eq!(r.figure.numerator_ids, vec![73]);
+    assert!(close(r.figure.value, 50.0));
+    assert_breakdown_sums(&r);
+}
+
 #[test]
 fn first_birthdays_at_the_edges_of_a_period_across_two_years() {
     let children = vec![
@@ -575,9 +629,12 @@ fn under5_schedule_complete_for_their_age() {
         &children,
         &health,
     );
-    assert_eq!(r.figure.denominator_ids, vec![41, 42, 43, 46]);
-    assert_eq!(r.figure.numerator_ids, vec![41, 43]);
-    assert!(close(r.figure.value, 50.0));
+    // Issue 15: 43, ten days old with no vaccine, has nothing overdue yet (BCG is due at birth
+    // and overdue after 30 days): it is in neither count, not "fully immunised". Hand count:
+    // 41 complete, 42 lacks MR, 46 (three months) lacks everything: 1 ÷ 3.
+    assert_eq!(r.figure.denominator_ids, vec![41, 42, 46]);
+    assert_eq!(r.figure.numerator_ids, vec![41]);
+    assert!(close(r.figure.value, 100.0 / 3.0));
     assert_breakdown_sums(&r);
 
     // A deployment's own schedule (Settings): with MR dropped from the rule, 42 is complete.
@@ -587,7 +644,31 @@ fn under5_schedule_complete_for_their_age() {
         &snap(&children, &health),
         &settings,
     );
-    assert_eq!(r.figure.numerator_ids, vec![41, 42, 43]);
+    assert_eq!(r.figure.numerator_ids, vec![41, 42]);
+}
+
+/// Target 10's denominator from the day a dose is overdue: a child born 01/06/2026 with no
+/// vaccine is left out at 30 days (BCG due at birth, overdue after 30 days) and counted, not
+/// complete, at 31.
+#[test]
+fn a_newborn_with_no_vaccine_is_counted_once_a_dose_is_overdue() {
+    let children = vec![kid(61, "2026-06-01")];
+    let t = target(10, "under5_schedule_complete", Comparator::AtLeast, 95.0);
+    let at = |on: &str| {
+        compute_target(
+            &t,
+            &Snapshot {
+                as_of: d(on),
+                ..snap(&children, &EMPTY)
+            },
+        )
+    };
+    let r = at("2026-07-01");
+    assert_eq!(r.figure.denominator, Some(0.0));
+    assert_eq!(r.status, TargetStatus::NoData);
+    let r = at("2026-07-02");
+    assert_eq!(r.figure.denominator_ids, vec![61]);
+    assert_eq!(r.figure.numerator_ids, Vec::<i64>::new());
 }
 
 #[test]
