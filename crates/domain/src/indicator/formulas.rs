@@ -50,10 +50,10 @@ pub enum RegisterIndicator {
     /// `kindergarten_age5` (chỉ tiêu 21: "Tỷ lệ huy động trẻ em 5 tuổi đi học mẫu giáo đạt
     /// 100%").
     ///
-    /// Present children aged exactly 5 (completed years) on the as-of date whose school level
-    /// is `mau_giao` ÷ present 5-year-olds × 100. A child turning 5 on the as-of date is 5.
-    /// (Schools count "trẻ 5 tuổi" by birth year for the school year; the plan's figure is
-    /// taken here as completed years on the as-of date, as the register states ages.)
+    /// Present children of the school year's 5-year-old cohort whose school level is
+    /// `mau_giao` ÷ present children of that cohort × 100. The school sector counts "trẻ 5
+    /// tuổi" by birth year for the school year ([`age5_cohort`]: in the school year 2025–2026,
+    /// the children born in 2020), not by age on the date, which mixes two cohorts.
     KindergartenAge5,
     /// `neonatal_mortality` (chỉ tiêu 3: "tỷ suất tử vong trẻ sơ sinh trên 1.000 trẻ đẻ sống
     /// xuống dưới 2,9‰"), per mille.
@@ -230,7 +230,9 @@ impl RegisterIndicator {
             RegisterIndicator::BirthRegisteredUnder5 => {
                 "Số trẻ em dưới 5 tuổi đã được đăng ký khai sinh"
             }
-            RegisterIndicator::KindergartenAge5 => "Số trẻ em 5 tuổi đang học mẫu giáo",
+            RegisterIndicator::KindergartenAge5 => {
+                "Số trẻ em 5 tuổi của năm học (sinh năm bắt đầu năm học trừ 5) đang học mẫu giáo"
+            }
             RegisterIndicator::NeonatalMortality => {
                 "Số trẻ em tử vong trong 28 ngày đầu sau sinh trong kỳ"
             }
@@ -276,7 +278,8 @@ impl RegisterIndicator {
                 "Tổng số trẻ em dưới 5 tuổi đang sinh sống trên địa bàn xã"
             }
             RegisterIndicator::KindergartenAge5 => {
-                "Tổng số trẻ em 5 tuổi đang sinh sống trên địa bàn xã"
+                "Tổng số trẻ em 5 tuổi của năm học (sinh năm bắt đầu năm học trừ 5) đang sinh sống \
+                 trên địa bàn xã"
             }
             RegisterIndicator::NeonatalMortality
             | RegisterIndicator::InfantMortality
@@ -337,7 +340,10 @@ impl RegisterIndicator {
                 }))
             }
             RegisterIndicator::KindergartenAge5 => {
-                Selection::marked(present().filter(|e| e.age == Some(5)).map(|e| {
+                let (_, born) = age5_cohort(on);
+                let in_cohort =
+                    |e: &Entry| e.child.date_of_birth().is_some_and(|d| d.year() == born);
+                Selection::marked(present().filter(in_cohort).map(|e| {
                     let school = e.child.school_level() == Some("mau_giao");
                     (e, school)
                 }))
@@ -345,6 +351,22 @@ impl RegisterIndicator {
             _ => unreachable!("health indicators are selected above"),
         }
     }
+}
+
+/// The month a school year starts (năm học: September; a date from 1 September belongs to the
+/// school year starting that year).
+pub const SCHOOL_YEAR_START_MONTH: i8 = 9;
+
+/// Target 21's cohort on `on`: (the year the school year started, the birth year of its
+/// 5-year-olds = that year − 5). 30/06/2026 is in the school year 2025–2026: children born in
+/// 2020; 01/09/2026 starts 2026–2027: children born in 2021.
+pub fn age5_cohort(on: jiff::civil::Date) -> (i16, i16) {
+    let start = if on.month() >= SCHOOL_YEAR_START_MONTH {
+        on.year()
+    } else {
+        on.year() - 1
+    };
+    (start, start - 5)
 }
 
 impl fmt::Display for RegisterIndicator {
