@@ -196,6 +196,36 @@ impl RegisterIndicator {
         }
     }
 
+    /// Whether the figure is a rate per year of events in the period (target 15, per 100.000
+    /// children): a figure over part of a year is shown with its span and the rate for a year
+    /// ([`super::yearly`]). Mortality per 1.000 live births is a ratio of the period's own
+    /// births, not a yearly rate.
+    pub fn is_yearly_rate(self) -> bool {
+        matches!(
+            self,
+            RegisterIndicator::InjuryRate | RegisterIndicator::InjuryDeathRate
+        )
+    }
+
+    /// Other figures the health pages show beside this one: the hepatitis B birth dose beside
+    /// target 9 (it left target 9's rule to be a figure of its own).
+    pub fn related(self) -> &'static [RegisterIndicator] {
+        match self {
+            RegisterIndicator::FullyImmunisedUnder1 => &[RegisterIndicator::HepBBirthDose],
+            _ => &[],
+        }
+    }
+
+    /// The indicator's name as a page heads it.
+    pub fn title_vi(self) -> &'static str {
+        match self {
+            RegisterIndicator::HepBBirthDose => {
+                "Tỷ lệ trẻ sơ sinh được tiêm vắc xin viêm gan B trong 24 giờ đầu"
+            }
+            _ => self.numerator_vi(),
+        }
+    }
+
     /// Whether the indicator reads the health station's records ([`crate::health`]).
     pub fn is_health(self) -> bool {
         !matches!(

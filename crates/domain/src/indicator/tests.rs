@@ -978,6 +978,7 @@ fn met_but_worsening_is_at_risk() {
         trend: None,
         breakdown: Breakdown::default(),
         note: None,
+        related: Vec::new(),
     };
     let prior = vec![
         (half(2025, false), vec![prior_result(3.5)]),

@@ -816,6 +816,108 @@ fn injury_rate_and_injury_death_rate() {
     assert_eq!(r.status, TargetStatus::NoData);
 }
 
+/// Issue 15, target 15: a yearly rate counted over six months says so, with the rate for a year.
+/// Hand count: 50.000/100.000 over 01/01–30/06 = 6 whole months: × 12 ÷ 6 = 100.000/100.000.
+#[test]
+fn a_six_month_yearly_rate_says_so_and_is_annualised() {
+    let (children, health) = injuries();
+    let t = target15();
+    let r = run(&t, &children, &health);
+    let y = yearly(&t.source, r.figure.value, h1(), d("2026-06-30")).unwrap();
+    assert_eq!(y.covers, "6 tháng");
+    assert!(close(Some(y.per_year), 100_000.0));
+    assert_eq!(
+        y.text_vi(t.unit, h1(), d("2026-06-30")),
+        "Số liệu 6 tháng (01/01/2026 – 30/06/2026); quy ra một năm: 100.000/100.000."
+    );
+    let second = t.secondary.as_ref().unwrap();
+    let y2 = yearly(
+        &second.source,
+        r.secondary.as_ref().unwrap().value,
+        h1(),
+        d("2026-06-30"),
+    );
+    assert!(close(y2.map(|y| y.per_year), 50_000.0));
+    // Part of a month: by days (01/01–10/02 = 41 days).
+    let y = yearly(&t.source, Some(41.0), h1(), d("2026-02-10")).unwrap();
+    assert_eq!(y.covers, "41 ngày");
+    assert!(close(Some(y.per_year), 365.0));
+    // A whole year, or not a yearly rate: nothing to add.
+    let year = Period::new(d("2026-01-01"), d("2026-12-31"));
+    assert_eq!(yearly(&t.source, Some(1.0), year, d("2026-12-31")), None);
+    let t3 = target(3, "neonatal_mortality", Comparator::Below, 2.9);
+    assert_eq!(yearly(&t3.source, Some(1.0), h1(), d("2026-06-30")), None);
+}
+
+/// Every target's page says how its figure is computed, from the rule the engine runs: target
+/// 9's names its doses (no birth dose), 10's the 12 diseases and the grace, 21's the cohort.
+#[test]
+fn definitions_are_generated_from_the_rules() {
+    let plan = crate::plan::Plan::from_toml(include_str!("../../../../plans/sinh-phinh-2026.toml"))
+        .unwrap();
+    let settings = Settings::default();
+    for t in &plan.targets {
+        let defs = definitions_vi(t, &settings, h1(), d("2026-06-30"));
+        assert_eq!(defs.len(), 1 + usize::from(t.secondary.is_some()));
+        for def in &defs {
+            assert!(!def.numerator.is_empty(), "target {}", t.number);
+            assert!(!def.period.is_empty(), "target {}", t.number);
+        }
+    }
+    let def = |n: u16| definitions_vi(plan.target(n).unwrap(), &settings, h1(), d("2026-06-30"));
+    let nine = def(9)[0].rule.clone().unwrap();
+    assert!(nine.contains("BCG mũi 1, OPV mũi 1"), "{nine}");
+    assert!(!nine.contains("VGB_SS"), "{nine}");
+    let ten = &def(10)[0];
+    let rule = ten.rule.clone().unwrap();
+    assert!(
+        rule.contains("viêm não Nhật Bản") && rule.contains("hơn 30 ngày"),
+        "{rule}"
+    );
+    assert!(ten
+        .left_out
+        .iter()
+        .any(|l| l.contains("không phải «đã tiêm đủ»")));
+    let kinder = def(21)[0].rule.clone().unwrap();
+    assert!(
+        kinder.contains("Năm học 2025–2026: trẻ 5 tuổi là trẻ sinh năm 2020"),
+        "{kinder}"
+    );
+    assert!(def(3)[0]
+        .rule
+        .clone()
+        .unwrap()
+        .contains("có phiếu sinh của trạm y tế hay"));
+    assert!(def(16)[0].denominator.contains("chưa được đánh giá"));
+    // A deployment's own schedule changes the page: its grace and its doses.
+    let mut own = Settings::default();
+    own.epi_schedule.overdue_after_days = 14;
+    let ten = definitions_vi(plan.target(10).unwrap(), &own, h1(), d("2026-06-30"));
+    assert!(ten[0].rule.clone().unwrap().contains("hơn 14 ngày"));
+}
+
+/// Target 9's result carries the birth-dose figure beside it (the health pages show it).
+#[test]
+fn target_9_carries_the_birth_dose_figure() {
+    let children = vec![kid(81, "2026-02-01"), kid(82, "2026-03-01")];
+    let health = HealthRecords {
+        vaccinations: vec![vac(81, "VGB_SS", 1, "2026-02-01")],
+        ..HealthRecords::default()
+    };
+    let r = run(
+        &target(9, "fully_immunised_under1", Comparator::Above, 95.18),
+        &children,
+        &health,
+    );
+    assert_eq!(r.related.len(), 1);
+    let b = &r.related[0];
+    assert_eq!(b.indicator, "hepb_birth_dose");
+    assert_eq!(b.figure.numerator, Some(1.0));
+    assert_eq!(b.figure.denominator, Some(2.0));
+    assert!(close(b.figure.value, 50.0));
+    assert!(b.figure.unstable);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Target 11: HIV mother-to-child transmission, counts only
 
