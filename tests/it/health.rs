@@ -565,12 +565,20 @@ async fn target_pages_define_their_figure_and_show_the_birth_dose() {
     app.db
         .add_health_events(
             &actor(Role::Health, None),
-            &[(
-                "vaccination".into(),
-                Some(ids[0]),
-                "2026-02-01".parse().unwrap(),
-                serde_json::json!({"vaccine": "VGB_SS", "dose": 1}),
-            )],
+            &[
+                (
+                    "vaccination".into(),
+                    Some(ids[0]),
+                    "2026-02-01".parse().unwrap(),
+                    serde_json::json!({"vaccine": "VGB_SS", "dose": 1}),
+                ),
+                (
+                    "injury".into(),
+                    Some(ids[1]),
+                    "2026-04-01".parse().unwrap(),
+                    serde_json::json!({"kind": "burn", "severity": "minor", "outcome": "recovered"}),
+                ),
+            ],
         )
         .await
         .unwrap();
@@ -598,6 +606,19 @@ async fn target_pages_define_their_figure_and_show_the_birth_dose() {
             && birth.contains("50 %")
             && birth.contains("(1/2)"),
         "{birth}"
+    );
+    // Target 15, a yearly rate, over six months: 1 child injured of 2 = 50.000/100.000, says
+    // it covers six months and gives 100.000/100.000 for a year.
+    let html = p
+        .get(&app, "/dashboard/targets/15?year=2026&as_of=2026-06-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("số liệu 6 tháng; quy ra một năm: 100.000/100.000")
+            && html.contains("Số liệu 6 tháng (01/01/2026 – 30/06/2026)"),
+        "{html}"
     );
     // Target 10 names its 12 diseases; target 21 its cohort.
     let html = p

@@ -82,6 +82,8 @@ pub struct TargetRow {
     pub owners: String,
     pub last_entered: String,
     pub unstable: bool,
+    /// "số liệu 6 tháng; quy ra một năm: …" for a yearly rate over part of a year.
+    pub span: String,
 }
 
 pub struct GoalView {
@@ -130,9 +132,25 @@ fn figure_text(
 }
 
 /// A target's line as the viewer sees it (`p`: [`figures::published`]).
-fn row(plan: &Plan, t: &Target, r: &TargetResult, p: &PublishedResult) -> TargetRow {
+fn row(plan: &Plan, t: &Target, r: &TargetResult, p: &PublishedResult, c: &Computed) -> TargetRow {
     let (status, class) = status_view(p.status);
+    // A yearly rate over part of a year says so, with the rate for a year beside it.
+    let span = if p.figure.value_hidden {
+        None
+    } else {
+        yearly(&t.source, p.figure.value, c.period, c.as_of)
+    };
     TargetRow {
+        span: span
+            .map(|y| {
+                let n = treem_domain::plan::format_number_vi((y.per_year * 10.0).round() / 10.0);
+                format!(
+                    "số liệu {}; quy ra một năm: {}",
+                    y.covers,
+                    with_unit_vi(&n, t.unit)
+                )
+            })
+            .unwrap_or_default(),
         number: t.number,
         text: t.text.clone(),
         figure: figure_text(&p.figure, t.unit, |v| t.figure_text_vi(v)),
@@ -239,7 +257,7 @@ pub async fn dashboard(
                 x.2 += 1;
             }
             if t.owners.iter().any(|o| mine_codes.contains(o)) {
-                mine.push(row(plan, t, r, &p));
+                mine.push(row(plan, t, r, &p, &c));
                 if matches!(t.source, Source::Reported) && r.figure.last_entered.is_none() {
                     todo.push(Todo {
                         number: t.number,
@@ -247,7 +265,7 @@ pub async fn dashboard(
                     });
                 }
             }
-            rows.push(row(plan, t, r, &p));
+            rows.push(row(plan, t, r, &p, &c));
         }
         goals.push(GoalView {
             number: g.number,
@@ -631,7 +649,7 @@ async fn target_page(
         number,
         text: t.text.clone(),
         measure: t.measure.clone(),
-        r: row(plan, t, r, &p),
+        r: row(plan, t, r, &p, &c),
         source: match &t.source {
             Source::Register { indicator } => format!("tính từ sổ trẻ em ({indicator})"),
             Source::Reported => "cơ quan phụ trách nhập số liệu".into(),
