@@ -356,11 +356,18 @@ impl Compiled {
     /// `overdue_after_days` days before). A younger child has nothing required yet: counting
     /// them as fully immunised would flatter the figure.
     pub fn under5_counted(&self, dob: Date, on: Date) -> bool {
-        self.under5_ages
+        // An age of 0 (BCG at birth) is reached first whatever the birth date: no date
+        // arithmetic for each of a few hundred thousand children.
+        let first = if self
+            .under5_ages
             .iter()
-            .map(|a| a.reached_on(dob))
-            .min()
-            .is_some_and(|due| on > self.overdue_on(due))
+            .any(|a| matches!(a, Age::Days(0) | Age::Months(0)))
+        {
+            Some(dob)
+        } else {
+            self.under5_ages.iter().map(|a| a.reached_on(dob)).min()
+        };
+        first.is_some_and(|due| on > self.overdue_on(due))
     }
 
     /// A due dose becomes overdue this many days after its due date.

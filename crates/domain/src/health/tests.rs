@@ -635,3 +635,22 @@ fn a_rule_dose_missing_from_a_hand_built_schedule_is_matched_by_its_code() {
         .missing_under5(dob, &vs[..vs.len() - 1], d("2029-12-31"))
         .contains(&DoseRef::new("XYZ", 1)));
 }
+
+/// Target 10's denominator: a child counts once the rule's earliest dose is overdue (BCG at
+/// birth + 30 days); with a rule whose earliest dose is at 2 months, from 2 months + 30 days.
+#[test]
+fn under5_counted_from_the_first_overdue_dose() {
+    let s = schedule();
+    let c = crate::health::Compiled::new(&s);
+    let dob = d("2026-01-10");
+    assert!(!c.under5_counted(dob, d("2026-02-09")));
+    assert!(c.under5_counted(dob, d("2026-02-10")));
+    let mut later = schedule();
+    later.complete_under5.doses.retain(|r| r.vaccine != "BCG");
+    let c = crate::health::Compiled::new(&later);
+    assert!(
+        !c.under5_counted(dob, d("2026-04-09")),
+        "2 months is 10/03, +30 days"
+    );
+    assert!(c.under5_counted(dob, d("2026-04-10")));
+}
