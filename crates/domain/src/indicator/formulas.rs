@@ -371,8 +371,12 @@ impl RegisterIndicator {
             }
             RegisterIndicator::KindergartenAge5 => {
                 let (_, born) = age5_cohort(on);
-                let in_cohort =
-                    |e: &Entry| e.child.date_of_birth().is_some_and(|d| d.year() == born);
+                // Born in that year, the children are 4 to 6 on any date of the school year: the
+                // age the entry keeps rules out the others without reading their record.
+                let in_cohort = |e: &Entry| {
+                    e.age.is_some_and(|a| (4..=6).contains(&a))
+                        && e.child.date_of_birth().is_some_and(|d| d.year() == born)
+                };
                 Selection::marked(present().filter(in_cohort).map(|e| {
                     let school = e.child.school_level() == Some("mau_giao");
                     (e, school)

@@ -227,10 +227,15 @@ impl<'a> Prepared<'a> {
         self.births_in_period.get_or_init(|| {
             let (period, on) = (self.snap.period, self.snap.as_of);
             let in_period = |d: Date| period.contains(d) && d <= on;
+            // No child born in the period is older on the as-of date than one born on its first
+            // day: the others are ruled out by the age the entry keeps, without reading their
+            // (large) record.
+            let oldest = crate::register::age_on(Some(period.start), on).unwrap_or(i32::MAX);
             let mut out: Vec<(Entry<'a>, Date)> = self
                 .entries()
                 .all
                 .iter()
+                .filter(|e| e.age.is_none_or(|a| a <= oldest))
                 .filter_map(|e| {
                     let born = self.dob(e.child)?;
                     in_period(born).then_some((*e, born))
