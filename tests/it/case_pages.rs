@@ -266,6 +266,32 @@ async fn a_case_goes_from_a_village_report_to_its_closing_on_the_pages() {
         ],
     )
     .await;
+    // The offender's handling (target 16 counts the child only with it): a missing choice is
+    // named, then the police referral is recorded and shown in words.
+    let path = format!("/cases/{id}/step/offender_handling");
+    let (_, form) = html(&app, &officer, &path).await;
+    assert!(form.contains("Đã chuyển cơ quan công an"), "{form}");
+    let seq = seq_in(&form);
+    let (status, body) = submit(&app, &officer, &path, &[("seq", &seq), ("date", &today)]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("cách xử lý người vi phạm"), "{body}");
+    step(
+        &app,
+        &officer,
+        id,
+        "offender_handling",
+        &[
+            ("handling", "referred_to_police"),
+            ("date", &today),
+            ("note", "Công an xã tiếp nhận tố giác"),
+        ],
+    )
+    .await;
+    let (_, page) = html(&app, &officer, &to).await;
+    assert!(
+        page.contains("Xử lý người vi phạm") && page.contains("Đã chuyển cơ quan công an"),
+        "{page}"
+    );
     step(
         &app,
         &officer,
@@ -285,7 +311,8 @@ async fn a_case_goes_from_a_village_report_to_its_closing_on_the_pages() {
     assert_eq!(state_of(&page), "Đã kết thúc");
     assert!(!page.contains("id=\"case-actions\""), "nothing left to do");
 
-    // Target 16 is counted from this case: one abused child, with emergency measures.
+    // Target 16 is counted from this case: one abused child, with emergency measures and the
+    // offender's handling recorded.
     let token = app.token(Role::Health).await;
     let v: Value = app
         .http

@@ -379,6 +379,7 @@ async fn check_names_every_changed_swapped_deleted_or_moved_case_row() {
 async fn one_damaged_case_leaves_the_list_the_others_and_target_16_working() {
     let app = spawn_app().await;
     let healthy = approved_case(&app.db).await;
+    crate::cases::handled(&app.db, healthy).await;
     let entries_damaged = approved_case(&app.db).await;
     let summary_damaged = approved_case(&app.db).await;
     app.db

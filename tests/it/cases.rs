@@ -176,6 +176,57 @@ pub(crate) async fn approved_case(db: &Db) -> i64 {
     id
 }
 
+/// Records on an [`approved_case`] how the offender was dealt with (target 16 counts the child
+/// only with it).
+pub(crate) async fn handled(db: &Db, id: i64) {
+    db.add_case_entry(
+        &officer(),
+        id,
+        6,
+        EntryKind::OffenderHandling(OffenderHandling {
+            handling: Handling::ReferredToPolice,
+            date: day("2026-03-05"),
+            note: "Công an xã tiếp nhận tố giác".into(),
+        }),
+        dt("2026-03-05T10:00"),
+    )
+    .await
+    .unwrap();
+}
+
+/// Issue 15: the offender's handling is an entry of the case, sealed and chained like the others
+/// (no schema change): it is stored and read back on both backends, `treem check` finds nothing
+/// wrong, and target 16 counts the case as done only once it is there.
+#[tokio::test]
+async fn the_offenders_handling_is_sealed_in_the_case_and_counted() {
+    each_backend(|label, db, _, _| async move {
+        let id = approved_case(&db).await;
+        let period = treem_domain::indicator::Period::new(day("2026-01-01"), day("2026-06-30"));
+        let count = |db: Db| async move {
+            let cases = db.cases_for_figures().await.unwrap();
+            abused_with_intervention(&cases.cases, period)
+        };
+        assert_eq!(
+            count(db.clone()).await,
+            (vec![], vec![id]),
+            "{label}: helped only"
+        );
+        handled(&db, id).await;
+        let case = db.case_file(&officer(), id).await.unwrap();
+        assert!(
+            case.effective().iter().any(|e| matches!(
+                &e.kind,
+                EntryKind::OffenderHandling(h) if h.handling == Handling::ReferredToPolice
+            )),
+            "{label}"
+        );
+        assert_eq!(count(db.clone()).await, (vec![id], vec![id]), "{label}");
+        let report = db.check().await.unwrap();
+        assert!(report.ok(), "{label}: {:?}", report.problems);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_case_goes_to_an_approved_plan_through_storage() {
     each_backend(|label, db, _, _| async move {

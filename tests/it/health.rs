@@ -1052,3 +1052,109 @@ async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
             .is_err());
     }
 }
+
+/// Issue 15: a target's page says in plain Vietnamese how its figure is computed, from the rule
+/// the engine runs, and target 9's page shows the hepatitis B birth dose as a figure of its own
+/// (the health lists show it too). Two babies born in H1 2026, registered by the officer with
+/// no birth record: one had the birth dose on the day of birth, one never: 1/2 = 50 %.
+#[tokio::test]
+async fn target_pages_define_their_figure_and_show_the_birth_dose() {
+    let app = spawn_app().await;
+    let o = officer();
+    let mut ids = Vec::new();
+    for (name, born) in [("Sùng A Một", "2026-02-01"), ("Sùng A Hai", "2026-03-01")] {
+        let mut c = child(name, "SP01");
+        c.date_of_birth = Some(born.parse().unwrap());
+        ids.push(app.db.create_child(&o, &c).await.unwrap().id);
+    }
+    app.db
+        .raw_execute("UPDATE child_version SET recorded_at = '2026-03-02T00:00:00.000000Z'")
+        .await
+        .unwrap();
+    app.db
+        .add_health_events(
+            &actor(Role::Health, None),
+            &[
+                (
+                    "vaccination".into(),
+                    Some(ids[0]),
+                    "2026-02-01".parse().unwrap(),
+                    serde_json::json!({"vaccine": "VGB_SS", "dose": 1}),
+                ),
+                (
+                    "injury".into(),
+                    Some(ids[1]),
+                    "2026-04-01".parse().unwrap(),
+                    serde_json::json!({"kind": "burn", "severity": "minor", "outcome": "recovered"}),
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    let p = page_login(&app, "leader", "password-leader").await;
+    let html = p
+        .get(&app, "/dashboard/targets/9?year=2026&as_of=2026-06-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let def = &html[html.find("id=\"definition\"").expect("the definition")..];
+    assert!(
+        def.contains("Tử số")
+            && def.contains("Mẫu số")
+            && def.contains("Số trẻ tròn 1 tuổi trong kỳ"),
+        "{def}"
+    );
+    assert!(
+        def.contains("BCG mũi 1, OPV mũi 1") && !def.contains("VGB_SS mũi 1"),
+        "target 9's doses, without the birth dose: {def}"
+    );
+    let birth = &html[html.find("id=\"related\"").expect("the birth-dose figure")..];
+    assert!(
+        birth.contains("viêm gan B trong 24 giờ đầu")
+            && birth.contains("50 %")
+            && birth.contains("(1/2)"),
+        "{birth}"
+    );
+    // Target 15, a yearly rate, over six months: 1 child injured of 2 = 50.000/100.000, says
+    // it covers six months and gives 100.000/100.000 for a year.
+    let html = p
+        .get(&app, "/dashboard/targets/15?year=2026&as_of=2026-06-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("số liệu 6 tháng; quy ra một năm: 100.000/100.000")
+            && html.contains("Số liệu 6 tháng (01/01/2026 – 30/06/2026)"),
+        "{html}"
+    );
+    // Target 10 names its 12 diseases; target 21 its cohort.
+    let html = p
+        .get(&app, "/dashboard/targets/10?year=2026&as_of=2026-06-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("12 bệnh") && html.contains("viêm não Nhật Bản"),
+        "{html}"
+    );
+    let html = p
+        .get(&app, "/dashboard/targets/21?year=2026&as_of=2026-06-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Năm học 2025–2026: trẻ 5 tuổi là trẻ sinh năm 2020"));
+    // The health lists show the commune's birth-dose figure for today's period (the shipped
+    // plan is 2026's: only then has today a plan).
+    if today().year() == 2026 {
+        let h = page_login(&app, "health", "password-health").await;
+        let html = h.get(&app, "/health/lists").await.text().await.unwrap();
+        let birth = &html[html
+            .find("id=\"birth-dose\"")
+            .expect("birth dose on the lists")..];
+        assert!(birth.contains("50 %") && birth.contains("(1/2)"), "{birth}");
+    }
+}

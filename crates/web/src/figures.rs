@@ -216,6 +216,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
                     trend: None,
                     breakdown: Default::default(),
                     note: None,
+                    related: Vec::new(),
                 });
                 (
                     Period::new(jiff::civil::date(year, 1, 1), *d),

@@ -105,7 +105,7 @@ pub fn spec() -> Value {
                     "birth": {"type": "object", "required": ["place", "live"], "properties": {"time": {"type": "string", "description": "HH:MM"}, "weight_g": {"type": "integer"}, "place": {"enum": ["home", "health_station", "hospital", "other"]}, "live": {"type": "boolean"}}}
                 }},
                 "CaseEntry": {"type": "object", "required": ["kind"], "description": "Một bước của hồ sơ (Nghị định 56/2017); các trường theo loại, xem docs/architecture.md", "properties": {
-                    "kind": {"enum": ["intake", "initial_assessment", "emergency_measures", "specific_assessment", "plan", "submit_for_approval", "approve", "return", "service", "visit", "referral", "referral_answer", "review", "correction", "assign", "unassign"]},
+                    "kind": {"enum": ["intake", "initial_assessment", "emergency_measures", "specific_assessment", "plan", "submit_for_approval", "approve", "return", "service", "visit", "referral", "referral_answer", "offender_handling", "review", "correction", "assign", "unassign"]},
                     "channel": {"enum": ["hotline111", "in_person", "phone", "other_person", "village_head", "school", "police"]},
                     "received_at": {"type": "string", "description": "YYYY-MM-DDTHH:MM"},
                     "category": {"enum": ["abused", "at_risk", "special_circumstances"]},
@@ -181,6 +181,10 @@ pub fn spec() -> Value {
     // The paths are relative to this: a client generated from the document calls
     // /api/v1/cases, not /cases.
     doc["servers"] = json!([{"url": "/api/v1", "description": "máy chủ treem của xã"}]);
+    doc["components"]["schemas"]["CaseEntry"]["properties"]["handling"] = json!({
+        "enum": ["referred_to_police", "administrative_sanction", "prosecuted", "no_known_offender"],
+        "description": "offender_handling: cách xử lý người vi phạm (chỉ tiêu 16)"
+    });
     doc
 }
 

@@ -481,6 +481,60 @@ pub struct Referral {
     pub answer: Option<String>,
 }
 
+/// How the person who harmed the child was dealt with (xử lý người vi phạm): target 16 counts a
+/// case as done only when the child was helped and this is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Handling {
+    /// Chuyển cơ quan công an (tố giác, báo tin về tội phạm).
+    ReferredToPolice,
+    /// Xử phạt vi phạm hành chính.
+    AdministrativeSanction,
+    /// Khởi tố, truy cứu trách nhiệm hình sự.
+    Prosecuted,
+    /// Không xác định được người vi phạm.
+    NoKnownOffender,
+}
+
+impl Handling {
+    pub const ALL: [Handling; 4] = [
+        Handling::ReferredToPolice,
+        Handling::AdministrativeSanction,
+        Handling::Prosecuted,
+        Handling::NoKnownOffender,
+    ];
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Handling::ReferredToPolice => "Đã chuyển cơ quan công an",
+            Handling::AdministrativeSanction => "Đã xử phạt vi phạm hành chính",
+            Handling::Prosecuted => "Đã khởi tố, truy cứu trách nhiệm hình sự",
+            Handling::NoKnownOffender => "Không xác định được người vi phạm",
+        }
+    }
+
+    /// The serde code ("referred_to_police", …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Handling::ReferredToPolice => "referred_to_police",
+            Handling::AdministrativeSanction => "administrative_sanction",
+            Handling::Prosecuted => "prosecuted",
+            Handling::NoKnownOffender => "no_known_offender",
+        }
+    }
+}
+
+/// The handling of the offender, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffenderHandling {
+    pub handling: Handling,
+    /// The day it was done (or found that no offender is known).
+    pub date: Date,
+    /// Số quyết định, cơ quan xử lý, …
+    #[serde(default)]
+    pub note: String,
+}
+
 /// Mẫu 06 conclusion (Điều 30): end the plan, or build a new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -537,6 +591,8 @@ pub enum EntryKind {
         date: Date,
         answer: String,
     },
+    /// How the offender was dealt with (target 16).
+    OffenderHandling(OffenderHandling),
     /// Mẫu 06.
     Review(Review),
     /// Strikes out entry `of` (a service, visit, referral or answer recorded by mistake).
@@ -575,6 +631,7 @@ impl EntryKind {
             EntryKind::Visit(_) => "visit",
             EntryKind::Referral(_) => "referral",
             EntryKind::ReferralAnswer { .. } => "referral_answer",
+            EntryKind::OffenderHandling(_) => "offender_handling",
             EntryKind::Review(_) => "review",
             EntryKind::Correction { .. } => "correction",
             EntryKind::Assign { .. } => "assign",
@@ -597,6 +654,7 @@ impl EntryKind {
             EntryKind::Visit(_) => "ghi lần thăm",
             EntryKind::Referral(_) => "chuyển gửi",
             EntryKind::ReferralAnswer { .. } => "ghi trả lời chuyển gửi",
+            EntryKind::OffenderHandling(_) => "ghi việc xử lý người vi phạm",
             EntryKind::Review(_) => "rà soát, đánh giá (Mẫu 06)",
             EntryKind::Correction { .. } => "đính chính",
             EntryKind::Assign { .. } => "phân công người tham gia",
@@ -718,6 +776,7 @@ impl EntryKind {
             EntryKind::ReferralAnswer { answer, .. } => {
                 required(&mut e, "answer", answer, "nội dung trả lời");
             }
+            EntryKind::OffenderHandling(_) => {}
             EntryKind::Review(r) => {
                 validate_ratings("ratings", &r.ratings, &mut e);
                 required(&mut e, "recovery", &r.recovery, "sự phục hồi của trẻ em");
@@ -1075,6 +1134,10 @@ fn within_limits(kind: &EntryKind, e: &mut FieldErrors) -> bool {
         } => {
             date(e, "date", *d);
             text(e, "answer", "trả lời", answer, CASE_TEXT_CHARS);
+        }
+        EntryKind::OffenderHandling(h) => {
+            date(e, "date", h.date);
+            text(e, "note", "ghi chú xử lý", &h.note, CASE_TEXT_CHARS);
         }
         EntryKind::Review(r) => {
             let fits = count(

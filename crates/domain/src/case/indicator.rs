@@ -1,15 +1,21 @@
 //! Figures for plan target 16 from the case files.
 //!
-//! **Target 16** — abused children with an intervention ÷ abused children detected in the period
-//! ([`abused_with_intervention`]):
-//! * *detected*: a case whose report was received (Mẫu 01 `received_at`, as corrected) in the
-//!   period and whose initial assessment (Mẫu 02, as corrected) names an abuse type;
+//! **Target 16** — "trẻ em bị xâm hại được can thiệp, hỗ trợ và xử lý nghiêm minh": abused
+//! children helped and whose offender's handling is recorded ÷ abused children whose report
+//! came in during the period ([`abused_with_intervention`]):
+//! * *received*: a case whose report was received (Mẫu 01 `received_at`, as corrected) in the
+//!   period and that is about abuse: its initial assessment (Mẫu 02, as corrected) names an
+//!   abuse type, or it has no initial assessment yet and the report says the child was abused
+//!   ([`super::IntakeCategory::Abused`]). A case not assessed yet counts, as not done: leaving
+//!   it out would flatter the rate. A case assessed as not abuse is left out;
 //! * one child counts once: a register child with several such cases counts under the earliest
 //!   (received first, then the lowest case id); a child not in the register cannot be matched
 //!   and each of their cases counts;
-//! * *with an intervention*: any of the child's counted cases has emergency measures taken, or
-//!   a plan approved by the leader, on or before the period's last day (so a figure for a past
-//!   period does not change when computed again later).
+//! * *done*: any of the child's counted cases has the child *helped* (emergency measures taken,
+//!   or a plan approved by the leader) and any has the offender's *handling* recorded
+//!   ([`super::EntryKind::OffenderHandling`]: referred to the police, administrative sanction,
+//!   prosecution, or no known offender), each on or before the period's last day (so a figure
+//!   for a past period does not change when computed again later).
 //!
 //! **Plans approved on time** ([`plans_approved_on_time`]): the plan-approval deadlines
 //! ([`super::DeadlineKind::Approval`]) due in the period, and those met by their due time. A
@@ -18,7 +24,7 @@
 //!
 //! The ids are case ids; the caller maps them to children for a breakdown.
 use super::deadline::{deadlines_with, DeadlineKind, DeadlineRules};
-use super::{CaseFile, CaseState, EntryKind, WorkingCalendar};
+use super::{CaseFile, CaseState, EntryKind, IntakeCategory, WorkingCalendar};
 use crate::indicator::Period;
 use jiff::civil::{Date, DateTime};
 use serde::Serialize;
@@ -33,8 +39,10 @@ pub struct PlanRef {
 
 /// (numerator, denominator) case ids of target 16, each sorted.
 pub fn abused_with_intervention(cases: &[CaseFile], period: Period) -> (Vec<i64>, Vec<i64>) {
-    // key: the register child, or the case itself for a child not in the register.
-    let mut kept: BTreeMap<(bool, i64), (DateTime, i64, bool)> = BTreeMap::new();
+    // key: the register child, or the case itself for a child not in the register; value:
+    // (received, case id, helped, handled).
+    type Kept = (DateTime, i64, bool, bool);
+    let mut kept: BTreeMap<(bool, i64), Kept> = BTreeMap::new();
     for case in cases {
         let Some(intake) = case.intake() else {
             continue;
@@ -42,34 +50,43 @@ pub fn abused_with_intervention(cases: &[CaseFile], period: Period) -> (Vec<i64>
         if !period.contains(intake.received_at.date()) {
             continue;
         }
-        if case
-            .initial_assessment()
-            .and_then(|a| a.abuse_type)
-            .is_none()
-        {
+        let abuse = match case.initial_assessment() {
+            Some(a) => a.abuse_type.is_some(),
+            None => intake.category == IntakeCategory::Abused,
+        };
+        if !abuse {
             continue;
         }
-        let intervened = has_intervention(case, period.end);
+        let helped = has_intervention(case, period.end);
+        let handled = has_handling(case, period.end);
         let key = match intake.child.child_id() {
             Some(child) => (true, child),
             None => (false, case.id()),
         };
-        let this = (intake.received_at, case.id(), intervened);
+        let this = (intake.received_at, case.id(), helped, handled);
         kept.entry(key)
             .and_modify(|k| {
-                let any = k.2 || intervened;
+                let (h, d) = (k.2 || helped, k.3 || handled);
                 if (this.0, this.1) < (k.0, k.1) {
                     *k = this;
                 }
-                k.2 = any;
+                (k.2, k.3) = (h, d);
             })
             .or_insert(this);
     }
     let mut denominator: Vec<i64> = kept.values().map(|k| k.1).collect();
-    let mut numerator: Vec<i64> = kept.values().filter(|k| k.2).map(|k| k.1).collect();
+    let mut numerator: Vec<i64> = kept.values().filter(|k| k.2 && k.3).map(|k| k.1).collect();
     denominator.sort_unstable();
     numerator.sort_unstable();
     (numerator, denominator)
+}
+
+/// The offender's handling recorded (and not struck out), dated on or before `by`.
+fn has_handling(case: &CaseFile, by: Date) -> bool {
+    case.effective().into_iter().any(|e| match &e.kind {
+        EntryKind::OffenderHandling(h) => h.date <= by,
+        _ => false,
+    })
 }
 
 /// Emergency measures taken, or a plan approved, on or before `by`.

@@ -179,6 +179,7 @@ fn allowed_roles(kind: &EntryKind) -> Option<&'static [Role]> {
         EntryKind::Service(_)
         | EntryKind::Visit(_)
         | EntryKind::ReferralAnswer { .. }
+        | EntryKind::OffenderHandling(_)
         | EntryKind::Correction { .. } => None,
     }
 }
@@ -271,6 +272,7 @@ fn transition(
         | EntryKind::Visit(_)
         | EntryKind::Referral(_)
         | EntryKind::ReferralAnswer { .. }
+        | EntryKind::OffenderHandling(_)
         | EntryKind::Assign { .. } => {
             if after_intake {
                 Ok(s)
@@ -303,6 +305,7 @@ fn transition(
                     | EntryKind::Visit(_)
                     | EntryKind::Referral(_)
                     | EntryKind::ReferralAnswer { .. }
+                    | EntryKind::OffenderHandling(_)
             ) {
                 return Err(CaseError::NotCorrectable {
                     seq: *of,
@@ -437,6 +440,7 @@ fn check_context(
         EntryKind::Service(s) => outside(s.date).then_some(("date", OUTSIDE)),
         EntryKind::Visit(v) => outside(v.date).then_some(("date", OUTSIDE)),
         EntryKind::Referral(r) => outside(r.date).then_some(("date", OUTSIDE)),
+        EntryKind::OffenderHandling(h) => outside(h.date).then_some(("date", OUTSIDE)),
         EntryKind::ReferralAnswer { referral, date, .. } => match case.latest(*referral) {
             None => Some(("referral", "không có mục chuyển gửi này")),
             Some(target) => match &target.kind {
@@ -542,6 +546,11 @@ fn samples() -> Vec<EntryKind> {
             date: day,
             answer: String::new(),
         },
+        EntryKind::OffenderHandling(OffenderHandling {
+            handling: Handling::NoKnownOffender,
+            date: day,
+            note: String::new(),
+        }),
         EntryKind::Review(Review {
             ratings: vec![],
             recovery: String::new(),

@@ -58,7 +58,7 @@
 //! | `SpecificAssessment` | officer | `SpecificAssessment` |
 //! | `Plan`, `SubmitForApproval` | officer | `Planning` (submitting needs a plan drafted in this round) |
 //! | `Approve`, `Return` | leader | `AwaitingApproval`, `AwaitingClosure` |
-//! | `Service`, `Visit`, `ReferralAnswer` | officer, or anyone assigned (any role) | every open state after the intake |
+//! | `Service`, `Visit`, `ReferralAnswer`, `OffenderHandling` | officer, or anyone assigned (any role) | every open state after the intake |
 //! | `Referral` | officer | every open state after the intake |
 //! | `Review` | officer | `Implementation`, `Review` |
 //! | `Assign` | officer, leader | every open state after the intake |
@@ -108,10 +108,10 @@ pub use deadline::{
 };
 pub use entry::{
     rating_counts, AbuseType, Attendee, Channel, ChildRef, EmergencyKind, EmergencyMeasures,
-    EntryKind, Informant, InitialAssessment, Intake, IntakeCategory, Measure, MeasureKind, Meeting,
-    NewChild, Parent, ProtectionLevel, RatedItem, Rating, Referral, ReferralBody, Review,
-    ReviewDecision, Service, SexualAbuseKind, SpecificAssessment, SupportPlan, Visit,
-    STANDARD_ITEMS,
+    EntryKind, Handling, Informant, InitialAssessment, Intake, IntakeCategory, Measure,
+    MeasureKind, Meeting, NewChild, OffenderHandling, Parent, ProtectionLevel, RatedItem, Rating,
+    Referral, ReferralBody, Review, ReviewDecision, Service, SexualAbuseKind, SpecificAssessment,
+    SupportPlan, Visit, STANDARD_ITEMS,
 };
 pub use indicator::{
     abused_with_intervention, plans_approved_on_time, plans_approved_on_time_with, PlanRef,

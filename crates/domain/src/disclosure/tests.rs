@@ -383,6 +383,7 @@ fn result(
         trend: None,
         breakdown: Default::default(),
         note: None,
+        related: Vec::new(),
     }
 }
 
@@ -488,6 +489,7 @@ fn counts_and_values_without_counts() {
         trend: None,
         breakdown: Default::default(),
         note: None,
+        related: Vec::new(),
     };
     let p = publish_result(t, &r, false);
     assert_eq!(p.figure.numerator, Some(Shown::Small));
@@ -506,6 +508,7 @@ fn counts_and_values_without_counts() {
         trend: None,
         breakdown: Default::default(),
         note: None,
+        related: Vec::new(),
     };
     let p = publish_result(t, &r, false);
     assert_eq!(p.figure.value, Some(85.0));

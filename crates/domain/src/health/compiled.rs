@@ -46,6 +46,11 @@ pub struct Compiled {
     /// The rules' doses as written, for the lists of what a child lacks.
     under1_refs: Vec<DoseRef>,
     under5_refs: Vec<DoseRef>,
+    /// The distinct ages of the under-5 rule's doses: a child is counted by target 10 once the
+    /// earliest is overdue.
+    under5_ages: Vec<Age>,
+    /// The birth dose's slot and the age before which it counts.
+    birth_dose: Option<(Slot, Age)>,
 }
 
 /// What the schedule says about one dose for one child on a date.
@@ -127,6 +132,19 @@ impl Compiled {
         };
         let under1 = rule(&mut by_code, &s.fully_immunised_under1.doses);
         let under5 = rule(&mut by_code, &s.complete_under5.doses);
+        let mut under5_ages: Vec<Age> = Vec::new();
+        for &slot in &under5 {
+            if let Some(step) = steps.get(slot as usize) {
+                if !under5_ages.contains(&step.dose.age) {
+                    under5_ages.push(step.dose.age);
+                }
+            }
+        }
+        let birth_dose = s.birth_dose.as_ref().and_then(|r| {
+            let slot = find(&by_code, r)?;
+            let until = steps.get(slot as usize)?.dose.on_time_until?;
+            Some((slot, until))
+        });
         Compiled {
             steps,
             codes: s.vaccines.iter().map(|v| v.code.clone()).collect(),
@@ -138,6 +156,8 @@ impl Compiled {
             under5,
             under1_refs: s.fully_immunised_under1.doses.clone(),
             under5_refs: s.complete_under5.doses.clone(),
+            under5_ages,
+            birth_dose,
         }
     }
 
@@ -359,6 +379,63 @@ impl Compiled {
                     .any(|&(s, date)| s == slot && dob <= date && date < limit);
                 (!in_time).then_some(i)
             })
+    }
+
+    /// Target 9's rule, the one the indicator engine runs: every dose of the schedule's
+    /// `fully_immunised_under1` given on or after `dob` and before the child reaches the rule's
+    /// `before` age (the first birthday), or the dose's own `on_time_until` age when earlier
+    /// ([`Compiled::missing_under1`] lists those that were not). The hepatitis B birth dose is
+    /// not part of it ([`Compiled::birth_dose_in_time`] is a figure of its own).
+    pub fn fully_immunised_before_first_birthday(&self, dob: Date, given: &[(Slot, Date)]) -> bool {
+        self.missing_under1(dob, given).next().is_none()
+    }
+
+    /// Whether the schedule names a birth dose (`birth_dose`).
+    pub fn has_birth_dose(&self) -> bool {
+        self.birth_dose.is_some()
+    }
+
+    /// The birth dose for a child born on `dob`, asked on `on`: `Some(true)` when given on or
+    /// after `dob` and before its `on_time_until` age (on the day of birth or the next day);
+    /// `Some(false)` when not and that age is reached on or before `on`; `None` while it can
+    /// still be given in time, or when the schedule names no birth dose.
+    pub fn birth_dose_in_time(&self, dob: Date, given: &[(Slot, Date)], on: Date) -> Option<bool> {
+        let (slot, until) = self.birth_dose?;
+        let limit = until.reached_on(dob);
+        let in_time = given
+            .iter()
+            .any(|&(s, date)| s == slot && dob <= date && date < limit && date <= on);
+        if in_time {
+            Some(true)
+        } else if limit <= on {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// Target 10's denominator: whether a child born on `dob` is, on `on`, old enough to have a
+    /// dose of the under-5 rule overdue (the earliest dose's age reached more than
+    /// `overdue_after_days` days before). A younger child has nothing required yet: counting
+    /// them as fully immunised would flatter the figure.
+    pub fn under5_counted(&self, dob: Date, on: Date) -> bool {
+        // An age of 0 (BCG at birth) is reached first whatever the birth date: no date
+        // arithmetic for each of a few hundred thousand children.
+        let first = if self
+            .under5_ages
+            .iter()
+            .any(|a| matches!(a, Age::Days(0) | Age::Months(0)))
+        {
+            Some(dob)
+        } else {
+            self.under5_ages.iter().map(|a| a.reached_on(dob)).min()
+        };
+        first.is_some_and(|due| on > self.overdue_on(due))
+    }
+
+    /// A due dose becomes overdue this many days after its due date.
+    pub fn overdue_after_days(&self) -> u32 {
+        self.overdue_after_days
     }
 
     /// The under-1 rule's doses, as written.

@@ -211,6 +211,55 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<Age>,
     pub doses: Vec<DoseRef>,
+    /// The diseases the rule covers, with the vaccines covering each, as pages print them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diseases: Vec<Disease>,
+}
+
+/// A disease a rule covers ("12 loại": the 12 diseases), and the vaccines of the rule that
+/// protect against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disease {
+    /// Tên bệnh.
+    pub name: String,
+    /// Vaccine codes; empty for a disease the rule does not count (then `note` says why).
+    #[serde(default)]
+    pub vaccines: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Rule {
+    /// "lao (Lao (BCG)); bạch hầu (…); …; tả: chỉ tiêm ở vùng có nguy cơ …", the vaccines by
+    /// their Vietnamese names in `s`.
+    pub fn diseases_vi(&self, s: &Schedule) -> String {
+        self.diseases
+            .iter()
+            .map(|d| {
+                let names: Vec<&str> = d
+                    .vaccines
+                    .iter()
+                    .map(|c| s.vaccine(c).map_or(c.as_str(), |v| v.name.as_str()))
+                    .collect();
+                match (&d.note, names.is_empty()) {
+                    (Some(n), true) => format!("{}: {n}", d.name),
+                    (Some(n), false) => format!("{} ({}; {n})", d.name, names.join(", ")),
+                    (None, _) => format!("{} ({})", d.name, names.join(", ")),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// "BCG 1, OPV 1, …", the doses as the file writes them.
+    pub fn doses_vi(&self) -> String {
+        self.doses
+            .iter()
+            .map(|d| format!("{} mũi {}", d.vaccine, d.dose))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A dose due for a child ([`Schedule::due_list`]).
@@ -282,6 +331,11 @@ pub struct Schedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_up_until: Option<Age>,
     pub vaccines: Vec<Vaccine>,
+    /// The hepatitis B birth dose (viêm gan B sơ sinh trong 24 giờ): its coverage is a figure
+    /// of its own ([`crate::indicator::RegisterIndicator::HepBBirthDose`]), not part of target
+    /// 9's rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_dose: Option<DoseRef>,
     /// Target 9: "tiêm chủng đầy đủ 8 loại vắc xin" for under-1s.
     pub fully_immunised_under1: Rule,
     /// Target 10: "tiêm chủng đầy đủ các loại vắc xin (12 loại)" for under-5s, for their age.
@@ -419,6 +473,41 @@ impl Schedule {
                 }
             }
         }
+        if let Some(b) = &self.birth_dose {
+            match self.dose(b) {
+                None => out.push(format!("`birth_dose` = «{b}» không có trong lịch")),
+                Some(d) if d.on_time_until.is_none() => out.push(format!(
+                    "`birth_dose` = «{b}»: cần `on_time_until` (ví dụ \"2d\")"
+                )),
+                Some(_) => {}
+            }
+        }
+        for (key, rule) in [
+            ("fully_immunised_under1", &self.fully_immunised_under1),
+            ("complete_under5", &self.complete_under5),
+        ] {
+            for d in &rule.diseases {
+                if d.name.trim().is_empty() {
+                    out.push(format!("[{key}]: một bệnh chưa có tên"));
+                }
+                for c in &d.vaccines {
+                    if self.vaccine(c).is_none() {
+                        out.push(format!("[{key}] bệnh {}: vắc xin «{c}» không có", d.name));
+                    } else if !rule.doses.iter().any(|r| &r.vaccine == c) {
+                        out.push(format!(
+                            "[{key}] bệnh {}: vắc xin «{c}» không có mũi nào trong quy tắc",
+                            d.name
+                        ));
+                    }
+                }
+                if d.vaccines.is_empty() && d.note.is_none() {
+                    out.push(format!(
+                        "[{key}] bệnh {}: không có vắc xin thì cần `note` nói vì sao",
+                        d.name
+                    ));
+                }
+            }
+        }
         if self.fully_immunised_under1.before.is_none() {
             out.push("[fully_immunised_under1]: cần `before` (ví dụ \"12m\")".into());
         }
@@ -483,14 +572,15 @@ impl Schedule {
             .collect()
     }
 
-    /// Target 9's rule: every dose of `fully_immunised_under1` given before the first birthday
-    /// (and before its own `on_time_until`), see [`Schedule::missing_under1`].
+    /// Target 9's rule for one child: [`Compiled::fully_immunised_before_first_birthday`], the
+    /// rule the indicator engine runs (this compiles the schedule for the call).
     pub fn fully_immunised_before_first_birthday<'v>(
         &self,
         dob: Date,
         vaccinations: impl IntoIterator<Item = &'v Vaccination>,
     ) -> bool {
-        self.missing_under1(dob, vaccinations).is_empty()
+        let c = Compiled::new(self);
+        c.fully_immunised_before_first_birthday(dob, &c.given(vaccinations))
     }
 
     /// The doses of the under-5 rule a child born on `dob` lacks on `on`: those overdue on `on`

@@ -295,13 +295,27 @@ fn the_shipped_schedule_parses_with_the_8_antigen_rule() {
     assert_eq!(rule.before, Some(Age::Months(12)));
     let has = |v: &str, n: u8| rule.doses.contains(&DoseRef::new(v, n));
     assert!(has("BCG", 1));
-    assert!(has("VGB_SS", 1));
+    // The hepatitis B birth dose is an indicator of its own, not part of "tiêm chủng đầy đủ".
+    assert!(!has("VGB_SS", 1));
+    assert_eq!(s.birth_dose, Some(DoseRef::new("VGB_SS", 1)));
     for n in 1..=3 {
         assert!(has("OPV", n));
         assert!(has("DPT_VGB_HIB", n));
     }
     assert!(has("SOI", 1));
-    assert_eq!(rule.doses.len(), 9);
+    assert_eq!(rule.doses.len(), 8);
+    assert_eq!(rule.diseases.len(), 8, "8 loại");
+    // "12 loại": the 12 diseases are named, each with its vaccines (or why none).
+    assert_eq!(s.complete_under5.diseases.len(), 12);
+    let text = s.complete_under5.diseases_vi(&s);
+    for want in [
+        "rubella (Sởi - Rubella (MR))",
+        "viêm não Nhật Bản",
+        "tả: ",
+        "thương hàn: ",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
     // The 8 diseases of "8 loại vắc xin".
     let diseases: Vec<String> = rule
         .doses
@@ -606,16 +620,31 @@ fn fully_immunised_before_the_first_birthday() {
     let v = without("OPV 3");
     assert!(!s.fully_immunised_before_first_birthday(dob, &v));
     assert_eq!(s.missing_under1(dob, &v), vec![DoseRef::new("OPV", 3)]);
-    // The birth dose: the day of birth or the next day.
+    // The birth dose is not part of the rule: a home birth who missed it, with every other
+    // dose in time, is fully immunised (issue 15).
+    assert!(s.fully_immunised_before_first_birthday(dob, &without("VGB_SS 1")));
+    // It is a figure of its own: the day of birth or the next day.
+    let c = crate::health::Compiled::new(&s);
     for (on, ok) in [
-        ("2025-03-01", true),
-        ("2025-03-02", true),
-        ("2025-03-03", false),
+        ("2025-03-01", Some(true)),
+        ("2025-03-02", Some(true)),
+        ("2025-03-03", Some(false)),
     ] {
         let mut v = without("VGB_SS 1");
         v.push(vac("VGB_SS", 1, on));
-        assert_eq!(s.fully_immunised_before_first_birthday(dob, &v), ok, "{on}");
+        assert_eq!(
+            c.birth_dose_in_time(dob, &c.given(&v), d("2026-02-28")),
+            ok,
+            "{on}"
+        );
     }
+    // Not given: missed once the second day is over, undecided before.
+    let none = c.given(&without("VGB_SS 1"));
+    assert_eq!(c.birth_dose_in_time(dob, &none, d("2025-03-02")), None);
+    assert_eq!(
+        c.birth_dose_in_time(dob, &none, d("2025-03-03")),
+        Some(false)
+    );
     // A record before the birth date does not count.
     let mut v = without("BCG 1");
     v.push(vac("BCG", 1, "2025-02-28"));
@@ -682,4 +711,23 @@ fn a_rule_dose_missing_from_a_hand_built_schedule_is_matched_by_its_code() {
     assert!(!s
         .missing_under5(dob, &vs[..vs.len() - 1], d("2029-12-31"))
         .contains(&DoseRef::new("XYZ", 1)));
+}
+
+/// Target 10's denominator: a child counts once the rule's earliest dose is overdue (BCG at
+/// birth + 30 days); with a rule whose earliest dose is at 2 months, from 2 months + 30 days.
+#[test]
+fn under5_counted_from_the_first_overdue_dose() {
+    let s = schedule();
+    let c = crate::health::Compiled::new(&s);
+    let dob = d("2026-01-10");
+    assert!(!c.under5_counted(dob, d("2026-02-09")));
+    assert!(c.under5_counted(dob, d("2026-02-10")));
+    let mut later = schedule();
+    later.complete_under5.doses.retain(|r| r.vaccine != "BCG");
+    let c = crate::health::Compiled::new(&later);
+    assert!(
+        !c.under5_counted(dob, d("2026-04-09")),
+        "2 months is 10/03, +30 days"
+    );
+    assert!(c.under5_counted(dob, d("2026-04-10")));
 }

@@ -106,6 +106,7 @@ mod damaged_tests {
             trend: None,
             breakdown: Default::default(),
             note: None,
+            related: Vec::new(),
         };
         let mut results: Vec<_> = plan.targets.iter().map(|t| blank(t.number)).collect();
         note_damaged_cases(&plan, &mut results, 0);

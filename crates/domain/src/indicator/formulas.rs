@@ -50,16 +50,18 @@ pub enum RegisterIndicator {
     /// `kindergarten_age5` (chỉ tiêu 21: "Tỷ lệ huy động trẻ em 5 tuổi đi học mẫu giáo đạt
     /// 100%").
     ///
-    /// Present children aged exactly 5 (completed years) on the as-of date whose school level
-    /// is `mau_giao` ÷ present 5-year-olds × 100. A child turning 5 on the as-of date is 5.
-    /// (Schools count "trẻ 5 tuổi" by birth year for the school year; the plan's figure is
-    /// taken here as completed years on the as-of date, as the register states ages.)
+    /// Present children of the school year's 5-year-old cohort whose school level is
+    /// `mau_giao` ÷ present children of that cohort × 100. The school sector counts "trẻ 5
+    /// tuổi" by birth year for the school year ([`age5_cohort`]: in the school year 2025–2026,
+    /// the children born in 2020), not by age on the date, which mixes two cohorts.
     KindergartenAge5,
     /// `neonatal_mortality` (chỉ tiêu 3: "tỷ suất tử vong trẻ sơ sinh trên 1.000 trẻ đẻ sống
     /// xuống dưới 2,9‰"), per mille.
     ///
     /// Deaths in the period of children aged under 28 days (death date − birth date ≤ 27 days)
-    /// ÷ live births in the period × 1.000.
+    /// ÷ live births in the period × 1.000. Live births (3, 4, 5): every child of the register
+    /// born in the period, with a health station birth record or not (registered by the
+    /// officer, imported), each once (see [`super::health`]).
     NeonatalMortality,
     /// `infant_mortality` (chỉ tiêu 4: "tỷ suất tử vong trẻ em <1 tuổi trên 1.000 trẻ đẻ sống"),
     /// per mille.
@@ -92,14 +94,19 @@ pub enum RegisterIndicator {
     /// loại vắc xin"), percent.
     ///
     /// Children whose first birthday fell in the period (up to the as-of date), present on it,
-    /// fully immunised before it ([`crate::health::Schedule::fully_immunised_before_first_birthday`])
+    /// fully immunised before it
+    /// ([`crate::health::Compiled::fully_immunised_before_first_birthday`]: BCG, OPV 1–3,
+    /// DPT-VGB-Hib 1–3 and measles 1; the hepatitis B birth dose is [`Self::HepBBirthDose`])
     /// ÷ those children × 100.
     FullyImmunisedUnder1,
     /// `under5_schedule_complete` (chỉ tiêu 10: "tỷ lệ trẻ em dưới 5 tuổi được tiêm chủng đầy đủ
     /// các loại vắc xin (12 loại)"), percent.
     ///
-    /// Present children under 5 on the as-of date with nothing lacking for their age
-    /// ([`crate::health::Schedule::complete_under5_schedule`]) ÷ present children under 5 × 100.
+    /// Present children under 5 on the as-of date old enough to have a dose of the rule overdue
+    /// ([`crate::health::Compiled::under5_counted`]: a newborn with nothing due yet is not
+    /// counted either way) with nothing lacking for their age
+    /// ([`crate::health::Schedule::complete_under5_schedule`]: every dose of the 12 diseases'
+    /// vaccines due for the age given) ÷ those children × 100.
     Under5ScheduleComplete,
     /// `injury_rate` (chỉ tiêu 15, first figure: "tỷ suất trẻ em bị tai nạn thương tích … trên
     /// 100.000 trẻ em"), per 100.000.
@@ -113,6 +120,15 @@ pub enum RegisterIndicator {
     /// Children who died of an injury cause ([`crate::health::DeathCause::is_injury`]) in the
     /// period ÷ present children under the age limit × 100.000.
     InjuryDeathRate,
+    /// `hepb_birth_dose` (not a target of the seed plan: the health pages show it beside
+    /// target 9, and a plan may name it): "tỷ lệ trẻ sơ sinh được tiêm vắc xin viêm gan B trong
+    /// 24 giờ đầu sau sinh", percent.
+    ///
+    /// Live births in the period (as for 3, 4, 5) given the schedule's `birth_dose` in time
+    /// ([`crate::health::Compiled::birth_dose_in_time`]) ÷ live births in the period whose
+    /// time for it has passed by the as-of date (or who had it) × 100.
+    #[serde(rename = "hepb_birth_dose")]
+    HepBBirthDose,
     /// `hiv_mother_to_child` (chỉ tiêu 11: "tỷ lệ lây truyền HIV từ mẹ sang con ≤ 2%"), percent.
     ///
     /// From the aggregate [`crate::health::HivFollowUp`] counts whose period lies within the
@@ -130,7 +146,7 @@ pub enum RegisterIndicator {
 pub struct UnknownIndicator(pub String);
 
 impl RegisterIndicator {
-    pub const ALL: [RegisterIndicator; 14] = [
+    pub const ALL: [RegisterIndicator; 15] = [
         RegisterIndicator::SpecialCircumstancesShare,
         RegisterIndicator::SpecialCircumstancesSupported,
         RegisterIndicator::BirthRegisteredUnder5,
@@ -145,6 +161,7 @@ impl RegisterIndicator {
         RegisterIndicator::InjuryRate,
         RegisterIndicator::InjuryDeathRate,
         RegisterIndicator::HivMotherToChild,
+        RegisterIndicator::HepBBirthDose,
     ];
 
     /// The name used in plan files.
@@ -164,6 +181,7 @@ impl RegisterIndicator {
             RegisterIndicator::InjuryRate => "injury_rate",
             RegisterIndicator::InjuryDeathRate => "injury_death_rate",
             RegisterIndicator::HivMotherToChild => "hiv_mother_to_child",
+            RegisterIndicator::HepBBirthDose => "hepb_birth_dose",
         }
     }
 
@@ -175,6 +193,36 @@ impl RegisterIndicator {
             | RegisterIndicator::Under5Mortality => Unit::PerMille,
             RegisterIndicator::InjuryRate | RegisterIndicator::InjuryDeathRate => Unit::Per100000,
             _ => Unit::Percent,
+        }
+    }
+
+    /// Whether the figure is a rate per year of events in the period (target 15, per 100.000
+    /// children): a figure over part of a year is shown with its span and the rate for a year
+    /// ([`super::yearly`]). Mortality per 1.000 live births is a ratio of the period's own
+    /// births, not a yearly rate.
+    pub fn is_yearly_rate(self) -> bool {
+        matches!(
+            self,
+            RegisterIndicator::InjuryRate | RegisterIndicator::InjuryDeathRate
+        )
+    }
+
+    /// Other figures the health pages show beside this one: the hepatitis B birth dose beside
+    /// target 9 (it left target 9's rule to be a figure of its own).
+    pub fn related(self) -> &'static [RegisterIndicator] {
+        match self {
+            RegisterIndicator::FullyImmunisedUnder1 => &[RegisterIndicator::HepBBirthDose],
+            _ => &[],
+        }
+    }
+
+    /// The indicator's name as a page heads it.
+    pub fn title_vi(self) -> &'static str {
+        match self {
+            RegisterIndicator::HepBBirthDose => {
+                "Tỷ lệ trẻ sơ sinh được tiêm vắc xin viêm gan B trong 24 giờ đầu"
+            }
+            _ => self.numerator_vi(),
         }
     }
 
@@ -212,7 +260,9 @@ impl RegisterIndicator {
             RegisterIndicator::BirthRegisteredUnder5 => {
                 "Số trẻ em dưới 5 tuổi đã được đăng ký khai sinh"
             }
-            RegisterIndicator::KindergartenAge5 => "Số trẻ em 5 tuổi đang học mẫu giáo",
+            RegisterIndicator::KindergartenAge5 => {
+                "Số trẻ em 5 tuổi của năm học (sinh năm bắt đầu năm học trừ 5) đang học mẫu giáo"
+            }
             RegisterIndicator::NeonatalMortality => {
                 "Số trẻ em tử vong trong 28 ngày đầu sau sinh trong kỳ"
             }
@@ -238,6 +288,10 @@ impl RegisterIndicator {
                 "Số trẻ em tử vong do tai nạn thương tích trong kỳ"
             }
             RegisterIndicator::HivMotherToChild => "Số trẻ sinh ra từ mẹ nhiễm HIV bị nhiễm HIV",
+            RegisterIndicator::HepBBirthDose => {
+                "Số trẻ đẻ sống trong kỳ được tiêm vắc xin viêm gan B sơ sinh trong 24 giờ đầu \
+                 (trong ngày sinh hoặc ngày hôm sau)"
+            }
         }
     }
 
@@ -254,7 +308,8 @@ impl RegisterIndicator {
                 "Tổng số trẻ em dưới 5 tuổi đang sinh sống trên địa bàn xã"
             }
             RegisterIndicator::KindergartenAge5 => {
-                "Tổng số trẻ em 5 tuổi đang sinh sống trên địa bàn xã"
+                "Tổng số trẻ em 5 tuổi của năm học (sinh năm bắt đầu năm học trừ 5) đang sinh sống \
+                 trên địa bàn xã"
             }
             RegisterIndicator::NeonatalMortality
             | RegisterIndicator::InfantMortality
@@ -276,6 +331,7 @@ impl RegisterIndicator {
             RegisterIndicator::HivMotherToChild => {
                 "Số trẻ sinh ra từ mẹ nhiễm HIV được theo dõi, xét nghiệm"
             }
+            RegisterIndicator::HepBBirthDose => "Số trẻ đẻ sống trong kỳ",
         }
     }
 
@@ -314,7 +370,14 @@ impl RegisterIndicator {
                 }))
             }
             RegisterIndicator::KindergartenAge5 => {
-                Selection::marked(present().filter(|e| e.age == Some(5)).map(|e| {
+                let (_, born) = age5_cohort(on);
+                // Born in that year, the children are 4 to 6 on any date of the school year: the
+                // age the entry keeps rules out the others without reading their record.
+                let in_cohort = |e: &Entry| {
+                    e.age.is_some_and(|a| (4..=6).contains(&a))
+                        && e.child.date_of_birth().is_some_and(|d| d.year() == born)
+                };
+                Selection::marked(present().filter(in_cohort).map(|e| {
                     let school = e.child.school_level() == Some("mau_giao");
                     (e, school)
                 }))
@@ -322,6 +385,22 @@ impl RegisterIndicator {
             _ => unreachable!("health indicators are selected above"),
         }
     }
+}
+
+/// The month a school year starts (năm học: September; a date from 1 September belongs to the
+/// school year starting that year).
+pub const SCHOOL_YEAR_START_MONTH: i8 = 9;
+
+/// Target 21's cohort on `on`: (the year the school year started, the birth year of its
+/// 5-year-olds = that year − 5). 30/06/2026 is in the school year 2025–2026: children born in
+/// 2020; 01/09/2026 starts 2026–2027: children born in 2021.
+pub fn age5_cohort(on: jiff::civil::Date) -> (i16, i16) {
+    let start = if on.month() >= SCHOOL_YEAR_START_MONTH {
+        on.year()
+    } else {
+        on.year() - 1
+    };
+    (start, start - 5)
 }
 
 impl fmt::Display for RegisterIndicator {

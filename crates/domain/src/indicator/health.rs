@@ -6,6 +6,11 @@
 //!   on or before the as-of date; "in the period" below means that;
 //! * a child's birth date is the register's; when the register has none, the date of the
 //!   child's live [`crate::health::Birth`] record;
+//! * live births in the period (targets 3, 4, 5) are the register's children born in it by that
+//!   date, whether or not the health station recorded the birth: a child registered or
+//!   imported with a birth date in the period is a live birth, as a death from any source is
+//!   a death (the station's books alone left such children out of the denominator and
+//!   inflated the rates);
 //! * records of children not in the register snapshot are left out (the figure's note says how
 //!   many): they cannot be broken down nor checked for age;
 //! * a death is a [`crate::health::Death`] record; a register child with `died_on` and no death
@@ -230,14 +235,15 @@ pub(super) fn select<'a>(
                 }
                 let m = cx.member(e, birthday);
                 let vs = prep.vaccinations(e.id);
-                if schedule.missing_under1(dob, vs).next().is_none() {
+                if schedule.fully_immunised_before_first_birthday(dob, vs) {
                     num.push(m);
                 }
                 den.push(m);
             }
             cx.selection(den, num)
         }
-        // 10: present under-5s with nothing lacking for their age on the as-of date.
+        // 10: present under-5s old enough to have a dose overdue, with nothing lacking for
+        // their age on the as-of date.
         RegisterIndicator::Under5ScheduleComplete => {
             let schedule = prep.schedule();
             let on = snap.as_of;
@@ -245,6 +251,9 @@ pub(super) fn select<'a>(
             let mut num = Vec::new();
             for &e in cx.present_under5() {
                 let Some(dob) = cx.dob(e.child) else { continue };
+                if !schedule.under5_counted(dob, on) {
+                    continue;
+                }
                 let m = cx.member(e, on);
                 let vs = prep.vaccinations(e.id);
                 let complete = schedule.complete_under5(dob, vs, on);
@@ -252,6 +261,33 @@ pub(super) fn select<'a>(
                     num.push(m);
                 }
                 den.push(m);
+            }
+            cx.selection(den, num)
+        }
+        // Hepatitis B birth dose: live births in the period whose dose was given in time, over
+        // those whose time for it has passed or who had it.
+        RegisterIndicator::HepBBirthDose => {
+            let schedule = prep.schedule();
+            let on = snap.as_of;
+            let births = cx.births();
+            let mut den = Vec::new();
+            let mut num = Vec::new();
+            if schedule.has_birth_dose() {
+                for m in births {
+                    let Some(e) = cx.child(m.id) else { continue };
+                    let Some(dob) = cx.dob(e.child) else { continue };
+                    match schedule.birth_dose_in_time(dob, prep.vaccinations(m.id), on) {
+                        Some(true) => {
+                            num.push(m);
+                            den.push(m);
+                        }
+                        Some(false) => den.push(m),
+                        None => {}
+                    }
+                }
+            } else {
+                cx.notes
+                    .push("lịch tiêm chủng không có mũi viêm gan B sơ sinh (`birth_dose`)".into());
             }
             cx.selection(den, num)
         }

@@ -23,6 +23,7 @@
 
 mod breakdown;
 mod cases;
+mod definition;
 mod formulas;
 mod health;
 mod prepared;
@@ -37,7 +38,8 @@ mod tests_health;
 
 pub use breakdown::{AgeBand, Breakdown, Cell};
 pub use cases::{note_damaged_cases, CaseIndicator};
-pub use formulas::{RegisterIndicator, UnknownIndicator};
+pub use definition::{definition_vi, definitions_vi, yearly, Definition, Yearly};
+pub use formulas::{age5_cohort, RegisterIndicator, UnknownIndicator, SCHOOL_YEAR_START_MONTH};
 pub use reported::validate_reported;
 pub use shared::SharedHealth;
 pub use trend::{trend_status, Trend, TREND_POINTS};
@@ -526,6 +528,20 @@ pub struct TargetResult {
     pub breakdown: Breakdown,
     /// Why there is no figure or no status, in Vietnamese (unknown indicator, no baseline, …).
     pub note: Option<String>,
+    /// Figures shown beside the target's ([`RegisterIndicator::related`]: the hepatitis B birth
+    /// dose beside target 9), computed with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedFigure>,
+}
+
+/// A figure shown beside a target's ([`TargetResult::related`]): a percentage with its counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelatedFigure {
+    /// The indicator's name in the plan file's words ("hepb_birth_dose").
+    pub indicator: String,
+    /// Its Vietnamese name.
+    pub title: String,
+    pub figure: Figure,
 }
 
 /// The target's figure(s) and status, with the default [`Settings`].
@@ -566,12 +582,32 @@ fn target_with(t: &Target, prep: &Prepared, settings: &Settings) -> TargetResult
             );
         }
     }
+    let related = match &t.source {
+        Source::Register { indicator } => RegisterIndicator::parse(indicator)
+            .map(|ind| ind.related())
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                let sel = r.select(prep, settings);
+                let mut figure = sel.figure(Some(r.unit()));
+                figure.unstable = figure.value.is_some()
+                    && settings.unstable(Some(r.unit()), figure.denominator.unwrap_or(0.0));
+                RelatedFigure {
+                    indicator: r.as_str().into(),
+                    title: r.title_vi().into(),
+                    figure,
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     TargetResult {
         number: t.number,
         figure,
         secondary,
         status,
         trend: None,
+        related,
         breakdown,
         note: if notes.is_empty() {
             None

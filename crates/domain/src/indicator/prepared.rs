@@ -217,28 +217,50 @@ impl<'a> Prepared<'a> {
             .copied()
     }
 
-    /// Live births in the period up to the as-of date, one per child (its earliest), in child
-    /// id order: (the child, the birth date); and how many are of children not in the snapshot.
-    /// Targets 3, 4 and 5 share them.
+    /// Live births in the period up to the as-of date: every child of the snapshot whose birth
+    /// date ([`Prepared::dob`]: the register's, else its earliest live birth record's) falls in
+    /// it, one per child, in child id order: (the child, the birth date); and how many children
+    /// with a live birth record in it are not in the snapshot. Children registered or imported
+    /// without a health station birth record count as much as those with one: deaths are
+    /// counted from every source, so the births must be too. Targets 3, 4 and 5 share them.
     pub fn births_in_period(&self) -> &(Vec<(Entry<'a>, Date)>, usize) {
         self.births_in_period.get_or_init(|| {
             let (period, on) = (self.snap.period, self.snap.as_of);
-            let mut ids: BTreeMap<i64, Date> = BTreeMap::new();
-            for b in &self.snap.health.births {
-                if b.live && period.contains(b.date) && b.date <= on {
-                    let e = ids.entry(b.child_id).or_insert(b.date);
-                    *e = (*e).min(b.date);
+            let in_period = |d: Date| period.contains(d) && d <= on;
+            // No child born in the period is older on the as-of date than one born on its first
+            // day: the others are ruled out by the age the entry keeps, without reading their
+            // (large) record.
+            let oldest = crate::register::age_on(Some(period.start), on).unwrap_or(i32::MAX);
+            let mut out: Vec<(Entry<'a>, Date)> = self
+                .entries()
+                .all
+                .iter()
+                .filter(|e| e.age.is_none_or(|a| a <= oldest))
+                .filter_map(|e| {
+                    let born = self.dob(e.child)?;
+                    in_period(born).then_some((*e, born))
+                })
+                .collect();
+            // Of two records with the same id, the later in the snapshot (as `child` finds).
+            out.sort_by_key(|(e, _)| e.id);
+            out.dedup_by(|later, earlier| {
+                let same = later.0.id == earlier.0.id;
+                if same {
+                    *earlier = *later;
                 }
-            }
-            let mut out = Vec::with_capacity(ids.len());
-            let mut unknown = 0;
-            for (id, date) in ids {
-                match self.child(id) {
-                    Some(c) => out.push((c, date)),
-                    None => unknown += 1,
-                }
-            }
-            (out, unknown)
+                same
+            });
+            let mut unknown: Vec<i64> = self
+                .snap
+                .health
+                .births
+                .iter()
+                .filter(|b| b.live && in_period(b.date) && self.child(b.child_id).is_none())
+                .map(|b| b.child_id)
+                .collect();
+            unknown.sort_unstable();
+            unknown.dedup();
+            (out, unknown.len())
         })
     }
 

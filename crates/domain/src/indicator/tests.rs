@@ -403,8 +403,10 @@ fn birth_registered_under5() {
 fn kindergarten_age5() {
     let children = young_register();
     let r = compute_target(&target(21), &snap(&children));
-    assert_eq!(r.figure.denominator_ids, vec![1, 8]);
-    assert_eq!(r.figure.numerator_ids, vec![1]);
+    // 30/06/2026 is in the school year 2025–2026: the 5-year-olds are the children born in 2020
+    // (8, and 9 who is 6 by age); 1, who turns 5 on the date, is of the 2021 cohort.
+    assert_eq!(r.figure.denominator_ids, vec![8, 9]);
+    assert_eq!(r.figure.numerator_ids, vec![9]);
     assert!(close(r.figure.value, 50.0));
     assert_eq!(r.status, TargetStatus::NotMet);
     assert_breakdown_sums(&r);
@@ -421,9 +423,37 @@ fn kindergarten_age5() {
     );
 }
 
+/// Issue 15, target 21: the school year's cohort, not the age on the date. Hand count on
+/// 30/06/2026 (school year 2025–2026, cohort born 2020): 21 born 01/03/2021 is 5 by age but of
+/// the next cohort (left out); 22 born 01/03/2020 is 6 by age but of this cohort, in
+/// kindergarten; 23 born 01/11/2020, 5, not in school: 1 ÷ 2. On 01/09/2026 the cohort is 2021:
+/// 21 alone.
+#[test]
+fn kindergarten_counts_the_school_years_cohort() {
+    let children = vec![
+        kid(21, "2021-03-01"),
+        kid(22, "2020-03-01").school("mau_giao"),
+        kid(23, "2020-11-01"),
+    ];
+    let r = compute_target(&target(21), &snap(&children));
+    assert_eq!(r.figure.denominator_ids, vec![22, 23]);
+    assert_eq!(r.figure.numerator_ids, vec![22]);
+    assert!(close(r.figure.value, 50.0));
+    assert_eq!(super::formulas::age5_cohort(d("2026-06-30")), (2025, 2020));
+    assert_eq!(super::formulas::age5_cohort(d("2026-09-01")), (2026, 2021));
+    let later = Snapshot {
+        as_of: d("2026-09-01"),
+        ..snap(&children)
+    };
+    assert_eq!(
+        compute_target(&target(21), &later).figure.denominator_ids,
+        vec![21]
+    );
+}
+
 #[test]
 fn all_five_year_olds_in_kindergarten_is_met() {
-    let children = vec![kid(1, "2021-01-01").school("mau_giao")];
+    let children = vec![kid(1, "2020-01-01").school("mau_giao")];
     let r = compute_target(&target(21), &snap(&children));
     assert!(close(r.figure.value, 100.0));
     assert_eq!(r.status, TargetStatus::Met);
@@ -833,7 +863,7 @@ fn compute_all_over_the_shipped_plan() {
         vec![102, 103, 104, 107, 110],
         "only the young register's under-5s"
     );
-    assert_eq!(by(21).figure.numerator_ids, vec![101]);
+    assert_eq!(by(21).figure.numerator_ids, vec![109], "the 2020 cohort");
 
     // Once figures are reported, reported targets get a status.
     let reported = vec![
@@ -949,6 +979,7 @@ fn met_but_worsening_is_at_risk() {
         trend: None,
         breakdown: Breakdown::default(),
         note: None,
+        related: Vec::new(),
     };
     let prior = vec![
         (half(2025, false), vec![prior_result(3.5)]),

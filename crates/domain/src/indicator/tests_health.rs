@@ -223,6 +223,45 @@ fn infant_and_under5_mortality() {
     assert_breakdown_sums(&r);
 }
 
+/// Issue 15: live births are every child known to treem born in the period, not only the health
+/// station's birth records. Hand count for H1 2026: child 1 born 01/02 at the station (a birth
+/// record, and in the register); child 2 registered by the officer, born 10/04, no birth record,
+/// died 20/04 (10 days old); child 3 imported from a list, born 05/05, no birth record; child 4
+/// born in 2025. Live births: 1, 2, 3 (3, each once); neonatal deaths: 2 (1). 1 ÷ 3 × 1.000 =
+/// 333,3 ‰ (the station's records alone gave 1 ÷ 1 × 1.000 = 1.000 ‰).
+#[test]
+fn children_registered_without_a_birth_record_are_live_births() {
+    let children = vec![
+        kid(1, "2026-02-01"),
+        with(kid(2, "2026-04-10"), |c| c.died_on = Some(d("2026-04-20"))),
+        kid(3, "2026-05-05"),
+        kid(4, "2025-10-01"),
+    ];
+    let health = HealthRecords {
+        births: vec![live(1, "2026-02-01"), live(1, "2026-02-01")],
+        ..HealthRecords::default()
+    };
+    for (number, ind) in [
+        (3, "neonatal_mortality"),
+        (4, "infant_mortality"),
+        (5, "under5_mortality"),
+    ] {
+        let r = run(
+            &target(number, ind, Comparator::Below, 2.9),
+            &children,
+            &health,
+        );
+        assert_eq!(r.figure.denominator_ids, vec![1, 2, 3], "{ind}");
+        assert_eq!(r.figure.numerator_ids, vec![2], "{ind}");
+        assert!(
+            close(r.figure.value, 1000.0 / 3.0),
+            "{ind}: {:?}",
+            r.figure.value
+        );
+        assert_breakdown_sums(&r);
+    }
+}
+
 #[test]
 fn death_on_the_first_birthday_is_not_an_infant_death() {
     let children = vec![
@@ -249,8 +288,10 @@ fn death_on_the_first_birthday_is_not_an_infant_death() {
 
 #[test]
 fn mortality_without_births_has_no_value() {
-    let (children, mut health) = mortality();
+    // No child born in the period, in the register or the birth records: deaths but no births.
+    let (mut children, mut health) = mortality();
     health.births.clear();
+    children.retain(|c| c.data.date_of_birth.is_none_or(|b| b.year() < 2026));
     for ind in ["neonatal_mortality", "infant_mortality", "under5_mortality"] {
         let r = run(&target(3, ind, Comparator::Below, 2.9), &children, &health);
         assert_eq!(r.figure.denominator, Some(0.0), "{ind}");
@@ -473,6 +514,52 @@ fn fully_immunised_among_children_turning_one() {
     assert_eq!(r.figure.denominator_ids, vec![31, 36]);
 }
 
+/// Issue 15, target 9: a child born at home who missed the hepatitis B birth dose but had
+/// every dose of the 8 diseases before the first birthday is fully immunised; the birth dose is
+/// a figure of its own (`hepb_birth_dose`). Hand count: 71 (home birth, no birth dose) and 72
+/// (birth dose on the day of birth), both with every other dose in time, turn 1 in H1 2026:
+/// target 9 = 2 ÷ 2. Birth dose over the live births of H1 2026: 73 (given the day after
+/// birth), 74 (given on day 3: too late), 75 (none, born 29/06: still time on 30/06, left
+/// out): 1 ÷ 2.
+#[test]
+fn a_home_birth_without_the_birth_dose_can_be_fully_immunised() {
+    let s = Schedule::default();
+    let until = d("2026-06-30");
+    let children = vec![
+        kid(71, "2025-03-01"),
+        kid(72, "2025-04-01"),
+        kid(73, "2026-02-01"),
+        kid(74, "2026-03-01"),
+        kid(75, "2026-06-29"),
+    ];
+    let mut vaccinations = without(on_time(&s, 71, "2025-03-01", until), "VGB_SS");
+    vaccinations.extend(on_time(&s, 72, "2025-04-01", until));
+    vaccinations.push(vac(73, "VGB_SS", 1, "2026-02-02"));
+    vaccinations.push(vac(74, "VGB_SS", 1, "2026-03-03"));
+    let health = HealthRecords {
+        vaccinations,
+        ..HealthRecords::default()
+    };
+    let r = run(
+        &target(9, "fully_immunised_under1", Comparator::Above, 95.18),
+        &children,
+        &health,
+    );
+    assert_eq!(r.figure.denominator_ids, vec![71, 72]);
+    assert_eq!(r.figure.numerator_ids, vec![71, 72]);
+    assert!(close(r.figure.value, 100.0));
+
+    let r = run(
+        &target(90, "hepb_birth_dose", Comparator::AtLeast, 95.0),
+        &children,
+        &health,
+    );
+    assert_eq!(r.figure.denominator_ids, vec![73, 74]);
+    assert_eq!(r.figure.numerator_ids, vec![73]);
+    assert!(close(r.figure.value, 50.0));
+    assert_breakdown_sums(&r);
+}
+
 #[test]
 fn first_birthdays_at_the_edges_of_a_period_across_two_years() {
     let children = vec![
@@ -542,9 +629,12 @@ fn under5_schedule_complete_for_their_age() {
         &children,
         &health,
     );
-    assert_eq!(r.figure.denominator_ids, vec![41, 42, 43, 46]);
-    assert_eq!(r.figure.numerator_ids, vec![41, 43]);
-    assert!(close(r.figure.value, 50.0));
+    // Issue 15: 43, ten days old with no vaccine, has nothing overdue yet (BCG is due at birth
+    // and overdue after 30 days): it is in neither count, not "fully immunised". Hand count:
+    // 41 complete, 42 lacks MR, 46 (three months) lacks everything: 1 ÷ 3.
+    assert_eq!(r.figure.denominator_ids, vec![41, 42, 46]);
+    assert_eq!(r.figure.numerator_ids, vec![41]);
+    assert!(close(r.figure.value, 100.0 / 3.0));
     assert_breakdown_sums(&r);
 
     // A deployment's own schedule (Settings): with MR dropped from the rule, 42 is complete.
@@ -554,7 +644,31 @@ fn under5_schedule_complete_for_their_age() {
         &snap(&children, &health),
         &settings,
     );
-    assert_eq!(r.figure.numerator_ids, vec![41, 42, 43]);
+    assert_eq!(r.figure.numerator_ids, vec![41, 42]);
+}
+
+/// Target 10's denominator from the day a dose is overdue: a child born 01/06/2026 with no
+/// vaccine is left out at 30 days (BCG due at birth, overdue after 30 days) and counted, not
+/// complete, at 31.
+#[test]
+fn a_newborn_with_no_vaccine_is_counted_once_a_dose_is_overdue() {
+    let children = vec![kid(61, "2026-06-01")];
+    let t = target(10, "under5_schedule_complete", Comparator::AtLeast, 95.0);
+    let at = |on: &str| {
+        compute_target(
+            &t,
+            &Snapshot {
+                as_of: d(on),
+                ..snap(&children, &EMPTY)
+            },
+        )
+    };
+    let r = at("2026-07-01");
+    assert_eq!(r.figure.denominator, Some(0.0));
+    assert_eq!(r.status, TargetStatus::NoData);
+    let r = at("2026-07-02");
+    assert_eq!(r.figure.denominator_ids, vec![61]);
+    assert_eq!(r.figure.numerator_ids, Vec::<i64>::new());
 }
 
 #[test]
@@ -700,6 +814,108 @@ fn injury_rate_and_injury_death_rate() {
     // No children: no data.
     let r = run(&target15(), &[], &health);
     assert_eq!(r.status, TargetStatus::NoData);
+}
+
+/// Issue 15, target 15: a yearly rate counted over six months says so, with the rate for a year.
+/// Hand count: 50.000/100.000 over 01/01–30/06 = 6 whole months: × 12 ÷ 6 = 100.000/100.000.
+#[test]
+fn a_six_month_yearly_rate_says_so_and_is_annualised() {
+    let (children, health) = injuries();
+    let t = target15();
+    let r = run(&t, &children, &health);
+    let y = yearly(&t.source, r.figure.value, h1(), d("2026-06-30")).unwrap();
+    assert_eq!(y.covers, "6 tháng");
+    assert!(close(Some(y.per_year), 100_000.0));
+    assert_eq!(
+        y.text_vi(t.unit, h1(), d("2026-06-30")),
+        "Số liệu 6 tháng (01/01/2026 – 30/06/2026); quy ra một năm: 100.000/100.000."
+    );
+    let second = t.secondary.as_ref().unwrap();
+    let y2 = yearly(
+        &second.source,
+        r.secondary.as_ref().unwrap().value,
+        h1(),
+        d("2026-06-30"),
+    );
+    assert!(close(y2.map(|y| y.per_year), 50_000.0));
+    // Part of a month: by days (01/01–10/02 = 41 days).
+    let y = yearly(&t.source, Some(41.0), h1(), d("2026-02-10")).unwrap();
+    assert_eq!(y.covers, "41 ngày");
+    assert!(close(Some(y.per_year), 365.0));
+    // A whole year, or not a yearly rate: nothing to add.
+    let year = Period::new(d("2026-01-01"), d("2026-12-31"));
+    assert_eq!(yearly(&t.source, Some(1.0), year, d("2026-12-31")), None);
+    let t3 = target(3, "neonatal_mortality", Comparator::Below, 2.9);
+    assert_eq!(yearly(&t3.source, Some(1.0), h1(), d("2026-06-30")), None);
+}
+
+/// Every target's page says how its figure is computed, from the rule the engine runs: target
+/// 9's names its doses (no birth dose), 10's the 12 diseases and the grace, 21's the cohort.
+#[test]
+fn definitions_are_generated_from_the_rules() {
+    let plan = crate::plan::Plan::from_toml(include_str!("../../../../plans/sinh-phinh-2026.toml"))
+        .unwrap();
+    let settings = Settings::default();
+    for t in &plan.targets {
+        let defs = definitions_vi(t, &settings, h1(), d("2026-06-30"));
+        assert_eq!(defs.len(), 1 + usize::from(t.secondary.is_some()));
+        for def in &defs {
+            assert!(!def.numerator.is_empty(), "target {}", t.number);
+            assert!(!def.period.is_empty(), "target {}", t.number);
+        }
+    }
+    let def = |n: u16| definitions_vi(plan.target(n).unwrap(), &settings, h1(), d("2026-06-30"));
+    let nine = def(9)[0].rule.clone().unwrap();
+    assert!(nine.contains("BCG mũi 1, OPV mũi 1"), "{nine}");
+    assert!(!nine.contains("VGB_SS"), "{nine}");
+    let ten = &def(10)[0];
+    let rule = ten.rule.clone().unwrap();
+    assert!(
+        rule.contains("viêm não Nhật Bản") && rule.contains("hơn 30 ngày"),
+        "{rule}"
+    );
+    assert!(ten
+        .left_out
+        .iter()
+        .any(|l| l.contains("không phải «đã tiêm đủ»")));
+    let kinder = def(21)[0].rule.clone().unwrap();
+    assert!(
+        kinder.contains("Năm học 2025–2026: trẻ 5 tuổi là trẻ sinh năm 2020"),
+        "{kinder}"
+    );
+    assert!(def(3)[0]
+        .rule
+        .clone()
+        .unwrap()
+        .contains("có phiếu sinh của trạm y tế hay"));
+    assert!(def(16)[0].denominator.contains("chưa được đánh giá"));
+    // A deployment's own schedule changes the page: its grace and its doses.
+    let mut own = Settings::default();
+    own.epi_schedule.overdue_after_days = 14;
+    let ten = definitions_vi(plan.target(10).unwrap(), &own, h1(), d("2026-06-30"));
+    assert!(ten[0].rule.clone().unwrap().contains("hơn 14 ngày"));
+}
+
+/// Target 9's result carries the birth-dose figure beside it (the health pages show it).
+#[test]
+fn target_9_carries_the_birth_dose_figure() {
+    let children = vec![kid(81, "2026-02-01"), kid(82, "2026-03-01")];
+    let health = HealthRecords {
+        vaccinations: vec![vac(81, "VGB_SS", 1, "2026-02-01")],
+        ..HealthRecords::default()
+    };
+    let r = run(
+        &target(9, "fully_immunised_under1", Comparator::Above, 95.18),
+        &children,
+        &health,
+    );
+    assert_eq!(r.related.len(), 1);
+    let b = &r.related[0];
+    assert_eq!(b.indicator, "hepb_birth_dose");
+    assert_eq!(b.figure.numerator, Some(1.0));
+    assert_eq!(b.figure.denominator, Some(2.0));
+    assert!(close(b.figure.value, 50.0));
+    assert!(b.figure.unstable);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -484,6 +484,56 @@ pub fn format_number_vi(x: f64) -> String {
     out
 }
 
+/// A figure as officials read it beside its status: rounded to one decimal, or to as many more
+/// (up to four) as it takes for the number shown to stand on the same side of the target as
+/// the figure itself. 1.530/1.611 = 94,97 % against "đạt ít nhất 95 %" shows "94,97", never a
+/// "95" beside "chưa đạt". When even four decimals round across the target, the figure is cut
+/// (not rounded) to four decimals towards its own side.
+pub fn figure_text_vi(value: f64, status_of: impl Fn(f64) -> Status) -> String {
+    let own = status_of(value);
+    let at = |digits: i32, f: fn(f64) -> f64| {
+        let scale = 10f64.powi(digits);
+        f(value * scale) / scale
+    };
+    for digits in 1..=4 {
+        let shown = at(digits, f64::round);
+        if status_of(shown) == own {
+            return format_number_vi(shown);
+        }
+    }
+    let down = at(4, f64::floor);
+    let shown = if status_of(down) == own {
+        down
+    } else {
+        at(4, f64::ceil)
+    };
+    format_number_vi(shown)
+}
+
+/// "94,97 %", "8,3‰", "54,8/100.000": a number as [`figure_text_vi`] or
+/// [`format_number_vi`] writes it, with the unit's symbol.
+pub fn with_unit_vi(number: &str, unit: Option<Unit>) -> String {
+    match unit.map(Unit::symbol) {
+        Some(sym) if sym.starts_with('/') => format!("{number}{sym}"),
+        Some(sym) if !sym.is_empty() => format!("{number} {sym}"),
+        _ => number.to_string(),
+    }
+}
+
+impl Target {
+    /// The figure beside the target's status ([`figure_text_vi`] with [`Target::status`]).
+    pub fn figure_text_vi(&self, value: f64) -> String {
+        figure_text_vi(value, |x| self.status(x))
+    }
+}
+
+impl SubTarget {
+    /// The second figure beside its status ([`figure_text_vi`]).
+    pub fn figure_text_vi(&self, value: f64) -> String {
+        figure_text_vi(value, |x| self.status(x))
+    }
+}
+
 /// Hoạt động (section II).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -918,3 +918,28 @@ fn a_draft_for_a_year_past_the_calendar_does_not_panic() {
         assert!(draft.validate().is_err());
     }
 }
+
+/// Issue 15: 1.530/1.611 = 94,97 % against "đạt ít nhất 95 %" is "chưa đạt": it is shown with
+/// the digits that say so, never as "95 %".
+#[test]
+fn a_figure_is_shown_with_the_digits_its_status_needs() {
+    let plan = Plan::from_toml(SEED).unwrap();
+    let t10 = plan.target(10).unwrap();
+    assert_eq!(t10.comparator, Comparator::AtLeast);
+    assert_eq!(t10.value, Some(95.0));
+    let v = 1530.0 / 1611.0 * 100.0;
+    assert_eq!(t10.status(v), Status::NotMet);
+    let shown = t10.figure_text_vi(v);
+    assert_eq!(shown, "94,97");
+    assert_eq!(with_unit_vi(&shown, t10.unit), "94,97 %");
+    // One decimal when it agrees with the status.
+    assert_eq!(t10.figure_text_vi(96.04), "96");
+    assert_eq!(t10.figure_text_vi(93.26), "93,3");
+    assert_eq!(t10.figure_text_vi(95.0), "95");
+    // Even closer: cut towards its own side.
+    assert_eq!(t10.figure_text_vi(94.999_999), "94,9999");
+    // "dưới 2,9‰": 2,96 is not met and must not read "3" either way; 2,899 is met.
+    let t3 = plan.target(3).unwrap();
+    assert_eq!(t3.figure_text_vi(2.899), "2,899");
+    assert_eq!(t3.figure_text_vi(2.96), "3");
+}

@@ -361,6 +361,15 @@ pub fn parse_step(code: &str, f: &Posted) -> Result<EntryKind, FieldErrors> {
                 answer: r.text("answer"),
             }
         }
+        "offender_handling" => {
+            let handling = r.choice("handling", "cách xử lý người vi phạm");
+            let date = r.date("date", "ngày xử lý");
+            EntryKind::OffenderHandling(OffenderHandling {
+                handling: handling.unwrap_or(Handling::NoKnownOffender),
+                date: date.unwrap_or_default(),
+                note: r.text("note"),
+            })
+        }
         "review" => {
             let ratings = r.ratings();
             let decision = r.choice("decision", "kết luận (kết thúc hoặc lập kế hoạch mới)");
@@ -771,6 +780,11 @@ pub fn entry_to_form(kind: &EntryKind) -> Posted {
             f.set("referral", referral.to_string());
             f.set("date", day(*date));
             f.set("answer", answer.clone());
+        }
+        EntryKind::OffenderHandling(h) => {
+            f.set("handling", code_of(&h.handling));
+            f.set("date", day(h.date));
+            f.set("note", h.note.clone());
         }
         EntryKind::Review(r) => {
             put_ratings(&mut f, &r.ratings);

@@ -40,6 +40,7 @@ pub fn title(kind: &EntryKind) -> &'static str {
         EntryKind::Visit(_) => "Thăm trẻ, gia đình",
         EntryKind::Referral(_) => "Chuyển gửi",
         EntryKind::ReferralAnswer { .. } => "Trả lời chuyển gửi",
+        EntryKind::OffenderHandling(_) => "Xử lý người vi phạm",
         EntryKind::Review(_) => "Rà soát, đánh giá (Mẫu 06)",
         EntryKind::Correction { .. } => "Đính chính",
         EntryKind::Assign { .. } => "Phân công",
@@ -238,6 +239,11 @@ pub fn details(kind: &EntryKind) -> Vec<(String, String)> {
             put("Trả lời cho mục", referral.to_string());
             put("Ngày", day(*date));
             put("Nội dung", answer.clone());
+        }
+        EntryKind::OffenderHandling(h) => {
+            put("Cách xử lý", h.handling.label_vi().into());
+            put("Ngày", day(h.date));
+            put("Ghi chú", h.note.clone());
         }
         EntryKind::Review(r) => {
             put("Mức độ", ratings(&r.ratings));

@@ -2,15 +2,18 @@
 //! and the form where an agency enters the figures the register does not hold.
 use super::PageForm as Form;
 use super::{render, render_status, Ctx, Layout, PageError, PageErrorKind};
-use crate::figures::{self, show, show_published, Computed};
+use crate::figures::{self, show, Computed};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use treem_domain::disclosure::{self, PublishedBreakdown, PublishedCell, PublishedResult};
-use treem_domain::indicator::{validate_reported, ReportedValue, TargetResult, TargetStatus};
-use treem_domain::plan::{Plan, Source, Target};
+use treem_domain::indicator::{
+    definitions_vi, validate_reported, yearly, Definition, ReportedValue, Settings, TargetResult,
+    TargetStatus,
+};
+use treem_domain::plan::{with_unit_vi, Plan, Source, Target, Unit};
 use treem_domain::register::Sex;
 use treem_domain::role::Role;
 use treem_domain::validation::parse_date;
@@ -79,6 +82,8 @@ pub struct TargetRow {
     pub owners: String,
     pub last_entered: String,
     pub unstable: bool,
+    /// "số liệu 6 tháng; quy ra một năm: …" for a yearly rate over part of a year.
+    pub span: String,
 }
 
 pub struct GoalView {
@@ -112,13 +117,43 @@ struct DashboardPage {
     protected: bool,
 }
 
+/// A published figure with the digits its status needs ([`Target::figure_text_vi`]), "ẩn"
+/// when the viewer may not see it, "—" when there is none.
+fn figure_text(
+    f: &disclosure::PublishedFigure,
+    unit: Option<Unit>,
+    text: impl Fn(f64) -> String,
+) -> String {
+    match (f.value_hidden, f.value) {
+        (true, _) => "ẩn".into(),
+        (false, Some(v)) => with_unit_vi(&text(v), unit),
+        (false, None) => "—".into(),
+    }
+}
+
 /// A target's line as the viewer sees it (`p`: [`figures::published`]).
-fn row(plan: &Plan, t: &Target, r: &TargetResult, p: &PublishedResult) -> TargetRow {
+fn row(plan: &Plan, t: &Target, r: &TargetResult, p: &PublishedResult, c: &Computed) -> TargetRow {
     let (status, class) = status_view(p.status);
+    // A yearly rate over part of a year says so, with the rate for a year beside it.
+    let span = if p.figure.value_hidden {
+        None
+    } else {
+        yearly(&t.source, p.figure.value, c.period, c.as_of)
+    };
     TargetRow {
+        span: span
+            .map(|y| {
+                let n = treem_domain::plan::format_number_vi((y.per_year * 10.0).round() / 10.0);
+                format!(
+                    "số liệu {}; quy ra một năm: {}",
+                    y.covers,
+                    with_unit_vi(&n, t.unit)
+                )
+            })
+            .unwrap_or_default(),
         number: t.number,
         text: t.text.clone(),
-        figure: show_published(&p.figure, t.unit),
+        figure: figure_text(&p.figure, t.unit, |v| t.figure_text_vi(v)),
         num_den: p.figure.num_den_text(),
         target: t.describe_vi(),
         baseline: t
@@ -222,7 +257,7 @@ pub async fn dashboard(
                 x.2 += 1;
             }
             if t.owners.iter().any(|o| mine_codes.contains(o)) {
-                mine.push(row(plan, t, r, &p));
+                mine.push(row(plan, t, r, &p, &c));
                 if matches!(t.source, Source::Reported) && r.figure.last_entered.is_none() {
                     todo.push(Todo {
                         number: t.number,
@@ -230,7 +265,7 @@ pub async fn dashboard(
                     });
                 }
             }
-            rows.push(row(plan, t, r, &p));
+            rows.push(row(plan, t, r, &p, &c));
         }
         goals.push(GoalView {
             number: g.number,
@@ -340,6 +375,16 @@ struct TargetPage {
     case_rows: Vec<(i64, bool)>,
     /// The viewer sees small counts protected ("<5", "ẩn").
     protected: bool,
+    /// The second figure of a target that states two: (figure, counts).
+    second: Option<(String, String)>,
+    /// "Số liệu 6 tháng (…); quy ra một năm: …" for yearly rates over part of a year, first
+    /// figure then second.
+    yearly: Vec<String>,
+    /// How the figure is computed ([`definitions_vi`]).
+    definitions: Vec<Definition>,
+    /// Figures shown beside the target's (the birth dose beside target 9): (title, figure,
+    /// counts, unstable).
+    related: Vec<(String, String, String, bool)>,
 }
 
 fn cells<K>(
@@ -551,7 +596,51 @@ async fn target_page(
         }
         _ => vec![],
     };
+    let settings = Settings::default();
+    let second = match (&t.secondary, &p.secondary) {
+        (Some(s), Some(f)) => Some((
+            figure_text(f, s.unit, |v| s.figure_text_vi(v)),
+            f.num_den_text(),
+        )),
+        _ => None,
+    };
+    let mut yearly_notes = Vec::new();
+    if !p.figure.value_hidden {
+        yearly_notes.extend(
+            yearly(&t.source, p.figure.value, c.period, c.as_of)
+                .map(|y| y.text_vi(t.unit, c.period, c.as_of)),
+        );
+    }
+    if let (Some(s), Some(f)) = (&t.secondary, &p.secondary) {
+        if !f.value_hidden {
+            yearly_notes.extend(
+                yearly(&s.source, f.value, c.period, c.as_of)
+                    .map(|y| format!("Con số thứ hai: {}", y.text_vi(s.unit, c.period, c.as_of))),
+            );
+        }
+    }
+    // Related figures carry exact counts: not for those who see protected counts.
+    let related = if role.sees_protected_counts() {
+        vec![]
+    } else {
+        r.related
+            .iter()
+            .map(|x| {
+                let f = disclosure::PublishedFigure::exact(&x.figure);
+                (
+                    x.title.clone(),
+                    show(f.value, Some(Unit::Percent)),
+                    f.num_den_text(),
+                    f.unstable,
+                )
+            })
+            .collect()
+    };
     let page = TargetPage {
+        second,
+        yearly: yearly_notes,
+        definitions: definitions_vi(t, &settings, c.period, c.as_of),
+        related,
         case_rows,
         l: ctx.layout(format!("Chỉ tiêu {number}")),
         year,
@@ -560,7 +649,7 @@ async fn target_page(
         number,
         text: t.text.clone(),
         measure: t.measure.clone(),
-        r: row(plan, t, r, &p),
+        r: row(plan, t, r, &p, &c),
         source: match &t.source {
             Source::Register { indicator } => format!("tính từ sổ trẻ em ({indicator})"),
             Source::Reported => "cơ quan phụ trách nhập số liệu".into(),

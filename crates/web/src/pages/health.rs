@@ -676,6 +676,38 @@ struct ListsPage {
     unmeasured: Vec<WatchRow>,
     severe: Vec<WatchRow>,
     sees_measurements: bool,
+    /// The commune's hepatitis B birth-dose coverage in the current reporting period: (figure,
+    /// counts, period), computed with the plan's figures (beside target 9).
+    birth_dose: Option<(String, String, String)>,
+}
+
+/// The birth-dose figure the plan's figures carry for today ([`RelatedFigure`] of target 9),
+/// for those who see exact counts; `None` without a plan for the year.
+///
+/// [`RelatedFigure`]: treem_domain::indicator::RelatedFigure
+async fn birth_dose(ctx: &Ctx, today: Date) -> Option<(String, String, String)> {
+    if ctx.user.role.sees_protected_counts() {
+        return None;
+    }
+    let c = crate::figures::compute(&ctx.state, today.year(), today)
+        .await
+        .ok()?;
+    let code = treem_domain::indicator::RegisterIndicator::HepBBirthDose.as_str();
+    let f = c
+        .results
+        .iter()
+        .flat_map(|r| &r.related)
+        .find(|x| x.indicator == code)?;
+    let p = treem_domain::disclosure::PublishedFigure::exact(&f.figure);
+    Some((
+        crate::figures::show(p.value, Some(treem_domain::plan::Unit::Percent)),
+        p.num_den_text(),
+        format!(
+            "{} – {}",
+            vn_date(&c.period.start.to_string()),
+            vn_date(&c.as_of.min(c.period.end).to_string())
+        ),
+    ))
 }
 
 /// Lists people act on: vaccinations due and overdue (printable for a village head without a
@@ -725,6 +757,7 @@ pub async fn lists(
         unmeasured: vec![],
         severe: vec![],
         sees_measurements: kinds.contains(&"measurement"),
+        birth_dose: birth_dose(&ctx, today).await,
     };
     if village.is_empty() {
         return Ok(render(&page));

@@ -18,6 +18,7 @@ fn each_role_is_offered_the_steps_it_may_take_now() {
         "visit",
         "referral",
         "referral_answer",
+        "offender_handling",
         "assign",
         "unassign",
     ];
@@ -48,7 +49,8 @@ fn each_role_is_offered_the_steps_it_may_take_now() {
     s.ok(&leader(), approve());
     assert!(offered(&s, &officer()).contains(&"review"));
 
-    // Assigned police: services, visits and answers, nothing that moves the case.
+    // Assigned police: services, visits, answers and the offender's handling, nothing that
+    // moves the case.
     s.ok(
         &officer(),
         EntryKind::Assign {
@@ -58,6 +60,7 @@ fn each_role_is_offered_the_steps_it_may_take_now() {
     );
     assert_eq!(
         offered(&s, &police),
-        vec!["service", "visit", "referral_answer"]
+        vec!["service", "visit", "referral_answer", "offender_handling"],
+        "the police record how they dealt with the offender (target 16)"
     );
 }

@@ -3,7 +3,8 @@ use super::*;
 use crate::indicator::Period;
 
 /// A case received at `received` about `child` (a register id, or a new child), assessed with
-/// `abuse`, optionally with emergency measures or a plan approved at `approved_at`.
+/// `abuse`, optionally with emergency measures or a plan approved at `approved_at`; the
+/// offender's handling recorded on the day the report came in.
 fn case(
     id: i64,
     received: &str,
@@ -11,6 +12,28 @@ fn case(
     abuse: Option<AbuseType>,
     serious: bool,
     approved_at: Option<&str>,
+) -> CaseFile {
+    case_handled(id, received, child, abuse, serious, approved_at, true)
+}
+
+/// The offender's handling, on `date`.
+fn handling(date: &str) -> EntryKind {
+    EntryKind::OffenderHandling(OffenderHandling {
+        handling: Handling::ReferredToPolice,
+        date: d(date),
+        note: "Công an xã đã tiếp nhận tố giác".into(),
+    })
+}
+
+/// [`case`], the handling recorded or not.
+fn case_handled(
+    id: i64,
+    received: &str,
+    child: Option<i64>,
+    abuse: Option<AbuseType>,
+    serious: bool,
+    approved_at: Option<&str>,
+    handled: bool,
 ) -> CaseFile {
     let r = dt(received);
     let mut s = Script::new(id, r.checked_add(Span::new().minutes(10)).unwrap());
@@ -20,6 +43,9 @@ fn case(
         None => new_child(),
     };
     s.ok(&o, intake_with(r, child));
+    if handled {
+        s.ok(&o, handling(&r.date().to_string()));
+    }
     s.ok(&o, assessment_with(serious, abuse));
     if serious {
         let t = s.t;
@@ -130,6 +156,108 @@ fn target_16_counts_abused_children_and_their_interventions() {
     )
     .unwrap();
     assert_eq!(fixed.received_at(), Some(dt("2026-06-29T08:00")));
+}
+
+/// Issue 15, target 16 ("được can thiệp, hỗ trợ và xử lý nghiêm minh"). Hand count for H1
+/// 2026: case 21 helped (plan approved) and handling recorded: done; case 22 helped, handling
+/// not recorded: not done; case 23 handling recorded, not helped: not done; case 24 received
+/// as abuse, not assessed yet: counted, not done; case 25 received as "at risk", not assessed:
+/// not about abuse, left out; case 26 helped, its handling dated after the period: not done in
+/// H1. 1 ÷ 5 = 20 % (the old rule gave 22, 23… 3 ÷ 3 over the assessed cases only, 100 %).
+#[test]
+fn target_16_needs_help_and_the_offenders_handling_and_counts_unassessed_cases() {
+    let o = officer();
+    let mut cases = vec![
+        case_handled(
+            21,
+            "2026-03-02T09:00",
+            Some(21),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-03-09T10:00"),
+            true,
+        ),
+        case_handled(
+            22,
+            "2026-03-02T09:00",
+            Some(22),
+            Some(AbuseType::Violence),
+            false,
+            Some("2026-03-09T10:00"),
+            false,
+        ),
+        case_handled(
+            23,
+            "2026-03-02T09:00",
+            Some(23),
+            Some(AbuseType::Neglect),
+            false,
+            None,
+            true,
+        ),
+    ];
+    // 24: received, not assessed yet.
+    let mut s = Script::new(24, dt("2026-06-20T10:00"));
+    s.ok(
+        &o,
+        intake_with(
+            dt("2026-06-20T09:00"),
+            ChildRef::Registered { child_id: 24 },
+        ),
+    );
+    cases.push(s.case.clone());
+    // 25: received as a child at risk, not assessed yet.
+    let mut s = Script::new(25, dt("2026-06-20T10:00"));
+    let EntryKind::Intake(mut i) = intake_with(
+        dt("2026-06-20T09:00"),
+        ChildRef::Registered { child_id: 25 },
+    ) else {
+        unreachable!()
+    };
+    i.category = IntakeCategory::AtRisk;
+    s.ok(&o, EntryKind::Intake(i));
+    cases.push(s.case.clone());
+    // 26: helped in the period, the handling recorded in July.
+    let mut c = case_handled(
+        26,
+        "2026-03-02T09:00",
+        Some(26),
+        Some(AbuseType::Violence),
+        true,
+        None,
+        false,
+    );
+    let mut s = Script::new(26, dt("2026-07-02T09:00"));
+    s.case = c.clone();
+    s.ok(&o, handling("2026-07-02"));
+    c = s.case.clone();
+    cases.push(c);
+    let (num, den) = abused_with_intervention(&cases, h1());
+    assert_eq!(den, vec![21, 22, 23, 24, 26]);
+    assert_eq!(num, vec![21]);
+    // By the end of July, 26 is done too.
+    let (num, _) = abused_with_intervention(&cases, Period::new(d("2026-01-01"), d("2026-07-31")));
+    assert_eq!(num, vec![21, 26]);
+    // A handling struck out (recorded by mistake) does not count.
+    let mut s = Script::new(21, dt("2026-04-01T09:00"));
+    s.case = cases[0].clone();
+    let seq = s
+        .case
+        .entries()
+        .iter()
+        .find(|e| matches!(e.kind, EntryKind::OffenderHandling(_)))
+        .unwrap()
+        .seq;
+    s.ok(
+        &o,
+        EntryKind::Correction {
+            of: seq,
+            note: "ghi nhầm hồ sơ".into(),
+        },
+    );
+    cases[0] = s.case.clone();
+    let (num, _) = abused_with_intervention(&cases, h1());
+    assert!(num.is_empty(), "{num:?}");
 }
 
 #[test]
