@@ -24,6 +24,21 @@ pub struct ConfirmedPeriod {
     pub confirmed_at: String,
 }
 
+impl ConfirmedPeriod {
+    /// The period proposed for `report` ([`Report::proposed_period`]) confirmed as it is, by
+    /// `by` at `at` (as the synthetic commune's officer does).
+    pub fn as_proposed(year: i16, report: &Report, by: &str, at: &str) -> ConfirmedPeriod {
+        let p = report.proposed_period(year);
+        ConfirmedPeriod {
+            code: report.code.clone(),
+            start: p.start,
+            end: p.end,
+            confirmed_by: by.to_string(),
+            confirmed_at: at.to_string(),
+        }
+    }
+}
+
 /// Where a report's period comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportPeriod {
