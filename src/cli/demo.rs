@@ -741,8 +741,17 @@ async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
         (27, false, 1490.0, 1930.0, "Diễn đàn trẻ em các thôn"),
         (28, false, 1620.0, 1930.0, "Các buổi sinh hoạt câu lạc bộ"),
     ];
-    for r in &plan.reports {
-        let period = r.proposed_period(plan.year);
+    // Each report's period, and the plan year (the figures after the last report's period).
+    let mut periods: Vec<_> = plan
+        .reports
+        .iter()
+        .map(|r| r.proposed_period(plan.year))
+        .collect();
+    periods.push(treem_domain::indicator::Period::new(
+        year_start,
+        jiff::civil::date(plan.year, 12, 31),
+    ));
+    for period in periods {
         for (target, secondary, num, den, note) in entries {
             let who = if (3..=11).contains(&target) {
                 &health

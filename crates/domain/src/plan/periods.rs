@@ -158,9 +158,10 @@ impl Plan {
     }
 
     /// The reporting period a figure on `as_of` is computed for: that of the report whose
-    /// period contains the date, else the first not ended by then, else the last; a plan
-    /// without reports reports on its calendar year. An error when that report's period waits
-    /// for the officer's confirmation.
+    /// period contains the date, else the first not ended by then; a date after every report's
+    /// period (November and December, when the yearly report closes on 31/10), and a plan
+    /// without reports, take the plan's calendar year. An error when the report's period
+    /// waits for the officer's confirmation.
     pub fn period_for(
         &self,
         confirmed: &[ConfirmedPeriod],
@@ -175,8 +176,7 @@ impl Plan {
         let chosen = reports
             .iter()
             .find(|(_, p)| p.shown().contains(as_of))
-            .or_else(|| reports.iter().find(|(_, p)| as_of <= p.shown().end))
-            .or(reports.last());
+            .or_else(|| reports.iter().find(|(_, p)| as_of <= p.shown().end));
         let Some((report, period)) = chosen else {
             let start = Date::new(self.year, 1, 1).unwrap_or(as_of);
             let end = Date::new(self.year, 12, 31).unwrap_or(as_of);

@@ -973,6 +973,11 @@ fn unstated_report_periods_end_before_the_due_date_and_wait_for_confirmation() {
         p.period_for(&both, date(2026, 6, 1)).unwrap(),
         Period::new(date(2026, 1, 1), date(2026, 10, 31))
     );
+    // After the yearly report's period: the plan year.
+    assert_eq!(
+        p.period_for(&both, date(2026, 12, 5)).unwrap(),
+        Period::new(date(2026, 1, 1), date(2026, 12, 31))
+    );
     // Only the six-month one confirmed: June's figures still wait for the yearly period.
     assert_eq!(
         p.period_for(&both[..1], date(2026, 6, 1)).unwrap_err().code,

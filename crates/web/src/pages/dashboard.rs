@@ -804,6 +804,11 @@ async fn target_page(
                     ),
                 ))
             })
+            // Figures after the last report's period are the plan year's.
+            .chain(std::iter::once((
+                format!("{year}-01-01|{year}-12-31"),
+                format!("Cả năm kế hoạch (01/01/{year} – 31/12/{year})"),
+            )))
             .collect(),
         error: error.clone(),
     };
