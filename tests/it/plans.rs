@@ -1,8 +1,8 @@
 //! The plan's targets over the API and pages: figures from the register and from agencies.
 use crate::helpers::*;
 use serde_json::{json, Value};
-use treem_domain::role::Role;
 use treem_domain::indicator::Known;
+use treem_domain::role::Role;
 use treem_storage::{Plans, Register};
 
 fn item(v: &Value, n: u64) -> Value {

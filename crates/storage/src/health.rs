@@ -655,12 +655,11 @@ impl Db {
             )
             .await;
         }
-        let max_child: i64 = sqlx::query(
-            "SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_event",
-        )
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("m")?;
+        let max_child: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_event")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("m")?;
         let order = "child_id, kind";
         let sql = format!(
             "SELECT {} AS c, {} AS k, {} AS e FROM (\

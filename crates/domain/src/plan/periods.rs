@@ -111,7 +111,10 @@ impl Report {
     ) -> Result<Period, FieldErrors> {
         let mut errs = FieldErrors::default();
         if start.is_none() {
-            errs.push("period_start", "cần ghi ngày bắt đầu kỳ báo cáo (dd/mm/yyyy)");
+            errs.push(
+                "period_start",
+                "cần ghi ngày bắt đầu kỳ báo cáo (dd/mm/yyyy)",
+            );
         }
         if end.is_none() {
             errs.push("period_end", "cần ghi ngày cuối kỳ báo cáo (dd/mm/yyyy)");

@@ -67,9 +67,9 @@ pub async fn targets(
     };
     // The figures as an earlier report saw them: only what had been recorded by that day.
     let recorded_by = match q.get("recorded_by").filter(|v| !v.is_empty()) {
-        Some(d) => Some(
-            parse_date(d).ok_or_else(|| FieldErrors::single("recorded_by", date_problem(d)))?,
-        ),
+        Some(d) => {
+            Some(parse_date(d).ok_or_else(|| FieldErrors::single("recorded_by", date_problem(d)))?)
+        }
         None => None,
     };
     let role = user.0.role;

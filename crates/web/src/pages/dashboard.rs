@@ -184,9 +184,9 @@ async fn computed(
 ) -> Result<std::sync::Arc<Computed>, PageError> {
     match figures::compute(&ctx.state, year, as_of, known).await {
         Ok(c) => Ok(c),
-        Err(crate::ApiError::PeriodNotConfirmed(p)) => {
-            Err(PageError::page(periods_page(ctx, year, as_of, Some(p), None).await?))
-        }
+        Err(crate::ApiError::PeriodNotConfirmed(p)) => Err(PageError::page(
+            periods_page(ctx, year, as_of, Some(p), None).await?,
+        )),
         Err(e) => Err(ctx.fail_api(e)),
     }
 }
@@ -351,14 +351,12 @@ pub async fn confirm_period(
     let period = match r.check_period(start.flatten(), end.flatten()) {
         Ok(p) => p,
         Err(e) => {
-            let msg = e
-                .0
-                .iter()
-                .map(|x| x.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
-            return periods_page(&ctx, year, as_of, None, Some(format!("{}: {msg}", r.name)))
-                .await;
+            let msg =
+                e.0.iter()
+                    .map(|x| x.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            return periods_page(&ctx, year, as_of, None, Some(format!("{}: {msg}", r.name))).await;
         }
     };
     ctx.state
