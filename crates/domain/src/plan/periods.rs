@@ -131,7 +131,7 @@ impl Report {
             if e >= self.due_before {
                 errs.push(
                     "period_end",
-                    &format!(
+                    format!(
                         "ngày cuối kỳ phải trước hạn gửi báo cáo (trước ngày {})",
                         format_date_vi(self.due_before)
                     ),

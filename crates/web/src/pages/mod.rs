@@ -349,14 +349,14 @@ pub enum PageErrorKind {
     /// A form that cannot be read as sent (bytes that are not UTF-8): 422, nothing written.
     BadForm(String),
     /// A page of its own instead of what was asked (the report periods the figures wait for).
-    Page(Response),
+    Page(Box<Response>),
 }
 
 impl PageError {
     /// `page` answers instead of the page asked for.
     pub fn page(page: Response) -> PageError {
         PageError {
-            kind: PageErrorKind::Page(page),
+            kind: PageErrorKind::Page(Box::new(page)),
             t: texts("vi"),
             sample: false,
         }
@@ -391,7 +391,7 @@ impl IntoResponse for PageError {
         let t = self.t;
         let (status, title, text) = match self.kind {
             PageErrorKind::Redirect(to) => return Redirect::to(&to).into_response(),
-            PageErrorKind::Page(page) => return page,
+            PageErrorKind::Page(page) => return *page,
             PageErrorKind::Forbidden => (StatusCode::FORBIDDEN, "403", t.forbidden.to_string()),
             PageErrorKind::NotFound => (StatusCode::NOT_FOUND, "404", t.not_found.to_string()),
             PageErrorKind::Csrf => (StatusCode::FORBIDDEN, "403", t.csrf_failed.to_string()),
