@@ -679,6 +679,17 @@ async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
     let plan = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)?;
     db.save_plan(&system, plan.year, treem_web::figures::SEED_PLAN)
         .await?;
+    // The officer confirms the report periods the plan does not state, as proposed (from the
+    // year's start to the end of the month before each report is due): the figures wait for it.
+    let officer = Actor {
+        role: treem_storage::Role::Officer,
+        username: "officer".into(),
+        ..Actor::system()
+    };
+    for r in plan.reports.iter().filter(|r| !r.period_stated) {
+        db.confirm_report_period(&officer, plan.year, &r.code, r.proposed_period(plan.year))
+            .await?;
+    }
     let children = db.children_as_of(&system, today).await?;
     let year_start = jiff::civil::date(plan.year, 1, 1);
     let mut supports = Vec::new();
@@ -730,7 +741,17 @@ async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
         (27, false, 1490.0, 1930.0, "Diễn đàn trẻ em các thôn"),
         (28, false, 1620.0, 1930.0, "Các buổi sinh hoạt câu lạc bộ"),
     ];
-    for r in &plan.reports {
+    // Each report's period, and the plan year (the figures after the last report's period).
+    let mut periods: Vec<_> = plan
+        .reports
+        .iter()
+        .map(|r| r.proposed_period(plan.year))
+        .collect();
+    periods.push(treem_domain::indicator::Period::new(
+        year_start,
+        jiff::civil::date(plan.year, 12, 31),
+    ));
+    for period in periods {
         for (target, secondary, num, den, note) in entries {
             let who = if (3..=11).contains(&target) {
                 &health
@@ -740,8 +761,8 @@ async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
             let v = ReportedValue {
                 target,
                 secondary,
-                period_start: r.period_start,
-                period_end: r.period_end,
+                period_start: period.start,
+                period_end: period.end,
                 numerator: Some(num),
                 denominator: Some(den),
                 value: None,

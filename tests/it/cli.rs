@@ -288,10 +288,10 @@ async fn rebuild_copies_mends_what_check_finds_in_the_figures_copies() {
     // The figures read the record as it is again.
     let db = Db::open(&url).await.unwrap();
     let r = db
-        .register_for_figures(&officer(), &[today()])
+        .register_for_figures(&officer(), treem_domain::indicator::Known::Now)
         .await
         .unwrap();
-    assert_eq!(r.children(0)[0].sex, treem_domain::register::Sex::Female);
+    assert_eq!(r[0].sex, treem_domain::register::Sex::Female);
 }
 
 /// Everything but the export header's timestamp.

@@ -69,11 +69,16 @@ async fn reproduction(url: String, dir: Option<tempfile::TempDir>) -> TestApp {
         )
         .await
         .unwrap();
-    // Entered before the quarter end: the register as it stood on 31/03/2026 holds them.
-    app.db
-        .raw_execute("UPDATE child_version SET recorded_at = '2026-03-01T00:00:00.000000Z'")
-        .await
-        .unwrap();
+    // Entered before the quarter end: the records as they stood on 31/03/2026 hold them (the
+    // province's figures read what was recorded by the quarter end).
+    for table in ["child_version", "health_event"] {
+        app.db
+            .raw_execute(&format!(
+                "UPDATE {table} SET recorded_at = '2026-03-01T00:00:00.000000Z'"
+            ))
+            .await
+            .unwrap();
+    }
     app.db.rebuild_copies().await.unwrap();
     let now = jiff::civil::date(2026, 3, 2).at(9, 0, 0, 0);
     app.db

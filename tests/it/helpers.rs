@@ -90,7 +90,20 @@ pub async fn seeded(url: &str) -> Db {
         .await
         .unwrap();
     }
+    confirm_periods(&db).await;
     db
+}
+
+/// The officer confirms the shipped plan's report periods as proposed (the figures wait for
+/// the periods the plan does not state).
+pub async fn confirm_periods(db: &Db) {
+    use treem_storage::Plans;
+    let plan = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN).unwrap();
+    for r in plan.reports.iter().filter(|r| !r.period_stated) {
+        db.confirm_report_period(&officer(), plan.year, &r.code, r.proposed_period(plan.year))
+            .await
+            .unwrap();
+    }
 }
 
 /// A running server on a random port (zero2prod's spawn_app).

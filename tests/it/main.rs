@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod limits;
 pub mod pages;
+mod periods;
 mod plans;
 mod register_links;
 mod storage;

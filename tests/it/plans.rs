@@ -1,6 +1,7 @@
 //! The plan's targets over the API and pages: figures from the register and from agencies.
 use crate::helpers::*;
 use serde_json::{json, Value};
+use treem_domain::indicator::Known;
 use treem_domain::role::Role;
 use treem_storage::{Plans, Register};
 
@@ -192,10 +193,10 @@ async fn figures_are_cached_until_something_changes() {
     c.date_of_birth = Some(today().checked_sub(jiff::Span::new().years(2)).unwrap());
     let made = app.db.create_child(&o, &c).await.unwrap();
     let state = treem_web::AppState::new(std::sync::Arc::new(app.db.clone()));
-    let a = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30))
+    let a = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30), Known::Now)
         .await
         .unwrap();
-    let b = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30))
+    let b = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30), Known::Now)
         .await
         .unwrap();
     assert!(
@@ -205,7 +206,7 @@ async fn figures_are_cached_until_something_changes() {
     let mut edit = made.data.clone();
     edit.birth_registered_on = edit.date_of_birth;
     app.db.update_child(&o, made.id, 1, &edit).await.unwrap();
-    let c2 = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30))
+    let c2 = treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 11, 30), Known::Now)
         .await
         .unwrap();
     assert!(!std::sync::Arc::ptr_eq(&a, &c2), "a change is seen");

@@ -751,7 +751,8 @@ fn head_for(village: i64) -> treem_domain::role::Actor {
 }
 
 #[tokio::test]
-async fn register_for_figures_picks_each_dates_version_in_one_read() {
+async fn register_for_figures_reads_the_latest_version_known() {
+    use treem_domain::indicator::Known;
     each_backend(|label, db| async move {
         let o = officer();
         let mut a = child("Mùa A Chứ", "SP01");
@@ -774,23 +775,26 @@ async fn register_for_figures_picks_each_dates_version_in_one_read() {
         let mut moved = a.data.clone();
         moved.moved_out = Some(jiff::civil::date(2026, 1, 15));
         db.update_child(&o, a.id, 1, &moved).await.unwrap();
-        let dates = [
-            jiff::civil::date(2025, 1, 1),
-            jiff::civil::date(2025, 12, 31),
-            jiff::civil::date(2026, 6, 30),
-            today(),
-        ];
-        let r = db.register_for_figures(&o, &dates).await.unwrap();
-        let at = |i: usize| -> Vec<(i64, i64)> {
-            r.children(i).iter().map(|c| (c.id, c.version)).collect()
+        let read = |r: &[treem_domain::indicator::ChildFacts]| -> Vec<(i64, i64)> {
+            r.iter().map(|c| (c.id, c.version)).collect()
         };
-        assert!(at(0).is_empty(), "{label}");
-        assert_eq!(at(1), vec![(a.id, 1)], "{label}");
-        assert_eq!(at(2), vec![(a.id, 1), (b.id, 1)], "{label}");
-        assert_eq!(at(3), vec![(a.id, 2), (b.id, 1)], "{label}");
-        // Each version once, whatever the number of dates that use it.
-        assert_eq!(r.versions.len(), 3, "{label}");
-        let now = r.children(3);
+        let as_recorded = |d| Known::RecordedBy(d);
+        let at = |k| {
+            let db = db.clone();
+            let o = o.clone();
+            async move { db.register_for_figures(&o, k).await.unwrap() }
+        };
+        assert!(at(as_recorded(jiff::civil::date(2025, 1, 1))).await.is_empty(), "{label}");
+        assert_eq!(read(&at(as_recorded(jiff::civil::date(2025, 12, 31))).await), vec![(a.id, 1)], "{label}");
+        assert_eq!(
+            read(&at(as_recorded(jiff::civil::date(2026, 6, 30))).await),
+            vec![(a.id, 1), (b.id, 1)],
+            "{label}"
+        );
+        // Every record known now: each child's latest version, once.
+        let now = at(Known::Now).await;
+        assert_eq!(read(&now), vec![(a.id, 2), (b.id, 1)], "{label}");
+        assert_eq!(read(&at(as_recorded(today())).await), read(&now), "{label}");
         assert_eq!(now[0].moved_out, Some(jiff::civil::date(2026, 1, 15)));
         assert_eq!(now[0].school_level.as_deref(), Some("mau_giao"));
         assert_eq!(now[0].village, "SP01");
@@ -798,11 +802,11 @@ async fn register_for_figures_picks_each_dates_version_in_one_read() {
         // The facts of the full records.
         let full = db.children_as_of(&o, today()).await.unwrap();
         let facts: Vec<_> = full.iter().map(treem_domain::indicator::ChildFacts::of).collect();
-        assert_eq!(facts.iter().collect::<Vec<_>>(), now, "{label}");
-        // A village head: the children whose record then was in the village.
+        assert_eq!(facts, now, "{label}");
+        // A village head: the children whose record is in the village.
         let sp02 = db.villages(&o).await.unwrap().iter().find(|v| v.code == "SP02").unwrap().id;
-        let head = db.register_for_figures(&head_for(sp02), &dates).await.unwrap();
-        assert_eq!(head.children(3).iter().map(|c| c.id).collect::<Vec<_>>(), vec![b.id], "{label}");
+        let head = db.register_for_figures(&head_for(sp02), Known::Now).await.unwrap();
+        assert_eq!(head.iter().map(|c| c.id).collect::<Vec<_>>(), vec![b.id], "{label}");
     })
     .await;
 }
@@ -825,17 +829,17 @@ async fn health_records_for_the_figures_are_typed_in_recorded_order() {
             ("other".to_string(), Some(a), d("2026-03-01"), serde_json::json!({"x": 1})),
         ];
         db.add_health_events(&health, &events).await.unwrap();
-        let h = db.health_records(&health, None).await.unwrap();
+        let h = db.health_records(&health, None, treem_domain::indicator::Known::Now).await.unwrap();
         let v: Vec<_> = h.vaccinations.iter().map(|v| (v.child_id, v.date, v.dose)).collect();
         assert_eq!(v, vec![(a, d("2026-03-01"), 1), (a, d("2026-04-01"), 2)], "{label}");
         assert_eq!(h.measurements.len(), 1);
         assert_eq!(h.measurements[0].z_wfa, Some(-2.5));
         assert_eq!(h.deaths[0].date, d("2026-05-01"));
         assert_eq!(h.hiv[0].infants_born_to_hiv_positive_mothers, 2);
-        let early = db.health_records(&health, Some(d("2026-03-01"))).await.unwrap();
+        let early = db.health_records(&health, Some(d("2026-03-01")), treem_domain::indicator::Known::Now).await.unwrap();
         assert_eq!((early.vaccinations.len(), early.measurements.len(), early.hiv.len()), (1, 0, 0), "{label}");
-        assert!(matches!(db.health_records(&head_for(1), None).await, Err(StorageError::Forbidden)));
-        assert!(matches!(db.health_records(&actor(Role::Leader, None), None).await, Err(StorageError::Forbidden)));
+        assert!(matches!(db.health_records(&head_for(1), None, treem_domain::indicator::Known::Now).await, Err(StorageError::Forbidden)));
+        assert!(matches!(db.health_records(&actor(Role::Leader, None), None, treem_domain::indicator::Known::Now).await, Err(StorageError::Forbidden)));
     })
     .await;
 }
@@ -1068,10 +1072,10 @@ async fn figure_copies_follow_every_write_and_every_restore() {
 
         let (o, health) = (&o, &health);
         let same_as_records = |db: Db, label: String| async move {
-            let facts = db.register_for_figures(o, &[today()]).await.unwrap();
+            let facts = db.register_for_figures(o, treem_domain::indicator::Known::Now).await.unwrap();
             let full = db.children_as_of(o, today()).await.unwrap();
             let expected: Vec<ChildFacts> = full.iter().map(ChildFacts::of).collect();
-            assert_eq!(facts.children(0), expected.iter().collect::<Vec<_>>(), "{label}");
+            assert_eq!(facts, expected, "{label}");
             assert_eq!(expected.len(), 22, "{label}");
             // The vaccinations as the full events give them, child by child in recorded order.
             let mut events = db.health_events(health, &["vaccination"], None, None, None).await.unwrap();
@@ -1080,7 +1084,7 @@ async fn figure_copies_follow_every_write_and_every_restore() {
                 .iter()
                 .map(|e| (e.child_id.unwrap(), e.data["dose"].as_u64().unwrap(), e.date.clone()))
                 .collect();
-            let h = db.health_records(health, None).await.unwrap();
+            let h = db.health_records(health, None, treem_domain::indicator::Known::Now).await.unwrap();
             let got: Vec<(i64, u64, String)> = h
                 .vaccinations
                 .iter()
@@ -1123,7 +1127,7 @@ async fn figure_copies_follow_every_write_and_every_restore() {
         assert!(problems[1].contains(&format!("trẻ {b}, vaccination")), "{label}: {problems:?}");
         db.rebuild_copies().await.unwrap();
         assert!(copy_problems(&db).await.is_empty(), "{label}");
-        assert_eq!(db.health_records(health, None).await.unwrap(), before, "{label}");
+        assert_eq!(db.health_records(health, None, treem_domain::indicator::Known::Now).await.unwrap(), before, "{label}");
     })
     .await;
 }
@@ -1155,7 +1159,7 @@ async fn health_packs_are_read_in_recorded_order_whatever_the_append_order() {
         ))
         .await
         .unwrap();
-        let h = db.health_records(&health, None).await.unwrap();
+        let h = db.health_records(&health, None, treem_domain::indicator::Known::Now).await.unwrap();
         let doses: Vec<u8> = h.vaccinations.iter().map(|v| v.dose).collect();
         assert_eq!(doses, vec![9, 1, 2], "{label}");
     })

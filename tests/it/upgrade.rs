@@ -505,6 +505,8 @@ async fn upgrade(url: &str, postgres: bool) {
         .map(|a| a.iter().filter_map(|c| c["count"].as_i64()).sum())
         .unwrap_or(-1);
     assert_eq!(total, 3, "{backend}: children present: {stats}");
+    // The officer confirms the report periods the plan does not state; figures wait for it.
+    crate::helpers::confirm_periods(&app.db).await;
     let year = treem_storage::today().year();
     let r = app
         .http

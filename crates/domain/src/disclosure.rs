@@ -549,9 +549,24 @@ fn dimension<K: Clone>(rows: &[(K, Cell)], share: bool) -> Vec<(K, PublishedCell
 /// quarter end (31/3, 30/6, 30/9, 31/12) on or before both. Figures for any day would let the
 /// province subtract one day from the next and date each event (and, from the breakdowns,
 /// place it); a quarter end still to come would change every day until it comes. A quarter
-/// end that has passed reads the register as it stood that day, so it changes only when a
-/// record dated before it is entered late.
+/// end that has passed reads the records as they had been recorded by that day
+/// ([`publication`]), so it no longer changes.
 pub fn publication_date(asked: Date, today: Date) -> Date {
+    publication(asked, today).0
+}
+
+/// The date of the province's figures ([`publication_date`]) and what they read: the records
+/// as they had been recorded by the end of that quarter end
+/// ([`crate::indicator::Known::RecordedBy`]). Figures read from every record known now would
+/// change whenever a record dated before the quarter end is entered late, and the province
+/// could date that record by comparing one day's figures with the next; as recorded by the
+/// quarter end, a published figure never changes.
+pub fn publication(asked: Date, today: Date) -> (Date, crate::indicator::Known) {
+    let d = quarter_end_before(asked, today);
+    (d, crate::indicator::Known::RecordedBy(d))
+}
+
+fn quarter_end_before(asked: Date, today: Date) -> Date {
     let until = asked.min(today);
     let y = until.year();
     let ends = [(3, 31), (6, 30), (9, 30), (12, 31)];

@@ -1,7 +1,9 @@
-//! The register as it stood at the end of one or more dates: every child version recorded
-//! before the last of them is read once, in slices of children, and each date's version of each
-//! child is picked in memory (the latest version recorded before the end of that day).
-use crate::db::{end_of_day_text, Backend, Db};
+//! The register as it stood at the end of one or more dates (the history: every child version
+//! recorded before the last of them is read once, in slices of children, and each date's
+//! version of each child is picked in memory, the latest recorded before the end of that day),
+//! and the register as the figures read it: each child's latest version known, now or as
+//! recorded by a day ([`treem_domain::indicator::Known`]).
+use crate::db::{end_of_day_text, known_cutoff, Backend, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, split, Cursor, RS, US};
 use crate::stream;
@@ -11,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use treem_domain::circumstance::Circumstance;
-use treem_domain::indicator::ChildFacts;
+use treem_domain::indicator::{ChildFacts, Known};
 use treem_domain::register::{Child, ChildData, DobPrecision, Sex};
 use treem_domain::Date;
 
@@ -206,14 +208,8 @@ fn parse_slice<T: Version>(
     for group in rows.chunk_by(|a, b| a.0 == b.0) {
         parsed.clear();
         for (d, cut) in s.cutoffs.iter().enumerate() {
-            // The latest version recorded before the end of the day.
-            let Some(k) = group
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.3 < cut.as_str())
-                .max_by_key(|(_, r)| r.1)
-                .map(|(k, _)| k)
-            else {
+            // The latest version recorded before the cutoff.
+            let Some(k) = Known::latest(group.iter().map(|r| (r.1, r.3 < cut.as_str()))) else {
                 continue;
             };
             let (id, version, village_id, _, text) = group[k];
@@ -253,9 +249,34 @@ impl Db {
         dates: &[Date],
     ) -> StorageResult<RegisterAsOf<T>> {
         let cutoffs: Vec<String> = dates.iter().map(|d| end_of_day_text(*d)).collect();
+        self.register_before(scope, cutoffs).await
+    }
+
+    /// The register as the figures read it ([`Known`]): each child's latest version known —
+    /// recorded by the end of the day asked, or any — once, in child id order. Which dates a
+    /// child then counts on is the domain's to say from the record's own dates.
+    pub(crate) async fn register_known<T: Version>(
+        &self,
+        scope: Option<i64>,
+        known: Known,
+    ) -> StorageResult<Vec<T>> {
+        let r = self
+            .register_before(scope, vec![known_cutoff(known)])
+            .await?;
+        // One cutoff: every version read is the one kept, in child id order.
+        debug_assert_eq!(r.at[0].len(), r.versions.len());
+        Ok(r.versions)
+    }
+
+    /// The register before each of `cutoffs` (recording times, as stored).
+    async fn register_before<T: Version>(
+        &self,
+        scope: Option<i64>,
+        cutoffs: Vec<String>,
+    ) -> StorageResult<RegisterAsOf<T>> {
         let out = RegisterAsOf {
             versions: Vec::new(),
-            at: vec![Vec::new(); dates.len()],
+            at: vec![Vec::new(); cutoffs.len()],
         };
         let Some(last) = cutoffs.iter().max().cloned() else {
             return Ok(out);

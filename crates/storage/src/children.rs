@@ -1,5 +1,4 @@
 //! Children: reads within scope, versioned writes with history, search.
-use crate::as_of::RegisterAsOf;
 use crate::audit;
 use crate::db::{date_of, now_text, today, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
@@ -12,6 +11,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
+use treem_domain::indicator::{ChildFacts, Known};
 use treem_domain::register::{Child, ChildData, DobPrecision, Sex};
 use treem_domain::role::{Actor, Role};
 use treem_domain::text;
@@ -950,10 +950,10 @@ impl Register for Db {
     async fn register_for_figures(
         &self,
         actor: &Actor,
-        dates: &[Date],
-    ) -> StorageResult<RegisterAsOf> {
+        known: Known,
+    ) -> StorageResult<Vec<ChildFacts>> {
         let scope = read_scope(actor)?;
-        self.register_at(scope, dates).await
+        self.register_known(scope, known).await
     }
 
     async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>> {

@@ -207,6 +207,16 @@ pub(crate) fn end_of_day_text(date: jiff::civil::Date) -> String {
     ts.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
+/// The recording times a figure reads are those before this text: the end of the day asked
+/// ([`Known::RecordedBy`](treem_domain::indicator::Known)), or after every timestamp treem
+/// writes.
+pub(crate) fn known_cutoff(known: treem_domain::indicator::Known) -> String {
+    match known.recorded_by() {
+        Some(d) => end_of_day_text(d),
+        None => "9".to_string(),
+    }
+}
+
 /// Today in Vietnam.
 pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::now()

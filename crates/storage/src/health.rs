@@ -2,7 +2,7 @@
 //! Who may see them is stricter than the register: health data is sensitive personal data.
 use crate::audit;
 use crate::children::read_scope;
-use crate::db::{now_text, Db};
+use crate::db::{known_cutoff, now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, next_row, split, with_child_and_date, Cursor, GS, RS, US};
 use crate::params::{bind_all, Params, P};
@@ -13,6 +13,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use treem_domain::health::{HealthRecords, Measurement, Vaccination};
+use treem_domain::indicator::Known;
 use treem_domain::register::{Child, ChildData};
 use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
@@ -502,7 +503,10 @@ impl HealthLog for Db {
             ids.push(
                 insert_checked(&mut tx, &mut seal, actor, kind, *child, date, data, &now).await?,
             );
-            if self.close_on_death(&mut tx, &mut seal, actor, kind, *child, date).await? {
+            if self
+                .close_on_death(&mut tx, &mut seal, actor, kind, *child, date)
+                .await?
+            {
                 closed.extend(child.map(|c| c.to_string()));
             }
         }
@@ -663,6 +667,7 @@ impl HealthLog for Db {
         &self,
         actor: &Actor,
         to: Option<Date>,
+        known: Known,
     ) -> StorageResult<HealthRecords> {
         let allowed = readable_kinds(actor.role);
         if KINDS.iter().any(|k| !allowed.contains(k)) || actor.role == Role::VillageHead {
@@ -671,18 +676,25 @@ impl HealthLog for Db {
         let until = to.map_or_else(|| "9999-12-31".to_string(), |t| t.to_string());
         let b = self.backend;
         // Events without a child: few, read straight from the events.
+        let cutoff = known_cutoff(known);
         let loose = sqlx::query(&format!(
             "SELECT {} AS k, {} AS d, {} AS j FROM health_event \
-             WHERE child_id IS NULL AND date <= $1",
+             WHERE child_id IS NULL AND date <= $1 AND recorded_at < $2",
             agg(b, "kind", RS, "id"),
             agg(b, "date", ',', "id"),
             agg(b, "data", RS, "id"),
         ))
         .bind(&until)
+        .bind(&cutoff)
         .fetch_one(&self.pool)
         .await?;
         let mut first = HealthRecords::default();
         parse_events(&loose, &mut first)?;
+        if known != Known::Now {
+            // As recorded by a day: the events themselves, those recorded by then (the packs
+            // hold every event, without the time it was recorded).
+            return self.health_recorded_before(first, until, cutoff).await;
+        }
         // Every other event from the children's packs: a few hundred thousand rows rather than
         // millions.
         if let Some(path) = self.sqlite_path() {
@@ -845,6 +857,76 @@ impl HealthLog for Db {
                 })
             })
             .collect()
+    }
+}
+
+impl Db {
+    /// The children's events recorded before `cutoff` and dated up to `until`, read from the
+    /// events themselves in the packs' shape (child by child, kind by kind, in id order) and
+    /// added after `first`: the figures as an earlier report saw them.
+    async fn health_recorded_before(
+        &self,
+        first: HealthRecords,
+        until: String,
+        cutoff: String,
+    ) -> StorageResult<HealthRecords> {
+        let b = self.backend;
+        if let Some(path) = self.sqlite_path() {
+            // One row an event: `child US kind US id US date US data`, which the packs' parser
+            // reads as a pack of one.
+            let sql = "SELECT child_id, kind, id || char(31) || date || char(31) || data \
+                       FROM health_event WHERE child_id IS NOT NULL AND recorded_at < ?1 \
+                       ORDER BY child_id, kind, id"
+                .to_string();
+            return stream::fold(
+                path,
+                sql,
+                vec![cutoff.into()],
+                (GS, |child| child),
+                first,
+                move |batch, out| parse_pack_rows(batch, &until, out),
+            )
+            .await;
+        }
+        let max_child: i64 =
+            sqlx::query("SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_event")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("m")?;
+        let order = "child_id, kind";
+        let sql = format!(
+            "SELECT {} AS c, {} AS k, {} AS e FROM (\
+                SELECT child_id, kind, {} AS events FROM health_event \
+                WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3 \
+                GROUP BY child_id, kind) p",
+            agg(b, "child_id", ',', order),
+            agg(b, "kind", ',', order),
+            agg(b, "events", GS, order),
+            agg(
+                b,
+                match b {
+                    crate::db::Backend::Sqlite => "id || char(31) || date || char(31) || data",
+                    crate::db::Backend::Postgres => "id || chr(31) || date || chr(31) || data",
+                },
+                RS,
+                "id"
+            ),
+        );
+        const SLICE: i64 = 10_000;
+        let mut out = first;
+        let mut from = 0;
+        let mut conn = self.pool.acquire().await?;
+        while from < max_child {
+            let row = sqlx::query(&sql)
+                .bind(from)
+                .bind(from + SLICE)
+                .bind(&cutoff)
+                .fetch_one(&mut *conn)
+                .await?;
+            parse_packs(&row, &until, &mut out)?;
+            from += SLICE;
+        }
+        Ok(out)
     }
 }
 

@@ -132,14 +132,16 @@ pub trait Register: Send + Sync {
     async fn child_at_version(&self, actor: &Actor, id: i64, version: i64) -> StorageResult<Child>;
     /// Every child as the register recorded them at the end of `date` (Vietnam time).
     async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>>;
-    /// The register at the end of each of `dates` (Vietnam time) in one read, for the
-    /// indicator engine: of each record only the fields the engine reads are loaded
-    /// ([`treem_domain::indicator::Snapshot::children`]), the others are left empty.
+    /// The register for the indicator engine, in one read: each child's latest version known
+    /// (every version, or those recorded by the end of a day: [`Known`]), in child id order,
+    /// with only the fields the engine reads
+    /// ([`treem_domain::indicator::Snapshot::children`]). Which dates each child counts on is
+    /// the engine's to say from the record's own dates.
     async fn register_for_figures(
         &self,
         actor: &Actor,
-        dates: &[Date],
-    ) -> StorageResult<RegisterAsOf>;
+        known: treem_domain::indicator::Known,
+    ) -> StorageResult<Vec<treem_domain::indicator::ChildFacts>>;
     /// Counts of children present today by village and sex: no personal data, so the
     /// province may ask too.
     async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>>;
@@ -198,9 +200,12 @@ pub trait Plans: Send + Sync {
     async fn plan_years(&self) -> StorageResult<Vec<i16>>;
     async fn plan_toml(&self, year: i16) -> StorageResult<Option<String>>;
     async fn save_plan(&self, actor: &Actor, year: i16, toml: &str) -> StorageResult<()>;
+    /// The figures entered for the year's targets (those entered by the end of the day, with
+    /// [`Known::RecordedBy`](treem_domain::indicator::Known)).
     async fn reported_values(
         &self,
         year: i16,
+        known: treem_domain::indicator::Known,
     ) -> StorageResult<Vec<treem_domain::indicator::ReportedValue>>;
     async fn add_reported_value(
         &self,
@@ -208,17 +213,37 @@ pub trait Plans: Send + Sync {
         year: i16,
         value: &treem_domain::indicator::ReportedValue,
     ) -> StorageResult<()>;
+    /// The supports given from `from` to `to` (by the date given; those recorded by the end of
+    /// the day with [`Known::RecordedBy`](treem_domain::indicator::Known)).
     async fn supports(
         &self,
         from: Date,
         to: Date,
+        known: treem_domain::indicator::Known,
     ) -> StorageResult<Vec<treem_domain::indicator::SupportRecord>>;
     async fn add_supports(
         &self,
         actor: &Actor,
         records: &[treem_domain::indicator::SupportRecord],
     ) -> StorageResult<()>;
-    async fn assessments(&self) -> StorageResult<Vec<treem_domain::indicator::AssessmentValue>>;
+    async fn assessments(
+        &self,
+        known: treem_domain::indicator::Known,
+    ) -> StorageResult<Vec<treem_domain::indicator::AssessmentValue>>;
+    /// The report periods the officer confirmed for a plan year.
+    async fn confirmed_periods(
+        &self,
+        year: i16,
+    ) -> StorageResult<Vec<treem_domain::plan::ConfirmedPeriod>>;
+    /// The officer confirms a report's period (checked by the caller with
+    /// [`treem_domain::plan::Report::check_period`]); a later confirmation replaces it.
+    async fn confirm_report_period(
+        &self,
+        actor: &Actor,
+        year: i16,
+        code: &str,
+        period: treem_domain::indicator::Period,
+    ) -> StorageResult<treem_domain::plan::ConfirmedPeriod>;
     /// Changes whenever anything a figure depends on changes (for caching figures).
     async fn figures_stamp(&self) -> StorageResult<String>;
 }
@@ -270,6 +295,7 @@ pub trait HealthLog: Send + Sync {
         &self,
         actor: &Actor,
         to: Option<Date>,
+        known: treem_domain::indicator::Known,
     ) -> StorageResult<treem_domain::health::HealthRecords>;
     /// A birth (sổ đẻ): the child enters the register and the birth is recorded in one step.
     async fn record_birth(

@@ -1,13 +1,18 @@
 //! Plans (kế hoạch) as stored TOML, the figures agencies report, support given to children and
 //! assessment results: the inputs of the indicator engine besides the register.
 use crate::audit;
-use crate::db::{now_text, Db};
+use crate::db::{known_cutoff, now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::Plans;
 use sqlx::Row;
-use treem_domain::indicator::{AssessmentValue, ReportedValue, SupportRecord};
+use treem_domain::indicator::{AssessmentValue, Known, Period, ReportedValue, SupportRecord};
+use treem_domain::plan::ConfirmedPeriod;
 use treem_domain::role::{Actor, Role};
 use treem_domain::Date;
+
+/// A confirmed report period is a setting `report_period:YEAR:CODE` holding the
+/// [`ConfirmedPeriod`] as JSON: no table of its own (exported and restored with the settings).
+const PERIOD_KEY: &str = "report_period:";
 
 fn date(s: &str) -> StorageResult<Date> {
     s.parse()
@@ -53,12 +58,13 @@ impl Plans for Db {
         Ok(())
     }
 
-    async fn reported_values(&self, year: i16) -> StorageResult<Vec<ReportedValue>> {
+    async fn reported_values(&self, year: i16, known: Known) -> StorageResult<Vec<ReportedValue>> {
         let rows = sqlx::query(
             "SELECT target, secondary, period_start, period_end, numerator, denominator, value, note, entered_by, entered_at \
-             FROM reported_value WHERE year = $1 ORDER BY id",
+             FROM reported_value WHERE year = $1 AND entered_at < $2 ORDER BY id",
         )
         .bind(year as i64)
+        .bind(known_cutoff(known))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -120,12 +126,19 @@ impl Plans for Db {
         Ok(())
     }
 
-    async fn supports(&self, from: Date, to: Date) -> StorageResult<Vec<SupportRecord>> {
+    async fn supports(
+        &self,
+        from: Date,
+        to: Date,
+        known: Known,
+    ) -> StorageResult<Vec<SupportRecord>> {
         let rows = sqlx::query(
-            "SELECT child_id, date, kind FROM support_record WHERE date >= $1 AND date <= $2 ORDER BY id",
+            "SELECT child_id, date, kind FROM support_record \
+             WHERE date >= $1 AND date <= $2 AND recorded_at < $3 ORDER BY id",
         )
         .bind(from.to_string())
         .bind(to.to_string())
+        .bind(known_cutoff(known))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -178,10 +191,13 @@ impl Plans for Db {
         Ok(())
     }
 
-    async fn assessments(&self) -> StorageResult<Vec<AssessmentValue>> {
-        let rows = sqlx::query("SELECT target, date, met, score FROM assessment_value ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+    async fn assessments(&self, known: Known) -> StorageResult<Vec<AssessmentValue>> {
+        let rows = sqlx::query(
+            "SELECT target, date, met, score FROM assessment_value WHERE entered_at < $1 ORDER BY id",
+        )
+        .bind(known_cutoff(known))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(AssessmentValue {
@@ -192,6 +208,63 @@ impl Plans for Db {
                 })
             })
             .collect()
+    }
+
+    async fn confirmed_periods(&self, year: i16) -> StorageResult<Vec<ConfirmedPeriod>> {
+        let rows = sqlx::query("SELECT key, value FROM setting WHERE key LIKE $1 ORDER BY key")
+            .bind(format!("{PERIOD_KEY}{year}:%"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let key: String = r.try_get("key")?;
+                let value: String = r.try_get("value")?;
+                serde_json::from_str(&value)
+                    .map_err(|e| StorageError::Corrupt(format!("{key}: {e}")))
+            })
+            .collect()
+    }
+
+    async fn confirm_report_period(
+        &self,
+        actor: &Actor,
+        year: i16,
+        code: &str,
+        period: Period,
+    ) -> StorageResult<ConfirmedPeriod> {
+        // The officer answers for the reports the commune sends.
+        if actor.role != Role::Officer {
+            return Err(StorageError::Forbidden);
+        }
+        let confirmed = ConfirmedPeriod {
+            code: code.to_string(),
+            start: period.start,
+            end: period.end,
+            confirmed_by: actor.username.clone(),
+            confirmed_at: now_text(),
+        };
+        let json =
+            serde_json::to_string(&confirmed).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO setting (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(format!("{PERIOD_KEY}{year}:{code}"))
+        .bind(&json)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "confirm",
+            "report_period",
+            Some(year as i64),
+            &format!("{code}: {} – {}", period.start, period.end),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(confirmed)
     }
 
     async fn figures_stamp(&self) -> StorageResult<String> {

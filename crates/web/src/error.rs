@@ -37,6 +37,9 @@ pub enum ApiError {
     /// those who may open it, with why; the other cases still work.
     #[error("hồ sơ bị hỏng")]
     DamagedCase(String),
+    /// The figures asked for fall in a report period the officer has not confirmed (409).
+    #[error("{0}")]
+    PeriodNotConfirmed(treem_domain::plan::PeriodNotConfirmed),
 }
 
 impl From<StorageError> for ApiError {
@@ -110,6 +113,16 @@ impl IntoResponse for ApiError {
                     }),
                 )
             }
+            ApiError::PeriodNotConfirmed(p) => (
+                StatusCode::CONFLICT,
+                json!({
+                    "error": p.to_string(),
+                    "period_not_confirmed": {
+                        "report": p.code,
+                        "proposed": {"start": p.proposed.start.to_string(), "end": p.proposed.end.to_string()}
+                    }
+                }),
+            ),
             ApiError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 (

@@ -6,7 +6,7 @@ use crate::AppState;
 use std::sync::{Arc, Mutex};
 use treem_domain::disclosure::{self, PublishedResult};
 use treem_domain::indicator::{
-    apply_trend, compute_all_shared, Figure, Period, Settings, SharedHealth, Snapshot,
+    apply_trend, compute_all_shared, Figure, Known, Period, Settings, SharedHealth, Snapshot,
     TargetResult, TREND_POINTS,
 };
 use treem_domain::plan::{Plan, Target, Unit};
@@ -19,6 +19,8 @@ pub const SEED_PLAN: &str = include_str!("../../../plans/sinh-phinh-2026.toml");
 pub struct Computed {
     pub plan: Plan,
     pub as_of: Date,
+    /// Which records were read: all known now, or those recorded by a day.
+    pub known: Known,
     pub period: Period,
     pub results: Vec<TargetResult>,
     pub cases: CaseFigures,
@@ -82,32 +84,39 @@ pub async fn load_plan(state: &AppState, year: i16) -> Result<Plan, ApiError> {
     Plan::from_toml(&text).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// The reporting period a date falls in: the first report period that has not ended before
-/// it, else the plan's last; a plan without reports reports on its calendar year.
-pub fn period_for(plan: &Plan, as_of: Date) -> Period {
-    let mut reports: Vec<_> = plan.reports.iter().collect();
-    reports.sort_by_key(|r| r.period_end);
-    reports
+/// The reporting period of each date ([`Plan::period_for`]), with the periods the officer
+/// confirmed; an error naming the report whose period waits for the officer.
+pub async fn periods_for(
+    state: &AppState,
+    plan: &Plan,
+    dates: &[Date],
+) -> Result<Vec<Period>, ApiError> {
+    let confirmed = state.store.confirmed_periods(plan.year).await?;
+    dates
         .iter()
-        .find(|r| r.period_start <= as_of && as_of <= r.period_end)
-        .or_else(|| reports.iter().find(|r| as_of <= r.period_end))
-        .or(reports.last())
-        .map(|r| Period::new(r.period_start, r.period_end))
-        .unwrap_or_else(|| {
-            Period::new(
-                jiff::civil::date(plan.year, 1, 1),
-                jiff::civil::date(plan.year, 12, 31),
-            )
+        .map(|d| {
+            plan.period_for(&confirmed, *d)
+                .map_err(ApiError::PeriodNotConfirmed)
         })
+        .collect()
 }
 
 /// The figures on `as_of`, with each target's direction over the year's two quarter ends before
-/// it (a target met but worsening twice in a row is "có nguy cơ").
+/// it (a target met but worsening twice in a row is "có nguy cơ"), from every record known now
+/// or from what was recorded by a day (`known`), each record placed by its own dates
+/// ([`Known`]).
 ///
-/// Everything is read once for all the dates: the register's versions (each quarter end's
-/// register is picked from them in memory), the health records up to `as_of` (the engine leaves
-/// out those dated after each date), the supports of every period involved.
-pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
+/// Everything is read once for all the dates: the register (each child's latest version
+/// known: the engine places it on each date by its dates), the health records up to `as_of`
+/// (the engine leaves out those dated after each date), the supports of every period involved.
+/// Nothing is computed for a date whose report period waits for the officer's confirmation
+/// ([`ApiError::PeriodNotConfirmed`]).
+pub async fn compute(
+    state: &AppState,
+    year: i16,
+    as_of: Date,
+    known: Known,
+) -> Result<Arc<Computed>, ApiError> {
     // No plan outside the plan years; their dates may not even exist (year 10000).
     if !treem_domain::limits::PLAN_YEARS.contains(&year) {
         return Err(ApiError::NotFound);
@@ -118,11 +127,11 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
     let mut dates = trend_dates(year, as_of);
     dates.drain(..dates.len().saturating_sub(TREND_POINTS));
     let earlier = dates.len() - 1;
-    if let Some(hit) = cached(state, &key(year, as_of, &stamp, earlier)) {
+    if let Some(hit) = cached(state, &key(year, as_of, known, &stamp, earlier)) {
         return Ok(hit);
     }
     let plan = load_plan(state, year).await?;
-    let periods: Vec<Period> = dates.iter().map(|d| period_for(&plan, *d)).collect();
+    let periods = periods_for(state, &plan, &dates).await?;
     let from = periods.iter().map(|p| p.start).min().unwrap_or(as_of);
     let to = periods.iter().map(|p| p.end).max().unwrap_or(as_of);
     // Figures are aggregates: the whole commune is counted, whoever asks; which records a
@@ -130,31 +139,37 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
     let system = Actor::system();
     let store = &state.store;
     let (reported, assessments, supports, health, register) = tokio::try_join!(
-        store.reported_values(year),
-        store.assessments(),
-        store.supports(from, to),
-        store.health_records(&system, Some(as_of)),
-        store.register_for_figures(&system, &dates),
+        store.reported_values(year, known),
+        store.assessments(known),
+        store.supports(from, to, known),
+        store.health_records(&system, Some(as_of), known),
+        store.register_for_figures(&system, known),
     )?;
-    let cases = cases_for_figures(state).await;
+    let mut cases = cases_for_figures(state).await;
+    if let Some(day) = known.recorded_by() {
+        cases.cases = cases
+            .cases
+            .iter()
+            .filter_map(|c| c.as_recorded_by(day))
+            .collect();
+    }
     let calendar = store.calendar().clone();
-    let known: Vec<Option<Arc<Computed>>> = dates
+    let hits: Vec<Option<Arc<Computed>>> = dates
         .iter()
         .take(earlier)
-        .map(|d| cached(state, &key(year, *d, &stamp, 0)))
+        .map(|d| cached(state, &key(year, *d, known, &stamp, 0)))
         .collect();
-    let was_cached: Vec<bool> = known.iter().map(Option::is_some).collect();
+    let was_cached: Vec<bool> = hits.iter().map(Option::is_some).collect();
     // The engine is plain computation: off the async threads, one date per thread.
     let computed = tokio::task::spawn_blocking(move || {
-        let children: Vec<Vec<&treem_domain::indicator::ChildFacts>> =
-            (0..dates.len()).map(|i| register.children(i)).collect();
         let settings = Settings::default();
         // Built once for all the dates: the vaccinations and measurements by child.
         let shared = Arc::new(SharedHealth::new(&health, &settings));
         let snap = |i: usize| Snapshot {
             as_of: dates[i],
             period: periods[i],
-            children: (&children[i]).into(),
+            // Every date reads the same records, each placed on the date by its own dates.
+            children: register.as_slice().into(),
             supports: &supports,
             reported: &reported,
             assessments: &assessments,
@@ -165,9 +180,9 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         let mut results: Vec<Option<Vec<TargetResult>>> = std::thread::scope(|s| {
             let work: Vec<_> = (0..dates.len())
                 .map(|i| {
-                    let known = known.get(i).cloned().flatten();
+                    let hit = hits.get(i).cloned().flatten();
                     let (plan, settings, snap, shared) = (&plan, &settings, &snap, &shared);
-                    s.spawn(move || match known {
+                    s.spawn(move || match hit {
                         Some(_) => None,
                         None => Some(compute_all_shared(
                             plan,
@@ -189,11 +204,12 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         }
         let mut out: Vec<Arc<Computed>> = Vec::new();
         for i in 0..earlier {
-            out.push(match &known[i] {
+            out.push(match &hits[i] {
                 Some(hit) => hit.clone(),
                 None => Arc::new(Computed {
                     plan: plan.clone(),
                     as_of: dates[i],
+                    known,
                     period: periods[i],
                     results: results[i].take().unwrap_or_default(),
                     cases: case_figures(&cases, periods[i], dates[i], &calendar),
@@ -229,13 +245,13 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         out.push(Arc::new(Computed {
             plan,
             as_of: dates[earlier],
+            known,
             period: periods[earlier],
             results: last,
             cases: case_figures(&cases, periods[earlier], dates[earlier], &calendar),
         }));
         // Freeing a million records takes a while: the figures are ready, so it is left to a
         // thread of its own.
-        drop(children);
         std::thread::spawn(move || drop((register, health)));
         out
     })
@@ -249,6 +265,7 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
         let k = key(
             year,
             c.as_of,
+            known,
             &stamp,
             if i == earlier { earlier } else { 0 },
         );
@@ -261,8 +278,8 @@ pub async fn compute(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Com
     Ok(computed[earlier].clone())
 }
 
-fn key(year: i16, as_of: Date, stamp: &str, priors: usize) -> String {
-    format!("{year}/{as_of}/{stamp}/{priors}")
+fn key(year: i16, as_of: Date, known: Known, stamp: &str, priors: usize) -> String {
+    format!("{year}/{as_of}/{known:?}/{stamp}/{priors}")
 }
 
 fn cached(state: &AppState, key: &str) -> Option<Arc<Computed>> {
@@ -321,14 +338,14 @@ async fn cases_for_figures(state: &AppState) -> treem_storage::FigureCases {
     }
 }
 
-/// The date figures are computed at for this role: the date asked, or for those who see
-/// protected counts the last quarter end on or before it and today
-/// ([`disclosure::publication_date`]).
-pub fn date_for(role: Role, asked: Date) -> Date {
+/// The date figures are computed at for this role, and what they read: the date and records
+/// asked, or for those who see protected counts the last quarter end on or before it and today,
+/// as recorded by then ([`disclosure::publication`]).
+pub fn date_for(role: Role, asked: Date, known: Known) -> (Date, Known) {
     if role.sees_protected_counts() {
-        disclosure::publication_date(asked, treem_storage::today())
+        disclosure::publication(asked, treem_storage::today())
     } else {
-        asked
+        (asked, known)
     }
 }
 
@@ -338,13 +355,14 @@ pub async fn earlier_points(
     state: &AppState,
     year: i16,
     as_of: Date,
+    known: Known,
 ) -> Result<Vec<Arc<Computed>>, ApiError> {
     let mut dates = trend_dates(year, as_of);
     dates.pop();
     let keep = dates.len().saturating_sub(TREND_POINTS - 1);
     let mut out = Vec::new();
     for d in dates.drain(keep..) {
-        out.push(compute(state, year, d).await?);
+        out.push(compute(state, year, d, known).await?);
     }
     Ok(out)
 }

@@ -78,7 +78,14 @@ pub fn plan_toml(data: &[u8]) {
     let back = Plan::from_toml(&written).expect("a written plan reads back");
     assert_eq!(back, plan, "a plan written out reads back changed");
     let _ = plan.next_year().to_toml();
-    let period = crate::figures::period_for(&plan, today());
+    let confirmed: Vec<_> = plan
+        .reports
+        .iter()
+        .map(|r| treem_domain::plan::ConfirmedPeriod::as_proposed(plan.year, r, "fuzz", ""))
+        .collect();
+    let Ok(period) = plan.period_for(&confirmed, today()) else {
+        return;
+    };
     for as_of in [period.start, period.end, today()] {
         let snap = Snapshot {
             as_of,

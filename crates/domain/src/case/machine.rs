@@ -43,6 +43,26 @@ pub fn correct(
 }
 
 impl CaseFile {
+    /// The case as it had been recorded by the end of `day` (the entries recorded by then,
+    /// replayed), for the figures as an earlier report saw them
+    /// ([`crate::indicator::Known::RecordedBy`]); `None` when nothing had been recorded yet.
+    pub fn as_recorded_by(&self, day: jiff::civil::Date) -> Option<CaseFile> {
+        let entries: Vec<CaseEntry> = self
+            .entries
+            .iter()
+            .take_while(|e| e.at.date() <= day)
+            .cloned()
+            .collect();
+        if entries.is_empty() {
+            return None;
+        }
+        if entries.len() == self.entries.len() {
+            return Some(self.clone());
+        }
+        // A prefix of entries that replayed whole replays too.
+        CaseFile::replay(self.id, entries).ok()
+    }
+
     /// Rebuilds a case from its stored entries. Rights are not checked again (they were when
     /// each entry was recorded, and the rules may have changed since); the order, the numbering,
     /// the transitions and the data are, and an entry whose recorded `from`/`to` differ from

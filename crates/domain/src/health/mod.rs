@@ -25,7 +25,9 @@ pub mod schedule;
 mod tests;
 
 pub use compiled::{Compiled, Slot};
-pub use schedule::{Age, Disease, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError, Vaccine};
+pub use schedule::{
+    Age, Disease, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError, Vaccine,
+};
 
 use crate::validation::FieldErrors;
 use jiff::civil::Date;

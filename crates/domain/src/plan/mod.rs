@@ -10,6 +10,7 @@
 
 pub mod check;
 mod dates;
+mod periods;
 mod validate;
 
 #[cfg(test)]
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub use dates::{format_vi as format_date_vi, parse_date};
+pub use periods::{ConfirmedPeriod, PeriodNotConfirmed, ReportPeriod};
 pub use validate::{Place, Problem};
 
 /// The only format version this code reads and writes.

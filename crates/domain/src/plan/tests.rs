@@ -943,3 +943,92 @@ fn a_figure_is_shown_with_the_digits_its_status_needs() {
     assert_eq!(t3.figure_text_vi(2.899), "2,899");
     assert_eq!(t3.figure_text_vi(2.96), "3");
 }
+
+/// A report whose period the plan does not state runs by default from the plan year's start to
+/// the last day of the month before the due date, and nothing is computed for it until the
+/// officer confirms it.
+#[test]
+fn unstated_report_periods_end_before_the_due_date_and_wait_for_confirmation() {
+    use crate::indicator::Period;
+    use crate::plan::{ConfirmedPeriod, ReportPeriod};
+    use jiff::civil::date;
+    let p = Plan::from_toml(SEED).unwrap();
+    let six = p.reports.iter().find(|r| r.code == "six_month").unwrap();
+    let year = p.reports.iter().find(|r| r.code == "yearly").unwrap();
+    assert!(!six.period_stated && !year.period_stated);
+    assert_eq!(
+        six.proposed_period(2026),
+        Period::new(date(2026, 1, 1), date(2026, 5, 31))
+    );
+    assert_eq!(
+        year.proposed_period(2026),
+        Period::new(date(2026, 1, 1), date(2026, 10, 31))
+    );
+    // Not confirmed: no period, the figures wait.
+    let err = p.period_for(&[], date(2026, 4, 15)).unwrap_err();
+    assert_eq!(err.code, "six_month");
+    assert_eq!(
+        err.proposed,
+        Period::new(date(2026, 1, 1), date(2026, 5, 31))
+    );
+    assert!(err.to_string().contains("01/01/2026–31/05/2026"), "{err}");
+    assert_eq!(
+        p.report_period(six, &[]),
+        ReportPeriod::Unconfirmed {
+            proposed: Period::new(date(2026, 1, 1), date(2026, 5, 31))
+        }
+    );
+    let confirm = |code: &str, end| ConfirmedPeriod {
+        code: code.into(),
+        start: date(2026, 1, 1),
+        end,
+        confirmed_by: "officer".into(),
+        confirmed_at: "2026-05-02T01:00:00Z".into(),
+    };
+    let both = [
+        confirm("six_month", date(2026, 5, 31)),
+        confirm("yearly", date(2026, 10, 31)),
+    ];
+    // Confirmed: a date in May is in the six-month period, June in the year's.
+    assert_eq!(
+        p.period_for(&both, date(2026, 5, 31)).unwrap(),
+        Period::new(date(2026, 1, 1), date(2026, 5, 31))
+    );
+    assert_eq!(
+        p.period_for(&both, date(2026, 6, 1)).unwrap(),
+        Period::new(date(2026, 1, 1), date(2026, 10, 31))
+    );
+    // After the yearly report's period: the plan year.
+    assert_eq!(
+        p.period_for(&both, date(2026, 12, 5)).unwrap(),
+        Period::new(date(2026, 1, 1), date(2026, 12, 31))
+    );
+    // Only the six-month one confirmed: June's figures still wait for the yearly period.
+    assert_eq!(
+        p.period_for(&both[..1], date(2026, 6, 1)).unwrap_err().code,
+        "yearly"
+    );
+    // A stated period needs no confirmation.
+    let mut stated = p.clone();
+    for r in &mut stated.reports {
+        r.period_stated = true;
+    }
+    assert_eq!(
+        stated.period_for(&[], date(2026, 6, 10)).unwrap(),
+        Period::new(date(2026, 1, 1), date(2026, 6, 30))
+    );
+    // The officer's dates: both given, in order, before the due date.
+    assert!(six
+        .check_period(Some(date(2026, 1, 1)), Some(date(2026, 5, 31)))
+        .is_ok());
+    let e = six
+        .check_period(Some(date(2026, 1, 1)), Some(date(2026, 6, 1)))
+        .unwrap_err();
+    assert!(e.0[0].field == "period_end" && e.0[0].message.contains("01/06/2026"));
+    let e = six
+        .check_period(Some(date(2026, 5, 2)), Some(date(2026, 5, 1)))
+        .unwrap_err();
+    assert_eq!(e.0[0].field, "period_end");
+    let e = six.check_period(None, None).unwrap_err();
+    assert_eq!(e.0.len(), 2);
+}

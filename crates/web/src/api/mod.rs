@@ -72,6 +72,11 @@ pub fn routes() -> Router<AppState> {
         .route("/plans", get(plans::list))
         .route("/plans/{year}/targets", get(plans::targets))
         .route("/plans/{year}/targets/{n}/reported", post(plans::report))
+        .route("/plans/{year}/reports", get(plans::reports))
+        .route(
+            "/plans/{year}/reports/{code}/period",
+            put(plans::confirm_period),
+        )
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 

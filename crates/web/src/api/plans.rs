@@ -12,7 +12,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use treem_domain::disclosure::PublishedResult;
-use treem_domain::indicator::{validate_reported, ReportedValue, TargetResult, TargetStatus};
+use treem_domain::indicator::{
+    validate_reported, Known, ReportedValue, TargetResult, TargetStatus,
+};
 use treem_domain::plan::{Source, Target};
 use treem_domain::role::Role;
 use treem_domain::validation::{date_problem, parse_date, FieldErrors};
@@ -63,11 +65,18 @@ pub async fn targets(
         Some(d) => parse_date(d).ok_or_else(|| FieldErrors::single("as_of", date_problem(d)))?,
         None => treem_storage::today(),
     };
+    // The figures as an earlier report saw them: only what had been recorded by that day.
+    let recorded_by = match q.get("recorded_by").filter(|v| !v.is_empty()) {
+        Some(d) => {
+            Some(parse_date(d).ok_or_else(|| FieldErrors::single("recorded_by", date_problem(d)))?)
+        }
+        None => None,
+    };
     let role = user.0.role;
-    let as_of = figures::date_for(role, as_of);
-    let c = figures::compute(&s, year, as_of).await?;
+    let (as_of, known) = figures::date_for(role, as_of, Known::from_recorded_by(recorded_by));
+    let c = figures::compute(&s, year, as_of, known).await?;
     let earlier = if role.sees_protected_counts() {
-        figures::earlier_points(&s, year, as_of).await?
+        figures::earlier_points(&s, year, as_of, known).await?
     } else {
         vec![]
     };
@@ -108,6 +117,7 @@ pub async fn targets(
     Ok(Json(json!({
         "year": year,
         "as_of": as_of.to_string(),
+        "recorded_by": known.recorded_by().map(|d| d.to_string()),
         "period": {"start": c.period.start.to_string(), "end": c.period.end.to_string()},
         "items": items
     })))
@@ -238,4 +248,105 @@ pub async fn report(
         StatusCode::CREATED,
         Json(json!({"target": number, "year": year})),
     ))
+}
+
+/// A report and its period: stated in the plan, confirmed by the officer, or waiting for the
+/// officer (with the period proposed).
+fn report_item(
+    plan: &treem_domain::plan::Plan,
+    r: &treem_domain::plan::Report,
+    confirmed: &[treem_domain::plan::ConfirmedPeriod],
+) -> Value {
+    use treem_domain::plan::ReportPeriod;
+    let rp = plan.report_period(r, confirmed);
+    let shown = rp.shown();
+    let by = confirmed.iter().find(|c| c.code == r.code);
+    json!({
+        "code": r.code,
+        "name": r.name,
+        "due_before": r.due_before.to_string(),
+        "period_stated": r.period_stated,
+        "status": match rp {
+            ReportPeriod::Stated(_) => "stated",
+            ReportPeriod::Confirmed(_) => "confirmed",
+            ReportPeriod::Unconfirmed { .. } => "unconfirmed",
+        },
+        "period": {"start": shown.start.to_string(), "end": shown.end.to_string()},
+        "confirmed_by": by.filter(|_| !r.period_stated).map(|c| &c.confirmed_by),
+        "confirmed_at": by.filter(|_| !r.period_stated).map(|c| &c.confirmed_at),
+    })
+}
+
+/// The plan's reports with their periods (every role but the administrator).
+pub async fn reports(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(year): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    no_admin(&user)?;
+    let year = year_of(&year)?;
+    let plan = figures::load_plan(&s, year).await?;
+    let confirmed = s.store.confirmed_periods(year).await?;
+    let items: Vec<Value> = plan
+        .reports
+        .iter()
+        .map(|r| report_item(&plan, r, &confirmed))
+        .collect();
+    Ok(Json(json!({"year": year, "items": items})))
+}
+
+#[derive(Deserialize)]
+pub struct PeriodBody {
+    #[serde(default)]
+    pub(crate) period_start: String,
+    #[serde(default)]
+    pub(crate) period_end: String,
+}
+
+/// The officer confirms (or sets) the period of a report the plan does not state.
+pub async fn confirm_period(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path((year, code)): Path<(String, String)>,
+    JsonBody(b): JsonBody<PeriodBody>,
+) -> Result<Json<Value>, ApiError> {
+    let year = year_of(&year)?;
+    let plan = figures::load_plan(&s, year).await?;
+    let r = plan
+        .reports
+        .iter()
+        .find(|r| r.code == code)
+        .ok_or(ApiError::NotFound)?;
+    if user.0.role != Role::Officer {
+        return Err(ApiError::Forbidden);
+    }
+    if r.period_stated {
+        return Err(FieldErrors::single(
+            "period_start",
+            "kế hoạch đã nêu kỳ của báo cáo này; muốn đổi kỳ thì sửa kế hoạch",
+        )
+        .into());
+    }
+    let mut errs = FieldErrors::default();
+    let mut given = |field: &str, text: &str| {
+        if text.trim().is_empty() {
+            return None;
+        }
+        let d = parse_date(text);
+        if d.is_none() {
+            errs.push(field, date_problem(text));
+        }
+        d
+    };
+    let start = given("period_start", &b.period_start);
+    let end = given("period_end", &b.period_end);
+    if !errs.is_empty() {
+        return Err(errs.into());
+    }
+    let period = r.check_period(start, end)?;
+    s.store
+        .confirm_report_period(&user.actor(), year, &r.code, period)
+        .await?;
+    let confirmed = s.store.confirmed_periods(year).await?;
+    Ok(Json(report_item(&plan, r, &confirmed)))
 }

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use treem_domain::disclosure::{self, PublishedBreakdown, PublishedCell, PublishedResult};
 use treem_domain::indicator::{
-    definitions_vi, validate_reported, yearly, Definition, ReportedValue, Settings, TargetResult,
-    TargetStatus,
+    definitions_vi, validate_reported, yearly, Definition, Known, ReportedValue, Settings,
+    TargetResult, TargetStatus,
 };
 use treem_domain::plan::{with_unit_vi, Plan, Source, Target, Unit};
 use treem_domain::register::Sex;
@@ -104,6 +104,12 @@ struct DashboardPage {
     year: i16,
     as_of: String,
     as_of_iso: String,
+    /// Which records the figures read, in words.
+    known_label: String,
+    /// The day asked for in `recorded_by` (dd/mm/yyyy), or empty.
+    recorded_by: String,
+    /// `&recorded_by=…` for the links, or empty.
+    links: String,
     period: String,
     goals: Vec<GoalView>,
     mine: Vec<TargetRow>,
@@ -174,11 +180,17 @@ fn row(plan: &Plan, t: &Target, r: &TargetResult, p: &PublishedResult, c: &Compu
     }
 }
 
-fn params(ctx: &Ctx, q: &HashMap<String, String>) -> Result<(i16, Date), PageError> {
+/// The year, the date and which records the figures read ([`Known`]): `recorded_by` asks for
+/// the figures as recorded by the end of that day.
+fn params(ctx: &Ctx, q: &HashMap<String, String>) -> Result<(i16, Date, Known), PageError> {
     let today = treem_storage::today();
     let as_of = match q.get("as_of").filter(|s| !s.is_empty()) {
         Some(s) => parse_date(s).ok_or_else(|| ctx.error(PageErrorKind::NotFound))?,
         None => today,
+    };
+    let recorded_by = match q.get("recorded_by").filter(|s| !s.trim().is_empty()) {
+        Some(s) => Some(parse_date(s).ok_or_else(|| ctx.error(PageErrorKind::NotFound))?),
+        None => None,
     };
     // A year that is not a number, or outside the plan years, has no plan: not found (jiff
     // cannot even hold the dates of year 10000).
@@ -191,17 +203,25 @@ fn params(ctx: &Ctx, q: &HashMap<String, String>) -> Result<(i16, Date), PageErr
             .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?,
         None => as_of.year(),
     };
-    Ok((year, figures::date_for(ctx.user.role, as_of)))
+    let (as_of, known) =
+        figures::date_for(ctx.user.role, as_of, Known::from_recorded_by(recorded_by));
+    Ok((year, as_of, known))
 }
 
+/// The figures, or the page where the officer confirms the report periods they wait for.
 async fn computed(
     ctx: &Ctx,
     year: i16,
     as_of: Date,
+    known: Known,
 ) -> Result<std::sync::Arc<Computed>, PageError> {
-    figures::compute(&ctx.state, year, as_of)
-        .await
-        .map_err(|e| ctx.fail_api(e))
+    match figures::compute(&ctx.state, year, as_of, known).await {
+        Ok(c) => Ok(c),
+        Err(crate::ApiError::PeriodNotConfirmed(p)) => Err(PageError::page(
+            periods_page(ctx, year, as_of, Some(p), None).await?,
+        )),
+        Err(e) => Err(ctx.fail_api(e)),
+    }
 }
 
 /// The earlier figures the province's "có nguy cơ" needs ([`figures::earlier_points`]); none
@@ -210,13 +230,174 @@ async fn earlier(
     ctx: &Ctx,
     year: i16,
     as_of: Date,
+    known: Known,
 ) -> Result<Vec<std::sync::Arc<Computed>>, PageError> {
     if !ctx.user.role.sees_protected_counts() {
         return Ok(vec![]);
     }
-    figures::earlier_points(&ctx.state, year, as_of)
+    figures::earlier_points(&ctx.state, year, as_of, known)
         .await
         .map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))
+}
+
+/// `&recorded_by=…` for the links of a page showing figures as recorded by a day.
+fn known_query(known: Known) -> String {
+    known
+        .recorded_by()
+        .map(|d| format!("&recorded_by={d}"))
+        .unwrap_or_default()
+}
+
+pub struct PeriodRow {
+    pub code: String,
+    pub name: String,
+    pub due: String,
+    /// "Kế hoạch nêu kỳ", "Đã xác nhận (…)", "Chưa xác nhận".
+    pub status: String,
+    pub waiting: bool,
+    pub stated: bool,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_periods.html")]
+struct PeriodsPage {
+    l: Layout,
+    year: i16,
+    as_of_iso: String,
+    /// Why the figures wait, when they do.
+    waiting: Option<String>,
+    rows: Vec<PeriodRow>,
+    may_confirm: bool,
+    error: Option<String>,
+}
+
+/// The plan's reports with their periods; the officer confirms those the plan does not state.
+async fn periods_page(
+    ctx: &Ctx,
+    year: i16,
+    as_of: Date,
+    waiting: Option<treem_domain::plan::PeriodNotConfirmed>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    use treem_domain::plan::ReportPeriod;
+    let plan = figures::load_plan(&ctx.state, year)
+        .await
+        .map_err(|e| ctx.fail_api(e))?;
+    let confirmed = ctx
+        .state
+        .store
+        .confirmed_periods(year)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let rows = plan
+        .reports
+        .iter()
+        .map(|r| {
+            let rp = plan.report_period(r, &confirmed);
+            let shown = rp.shown();
+            let status = match &rp {
+                ReportPeriod::Stated(_) => "Kế hoạch nêu kỳ".to_string(),
+                ReportPeriod::Confirmed(_) => {
+                    let c = confirmed.iter().find(|c| c.code == r.code);
+                    format!(
+                        "Đã xác nhận ({}, {})",
+                        c.map(|c| c.confirmed_by.as_str()).unwrap_or_default(),
+                        c.map(|c| crate::i18n::vn_datetime(&c.confirmed_at))
+                            .unwrap_or_default()
+                    )
+                }
+                ReportPeriod::Unconfirmed { .. } => "Chưa xác nhận — kỳ đề xuất".to_string(),
+            };
+            PeriodRow {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                due: vn_date(&r.last_day().to_string()),
+                status,
+                waiting: matches!(rp, ReportPeriod::Unconfirmed { .. }),
+                stated: matches!(rp, ReportPeriod::Stated(_)),
+                start: vn_date(&shown.start.to_string()),
+                end: vn_date(&shown.end.to_string()),
+            }
+        })
+        .collect();
+    let page = PeriodsPage {
+        l: ctx.layout(format!("Kỳ báo cáo {year}")),
+        year,
+        as_of_iso: as_of.to_string(),
+        waiting: waiting.map(|w| w.to_string()),
+        rows,
+        may_confirm: ctx.user.role == Role::Officer,
+        error: error.clone(),
+    };
+    Ok(render_status(&page, error.is_some()))
+}
+
+/// `/dashboard/periods?year=`: the reports' periods.
+pub async fn periods(
+    ctx: Ctx,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if ctx.user.role == Role::Admin {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let (year, as_of, _) = params(&ctx, &q)?;
+    periods_page(&ctx, year, as_of, None, None).await
+}
+
+/// The officer confirms a report's period (the dates proposed, or others before the due date).
+pub async fn confirm_period(
+    ctx: Ctx,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.get("_csrf"))?;
+    if ctx.user.role != Role::Officer {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let year = get("year")
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(treem_domain::limits::plan_year)
+        .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    let as_of = parse_date(&get("as_of")).unwrap_or_else(treem_storage::today);
+    let plan = figures::load_plan(&ctx.state, year)
+        .await
+        .map_err(|e| ctx.fail_api(e))?;
+    let code = get("code");
+    let r = plan
+        .reports
+        .iter()
+        .find(|r| r.code == code && !r.period_stated)
+        .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    let date = |k: &str| {
+        let text = get(k);
+        (!text.trim().is_empty()).then(|| parse_date(&text))
+    };
+    let (start, end) = (date("period_start"), date("period_end"));
+    if start == Some(None) || end == Some(None) {
+        let msg = "Ngày bắt đầu và ngày cuối kỳ ghi theo dạng dd/mm/yyyy".to_string();
+        return periods_page(&ctx, year, as_of, None, Some(msg)).await;
+    }
+    let period = match r.check_period(start.flatten(), end.flatten()) {
+        Ok(p) => p,
+        Err(e) => {
+            let msg =
+                e.0.iter()
+                    .map(|x| x.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            return periods_page(&ctx, year, as_of, None, Some(format!("{}: {msg}", r.name))).await;
+        }
+    };
+    ctx.state
+        .store
+        .confirm_report_period(&ctx.actor(), year, &r.code, period)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(Redirect::to(&format!("/dashboard?year={year}&as_of={as_of}")).into_response())
 }
 
 pub async fn dashboard(
@@ -226,9 +407,9 @@ pub async fn dashboard(
     if ctx.user.role == Role::Admin {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
-    let (year, as_of) = params(&ctx, &q)?;
-    let c = computed(&ctx, year, as_of).await?;
-    let earlier = earlier(&ctx, year, as_of).await?;
+    let (year, as_of, known) = params(&ctx, &q)?;
+    let c = computed(&ctx, year, as_of, known).await?;
+    let earlier = earlier(&ctx, year, as_of, known).await?;
     let plan = &c.plan;
     let mine_codes = my_agencies(plan, ctx.user.role);
     let mut goals = Vec::new();
@@ -311,6 +492,12 @@ pub async fn dashboard(
         year,
         as_of: vn_date(&as_of.to_string()),
         as_of_iso: as_of.to_string(),
+        known_label: known.label_vi(),
+        recorded_by: known
+            .recorded_by()
+            .map(|d| vn_date(&d.to_string()))
+            .unwrap_or_default(),
+        links: known_query(known),
         period: format!(
             "{} – {}",
             vn_date(&c.period.start.to_string()),
@@ -352,6 +539,9 @@ struct TargetPage {
     year: i16,
     as_of: String,
     as_of_iso: String,
+    known_label: String,
+    recorded_by: String,
+    links: String,
     number: u16,
     text: String,
     measure: String,
@@ -510,10 +700,10 @@ async fn target_page(
     ctx: &Ctx,
     number: u16,
     year: i16,
-    as_of: Date,
+    (as_of, known): (Date, Known),
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let c = computed(ctx, year, as_of).await?;
+    let c = computed(ctx, year, as_of, known).await?;
     let plan = &c.plan;
     let t = plan
         .target(number)
@@ -524,12 +714,12 @@ async fn target_page(
         .find(|r| r.number == number)
         .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
     let role = ctx.user.role;
-    let earlier = earlier(ctx, year, as_of).await?;
+    let earlier = earlier(ctx, year, as_of, known).await?;
     let p = figures::published(role, t, r, &earlier);
     // Each point of the trend is a figure of its own: the province sees those it may.
     let mut points = Vec::new();
     for d in figures::trend_dates(year, as_of) {
-        let at = computed(ctx, year, d).await?;
+        let at = computed(ctx, year, d, known).await?;
         let value = at
             .results
             .iter()
@@ -636,6 +826,12 @@ async fn target_page(
             })
             .collect()
     };
+    let confirmed = ctx
+        .state
+        .store
+        .confirmed_periods(year)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let page = TargetPage {
         second,
         yearly: yearly_notes,
@@ -646,6 +842,12 @@ async fn target_page(
         year,
         as_of: vn_date(&as_of.to_string()),
         as_of_iso: as_of.to_string(),
+        known_label: known.label_vi(),
+        recorded_by: known
+            .recorded_by()
+            .map(|d| vn_date(&d.to_string()))
+            .unwrap_or_default(),
+        links: known_query(known),
         number,
         text: t.text.clone(),
         measure: t.measure.clone(),
@@ -670,20 +872,28 @@ async fn target_page(
         hidden_people: !may_see && !r.figure.denominator_ids.is_empty(),
         can_report: may_report(plan, t, ctx.user.role),
         has_secondary: t.secondary.is_some(),
+        // Each report's period in force (the figures are computed, so it is stated or
+        // confirmed).
         periods: plan
             .reports
             .iter()
-            .map(|p| {
-                (
-                    format!("{}|{}", p.period_start, p.period_end),
+            .filter_map(|p| {
+                let period = plan.report_period(p, &confirmed).period()?;
+                Some((
+                    format!("{}|{}", period.start, period.end),
                     format!(
                         "{} ({} – {})",
                         p.name,
-                        vn_date(&p.period_start.to_string()),
-                        vn_date(&p.period_end.to_string())
+                        vn_date(&period.start.to_string()),
+                        vn_date(&period.end.to_string())
                     ),
-                )
+                ))
             })
+            // Figures after the last report's period are the plan year's.
+            .chain(std::iter::once((
+                format!("{year}-01-01|{year}-12-31"),
+                format!("Cả năm kế hoạch (01/01/{year} – 31/12/{year})"),
+            )))
             .collect(),
         error: error.clone(),
     };
@@ -699,8 +909,8 @@ pub async fn target(
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let number: u16 = n.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
-    let (year, as_of) = params(&ctx, &q)?;
-    target_page(&ctx, number, year, as_of, None).await
+    let (year, as_of, known) = params(&ctx, &q)?;
+    target_page(&ctx, number, year, (as_of, known), None).await
 }
 
 /// Parses a decimal as Vietnamese officials write it ("8,3") or with a point.
@@ -741,6 +951,8 @@ pub async fn report(
         .get("as_of")
         .and_then(|d| parse_date(d))
         .unwrap_or_else(treem_storage::today);
+    // An entry is made on the figures from every record known.
+    let at = (as_of, Known::Now);
     let plan = figures::load_plan(&ctx.state, year)
         .await
         .map_err(|e| ctx.fail_api(e))?;
@@ -771,13 +983,13 @@ pub async fn report(
             &ctx,
             number,
             year,
-            as_of,
+            at,
             Some("Kỳ báo cáo: cần chọn kỳ".into()),
         )
         .await;
     };
     if !problems.is_empty() {
-        return target_page(&ctx, number, year, as_of, Some(problems.join("; "))).await;
+        return target_page(&ctx, number, year, at, Some(problems.join("; "))).await;
     }
     let rv = ReportedValue {
         target: number,
@@ -792,7 +1004,7 @@ pub async fn report(
         entered_at: String::new(),
     };
     if let Err(e) = validate_reported(&rv, t) {
-        return target_page(&ctx, number, year, as_of, Some(e.to_string())).await;
+        return target_page(&ctx, number, year, at, Some(e.to_string())).await;
     }
     ctx.state
         .store
@@ -823,7 +1035,7 @@ pub async fn plan_check(
     if ctx.user.role == Role::Admin {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
-    let (year, _) = params(&ctx, &q)?;
+    let (year, _, _) = params(&ctx, &q)?;
     let plan = figures::load_plan(&ctx.state, year)
         .await
         .map_err(|e| ctx.fail_api(e))?;

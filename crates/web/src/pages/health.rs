@@ -689,9 +689,14 @@ async fn birth_dose(ctx: &Ctx, today: Date) -> Option<(String, String, String)> 
     if ctx.user.role.sees_protected_counts() {
         return None;
     }
-    let c = crate::figures::compute(&ctx.state, today.year(), today)
-        .await
-        .ok()?;
+    let c = crate::figures::compute(
+        &ctx.state,
+        today.year(),
+        today,
+        treem_domain::indicator::Known::Now,
+    )
+    .await
+    .ok()?;
     let code = treem_domain::indicator::RegisterIndicator::HepBBirthDose.as_str();
     let f = c
         .results

@@ -107,6 +107,10 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/check", get(dashboard::plan_check))
         .route(
+            "/dashboard/periods",
+            get(dashboard::periods).post(dashboard::confirm_period),
+        )
+        .route(
             "/dashboard/targets/{n}",
             get(dashboard::target).post(dashboard::report),
         )
@@ -344,6 +348,19 @@ pub enum PageErrorKind {
     Redirect(String),
     /// A form that cannot be read as sent (bytes that are not UTF-8): 422, nothing written.
     BadForm(String),
+    /// A page of its own instead of what was asked (the report periods the figures wait for).
+    Page(Box<Response>),
+}
+
+impl PageError {
+    /// `page` answers instead of the page asked for.
+    pub fn page(page: Response) -> PageError {
+        PageError {
+            kind: PageErrorKind::Page(Box::new(page)),
+            t: texts("vi"),
+            sample: false,
+        }
+    }
 }
 
 pub struct PageError {
@@ -374,6 +391,7 @@ impl IntoResponse for PageError {
         let t = self.t;
         let (status, title, text) = match self.kind {
             PageErrorKind::Redirect(to) => return Redirect::to(&to).into_response(),
+            PageErrorKind::Page(page) => return *page,
             PageErrorKind::Forbidden => (StatusCode::FORBIDDEN, "403", t.forbidden.to_string()),
             PageErrorKind::NotFound => (StatusCode::NOT_FOUND, "404", t.not_found.to_string()),
             PageErrorKind::Csrf => (StatusCode::FORBIDDEN, "403", t.csrf_failed.to_string()),
