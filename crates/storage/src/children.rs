@@ -145,24 +145,17 @@ pub(crate) async fn write_update(
     check_household(tx, d.household_id, village_id).await?;
     let now = now_text();
     let ix = indexed(d, &now);
-    let done = sqlx::query(
-        "UPDATE child SET village_id = $1, household_id = $2, full_name = $3, search_text = $4, sort_key = $5, sex = $6, \
-         dob = $7, personal_id = $8, ethnicity = $9, birth_registered = $10, disability = $11, present = $12, \
-         version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15",
+    let done = bind_columns(
+        sqlx::query(
+            "UPDATE child SET village_id = $1, household_id = $2, full_name = $3, search_text = $4, sort_key = $5, sex = $6, \
+             dob = $7, personal_id = $8, ethnicity = $9, birth_registered = $10, disability = $11, present = $12, \
+             version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15",
+        ),
+        village_id,
+        d,
+        &ix,
+        &now,
     )
-    .bind(village_id)
-    .bind(d.household_id)
-    .bind(&d.full_name)
-    .bind(&ix.search_text)
-    .bind(&ix.sort_key)
-    .bind(d.sex.as_str())
-    .bind(d.date_of_birth.map(|x| x.to_string()))
-    .bind(d.personal_id.as_ref().map(|p| p.to_string()))
-    .bind(d.ethnicity.map(i64::from))
-    .bind(ix.birth_registered)
-    .bind(ix.disability)
-    .bind(ix.present)
-    .bind(&now)
     .bind(id)
     .bind(version)
     .execute(&mut **tx)
@@ -204,6 +197,33 @@ pub(crate) async fn write_update(
         &serde_json::to_value(d).unwrap_or_default(),
     );
     Ok(changed_fields(&changes))
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds the columns kept beside a child's JSON as `$1`…`$13`, in the order the insert and
+/// the update both name them (village, household, name, search text, sort key, sex, birth
+/// date, personal ID, ethnicity, birth registered, disability, present, time).
+fn bind_columns<'q>(
+    q: AnyQuery<'q>,
+    village_id: i64,
+    d: &'q ChildData,
+    ix: &'q Indexed,
+    now: &'q str,
+) -> AnyQuery<'q> {
+    q.bind(village_id)
+        .bind(d.household_id)
+        .bind(d.full_name.as_str())
+        .bind(ix.search_text.as_str())
+        .bind(ix.sort_key.as_str())
+        .bind(d.sex.as_str())
+        .bind(d.date_of_birth.map(|x| x.to_string()))
+        .bind(d.personal_id.as_ref().map(|p| p.to_string()))
+        .bind(d.ethnicity.map(i64::from))
+        .bind(ix.birth_registered)
+        .bind(ix.disability)
+        .bind(ix.present)
+        .bind(now)
 }
 
 /// The columns kept beside the JSON for indexing and listing.
@@ -452,24 +472,17 @@ impl Db {
     ) -> StorageResult<i64> {
         let now = now_text();
         let ix = indexed(d, &now);
-        let row = sqlx::query(
-            "INSERT INTO child (village_id, household_id, full_name, search_text, sort_key, sex, dob, personal_id, ethnicity, \
-             birth_registered, disability, present, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13) RETURNING id",
+        let row = bind_columns(
+            sqlx::query(
+                "INSERT INTO child (village_id, household_id, full_name, search_text, sort_key, sex, dob, personal_id, ethnicity, \
+                 birth_registered, disability, present, version, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13) RETURNING id",
+            ),
+            village_id,
+            d,
+            &ix,
+            &now,
         )
-        .bind(village_id)
-        .bind(d.household_id)
-        .bind(&d.full_name)
-        .bind(&ix.search_text)
-        .bind(&ix.sort_key)
-        .bind(d.sex.as_str())
-        .bind(d.date_of_birth.map(|x| x.to_string()))
-        .bind(d.personal_id.as_ref().map(|p| p.to_string()))
-        .bind(d.ethnicity.map(i64::from))
-        .bind(ix.birth_registered)
-        .bind(ix.disability)
-        .bind(ix.present)
-        .bind(&now)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| unique_to_field(e, "personal_id", "mã định danh này đã có trong sổ"))?;
