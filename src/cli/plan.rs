@@ -14,6 +14,20 @@ pub enum PlanCommand {
         #[command(flatten)]
         db: crate::DbArg,
     },
+    /// Print every target's figure as of a date (all records known now, or `--recorded-by`):
+    /// what the dashboard shows, for the record and to compare two builds.
+    Figures {
+        #[arg(long)]
+        year: i16,
+        /// The day the figures are for (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: treem_domain::Date,
+        /// Only records typed in by this day, as an earlier report saw them.
+        #[arg(long)]
+        recorded_by: Option<treem_domain::Date>,
+        #[command(flatten)]
+        db: crate::DbArg,
+    },
     /// Start next year's draft from an existing plan.
     New {
         #[arg(long)]
@@ -46,14 +60,19 @@ pub async fn run(cmd: PlanCommand) -> Result<i32> {
             use treem_storage::Plans;
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
-            let plan = Plan::from_toml(&text)?;
-            let problems = treem_domain::indicator::validate_plan(&plan);
-            if !problems.is_empty() {
-                for p in &problems {
-                    eprintln!("- {p}");
+            let reading = treem_domain::indicator::read_plan_file(&text);
+            let plan = match reading.plan {
+                Some(plan) if reading.problems.is_empty() => plan,
+                _ => {
+                    for p in &reading.problems {
+                        eprintln!("- {p}");
+                    }
+                    anyhow::bail!(
+                        "kế hoạch có {} lỗi (xem `treem plan check`); chưa lưu",
+                        reading.problems.len()
+                    );
                 }
-                anyhow::bail!("kế hoạch có chỉ tiêu lấy số liệu không hợp lệ; chưa lưu");
-            }
+            };
             let db = super::ops::open(&db.db).await?;
             db.save_plan(&treem_storage::Actor::system(), plan.year, &text)
                 .await?;
@@ -67,21 +86,52 @@ pub async fn run(cmd: PlanCommand) -> Result<i32> {
         PlanCommand::Check { file } => {
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("{}", file.display()))?;
-            let plan = Plan::from_toml(&text)?;
-            for p in treem_domain::indicator::validate_plan(&plan) {
-                println!("- {p}");
+            let reading = treem_domain::indicator::read_plan_file(&text);
+            if !reading.problems.is_empty() {
+                println!(
+                    "{} lỗi phải sửa trước khi lưu kế hoạch:",
+                    reading.problems.len()
+                );
+                for p in &reading.problems {
+                    println!("- {p}");
+                }
             }
-            let findings = check::check(&plan);
-            println!(
-                "Kế hoạch {} năm {}: {} chỉ tiêu.",
-                plan.commune,
-                plan.year,
-                plan.targets.len()
-            );
-            for f in &findings {
-                println!("- {}", f.message);
+            if let Some(plan) = &reading.plan {
+                let findings = check::check(plan);
+                println!(
+                    "Kế hoạch {} năm {}: {} chỉ tiêu.",
+                    plan.commune,
+                    plan.year,
+                    plan.targets.len()
+                );
+                for f in &findings {
+                    println!("- {}", f.message);
+                }
+                println!("{} điểm cần xem.", findings.len());
             }
-            println!("{} điểm cần xem.", findings.len());
+            // Anything that would stop `plan load` fails the check.
+            Ok(if reading.problems.is_empty() { 0 } else { 1 })
+        }
+        PlanCommand::Figures {
+            year,
+            as_of,
+            recorded_by,
+            db,
+        } => {
+            let db = super::ops::open(&db.db).await?;
+            let state = treem_web::AppState::new(std::sync::Arc::new(db));
+            let known = match recorded_by {
+                Some(day) => treem_domain::indicator::Known::RecordedBy(day),
+                None => treem_domain::indicator::Known::Now,
+            };
+            let computed = treem_web::figures::compute(&state, year, as_of, known)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{:#?}", computed.period);
+            for r in &computed.results {
+                println!("{r:#?}");
+            }
+            println!("{:#?}", computed.cases);
             Ok(0)
         }
         PlanCommand::New { from, year, dir } => {

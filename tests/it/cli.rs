@@ -645,3 +645,55 @@ async fn the_commune_calendar_file_moves_the_plan_deadline() {
         "{own_due} is not after {plain_due}"
     );
 }
+
+/// `plan check` lists every problem of a broken plan in one run and fails for anything that
+/// stops `plan load`, which refuses the same file.
+#[tokio::test]
+async fn plan_check_lists_every_problem_and_fails_where_load_would() {
+    let seed = include_str!("../../plans/sinh-phinh-2026.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        seed.replace(
+            "symbol = \"KH-UBND\"",
+            "number = \"\"\nsymbol = \"KH-UBND\"",
+        )
+        .replacen("number = 5\ngoal = 1", "number = \"\"\ngoal = 1", 1),
+    )
+    .unwrap();
+    let out = treem(&["plan", "check", broken.to_str().unwrap()]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("2 lỗi phải sửa"), "{t}");
+    assert!(t.contains("trường `document.number`"), "{t}");
+    assert!(
+        t.contains("mục thứ 5 của `targets`, trường `number`"),
+        "{t}"
+    );
+    // The findings of the readable rest are still shown: target 27's two lead agencies.
+    assert!(t.contains("Chỉ tiêu 27 có 2 cơ quan cùng chủ trì"), "{t}");
+
+    // An unknown indicator name is enough to fail the check, as it stops the load.
+    let unknown = dir.path().join("unknown.toml");
+    std::fs::write(
+        &unknown,
+        seed.replacen("\"neonatal_mortality\"", "\"no_such_thing\"", 1),
+    )
+    .unwrap();
+    let out = treem(&["plan", "check", unknown.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("source.indicator"), "{}", text(&out));
+    let url = dir.path().join("p.db").to_string_lossy().to_string();
+    let out = treem(&["plan", "load", unknown.to_str().unwrap(), "--db", &url]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("chưa lưu"), "{}", text(&out));
+    let out = treem(&[
+        "plan",
+        "load",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/plans/sinh-phinh-2026.toml"),
+        "--db",
+        &url,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -11,6 +11,7 @@
 pub mod check;
 mod dates;
 mod periods;
+mod read;
 mod validate;
 
 #[cfg(test)]
@@ -23,6 +24,7 @@ use std::fmt;
 
 pub use dates::{format_vi as format_date_vi, parse_date};
 pub use periods::{ConfirmedPeriod, PeriodNotConfirmed, ReportPeriod};
+pub use read::{read_all, Reading};
 pub use validate::{Place, Problem};
 
 /// The only format version this code reads and writes.

@@ -17,6 +17,9 @@ pub enum Place {
     Target(u16),
     Activity(u16),
     Report(String),
+    /// An entry of a list whose number or code could not be read: the list's key and the
+    /// entry's position, from 1.
+    Entry(String, usize),
 }
 
 impl fmt::Display for Place {
@@ -28,6 +31,7 @@ impl fmt::Display for Place {
             Place::Target(n) => write!(f, "chỉ tiêu {n}"),
             Place::Activity(n) => write!(f, "hoạt động {n}"),
             Place::Report(c) => write!(f, "báo cáo `{c}`"),
+            Place::Entry(list, i) => write!(f, "mục thứ {i} của `{list}`"),
         }
     }
 }
