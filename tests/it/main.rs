@@ -21,6 +21,7 @@ mod periods;
 mod plans;
 mod register_links;
 mod storage;
+mod supports;
 mod tamper;
 mod transport;
 mod upgrade;

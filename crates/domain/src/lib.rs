@@ -15,6 +15,7 @@ pub mod plan;
 mod quick_hash;
 pub mod register;
 pub mod role;
+pub mod support;
 pub mod text;
 pub mod validation;
 

@@ -26,6 +26,7 @@ mod portable;
 pub mod profile;
 mod seal;
 mod stream;
+mod supports;
 mod villages;
 
 pub use accounts::{
@@ -45,6 +46,7 @@ pub use error::{StorageError, StorageResult};
 pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
+pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
 
 use async_trait::async_trait;
@@ -371,5 +373,35 @@ pub trait Backups: Send + Sync {
 }
 
 /// Everything the application needs from storage.
-pub trait Storage: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups {}
-impl<T: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups> Storage for T {}
+pub trait Storage:
+    Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog
+{
+}
+impl<T: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog> Storage
+    for T
+{
+}
+
+/// Support given to children and which kinds count for target 14 (`supports.rs`).
+#[async_trait]
+pub trait SupportLog: Send + Sync {
+    /// The supports recorded for a child the person may read, newest first.
+    async fn child_supports(&self, actor: &Actor, child: i64) -> StorageResult<Vec<GivenSupport>>;
+    /// Record a support for a child the person may write; under a submission id `token`, once
+    /// (the id seen before: nothing stored, the first support's id with `again`).
+    async fn give_support(
+        &self,
+        actor: &Actor,
+        child: i64,
+        support: &treem_domain::support::NewSupport,
+        token: Option<&str>,
+    ) -> StorageResult<GivenOnce>;
+    /// The commune's setting of which kinds answer which circumstance group.
+    async fn support_answers(&self) -> StorageResult<treem_domain::support::SupportAnswers>;
+    /// Change that setting (the officer).
+    async fn set_support_answers(
+        &self,
+        actor: &Actor,
+        answers: &treem_domain::support::SupportAnswers,
+    ) -> StorageResult<()>;
+}

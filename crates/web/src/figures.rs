@@ -138,12 +138,13 @@ pub async fn compute(
     // person may then open is decided by their own scope.
     let system = Actor::system();
     let store = &state.store;
-    let (reported, assessments, supports, health, register) = tokio::try_join!(
+    let (reported, assessments, supports, health, register, support_answers) = tokio::try_join!(
         store.reported_values(year, known),
         store.assessments(known),
         store.supports(from, to, known),
         store.health_records(&system, Some(as_of), known),
         store.register_for_figures(&system, known),
+        store.support_answers(),
     )?;
     let mut cases = cases_for_figures(state).await;
     if let Some(day) = known.recorded_by() {
@@ -162,7 +163,10 @@ pub async fn compute(
     let was_cached: Vec<bool> = hits.iter().map(Option::is_some).collect();
     // The engine is plain computation: off the async threads, one date per thread.
     let computed = tokio::task::spawn_blocking(move || {
-        let settings = Settings::default();
+        let settings = Settings {
+            support_answers,
+            ..Settings::default()
+        };
         // Built once for all the dates: the vaccinations and measurements by child.
         let shared = Arc::new(SharedHealth::new(&health, &settings));
         let snap = |i: usize| Snapshot {

@@ -182,6 +182,20 @@ pub fn spec() -> Value {
     // Beside the macro above, which has reached its recursion limit.
     doc["paths"]["/plans/{year}/reports"] = json!({"get": with_params(op("Các báo cáo định kỳ của kế hoạch với kỳ báo cáo: status «stated» (kế hoạch nêu kỳ), «confirmed» (cán bộ đã xác nhận), «unconfirmed» (chờ xác nhận; period là kỳ đề xuất: từ đầu năm đến ngày cuối tháng trước hạn gửi)", "plan", &std(&[("200", "các báo cáo"), ("404", "không có kế hoạch năm này")])), &[("year", "path", "năm")])});
     doc["paths"]["/plans/{year}/reports/{code}/period"] = json!({"put": with_params(with_body(op("Cán bộ phụ trách xác nhận kỳ của báo cáo mà kế hoạch không nêu kỳ (ngày cuối kỳ trước hạn gửi); chưa xác nhận thì không tính số liệu của kỳ", "plan", &std(&[("200", "đã xác nhận"), ("404", "không có báo cáo"), ("422", "lỗi từng trường")])), "ReportPeriod"), &[("year", "path", "năm"), ("code", "path", "mã báo cáo (six_month, yearly, …)")])});
+    let kinds: Vec<&str> = treem_domain::support::SupportKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    doc["components"]["schemas"]["Support"] = json!({"type": "object", "required": ["date", "kind"], "properties": {"date": {"type": "string", "description": "ngày trợ giúp (dd/mm/yyyy hoặc YYYY-MM-DD), không sau hôm nay"}, "kind": {"enum": kinds, "description": "hình thức trợ giúp (mã hoặc tên tiếng Việt)"}}});
+    doc["components"]["schemas"]["SupportAnswers"] = json!({"type": "object", "required": ["groups"], "properties": {"groups": {"type": "object", "description": "nhóm hoàn cảnh (a…o) → các hình thức được tính; nhóm không gửi: mọi hình thức", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}});
+    doc["paths"]["/children/{id}/supports"] = json!({
+        "get": with_params(op("Các lần trợ giúp đã ghi cho trẻ (trong phạm vi người xem)", "register", &std(&[("200", "{items}"), ("404", "không có hoặc ngoài phạm vi")])), &[("id", "path", "mã trẻ")]),
+        "post": with_params(with_body(op("Ghi một lần trợ giúp cho trẻ (cán bộ, trưởng thôn trong thôn mình, y tế, văn phòng). Gửi kèm Idempotency-Key để gửi lại không ghi hai lần", "register", &std(&[("201", "{id}"), ("200", "khóa đã dùng: {id, already_saved: true}"), ("404", "không có hoặc ngoài phạm vi"), ("422", "lỗi từng trường (date, kind)")])), "Support"), &[("id", "path", "mã trẻ"), ("Idempotency-Key", "header", "khóa do máy gửi tạo (8–100 chữ cái, chữ số, - hoặc _)")])
+    });
+    doc["paths"]["/settings/support-answers"] = json!({
+        "get": op("Hình thức trợ giúp được tính cho chỉ tiêu 14, theo từng nhóm hoàn cảnh đặc biệt", "plan", &std(&[("200", "{groups}")])),
+        "put": with_body(op("Cán bộ phụ trách đặt các hình thức được tính cho từng nhóm (mỗi nhóm ít nhất một)", "plan", &std(&[("200", "{groups}"), ("422", "lỗi từng nhóm (groups.d)")])), "SupportAnswers")
+    });
     // The paths are relative to this: a client generated from the document calls
     // /api/v1/cases, not /cases.
     doc["servers"] = json!([{"url": "/api/v1", "description": "máy chủ treem của xã"}]);

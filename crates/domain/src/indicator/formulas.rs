@@ -17,8 +17,9 @@
 use super::prepared::{Entry, IdHasher, Key, Prepared};
 use super::{health, rate, Figure, Rec, Settings};
 use crate::plan::Unit;
+use crate::support::SupportKind;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::BuildHasherDefault;
 
@@ -350,17 +351,32 @@ impl RegisterIndicator {
                 Selection::marked(present().filter(under_limit).map(|e| (e, special(e.child))))
             }
             RegisterIndicator::SpecialCircumstancesSupported => {
-                let supported: HashSet<i64, BuildHasherDefault<IdHasher>> = snap
+                // A child counts when a support given in the period answers one of the
+                // circumstances the child is in on the day (the commune's setting).
+                let mut given: HashMap<i64, Vec<SupportKind>, BuildHasherDefault<IdHasher>> =
+                    HashMap::default();
+                for s in snap
                     .supports
                     .iter()
                     .filter(|s| snap.period.contains(s.date))
-                    .map(|s| s.child_id)
-                    .collect();
+                {
+                    given
+                        .entry(s.child_id)
+                        .or_default()
+                        .push(SupportKind::of_record(&s.kind));
+                }
+                let answers = &settings.support_answers;
+                let answered = |e: &Entry| {
+                    given.get(&e.id).is_some_and(|kinds| {
+                        let circumstances = e.child.circumstances();
+                        kinds.iter().any(|k| answers.counts(circumstances, on, *k))
+                    })
+                };
                 Selection::marked(
                     present()
                         .filter(under_limit)
                         .filter(|e| special(e.child))
-                        .map(|e| (e, supported.contains(&e.id))),
+                        .map(|e| (e, answered(&e))),
                 )
             }
             RegisterIndicator::BirthRegisteredUnder5 => {

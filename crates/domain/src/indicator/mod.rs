@@ -78,7 +78,9 @@ impl Period {
 pub struct SupportRecord {
     pub child_id: i64,
     pub date: Date,
-    /// What was given ("tro_cap", "hoc_bong", "qua", …); every kind counts for target 14.
+    /// What was given: a [`crate::support::SupportKind`]'s code; older records hold free
+    /// words, read by [`crate::support::SupportKind::of_record`]. Which kinds count for
+    /// target 14 is [`Settings::support_answers`].
     pub kind: String,
 }
 
@@ -434,6 +436,10 @@ pub struct Settings {
     /// `data/epi-schedule.toml` ([`Schedule::default`]).
     #[serde(default)]
     pub epi_schedule: Schedule,
+    /// Which kinds of support answer which circumstance group, for target 14 (the commune's
+    /// setting, [`crate::support::SupportAnswers`]). Default: every kind answers every group.
+    #[serde(default)]
+    pub support_answers: crate::support::SupportAnswers,
 }
 
 impl Default for Settings {
@@ -444,6 +450,7 @@ impl Default for Settings {
             min_denominator_per_mille: 1_000,
             min_denominator_per_100000: 100_000,
             epi_schedule: Schedule::default(),
+            support_answers: Default::default(),
         }
     }
 }

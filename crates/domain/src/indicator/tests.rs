@@ -347,6 +347,51 @@ fn special_circumstances_supported() {
     assert_eq!(r.status, TargetStatus::NotMet);
 }
 
+/// A support counts for target 14 only when its kind answers one of the child's circumstances
+/// on the day, as the commune set it; unset, every kind does.
+#[test]
+fn special_circumstances_supported_by_a_kind_that_answers_the_circumstance() {
+    use crate::support::SupportKind;
+    let children = special_register();
+    let s = |id, kind: SupportKind| SupportRecord {
+        child_id: id,
+        date: d("2026-03-01"),
+        kind: kind.code().into(),
+    };
+    // Child 1 is disabled (d), 6 abandoned (b), 12 exploited (k); 5 has none yet in March but
+    // is in group h on the day.
+    let supports = vec![
+        s(1, SupportKind::FoodAndGifts),
+        s(6, SupportKind::FoodAndGifts),
+        s(6, SupportKind::AlternativeCare),
+        s(12, SupportKind::LegalAid),
+        s(5, SupportKind::SchoolCosts),
+    ];
+    let snapshot = Snapshot {
+        supports: &supports,
+        ..snap(&children)
+    };
+    let r = compute_target(&target(14), &snapshot);
+    assert_eq!(
+        r.figure.numerator_ids,
+        vec![1, 5, 6, 12],
+        "every kind counts by default"
+    );
+
+    let mut settings = Settings::default();
+    let answers = &mut settings.support_answers;
+    answers
+        .set("d", &[SupportKind::HealthCare, SupportKind::SchoolCosts])
+        .unwrap();
+    answers.set("b", &[SupportKind::AlternativeCare]).unwrap();
+    answers.set("h", &[SupportKind::SchoolCosts]).unwrap();
+    let r = compute_target_with(&target(14), &snapshot, &settings);
+    // 1's gifts do not answer a disability; 6's alternative care answers abandonment; 12's legal
+    // aid answers exploitation (k not narrowed); 5's school costs answer group h.
+    assert_eq!(r.figure.denominator_ids, vec![1, 5, 6, 12]);
+    assert_eq!(r.figure.numerator_ids, vec![5, 6, 12]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Targets 19 and 21: birth registration under 5, kindergarten at 5
 

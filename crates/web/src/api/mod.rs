@@ -7,6 +7,7 @@ pub(crate) mod health;
 mod imports;
 mod misc;
 pub(crate) mod plans;
+mod supports;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -47,6 +48,14 @@ pub fn routes() -> Router<AppState> {
             get(children::get_one).put(children::update),
         )
         .route("/children/{id}/history", get(children::history))
+        .route(
+            "/children/{id}/supports",
+            get(supports::list).post(supports::give),
+        )
+        .route(
+            "/settings/support-answers",
+            get(supports::answers).put(supports::set_answers),
+        )
         .route(
             "/imports/children",
             post(imports::children).layer(axum::extract::DefaultBodyLimit::max(

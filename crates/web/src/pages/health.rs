@@ -85,12 +85,7 @@ impl Range {
     }
 }
 
-fn new_submission_id() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use super::new_submission_id;
 
 fn may_weigh(role: Role) -> bool {
     matches!(role, Role::Health | Role::Officer)

@@ -14,6 +14,7 @@ mod forms;
 pub mod health;
 mod import;
 mod page_form;
+mod supports;
 pub use import::PendingImports;
 pub use page_form::PageForm;
 
@@ -33,6 +34,14 @@ use treem_storage::{Session, StorageError, User};
 
 pub const SESSION_COOKIE: &str = "treem_session";
 pub const PRE_LOGIN_COOKIE: &str = "treem_pre";
+
+/// A fresh submission id for a form, so that the same form sent twice stores once.
+pub(crate) fn new_submission_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,6 +64,14 @@ pub fn routes() -> Router<AppState> {
             get(children::new_page).post(children::create),
         )
         .route("/children/{id}", get(children::show))
+        .route(
+            "/children/{id}/supports",
+            get(supports::show).post(supports::give),
+        )
+        .route(
+            "/settings/supports",
+            get(supports::answers).post(supports::save_answers),
+        )
         .route(
             "/children/{id}/edit",
             get(children::edit_page).post(children::update),
