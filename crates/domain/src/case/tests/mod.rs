@@ -12,6 +12,7 @@ mod correction_tests;
 mod deadline_tests;
 mod indicator_tests;
 mod limits_tests;
+mod offer_tests;
 mod scenario_tests;
 mod transition_table;
 
