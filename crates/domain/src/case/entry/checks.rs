@@ -11,19 +11,7 @@ impl EntryKind {
         let mut e = FieldErrors::default();
         match self {
             EntryKind::Intake(i) => validate_intake(i, &mut e),
-            EntryKind::InitialAssessment(a) => {
-                validate_ratings("ratings", &a.ratings, &mut e);
-                match (a.abuse_type, a.sub_type) {
-                    (Some(AbuseType::SexualAbuse), _) | (_, None) => {}
-                    (_, Some(_)) => e.push(
-                        "sub_type",
-                        "chỉ ghi dạng xâm hại tình dục khi hình thức là xâm hại tình dục",
-                    ),
-                }
-                if a.abuse_type == Some(AbuseType::Other) && blank(&a.abuse_description) {
-                    e.push("abuse_description", "hình thức «khác»: ghi rõ sự việc");
-                }
-            }
+            EntryKind::InitialAssessment(a) => validate_initial(a, &mut e),
             EntryKind::EmergencyMeasures(m) => {
                 if m.measures.is_empty() {
                     e.push("measures", "chọn ít nhất một biện pháp khẩn cấp");
@@ -35,49 +23,8 @@ impl EntryKind {
                     "mô tả biện pháp đã áp dụng",
                 );
             }
-            EntryKind::SpecificAssessment(s) => {
-                required(
-                    &mut e,
-                    "information",
-                    &s.information,
-                    "thông tin đã thu thập",
-                );
-                if !s.ratings.is_empty() {
-                    validate_ratings("ratings", &s.ratings, &mut e);
-                }
-                if s.needs.iter().all(|n| blank(n)) {
-                    e.push("needs", "ghi ít nhất một nhu cầu của trẻ em");
-                }
-                if s.meeting.attendees.iter().all(|a| blank(&a.name)) {
-                    e.push("meeting.attendees", "ghi người dự họp");
-                }
-                required(
-                    &mut e,
-                    "meeting.minutes",
-                    &s.meeting.minutes,
-                    "biên bản cuộc họp",
-                );
-            }
-            EntryKind::Plan(p) => {
-                if p.objectives.iter().all(|o| blank(o)) {
-                    e.push("objectives", "ghi ít nhất một mục tiêu");
-                }
-                if p.measures.is_empty() {
-                    e.push("measures", "ghi ít nhất một biện pháp");
-                }
-                for (i, m) in p.measures.iter().enumerate() {
-                    let f = |x: &str| format!("measures[{}].{x}", i + 1);
-                    if blank(&m.responsible) {
-                        e.push(&f("responsible"), "thiếu người chịu trách nhiệm");
-                    }
-                    if m.from > m.to {
-                        e.push(&f("to"), "ngày kết thúc trước ngày bắt đầu");
-                    }
-                    if m.kind == MeasureKind::Other && blank(&m.description) {
-                        e.push(&f("description"), "biện pháp «khác»: ghi rõ nội dung");
-                    }
-                }
-            }
+            EntryKind::SpecificAssessment(s) => validate_specific(s, &mut e),
+            EntryKind::Plan(p) => validate_plan(p, &mut e),
             EntryKind::SubmitForApproval { .. } | EntryKind::Approve { .. } => {}
             EntryKind::Return { reason } => {
                 required(&mut e, "reason", reason, "lý do trả lại");
@@ -206,6 +153,63 @@ fn validate_intake(i: &Intake, e: &mut FieldErrors) {
                 "informant.consent",
                 "chỉ ghi thông tin người báo khi người đó đồng ý",
             );
+        }
+    }
+}
+
+/// Mẫu 02: a sexual-abuse kind only with sexual abuse; "other" abuse described.
+fn validate_initial(a: &InitialAssessment, e: &mut FieldErrors) {
+    validate_ratings("ratings", &a.ratings, e);
+    match (a.abuse_type, a.sub_type) {
+        (Some(AbuseType::SexualAbuse), _) | (_, None) => {}
+        (_, Some(_)) => e.push(
+            "sub_type",
+            "chỉ ghi dạng xâm hại tình dục khi hình thức là xâm hại tình dục",
+        ),
+    }
+    if a.abuse_type == Some(AbuseType::Other) && blank(&a.abuse_description) {
+        e.push("abuse_description", "hình thức «khác»: ghi rõ sự việc");
+    }
+}
+
+/// The specific assessment: information, needs and the meeting written down.
+fn validate_specific(s: &SpecificAssessment, e: &mut FieldErrors) {
+    required(e, "information", &s.information, "thông tin đã thu thập");
+    if !s.ratings.is_empty() {
+        validate_ratings("ratings", &s.ratings, e);
+    }
+    if s.needs.iter().all(|n| blank(n)) {
+        e.push("needs", "ghi ít nhất một nhu cầu của trẻ em");
+    }
+    if s.meeting.attendees.iter().all(|a| blank(&a.name)) {
+        e.push("meeting.attendees", "ghi người dự họp");
+    }
+    required(
+        e,
+        "meeting.minutes",
+        &s.meeting.minutes,
+        "biên bản cuộc họp",
+    );
+}
+
+/// Mẫu 04: objectives, measures, each with who is responsible and a period in order.
+fn validate_plan(p: &SupportPlan, e: &mut FieldErrors) {
+    if p.objectives.iter().all(|o| blank(o)) {
+        e.push("objectives", "ghi ít nhất một mục tiêu");
+    }
+    if p.measures.is_empty() {
+        e.push("measures", "ghi ít nhất một biện pháp");
+    }
+    for (i, m) in p.measures.iter().enumerate() {
+        let f = |x: &str| format!("measures[{}].{x}", i + 1);
+        if blank(&m.responsible) {
+            e.push(&f("responsible"), "thiếu người chịu trách nhiệm");
+        }
+        if m.from > m.to {
+            e.push(&f("to"), "ngày kết thúc trước ngày bắt đầu");
+        }
+        if m.kind == MeasureKind::Other && blank(&m.description) {
+            e.push(&f("description"), "biện pháp «khác»: ghi rõ nội dung");
         }
     }
 }
