@@ -808,3 +808,46 @@ async fn a_wrong_case_key_leaves_target_16_without_data_not_the_dashboard_broken
     let police = login(&app, "police").await;
     assert_eq!(html(&app, &police, "/cases/1").await.0, 404);
 }
+
+/// The page offers exactly what the state machine accepts (the domain's `may_strike`): an
+/// offender's handling recorded by mistake is struck out like a referral, on the page too.
+#[tokio::test]
+async fn the_offenders_handling_is_struck_out_on_the_page_as_the_rules_allow() {
+    let app = spawn_app().await;
+    let today = today_vn();
+    let hour = hhmm();
+    let officer = login(&app, "officer").await;
+    let mut good = report();
+    good.push(("received_at", &today));
+    good.push(("received_at_time", &hour));
+    let (status, to) = submit(&app, &officer, "/cases/new", &good).await;
+    assert_eq!(status, 303, "{to}");
+    let id: i64 = to.trim_start_matches("/cases/").parse().unwrap();
+    step(
+        &app,
+        &officer,
+        id,
+        "offender_handling",
+        &[
+            ("handling", "referred_to_police"),
+            ("date", &today),
+            ("note", "Ghi nhầm hồ sơ"),
+        ],
+    )
+    .await;
+    let (_, page) = html(&app, &officer, &to).await;
+    assert!(
+        page.contains(&format!("/cases/{id}/step/correction?of=2")),
+        "{page}"
+    );
+    step(
+        &app,
+        &officer,
+        id,
+        "correction",
+        &[("of", "2"), ("note", "Ghi nhầm hồ sơ khác")],
+    )
+    .await;
+    let (_, page) = html(&app, &officer, &to).await;
+    assert!(page.contains("bị gạch bỏ bởi mục 3"), "{page}");
+}

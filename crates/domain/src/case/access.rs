@@ -65,3 +65,29 @@ pub fn receipt(case: &CaseFile) -> Option<Receipt> {
         filed_by: first.by.clone(),
     })
 }
+
+/// What the case list shows a person ([`case_listing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseListing {
+    /// The cases they may open (possibly none, for the officer and the leader).
+    Cases,
+    /// Counts by step, never a case.
+    Counts,
+    /// Nothing: refused.
+    Nothing,
+}
+
+/// What the case list shows a person of `role`, given how many cases they may open (`None`
+/// when storage lists none for them). The officer and the leader see the list, even empty;
+/// anyone assigned sees their cases; administrators see nothing; a village head files reports
+/// and sees their receipts, "nothing more" (not even counts) unless assigned; everyone else
+/// sees counts. The page and the API both ask here.
+pub fn case_listing(role: Role, opens: Option<usize>) -> CaseListing {
+    match (role, opens) {
+        (Role::Admin, _) => CaseListing::Nothing,
+        (Role::Officer | Role::Leader, Some(_)) => CaseListing::Cases,
+        (_, Some(n)) if n > 0 => CaseListing::Cases,
+        (Role::VillageHead, _) => CaseListing::Nothing,
+        _ => CaseListing::Counts,
+    }
+}

@@ -73,6 +73,29 @@ impl Deadline {
     }
 }
 
+/// How near a due time is, as the lists mark it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// Past the due time.
+    Overdue,
+    /// Due later today (the commune's day).
+    DueToday,
+    /// Due on a later day.
+    Later,
+}
+
+/// How near `due` is at `now` (both Vietnam local time): overdue strictly after the due time,
+/// as [`Deadline::overdue`].
+pub fn urgency(due: DateTime, now: DateTime) -> Urgency {
+    if due < now {
+        Urgency::Overdue
+    } else if due.date() == now.date() {
+        Urgency::DueToday
+    } else {
+        Urgency::Later
+    }
+}
+
 /// The numbers behind the deadlines; [`Default`] is what the module documentation states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineRules {

@@ -181,12 +181,43 @@ fn step(
     Ok(next)
 }
 
+/// The roles that may record a report (Mẫu 01), and so open a case.
+pub(super) const REPORTERS: [Role; 4] =
+    [Role::Officer, Role::VillageHead, Role::Police, Role::Health];
+
+/// Whether `actor` may strike out entry `seq` now: the [`EntryKind::Correction`] would pass
+/// the rights and the state (its note is not looked at).
+pub(super) fn accepts_correction(case: &CaseFile, actor: &Actor, seq: u32) -> bool {
+    let who = Who {
+        username: &actor.username,
+        role: actor.role,
+    };
+    let strike = EntryKind::Correction {
+        of: seq,
+        note: String::new(),
+    };
+    transition(case, &who, &strike, true).is_ok()
+}
+
+/// Whether `actor` may write a replacement of entry `seq` now: [`correct`] with an entry of the
+/// same kind, changing nothing that chose the path, would pass the rights and the state.
+pub(super) fn accepts_replacement(case: &CaseFile, actor: &Actor, seq: u32) -> bool {
+    let Some(target) = case.entry(seq) else {
+        return false;
+    };
+    let who = Who {
+        username: &actor.username,
+        role: actor.role,
+    };
+    check_replacement(case, &who, seq, &target.kind, true).is_ok()
+}
+
 /// The roles that may record each kind, whatever the state (`None`: the officer or anyone
 /// assigned; corrections: the author or the officer, checked separately).
 fn allowed_roles(kind: &EntryKind) -> Option<&'static [Role]> {
     use Role::*;
     match kind {
-        EntryKind::Intake(_) => Some(&[Officer, VillageHead, Police, Health]),
+        EntryKind::Intake(_) => Some(&REPORTERS),
         EntryKind::InitialAssessment(_)
         | EntryKind::EmergencyMeasures(_)
         | EntryKind::SpecificAssessment(_)

@@ -91,20 +91,23 @@ mod deadline;
 mod entry;
 mod indicator;
 mod machine;
+mod offer;
+mod submission;
 
 #[cfg(test)]
 mod tests;
 
 pub use access::{
-    may_open, may_open_as, may_see_receipt, may_see_receipt_as, opens_every_case, receipt, Receipt,
+    case_listing, may_open, may_open_as, may_see_receipt, may_see_receipt_as, opens_every_case,
+    receipt, CaseListing, Receipt,
 };
 pub use calendar::{
     embedded as embedded_calendar, CalendarError, Holiday, HolidayOrigin, LunarYear,
     WorkingCalendar,
 };
 pub use deadline::{
-    deadlines, deadlines_with, next_deadline, next_deadline_with, Deadline, DeadlineKind,
-    DeadlineRules,
+    deadlines, deadlines_with, next_deadline, next_deadline_with, urgency, Deadline, DeadlineKind,
+    DeadlineRules, Urgency,
 };
 pub use entry::{
     rating_counts, AbuseType, Attendee, Channel, ChildRef, EmergencyKind, EmergencyMeasures,
@@ -117,6 +120,11 @@ pub use indicator::{
     abused_with_intervention, plans_approved_on_time, plans_approved_on_time_with, PlanRef,
 };
 pub use machine::{actions, apply, correct};
+pub use offer::{
+    answerable_referrals, assignable_roles, default_channel, may_file_report, may_record,
+    may_replace, may_strike, offered_steps, strikable,
+};
+pub use submission::Submission;
 
 use crate::role::Role;
 use crate::validation::FieldErrors;
@@ -409,8 +417,18 @@ impl CaseFile {
         }
     }
 
+    /// The latest version of the last original entry whose kind matches.
+    pub fn last_of(&self, f: impl Fn(&EntryKind) -> bool) -> Option<&CaseEntry> {
+        let last = self
+            .entries
+            .iter()
+            .rev()
+            .find(|e| e.corrects.is_none() && f(&e.kind))?;
+        self.latest(last.seq)
+    }
+
     /// The latest version of the first original entry whose kind matches.
-    fn first_of(&self, f: impl Fn(&EntryKind) -> bool) -> Option<&CaseEntry> {
+    pub fn first_of(&self, f: impl Fn(&EntryKind) -> bool) -> Option<&CaseEntry> {
         let first = self
             .entries
             .iter()

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use treem_domain::case::{CaseState, EntryKind, ALL_STATES};
+use treem_domain::case::{case_listing, CaseListing, CaseState, EntryKind, ALL_STATES};
 use treem_domain::disclosure::{self, Shown};
 use treem_domain::validation::FieldErrors;
 use treem_storage::StorageError;
@@ -21,27 +21,23 @@ pub(crate) fn now() -> jiff::civil::DateTime {
         .datetime()
 }
 
-/// The cases a person may open (every case for the officer and the leader, the assigned ones
-/// for others); counts by state for anyone who may open none, except a village head, who sees
-/// receipts of their reports and nothing more.
+/// What [`case_listing`] shows this person: the cases they may open (every case for the
+/// officer and the leader, the assigned ones for others) with the damaged ones for those who
+/// open every case; counts by state for anyone who may open none; nothing (403) for an
+/// administrator, or a village head who is assigned to no case (they see receipts only).
 pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
-    use treem_domain::role::Role;
-    let role = user.0.role;
-    let listed = s.store.cases(&user.actor()).await;
-    let listed = match listed {
-        Ok(items) if items.is_empty() && !matches!(role, Role::Officer | Role::Leader) => {
-            Err(StorageError::Forbidden)
-        }
-        other => other,
+    let listed = match s.store.cases(&user.actor()).await {
+        Ok(items) => Some(items),
+        Err(StorageError::Forbidden) => None,
+        Err(e) => return Err(e.into()),
     };
-    match listed {
-        // Those who open every case also learn which ones do not open (hồ sơ bị hỏng).
-        Ok(items) => Ok(Json(json!({
-            "items": items,
+    match case_listing(user.0.role, listed.as_ref().map(Vec::len)) {
+        CaseListing::Cases => Ok(Json(json!({
+            "items": listed.unwrap_or_default(),
             "damaged": s.store.damaged_cases(&user.actor()).await?,
         }))),
-        Err(StorageError::Forbidden) if !matches!(role, Role::Admin | Role::VillageHead) => {
-            let counts: Vec<Value> = counts_as_seen(&s, role)
+        CaseListing::Counts => {
+            let counts: Vec<Value> = counts_as_seen(&s, user.0.role)
                 .await?
                 .into_iter()
                 .map(|(state, n)| {
@@ -50,7 +46,7 @@ pub async fn list(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value
                 .collect();
             Ok(Json(json!({ "counts": counts })))
         }
-        Err(e) => Err(e.into()),
+        CaseListing::Nothing => Err(StorageError::Forbidden.into()),
     }
 }
 
@@ -83,19 +79,33 @@ pub(crate) async fn counts_as_seen(
     Ok(disclosure::protect_counts(&all).1)
 }
 
+/// The body of `POST /api/v1/cases`: a case entry, which must be the report (Mẫu 01).
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct ReportBody(EntryKind);
+
+impl TryFrom<ReportBody> for EntryKind {
+    type Error = FieldErrors;
+
+    /// The report, or why a case cannot begin with this entry.
+    fn try_from(b: ReportBody) -> Result<EntryKind, FieldErrors> {
+        match b.0 {
+            e @ EntryKind::Intake(_) => Ok(e),
+            _ => Err(FieldErrors::single(
+                "kind",
+                "hồ sơ mới bắt đầu bằng tiếp nhận thông tin (intake, Mẫu 01)",
+            )),
+        }
+    }
+}
+
 /// Files an intake (Mẫu 01).
 pub async fn open(
     State(s): State<AppState>,
     user: ApiUser,
-    JsonBody(entry): JsonBody<EntryKind>,
+    JsonBody(body): JsonBody<ReportBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    if !matches!(entry, EntryKind::Intake(_)) {
-        return Err(FieldErrors::single(
-            "kind",
-            "hồ sơ mới bắt đầu bằng tiếp nhận thông tin (intake, Mẫu 01)",
-        )
-        .into());
-    }
+    let entry = EntryKind::try_from(body)?;
     let id = s.store.open_case(&user.actor(), entry, now()).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }

@@ -4,9 +4,6 @@ mod account;
 mod accounts;
 mod admin;
 mod backups;
-mod case_form;
-pub mod case_forms;
-mod case_view;
 pub mod cases;
 mod children;
 pub mod dashboard;
@@ -107,7 +104,7 @@ pub fn routes() -> Router<AppState> {
             get(cases::intake_form).post(cases::save_intake),
         )
         .route("/cases/{id}", get(cases::show))
-        .route("/cases/{id}/forms/{n}", get(case_forms::show))
+        .route("/cases/{id}/forms/{n}", get(cases::official_forms::show))
         .route(
             "/cases/{id}/step/{code}",
             get(cases::step_form).post(cases::save_step),
@@ -153,7 +150,7 @@ async fn css() -> impl IntoResponse {
     )
 }
 
-/// The printed forms' sheet (case_forms).
+/// The printed forms' sheet (cases::official_forms).
 async fn form_css() -> impl IntoResponse {
     asset(
         "text/css; charset=utf-8",

@@ -12,7 +12,9 @@ mod correction_tests;
 mod deadline_tests;
 mod indicator_tests;
 mod limits_tests;
+mod offer_tests;
 mod scenario_tests;
+mod submission_tests;
 mod transition_table;
 
 pub fn actor(username: &str, role: Role) -> Actor {

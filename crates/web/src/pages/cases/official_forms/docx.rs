@@ -1,7 +1,7 @@
 //! A [`FormDoc`] as a DOCX file (docx-rs): A4, the margins of Nghị định 30/2020 (top and bottom
 //! 20 mm, left 30 mm, right 15 mm), Times New Roman 14 pt, the two-column heading as a table
 //! without borders, the ratings and measures as ruled tables.
-use super::{Block, FormDoc, FormTable, Signature, SIGN_NOTE};
+use super::doc::{Block, FormDoc, FormTable, Signature, SIGN_NOTE};
 use docx_rs::{
     AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, WidthType,
@@ -211,6 +211,14 @@ fn signature(s: &Signature) -> Table {
 
 /// The DOCX bytes of a form.
 pub fn render(doc: &FormDoc) -> Result<Vec<u8>, String> {
+    let d = doc.blocks.iter().fold(top(doc), add_block);
+    let mut out = std::io::Cursor::new(Vec::new());
+    d.pack(&mut out).map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
+/// The page, the form's number, the heading, the title.
+fn top(doc: &FormDoc) -> Docx {
     let mut d = Docx::new()
         .page_size(A4.0, A4.1)
         .page_margin(
@@ -244,67 +252,67 @@ pub fn render(doc: &FormDoc) -> Result<Vec<u8>, String> {
     if let Some(s) = &doc.subtitle {
         d = d.add_paragraph(bold_line(s, BODY, AlignmentType::Center));
     }
-    d = d.add_paragraph(Paragraph::new().line_spacing(spacing(120)));
-    for b in &doc.blocks {
-        d = match b {
-            Block::Heading(t) => d.add_paragraph(
-                Paragraph::new()
-                    .add_run(run(t, BODY).bold())
-                    .align(AlignmentType::Both)
-                    .line_spacing(LineSpacing::new().before(120).after(60)),
-            ),
-            Block::Paragraph(t) => d.add_paragraph(body(t)),
-            Block::Italic(t) => d.add_paragraph(
-                Paragraph::new()
-                    .add_run(run(t, BODY).italic())
-                    .align(AlignmentType::Both)
-                    .indent(
-                        None,
-                        Some(SpecialIndentType::FirstLine(tw(10.0))),
-                        None,
-                        None,
-                    )
-                    .line_spacing(spacing(60)),
-            ),
-            Block::Centered(t) => d.add_paragraph(
-                Paragraph::new()
-                    .add_run(run(t, BODY).bold())
-                    .align(AlignmentType::Center)
-                    .line_spacing(LineSpacing::new().before(120).after(120)),
-            ),
-            Block::Field(label, value) => {
-                let mut p = Paragraph::new()
-                    .add_run(run(&format!("{label}: "), BODY))
-                    .align(AlignmentType::Both)
-                    .line_spacing(spacing(60));
-                if !value.is_empty() {
-                    p = p.add_run(run(value, BODY));
-                }
-                d.add_paragraph(p)
-            }
-            Block::Bullets(items) => items.iter().fold(d, |d, i| {
-                d.add_paragraph(
-                    Paragraph::new()
-                        .add_run(run(&format!("- {i}"), BODY))
-                        .align(AlignmentType::Both)
-                        .indent(
-                            Some(tw(10.0)),
-                            Some(SpecialIndentType::Hanging(tw(4.0))),
-                            None,
-                            None,
-                        )
-                        .line_spacing(spacing(60)),
+    d.add_paragraph(Paragraph::new().line_spacing(spacing(120)))
+}
+
+/// One block of the body.
+fn add_block(d: Docx, b: &Block) -> Docx {
+    match b {
+        Block::Heading(t) => d.add_paragraph(
+            Paragraph::new()
+                .add_run(run(t, BODY).bold())
+                .align(AlignmentType::Both)
+                .line_spacing(LineSpacing::new().before(120).after(60)),
+        ),
+        Block::Paragraph(t) => d.add_paragraph(body(t)),
+        Block::Italic(t) => d.add_paragraph(
+            Paragraph::new()
+                .add_run(run(t, BODY).italic())
+                .align(AlignmentType::Both)
+                .indent(
+                    None,
+                    Some(SpecialIndentType::FirstLine(tw(10.0))),
+                    None,
+                    None,
                 )
-            }),
-            Block::Table(t) => d
-                .add_table(table(t))
-                .add_paragraph(Paragraph::new().line_spacing(spacing(60))),
-            Block::Signature(s) => d
-                .add_paragraph(Paragraph::new().line_spacing(spacing(120)))
-                .add_table(signature(s)),
-        };
+                .line_spacing(spacing(60)),
+        ),
+        Block::Centered(t) => d.add_paragraph(
+            Paragraph::new()
+                .add_run(run(t, BODY).bold())
+                .align(AlignmentType::Center)
+                .line_spacing(LineSpacing::new().before(120).after(120)),
+        ),
+        Block::Field(label, value) => {
+            let mut p = Paragraph::new()
+                .add_run(run(&format!("{label}: "), BODY))
+                .align(AlignmentType::Both)
+                .line_spacing(spacing(60));
+            if !value.is_empty() {
+                p = p.add_run(run(value, BODY));
+            }
+            d.add_paragraph(p)
+        }
+        Block::Bullets(items) => items.iter().fold(d, |d, i| d.add_paragraph(bullet(i))),
+        Block::Table(t) => d
+            .add_table(table(t))
+            .add_paragraph(Paragraph::new().line_spacing(spacing(60))),
+        Block::Signature(s) => d
+            .add_paragraph(Paragraph::new().line_spacing(spacing(120)))
+            .add_table(signature(s)),
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    d.pack(&mut out).map_err(|e| e.to_string())?;
-    Ok(out.into_inner())
+}
+
+/// "- item", hanging.
+fn bullet(i: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(&format!("- {i}"), BODY))
+        .align(AlignmentType::Both)
+        .indent(
+            Some(tw(10.0)),
+            Some(SpecialIndentType::Hanging(tw(4.0))),
+            None,
+            None,
+        )
+        .line_spacing(spacing(60))
 }

@@ -1,0 +1,104 @@
+//! `/cases`: the cases a person may open, soonest deadline first; counts by step for those who
+//! may open none; and the home page's list of cases due.
+use super::{no_key, vn_dt};
+use crate::pages::{render, Ctx, Layout, PageError, PageErrorKind};
+use askama::Template;
+use axum::response::Response;
+use treem_domain::case::{case_listing, may_file_report, urgency, CaseListing, Urgency};
+use treem_storage::{CaseSummary, StorageError};
+
+pub struct CaseRow {
+    pub id: i64,
+    pub state: &'static str,
+    pub received: String,
+    pub due: String,
+    pub overdue: bool,
+    pub due_today: bool,
+    pub child_id: Option<i64>,
+}
+
+impl CaseRow {
+    fn new(c: CaseSummary, now: jiff::civil::DateTime) -> CaseRow {
+        let when = c.next_due.map(|d| urgency(d, now));
+        CaseRow {
+            id: c.id,
+            state: c.state.label_vi(),
+            received: vn_dt(c.received_at),
+            due: c.next_due.map(vn_dt).unwrap_or_default(),
+            overdue: when == Some(Urgency::Overdue),
+            due_today: when == Some(Urgency::DueToday),
+            child_id: c.child_id,
+        }
+    }
+}
+
+/// Cases this person may open, with their next deadline, soonest first; `None` when storage
+/// refuses to list any.
+async fn rows(ctx: &Ctx, open_only: bool) -> Option<Vec<CaseRow>> {
+    let mut cases = ctx.state.store.cases(&ctx.actor()).await.ok()?;
+    cases.sort_by_key(|c| (c.next_due.is_none(), c.next_due));
+    let now = crate::api::cases_now();
+    Some(
+        cases
+            .into_iter()
+            .filter(|c| !open_only || c.state.is_open())
+            .map(|c| CaseRow::new(c, now))
+            .collect(),
+    )
+}
+
+/// The home page's list: open cases overdue or due today first, then the rest.
+pub async fn due_rows(ctx: &Ctx) -> Vec<CaseRow> {
+    rows(ctx, true).await.unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct ListPage {
+    l: Layout,
+    rows: Option<Vec<CaseRow>>,
+    /// Cases that do not open (hồ sơ bị hỏng), for those who open every case.
+    damaged: Vec<i64>,
+    counts: Vec<(&'static str, String)>,
+    may_report: bool,
+}
+
+/// `/cases`: what [`case_listing`] shows this person: their cases, counts by step, or nothing.
+pub async fn list(ctx: Ctx) -> Result<Response, PageError> {
+    let rows = rows(&ctx, false).await;
+    let (rows, counts, damaged) = match case_listing(ctx.user.role, rows.as_ref().map(Vec::len)) {
+        CaseListing::Nothing => return Err(ctx.error(PageErrorKind::Forbidden)),
+        CaseListing::Cases => (rows, vec![], damaged(&ctx).await?),
+        CaseListing::Counts => (None, counts(&ctx).await?, vec![]),
+    };
+    Ok(render(&ListPage {
+        l: ctx.layout("Hồ sơ trường hợp"),
+        rows,
+        damaged,
+        counts,
+        may_report: may_file_report(ctx.user.role),
+    }))
+}
+
+/// Cases by step, as this person may see them (protected for the province).
+async fn counts(ctx: &Ctx) -> Result<Vec<(&'static str, String)>, PageError> {
+    let counts = crate::api::cases_counts_as_seen(&ctx.state, ctx.user.role)
+        .await
+        .map_err(|e| match e {
+            StorageError::Invalid(e) => ctx.error(no_key(&e)),
+            e => ctx.fail(e),
+        })?;
+    Ok(counts
+        .into_iter()
+        .map(|(s, n)| (s.label_vi(), n.text()))
+        .collect())
+}
+
+/// The cases that do not open, for those storage tells.
+async fn damaged(ctx: &Ctx) -> Result<Vec<i64>, PageError> {
+    ctx.state
+        .store
+        .damaged_cases(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))
+}

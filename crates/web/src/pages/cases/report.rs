@@ -1,0 +1,173 @@
+//! `/cases/new`: the report (Mẫu 01) that opens a case, laid out for a phone. Who may file one
+//! is the domain's [`may_file_report`]; whether the child may be named is storage's rule.
+use super::choices::{messages, Choices, FormValues};
+use super::entry_form::{code_of, parse_intake, Posted};
+use super::vn_dt;
+use crate::i18n::vn_date;
+use crate::pages::PageForm as Form;
+use crate::pages::{render_status, Ctx, Layout, PageError, PageErrorKind};
+use askama::Template;
+use axum::extract::Query;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use treem_domain::case::{default_channel, may_file_report};
+use treem_domain::validation::FieldErrors;
+use treem_storage::StorageError;
+
+#[derive(Template)]
+#[template(path = "case_intake.html")]
+struct IntakePage {
+    l: Layout,
+    action: String,
+    /// The reports this person filed: (case id, received at).
+    mine: Vec<(i64, String)>,
+    f: Posted,
+    errors: BTreeMap<String, String>,
+    other_errors: Vec<String>,
+    child_name: String,
+    c: Choices,
+}
+
+const INTAKE_SHOWN: &[&str] = &[
+    "channel",
+    "received_at",
+    "received_at_time",
+    "category",
+    "child_id",
+    "child",
+    "place",
+    "current_condition",
+];
+
+fn shown(k: &str) -> bool {
+    INTAKE_SHOWN.contains(&k)
+        || ["child.", "informant.", "father.", "mother."]
+            .iter()
+            .any(|p| k.starts_with(p))
+}
+
+impl FormValues for IntakePage {
+    fn posted(&self) -> &Posted {
+        &self.f
+    }
+    fn messages(&self) -> &BTreeMap<String, String> {
+        &self.errors
+    }
+}
+
+async fn intake_page(ctx: &Ctx, f: Posted, errors: Option<FieldErrors>) -> Response {
+    intake_page_at(ctx, "/cases/new".into(), f, errors).await
+}
+
+/// The report's form, posting to `action` (a new report, or the replacement of one).
+pub(super) async fn intake_page_at(
+    ctx: &Ctx,
+    action: String,
+    f: Posted,
+    errors: Option<FieldErrors>,
+) -> Response {
+    let mut c = Choices::new();
+    c.villages = ctx
+        .state
+        .store
+        .villages(&ctx.actor())
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| (v.code.clone(), format!("{} — {}", v.code, v.name)))
+        .collect();
+    let child_name = child_name(ctx, &f).await;
+    let mine = ctx
+        .state
+        .store
+        .my_reports(&ctx.actor())
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, at)| (id, vn_dt(at)))
+        .collect();
+    let refused = errors.is_some();
+    let (errors, other_errors) = messages(errors, shown);
+    let page = IntakePage {
+        l: ctx.layout("Báo tin trẻ em cần bảo vệ (Mẫu 01)"),
+        action,
+        mine,
+        f,
+        errors,
+        other_errors,
+        child_name,
+        c,
+    };
+    render_status(&page, refused)
+}
+
+/// The child's name when the report starts from their page (a read the register audits).
+async fn child_name(ctx: &Ctx, f: &Posted) -> String {
+    let Ok(id) = f.get("child_id").parse::<i64>() else {
+        return String::new();
+    };
+    ctx.state
+        .store
+        .child(&ctx.actor(), id)
+        .await
+        .map(|c| c.data.full_name)
+        .unwrap_or_default()
+}
+
+/// The query of the report's form: `child`, the register child it starts from.
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    child: Option<String>,
+}
+
+pub async fn intake_form(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, PageError> {
+    if !may_file_report(ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let now = crate::api::cases_now();
+    let mut f = Posted::default();
+    f.set("received_at", vn_date(&now.date().to_string()));
+    f.set(
+        "received_at_time",
+        format!("{:02}:{:02}", now.hour(), now.minute()),
+    );
+    if let Some(channel) = default_channel(ctx.user.role) {
+        f.set("channel", code_of(&channel));
+    }
+    match q.child.filter(|c| !c.is_empty()) {
+        Some(id) => {
+            f.set("child_type", "registered");
+            f.set("child_id", id);
+        }
+        None => f.set("child_type", "new"),
+    }
+    Ok(intake_page(&ctx, f, None).await)
+}
+
+pub async fn save_intake(
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let f = Posted(pairs);
+    ctx.check_csrf(Some(&f.get("_csrf").to_string()))?;
+    if !may_file_report(ctx.user.role) {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let entry = match parse_intake(&f) {
+        Ok(e) => e,
+        Err(e) => return Ok(intake_page(&ctx, f, Some(e)).await),
+    };
+    // Whether the child may be named (a village head: their own village) is storage's rule, the
+    // same for the API: a refusal comes back as an error on `child_id`.
+    match ctx
+        .state
+        .store
+        .open_case(&ctx.actor(), entry, crate::api::cases_now())
+        .await
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(StorageError::Invalid(e)) => Ok(intake_page(&ctx, f, Some(e)).await),
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
