@@ -12,7 +12,10 @@ use crate::HealthLog;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use treem_domain::health::{HealthRecords, Measurement, Vaccination};
+use treem_domain::health::{
+    Birth, Event, HealthRecords, Measurement, Vaccination, BIRTH, DEATH, INJURY, KINDS,
+    MEASUREMENT, VACCINATION,
+};
 use treem_domain::indicator::Known;
 use treem_domain::register::{Child, ChildData};
 use treem_domain::role::{Actor, Role};
@@ -28,15 +31,52 @@ pub struct HealthEvent {
     pub data: serde_json::Value,
 }
 
-/// The kinds the indicator engine reads: every kind there is.
-const KINDS: [&str; 6] = [
-    "birth",
-    DEATH,
-    "vaccination",
-    "measurement",
-    "injury",
-    "hiv",
-];
+impl HealthEvent {
+    /// The event as the domain's type: the stored fields with the child and the date.
+    pub fn event(&self) -> StorageResult<Event> {
+        parse_event(&self.kind, self.child_id, &self.date, &self.data.to_string())
+    }
+}
+
+/// One stored event (`kind`, `child`, `date` and the stored `fields`) as the domain's type.
+fn parse_event(kind: &str, child: Option<i64>, date: &str, fields: &str) -> StorageResult<Event> {
+    let bad = |e: serde_json::Error| bad_event(kind, child, date, e);
+    Ok(match kind {
+        BIRTH => Event::Birth(typed(fields, child, date).map_err(bad)?),
+        DEATH => Event::Death(typed(fields, child, date).map_err(bad)?),
+        VACCINATION => Event::Vaccination(typed(fields, child, date).map_err(bad)?),
+        MEASUREMENT => Event::Measurement(typed(fields, child, date).map_err(bad)?),
+        INJURY => Event::Injury(typed(fields, child, date).map_err(bad)?),
+        _ => Event::Hiv {
+            date: date
+                .parse()
+                .map_err(|_| StorageError::Corrupt(format!("sự kiện y tế ({kind}): ngày «{date}»")))?,
+            counts: typed(fields, None, date).map_err(bad)?,
+        },
+    })
+}
+
+/// The stored fields of an event: its type's fields as JSON, keys in order, without the
+/// child and the date (kept in their own columns). The one place an event becomes the text
+/// stored; the figures' quick readers ([`quick_vaccination`], [`quick_measurement`]) read
+/// exactly this shape.
+fn stored_fields(e: &Event) -> StorageResult<String> {
+    let v = match e {
+        Event::Birth(x) => serde_json::to_value(x),
+        Event::Death(x) => serde_json::to_value(x),
+        Event::Vaccination(x) => serde_json::to_value(x),
+        Event::Measurement(x) => serde_json::to_value(x),
+        Event::Injury(x) => serde_json::to_value(x),
+        Event::Hiv { counts, .. } => serde_json::to_value(counts),
+    }
+    .map_err(|err| StorageError::Corrupt(format!("sự kiện y tế ({}): {err}", e.kind())))?;
+    let serde_json::Value::Object(mut fields) = v else {
+        return Err(StorageError::Corrupt(format!("sự kiện y tế ({})", e.kind())));
+    };
+    fields.remove("child_id");
+    fields.remove("date");
+    Ok(serde_json::Value::Object(fields).to_string())
+}
 
 async fn join(
     h: tokio::task::JoinHandle<StorageResult<HealthRecords>>,
@@ -282,8 +322,9 @@ pub fn readable_kinds(role: Role) -> &'static [&'static str] {
     }
 }
 
-/// The kind of a death event, which also closes the child's entry in the register.
-const DEATH: &str = "death";
+/// The most children one list reads at once ([`HealthLog::children_for_list`]): a village's
+/// under-5s fit many times over.
+const LIST_CHILDREN: usize = 2_000;
 
 fn writes_health(role: Role) -> bool {
     matches!(role, Role::Health | Role::Officer)
@@ -335,18 +376,14 @@ async fn insert_event(
 
 /// Inserts one event after finding its child's village (refused when the child is not in the
 /// register).
-#[allow(clippy::too_many_arguments)]
 async fn insert_checked(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     seal: &mut Seal,
     actor: &Actor,
-    kind: &str,
-    child: Option<i64>,
-    date: &Date,
-    data: &serde_json::Value,
+    event: &Event,
     now: &str,
 ) -> StorageResult<i64> {
-    let village: Option<i64> = match child {
+    let village: Option<i64> = match event.child_id() {
         Some(c) => Some(
             sqlx::query("SELECT village_id FROM child WHERE id = $1")
                 .bind(c)
@@ -360,39 +397,38 @@ async fn insert_checked(
     insert_event(
         tx,
         seal,
-        kind,
-        child,
+        event.kind(),
+        event.child_id(),
         village,
-        &date.to_string(),
-        data.to_string(),
+        &event.date().to_string(),
+        stored_fields(event)?,
         actor,
         now,
     )
     .await
 }
 
-/// Whether the same event (kind, child, date and every field alike) is stored already.
+/// Whether the same event (kind, child, date and every field alike) is stored already: the
+/// stored fields read as the domain's type (whatever shape an older version wrote them in).
 async fn stored_already(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    kind: &str,
-    child: Option<i64>,
-    date: &Date,
-    data: &serde_json::Value,
+    event: &Event,
 ) -> StorageResult<bool> {
-    let Some(child) = child else {
+    let Some(child) = event.child_id() else {
         return Ok(false);
     };
+    let (kind, date) = (event.kind(), event.date().to_string());
     let rows = sqlx::query(
         "SELECT data FROM health_event WHERE child_id = $1 AND kind = $2 AND date = $3",
     )
     .bind(child)
     .bind(kind)
-    .bind(date.to_string())
+    .bind(&date)
     .fetch_all(&mut **tx)
     .await?;
     for r in rows {
         let text: String = r.try_get("data")?;
-        if serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| &v == data) {
+        if parse_event(kind, Some(child), &date, &text).is_ok_and(|stored| &stored == event) {
             return Ok(true);
         }
     }
@@ -458,15 +494,13 @@ impl Db {
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         seal: &mut Seal,
         actor: &Actor,
-        kind: &str,
-        child: Option<i64>,
-        date: &Date,
+        event: &Event,
     ) -> StorageResult<bool> {
-        let (DEATH, Some(c)) = (kind, child) else {
+        let Some((c, date)) = event.closes_entry() else {
             return Ok(false);
         };
         let before = self.read_child_in(tx, c, None).await?;
-        let Some(after) = before.data.with_death(*date) else {
+        let Some(after) = before.data.with_death(date) else {
             return Ok(false);
         };
         crate::children::write_update(tx, seal, actor, &before, &after, None).await?;
@@ -479,7 +513,7 @@ impl HealthLog for Db {
     async fn add_health_events(
         &self,
         actor: &Actor,
-        events: &[(String, Option<i64>, Date, serde_json::Value)],
+        events: &[Event],
     ) -> StorageResult<Vec<i64>> {
         if !writes_health(actor.role) {
             return Err(StorageError::Forbidden);
@@ -499,15 +533,10 @@ impl HealthLog for Db {
         let mut seal = Seal::begin(&mut tx).await?;
         let mut ids = Vec::new();
         let mut closed = Vec::new();
-        for (kind, child, date, data) in events {
-            ids.push(
-                insert_checked(&mut tx, &mut seal, actor, kind, *child, date, data, &now).await?,
-            );
-            if self
-                .close_on_death(&mut tx, &mut seal, actor, kind, *child, date)
-                .await?
-            {
-                closed.extend(child.map(|c| c.to_string()));
+        for event in events {
+            ids.push(insert_checked(&mut tx, &mut seal, actor, event, &now).await?);
+            if self.close_on_death(&mut tx, &mut seal, actor, event).await? {
+                closed.extend(event.child_id().map(|c| c.to_string()));
             }
         }
         let mut detail = format!("{} sự kiện y tế", events.len());
@@ -524,7 +553,7 @@ impl HealthLog for Db {
         actor: &Actor,
         form: &str,
         token: Option<&str>,
-        events: &[(String, Option<i64>, Date, serde_json::Value)],
+        events: &[Event],
     ) -> StorageResult<Submission> {
         if !writes_health(actor.role) {
             return Err(StorageError::Forbidden);
@@ -557,16 +586,13 @@ impl HealthLog for Db {
             let now = now_text();
             let mut seal = Seal::begin(&mut tx).await?;
             let (mut ids, mut identical) = (Vec::new(), Vec::new());
-            for (kind, child, date, data) in events {
-                if stored_already(&mut tx, kind, *child, date, data).await? {
-                    identical.extend(*child);
+            for event in events {
+                if stored_already(&mut tx, event).await? {
+                    identical.extend(event.child_id());
                     continue;
                 }
-                ids.push(
-                    insert_checked(&mut tx, &mut seal, actor, kind, *child, date, data, &now)
-                        .await?,
-                );
-                self.close_on_death(&mut tx, &mut seal, actor, kind, *child, date)
+                ids.push(insert_checked(&mut tx, &mut seal, actor, event, &now).await?);
+                self.close_on_death(&mut tx, &mut seal, actor, event)
                     .await?;
             }
             if let Some(t) = token {
@@ -690,81 +716,18 @@ impl HealthLog for Db {
         .await?;
         let mut first = HealthRecords::default();
         parse_events(&loose, &mut first)?;
-        if known != Known::Now {
-            // As recorded by a day: the events themselves, those recorded by then (the packs
-            // hold every event, without the time it was recorded).
-            return self.health_recorded_before(first, until, cutoff).await;
-        }
-        // Every other event from the children's packs: a few hundred thousand rows rather than
-        // millions.
-        if let Some(path) = self.sqlite_path() {
-            // Stepped in place, batches parsed while the next is read.
-            let sql = "SELECT child_id, kind, events FROM health_pack ORDER BY child_id, kind";
-            return stream::fold(
-                path,
-                sql.into(),
-                vec![],
-                (GS, |child| child),
-                first,
-                move |batch, out| parse_pack_rows(batch, &until, out),
-            )
-            .await;
-        }
-        // PostgreSQL: slices of children (the primary key: a range scan), each column aggregated
-        // into one text; each slice is parsed on another thread while the next one is read.
-        let max_child: i64 =
-            sqlx::query("SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_pack")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("m")?;
-        let order = "child_id, kind";
-        let sql = format!(
-            "SELECT {} AS c, {} AS k, {} AS e FROM health_pack \
-             WHERE child_id > $1 AND child_id <= $2",
-            agg(b, "child_id", ',', order),
-            agg(b, "kind", ',', order),
-            agg(b, "events", GS, order),
-        );
-        let until = std::sync::Arc::new(until);
-        const SLICE: i64 = 10_000;
-        // Parsing costs more than reading: two slices are parsed at once, each into records of
-        // its own, appended in order to the result.
-        const IN_FLIGHT: usize = 2;
-        let mut out = first;
-        let mut parsing: std::collections::VecDeque<
-            tokio::task::JoinHandle<StorageResult<HealthRecords>>,
-        > = std::collections::VecDeque::new();
-        let mut from = 0;
-        let mut conn = self.pool.acquire().await?;
-        while from < max_child {
-            let row = sqlx::query(&sql)
-                .bind(from)
-                .bind(from + SLICE)
-                .fetch_one(&mut *conn)
-                .await?;
-            if parsing.len() >= IN_FLIGHT {
-                if let Some(done) = parsing.pop_front() {
-                    append(&mut out, join(done).await?);
-                }
-            }
-            let until = until.clone();
-            parsing.push_back(tokio::task::spawn_blocking(move || {
-                let mut h = HealthRecords::default();
-                parse_packs(&row, &until, &mut h).map(|()| h)
-            }));
-            from += SLICE;
-        }
-        for done in parsing {
-            append(&mut out, join(done).await?);
-        }
-        Ok(out)
+        // The events of children: from the packs when everything known now counts, else from
+        // the events recorded by then (the packs hold every event, without the time it was
+        // recorded).
+        let recorded_before = (known != Known::Now).then_some(cutoff);
+        self.child_events(first, until, recorded_before).await
     }
 
     async fn record_birth(
         &self,
         actor: &Actor,
         child: &ChildData,
-        birth: &serde_json::Value,
+        birth: &Birth,
     ) -> StorageResult<Child> {
         if !writes_health(actor.role) {
             return Err(StorageError::Forbidden);
@@ -778,14 +741,19 @@ impl HealthLog for Db {
         let id = self
             .insert_child(&mut tx, actor, child, village_id, &mut seal)
             .await?;
+        let birth = Event::Birth(Birth {
+            child_id: id,
+            date,
+            ..birth.clone()
+        });
         insert_event(
             &mut tx,
             &mut seal,
-            "birth",
+            BIRTH,
             Some(id),
             Some(village_id),
             &date.to_string(),
-            birth.to_string(),
+            stored_fields(&birth)?,
             actor,
             &now_text(),
         )
@@ -804,6 +772,53 @@ impl HealthLog for Db {
         // The read below is an audited read, a write of its own: it needs the turn.
         drop(turn);
         crate::Register::child(self, &Actor::system(), id).await
+    }
+
+    async fn children_for_list(
+        &self,
+        actor: &Actor,
+        list: &str,
+        ids: &[i64],
+    ) -> StorageResult<Vec<Child>> {
+        let scope = read_scope(actor)?;
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut errs = treem_domain::validation::FieldErrors::default();
+        if !treem_domain::limits::check_count(
+            &mut errs,
+            "ids",
+            "trẻ mỗi danh sách",
+            ids.len(),
+            LIST_CHILDREN,
+        ) {
+            return Err(StorageError::Invalid(errs));
+        }
+        let mut p = Params::default();
+        let wanted: Vec<String> = ids.iter().map(|id| p.push(*id)).collect();
+        let mut sql = format!(
+            "SELECT c.id, c.version, c.village_id, v.data FROM child c \
+             JOIN child_version v ON v.child_id = c.id AND v.version = c.version \
+             WHERE c.id IN ({})",
+            wanted.join(", ")
+        );
+        if let Some(v) = scope {
+            sql += &format!(" AND c.village_id = {}", p.push(v));
+        }
+        let (_turn, mut tx) = self.begin_write().await?;
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        let codes = crate::villages::village_codes(&mut *tx).await?;
+        let mut found = rows
+            .iter()
+            .map(|r| crate::children::child_from(r, &codes))
+            .collect::<StorageResult<Vec<Child>>>()?;
+        found.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+        let detail = format!("xem {list}: {} trẻ", found.len());
+        audit::append(&mut tx, actor, "read", "child", None, &detail).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 
     async fn health_events(
@@ -861,70 +876,110 @@ impl HealthLog for Db {
 }
 
 impl Db {
-    /// The children's events recorded before `cutoff` and dated up to `until`, read from the
-    /// events themselves in the packs' shape (child by child, kind by kind, in id order) and
-    /// added after `first`: the figures as an earlier report saw them.
-    async fn health_recorded_before(
+    /// The children's events dated up to `until`, child by child and kind by kind in id
+    /// order, added after `first`: every event from the packs (`recorded_before: None`), or
+    /// only those recorded before an instant, read from the events themselves in the packs'
+    /// shape (the figures as an earlier report saw them). The one reader of both.
+    async fn child_events(
         &self,
         first: HealthRecords,
         until: String,
-        cutoff: String,
+        recorded_before: Option<String>,
     ) -> StorageResult<HealthRecords> {
         let b = self.backend;
         if let Some(path) = self.sqlite_path() {
-            // One row an event: `child US kind US id US date US data`, which the packs' parser
-            // reads as a pack of one.
-            let sql = "SELECT child_id, kind, id || char(31) || date || char(31) || data \
-                       FROM health_event WHERE child_id IS NOT NULL AND recorded_at < ?1 \
-                       ORDER BY child_id, kind, id"
-                .to_string();
+            // Stepped in place, batches parsed while the next is read. From the events: one row
+            // an event, `child US kind US id US date US data`, which the packs' parser reads as
+            // a pack of one.
+            let (sql, params) = match recorded_before {
+                None => (
+                    "SELECT child_id, kind, events FROM health_pack ORDER BY child_id, kind",
+                    vec![],
+                ),
+                Some(cutoff) => (
+                    "SELECT child_id, kind, id || char(31) || date || char(31) || data \
+                     FROM health_event WHERE child_id IS NOT NULL AND recorded_at < ?1 \
+                     ORDER BY child_id, kind, id",
+                    vec![cutoff.into()],
+                ),
+            };
             return stream::fold(
                 path,
-                sql,
-                vec![cutoff.into()],
+                sql.into(),
+                params,
                 (GS, |child| child),
                 first,
                 move |batch, out| parse_pack_rows(batch, &until, out),
             )
             .await;
         }
-        let max_child: i64 =
-            sqlx::query("SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM health_event")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("m")?;
+        // PostgreSQL: slices of children (a range scan), each column aggregated into one text;
+        // each slice is parsed on another thread while the next one is read.
         let order = "child_id, kind";
+        let (table, packs) = match recorded_before {
+            None => ("health_pack", "health_pack".to_string()),
+            Some(_) => (
+                "health_event",
+                format!(
+                    "(SELECT child_id, kind, {} AS events FROM health_event \
+                     WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3 \
+                     GROUP BY child_id, kind) p",
+                    agg(
+                        b,
+                        match b {
+                            crate::db::Backend::Sqlite => "id || char(31) || date || char(31) || data",
+                            crate::db::Backend::Postgres => "id || chr(31) || date || chr(31) || data",
+                        },
+                        RS,
+                        "id"
+                    )
+                ),
+            ),
+        };
         let sql = format!(
-            "SELECT {} AS c, {} AS k, {} AS e FROM (\
-                SELECT child_id, kind, {} AS events FROM health_event \
-                WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3 \
-                GROUP BY child_id, kind) p",
+            "SELECT {} AS c, {} AS k, {} AS e FROM {packs} \
+             WHERE child_id > $1 AND child_id <= $2",
             agg(b, "child_id", ',', order),
             agg(b, "kind", ',', order),
             agg(b, "events", GS, order),
-            agg(
-                b,
-                match b {
-                    crate::db::Backend::Sqlite => "id || char(31) || date || char(31) || data",
-                    crate::db::Backend::Postgres => "id || chr(31) || date || chr(31) || data",
-                },
-                RS,
-                "id"
-            ),
         );
+        let max_child: i64 = sqlx::query(&format!(
+            "SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM {table}"
+        ))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("m")?;
+        let until = std::sync::Arc::new(until);
         const SLICE: i64 = 10_000;
+        // Parsing costs more than reading: two slices are parsed at once, each into records of
+        // its own, appended in order to the result.
+        const IN_FLIGHT: usize = 2;
         let mut out = first;
+        let mut parsing: std::collections::VecDeque<
+            tokio::task::JoinHandle<StorageResult<HealthRecords>>,
+        > = std::collections::VecDeque::new();
         let mut from = 0;
         let mut conn = self.pool.acquire().await?;
         while from < max_child {
-            let row = sqlx::query(&sql)
-                .bind(from)
-                .bind(from + SLICE)
-                .bind(&cutoff)
-                .fetch_one(&mut *conn)
-                .await?;
-            parse_packs(&row, &until, &mut out)?;
+            let mut q = sqlx::query(&sql).bind(from).bind(from + SLICE);
+            if let Some(cutoff) = &recorded_before {
+                q = q.bind(cutoff);
+            }
+            let row = q.fetch_one(&mut *conn).await?;
+            if parsing.len() >= IN_FLIGHT {
+                if let Some(done) = parsing.pop_front() {
+                    append(&mut out, join(done).await?);
+                }
+            }
+            let until = until.clone();
+            parsing.push_back(tokio::task::spawn_blocking(move || {
+                let mut h = HealthRecords::default();
+                parse_packs(&row, &until, &mut h).map(|()| h)
+            }));
             from += SLICE;
+        }
+        for done in parsing {
+            append(&mut out, join(done).await?);
         }
         Ok(out)
     }

@@ -1,6 +1,7 @@
 //! One health event of any kind, typed: what the health station records and the storage
 //! writes (its fields as JSON, beside the kind, the child and the date).
-use super::{Birth, Death, HivFollowUp, Injury, Measurement, Vaccination};
+use super::{Birth, BirthPlace, Death, HivFollowUp, Injury, Measurement, Vaccination};
+use crate::register::DobPrecision;
 use jiff::civil::Date;
 
 /// The kinds of health events, as stored beside each event and named in the API.
@@ -81,11 +82,60 @@ impl Event {
     }
 }
 
+/// A birth's own fields as the health station writes them (sổ đẻ), without the child.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct BirthFields {
+    /// Giờ sinh, "HH:MM".
+    #[serde(default)]
+    pub time: Option<String>,
+    /// Cân nặng khi sinh, gam.
+    #[serde(default)]
+    pub weight_g: Option<u32>,
+    pub place: BirthPlace,
+    pub live: bool,
+}
+
+impl Birth {
+    /// The birth of a newborn entering the register born on `born` (the record's date of birth
+    /// and its precision): on that date, which must be known to the day (`None` otherwise).
+    /// `child_id` is 0 until the child is stored.
+    pub fn of_newborn(
+        born: Option<Date>,
+        precision: DobPrecision,
+        fields: BirthFields,
+    ) -> Option<Birth> {
+        let date = born.filter(|_| precision == DobPrecision::Day)?;
+        Some(Birth {
+            child_id: 0,
+            date,
+            time: fields.time,
+            weight_g: fields.weight_g,
+            place: fields.place,
+            live: fields.live,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::health::{DeathCause, Measure};
     use jiff::civil::date;
+
+    #[test]
+    fn a_newborn_is_born_on_a_date_of_birth_known_to_the_day() {
+        let fields = BirthFields {
+            time: Some("04:30".into()),
+            weight_g: Some(2900),
+            place: BirthPlace::HealthStation,
+            live: true,
+        };
+        let born = Some(date(2026, 3, 1));
+        let b = Birth::of_newborn(born, DobPrecision::Day, fields.clone()).unwrap();
+        assert_eq!((b.child_id, b.date, b.weight_g), (0, date(2026, 3, 1), Some(2900)));
+        assert_eq!(Birth::of_newborn(born, DobPrecision::Month, fields.clone()), None);
+        assert_eq!(Birth::of_newborn(None, DobPrecision::Day, fields), None);
+    }
 
     #[test]
     fn each_event_names_its_kind_child_and_date() {

@@ -30,7 +30,7 @@ pub mod zscores;
 mod tests;
 
 pub use compiled::{Compiled, Slot};
-pub use event::{Event, BIRTH, DEATH, HIV, INJURY, KINDS, MEASUREMENT, VACCINATION};
+pub use event::{BirthFields, Event, BIRTH, DEATH, HIV, INJURY, KINDS, MEASUREMENT, VACCINATION};
 pub use schedule::{
     Age, Disease, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError, Vaccine,
 };

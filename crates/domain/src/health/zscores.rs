@@ -1,7 +1,7 @@
 //! A measurement's WHO 2006 z-scores, computed with the `growth` crate as the measurement is
 //! recorded (the weighing page, the API and the demo alike), and what they say about the
 //! child ([`GrowthStatus`]).
-use super::{below_minus_two, Measure, Measurement, FLAG_LHFA, FLAG_WFA, FLAG_WFLH};
+use super::{Measure, Measurement, FLAG_LHFA, FLAG_WFA, FLAG_WFLH};
 use crate::register::Sex;
 use jiff::civil::Date;
 
@@ -117,7 +117,7 @@ impl Measurement {
     }
 
     /// Suy dinh dưỡng nặng: a usable z below −3 (on the z rounded to 2 decimals, as WHO
-    /// reports it and as [`Measurement::underweight`] reads −2).
+    /// reports it and as the nutrition rule reads −2: [`Measurement::underweight`]).
     pub fn severe(&self) -> bool {
         self.lowest_z().is_some_and(below_minus_three)
     }
@@ -136,7 +136,7 @@ impl Measurement {
     }
 }
 
-/// z < −3 on the z rounded to hundredths (as [`below_minus_two`]).
+/// z < −3 on the z rounded to hundredths (as `below_minus_two` reads −2).
 fn below_minus_three(z: f64) -> bool {
     (z * 100.0).round() < -300.0
 }
