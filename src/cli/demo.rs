@@ -558,7 +558,12 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                     let m = treem_domain::health::Measurement::assess(
                         c.id, on, c.data.sex, dob, reading,
                     );
-                    events.push(("measurement".to_string(), Some(c.id), on, serde_json::to_value(m)?));
+                    events.push((
+                        "measurement".to_string(),
+                        Some(c.id),
+                        on,
+                        serde_json::to_value(m)?,
+                    ));
                 }
             }
         }

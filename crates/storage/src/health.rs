@@ -34,7 +34,12 @@ pub struct HealthEvent {
 impl HealthEvent {
     /// The event as the domain's type: the stored fields with the child and the date.
     pub fn event(&self) -> StorageResult<Event> {
-        parse_event(&self.kind, self.child_id, &self.date, &self.data.to_string())
+        parse_event(
+            &self.kind,
+            self.child_id,
+            &self.date,
+            &self.data.to_string(),
+        )
     }
 }
 
@@ -48,9 +53,9 @@ fn parse_event(kind: &str, child: Option<i64>, date: &str, fields: &str) -> Stor
         MEASUREMENT => Event::Measurement(typed(fields, child, date).map_err(bad)?),
         INJURY => Event::Injury(typed(fields, child, date).map_err(bad)?),
         _ => Event::Hiv {
-            date: date
-                .parse()
-                .map_err(|_| StorageError::Corrupt(format!("sự kiện y tế ({kind}): ngày «{date}»")))?,
+            date: date.parse().map_err(|_| {
+                StorageError::Corrupt(format!("sự kiện y tế ({kind}): ngày «{date}»"))
+            })?,
             counts: typed(fields, None, date).map_err(bad)?,
         },
     })
@@ -71,7 +76,10 @@ fn stored_fields(e: &Event) -> StorageResult<String> {
     }
     .map_err(|err| StorageError::Corrupt(format!("sự kiện y tế ({}): {err}", e.kind())))?;
     let serde_json::Value::Object(mut fields) = v else {
-        return Err(StorageError::Corrupt(format!("sự kiện y tế ({})", e.kind())));
+        return Err(StorageError::Corrupt(format!(
+            "sự kiện y tế ({})",
+            e.kind()
+        )));
     };
     fields.remove("child_id");
     fields.remove("date");
@@ -510,11 +518,7 @@ impl Db {
 
 #[async_trait::async_trait]
 impl HealthLog for Db {
-    async fn add_health_events(
-        &self,
-        actor: &Actor,
-        events: &[Event],
-    ) -> StorageResult<Vec<i64>> {
+    async fn add_health_events(&self, actor: &Actor, events: &[Event]) -> StorageResult<Vec<i64>> {
         if !writes_health(actor.role) {
             return Err(StorageError::Forbidden);
         }
@@ -535,7 +539,10 @@ impl HealthLog for Db {
         let mut closed = Vec::new();
         for event in events {
             ids.push(insert_checked(&mut tx, &mut seal, actor, event, &now).await?);
-            if self.close_on_death(&mut tx, &mut seal, actor, event).await? {
+            if self
+                .close_on_death(&mut tx, &mut seal, actor, event)
+                .await?
+            {
                 closed.extend(event.child_id().map(|c| c.to_string()));
             }
         }
@@ -806,9 +813,7 @@ impl HealthLog for Db {
             sql += &format!(" AND c.village_id = {}", p.push(v));
         }
         let (_turn, mut tx) = self.begin_write().await?;
-        let rows = bind_all(sqlx::query(&sql), p.0)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&mut *tx).await?;
         let codes = crate::villages::village_codes(&mut *tx).await?;
         let mut found = rows
             .iter()
@@ -927,8 +932,10 @@ impl Db {
                     agg(
                         b,
                         match b {
-                            crate::db::Backend::Sqlite => "id || char(31) || date || char(31) || data",
-                            crate::db::Backend::Postgres => "id || chr(31) || date || chr(31) || data",
+                            crate::db::Backend::Sqlite =>
+                                "id || char(31) || date || char(31) || data",
+                            crate::db::Backend::Postgres =>
+                                "id || chr(31) || date || chr(31) || data",
                         },
                         RS,
                         "id"

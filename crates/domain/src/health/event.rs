@@ -132,8 +132,14 @@ mod tests {
         };
         let born = Some(date(2026, 3, 1));
         let b = Birth::of_newborn(born, DobPrecision::Day, fields.clone()).unwrap();
-        assert_eq!((b.child_id, b.date, b.weight_g), (0, date(2026, 3, 1), Some(2900)));
-        assert_eq!(Birth::of_newborn(born, DobPrecision::Month, fields.clone()), None);
+        assert_eq!(
+            (b.child_id, b.date, b.weight_g),
+            (0, date(2026, 3, 1), Some(2900))
+        );
+        assert_eq!(
+            Birth::of_newborn(born, DobPrecision::Month, fields.clone()),
+            None
+        );
         assert_eq!(Birth::of_newborn(None, DobPrecision::Day, fields), None);
     }
 

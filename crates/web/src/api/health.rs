@@ -89,8 +89,8 @@ pub async fn add_birth(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let today = treem_storage::today();
     let data = b.child.parse(today)?;
-    let birth = Birth::of_newborn(data.date_of_birth, data.dob_precision, b.birth)
-        .ok_or_else(|| {
+    let birth =
+        Birth::of_newborn(data.date_of_birth, data.dob_precision, b.birth).ok_or_else(|| {
             FieldErrors::single("child.date_of_birth", "cần ngày sinh đầy đủ (dd/mm/yyyy)")
         })?;
     birth.validate(today)?;

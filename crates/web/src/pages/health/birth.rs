@@ -95,9 +95,10 @@ impl TryFrom<&BirthForm> for BirthFields {
         };
         let weight_g = match given(&f.weight_g) {
             None => None,
-            Some(w) => Some(w.parse::<u32>().map_err(|_| {
-                vec!["Cân nặng khi sinh: ghi số gam (ví dụ 2900)".to_string()]
-            })?),
+            Some(w) => Some(
+                w.parse::<u32>()
+                    .map_err(|_| vec!["Cân nặng khi sinh: ghi số gam (ví dụ 2900)".to_string()])?,
+            ),
         };
         Ok(BirthFields {
             time: given(&f.time),
@@ -109,9 +110,7 @@ impl TryFrom<&BirthForm> for BirthFields {
 }
 
 /// The newborn and the birth checked by the domain's rules, ready to store.
-fn checked(
-    f: &BirthForm,
-) -> Result<(treem_domain::register::ChildData, Birth), Vec<String>> {
+fn checked(f: &BirthForm) -> Result<(treem_domain::register::ChildData, Birth), Vec<String>> {
     let today = treem_storage::today();
     let data = ChildDraft::from(f).parse(today).map_err(|e| listed(&e))?;
     let fields = BirthFields::try_from(f)?;
@@ -130,7 +129,12 @@ pub async fn save_birth(ctx: Ctx, Form(f): Form<BirthForm>) -> Result<Response, 
         Ok(x) => x,
         Err(errors) => return birth_page(&ctx, f, errors).await,
     };
-    match ctx.state.store.record_birth(&ctx.actor(), &data, &birth).await {
+    match ctx
+        .state
+        .store
+        .record_birth(&ctx.actor(), &data, &birth)
+        .await
+    {
         Ok(c) => Ok(axum::response::Redirect::to(&format!("/children/{}", c.id)).into_response()),
         Err(treem_storage::StorageError::Invalid(e)) => birth_page(&ctx, f, listed(&e)).await,
         Err(e) => Err(ctx.fail(e)),

@@ -61,7 +61,9 @@ pub async fn add_from_child_page(
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
-    let input = f.input(id).ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    let input = f
+        .input(id)
+        .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
     let event = match input.check(&ctx.state, &ctx.actor()).await {
         Ok(e) => e,
         Err(crate::ApiError::Invalid(e)) => {
@@ -186,7 +188,10 @@ pub async fn event_rows(ctx: &Ctx, id: i64, born: Option<BirthDate>) -> Vec<(Str
         return vec![];
     }
     let store = &ctx.state.store;
-    let Ok(events) = store.health_events(&ctx.actor(), &kinds, Some(id), None, None).await else {
+    let Ok(events) = store
+        .health_events(&ctx.actor(), &kinds, Some(id), None, None)
+        .await
+    else {
         return vec![];
     };
     events

@@ -7,8 +7,13 @@ use std::collections::HashMap;
 
 /// A form of named text fields from the decoded pairs (the last of a repeated name wins;
 /// names the form does not know are ignored).
-fn from_pairs<T: DeserializeOwned + Default>(pairs: impl IntoIterator<Item = (String, String)>) -> T {
-    let map: Map<String, Value> = pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+fn from_pairs<T: DeserializeOwned + Default>(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> T {
+    let map: Map<String, Value> = pairs
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
     serde_json::from_value(Value::Object(map)).unwrap_or_default()
 }
 
@@ -137,7 +142,9 @@ mod tests {
     use super::*;
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -165,9 +172,14 @@ mod tests {
 
     #[test]
     fn named_forms_take_the_last_value_and_ignore_unknown_names() {
-        let f: ChildEventForm = pairs(&[("event", "death"), ("cause", "a"), ("cause", "illness"), ("x", "y")])
-            .into_iter()
-            .collect();
+        let f: ChildEventForm = pairs(&[
+            ("event", "death"),
+            ("cause", "a"),
+            ("cause", "illness"),
+            ("x", "y"),
+        ])
+        .into_iter()
+        .collect();
         assert_eq!((f.event.as_str(), f.cause.as_str()), ("death", "illness"));
         assert_eq!(f.csrf, None);
     }

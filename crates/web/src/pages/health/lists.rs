@@ -175,7 +175,11 @@ async fn due_rows(
             dob: born.text_with_age(today),
             caregiver: caregiver(c.id).unwrap_or_default(),
             overdue: doses.iter().any(|d| d.overdue),
-            doses: doses.iter().map(|d| d.text()).collect::<Vec<_>>().join("; "),
+            doses: doses
+                .iter()
+                .map(|d| d.text())
+                .collect::<Vec<_>>()
+                .join("; "),
         })
         .collect())
 }
@@ -192,10 +196,9 @@ fn watch_rows(kids: &[ChildSummary], r: &Records, today: Date) -> (Vec<WatchRow>
             detail,
         };
         match growth_watch(born.date, today, r.last.get(&c.id)) {
-            Some(GrowthWatch::Unmeasured { last }) => unmeasured.push(row(
-                last.map(|d| format!("lần cuối {}", vn_date(&d.to_string())))
-                    .unwrap_or_else(|| "chưa cân đo".into()),
-            )),
+            Some(GrowthWatch::Unmeasured { last }) => unmeasured.push(row(last
+                .map(|d| format!("lần cuối {}", vn_date(&d.to_string())))
+                .unwrap_or_else(|| "chưa cân đo".into()))),
             Some(GrowthWatch::Severe {
                 measurement,
                 lowest_z,

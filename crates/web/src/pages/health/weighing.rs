@@ -126,7 +126,11 @@ async fn kids_of(ctx: &Ctx, village: &str, date: Date) -> Result<Vec<Kid>, PageE
         .filter_map(|c| {
             let b = c.birth_date().filter(|b| b.window(date).0 <= date)?;
             let sex = Sex::parse(&c.sex).unwrap_or(Sex::Unknown);
-            Some(Kid { sex, born: b.date, c })
+            Some(Kid {
+                sex,
+                born: b.date,
+                c,
+            })
         })
         .collect())
 }
@@ -171,10 +175,7 @@ struct Outcome<'a> {
 }
 
 /// The measurements of the last 400 days up to `date`, typed, with their stored ids.
-async fn recent_measurements(
-    ctx: &Ctx,
-    date: Date,
-) -> Result<Vec<(i64, Measurement)>, PageError> {
+async fn recent_measurements(ctx: &Ctx, date: Date) -> Result<Vec<(i64, Measurement)>, PageError> {
     let from = date.checked_sub(jiff::Span::new().days(400)).ok();
     let events = ctx
         .state
@@ -238,7 +239,12 @@ fn saved_lines(s: &Submission, measured: &[(i64, Measurement)], kids: &[Kid]) ->
 
 /// Each child's row: the last measurement before, the saved one's z-scores, and the values
 /// of a form sent back.
-fn rows(kids: Vec<Kid>, measured: &[(i64, Measurement)], out: &mut Outcome, date: Date) -> Vec<Row> {
+fn rows(
+    kids: Vec<Kid>,
+    measured: &[(i64, Measurement)],
+    out: &mut Outcome,
+    date: Date,
+) -> Vec<Row> {
     let saved_ids = out.saved.as_ref().map(|s| s.ids.as_slice()).unwrap_or(&[]);
     let mut last: HashMap<i64, String> = HashMap::new();
     let mut results: HashMap<i64, (String, &'static str)> = HashMap::new();
@@ -259,7 +265,10 @@ fn rows(kids: Vec<Kid>, measured: &[(i64, Measurement)], out: &mut Outcome, date
     let empty = RowInput::default();
     kids.into_iter()
         .map(|k| {
-            let input = out.posted.and_then(|p| p.rows.get(&k.c.id)).unwrap_or(&empty);
+            let input = out
+                .posted
+                .and_then(|p| p.rows.get(&k.c.id))
+                .unwrap_or(&empty);
             let (result, result_class) = results.remove(&k.c.id).unwrap_or_default();
             let usual = Measure::usual(k.born, date) == Measure::Standing;
             Row {
@@ -389,7 +398,10 @@ impl TryFrom<&RowInput> for Reading {
         let mut problems = Vec::new();
         if weight.is_err() {
             let w = r.weight.trim();
-            problems.push(("w", format!("cân nặng (kg): «{w}» không phải là số (ví dụ 10,5)")));
+            problems.push((
+                "w",
+                format!("cân nặng (kg): «{w}» không phải là số (ví dụ 10,5)"),
+            ));
         }
         if length.is_err() {
             let l = r.length.trim();
@@ -490,7 +502,12 @@ pub async fn save_weighing(ctx: Ctx, Form(f): Form<WeighingForm>) -> Result<Resp
     // The same form again (back button, double click, a retry): nothing more to store.
     if let Some(t) = &token {
         let store = &ctx.state.store;
-        if store.submission(&ctx.actor(), t).await.map_err(|e| ctx.fail(e))?.is_some() {
+        if store
+            .submission(&ctx.actor(), t)
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .is_some()
+        {
             return Ok(after_save(&f.village, date, t, true));
         }
     }
