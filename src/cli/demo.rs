@@ -549,16 +549,21 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 let weight = growth::lms(growth::Indicator::Wfa, sex, days)
                     .map(|l| l.sd(zw + r.normal(0.0, 0.2)));
                 if let (Ok(length), Ok(weight)) = (length, weight) {
-                    let standing = days >= 731.0;
-                    let (json, _, _) = treem_web::pages_health_measure_json(
-                        c.data.sex,
-                        days as u32,
-                        Some((weight * 10.0).round() / 10.0),
-                        Some((length * 10.0).round() / 10.0),
-                        standing,
-                        false,
+                    let reading = treem_domain::health::Reading {
+                        weight_kg: Some((weight * 10.0).round() / 10.0),
+                        length_cm: Some((length * 10.0).round() / 10.0),
+                        measure: treem_domain::health::Measure::usual(dob, on),
+                        oedema: false,
+                    };
+                    let m = treem_domain::health::Measurement::assess(
+                        c.id, on, c.data.sex, dob, reading,
                     );
-                    events.push(("measurement".to_string(), Some(c.id), on, json));
+                    events.push((
+                        "measurement".to_string(),
+                        Some(c.id),
+                        on,
+                        serde_json::to_value(m)?,
+                    ));
                 }
             }
         }
@@ -664,10 +669,40 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
         today.min(jiff::civil::date(today.year(), 6, 30)),
         serde_json::json!({"period_start": year_start.to_string(), "period_end": jiff::civil::date(today.year(), 6, 30).to_string(), "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0}),
     ));
+    let events = events
+        .into_iter()
+        .map(|(kind, child, date, fields)| typed_event(&kind, child, date, fields))
+        .collect::<Result<Vec<_>>>()?;
     for chunk in events.chunks(treem_domain::limits::HEALTH_EVENTS_PER_BATCH) {
         db.add_health_events(&health, chunk).await?;
     }
     Ok(())
+}
+
+/// A demo event as the domain's type: its fields with the child and the date.
+fn typed_event(
+    kind: &str,
+    child: Option<i64>,
+    date: jiff::civil::Date,
+    mut fields: serde_json::Value,
+) -> Result<treem_domain::health::Event> {
+    use treem_domain::health::Event;
+    fields["date"] = date.to_string().into();
+    if let Some(c) = child {
+        fields["child_id"] = c.into();
+    }
+    let f = fields;
+    Ok(match kind {
+        "birth" => Event::Birth(serde_json::from_value(f)?),
+        "death" => Event::Death(serde_json::from_value(f)?),
+        "vaccination" => Event::Vaccination(serde_json::from_value(f)?),
+        "measurement" => Event::Measurement(serde_json::from_value(f)?),
+        "injury" => Event::Injury(serde_json::from_value(f)?),
+        _ => Event::Hiv {
+            date,
+            counts: serde_json::from_value(f)?,
+        },
+    })
 }
 
 /// The 2026 plan, support given to most children in special circumstances, and the figures

@@ -244,7 +244,10 @@ async fn an_import_leaves_other_tables_ids_to_their_writers() {
         )
     };
     use treem_storage::HealthLog;
-    let first = db.add_health_events(&o, &[vaccination(1)]).await.unwrap()[0];
+    let first = db
+        .add_health_events(&o, &typed_events(&[vaccination(1)]))
+        .await
+        .unwrap()[0];
     // A writer draws the next event id and is still at work when the import ends.
     let other = treem_storage::Db::connect(&url).await.unwrap();
     other
@@ -255,7 +258,10 @@ async fn an_import_leaves_other_tables_ids_to_their_writers() {
     db.import_children(&o, vec![child("Giàng Thị Dua", "SP02")])
         .await
         .unwrap();
-    let next = db.add_health_events(&o, &[vaccination(2)]).await.unwrap()[0];
+    let next = db
+        .add_health_events(&o, &typed_events(&[vaccination(2)]))
+        .await
+        .unwrap()[0];
     assert!(
         next > drawn,
         "the import gave back an id a writer had drawn: {next} after {drawn}"

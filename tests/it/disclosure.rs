@@ -53,19 +53,22 @@ async fn reproduction(url: String, dir: Option<tempfile::TempDir>) -> TestApp {
             serde_json::json!({"live": true, "place": "health_station", "weight_g": 3000}),
         ));
     }
-    app.db.add_health_events(&health, &births).await.unwrap();
+    app.db
+        .add_health_events(&health, &typed_events(&births))
+        .await
+        .unwrap();
     let girl_born = jiff::civil::date(2026, 1, 1)
         .checked_add(jiff::Span::new().days(150 % 50))
         .unwrap();
     app.db
         .add_health_events(
             &health,
-            &[(
+            &typed_events(&[(
                 "death".to_string(),
                 Some(girl),
                 girl_born.checked_add(jiff::Span::new().days(9)).unwrap(),
                 serde_json::json!({"cause": "illness"}),
-            )],
+            )]),
         )
         .await
         .unwrap();

@@ -162,12 +162,12 @@ async fn lists_of_due_vaccinations_and_children_to_watch() {
     app.db
         .add_health_events(
             &health,
-            &[(
+            &typed_events(&[(
                 "vaccination".into(),
                 Some(baby),
                 today().checked_sub(jiff::Span::new().days(99)).unwrap(),
                 serde_json::json!({"vaccine": "BCG", "dose": 1}),
-            )],
+            )]),
         )
         .await
         .unwrap();
@@ -209,6 +209,64 @@ async fn lists_of_due_vaccinations_and_children_to_watch() {
             "{role}"
         );
     }
+}
+
+/// Opening a list reads the records of its children (their caregivers) in one read and writes
+/// ONE audit entry for the list — who opened which list, how many children — not one per
+/// child (a village's list was 72 entries on the audit page).
+#[tokio::test]
+async fn opening_a_health_list_writes_one_audit_entry_for_the_list() {
+    use treem_storage::{AuditFilter, AuditLog};
+    let app = spawn_app().await;
+    let o = officer();
+    for name in ["Sùng A Một", "Sùng A Hai", "Sùng A Ba"] {
+        let mut baby = child(name, "SP01");
+        baby.date_of_birth = Some(today().checked_sub(jiff::Span::new().days(100)).unwrap());
+        baby.caregivers = vec![treem_domain::register::Caregiver {
+            relationship: "mẹ".into(),
+            full_name: format!("Mẹ của {name}"),
+            phone: None,
+        }];
+        app.db.create_child(&o, &baby).await.unwrap();
+    }
+    let h = page_login(&app, "health", "password-health").await;
+    let last_seq = || async {
+        let all = app
+            .db
+            .audit_entries(&o, &AuditFilter::default())
+            .await
+            .unwrap();
+        all.iter().map(|e| e.seq).max().unwrap_or(0)
+    };
+    let before = last_seq().await;
+    let html = h
+        .get(&app, "/health/lists?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Mẹ của Sùng A Một") && html.contains("Mẹ của Sùng A Ba"),
+        "the caregivers on the due list: {html}"
+    );
+    let new: Vec<_> = app
+        .db
+        .audit_entries(&o, &AuditFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.seq > before)
+        .collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(
+        (new[0].actor.as_str(), new[0].action.as_str()),
+        ("health", "read")
+    );
+    assert!(
+        new[0].detail.contains("SP01") && new[0].detail.contains("3 trẻ"),
+        "{:?}",
+        new[0]
+    );
 }
 
 #[tokio::test]
@@ -984,7 +1042,7 @@ async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
                 &health,
                 "weighing",
                 Some("sub-000000001"),
-                &[ev(9.5), ev(9.7)],
+                &typed_events(&[ev(9.5), ev(9.7)]),
             )
             .await
             .unwrap();
@@ -994,7 +1052,7 @@ async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
                 &health,
                 "weighing",
                 Some("sub-000000001"),
-                &[ev(9.5), ev(9.7)],
+                &typed_events(&[ev(9.5), ev(9.7)]),
             )
             .await
             .unwrap();
@@ -1009,7 +1067,7 @@ async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
                 &health,
                 "weighing",
                 Some("sub-000000002"),
-                &[ev(9.5), ev(9.9)],
+                &typed_events(&[ev(9.5), ev(9.9)]),
             )
             .await
             .unwrap();
@@ -1022,7 +1080,12 @@ async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
         let mut bad = ev(10.0);
         bad.1 = Some(999_999);
         assert!(db
-            .add_health_events_once(&health, "weighing", Some("sub-000000003"), &[ev(10.1), bad])
+            .add_health_events_once(
+                &health,
+                "weighing",
+                Some("sub-000000003"),
+                &typed_events(&[ev(10.1), bad])
+            )
             .await
             .is_err());
         assert!(
@@ -1038,7 +1101,7 @@ async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
             .unwrap();
         assert_eq!(all.len(), 3, "{name}");
         // Both at once (a double click on two connections): one stores, the other answers.
-        let (e1, e2) = ([ev(11.0)], [ev(11.0)]);
+        let (e1, e2) = (typed_events(&[ev(11.0)]), typed_events(&[ev(11.0)]));
         let (x, y) = tokio::join!(
             db.add_health_events_once(&health, "weighing", Some("sub-000000004"), &e1),
             db.add_health_events_once(&health, "weighing", Some("sub-000000004"), &e2)
@@ -1047,7 +1110,12 @@ async fn a_submission_id_is_recorded_with_its_events_on_both_backends() {
         assert_eq!(x.ids, y.ids, "{name}");
         assert!(x.again != y.again, "{name}");
         assert!(db
-            .add_health_events_once(&health, "weighing", Some("short"), &[ev(12.0)])
+            .add_health_events_once(
+                &health,
+                "weighing",
+                Some("short"),
+                &typed_events(&[ev(12.0)])
+            )
             .await
             .is_err());
     }
@@ -1074,7 +1142,7 @@ async fn target_pages_define_their_figure_and_show_the_birth_dose() {
     app.db
         .add_health_events(
             &actor(Role::Health, None),
-            &[
+            &typed_events(&[
                 (
                     "vaccination".into(),
                     Some(ids[0]),
@@ -1087,7 +1155,7 @@ async fn target_pages_define_their_figure_and_show_the_birth_dose() {
                     "2026-04-01".parse().unwrap(),
                     serde_json::json!({"kind": "burn", "severity": "minor", "outcome": "recovered"}),
                 ),
-            ],
+            ]),
         )
         .await
         .unwrap();

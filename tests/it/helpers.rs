@@ -195,3 +195,47 @@ pub async fn children_in_register(url: &str) -> i64 {
     db.close().await;
     n
 }
+
+/// A health event as the domain's type from its kind, child, date and fields (as the stored
+/// JSON writes them): the tests' shorthand for `HealthLog::add_health_events`.
+pub fn typed_event(
+    kind: &str,
+    child: Option<i64>,
+    date: jiff::civil::Date,
+    mut fields: serde_json::Value,
+) -> treem_domain::health::Event {
+    use treem_domain::health::Event;
+    fields["date"] = date.to_string().into();
+    if let Some(c) = child {
+        fields["child_id"] = c.into();
+    }
+    let f = fields;
+    let typed = match kind {
+        "birth" => serde_json::from_value(f).map(Event::Birth),
+        "death" => serde_json::from_value(f).map(Event::Death),
+        "vaccination" => serde_json::from_value(f).map(Event::Vaccination),
+        "measurement" => serde_json::from_value(f).map(Event::Measurement),
+        "injury" => serde_json::from_value(f).map(Event::Injury),
+        _ => serde_json::from_value(f).map(|counts| Event::Hiv { date, counts }),
+    };
+    typed.unwrap_or_else(|e| panic!("{kind} event: {e}"))
+}
+
+/// [`typed_event`] of each `(kind, child, date, fields)`.
+pub fn typed_events(
+    list: &[(String, Option<i64>, jiff::civil::Date, serde_json::Value)],
+) -> Vec<treem_domain::health::Event> {
+    list.iter()
+        .map(|(k, c, d, f)| typed_event(k, *c, *d, f.clone()))
+        .collect()
+}
+
+/// A birth's fields (`{live, place, weight_g, time}`) as the domain's [`Birth`] for
+/// `HealthLog::record_birth`, which dates it and gives it the new child's id.
+///
+/// [`Birth`]: treem_domain::health::Birth
+pub fn newborn_birth(mut fields: serde_json::Value) -> treem_domain::health::Birth {
+    fields["child_id"] = 0.into();
+    fields["date"] = today().to_string().into();
+    serde_json::from_value(fields).expect("a birth's fields")
+}

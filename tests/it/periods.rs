@@ -222,7 +222,9 @@ async fn records_as_recorded_by_a_day_leave_out_what_was_typed_later() {
                 json!({"period_start": "2026-01-01", "period_end": "2026-06-30", "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0}),
             ),
         ];
-        db.add_health_events(&health, &events).await.unwrap();
+        db.add_health_events(&health, &typed_events(&events))
+            .await
+            .unwrap();
         // The second dose was typed on 10/05, the HIV counts on 05/07; the rest on 02/04.
         db.raw_execute("UPDATE health_event SET recorded_at = '2026-04-02T01:00:00.000000Z'")
             .await

@@ -93,7 +93,7 @@ async fn register(db: &Db) -> Written {
     db.record_birth(
         &health,
         &newborn,
-        &serde_json::json!({"live": true, "place": "hospital", "weight_g": 3000}),
+        &newborn_birth(serde_json::json!({"live": true, "place": "hospital", "weight_g": 3000})),
     )
     .await
     .unwrap();
@@ -106,7 +106,7 @@ async fn register(db: &Db) -> Written {
         )
     };
     let events = db
-        .add_health_events(&health, &[vacc(1), vacc(2)])
+        .add_health_events(&health, &typed_events(&[vacc(1), vacc(2)]))
         .await
         .unwrap();
     db.child(&o, a.id).await.unwrap();

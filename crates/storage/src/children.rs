@@ -254,7 +254,7 @@ pub(crate) fn tokens_of(search_text: &str) -> Vec<String> {
     t
 }
 
-fn child_from(r: &AnyRow, codes: &HashMap<i64, String>) -> StorageResult<Child> {
+pub(crate) fn child_from(r: &AnyRow, codes: &HashMap<i64, String>) -> StorageResult<Child> {
     let data: String = r.try_get("data")?;
     let mut data: ChildData = serde_json::from_str(&data)
         .map_err(|e| StorageError::Corrupt(format!("child data: {e}")))?;

@@ -253,11 +253,12 @@ pub trait Plans: Send + Sync {
 /// Health events of the health station (trạm y tế).
 #[async_trait]
 pub trait HealthLog: Send + Sync {
-    /// (kind, child, date, fields as the domain's JSON); all or none.
+    /// The domain's typed events, stored with their kind, child and date beside their fields
+    /// (written as JSON here, once); all or none.
     async fn add_health_events(
         &self,
         actor: &Actor,
-        events: &[(String, Option<i64>, Date, serde_json::Value)],
+        events: &[treem_domain::health::Event],
     ) -> StorageResult<Vec<i64>>;
     /// A form of events recorded once: under the submission id `token` (issued with the form,
     /// or a client's idempotency key; `form` names the form, e.g. "weighing"), recorded in the
@@ -269,7 +270,7 @@ pub trait HealthLog: Send + Sync {
         actor: &Actor,
         form: &str,
         token: Option<&str>,
-        events: &[(String, Option<i64>, Date, serde_json::Value)],
+        events: &[treem_domain::health::Event],
     ) -> StorageResult<Submission>;
     /// The submission stored under `token`, if any.
     async fn submission(&self, actor: &Actor, token: &str) -> StorageResult<Option<Submission>>;
@@ -299,13 +300,24 @@ pub trait HealthLog: Send + Sync {
         to: Option<Date>,
         known: treem_domain::indicator::Known,
     ) -> StorageResult<treem_domain::health::HealthRecords>;
-    /// A birth (sổ đẻ): the child enters the register and the birth is recorded in one step.
+    /// A birth (sổ đẻ): the child enters the register and the birth is recorded in one step
+    /// (`birth.child_id` is the new child's, whatever it was).
     async fn record_birth(
         &self,
         actor: &Actor,
         child: &ChildData,
-        birth: &serde_json::Value,
+        birth: &treem_domain::health::Birth,
     ) -> StorageResult<Child>;
+    /// The full records of the children of a list someone opened (the health lists' due
+    /// vaccinations: their caregivers), in one read within the actor's scope, in the order of
+    /// `ids` (those out of reach left out). ONE audit entry for the list, not one per child:
+    /// who opened `list` (its name in words), and how many children it showed.
+    async fn children_for_list(
+        &self,
+        actor: &Actor,
+        list: &str,
+        ids: &[i64],
+    ) -> StorageResult<Vec<Child>>;
 }
 
 /// Case files (hồ sơ trường hợp, Nghị định 56/2017 Chương III): entries and each case's

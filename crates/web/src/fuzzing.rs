@@ -11,11 +11,13 @@
 use crate::api::{children::ChildPut, health::BirthBody, plans::ReportBody};
 use serde_json::{json, Value};
 use treem_domain::case::{self, CaseFile, EntryKind};
-use treem_domain::health::{Birth, Death, HivFollowUp, Injury, Measurement, Schedule, Vaccination};
+use treem_domain::health::{
+    Birth, Death, HivFollowUp, Injury, Measure, Measurement, Reading, Schedule, Vaccination,
+};
 use treem_domain::indicator::{self, ReportedValue, Snapshot};
 use treem_domain::personal_id::PersonalId;
 use treem_domain::plan::Plan;
-use treem_domain::register::{ChildDraft, DobPrecision, HouseholdData, Sex};
+use treem_domain::register::{ChildDraft, HouseholdData, Sex};
 use treem_domain::role::{Actor, Role, ALL_ROLES};
 use treem_domain::validation;
 use treem_domain::Date;
@@ -296,16 +298,7 @@ fn birth(b: BirthBody) {
     let Ok(data) = b.child.parse(today()) else {
         return;
     };
-    let (Some(date), DobPrecision::Day) = (data.date_of_birth, data.dob_precision) else {
-        return;
-    };
-    let mut birth = b.birth;
-    if !birth.is_object() {
-        return;
-    }
-    birth["child_id"] = json!(0);
-    birth["date"] = json!(date.to_string());
-    if let Ok(b) = serde_json::from_value::<Birth>(birth) {
+    if let Some(b) = Birth::of_newborn(data.date_of_birth, data.dob_precision, b.birth) {
         let _ = b.validate(today());
     }
 }
@@ -335,22 +328,20 @@ fn health_event(mut body: Value) {
             "hiv" => serde_json::from_value::<HivFollowUp>(body.clone()).map(|e| e.validate(t)),
             "measurement" => {
                 let dob = born.unwrap_or(jiff::civil::date(2025, 1, 1));
-                let days = u32::try_from((date - dob).get_days()).unwrap_or(0);
+                let reading = Reading {
+                    weight_kg: body["weight_kg"].as_f64(),
+                    length_cm: body["length_cm"].as_f64(),
+                    measure: if body["measure"].as_str() == Some("standing") {
+                        Measure::Standing
+                    } else {
+                        Measure::Lying
+                    },
+                    oedema: body["oedema"].as_bool().unwrap_or(false),
+                };
                 for sex in [Sex::Male, Sex::Female, Sex::Unknown] {
-                    let (mut full, _, _) = crate::pages::health::measure_json(
-                        sex,
-                        days,
-                        body["weight_kg"].as_f64(),
-                        body["length_cm"].as_f64(),
-                        body["measure"].as_str() == Some("standing"),
-                        body["oedema"].as_bool().unwrap_or(false),
-                    );
-                    full["child_id"] = json!(1);
-                    full["date"] = json!(date.to_string());
-                    if let Ok(m) = serde_json::from_value::<Measurement>(full) {
-                        let _ = m.validate(t, born);
-                        let _ = (m.underweight(), m.stunted(), m.wasted());
-                    }
+                    let m = Measurement::assess(1, date, sex, dob, reading);
+                    let _ = m.validate(t, born);
+                    let _ = (m.underweight(), m.stunted(), m.wasted(), m.status());
                 }
                 continue;
             }

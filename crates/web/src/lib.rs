@@ -4,6 +4,7 @@ mod auth;
 mod error;
 pub mod figures;
 pub mod fuzzing;
+mod health_input;
 mod i18n;
 pub mod import;
 mod login;
@@ -18,9 +19,6 @@ use treem_storage::Storage;
 
 pub use error::ApiError;
 pub use throttle::{Throttle, MAX_ENTRIES as THROTTLE_MAX_ENTRIES};
-
-/// Z-scores of one measurement in the stored form (shared with the demo generator).
-pub use pages::health::measure_json as pages_health_measure_json;
 
 /// Largest body of a login (page or API): a name of at most 64 bytes and a password of at
 /// most 1,024 fit many times over; a 30 MB username is refused while it is being read.

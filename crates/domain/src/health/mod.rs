@@ -11,23 +11,31 @@
 //! The indicator engine reads them from [`HealthRecords`]
 //! ([`crate::indicator::Snapshot::health`]).
 //!
-//! Z-scores (WHO 2006) are computed by the caller with the `growth` crate and stored on the
-//! measurement as plain numbers; this crate does not depend on `growth`.
+//! Z-scores (WHO 2006) are computed with the `growth` crate when a measurement is recorded
+//! ([`Measurement::assess`], `zscores.rs`) and stored on it as plain numbers; what they say is
+//! [`Measurement::status`]. One event of any kind is an [`Event`] (`event.rs`); the growth
+//! watch of the health lists is [`growth_watch`] (`watch.rs`).
 //!
 //! Pure: no I/O. Every `validate` takes "today" as an argument, and, for a child's record, the
 //! child's birth date `born` when it is known to the day (`None` otherwise: an estimated or
 //! month-only birth date must not reject a real record).
 
 pub mod compiled;
+pub mod event;
 pub mod schedule;
+pub mod watch;
+pub mod zscores;
 
 #[cfg(test)]
 mod tests;
 
 pub use compiled::{Compiled, Slot};
+pub use event::{BirthFields, Event, BIRTH, DEATH, HIV, INJURY, KINDS, MEASUREMENT, VACCINATION};
 pub use schedule::{
     Age, Disease, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError, Vaccine,
 };
+pub use watch::{growth_watch, under_five, GrowthWatch, WEIGH_EVERY_MONTHS};
+pub use zscores::{GrowthStatus, Reading};
 
 use crate::validation::FieldErrors;
 use jiff::civil::Date;
