@@ -15,7 +15,7 @@ pub mod health;
 mod import;
 mod page_form;
 pub use import::PendingImports;
-pub use page_form::PageForm;
+pub use page_form::{PageForm, TypedForm};
 
 use crate::error::RETRY_AFTER_SECONDS;
 use crate::i18n::{texts, Texts};
