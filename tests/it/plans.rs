@@ -463,7 +463,10 @@ async fn targets_over_the_api_carry_their_definitions_and_related_figures() {
     );
     let birth = &t9["related"][0];
     assert_eq!(birth["indicator"], "hepb_birth_dose", "{t9}");
-    assert!(birth["title"].as_str().unwrap().contains("viêm gan B trong 24 giờ đầu"));
+    assert!(birth["title"]
+        .as_str()
+        .unwrap()
+        .contains("viêm gan B trong 24 giờ đầu"));
     assert_eq!(
         (
             birth["figure"].as_f64(),

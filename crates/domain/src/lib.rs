@@ -5,6 +5,7 @@ pub mod birth_date;
 pub mod case;
 pub mod circumstance;
 pub mod disclosure;
+pub mod duplicate;
 pub mod ethnicity;
 pub mod health;
 pub mod import;

@@ -34,7 +34,8 @@ fn with_params(mut v: Value, params: &[(&str, &str, &str)]) -> Value {
 
 /// The schema of an answer (`code`) of the operation.
 fn with_answer(mut v: Value, code: &str, schema: &str) -> Value {
-    v["responses"][code]["content"] = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}});
+    v["responses"][code]["content"] =
+        json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}});
     v
 }
 

@@ -51,7 +51,11 @@ impl Plan {
         }
         t.owners
             .iter()
-            .map(|o| self.agency(o).map(|a| a.name.clone()).unwrap_or_else(|| o.clone()))
+            .map(|o| {
+                self.agency(o)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_else(|| o.clone())
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -133,7 +137,11 @@ mod tests {
             .copied()
             .filter(|r| plan.led_by(reported, *r))
             .collect();
-        assert!(!leads.is_empty(), "target {} has a lead role", reported.number);
+        assert!(
+            !leads.is_empty(),
+            "target {} has a lead role",
+            reported.number
+        );
         for role in crate::role::ALL_ROLES {
             assert_eq!(
                 plan.may_report(reported, role),
@@ -174,7 +182,10 @@ mod tests {
         let plan = seed();
         let first = plan.reports.iter().min_by_key(|r| r.due_before).unwrap();
         let day_before = first.last_day().yesterday().unwrap();
-        assert_eq!(plan.next_report(day_before).map(|r| &r.code), Some(&first.code));
+        assert_eq!(
+            plan.next_report(day_before).map(|r| &r.code),
+            Some(&first.code)
+        );
         assert_eq!(first.days_left(day_before), 1);
         assert_eq!(first.days_left(first.last_day()), 0);
         // On its last day it is still to send; the day after, the next one is.
@@ -217,6 +228,10 @@ mod tests {
             .map(|t| t.number)
             .collect();
         assert_eq!(counted, vec![16]);
-        assert!(plan.target(16).unwrap().source_vi().contains("hồ sơ trường hợp"));
+        assert!(plan
+            .target(16)
+            .unwrap()
+            .source_vi()
+            .contains("hồ sơ trường hợp"));
     }
 }

@@ -14,9 +14,9 @@ use treem_domain::indicator::{
     definitions_vi, validate_reported, Known, ReportedValue, Settings, TargetResult, TargetStatus,
 };
 use treem_domain::plan::{Source, Target};
-use treem_domain::Date;
 use treem_domain::role::Role;
 use treem_domain::validation::{date_problem, parse_date, FieldErrors};
+use treem_domain::Date;
 
 fn no_admin(user: &ApiUser) -> Result<(), ApiError> {
     if user.0.role == Role::Admin {

@@ -165,7 +165,10 @@ mod tests {
             year: Option<String>,
         }
         let f: F = typed(parse(b"_csrf=t&note=a&note=b&other=1").unwrap()).unwrap();
-        assert_eq!((f.csrf.as_deref(), f.note.as_str(), f.year), (Some("t"), "b", None));
+        assert_eq!(
+            (f.csrf.as_deref(), f.note.as_str(), f.year),
+            (Some("t"), "b", None)
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The form where an agency enters a figure the register does not hold (`POST
 //! /dashboard/targets/{n}`): who may is the plan's rule ([`Plan::may_report`]), what is valid
 //! the indicator's ([`validate_reported`]).
-use super::target::target_page;
 use super::plan_year;
+use super::target::target_page;
 use crate::figures;
 use crate::pages::{Ctx, PageError, PageErrorKind, TypedForm};
 use axum::extract::Path;

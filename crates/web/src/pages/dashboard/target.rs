@@ -97,11 +97,7 @@ fn cells<K>(
 }
 
 /// The figure by village, sex, ethnic group and age band, protected for the province.
-fn breakdowns(
-    ctx: &Ctx,
-    t: &Target,
-    r: &TargetResult,
-) -> Vec<(&'static str, Vec<BreakRow>)> {
+fn breakdowns(ctx: &Ctx, t: &Target, r: &TargetResult) -> Vec<(&'static str, Vec<BreakRow>)> {
     let b = if ctx.user.role.sees_protected_counts() {
         disclosure::publish_breakdown(&r.breakdown, t.unit)
     } else {
@@ -305,7 +301,11 @@ pub(super) async fn target_page(
     let plan = &c.plan;
     let not_found = || ctx.error(PageErrorKind::NotFound);
     let t = plan.target(number).ok_or_else(not_found)?;
-    let r = c.results.iter().find(|r| r.number == number).ok_or_else(not_found)?;
+    let r = c
+        .results
+        .iter()
+        .find(|r| r.number == number)
+        .ok_or_else(not_found)?;
     let role = ctx.user.role;
     let p = figures::published(role, t, r, &earlier(ctx, year, as_of, known).await?);
     let points = trend_points(ctx, t, year, (as_of, known)).await?;
@@ -321,8 +321,7 @@ pub(super) async fn target_page(
         yearly: yearly_notes(t, &p, &c),
         definitions: definitions_vi(t, &Settings::default(), c.period, c.as_of),
         related: related(ctx, r),
-        case_rows: if t.counts_abuse_cases() && treem_domain::case::opens_every_case(&ctx.actor())
-        {
+        case_rows: if t.counts_abuse_cases() && treem_domain::case::opens_every_case(&ctx.actor()) {
             c.cases.counted.clone()
         } else {
             vec![]
