@@ -13,10 +13,12 @@ pub mod indicator;
 pub mod limits;
 pub mod personal_id;
 pub mod plan;
+pub mod poverty;
 mod quick_hash;
 pub mod register;
 pub mod role;
 pub mod text;
+pub mod upkeep;
 pub mod validation;
 
 pub use jiff::civil::Date;
