@@ -191,7 +191,7 @@ pub struct Layout {
 
 fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     let mut v = vec![("/", t.home)];
-    if role != Role::Admin {
+    if role.sees_plan() {
         v.push(("/dashboard", t.targets));
     }
     if role.reads_children() {
@@ -212,7 +212,7 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     } else if matches!(role, Role::VillageHead | Role::Health) {
         v.push(("/cases/new", t.report_case));
     }
-    if role == Role::Officer {
+    if role.imports_children() {
         v.push(("/import", t.import));
     }
     if role.reads_audit() {
