@@ -193,10 +193,10 @@ impl Inputs {
         let mut results = self.results();
         let earlier = self.last();
         let mut out: Vec<Arc<Computed>> = Vec::new();
-        for i in 0..earlier {
+        for (i, result) in results.iter_mut().enumerate().take(earlier) {
             out.push(match &self.hits[i] {
                 Some(hit) => hit.clone(),
-                None => self.computed(i, results[i].take().unwrap_or_default()),
+                None => self.computed(i, result.take().unwrap_or_default()),
             });
         }
         let prior = prior_values(self.year, &self.dates, &out);
