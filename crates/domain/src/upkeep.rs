@@ -23,6 +23,11 @@ pub fn not_updated_this_month(last_change: Option<&str>, today: Date) -> bool {
 }
 
 impl Role {
+    /// May read the village list: everyone but the administrator.
+    pub fn reads_villages(self) -> bool {
+        self != Role::Admin
+    }
+
     /// Follows how each village's records are kept (the villages not updated this month): the
     /// officer, who keeps the register, and the leader.
     pub fn follows_villages(self) -> bool {
@@ -61,6 +66,7 @@ mod tests {
                 role.follows_villages(),
                 matches!(role, Role::Officer | Role::Leader)
             );
+            assert_eq!(role.reads_villages(), role != Role::Admin);
         }
     }
 }

@@ -287,11 +287,7 @@ pub(crate) async fn protected_child_counts(
         .map(|sex| {
             let here = counts
                 .iter()
-                .filter(|c| match sex {
-                    Sex::Male => c.sex == "male",
-                    Sex::Female => c.sex == "female",
-                    Sex::Unknown => c.sex != "male" && c.sex != "female",
-                })
+                .filter(|c| Sex::parse(&c.sex).unwrap_or(Sex::Unknown) == sex)
                 .map(n)
                 .sum();
             (sex, here)

@@ -14,12 +14,11 @@ use treem_domain::indicator::{
     definitions_vi, validate_reported, Known, ReportedValue, Settings, TargetResult, TargetStatus,
 };
 use treem_domain::plan::{Source, Target};
-use treem_domain::role::Role;
 use treem_domain::validation::{date_problem, parse_date, FieldErrors};
 use treem_domain::Date;
 
 fn no_admin(user: &ApiUser) -> Result<(), ApiError> {
-    if user.0.role == Role::Admin {
+    if !user.0.role.sees_plan() {
         Err(ApiError::Forbidden)
     } else {
         Ok(())
@@ -357,7 +356,7 @@ pub async fn confirm_period(
         .iter()
         .find(|r| r.code == code)
         .ok_or(ApiError::NotFound)?;
-    if user.0.role != Role::Officer {
+    if !user.0.role.confirms_report_periods() {
         return Err(ApiError::Forbidden);
     }
     if r.period_stated {

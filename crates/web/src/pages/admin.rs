@@ -7,7 +7,7 @@ use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use treem_domain::register::{HouseholdData, PovertyPeriod, PovertyStatus};
-use treem_domain::role::{Role, ALL_ROLES};
+use treem_domain::role::ALL_ROLES;
 use treem_domain::validation::parse_date;
 use treem_storage::{AuditFilter, ChildQuery, NewUser, StorageError};
 
@@ -140,7 +140,7 @@ async fn villages_page(ctx: &Ctx, error: Option<String>) -> Result<Response, Pag
 }
 
 pub async fn villages(ctx: Ctx) -> Result<Response, PageError> {
-    if ctx.user.role == Role::Admin {
+    if !ctx.user.role.reads_villages() {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     villages_page(&ctx, None).await

@@ -198,7 +198,7 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
         v.push(("/children", t.register));
         v.push(("/households", t.households));
     }
-    if role != Role::Admin {
+    if role.reads_villages() {
         v.push(("/villages", t.villages));
     }
     if matches!(role, Role::Health | Role::Officer) {
