@@ -3,7 +3,7 @@ use crate::helpers::*;
 use serde_json::{json, Value};
 use treem_domain::indicator::Known;
 use treem_domain::role::Role;
-use treem_storage::{Plans, Register};
+use treem_storage::{HealthLog, Plans, Register};
 
 fn item(v: &Value, n: u64) -> Value {
     v["items"]
@@ -400,4 +400,104 @@ async fn a_target_met_but_worsening_is_at_risk() {
     let t13 = item(&v, 13);
     assert_eq!(t13["figure"].as_f64(), Some(4.0), "{t13}");
     assert_eq!(t13["status"], "at_risk", "{t13}");
+}
+
+/// Issue 15 over the API: each target carries its definition in Vietnamese, as its page shows
+/// it, and target 9 the hepatitis B birth dose as a figure of its own. Two babies born in H1
+/// 2026: one had the birth dose on the day of birth, one never: 1/2 = 50 %. The province
+/// receives the definitions but not the related figures (exact counts).
+#[tokio::test]
+async fn targets_over_the_api_carry_their_definitions_and_related_figures() {
+    let app = spawn_app().await;
+    let o = officer();
+    let mut ids = Vec::new();
+    for (name, born) in [("Sùng A Một", "2026-02-01"), ("Sùng A Hai", "2026-03-01")] {
+        let mut c = child(name, "SP01");
+        c.date_of_birth = Some(born.parse().unwrap());
+        ids.push(app.db.create_child(&o, &c).await.unwrap().id);
+    }
+    app.db
+        .raw_execute("UPDATE child_version SET recorded_at = '2026-03-02T00:00:00.000000Z'")
+        .await
+        .unwrap();
+    app.db
+        .add_health_events(
+            &actor(Role::Health, None),
+            &[(
+                "vaccination".into(),
+                Some(ids[0]),
+                "2026-02-01".parse().unwrap(),
+                json!({"vaccine": "VGB_SS", "dose": 1}),
+            )],
+        )
+        .await
+        .unwrap();
+    let token = app.token(Role::Leader).await;
+    let v: Value = app
+        .http
+        .get(app.url("/api/v1/plans/2026/targets?as_of=2026-06-30"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t9 = item(&v, 9);
+    let def = &t9["definitions"][0];
+    assert!(
+        def["denominator"]
+            .as_str()
+            .unwrap()
+            .contains("Số trẻ tròn 1 tuổi trong kỳ")
+            || def["numerator"]
+                .as_str()
+                .unwrap()
+                .contains("Số trẻ tròn 1 tuổi trong kỳ"),
+        "{def}"
+    );
+    let rule = def["rule"].as_str().unwrap();
+    assert!(
+        rule.contains("BCG mũi 1, OPV mũi 1") && !rule.contains("VGB_SS mũi 1"),
+        "target 9's doses, without the birth dose: {rule}"
+    );
+    let birth = &t9["related"][0];
+    assert_eq!(birth["indicator"], "hepb_birth_dose", "{t9}");
+    assert!(birth["title"]
+        .as_str()
+        .unwrap()
+        .contains("viêm gan B trong 24 giờ đầu"));
+    assert_eq!(
+        (
+            birth["figure"].as_f64(),
+            birth["numerator"].as_f64(),
+            birth["denominator"].as_f64()
+        ),
+        (Some(50.0), Some(1.0), Some(2.0)),
+        "{birth}"
+    );
+    // Every target says how it is computed.
+    for t in v["items"].as_array().unwrap() {
+        assert!(
+            !t["definitions"].as_array().unwrap().is_empty(),
+            "target {} has no definition",
+            t["number"]
+        );
+    }
+    // The province: the definitions, no related figure, and says so.
+    let token = app.token(Role::Province).await;
+    let v: Value = app
+        .http
+        .get(app.url("/api/v1/plans/2026/targets?as_of=2026-06-30"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t9 = item(&v, 9);
+    assert!(!t9["definitions"].as_array().unwrap().is_empty());
+    assert_eq!(t9["related"], json!([]));
+    assert_eq!(t9["suppressed"]["related"], "ẩn");
 }

@@ -168,9 +168,38 @@ fn parse_any_date(s: &str) -> Option<jiff::civil::Date> {
     (1000..=9999).contains(&date.year()).then_some(date)
 }
 
+/// A decimal as Vietnamese officials write it ("8,3", "1.234,5") or with a point ("8.3"):
+/// `Some(None)` when nothing is written, `None` when what is written is not a finite number.
+pub fn parse_decimal_vi(s: &str) -> Option<Option<f64>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(None);
+    }
+    let normal = if s.contains(',') {
+        s.replace('.', "").replace(',', ".")
+    } else {
+        s.to_string()
+    };
+    normal
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_as_officials_write_them() {
+        assert_eq!(parse_decimal_vi("8,3"), Some(Some(8.3)));
+        assert_eq!(parse_decimal_vi("1.234,5"), Some(Some(1234.5)));
+        assert_eq!(parse_decimal_vi(" 8.3 "), Some(Some(8.3)));
+        assert_eq!(parse_decimal_vi("  "), Some(None));
+        assert_eq!(parse_decimal_vi("tám"), None);
+        assert_eq!(parse_decimal_vi("inf"), None);
+    }
 
     #[test]
     fn dates_in_both_forms() {

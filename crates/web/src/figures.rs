@@ -4,10 +4,12 @@
 use crate::error::ApiError;
 use crate::AppState;
 use std::sync::{Arc, Mutex};
+use treem_domain::case::WorkingCalendar;
 use treem_domain::disclosure::{self, PublishedResult};
+use treem_domain::health::HealthRecords;
 use treem_domain::indicator::{
-    apply_trend, compute_all_shared, Figure, Known, Period, Settings, SharedHealth, Snapshot,
-    TargetResult, TREND_POINTS,
+    apply_trend, compute_all_shared, AssessmentValue, ChildFacts, Figure, Known, Period,
+    ReportedValue, Settings, SharedHealth, Snapshot, SupportRecord, TargetResult, TREND_POINTS,
 };
 use treem_domain::plan::{Plan, Target, Unit};
 use treem_domain::role::{Actor, Role};
@@ -101,6 +103,204 @@ pub async fn periods_for(
         .collect()
 }
 
+/// Everything the engine reads for the dates of one computation, read once.
+struct Inputs {
+    year: i16,
+    known: Known,
+    plan: Plan,
+    /// The quarter ends before `as_of` that the status reads, then `as_of`.
+    dates: Vec<Date>,
+    /// The reporting period of each date.
+    periods: Vec<Period>,
+    reported: Vec<ReportedValue>,
+    assessments: Vec<AssessmentValue>,
+    supports: Vec<SupportRecord>,
+    /// Which kinds of support count for target 14 (the commune's setting).
+    support_answers: treem_domain::support::SupportAnswers,
+    health: HealthRecords,
+    register: Vec<ChildFacts>,
+    cases: treem_storage::FigureCases,
+    calendar: WorkingCalendar,
+    /// The earlier dates' results already computed.
+    hits: Vec<Option<Arc<Computed>>>,
+}
+
+impl Inputs {
+    /// Where the last date (`as_of`) is in `dates`.
+    fn last(&self) -> usize {
+        self.dates.len() - 1
+    }
+
+    fn snapshot(&self, i: usize) -> Snapshot<'_> {
+        Snapshot {
+            as_of: self.dates[i],
+            period: self.periods[i],
+            // Every date reads the same records, each placed on the date by its own dates.
+            children: self.register.as_slice().into(),
+            supports: &self.supports,
+            reported: &self.reported,
+            assessments: &self.assessments,
+            health: &self.health,
+            cases: &self.cases.cases,
+            calendar: &self.calendar,
+        }
+    }
+
+    /// The engine's results for each date not already computed, one date per thread.
+    fn results(&self) -> Vec<Option<Vec<TargetResult>>> {
+        let settings = Settings {
+            support_answers: self.support_answers.clone(),
+            ..Settings::default()
+        };
+        // Built once for all the dates: the vaccinations and measurements by child.
+        let shared = Arc::new(SharedHealth::new(&self.health, &settings));
+        let mut results: Vec<Option<Vec<TargetResult>>> = std::thread::scope(|s| {
+            let work: Vec<_> = (0..self.dates.len())
+                .map(|i| {
+                    let hit = self.hits.get(i).cloned().flatten();
+                    let (settings, shared) = (&settings, &shared);
+                    s.spawn(move || match hit {
+                        Some(_) => None,
+                        None => Some(compute_all_shared(
+                            &self.plan,
+                            &self.snapshot(i),
+                            settings,
+                            &[],
+                            Some(shared),
+                        )),
+                    })
+                })
+                .collect();
+            work.into_iter()
+                .map(|w| w.join().expect("figures computation"))
+                .collect()
+        });
+        // Target 16 counts the cases that open and says how many do not.
+        for r in results.iter_mut().flatten() {
+            treem_domain::indicator::note_damaged_cases(&self.plan, r, self.cases.damaged.len());
+        }
+        results
+    }
+
+    fn computed(&self, i: usize, results: Vec<TargetResult>) -> Arc<Computed> {
+        Arc::new(Computed {
+            plan: self.plan.clone(),
+            as_of: self.dates[i],
+            known: self.known,
+            period: self.periods[i],
+            results,
+            cases: case_figures(&self.cases, self.periods[i], self.dates[i], &self.calendar),
+        })
+    }
+
+    /// Each date's figures, the last with each target's direction over the earlier ones.
+    fn compute(self) -> Vec<Arc<Computed>> {
+        let mut results = self.results();
+        let earlier = self.last();
+        let mut out: Vec<Arc<Computed>> = Vec::new();
+        for (i, result) in results.iter_mut().enumerate().take(earlier) {
+            out.push(match &self.hits[i] {
+                Some(hit) => hit.clone(),
+                None => self.computed(i, result.take().unwrap_or_default()),
+            });
+        }
+        let prior = prior_values(self.year, &self.dates, &out);
+        let mut last = results[earlier].take().unwrap_or_default();
+        apply_trend(&self.plan, self.periods[earlier], &mut last, &prior);
+        out.push(self.computed(earlier, last));
+        // Freeing a million records takes a while: the figures are ready, so it is left to a
+        // thread of its own.
+        let Inputs {
+            register, health, ..
+        } = self;
+        std::thread::spawn(move || drop((register, health)));
+        out
+    }
+}
+
+/// The trend reads each earlier figure's value only.
+fn prior_values(
+    year: i16,
+    dates: &[Date],
+    out: &[Arc<Computed>],
+) -> Vec<(Period, Vec<TargetResult>)> {
+    dates
+        .iter()
+        .zip(out)
+        .map(|(d, c)| {
+            let values = c.results.iter().map(|r| TargetResult {
+                number: r.number,
+                figure: Figure {
+                    value: r.figure.value,
+                    ..Figure::default()
+                },
+                secondary: None,
+                status: r.status,
+                trend: None,
+                breakdown: Default::default(),
+                note: None,
+                related: Vec::new(),
+            });
+            (
+                Period::new(jiff::civil::date(year, 1, 1), *d),
+                values.collect(),
+            )
+        })
+        .collect()
+}
+
+/// Reads what the engine needs for `dates` (the register, the health records up to `as_of`,
+/// the supports of every period involved, …); `hits` are the earlier dates already computed.
+async fn inputs(
+    state: &AppState,
+    year: i16,
+    known: Known,
+    dates: Vec<Date>,
+    hits: Vec<Option<Arc<Computed>>>,
+) -> Result<Inputs, ApiError> {
+    let as_of = *dates.last().expect("the date asked for");
+    let plan = load_plan(state, year).await?;
+    let periods = periods_for(state, &plan, &dates).await?;
+    let from = periods.iter().map(|p| p.start).min().unwrap_or(as_of);
+    let to = periods.iter().map(|p| p.end).max().unwrap_or(as_of);
+    // Figures are aggregates: the whole commune is counted, whoever asks; which records a
+    // person may then open is decided by their own scope.
+    let system = Actor::system();
+    let store = &state.store;
+    let (reported, assessments, supports, health, register, support_answers) = tokio::try_join!(
+        store.reported_values(year, known),
+        store.assessments(known),
+        store.supports(from, to, known),
+        store.health_records(&system, Some(as_of), known),
+        store.register_for_figures(&system, known),
+        store.support_answers(),
+    )?;
+    let mut cases = cases_for_figures(state).await;
+    if let Some(day) = known.recorded_by() {
+        cases.cases = cases
+            .cases
+            .iter()
+            .filter_map(|c| c.as_recorded_by(day))
+            .collect();
+    }
+    Ok(Inputs {
+        year,
+        known,
+        plan,
+        dates,
+        periods,
+        reported,
+        assessments,
+        supports,
+        support_answers,
+        health,
+        register,
+        cases,
+        calendar: store.calendar().clone(),
+        hits,
+    })
+}
+
 /// The figures on `as_of`, with each target's direction over the year's two quarter ends before
 /// it (a target met but worsening twice in a row is "có nguy cơ"), from every record known now
 /// or from what was recorded by a day (`known`), each record placed by its own dates
@@ -130,137 +330,31 @@ pub async fn compute(
     if let Some(hit) = cached(state, &key(year, as_of, known, &stamp, earlier)) {
         return Ok(hit);
     }
-    let plan = load_plan(state, year).await?;
-    let periods = periods_for(state, &plan, &dates).await?;
-    let from = periods.iter().map(|p| p.start).min().unwrap_or(as_of);
-    let to = periods.iter().map(|p| p.end).max().unwrap_or(as_of);
-    // Figures are aggregates: the whole commune is counted, whoever asks; which records a
-    // person may then open is decided by their own scope.
-    let system = Actor::system();
-    let store = &state.store;
-    let (reported, assessments, supports, health, register, support_answers) = tokio::try_join!(
-        store.reported_values(year, known),
-        store.assessments(known),
-        store.supports(from, to, known),
-        store.health_records(&system, Some(as_of), known),
-        store.register_for_figures(&system, known),
-        store.support_answers(),
-    )?;
-    let mut cases = cases_for_figures(state).await;
-    if let Some(day) = known.recorded_by() {
-        cases.cases = cases
-            .cases
-            .iter()
-            .filter_map(|c| c.as_recorded_by(day))
-            .collect();
-    }
-    let calendar = store.calendar().clone();
     let hits: Vec<Option<Arc<Computed>>> = dates
         .iter()
         .take(earlier)
         .map(|d| cached(state, &key(year, *d, known, &stamp, 0)))
         .collect();
     let was_cached: Vec<bool> = hits.iter().map(Option::is_some).collect();
-    // The engine is plain computation: off the async threads, one date per thread.
-    let computed = tokio::task::spawn_blocking(move || {
-        let settings = Settings {
-            support_answers,
-            ..Settings::default()
-        };
-        // Built once for all the dates: the vaccinations and measurements by child.
-        let shared = Arc::new(SharedHealth::new(&health, &settings));
-        let snap = |i: usize| Snapshot {
-            as_of: dates[i],
-            period: periods[i],
-            // Every date reads the same records, each placed on the date by its own dates.
-            children: register.as_slice().into(),
-            supports: &supports,
-            reported: &reported,
-            assessments: &assessments,
-            health: &health,
-            cases: &cases.cases,
-            calendar: &calendar,
-        };
-        let mut results: Vec<Option<Vec<TargetResult>>> = std::thread::scope(|s| {
-            let work: Vec<_> = (0..dates.len())
-                .map(|i| {
-                    let hit = hits.get(i).cloned().flatten();
-                    let (plan, settings, snap, shared) = (&plan, &settings, &snap, &shared);
-                    s.spawn(move || match hit {
-                        Some(_) => None,
-                        None => Some(compute_all_shared(
-                            plan,
-                            &snap(i),
-                            settings,
-                            &[],
-                            Some(shared),
-                        )),
-                    })
-                })
-                .collect();
-            work.into_iter()
-                .map(|w| w.join().expect("figures computation"))
-                .collect()
-        });
-        // Target 16 counts the cases that open and says how many do not.
-        for r in results.iter_mut().flatten() {
-            treem_domain::indicator::note_damaged_cases(&plan, r, cases.damaged.len());
-        }
-        let mut out: Vec<Arc<Computed>> = Vec::new();
-        for i in 0..earlier {
-            out.push(match &hits[i] {
-                Some(hit) => hit.clone(),
-                None => Arc::new(Computed {
-                    plan: plan.clone(),
-                    as_of: dates[i],
-                    known,
-                    period: periods[i],
-                    results: results[i].take().unwrap_or_default(),
-                    cases: case_figures(&cases, periods[i], dates[i], &calendar),
-                }),
-            });
-        }
-        // The trend reads each earlier figure's value only.
-        let prior: Vec<(Period, Vec<TargetResult>)> = dates
-            .iter()
-            .zip(&out)
-            .map(|(d, c)| {
-                let values = c.results.iter().map(|r| TargetResult {
-                    number: r.number,
-                    figure: Figure {
-                        value: r.figure.value,
-                        ..Figure::default()
-                    },
-                    secondary: None,
-                    status: r.status,
-                    trend: None,
-                    breakdown: Default::default(),
-                    note: None,
-                    related: Vec::new(),
-                });
-                (
-                    Period::new(jiff::civil::date(year, 1, 1), *d),
-                    values.collect(),
-                )
-            })
-            .collect();
-        let mut last = results[earlier].take().unwrap_or_default();
-        apply_trend(&plan, periods[earlier], &mut last, &prior);
-        out.push(Arc::new(Computed {
-            plan,
-            as_of: dates[earlier],
-            known,
-            period: periods[earlier],
-            results: last,
-            cases: case_figures(&cases, periods[earlier], dates[earlier], &calendar),
-        }));
-        // Freeing a million records takes a while: the figures are ready, so it is left to a
-        // thread of its own.
-        std::thread::spawn(move || drop((register, health)));
-        out
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
+    let inputs = inputs(state, year, known, dates, hits).await?;
+    // The engine is plain computation: off the async threads.
+    let computed = tokio::task::spawn_blocking(move || inputs.compute())
+        .await
+        .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
+    keep(state, year, known, &stamp, &computed, &was_cached);
+    Ok(computed[earlier].clone())
+}
+
+/// Keeps the new results (the last under its key with the earlier points it read).
+fn keep(
+    state: &AppState,
+    year: i16,
+    known: Known,
+    stamp: &str,
+    computed: &[Arc<Computed>],
+    was_cached: &[bool],
+) {
+    let earlier = computed.len() - 1;
     let mut cache = state.figures.0.lock().unwrap_or_else(|e| e.into_inner());
     for (i, c) in computed.iter().enumerate() {
         if was_cached.get(i) == Some(&true) {
@@ -270,7 +364,7 @@ pub async fn compute(
             year,
             c.as_of,
             known,
-            &stamp,
+            stamp,
             if i == earlier { earlier } else { 0 },
         );
         cache.retain(|(x, _)| *x != k);
@@ -279,7 +373,6 @@ pub async fn compute(
     while cache.len() > KEEP {
         cache.remove(0);
     }
-    Ok(computed[earlier].clone())
 }
 
 fn key(year: i16, as_of: Date, known: Known, stamp: &str, priors: usize) -> String {

@@ -255,47 +255,67 @@ fn excel_date(serial: f64) -> String {
         .unwrap_or_else(|_| serial.to_string())
 }
 
-/// The template: the headers with one example row and drop-down lists (sex, ethnicity,
-/// village, relationship), a sheet of the commune's villages and of the lists' values, and a
-/// sheet of help. `villages` are the user's (an empty list leaves the village column free).
-pub fn template(villages: &[Village]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
-    let mut wb = Workbook::new();
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, Format, Formula, Workbook, XlsxError,
+};
+
+/// The sheet of the template's lists (villages, ethnic groups, relationships).
+const LISTS: &str = "Danh mục";
+
+/// The example row's cell of a column.
+fn example(field: &str, village: &str) -> String {
+    match field {
+        "full_name" => "Giàng A Páo",
+        "aliases" => "Pao; Pháo",
+        "sex" => "nam",
+        "date_of_birth" => "15/03/2018",
+        "personal_id" => "011218123456",
+        "ethnicity" => "H'Mông",
+        "village" => village,
+        "birth_registered_on" => "20/04/2018",
+        "birth_registration_place" => "UBND xã Sính Phình",
+        "school_level" => "tieu_hoc",
+        "school" => "Trường PTDTBT Tiểu học Sính Phình",
+        "grade" => "3",
+        "caregiver_name" => "Giàng Thị Mỷ",
+        "caregiver_relationship" => "mẹ",
+        "caregiver_phone" => "0912345678",
+        _ => "",
+    }
+    .to_string()
+}
+
+/// A list of the [`LISTS`] sheet's column (`C` for ethnic groups) as a drop-down.
+fn list_of(
+    column: char,
+    len: usize,
+    style: DataValidationErrorStyle,
+    message: &str,
+) -> Result<DataValidation, XlsxError> {
+    DataValidation::new()
+        .allow_list_formula(Formula::new(format!(
+            "='{LISTS}'!${column}$2:${column}${}",
+            len + 1
+        )))
+        .set_error_style(style)
+        .set_error_message(message)
+}
+
+/// The children's sheet: the headers, one example row, the drop-down lists.
+fn children_sheet(wb: &mut Workbook, villages: &[Village]) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let example_village = villages
         .first()
         .map(|v| v.code.clone())
         .unwrap_or_else(|| "SP01".into());
-    let example = |field: &str| -> String {
-        match field {
-            "full_name" => "Giàng A Páo",
-            "aliases" => "Pao; Pháo",
-            "sex" => "nam",
-            "date_of_birth" => "15/03/2018",
-            "personal_id" => "011218123456",
-            "ethnicity" => "H'Mông",
-            "village" => return example_village.clone(),
-            "birth_registered_on" => "20/04/2018",
-            "birth_registration_place" => "UBND xã Sính Phình",
-            "school_level" => "tieu_hoc",
-            "school" => "Trường PTDTBT Tiểu học Sính Phình",
-            "grade" => "3",
-            "caregiver_name" => "Giàng Thị Mỷ",
-            "caregiver_relationship" => "mẹ",
-            "caregiver_phone" => "0912345678",
-            _ => "",
-        }
-        .to_string()
-    };
     // Rows with drop-down lists: as many as the page imports at once.
     let last = treem_domain::limits::IMPORT_PAGE.rows as u32;
-    const LISTS: &str = "Danh mục";
     let col = |field: &str| COLUMNS.iter().position(|(_, f)| *f == field).unwrap_or(0) as u16;
     let sheet = wb.add_worksheet();
     sheet.set_name("Danh sách trẻ")?;
     for (i, (h, field)) in COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, i as u16, *h, &bold)?;
-        sheet.write_string(1, i as u16, example(field))?;
+        sheet.write_string(1, i as u16, example(field, &example_village))?;
         sheet.set_column_width(i as u16, 18)?;
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -303,35 +323,38 @@ pub fn template(villages: &[Village]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
         .allow_list_strings(&["nam", "nữ", "không biết"])?
         .set_error_message("Giới tính: chọn nam, nữ hoặc không biết")?;
     sheet.add_data_validation(1, col("sex"), last, col("sex"), &sex)?;
-    let ethnicity = DataValidation::new()
-        .allow_list_formula(Formula::new(format!(
-            "='{LISTS}'!$C$2:$C${}",
-            treem_domain::ethnicity::ETHNIC_GROUPS.len() + 1
-        )))
-        .set_error_style(DataValidationErrorStyle::Warning)
-        .set_error_message("Dân tộc: chọn trong danh mục 54 dân tộc")?;
+    let ethnicity = list_of(
+        'C',
+        treem_domain::ethnicity::ETHNIC_GROUPS.len(),
+        DataValidationErrorStyle::Warning,
+        "Dân tộc: chọn trong danh mục 54 dân tộc",
+    )?;
     sheet.add_data_validation(1, col("ethnicity"), last, col("ethnicity"), &ethnicity)?;
     if !villages.is_empty() {
         // A warning, not a stop: a village may also be written by its name.
-        let village = DataValidation::new()
-            .allow_list_formula(Formula::new(format!(
-                "='{LISTS}'!$A$2:$A${}",
-                villages.len() + 1
-            )))
-            .set_error_style(DataValidationErrorStyle::Warning)
-            .set_error_message("Thôn/bản: chọn mã thôn trong trang Danh mục")?;
+        let village = list_of(
+            'A',
+            villages.len(),
+            DataValidationErrorStyle::Warning,
+            "Thôn/bản: chọn mã thôn trong trang Danh mục",
+        )?;
         sheet.add_data_validation(1, col("village"), last, col("village"), &village)?;
     }
-    let relationship = DataValidation::new()
-        .allow_list_formula(Formula::new(format!(
-            "='{LISTS}'!$D$2:$D${}",
-            RELATIONSHIPS.len() + 1
-        )))
-        .set_error_style(DataValidationErrorStyle::Information)
-        .set_error_message("Quan hệ với trẻ: chọn trong danh sách hoặc ghi khác")?;
+    let relationship = list_of(
+        'D',
+        RELATIONSHIPS.len(),
+        DataValidationErrorStyle::Information,
+        "Quan hệ với trẻ: chọn trong danh sách hoặc ghi khác",
+    )?;
     for field in ["caregiver_relationship", "caregiver2_relationship"] {
         sheet.add_data_validation(1, col(field), last, col(field), &relationship)?;
     }
+    Ok(())
+}
+
+/// The lists' sheet: the commune's villages, the 54 ethnic groups, the relationships.
+fn lists_sheet(wb: &mut Workbook, villages: &[Village]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
     let lists = wb.add_worksheet();
     lists.set_name(LISTS)?;
     for (i, h) in ["Mã thôn", "Tên thôn/bản", "Dân tộc", "Quan hệ với trẻ"]
@@ -351,47 +374,56 @@ pub fn template(villages: &[Village]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxEr
     for (r, rel) in RELATIONSHIPS.iter().enumerate() {
         lists.write_string(r as u32 + 1, 3, *rel)?;
     }
+    Ok(())
+}
+
+/// The help sheet: how each column is written.
+fn help_sheet(wb: &mut Workbook) -> Result<(), XlsxError> {
     let help = wb.add_worksheet();
     help.set_name("Hướng dẫn")?;
-    let mut r = 0u32;
-    let mut line = |a: &str, b: &str| -> Result<(), rust_xlsxwriter::XlsxError> {
-        help.write_string(r, 0, a)?;
-        help.write_string(r, 1, b)?;
-        r += 1;
-        Ok(())
-    };
-    line(
-        "Ngày",
-        "dd/mm/yyyy (ngày trước tháng, năm đủ 4 chữ số); ngày sinh có thể chỉ mm/yyyy hoặc yyyy, hoặc bỏ trống và ghi Tuổi ước tính",
-    )?;
-    line("Giới tính", "nam / nữ / không biết")?;
-    line("Mã định danh", "12 chữ số; chữ số thứ 4 là 2 (nam) hoặc 3 (nữ) với trẻ sinh 2000-2099; chữ số 5-6 là năm sinh")?;
-    line("Dân tộc", "tên hoặc mã theo QĐ 1019/QĐ-TCTK (08 = H'Mông)")?;
-    line(
-        "Mã thôn",
-        "mã thôn (trang Danh mục), hoặc tên thôn: «Thôn 1», «bản Sính Phình»",
-    )?;
-    line(
-        "Mã hộ",
-        "mã hộ như trên danh sách hộ gia đình (ví dụ SP01-0124); để trống nếu chưa có",
-    )?;
-    line(
-        "Quan hệ với trẻ",
-        "mẹ, bố, ông, bà…; để trống thì ghi «chưa rõ» (có cảnh báo)",
-    )?;
-    line(
-        "Nhóm hoàn cảnh đặc biệt",
-        "các mã a…o theo Điều 10 Luật Trẻ em, cách nhau bởi dấu ;",
-    )?;
+    let mut lines: Vec<(String, String)> = [
+        ("Ngày", "dd/mm/yyyy (ngày trước tháng, năm đủ 4 chữ số); ngày sinh có thể chỉ mm/yyyy hoặc yyyy, hoặc bỏ trống và ghi Tuổi ước tính"),
+        ("Giới tính", "nam / nữ / không biết"),
+        ("Mã định danh", "12 chữ số; chữ số thứ 4 là 2 (nam) hoặc 3 (nữ) với trẻ sinh 2000-2099; chữ số 5-6 là năm sinh"),
+        ("Dân tộc", "tên hoặc mã theo QĐ 1019/QĐ-TCTK (08 = H'Mông)"),
+        ("Mã thôn", "mã thôn (trang Danh mục), hoặc tên thôn: «Thôn 1», «bản Sính Phình»"),
+        ("Mã hộ", "mã hộ như trên danh sách hộ gia đình (ví dụ SP01-0124); để trống nếu chưa có"),
+        ("Quan hệ với trẻ", "mẹ, bố, ông, bà…; để trống thì ghi «chưa rõ» (có cảnh báo)"),
+        ("Nhóm hoàn cảnh đặc biệt", "các mã a…o theo Điều 10 Luật Trẻ em, cách nhau bởi dấu ;"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
     for (c, l) in treem_domain::circumstance::GROUPS {
-        line(&format!("  {c}"), l)?;
+        lines.push((format!("  {c}"), l.to_string()));
     }
-    line("Cấp học", "none, nha_tre, mau_giao, tieu_hoc, thcs, thpt")?;
-    line(
-        "Dạng khuyết tật",
-        "van_dong, nghe_noi, nhin, than_kinh_tam_than, tri_tue, khac",
-    )?;
-    line("Mức độ khuyết tật", "nhe, nang, dac_biet_nang")?;
+    lines.extend(
+        [
+            ("Cấp học", "none, nha_tre, mau_giao, tieu_hoc, thcs, thpt"),
+            (
+                "Dạng khuyết tật",
+                "van_dong, nghe_noi, nhin, than_kinh_tam_than, tri_tue, khac",
+            ),
+            ("Mức độ khuyết tật", "nhe, nang, dac_biet_nang"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string())),
+    );
+    for (r, (a, b)) in lines.iter().enumerate() {
+        help.write_string(r as u32, 0, a)?;
+        help.write_string(r as u32, 1, b)?;
+    }
+    Ok(())
+}
+
+/// The template: the headers with one example row and drop-down lists (sex, ethnicity,
+/// village, relationship), a sheet of the commune's villages and of the lists' values, and a
+/// sheet of help. `villages` are the user's (an empty list leaves the village column free).
+pub fn template(villages: &[Village]) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    children_sheet(&mut wb, villages)?;
+    lists_sheet(&mut wb, villages)?;
+    help_sheet(&mut wb)?;
     wb.save_to_buffer()
 }
 

@@ -32,6 +32,13 @@ fn with_params(mut v: Value, params: &[(&str, &str, &str)]) -> Value {
     v
 }
 
+/// The schema of an answer (`code`) of the operation.
+fn with_answer(mut v: Value, code: &str, schema: &str) -> Value {
+    v["responses"][code]["content"] =
+        json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}});
+    v
+}
+
 const AUTH: [(&str, &str); 3] = [
     ("401", "thiếu hoặc sai mã phiên"),
     ("403", "vai trò không được phép"),
@@ -170,7 +177,7 @@ pub fn spec() -> Value {
             "/users/changes": {"get": with_params(op("Lịch sử thay đổi tài khoản từ nhật ký (cán bộ, lãnh đạo, quản trị)", "admin", &std(&[("200", "{items}")])), &[("limit", "query", "số mục")])},
             "/users/{id}/confirmation": {"post": with_params(with_body(op("Lãnh đạo xác nhận (kèm mật khẩu tạm) hoặc từ chối thay đổi của quản trị trên một tài khoản", "admin", &std(&[("204", "đã ghi"), ("404", "không có"), ("422", "không có gì chờ xác nhận hoặc mật khẩu tạm không hợp lệ")])), "Confirmation"), &id)},
             "/plans": {"get": op("Các kế hoạch (năm, số chỉ tiêu)", "plan", &std(&[("200", "danh sách")]))},
-            "/plans/{year}/targets": {"get": with_params(op("Mọi chỉ tiêu của kế hoạch với số liệu đến ngày as_of: number, text, comparator, target_value, unit, owner, source, figure, numerator, denominator, status (null khi chưa có số liệu). Tài khoản tỉnh: số liệu đến ngày cuối quý gần nhất đã qua (as_of trả về cho biết ngày), số nhỏ được bảo vệ: figure/numerator/denominator/allowed_events null và suppressed cho biết «<5» (từ 1 đến 4) hay «ẩn»; status «hidden» khi đánh giá sẽ làm lộ số đã ẩn", "plan", &std(&[("200", "các chỉ tiêu"), ("404", "không có kế hoạch năm này"), ("409", "kỳ báo cáo chứa ngày này chưa được cán bộ xác nhận (period_not_confirmed: report, proposed)"), ("422", "ngày sai")])), &[("year", "path", "năm"), ("as_of", "query", "YYYY-MM-DD: số liệu đến ngày này, mỗi bản ghi xếp theo ngày của chính nó (sinh, mất, tiêm, cân, chuyển đi/đến, tiếp nhận, trợ giúp)"), ("recorded_by", "query", "YYYY-MM-DD, không bắt buộc: chỉ dùng số liệu đã ghi đến hết ngày này (như báo cáo trước đó đã thấy); mặc định mọi số liệu đã ghi đến nay")])},
+            "/plans/{year}/targets": {"get": with_params(with_answer(op("Mọi chỉ tiêu của kế hoạch với số liệu đến ngày as_of: number, text, comparator, target_value, unit, owner, source, figure, numerator, denominator, status (null khi chưa có số liệu); definitions: cách tính từng con số bằng tiếng Việt (tử số, mẫu số, kỳ, ai không được tính, quy tắc) như trang chỉ tiêu; related: số liệu đi kèm như trang chỉ tiêu (chỉ tiêu 9: hepb_birth_dose, tiêm viêm gan B trong 24 giờ đầu). Tài khoản tỉnh: số liệu đến ngày cuối quý gần nhất đã qua (as_of trả về cho biết ngày), số nhỏ được bảo vệ: figure/numerator/denominator/allowed_events null và suppressed cho biết «<5» (từ 1 đến 4) hay «ẩn»; status «hidden» khi đánh giá sẽ làm lộ số đã ẩn; related rỗng (số liệu đi kèm mang số đếm chính xác), suppressed.related «ẩn» khi có", "plan", &std(&[("200", "các chỉ tiêu"), ("404", "không có kế hoạch năm này"), ("409", "kỳ báo cáo chứa ngày này chưa được cán bộ xác nhận (period_not_confirmed: report, proposed)"), ("422", "ngày sai")])), "200", "TargetFigures"), &[("year", "path", "năm"), ("as_of", "query", "YYYY-MM-DD: số liệu đến ngày này, mỗi bản ghi xếp theo ngày của chính nó (sinh, mất, tiêm, cân, chuyển đi/đến, tiếp nhận, trợ giúp)"), ("recorded_by", "query", "YYYY-MM-DD, không bắt buộc: chỉ dùng số liệu đã ghi đến hết ngày này (như báo cáo trước đó đã thấy); mặc định mọi số liệu đã ghi đến nay")])},
             "/plans/{year}/targets/{n}/reported": {"post": with_params(with_body(op("Cơ quan phụ trách nhập số liệu của kỳ (tử số ≤ mẫu số, không âm, ghi nguồn)", "plan", &std(&[("201", "đã ghi"), ("404", "không có chỉ tiêu"), ("422", "lỗi từng trường")])), "Reported"), &[("year", "path", "năm"), ("n", "path", "số chỉ tiêu")])},
             "/audit": {"get": with_params(op("Nhật ký (cán bộ, lãnh đạo, quản trị)", "admin", &std(&[("200", "các mục")])), &[("actor", "query", "người"), ("action", "query", "việc"), ("entity", "query", "loại"), ("entity_id", "query", "mã"), ("limit", "query", "số mục")])}
         }
@@ -203,9 +210,18 @@ pub fn spec() -> Value {
         "enum": ["referred_to_police", "administrative_sanction", "prosecuted", "no_known_offender"],
         "description": "offender_handling: cách xử lý người vi phạm (chỉ tiêu 16)"
     });
+    target_schemas(&mut doc);
     doc
 }
 
 pub async fn document() -> Json<Value> {
     Json(spec())
+}
+
+/// The schemas of the targets' figures (`GET /plans/{year}/targets`).
+fn target_schemas(doc: &mut Value) {
+    doc["components"]["schemas"]["TargetFigures"] = json!({"type": "object", "properties": {"year": {"type": "integer"}, "as_of": {"type": "string"}, "recorded_by": {"type": ["string", "null"]}, "period": {"type": "object", "properties": {"start": {"type": "string"}, "end": {"type": "string"}}}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/TargetFigure"}}}});
+    doc["components"]["schemas"]["TargetFigure"] = json!({"type": "object", "properties": {"number": {"type": "integer"}, "goal": {"type": "integer"}, "text": {"type": "string"}, "comparator": {"type": "string"}, "target_value": {"type": ["number", "null"]}, "unit": {"type": ["string", "null"]}, "owner": {"type": "array", "items": {"type": "string"}}, "source": {"type": "string", "enum": ["register", "reported", "assessment", "cases"]}, "figure": {"type": ["number", "null"]}, "numerator": {"type": ["number", "null"]}, "denominator": {"type": ["number", "null"]}, "status": {"type": "string"}, "status_vi": {"type": "string"}, "unstable": {"type": "boolean"}, "allowed_events": {"type": ["integer", "null"]}, "last_entered": {"type": ["string", "null"]}, "definitions": {"type": "array", "items": {"$ref": "#/components/schemas/TargetDefinition"}}, "related": {"type": "array", "items": {"$ref": "#/components/schemas/RelatedFigure"}}, "suppressed": {"type": "object", "additionalProperties": {"type": "string"}}}});
+    doc["components"]["schemas"]["TargetDefinition"] = json!({"type": "object", "description": "Cách tính một con số của chỉ tiêu, bằng tiếng Việt", "properties": {"figure": {"type": "string", "description": "«Con số thứ hai» cho con số thứ hai; rỗng cho con số thứ nhất"}, "numerator": {"type": "string"}, "denominator": {"type": "string"}, "period": {"type": "string"}, "left_out": {"type": "array", "items": {"type": "string"}}, "rule": {"type": ["string", "null"]}}});
+    doc["components"]["schemas"]["RelatedFigure"] = json!({"type": "object", "description": "Số liệu đi kèm chỉ tiêu (tỷ lệ %, với tử số và mẫu số)", "properties": {"indicator": {"type": "string"}, "title": {"type": "string"}, "figure": {"type": ["number", "null"]}, "numerator": {"type": ["number", "null"]}, "denominator": {"type": ["number", "null"]}, "unstable": {"type": "boolean"}}});
 }

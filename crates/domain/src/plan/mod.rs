@@ -10,6 +10,7 @@
 
 pub mod check;
 mod dates;
+mod duties;
 mod periods;
 mod read;
 mod validate;

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use treem_domain::disclosure::{self, Shown};
 use treem_domain::register::{ChildDraft, Sex};
 use treem_domain::validation::FieldErrors;
@@ -17,86 +16,155 @@ fn flag(v: Option<&String>) -> bool {
     matches!(v.map(String::as_str), Some("1" | "true" | "on" | "yes"))
 }
 
-/// Reads list filters from query parameters, reporting bad ones by name.
-pub fn child_query(p: &HashMap<String, String>) -> Result<ChildQuery, FieldErrors> {
-    let mut errs = FieldErrors::default();
-    if let Some(q) = p.get("q") {
-        treem_domain::limits::check_search(&mut errs, "q", q);
+/// The register's list filters as sent in the address (the API's `GET /children` and the
+/// register page), every one as text: [`ChildQuery::try_from`] reads them and names each bad
+/// one.
+#[derive(Deserialize, Default, Clone)]
+pub struct ChildListQuery {
+    pub q: Option<String>,
+    pub village: Option<String>,
+    pub sex: Option<String>,
+    pub age_min: Option<String>,
+    pub age_max: Option<String>,
+    pub circumstance: Option<String>,
+    pub disability: Option<String>,
+    pub no_personal_id: Option<String>,
+    pub birth_not_registered: Option<String>,
+    pub include_absent: Option<String>,
+    pub dob_unknown: Option<String>,
+    pub personal_id: Option<String>,
+    pub household_id: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+    /// The register page's results alone (`1`), for the search as one types.
+    pub partial: Option<String>,
+}
+
+impl ChildListQuery {
+    /// The filters given (not empty), by name in alphabetical order, without `page` and
+    /// `partial`: for the links to other pages of the same list.
+    pub fn filters(&self) -> Vec<(&'static str, &str)> {
+        let all = [
+            ("age_max", &self.age_max),
+            ("age_min", &self.age_min),
+            ("birth_not_registered", &self.birth_not_registered),
+            ("circumstance", &self.circumstance),
+            ("disability", &self.disability),
+            ("dob_unknown", &self.dob_unknown),
+            ("household_id", &self.household_id),
+            ("include_absent", &self.include_absent),
+            ("no_personal_id", &self.no_personal_id),
+            ("per_page", &self.per_page),
+            ("personal_id", &self.personal_id),
+            ("q", &self.q),
+            ("sex", &self.sex),
+            ("village", &self.village),
+        ];
+        all.into_iter()
+            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (k, v)))
+            .collect()
     }
-    let mut int = |name: &str, min: i64, max: i64| -> Option<i64> {
-        let s = p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())?;
-        match s.parse::<i64>() {
-            Ok(v) if (min..=max).contains(&v) => Some(v),
-            _ => {
-                errs.push(name, format!("phải là số nguyên từ {min} đến {max}"));
-                None
-            }
+}
+
+/// A whole number from `min` to `max`, or the problem named by its field.
+fn bounded(
+    errs: &mut FieldErrors,
+    name: &str,
+    v: &Option<String>,
+    (min, max): (i64, i64),
+) -> Option<i64> {
+    let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    match s.parse::<i64>() {
+        Ok(v) if (min..=max).contains(&v) => Some(v),
+        _ => {
+            errs.push(name, format!("phải là số nguyên từ {min} đến {max}"));
+            None
         }
-    };
-    let page = int("page", 1, 1_000_000).unwrap_or(1);
-    let per_page = int("per_page", 1, 500).unwrap_or(50);
-    let age_min = int("age_min", 0, 25).map(|v| v as i32);
-    let age_max = int("age_max", 0, 25).map(|v| v as i32);
-    // A household filter that is not a number is refused, not dropped (which listed everyone).
-    let household_id = int("household_id", 1, i64::MAX);
-    let sex = match p.get("sex").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => match Sex::parse(s) {
-            Some(x) => Some(x),
-            None => {
-                errs.push("sex", "chỉ nhận male, female hoặc unknown");
-                None
-            }
-        },
-    };
-    let circumstance = match p
-        .get("circumstance")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(c) => match treem_domain::circumstance::parse(c) {
-            Some(c) => Some(c.to_string()),
-            None => {
-                errs.push("circumstance", "nhóm hoàn cảnh đặc biệt phải là một mã a…o");
-                None
-            }
-        },
-    };
-    if !errs.is_empty() {
-        return Err(errs);
     }
-    Ok(ChildQuery {
-        q: p.get("q").cloned(),
-        village: p.get("village").cloned().filter(|s| !s.is_empty()),
-        sex,
-        age_min,
-        age_max,
-        circumstance,
-        disability: p
-            .get("disability")
-            .filter(|s| !s.is_empty())
-            .map(|s| flag(Some(s))),
-        no_personal_id: flag(p.get("no_personal_id")),
-        birth_not_registered: flag(p.get("birth_not_registered")),
-        include_absent: flag(p.get("include_absent")),
-        dob_unknown: flag(p.get("dob_unknown")),
-        personal_id: p.get("personal_id").cloned().filter(|s| !s.is_empty()),
-        household_id,
-        ids: None,
-        changed_since: None,
-        recent_first: false,
-        page,
-        per_page,
-    })
+}
+
+/// A code from a list, or the problem named by its field.
+fn code<T>(
+    errs: &mut FieldErrors,
+    name: &str,
+    v: &Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+    problem: &str,
+) -> Option<T> {
+    let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    let parsed = parse(s);
+    if parsed.is_none() {
+        errs.push(name, problem);
+    }
+    parsed
+}
+
+impl TryFrom<&ChildListQuery> for ChildQuery {
+    type Error = FieldErrors;
+
+    /// Reads list filters, reporting bad ones by name.
+    fn try_from(p: &ChildListQuery) -> Result<ChildQuery, FieldErrors> {
+        let mut errs = FieldErrors::default();
+        if let Some(q) = &p.q {
+            treem_domain::limits::check_search(&mut errs, "q", q);
+        }
+        let page = bounded(&mut errs, "page", &p.page, (1, 1_000_000)).unwrap_or(1);
+        let per_page = bounded(&mut errs, "per_page", &p.per_page, (1, 500)).unwrap_or(50);
+        let age_min = bounded(&mut errs, "age_min", &p.age_min, (0, 25)).map(|v| v as i32);
+        let age_max = bounded(&mut errs, "age_max", &p.age_max, (0, 25)).map(|v| v as i32);
+        // A household filter that is not a number is refused, not dropped (which listed
+        // everyone).
+        let household_id = bounded(&mut errs, "household_id", &p.household_id, (1, i64::MAX));
+        let sex = code(
+            &mut errs,
+            "sex",
+            &p.sex,
+            Sex::parse,
+            "chỉ nhận male, female hoặc unknown",
+        );
+        let circumstance = code(
+            &mut errs,
+            "circumstance",
+            &p.circumstance,
+            |c| treem_domain::circumstance::parse(c).map(|c| c.to_string()),
+            "nhóm hoàn cảnh đặc biệt phải là một mã a…o",
+        );
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(ChildQuery {
+            q: p.q.clone(),
+            village: p.village.clone().filter(|s| !s.is_empty()),
+            sex,
+            age_min,
+            age_max,
+            circumstance,
+            disability: p
+                .disability
+                .as_ref()
+                .filter(|s| !s.is_empty())
+                .map(|s| flag(Some(s))),
+            no_personal_id: flag(p.no_personal_id.as_ref()),
+            birth_not_registered: flag(p.birth_not_registered.as_ref()),
+            include_absent: flag(p.include_absent.as_ref()),
+            dob_unknown: flag(p.dob_unknown.as_ref()),
+            personal_id: p.personal_id.clone().filter(|s| !s.is_empty()),
+            household_id,
+            ids: None,
+            changed_since: None,
+            recent_first: false,
+            page,
+            per_page,
+        })
+    }
 }
 
 pub async fn list(
     State(s): State<AppState>,
     user: ApiUser,
-    Query(p): Query<HashMap<String, String>>,
+    Query(p): Query<ChildListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let q = child_query(&p)?;
+    let q = ChildQuery::try_from(&p)?;
     let page = s.store.search_children(&user.actor(), &q).await?;
     Ok(Json(json!(page)))
 }
@@ -219,11 +287,7 @@ pub(crate) async fn protected_child_counts(
         .map(|sex| {
             let here = counts
                 .iter()
-                .filter(|c| match sex {
-                    Sex::Male => c.sex == "male",
-                    Sex::Female => c.sex == "female",
-                    Sex::Unknown => c.sex != "male" && c.sex != "female",
-                })
+                .filter(|c| Sex::parse(&c.sex).unwrap_or(Sex::Unknown) == sex)
                 .map(n)
                 .sum();
             (sex, here)

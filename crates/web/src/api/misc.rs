@@ -8,7 +8,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use treem_domain::register::HouseholdData;
 use treem_domain::role::Role;
 use treem_domain::validation::FieldErrors;
@@ -126,18 +125,22 @@ pub async fn update_village(
     Ok(Json(json!(v)))
 }
 
+/// `?village=` (a village's code) for the households of one village.
+#[derive(Deserialize)]
+pub struct HouseholdsQuery {
+    village: Option<String>,
+}
+
 pub async fn households(
     State(s): State<AppState>,
     user: ApiUser,
-    Query(p): Query<HashMap<String, String>>,
+    Query(p): Query<HouseholdsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let h = s
         .store
         .households(
             &user.actor(),
-            p.get("village")
-                .map(String::as_str)
-                .filter(|s| !s.is_empty()),
+            p.village.as_deref().filter(|s| !s.is_empty()),
         )
         .await?;
     Ok(Json(json!({"items": h})))
@@ -203,6 +206,24 @@ pub struct UserBody {
     village: Option<String>,
 }
 
+impl TryFrom<UserBody> for NewUser {
+    type Error = FieldErrors;
+
+    fn try_from(b: UserBody) -> Result<NewUser, FieldErrors> {
+        let role: Role = b
+            .role
+            .parse()
+            .map_err(|e: String| FieldErrors::single("role", e))?;
+        Ok(NewUser {
+            username: b.username,
+            password: b.password,
+            role,
+            village: b.village,
+            must_change_password: true,
+        })
+    }
+}
+
 pub async fn create_user(
     State(s): State<AppState>,
     user: ApiUser,
@@ -211,22 +232,9 @@ pub async fn create_user(
     if !user.0.role.manages_users() {
         return Err(ApiError::Forbidden);
     }
-    let role: Role = b
-        .role
-        .parse()
-        .map_err(|e: String| FieldErrors::single("role", e))?;
     let u = s
         .store
-        .create_user(
-            &user.actor(),
-            &NewUser {
-                username: b.username,
-                password: b.password,
-                role,
-                village: b.village,
-                must_change_password: true,
-            },
-        )
+        .create_user(&user.actor(), &NewUser::try_from(b)?)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(u))))
 }
@@ -242,12 +250,18 @@ pub async fn pending_users(
 }
 
 /// Every change to accounts from the audit log, newest first (readers of the audit log).
+/// `?limit=`: how many changes at most (200 when absent or not a number).
+#[derive(Deserialize)]
+pub struct LimitQuery {
+    limit: Option<String>,
+}
+
 pub async fn account_changes(
     State(s): State<AppState>,
     user: ApiUser,
-    Query(p): Query<HashMap<String, String>>,
+    Query(p): Query<LimitQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let limit = p.get("limit").and_then(|l| l.parse().ok()).unwrap_or(200);
+    let limit = p.limit.and_then(|l| l.parse().ok()).unwrap_or(200);
     Ok(Json(
         json!({"items": s.store.account_changes(&user.actor(), limit).await?}),
     ))
@@ -289,19 +303,36 @@ pub async fn confirm_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The audit log's filters as sent; any that is empty (or, for the numbers, not a number) is
+/// left out.
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    actor: Option<String>,
+    action: Option<String>,
+    entity: Option<String>,
+    entity_id: Option<String>,
+    limit: Option<String>,
+}
+
+impl From<AuditQuery> for AuditFilter {
+    fn from(q: AuditQuery) -> AuditFilter {
+        let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
+        AuditFilter {
+            actor: nonempty(q.actor),
+            action: nonempty(q.action),
+            entity: nonempty(q.entity),
+            entity_id: nonempty(q.entity_id).and_then(|s| s.parse().ok()),
+            limit: nonempty(q.limit).and_then(|s| s.parse().ok()),
+        }
+    }
+}
+
 pub async fn audit(
     State(s): State<AppState>,
     user: ApiUser,
-    Query(p): Query<HashMap<String, String>>,
+    Query(q): Query<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let nonempty = |k: &str| p.get(k).cloned().filter(|s| !s.is_empty());
-    let filter = AuditFilter {
-        actor: nonempty("actor"),
-        action: nonempty("action"),
-        entity: nonempty("entity"),
-        entity_id: nonempty("entity_id").and_then(|s| s.parse().ok()),
-        limit: nonempty("limit").and_then(|s| s.parse().ok()),
-    };
+    let filter = AuditFilter::from(q);
     Ok(Json(
         json!({"items": s.store.audit_entries(&user.actor(), &filter).await?}),
     ))

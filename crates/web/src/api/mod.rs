@@ -181,4 +181,4 @@ pub async fn no_nul_in_query(
 pub fn parse_id(s: &str) -> Result<i64, ApiError> {
     s.parse().map_err(|_| ApiError::NotFound)
 }
-pub(crate) use children::child_query;
+pub(crate) use children::ChildListQuery;

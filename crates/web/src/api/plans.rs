@@ -3,24 +3,22 @@ use super::{parse_id, JsonBody};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::figures;
-use crate::pages::dashboard::may_report;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use treem_domain::disclosure::PublishedResult;
 use treem_domain::indicator::{
-    validate_reported, Known, ReportedValue, TargetResult, TargetStatus,
+    definitions_vi, validate_reported, Known, ReportedValue, Settings, TargetResult, TargetStatus,
 };
 use treem_domain::plan::{Source, Target};
-use treem_domain::role::Role;
 use treem_domain::validation::{date_problem, parse_date, FieldErrors};
+use treem_domain::Date;
 
 fn no_admin(user: &ApiUser) -> Result<(), ApiError> {
-    if user.0.role == Role::Admin {
+    if !user.0.role.sees_plan() {
         Err(ApiError::Forbidden)
     } else {
         Ok(())
@@ -53,27 +51,51 @@ fn year_of(s: &str) -> Result<i16, ApiError> {
         .ok_or(ApiError::NotFound)
 }
 
+/// The figures asked for: `as_of` (YYYY-MM-DD, today when absent) and `recorded_by` (only what
+/// had been recorded by the end of that day), as sent.
+#[derive(Deserialize)]
+pub struct TargetsQuery {
+    as_of: Option<String>,
+    recorded_by: Option<String>,
+}
+
+/// The day and the records asked for ([`Known`]).
+pub struct FiguresAsked {
+    as_of: Date,
+    known: Known,
+}
+
+impl TryFrom<TargetsQuery> for FiguresAsked {
+    type Error = FieldErrors;
+
+    fn try_from(q: TargetsQuery) -> Result<FiguresAsked, FieldErrors> {
+        let date = |field: &str, v: Option<String>| match v.filter(|v| !v.is_empty()) {
+            Some(d) => parse_date(&d)
+                .map(Some)
+                .ok_or_else(|| FieldErrors::single(field, date_problem(&d))),
+            None => Ok(None),
+        };
+        let as_of = date("as_of", q.as_of)?.unwrap_or_else(treem_storage::today);
+        // The figures as an earlier report saw them: only what had been recorded by that day.
+        let recorded_by = date("recorded_by", q.recorded_by)?;
+        Ok(FiguresAsked {
+            as_of,
+            known: Known::from_recorded_by(recorded_by),
+        })
+    }
+}
+
 pub async fn targets(
     State(s): State<AppState>,
     user: ApiUser,
     Path(year): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Query(q): Query<TargetsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     no_admin(&user)?;
     let year = year_of(&year)?;
-    let as_of = match q.get("as_of").filter(|v| !v.is_empty()) {
-        Some(d) => parse_date(d).ok_or_else(|| FieldErrors::single("as_of", date_problem(d)))?,
-        None => treem_storage::today(),
-    };
-    // The figures as an earlier report saw them: only what had been recorded by that day.
-    let recorded_by = match q.get("recorded_by").filter(|v| !v.is_empty()) {
-        Some(d) => {
-            Some(parse_date(d).ok_or_else(|| FieldErrors::single("recorded_by", date_problem(d)))?)
-        }
-        None => None,
-    };
+    let asked = FiguresAsked::try_from(q)?;
     let role = user.0.role;
-    let (as_of, known) = figures::date_for(role, as_of, Known::from_recorded_by(recorded_by));
+    let (as_of, known) = figures::date_for(role, asked.as_of, asked.known);
     let c = figures::compute(&s, year, as_of, known).await?;
     let earlier = if role.sees_protected_counts() {
         figures::earlier_points(&s, year, as_of, known).await?
@@ -86,32 +108,13 @@ pub async fn targets(
         .iter()
         .filter_map(|t| {
             let r = c.results.iter().find(|r| r.number == t.number)?;
-            if role.sees_protected_counts() {
-                return Some(protected_item(
-                    t,
-                    &figures::published(role, t, r, &earlier),
-                    r,
-                ));
-            }
-            Some(json!({
-                "number": t.number,
-                "goal": t.goal,
-                "text": t.text,
-                "comparator": t.comparator,
-                "target_value": t.value,
-                "unit": t.unit,
-                "owner": t.owners,
-                "source": source_name(t),
-                "figure": r.figure.value,
-                "numerator": r.figure.numerator,
-                "denominator": r.figure.denominator,
-                "status": status_name(r.status),
-                "status_vi": r.status.label_vi(),
-                "unstable": r.figure.unstable,
-                "allowed_events": r.figure.allowed_events,
-                "last_entered": r.figure.last_entered,
-                "note": r.note,
-            }))
+            let mut item = if role.sees_protected_counts() {
+                protected_item(t, &figures::published(role, t, r, &earlier), r)
+            } else {
+                exact_item(t, r)
+            };
+            item["definitions"] = json!(definitions_vi(t, &Settings::default(), c.period, c.as_of));
+            Some(item)
         })
         .collect();
     Ok(Json(json!({
@@ -121,6 +124,37 @@ pub async fn targets(
         "period": {"start": c.period.start.to_string(), "end": c.period.end.to_string()},
         "items": items
     })))
+}
+
+/// A target with its exact figures, and the figures shown beside it (target 9's birth dose).
+fn exact_item(t: &Target, r: &TargetResult) -> Value {
+    json!({
+        "number": t.number,
+        "goal": t.goal,
+        "text": t.text,
+        "comparator": t.comparator,
+        "target_value": t.value,
+        "unit": t.unit,
+        "owner": t.owners,
+        "source": source_name(t),
+        "figure": r.figure.value,
+        "numerator": r.figure.numerator,
+        "denominator": r.figure.denominator,
+        "status": status_name(r.status),
+        "status_vi": r.status.label_vi(),
+        "unstable": r.figure.unstable,
+        "allowed_events": r.figure.allowed_events,
+        "last_entered": r.figure.last_entered,
+        "note": r.note,
+        "related": r.related.iter().map(|x| json!({
+            "indicator": x.indicator,
+            "title": x.title,
+            "figure": x.figure.value,
+            "numerator": x.figure.numerator,
+            "denominator": x.figure.denominator,
+            "unstable": x.figure.unstable,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn source_name(t: &Target) -> &'static str {
@@ -162,6 +196,10 @@ fn protected_item(t: &Target, p: &PublishedResult, r: &TargetResult) -> Value {
     if r.figure.allowed_events.is_some() && f.allowed_events.is_none() {
         suppressed.insert("allowed_events".into(), json!("ẩn"));
     }
+    // The figures beside the target's carry exact counts: none for the province.
+    if !r.related.is_empty() {
+        suppressed.insert("related".into(), json!("ẩn"));
+    }
     json!({
         "number": t.number,
         "goal": t.goal,
@@ -179,6 +217,7 @@ fn protected_item(t: &Target, p: &PublishedResult, r: &TargetResult) -> Value {
         "unstable": f.unstable,
         "allowed_events": f.allowed_events,
         "last_entered": r.figure.last_entered,
+        "related": [],
         "suppressed": suppressed,
     })
 }
@@ -209,7 +248,7 @@ pub async fn report(
     let number = u16::try_from(parse_id(&n)?).map_err(|_| ApiError::NotFound)?;
     let plan = figures::load_plan(&s, year).await?;
     let t = plan.target(number).ok_or(ApiError::NotFound)?;
-    if !may_report(&plan, t, user.0.role) {
+    if !plan.may_report(t, user.0.role) {
         return Err(ApiError::Forbidden);
     }
     let mut errs = FieldErrors::default();
@@ -317,7 +356,7 @@ pub async fn confirm_period(
         .iter()
         .find(|r| r.code == code)
         .ok_or(ApiError::NotFound)?;
-    if user.0.role != Role::Officer {
+    if !user.0.role.confirms_report_periods() {
         return Err(ApiError::Forbidden);
     }
     if r.period_stated {

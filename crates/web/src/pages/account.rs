@@ -1,5 +1,5 @@
 //! Login, logout, password, language, and each role's home page.
-use super::PageForm as Form;
+use super::TypedForm;
 use super::{
     cookie, render, role_label, Ctx, Layout, Nav, PageError, PRE_LOGIN_COOKIE, SESSION_COOKIE,
 };
@@ -12,9 +12,9 @@ use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::HashMap;
+use serde::Deserialize;
 use treem_domain::register::Sex;
-use treem_domain::role::Role;
+use treem_domain::upkeep;
 use treem_storage::ChildQuery;
 
 fn cookie_header(state: &AppState, name: &str, value: &str, max_age: i64) -> String {
@@ -59,6 +59,44 @@ struct LoginPage {
     next: String,
 }
 
+/// `/login?next=…`: where to go once signed in.
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// A form that carries nothing but the session's token (log out, switch language).
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+}
+
+/// The form changing one's own password.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
 async fn commune(state: &AppState) -> (bool, String) {
     match state.store.commune().await.ok().flatten() {
         Some(c) => (c.sample, c.name),
@@ -86,10 +124,7 @@ pub(crate) fn safe_next(next: Option<&String>) -> String {
     }
 }
 
-pub async fn login_page(
-    State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn login_page(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
     // Before there is a session, the form is tied to a cookie of its own (double submit).
     let pre = random_token();
     let (sample, name) = commune(&state).await;
@@ -98,7 +133,7 @@ pub async fn login_page(
         l: bare_layout(t, t.login, pre.clone(), sample, name),
         error: None,
         username: String::new(),
-        next: safe_next(q.get("next")),
+        next: safe_next(q.next.as_ref()),
     };
     let mut res = render(&page);
     if let Ok(v) = cookie_header(&state, PRE_LOGIN_COOKIE, &pre, 3600).parse() {
@@ -107,55 +142,79 @@ pub async fn login_page(
     res
 }
 
+/// The login page again with what went wrong.
+fn login_refused(
+    (sample, name): (bool, String),
+    pre: &str,
+    f: &LoginForm,
+    status: StatusCode,
+    error: String,
+) -> Response {
+    let t = texts("vi");
+    let page = LoginPage {
+        l: bare_layout(t, t.login, pre.to_string(), sample, name),
+        error: Some(error),
+        // A refused over-long name is not sent back.
+        username: if f.username.len() <= treem_domain::account::MAX_LOGIN_NAME_BYTES {
+            f.username.clone()
+        } else {
+            String::new()
+        },
+        next: safe_next(f.next.as_ref()),
+    };
+    (status, render(&page)).into_response()
+}
+
+/// Why a login was refused: the answer's status and the words.
+fn refusal_text(t: &Texts, r: Refusal) -> (StatusCode, String) {
+    match r {
+        Refusal::Locked(minutes) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::login::locked_message(minutes),
+        ),
+        Refusal::BadName(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+        Refusal::Wrong => (StatusCode::UNPROCESSABLE_ENTITY, t.login_failed.to_string()),
+        Refusal::AwaitingConfirmation => {
+            (StatusCode::FORBIDDEN, crate::login::AWAITING.to_string())
+        }
+        Refusal::Failed(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("{}: {e}", t.server_error),
+        ),
+    }
+}
+
+/// The session's cookie set, the login form's cleared, on the way to `to`.
+fn signed_in(state: &AppState, token: &str, to: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    if let Ok(v) = cookie_header(state, SESSION_COOKIE, token, 12 * 3600).parse() {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    if let Ok(v) = cookie_header(state, PRE_LOGIN_COOKIE, "", 0).parse() {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}
+
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<LoginForm>,
 ) -> Response {
     let t = texts("vi");
-    let (sample, name) = commune(&state).await;
+    let commune = commune(&state).await;
     let pre = cookie(&headers, PRE_LOGIN_COOKIE).unwrap_or("");
-    let username = f.get("username").cloned().unwrap_or_default();
-    let password = f.get("password").cloned().unwrap_or_default();
-    let next = safe_next(f.get("next"));
-    let again = |status: StatusCode, error: String| {
-        let page = LoginPage {
-            l: bare_layout(t, t.login, pre.to_string(), sample, name.clone()),
-            error: Some(error),
-            // A refused over-long name is not sent back.
-            username: if username.len() <= treem_domain::account::MAX_LOGIN_NAME_BYTES {
-                username.clone()
-            } else {
-                String::new()
-            },
-            next: next.clone(),
-        };
-        (status, render(&page)).into_response()
-    };
-    if pre.is_empty() || f.get("_csrf").map(String::as_str) != Some(pre) {
+    let again =
+        |status: StatusCode, error: String| login_refused(commune.clone(), pre, &f, status, error);
+    if pre.is_empty() || f.csrf.as_deref() != Some(pre) {
         return again(StatusCode::FORBIDDEN, t.csrf_failed.to_string());
     }
-    let user = match crate::login::attempt(&state, ip, &username, &password).await {
+    let user = match crate::login::attempt(&state, ip, &f.username, &f.password).await {
         Ok(user) => user,
-        Err(Refusal::Locked(minutes)) => {
-            return again(
-                StatusCode::TOO_MANY_REQUESTS,
-                crate::login::locked_message(minutes),
-            )
-        }
-        Err(Refusal::BadName(m)) => return again(StatusCode::UNPROCESSABLE_ENTITY, m),
-        Err(Refusal::Wrong) => {
-            return again(StatusCode::UNPROCESSABLE_ENTITY, t.login_failed.to_string())
-        }
-        Err(Refusal::AwaitingConfirmation) => {
-            return again(StatusCode::FORBIDDEN, crate::login::AWAITING.to_string())
-        }
-        Err(Refusal::Failed(e)) => {
-            return again(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("{}: {e}", t.server_error),
-            )
+        Err(r) => {
+            let (status, text) = refusal_text(t, r);
+            return again(status, text);
         }
     };
     match state.store.create_session(&user).await {
@@ -163,16 +222,9 @@ pub async fn login(
             let to = if user.must_change_password {
                 "/password".to_string()
             } else {
-                next
+                safe_next(f.next.as_ref())
             };
-            let mut res = Redirect::to(&to).into_response();
-            if let Ok(v) = cookie_header(&state, SESSION_COOKIE, &s.token, 12 * 3600).parse() {
-                res.headers_mut().append(SET_COOKIE, v);
-            }
-            if let Ok(v) = cookie_header(&state, PRE_LOGIN_COOKIE, "", 0).parse() {
-                res.headers_mut().append(SET_COOKIE, v);
-            }
-            res
+            signed_in(&state, &s.token, &to)
         }
         Err(e) => again(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -181,11 +233,8 @@ pub async fn login(
     }
 }
 
-pub async fn logout(
-    ctx: Ctx,
-    Form(f): Form<HashMap<String, String>>,
-) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+pub async fn logout(ctx: Ctx, TypedForm(f): TypedForm<TokenForm>) -> Result<Response, PageError> {
+    ctx.check_csrf(f.csrf.as_ref())?;
     let _ = ctx.state.store.delete_session(&ctx.session.token).await;
     let mut res = Redirect::to("/login").into_response();
     if let Ok(v) = cookie_header(&ctx.state, SESSION_COOKIE, "", 0).parse() {
@@ -214,10 +263,9 @@ pub async fn password_page(ctx: Ctx) -> Response {
 pub async fn change_password(
     ctx: Ctx,
     ClientIp(ip): ClientIp,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
-    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    ctx.check_csrf(f.csrf.as_ref())?;
     let fail_with = |status: StatusCode, msg: String| {
         let page = PasswordPage {
             l: ctx.layout(ctx.t.change_password),
@@ -228,7 +276,7 @@ pub async fn change_password(
     };
     let fail = |msg: String| fail_with(StatusCode::UNPROCESSABLE_ENTITY, msg);
     // A guess of the current password counts like a failed login of this account.
-    match crate::login::current_password(&ctx.state, ip, &ctx.user, &get("current")).await {
+    match crate::login::current_password(&ctx.state, ip, &ctx.user, &f.current).await {
         Ok(()) => {}
         Err(Refusal::Locked(minutes)) => {
             return fail_with(
@@ -239,16 +287,16 @@ pub async fn change_password(
         Err(Refusal::Failed(e)) => return Err(ctx.fail(e)),
         Err(_) => return fail(ctx.t.login_failed.to_string()),
     }
-    if get("new") != get("repeat") {
+    if f.new != f.repeat {
         return fail(ctx.t.passwords_differ.to_string());
     }
-    if get("new") == get("current") {
+    if f.new == f.current {
         return fail("Mật khẩu mới phải khác mật khẩu cũ.".into());
     }
     match ctx
         .state
         .store
-        .set_password(&ctx.actor(), ctx.user.id, &get("new"))
+        .set_password(&ctx.actor(), ctx.user.id, &f.new)
         .await
     {
         Ok(()) => {}
@@ -274,9 +322,9 @@ pub async fn change_password(
 pub async fn switch_language(
     ctx: Ctx,
     headers: HeaderMap,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<TokenForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     let to = if ctx.user.lang == "en" { "vi" } else { "en" };
     ctx.state
         .store
@@ -332,10 +380,150 @@ struct HomePage {
     backup: Option<super::backups::BackupNotice>,
 }
 
+/// The children changed this past week ([`upkeep::recent_since`]).
+async fn recent(ctx: &Ctx) -> Result<Vec<RecentRow>, PageError> {
+    let q = ChildQuery {
+        changed_since: Some(upkeep::recent_since(jiff::Timestamp::now())),
+        recent_first: true,
+        page: 1,
+        per_page: 10,
+        include_absent: true,
+        ..Default::default()
+    };
+    let recent = ctx
+        .state
+        .store
+        .search_children(&ctx.actor(), &q)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(recent
+        .items
+        .into_iter()
+        .map(|c| RecentRow {
+            dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
+            id: c.id,
+            name: c.full_name,
+            village: c.village,
+        })
+        .collect())
+}
+
+/// How many present children lack a personal ID, a birth registration, a date of birth.
+async fn missing(ctx: &Ctx) -> Result<Vec<Link>, PageError> {
+    let t = ctx.t;
+    let mut out = Vec::new();
+    for (key, label) in [
+        ("no_personal_id", t.no_personal_id),
+        ("birth_not_registered", t.birth_not_registered),
+        ("dob_unknown", t.date_of_birth),
+    ] {
+        let q = ChildQuery {
+            no_personal_id: key == "no_personal_id",
+            birth_not_registered: key == "birth_not_registered",
+            dob_unknown: key == "dob_unknown",
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        };
+        let n = ctx
+            .state
+            .store
+            .search_children(&ctx.actor(), &q)
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .total;
+        out.push(Link {
+            href: format!("/children?{key}=1"),
+            label: if key == "dob_unknown" {
+                format!("{} ({})", label, t.unknown.to_lowercase())
+            } else {
+                label.to_string()
+            },
+            count: n,
+        });
+    }
+    Ok(out)
+}
+
+/// The villages whose records nobody changed this month ([`upkeep::not_updated_this_month`]).
+async fn stale_villages(ctx: &Ctx) -> Result<Vec<VillageRow>, PageError> {
+    let today = treem_storage::today();
+    let activity = ctx
+        .state
+        .store
+        .village_activity(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(activity
+        .into_iter()
+        .filter(|v| upkeep::not_updated_this_month(v.last_change.as_deref(), today))
+        .map(|v| VillageRow {
+            code: v.code,
+            name: v.name,
+            children: v.children,
+            last_change: v
+                .last_change
+                .as_deref()
+                .map(vn_datetime)
+                .unwrap_or_else(|| ctx.t.never.into()),
+        })
+        .collect())
+}
+
+/// The province's counts of present children, each protected: total, by village, by sex.
+async fn province_counts(ctx: &Ctx, page: &mut HomePage) -> Result<(), PageError> {
+    let t = ctx.t;
+    page.note = Some(t.aggregates_only.into());
+    let m = crate::api::children::protected_child_counts(&ctx.state, &ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    page.total_count = Some(m.total.text());
+    page.village_counts = m
+        .by_village
+        .into_iter()
+        .map(|(code, name, c)| (format!("{code} — {name}"), c.text()))
+        .collect();
+    page.sex_counts = m
+        .by_sex
+        .into_iter()
+        .map(|(sex, c)| {
+            let label = match sex {
+                Sex::Male => t.male,
+                Sex::Female => t.female,
+                Sex::Unknown => t.unknown,
+            };
+            (label.to_string(), c.text())
+        })
+        .collect();
+    Ok(())
+}
+
+/// The leader's account changes waiting, or the administrator's reminder.
+async fn role_note(ctx: &Ctx) -> Result<Option<String>, PageError> {
+    let en = ctx.t.lang == "en";
+    if ctx.user.role.confirms_accounts() {
+        let waiting = ctx
+            .state
+            .store
+            .pending_accounts(&ctx.actor())
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .len();
+        return Ok((waiting > 0).then(|| if en {
+            format!("{waiting} account change(s) wait for your confirmation: see Account confirmations.")
+        } else {
+            format!("Có {waiting} thay đổi tài khoản chờ bạn xác nhận: xem trang Xác nhận tài khoản.")
+        }));
+    }
+    Ok(ctx.user.role.manages_users().then(|| if en {
+        "Manage accounts. The server makes a backup every night when started with --backup-dir; treem backup, treem restore and treem check run from the command line.".into()
+    } else {
+        "Quản lý tài khoản. Máy chủ tự sao lưu hằng đêm khi được chạy với --backup-dir; treem backup, treem restore và treem check chạy bằng dòng lệnh.".into()
+    }))
+}
+
 pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
     let t = ctx.t;
-    let actor = ctx.actor();
-    let store = &ctx.state.store;
     let role = ctx.user.role;
     let mut page = HomePage {
         l: ctx.layout(t.home),
@@ -344,12 +532,12 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         recent: vec![],
         missing: vec![],
         stale_villages: vec![],
-        show_villages: matches!(role, Role::Officer | Role::Leader),
+        show_villages: role.follows_villages(),
         total_count: None,
         village_counts: vec![],
         sex_counts: vec![],
         note: None,
-        cases: if matches!(role, Role::Officer | Role::Leader) {
+        cases: if treem_domain::case::opens_every_case(&ctx.actor()) {
             super::cases::due_rows(&ctx).await
         } else {
             vec![]
@@ -357,131 +545,16 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         backup: super::backups::notice(&ctx).await?,
     };
     if role.reads_children() {
-        let week_ago = jiff::Timestamp::now()
-            .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
-            .to_string();
-        let recent = store
-            .search_children(
-                &actor,
-                &ChildQuery {
-                    changed_since: Some(week_ago),
-                    recent_first: true,
-                    page: 1,
-                    per_page: 10,
-                    include_absent: true,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| ctx.fail(e))?;
-        page.recent = recent
-            .items
-            .into_iter()
-            .map(|c| RecentRow {
-                dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
-                id: c.id,
-                name: c.full_name,
-                village: c.village,
-            })
-            .collect();
-        for (key, label) in [
-            ("no_personal_id", t.no_personal_id),
-            ("birth_not_registered", t.birth_not_registered),
-            ("dob_unknown", t.date_of_birth),
-        ] {
-            let q = ChildQuery {
-                no_personal_id: key == "no_personal_id",
-                birth_not_registered: key == "birth_not_registered",
-                dob_unknown: key == "dob_unknown",
-                page: 1,
-                per_page: 1,
-                ..Default::default()
-            };
-            let n = store
-                .search_children(&actor, &q)
-                .await
-                .map_err(|e| ctx.fail(e))?
-                .total;
-            page.missing.push(Link {
-                href: format!("/children?{key}=1"),
-                label: if key == "dob_unknown" {
-                    format!("{} ({})", label, t.unknown.to_lowercase())
-                } else {
-                    label.to_string()
-                },
-                count: n,
-            });
-        }
+        page.recent = recent(&ctx).await?;
+        page.missing = missing(&ctx).await?;
         if page.show_villages {
-            let month_start = format!("{}-01", &treem_storage::today().to_string()[..7]);
-            let activity = store
-                .village_activity(&actor)
-                .await
-                .map_err(|e| ctx.fail(e))?;
-            page.stale_villages = activity
-                .into_iter()
-                .filter(|v| {
-                    v.last_change
-                        .as_deref()
-                        .is_none_or(|l| l < month_start.as_str())
-                })
-                .map(|v| VillageRow {
-                    code: v.code,
-                    name: v.name,
-                    children: v.children,
-                    last_change: v
-                        .last_change
-                        .as_deref()
-                        .map(vn_datetime)
-                        .unwrap_or_else(|| t.never.into()),
-                })
-                .collect();
+            page.stale_villages = stale_villages(&ctx).await?;
         }
     } else if role.sees_protected_counts() {
-        page.note = Some(t.aggregates_only.into());
-        let m = crate::api::children::protected_child_counts(&ctx.state, &actor)
-            .await
-            .map_err(|e| ctx.fail(e))?;
-        page.total_count = Some(m.total.text());
-        page.village_counts = m
-            .by_village
-            .into_iter()
-            .map(|(code, name, c)| (format!("{code} — {name}"), c.text()))
-            .collect();
-        page.sex_counts = m
-            .by_sex
-            .into_iter()
-            .map(|(sex, c)| {
-                let label = match sex {
-                    Sex::Male => t.male,
-                    Sex::Female => t.female,
-                    Sex::Unknown => t.unknown,
-                };
-                (label.to_string(), c.text())
-            })
-            .collect();
+        province_counts(&ctx, &mut page).await?;
     }
-    if role.confirms_accounts() {
-        let waiting = store
-            .pending_accounts(&actor)
-            .await
-            .map_err(|e| ctx.fail(e))?
-            .len();
-        if waiting > 0 {
-            page.note = Some(if t.lang == "en" {
-                format!("{waiting} account change(s) wait for your confirmation: see Account confirmations.")
-            } else {
-                format!("Có {waiting} thay đổi tài khoản chờ bạn xác nhận: xem trang Xác nhận tài khoản.")
-            });
-        }
-    } else if role == Role::Admin {
-        page.note = Some(if t.lang == "en" {
-            "Manage accounts. The server makes a backup every night when started with --backup-dir; treem backup, treem restore and treem check run from the command line.".into()
-        } else {
-            "Quản lý tài khoản. Máy chủ tự sao lưu hằng đêm khi được chạy với --backup-dir; treem backup, treem restore và treem check chạy bằng dòng lệnh.".into()
-        });
+    if let Some(note) = role_note(&ctx).await? {
+        page.note = Some(note);
     }
     Ok(render(&page))
 }

@@ -1,14 +1,23 @@
 //! The leader's page of account changes (Xác nhận tài khoản): what the administrator did to
 //! accounts that read children or case files waits here for the leader's confirmation, and
 //! every change to any account is listed from the audit log.
-use super::PageForm as Form;
+use super::TypedForm;
 use super::{render_status, role_label, Ctx, Layout, PageError, PageErrorKind};
 use crate::i18n::{vn_datetime, Texts};
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::HashMap;
+use serde::Deserialize;
 use treem_storage::{Decision, StorageError};
+
+/// The leader's answer on an account: the temporary password (to confirm).
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(default)]
+    password: String,
+}
 
 pub struct PendingRow {
     pub id: i64,
@@ -69,9 +78,77 @@ fn action_label(t: &Texts, action: &str) -> String {
     if t.lang == "en" { en } else { vi }.to_string()
 }
 
+/// The page's words in the person's language.
+struct Words {
+    help: &'static str,
+    pending_title: &'static str,
+    nothing_pending: &'static str,
+    change_label: &'static str,
+    temp_label: &'static str,
+    confirm_label: &'static str,
+    refuse_label: &'static str,
+    history_title: &'static str,
+}
+
+const VI: Words = Words {
+    help: "Quản trị hệ thống không được xem hồ sơ trẻ em và hồ sơ trường hợp. Tài khoản quản trị tạo với vai trò được xem các hồ sơ đó, hoặc được quản trị đặt lại mật khẩu, mở khóa lại, chưa đăng nhập được cho đến khi lãnh đạo xác nhận ở đây. Chỉ xác nhận sau khi đã hỏi đúng người đó; ghi một mật khẩu tạm và tự tay giao cho họ (họ phải đổi khi đăng nhập lần đầu).",
+    pending_title: "Chờ xác nhận",
+    nothing_pending: "Không có thay đổi nào chờ xác nhận.",
+    change_label: "Thay đổi",
+    temp_label: "Mật khẩu tạm",
+    confirm_label: "Xác nhận",
+    refuse_label: "Từ chối",
+    history_title: "Lịch sử thay đổi tài khoản",
+};
+
+const EN: Words = Words {
+    help: "The administrator reads no child records or case files. An account they make with a role that does, or whose password they reset, or that they enable again, cannot log in until you confirm it here. Confirm only after checking with the person; give them the temporary password you type (they must change it at first login).",
+    pending_title: "Waiting for your confirmation",
+    nothing_pending: "Nothing waits for confirmation.",
+    change_label: "Change",
+    temp_label: "Temporary password",
+    confirm_label: "Confirm",
+    refuse_label: "Refuse",
+    history_title: "Changes to accounts",
+};
+
+fn pending_rows(t: &Texts, pending: Vec<treem_storage::PendingAccount>) -> Vec<PendingRow> {
+    let en = t.lang == "en";
+    pending
+        .into_iter()
+        .map(|p| PendingRow {
+            id: p.user.id,
+            role: role_label(t, p.user.role),
+            change: p
+                .user
+                .pending
+                .map(|c| if en { c.label_en() } else { c.label_vi() })
+                .unwrap_or(""),
+            username: p.user.username,
+            village: p.village.unwrap_or_default(),
+            by: p.requested_by,
+            at: vn_datetime(&p.requested_at),
+        })
+        .collect()
+}
+
+fn history_rows(t: &Texts, history: Vec<treem_storage::AccountChange>) -> Vec<ChangeRow> {
+    history
+        .into_iter()
+        .map(|h| ChangeRow {
+            seq: h.seq,
+            at: vn_datetime(&h.at),
+            actor: h.actor,
+            action: action_label(t, &h.action),
+            username: h.username.unwrap_or_default(),
+            detail: h.detail,
+        })
+        .collect()
+}
+
 async fn page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
     let t = ctx.t;
-    let en = t.lang == "en";
+    let w = if t.lang == "en" { &EN } else { &VI };
     let store = &ctx.state.store;
     let pending = store
         .pending_accounts(&ctx.actor())
@@ -83,62 +160,17 @@ async fn page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
         .map_err(|e| ctx.fail(e))?;
     let page = AccountsPage {
         l: ctx.layout(title(t)),
-        help: if en {
-            "The administrator reads no child records or case files. An account they make with a role that does, or whose password they reset, or that they enable again, cannot log in until you confirm it here. Confirm only after checking with the person; give them the temporary password you type (they must change it at first login)."
-        } else {
-            "Quản trị hệ thống không được xem hồ sơ trẻ em và hồ sơ trường hợp. Tài khoản quản trị tạo với vai trò được xem các hồ sơ đó, hoặc được quản trị đặt lại mật khẩu, mở khóa lại, chưa đăng nhập được cho đến khi lãnh đạo xác nhận ở đây. Chỉ xác nhận sau khi đã hỏi đúng người đó; ghi một mật khẩu tạm và tự tay giao cho họ (họ phải đổi khi đăng nhập lần đầu)."
-        },
+        help: w.help,
         error: error.clone(),
-        pending_title: if en {
-            "Waiting for your confirmation"
-        } else {
-            "Chờ xác nhận"
-        },
-        nothing_pending: if en {
-            "Nothing waits for confirmation."
-        } else {
-            "Không có thay đổi nào chờ xác nhận."
-        },
-        change_label: if en { "Change" } else { "Thay đổi" },
-        temp_label: if en {
-            "Temporary password"
-        } else {
-            "Mật khẩu tạm"
-        },
-        confirm_label: if en { "Confirm" } else { "Xác nhận" },
-        refuse_label: if en { "Refuse" } else { "Từ chối" },
-        history_title: if en {
-            "Changes to accounts"
-        } else {
-            "Lịch sử thay đổi tài khoản"
-        },
-        pending: pending
-            .into_iter()
-            .map(|p| PendingRow {
-                id: p.user.id,
-                role: role_label(t, p.user.role),
-                change: p
-                    .user
-                    .pending
-                    .map(|c| if en { c.label_en() } else { c.label_vi() })
-                    .unwrap_or(""),
-                username: p.user.username,
-                village: p.village.unwrap_or_default(),
-                by: p.requested_by,
-                at: vn_datetime(&p.requested_at),
-            })
-            .collect(),
-        history: history
-            .into_iter()
-            .map(|h| ChangeRow {
-                seq: h.seq,
-                at: vn_datetime(&h.at),
-                actor: h.actor,
-                action: action_label(t, &h.action),
-                username: h.username.unwrap_or_default(),
-                detail: h.detail,
-            })
-            .collect(),
+        pending_title: w.pending_title,
+        nothing_pending: w.nothing_pending,
+        change_label: w.change_label,
+        temp_label: w.temp_label,
+        confirm_label: w.confirm_label,
+        refuse_label: w.refuse_label,
+        history_title: w.history_title,
+        pending: pending_rows(t, pending),
+        history: history_rows(t, history),
     };
     Ok(render_status(&page, error.is_some()))
 }
@@ -153,18 +185,17 @@ pub async fn show(ctx: Ctx) -> Result<Response, PageError> {
 async fn decide(
     ctx: Ctx,
     id: String,
-    f: HashMap<String, String>,
+    f: DecisionForm,
     confirm: bool,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     if !ctx.user.role.confirms_accounts() {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
-    let password = f.get("password").cloned().unwrap_or_default();
     let decision = if confirm {
         Decision::Confirm {
-            temporary_password: &password,
+            temporary_password: &f.password,
         }
     } else {
         Decision::Refuse
@@ -191,7 +222,7 @@ async fn decide(
 pub async fn confirm(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     decide(ctx, id, f, true).await
 }
@@ -199,7 +230,7 @@ pub async fn confirm(
 pub async fn refuse(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     decide(ctx, id, f, false).await
 }

@@ -1,15 +1,103 @@
 //! Villages, households, accounts and the audit log.
-use super::PageForm as Form;
+use super::TypedForm;
 use super::{render, render_status, role_label, Ctx, Layout, PageError, PageErrorKind};
 use crate::i18n::{vn_date, vn_datetime};
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::HashMap;
+use serde::Deserialize;
 use treem_domain::register::{HouseholdData, PovertyPeriod, PovertyStatus};
-use treem_domain::role::{Role, ALL_ROLES};
+use treem_domain::role::ALL_ROLES;
 use treem_domain::validation::parse_date;
 use treem_storage::{AuditFilter, ChildQuery, NewUser, StorageError};
+
+/// A village's form: its code and name, and the version read (when editing).
+#[derive(Deserialize)]
+pub struct VillageForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(rename = "_version", default)]
+    version: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// A household's form: the household and its latest poverty period (`poverty`: `poor`,
+/// `near_poor` or empty; the dates dd/mm/yyyy).
+#[derive(Deserialize)]
+pub struct HouseholdForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(rename = "_version", default)]
+    version: String,
+    #[serde(default)]
+    village: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    head_name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    poverty: String,
+    #[serde(default)]
+    poverty_from: String,
+    #[serde(default)]
+    poverty_to: String,
+}
+
+/// A new account's form.
+#[derive(Deserialize)]
+pub struct UserForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    village: String,
+}
+
+/// The administrator's forms on one account: a new password, or `active` (`1` to enable).
+#[derive(Deserialize)]
+pub struct AccountForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    active: String,
+}
+
+/// `/households?village=`.
+#[derive(Deserialize)]
+pub struct HouseholdsQuery {
+    #[serde(default)]
+    village: String,
+}
+
+/// The audit log's filters.
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    entity: String,
+    #[serde(default)]
+    entity_id: String,
+}
+
+/// A form's version field (0 when not a number).
+fn version(v: &str) -> i64 {
+    v.trim().parse().unwrap_or(0)
+}
 
 pub struct VillageRow {
     pub id: i64,
@@ -52,25 +140,21 @@ async fn villages_page(ctx: &Ctx, error: Option<String>) -> Result<Response, Pag
 }
 
 pub async fn villages(ctx: Ctx) -> Result<Response, PageError> {
-    if ctx.user.role == Role::Admin {
+    if !ctx.user.role.reads_villages() {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     villages_page(&ctx, None).await
 }
 
-fn get(f: &HashMap<String, String>, k: &str) -> String {
-    f.get(k).map(|s| s.trim().to_string()).unwrap_or_default()
-}
-
 pub async fn create_village(
     ctx: Ctx,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<VillageForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     match ctx
         .state
         .store
-        .create_village(&ctx.actor(), &get(&f, "code"), &get(&f, "name"))
+        .create_village(&ctx.actor(), f.code.trim(), f.name.trim())
         .await
     {
         Ok(_) => Ok(Redirect::to("/villages").into_response()),
@@ -82,20 +166,19 @@ pub async fn create_village(
 pub async fn update_village(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<VillageForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
-    let version: i64 = get(&f, "_version").parse().unwrap_or(0);
     match ctx
         .state
         .store
         .update_village(
             &ctx.actor(),
             id,
-            version,
-            &get(&f, "code"),
-            &get(&f, "name"),
+            version(&f.version),
+            f.code.trim(),
+            f.name.trim(),
         )
         .await
     {
@@ -180,51 +263,50 @@ async fn households_page(
     Ok(render_status(&page, error.is_some()))
 }
 
-pub async fn households(
-    ctx: Ctx,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, PageError> {
+pub async fn households(ctx: Ctx, Query(q): Query<HouseholdsQuery>) -> Result<Response, PageError> {
     if !ctx.user.role.reads_children() {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
-    households_page(&ctx, get(&q, "village"), None).await
+    households_page(&ctx, q.village.trim().to_string(), None).await
 }
 
-fn household_from_form(f: &HashMap<String, String>) -> Result<HouseholdData, String> {
-    let mut poverty = Vec::new();
-    let status = get(f, "poverty");
-    if !status.is_empty() {
-        let from = parse_date(&get(f, "poverty_from"))
-            .ok_or("Hộ nghèo / cận nghèo: cần ghi từ ngày (dd/mm/yyyy)")?;
-        let to = match get(f, "poverty_to") {
-            s if s.is_empty() => None,
-            s => Some(parse_date(&s).ok_or("Hộ nghèo / cận nghèo: đến ngày không hợp lệ")?),
-        };
-        poverty.push(PovertyPeriod {
-            status: if status == "near_poor" {
-                PovertyStatus::NearPoor
-            } else {
-                PovertyStatus::Poor
-            },
-            from,
-            to,
-        });
+impl TryFrom<&HouseholdForm> for HouseholdData {
+    /// What is wrong with the poverty period, in Vietnamese.
+    type Error = String;
+
+    fn try_from(f: &HouseholdForm) -> Result<HouseholdData, String> {
+        let mut poverty = Vec::new();
+        let status = f.poverty.trim();
+        if !status.is_empty() {
+            let from = parse_date(f.poverty_from.trim())
+                .ok_or("Hộ nghèo / cận nghèo: cần ghi từ ngày (dd/mm/yyyy)")?;
+            let to = match f.poverty_to.trim() {
+                "" => None,
+                s => Some(parse_date(s).ok_or("Hộ nghèo / cận nghèo: đến ngày không hợp lệ")?),
+            };
+            poverty.push(PovertyPeriod {
+                status: PovertyStatus::from_choice(status),
+                from,
+                to,
+            });
+        }
+        let given = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(HouseholdData {
+            village: f.village.trim().to_string(),
+            code: given(&f.code),
+            head_name: f.head_name.trim().to_string(),
+            address: given(&f.address),
+            poverty,
+        })
     }
-    Ok(HouseholdData {
-        village: get(f, "village"),
-        code: Some(get(f, "code")).filter(|s| !s.is_empty()),
-        head_name: get(f, "head_name"),
-        address: Some(get(f, "address")).filter(|s| !s.is_empty()),
-        poverty,
-    })
 }
 
 pub async fn create_household(
     ctx: Ctx,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<HouseholdForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
-    let data = match household_from_form(&f) {
+    ctx.check_csrf(f.csrf.as_ref())?;
+    let data = match HouseholdData::try_from(&f) {
         Ok(d) => d,
         Err(e) => return households_page(&ctx, String::new(), Some(e)).await,
     };
@@ -294,13 +376,7 @@ async fn household_page(ctx: &Ctx, id: i64, error: Option<String>) -> Result<Res
         head: h.data.head_name.clone(),
         address: h.data.address.clone().unwrap_or_default(),
         village: h.data.village.clone(),
-        poverty: period
-            .map(|p| match p.status {
-                PovertyStatus::Poor => "poor",
-                PovertyStatus::NearPoor => "near_poor",
-            })
-            .unwrap_or("")
-            .into(),
+        poverty: period.map(|p| p.status.code()).unwrap_or("").into(),
         poverty_from: period
             .map(|p| vn_date(&p.from.to_string()))
             .unwrap_or_default(),
@@ -330,12 +406,12 @@ pub async fn household(ctx: Ctx, Path(id): Path<String>) -> Result<Response, Pag
 pub async fn update_household(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<HouseholdForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
-    let version: i64 = get(&f, "_version").parse().unwrap_or(0);
-    let data = match household_from_form(&f) {
+    let version = version(&f.version);
+    let data = match HouseholdData::try_from(&f) {
         Ok(d) => d,
         Err(e) => return household_page(&ctx, id, Some(e)).await,
     };
@@ -429,24 +505,32 @@ pub async fn users(ctx: Ctx) -> Result<Response, PageError> {
     users_page(&ctx, None).await
 }
 
+impl TryFrom<&UserForm> for NewUser {
+    /// The role that is not one, in Vietnamese.
+    type Error = String;
+
+    fn try_from(f: &UserForm) -> Result<NewUser, String> {
+        Ok(NewUser {
+            username: f.username.trim().to_string(),
+            password: f.password.trim().to_string(),
+            role: f.role.trim().parse()?,
+            village: Some(f.village.trim().to_string()).filter(|s| !s.is_empty()),
+            must_change_password: true,
+        })
+    }
+}
+
 pub async fn create_user(
     ctx: Ctx,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<UserForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     if !ctx.user.role.manages_users() {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
-    let role: Role = match get(&f, "role").parse() {
-        Ok(r) => r,
+    let new = match NewUser::try_from(&f) {
+        Ok(n) => n,
         Err(e) => return users_page(&ctx, Some(e)).await,
-    };
-    let new = NewUser {
-        username: get(&f, "username"),
-        password: get(&f, "password"),
-        role,
-        village: Some(get(&f, "village")).filter(|s| !s.is_empty()),
-        must_change_password: true,
     };
     match ctx.state.store.create_user(&ctx.actor(), &new).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
@@ -458,14 +542,14 @@ pub async fn create_user(
 pub async fn reset_password(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<AccountForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     match ctx
         .state
         .store
-        .set_password(&ctx.actor(), id, &get(&f, "password"))
+        .set_password(&ctx.actor(), id, f.password.trim())
         .await
     {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
@@ -477,13 +561,13 @@ pub async fn reset_password(
 pub async fn set_active(
     ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<AccountForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     ctx.state
         .store
-        .set_user_active(&ctx.actor(), id, get(&f, "active") == "1")
+        .set_user_active(&ctx.actor(), id, f.active.trim() == "1")
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(Redirect::to("/admin/users").into_response())
@@ -512,19 +596,16 @@ struct AuditPage {
     entity_id: String,
 }
 
-pub async fn audit(
-    ctx: Ctx,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, PageError> {
+pub async fn audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
     if !ctx.user.role.reads_audit() {
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
-    let nonempty = |k: &str| Some(get(&q, k)).filter(|s| !s.is_empty());
+    let nonempty = |v: &str| Some(v.trim().to_string()).filter(|s| !s.is_empty());
     let filter = AuditFilter {
-        actor: nonempty("actor"),
-        action: nonempty("action"),
-        entity: nonempty("entity"),
-        entity_id: nonempty("entity_id").and_then(|s| s.parse().ok()),
+        actor: nonempty(&q.actor),
+        action: nonempty(&q.action),
+        entity: nonempty(&q.entity),
+        entity_id: nonempty(&q.entity_id).and_then(|s| s.parse().ok()),
         limit: Some(300),
     };
     let entries = ctx
@@ -554,10 +635,10 @@ pub async fn audit(
                 detail: e.detail,
             })
             .collect(),
-        actor: get(&q, "actor"),
-        action: get(&q, "action"),
-        entity: get(&q, "entity"),
-        entity_id: get(&q, "entity_id"),
+        actor: q.actor.trim().to_string(),
+        action: q.action.trim().to_string(),
+        entity: q.entity.trim().to_string(),
+        entity_id: q.entity_id.trim().to_string(),
     };
     Ok(render(&page))
 }

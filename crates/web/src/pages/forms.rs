@@ -16,100 +16,92 @@ fn iso_to_form(s: &Option<String>) -> String {
     }
 }
 
+/// A JSON value of the draft (a number or a text) as the form shows it.
+fn value_text(v: &Option<serde_json::Value>) -> String {
+    v.as_ref()
+        .map(|v| v.to_string().trim_matches('"').to_string())
+        .unwrap_or_default()
+}
+
+/// The form's values for a draft: its scalar fields, then the rows of caregivers and special
+/// circumstances.
 pub fn draft_to_form(d: &ChildDraft) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    let mut put = |k: &str, v: String| {
-        m.insert(k.to_string(), v);
-    };
-    put("full_name", d.full_name.clone().unwrap_or_default());
-    put("aliases", d.aliases.join("; "));
-    put("sex", d.sex.clone().unwrap_or_default());
-    put("date_of_birth", iso_to_form(&d.date_of_birth));
-    // An estimate stays an estimate while the date shown is not edited.
-    put("dob_precision", d.dob_precision.clone().unwrap_or_default());
-    put("dob_shown", iso_to_form(&d.date_of_birth));
-    put(
-        "estimated_age",
-        d.estimated_age
-            .as_ref()
-            .map(|v| v.to_string().trim_matches('"').to_string())
-            .unwrap_or_default(),
-    );
-    put("personal_id", d.personal_id.clone().unwrap_or_default());
-    put(
-        "ethnicity",
-        d.ethnicity
-            .as_ref()
-            .map(|v| v.to_string().trim_matches('"').to_string())
-            .unwrap_or_default(),
-    );
-    put("village", d.village.clone().unwrap_or_default());
-    // The household as every page shows it: its code (the page puts it in), or "#12".
-    put(
-        "household",
-        d.household
-            .clone()
-            .or_else(|| d.household_id.map(|h| format!("#{h}")))
-            .unwrap_or_default(),
-    );
-    put("birth_registered_on", iso_to_form(&d.birth_registered_on));
-    put(
-        "birth_registration_place",
-        d.birth_registration_place.clone().unwrap_or_default(),
-    );
-    put(
-        "insurance_card",
-        d.insurance_card.clone().unwrap_or_default(),
-    );
-    put("school_level", d.school_level.clone().unwrap_or_default());
-    put("school", d.school.clone().unwrap_or_default());
-    put("grade", d.grade.clone().unwrap_or_default());
-    put(
-        "disability_type",
-        d.disability_type.clone().unwrap_or_default(),
-    );
-    put(
-        "disability_severity",
-        d.disability_severity.clone().unwrap_or_default(),
-    );
-    put("moved_in", iso_to_form(&d.moved_in));
-    put("moved_out", iso_to_form(&d.moved_out));
-    put("died_on", iso_to_form(&d.died_on));
-    put("notes", d.notes.clone().unwrap_or_default());
-    for i in 0..CAREGIVER_ROWS {
-        let c = d.caregivers.get(i);
-        put(
-            &format!("cg{i}_relationship"),
-            c.and_then(|c| c.relationship.clone()).unwrap_or_default(),
-        );
-        put(
-            &format!("cg{i}_full_name"),
-            c.and_then(|c| c.full_name.clone()).unwrap_or_default(),
-        );
-        put(
-            &format!("cg{i}_phone"),
-            c.and_then(|c| c.phone.clone()).unwrap_or_default(),
-        );
-    }
-    for i in 0..CIRCUMSTANCE_ROWS {
-        let c = d.circumstances.get(i);
-        put(
-            &format!("hc{i}_code"),
-            c.and_then(|c| c.code.clone()).unwrap_or_default(),
-        );
-        put(
-            &format!("hc{i}_from"),
-            iso_to_form(&c.and_then(|c| c.from.clone())),
-        );
-        put(
-            &format!("hc{i}_to"),
-            iso_to_form(&c.and_then(|c| c.to.clone())),
-        );
-    }
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut m: BTreeMap<String, String> = [
+        ("full_name", text(&d.full_name)),
+        ("aliases", d.aliases.join("; ")),
+        ("sex", text(&d.sex)),
+        ("date_of_birth", iso_to_form(&d.date_of_birth)),
+        // An estimate stays an estimate while the date shown is not edited.
+        ("dob_precision", text(&d.dob_precision)),
+        ("dob_shown", iso_to_form(&d.date_of_birth)),
+        ("estimated_age", value_text(&d.estimated_age)),
+        ("personal_id", text(&d.personal_id)),
+        ("ethnicity", value_text(&d.ethnicity)),
+        ("village", text(&d.village)),
+        // The household as every page shows it: its code (the page puts it in), or "#12".
+        (
+            "household",
+            d.household
+                .clone()
+                .or_else(|| d.household_id.map(|h| format!("#{h}")))
+                .unwrap_or_default(),
+        ),
+        ("birth_registered_on", iso_to_form(&d.birth_registered_on)),
+        (
+            "birth_registration_place",
+            text(&d.birth_registration_place),
+        ),
+        ("insurance_card", text(&d.insurance_card)),
+        ("school_level", text(&d.school_level)),
+        ("school", text(&d.school)),
+        ("grade", text(&d.grade)),
+        ("disability_type", text(&d.disability_type)),
+        ("disability_severity", text(&d.disability_severity)),
+        ("moved_in", iso_to_form(&d.moved_in)),
+        ("moved_out", iso_to_form(&d.moved_out)),
+        ("died_on", iso_to_form(&d.died_on)),
+        ("notes", text(&d.notes)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    m.extend(row_fields(d));
     m
 }
 
-pub fn form_to_draft(f: &HashMap<String, String>) -> ChildDraft {
+/// The rows of caregivers (`cg0_…`) and special circumstances (`hc0_…`), empty ones included.
+fn row_fields(d: &ChildDraft) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for i in 0..CAREGIVER_ROWS {
+        let c = d.caregivers.get(i);
+        let field = |f: fn(&CaregiverDraft) -> &Option<String>| {
+            c.and_then(|c| f(c).clone()).unwrap_or_default()
+        };
+        out.push((format!("cg{i}_relationship"), field(|c| &c.relationship)));
+        out.push((format!("cg{i}_full_name"), field(|c| &c.full_name)));
+        out.push((format!("cg{i}_phone"), field(|c| &c.phone)));
+    }
+    for i in 0..CIRCUMSTANCE_ROWS {
+        let c = d.circumstances.get(i);
+        out.push((
+            format!("hc{i}_code"),
+            c.and_then(|c| c.code.clone()).unwrap_or_default(),
+        ));
+        out.push((
+            format!("hc{i}_from"),
+            iso_to_form(&c.and_then(|c| c.from.clone())),
+        ));
+        out.push((
+            format!("hc{i}_to"),
+            iso_to_form(&c.and_then(|c| c.to.clone())),
+        ));
+    }
+    out
+}
+
+/// The draft of the form's values (each trimmed; empty is absent).
+pub fn form_to_draft(f: &BTreeMap<String, String>) -> ChildDraft {
     let get = |k: &str| {
         f.get(k)
             .map(|s| s.trim().to_string())
@@ -351,7 +343,7 @@ mod tests {
             }],
             ..Default::default()
         };
-        let form: HashMap<String, String> = draft_to_form(&d).into_iter().collect();
+        let form = draft_to_form(&d);
         assert_eq!(form["date_of_birth"], "15/03/2018");
         let back = form_to_draft(&form);
         assert_eq!(back.aliases, d.aliases);

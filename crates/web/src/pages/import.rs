@@ -2,7 +2,7 @@
 //! nothing is written, with warnings only the clerk confirms. The rows checked wait on the
 //! server under a random token bound to the user (the file is not sent again): what is written
 //! is exactly what was checked and shown.
-use super::PageForm as Form;
+use super::TypedForm;
 use super::{render, Ctx, Layout, PageError, PageErrorKind};
 use crate::import::{check_file, read_table, RowIssue};
 use askama::Template;
@@ -90,23 +90,29 @@ pub async fn page(ctx: Ctx) -> Result<Response, PageError> {
     Ok(render(&blank(&ctx)))
 }
 
-pub async fn upload(ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> {
-    officer_only(&ctx)?;
-    let mut csrf = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    // The body stops at limits::UPLOAD_BYTES (the route's body limit); past it the file is
-    // refused as too large rather than taken for a missing one.
-    let mut too_large = false;
+/// The upload as sent: the session's token, the file (name and bytes), and whether the body
+/// went past [`treem_domain::limits::UPLOAD_BYTES`] (the route's body limit), in which case the
+/// file is refused as too large rather than taken for a missing one.
+#[derive(Default)]
+struct Upload {
+    csrf: Option<String>,
+    file: Option<(String, Vec<u8>)>,
+    too_large: bool,
+}
+
+/// Reads the multipart body's fields.
+async fn read_upload(mut mp: Multipart) -> Upload {
+    let mut u = Upload::default();
     loop {
         match mp.next_field().await {
             Ok(Some(field)) => match field.name() {
-                Some("_csrf") => csrf = field.text().await.ok(),
+                Some("_csrf") => u.csrf = field.text().await.ok(),
                 Some("file") => {
                     let name = field.file_name().unwrap_or("tep.csv").to_string();
                     match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes.to_vec())),
+                        Ok(bytes) => u.file = Some((name, bytes.to_vec())),
                         Err(e) => {
-                            too_large |= e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                            u.too_large |= e.status() == StatusCode::PAYLOAD_TOO_LARGE;
                             break;
                         }
                     }
@@ -115,33 +121,30 @@ pub async fn upload(ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> 
             },
             Ok(None) => break,
             Err(e) => {
-                too_large |= e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                u.too_large |= e.status() == StatusCode::PAYLOAD_TOO_LARGE;
                 break;
             }
         }
     }
-    let mut p = blank(&ctx);
-    if too_large {
-        // The CSRF token may lie past the limit: nothing is done with the file, so the refusal
-        // needs none.
-        p.problem = Some(format!(
-            "Tệp quá lớn: tối đa {} MB mỗi lần tải lên trang này; tệp lớn hơn nhập bằng lệnh treem import children.",
-            treem_domain::limits::IMPORT_PAGE.file_bytes / (1024 * 1024)
-        ));
-        return Ok((StatusCode::PAYLOAD_TOO_LARGE, render(&p)).into_response());
-    }
-    ctx.check_csrf(csrf.as_ref())?;
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        p.problem = Some("Chưa chọn tệp, hoặc tệp rỗng.".into());
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
-    };
-    p.file_name = name.clone();
-    let (header, rows) = match read_table(&name, bytes, &treem_domain::limits::IMPORT_PAGE) {
+    u
+}
+
+fn refused(status: StatusCode, mut p: ImportPage, problem: String) -> Response {
+    p.problem = Some(problem);
+    (status, render(&p)).into_response()
+}
+
+/// Checks the file's rows by the domain's rules; the rows wait for confirmation unless the
+/// file has errors.
+async fn check(
+    ctx: &Ctx,
+    mut p: ImportPage,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<Response, PageError> {
+    let (header, rows) = match read_table(name, bytes, &treem_domain::limits::IMPORT_PAGE) {
         Ok(t) => t,
-        Err(e) => {
-            p.problem = Some(e);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
-        }
+        Err(e) => return Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, p, e)),
     };
     let store = &ctx.state.store;
     let actor = ctx.actor();
@@ -177,18 +180,49 @@ pub async fn upload(ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> 
     Ok(render(&p))
 }
 
+pub async fn upload(ctx: Ctx, mp: Multipart) -> Result<Response, PageError> {
+    officer_only(&ctx)?;
+    let u = read_upload(mp).await;
+    let mut p = blank(&ctx);
+    if u.too_large {
+        // The CSRF token may lie past the limit: nothing is done with the file, so the refusal
+        // needs none.
+        let problem = format!(
+            "Tệp quá lớn: tối đa {} MB mỗi lần tải lên trang này; tệp lớn hơn nhập bằng lệnh treem import children.",
+            treem_domain::limits::IMPORT_PAGE.file_bytes / (1024 * 1024)
+        );
+        return Ok(refused(StatusCode::PAYLOAD_TOO_LARGE, p, problem));
+    }
+    ctx.check_csrf(u.csrf.as_ref())?;
+    let Some((name, bytes)) = u.file.filter(|(_, b)| !b.is_empty()) else {
+        let problem = "Chưa chọn tệp, hoặc tệp rỗng.".to_string();
+        return Ok(refused(StatusCode::UNPROCESSABLE_ENTITY, p, problem));
+    };
+    p.file_name = name.clone();
+    check(&ctx, p, &name, bytes).await
+}
+
 /// Errors, and warnings, shown on the page at most.
 const SHOWN: usize = 500;
 
+/// The clerk's confirmation of a checked file, by its token.
+#[derive(serde::Deserialize)]
+pub struct ConfirmForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    token: Option<String>,
+}
+
 pub async fn confirm(
     ctx: Ctx,
-    Form(f): Form<HashMap<String, String>>,
+    TypedForm(f): TypedForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(f.get("_csrf"))?;
+    ctx.check_csrf(f.csrf.as_ref())?;
     officer_only(&ctx)?;
     let mut p = blank(&ctx);
     let Some((rows, lines)) = f
-        .get("token")
+        .token
+        .as_deref()
         .and_then(|t| ctx.state.pending_imports.take(ctx.user.id, t))
     else {
         p.problem =

@@ -13,7 +13,7 @@ mod import;
 mod page_form;
 mod supports;
 pub use import::PendingImports;
-pub use page_form::PageForm;
+pub use page_form::{PageForm, TypedForm};
 
 use crate::error::RETRY_AFTER_SECONDS;
 use crate::i18n::{texts, Texts};
@@ -205,14 +205,14 @@ pub struct Layout {
 
 fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     let mut v = vec![("/", t.home)];
-    if role != Role::Admin {
+    if role.sees_plan() {
         v.push(("/dashboard", t.targets));
     }
     if role.reads_children() {
         v.push(("/children", t.register));
         v.push(("/households", t.households));
     }
-    if role != Role::Admin {
+    if role.reads_villages() {
         v.push(("/villages", t.villages));
     }
     if matches!(role, Role::Health | Role::Officer) {
@@ -226,7 +226,7 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     } else if matches!(role, Role::VillageHead | Role::Health) {
         v.push(("/cases/new", t.report_case));
     }
-    if role == Role::Officer {
+    if role.imports_children() {
         v.push(("/import", t.import));
     }
     if role.reads_audit() {

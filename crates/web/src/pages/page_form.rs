@@ -41,6 +41,43 @@ where
     }
 }
 
+/// A form body decoded as strictly as [`PageForm`], into a typed request `T` (the form's
+/// fields as text: `String` with `#[serde(default)]`, `Option<String>`, or a flattened map of
+/// the rest). The last value of a repeated name wins; names `T` does not know are ignored.
+/// The handler converts `T` into the domain's types with `TryFrom`, which names each field's
+/// problem in Vietnamese.
+pub struct TypedForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for TypedForm<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
+        let PageForm(pairs) = PageForm::<Vec<(String, String)>>::from_request(req, state).await?;
+        typed(pairs).map(TypedForm).map_err(|e| PageError {
+            kind: PageErrorKind::BadForm(format!(
+                "Không đọc được biểu mẫu gửi lên ({e}). Hãy tải lại trang rồi làm lại."
+            )),
+            t: texts("vi"),
+            sample: false,
+        })
+    }
+}
+
+/// The typed request of a form's pairs (the last value of a repeated name wins).
+pub fn typed<T: serde::de::DeserializeOwned>(
+    pairs: Vec<(String, String)>,
+) -> Result<T, serde_json::Error> {
+    let fields: serde_json::Map<String, serde_json::Value> = pairs
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(fields))
+}
+
 /// The pairs of a form body; `Err(name)` for the first field whose value is not UTF-8 once
 /// decoded (`Err(None)` when the name itself is not).
 pub fn parse(body: &[u8]) -> Result<Vec<(String, String)>, Option<String>> {
@@ -114,6 +151,23 @@ mod tests {
                 ("flag".into(), String::new()),
                 ("a".into(), "1+1".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn typed_forms_take_the_last_value_and_ignore_unknown_names() {
+        #[derive(serde::Deserialize)]
+        struct F {
+            #[serde(rename = "_csrf")]
+            csrf: Option<String>,
+            #[serde(default)]
+            note: String,
+            year: Option<String>,
+        }
+        let f: F = typed(parse(b"_csrf=t&note=a&note=b&other=1").unwrap()).unwrap();
+        assert_eq!(
+            (f.csrf.as_deref(), f.note.as_str(), f.year),
+            (Some("t"), "b", None)
         );
     }
 
