@@ -423,12 +423,12 @@ async fn targets_over_the_api_carry_their_definitions_and_related_figures() {
     app.db
         .add_health_events(
             &actor(Role::Health, None),
-            &[(
+            &typed_events(&[(
                 "vaccination".into(),
                 Some(ids[0]),
                 "2026-02-01".parse().unwrap(),
                 json!({"vaccine": "VGB_SS", "dose": 1}),
-            )],
+            )]),
         )
         .await
         .unwrap();
