@@ -285,7 +285,7 @@ pub fn readable_kinds(role: Role) -> &'static [&'static str] {
 /// The kind of a death event, which also closes the child's entry in the register.
 const DEATH: &str = "death";
 
-fn writes_health(role: Role) -> bool {
+pub(crate) fn writes_health(role: Role) -> bool {
     matches!(role, Role::Health | Role::Officer)
 }
 
@@ -336,7 +336,7 @@ async fn insert_event(
 /// Inserts one event after finding its child's village (refused when the child is not in the
 /// register).
 #[allow(clippy::too_many_arguments)]
-async fn insert_checked(
+pub(crate) async fn insert_checked(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     seal: &mut Seal,
     actor: &Actor,
