@@ -231,3 +231,36 @@ async fn the_demo_has_last_years_plan_with_its_figures() {
     .unwrap();
     assert!(figure(&then, 13).is_some());
 }
+
+/// The demo's dashboard and a trend chart at 1366 px (docs/screenshots/demo-*.png are copies of
+/// these): the chart has a point for every quarter end of the year up to today.
+#[tokio::test]
+async fn the_demo_dashboard_and_a_trend_chart_at_1366_px() {
+    let Some(b) = crate::browser::browser(1366, 900).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = demo(&dir);
+    let app = crate::helpers::serve_db(Db::open(&url).await.unwrap()).await;
+    crate::browser::login(&b, &app.base, "officer", "demo-officer").await;
+    b.c.goto(&app.url("/dashboard")).await.unwrap();
+    crate::browser::shot(&b, "demo-dashboard-1366").await;
+    b.c.goto(&app.url("/dashboard/targets/19?year=2026"))
+        .await
+        .unwrap();
+    let page = b.c.source().await.unwrap();
+    assert!(page.contains("<svg"), "the trend chart");
+    // One point per quarter end behind today and today's: not a single point.
+    let points = page.matches("<circle").count();
+    assert!(points >= dates().len(), "{points} points");
+    let chart = "document.querySelector('svg').closest('section').scrollIntoView()";
+    b.c.execute(chart, vec![]).await.unwrap();
+    crate::browser::shot(&b, "demo-trend-1366").await;
+    // As recorded by the end of September: what the third quarter's report knew.
+    b.c.goto(&app.url("/dashboard/targets/19?year=2026&as_of=30/09/2026&recorded_by=30/09/2026"))
+        .await
+        .unwrap();
+    assert!(b.c.source().await.unwrap().contains("<circle"));
+    b.c.execute(chart, vec![]).await.unwrap();
+    crate::browser::shot(&b, "demo-trend-recorded-by-1366").await;
+}
