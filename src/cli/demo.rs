@@ -1,7 +1,15 @@
 //! `treem demo`: a synthetic commune (sample data) in an empty database, then serve it.
+//!
+//! The commune has a past: its register was imported on a go-live day two years ago
+//! ([`crate::synth::go_live`]) and kept up since, so every record carries the time it would
+//! have been recorded (births days to weeks after they happen, moves and deaths after the fact,
+//! health events on or after their dates, agencies' figures after each quarter), never one in
+//! the future. The figures "as recorded by" an earlier day therefore show what was known then.
 use anyhow::Result;
+use jiff::civil::Date;
+use jiff::Timestamp;
 use treem_domain::role::ALL_ROLES;
-use treem_storage::{Accounts, Actor, Commune, Db, NewUser, Register, Role};
+use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Register, Role};
 
 /// Demo accounts: (username, role, password). Printed at start; never for real communes.
 pub fn demo_logins() -> Vec<(String, Role, String)> {
@@ -60,31 +68,51 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     }
     let pb = super::progress(Some(children as u64), "Tạo xã mẫu");
     // Generation runs on its own thread and hands over batches, so a million children never
-    // sit in memory at once.
+    // sit in memory at once. Each child comes with the versions its record went through.
     let (tx, mut rx) = tokio::sync::mpsc::channel(2);
     let generator = tokio::task::spawn_blocking(move || {
+        let mut index = 0u64;
         crate::synth::generate_batches(children, seed, today, 20_000, &mut |b| {
-            let _ = tx.blocking_send(b);
+            let kids: Vec<(usize, Vec<crate::synth::Recorded>)> = b
+                .children
+                .into_iter()
+                .map(|(h, c)| {
+                    index += 1;
+                    (h, crate::synth::versions(&c, seed, index, today))
+                })
+                .collect();
+            let _ = tx.blocking_send((b.households, kids));
         })
     });
     let mut failure: Option<anyhow::Error> = None;
-    while let Some(b) = rx.recv().await {
-        let ids = match db.import_households(&system, &b.households).await {
+    let mut index = 0u64;
+    while let Some((households, children)) = rx.recv().await {
+        let ids = match db.import_households(&system, &households).await {
             Ok(ids) => ids,
             Err(e) => {
                 failure = Some(e.into());
                 break;
             }
         };
-        let kids: Vec<_> = b
-            .children
+        let kids: Vec<Vec<RecordedVersion>> = children
             .into_iter()
-            .map(|(h, mut c)| {
-                c.household_id = ids.get(h).copied();
-                c
+            .map(|(h, versions)| {
+                index += 1;
+                versions
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, v)| {
+                        let mut data = v.data;
+                        data.household_id = ids.get(h).copied();
+                        RecordedVersion {
+                            data,
+                            recorded_at: recorded_at(v.day, index * 7 + k as u64, today),
+                        }
+                    })
+                    .collect()
             })
             .collect();
-        match db.import_children(&system, kids).await {
+        match db.import_children_history(&system, kids).await {
             Ok(n) => pb.inc(n as u64),
             Err(e) => {
                 failure = Some(e.into());
@@ -104,6 +132,33 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
         seed_cases(db, today).await?;
     }
     Ok(true)
+}
+
+/// When something dated `day` was recorded: on the go-live day, at the import (10:00 in
+/// Vietnam); on another day during office hours (07:00–16:59, drawn from `key`); never after
+/// now.
+fn recorded_at(day: Date, key: u64, today: Date) -> Timestamp {
+    let minute = if day == crate::synth::go_live(today) {
+        180
+    } else {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % 600
+    };
+    let vietnam = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+    let now = Timestamp::now();
+    day.at(7 + (minute / 60) as i8, (minute % 60) as i8, 0, 0)
+        .to_zoned(vietnam)
+        .map(|z| z.timestamp())
+        .unwrap_or(now)
+        .min(now)
+}
+
+/// `days` after `from`, not before the go-live day (records kept on paper until then came in
+/// with the import) nor after today.
+fn recorded_day(from: Date, days: u64, today: Date) -> Date {
+    from.checked_add(jiff::Span::new().days(days as i64))
+        .unwrap_or(from)
+        .max(crate::synth::go_live(today))
+        .min(today)
 }
 
 /// A few case files in different steps, written with care: no graphic detail, names invented.
@@ -477,10 +532,12 @@ impl Draw {
 }
 
 /// Births, deaths, growth measurements and injuries as the health station would have
-/// recorded them: stunting near 30 %, underweight near 15 % (sample values).
-async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
+/// recorded them: stunting near 30 %, underweight near 15 % (sample values). Each is recorded
+/// on or after its date: births within days, vaccinations mostly the same day (some typed up
+/// later from the paper book), weighings within a week; those before the go-live day came in
+/// with the import.
+async fn seed_health(db: &Db, seed: u64, today: Date) -> Result<()> {
     use treem_domain::register::Sex;
-    use treem_storage::HealthLog;
     let health = Actor {
         role: Role::Health,
         username: "health".into(),
@@ -489,7 +546,13 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
     let children = db.children_as_of(&Actor::system(), today).await?;
     let since = jiff::civil::date(2025, 1, 1);
     let year_start = jiff::civil::date(today.year(), 1, 1);
+    let last_year = jiff::civil::date(today.year() - 1, 1, 1);
     let mut events = Vec::new();
+    // The event, and the days after its date until it was recorded.
+    let mut push =
+        |kind: &str, child: Option<i64>, on: Date, json: serde_json::Value, late: u64| {
+            events.push(((kind.to_string(), child, on, json), late));
+        };
     for c in &children {
         let Some(dob) = c.data.date_of_birth else {
             continue;
@@ -502,12 +565,13 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 _ => "hospital",
             };
             let weight = r.normal(2900.0, 420.0).clamp(1200.0, 4600.0).round() as u32;
-            events.push((
-                "birth".to_string(),
+            push(
+                "birth",
                 Some(c.id),
                 dob,
                 serde_json::json!({"weight_g": weight, "place": place, "live": true}),
-            ));
+                r.next() % 4,
+            );
         }
         if let Some(died) = c.data.died_on {
             let days = (died - dob).get_days();
@@ -517,12 +581,13 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 (false, 8) => "fall",
                 _ => "traffic",
             };
-            events.push((
-                "death".to_string(),
+            push(
+                "death",
                 Some(c.id),
                 died,
                 serde_json::json!({"cause": cause}),
-            ));
+                1 + r.next() % 20,
+            );
         }
         let sex = match c.data.sex {
             Sex::Male => Some(growth::Sex::Male),
@@ -543,27 +608,10 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 if on > today || on <= dob {
                     continue;
                 }
-                let days = (on - dob).get_days() as f64;
-                let length = growth::lms(growth::Indicator::Lhfa, sex, days)
-                    .map(|l| l.sd(zl + r.normal(0.0, 0.15)));
-                let weight = growth::lms(growth::Indicator::Wfa, sex, days)
-                    .map(|l| l.sd(zw + r.normal(0.0, 0.2)));
-                if let (Ok(length), Ok(weight)) = (length, weight) {
-                    let reading = treem_domain::health::Reading {
-                        weight_kg: Some((weight * 10.0).round() / 10.0),
-                        length_cm: Some((length * 10.0).round() / 10.0),
-                        measure: treem_domain::health::Measure::usual(dob, on),
-                        oedema: false,
-                    };
-                    let m = treem_domain::health::Measurement::assess(
-                        c.id, on, c.data.sex, dob, reading,
-                    );
-                    events.push((
-                        "measurement".to_string(),
-                        Some(c.id),
-                        on,
-                        serde_json::to_value(m)?,
-                    ));
+                if let Some(json) = weighing(c, sex, (dob, on), (zl, zw), &mut r)
+                {
+                    let late = r.next() % 8;
+                    push("measurement", Some(c.id), on, json, late);
                 }
             }
         }
@@ -630,12 +678,20 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 }
             }
             for g in given {
-                events.push((
-                    "vaccination".to_string(),
+                // Mostly entered the day the dose is given; some typed up from the paper book
+                // days or weeks later.
+                let late = match r.next() % 20 {
+                    0..=13 => 0,
+                    14..=18 => 1 + r.next() % 14,
+                    _ => 15 + r.next() % 45,
+                };
+                push(
+                    "vaccination",
                     Some(c.id),
                     g.date,
                     serde_json::json!({"vaccine": g.vaccine, "dose": g.dose}),
-                ));
+                    late,
+                );
             }
         }
         if r.next().is_multiple_of(900) {
@@ -644,37 +700,70 @@ async fn seed_health(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()>
                 .unwrap_or(year_start)
                 .min(today);
             if on >= dob {
-                let kind = [
-                    "fall",
-                    "burn",
-                    "animal_bite",
-                    "traffic",
-                    "drowning",
-                    "poisoning",
-                    "other",
-                ][(r.next() % 7) as usize];
-                let severity = ["minor", "minor", "moderate", "severe"][(r.next() % 4) as usize];
-                events.push((
-                    "injury".to_string(),
-                    Some(c.id),
-                    on,
-                    serde_json::json!({"kind": kind, "severity": severity, "outcome": "recovered"}),
-                ));
+                push("injury", Some(c.id), on, injury(&mut r), r.next() % 10);
+            }
+        }
+        // Last year's weighings and injuries, for the year before's figures.
+        let age_then = (jiff::civil::date(today.year() - 1, 7, 1) - dob).get_days();
+        if let (Some(sex), true) = (
+            sex,
+            (0..1826).contains(&age_then) && c.data.present_on(last_year),
+        ) {
+            let (zl, zw) = (r.normal(-1.4, 1.05), r.normal(-1.05, 0.95));
+            for k in 0..(1 + r.next() % 2) {
+                let on = last_year
+                    .checked_add(jiff::Span::new().days((100 + 150 * k + r.next() % 40) as i64))
+                    .unwrap_or(last_year);
+                if on <= dob || !c.data.present_on(on) {
+                    continue;
+                }
+                if let Some(json) = weighing(c, sex, (dob, on), (zl, zw), &mut r)
+                {
+                    let late = r.next() % 8;
+                    push("measurement", Some(c.id), on, json, late);
+                }
+            }
+        }
+        if r.next().is_multiple_of(900) {
+            let on = last_year
+                .checked_add(jiff::Span::new().days((r.next() % 360) as i64))
+                .unwrap_or(last_year);
+            if on >= dob {
+                push("injury", Some(c.id), on, injury(&mut r), r.next() % 10);
             }
         }
     }
-    events.push((
-        "hiv".to_string(),
-        None,
-        today.min(jiff::civil::date(today.year(), 6, 30)),
-        serde_json::json!({"period_start": year_start.to_string(), "period_end": jiff::civil::date(today.year(), 6, 30).to_string(), "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0}),
-    ));
-    let events = events
+    // HIV follow-up counts for each half year ended (and the current one so far), entered
+    // after the half year.
+    for (start, end) in [
+        (last_year, jiff::civil::date(today.year() - 1, 6, 30)),
+        (
+            jiff::civil::date(today.year() - 1, 7, 1),
+            jiff::civil::date(today.year() - 1, 12, 31),
+        ),
+        (year_start, jiff::civil::date(today.year(), 6, 30)),
+    ] {
+        push(
+            "hiv",
+            None,
+            today.min(end),
+            serde_json::json!({"period_start": start.to_string(), "period_end": end.to_string(), "infants_born_to_hiv_positive_mothers": 2, "infants_infected": 0}),
+            5 + (end.day() as u64 % 10),
+        );
+    }
+    // Written in the order they were recorded, as the station would have.
+    let mut dated: Vec<treem_storage::RecordedEvent> = events
         .into_iter()
-        .map(|(kind, child, date, fields)| typed_event(&kind, child, date, fields))
-        .collect::<Result<Vec<_>>>()?;
-    for chunk in events.chunks(treem_domain::limits::HEALTH_EVENTS_PER_BATCH) {
-        db.add_health_events(&health, chunk).await?;
+        .enumerate()
+        .map(|(i, ((kind, child, date, fields), late))| {
+            let day = recorded_day(date, late, today);
+            let event = typed_event(&kind, child, date, fields)?;
+            Ok((event, recorded_at(day, i as u64, today)))
+        })
+        .collect::<Result<_>>()?;
+    dated.sort_by_key(|(_, at)| *at);
+    for chunk in dated.chunks(treem_domain::limits::HEALTH_EVENTS_PER_BATCH) {
+        db.add_health_events_recorded(&health, chunk).await?;
     }
     Ok(())
 }
@@ -705,56 +794,146 @@ fn typed_event(
     })
 }
 
-/// The 2026 plan, support given to most children in special circumstances, and the figures
-/// the agencies would have reported (sample values chosen to show every status).
-async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
-    use treem_domain::indicator::{ReportedValue, SupportRecord};
+/// A weighing's stored fields for a child `days` old who keeps near the z-scores `zl` (length)
+/// and `zw` (weight); `None` outside the growth tables.
+fn weighing(
+    child: &treem_domain::register::Child,
+    growth_sex: growth::Sex,
+    (dob, on): (Date, Date),
+    (zl, zw): (f64, f64),
+    r: &mut Draw,
+) -> Option<serde_json::Value> {
+    let d = (on - dob).get_days() as f64;
+    let length =
+        growth::lms(growth::Indicator::Lhfa, growth_sex, d).map(|l| l.sd(zl + r.normal(0.0, 0.15)));
+    let weight =
+        growth::lms(growth::Indicator::Wfa, growth_sex, d).map(|l| l.sd(zw + r.normal(0.0, 0.2)));
+    let (Ok(length), Ok(weight)) = (length, weight) else {
+        return None;
+    };
+    let reading = treem_domain::health::Reading {
+        weight_kg: Some((weight * 10.0).round() / 10.0),
+        length_cm: Some((length * 10.0).round() / 10.0),
+        measure: treem_domain::health::Measure::usual(dob, on),
+        oedema: false,
+    };
+    let m = treem_domain::health::Measurement::assess(child.id, on, child.data.sex, dob, reading);
+    serde_json::to_value(m).ok()
+}
+
+fn injury(r: &mut Draw) -> serde_json::Value {
+    let kind = [
+        "fall",
+        "burn",
+        "animal_bite",
+        "traffic",
+        "drowning",
+        "poisoning",
+        "other",
+    ][(r.next() % 7) as usize];
+    let severity = ["minor", "minor", "moderate", "severe"][(r.next() % 4) as usize];
+    serde_json::json!({"kind": kind, "severity": severity, "outcome": "recovered"})
+}
+
+/// Child marriages the commune counted last year and expects this year (target 18, "giảm so
+/// với năm trước"): last year's figure is this year's plan baseline.
+const MARRIAGES: (f64, f64) = (9.0, 8.0);
+
+/// The plan for `today`'s year with last year's figure of target 18 as its baseline (the seed
+/// plan leaves it for the officer to enter), and last year's plan drafted from it.
+fn plans(marriages_last_year: f64) -> Result<(String, String)> {
+    use treem_domain::plan::Plan;
+    let seed = treem_web::figures::SEED_PLAN;
+    let plan = Plan::from_toml(seed)?;
+    let last = plan.draft_for_year(plan.year - 1);
+    // The baseline goes in as the officer would type it, keeping the file's comments.
+    let mut text = seed.to_string();
+    if let Some(at) = text.find("number = 18\n") {
+        if let Some(unit) = text[at..].find("\nunit = ") {
+            let line_end = at + unit + 1 + text[at + unit + 1..].find('\n').unwrap_or(0);
+            text.insert_str(
+                line_end + 1,
+                &format!(
+                    "baseline = {{ year = {}, value = {marriages_last_year} }}\n",
+                    plan.year - 1
+                ),
+            );
+        }
+    }
+    let with_baseline = Plan::from_toml(&text)
+        .ok()
+        .filter(|p| p.target(18).is_some_and(|t| t.baseline.is_some()));
+    let text = if with_baseline.is_some() {
+        text
+    } else {
+        seed.to_string()
+    };
+    Ok((text, last.to_toml()?))
+}
+
+/// The plans of this year and last, support given to most children in special circumstances,
+/// and the figures the agencies would have reported after each quarter (sample values chosen
+/// to show every status), each recorded when it would have been.
+async fn seed_plan(db: &Db, seed: u64, today: Date) -> Result<()> {
+    use treem_domain::indicator::{Period, ReportedValue, SupportRecord};
+    use treem_domain::plan::Plan;
     use treem_storage::Plans;
     let system = Actor::system();
-    let plan = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)?;
-    db.save_plan(&system, plan.year, treem_web::figures::SEED_PLAN)
-        .await?;
-    // The officer confirms the report periods the plan does not state, as proposed (from the
+    let (this_year, last_year) = plans(MARRIAGES.0)?;
+    // The officer confirms the report periods the plans do not state, as proposed (from the
     // year's start to the end of the month before each report is due): the figures wait for it.
     let officer = Actor {
         role: treem_storage::Role::Officer,
         username: "officer".into(),
         ..Actor::system()
     };
-    for r in plan.reports.iter().filter(|r| !r.period_stated) {
-        db.confirm_report_period(&officer, plan.year, &r.code, r.proposed_period(plan.year))
-            .await?;
+    let mut plans = Vec::new();
+    for text in [last_year, this_year] {
+        let plan = Plan::from_toml(&text)?;
+        db.save_plan(&system, plan.year, &text).await?;
+        for r in plan.reports.iter().filter(|r| !r.period_stated) {
+            db.confirm_report_period(&officer, plan.year, &r.code, r.proposed_period(plan.year))
+                .await?;
+        }
+        plans.push(plan);
     }
     let children = db.children_as_of(&system, today).await?;
-    let year_start = jiff::civil::date(plan.year, 1, 1);
+    let kinds = [
+        "trợ cấp xã hội",
+        "thăm hỏi, tặng quà",
+        "hỗ trợ học tập",
+        "khám chữa bệnh",
+    ];
     let mut supports = Vec::new();
-    for c in children
-        .iter()
-        .filter(|c| c.data.circumstances.iter().any(|x| x.active_on(today)))
-    {
-        // About 19 in 20 get support recorded; the rest show up on the dashboard.
-        let h = (c.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed;
-        if !h.is_multiple_of(20) {
-            let day = (h % 300) as i64;
-            let date = year_start
-                .checked_add(jiff::Span::new().days(day))
-                .unwrap_or(year_start)
-                .min(today);
-            let kinds = [
-                "trợ cấp xã hội",
-                "thăm hỏi, tặng quà",
-                "hỗ trợ học tập",
-                "khám chữa bệnh",
-            ];
-            supports.push(SupportRecord {
-                child_id: c.id,
-                date,
-                kind: kinds[(h % 4) as usize].into(),
-            });
+    for plan in &plans {
+        let year_start = jiff::civil::date(plan.year, 1, 1);
+        let year_end = jiff::civil::date(plan.year, 12, 31).min(today);
+        for c in children
+            .iter()
+            .filter(|c| c.data.circumstances.iter().any(|x| x.active_on(year_end)))
+        {
+            // About 19 in 20 get support recorded; the rest show up on the dashboard.
+            let h = (c.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed ^ plan.year as u64;
+            if !h.is_multiple_of(20) {
+                let day = (h % 300) as i64;
+                let date = year_start
+                    .checked_add(jiff::Span::new().days(day))
+                    .unwrap_or(year_start)
+                    .min(today);
+                let support = SupportRecord {
+                    child_id: c.id,
+                    date,
+                    kind: kinds[(h % 4) as usize].into(),
+                };
+                // Written up within a few weeks.
+                let day = recorded_day(date, (h >> 8) % 21, today);
+                supports.push((support, recorded_at(day, h, today)));
+            }
         }
     }
+    supports.sort_by_key(|(_, at)| *at);
     for chunk in supports.chunks(treem_domain::limits::SUPPORTS_PER_BATCH) {
-        db.add_supports(&system, chunk).await?;
+        db.add_supports_recorded(&system, chunk).await?;
     }
     let health = Actor {
         role: treem_storage::Role::Health,
@@ -762,8 +941,9 @@ async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
         ..Actor::system()
     };
     // Figures the commune does not hold child by child (the health station's come from its
-    // records).
-    let entries: [(u16, bool, f64, f64, &str); 5] = [
+    // records): target, second figure, numerator and denominator (a count: the year's count
+    // and no denominator), source.
+    let entries: [(u16, bool, f64, f64, &str); 6] = [
         (
             2,
             false,
@@ -772,40 +952,96 @@ async fn seed_plan(db: &Db, seed: u64, today: jiff::civil::Date) -> Result<()> {
             "Báo cáo của Trạm Y tế và trường mầm non",
         ),
         (17, false, 12.0, 12.0, "Báo cáo đợt mưa lũ tháng 7"),
+        (
+            18,
+            false,
+            MARRIAGES.1,
+            0.0,
+            "Báo cáo của Công an xã và Tư pháp",
+        ),
         (23, false, 171.0, 190.0, "Báo cáo của trường THCS"),
         (27, false, 1490.0, 1930.0, "Diễn đàn trẻ em các thôn"),
         (28, false, 1620.0, 1930.0, "Các buổi sinh hoạt câu lạc bộ"),
     ];
-    // Each report's period, and the plan year (the figures after the last report's period).
-    let mut periods: Vec<_> = plan
-        .reports
-        .iter()
-        .map(|r| r.proposed_period(plan.year))
-        .collect();
-    periods.push(treem_domain::indicator::Period::new(
-        year_start,
-        jiff::civil::date(plan.year, 12, 31),
-    ));
-    for period in periods {
-        for (target, secondary, num, den, note) in entries {
-            let who = if (3..=11).contains(&target) {
-                &health
-            } else {
-                &system
-            };
-            let v = ReportedValue {
-                target,
-                secondary,
-                period_start: period.start,
-                period_end: period.end,
-                numerator: Some(num),
-                denominator: Some(den),
-                value: None,
-                note: note.into(),
-                entered_by: who.username.clone(),
-                entered_at: String::new(),
-            };
-            db.add_reported_value(who, plan.year, &v).await?;
+    for plan in &plans {
+        let year = plan.year;
+        let year_start = jiff::civil::date(year, 1, 1);
+        // Each report's period, and the plan year (the figures after the last report's period).
+        let mut periods: Vec<Period> = plan
+            .reports
+            .iter()
+            .map(|r| r.proposed_period(year))
+            .collect();
+        periods.push(Period::new(year_start, jiff::civil::date(year, 12, 31)));
+        let quarter_ends = [3, 6, 9].map(|m| {
+            jiff::civil::date(year, m + 1, 1)
+                .yesterday()
+                .unwrap_or(year_start)
+        });
+        let mut values = Vec::new();
+        for period in periods {
+            // The figures so far after each quarter of the period, and the final ones once it
+            // has ended: entered a week or so later, the latest entry the one read.
+            let mut ends: Vec<Date> = quarter_ends
+                .iter()
+                .copied()
+                .filter(|q| period.start <= *q && *q < period.end)
+                .collect();
+            ends.push(period.end);
+            for (k, end) in ends.into_iter().enumerate() {
+                let entered = recorded_day(end, 5 + (k as u64 * 3 + year as u64) % 8, today);
+                if entered <= end {
+                    continue;
+                }
+                // Share of the year behind the figure, and a rate drifting up by the quarter.
+                let share = ((end - year_start).get_days() + 1) as f64 / 365.0;
+                let drift = 0.965 + 0.01 * (end.month() as f64 / 3.0).floor()
+                    - if year < today.year() { 0.02 } else { 0.0 };
+                for (target, secondary, num, den, note) in entries {
+                    let who = if (3..=11).contains(&target) {
+                        &health
+                    } else {
+                        &system
+                    };
+                    let (numerator, denominator) = if target == 18 {
+                        let annual = if year < today.year() {
+                            MARRIAGES.0
+                        } else {
+                            num
+                        };
+                        ((annual * share).round(), None)
+                    } else {
+                        ((num * drift).round().min(den), Some(den))
+                    };
+                    values.push((
+                        ReportedValue {
+                            target,
+                            secondary,
+                            period_start: period.start,
+                            period_end: period.end,
+                            numerator: Some(numerator),
+                            denominator,
+                            value: None,
+                            note: note.into(),
+                            entered_by: who.username.clone(),
+                            entered_at: String::new(),
+                        },
+                        recorded_at(entered, target as u64 + k as u64, today),
+                        who,
+                    ));
+                }
+            }
+        }
+        values.sort_by_key(|(_, at, _)| *at);
+        for who in [&health, &system] {
+            let mine: Vec<(ReportedValue, Timestamp)> = values
+                .iter()
+                .filter(|(_, _, w)| w.username == who.username)
+                .map(|(v, at, _)| (v.clone(), *at))
+                .collect();
+            if !mine.is_empty() {
+                db.add_reported_values_recorded(who, year, &mine).await?;
+            }
         }
     }
     Ok(())

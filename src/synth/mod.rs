@@ -11,8 +11,11 @@
 //! 7 % Dao, 5 % Thái, 3 % Kinh; a young age pyramid; 45 % poor and 15 % near-poor households;
 //! 4.6 % of children in special circumstances (the plan's 2025 baseline); infant mortality in
 //! the twenties per thousand.
+mod history;
 mod names;
 mod rng;
+
+pub use history::{go_live, versions, Recorded};
 
 use jiff::civil::Date;
 use names::Eth;

@@ -409,3 +409,42 @@ fn default_size_commune_is_plausible() {
     assert!((3.0..6.5).contains(&pct(s.special, s.present)));
     assert!(s.died > 3 && s.died < 60, "{}", s.died);
 }
+
+#[test]
+fn each_childs_versions_end_with_its_record_and_are_recorded_in_order() {
+    let today = today();
+    let go_live = go_live(today);
+    let sc = generate(5000, 5, today);
+    let (mut imported, mut later, mut births_after) = (0, 0, 0);
+    for (i, (_, c)) in sc.children.iter().enumerate() {
+        let v = versions(c, 5, i as u64 + 1, today);
+        assert!(!v.is_empty());
+        assert_eq!(
+            &v.last().unwrap().data,
+            c,
+            "the newest version is the record"
+        );
+        for w in v.windows(2) {
+            assert!(w[0].day < w[1].day, "{:?}", v);
+        }
+        for x in &v {
+            assert!(x.day >= go_live && x.day <= today);
+            // Each version is a record the forms would accept.
+            let parsed = draft_of(&x.data, x.day).parse(x.day);
+            assert!(parsed.is_ok(), "{parsed:?}\n{:#?}", x.data);
+            if let Some(b) = x.data.date_of_birth {
+                assert!(x.day >= b, "recorded before the birth");
+            }
+        }
+        if v[0].day == go_live {
+            imported += 1;
+        } else if c.date_of_birth.is_some_and(|b| b > go_live) {
+            births_after += 1;
+        }
+        later += v.len() - 1;
+    }
+    assert!(
+        imported > 3000 && births_after > 300 && later > 100,
+        "{imported} {births_after} {later}"
+    );
+}

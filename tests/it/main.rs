@@ -10,6 +10,7 @@ mod case_security;
 mod cases;
 mod cli;
 mod concurrency;
+mod demo_past;
 mod disclosure;
 mod drills;
 mod fuzz_corpus;

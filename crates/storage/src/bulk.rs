@@ -33,6 +33,11 @@ enum Table {
     Version,
     /// The figures' copy of each version (`child_fact`), when the copying trigger is set aside.
     Fact,
+    /// The same three for an import with history ([`History`]): each row's version number and
+    /// times are parameters rather than the import's constants.
+    ChildDated,
+    VersionDated,
+    FactDated,
     Circumstance,
     Token,
 }
@@ -58,6 +63,26 @@ impl Table {
             ],
             Table::Version => &["child_id", "village_id", "data"],
             Table::Fact => &["child_id", "village_id", "line"],
+            Table::ChildDated => &[
+                "id",
+                "village_id",
+                "household_id",
+                "full_name",
+                "search_text",
+                "sort_key",
+                "sex",
+                "dob",
+                "personal_id",
+                "ethnicity",
+                "birth_registered",
+                "disability",
+                "present",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
+            Table::VersionDated => &["child_id", "village_id", "data", "version", "recorded_at"],
+            Table::FactDated => &["child_id", "village_id", "line", "version", "recorded_at"],
             Table::Circumstance => &["child_id", "code", "from_date", "to_date"],
             // A word, and the JSON array of its children's ids.
             Table::Token => &["token", "child_id"],
@@ -114,6 +139,12 @@ fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> Str
             ],
         ),
         Table::Fact => ("child_fact", vec![("version", "1"), ("recorded_at", &now)]),
+        Table::ChildDated => ("child", vec![]),
+        Table::VersionDated => (
+            "child_version",
+            vec![("recorded_by", &user), ("seal", &seal)],
+        ),
+        Table::FactDated => ("child_fact", vec![]),
         Table::Circumstance => ("child_circumstance", vec![]),
         Table::Token => {
             // Each word's rows copy the child's village, presence, sort key and folded text, in
@@ -250,10 +281,25 @@ struct Plan {
     /// Write the figures' copies (`child_fact`) too: the database's trigger that would copy
     /// each version is set aside for a big SQLite load.
     facts: bool,
-    /// When and by whom the versions are recorded.
+    /// When and by whom the versions are recorded (the times: unless `history` gives them).
     now: String,
     user_id: i64,
+    /// Each child's earlier versions and times, for an import with history.
+    history: Option<History>,
 }
+
+/// What an import with history ([`Db::import_children_history`]) adds to its rows, which are
+/// each child's current version.
+pub(crate) struct History {
+    /// Per child, its versions before the current one, oldest first, each with its time.
+    pub earlier: Vec<Vec<(ChildData, String)>>,
+    /// Per child, when its first and its current versions were recorded.
+    pub first_at: Vec<String>,
+    pub current_at: Vec<String>,
+}
+
+/// Each earlier version's village id, child by child (empty without history).
+type EarlierVillages = Vec<Vec<i64>>;
 
 /// Builds every row of the import, in the order they are written, and passes them to `send`
 /// a statement at a time; stops early when `send` says the import has failed. Returns the
@@ -264,37 +310,59 @@ fn build(
     send: &mut dyn FnMut(StorageResult<Batch>) -> bool,
 ) -> Option<String> {
     // Every village first, so that a wrong one fails the import before anything is written.
+    let village = |field: String, d: &ChildData| match plan.by_code.get(d.village.as_str()) {
+        Some(v) if plan.scope.is_none_or(|s| s == *v) => Ok(*v),
+        _ => Err(StorageError::invalid(
+            &field,
+            format!(
+                "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
+                d.village
+            ),
+        )),
+    };
     let mut village_ids: Vec<i64> = Vec::with_capacity(rows.len());
     for (i, d) in rows.iter().enumerate() {
-        match plan.by_code.get(d.village.as_str()) {
-            Some(v) if plan.scope.is_none_or(|s| s == *v) => village_ids.push(*v),
-            _ => {
-                send(Err(StorageError::invalid(
-                    &format!("rows[{i}].village"),
-                    format!(
-                        "không có thôn/bản mã «{}» (hoặc ngoài phạm vi của bạn)",
-                        d.village
-                    ),
-                )));
+        match village(format!("rows[{i}].village"), d) {
+            Ok(v) => village_ids.push(v),
+            Err(e) => {
+                send(Err(e));
                 return None;
             }
         }
     }
+    let mut earlier: EarlierVillages = Vec::new();
+    for (i, versions) in plan
+        .history
+        .iter()
+        .flat_map(|h| h.earlier.iter().enumerate())
+    {
+        let mut mine = Vec::with_capacity(versions.len());
+        for (k, (d, _)) in versions.iter().enumerate() {
+            match village(format!("rows[{i}].versions[{k}].village"), d) {
+                Ok(v) => mine.push(v),
+                Err(e) => {
+                    send(Err(e));
+                    return None;
+                }
+            }
+        }
+        earlier.push(mine);
+    }
     let ids = |i: usize| plan.last_id + 1 + i as i64;
     let mut digest = None;
     if plan.versions_first {
-        digest = Some(versions(&rows, &village_ids, &ids, &plan, send)?);
+        digest = Some(versions(&rows, &village_ids, &earlier, &ids, &plan, send)?);
     }
-    if plan.facts && !facts(&rows, &village_ids, &ids, &plan.now, send) {
+    if plan.facts && !facts(&rows, &village_ids, &earlier, &ids, &plan, send) {
         return None;
     }
     let on = crate::db::date_of(&plan.now);
-    let words = children(&rows, &village_ids, &ids, on, send)?;
+    let words = children(&rows, &village_ids, &ids, on, plan.history.as_ref(), send)?;
     if !index(words, send) {
         return None;
     }
     if !plan.versions_first {
-        digest = Some(versions(&rows, &village_ids, &ids, &plan, send)?);
+        digest = Some(versions(&rows, &village_ids, &earlier, &ids, &plan, send)?);
     }
     circumstances(&rows, &ids, send).then_some(())?;
     digest
@@ -309,10 +377,16 @@ fn children(
     village_ids: &[i64],
     ids: &dyn Fn(usize) -> i64,
     today: jiff::civil::Date,
+    history: Option<&History>,
     send: Send,
 ) -> Option<HashMap<String, Vec<i64>>> {
     let mut words: HashMap<String, Vec<i64>> = HashMap::new();
-    let mut children = Batcher::new(Table::Child, send);
+    let table = if history.is_some() {
+        Table::ChildDated
+    } else {
+        Table::Child
+    };
+    let mut children = Batcher::new(table, send);
     for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
         let id = ids(i);
         let search_text = d.search_text();
@@ -339,7 +413,18 @@ fn children(
         children.add(d.ethnicity.map(i64::from));
         children.add(d.birth_registered_on.is_some() as i64);
         children.add(d.disability_type.is_some() as i64);
-        children.add(d.present_on(today) as i64);
+        match history {
+            None => children.add(d.present_on(today) as i64),
+            Some(h) => {
+                // Present on the day the current version was recorded, as a write then would
+                // have stored it (`treem check` compares it so).
+                let at = &h.current_at[i];
+                children.add(d.present_on(crate::db::date_of(at)) as i64);
+                children.add(h.earlier[i].len() as i64 + 1);
+                children.add(h.first_at[i].clone());
+                children.add(at.clone());
+            }
+        }
         if !children.end_row() {
             return None;
         }
@@ -352,29 +437,55 @@ fn children(
 fn versions(
     rows: &[ChildData],
     village_ids: &[i64],
+    earlier: &EarlierVillages,
     ids: &dyn Fn(usize) -> i64,
     plan: &Plan,
     send: Send,
 ) -> Option<String> {
-    let mut versions = Batcher::new(Table::Version, send);
+    let history = plan.history.as_ref();
+    let table = if history.is_some() {
+        Table::VersionDated
+    } else {
+        Table::Version
+    };
+    let mut versions = Batcher::new(table, send);
     let mut digest = Digester::default();
-    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+    let mut one = |id: i64, d: &ChildData, village_id: i64, version: i64, at: &str| {
         let json = stored_child_json(d);
         digest.row(
             Sealed::ChildVersion,
             &[
-                V::I(ids(i)),
-                V::I(1),
-                V::I(*village_id),
-                V::S(&plan.now),
+                V::I(id),
+                V::I(version),
+                V::I(village_id),
+                V::S(at),
                 V::I(plan.user_id),
                 V::S(&json),
             ],
         );
-        versions.add(ids(i));
-        versions.add(*village_id);
+        versions.add(id);
+        versions.add(village_id);
         versions.add(json);
-        if !versions.end_row() {
+        if history.is_some() {
+            versions.add(version);
+            versions.add(at.to_string());
+        }
+        versions.end_row()
+    };
+    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        let Some(h) = history else {
+            if !one(ids(i), d, *village_id, 1, &plan.now) {
+                return None;
+            }
+            continue;
+        };
+        for (k, ((old, at), village)) in h.earlier[i].iter().zip(&earlier[i]).enumerate() {
+            if !one(ids(i), old, *village, k as i64 + 1, at) {
+                return None;
+            }
+        }
+        let current = h.earlier[i].len() as i64 + 1;
+        if !one(ids(i), d, *village_id, current, &h.current_at[i]) {
             return None;
         }
     }
@@ -387,12 +498,19 @@ fn versions(
 fn facts(
     rows: &[ChildData],
     village_ids: &[i64],
+    earlier: &EarlierVillages,
     ids: &dyn Fn(usize) -> i64,
-    now: &str,
+    plan: &Plan,
     send: Send,
 ) -> bool {
-    let mut facts = Batcher::new(Table::Fact, send);
-    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+    let history = plan.history.as_ref();
+    let table = if history.is_some() {
+        Table::FactDated
+    } else {
+        Table::Fact
+    };
+    let mut facts = Batcher::new(table, send);
+    let mut one = |id: i64, d: &ChildData, village_id: i64, version: i64, at: &str| {
         let fields = (
             d.sex,
             d.date_of_birth,
@@ -407,10 +525,29 @@ fn facts(
             d.died_on,
         );
         let json = serde_json::to_string(&fields).expect("record serialises");
-        facts.add(ids(i));
-        facts.add(*village_id);
-        facts.add(format!("{},1,{village_id},{now}\u{1f}{json}", ids(i)));
-        if !facts.end_row() {
+        facts.add(id);
+        facts.add(village_id);
+        facts.add(format!("{id},{version},{village_id},{at}\u{1f}{json}"));
+        if history.is_some() {
+            facts.add(version);
+            facts.add(at.to_string());
+        }
+        facts.end_row()
+    };
+    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        let Some(h) = history else {
+            if !one(ids(i), d, *village_id, 1, &plan.now) {
+                return false;
+            }
+            continue;
+        };
+        for (k, ((old, at), village)) in h.earlier[i].iter().zip(&earlier[i]).enumerate() {
+            if !one(ids(i), old, *village, k as i64 + 1, at) {
+                return false;
+            }
+        }
+        let current = h.earlier[i].len() as i64 + 1;
+        if !one(ids(i), d, *village_id, current, &h.current_at[i]) {
             return false;
         }
     }
@@ -503,8 +640,22 @@ impl Db {
         actor: &Actor,
         rows: Vec<ChildData>,
     ) -> StorageResult<usize> {
+        self.bulk_import(actor, rows, None).await
+    }
+
+    /// Imports `rows`, each child's current version; with `history`, each child's earlier
+    /// versions too, every version with its own time.
+    pub(crate) async fn bulk_import(
+        &self,
+        actor: &Actor,
+        rows: Vec<ChildData>,
+        history: Option<History>,
+    ) -> StorageResult<usize> {
         let scope = write_scope(actor)?;
         let n = rows.len();
+        let versions_count = n + history
+            .as_ref()
+            .map_or(0, |h| h.earlier.iter().map(Vec::len).sum());
         let sqlite = self.backend == Backend::Sqlite;
         let _turn = self.write_turn().await?;
         let mut conn = self.pool.acquire().await?;
@@ -571,6 +722,17 @@ impl Db {
         };
         let mut rows = rows;
         link_households(&mut tx, self.backend, &mut rows, scope).await?;
+        let mut history = history;
+        // A child's earlier versions are of its current household.
+        for (current, earlier) in rows
+            .iter()
+            .zip(history.iter_mut().flat_map(|h| h.earlier.iter_mut()))
+        {
+            for (d, _) in earlier {
+                d.household_id = current.household_id;
+                d.household_code = None;
+            }
+        }
         let codes = village_codes(&mut *tx).await?;
         let last_id: i64 =
             sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
@@ -590,6 +752,7 @@ impl Db {
             facts: copy_trigger.is_some(),
             now: constants.now.clone(),
             user_id: constants.user_id,
+            history,
         };
         crate::profile::phase("import: prepare");
         let (send, mut batches) = tokio::sync::mpsc::channel::<StorageResult<Batch>>(4);
@@ -613,7 +776,7 @@ impl Db {
                 .await;
             match (done, table) {
                 (Ok(_), _) => {}
-                (Err(e), Table::Child) => {
+                (Err(e), Table::Child | Table::ChildDated) => {
                     return Err(unique_to_field(
                         e,
                         "personal_id",
@@ -623,9 +786,9 @@ impl Db {
                 (Err(e), _) => return Err(e.into()),
             }
             crate::profile::phase(match table {
-                Table::Child => "child",
-                Table::Version => "child_version",
-                Table::Fact => "child_fact",
+                Table::Child | Table::ChildDated => "child",
+                Table::Version | Table::VersionDated => "child_version",
+                Table::Fact | Table::FactDated => "child_fact",
                 Table::Circumstance => "child_circumstance",
                 Table::Token => "child_token",
             });
@@ -649,7 +812,11 @@ impl Db {
             "import",
             "child",
             None,
-            &format!("nhập {n} trẻ"),
+            &if versions_count > n {
+                format!("nhập {n} trẻ ({versions_count} phiên bản, ghi kèm thời điểm)")
+            } else {
+                format!("nhập {n} trẻ")
+            },
             Some((constants.seal, &digest)),
         )
         .await?;

@@ -24,6 +24,7 @@ mod params;
 mod plans;
 mod portable;
 pub mod profile;
+mod recorded;
 mod seal;
 mod stream;
 mod supports;
@@ -47,6 +48,7 @@ pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
 pub use supports::{GivenOnce, GivenSupport};
+pub use recorded::{RecordedEvent, RecordedVersion};
 pub use treem_domain::role::{Actor, Role};
 
 use async_trait::async_trait;

@@ -91,37 +91,9 @@ impl Plans for Db {
         year: i16,
         rv: &ReportedValue,
     ) -> StorageResult<()> {
-        if matches!(actor.role, Role::Province | Role::Admin | Role::VillageHead) {
-            return Err(StorageError::Forbidden);
-        }
+        may_report(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO reported_value (year, target, secondary, period_start, period_end, numerator, denominator, value, note, entered_by, entered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(year as i64)
-        .bind(rv.target as i64)
-        .bind(rv.secondary as i64)
-        .bind(rv.period_start.to_string())
-        .bind(rv.period_end.to_string())
-        .bind(rv.numerator)
-        .bind(rv.denominator)
-        .bind(rv.value)
-        .bind(&rv.note)
-        .bind(&actor.username)
-        .bind(now_text())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        audit::append(
-            &mut tx,
-            actor,
-            "report",
-            "target",
-            Some(rv.target as i64),
-            &format!("năm {year}, bản ghi {id}"),
-        )
-        .await?;
+        insert_reported(&mut tx, actor, year, rv, &now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -153,42 +125,8 @@ impl Plans for Db {
     }
 
     async fn add_supports(&self, actor: &Actor, records: &[SupportRecord]) -> StorageResult<()> {
-        if !actor.role.writes_children() {
-            return Err(StorageError::Forbidden);
-        }
-        SupportRecord::validate_batch(records).map_err(StorageError::Invalid)?;
-        let (_turn, mut tx) = self.begin_write().await?;
         let now = now_text();
-        let rows = records
-            .iter()
-            .map(|s| {
-                vec![
-                    crate::params::P::from(s.child_id),
-                    crate::params::P::from(s.date.to_string()),
-                    crate::params::P::from(s.kind.clone()),
-                    crate::params::P::from(actor.user_id),
-                    crate::params::P::from(now.clone()),
-                ]
-            })
-            .collect();
-        crate::params::insert_many(
-            &mut tx,
-            "support_record",
-            &["child_id", "date", "kind", "recorded_by", "recorded_at"],
-            rows,
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "create",
-            "support",
-            None,
-            &format!("{} lượt trợ giúp", records.len()),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        insert_supports(self, actor, records, &vec![now; records.len()]).await
     }
 
     async fn assessments(&self, known: Known) -> StorageResult<Vec<AssessmentValue>> {
@@ -307,4 +245,96 @@ impl Plans for Db {
             hex::encode(<sha2::Sha256 as sha2::Digest>::digest(read.as_bytes()))
         ))
     }
+}
+
+/// Who may enter the figures agencies report: everyone but the province, the administrator and
+/// village heads.
+pub(crate) fn may_report(actor: &Actor) -> StorageResult<()> {
+    if matches!(actor.role, Role::Province | Role::Admin | Role::VillageHead) {
+        return Err(StorageError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Stores one reported figure entered at `entered_at`, with its audit entry.
+pub(crate) async fn insert_reported(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    actor: &Actor,
+    year: i16,
+    rv: &ReportedValue,
+    entered_at: &str,
+) -> StorageResult<()> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO reported_value (year, target, secondary, period_start, period_end, numerator, denominator, value, note, entered_by, entered_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(year as i64)
+    .bind(rv.target as i64)
+    .bind(rv.secondary as i64)
+    .bind(rv.period_start.to_string())
+    .bind(rv.period_end.to_string())
+    .bind(rv.numerator)
+    .bind(rv.denominator)
+    .bind(rv.value)
+    .bind(&rv.note)
+    .bind(&actor.username)
+    .bind(entered_at)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    audit::append(
+        tx,
+        actor,
+        "report",
+        "target",
+        Some(rv.target as i64),
+        &format!("năm {year}, bản ghi {id}"),
+    )
+    .await
+}
+
+/// Stores supports given to children, the i-th recorded at `recorded_at[i]`, in one
+/// transaction with one audit entry.
+pub(crate) async fn insert_supports(
+    db: &Db,
+    actor: &Actor,
+    records: &[SupportRecord],
+    recorded_at: &[String],
+) -> StorageResult<()> {
+    if !actor.role.writes_children() {
+        return Err(StorageError::Forbidden);
+    }
+    SupportRecord::validate_batch(records).map_err(StorageError::Invalid)?;
+    let (_turn, mut tx) = db.begin_write().await?;
+    let rows = records
+        .iter()
+        .zip(recorded_at)
+        .map(|(s, at)| {
+            vec![
+                crate::params::P::from(s.child_id),
+                crate::params::P::from(s.date.to_string()),
+                crate::params::P::from(s.kind.clone()),
+                crate::params::P::from(actor.user_id),
+                crate::params::P::from(at.clone()),
+            ]
+        })
+        .collect();
+    crate::params::insert_many(
+        &mut tx,
+        "support_record",
+        &["child_id", "date", "kind", "recorded_by", "recorded_at"],
+        rows,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        actor,
+        "create",
+        "support",
+        None,
+        &format!("{} lượt trợ giúp", records.len()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

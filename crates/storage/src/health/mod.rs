@@ -120,7 +120,7 @@ pub fn readable_kinds(role: Role) -> &'static [&'static str] {
 /// under-5s fit many times over.
 const LIST_CHILDREN: usize = 2_000;
 
-fn writes_health(role: Role) -> bool {
+pub(crate) fn writes_health(role: Role) -> bool {
     matches!(role, Role::Health | Role::Officer)
 }
 
@@ -170,7 +170,7 @@ async fn insert_event(
 
 /// Inserts one event after finding its child's village (refused when the child is not in the
 /// register).
-async fn insert_checked(
+pub(crate) async fn insert_checked(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     seal: &mut Seal,
     actor: &Actor,
