@@ -256,7 +256,8 @@ impl RegisterIndicator {
             }
             RegisterIndicator::SpecialCircumstancesSupported => {
                 "Số trẻ em có hoàn cảnh đặc biệt được chăm sóc, nuôi dưỡng, trợ giúp ít nhất một \
-                 lần trong kỳ báo cáo"
+                 lần trong kỳ báo cáo, bằng một hình thức đáp ứng hoàn cảnh của trẻ (theo danh \
+                 mục xã đặt ở trang «Hình thức trợ giúp được tính cho chỉ tiêu 14»)"
             }
             RegisterIndicator::BirthRegisteredUnder5 => {
                 "Số trẻ em dưới 5 tuổi đã được đăng ký khai sinh"
