@@ -396,7 +396,7 @@ async fn check_assignee(
 }
 
 /// The register child a report (Mẫu 01) names must be one its author may read: in the register
-/// and, for a village head, in their own village ([`crate::children::read_scope`], the rule the
+/// and, for a village head, in their own village ([`crate::scope::read_scope`], the rule the
 /// register's own pages use). An unknown id and a child of another village get the same answer,
 /// from the same one query, so that the answer does not tell which ids exist elsewhere. The page
 /// and the API both come through here ([`Cases::open_case`], and a corrected report).
@@ -406,7 +406,7 @@ async fn check_child_in_scope(
     child_id: i64,
 ) -> StorageResult<()> {
     let refuse = || StorageError::invalid("child_id", "không có trẻ này trong sổ của bạn");
-    let scope = crate::children::read_scope(actor).map_err(|_| refuse())?;
+    let scope = crate::scope::read_scope(actor).map_err(|_| refuse())?;
     let found = sqlx::query("SELECT id FROM child WHERE id = $1 AND ($2 = 0 OR village_id = $2)")
         .bind(child_id)
         .bind(scope.unwrap_or(0))

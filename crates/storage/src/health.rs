@@ -1,12 +1,11 @@
 //! Health events (sự kiện y tế): kept as the domain's JSON with kind, child and date beside it.
 //! Who may see them is stricter than the register: health data is sensitive personal data.
-use crate::audit;
-use crate::children::read_scope;
 use crate::db::{known_cutoff, now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, next_row, split, with_child_and_date, Cursor, GS, RS, US};
 use crate::params::{bind_all, Params, P};
-use crate::seal::{Seal, Sealed};
+use crate::scope::read_scope;
+use crate::seal::{append_sealed, Seal, Sealed};
 use crate::stream;
 use crate::HealthLog;
 use serde::Serialize;
@@ -514,7 +513,7 @@ impl HealthLog for Db {
         if !closed.is_empty() {
             detail += &format!("; ghi ngày mất vào sổ của trẻ số {}", closed.join(", "));
         }
-        audit::append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
+        append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -594,7 +593,7 @@ impl HealthLog for Db {
                 }
             }
             if !ids.is_empty() {
-                audit::append_sealed(
+                append_sealed(
                     &mut tx,
                     actor,
                     "create",
@@ -790,7 +789,7 @@ impl HealthLog for Db {
             &now_text(),
         )
         .await?;
-        audit::append_sealed(
+        append_sealed(
             &mut tx,
             actor,
             "create",

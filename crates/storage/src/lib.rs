@@ -10,13 +10,16 @@ mod audit;
 mod backups;
 mod bulk;
 mod cases;
+mod check;
 mod children;
 mod copies;
+mod counts;
 mod crypto;
 mod db;
 mod error;
 pub mod files;
 mod health;
+mod history;
 mod households;
 mod migrate;
 mod packed;
@@ -24,7 +27,11 @@ mod params;
 mod plans;
 mod portable;
 pub mod profile;
+mod register;
+mod scope;
 mod seal;
+mod search;
+mod stored;
 mod stream;
 mod villages;
 
@@ -36,15 +43,15 @@ pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
 pub use backups::{sees_backups, BackupStatus};
 pub use cases::{CaseSummary, FigureCases};
-pub use children::{
-    ChildCount, ChildQuery, ChildSummary, ChildVersion, FieldChange, Page, VillageActivity,
-};
+pub use counts::{ChildCount, VillageActivity};
 pub use crypto::CaseKey;
 pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
 pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
+pub use history::{ChildVersion, FieldChange};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
+pub use search::{ChildQuery, ChildSummary, Page};
 pub use treem_domain::role::{Actor, Role};
 
 use async_trait::async_trait;
