@@ -4,6 +4,7 @@ pub mod backup;
 pub mod birth_date;
 pub mod case;
 pub mod circumstance;
+pub mod date;
 pub mod disclosure;
 pub mod ethnicity;
 pub mod health;
@@ -15,6 +16,7 @@ pub mod plan;
 mod quick_hash;
 pub mod register;
 pub mod role;
+pub mod sex;
 pub mod text;
 pub mod validation;
 

@@ -6,37 +6,11 @@
 use crate::circumstance::{self, Circumstance};
 use crate::limits;
 use crate::personal_id::PersonalId;
+pub use crate::sex::Sex;
 use crate::validation::{date_problem, parse_date, FieldErrors};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
-
-/// Giới tính. "unknown" is allowed because Mẫu 01 allows "không biết" at intake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Male,
-    Female,
-    Unknown,
-}
-
-impl Sex {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-            Sex::Unknown => "unknown",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Sex> {
-        match crate::text::fold(s).as_str() {
-            "male" | "nam" | "m" | "trai" => Some(Sex::Male),
-            "female" | "nu" | "f" | "gai" => Some(Sex::Female),
-            "unknown" | "khong biet" | "khong ro" | "" => Some(Sex::Unknown),
-            _ => None,
-        }
-    }
-}
 
 /// How much of the birth date is known (Mẫu 01 allows an estimated age or nothing at all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -389,8 +389,8 @@ impl Measurement {
                         field,
                         format!(
                             "{what} phải từ {} đến {}",
-                            crate::plan::format_number_vi(r.0),
-                            crate::plan::format_number_vi(r.1)
+                            crate::text::format_number_vi(r.0),
+                            crate::text::format_number_vi(r.1)
                         ),
                     );
                 }

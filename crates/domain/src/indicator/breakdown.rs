@@ -7,8 +7,8 @@
 //! These are working figures for the commune. Before a breakdown leaves the commune, small
 //! cells (1–4 children) of sensitive indicators must be suppressed (research notes §6); that is
 //! the report layer's job, not this module's.
-use super::formulas::{Member, Selection};
 use super::rate;
+use super::selection::{Member, Selection};
 use crate::plan::Unit;
 use crate::register::Sex;
 use serde::{Deserialize, Serialize};

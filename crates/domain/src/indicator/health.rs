@@ -17,8 +17,9 @@
 //!   record also counts as a death (cause unknown), so that the two books cannot hide a death;
 //!   one death per child (the earliest record);
 //! * each child is counted at most once in a numerator and once in a denominator.
-use super::formulas::{Member, RegisterIndicator, Selection};
+use super::formulas::RegisterIndicator;
 use super::prepared::{Entry, Prepared};
+use super::selection::{Member, Selection};
 use super::{Rec, Settings, Snapshot};
 use crate::health::{Age, DeathCause};
 use jiff::civil::Date;

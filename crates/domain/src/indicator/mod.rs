@@ -30,6 +30,7 @@ mod known;
 mod plan_file;
 mod prepared;
 mod reported;
+mod selection;
 mod shared;
 mod trend;
 
@@ -38,6 +39,7 @@ mod tests;
 #[cfg(test)]
 mod tests_health;
 
+pub use crate::date::Period;
 pub use breakdown::{AgeBand, Breakdown, Cell};
 pub use cases::{note_damaged_cases, CaseIndicator};
 pub use definition::{definition_vi, definitions_vi, yearly, Definition, Yearly};
@@ -54,24 +56,6 @@ use crate::register::Child;
 use jiff::civil::Date;
 use prepared::Prepared;
 use serde::{Deserialize, Serialize};
-
-/// A reporting period (kỳ báo cáo), both ends included, e.g. 01/01/2026–30/06/2026.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Period {
-    pub start: Date,
-    pub end: Date,
-}
-
-impl Period {
-    pub fn new(start: Date, end: Date) -> Period {
-        Period { start, end }
-    }
-
-    /// Whether `d` falls in the period (both ends included).
-    pub fn contains(&self, d: Date) -> bool {
-        self.start <= d && d <= self.end
-    }
-}
 
 /// Care or support given to a child (chăm sóc, nuôi dưỡng, trợ giúp), for target 14.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -861,6 +845,18 @@ impl Fig<'_> {
 
 /// value = numerator / denominator × the unit's scale; a count is the numerator itself.
 /// Unit absent: a percentage.
+impl RegisterIndicator {
+    /// The denominator's children, each marked in the numerator or not: the health indicators'
+    /// rules ([`health::select`]) or the register's ([`RegisterIndicator::select_register`]).
+    fn select<'a>(self, prep: &Prepared<'a>, settings: &Settings) -> selection::Selection<'a> {
+        if self.is_health() {
+            health::select(self, prep, settings)
+        } else {
+            self.select_register(prep, settings)
+        }
+    }
+}
+
 pub(crate) fn rate(numerator: f64, denominator: f64, unit: Option<Unit>) -> Option<f64> {
     match unit {
         Some(Unit::Count) => Some(numerator),
