@@ -59,6 +59,38 @@ use treem_domain::case::{CaseFile, CaseState, EntryKind, Receipt};
 use treem_domain::register::{Child, ChildData, Household, HouseholdData, Village};
 use treem_domain::Date;
 
+/// How storage works beyond what the database holds, set once by the binary from its settings
+/// ([`tune`]); the defaults otherwise (tests, other callers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Parameters per multi-row `INSERT`: below SQLite's 32,766 and PostgreSQL's 65,535.
+    pub insert_params: usize,
+    /// Phase timings of a children import, printed to stderr ([`profile`]).
+    pub import_profile: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            insert_params: 30_000,
+            import_profile: false,
+        }
+    }
+}
+
+static TUNING: std::sync::OnceLock<Tuning> = std::sync::OnceLock::new();
+
+/// Sets the process's [`Tuning`], once, before the first database is opened; later calls are
+/// ignored.
+pub fn tune(t: Tuning) {
+    let _ = TUNING.set(t);
+}
+
+/// The process's [`Tuning`].
+pub(crate) fn tuning() -> Tuning {
+    *TUNING.get_or_init(Tuning::default)
+}
+
 /// Xã: the one commune this database serves.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Commune {
