@@ -16,6 +16,7 @@ mod fuzz_corpus;
 mod health;
 mod helpers;
 mod limits;
+mod modules;
 pub mod pages;
 mod periods;
 mod plans;

@@ -632,14 +632,6 @@ impl HealthRecords {
             && self.injuries.is_empty()
             && self.hiv.is_empty()
     }
-
-    /// The vaccinations of one child, in the order given.
-    pub fn vaccinations_of(&self, child_id: i64) -> Vec<&Vaccination> {
-        self.vaccinations
-            .iter()
-            .filter(|v| v.child_id == child_id)
-            .collect()
-    }
 }
 
 /// Not after `today`, and within the years of [`crate::limits::DATE_YEARS`].

@@ -406,11 +406,6 @@ impl Target {
     pub fn allowed_events(&self, denominator: u64) -> Option<u64> {
         allowed_events(self.comparator, self.value?, self.unit?, denominator)
     }
-
-    /// Whether the document states two figures in this target.
-    pub fn has_two_figures(&self) -> bool {
-        self.secondary.is_some()
-    }
 }
 
 impl SubTarget {
