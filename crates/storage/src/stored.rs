@@ -76,7 +76,8 @@ mod tests {
     use super::*;
     use treem_domain::circumstance::Circumstance;
     use treem_domain::personal_id::PersonalId;
-    use treem_domain::register::{Caregiver, DobPrecision};
+    use treem_domain::register::{Caregiver, DobPrecision, Sex};
+    use treem_domain::Date;
 
     fn date(s: &str) -> Date {
         s.parse().unwrap()

@@ -1,12 +1,15 @@
 //! Health indicators (targets 3–7, 9–11, 15) on small hand-built records.
 use super::*;
+use crate::health::HealthRecords;
 use crate::health::{
     Birth, BirthPlace, Death, DeathCause, HivFollowUp, Injury, InjuryKind, Measure, Measurement,
     Outcome, Severity, Vaccination, EMPTY,
 };
 use crate::plan::Baseline;
+use crate::register::Child;
 use crate::register::ChildData;
 use jiff::civil::date;
+use jiff::civil::Date;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -134,9 +134,7 @@ fn read_entry<T: DeserializeOwned>(
                 message: in_vietnamese(message),
             });
         }
-        if fields.remove(&top).is_none() {
-            return None;
-        }
+        fields.remove(&top)?;
         left_out.push(top);
     }
 }
