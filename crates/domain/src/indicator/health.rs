@@ -30,7 +30,7 @@ const NEONATAL_DAYS: i32 = 28;
 
 /// Completed years of a child born `dob` on `on`, as [`crate::register::ChildData::age_on`].
 fn age_on(dob: Date, on: Date) -> Option<i32> {
-    crate::register::age_on(Some(dob), on)
+    crate::age::age_on(Some(dob), on)
 }
 
 fn days_between(from: Date, to: Date) -> Option<i32> {

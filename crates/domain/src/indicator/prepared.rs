@@ -180,7 +180,7 @@ impl<'a> Prepared<'a> {
             // No child born in the period is older on the as-of date than one born on its first
             // day: the others are ruled out by the age the entry keeps, without reading their
             // (large) record.
-            let oldest = crate::register::age_on(Some(period.start), on).unwrap_or(i32::MAX);
+            let oldest = crate::age::age_on(Some(period.start), on).unwrap_or(i32::MAX);
             let mut out: Vec<(Entry<'a>, Date)> = self
                 .entries()
                 .all
@@ -248,7 +248,7 @@ impl<'a> Prepared<'a> {
             Some(a) if on == self.snap.as_of => Some(a),
             _ => self
                 .dob(e.child)
-                .and_then(|d| crate::register::age_on(Some(d), on)),
+                .and_then(|d| crate::age::age_on(Some(d), on)),
         }
     }
 

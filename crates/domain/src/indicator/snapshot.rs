@@ -301,7 +301,7 @@ impl<'a> Rec<'a> {
     }
     /// [`crate::register::ChildData::age_on`].
     pub fn age_on(self, on: Date) -> Option<i32> {
-        crate::register::age_on(self.date_of_birth(), on)
+        crate::age::age_on(self.date_of_birth(), on)
     }
     /// [`crate::register::ChildData::present_on`].
     pub fn present_on(self, on: Date) -> bool {

@@ -11,6 +11,7 @@ pub use draft::*;
 pub use household::*;
 pub use village::*;
 
+pub(crate) use crate::age::age_on;
 use crate::circumstance::{self, Circumstance};
 use crate::limits;
 use crate::personal_id::PersonalId;
@@ -88,19 +89,6 @@ pub struct Caregiver {
     pub full_name: String,
     #[serde(default)]
     pub phone: Option<String>,
-}
-
-/// Completed years on `on` of a child born on `dob` ([`ChildData::age_on`]).
-pub(crate) fn age_on(dob: Option<Date>, on: Date) -> Option<i32> {
-    let dob = dob?;
-    if dob > on {
-        return None;
-    }
-    let mut age = (on.year() - dob.year()) as i32;
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        age -= 1;
-    }
-    Some(age)
 }
 
 /// [`ChildData::present_on`] from the dates it reads.
