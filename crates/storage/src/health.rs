@@ -4,7 +4,7 @@ use crate::db::{known_cutoff, now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::{agg, int, next_row, split, with_child_and_date, Cursor, GS, RS, US};
 use crate::params::{bind_all, Params, P};
-use crate::scope::read_scope;
+use crate::scope::health_scope;
 use crate::seal::{append_sealed, Seal, Sealed};
 use crate::stream;
 use crate::HealthLog;
@@ -817,11 +817,7 @@ impl HealthLog for Db {
         if kinds.iter().any(|k| !allowed.contains(k)) {
             return Err(StorageError::Forbidden);
         }
-        let scope = if actor.role == Role::VillageHead {
-            read_scope(actor)?
-        } else {
-            None
-        };
+        let scope = health_scope(actor)?;
         let mut p = Params::default();
         let list: Vec<String> = kinds.iter().map(|k| p.push(*k)).collect();
         let mut sql = format!(

@@ -35,6 +35,16 @@ pub(crate) fn count_scope(actor: &Actor) -> StorageResult<Option<i64>> {
     }
 }
 
+/// The village whose health records an actor may read (which kinds, the health records' own
+/// rule, is `readable_kinds`): a village head their own village; every other role the commune.
+pub(crate) fn health_scope(actor: &Actor) -> StorageResult<Option<i64>> {
+    if actor.role == Role::VillageHead {
+        read_scope(actor)
+    } else {
+        Ok(None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
