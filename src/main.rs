@@ -1,5 +1,6 @@
 //! `treem`: one binary for the commune's child-protection work.
 mod cli;
+mod settings;
 mod synth;
 
 use anyhow::Result;
@@ -286,6 +287,10 @@ async fn main() {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Err(e) = settings::Settings::init() {
+        eprintln!("Lỗi: {e:#}");
+        std::process::exit(1);
+    }
     match run(cli).await {
         Ok(code) => std::process::exit(code),
         Err(e) => {
@@ -303,7 +308,7 @@ async fn run(cli: Cli) -> Result<i32> {
             nightly,
         } => {
             let nightly = nightly_config(nightly)?;
-            cli::ops::serve(&db.db, &listen, nightly).await
+            cli::serve::serve(&db.db, &listen, nightly).await
         }
         Command::Demo {
             db,
@@ -354,7 +359,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 seal.passphrase_file.as_deref(),
             )?;
             let sealed = cli::backup::seal_from(passphrase, seal.recipient.as_deref())?;
-            cli::ops::backup(&db.db, &out, sealed, seal.include_case_key).await
+            cli::backup::run(&db.db, &out, sealed, seal.include_case_key).await
         }
         Command::Restore {
             input,

@@ -1,4 +1,5 @@
-//! serve, migrate, user, export/import, backup/restore, check.
+//! Opening a database (with the case key and the commune's calendar), serving it, migrate,
+//! user, export/import, check.
 use anyhow::{bail, Context, Result};
 use std::io::Read;
 use std::path::Path;
@@ -43,15 +44,15 @@ fn restrict_database_files(url: &str) {
 /// The commune's own working-day calendar (a copy of the embedded `holidays.toml` with its
 /// `[[extra]]` days off), when TREEM_HOLIDAYS_FILE names one.
 pub fn with_calendar(db: Db) -> Result<Db> {
-    match std::env::var("TREEM_HOLIDAYS_FILE") {
-        Ok(path) if !path.is_empty() => {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("không đọc được tệp lịch nghỉ {path}"))?;
+    match &crate::settings::settings().holidays_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("không đọc được tệp lịch nghỉ {}", path.display()))?;
             let cal = treem_domain::case::WorkingCalendar::from_toml(&text)
-                .with_context(|| format!("tệp lịch nghỉ {path}"))?;
+                .with_context(|| format!("tệp lịch nghỉ {}", path.display()))?;
             Ok(db.with_calendar(cal))
         }
-        _ => Ok(db),
+        None => Ok(db),
     }
 }
 
@@ -65,9 +66,7 @@ fn with_case_key(db: Db) -> Result<Db> {
 
 /// The file TREEM_CASE_KEY_FILE names, if it is set.
 pub fn case_key_path() -> Option<std::path::PathBuf> {
-    std::env::var_os("TREEM_CASE_KEY_FILE")
-        .filter(|p| !p.is_empty())
-        .map(std::path::PathBuf::from)
+    crate::settings::settings().case_key_file.clone()
 }
 
 /// The key in TREEM_CASE_KEY_FILE, if it is set.
@@ -92,24 +91,14 @@ pub fn new_case_key(path: &Path) -> Result<i32> {
     Ok(0)
 }
 
-pub async fn serve(
-    url: &str,
-    listen: &str,
-    nightly: Option<super::nightly::Nightly>,
-) -> Result<i32> {
-    let db = open(url).await?;
-    if let Some(cfg) = nightly {
-        super::nightly::spawn(db.clone(), cfg);
-    }
-    serve_db(db, listen).await
-}
-
 pub async fn serve_db(db: Db, listen: &str) -> Result<i32> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("không mở được cổng {listen}"))?;
     eprintln!("treem đang chạy: http://{}", listener.local_addr()?);
-    treem_web::serve(treem_web::AppState::new(Arc::new(db)), listener).await?;
+    let state =
+        treem_web::AppState::with_settings(Arc::new(db), &crate::settings::settings().web());
+    treem_web::serve(state, listener).await?;
     Ok(0)
 }
 
@@ -283,25 +272,6 @@ pub async fn import_all(input: &Path, url: &str) -> Result<i32> {
     println!("Đã nhập {n} dòng; kiểm tra: tốt.");
     print_head(&report.head);
     Ok(0)
-}
-
-/// `treem backup`: see [`super::backup`].
-pub async fn backup(
-    url: &str,
-    out: &Path,
-    seal: super::backup::Seal,
-    include_case_key: bool,
-) -> Result<i32> {
-    let case_key = if include_case_key {
-        let Some(path) = case_key_path() else {
-            bail!("--include-case-key cần TREEM_CASE_KEY_FILE trỏ tới khóa hồ sơ");
-        };
-        Some(super::backup::case_key_hex(&path)?)
-    } else {
-        None
-    };
-    let db = open(url).await?;
-    super::backup::backup(&db, out, seal, case_key, env_case_key()?).await
 }
 
 pub fn sqlite_target(url: &str) -> (bool, String) {

@@ -17,6 +17,7 @@ mod fuzz_corpus;
 mod health;
 mod helpers;
 mod limits;
+mod modules;
 pub mod pages;
 mod periods;
 mod plans;

@@ -19,7 +19,7 @@
 //! the day asked about. Rules that depend on the birth date and must not claim more than is
 //! known (the vaccination due list, [`crate::health::Compiled::due_list_around`]) work on the
 //! window's ends.
-use crate::plan::format_date_vi as format_vi;
+use crate::date::format_vi;
 use crate::register::DobPrecision;
 use jiff::civil::Date;
 

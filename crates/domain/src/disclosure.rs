@@ -90,7 +90,7 @@ impl Shown {
     /// "1.234", "<5" or "ẩn".
     pub fn text(self) -> String {
         match self {
-            Shown::Exact(n) => crate::plan::format_number_vi(n as f64),
+            Shown::Exact(n) => crate::text::format_number_vi(n as f64),
             Shown::Small => "<5".into(),
             Shown::Hidden => "ẩn".into(),
         }

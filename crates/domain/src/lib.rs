@@ -1,9 +1,11 @@
 //! treem's domain: the register's values, the plan, indicators. Pure: no SQL, no async, no HTTP.
 pub mod account;
+pub mod age;
 pub mod backup;
 pub mod birth_date;
 pub mod case;
 pub mod circumstance;
+pub mod date;
 pub mod disclosure;
 pub mod duplicate;
 pub mod ethnicity;
@@ -18,6 +20,7 @@ mod quick_hash;
 pub mod register;
 pub mod role;
 pub mod support;
+pub mod sex;
 pub mod text;
 pub mod upkeep;
 pub mod validation;

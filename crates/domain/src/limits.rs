@@ -119,11 +119,7 @@ pub const REPORTED_NOTE_CHARS: usize = 2_000;
 /// year outside them finds no plan (jiff cannot even represent years past 9999).
 pub const PLAN_YEARS: RangeInclusive<i16> = 2000..=2100;
 
-/// Years of any date a person types or sends (birth, event, period, case step). The register
-/// follows children born within 25 years, and nothing is recorded ahead of today; 1900–2100
-/// only keeps typing slips (01/01/0001, 31/12/9999) out of the records and out of date
-/// arithmetic.
-pub const DATE_YEARS: RangeInclusive<i16> = 1900..=2100;
+pub use crate::date::{date_in_range, date_out_of_range, DATE_YEARS};
 
 // ---------------------------------------------------------------------------------------------
 // Search
@@ -232,11 +228,6 @@ pub fn too_many(what: &str, max: usize, n: usize) -> String {
     format!("tối đa {max} {what} (đã nhập {n})")
 }
 
-/// A date typed or sent by a person lies within [`DATE_YEARS`].
-pub fn date_in_range(d: jiff::civil::Date) -> bool {
-    DATE_YEARS.contains(&d.year())
-}
-
 /// "năm phải từ 1900 đến 2100" for a date outside [`DATE_YEARS`]. Returns whether it fits.
 pub fn check_date(errs: &mut FieldErrors, field: &str, d: jiff::civil::Date) -> bool {
     if date_in_range(d) {
@@ -245,15 +236,6 @@ pub fn check_date(errs: &mut FieldErrors, field: &str, d: jiff::civil::Date) -> 
         errs.push(field, date_out_of_range(d));
         false
     }
-}
-
-/// The message of [`check_date`].
-pub fn date_out_of_range(d: jiff::civil::Date) -> String {
-    format!(
-        "ngày {d} ngoài khoảng cho phép: năm phải từ {} đến {}",
-        DATE_YEARS.start(),
-        DATE_YEARS.end()
-    )
 }
 
 /// A name search (`q`) within [`SEARCH_CHARS`] characters and [`SEARCH_WORDS`] words.

@@ -3,7 +3,7 @@
 //! PPP is the province where the birth was registered (011 = Điện Biên), G encodes century and
 //! sex (2/3 for boys/girls born 2000-2099), YY the last two digits of the birth year. A code from
 //! another province is legitimate (a child born elsewhere), so it is a note, not an error.
-use crate::register::Sex;
+use crate::sex::Sex;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -157,6 +157,26 @@ pub fn sort_key(full_name: &str) -> String {
     primary
 }
 
+/// A number the Vietnamese way: decimal comma, dot for thousands ("2,9", "100.000", "95,18").
+pub fn format_number_vi(x: f64) -> String {
+    let neg = x < 0.0;
+    let s = format!("{}", (x.abs() * 1e6).round() / 1e6);
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    let mut out = if neg { format!("-{grouped}") } else { grouped };
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
 //! Field-level errors in Vietnamese (lỗi nhập liệu), shared by the API, the forms and imports.
+use crate::date::Grammar;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,12 +49,12 @@ impl std::fmt::Display for FieldErrors {
 impl std::error::Error for FieldErrors {}
 
 /// Parses a date as officials write it (dd/mm/yyyy) or as ISO (yyyy-mm-dd), within the years
-/// of [`crate::limits::DATE_YEARS`]: a date outside them is a typing slip, and dates near
+/// of [`crate::date::DATE_YEARS`]: a date outside them is a typing slip, and dates near
 /// jiff's ends (year 9999) would make date arithmetic fail further on. The year has four digits:
 /// what jiff also reads as a date (a signed six-digit year, as in "-0012120212") is no date
 /// anyone means, and would not read back as the pages show it.
 pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
-    parse_any_date(s).filter(|d| crate::limits::date_in_range(*d))
+    parse_any_date(s).filter(|d| crate::date::date_in_range(*d))
 }
 
 /// Why [`parse_date`] refused `s`, in Vietnamese: outside the years allowed, or not a date.
@@ -68,7 +69,7 @@ pub fn date_problem(s: &str) -> String {
 /// century is meant cannot be known, so the year must be written in full.
 pub fn two_digit_year(s: &str) -> Option<String> {
     let s = s.trim();
-    let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
+    let parts: Vec<&str> = Grammar::TYPED.parts(s).into_iter().map(str::trim).collect();
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if !parts.iter().all(|p| digits(p)) || parts.len() > 3 {
         return None;
@@ -120,7 +121,7 @@ pub enum DateOrder {
 
 /// How `s` may be read ([`DateOrder`]).
 pub fn date_order(s: &str) -> DateOrder {
-    let parts: Vec<&str> = s.trim().split(['/', '-', '.']).collect();
+    let parts: Vec<&str> = Grammar::TYPED.parts(s.trim());
     if parts.len() != 3 || parts[2].len() != 4 || parts[0].len() > 2 || parts[1].len() > 2 {
         return DateOrder::Plain;
     }
@@ -142,30 +143,15 @@ pub fn date_order(s: &str) -> DateOrder {
     }
 }
 
-/// The message for `s` when it is a date, but outside [`crate::limits::DATE_YEARS`].
+/// The message for `s` when it is a date, but outside [`crate::date::DATE_YEARS`].
 pub fn date_out_of_range(s: &str) -> Option<String> {
     parse_any_date(s)
-        .filter(|d| !crate::limits::date_in_range(*d))
-        .map(crate::limits::date_out_of_range)
+        .filter(|d| !crate::date::date_in_range(*d))
+        .map(crate::date::date_out_of_range)
 }
 
 fn parse_any_date(s: &str) -> Option<jiff::civil::Date> {
-    let s = s.trim();
-    let date = match s.parse::<jiff::civil::Date>() {
-        Ok(d) if !s.starts_with(['+', '-']) => d,
-        Ok(_) => return None,
-        Err(_) => {
-            let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-            if parts.len() != 3 {
-                return None;
-            }
-            let d: i8 = parts[0].parse().ok()?;
-            let m: i8 = parts[1].parse().ok()?;
-            let y: i16 = parts[2].parse().ok()?;
-            jiff::civil::Date::new(y, m, d).ok()?
-        }
-    };
-    (1000..=9999).contains(&date.year()).then_some(date)
+    Grammar::TYPED.read(s)
 }
 
 /// A decimal as Vietnamese officials write it ("8,3", "1.234,5") or with a point ("8.3"):

@@ -368,6 +368,29 @@ fn child_of_line(line: &str) -> &str {
     line.split(',').next().unwrap_or(line)
 }
 
+/// The register as it stood at the end of `date`, within the reader's scope.
+pub(crate) async fn children_as_of(
+    db: &Db,
+    actor: &treem_domain::role::Actor,
+    date: Date,
+) -> StorageResult<Vec<Child>> {
+    let scope = crate::scope::read_scope(actor)?;
+    let r = db.register_at::<Child>(scope, &[date]).await?;
+    // One date: every version read is that date's, in child id order.
+    debug_assert_eq!(r.at[0].len(), r.versions.len());
+    Ok(r.versions)
+}
+
+/// What the figures read of each child, within the reader's scope ([`Known`]).
+pub(crate) async fn register_for_figures(
+    db: &Db,
+    actor: &treem_domain::role::Actor,
+    known: Known,
+) -> StorageResult<Vec<ChildFacts>> {
+    let scope = crate::scope::read_scope(actor)?;
+    db.register_known(scope, known).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,7 @@
 //! The audit log: every write, and every read of a child's full record, appended in the same
 //! transaction as the change, each entry hashing the one before it.
-use crate::db::{now_text, Backend, Db};
-use crate::error::{StorageError, StorageResult};
-use crate::AuditLog;
-use async_trait::async_trait;
+use crate::db::{now_text, Db};
+use crate::error::StorageResult;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
@@ -182,31 +180,6 @@ pub(crate) async fn append(
     append_entry(tx, actor, action, entity, entity_id, detail, None).await
 }
 
-/// Appends the entry that seals the rows this transaction wrote under `seal`
-/// ([`crate::seal`]): its hash covers their digest.
-pub(crate) async fn append_sealed(
-    tx: &mut Transaction<'_, Any>,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    detail: &str,
-    seal: crate::seal::Seal,
-) -> StorageResult<()> {
-    let id = seal.id;
-    let digest = seal.digest();
-    append_entry(
-        tx,
-        actor,
-        action,
-        entity,
-        entity_id,
-        detail,
-        Some((id, &digest)),
-    )
-    .await
-}
-
 /// [`append`], sealing the rows numbered `sealed.0` whose digest is `sealed.1` when given.
 pub(crate) async fn append_entry(
     tx: &mut Transaction<'_, Any>,
@@ -265,198 +238,6 @@ pub(crate) async fn append_entry(
     Ok(())
 }
 
-#[async_trait]
-impl AuditLog for Db {
-    async fn audit_entries(
-        &self,
-        actor: &Actor,
-        filter: &AuditFilter,
-    ) -> StorageResult<Vec<AuditEntry>> {
-        if !actor.role.reads_audit() {
-            return Err(StorageError::Forbidden);
-        }
-        let mut sql = String::from(
-            "SELECT seq, at, actor, action, entity, entity_id, detail FROM audit_log WHERE 1=1",
-        );
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            n
-        };
-        if filter.actor.is_some() {
-            sql += &format!(" AND actor = ${}", next());
-        }
-        if filter.action.is_some() {
-            sql += &format!(" AND action = ${}", next());
-        }
-        if filter.entity.is_some() {
-            sql += &format!(" AND entity = ${}", next());
-        }
-        if filter.entity_id.is_some() {
-            sql += &format!(" AND entity_id = ${}", next());
-        }
-        sql += &format!(" ORDER BY seq DESC LIMIT ${}", next());
-        let mut q = sqlx::query(&sql);
-        if let Some(a) = &filter.actor {
-            q = q.bind(a);
-        }
-        if let Some(a) = &filter.action {
-            q = q.bind(a);
-        }
-        if let Some(e) = &filter.entity {
-            q = q.bind(e);
-        }
-        if let Some(id) = filter.entity_id {
-            q = q.bind(id);
-        }
-        q = q.bind(filter.limit.unwrap_or(200).clamp(1, 5000));
-        let rows = q.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn audit_head(&self, actor: &Actor) -> StorageResult<ChainHead> {
-        if !actor.role.reads_audit() {
-            return Err(StorageError::Forbidden);
-        }
-        self.chain_head().await
-    }
-
-    async fn check(&self) -> StorageResult<CheckReport> {
-        let mut report = CheckReport::default();
-        crate::profile::phase("check: start");
-        if self.backend == Backend::Sqlite {
-            for pragma in ["PRAGMA integrity_check", "PRAGMA foreign_key_check"] {
-                let rows = self.fetch_all(pragma).await?;
-                for r in rows {
-                    let first: String = r
-                        .try_get::<String, _>(0)
-                        .unwrap_or_else(|_| "foreign key violation".into());
-                    if first != "ok" {
-                        report.problems.push(format!("{pragma}: {first}"));
-                    }
-                }
-            }
-        }
-        crate::profile::phase("check: pragmas");
-        // `treem check` does not migrate: an older database has no seals yet.
-        let sealed = crate::migrate::has_applied(self, crate::seal::SINCE_SCHEMA).await?;
-        // The chain, the sealed rows and the current rows are read in one snapshot, so that a
-        // write committed meanwhile by a running server is seen whole or not at all.
-        let mut tx = self.begin_read().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                .execute(&mut *tx)
-                .await?;
-        }
-        // The chain: contiguous numbers, each entry pointing at its predecessor's hash, each
-        // hash matching its content, and the head matching the last entry.
-        let seal_cols = if sealed {
-            "seal, rows_digest"
-        } else {
-            "CAST(NULL AS BIGINT) AS seal, CAST(NULL AS TEXT) AS rows_digest"
-        };
-        let mut seals: HashMap<i64, (i64, String)> = HashMap::new();
-        let mut prev = "0".repeat(64);
-        {
-            let sql = format!(
-                "SELECT seq, at, actor_id, actor, action, entity, entity_id, detail, prev_hash, hash, {seal_cols} \
-                 FROM audit_log ORDER BY seq"
-            );
-            let mut rows = sqlx::query(&sql).fetch(&mut *tx);
-            let mut expected_seq = 1;
-            use futures_util::TryStreamExt;
-            while let Some(r) = rows.try_next().await? {
-                let seq: i64 = r.try_get("seq")?;
-                let stored_prev: String = r.try_get("prev_hash")?;
-                let stored: String = r.try_get("hash")?;
-                let seal: Option<i64> = r.try_get("seal")?;
-                let digest: Option<String> = r.try_get("rows_digest")?;
-                // A seal without its digest (or the reverse) is hashed as found, so it fails.
-                let sealed_part = match (seal, &digest) {
-                    (None, None) => None,
-                    (s, d) => Some((s.unwrap_or(-1), d.as_deref().unwrap_or(""))),
-                };
-                let computed = entry_hash(
-                    &stored_prev,
-                    seq,
-                    &r.try_get::<String, _>("at")?,
-                    r.try_get("actor_id")?,
-                    &r.try_get::<String, _>("actor")?,
-                    &r.try_get::<String, _>("action")?,
-                    &r.try_get::<String, _>("entity")?,
-                    r.try_get("entity_id")?,
-                    &r.try_get::<String, _>("detail")?,
-                    sealed_part,
-                );
-                if seq != expected_seq {
-                    report
-                        .problems
-                        .push(format!("nhật ký: thiếu mục {expected_seq} (gặp mục {seq})"));
-                }
-                if stored_prev != prev {
-                    report
-                        .problems
-                        .push(format!("nhật ký: mục {seq} không nối với mục trước"));
-                }
-                if computed != stored {
-                    report
-                        .problems
-                        .push(format!("nhật ký: mục {seq} đã bị sửa (mã băm không khớp)"));
-                }
-                if let (Some(s), Some(d)) = (seal, digest) {
-                    seals.insert(s, (seq, d));
-                }
-                prev = stored;
-                expected_seq = seq + 1;
-                report.audit_entries += 1;
-            }
-        }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
-        let head_seq: i64 = head.try_get("seq")?;
-        let head_hash: String = head.try_get("hash")?;
-        if head_seq != report.audit_entries || head_hash != prev {
-            report.problems.push(format!(
-                "nhật ký: đầu chuỗi ghi mục {head_seq} nhưng nhật ký có {} mục (có mục bị xóa?)",
-                report.audit_entries
-            ));
-        }
-        report.head = ChainHead {
-            seq: head_seq,
-            hash: head_hash,
-        };
-        crate::profile::phase("check: chain");
-        // Sealed records against the entries that sealed them, then the register's current
-        // rows against their current versions.
-        if sealed {
-            crate::seal::check_rows(&mut tx, &seals, &mut report).await?;
-        }
-        crate::profile::phase("check: sealed rows");
-        report.children = crate::seal::check_current(&mut tx, sealed, &mut report).await?;
-        drop(tx);
-        crate::profile::phase("check: current rows");
-        crate::copies::check_copies(self, &mut report).await?;
-        crate::profile::phase("check: copies");
-        // Case entries open with the configured key (skipped without one).
-        crate::cases::check_cases(self, &mut report).await?;
-        crate::profile::phase("check: cases");
-        Ok(report)
-    }
-}
-
 impl Db {
     /// The chain's head now.
     pub async fn chain_head(&self) -> StorageResult<ChainHead> {
@@ -468,38 +249,93 @@ impl Db {
             hash: head.try_get("hash")?,
         })
     }
+}
 
-    /// [`AuditLog::check`], and that the chain still holds each anchor recorded earlier
-    /// (`treem check --expect-head`): the entry at that number, with that hash. The chain's own
-    /// check cannot see its newest entries deleted with the head moved back, nor entries
-    /// rewritten with every later hash recomputed; an anchor can.
-    pub async fn check_expecting(&self, anchors: &[ChainHead]) -> StorageResult<CheckReport> {
-        let mut report = self.check().await?;
-        for a in anchors {
-            let row = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
-                .bind(a.seq)
-                .fetch_optional(&self.pool)
-                .await?;
-            let short = a.short();
-            match row {
-                None => report.problems.push(format!(
-                    "nhật ký: không còn mục {} đã ghi lại ({short}); nhật ký chỉ có {} mục: các mục cuối đã bị xóa",
-                    a.seq, report.audit_entries
-                )),
-                Some(r) => {
-                    let hash: String = r.try_get("hash")?;
-                    if !hash.starts_with(&a.hash) {
-                        report.problems.push(format!(
-                            "nhật ký: mục {} có mã {}, khác mã đã ghi lại ({short}): nhật ký đã bị viết lại",
-                            a.seq,
-                            &hash[..hash.len().min(SHORT_HASH)]
-                        ));
-                    }
-                }
+/// The chain, read inside the check's snapshot: contiguous numbers, each entry pointing at its
+/// predecessor's hash, each hash matching its content, and the head matching the last entry.
+/// Counts the entries and notes the head in `report`; returns the seals the entries hold
+/// (seal number → entry number and rows' digest) for [`crate::seal::check_rows`]. `sealed`:
+/// whether the database has the seal columns yet (schema [`crate::seal`]'s `SINCE_SCHEMA`).
+pub(crate) async fn check_chain(
+    tx: &mut Transaction<'_, Any>,
+    sealed: bool,
+    report: &mut CheckReport,
+) -> StorageResult<HashMap<i64, (i64, String)>> {
+    let seal_cols = if sealed {
+        "seal, rows_digest"
+    } else {
+        "CAST(NULL AS BIGINT) AS seal, CAST(NULL AS TEXT) AS rows_digest"
+    };
+    let mut seals: HashMap<i64, (i64, String)> = HashMap::new();
+    let mut prev = "0".repeat(64);
+    {
+        let sql = format!(
+            "SELECT seq, at, actor_id, actor, action, entity, entity_id, detail, prev_hash, hash, {seal_cols} \
+             FROM audit_log ORDER BY seq"
+        );
+        let mut rows = sqlx::query(&sql).fetch(&mut **tx);
+        let mut expected_seq = 1;
+        use futures_util::TryStreamExt;
+        while let Some(r) = rows.try_next().await? {
+            let seq: i64 = r.try_get("seq")?;
+            let stored_prev: String = r.try_get("prev_hash")?;
+            let stored: String = r.try_get("hash")?;
+            let seal: Option<i64> = r.try_get("seal")?;
+            let digest: Option<String> = r.try_get("rows_digest")?;
+            // A seal without its digest (or the reverse) is hashed as found, so it fails.
+            let sealed_part = match (seal, &digest) {
+                (None, None) => None,
+                (s, d) => Some((s.unwrap_or(-1), d.as_deref().unwrap_or(""))),
+            };
+            let computed = entry_hash(
+                &stored_prev,
+                seq,
+                &r.try_get::<String, _>("at")?,
+                r.try_get("actor_id")?,
+                &r.try_get::<String, _>("actor")?,
+                &r.try_get::<String, _>("action")?,
+                &r.try_get::<String, _>("entity")?,
+                r.try_get("entity_id")?,
+                &r.try_get::<String, _>("detail")?,
+                sealed_part,
+            );
+            if seq != expected_seq {
+                report
+                    .problems
+                    .push(format!("nhật ký: thiếu mục {expected_seq} (gặp mục {seq})"));
             }
+            if stored_prev != prev {
+                report
+                    .problems
+                    .push(format!("nhật ký: mục {seq} không nối với mục trước"));
+            }
+            if computed != stored {
+                report
+                    .problems
+                    .push(format!("nhật ký: mục {seq} đã bị sửa (mã băm không khớp)"));
+            }
+            if let (Some(s), Some(d)) = (seal, digest) {
+                seals.insert(s, (seq, d));
+            }
+            prev = stored;
+            expected_seq = seq + 1;
+            report.audit_entries += 1;
         }
-        // Case rows: structure and audit count always; content with the configured key.
-        crate::cases::check_cases(self, &mut report).await?;
-        Ok(report)
     }
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
+    let head_seq: i64 = head.try_get("seq")?;
+    let head_hash: String = head.try_get("hash")?;
+    if head_seq != report.audit_entries || head_hash != prev {
+        report.problems.push(format!(
+            "nhật ký: đầu chuỗi ghi mục {head_seq} nhưng nhật ký có {} mục (có mục bị xóa?)",
+            report.audit_entries
+        ));
+    }
+    report.head = ChainHead {
+        seq: head_seq,
+        hash: head_hash,
+    };
+    Ok(seals)
 }

@@ -8,11 +8,12 @@
 //! `child` rows by the database (`INSERT … SELECT`, given each word's list of children), rather
 //! than sent as a million rows of repeated text.
 use crate::audit;
-use crate::children::{stored_child_json, write_scope};
 use crate::db::{now_text, Backend, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
 use crate::households::household_entries;
+use crate::scope::write_scope;
 use crate::seal::{Digester, Sealed, V};
+use crate::stored::stored_child_json;
 use crate::villages::village_codes;
 use sqlx::any::AnyArguments;
 use sqlx::{Arguments, Row};
@@ -805,7 +806,7 @@ impl Db {
         if let Some(trigger) = copy_trigger {
             sqlx::query(&trigger).execute(&mut *tx).await?;
         }
-        crate::portable::fix_sequences(&mut tx, self.backend, &["child"]).await?;
+        crate::db::fix_sequences(&mut tx, self.backend, &["child"]).await?;
         audit::append_entry(
             &mut tx,
             actor,

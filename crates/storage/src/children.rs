@@ -1,133 +1,22 @@
-//! Children: reads within scope, versioned writes with history, search.
+//! A child's record: read within scope (each read audited), created and changed as new
+//! versions sealed into the audit chain, with the columns and search index kept beside it.
 use crate::audit;
-use crate::db::{date_of, now_text, today, Db};
+use crate::db::{date_of, now_text, Db};
 use crate::error::{unique_to_field, StorageError, StorageResult};
+use crate::history::{changed_fields, diff};
+use crate::households::check_household;
 use crate::households::link_household;
 use crate::params::{bind_all, insert_many, Params, P};
-use crate::seal::{Seal, Sealed};
+use crate::scope::{read_scope, write_scope};
+use crate::seal::{append_sealed, Seal, Sealed};
+use crate::stored::stored_json;
 use crate::villages::{resolve_village, village_codes};
-use crate::Register;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
-use treem_domain::indicator::{ChildFacts, Known};
-use treem_domain::register::{Child, ChildData, DobPrecision, Sex};
-use treem_domain::role::{Actor, Role};
+use treem_domain::register::{Child, ChildData};
+use treem_domain::role::Actor;
 use treem_domain::text;
-use treem_domain::Date;
-
-/// What the register list asks for. Ages are in completed years on `today`.
-#[derive(Debug, Clone, Default)]
-pub struct ChildQuery {
-    pub q: Option<String>,
-    pub village: Option<String>,
-    pub sex: Option<Sex>,
-    pub age_min: Option<i32>,
-    pub age_max: Option<i32>,
-    pub circumstance: Option<String>,
-    pub disability: Option<bool>,
-    pub no_personal_id: bool,
-    pub birth_not_registered: bool,
-    /// Include children who moved out or died.
-    pub include_absent: bool,
-    /// Only children with no known date of birth.
-    pub dob_unknown: bool,
-    pub personal_id: Option<String>,
-    pub household_id: Option<i64>,
-    /// Only these children (at most a few hundred: the records behind a figure).
-    pub ids: Option<Vec<i64>>,
-    /// Only children added or changed at or after this instant (RFC 3339, UTC).
-    pub changed_since: Option<String>,
-    /// Most recently changed first instead of Vietnamese name order.
-    pub recent_first: bool,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-/// One line of the register list.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ChildSummary {
-    pub id: i64,
-    pub full_name: String,
-    pub sex: String,
-    pub date_of_birth: Option<String>,
-    /// How much of `date_of_birth` is known: show it with
-    /// [`treem_domain::birth_date::BirthDate`], never as a day unless "day".
-    pub dob_precision: DobPrecision,
-    pub personal_id: Option<String>,
-    pub village: String,
-    pub version: i64,
-}
-
-impl ChildSummary {
-    /// The birth date as known, for showing it.
-    pub fn birth_date(&self) -> Option<treem_domain::birth_date::BirthDate> {
-        treem_domain::birth_date::BirthDate::new(
-            self.date_of_birth.as_deref().and_then(|d| d.parse().ok()),
-            self.dob_precision,
-        )
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-/// Số trẻ theo thôn và giới tính.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ChildCount {
-    pub village: String,
-    pub sex: String,
-    pub count: i64,
-}
-
-/// A village with when its list last changed (for "not updated this month").
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct VillageActivity {
-    pub code: String,
-    pub name: String,
-    pub children: i64,
-    pub last_change: Option<String>,
-}
-
-/// One change in a child's history: who, when, which fields.
-#[derive(Debug, Clone, Serialize)]
-pub struct ChildVersion {
-    pub version: i64,
-    pub recorded_at: String,
-    pub recorded_by: String,
-    pub changes: Vec<FieldChange>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldChange {
-    pub field: String,
-    pub before: serde_json::Value,
-    pub after: serde_json::Value,
-}
-
-/// The village a reader is confined to, or `None` for the whole commune.
-pub(crate) fn read_scope(actor: &Actor) -> StorageResult<Option<i64>> {
-    if !actor.role.reads_children() {
-        return Err(StorageError::Forbidden);
-    }
-    if actor.role == Role::VillageHead {
-        return actor.village_id.map(Some).ok_or(StorageError::Forbidden);
-    }
-    Ok(None)
-}
-
-pub(crate) fn write_scope(actor: &Actor) -> StorageResult<Option<i64>> {
-    if !actor.role.writes_children() {
-        return Err(StorageError::Forbidden);
-    }
-    read_scope(actor)
-}
 
 /// Writes the next version of a child already read in this transaction (`before`), sealing
 /// it with `seal`; the caller writes the audit entry. Answers the changed fields, in words.
@@ -334,132 +223,6 @@ async fn write_derived(
     .await
 }
 
-pub(crate) async fn check_household(
-    tx: &mut Transaction<'_, Any>,
-    household: Option<i64>,
-    village_id: i64,
-) -> StorageResult<()> {
-    if let Some(h) = household {
-        let row = sqlx::query("SELECT village_id FROM household WHERE id = $1")
-            .bind(h)
-            .fetch_optional(&mut **tx)
-            .await?;
-        match row {
-            None => {
-                return Err(StorageError::invalid(
-                    "household_id",
-                    format!("không có hộ #{h}"),
-                ))
-            }
-            Some(r) if r.try_get::<i64, _>("village_id")? != village_id => {
-                return Err(StorageError::invalid(
-                    "household_id",
-                    "hộ gia đình thuộc thôn/bản khác",
-                ))
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(())
-}
-
-/// The stored form of a child's data: the API's JSON without empty fields, which are most of
-/// them (a million children's history is then half the size).
-pub(crate) fn stored_json<T: serde::Serialize>(d: &T) -> String {
-    let mut v = serde_json::to_value(d).expect("record serialises");
-    if let Some(o) = v.as_object_mut() {
-        o.retain(|_, x| !(x.is_null() || x.as_array().is_some_and(|a| a.is_empty())));
-    }
-    v.to_string()
-}
-
-/// [`stored_json`] of a child, written field by field instead of through a JSON tree: the same
-/// text (the keys in the order a `serde_json::Map` keeps them, sorted; empty fields left out),
-/// several times faster, which matters when an import writes a million of them.
-pub(crate) fn stored_child_json(d: &ChildData) -> String {
-    struct Out(Vec<u8>);
-    impl Out {
-        fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) {
-            self.0.push(if self.0.is_empty() { b'{' } else { b',' });
-            self.0.push(b'"');
-            self.0.extend_from_slice(key.as_bytes());
-            self.0.extend_from_slice(b"\":");
-            serde_json::to_writer(&mut self.0, v).expect("record serialises");
-        }
-        fn opt<T: Serialize>(&mut self, key: &str, v: &Option<T>) {
-            if let Some(v) = v {
-                self.field(key, v);
-            }
-        }
-        /// Nested records go through a JSON tree, as in `stored_json`, so their keys are
-        /// sorted the same way.
-        fn list<T: Serialize>(&mut self, key: &str, v: &[T]) {
-            if !v.is_empty() {
-                let tree = serde_json::to_value(v).expect("record serialises");
-                self.field(key, &tree);
-            }
-        }
-    }
-    let mut o = Out(Vec::with_capacity(320));
-    // In byte order of the keys.
-    if !d.aliases.is_empty() {
-        o.field("aliases", &d.aliases);
-    }
-    o.opt("birth_registered_on", &d.birth_registered_on);
-    o.opt("birth_registration_place", &d.birth_registration_place);
-    o.list("caregivers", &d.caregivers);
-    o.list("circumstances", &d.circumstances);
-    o.opt("date_of_birth", &d.date_of_birth);
-    o.opt("died_on", &d.died_on);
-    o.opt("disability_severity", &d.disability_severity);
-    o.opt("disability_type", &d.disability_type);
-    o.field("dob_precision", &d.dob_precision);
-    o.opt("ethnicity", &d.ethnicity);
-    o.field("full_name", &d.full_name);
-    o.opt("grade", &d.grade);
-    o.opt("household_id", &d.household_id);
-    o.opt("insurance_card", &d.insurance_card);
-    o.opt("moved_in", &d.moved_in);
-    o.opt("moved_out", &d.moved_out);
-    o.opt("notes", &d.notes);
-    o.opt("personal_id", &d.personal_id);
-    o.opt("school", &d.school);
-    o.opt("school_level", &d.school_level);
-    o.field("sex", &d.sex);
-    o.field("village", &d.village);
-    o.0.push(b'}');
-    String::from_utf8(o.0).expect("JSON is UTF-8")
-}
-
-/// Field-level differences between two JSON versions of a record.
-pub(crate) fn diff(before: &serde_json::Value, after: &serde_json::Value) -> Vec<FieldChange> {
-    let empty = serde_json::Map::new();
-    let b = before.as_object().unwrap_or(&empty);
-    let a = after.as_object().unwrap_or(&empty);
-    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter_map(|k| {
-            let x = b.get(k).cloned().unwrap_or(serde_json::Value::Null);
-            let y = a.get(k).cloned().unwrap_or(serde_json::Value::Null);
-            (x != y).then(|| FieldChange {
-                field: k.clone(),
-                before: x,
-                after: y,
-            })
-        })
-        .collect()
-}
-
-fn changed_fields(changes: &[FieldChange]) -> String {
-    changes
-        .iter()
-        .map(|c| c.field.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 impl Db {
     /// Writes a new child and its first version, sealed with `seal`.
     pub(crate) async fn insert_child(
@@ -527,625 +290,113 @@ impl Db {
     }
 }
 
-#[async_trait::async_trait]
-impl Register for Db {
-    async fn commune(&self) -> StorageResult<Option<crate::Commune>> {
-        crate::villages::commune(self).await
-    }
-    async fn set_commune(&self, actor: &Actor, c: &crate::Commune) -> StorageResult<()> {
-        crate::villages::set_commune(self, actor, c).await
-    }
-    async fn villages(&self, actor: &Actor) -> StorageResult<Vec<treem_domain::register::Village>> {
-        crate::villages::villages(self, actor).await
-    }
-    async fn create_village(
-        &self,
-        actor: &Actor,
-        code: &str,
-        name: &str,
-    ) -> StorageResult<treem_domain::register::Village> {
-        crate::villages::create_village(self, actor, code, name).await
-    }
-    async fn update_village(
-        &self,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        code: &str,
-        name: &str,
-    ) -> StorageResult<treem_domain::register::Village> {
-        crate::villages::update_village(self, actor, id, version, code, name).await
-    }
-    async fn household(
-        &self,
-        actor: &Actor,
-        id: i64,
-    ) -> StorageResult<treem_domain::register::Household> {
-        crate::households::household(self, actor, id).await
-    }
-    async fn households(
-        &self,
-        actor: &Actor,
-        village: Option<&str>,
-    ) -> StorageResult<Vec<treem_domain::register::Household>> {
-        crate::households::households(self, actor, village).await
-    }
-    async fn create_household(
-        &self,
-        actor: &Actor,
-        data: &treem_domain::register::HouseholdData,
-    ) -> StorageResult<treem_domain::register::Household> {
-        crate::households::create_household(self, actor, data).await
-    }
-    async fn update_household(
-        &self,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        data: &treem_domain::register::HouseholdData,
-    ) -> StorageResult<treem_domain::register::Household> {
-        crate::households::update_household(self, actor, id, version, data).await
-    }
-
-    async fn import_households(
-        &self,
-        actor: &Actor,
-        rows: &[treem_domain::register::HouseholdData],
-    ) -> StorageResult<Vec<i64>> {
-        crate::households::import_households(self, actor, rows).await
-    }
-
-    async fn household_entries(
-        &self,
-        actor: &Actor,
-    ) -> StorageResult<Vec<treem_domain::register::HouseholdEntry>> {
-        let scope = write_scope(actor)?;
-        crate::households::household_entries(&self.pool, self.backend, scope, None).await
-    }
-
-    async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child> {
-        let scope = read_scope(actor)?;
-        let (_turn, mut tx) = self.begin_write().await?;
-        let child = self.read_child_in(&mut tx, id, scope).await?;
-        audit::append(&mut tx, actor, "read", "child", Some(id), "xem hồ sơ trẻ").await?;
-        tx.commit().await?;
-        Ok(child)
-    }
-
-    async fn create_child(&self, actor: &Actor, d: &ChildData) -> StorageResult<Child> {
-        let scope = write_scope(actor)?;
-        let (_turn, mut tx) = self.begin_write().await?;
-        let village_id = resolve_village(&mut tx, &d.village, scope).await?;
-        let linked = ChildData {
-            household_id: link_household(&mut tx, self.backend, d, village_id, scope).await?,
-            household_code: None,
-            ..d.clone()
-        };
-        let d = &linked;
-        let mut seal = Seal::begin(&mut tx).await?;
-        let id = self
-            .insert_child(&mut tx, actor, d, village_id, &mut seal)
-            .await?;
-        audit::append_sealed(
-            &mut tx,
-            actor,
-            "create",
-            "child",
-            Some(id),
-            "thêm trẻ",
-            seal,
-        )
-        .await?;
-        let child = self.read_child_in(&mut tx, id, None).await?;
-        tx.commit().await?;
-        Ok(child)
-    }
-
-    async fn update_child(
-        &self,
-        actor: &Actor,
-        id: i64,
-        version: i64,
-        d: &ChildData,
-    ) -> StorageResult<Child> {
-        let scope = write_scope(actor)?;
-        let (_turn, mut tx) = self.begin_write().await?;
-        let before = self.read_child_in(&mut tx, id, scope).await?;
-        if before.version != version {
-            return Err(StorageError::Conflict {
-                current: before.version,
-            });
-        }
-        // The household is linked by its code here; `write_update` checks the link again.
-        let village_id = resolve_village(&mut tx, &d.village, scope).await?;
-        let linked = ChildData {
-            household_id: link_household(&mut tx, self.backend, d, village_id, scope).await?,
-            household_code: None,
-            ..d.clone()
-        };
-        let d = &linked;
-        let mut seal = Seal::begin(&mut tx).await?;
-        let changed = write_update(&mut tx, &mut seal, actor, &before, d, scope).await?;
-        audit::append_sealed(
-            &mut tx,
-            actor,
-            "update",
-            "child",
-            Some(id),
-            &format!("sửa: {changed}"),
-            seal,
-        )
-        .await?;
-        let child = self.read_child_in(&mut tx, id, None).await?;
-        tx.commit().await?;
-        Ok(child)
-    }
-
-    async fn search_children(
-        &self,
-        actor: &Actor,
-        q: &ChildQuery,
-    ) -> StorageResult<Page<ChildSummary>> {
-        let scope = read_scope(actor)?;
-        let mut p = Params::default();
-        let folded = q.q.as_deref().map(text::fold).unwrap_or_default();
-        // Each word is one more condition: past limits::SEARCH_WORDS (which the API and the
-        // pages refuse with a message) the rest are left out rather than sent to the database.
-        let words: Vec<&str> = text::tokens(&folded)
-            .take(treem_domain::limits::SEARCH_WORDS)
-            .collect();
-        // Conditions on place and presence go to the search index when there is a name to
-        // search (the index carries them), else to the child table.
-        let on = if words.is_empty() { "c" } else { "t" };
-        let mut place: Vec<String> = Vec::new();
-        if let Some(v) = scope {
-            place.push(format!("{on}.village_id = {}", p.push(v)));
-        }
-        if let Some(code) = q.village.as_deref().filter(|s| !s.is_empty()) {
-            place.push(format!(
-                "{on}.village_id = (SELECT id FROM village WHERE code = {})",
-                p.push(code)
-            ));
-        }
-        if !q.include_absent {
-            place.push(format!("{on}.present = 1"));
-        }
-        let mut conds: Vec<String> = Vec::new();
-        if let Some(sex) = q.sex {
-            conds.push(format!("c.sex = {}", p.push(sex.as_str())));
-        }
-        let now = today();
-        if let Some(min) = q.age_min {
-            if let Ok(d) = now.checked_sub(jiff::Span::new().years(min as i64)) {
-                conds.push(format!("c.dob <= {}", p.push(d.to_string())));
-            }
-        }
-        if let Some(max) = q.age_max {
-            if let Ok(d) = now.checked_sub(jiff::Span::new().years(max as i64 + 1)) {
-                conds.push(format!("c.dob > {}", p.push(d.to_string())));
-            }
-        }
-        if let Some(code) = q.circumstance.as_deref().filter(|s| !s.is_empty()) {
-            let t = p.push(now.to_string());
-            conds.push(format!(
-                "c.id IN (SELECT child_id FROM child_circumstance WHERE code = {} AND from_date <= {t} AND (to_date IS NULL OR to_date >= {t}))",
-                p.push(code)
-            ));
-        }
-        if let Some(dis) = q.disability {
-            conds.push(format!("c.disability = {}", p.push(dis as i64)));
-        }
-        if q.no_personal_id {
-            conds.push("c.personal_id IS NULL".into());
-        }
-        if q.birth_not_registered {
-            conds.push("c.birth_registered = 0".into());
-        }
-        if q.dob_unknown {
-            conds.push("c.dob IS NULL".into());
-        }
-        if let Some(pid) = q.personal_id.as_deref().filter(|s| !s.is_empty()) {
-            conds.push(format!("c.personal_id = {}", p.push(pid)));
-        }
-        if let Some(h) = q.household_id {
-            conds.push(format!("c.household_id = {}", p.push(h)));
-        }
-        if let Some(ids) = &q.ids {
-            let list: Vec<String> = ids.iter().take(1000).map(|i| i.to_string()).collect();
-            conds.push(if list.is_empty() {
-                "1 = 0".into()
-            } else {
-                format!("c.id IN ({})", list.join(", "))
-            });
-        }
-        if let Some(since) = q.changed_since.as_deref() {
-            conds.push(format!("c.updated_at >= {}", p.push(since)));
-        }
-        let per_page = q.per_page.clamp(1, 500);
-        let page = q.page.max(1);
-        let offset = (page - 1) * per_page;
-        let order = if q.recent_first {
-            "c.updated_at DESC, c.id DESC"
-        } else {
-            "c.sort_key, c.id"
-        };
-        // The birth date's precision from the current version's record (the lists must not
-        // show a month or an estimate as a day).
-        let precision = match self.backend {
-            crate::db::Backend::Sqlite => "json_extract(cv.data, '$.dob_precision')",
-            crate::db::Backend::Postgres => "(cv.data::jsonb ->> 'dob_precision')",
-        };
-        let cols = format!(
-            "c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village, \
-             (SELECT {precision} FROM child_version cv WHERE cv.child_id = c.id AND cv.version = c.version) AS dob_precision"
-        );
-        let (total, rows) = if words.is_empty() {
-            conds.extend(place);
-            let where_sql = if conds.is_empty() {
-                String::new()
-            } else {
-                format!(" WHERE {}", conds.join(" AND "))
-            };
-            let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
-            let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("n")?;
-            let (limit, off) = (p.push(per_page), p.push(offset));
-            let sql = format!(
-                "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
-            );
-            (
-                total,
-                bind_all(sqlx::query(&sql), p.0)
-                    .fetch_all(&self.pool)
-                    .await?,
-            )
-        } else {
-            // Drive the search from the rarest word's range of the index; each other word must
-            // start a word of the name or an alias.
-            let rarest = self.rarest_prefix(&words).await?;
-            let mut tconds = vec![format!(
-                "t.token >= {} AND t.token < {}",
-                p.push(rarest),
-                p.push(format!("{rarest}{{"))
-            )];
-            for w in words.iter().filter(|w| **w != rarest) {
-                tconds.push(format!(
-                    "(' ' || t.search_text) LIKE {}",
-                    p.push(format!("% {w}%"))
-                ));
-            }
-            tconds.extend(place);
-            let matches = format!(
-                "SELECT t.child_id, t.sort_key FROM child_token t WHERE {}",
-                tconds.join(" AND ")
-            );
-            if conds.is_empty() && !q.recent_first {
-                // The index alone answers: count and page without touching the children.
-                let count_sql = format!(
-                    "SELECT CAST(COUNT(DISTINCT m.child_id) AS BIGINT) AS n FROM ({matches}) m"
-                );
-                let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-                    .fetch_one(&self.pool)
-                    .await?
-                    .try_get("n")?;
-                let (limit, off) = (p.push(per_page), p.push(offset));
-                let sql = format!(
-                    "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({matches}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
-                     JOIN child c ON c.id = pg.child_id JOIN village v ON v.id = c.village_id ORDER BY pg.sort_key, pg.child_id"
-                );
-                (
-                    total,
-                    bind_all(sqlx::query(&sql), p.0)
-                        .fetch_all(&self.pool)
-                        .await?,
-                )
-            } else {
-                conds.push(format!("c.id IN (SELECT m.child_id FROM ({matches}) m)"));
-                let where_sql = format!(" WHERE {}", conds.join(" AND "));
-                let count_sql =
-                    format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
-                let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-                    .fetch_one(&self.pool)
-                    .await?
-                    .try_get("n")?;
-                let (limit, off) = (p.push(per_page), p.push(offset));
-                let sql = format!(
-                    "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
-                );
-                (
-                    total,
-                    bind_all(sqlx::query(&sql), p.0)
-                        .fetch_all(&self.pool)
-                        .await?,
-                )
-            }
-        };
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(ChildSummary {
-                    id: r.try_get("id")?,
-                    full_name: r.try_get("full_name")?,
-                    sex: r.try_get("sex")?,
-                    date_of_birth: r.try_get("dob")?,
-                    dob_precision: r
-                        .try_get::<Option<String>, _>("dob_precision")?
-                        .as_deref()
-                        .and_then(DobPrecision::parse)
-                        .unwrap_or(DobPrecision::Unknown),
-                    personal_id: r.try_get("personal_id")?,
-                    village: r.try_get("village")?,
-                    version: r.try_get("version")?,
-                })
-            })
-            .collect::<StorageResult<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page,
-        })
-    }
-
-    async fn child_history(&self, actor: &Actor, id: i64) -> StorageResult<Vec<ChildVersion>> {
-        let scope = read_scope(actor)?;
-        let mut p = Params::default();
-        let mut sql = format!(
-            "SELECT v.version, v.recorded_at, COALESCE(u.username, 'system') AS who, v.data \
-             FROM child_version v JOIN child c ON c.id = v.child_id LEFT JOIN app_user u ON u.id = v.recorded_by \
-             WHERE v.child_id = {}",
-            p.push(id)
-        );
-        if let Some(s) = scope {
-            sql += &format!(" AND c.village_id = {}", p.push(s));
-        }
-        sql += " ORDER BY v.version";
-        let rows = bind_all(sqlx::query(&sql), p.0)
-            .fetch_all(&self.pool)
-            .await?;
-        if rows.is_empty() {
-            return Err(StorageError::NotFound);
-        }
-        let mut prev = serde_json::Value::Null;
-        let mut out = Vec::new();
-        for r in rows {
-            let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("data")?)
-                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-            out.push(ChildVersion {
-                version: r.try_get("version")?,
-                recorded_at: r.try_get("recorded_at")?,
-                recorded_by: r.try_get("who")?,
-                changes: diff(&prev, &data),
-            });
-            prev = data;
-        }
-        Ok(out)
-    }
-
-    async fn child_at_version(&self, actor: &Actor, id: i64, version: i64) -> StorageResult<Child> {
-        let scope = read_scope(actor)?;
-        let (_turn, mut tx) = self.begin_write().await?;
-        // Same scope as the current record: the child must be within reach today.
-        self.read_child_in(&mut tx, id, scope).await?;
-        let row = sqlx::query(
-            "SELECT child_id AS id, version, village_id, data FROM child_version WHERE child_id = $1 AND version = $2",
-        )
-        .bind(id)
-        .bind(version)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StorageError::NotFound)?;
-        let codes = village_codes(&mut *tx).await?;
-        let child = child_from(&row, &codes)?;
-        audit::append(
-            &mut tx,
-            actor,
-            "read",
-            "child",
-            Some(id),
-            &format!("xem phiên bản {version}"),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(child)
-    }
-
-    async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>> {
-        let scope = read_scope(actor)?;
-        let r = self.register_at::<Child>(scope, &[date]).await?;
-        // One date: every version read is that date's, in child id order.
-        debug_assert_eq!(r.at[0].len(), r.versions.len());
-        Ok(r.versions)
-    }
-
-    async fn register_for_figures(
-        &self,
-        actor: &Actor,
-        known: Known,
-    ) -> StorageResult<Vec<ChildFacts>> {
-        let scope = read_scope(actor)?;
-        self.register_known(scope, known).await
-    }
-
-    async fn child_counts(&self, actor: &Actor) -> StorageResult<Vec<ChildCount>> {
-        if actor.role == Role::Admin {
-            return Err(StorageError::Forbidden);
-        }
-        let mut p = Params::default();
-        let mut sql = String::from(
-            "SELECT v.code AS village, c.sex, CAST(COUNT(*) AS BIGINT) AS n FROM child c JOIN village v ON v.id = c.village_id WHERE c.present = 1",
-        );
-        if actor.role == Role::VillageHead {
-            let v = actor.village_id.ok_or(StorageError::Forbidden)?;
-            sql += &format!(" AND c.village_id = {}", p.push(v));
-        }
-        sql += " GROUP BY v.code, c.sex ORDER BY v.code, c.sex";
-        let rows = bind_all(sqlx::query(&sql), p.0)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ChildCount {
-                    village: r.try_get("village")?,
-                    sex: r.try_get("sex")?,
-                    count: r.try_get("n")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn village_activity(&self, actor: &Actor) -> StorageResult<Vec<VillageActivity>> {
-        let scope = read_scope(actor)?;
-        let mut p = Params::default();
-        // One index range per village (village_id, present, updated_at): a count and two
-        // maxima, never a scan of the whole register.
-        let mut sql = String::from(
-            "SELECT v.code, v.name, \
-             (SELECT CAST(COUNT(*) AS BIGINT) FROM child c WHERE c.village_id = v.id AND c.present = 1) AS n, \
-             (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id AND c.present = 1) AS last_present, \
-             (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id AND c.present = 0) AS last_absent \
-             FROM village v",
-        );
-        if let Some(s) = scope {
-            sql += &format!(" WHERE v.id = {}", p.push(s));
-        }
-        sql += " ORDER BY v.code";
-        let rows = bind_all(sqlx::query(&sql), p.0)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(VillageActivity {
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    children: r.try_get("n")?,
-                    last_change: std::cmp::max(
-                        r.try_get::<Option<String>, _>("last_present")?,
-                        r.try_get::<Option<String>, _>("last_absent")?,
-                    ),
-                })
-            })
-            .collect()
-    }
-
-    async fn import_children(&self, actor: &Actor, rows: Vec<ChildData>) -> StorageResult<usize> {
-        self.bulk_import_children(actor, rows).await
-    }
+pub(crate) async fn read(db: &Db, actor: &Actor, id: i64) -> StorageResult<Child> {
+    let scope = read_scope(actor)?;
+    let (_turn, mut tx) = db.begin_write().await?;
+    let child = db.read_child_in(&mut tx, id, scope).await?;
+    audit::append(&mut tx, actor, "read", "child", Some(id), "xem hồ sơ trẻ").await?;
+    tx.commit().await?;
+    Ok(child)
 }
 
-impl Db {
-    /// The query word whose prefix range holds the fewest index entries (counted up to a cap).
-    async fn rarest_prefix<'a>(&self, words: &[&'a str]) -> StorageResult<&'a str> {
-        if words.len() == 1 {
-            return Ok(words[0]);
-        }
-        let mut best = (i64::MAX, words[0]);
-        for w in words {
-            let n: i64 = sqlx::query(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2 LIMIT 2000) t",
-            )
-            .bind(*w)
-            .bind(format!("{w}{{"))
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
-            if n < best.0 {
-                best = (n, w);
-            }
-        }
-        Ok(best.1)
-    }
+pub(crate) async fn create(db: &Db, actor: &Actor, d: &ChildData) -> StorageResult<Child> {
+    let scope = write_scope(actor)?;
+    let (_turn, mut tx) = db.begin_write().await?;
+    let village_id = resolve_village(&mut tx, &d.village, scope).await?;
+    let linked = ChildData {
+        household_id: link_household(&mut tx, db.backend, d, village_id, scope).await?,
+        household_code: None,
+        ..d.clone()
+    };
+    let d = &linked;
+    let mut seal = Seal::begin(&mut tx).await?;
+    let id = db
+        .insert_child(&mut tx, actor, d, village_id, &mut seal)
+        .await?;
+    append_sealed(
+        &mut tx,
+        actor,
+        "create",
+        "child",
+        Some(id),
+        "thêm trẻ",
+        seal,
+    )
+    .await?;
+    let child = db.read_child_in(&mut tx, id, None).await?;
+    tx.commit().await?;
+    Ok(child)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use treem_domain::circumstance::Circumstance;
-    use treem_domain::personal_id::PersonalId;
-    use treem_domain::register::{Caregiver, DobPrecision};
-
-    fn date(s: &str) -> Date {
-        s.parse().unwrap()
+pub(crate) async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    d: &ChildData,
+) -> StorageResult<Child> {
+    let scope = write_scope(actor)?;
+    let (_turn, mut tx) = db.begin_write().await?;
+    let before = db.read_child_in(&mut tx, id, scope).await?;
+    if before.version != version {
+        return Err(StorageError::Conflict {
+            current: before.version,
+        });
     }
+    // The household is linked by its code here; `write_update` checks the link again.
+    let village_id = resolve_village(&mut tx, &d.village, scope).await?;
+    let linked = ChildData {
+        household_id: link_household(&mut tx, db.backend, d, village_id, scope).await?,
+        household_code: None,
+        ..d.clone()
+    };
+    let d = &linked;
+    let mut seal = Seal::begin(&mut tx).await?;
+    let changed = write_update(&mut tx, &mut seal, actor, &before, d, scope).await?;
+    append_sealed(
+        &mut tx,
+        actor,
+        "update",
+        "child",
+        Some(id),
+        &format!("sửa: {changed}"),
+        seal,
+    )
+    .await?;
+    let child = db.read_child_in(&mut tx, id, None).await?;
+    tx.commit().await?;
+    Ok(child)
+}
 
-    #[test]
-    fn stored_child_json_is_stored_json() {
-        let mut d = ChildData {
-            full_name: "Giàng A \"Páo\" \\ Pháo".into(),
-            aliases: vec![],
-            sex: Sex::Male,
-            date_of_birth: None,
-            dob_precision: DobPrecision::Unknown,
-            personal_id: None,
-            ethnicity: None,
-            village: "SP01".into(),
-            household_id: None,
-            household_code: None,
-            birth_registered_on: None,
-            birth_registration_place: None,
-            insurance_card: None,
-            school_level: None,
-            school: None,
-            grade: None,
-            disability_type: None,
-            disability_severity: None,
-            caregivers: vec![],
-            circumstances: vec![],
-            moved_in: None,
-            moved_out: None,
-            died_on: None,
-            notes: None,
-        };
-        assert_eq!(stored_child_json(&d), stored_json(&d));
-        d = ChildData {
-            aliases: vec!["Pao".into(), "Pháo\n".into()],
-            sex: Sex::Female,
-            date_of_birth: Some(date("2018-03-15")),
-            dob_precision: DobPrecision::Day,
-            personal_id: Some(PersonalId::parse("011318123456").unwrap()),
-            ethnicity: Some(8),
-            household_id: Some(42),
-            household_code: None,
-            birth_registered_on: Some(date("2018-04-20")),
-            birth_registration_place: Some("UBND xã".into()),
-            insurance_card: Some("TE1111".into()),
-            school_level: Some("tieu_hoc".into()),
-            school: Some("Trường PTDTBT".into()),
-            grade: Some("3".into()),
-            disability_type: Some("nhin".into()),
-            disability_severity: Some("nang".into()),
-            caregivers: vec![
-                Caregiver {
-                    relationship: "mẹ".into(),
-                    full_name: "Giàng Thị Mỷ".into(),
-                    phone: None,
-                },
-                Caregiver {
-                    relationship: "bố".into(),
-                    full_name: "Giàng A Chư".into(),
-                    phone: Some("0912345678".into()),
-                },
-            ],
-            circumstances: vec![
-                Circumstance {
-                    code: "a".into(),
-                    from: date("2020-01-01"),
-                    to: None,
-                },
-                Circumstance {
-                    code: "k".into(),
-                    from: date("2020-01-01"),
-                    to: Some(date("2021-01-01")),
-                },
-            ],
-            moved_in: Some(date("2019-01-01")),
-            moved_out: Some(date("2024-01-01")),
-            died_on: Some(date("2025-01-01")),
-            notes: Some(String::new()),
-            ..d
-        };
-        assert_eq!(stored_child_json(&d), stored_json(&d));
-    }
+pub(crate) async fn at_version(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+) -> StorageResult<Child> {
+    let scope = read_scope(actor)?;
+    let (_turn, mut tx) = db.begin_write().await?;
+    // Same scope as the current record: the child must be within reach today.
+    db.read_child_in(&mut tx, id, scope).await?;
+    let row = sqlx::query(
+        "SELECT child_id AS id, version, village_id, data FROM child_version WHERE child_id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StorageError::NotFound)?;
+    let codes = village_codes(&mut *tx).await?;
+    let child = child_from(&row, &codes)?;
+    audit::append(
+        &mut tx,
+        actor,
+        "read",
+        "child",
+        Some(id),
+        &format!("xem phiên bản {version}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(child)
 }

@@ -36,9 +36,17 @@ impl Db {
 /// At most this many problems of each kind are listed; the rest are counted.
 const LIST: usize = 10;
 
-pub(crate) async fn check_copies(db: &Db, report: &mut CheckReport) -> StorageResult<()> {
-    // `treem check` does not migrate: an older database has no copies yet.
-    if crate::migrate::current_version(db).await? < 5 {
+/// The schema version that made the copies; an older database has none to check.
+pub(crate) const SINCE_SCHEMA: i64 = 5;
+
+/// Checks the copies of a database at schema `version` (`treem check` does not migrate: an
+/// older database has no copies yet).
+pub(crate) async fn check_copies(
+    db: &Db,
+    version: i64,
+    report: &mut CheckReport,
+) -> StorageResult<()> {
+    if version < SINCE_SCHEMA {
         return Ok(());
     }
     // Versions without a copy, copies without a version, copies of another village or time.

@@ -1,5 +1,4 @@
 use crate::error::{StorageError, StorageResult};
-use crate::migrate;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 use std::sync::Once;
@@ -54,14 +53,8 @@ pub(crate) fn normalise_url(url: &str) -> (Backend, String) {
 }
 
 impl Db {
-    /// Opens the database and brings its schema up to date (refusing a newer one).
-    pub async fn open(url: &str) -> StorageResult<Db> {
-        let db = Self::connect(url).await?;
-        migrate::run(&db).await?;
-        Ok(db)
-    }
-
-    /// Opens without migrating (for `check`, which must not change anything).
+    /// Opens without migrating (for `check`, which must not change anything); [`Db::open`]
+    /// migrates as well.
     pub async fn connect(url: &str) -> StorageResult<Db> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let (backend, url) = normalise_url(url);
@@ -232,4 +225,25 @@ pub(crate) fn date_of(at: &str) -> jiff::civil::Date {
                 .date()
         })
         .unwrap_or_else(|_| today())
+}
+
+/// Moves PostgreSQL's id sequence of each of `tables` past the ids written there explicitly (an
+/// import writes its own ids), never back: a sequence set back to `MAX(id) + 1` hands a live
+/// writer an id another writer has already drawn but not committed yet.
+pub(crate) async fn fix_sequences(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    tables: &[&str],
+) -> StorageResult<()> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    for t in tables {
+        sqlx::query(&format!(
+            "SELECT setval(s.seq, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {t}),              COALESCE(pg_sequence_last_value(s.seq::regclass), 0)) + 1, false)              FROM (SELECT pg_get_serial_sequence('{t}', 'id') AS seq) s"
+        ))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -1,10 +1,10 @@
 //! Households (hộ gia đình), versioned like children.
-use crate::audit;
-use crate::children::{diff, read_scope, write_scope};
 use crate::db::{now_text, Backend, Db};
 use crate::error::{StorageError, StorageResult};
+use crate::history::diff;
 use crate::params::{bind_all, insert_many, Params, P};
-use crate::seal::{Seal, Sealed};
+use crate::scope::{read_scope, write_scope};
+use crate::seal::{append_sealed, Seal, Sealed};
 use crate::villages::{resolve_village, village_codes};
 use sqlx::any::AnyRow;
 use sqlx::{Row, Transaction};
@@ -95,7 +95,7 @@ pub(crate) async fn create_household(
     let (_turn, mut tx) = db.begin_write().await?;
     let village_id = resolve_village(&mut tx, &data.village, scope).await?;
     let now = now_text();
-    let json = crate::children::stored_json(data);
+    let json = crate::stored::stored_json(data);
     let id: i64 = sqlx::query(
         "INSERT INTO household (village_id, head_name, data, version, updated_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
     )
@@ -113,7 +113,7 @@ pub(crate) async fn create_household(
         vec![version_row(id, 1, village_id, &now, actor, json)],
     )
     .await?;
-    audit::append_sealed(
+    append_sealed(
         &mut tx,
         actor,
         "create",
@@ -149,7 +149,7 @@ pub(crate) async fn update_household(
     let (_turn, mut tx) = db.begin_write().await?;
     let village_id = resolve_village(&mut tx, &data.village, scope).await?;
     let now = now_text();
-    let json = crate::children::stored_json(data);
+    let json = crate::stored::stored_json(data);
     let done = sqlx::query(
         "UPDATE household SET village_id = $1, head_name = $2, data = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
     )
@@ -178,7 +178,7 @@ pub(crate) async fn update_household(
         &serde_json::to_value(data).unwrap_or_default(),
     );
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-    audit::append_sealed(
+    append_sealed(
         &mut tx,
         actor,
         "update",
@@ -246,7 +246,7 @@ pub(crate) async fn import_households(
         };
         next += 1;
         ids.push(next);
-        let json = crate::children::stored_json(h);
+        let json = crate::stored::stored_json(h);
         hrows.push(vec![
             P::from(next),
             P::from(village_id),
@@ -274,8 +274,8 @@ pub(crate) async fn import_households(
     let mut seal = Seal::begin(&mut tx).await?;
     seal.insert(&mut tx, Sealed::HouseholdVersion, vrows)
         .await?;
-    crate::portable::fix_sequences(&mut tx, db.backend, &["household"]).await?;
-    audit::append_sealed(
+    crate::db::fix_sequences(&mut tx, db.backend, &["household"]).await?;
+    append_sealed(
         &mut tx,
         actor,
         "import",
@@ -342,7 +342,7 @@ pub(crate) async fn link_household(
     scope: Option<i64>,
 ) -> StorageResult<Option<i64>> {
     let Some(code) = &d.household_code else {
-        crate::children::check_household(tx, d.household_id, village_id).await?;
+        check_household(tx, d.household_id, village_id).await?;
         return Ok(d.household_id);
     };
     let here =
@@ -359,4 +359,43 @@ pub(crate) async fn link_household(
             Err(StorageError::invalid("household", e))
         }
     }
+}
+
+/// The household a child is linked to exists and is in the child's village.
+pub(crate) async fn check_household(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    household: Option<i64>,
+    village_id: i64,
+) -> StorageResult<()> {
+    if let Some(h) = household {
+        let row = sqlx::query("SELECT village_id FROM household WHERE id = $1")
+            .bind(h)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match row {
+            None => {
+                return Err(StorageError::invalid(
+                    "household_id",
+                    format!("không có hộ #{h}"),
+                ))
+            }
+            Some(r) if r.try_get::<i64, _>("village_id")? != village_id => {
+                return Err(StorageError::invalid(
+                    "household_id",
+                    "hộ gia đình thuộc thôn/bản khác",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The households a writer may link children to ([`Register::household_entries`]).
+pub(crate) async fn entries(
+    db: &Db,
+    actor: &Actor,
+) -> StorageResult<Vec<treem_domain::register::HouseholdEntry>> {
+    let scope = write_scope(actor)?;
+    crate::households::household_entries(&db.pool, db.backend, scope, None).await
 }

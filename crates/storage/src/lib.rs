@@ -10,13 +10,16 @@ mod audit;
 mod backups;
 mod bulk;
 mod cases;
+mod check;
 mod children;
 mod copies;
+mod counts;
 mod crypto;
 mod db;
 mod error;
 pub mod files;
 mod health;
+mod history;
 mod households;
 mod migrate;
 mod packed;
@@ -25,7 +28,11 @@ mod plans;
 mod portable;
 pub mod profile;
 mod recorded;
+mod register;
+mod scope;
 mod seal;
+mod search;
+mod stored;
 mod stream;
 mod supports;
 mod villages;
@@ -38,23 +45,55 @@ pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
 pub use backups::{sees_backups, BackupStatus};
 pub use cases::{CaseSummary, FigureCases};
-pub use children::{
-    ChildCount, ChildQuery, ChildSummary, ChildVersion, FieldChange, Page, VillageActivity,
-};
+pub use counts::{ChildCount, VillageActivity};
 pub use crypto::CaseKey;
 pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
 pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
+pub use history::{ChildVersion, FieldChange};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
 pub use supports::{GivenOnce, GivenSupport};
 pub use recorded::{RecordedEvent, RecordedVersion};
+pub use search::{ChildQuery, ChildSummary, Page};
 pub use treem_domain::role::{Actor, Role};
 
 use async_trait::async_trait;
 use treem_domain::case::{CaseFile, CaseState, EntryKind, Receipt};
 use treem_domain::register::{Child, ChildData, Household, HouseholdData, Village};
 use treem_domain::Date;
+
+/// How storage works beyond what the database holds, set once by the binary from its settings
+/// ([`tune`]); the defaults otherwise (tests, other callers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Parameters per multi-row `INSERT`: below SQLite's 32,766 and PostgreSQL's 65,535.
+    pub insert_params: usize,
+    /// Phase timings of a children import, printed to stderr ([`profile`]).
+    pub import_profile: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            insert_params: 30_000,
+            import_profile: false,
+        }
+    }
+}
+
+static TUNING: std::sync::OnceLock<Tuning> = std::sync::OnceLock::new();
+
+/// Sets the process's [`Tuning`], once, before the first database is opened; later calls are
+/// ignored.
+pub fn tune(t: Tuning) {
+    let _ = TUNING.set(t);
+}
+
+/// The process's [`Tuning`].
+pub(crate) fn tuning() -> Tuning {
+    *TUNING.get_or_init(Tuning::default)
+}
 
 /// Xã: the one commune this database serves.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

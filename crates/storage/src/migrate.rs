@@ -267,6 +267,13 @@ async fn complete_first_register(db: &Db) -> StorageResult<()> {
 }
 
 impl Db {
+    /// Opens the database and brings its schema up to date (refusing a newer one).
+    pub async fn open(url: &str) -> StorageResult<Db> {
+        let db = Self::connect(url).await?;
+        run(&db).await?;
+        Ok(db)
+    }
+
     pub async fn migrate(&self) -> StorageResult<Vec<i64>> {
         run(self).await
     }

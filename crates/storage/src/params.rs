@@ -67,13 +67,10 @@ impl Params {
     }
 }
 
-/// Parameters per multi-row `INSERT` (`TREEM_INSERT_PARAMS`, default 30,000: below SQLite's
-/// 32,766 and PostgreSQL's 65,535).
+/// Parameters per multi-row `INSERT` ([`crate::Tuning::insert_params`], default 30,000:
+/// below SQLite's 32,766 and PostgreSQL's 65,535).
 pub(crate) fn max_params() -> usize {
-    std::env::var("TREEM_INSERT_PARAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30_000)
+    crate::tuning().insert_params
 }
 
 /// Inserts many rows with as few statements as the parameter limits allow.

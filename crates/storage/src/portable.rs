@@ -1,12 +1,12 @@
 //! The neutral export format (JSON Lines, one table row a line), import into an empty database
 //! of either backend, and online backups.
-use crate::db::{now_text, Backend, Db};
+use crate::db::{fix_sequences, now_text, Backend, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::params::{insert_many, P};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Column, Row, Transaction};
+use sqlx::{Column, Row};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
@@ -105,27 +105,6 @@ fn row_to_map(row: &AnyRow) -> StorageResult<BTreeMap<String, serde_json::Value>
         m.insert(col.name().to_string(), v);
     }
     Ok(m)
-}
-
-/// Moves PostgreSQL's id sequence of each of `tables` past the ids written there explicitly (an
-/// import writes its own ids), never back: a sequence set back to `MAX(id) + 1` hands a live
-/// writer an id another writer has already drawn but not committed yet.
-pub(crate) async fn fix_sequences(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-    tables: &[&str],
-) -> StorageResult<()> {
-    if backend != Backend::Postgres {
-        return Ok(());
-    }
-    for t in tables {
-        sqlx::query(&format!(
-            "SELECT setval(s.seq, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {t}),              COALESCE(pg_sequence_last_value(s.seq::regclass), 0)) + 1, false)              FROM (SELECT pg_get_serial_sequence('{t}', 'id') AS seq) s"
-        ))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
 }
 
 impl Db {

@@ -1,5 +1,5 @@
-//! Phase timings of `treem import children`, printed to stderr when `TREEM_IMPORT_PROFILE` is
-//! set: wall time, the whole process's CPU time and the CPU time of SQLite's threads (Linux;
+//! Phase timings of `treem import children`, printed to stderr when
+//! [`crate::Tuning::import_profile`] is on (`TREEM_IMPORT_PROFILE`): wall time, the whole process's CPU time and the CPU time of SQLite's threads (Linux;
 //! zero elsewhere) charged to each phase.
 //! Rows are written while the next ones are built on another thread, so a writing phase's CPU
 //! includes the builder's.
@@ -40,7 +40,7 @@ fn sqlite_cpu() -> f64 {
 }
 
 fn on() -> bool {
-    std::env::var_os("TREEM_IMPORT_PROFILE").is_some()
+    crate::tuning().import_profile
 }
 
 /// Charges the time since the previous mark to `label` (added up over repeated marks).

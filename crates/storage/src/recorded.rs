@@ -7,7 +7,6 @@
 //! a child's versions out of time order. Each function writes through the same statements as
 //! its everyday counterpart, with the given times where that one writes now, and one audit
 //! entry (written now: the audit log says when the records came in).
-use crate::audit;
 use crate::bulk::History;
 use crate::db::{date_of, Db};
 use crate::error::{StorageError, StorageResult};
@@ -133,7 +132,7 @@ impl Db {
             );
         }
         let detail = format!("{} sự kiện y tế (ghi kèm thời điểm)", events.len());
-        audit::append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
+        crate::seal::append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
         tx.commit().await?;
         Ok(ids)
     }

@@ -209,7 +209,7 @@ pub(crate) async fn next_id(tx: &mut Transaction<'_, Any>) -> StorageResult<i64>
 }
 
 /// The rows one transaction writes under one seal, kept to digest them when its audit entry is
-/// appended ([`crate::audit::append_sealed`]).
+/// appended ([`append_sealed`]).
 pub(crate) struct Seal {
     pub(crate) id: i64,
     rows: Vec<(Sealed, (i64, i64), Vec<u8>)>,
@@ -373,6 +373,31 @@ pub(crate) async fn seal_legacy(tx: &mut Transaction<'_, Any>) -> StorageResult<
     )
     .await?;
     Ok(n)
+}
+
+/// Appends the entry that seals the rows this transaction wrote under `seal`
+/// ([`crate::seal`]): its hash covers their digest.
+pub(crate) async fn append_sealed(
+    tx: &mut Transaction<'_, Any>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: &str,
+    seal: Seal,
+) -> StorageResult<()> {
+    let id = seal.id;
+    let digest = seal.digest();
+    audit::append_entry(
+        tx,
+        actor,
+        action,
+        entity,
+        entity_id,
+        detail,
+        Some((id, &digest)),
+    )
+    .await
 }
 
 /// Sets PostgreSQL's seal sequence past the numbers an import brought.

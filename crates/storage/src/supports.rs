@@ -3,7 +3,7 @@
 //! stores one support; listed for a child; and the commune's setting of which kinds answer which
 //! circumstance group (target 14), kept in `setting` under [`ANSWERS_KEY`].
 use crate::audit;
-use crate::children::write_scope;
+use crate::scope::{read_scope, write_scope};
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::SupportLog;
@@ -39,7 +39,7 @@ pub struct GivenOnce {
 #[async_trait::async_trait]
 impl SupportLog for Db {
     async fn child_supports(&self, actor: &Actor, child: i64) -> StorageResult<Vec<GivenSupport>> {
-        let scope = crate::children::read_scope(actor)?;
+        let scope = read_scope(actor)?;
         let mut tx = self.begin_read().await?;
         self.read_child_in(&mut tx, child, scope).await?;
         let rows = sqlx::query(

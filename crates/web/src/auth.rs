@@ -92,15 +92,6 @@ fn client_ip<'a>(
         .unwrap_or(peer)
 }
 
-/// `TREEM_TRUSTED_PROXIES`: comma-separated addresses of the reverse proxies in front of treem.
-pub fn trusted_proxies_from_env() -> Vec<std::net::IpAddr> {
-    std::env::var("TREEM_TRUSTED_PROXIES")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::client_ip;

@@ -29,7 +29,7 @@ pub const LOGIN_BODY_LIMIT: usize = 16 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Storage>,
     pub throttle: Arc<Throttle>,
-    /// Mark cookies Secure (set TREEM_SECURE_COOKIES=1 when served behind TLS).
+    /// Mark cookies Secure ([`WebSettings::secure_cookies`]).
     pub secure_cookies: bool,
     /// Imports checked and waiting for the officer's confirmation, by token.
     pub pending_imports: Arc<pages::PendingImports>,
@@ -39,15 +39,31 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
+/// What the web layer is told by the binary's settings (`src/settings.rs`); the defaults are
+/// plain cookies and no trusted proxy.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WebSettings {
+    /// Mark cookies Secure (`TREEM_SECURE_COOKIES=1`, when served behind TLS).
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TREEM_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
 impl AppState {
+    /// The application over `store` with the default [`WebSettings`] (tests, tools).
     pub fn new(store: Arc<dyn Storage>) -> Self {
+        AppState::with_settings(store, &WebSettings::default())
+    }
+
+    /// The application over `store` as `settings` say.
+    pub fn with_settings(store: Arc<dyn Storage>, settings: &WebSettings) -> Self {
         AppState {
             store,
             throttle: Arc::new(Throttle::default()),
-            secure_cookies: std::env::var("TREEM_SECURE_COOKIES").is_ok_and(|v| v == "1"),
+            secure_cookies: settings.secure_cookies,
             pending_imports: Arc::default(),
             figures: Arc::default(),
-            trusted_proxies: auth::trusted_proxies_from_env().into(),
+            trusted_proxies: settings.trusted_proxies.clone().into(),
         }
     }
 }

@@ -411,7 +411,7 @@ impl RawCalendar {
 
 /// `YYYY-MM-DD` or `dd/mm/yyyy`.
 fn parse_day(s: &str) -> Option<Date> {
-    crate::plan::parse_date(s)
+    crate::date::Grammar::PLAN.read(s)
 }
 
 struct DateVisitor;

@@ -25,7 +25,7 @@
 //! The ids are case ids; the caller maps them to children for a breakdown.
 use super::deadline::{deadlines_with, DeadlineKind, DeadlineRules};
 use super::{CaseFile, CaseState, EntryKind, IntakeCategory, WorkingCalendar};
-use crate::indicator::Period;
+use crate::date::Period;
 use jiff::civil::{Date, DateTime};
 use serde::Serialize;
 use std::collections::BTreeMap;

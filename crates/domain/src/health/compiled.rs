@@ -499,3 +499,69 @@ impl Compiled {
         &self.under5_refs
     }
 }
+
+/// The [`Schedule`]'s own per-child questions, each compiling the schedule for the one call
+/// (a caller asking about many children keeps a [`Compiled`]): one implementation of the rules.
+impl Schedule {
+    /// The doses a child born on `dob` should have by `today` and has not had: due on or before
+    /// `today`, ordered by due date (then the file's order). `vaccinations` are that child's
+    /// (records dated after `today` or before `dob` are ignored). Empty once the child reaches
+    /// `catch_up_until`. A dose whose prerequisite is missing is not listed until the
+    /// prerequisite is given; a missed `catch_up = false` dose is not listed.
+    pub fn due_list<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        today: Date,
+    ) -> Vec<Due> {
+        // One child: compiled for the call (a caller asking about many uses `Compiled`).
+        let c = Compiled::new(self);
+        c.due_list(dob, &c.given(vaccinations), today)
+    }
+
+    /// The doses of the under-1 rule not given in time: each must be given on or after `dob`
+    /// and before the child reaches the dose's `on_time_until` age, or the rule's `before` age
+    /// (the first birthday), whichever comes first. A dose given on or after the first birthday
+    /// does not count.
+    pub fn missing_under1<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+    ) -> Vec<DoseRef> {
+        let c = Compiled::new(self);
+        let given = c.given(vaccinations);
+        c.missing_under1(dob, &given)
+            .map(|i| c.under1_doses()[i].clone())
+            .collect()
+    }
+
+    /// The doses of the under-5 rule a child born on `dob` lacks on `on`: those overdue on `on`
+    /// (counting only vaccinations dated on or before `on`), and missed `catch_up = false`
+    /// doses. Doses not yet due, due but within `overdue_after_days`, or waiting for a
+    /// prerequisite are not lacking. Late doses count once given.
+    pub fn missing_under5<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        on: Date,
+    ) -> Vec<DoseRef> {
+        let c = Compiled::new(self);
+        let given = c.given(vaccinations);
+        c.lacking_under5(dob, &given, on)
+            .into_iter()
+            .map(|i| c.under5_doses()[i].clone())
+            .collect()
+    }
+
+    /// Target 10's rule: nothing of `complete_under5` lacking on `on` for the age reached, see
+    /// [`Schedule::missing_under5`].
+    pub fn complete_under5_schedule<'v>(
+        &self,
+        dob: Date,
+        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
+        on: Date,
+    ) -> bool {
+        let c = Compiled::new(self);
+        c.complete_under5(dob, &c.given(vaccinations), on)
+    }
+}

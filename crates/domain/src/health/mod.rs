@@ -397,8 +397,8 @@ impl Measurement {
                         field,
                         format!(
                             "{what} phải từ {} đến {}",
-                            crate::plan::format_number_vi(r.0),
-                            crate::plan::format_number_vi(r.1)
+                            crate::text::format_number_vi(r.0),
+                            crate::text::format_number_vi(r.1)
                         ),
                     );
                 }
@@ -639,14 +639,6 @@ impl HealthRecords {
             && self.measurements.is_empty()
             && self.injuries.is_empty()
             && self.hiv.is_empty()
-    }
-
-    /// The vaccinations of one child, in the order given.
-    pub fn vaccinations_of(&self, child_id: i64) -> Vec<&Vaccination> {
-        self.vaccinations
-            .iter()
-            .filter(|v| v.child_id == child_id)
-            .collect()
     }
 }
 

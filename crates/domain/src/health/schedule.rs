@@ -14,8 +14,6 @@
 //! * a due dose is **overdue** more than `overdue_after_days` days after its due date;
 //! * a dose with `catch_up = false` (the hepatitis B birth dose) can no longer be given once the
 //!   child reaches its `on_time_until` age: it leaves the due list and counts as missed.
-use super::compiled::Compiled;
-use super::Vaccination;
 use jiff::civil::Date;
 use jiff::Span;
 use serde::{Deserialize, Serialize};
@@ -299,7 +297,7 @@ impl DueAround {
     pub fn due_text(&self) -> String {
         let my = |d: Date| format!("{:02}/{}", d.month(), d.year());
         if self.from == self.to {
-            crate::plan::format_date_vi(self.from)
+            crate::date::format_vi(self.from)
         } else if my(self.from) == my(self.to) {
             format!("khoảng {}", my(self.from))
         } else {
@@ -538,78 +536,5 @@ impl Schedule {
             Some(a) => self.find(a),
             None => di.checked_sub(1).map(|p| (vi, p)),
         }
-    }
-
-    /// The doses a child born on `dob` should have by `today` and has not had: due on or before
-    /// `today`, ordered by due date (then the file's order). `vaccinations` are that child's
-    /// (records dated after `today` or before `dob` are ignored). Empty once the child reaches
-    /// `catch_up_until`. A dose whose prerequisite is missing is not listed until the
-    /// prerequisite is given; a missed `catch_up = false` dose is not listed.
-    pub fn due_list<'v>(
-        &self,
-        dob: Date,
-        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
-        today: Date,
-    ) -> Vec<Due> {
-        // One child: compiled for the call (a caller asking about many uses `Compiled`).
-        let c = Compiled::new(self);
-        c.due_list(dob, &c.given(vaccinations), today)
-    }
-
-    /// The doses of the under-1 rule not given in time: each must be given on or after `dob`
-    /// and before the child reaches the dose's `on_time_until` age, or the rule's `before` age
-    /// (the first birthday), whichever comes first. A dose given on or after the first birthday
-    /// does not count.
-    pub fn missing_under1<'v>(
-        &self,
-        dob: Date,
-        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
-    ) -> Vec<DoseRef> {
-        let c = Compiled::new(self);
-        let given = c.given(vaccinations);
-        c.missing_under1(dob, &given)
-            .map(|i| c.under1_doses()[i].clone())
-            .collect()
-    }
-
-    /// Target 9's rule for one child: [`Compiled::fully_immunised_before_first_birthday`], the
-    /// rule the indicator engine runs (this compiles the schedule for the call).
-    pub fn fully_immunised_before_first_birthday<'v>(
-        &self,
-        dob: Date,
-        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
-    ) -> bool {
-        let c = Compiled::new(self);
-        c.fully_immunised_before_first_birthday(dob, &c.given(vaccinations))
-    }
-
-    /// The doses of the under-5 rule a child born on `dob` lacks on `on`: those overdue on `on`
-    /// (counting only vaccinations dated on or before `on`), and missed `catch_up = false`
-    /// doses. Doses not yet due, due but within `overdue_after_days`, or waiting for a
-    /// prerequisite are not lacking. Late doses count once given.
-    pub fn missing_under5<'v>(
-        &self,
-        dob: Date,
-        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
-        on: Date,
-    ) -> Vec<DoseRef> {
-        let c = Compiled::new(self);
-        let given = c.given(vaccinations);
-        c.lacking_under5(dob, &given, on)
-            .into_iter()
-            .map(|i| c.under5_doses()[i].clone())
-            .collect()
-    }
-
-    /// Target 10's rule: nothing of `complete_under5` lacking on `on` for the age reached, see
-    /// [`Schedule::missing_under5`].
-    pub fn complete_under5_schedule<'v>(
-        &self,
-        dob: Date,
-        vaccinations: impl IntoIterator<Item = &'v Vaccination>,
-        on: Date,
-    ) -> bool {
-        let c = Compiled::new(self);
-        c.complete_under5(dob, &c.given(vaccinations), on)
     }
 }

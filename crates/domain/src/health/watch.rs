@@ -1,7 +1,7 @@
 //! The health station's growth watch (danh sách cần theo dõi): under-5s not weighed for six
 //! months, and those whose last measurement shows severe malnutrition.
 use super::Measurement;
-use crate::indicator::AgeBand;
+use crate::age::AgeBand;
 use crate::register::age_on;
 use jiff::civil::Date;
 

@@ -7,71 +7,12 @@
 //! These are working figures for the commune. Before a breakdown leaves the commune, small
 //! cells (1–4 children) of sensitive indicators must be suppressed (research notes §6); that is
 //! the report layer's job, not this module's.
-use super::formulas::{Member, Selection};
 use super::rate;
+use super::selection::{Member, Selection};
+pub use crate::age::AgeBand;
 use crate::plan::Unit;
 use crate::register::Sex;
 use serde::{Deserialize, Serialize};
-
-/// Age bands (nhóm tuổi), completed years on the as-of date (for events, on the event's date:
-/// age at death, at the injury, at birth, at the first birthday):
-/// * `0-4` dưới 5 tuổi (the under-5 targets 19, 20; mầm non age),
-/// * `5-10` (mẫu giáo 5 tuổi and tiểu học age, 6–10),
-/// * `11-15` (trung học cơ sở age, up to the Law on Children's limit of 16),
-/// * `16-17` (người chưa thành niên past the Law's child age; only if the age limit is raised),
-/// * `18+` (adults, ditto),
-/// * `unknown` (no date of birth).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum AgeBand {
-    #[serde(rename = "0-4")]
-    Under5,
-    #[serde(rename = "5-10")]
-    From5To10,
-    #[serde(rename = "11-15")]
-    From11To15,
-    #[serde(rename = "16-17")]
-    From16To17,
-    #[serde(rename = "18+")]
-    Adult,
-    #[serde(rename = "unknown")]
-    Unknown,
-}
-
-impl AgeBand {
-    /// The band of an age in completed years (`None`: unknown).
-    pub fn of(age: Option<i32>) -> AgeBand {
-        match age {
-            None => AgeBand::Unknown,
-            Some(a) if a < 5 => AgeBand::Under5,
-            Some(a) if a <= 10 => AgeBand::From5To10,
-            Some(a) if a <= 15 => AgeBand::From11To15,
-            Some(a) if a <= 17 => AgeBand::From16To17,
-            Some(_) => AgeBand::Adult,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            AgeBand::Under5 => "0-4",
-            AgeBand::From5To10 => "5-10",
-            AgeBand::From11To15 => "11-15",
-            AgeBand::From16To17 => "16-17",
-            AgeBand::Adult => "18+",
-            AgeBand::Unknown => "unknown",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            AgeBand::Under5 => "Dưới 5 tuổi",
-            AgeBand::From5To10 => "Từ 5 đến 10 tuổi",
-            AgeBand::From11To15 => "Từ 11 đến 15 tuổi",
-            AgeBand::From16To17 => "Từ 16 đến 17 tuổi",
-            AgeBand::Adult => "Từ 18 tuổi trở lên",
-            AgeBand::Unknown => "Không rõ tuổi",
-        }
-    }
-}
 
 /// One group of a breakdown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

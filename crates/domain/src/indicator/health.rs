@@ -17,8 +17,9 @@
 //!   record also counts as a death (cause unknown), so that the two books cannot hide a death;
 //!   one death per child (the earliest record);
 //! * each child is counted at most once in a numerator and once in a denominator.
-use super::formulas::{Member, RegisterIndicator, Selection};
+use super::formulas::RegisterIndicator;
 use super::prepared::{Entry, Prepared};
+use super::selection::{Member, Selection};
 use super::{Rec, Settings, Snapshot};
 use crate::health::{Age, DeathCause};
 use jiff::civil::Date;
@@ -29,7 +30,7 @@ const NEONATAL_DAYS: i32 = 28;
 
 /// Completed years of a child born `dob` on `on`, as [`crate::register::ChildData::age_on`].
 fn age_on(dob: Date, on: Date) -> Option<i32> {
-    crate::register::age_on(Some(dob), on)
+    crate::age::age_on(Some(dob), on)
 }
 
 fn days_between(from: Date, to: Date) -> Option<i32> {

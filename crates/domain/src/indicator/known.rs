@@ -73,10 +73,9 @@ impl Known {
     pub fn label_vi(self) -> String {
         match self {
             Known::Now => "mọi số liệu đã ghi đến nay".into(),
-            Known::RecordedBy(d) => format!(
-                "số liệu đã ghi đến hết ngày {}",
-                crate::plan::format_date_vi(d)
-            ),
+            Known::RecordedBy(d) => {
+                format!("số liệu đã ghi đến hết ngày {}", crate::date::format_vi(d))
+            }
         }
     }
 }

@@ -15,9 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
 
-/// A map keyed by child id.
-pub(super) type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
-pub(super) use crate::quick_hash::IdHasher;
+pub(super) use crate::quick_hash::{ById, IdHasher, IdMap};
 
 /// What a figure's breakdown reads of a child, as small numbers: an index into
 /// [`Entries::villages`], the sex (male, female, unknown), the ethnicity code (256: unknown).
@@ -58,54 +56,6 @@ pub(super) struct Prepared<'a> {
     present_under5: OnceLock<Vec<Entry<'a>>>,
     measurements: OnceLock<LastMeasurements>,
     shared: Arc<SharedHealth<'a>>,
-}
-
-/// Where each child id is in a list: the ids of a register are mostly the numbers from 1 up,
-/// so a table indexed by id (one memory access, built in one pass) serves where they are dense
-/// enough; a hash map otherwise.
-pub(super) enum ById {
-    Dense { min: i64, at: Vec<u32> },
-    Sparse(IdMap<u32>),
-}
-
-impl ById {
-    const NONE: u32 = u32::MAX;
-
-    /// `ids` in list order: of two equal ids, the later's position is kept.
-    pub(super) fn new(ids: impl ExactSizeIterator<Item = i64> + Clone) -> ById {
-        let n = ids.len();
-        let (min, max) = ids.clone().fold((i64::MAX, i64::MIN), |(lo, hi), id| {
-            (lo.min(id), hi.max(id))
-        });
-        let span = max.checked_sub(min).and_then(|s| usize::try_from(s).ok());
-        match span {
-            Some(span) if n > 0 && span < 4 * n + 1024 && n < ById::NONE as usize => {
-                let mut at = vec![ById::NONE; span + 1];
-                for (i, id) in ids.enumerate() {
-                    at[(id - min) as usize] = i as u32;
-                }
-                ById::Dense { min, at }
-            }
-            _ => {
-                let mut m = IdMap::default();
-                m.reserve(n);
-                for (i, id) in ids.enumerate() {
-                    m.insert(id, i as u32);
-                }
-                ById::Sparse(m)
-            }
-        }
-    }
-
-    pub(super) fn get(&self, id: i64) -> Option<u32> {
-        match self {
-            ById::Dense { min, at } => {
-                let k = usize::try_from(id.checked_sub(*min)?).ok()?;
-                at.get(k).copied().filter(|&i| i != ById::NONE)
-            }
-            ById::Sparse(m) => m.get(&id).copied(),
-        }
-    }
 }
 
 /// For each child measured ([`SharedHealth::measured`], in its order), the class (underweight,
@@ -230,7 +180,7 @@ impl<'a> Prepared<'a> {
             // No child born in the period is older on the as-of date than one born on its first
             // day: the others are ruled out by the age the entry keeps, without reading their
             // (large) record.
-            let oldest = crate::register::age_on(Some(period.start), on).unwrap_or(i32::MAX);
+            let oldest = crate::age::age_on(Some(period.start), on).unwrap_or(i32::MAX);
             let mut out: Vec<(Entry<'a>, Date)> = self
                 .entries()
                 .all
@@ -298,7 +248,7 @@ impl<'a> Prepared<'a> {
             Some(a) if on == self.snap.as_of => Some(a),
             _ => self
                 .dob(e.child)
-                .and_then(|d| crate::register::age_on(Some(d), on)),
+                .and_then(|d| crate::age::age_on(Some(d), on)),
         }
     }
 
@@ -371,33 +321,5 @@ impl<'a> Prepared<'a> {
                 .collect();
             (last, unknown)
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ById;
-
-    #[test]
-    fn ids_are_found_at_their_last_place_dense_or_sparse() {
-        for ids in [vec![3, 1, 2, 3], vec![5, 1_000_000_000, -7, 5, i64::MIN]] {
-            let at = ById::new(ids.iter().copied());
-            for id in &ids {
-                let last = ids.iter().rposition(|x| x == id).unwrap();
-                assert_eq!(at.get(*id), Some(last as u32), "{ids:?} {id}");
-            }
-            for absent in [4, 0, i64::MAX, 999_999_999] {
-                assert_eq!(at.get(absent), None, "{ids:?} {absent}");
-            }
-        }
-        assert!(matches!(
-            ById::new([3, 1, 2, 3].into_iter()),
-            ById::Dense { .. }
-        ));
-        assert!(matches!(
-            ById::new([5, 1_000_000_000].into_iter()),
-            ById::Sparse(_)
-        ));
-        assert_eq!(ById::new(std::iter::empty()).get(0), None);
     }
 }

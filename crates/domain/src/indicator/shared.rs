@@ -2,9 +2,9 @@
 //! ([`SharedHealth`]): the vaccinations by child as schedule slots, the measurements that
 //! classify a child by child. A dashboard computes today and the earlier quarter ends at once;
 //! each date then picks from these instead of indexing millions of records again.
-use super::prepared::ById;
 use super::Settings;
 use crate::health::{Compiled, HealthRecords, Measurement, Schedule, Slot};
+use crate::quick_hash::ById;
 use jiff::civil::Date;
 use std::sync::OnceLock;
 

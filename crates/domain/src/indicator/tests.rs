@@ -1,8 +1,10 @@
 use super::*;
 use crate::circumstance::Circumstance;
 use crate::plan::Baseline;
+use crate::register::Child;
 use crate::register::{ChildData, DobPrecision, Sex};
 use jiff::civil::date;
+use jiff::civil::Date;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

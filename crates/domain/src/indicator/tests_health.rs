@@ -1,12 +1,15 @@
 //! Health indicators (targets 3–7, 9–11, 15) on small hand-built records.
 use super::*;
+use crate::health::HealthRecords;
 use crate::health::{
     Birth, BirthPlace, Death, DeathCause, HivFollowUp, Injury, InjuryKind, Measure, Measurement,
     Outcome, Severity, Vaccination, EMPTY,
 };
 use crate::plan::Baseline;
+use crate::register::Child;
 use crate::register::ChildData;
 use jiff::civil::date;
+use jiff::civil::Date;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -512,6 +515,52 @@ fn fully_immunised_among_children_turning_one() {
     };
     let r = compute_target(&t, &snapshot);
     assert_eq!(r.figure.denominator_ids, vec![31, 36]);
+}
+
+/// Target 9 has one rule, the documented one: the engine counts in the numerator exactly the
+/// children of its denominator for whom [`crate::health::Compiled::fully_immunised_before_first_birthday`]
+/// holds — measles on the first birthday or after it, a missing dose, a dose before birth all
+/// leave a child out; the hepatitis B birth dose is not asked for.
+#[test]
+fn target_9_counts_the_children_the_documented_rule_accepts() {
+    let s = Schedule::default();
+    let until = d("2026-06-30");
+    let born = [
+        (81, "2025-01-10"),
+        (82, "2025-02-10"),
+        (83, "2025-03-10"),
+        (84, "2025-04-10"),
+        (85, "2025-05-10"),
+    ];
+    let children: Vec<Child> = born.iter().map(|&(id, dob)| kid(id, dob)).collect();
+    let mut vaccinations = on_time(&s, 81, "2025-01-10", until);
+    vaccinations.extend(without(on_time(&s, 82, "2025-02-10", until), "SOI"));
+    vaccinations.push(vac(82, "SOI", 1, "2026-02-10"));
+    vaccinations.extend(without(on_time(&s, 83, "2025-03-10", until), "OPV"));
+    vaccinations.extend(without(on_time(&s, 84, "2025-04-10", until), "VGB_SS"));
+    vaccinations.extend(without(on_time(&s, 85, "2025-05-10", until), "BCG"));
+    vaccinations.push(vac(85, "BCG", 1, "2025-05-09"));
+    let health = HealthRecords {
+        vaccinations,
+        ..HealthRecords::default()
+    };
+    let r = run(
+        &target(9, "fully_immunised_under1", Comparator::Above, 95.18),
+        &children,
+        &health,
+    );
+    let rule = crate::health::Compiled::new(&s);
+    let accepted: Vec<i64> = born
+        .iter()
+        .filter(|&&(id, dob)| {
+            let own = health.vaccinations.iter().filter(|v| v.child_id == id);
+            rule.fully_immunised_before_first_birthday(d(dob), &rule.given(own))
+        })
+        .map(|&(id, _)| id)
+        .collect();
+    assert_eq!(r.figure.denominator_ids, vec![81, 82, 83, 84, 85]);
+    assert_eq!(accepted, vec![81, 84]);
+    assert_eq!(r.figure.numerator_ids, accepted);
 }
 
 /// Issue 15, target 9: a child born at home who missed the hepatitis B birth dose but had

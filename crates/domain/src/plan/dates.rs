@@ -2,29 +2,16 @@
 //! `"01/06/2026"`), always held as [`jiff::civil::Date`]. Serialised as `"YYYY-MM-DD"` strings
 //! (so JSON stays plain); [`super::Plan::to_toml`] turns them back into native TOML dates.
 
+use crate::date::Grammar;
 use jiff::civil::Date;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserializer, Serializer};
 use std::fmt;
 
-/// Parse `YYYY-MM-DD` or `dd/mm/yyyy` (also `d/m/yyyy`).
+/// A plan file's date: `YYYY-MM-DD` or `dd/mm/yyyy` (also `d/m/yyyy`), in the one grammar of
+/// dates ([`Grammar::PLAN`]).
 pub fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim();
-    if s.len() == 10 && s.as_bytes()[4] == b'-' {
-        // Exactly YYYY-MM-DD: jiff would also accept a datetime and drop the time.
-        return s.parse::<Date>().ok();
-    }
-    let mut parts = s.split('/');
-    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 {
-        return None;
-    }
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
-}
-
-/// `dd/mm/yyyy`, the way every screen and message shows a date.
-pub fn format_vi(d: Date) -> String {
-    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+    Grammar::PLAN.read(s)
 }
 
 struct DateVisitor;

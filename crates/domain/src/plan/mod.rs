@@ -23,7 +23,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-pub use dates::{format_vi as format_date_vi, parse_date};
+pub use crate::date::format_vi as format_date_vi;
+pub use crate::text::format_number_vi;
+pub use dates::parse_date;
 pub use periods::{ConfirmedPeriod, PeriodNotConfirmed, ReportPeriod};
 pub use read::{read_all, Reading};
 pub use validate::{Place, Problem};
@@ -405,11 +407,6 @@ impl Target {
     pub fn allowed_events(&self, denominator: u64) -> Option<u64> {
         allowed_events(self.comparator, self.value?, self.unit?, denominator)
     }
-
-    /// Whether the document states two figures in this target.
-    pub fn has_two_figures(&self) -> bool {
-        self.secondary.is_some()
-    }
 }
 
 impl SubTarget {
@@ -467,26 +464,6 @@ fn describe(
         Comparator::Qualitative => c.label_vi().to_string(),
         _ => format!("{} {v}{sym}", c.label_vi()),
     }
-}
-
-/// A number the Vietnamese way: decimal comma, dot for thousands ("2,9", "100.000", "95,18").
-pub fn format_number_vi(x: f64) -> String {
-    let neg = x < 0.0;
-    let s = format!("{}", (x.abs() * 1e6).round() / 1e6);
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    let mut out = if neg { format!("-{grouped}") } else { grouped };
-    if !frac.is_empty() {
-        out.push(',');
-        out.push_str(frac);
-    }
-    out
 }
 
 /// A figure as officials read it beside its status: rounded to one decimal, or to as many more

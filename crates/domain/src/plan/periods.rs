@@ -7,7 +7,7 @@
 //! 01/06, 01/01–31/10 for 01/11), so that the figures are closed before the report is due; the
 //! officer confirms it or sets other dates, never past the due date.
 use super::{format_date_vi, Plan, Report};
-use crate::indicator::Period;
+use crate::date::Period;
 use crate::validation::FieldErrors;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

@@ -2,8 +2,8 @@
 //! Who may see them is stricter than the register: health data is sensitive personal data.
 mod packs;
 
-use crate::audit;
-use crate::children::read_scope;
+use crate::scope::{health_scope, read_scope};
+use crate::seal::append_sealed;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::with_child_and_date;
@@ -336,7 +336,7 @@ impl HealthLog for Db {
         if !closed.is_empty() {
             detail += &format!("; ghi ngày mất vào sổ của trẻ số {}", closed.join(", "));
         }
-        audit::append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
+        append_sealed(&mut tx, actor, "create", "health", None, &detail, seal).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -413,7 +413,7 @@ impl HealthLog for Db {
                 }
             }
             if !ids.is_empty() {
-                audit::append_sealed(
+                append_sealed(
                     &mut tx,
                     actor,
                     "create",
@@ -526,7 +526,7 @@ impl HealthLog for Db {
             &now_text(),
         )
         .await?;
-        audit::append_sealed(
+        append_sealed(
             &mut tx,
             actor,
             "create",
@@ -582,7 +582,7 @@ impl HealthLog for Db {
             .collect::<StorageResult<Vec<Child>>>()?;
         found.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
         let detail = format!("xem {list}: {} trẻ", found.len());
-        audit::append(&mut tx, actor, "read", "child", None, &detail).await?;
+        crate::audit::append(&mut tx, actor, "read", "child", None, &detail).await?;
         tx.commit().await?;
         Ok(found)
     }
@@ -599,11 +599,7 @@ impl HealthLog for Db {
         if kinds.iter().any(|k| !allowed.contains(k)) {
             return Err(StorageError::Forbidden);
         }
-        let scope = if actor.role == Role::VillageHead {
-            read_scope(actor)?
-        } else {
-            None
-        };
+        let scope = health_scope(actor)?;
         let mut p = Params::default();
         let list: Vec<String> = kinds.iter().map(|k| p.push(*k)).collect();
         let mut sql = format!(

@@ -1,0 +1,295 @@
+//! The register list: children found by name, village, age, circumstance and missing data,
+//! a page at a time, within the reader's scope.
+use crate::db::{today, Db};
+use crate::error::StorageResult;
+use crate::params::{bind_all, Params};
+use crate::scope::read_scope;
+use serde::Serialize;
+use sqlx::Row;
+use treem_domain::register::{DobPrecision, Sex};
+use treem_domain::role::Actor;
+use treem_domain::text;
+
+/// What the register list asks for. Ages are in completed years on `today`.
+#[derive(Debug, Clone, Default)]
+pub struct ChildQuery {
+    pub q: Option<String>,
+    pub village: Option<String>,
+    pub sex: Option<Sex>,
+    pub age_min: Option<i32>,
+    pub age_max: Option<i32>,
+    pub circumstance: Option<String>,
+    pub disability: Option<bool>,
+    pub no_personal_id: bool,
+    pub birth_not_registered: bool,
+    /// Include children who moved out or died.
+    pub include_absent: bool,
+    /// Only children with no known date of birth.
+    pub dob_unknown: bool,
+    pub personal_id: Option<String>,
+    pub household_id: Option<i64>,
+    /// Only these children (at most a few hundred: the records behind a figure).
+    pub ids: Option<Vec<i64>>,
+    /// Only children added or changed at or after this instant (RFC 3339, UTC).
+    pub changed_since: Option<String>,
+    /// Most recently changed first instead of Vietnamese name order.
+    pub recent_first: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One line of the register list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChildSummary {
+    pub id: i64,
+    pub full_name: String,
+    pub sex: String,
+    pub date_of_birth: Option<String>,
+    /// How much of `date_of_birth` is known: show it with
+    /// [`treem_domain::birth_date::BirthDate`], never as a day unless "day".
+    pub dob_precision: DobPrecision,
+    pub personal_id: Option<String>,
+    pub village: String,
+    pub version: i64,
+}
+
+impl ChildSummary {
+    /// The birth date as known, for showing it.
+    pub fn birth_date(&self) -> Option<treem_domain::birth_date::BirthDate> {
+        treem_domain::birth_date::BirthDate::new(
+            self.date_of_birth.as_deref().and_then(|d| d.parse().ok()),
+            self.dob_precision,
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+pub(crate) async fn search_children(
+    db: &Db,
+    actor: &Actor,
+    q: &ChildQuery,
+) -> StorageResult<Page<ChildSummary>> {
+    let scope = read_scope(actor)?;
+    let mut p = Params::default();
+    let folded = q.q.as_deref().map(text::fold).unwrap_or_default();
+    // Each word is one more condition: past limits::SEARCH_WORDS (which the API and the
+    // pages refuse with a message) the rest are left out rather than sent to the database.
+    let words: Vec<&str> = text::tokens(&folded)
+        .take(treem_domain::limits::SEARCH_WORDS)
+        .collect();
+    // Conditions on place and presence go to the search index when there is a name to
+    // search (the index carries them), else to the child table.
+    let on = if words.is_empty() { "c" } else { "t" };
+    let mut place: Vec<String> = Vec::new();
+    if let Some(v) = scope {
+        place.push(format!("{on}.village_id = {}", p.push(v)));
+    }
+    if let Some(code) = q.village.as_deref().filter(|s| !s.is_empty()) {
+        place.push(format!(
+            "{on}.village_id = (SELECT id FROM village WHERE code = {})",
+            p.push(code)
+        ));
+    }
+    if !q.include_absent {
+        place.push(format!("{on}.present = 1"));
+    }
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(sex) = q.sex {
+        conds.push(format!("c.sex = {}", p.push(sex.as_str())));
+    }
+    let now = today();
+    if let Some(min) = q.age_min {
+        if let Ok(d) = now.checked_sub(jiff::Span::new().years(min as i64)) {
+            conds.push(format!("c.dob <= {}", p.push(d.to_string())));
+        }
+    }
+    if let Some(max) = q.age_max {
+        if let Ok(d) = now.checked_sub(jiff::Span::new().years(max as i64 + 1)) {
+            conds.push(format!("c.dob > {}", p.push(d.to_string())));
+        }
+    }
+    if let Some(code) = q.circumstance.as_deref().filter(|s| !s.is_empty()) {
+        let t = p.push(now.to_string());
+        conds.push(format!(
+            "c.id IN (SELECT child_id FROM child_circumstance WHERE code = {} AND from_date <= {t} AND (to_date IS NULL OR to_date >= {t}))",
+            p.push(code)
+        ));
+    }
+    if let Some(dis) = q.disability {
+        conds.push(format!("c.disability = {}", p.push(dis as i64)));
+    }
+    if q.no_personal_id {
+        conds.push("c.personal_id IS NULL".into());
+    }
+    if q.birth_not_registered {
+        conds.push("c.birth_registered = 0".into());
+    }
+    if q.dob_unknown {
+        conds.push("c.dob IS NULL".into());
+    }
+    if let Some(pid) = q.personal_id.as_deref().filter(|s| !s.is_empty()) {
+        conds.push(format!("c.personal_id = {}", p.push(pid)));
+    }
+    if let Some(h) = q.household_id {
+        conds.push(format!("c.household_id = {}", p.push(h)));
+    }
+    if let Some(ids) = &q.ids {
+        let list: Vec<String> = ids.iter().take(1000).map(|i| i.to_string()).collect();
+        conds.push(if list.is_empty() {
+            "1 = 0".into()
+        } else {
+            format!("c.id IN ({})", list.join(", "))
+        });
+    }
+    if let Some(since) = q.changed_since.as_deref() {
+        conds.push(format!("c.updated_at >= {}", p.push(since)));
+    }
+    let per_page = q.per_page.clamp(1, 500);
+    let page = q.page.max(1);
+    let offset = (page - 1) * per_page;
+    let order = if q.recent_first {
+        "c.updated_at DESC, c.id DESC"
+    } else {
+        "c.sort_key, c.id"
+    };
+    // The birth date's precision from the current version's record (the lists must not
+    // show a month or an estimate as a day).
+    let precision = match db.backend {
+        crate::db::Backend::Sqlite => "json_extract(cv.data, '$.dob_precision')",
+        crate::db::Backend::Postgres => "(cv.data::jsonb ->> 'dob_precision')",
+    };
+    let cols = format!(
+        "c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village, \
+         (SELECT {precision} FROM child_version cv WHERE cv.child_id = c.id AND cv.version = c.version) AS dob_precision"
+    );
+    let (total, rows) = if words.is_empty() {
+        conds.extend(place);
+        let where_sql = if conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conds.join(" AND "))
+        };
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
+        let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("n")?;
+        let (limit, off) = (p.push(per_page), p.push(offset));
+        let sql = format!(
+            "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
+        );
+        (
+            total,
+            bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
+        )
+    } else {
+        // Drive the search from the rarest word's range of the index; each other word must
+        // start a word of the name or an alias.
+        let rarest = rarest_prefix(db, &words).await?;
+        let mut tconds = vec![format!(
+            "t.token >= {} AND t.token < {}",
+            p.push(rarest),
+            p.push(format!("{rarest}{{"))
+        )];
+        for w in words.iter().filter(|w| **w != rarest) {
+            tconds.push(format!(
+                "(' ' || t.search_text) LIKE {}",
+                p.push(format!("% {w}%"))
+            ));
+        }
+        tconds.extend(place);
+        let matches = format!(
+            "SELECT t.child_id, t.sort_key FROM child_token t WHERE {}",
+            tconds.join(" AND ")
+        );
+        if conds.is_empty() && !q.recent_first {
+            // The index alone answers: count and page without touching the children.
+            let count_sql = format!(
+                "SELECT CAST(COUNT(DISTINCT m.child_id) AS BIGINT) AS n FROM ({matches}) m"
+            );
+            let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+                .fetch_one(&db.pool)
+                .await?
+                .try_get("n")?;
+            let (limit, off) = (p.push(per_page), p.push(offset));
+            let sql = format!(
+                "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({matches}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
+                 JOIN child c ON c.id = pg.child_id JOIN village v ON v.id = c.village_id ORDER BY pg.sort_key, pg.child_id"
+            );
+            (
+                total,
+                bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
+            )
+        } else {
+            conds.push(format!("c.id IN (SELECT m.child_id FROM ({matches}) m)"));
+            let where_sql = format!(" WHERE {}", conds.join(" AND "));
+            let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
+            let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+                .fetch_one(&db.pool)
+                .await?
+                .try_get("n")?;
+            let (limit, off) = (p.push(per_page), p.push(offset));
+            let sql = format!(
+                "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
+            );
+            (
+                total,
+                bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
+            )
+        }
+    };
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(ChildSummary {
+                id: r.try_get("id")?,
+                full_name: r.try_get("full_name")?,
+                sex: r.try_get("sex")?,
+                date_of_birth: r.try_get("dob")?,
+                dob_precision: r
+                    .try_get::<Option<String>, _>("dob_precision")?
+                    .as_deref()
+                    .and_then(DobPrecision::parse)
+                    .unwrap_or(DobPrecision::Unknown),
+                personal_id: r.try_get("personal_id")?,
+                village: r.try_get("village")?,
+                version: r.try_get("version")?,
+            })
+        })
+        .collect::<StorageResult<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// The query word whose prefix range holds the fewest index entries (counted up to a cap).
+async fn rarest_prefix<'a>(db: &Db, words: &[&'a str]) -> StorageResult<&'a str> {
+    if words.len() == 1 {
+        return Ok(words[0]);
+    }
+    let mut best = (i64::MAX, words[0]);
+    for w in words {
+        let n: i64 = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2 LIMIT 2000) t",
+        )
+        .bind(*w)
+        .bind(format!("{w}{{"))
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+        if n < best.0 {
+            best = (n, w);
+        }
+    }
+    Ok(best.1)
+}

@@ -1,0 +1,12 @@
+//! `treem serve`: the database opened, the nightly copies scheduled, the web application served.
+use super::{nightly, ops};
+use anyhow::Result;
+
+/// Serves the database at `url` on `listen`, with the nightly copies when configured.
+pub async fn serve(url: &str, listen: &str, nightly: Option<nightly::Nightly>) -> Result<i32> {
+    let db = ops::open(url).await?;
+    if let Some(cfg) = nightly {
+        nightly::spawn(db.clone(), cfg);
+    }
+    ops::serve_db(db, listen).await
+}
