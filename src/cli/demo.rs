@@ -608,8 +608,7 @@ async fn seed_health(db: &Db, seed: u64, today: Date) -> Result<()> {
                 if on > today || on <= dob {
                     continue;
                 }
-                if let Some(json) = weighing(c, sex, (dob, on), (zl, zw), &mut r)
-                {
+                if let Some(json) = weighing(c, sex, (dob, on), (zl, zw), &mut r) {
                     let late = r.next() % 8;
                     push("measurement", Some(c.id), on, json, late);
                 }
@@ -717,8 +716,7 @@ async fn seed_health(db: &Db, seed: u64, today: Date) -> Result<()> {
                 if on <= dob || !c.data.present_on(on) {
                     continue;
                 }
-                if let Some(json) = weighing(c, sex, (dob, on), (zl, zw), &mut r)
-                {
+                if let Some(json) = weighing(c, sex, (dob, on), (zl, zw), &mut r) {
                     let late = r.next() % 8;
                     push("measurement", Some(c.id), on, json, late);
                 }

@@ -53,9 +53,9 @@ pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
 pub use history::{ChildVersion, FieldChange};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
-pub use supports::{GivenOnce, GivenSupport};
 pub use recorded::{RecordedEvent, RecordedVersion};
 pub use search::{ChildQuery, ChildSummary, Page};
+pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
 
 use async_trait::async_trait;

@@ -3,9 +3,9 @@
 //! stores one support; listed for a child; and the commune's setting of which kinds answer which
 //! circumstance group (target 14), kept in `setting` under [`ANSWERS_KEY`].
 use crate::audit;
-use crate::scope::{read_scope, write_scope};
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
+use crate::scope::{read_scope, write_scope};
 use crate::SupportLog;
 use serde::Serialize;
 use sqlx::Row;

@@ -2,12 +2,12 @@
 //! Who may see them is stricter than the register: health data is sensitive personal data.
 mod packs;
 
-use crate::scope::{health_scope, read_scope};
-use crate::seal::append_sealed;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::with_child_and_date;
 use crate::params::{bind_all, Params, P};
+use crate::scope::{health_scope, read_scope};
+use crate::seal::append_sealed;
 use crate::seal::{Seal, Sealed};
 use crate::HealthLog;
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! Adding and editing a child: the form ([`ChildFormBody`], read into the domain's
 //! [`ChildDraft`], checked by [`ChildDraft::parse`]), possible duplicates before a new record,
 //! and the merge when someone else saved the record meanwhile ([`super::merge`]).
-use super::merge::{merge, ConflictRow};
+use super::merge::{child_values, merge, ConflictRow};
 use crate::pages::forms::{draft_to_form, form_to_draft, ChildForm};
 use crate::pages::{render, Ctx, Layout, PageError, PageErrorKind, TypedForm};
 use askama::Template;
@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use treem_domain::register::{Child, ChildData, ChildDraft};
+use treem_domain::register::{ChildData, ChildDraft};
 use treem_domain::validation::FieldErrors;
 use treem_storage::{ChildQuery, ChildSummary, StorageError};
 
@@ -259,29 +259,6 @@ pub async fn create(
         Err(StorageError::Invalid(e)) => again(&ctx, to, values, refused(e, vec![])).await,
         Err(e) => Err(ctx.fail(e)),
     }
-}
-
-/// The form's values for a stored child, the household by the code every page shows.
-pub(super) async fn child_values(ctx: &Ctx, c: &Child) -> BTreeMap<String, String> {
-    let mut draft = ChildDraft::from(&c.data);
-    if let Some(id) = c.data.household_id {
-        draft.household = Some(household_text(ctx, id).await);
-        draft.household_id = None;
-    }
-    draft_to_form(&draft)
-}
-
-/// A household as pages show it: its code ("SP01-0124"), or "#12" when it has none (or cannot
-/// be read).
-async fn household_text(ctx: &Ctx, id: i64) -> String {
-    let code = ctx
-        .state
-        .store
-        .household(&ctx.actor(), id)
-        .await
-        .ok()
-        .and_then(|h| h.data.code);
-    treem_domain::register::household_shown(id, code.as_deref())
 }
 
 pub async fn edit_page(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {

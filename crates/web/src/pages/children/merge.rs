@@ -1,11 +1,12 @@
 //! When someone else saved the record while this person edited it: a three-way merge against
 //! the version this person started from. What only the other person changed is taken; what
 //! both changed differently is shown side by side.
-use super::edit::child_values;
 use super::field_label;
 use crate::i18n::Texts;
+use crate::pages::forms::draft_to_form;
 use crate::pages::{Ctx, PageError};
 use std::collections::BTreeMap;
+use treem_domain::register::{Child, ChildDraft};
 
 pub struct ConflictRow {
     pub field: String,
@@ -76,4 +77,27 @@ pub(super) async fn merge(
         });
     }
     Ok((current.version, merged, conflicts))
+}
+
+/// The form's values for a stored child, the household by the code every page shows.
+pub(super) async fn child_values(ctx: &Ctx, c: &Child) -> BTreeMap<String, String> {
+    let mut draft = ChildDraft::from(&c.data);
+    if let Some(id) = c.data.household_id {
+        draft.household = Some(household_text(ctx, id).await);
+        draft.household_id = None;
+    }
+    draft_to_form(&draft)
+}
+
+/// A household as pages show it: its code ("SP01-0124"), or "#12" when it has none (or cannot
+/// be read).
+async fn household_text(ctx: &Ctx, id: i64) -> String {
+    let code = ctx
+        .state
+        .store
+        .household(&ctx.actor(), id)
+        .await
+        .ok()
+        .and_then(|h| h.data.code);
+    treem_domain::register::household_shown(id, code.as_deref())
 }
