@@ -1,16 +1,16 @@
 //! Support given to a child (trợ giúp): the child's list with a form to record one, and the
 //! commune's setting of which kinds count for target 14. The rules are the domain's
 //! (`treem_domain::support`); who may record is storage's (the child's scope).
-use super::{render, render_status, Ctx, PageError, PageErrorKind, PageForm};
+use super::{render, render_status, Ctx, PageError, PageErrorKind, PageForm, TypedForm};
 use crate::i18n::{vn_date, vn_datetime};
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::HashMap;
 use treem_domain::circumstance;
+use treem_domain::register::Child;
 use treem_domain::support::{NewSupport, SupportAnswers, SupportKind};
 use treem_domain::validation::FieldErrors;
-use treem_storage::StorageError;
+use treem_storage::{GivenSupport, StorageError};
 
 pub struct SupportRow {
     pub date: String,
@@ -41,23 +41,22 @@ struct SupportsPage {
 }
 
 /// The form to record a support, as typed.
-#[derive(Default, Clone)]
+#[derive(Default, Clone, serde::Deserialize)]
 pub struct SupportForm {
+    #[serde(rename = "_csrf")]
     pub csrf: Option<String>,
+    #[serde(default)]
     pub date: String,
+    #[serde(default)]
     pub kind: String,
+    #[serde(default)]
     pub submission: String,
 }
 
-impl From<HashMap<String, String>> for SupportForm {
-    fn from(mut f: HashMap<String, String>) -> Self {
-        let mut take = |k: &str| f.remove(k).unwrap_or_default();
-        SupportForm {
-            csrf: Some(take("_csrf")),
-            date: take("date"),
-            kind: take("kind"),
-            submission: take("submission"),
-        }
+impl TryFrom<&SupportForm> for NewSupport {
+    type Error = FieldErrors;
+    fn try_from(f: &SupportForm) -> Result<Self, FieldErrors> {
+        NewSupport::parse(&f.date, &f.kind, treem_storage::today())
     }
 }
 
@@ -83,17 +82,41 @@ async fn page(
     let (given, answers) =
         tokio::try_join!(store.child_supports(&actor, id), store.support_answers())
             .map_err(|e| ctx.fail(e))?;
+    let refused = errors.is_some();
+    let mut l = ctx.layout(format!("Trợ giúp · {}", child.data.full_name));
+    l.flash = flash;
+    let page = SupportsPage {
+        l,
+        id,
+        name: child.data.full_name.clone(),
+        circumstances: circumstances_now(&child, &answers),
+        rows: rows(&child, &given, &answers),
+        may_give: ctx.user.role.writes_children(),
+        kinds: kinds(),
+        form: filled(form),
+        errors: errors.map(|e| in_words(&e)).unwrap_or_default(),
+    };
+    Ok(render_status(&page, refused))
+}
+
+/// The child's circumstances today, each with the kinds that count for it.
+fn circumstances_now(child: &Child, answers: &SupportAnswers) -> Vec<Circ> {
     let today = treem_storage::today();
-    let circs = &child.data.circumstances;
-    let circumstances = circs
+    child
+        .data
+        .circumstances
         .iter()
         .filter(|c| c.active_on(today))
         .map(|c| Circ {
             label: circumstance::label(&c.code).unwrap_or(&c.code).to_string(),
-            counted_kinds: kinds_text(&answers, &c.code),
+            counted_kinds: kinds_text(answers, &c.code),
         })
-        .collect();
-    let rows = given
+        .collect()
+}
+
+fn rows(child: &Child, given: &[GivenSupport], answers: &SupportAnswers) -> Vec<SupportRow> {
+    let circs = &child.data.circumstances;
+    given
         .iter()
         .map(|g| SupportRow {
             date: vn_date(&g.date.to_string()),
@@ -102,45 +125,39 @@ async fn page(
             counted: answers.counts(circs, g.date, g.kind),
             recorded: format!("{} · {}", g.recorded_by, vn_datetime(&g.recorded_at)),
         })
-        .collect();
-    let refused = errors.is_some();
-    let errors = errors
-        .map(|e| {
-            e.0.iter()
-                .map(|fe| (field_vi(&fe.field), fe.message.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let form = SupportForm {
+        .collect()
+}
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    SupportKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label_vi()))
+        .collect()
+}
+
+fn in_words(errors: &FieldErrors) -> Vec<(String, String)> {
+    errors
+        .0
+        .iter()
+        .map(|fe| (field_vi(&fe.field), fe.message.clone()))
+        .collect()
+}
+
+/// The form as shown: a fresh submission id and today's date when empty.
+fn filled(form: SupportForm) -> SupportForm {
+    SupportForm {
         submission: if form.submission.is_empty() {
             super::new_submission_id()
         } else {
             form.submission
         },
         date: if form.date.is_empty() {
-            vn_date(&today.to_string())
+            vn_date(&treem_storage::today().to_string())
         } else {
             form.date
         },
         ..form
-    };
-    let mut l = ctx.layout(format!("Trợ giúp · {}", child.data.full_name));
-    l.flash = flash;
-    let page = SupportsPage {
-        l,
-        id,
-        name: child.data.full_name.clone(),
-        circumstances,
-        rows,
-        may_give: ctx.user.role.writes_children(),
-        kinds: SupportKind::ALL
-            .iter()
-            .map(|k| (k.code(), k.label_vi()))
-            .collect(),
-        form,
-        errors,
-    };
-    Ok(render_status(&page, refused))
+    }
 }
 
 fn kinds_text(answers: &SupportAnswers, group: &str) -> String {
@@ -175,11 +192,10 @@ pub async fn show(
 pub async fn give(
     ctx: Ctx,
     Path(id): Path<i64>,
-    PageForm(f): PageForm<HashMap<String, String>>,
+    TypedForm(form): TypedForm<SupportForm>,
 ) -> Result<Response, PageError> {
-    let form = SupportForm::from(f);
     ctx.check_csrf(form.csrf.as_ref())?;
-    let support = match NewSupport::parse(&form.date, &form.kind, treem_storage::today()) {
+    let support = match NewSupport::try_from(&form) {
         Ok(s) => s,
         Err(errs) => return page(&ctx, id, form, Some(errs), None).await,
     };
@@ -239,10 +255,7 @@ fn answers_page(
     let page = AnswersPage {
         l,
         may_change: ctx.user.role == treem_domain::role::Role::Officer,
-        kinds: SupportKind::ALL
-            .iter()
-            .map(|k| (k.code(), k.label_vi()))
-            .collect(),
+        kinds: kinds(),
         groups,
         error,
     };
