@@ -1,0 +1,239 @@
+//! `treem demo`: a synthetic commune (sample data) in an empty database, then serve it.
+//!
+//! The commune has a past: its register was imported on a go-live day two years ago
+//! ([`crate::synth::go_live`]) and kept up since, so every record carries the time it would
+//! have been recorded (births days to weeks after they happen, moves and deaths after the fact,
+//! health events on or after their dates, agencies' figures after each quarter), never one in
+//! the future. The figures "as recorded by" an earlier day therefore show what was known then.
+use anyhow::Result;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use treem_domain::role::ALL_ROLES;
+use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Register, Role};
+
+mod cases;
+mod health;
+mod plans;
+use cases::seed_cases;
+use health::seed_health;
+use plans::seed_plan;
+
+/// Demo accounts: (username, role, password). Printed at start; never for real communes.
+pub fn demo_logins() -> Vec<(String, Role, String)> {
+    ALL_ROLES
+        .iter()
+        .map(|r| {
+            let name = match r {
+                Role::VillageHead => "truongthon".to_string(),
+                other => other.as_str().to_string(),
+            };
+            (name, *r, format!("demo-{}", r.as_str()))
+        })
+        .collect()
+}
+
+/// Fills an empty database; does nothing to one that already has children.
+pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
+    let system = Actor::system();
+    if db.commune().await?.is_some() {
+        return Ok(false);
+    }
+    // Sample data only ever goes into an empty database, never next to real children.
+    if !db.villages(&system).await?.is_empty() {
+        anyhow::bail!("cơ sở dữ liệu này đã có dữ liệu thật (thôn/bản); demo chỉ tạo xã mẫu trong cơ sở dữ liệu trống");
+    }
+    let today = treem_storage::today();
+    db.set_commune(
+        &system,
+        &Commune {
+            name: "Xã Sính Phình (dữ liệu mẫu)".into(),
+            province: "Điện Biên".into(),
+            code: None,
+            sample: true,
+        },
+    )
+    .await?;
+    for v in crate::synth::villages() {
+        db.create_village(&system, &v.code, &v.name).await?;
+    }
+    let admin = Actor {
+        role: Role::Admin,
+        ..Actor::system()
+    };
+    for (name, role, password) in demo_logins() {
+        db.create_user(
+            &admin,
+            &NewUser {
+                username: name,
+                password,
+                role,
+                village: (role == Role::VillageHead).then(|| "SP01".to_string()),
+                must_change_password: false,
+            },
+        )
+        .await?;
+    }
+    let pb = super::progress(Some(children as u64), "Tạo xã mẫu");
+    // Generation runs on its own thread and hands over batches, so a million children never
+    // sit in memory at once. Each child comes with the versions its record went through.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let generator = tokio::task::spawn_blocking(move || {
+        let mut index = 0u64;
+        crate::synth::generate_batches(children, seed, today, 20_000, &mut |b| {
+            let kids: Vec<(usize, Vec<crate::synth::Recorded>)> = b
+                .children
+                .into_iter()
+                .map(|(h, c)| {
+                    index += 1;
+                    (h, crate::synth::versions(&c, seed, index, today))
+                })
+                .collect();
+            let _ = tx.blocking_send((b.households, kids));
+        })
+    });
+    let mut failure: Option<anyhow::Error> = None;
+    let mut index = 0u64;
+    while let Some((households, children)) = rx.recv().await {
+        let ids = match db.import_households(&system, &households).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                failure = Some(e.into());
+                break;
+            }
+        };
+        let kids: Vec<Vec<RecordedVersion>> = children
+            .into_iter()
+            .map(|(h, versions)| {
+                index += 1;
+                versions
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, v)| {
+                        let mut data = v.data;
+                        data.household_id = ids.get(h).copied();
+                        RecordedVersion {
+                            data,
+                            recorded_at: recorded_at(v.day, index * 7 + k as u64, today),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        match db.import_children_history(&system, kids).await {
+            Ok(n) => pb.inc(n as u64),
+            Err(e) => {
+                failure = Some(e.into());
+                break;
+            }
+        }
+    }
+    drop(rx);
+    let _ = generator.await;
+    pb.finish_and_clear();
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    seed_plan(db, seed, today).await?;
+    seed_health(db, seed, today).await?;
+    if db.has_case_key() {
+        seed_cases(db, today).await?;
+    }
+    Ok(true)
+}
+
+/// When something dated `day` was recorded: on the go-live day, at the import (10:00 in
+/// Vietnam); on another day during office hours (07:00–16:59, drawn from `key`); never after
+/// now.
+pub(super) fn recorded_at(day: Date, key: u64, today: Date) -> Timestamp {
+    let minute = if day == crate::synth::go_live(today) {
+        180
+    } else {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % 600
+    };
+    let vietnam = jiff::tz::TimeZone::fixed(jiff::tz::offset(7));
+    let now = Timestamp::now();
+    day.at(7 + (minute / 60) as i8, (minute % 60) as i8, 0, 0)
+        .to_zoned(vietnam)
+        .map(|z| z.timestamp())
+        .unwrap_or(now)
+        .min(now)
+}
+
+/// `days` after `from`, not before the go-live day (records kept on paper until then came in
+/// with the import) nor after today.
+pub(super) fn recorded_day(from: Date, days: u64, today: Date) -> Date {
+    from.checked_add(jiff::Span::new().days(days as i64))
+        .unwrap_or(from)
+        .max(crate::synth::go_live(today))
+        .min(today)
+}
+
+/// A deterministic stream of numbers from one key (no state shared between children).
+pub(super) struct Draw(u64);
+
+impl Draw {
+    pub(super) fn new(key: u64, seed: u64) -> Self {
+        Draw(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed.rotate_left(17))
+    }
+    pub(super) fn next(&mut self) -> u64 {
+        // SplitMix64.
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub(super) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub(super) fn normal(&mut self, mean: f64, sd: f64) -> f64 {
+        let (u, v) = (self.unit().max(1e-12), self.unit());
+        mean + sd * (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+}
+
+pub async fn run(
+    url: &str,
+    listen: &str,
+    children: usize,
+    seed_value: u64,
+    no_serve: bool,
+) -> Result<i32> {
+    let mut db = super::ops::open(url).await?;
+    // The demo keeps its own case key beside its database, made on first run.
+    if !db.has_case_key() {
+        let path = if url.starts_with("postgres") {
+            std::path::PathBuf::from("treem-demo.case.key")
+        } else {
+            let file = url.trim_start_matches("sqlite://");
+            std::path::PathBuf::from(format!(
+                "{}.case.key",
+                file.split('?').next().unwrap_or(file)
+            ))
+        };
+        let key = if path.exists() {
+            treem_storage::CaseKey::from_file(&path)?
+        } else {
+            treem_storage::CaseKey::generate_file(&path)?
+        };
+        db = db.with_case_key(key);
+    }
+    let started = std::time::Instant::now();
+    if seed(&db, children, seed_value).await? {
+        eprintln!(
+            "Đã tạo xã mẫu: {children} trẻ trong {:.1} giây ({url}).",
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        eprintln!("Cơ sở dữ liệu {url} đã có dữ liệu; dùng lại.");
+    }
+    println!("DỮ LIỆU MẪU — không phải trẻ em thật.");
+    println!("Tài khoản thử (tên / mật khẩu / vai trò):");
+    for (name, role, password) in demo_logins() {
+        println!("  {name:<12} {password:<20} {}", role.label_vi());
+    }
+    if no_serve {
+        return Ok(0);
+    }
+    super::ops::serve_db(db, listen).await
+}
