@@ -1,6 +1,6 @@
 use super::*;
 use std::collections::HashSet;
-use treem_domain::register::ChildDraft;
+use treem_domain::register::{ChildDraft, DobPrecision, Sex};
 
 fn today() -> Date {
     ymd(2026, 11, 30)
