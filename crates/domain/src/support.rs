@@ -141,6 +141,16 @@ pub enum SupportAnswersError {
 }
 
 impl SupportAnswers {
+    /// Who sets which kinds count: the officer, who answers for the figures the commune reports.
+    pub fn may_set(role: crate::role::Role) -> bool {
+        role == crate::role::Role::Officer
+    }
+
+    /// Whether the commune has narrowed the kinds that answer `group`.
+    pub fn is_narrowed(&self, group: &str) -> bool {
+        self.by_group.contains_key(group)
+    }
+
     /// Whether a support of `kind` answers circumstance group `group`.
     pub fn answers(&self, group: &str, kind: SupportKind) -> bool {
         self.by_group
@@ -302,10 +312,14 @@ mod tests {
     fn a_group_answers_every_kind_until_the_commune_narrows_it() {
         let mut a = SupportAnswers::default();
         assert!(a.answers("d", SupportKind::FoodAndGifts));
+        assert!(!a.is_narrowed("d"));
+        assert!(SupportAnswers::may_set(crate::role::Role::Officer));
+        assert!(!SupportAnswers::may_set(crate::role::Role::Leader));
         a.set("d", &[SupportKind::HealthCare, SupportKind::SchoolCosts])
             .unwrap();
         assert!(!a.answers("d", SupportKind::FoodAndGifts));
         assert!(a.answers("d", SupportKind::HealthCare));
+        assert!(a.is_narrowed("d"));
         assert!(a.answers("a", SupportKind::FoodAndGifts));
         // "dd" is đ.
         a.set("dd", &[SupportKind::HealthCare]).unwrap();

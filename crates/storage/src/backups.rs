@@ -36,14 +36,7 @@ impl Db {
             &[LAST_ATTEMPT]
         };
         for key in keys {
-            sqlx::query(
-                "INSERT INTO setting (key, value) VALUES ($1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(*key)
-            .bind(&json)
-            .execute(&mut *tx)
-            .await?;
+            crate::db::put_setting(&mut tx, key, &json).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -433,6 +433,37 @@ fn children(
     children.flush().then_some(words)
 }
 
+/// Calls `one(id, record, village, version, recorded_at)` for every version the import writes,
+/// each child's in order: the one version recorded now, or, with a history, the earlier ones and
+/// then the current. Stops at the first `false` (the import has failed).
+fn each_version(
+    rows: &[ChildData],
+    village_ids: &[i64],
+    earlier: &EarlierVillages,
+    ids: &dyn Fn(usize) -> i64,
+    plan: &Plan,
+    mut one: impl FnMut(i64, &ChildData, i64, i64, &str) -> bool,
+) -> bool {
+    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+        let Some(h) = plan.history.as_ref() else {
+            if !one(ids(i), d, *village_id, 1, &plan.now) {
+                return false;
+            }
+            continue;
+        };
+        for (k, ((old, at), village)) in h.earlier[i].iter().zip(&earlier[i]).enumerate() {
+            if !one(ids(i), old, *village, k as i64 + 1, at) {
+                return false;
+            }
+        }
+        let current = h.earlier[i].len() as i64 + 1;
+        if !one(ids(i), d, *village_id, current, &h.current_at[i]) {
+            return false;
+        }
+    }
+    true
+}
+
 /// The `child_version` rows; returns their digest for the seal (in id order, as `treem check`
 /// reads them back), or `None` if the import has failed.
 fn versions(
@@ -451,7 +482,7 @@ fn versions(
     };
     let mut versions = Batcher::new(table, send);
     let mut digest = Digester::default();
-    let mut one = |id: i64, d: &ChildData, village_id: i64, version: i64, at: &str| {
+    let one = |id: i64, d: &ChildData, village_id: i64, version: i64, at: &str| {
         let json = stored_child_json(d);
         digest.row(
             Sealed::ChildVersion,
@@ -473,22 +504,8 @@ fn versions(
         }
         versions.end_row()
     };
-    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
-        let Some(h) = history else {
-            if !one(ids(i), d, *village_id, 1, &plan.now) {
-                return None;
-            }
-            continue;
-        };
-        for (k, ((old, at), village)) in h.earlier[i].iter().zip(&earlier[i]).enumerate() {
-            if !one(ids(i), old, *village, k as i64 + 1, at) {
-                return None;
-            }
-        }
-        let current = h.earlier[i].len() as i64 + 1;
-        if !one(ids(i), d, *village_id, current, &h.current_at[i]) {
-            return None;
-        }
+    if !each_version(rows, village_ids, earlier, ids, plan, one) {
+        return None;
     }
     versions.flush().then(|| digest.finish())
 }
@@ -511,7 +528,7 @@ fn facts(
         Table::Fact
     };
     let mut facts = Batcher::new(table, send);
-    let mut one = |id: i64, d: &ChildData, village_id: i64, version: i64, at: &str| {
+    let one = |id: i64, d: &ChildData, village_id: i64, version: i64, at: &str| {
         let fields = (
             d.sex,
             d.date_of_birth,
@@ -535,24 +552,7 @@ fn facts(
         }
         facts.end_row()
     };
-    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
-        let Some(h) = history else {
-            if !one(ids(i), d, *village_id, 1, &plan.now) {
-                return false;
-            }
-            continue;
-        };
-        for (k, ((old, at), village)) in h.earlier[i].iter().zip(&earlier[i]).enumerate() {
-            if !one(ids(i), old, *village, k as i64 + 1, at) {
-                return false;
-            }
-        }
-        let current = h.earlier[i].len() as i64 + 1;
-        if !one(ids(i), d, *village_id, current, &h.current_at[i]) {
-            return false;
-        }
-    }
-    facts.flush()
+    each_version(rows, village_ids, earlier, ids, plan, one) && facts.flush()
 }
 
 fn circumstances(rows: &[ChildData], ids: &dyn Fn(usize) -> i64, send: Send) -> bool {

@@ -247,3 +247,20 @@ pub(crate) async fn fix_sequences(
     }
     Ok(())
 }
+
+/// Stores a setting (`setting` table), replacing its earlier value, in the caller's transaction.
+pub(crate) async fn put_setting(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    value: &str,
+) -> StorageResult<()> {
+    sqlx::query(
+        "INSERT INTO setting (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -184,14 +184,7 @@ impl Plans for Db {
         let json =
             serde_json::to_string(&confirmed).map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let (_turn, mut tx) = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO setting (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(format!("{PERIOD_KEY}{year}:{code}"))
-        .bind(&json)
-        .execute(&mut *tx)
-        .await?;
+        crate::db::put_setting(&mut tx, &format!("{PERIOD_KEY}{year}:{code}"), &json).await?;
         audit::append(
             &mut tx,
             actor,

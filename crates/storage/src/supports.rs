@@ -9,7 +9,7 @@ use crate::scope::{read_scope, write_scope};
 use crate::SupportLog;
 use serde::Serialize;
 use sqlx::Row;
-use treem_domain::role::{Actor, Role};
+use treem_domain::role::Actor;
 use treem_domain::support::{NewSupport, SupportAnswers, SupportKind};
 use treem_domain::Date;
 
@@ -79,7 +79,11 @@ impl SupportLog for Db {
         for attempt in 0..2 {
             let (_turn, mut tx) = self.begin_write().await?;
             if let Some(t) = token {
-                if let Some(id) = stored_under(&mut tx, t).await? {
+                // A form id is shared with the health forms' table: the support it stored.
+                if let Some(done) = crate::health::read_submission(&mut tx, t).await? {
+                    let id = done.ids.first().copied().ok_or_else(|| {
+                        StorageError::invalid("submission", "mã biểu mẫu đã dùng cho biểu mẫu khác")
+                    })?;
                     return Ok(GivenOnce { id, again: true });
                 }
             }
@@ -150,19 +154,11 @@ impl SupportLog for Db {
         actor: &Actor,
         answers: &SupportAnswers,
     ) -> StorageResult<()> {
-        // The officer answers for the figures the commune reports.
-        if actor.role != Role::Officer {
+        if !SupportAnswers::may_set(actor.role) {
             return Err(StorageError::Forbidden);
         }
         let (_turn, mut tx) = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO setting (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(ANSWERS_KEY)
-        .bind(answers.to_setting())
-        .execute(&mut *tx)
-        .await?;
+        crate::db::put_setting(&mut tx, ANSWERS_KEY, &answers.to_setting()).await?;
         audit::append(
             &mut tx,
             actor,
@@ -175,22 +171,4 @@ impl SupportLog for Db {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// The support stored under a submission id, if the id was used.
-async fn stored_under(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    token: &str,
-) -> StorageResult<Option<i64>> {
-    let Some(row) = sqlx::query("SELECT result FROM form_submission WHERE token = $1")
-        .bind(token)
-        .fetch_optional(&mut **tx)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let result: String = row.try_get("result")?;
-    let v: serde_json::Value = serde_json::from_str(&result)
-        .map_err(|e| StorageError::Corrupt(format!("form_submission {token}: {e}")))?;
-    Ok(v["ids"].get(0).and_then(|x| x.as_i64()))
 }

@@ -245,7 +245,7 @@ pub struct Submission {
     pub again: bool,
 }
 
-async fn read_submission(
+pub(crate) async fn read_submission(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     token: &str,
 ) -> StorageResult<Option<Submission>> {

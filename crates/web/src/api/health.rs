@@ -15,7 +15,7 @@ use treem_domain::register::ChildDraft;
 use treem_domain::validation::FieldErrors;
 
 /// The `Idempotency-Key` header, when sent: 8–100 letters, digits, `-`, `_`.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(v) = headers.get("idempotency-key") else {
         return Ok(None);
     };

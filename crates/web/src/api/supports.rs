@@ -49,24 +49,11 @@ pub async fn give(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<SupportBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .filter(|k| treem_storage::valid_submission_id(k))
-                .ok_or_else(|| {
-                    FieldErrors::single(
-                        "Idempotency-Key",
-                        "khóa không hợp lệ (8–100 chữ cái, chữ số, - hoặc _)",
-                    )
-                })?,
-        ),
-    };
+    let key = super::health::idempotency_key(&headers)?;
     let support = NewSupport::try_from(body)?;
     let done = s
         .store
-        .give_support(&user.actor(), parse_id(&id)?, &support, key)
+        .give_support(&user.actor(), parse_id(&id)?, &support, key.as_deref())
         .await?;
     let status = if done.again {
         StatusCode::OK

@@ -161,11 +161,11 @@ fn filled(form: SupportForm) -> SupportForm {
 }
 
 fn kinds_text(answers: &SupportAnswers, group: &str) -> String {
-    let kinds = answers.kinds_for(group);
-    if kinds.len() == SupportKind::ALL.len() {
+    if !answers.is_narrowed(group) {
         "mọi hình thức".into()
     } else {
-        kinds
+        answers
+            .kinds_for(group)
             .iter()
             .map(|k| k.label_vi())
             .collect::<Vec<_>>()
@@ -254,7 +254,7 @@ fn answers_page(
     l.flash = flash;
     let page = AnswersPage {
         l,
-        may_change: ctx.user.role == treem_domain::role::Role::Officer,
+        may_change: SupportAnswers::may_set(ctx.user.role),
         kinds: kinds(),
         groups,
         error,
