@@ -18,6 +18,7 @@ pub mod plan;
 pub mod poverty;
 mod quick_hash;
 pub mod register;
+pub mod report;
 pub mod role;
 pub mod sex;
 pub mod support;

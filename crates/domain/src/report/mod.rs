@@ -1,0 +1,9 @@
+//! Báo cáo: the reports that go up the chain (section VI of the plan). Each agency writes its
+//! section, the culture-social office consolidates, the leader approves; an approved report is
+//! frozen ([`FrozenReport`]) and never overwritten. The frozen report is what every document
+//! (DOCX, XLSX, print) and the province package are made from, so that they all say the same.
+//!
+//! Pure: storage keeps the reports and their frozen JSON, the web and CLI render and send them.
+mod frozen;
+
+pub use frozen::{Approval, Commune, FigureChange, FrozenFigure, FrozenReport, SectionText};
