@@ -5,5 +5,6 @@
 //!
 //! Pure: storage keeps the reports and their frozen JSON, the web and CLI render and send them.
 mod frozen;
+pub mod package;
 
 pub use frozen::{Approval, Commune, FigureChange, FrozenFigure, FrozenReport, SectionText};
