@@ -125,6 +125,12 @@ impl Role {
         self == Role::Officer
     }
 
+    /// May register communes' keys and receive their report packages, and read the province's
+    /// table (the province instance: aggregates only, never a child's record).
+    pub fn receives_packages(self) -> bool {
+        self == Role::Province
+    }
+
     /// May read the audit log.
     pub fn reads_audit(self) -> bool {
         matches!(self, Role::Officer | Role::Leader | Role::Admin)

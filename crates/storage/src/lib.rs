@@ -27,6 +27,7 @@ mod params;
 mod plans;
 mod portable;
 pub mod profile;
+mod province;
 mod recorded;
 mod register;
 mod scope;
@@ -53,6 +54,7 @@ pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
 pub use history::{ChildVersion, FieldChange};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
+pub use province::Imported;
 pub use recorded::{RecordedEvent, RecordedVersion};
 pub use search::{ChildQuery, ChildSummary, Page};
 pub use supports::{GivenOnce, GivenSupport};
@@ -427,11 +429,20 @@ pub trait Backups: Send + Sync {
 
 /// Everything the application needs from storage.
 pub trait Storage:
-    Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog
+    Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog + Province
 {
 }
-impl<T: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog> Storage
-    for T
+impl<
+        T: Register
+            + Accounts
+            + AuditLog
+            + Plans
+            + HealthLog
+            + Cases
+            + Backups
+            + SupportLog
+            + Province,
+    > Storage for T
 {
 }
 
@@ -457,4 +468,43 @@ pub trait SupportLog: Send + Sync {
         actor: &Actor,
         answers: &treem_domain::support::SupportAnswers,
     ) -> StorageResult<()>;
+}
+
+/// The province's side (`province.rs`): communes' keys, report packages received, the table.
+#[async_trait]
+pub trait Province: Send + Sync {
+    /// Register (or replace) a commune's public key.
+    async fn trust_commune(
+        &self,
+        actor: &Actor,
+        key: &treem_domain::report::package::PublicKey,
+    ) -> StorageResult<()>;
+    /// The communes registered, by code.
+    async fn trusted_communes(
+        &self,
+        actor: &Actor,
+    ) -> StorageResult<Vec<treem_domain::report::package::TrustedCommune>>;
+    /// Take a package file: stored when its signature holds under the commune's key and the
+    /// domain's rule admits it; [`StorageError::Invalid`] on field `package` with the reason
+    /// otherwise, nothing stored.
+    async fn import_package(&self, actor: &Actor, file: &[u8]) -> StorageResult<Imported>;
+    /// Every package received, in the order received.
+    async fn received_packages(
+        &self,
+        actor: &Actor,
+    ) -> StorageResult<Vec<treem_domain::report::package::Arrival>>;
+    /// One package of a commune.
+    async fn received_package(
+        &self,
+        actor: &Actor,
+        commune: &str,
+        id: i64,
+    ) -> StorageResult<treem_domain::report::package::Arrival>;
+    /// The communes × targets table of a kind and year (`None`: those of the last package
+    /// received); `None` when nothing has been received.
+    async fn province_table(
+        &self,
+        actor: &Actor,
+        asked: Option<(&str, i16)>,
+    ) -> StorageResult<Option<treem_domain::report::package::ProvinceTable>>;
 }

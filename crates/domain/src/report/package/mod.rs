@@ -14,11 +14,15 @@
 //! gives the same bytes, which [`seal`] signs.
 mod receive;
 pub mod seal;
+mod table;
 #[cfg(test)]
 mod tests;
 
 pub use receive::{admit, standing, Admission, Received, TargetTotal, HIDDEN_TOTAL};
-pub use seal::{CommuneKey, PublicKey, Refusal, SignedPackage};
+pub use seal::{content_hash, CommuneKey, PublicKey, Refusal, SignedPackage};
+pub use table::{
+    Arrival, CommuneRow, ProvinceTable, TableCell, TargetHead, TrustedCommune, NOT_PUBLISHED,
+};
 
 use crate::date::Period;
 use crate::disclosure::{publish_breakdown, publish_result, PublishedCell, PublishedFigure, Shown};
