@@ -181,6 +181,31 @@ enum Command {
         #[command(subcommand)]
         command: cli::plan::PlanCommand,
     },
+    /// The commune's key that signs the report packages sent to the province.
+    CommuneKey {
+        #[command(subcommand)]
+        command: CommuneKeyCommand,
+    },
+    /// The province's side: register communes' keys, import their report packages.
+    Province {
+        #[command(subcommand)]
+        command: cli::province::ProvinceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CommuneKeyCommand {
+    /// Write a new private key to FILE (0600) and its public key to FILE.pub (refuses to
+    /// overwrite); FILE.pub goes to the province.
+    New {
+        file: std::path::PathBuf,
+        /// The commune's code (mã đơn vị hành chính).
+        #[arg(long)]
+        code: String,
+        /// The commune's name.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -394,6 +419,10 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Check { db, expect_head } => cli::ops::check(&db.db, &expect_head).await,
         Command::RebuildCopies { db } => cli::ops::rebuild_copies(&db.db).await,
         Command::Plan { command } => cli::plan::run(command).await,
+        Command::CommuneKey {
+            command: CommuneKeyCommand::New { file, code, name },
+        } => cli::province::commune_key_new(&file, &code, &name),
+        Command::Province { command } => cli::province::run(command).await,
         Command::CaseKey {
             command: CaseKeyCommand::New { file },
         } => cli::ops::new_case_key(&file),

@@ -22,6 +22,8 @@ pub struct Settings {
     pub case_key_file: Option<PathBuf>,
     /// `TREEM_HOLIDAYS_FILE`: the commune's own working-day calendar.
     pub holidays_file: Option<PathBuf>,
+    /// `TREEM_COMMUNE_KEY_FILE`: the commune's private key that signs report packages.
+    pub commune_key_file: Option<PathBuf>,
 }
 
 static SETTINGS: OnceLock<Settings> = OnceLock::new();
@@ -42,6 +44,7 @@ impl Settings {
             import_profile: var("TREEM_IMPORT_PROFILE").is_some(),
             case_key_file: set("TREEM_CASE_KEY_FILE").map(PathBuf::from),
             holidays_file: set("TREEM_HOLIDAYS_FILE").map(PathBuf::from),
+            commune_key_file: set("TREEM_COMMUNE_KEY_FILE").map(PathBuf::from),
         })
     }
 

@@ -192,6 +192,21 @@ impl Draw {
     }
 }
 
+/// The demo commune's code on its packages: no real commune has it, so a demo package never
+/// passes for a real commune's at a province.
+pub const DEMO_COMMUNE_CODE: &str = "99999";
+
+/// A file beside the demo's database (`treem-demo.db.case.key`), or in the working folder for
+/// PostgreSQL (`treem-demo.case.key`).
+fn beside(url: &str, what: &str) -> std::path::PathBuf {
+    if url.starts_with("postgres") {
+        std::path::PathBuf::from(format!("treem-demo.{what}"))
+    } else {
+        let file = url.trim_start_matches("sqlite://");
+        std::path::PathBuf::from(format!("{}.{what}", file.split('?').next().unwrap_or(file)))
+    }
+}
+
 pub async fn run(
     url: &str,
     listen: &str,
@@ -202,21 +217,18 @@ pub async fn run(
     let mut db = super::ops::open(url).await?;
     // The demo keeps its own case key beside its database, made on first run.
     if !db.has_case_key() {
-        let path = if url.starts_with("postgres") {
-            std::path::PathBuf::from("treem-demo.case.key")
-        } else {
-            let file = url.trim_start_matches("sqlite://");
-            std::path::PathBuf::from(format!(
-                "{}.case.key",
-                file.split('?').next().unwrap_or(file)
-            ))
-        };
+        let path = beside(url, "case.key");
         let key = if path.exists() {
             treem_storage::CaseKey::from_file(&path)?
         } else {
             treem_storage::CaseKey::generate_file(&path)?
         };
         db = db.with_case_key(key);
+    }
+    // And its commune key, which signs its report packages for the province.
+    let commune_key = beside(url, "commune.key");
+    if !commune_key.exists() {
+        super::province::write_new_key(&commune_key, DEMO_COMMUNE_CODE, "Sính Phình")?;
     }
     let started = std::time::Instant::now();
     if seed(&db, children, seed_value).await? {
