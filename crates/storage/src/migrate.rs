@@ -102,10 +102,18 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: None,
     },
+    Migration {
+        version: 10,
+        name: "reports",
+        sqlite: include_str!("../migrations/sqlite/0010_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0010_reports.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
 /// after them, so that the dropped bytes do not stay in free pages or the WAL.

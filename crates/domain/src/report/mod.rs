@@ -7,6 +7,7 @@
 mod build;
 mod frozen;
 mod kinds;
+mod section;
 mod workflow;
 
 #[cfg(test)]
@@ -15,4 +16,5 @@ mod tests;
 pub use build::{freeze, signer_of, Freezing};
 pub use frozen::{Approval, Commune, FigureChange, FrozenFigure, FrozenReport, SectionText};
 pub use kinds::{Opening, DEFAULT_SYMBOL};
-pub use workflow::{overdue, take, Refusal, ReportState, SectionState, Step};
+pub use section::{Narrative, MAX_BOX_CHARS};
+pub use workflow::{may_read, overdue, take, Refusal, ReportState, SectionState, Step};

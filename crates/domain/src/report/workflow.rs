@@ -245,3 +245,9 @@ pub fn overdue(
     };
     open && today >= due_before
 }
+
+/// Who reads the reports: everyone of the commune who writes a section or approves; not the
+/// administrator (no child data) nor the province (it receives the package).
+pub fn may_read(role: Role) -> bool {
+    !matches!(role, Role::Admin | Role::Province)
+}
