@@ -186,6 +186,11 @@ enum Command {
         #[command(subcommand)]
         command: CommuneKeyCommand,
     },
+    /// Reports up the chain (báo cáo): the package for the province.
+    Report {
+        #[command(subcommand)]
+        command: cli::package::ReportCommand,
+    },
     /// The province's side: register communes' keys, import their report packages.
     Province {
         #[command(subcommand)]
@@ -423,6 +428,7 @@ async fn run(cli: Cli) -> Result<i32> {
             command: CommuneKeyCommand::New { file, code, name },
         } => cli::province::commune_key_new(&file, &code, &name),
         Command::Province { command } => cli::province::run(command).await,
+        Command::Report { command } => cli::package::run(command).await,
         Command::CaseKey {
             command: CaseKeyCommand::New { file },
         } => cli::ops::new_case_key(&file),

@@ -4,6 +4,7 @@ pub mod demo;
 pub mod import;
 pub mod nightly;
 pub mod ops;
+pub mod package;
 pub mod plan;
 pub mod province;
 pub mod serve;

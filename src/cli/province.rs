@@ -73,8 +73,8 @@ pub fn write_new_key(path: &Path, code: &str, name: &str) -> Result<CommuneKey> 
 
 /// Reads a commune's private key file.
 pub fn read_key(path: &Path) -> Result<CommuneKey> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("không đọc được {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("không đọc được {}", path.display()))?;
     Ok(CommuneKey::from_file(&text).with_context(|| path.display().to_string())?)
 }
 
@@ -141,11 +141,19 @@ pub async fn run(cmd: ProvinceCommand) -> Result<i32> {
                     Ok(done) => println!(
                         "{}: đã nhận {}{} năm {} của xã {}, {}.",
                         p.display(),
-                        if done.amends.is_some() { "báo cáo bổ sung — " } else { "" },
+                        if done.amends.is_some() {
+                            "báo cáo bổ sung — "
+                        } else {
+                            ""
+                        },
                         done.kind_name,
                         done.year,
                         done.commune_name,
-                        if done.on_time { "đúng hạn" } else { "muộn hạn" }
+                        if done.on_time {
+                            "đúng hạn"
+                        } else {
+                            "muộn hạn"
+                        }
                     ),
                     Err(treem_storage::StorageError::Invalid(f)) => {
                         refused += 1;

@@ -103,6 +103,14 @@ const MIGRATIONS: &[Migration] = &[
         finish: None,
     },
     Migration {
+        version: 10,
+        name: "reports",
+        sqlite: include_str!("../migrations/sqlite/0010_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0010_reports.sql"),
+        after: &[],
+        finish: None,
+    },
+    Migration {
         version: 12,
         name: "province",
         sqlite: include_str!("../migrations/sqlite/0012_province.sql"),

@@ -224,6 +224,8 @@ pub enum PackageError {
     UnknownTarget(u16),
     #[error("xã chưa có mã đơn vị hành chính: hãy đặt mã xã trước khi gửi báo cáo lên tỉnh")]
     NoCommuneCode,
+    #[error("khóa là của xã mã {key}, báo cáo là của xã mã {report}")]
+    OtherCommune { key: String, report: String },
 }
 
 impl PackageContent {

@@ -123,6 +123,26 @@ impl CommuneKey {
         Ok(CommuneKey::from_secret(&f.commune, &f.name, key))
     }
 
+    /// The package file of an approved report, signed with this key. A report made before
+    /// the commune set its code goes under the key's code; a report of another commune is
+    /// refused.
+    pub fn package(
+        &self,
+        report: &crate::report::FrozenReport,
+        plan: &crate::plan::Plan,
+    ) -> Result<Vec<u8>, super::PackageError> {
+        let mut report = report.clone();
+        if report.commune.code.trim().is_empty() {
+            report.commune.code = self.code.clone();
+        }
+        let content = PackageContent::of(&report, plan)?;
+        self.sign(&content)
+            .map_err(|_| super::PackageError::OtherCommune {
+                key: self.code.clone(),
+                report: content.commune.code.clone(),
+            })
+    }
+
     /// The package file: `content` signed with this key. The content's commune must be this
     /// key's ([`Refusal::CommuneMismatch`] otherwise: a key is one commune's).
     pub fn sign(&self, content: &PackageContent) -> Result<Vec<u8>, Refusal> {
