@@ -21,6 +21,7 @@ mod modules;
 pub mod pages;
 mod periods;
 mod plans;
+mod province;
 mod register_links;
 mod reports;
 mod storage;

@@ -7,6 +7,7 @@ pub(crate) mod health;
 mod imports;
 mod misc;
 pub(crate) mod plans;
+pub(crate) mod province;
 mod supports;
 
 use crate::error::ApiError;
@@ -86,6 +87,15 @@ pub fn routes() -> Router<AppState> {
             "/plans/{year}/reports/{code}/period",
             put(plans::confirm_period),
         )
+        .route(
+            "/province/communes",
+            get(province::communes).post(province::trust),
+        )
+        .route(
+            "/province/packages",
+            get(province::packages).post(province::import),
+        )
+        .route("/province/table", get(province::table))
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 

@@ -11,6 +11,7 @@ mod forms;
 pub mod health;
 mod import;
 mod page_form;
+mod province;
 mod supports;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
@@ -137,6 +138,16 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route("/import/confirm", post(import::confirm))
+        .route("/province", get(province::table))
+        .route("/province/table.xlsx", get(province::table_xlsx))
+        .route(
+            "/province/packages",
+            get(province::packages).post(province::upload),
+        )
+        .route(
+            "/province/communes/{code}/reports/{id}",
+            get(province::report),
+        )
         .route("/import/template.xlsx", get(import::template))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
@@ -228,6 +239,10 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if role.imports_children() {
         v.push(("/import", t.import));
+    }
+    if role.receives_packages() {
+        v.push(("/province", "Tổng hợp các xã"));
+        v.push(("/province/packages", "Nhận gói báo cáo"));
     }
     if role.reads_audit() {
         v.push(("/audit", t.audit));

@@ -40,6 +40,10 @@ pub struct TableCell {
     pub value: String,
     /// "1.234/1.300", "<5/190".
     pub counts: String,
+    /// The published numbers, for a spreadsheet.
+    pub number: Option<f64>,
+    pub numerator: Option<super::PackageCount>,
+    pub denominator: Option<super::PackageCount>,
     pub status: Option<TargetStatus>,
     /// "đạt", "chưa đạt", …, "không công bố".
     pub status_vi: &'static str,
@@ -143,6 +147,9 @@ impl ProvinceTable {
                                         (Some(n), None) => n.text(),
                                         _ => String::new(),
                                     },
+                                    number: t.figure.value,
+                                    numerator: t.figure.numerator,
+                                    denominator: t.figure.denominator,
                                     status: t.status,
                                     status_vi: t.status.map_or(NOT_PUBLISHED, |s| s.label_vi()),
                                 },
@@ -150,6 +157,9 @@ impl ProvinceTable {
                                     target: h.target,
                                     value: String::new(),
                                     counts: String::new(),
+                                    number: None,
+                                    numerator: None,
+                                    denominator: None,
                                     status: Some(TargetStatus::NoData),
                                     status_vi: TargetStatus::NoData.label_vi(),
                                 },

@@ -1,0 +1,124 @@
+//! The province's API (`/province/…`): communes' keys, report packages received, the communes
+//! × targets table. Who may is storage's ([`treem_domain::role::Role::receives_packages`]);
+//! what is taken is the domain's (`treem_domain::report::package`).
+use super::JsonBody;
+use crate::auth::ApiUser;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use treem_domain::report::package::{Arrival, PublicKey};
+use treem_domain::validation::FieldErrors;
+
+pub async fn communes(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    let items = s.store.trusted_communes(&user.actor()).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+/// `POST /province/communes` as sent: the `.pub` file's text, and the code or name when the
+/// file's are not the ones to register.
+#[derive(Deserialize)]
+pub struct TrustBody {
+    #[serde(default)]
+    public_key: String,
+    code: Option<String>,
+    name: Option<String>,
+}
+
+impl TryFrom<TrustBody> for PublicKey {
+    type Error = FieldErrors;
+    fn try_from(b: TrustBody) -> Result<Self, FieldErrors> {
+        PublicKey::from_file(&b.public_key)
+            .map(|k| k.renamed(b.code.as_deref(), b.name.as_deref()))
+            .map_err(|e| FieldErrors::single("public_key", e.to_string()))
+    }
+}
+
+pub async fn trust(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(body): JsonBody<TrustBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let key = PublicKey::try_from(body)?;
+    s.store.trust_commune(&user.actor(), &key).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "code": key.code, "name": key.name, "fingerprint": key.fingerprint() })),
+    ))
+}
+
+/// A package received, as listed.
+pub fn arrival_json(a: &Arrival) -> Value {
+    let c = &a.content;
+    json!({
+        "id": a.id,
+        "commune": c.commune.code,
+        "commune_name": c.commune.name,
+        "kind": c.kind,
+        "kind_name": c.kind_name,
+        "year": c.year,
+        "period": c.period,
+        "number": c.number,
+        "amends": c.amends.as_ref().map(|a| a.report),
+        "received_at": a.received_at,
+        "on_time": a.on_time,
+    })
+}
+
+pub async fn packages(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
+    let items = s.store.received_packages(&user.actor()).await?;
+    Ok(Json(
+        json!({ "items": items.iter().map(arrival_json).collect::<Vec<_>>() }),
+    ))
+}
+
+/// Imports one package (the file's bytes as the body): 201 when stored, 200 with
+/// `already_received` when the same bytes came before, 422 with the reason when refused.
+pub async fn import(
+    State(s): State<AppState>,
+    user: ApiUser,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let done = s.store.import_package(&user.actor(), &body).await?;
+    let status = if done.again {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(json!({
+            "id": done.id,
+            "already_received": done.again,
+            "commune": done.commune,
+            "on_time": done.on_time,
+            "amends": done.amends,
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct TableQuery {
+    kind: Option<String>,
+    year: Option<i16>,
+}
+
+impl TableQuery {
+    /// Kind and year together, or neither (the last package's).
+    pub fn asked(&self) -> Option<(&str, i16)> {
+        Some((self.kind.as_deref()?, self.year?))
+    }
+}
+
+pub async fn table(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Query(q): Query<TableQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let t = s.store.province_table(&user.actor(), q.asked()).await?;
+    Ok(Json(json!({ "table": t })))
+}
