@@ -91,13 +91,17 @@ pub fn new_case_key(path: &Path) -> Result<i32> {
     Ok(0)
 }
 
-pub async fn serve_db(db: Db, listen: &str) -> Result<i32> {
+/// Serves `db`; report packages are signed with the key in `commune_key` when given.
+pub async fn serve_db(db: Db, listen: &str, commune_key: Option<&std::path::Path>) -> Result<i32> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("không mở được cổng {listen}"))?;
     eprintln!("treem đang chạy: http://{}", listener.local_addr()?);
-    let state =
+    let mut state =
         treem_web::AppState::with_settings(Arc::new(db), &crate::settings::settings().web());
+    if let Some(path) = commune_key {
+        state = state.with_commune_key(super::province::read_key(path)?);
+    }
     treem_web::serve(state, listener).await?;
     Ok(0)
 }

@@ -8,5 +8,6 @@ pub async fn serve(url: &str, listen: &str, nightly: Option<nightly::Nightly>) -
     if let Some(cfg) = nightly {
         nightly::spawn(db.clone(), cfg);
     }
-    ops::serve_db(db, listen).await
+    let key = crate::settings::settings().commune_key_file.as_deref();
+    ops::serve_db(db, listen, key).await
 }

@@ -22,6 +22,7 @@ pub mod pages;
 mod periods;
 mod plans;
 mod province;
+mod province_pages;
 mod register_links;
 mod reports;
 mod storage;

@@ -223,6 +223,8 @@ async fn a_demo_package_names_no_child_and_a_province_takes_it_once() {
     let o = package(&pkg_s);
     assert!(o.status.success(), "{}", text(&o));
     let file = std::fs::read(&pkg).unwrap();
+    // The same package through the API, as the commune's leader: the same bytes.
+    assert_eq!(api_package(&commune_db, &key_path, approved.id).await, file);
 
     // No child's name or personal ID, anywhere in the file or its content.
     let (envelope, content) = content_of(&file);
@@ -498,4 +500,47 @@ async fn a_second_report_of_a_period_is_refused_an_amending_one_taken_and_totals
         );
         assert!(t.rows.iter().any(|r| r.amending));
     }
+}
+
+/// `GET /api/v1/reports/{id}/package` on a server of `db` signing with the key at `key_path`.
+async fn api_package(db: &Db, key_path: &str, id: i64) -> Vec<u8> {
+    use treem_storage::{Accounts, NewUser};
+    db.create_user(
+        &actor(Role::Admin, None),
+        &NewUser {
+            username: "pkg-leader".into(),
+            password: "password-pkg-leader".into(),
+            role: Role::Leader,
+            village: None,
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let key = CommuneKey::from_file(&std::fs::read_to_string(key_path).unwrap()).unwrap();
+    let state = treem_web::AppState::new(std::sync::Arc::new(db.clone())).with_commune_key(key);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = treem_web::serve(state, listener).await;
+    });
+    let http = reqwest::Client::new();
+    let v: serde_json::Value = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": "pkg-leader", "password": "password-pkg-leader"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = v["token"].as_str().unwrap().to_string();
+    let r = http
+        .get(format!("{base}/api/v1/reports/{id}/package"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.bytes().await.unwrap().to_vec()
 }

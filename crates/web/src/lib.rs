@@ -37,6 +37,9 @@ pub struct AppState {
     pub figures: Arc<figures::FiguresCache>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`TREEM_TRUSTED_PROXIES`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The commune's key that signs report packages (`TREEM_COMMUNE_KEY_FILE`); `None` on a
+    /// server that sends none (a province's).
+    pub commune_key: Option<Arc<treem_domain::report::package::CommuneKey>>,
 }
 
 /// What the web layer is told by the binary's settings (`src/settings.rs`); the defaults are
@@ -64,7 +67,14 @@ impl AppState {
             pending_imports: Arc::default(),
             figures: Arc::default(),
             trusted_proxies: settings.trusted_proxies.clone().into(),
+            commune_key: None,
         }
+    }
+
+    /// The same application signing report packages with `key`.
+    pub fn with_commune_key(mut self, key: treem_domain::report::package::CommuneKey) -> Self {
+        self.commune_key = Some(Arc::new(key));
+        self
     }
 }
 

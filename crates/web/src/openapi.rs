@@ -211,7 +211,24 @@ pub fn spec() -> Value {
         "description": "offender_handling: cách xử lý người vi phạm (chỉ tiêu 16)"
     });
     target_schemas(&mut doc);
+    province_paths(&mut doc);
     doc
+}
+
+/// The province's side and the package a commune sends it (issue 16, parts 5–7).
+fn province_paths(doc: &mut Value) {
+    doc["components"]["schemas"]["TrustCommune"] = json!({"type": "object", "required": ["public_key"], "properties": {"public_key": {"type": "string", "description": "nội dung tệp .pub do treem commune-key new tạo"}, "code": {"type": ["string", "null"], "description": "mã xã, khi khác mã trong tệp"}, "name": {"type": ["string", "null"], "description": "tên xã, khi khác tên trong tệp"}}});
+    doc["components"]["schemas"]["SignedPackage"] = json!({"type": "object", "description": "Gói báo cáo: content là nội dung JSON (base64) ký ed25519 bằng khóa của xã", "required": ["format", "commune", "key", "content", "signature"], "properties": {"format": {"type": "integer"}, "commune": {"type": "string"}, "key": {"type": "string", "description": "dấu vân tay khóa công khai"}, "content": {"type": "string"}, "signature": {"type": "string"}}});
+    doc["paths"]["/province/communes"] = json!({
+        "get": op("Các xã đã đăng ký khóa công khai với tỉnh (vai trò tỉnh)", "province", &std(&[("200", "{items: [{code, name, fingerprint, added_at}]}")])),
+        "post": with_body(op("Đăng ký (hoặc thay) khóa công khai của một xã (vai trò tỉnh)", "province", &std(&[("201", "{code, name, fingerprint}"), ("422", "tệp khóa không đọc được, thiếu mã hoặc tên xã")])), "TrustCommune")
+    });
+    doc["paths"]["/province/packages"] = json!({
+        "get": op("Các gói báo cáo đã nhận, theo thứ tự nhận (vai trò tỉnh)", "province", &std(&[("200", "{items: [{id, commune, commune_name, kind, kind_name, year, period, number, amends, received_at, on_time}]}")])),
+        "post": with_body(op("Nhận một gói báo cáo (nội dung yêu cầu là tệp gói). Từ chối và không lưu gì khi: xã chưa đăng ký, chữ ký sai hoặc gói bị sửa, mã xã trong nội dung khác trên gói, đã có báo cáo cùng loại cùng kỳ của xã mà gói không phải báo cáo bổ sung. Gói giống hệt đã nhận: 200 already_received", "province", &std(&[("201", "đã nhận: {id, already_received: false, commune, on_time, amends}"), ("200", "đã nhận trước đó: {id, already_received: true}"), ("422", "bị từ chối: errors.package nói lý do")])), "SignedPackage")
+    });
+    doc["paths"]["/province/table"] = json!({"get": with_params(op("Bảng các xã × chỉ tiêu của một loại báo cáo và năm: trạng thái từng xã, đúng hạn hay muộn, tổng của tỉnh = tổng tử số / tổng mẫu số (missing nói vì sao không tính được khi xã nào có số nhỏ bị ẩn). Không có kind và year: của gói nhận sau cùng; table null khi chưa nhận gói nào", "province", &std(&[("200", "{table}")])), &[("kind", "query", "mã loại báo cáo (six_month, yearly, …)"), ("year", "query", "năm")])});
+    doc["paths"]["/reports/{id}/package"] = json!({"get": with_params(op("Gói báo cáo gửi tỉnh của báo cáo đã phê duyệt: số liệu được che số nhỏ, không có mã, tên, ngày sinh hay mã định danh của trẻ; ký bằng khóa của xã (TREEM_COMMUNE_KEY_FILE)", "reports", &std(&[("200", "tệp gói (SignedPackage)"), ("404", "không có hoặc chưa phê duyệt"), ("422", "máy chủ chưa có khóa của xã (errors.commune_key)")])), &[("id", "path", "mã báo cáo")])});
 }
 
 pub async fn document() -> Json<Value> {

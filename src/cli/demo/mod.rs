@@ -247,5 +247,5 @@ pub async fn run(
     if no_serve {
         return Ok(0);
     }
-    super::ops::serve_db(db, listen).await
+    super::ops::serve_db(db, listen, Some(&commune_key)).await
 }

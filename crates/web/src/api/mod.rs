@@ -96,6 +96,7 @@ pub fn routes() -> Router<AppState> {
             get(province::packages).post(province::import),
         )
         .route("/province/table", get(province::table))
+        .route("/reports/{id}/package", get(province::report_package))
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 

@@ -6,8 +6,10 @@ use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -121,4 +123,39 @@ pub async fn table(
 ) -> Result<Json<Value>, ApiError> {
     let t = s.store.province_table(&user.actor(), q.asked()).await?;
     Ok(Json(json!({ "table": t })))
+}
+
+/// `GET /reports/{id}/package`: the signed package of approved report `id`, for the province
+/// (the same bytes as `treem report package`).
+pub async fn report_package(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let report = s
+        .store
+        .frozen_report(&user.actor(), super::parse_id(&id)?)
+        .await?;
+    let key = s.commune_key.as_ref().ok_or_else(|| {
+        ApiError::Invalid(FieldErrors::single(
+            "commune_key",
+            "máy chủ chưa có khóa của xã (TREEM_COMMUNE_KEY_FILE, tạo bằng treem commune-key new)",
+        ))
+    })?;
+    let plan = crate::figures::load_plan(&s, report.year).await?;
+    let bytes = key
+        .package(&report, &plan)
+        .map_err(|e| ApiError::Invalid(FieldErrors::single("package", e.to_string())))?;
+    let name = format!(
+        "attachment; filename=\"goi-{}-{}-{}.json\"",
+        report.kind, report.year, report.id
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, "application/json".to_string()),
+            (CONTENT_DISPOSITION, name),
+        ],
+        bytes,
+    )
+        .into_response())
 }
