@@ -75,7 +75,7 @@ pub fn write_new_key(path: &Path, code: &str, name: &str) -> Result<CommuneKey> 
 pub fn read_key(path: &Path) -> Result<CommuneKey> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("không đọc được {}", path.display()))?;
-    Ok(CommuneKey::from_file(&text).with_context(|| path.display().to_string())?)
+    CommuneKey::from_file(&text).with_context(|| path.display().to_string())
 }
 
 /// `treem commune-key new FILE --code C --name N`.

@@ -316,6 +316,45 @@ async fn a_demo_package_names_no_child_and_a_province_takes_it_once() {
             "{label}"
         );
     }
+
+    // The same through the commands, on a province's SQLite file.
+    let pdb = dir.path().join("tinh.db").to_string_lossy().to_string();
+    let bad = dir.path().join("sua.json");
+    let mut tampered = envelope.clone();
+    let mut raw = base64_decode(&tampered.content);
+    raw[10] ^= 0x20;
+    tampered.content = base64_encode(&raw);
+    std::fs::write(&bad, serde_json::to_vec(&tampered).unwrap()).unwrap();
+    let bad_s = bad.to_string_lossy().to_string();
+    let o = treem(&["province", "import", "--db", &pdb, &pkg_s]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("chưa được đăng ký"), "{}", text(&o));
+    let o = treem(&["province", "trust", "--db", &pdb, &pub_path]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("99999"), "{}", text(&o));
+    let o = treem(&["province", "import", "--db", &pdb, &pkg_s, &bad_s]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("đã nhận"), "{}", text(&o));
+    assert!(
+        text(&o).contains("sua.json: bị từ chối: chữ ký không hợp lệ"),
+        "{}",
+        text(&o)
+    );
+    let o = treem(&["province", "import", "--db", &pdb, &pkg_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("đã nhận trước đó"), "{}", text(&o));
+    // A key file is never written over.
+    let o = treem(&[
+        "commune-key",
+        "new",
+        &key_path,
+        "--code",
+        "1",
+        "--name",
+        "x",
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("không ghi đè"), "{}", text(&o));
 }
 
 fn base64_encode(bytes: &[u8]) -> String {
