@@ -91,16 +91,20 @@ pub fn new_case_key(path: &Path) -> Result<i32> {
     Ok(0)
 }
 
-/// Serves `db`; report packages are signed with the key in `commune_key` when given.
-pub async fn serve_db(db: Db, listen: &str, commune_key: Option<&std::path::Path>) -> Result<i32> {
+/// Serves `db`; report packages are signed with `commune_key` when given.
+pub async fn serve_db(
+    db: Db,
+    listen: &str,
+    commune_key: Option<treem_domain::report::package::CommuneKey>,
+) -> Result<i32> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("không mở được cổng {listen}"))?;
     eprintln!("treem đang chạy: http://{}", listener.local_addr()?);
     let mut state =
         treem_web::AppState::with_settings(Arc::new(db), &crate::settings::settings().web());
-    if let Some(path) = commune_key {
-        state = state.with_commune_key(super::province::read_key(path)?);
+    if let Some(key) = commune_key {
+        state = state.with_commune_key(key);
     }
     treem_web::serve(state, listener).await?;
     Ok(0)

@@ -8,6 +8,9 @@ pub async fn serve(url: &str, listen: &str, nightly: Option<nightly::Nightly>) -
     if let Some(cfg) = nightly {
         nightly::spawn(db.clone(), cfg);
     }
-    let key = crate::settings::settings().commune_key_file.as_deref();
+    let key = match &crate::settings::settings().commune_key_file {
+        Some(path) => Some(super::province::read_key(path)?),
+        None => None,
+    };
     ops::serve_db(db, listen, key).await
 }

@@ -247,5 +247,6 @@ pub async fn run(
     if no_serve {
         return Ok(0);
     }
-    super::ops::serve_db(db, listen, Some(&commune_key)).await
+    let key = super::province::read_key(&commune_key)?;
+    super::ops::serve_db(db, listen, Some(key)).await
 }
