@@ -120,6 +120,18 @@ impl TargetTotal {
             return total;
         }
         let count = |c: &Option<PackageCount>| c.map(|c| c.value);
+        // A commune without data for the target adds nothing.
+        let no_data = |t: &&&super::PackageTarget| {
+            t.figure.numerator.is_none()
+                && t.figure.denominator.is_none()
+                && t.figure.value.is_none()
+                && !t.figure.value_hidden
+        };
+        let lines: Vec<_> = lines.iter().filter(|t| !no_data(t)).collect();
+        if lines.is_empty() {
+            total.missing = Some(NO_DATA);
+            return total;
+        }
         let (mut n, mut d) = (0u64, 0u64);
         for t in &lines {
             match (count(&t.figure.numerator), count(&t.figure.denominator)) {

@@ -32,6 +32,7 @@ pub fn status_view(s: Option<TargetStatus>) -> (&'static str, &'static str) {
 }
 
 pub struct CellView {
+    pub target: u16,
     pub value: String,
     pub counts: String,
     pub status: &'static str,
@@ -51,6 +52,7 @@ pub struct RowView {
 }
 
 pub struct TotalView {
+    pub target: u16,
     pub value: String,
     pub counts: String,
     pub missing: &'static str,
@@ -76,6 +78,7 @@ pub fn total_view(t: &TargetTotal) -> TotalView {
         _ => String::new(),
     };
     TotalView {
+        target: t.target,
         value: t
             .value
             .map(|v| treem_domain::text::format_number_vi((v * 10.0).round() / 10.0))
@@ -121,6 +124,7 @@ fn rows_of(t: &ProvinceTable) -> Vec<RowView> {
                     .map(|c| {
                         let (status, class) = status_view(c.status);
                         CellView {
+                            target: c.target,
                             value: c.value.clone(),
                             counts: c.counts.clone(),
                             status,
