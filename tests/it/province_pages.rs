@@ -330,6 +330,18 @@ async fn the_province_table_fits_a_phone_and_a_desktop() {
         assert!(total.contains("không tính được"), "{total}");
         assert_no_overflow(&b, "province table").await;
         shot(&b, &format!("province-table-{width}")).await;
+        b.c.find(fantoccini::Locator::LinkText("Sính Phình"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.c.wait()
+            .for_element(fantoccini::Locator::Id("report-figures"))
+            .await
+            .unwrap();
+        assert_no_overflow(&b, "a commune's report").await;
+        shot(&b, &format!("province-report-{width}")).await;
         b.c.goto(&app.url("/province/packages")).await.unwrap();
         assert_no_overflow(&b, "province packages").await;
         shot(&b, &format!("province-packages-{width}")).await;

@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 22] = [
+const TABLES: [(&str, &str); 24] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -32,13 +32,16 @@ const TABLES: [(&str, &str); 22] = [
     ("case_entry", "case_id, seq"),
     ("report", "id"),
     ("report_section", "report_id, agency"),
+    ("province_commune", "code"),
+    ("province_package", "id"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 10] = [
+const IDENTITY_TABLES: [&str; 11] = [
+    "province_package",
     "health_event",
     "case_file",
     "village",
@@ -74,6 +77,10 @@ fn integer_column(name: &str) -> bool {
                 | "met"
                 | "corrects"
                 | "seal"
+                | "added_by"
+                | "received_by"
+                | "on_time"
+                | "amends"
         )
 }
 

@@ -103,16 +103,38 @@ pub async fn import(
     ))
 }
 
+/// `?kind=…&year=…` as sent (text, so that a bad year is a 422 naming the field).
 #[derive(Deserialize)]
 pub struct TableQuery {
     kind: Option<String>,
-    year: Option<i16>,
+    year: Option<String>,
 }
 
 impl TableQuery {
     /// Kind and year together, or neither (the last package's).
-    pub fn asked(&self) -> Option<(&str, i16)> {
-        Some((self.kind.as_deref()?, self.year?))
+    pub fn asked(&self) -> Result<Option<(&str, i16)>, FieldErrors> {
+        let kind = self
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty());
+        let year = self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty());
+        match (kind, year) {
+            (None, None) => Ok(None),
+            (Some(k), Some(y)) => match y.parse::<i16>() {
+                Ok(y) if treem_domain::limits::PLAN_YEARS.contains(&y) => Ok(Some((k, y))),
+                _ => Err(FieldErrors::single(
+                    "year",
+                    format!("năm «{y}» không hợp lệ"),
+                )),
+            },
+            (None, Some(_)) => Err(FieldErrors::single("kind", "cần loại báo cáo cùng với năm")),
+            (Some(_), None) => Err(FieldErrors::single("year", "cần năm cùng với loại báo cáo")),
+        }
     }
 }
 
@@ -121,8 +143,45 @@ pub async fn table(
     user: ApiUser,
     Query(q): Query<TableQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let t = s.store.province_table(&user.actor(), q.asked()).await?;
+    let t = s.store.province_table(&user.actor(), q.asked()?).await?;
     Ok(Json(json!({ "table": t })))
+}
+
+/// The signed package of approved report `id` and its file name: one function for the API and
+/// the report page's button.
+pub async fn signed_package(
+    s: &AppState,
+    actor: &treem_domain::role::Actor,
+    id: i64,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let report = s.store.frozen_report(actor, id).await?;
+    let key = s.commune_key.as_ref().ok_or_else(|| {
+        ApiError::Invalid(FieldErrors::single(
+            "commune_key",
+            "máy chủ chưa có khóa của xã (TREEM_COMMUNE_KEY_FILE, tạo bằng treem commune-key new)",
+        ))
+    })?;
+    let plan = crate::figures::load_plan(s, report.year).await?;
+    let bytes = key
+        .package(&report, &plan)
+        .map_err(|e| ApiError::Invalid(FieldErrors::single("package", e.to_string())))?;
+    let name = format!("goi-{}-{}-{}.json", report.kind, report.year, report.id);
+    Ok((name, bytes))
+}
+
+/// The package file as a download.
+pub fn package_download(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "application/json".to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// `GET /reports/{id}/package`: the signed package of approved report `id`, for the province
@@ -132,30 +191,6 @@ pub async fn report_package(
     user: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let report = s
-        .store
-        .frozen_report(&user.actor(), super::parse_id(&id)?)
-        .await?;
-    let key = s.commune_key.as_ref().ok_or_else(|| {
-        ApiError::Invalid(FieldErrors::single(
-            "commune_key",
-            "máy chủ chưa có khóa của xã (TREEM_COMMUNE_KEY_FILE, tạo bằng treem commune-key new)",
-        ))
-    })?;
-    let plan = crate::figures::load_plan(&s, report.year).await?;
-    let bytes = key
-        .package(&report, &plan)
-        .map_err(|e| ApiError::Invalid(FieldErrors::single("package", e.to_string())))?;
-    let name = format!(
-        "attachment; filename=\"goi-{}-{}-{}.json\"",
-        report.kind, report.year, report.id
-    );
-    Ok((
-        [
-            (CONTENT_TYPE, "application/json".to_string()),
-            (CONTENT_DISPOSITION, name),
-        ],
-        bytes,
-    )
-        .into_response())
+    let (name, bytes) = signed_package(&s, &user.actor(), super::parse_id(&id)?).await?;
+    Ok(package_download(&name, bytes))
 }

@@ -148,6 +148,7 @@ pub fn routes() -> Router<AppState> {
             "/province/communes/{code}/reports/{id}",
             get(province::report),
         )
+        .route("/reports/{id}/package", get(province::report_package))
         .route("/import/template.xlsx", get(import::template))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
@@ -253,11 +254,19 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     if role.confirms_accounts() {
         v.push(("/accounts", accounts::title(t)));
     }
+    // The longest item the path is under is the current one (/province/packages is not also
+    // /province).
+    let under = |href: &str| href == current || (href != "/" && current.starts_with(href));
+    let best = v
+        .iter()
+        .map(|(href, _)| *href)
+        .filter(|h| under(h))
+        .max_by_key(|h| h.len());
     v.into_iter()
         .map(|(href, label)| Nav {
             href,
             label,
-            current: href == current || (href != "/" && current.starts_with(href)),
+            current: Some(href) == best,
         })
         .collect()
 }

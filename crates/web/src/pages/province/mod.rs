@@ -137,11 +137,16 @@ fn rows_of(t: &ProvinceTable) -> Vec<RowView> {
         .collect()
 }
 
+/// The kind and year asked; a bad one is the page's "not found".
+fn asked<'a>(ctx: &Ctx, q: &'a TableQuery) -> Result<Option<(&'a str, i16)>, PageError> {
+    q.asked().map_err(|_| ctx.error(PageErrorKind::NotFound))
+}
+
 pub async fn table(ctx: Ctx, Query(q): Query<TableQuery>) -> Result<Response, PageError> {
     let table = ctx
         .state
         .store
-        .province_table(&ctx.actor(), q.asked())
+        .province_table(&ctx.actor(), asked(&ctx, &q)?)
         .await
         .map_err(|e| ctx.fail(e))?;
     let rows = table.as_ref().map(rows_of).unwrap_or_default();
@@ -167,7 +172,7 @@ pub async fn table_xlsx(ctx: Ctx, Query(q): Query<TableQuery>) -> Result<Respons
     let table = ctx
         .state
         .store
-        .province_table(&ctx.actor(), q.asked())
+        .province_table(&ctx.actor(), asked(&ctx, &q)?)
         .await
         .map_err(|e| ctx.fail(e))?
         .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
@@ -300,4 +305,13 @@ pub async fn report(
         figures: figure_views(&c),
         c,
     }))
+}
+
+/// `GET /reports/{id}/package` (the report page's button "Tạo gói gửi tỉnh"): the same file as
+/// the API's.
+pub async fn report_package(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let (name, bytes) = crate::api::province::signed_package(&ctx.state, &ctx.actor(), id)
+        .await
+        .map_err(|e| ctx.fail_api(e))?;
+    Ok(crate::api::province::package_download(&name, bytes))
 }
