@@ -257,3 +257,376 @@ async fn storage_takes_each_step_once_checked_versioned_audited_and_freezes_at_a
         storage_loop(&db, label).await;
     }
 }
+
+/// A request as `token`, its status and JSON body.
+async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut r = app.http.request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+fn section_version(report: &serde_json::Value, agency: &str) -> i64 {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["agency"] == agency)
+        .unwrap()["version"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A disabled child (group d) in SP01 since 2020: counted by target 14 in the six months.
+async fn disabled_child(app: &TestApp, name: &str) {
+    use treem_storage::Register;
+    let mut c = child(name, "SP01");
+    c.circumstances = vec![treem_domain::circumstance::Circumstance {
+        code: "d".into(),
+        from: jiff::civil::date(2020, 1, 1),
+        to: None,
+    }];
+    app.db.create_child(&officer(), &c).await.unwrap();
+}
+
+fn figure(report: &serde_json::Value, n: u64) -> serde_json::Value {
+    report["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["target"] == n)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn the_whole_loop_through_the_api_as_each_role() {
+    use reqwest::Method;
+    for (label, url, dir) in databases().await {
+        let app = spawn_app_on(url, dir).await;
+        disabled_child(&app, "Giàng Thị Mai").await;
+        let officer = app.token(Role::Officer).await;
+        let health = app.token(Role::Health).await;
+        let police = app.token(Role::Police).await;
+        let leader = app.token(Role::Leader).await;
+        let admin = app.token(Role::Admin).await;
+
+        let open = serde_json::json!({"year": 2026, "kind": "six_month"});
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/reports",
+            &health,
+            Some(open.clone()),
+        )
+        .await;
+        assert_eq!(st, 403, "{label}: only the officer opens");
+        let (st, body) = call(
+            &app,
+            Method::POST,
+            "/api/v1/reports",
+            &officer,
+            Some(serde_json::json!({"year": 2026, "kind": "forum"})),
+        )
+        .await;
+        assert_eq!(st, 422, "{label}: a forum report needs its date");
+        assert_eq!(body["errors"][0]["field"], "forum_date");
+        let (st, rep) = call(&app, Method::POST, "/api/v1/reports", &officer, Some(open)).await;
+        assert_eq!(st, 201, "{label}: {rep}");
+        let id = rep["id"].as_i64().unwrap();
+        assert_eq!(rep["state_vi"], "Đang chuẩn bị");
+        assert_eq!(rep["period"]["end"], "2026-05-31");
+        let base = format!("/api/v1/reports/{id}");
+
+        // Each agency sees its own figures and writes its own section.
+        let (st, sec) = call(
+            &app,
+            Method::GET,
+            &format!("{base}/sections/health"),
+            &health,
+            None,
+        )
+        .await;
+        assert_eq!(st, 200);
+        let targets: Vec<u64> = sec["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["target"].as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            targets,
+            [3, 4, 5, 6, 7, 9, 10, 11],
+            "{label}: the health station's targets"
+        );
+        for (agency, token, words) in [
+            ("health", &health, "Tổ chức cân, đo cho trẻ dưới 5 tuổi"),
+            (
+                "police",
+                &police,
+                "Tuyên truyền phòng, chống xâm hại trẻ em",
+            ),
+        ] {
+            let v = section_version(&rep, agency);
+            let body = serde_json::json!({"version": v, "done": words, "results": "Đạt kế hoạch", "difficulties": "", "proposals": ""});
+            let (st, _) = call(
+                &app,
+                Method::PUT,
+                &format!("{base}/sections/{agency}"),
+                token,
+                Some(body),
+            )
+            .await;
+            assert_eq!(st, 200, "{label}: {agency} saves");
+            let (st, _) = call(
+                &app,
+                Method::POST,
+                &format!("{base}/sections/{agency}/submit"),
+                token,
+                Some(serde_json::json!({"version": v + 1})),
+            )
+            .await;
+            assert_eq!(st, 200, "{label}: {agency} submits");
+        }
+        let (st, _) = call(
+            &app,
+            Method::PUT,
+            &format!("{base}/sections/officer"),
+            &health,
+            Some(serde_json::json!({"version": 1, "done": "x"})),
+        )
+        .await;
+        assert_eq!(st, 403, "{label}: a wrong agency");
+        let (st, body) = call(
+            &app,
+            Method::PUT,
+            &format!("{base}/sections/health"),
+            &health,
+            Some(serde_json::json!({"done": "x"})),
+        )
+        .await;
+        assert_eq!(st, 422, "{label}: no version");
+        assert_eq!(body["errors"][0]["field"], "version");
+        let (st, _) = call(&app, Method::GET, &base, &admin, None).await;
+        assert_eq!(st, 403, "{label}: the administrator reads no report");
+
+        let (st, rep) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(st, 200);
+        let submitted: Vec<&str> = rep["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["state"] == "submitted")
+            .map(|s| s["agency"].as_str().unwrap())
+            .collect();
+        assert_eq!(submitted, ["health", "police"], "{label}");
+        let before = figure(&rep, 14);
+        assert_eq!(before["denominator"], 1.0, "{label}: {before}");
+
+        let v = rep["version"].as_i64().unwrap();
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/send"),
+            &health,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        assert_eq!(st, 403);
+        let (st, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/send"),
+            &officer,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(rep["state"], "awaiting_approval");
+        let v = rep["version"].as_i64().unwrap();
+        let (st, body) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/return"),
+            &leader,
+            Some(serde_json::json!({"version": v, "reason": ""})),
+        )
+        .await;
+        assert_eq!(
+            (st, body["errors"][0]["field"].as_str()),
+            (422, Some("reason")),
+            "{label}"
+        );
+        let (st, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/return"),
+            &leader,
+            Some(serde_json::json!({"version": v, "reason": "Bổ sung kết quả tiêm chủng"})),
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(rep["state_vi"], "Trả lại");
+        assert_eq!(rep["returned_reason"], "Bổ sung kết quả tiêm chủng");
+        let v = rep["version"].as_i64().unwrap();
+        let (_, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/send"),
+            &officer,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        let v = rep["version"].as_i64().unwrap();
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/approve"),
+            &officer,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        assert_eq!(st, 403, "{label}: only the leader approves");
+        let (st, body) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/approve"),
+            &leader,
+            Some(serde_json::json!({"version": v - 1})),
+        )
+        .await;
+        assert_eq!(st, 409, "{label}: a stale version: {body}");
+        let (st, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/approve"),
+            &leader,
+            Some(serde_json::json!({"version": v, "number": "12"})),
+        )
+        .await;
+        assert_eq!(st, 200, "{label}: {rep}");
+        assert_eq!(rep["state_vi"], "Đã phê duyệt");
+
+        // An edit afterwards is 409.
+        let hv = section_version(&rep, "health");
+        let (st, body) = call(
+            &app,
+            Method::PUT,
+            &format!("{base}/sections/health"),
+            &health,
+            Some(serde_json::json!({"version": hv, "done": "sửa"})),
+        )
+        .await;
+        assert_eq!(st, 409, "{label}");
+        assert!(body["error"]
+            .as_str()
+            .unwrap()
+            .contains("đã được phê duyệt"));
+
+        let (_, approved) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(approved["frozen"]["number"], "12");
+        assert_eq!(
+            approved["frozen"]["sections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["agency"] == "health")
+                .unwrap()["done"],
+            "Tổ chức cân, đo cho trẻ dưới 5 tuổi"
+        );
+        assert!(
+            approved["differences_now"].as_array().unwrap().is_empty(),
+            "{label}"
+        );
+
+        // A record in the period changes after approval: a difference, the frozen figure stays.
+        disabled_child(&app, "Vàng A Dình").await;
+        let (_, now) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(
+            figure(&now, 14)["denominator"],
+            1.0,
+            "{label}: frozen as approved"
+        );
+        assert_eq!(now["frozen"], approved["frozen"], "{label}");
+        let diff = now["differences_now"].as_array().unwrap();
+        let d14 = diff
+            .iter()
+            .find(|d| d["target"] == 14)
+            .unwrap_or_else(|| panic!("{label}: {diff:?}"));
+        assert_eq!(d14["denominator"], serde_json::json!([1.0, 2.0]));
+
+        // The amending report carries it, through approval again.
+        let (st, amend) = call(&app, Method::POST, &format!("{base}/amend"), &officer, None).await;
+        assert_eq!(st, 201, "{label}");
+        assert_eq!(amend["amends"], id);
+        let aid = amend["id"].as_i64().unwrap();
+        let av = amend["version"].as_i64().unwrap();
+        let (_, amend) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/reports/{aid}/send"),
+            &officer,
+            Some(serde_json::json!({"version": av})),
+        )
+        .await;
+        let av = amend["version"].as_i64().unwrap();
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/reports/{aid}/approve"),
+            &leader,
+            Some(serde_json::json!({"version": av})),
+        )
+        .await;
+        assert_eq!(st, 200);
+        let (_, amended) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/reports/{aid}"),
+            &officer,
+            None,
+        )
+        .await;
+        let carried = amended["frozen"]["changes"].as_array().unwrap();
+        assert!(
+            carried.iter().any(|c| c["target"] == 14),
+            "{label}: {carried:?}"
+        );
+        assert_eq!(amended["frozen"]["amends"], id);
+        let latest = app
+            .db
+            .approved_report(&actor(Role::Officer, None), 2026, "six_month")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            latest.id, aid,
+            "{label}: the latest approved is the amendment"
+        );
+        let (_, original) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(
+            original["frozen"], approved["frozen"],
+            "{label}: the original stays"
+        );
+
+        let (st, list) = call(
+            &app,
+            Method::GET,
+            "/api/v1/reports?year=2026",
+            &health,
+            None,
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    }
+}
