@@ -630,3 +630,110 @@ async fn the_whole_loop_through_the_api_as_each_role() {
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
     }
 }
+
+fn treem(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The demo holds the six-month report approved with every section written, and the yearly
+/// report in preparation with some sections submitted; `report status` and `report open` show
+/// and open them from the command line.
+#[tokio::test]
+async fn the_demo_has_the_six_month_report_approved_and_the_yearly_one_in_preparation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let out = treem(&[
+        "demo",
+        "--db",
+        &url,
+        "--no-serve",
+        "--children",
+        "300",
+        "--seed",
+        "7",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = Db::open(&url).await.unwrap();
+    let officer = actor(Role::Officer, None);
+    let six = db
+        .approved_report(&officer, 2026, "six_month")
+        .await
+        .unwrap()
+        .expect("the six-month report approved");
+    assert!(six
+        .sections
+        .iter()
+        .all(|s| !s.done.is_empty() && s.submitted_by.is_some()));
+    assert_eq!(six.approved.login, "leader");
+    assert!(!six.figures.is_empty());
+    assert!(six.audit_head.contains(':'));
+    let all = db.reports(&officer, Some(2026)).await.unwrap();
+    let yearly = all.iter().find(|r| r.kind == "yearly").unwrap();
+    assert_eq!(yearly.state, ReportState::Preparing);
+    let submitted: Vec<&str> = yearly
+        .sections
+        .iter()
+        .filter(|s| s.state == SectionState::Submitted)
+        .map(|s| s.agency.as_str())
+        .collect();
+    assert_eq!(submitted, ["health", "police"]);
+    db.close().await;
+
+    let out = treem(&["report", "status", "--db", &url, "--year", "2026"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains(
+            "Báo cáo định kỳ 6 tháng (01/01/2026–31/05/2026): Đã phê duyệt; đã nộp 8/8 phần"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Báo cáo 01 năm (01/01/2026–31/10/2026): Đang chuẩn bị; đã nộp 2/8 phần"),
+        "{text}"
+    );
+    let out = treem(&[
+        "report",
+        "open",
+        "--db",
+        &url,
+        "--year",
+        "2026",
+        "--kind",
+        "month_of_action",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("kỳ 01/06/2026 – 30/06/2026, hạn gửi trước 20/07/2026"));
+    let out = treem(&[
+        "report", "open", "--db", &url, "--year", "2026", "--kind", "forum",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ngày tổ chức diễn đàn"));
+    let out = treem(&[
+        "report",
+        "status",
+        "--db",
+        &url,
+        "--year",
+        "2026",
+        "--kind",
+        "month_of_action",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Tháng hành động") && !text.contains("6 tháng"),
+        "{text}"
+    );
+}
