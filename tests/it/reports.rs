@@ -737,3 +737,209 @@ async fn the_demo_has_the_six_month_report_approved_and_the_yearly_one_in_prepar
         "{text}"
     );
 }
+
+/// The pages over HTTP, without JavaScript: open, write and submit a section, send, return
+/// without a reason (refused, said), approve; the home pages show what is due; an edit after
+/// approval is refused with why.
+#[tokio::test]
+async fn the_pages_take_every_step_with_plain_forms() {
+    use crate::pages::page_login;
+    let app = spawn_app().await;
+    let login = |r: Role| {
+        let app = &app;
+        async move { page_login(app, r.as_str(), &format!("password-{r}")).await }
+    };
+    let officer = login(Role::Officer).await;
+    let health = login(Role::Health).await;
+    let police = login(Role::Police).await;
+    let leader = login(Role::Leader).await;
+    let admin = login(Role::Admin).await;
+
+    assert_eq!(admin.get(&app, "/reports").await.status(), 403);
+    let list = officer.get(&app, "/reports").await;
+    assert_eq!(list.status(), 200);
+    assert!(list
+        .text()
+        .await
+        .unwrap()
+        .contains("Báo cáo Tháng hành động vì trẻ em"));
+    let r = officer
+        .post(
+            &app,
+            "/reports",
+            &[
+                ("_csrf", &officer.csrf),
+                ("kind", "forum"),
+                ("forum_date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("cần ghi ngày tổ chức diễn đàn"));
+    let r = officer
+        .post(
+            &app,
+            "/reports",
+            &[
+                ("_csrf", &officer.csrf),
+                ("kind", "six_month"),
+                ("forum_date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.ends_with("?saved=opened"), "{to}");
+    let html = officer.get(&app, &to).await.text().await.unwrap();
+    assert!(html.contains("Đã mở báo cáo.") && html.contains("Đang chuẩn bị"));
+    let id: i64 = to
+        .trim_start_matches("/reports/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The health station's home shows its section due; its page shows its figures.
+    let home = health.get(&app, "/").await.text().await.unwrap();
+    assert!(home.contains("Phần của Trạm Y tế xã"), "{home}");
+    let sec = health
+        .get(&app, &format!("/reports/{id}/sections/health"))
+        .await;
+    assert_eq!(sec.status(), 200);
+    let html = sec.text().await.unwrap();
+    assert!(html.contains("id=\"section-figures\"") && html.contains("Nộp phần báo cáo"));
+    let r = police
+        .post(
+            &app,
+            &format!("/reports/{id}/sections/health"),
+            &[
+                ("_csrf", &police.csrf),
+                ("version", "1"),
+                ("action", "save"),
+                ("done", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 403, "another agency's section");
+    let r = health
+        .post(
+            &app,
+            &format!("/reports/{id}/sections/health"),
+            &[
+                ("_csrf", &health.csrf),
+                ("version", "1"),
+                ("action", "submit"),
+                ("done", "Cân, đo trẻ dưới 5 tuổi"),
+                ("results", ""),
+                ("difficulties", ""),
+                ("proposals", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let html = health.get(&app, &to).await.text().await.unwrap();
+    assert!(
+        html.contains("Đã nộp phần báo cáo.") && html.contains("Mở lại để sửa"),
+        "{html}"
+    );
+    assert!(!health
+        .get(&app, "/")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Phần của Trạm Y tế xã"));
+
+    let rep = app
+        .db
+        .report(&actor(Role::Officer, None), id)
+        .await
+        .unwrap();
+    let v = rep.version.to_string();
+    let r = officer
+        .post(
+            &app,
+            &format!("/reports/{id}/send"),
+            &[("_csrf", &officer.csrf), ("version", &v)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let home = leader.get(&app, "/").await.text().await.unwrap();
+    assert!(home.contains("chờ phê duyệt"), "{home}");
+    let v = (rep.version + 1).to_string();
+    let r = leader
+        .post(
+            &app,
+            &format!("/reports/{id}/return"),
+            &[("_csrf", &leader.csrf), ("version", &v), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Cần ghi lý do trả lại báo cáo."));
+    let r = leader
+        .post(
+            &app,
+            &format!("/reports/{id}/approve"),
+            &[("_csrf", &leader.csrf), ("version", &v), ("number", "7")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = leader
+        .get(&app, &format!("/reports/{id}?saved=approved"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Số liệu đã thay đổi sau khi phê duyệt")
+            && html.contains("Số liệu đã phê duyệt")
+    );
+    assert!(html.contains("Đã phê duyệt báo cáo."));
+    let r = health
+        .post(
+            &app,
+            &format!("/reports/{id}/sections/health"),
+            &[
+                ("_csrf", &health.csrf),
+                ("version", "3"),
+                ("action", "save"),
+                ("done", "sửa"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "the page says why, nothing changes");
+    assert!(r.text().await.unwrap().contains("đã được phê duyệt"));
+    let html = officer
+        .get(&app, &format!("/reports/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Lập báo cáo bổ sung"));
+    let r = officer
+        .post(
+            &app,
+            &format!("/reports/{id}/amend"),
+            &[("_csrf", &officer.csrf)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = officer
+        .post(
+            &app,
+            &format!("/reports/{id}/amend"),
+            &[("_csrf", "forged")],
+        )
+        .await;
+    assert_ne!(r.status(), 303, "CSRF");
+}
