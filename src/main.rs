@@ -181,15 +181,15 @@ enum Command {
         #[command(subcommand)]
         command: cli::plan::PlanCommand,
     },
+    /// Reports up the chain (báo cáo): open a report, see where each stands.
+    Report {
+        #[command(subcommand)]
+        command: cli::report::ReportCommand,
+    },
     /// The commune's key that signs the report packages sent to the province.
     CommuneKey {
         #[command(subcommand)]
         command: CommuneKeyCommand,
-    },
-    /// Reports up the chain (báo cáo): the package for the province.
-    Report {
-        #[command(subcommand)]
-        command: cli::package::ReportCommand,
     },
     /// The province's side: register communes' keys, import their report packages.
     Province {
@@ -428,7 +428,7 @@ async fn run(cli: Cli) -> Result<i32> {
             command: CommuneKeyCommand::New { file, code, name },
         } => cli::province::commune_key_new(&file, &code, &name),
         Command::Province { command } => cli::province::run(command).await,
-        Command::Report { command } => cli::package::run(command).await,
+        Command::Report { command } => cli::report::run(command).await,
         Command::CaseKey {
             command: CaseKeyCommand::New { file },
         } => cli::ops::new_case_key(&file),

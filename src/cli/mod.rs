@@ -7,6 +7,7 @@ pub mod ops;
 pub mod package;
 pub mod plan;
 pub mod province;
+pub mod report;
 pub mod serve;
 
 /// A progress bar on a terminal; hidden when output goes to a file or CI.

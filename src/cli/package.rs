@@ -1,39 +1,19 @@
 //! `treem report package`: the signed package of the latest approved report of a kind, for
 //! the province (treem_domain::report::package).
 use anyhow::{bail, Context, Result};
-use clap::Subcommand;
 use std::io::Write;
 use std::path::PathBuf;
 use treem_storage::{files, Actor, Plans, Reports, Role};
 
-#[derive(Subcommand)]
-pub enum ReportCommand {
-    /// Write the signed package of the latest approved report of KIND for YEAR to OUT (never
-    /// over a file); exits non-zero when none is approved.
-    Package {
-        #[command(flatten)]
-        db: crate::DbArg,
-        #[arg(long)]
-        year: i16,
-        /// The report kind's code in the plan (`six_month`, `yearly`, …).
-        #[arg(long)]
-        kind: String,
-        /// The commune's private key (`treem commune-key new`); TREEM_COMMUNE_KEY_FILE when
-        /// not given.
-        #[arg(long, value_name = "FILE")]
-        commune_key: Option<PathBuf>,
-        out: PathBuf,
-    },
-}
-
-pub async fn run(cmd: ReportCommand) -> Result<i32> {
-    let ReportCommand::Package {
-        db,
-        year,
-        kind,
-        commune_key,
-        out,
-    } = cmd;
+/// `treem report package`: the package of the latest approved report of `kind` for `year`,
+/// signed with the key at `commune_key` (TREEM_COMMUNE_KEY_FILE when not given), to `out`.
+pub async fn package(
+    db: crate::DbArg,
+    year: i16,
+    kind: String,
+    commune_key: Option<PathBuf>,
+    out: PathBuf,
+) -> Result<i32> {
     let Some(key_file) =
         commune_key.or_else(|| crate::settings::settings().commune_key_file.clone())
     else {

@@ -257,3 +257,689 @@ async fn storage_takes_each_step_once_checked_versioned_audited_and_freezes_at_a
         storage_loop(&db, label).await;
     }
 }
+
+/// A request as `token`, its status and JSON body.
+async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut r = app.http.request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+fn section_version(report: &serde_json::Value, agency: &str) -> i64 {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["agency"] == agency)
+        .unwrap()["version"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A disabled child (group d) in SP01 since 2020: counted by target 14 in the six months.
+async fn disabled_child(app: &TestApp, name: &str) {
+    use treem_storage::Register;
+    let mut c = child(name, "SP01");
+    c.circumstances = vec![treem_domain::circumstance::Circumstance {
+        code: "d".into(),
+        from: jiff::civil::date(2020, 1, 1),
+        to: None,
+    }];
+    app.db.create_child(&officer(), &c).await.unwrap();
+}
+
+fn figure(report: &serde_json::Value, n: u64) -> serde_json::Value {
+    report["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["target"] == n)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn the_whole_loop_through_the_api_as_each_role() {
+    use reqwest::Method;
+    for (label, url, dir) in databases().await {
+        let app = spawn_app_on(url, dir).await;
+        disabled_child(&app, "Giàng Thị Mai").await;
+        let officer = app.token(Role::Officer).await;
+        let health = app.token(Role::Health).await;
+        let police = app.token(Role::Police).await;
+        let leader = app.token(Role::Leader).await;
+        let admin = app.token(Role::Admin).await;
+
+        let open = serde_json::json!({"year": 2026, "kind": "six_month"});
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/reports",
+            &health,
+            Some(open.clone()),
+        )
+        .await;
+        assert_eq!(st, 403, "{label}: only the officer opens");
+        let (st, body) = call(
+            &app,
+            Method::POST,
+            "/api/v1/reports",
+            &officer,
+            Some(serde_json::json!({"year": 2026, "kind": "forum"})),
+        )
+        .await;
+        assert_eq!(st, 422, "{label}: a forum report needs its date");
+        assert_eq!(body["errors"][0]["field"], "forum_date");
+        let (st, rep) = call(&app, Method::POST, "/api/v1/reports", &officer, Some(open)).await;
+        assert_eq!(st, 201, "{label}: {rep}");
+        let id = rep["id"].as_i64().unwrap();
+        assert_eq!(rep["state_vi"], "Đang chuẩn bị");
+        assert_eq!(rep["period"]["end"], "2026-05-31");
+        let base = format!("/api/v1/reports/{id}");
+
+        // Each agency sees its own figures and writes its own section.
+        let (st, sec) = call(
+            &app,
+            Method::GET,
+            &format!("{base}/sections/health"),
+            &health,
+            None,
+        )
+        .await;
+        assert_eq!(st, 200);
+        let targets: Vec<u64> = sec["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["target"].as_u64().unwrap())
+            .collect();
+        assert_eq!(
+            targets,
+            [3, 4, 5, 6, 7, 9, 10, 11],
+            "{label}: the health station's targets"
+        );
+        for (agency, token, words) in [
+            ("health", &health, "Tổ chức cân, đo cho trẻ dưới 5 tuổi"),
+            (
+                "police",
+                &police,
+                "Tuyên truyền phòng, chống xâm hại trẻ em",
+            ),
+        ] {
+            let v = section_version(&rep, agency);
+            let body = serde_json::json!({"version": v, "done": words, "results": "Đạt kế hoạch", "difficulties": "", "proposals": ""});
+            let (st, _) = call(
+                &app,
+                Method::PUT,
+                &format!("{base}/sections/{agency}"),
+                token,
+                Some(body),
+            )
+            .await;
+            assert_eq!(st, 200, "{label}: {agency} saves");
+            let (st, _) = call(
+                &app,
+                Method::POST,
+                &format!("{base}/sections/{agency}/submit"),
+                token,
+                Some(serde_json::json!({"version": v + 1})),
+            )
+            .await;
+            assert_eq!(st, 200, "{label}: {agency} submits");
+        }
+        let (st, _) = call(
+            &app,
+            Method::PUT,
+            &format!("{base}/sections/officer"),
+            &health,
+            Some(serde_json::json!({"version": 1, "done": "x"})),
+        )
+        .await;
+        assert_eq!(st, 403, "{label}: a wrong agency");
+        let (st, body) = call(
+            &app,
+            Method::PUT,
+            &format!("{base}/sections/health"),
+            &health,
+            Some(serde_json::json!({"done": "x"})),
+        )
+        .await;
+        assert_eq!(st, 422, "{label}: no version");
+        assert_eq!(body["errors"][0]["field"], "version");
+        let (st, _) = call(&app, Method::GET, &base, &admin, None).await;
+        assert_eq!(st, 403, "{label}: the administrator reads no report");
+
+        let (st, rep) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(st, 200);
+        let submitted: Vec<&str> = rep["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["state"] == "submitted")
+            .map(|s| s["agency"].as_str().unwrap())
+            .collect();
+        assert_eq!(submitted, ["health", "police"], "{label}");
+        let before = figure(&rep, 14);
+        assert_eq!(before["denominator"], 1.0, "{label}: {before}");
+
+        let v = rep["version"].as_i64().unwrap();
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/send"),
+            &health,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        assert_eq!(st, 403);
+        let (st, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/send"),
+            &officer,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(rep["state"], "awaiting_approval");
+        let v = rep["version"].as_i64().unwrap();
+        let (st, body) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/return"),
+            &leader,
+            Some(serde_json::json!({"version": v, "reason": ""})),
+        )
+        .await;
+        assert_eq!(
+            (st, body["errors"][0]["field"].as_str()),
+            (422, Some("reason")),
+            "{label}"
+        );
+        let (st, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/return"),
+            &leader,
+            Some(serde_json::json!({"version": v, "reason": "Bổ sung kết quả tiêm chủng"})),
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(rep["state_vi"], "Trả lại");
+        assert_eq!(rep["returned_reason"], "Bổ sung kết quả tiêm chủng");
+        let v = rep["version"].as_i64().unwrap();
+        let (_, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/send"),
+            &officer,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        let v = rep["version"].as_i64().unwrap();
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/approve"),
+            &officer,
+            Some(serde_json::json!({"version": v})),
+        )
+        .await;
+        assert_eq!(st, 403, "{label}: only the leader approves");
+        let (st, body) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/approve"),
+            &leader,
+            Some(serde_json::json!({"version": v - 1})),
+        )
+        .await;
+        assert_eq!(st, 409, "{label}: a stale version: {body}");
+        let (st, rep) = call(
+            &app,
+            Method::POST,
+            &format!("{base}/approve"),
+            &leader,
+            Some(serde_json::json!({"version": v, "number": "12"})),
+        )
+        .await;
+        assert_eq!(st, 200, "{label}: {rep}");
+        assert_eq!(rep["state_vi"], "Đã phê duyệt");
+
+        // An edit afterwards is 409.
+        let hv = section_version(&rep, "health");
+        let (st, body) = call(
+            &app,
+            Method::PUT,
+            &format!("{base}/sections/health"),
+            &health,
+            Some(serde_json::json!({"version": hv, "done": "sửa"})),
+        )
+        .await;
+        assert_eq!(st, 409, "{label}");
+        assert!(body["error"]
+            .as_str()
+            .unwrap()
+            .contains("đã được phê duyệt"));
+
+        let (_, approved) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(approved["frozen"]["number"], "12");
+        assert_eq!(
+            approved["frozen"]["sections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["agency"] == "health")
+                .unwrap()["done"],
+            "Tổ chức cân, đo cho trẻ dưới 5 tuổi"
+        );
+        assert!(
+            approved["differences_now"].as_array().unwrap().is_empty(),
+            "{label}"
+        );
+
+        // A record in the period changes after approval: a difference, the frozen figure stays.
+        disabled_child(&app, "Vàng A Dình").await;
+        let (_, now) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(
+            figure(&now, 14)["denominator"],
+            1.0,
+            "{label}: frozen as approved"
+        );
+        assert_eq!(now["frozen"], approved["frozen"], "{label}");
+        let diff = now["differences_now"].as_array().unwrap();
+        let d14 = diff
+            .iter()
+            .find(|d| d["target"] == 14)
+            .unwrap_or_else(|| panic!("{label}: {diff:?}"));
+        assert_eq!(d14["denominator"], serde_json::json!([1.0, 2.0]));
+
+        // The amending report carries it, through approval again.
+        let (st, amend) = call(&app, Method::POST, &format!("{base}/amend"), &officer, None).await;
+        assert_eq!(st, 201, "{label}");
+        assert_eq!(amend["amends"], id);
+        let aid = amend["id"].as_i64().unwrap();
+        let av = amend["version"].as_i64().unwrap();
+        let (_, amend) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/reports/{aid}/send"),
+            &officer,
+            Some(serde_json::json!({"version": av})),
+        )
+        .await;
+        let av = amend["version"].as_i64().unwrap();
+        let (st, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/reports/{aid}/approve"),
+            &leader,
+            Some(serde_json::json!({"version": av})),
+        )
+        .await;
+        assert_eq!(st, 200);
+        let (_, amended) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/reports/{aid}"),
+            &officer,
+            None,
+        )
+        .await;
+        let carried = amended["frozen"]["changes"].as_array().unwrap();
+        assert!(
+            carried.iter().any(|c| c["target"] == 14),
+            "{label}: {carried:?}"
+        );
+        assert_eq!(amended["frozen"]["amends"], id);
+        let latest = app
+            .db
+            .approved_report(&actor(Role::Officer, None), 2026, "six_month")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            latest.id, aid,
+            "{label}: the latest approved is the amendment"
+        );
+        let (_, original) = call(&app, Method::GET, &base, &officer, None).await;
+        assert_eq!(
+            original["frozen"], approved["frozen"],
+            "{label}: the original stays"
+        );
+
+        let (st, list) = call(
+            &app,
+            Method::GET,
+            "/api/v1/reports?year=2026",
+            &health,
+            None,
+        )
+        .await;
+        assert_eq!(st, 200);
+        assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    }
+}
+
+fn treem(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The demo holds the six-month report approved with every section written, and the yearly
+/// report in preparation with some sections submitted; `report status` and `report open` show
+/// and open them from the command line.
+#[tokio::test]
+async fn the_demo_has_the_six_month_report_approved_and_the_yearly_one_in_preparation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let out = treem(&[
+        "demo",
+        "--db",
+        &url,
+        "--no-serve",
+        "--children",
+        "300",
+        "--seed",
+        "7",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = Db::open(&url).await.unwrap();
+    let officer = actor(Role::Officer, None);
+    let six = db
+        .approved_report(&officer, 2026, "six_month")
+        .await
+        .unwrap()
+        .expect("the six-month report approved");
+    assert!(six
+        .sections
+        .iter()
+        .all(|s| !s.done.is_empty() && s.submitted_by.is_some()));
+    assert_eq!(six.approved.login, "leader");
+    assert!(!six.figures.is_empty());
+    assert!(six.audit_head.contains(':'));
+    let all = db.reports(&officer, Some(2026)).await.unwrap();
+    let yearly = all.iter().find(|r| r.kind == "yearly").unwrap();
+    assert_eq!(yearly.state, ReportState::Preparing);
+    let submitted: Vec<&str> = yearly
+        .sections
+        .iter()
+        .filter(|s| s.state == SectionState::Submitted)
+        .map(|s| s.agency.as_str())
+        .collect();
+    assert_eq!(submitted, ["health", "police"]);
+    db.close().await;
+
+    let out = treem(&["report", "status", "--db", &url, "--year", "2026"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains(
+            "Báo cáo định kỳ 6 tháng (01/01/2026–31/05/2026): Đã phê duyệt; đã nộp 8/8 phần"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Báo cáo 01 năm (01/01/2026–31/10/2026): Đang chuẩn bị; đã nộp 2/8 phần"),
+        "{text}"
+    );
+    let out = treem(&[
+        "report",
+        "open",
+        "--db",
+        &url,
+        "--year",
+        "2026",
+        "--kind",
+        "month_of_action",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("kỳ 01/06/2026 – 30/06/2026, hạn gửi trước 20/07/2026"));
+    let out = treem(&[
+        "report", "open", "--db", &url, "--year", "2026", "--kind", "forum",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ngày tổ chức diễn đàn"));
+    let out = treem(&[
+        "report",
+        "status",
+        "--db",
+        &url,
+        "--year",
+        "2026",
+        "--kind",
+        "month_of_action",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Tháng hành động") && !text.contains("6 tháng"),
+        "{text}"
+    );
+}
+
+/// The pages over HTTP, without JavaScript: open, write and submit a section, send, return
+/// without a reason (refused, said), approve; the home pages show what is due; an edit after
+/// approval is refused with why.
+#[tokio::test]
+async fn the_pages_take_every_step_with_plain_forms() {
+    use crate::pages::page_login;
+    let app = spawn_app().await;
+    let login = |r: Role| {
+        let app = &app;
+        async move { page_login(app, r.as_str(), &format!("password-{r}")).await }
+    };
+    let officer = login(Role::Officer).await;
+    let health = login(Role::Health).await;
+    let police = login(Role::Police).await;
+    let leader = login(Role::Leader).await;
+    let admin = login(Role::Admin).await;
+
+    assert_eq!(admin.get(&app, "/reports").await.status(), 403);
+    let list = officer.get(&app, "/reports").await;
+    assert_eq!(list.status(), 200);
+    assert!(list
+        .text()
+        .await
+        .unwrap()
+        .contains("Báo cáo Tháng hành động vì trẻ em"));
+    let r = officer
+        .post(
+            &app,
+            "/reports",
+            &[
+                ("_csrf", &officer.csrf),
+                ("kind", "forum"),
+                ("forum_date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("cần ghi ngày tổ chức diễn đàn"));
+    let r = officer
+        .post(
+            &app,
+            "/reports",
+            &[
+                ("_csrf", &officer.csrf),
+                ("kind", "six_month"),
+                ("forum_date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.ends_with("?saved=opened"), "{to}");
+    let html = officer.get(&app, &to).await.text().await.unwrap();
+    assert!(html.contains("Đã mở báo cáo.") && html.contains("Đang chuẩn bị"));
+    let id: i64 = to
+        .trim_start_matches("/reports/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The health station's home shows its section due; its page shows its figures.
+    let home = health.get(&app, "/").await.text().await.unwrap();
+    assert!(home.contains("Phần của Trạm Y tế xã"), "{home}");
+    let sec = health
+        .get(&app, &format!("/reports/{id}/sections/health"))
+        .await;
+    assert_eq!(sec.status(), 200);
+    let html = sec.text().await.unwrap();
+    assert!(html.contains("id=\"section-figures\"") && html.contains("Nộp phần báo cáo"));
+    let r = police
+        .post(
+            &app,
+            &format!("/reports/{id}/sections/health"),
+            &[
+                ("_csrf", &police.csrf),
+                ("version", "1"),
+                ("action", "save"),
+                ("done", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 403, "another agency's section");
+    let r = health
+        .post(
+            &app,
+            &format!("/reports/{id}/sections/health"),
+            &[
+                ("_csrf", &health.csrf),
+                ("version", "1"),
+                ("action", "submit"),
+                ("done", "Cân, đo trẻ dưới 5 tuổi"),
+                ("results", ""),
+                ("difficulties", ""),
+                ("proposals", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let html = health.get(&app, &to).await.text().await.unwrap();
+    assert!(
+        html.contains("Đã nộp phần báo cáo.") && html.contains("Mở lại để sửa"),
+        "{html}"
+    );
+    assert!(!health
+        .get(&app, "/")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Phần của Trạm Y tế xã"));
+
+    let rep = app
+        .db
+        .report(&actor(Role::Officer, None), id)
+        .await
+        .unwrap();
+    let v = rep.version.to_string();
+    let r = officer
+        .post(
+            &app,
+            &format!("/reports/{id}/send"),
+            &[("_csrf", &officer.csrf), ("version", &v)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let home = leader.get(&app, "/").await.text().await.unwrap();
+    assert!(home.contains("chờ phê duyệt"), "{home}");
+    let v = (rep.version + 1).to_string();
+    let r = leader
+        .post(
+            &app,
+            &format!("/reports/{id}/return"),
+            &[("_csrf", &leader.csrf), ("version", &v), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Cần ghi lý do trả lại báo cáo."));
+    let r = leader
+        .post(
+            &app,
+            &format!("/reports/{id}/approve"),
+            &[("_csrf", &leader.csrf), ("version", &v), ("number", "7")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = leader
+        .get(&app, &format!("/reports/{id}?saved=approved"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Số liệu đã thay đổi sau khi phê duyệt")
+            && html.contains("Số liệu đã phê duyệt")
+    );
+    assert!(html.contains("Đã phê duyệt báo cáo."));
+    let r = health
+        .post(
+            &app,
+            &format!("/reports/{id}/sections/health"),
+            &[
+                ("_csrf", &health.csrf),
+                ("version", "3"),
+                ("action", "save"),
+                ("done", "sửa"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "the page says why, nothing changes");
+    assert!(r.text().await.unwrap().contains("đã được phê duyệt"));
+    let html = officer
+        .get(&app, &format!("/reports/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Lập báo cáo bổ sung"));
+    let r = officer
+        .post(
+            &app,
+            &format!("/reports/{id}/amend"),
+            &[("_csrf", &officer.csrf)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = officer
+        .post(
+            &app,
+            &format!("/reports/{id}/amend"),
+            &[("_csrf", "forged")],
+        )
+        .await;
+    assert_ne!(r.status(), 303, "CSRF");
+}

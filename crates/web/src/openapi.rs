@@ -212,7 +212,73 @@ pub fn spec() -> Value {
     });
     target_schemas(&mut doc);
     province_paths(&mut doc);
+    report_paths(&mut doc);
     doc
+}
+
+/// Reports up the chain (`/reports…`).
+fn report_paths(doc: &mut Value) {
+    let id = ("id", "path", "mã báo cáo");
+    let agency = (
+        "agency",
+        "path",
+        "mã cơ quan trong kế hoạch (health, police, …)",
+    );
+    const REFUSALS: [(&str, &str); 4] = [
+        ("403", "vai trò hoặc cơ quan không được làm bước này"),
+        ("404", "không có báo cáo hoặc phần"),
+        (
+            "409",
+            "báo cáo đã phê duyệt, đã gửi, hoặc phiên bản cũ (current_version)",
+        ),
+        ("422", "lỗi từng trường"),
+    ];
+    fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+        let mut v = extra.to_vec();
+        v.extend_from_slice(&REFUSALS);
+        v
+    }
+    doc["components"]["schemas"]["ReportOpen"] = json!({"type": "object", "required": ["kind"], "properties": {"year": {"type": "integer"}, "kind": {"type": "string", "description": "mã loại báo cáo trong kế hoạch (six_month, yearly, month_of_action, forum, self_assessment)"}, "forum_date": {"type": "string", "description": "ngày tổ chức diễn đàn (báo cáo diễn đàn), dd/mm/yyyy"}}});
+    doc["components"]["schemas"]["ReportSection"] = json!({"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}, "done": {"type": "string", "description": "Kết quả thực hiện"}, "results": {"type": "string", "description": "Kết quả đạt được"}, "difficulties": {"type": "string", "description": "Khó khăn, vướng mắc"}, "proposals": {"type": "string", "description": "Đề xuất, kiến nghị"}}});
+    doc["components"]["schemas"]["ReportStep"] = json!({"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}, "reason": {"type": "string", "description": "lý do trả lại (bắt buộc khi trả lại)"}, "number": {"type": "string", "description": "số văn bản khi phê duyệt (12 trong 12/BC-UBND)"}}});
+    doc["paths"]["/reports"] = json!({
+        "get": with_params(op("Các báo cáo (theo năm): trạng thái, hạn gửi, quá hạn, các phần đã nộp", "reports", &std(&[("200", "{items}"), ("403", "vai trò không xem báo cáo")])), &[("year", "query", "năm kế hoạch")]),
+        "post": with_body(op("Cán bộ VH-XH mở báo cáo theo kỳ đã nêu hoặc đã xác nhận (báo cáo diễn đàn: ngày diễn đàn)", "reports", &std(&with(&[("201", "báo cáo đã mở")]))), "ReportOpen")
+    });
+    doc["paths"]["/reports/{id}"] = json!({"get": with_params(op("Xem tổng hợp: số liệu từng chỉ tiêu (tử số, mẫu số, nguồn, trạng thái, cơ quan), các phần đã nộp; báo cáo đã phê duyệt: số liệu đã đóng băng và số liệu đã thay đổi sau khi phê duyệt (differences_now)", "reports", &std(&with(&[("200", "báo cáo")]))), &[id])});
+    doc["paths"]["/reports/{id}/sections/{agency}"] = json!({
+        "get": with_params(op("Phần của một cơ quan với số liệu các chỉ tiêu cơ quan chủ trì", "reports", &std(&with(&[("200", "phần báo cáo")]))), &[id, agency]),
+        "put": with_params(with_body(op("Lưu nháp bốn mục của phần (chỉ cơ quan phụ trách; trước khi gửi lãnh đạo)", "reports", &std(&with(&[("200", "đã lưu")]))), "ReportSection"), &[id, agency])
+    });
+    for (path, what) in [
+        ("submit", "Nộp phần của cơ quan"),
+        ("reopen", "Mở lại phần đã nộp (trước khi gửi lãnh đạo)"),
+    ] {
+        doc["paths"][format!("/reports/{{id}}/sections/{{agency}}/{path}")] = json!({"post": with_params(with_body(op(what, "reports", &std(&with(&[("200", "đã ghi")]))), "ReportStep"), &[id, agency])});
+    }
+    for (path, what) in [
+        ("send", "Cán bộ VH-XH gửi lãnh đạo phê duyệt"),
+        (
+            "approve",
+            "Lãnh đạo phê duyệt: báo cáo được đóng băng (số liệu, mã bản ghi, đầu chuỗi nhật ký)",
+        ),
+        ("return", "Lãnh đạo trả lại kèm lý do (reason)"),
+    ] {
+        doc["paths"][format!("/reports/{{id}}/{path}")] = json!({"post": with_params(with_body(op(what, "reports", &std(&with(&[("200", "đã ghi")]))), "ReportStep"), &[id])});
+    }
+    doc["paths"]["/reports/{id}/amend"] = json!({"post": with_params(op("Cán bộ VH-XH lập báo cáo bổ sung cho báo cáo đã phê duyệt; báo cáo gốc giữ nguyên", "reports", &std(&with(&[("201", "báo cáo bổ sung đã mở")]))), &[id])});
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+/// The schemas of the targets' figures (`GET /plans/{year}/targets`).
+fn target_schemas(doc: &mut Value) {
+    doc["components"]["schemas"]["TargetFigures"] = json!({"type": "object", "properties": {"year": {"type": "integer"}, "as_of": {"type": "string"}, "recorded_by": {"type": ["string", "null"]}, "period": {"type": "object", "properties": {"start": {"type": "string"}, "end": {"type": "string"}}}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/TargetFigure"}}}});
+    doc["components"]["schemas"]["TargetFigure"] = json!({"type": "object", "properties": {"number": {"type": "integer"}, "goal": {"type": "integer"}, "text": {"type": "string"}, "comparator": {"type": "string"}, "target_value": {"type": ["number", "null"]}, "unit": {"type": ["string", "null"]}, "owner": {"type": "array", "items": {"type": "string"}}, "source": {"type": "string", "enum": ["register", "reported", "assessment", "cases"]}, "figure": {"type": ["number", "null"]}, "numerator": {"type": ["number", "null"]}, "denominator": {"type": ["number", "null"]}, "status": {"type": "string"}, "status_vi": {"type": "string"}, "unstable": {"type": "boolean"}, "allowed_events": {"type": ["integer", "null"]}, "last_entered": {"type": ["string", "null"]}, "definitions": {"type": "array", "items": {"$ref": "#/components/schemas/TargetDefinition"}}, "related": {"type": "array", "items": {"$ref": "#/components/schemas/RelatedFigure"}}, "suppressed": {"type": "object", "additionalProperties": {"type": "string"}}}});
+    doc["components"]["schemas"]["TargetDefinition"] = json!({"type": "object", "description": "Cách tính một con số của chỉ tiêu, bằng tiếng Việt", "properties": {"figure": {"type": "string", "description": "«Con số thứ hai» cho con số thứ hai; rỗng cho con số thứ nhất"}, "numerator": {"type": "string"}, "denominator": {"type": "string"}, "period": {"type": "string"}, "left_out": {"type": "array", "items": {"type": "string"}}, "rule": {"type": ["string", "null"]}}});
+    doc["components"]["schemas"]["RelatedFigure"] = json!({"type": "object", "description": "Số liệu đi kèm chỉ tiêu (tỷ lệ %, với tử số và mẫu số)", "properties": {"indicator": {"type": "string"}, "title": {"type": "string"}, "figure": {"type": ["number", "null"]}, "numerator": {"type": ["number", "null"]}, "denominator": {"type": ["number", "null"]}, "unstable": {"type": "boolean"}}});
 }
 
 /// The province's side and the package a commune sends it (issue 16, parts 5–7).
@@ -229,16 +295,4 @@ fn province_paths(doc: &mut Value) {
     });
     doc["paths"]["/province/table"] = json!({"get": with_params(op("Bảng các xã × chỉ tiêu của một loại báo cáo và năm: trạng thái từng xã, đúng hạn hay muộn, tổng của tỉnh = tổng tử số / tổng mẫu số (missing nói vì sao không tính được khi xã nào có số nhỏ bị ẩn). Không có kind và year: của gói nhận sau cùng; table null khi chưa nhận gói nào", "province", &std(&[("200", "{table}")])), &[("kind", "query", "mã loại báo cáo (six_month, yearly, …)"), ("year", "query", "năm")])});
     doc["paths"]["/reports/{id}/package"] = json!({"get": with_params(op("Gói báo cáo gửi tỉnh của báo cáo đã phê duyệt: số liệu được che số nhỏ, không có mã, tên, ngày sinh hay mã định danh của trẻ; ký bằng khóa của xã (TREEM_COMMUNE_KEY_FILE)", "reports", &std(&[("200", "tệp gói (SignedPackage)"), ("404", "không có hoặc chưa phê duyệt"), ("422", "máy chủ chưa có khóa của xã (errors.commune_key)")])), &[("id", "path", "mã báo cáo")])});
-}
-
-pub async fn document() -> Json<Value> {
-    Json(spec())
-}
-
-/// The schemas of the targets' figures (`GET /plans/{year}/targets`).
-fn target_schemas(doc: &mut Value) {
-    doc["components"]["schemas"]["TargetFigures"] = json!({"type": "object", "properties": {"year": {"type": "integer"}, "as_of": {"type": "string"}, "recorded_by": {"type": ["string", "null"]}, "period": {"type": "object", "properties": {"start": {"type": "string"}, "end": {"type": "string"}}}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/TargetFigure"}}}});
-    doc["components"]["schemas"]["TargetFigure"] = json!({"type": "object", "properties": {"number": {"type": "integer"}, "goal": {"type": "integer"}, "text": {"type": "string"}, "comparator": {"type": "string"}, "target_value": {"type": ["number", "null"]}, "unit": {"type": ["string", "null"]}, "owner": {"type": "array", "items": {"type": "string"}}, "source": {"type": "string", "enum": ["register", "reported", "assessment", "cases"]}, "figure": {"type": ["number", "null"]}, "numerator": {"type": ["number", "null"]}, "denominator": {"type": ["number", "null"]}, "status": {"type": "string"}, "status_vi": {"type": "string"}, "unstable": {"type": "boolean"}, "allowed_events": {"type": ["integer", "null"]}, "last_entered": {"type": ["string", "null"]}, "definitions": {"type": "array", "items": {"$ref": "#/components/schemas/TargetDefinition"}}, "related": {"type": "array", "items": {"$ref": "#/components/schemas/RelatedFigure"}}, "suppressed": {"type": "object", "additionalProperties": {"type": "string"}}}});
-    doc["components"]["schemas"]["TargetDefinition"] = json!({"type": "object", "description": "Cách tính một con số của chỉ tiêu, bằng tiếng Việt", "properties": {"figure": {"type": "string", "description": "«Con số thứ hai» cho con số thứ hai; rỗng cho con số thứ nhất"}, "numerator": {"type": "string"}, "denominator": {"type": "string"}, "period": {"type": "string"}, "left_out": {"type": "array", "items": {"type": "string"}}, "rule": {"type": ["string", "null"]}}});
-    doc["components"]["schemas"]["RelatedFigure"] = json!({"type": "object", "description": "Số liệu đi kèm chỉ tiêu (tỷ lệ %, với tử số và mẫu số)", "properties": {"indicator": {"type": "string"}, "title": {"type": "string"}, "figure": {"type": ["number", "null"]}, "numerator": {"type": ["number", "null"]}, "denominator": {"type": ["number", "null"]}, "unstable": {"type": "boolean"}}});
 }

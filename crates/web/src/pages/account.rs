@@ -378,6 +378,8 @@ struct HomePage {
     note: Option<String>,
     cases: Vec<super::cases::CaseRow>,
     backup: Option<super::backups::BackupNotice>,
+    /// Sections to write and reports to approve, with their due dates.
+    report_duties: Vec<super::reports::Duty>,
 }
 
 /// The children changed this past week ([`upkeep::recent_since`]).
@@ -543,6 +545,7 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
             vec![]
         },
         backup: super::backups::notice(&ctx).await?,
+        report_duties: super::reports::duties(&ctx).await,
     };
     if role.reads_children() {
         page.recent = recent(&ctx).await?;

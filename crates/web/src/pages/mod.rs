@@ -12,6 +12,7 @@ pub mod health;
 mod import;
 mod page_form;
 mod province;
+mod reports;
 mod supports;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
@@ -119,6 +120,16 @@ pub fn routes() -> Router<AppState> {
             get(health::birth_form).post(health::save_birth),
         )
         .route("/children/{id}/health", post(health::add_from_child_page))
+        .route("/reports", get(reports::list).post(reports::open))
+        .route("/reports/{id}", get(reports::show))
+        .route(
+            "/reports/{id}/sections/{agency}",
+            get(reports::show_section).post(reports::save_section),
+        )
+        .route("/reports/{id}/send", post(reports::send))
+        .route("/reports/{id}/approve", post(reports::approve))
+        .route("/reports/{id}/return", post(reports::return_report))
+        .route("/reports/{id}/amend", post(reports::amend))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/check", get(dashboard::plan_check))
         .route(
@@ -219,6 +230,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     let mut v = vec![("/", t.home)];
     if role.sees_plan() {
         v.push(("/dashboard", t.targets));
+    }
+    if treem_domain::report::may_read(role) {
+        v.push(("/reports", t.reports));
     }
     if role.reads_children() {
         v.push(("/children", t.register));
