@@ -239,6 +239,19 @@ pub(crate) async fn fix_sequences(
         return Ok(());
     }
     for t in tables {
+        // A database at an older schema (an export read into it before its upgrade) lacks the
+        // newer tables: nothing to move there.
+        let row = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = $1",
+        )
+        .bind(*t)
+        .fetch_one(&mut **tx)
+        .await?;
+        let present: i64 = sqlx::Row::try_get(&row, "n")?;
+        if present == 0 {
+            continue;
+        }
         sqlx::query(&format!(
             "SELECT setval(s.seq, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {t}),              COALESCE(pg_sequence_last_value(s.seq::regclass), 0)) + 1, false)              FROM (SELECT pg_get_serial_sequence('{t}', 'id') AS seq) s"
         ))
