@@ -239,6 +239,15 @@ pub(crate) async fn fix_sequences(
         return Ok(());
     }
     for t in tables {
+        // A database at an older schema (an import into it, to be migrated after) lacks the
+        // newer tables: nothing to set there.
+        let exists: Option<String> =
+            sqlx::query_scalar(&format!("SELECT to_regclass('{t}')::text"))
+                .fetch_one(&mut **tx)
+                .await?;
+        if exists.is_none() {
+            continue;
+        }
         sqlx::query(&format!(
             "SELECT setval(s.seq, GREATEST((SELECT COALESCE(MAX(id), 0) FROM {t}),              COALESCE(pg_sequence_last_value(s.seq::regclass), 0)) + 1, false)              FROM (SELECT pg_get_serial_sequence('{t}', 'id') AS seq) s"
         ))

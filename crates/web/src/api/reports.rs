@@ -16,7 +16,8 @@ use treem_domain::validation::FieldErrors;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    year: Option<i16>,
+    /// Text, so that a bad year is a 422 naming the field, not a bare 400.
+    year: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +59,13 @@ pub async fn list(
     user: ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let reps = s.store.reports(&user.actor(), q.year).await?;
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(y) => Some(y.parse::<i16>().map_err(|_| {
+            ApiError::Invalid(FieldErrors::single("year", "năm phải là số, ví dụ 2026"))
+        })?),
+    };
+    let reps = s.store.reports(&user.actor(), year).await?;
     let today = treem_storage::today();
     let mut items = Vec::new();
     for r in &reps {
