@@ -1030,3 +1030,30 @@ async fn bad_bodies_are_422_naming_the_field_and_change_nothing() {
         (Some(1), Some(""))
     );
 }
+
+/// A Month of Action report counts over its own June, not the dashboard's period for the day.
+#[tokio::test]
+async fn a_month_of_action_report_is_computed_over_its_own_period() {
+    let app = spawn_app().await;
+    let state = treem_web::AppState::new(std::sync::Arc::new(app.db.clone()));
+    let officer = actor(Role::Officer, None);
+    let rep = treem_web::reports::open(&state, &officer, 2026, "month_of_action", None)
+        .await
+        .unwrap();
+    let june = treem_domain::indicator::Period::new(
+        jiff::civil::date(2026, 6, 1),
+        jiff::civil::date(2026, 6, 30),
+    );
+    assert_eq!(rep.period, june);
+    let c = treem_web::reports::computed(&state, 2026, rep.period, treem_web::reports::as_of(&rep))
+        .await
+        .unwrap();
+    assert_eq!(c.period, june);
+    let six = treem_web::reports::open(&state, &officer, 2026, "six_month", None)
+        .await
+        .unwrap();
+    let c = treem_web::reports::computed(&state, 2026, six.period, treem_web::reports::as_of(&six))
+        .await
+        .unwrap();
+    assert_eq!(c.period, six.period);
+}

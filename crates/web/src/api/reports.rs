@@ -142,7 +142,7 @@ pub async fn get_one(
         out["differences_now"] = json!(diff.iter().map(svc::change_json).collect::<Vec<_>>());
         out["frozen"] = json!(frozen);
     } else {
-        let c = svc::computed(&s, rep.year, svc::as_of(&rep)).await?;
+        let c = svc::computed(&s, rep.year, rep.period, svc::as_of(&rep)).await?;
         out["figures"] = json!(svc::figures_json(&plan, &kind, &c.results, None));
     }
     Ok(Json(out))
@@ -163,7 +163,7 @@ pub async fn section(
     let rep = s.store.report(&user.actor(), parse_id(&id)?).await?;
     let sec = rep.section(&agency).ok_or(ApiError::NotFound)?.clone();
     let (plan, kind) = svc::plan_and_kind(&s, rep.year, &rep.kind).await?;
-    let c = svc::computed(&s, rep.year, svc::as_of(&rep)).await?;
+    let c = svc::computed(&s, rep.year, rep.period, svc::as_of(&rep)).await?;
     Ok(Json(json!({
         "report": rep.id,
         "report_version": rep.version,
