@@ -943,3 +943,117 @@ async fn the_pages_take_every_step_with_plain_forms() {
         .await;
     assert_ne!(r.status(), 303, "CSRF");
 }
+
+/// Bad bodies: 422 with Vietnamese messages naming the field, and nothing written.
+#[tokio::test]
+async fn bad_bodies_are_422_naming_the_field_and_change_nothing() {
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let officer = app.token(Role::Officer).await;
+    let health = app.token(Role::Health).await;
+    let (st, body) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        &officer,
+        Some(serde_json::json!({"year": 2026, "kind": "nope"})),
+    )
+    .await;
+    assert_eq!(
+        (st, body["errors"][0]["field"].as_str()),
+        (422, Some("kind"))
+    );
+    let (st, body) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        &officer,
+        Some(serde_json::json!({"year": 2026, "kind": "forum", "forum_date": "31/02/2026"})),
+    )
+    .await;
+    assert_eq!(
+        (st, body["errors"][0]["field"].as_str()),
+        (422, Some("forum_date"))
+    );
+    let (_, rep) = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        &officer,
+        Some(serde_json::json!({"year": 2026, "kind": "six_month"})),
+    )
+    .await;
+    let id = rep["id"].as_i64().unwrap();
+    let long = "x".repeat(treem_domain::report::MAX_BOX_CHARS + 1);
+    let (st, body) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/reports/{id}/sections/health"),
+        &health,
+        Some(serde_json::json!({"version": 1, "done": long})),
+    )
+    .await;
+    assert_eq!(st, 422);
+    assert_eq!(body["errors"][0]["field"], "done");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Kết quả thực hiện"));
+    let (st, body) = call(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/reports/{id}/sections/health"),
+        &health,
+        Some(serde_json::json!({"version": "một"})),
+    )
+    .await;
+    assert_eq!(st, 422, "{body}");
+    let (st, _) = call(
+        &app,
+        Method::GET,
+        "/api/v1/reports?year=hai",
+        &officer,
+        None,
+    )
+    .await;
+    assert_eq!(st, 422);
+    let (_, now) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/reports/{id}/sections/health"),
+        &health,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (now["version"].as_i64(), now["done"].as_str()),
+        (Some(1), Some(""))
+    );
+}
+
+/// A Month of Action report counts over its own June, not the dashboard's period for the day.
+#[tokio::test]
+async fn a_month_of_action_report_is_computed_over_its_own_period() {
+    let app = spawn_app().await;
+    let state = treem_web::AppState::new(std::sync::Arc::new(app.db.clone()));
+    let officer = actor(Role::Officer, None);
+    let rep = treem_web::reports::open(&state, &officer, 2026, "month_of_action", None)
+        .await
+        .unwrap();
+    let june = treem_domain::indicator::Period::new(
+        jiff::civil::date(2026, 6, 1),
+        jiff::civil::date(2026, 6, 30),
+    );
+    assert_eq!(rep.period, june);
+    let c = treem_web::reports::computed(&state, 2026, rep.period, treem_web::reports::as_of(&rep))
+        .await
+        .unwrap();
+    assert_eq!(c.period, june);
+    let six = treem_web::reports::open(&state, &officer, 2026, "six_month", None)
+        .await
+        .unwrap();
+    let c = treem_web::reports::computed(&state, 2026, six.period, treem_web::reports::as_of(&six))
+        .await
+        .unwrap();
+    assert_eq!(c.period, six.period);
+}

@@ -239,17 +239,13 @@ pub(crate) async fn fix_sequences(
         return Ok(());
     }
     for t in tables {
-        // A database at an older schema (an export read into it before its upgrade) lacks the
-        // newer tables: nothing to move there.
-        let row = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_name = $1",
-        )
-        .bind(*t)
-        .fetch_one(&mut **tx)
-        .await?;
-        let present: i64 = sqlx::Row::try_get(&row, "n")?;
-        if present == 0 {
+        // A database at an older schema (an import into it, to be migrated after) lacks the
+        // newer tables: nothing to set there.
+        let exists: Option<String> =
+            sqlx::query_scalar(&format!("SELECT to_regclass('{t}')::text"))
+                .fetch_one(&mut **tx)
+                .await?;
+        if exists.is_none() {
             continue;
         }
         sqlx::query(&format!(

@@ -257,10 +257,14 @@ async fn inputs(
     known: Known,
     dates: Vec<Date>,
     hits: Vec<Option<Arc<Computed>>>,
+    period: Option<Period>,
 ) -> Result<Inputs, ApiError> {
     let as_of = *dates.last().expect("the date asked for");
     let plan = load_plan(state, year).await?;
-    let periods = periods_for(state, &plan, &dates).await?;
+    let periods = match period {
+        Some(p) => vec![p; dates.len()],
+        None => periods_for(state, &plan, &dates).await?,
+    };
     let from = periods.iter().map(|p| p.start).min().unwrap_or(as_of);
     let to = periods.iter().map(|p| p.end).max().unwrap_or(as_of);
     // Figures are aggregates: the whole commune is counted, whoever asks; which records a
@@ -336,13 +340,34 @@ pub async fn compute(
         .map(|d| cached(state, &key(year, *d, known, &stamp, 0)))
         .collect();
     let was_cached: Vec<bool> = hits.iter().map(Option::is_some).collect();
-    let inputs = inputs(state, year, known, dates, hits).await?;
+    let inputs = inputs(state, year, known, dates, hits, None).await?;
     // The engine is plain computation: off the async threads.
     let computed = tokio::task::spawn_blocking(move || inputs.compute())
         .await
         .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
     keep(state, year, known, &stamp, &computed, &was_cached);
     Ok(computed[earlier].clone())
+}
+
+/// The figures of one report's own period on `as_of` (the Month of Action's June, a forum's
+/// day), whatever period the date falls in for the dashboard: no trend, not kept.
+pub async fn compute_for_period(
+    state: &AppState,
+    year: i16,
+    period: Period,
+    as_of: Date,
+    known: Known,
+) -> Result<Arc<Computed>, ApiError> {
+    if !treem_domain::limits::PLAN_YEARS.contains(&year) {
+        return Err(ApiError::NotFound);
+    }
+    let inputs = inputs(state, year, known, vec![as_of], vec![None], Some(period)).await?;
+    let mut computed = tokio::task::spawn_blocking(move || inputs.compute())
+        .await
+        .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
+    computed
+        .pop()
+        .ok_or_else(|| ApiError::Internal("figures: no result".into()))
 }
 
 /// Keeps the new results (the last under its key with the earlier points it read).

@@ -6,7 +6,7 @@ use crate::figures::{self, Computed};
 use crate::AppState;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use treem_domain::indicator::{Known, TargetResult};
+use treem_domain::indicator::{Known, Period, TargetResult};
 use treem_domain::plan::{format_date_vi, Plan, Report};
 use treem_domain::report::{
     freeze, overdue, signer_of, take, Approval, Commune, FigureChange, Freezing, FrozenReport,
@@ -64,9 +64,23 @@ pub fn as_of(rep: &StoredReport) -> Date {
     rep.period.end.min(treem_storage::today())
 }
 
-/// The engine's figures as of `as_of` (every record known now).
-pub async fn computed(state: &AppState, year: i16, as_of: Date) -> Result<Arc<Computed>, ApiError> {
-    figures::compute(state, year, as_of, Known::Now).await
+/// The engine's figures for a report of `year` over `period`, as of `as_of` (every record
+/// known now). A periodic report's period is the one the dashboard computes for that day
+/// (kept, shared with the dashboard); another kind's (the Month of Action, a forum, the
+/// self-assessment) is its own.
+pub async fn computed(
+    state: &AppState,
+    year: i16,
+    period: Period,
+    as_of: Date,
+) -> Result<Arc<Computed>, ApiError> {
+    match figures::compute(state, year, as_of, Known::Now).await {
+        Ok(c) if c.period == period => return Ok(c),
+        // The dashboard's period for the day may wait for the officer: the report's own is set.
+        Ok(_) | Err(ApiError::PeriodNotConfirmed(_)) => {}
+        Err(e) => return Err(e),
+    }
+    figures::compute_for_period(state, year, period, as_of, Known::Now).await
 }
 
 /// The report's targets' results now, in the plan's order.
@@ -92,7 +106,7 @@ pub async fn approve(
     take(&plan, actor.role, Step::Approve, rep.state, None)
         .map_err(treem_storage::StorageError::from)?;
     let as_of = as_of(&rep);
-    let c = computed(state, rep.year, as_of).await?;
+    let c = computed(state, rep.year, rep.period, as_of).await?;
     let results = results_for(&plan, &kind, &c);
     let changes = match rep.amends {
         Some(orig) => state
@@ -170,7 +184,7 @@ pub async fn differences(
     state: &AppState,
     frozen: &FrozenReport,
 ) -> Result<Vec<FigureChange>, ApiError> {
-    let c = computed(state, frozen.year, frozen.as_of).await?;
+    let c = computed(state, frozen.year, frozen.period, frozen.as_of).await?;
     Ok(frozen.changes_against(&c.results))
 }
 

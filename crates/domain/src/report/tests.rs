@@ -370,3 +370,24 @@ fn freezing_keeps_the_kinds_targets_and_every_section_in_the_plans_order() {
     );
     assert_eq!(f.sections.len(), p.report_sections(kind).len());
 }
+
+#[test]
+fn a_narrative_is_trimmed_and_a_box_too_long_or_with_control_characters_is_named() {
+    let ok = Narrative {
+        done: "  Cân, đo trẻ\r\nTiêm chủng  ".into(),
+        ..Default::default()
+    }
+    .checked()
+    .unwrap();
+    assert_eq!(ok.done, "Cân, đo trẻ\nTiêm chủng");
+    let bad = Narrative {
+        results: "x".repeat(MAX_BOX_CHARS + 1),
+        proposals: "a\u{7}b".into(),
+        ..Default::default()
+    }
+    .checked()
+    .unwrap_err();
+    let fields: Vec<&str> = bad.0.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["results", "proposals"]);
+    assert!(bad.0[0].message.starts_with("Kết quả đạt được"));
+}

@@ -16,7 +16,8 @@ use treem_domain::validation::FieldErrors;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    year: Option<i16>,
+    /// Text, so that a bad year is a 422 naming the field, not a bare 400.
+    year: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +59,13 @@ pub async fn list(
     user: ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let reps = s.store.reports(&user.actor(), q.year).await?;
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(y) => Some(y.parse::<i16>().map_err(|_| {
+            ApiError::Invalid(FieldErrors::single("year", "năm phải là số, ví dụ 2026"))
+        })?),
+    };
+    let reps = s.store.reports(&user.actor(), year).await?;
     let today = treem_storage::today();
     let mut items = Vec::new();
     for r in &reps {
@@ -135,7 +142,7 @@ pub async fn get_one(
         out["differences_now"] = json!(diff.iter().map(svc::change_json).collect::<Vec<_>>());
         out["frozen"] = json!(frozen);
     } else {
-        let c = svc::computed(&s, rep.year, svc::as_of(&rep)).await?;
+        let c = svc::computed(&s, rep.year, rep.period, svc::as_of(&rep)).await?;
         out["figures"] = json!(svc::figures_json(&plan, &kind, &c.results, None));
     }
     Ok(Json(out))
@@ -156,7 +163,7 @@ pub async fn section(
     let rep = s.store.report(&user.actor(), parse_id(&id)?).await?;
     let sec = rep.section(&agency).ok_or(ApiError::NotFound)?.clone();
     let (plan, kind) = svc::plan_and_kind(&s, rep.year, &rep.kind).await?;
-    let c = svc::computed(&s, rep.year, svc::as_of(&rep)).await?;
+    let c = svc::computed(&s, rep.year, rep.period, svc::as_of(&rep)).await?;
     Ok(Json(json!({
         "report": rep.id,
         "report_version": rep.version,

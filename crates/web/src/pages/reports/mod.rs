@@ -280,7 +280,7 @@ async fn report_page(
             frozen.changes.iter().map(words).collect(),
         )
     } else {
-        let c = svc::computed(&ctx.state, rep.year, svc::as_of(&rep))
+        let c = svc::computed(&ctx.state, rep.year, rep.period, svc::as_of(&rep))
             .await
             .map_err(|e| ctx.fail_api(e))?;
         (

@@ -67,7 +67,7 @@ async fn page(
     let (plan, kind) = svc::plan_and_kind(&ctx.state, rep.year, &rep.kind)
         .await
         .map_err(|e| ctx.fail_api(e))?;
-    let c = svc::computed(&ctx.state, rep.year, svc::as_of(&rep))
+    let c = svc::computed(&ctx.state, rep.year, rep.period, svc::as_of(&rep))
         .await
         .map_err(|e| ctx.fail_api(e))?;
     let role = ctx.user.role;
