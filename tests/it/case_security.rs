@@ -518,6 +518,8 @@ async fn distinctive_case(db: &Db) -> Secrets {
             role: Role::Police,
             village: None,
             must_change_password: false,
+            full_name: "Người Thử".into(),
+            position: "Cán bộ".into(),
         },
     )
     .await

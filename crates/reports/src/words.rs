@@ -64,7 +64,8 @@ pub fn date_line(place: &str, d: Date) -> String {
 pub fn signer_titles(position: &str) -> Vec<String> {
     let upper = position.trim().to_uppercase();
     let mut lines = vec!["TM. ỦY BAN NHÂN DÂN".to_string()];
-    if upper == "CHỦ TỊCH" || upper.is_empty() {
+    let folded = treem_domain::text::fold(position);
+    if folded.starts_with("chu tich") || upper.is_empty() {
         lines.push("CHỦ TỊCH".into());
     } else {
         lines.push("KT. CHỦ TỊCH".into());

@@ -131,7 +131,11 @@ fn figure(i: usize, number: u16, plan_value: &str) -> TargetResult {
         9 => (245.0, 258.0, true),
         1 => (1.0, 1.0, false),
         18 => (0.0, 0.0, false),
-        _ => (150.0 + i as f64 * 3.0, 300.0 + i as f64, i.is_multiple_of(2)),
+        _ => (
+            150.0 + i as f64 * 3.0,
+            300.0 + i as f64,
+            i.is_multiple_of(2),
+        ),
     };
     let scale = if plan_value.contains('‰') {
         1_000.0

@@ -77,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/pending", get(misc::pending_users))
         .route("/users/changes", get(misc::account_changes))
         .route("/users/{id}/confirmation", post(misc::confirm_user))
+        .route("/users/{id}/signer", put(misc::set_signer))
         .route("/audit", get(misc::audit))
         .route("/plans", get(plans::list))
         .route("/plans/{year}/targets", get(plans::targets))

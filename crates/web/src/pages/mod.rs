@@ -89,6 +89,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/reset", post(admin::reset_password))
         .route("/admin/users/{id}/active", post(admin::set_active))
+        .route("/admin/users/{id}/signer", post(admin::set_signer))
+        .route("/account/signer", post(account::set_own_signer))
         .route("/audit", get(admin::audit))
         .route("/accounts", get(accounts::show))
         .route("/accounts/{id}/confirm", post(accounts::confirm))
