@@ -729,6 +729,10 @@ async fn a_leader_made_by_the_administrator_needs_another_leader_or_the_operator
             "pct3",
             "--role",
             "leader",
+            "--full-name",
+            "Người Thử Dòng Lệnh",
+            "--position",
+            "Cán bộ",
             "--password-stdin",
         ])
         .stdin(std::process::Stdio::piped())
@@ -762,6 +766,10 @@ async fn a_leader_made_by_the_administrator_needs_another_leader_or_the_operator
             "pct4",
             "--role",
             "leader",
+            "--full-name",
+            "Người Thử Dòng Lệnh",
+            "--position",
+            "Cán bộ",
             "--password-stdin",
         ])
         .stdin(std::process::Stdio::piped())

@@ -685,6 +685,11 @@ async fn old_export(db: &Db, schema: i64) -> Vec<u8> {
             "header" => {
                 rec.r.insert("schema_version".into(), json!(schema));
             }
+            // Accounts had no full name or position before schema 11.
+            "app_user" => {
+                rec.r.remove("full_name");
+                rec.r.remove("position");
+            }
             "case_file" => {
                 let id = rec.r["id"].as_i64().unwrap();
                 let case = db.case_file(&o, id).await.unwrap();
