@@ -181,6 +181,11 @@ enum Command {
         #[command(subcommand)]
         command: cli::plan::PlanCommand,
     },
+    /// Reports up the chain (báo cáo): open a report, see where each stands.
+    Report {
+        #[command(subcommand)]
+        command: cli::report::ReportCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -426,6 +431,7 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Check { db, expect_head } => cli::ops::check(&db.db, &expect_head).await,
         Command::RebuildCopies { db } => cli::ops::rebuild_copies(&db.db).await,
         Command::Plan { command } => cli::plan::run(command).await,
+        Command::Report { command } => cli::report::run(command).await,
         Command::CaseKey {
             command: CaseKeyCommand::New { file },
         } => cli::ops::new_case_key(&file),

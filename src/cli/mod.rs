@@ -5,6 +5,7 @@ pub mod import;
 pub mod nightly;
 pub mod ops;
 pub mod plan;
+pub mod report;
 pub mod serve;
 
 /// A progress bar on a terminal; hidden when output goes to a file or CI.

@@ -11,6 +11,9 @@ pub enum StorageError {
     Conflict { current: i64 },
     #[error("dữ liệu không hợp lệ: {0}")]
     Invalid(FieldErrors),
+    /// A step the state does not allow (a report already approved or sent): 409, with why.
+    #[error("{0}")]
+    Refused(String),
     #[error("cơ sở dữ liệu có phiên bản lược đồ {found}, mới hơn phiên bản chương trình hỗ trợ ({supported}); hãy cập nhật treem")]
     SchemaTooNew { found: i64, supported: i64 },
     #[error("dữ liệu hỏng: {0}")]

@@ -29,6 +29,7 @@ mod portable;
 pub mod profile;
 mod recorded;
 mod register;
+mod reports;
 mod scope;
 mod seal;
 mod search;
@@ -55,6 +56,7 @@ pub use history::{ChildVersion, FieldChange};
 pub use migrate::SCHEMA_VERSION;
 pub use portable::{copy_head, ExportRecord};
 pub use recorded::{RecordedEvent, RecordedVersion};
+pub use reports::{NewReport, StoredReport, StoredSection};
 pub use search::{ChildQuery, ChildSummary, Page};
 pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
@@ -440,11 +442,12 @@ pub trait Backups: Send + Sync {
 
 /// Everything the application needs from storage.
 pub trait Storage:
-    Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog
+    Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog + Reports
 {
 }
-impl<T: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog> Storage
-    for T
+impl<
+        T: Register + Accounts + AuditLog + Plans + HealthLog + Cases + Backups + SupportLog + Reports,
+    > Storage for T
 {
 }
 
@@ -470,4 +473,97 @@ pub trait SupportLog: Send + Sync {
         actor: &Actor,
         answers: &treem_domain::support::SupportAnswers,
     ) -> StorageResult<()>;
+}
+
+/// Reports up the chain (`reports/`): every step checked by
+/// [`treem_domain::report::take`] against the stored state, a stale `version` refused with
+/// [`StorageError::Conflict`], a step the state forbids with [`StorageError::Refused`], and
+/// audited in the same transaction. `plan` is the plan of the report's year (who writes which
+/// section).
+#[async_trait]
+pub trait Reports: Send + Sync {
+    /// Mở báo cáo (the officer): one draft section per agency of `new.sections`.
+    async fn open_report(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        new: &NewReport,
+    ) -> StorageResult<StoredReport>;
+    /// Every report (of a year), with its sections, by due date.
+    async fn reports(&self, actor: &Actor, year: Option<i16>) -> StorageResult<Vec<StoredReport>>;
+    async fn report(&self, actor: &Actor, id: i64) -> StorageResult<StoredReport>;
+    /// Lưu nháp: the agency's four boxes (checked by [`treem_domain::report::Narrative::checked`]).
+    async fn save_section(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        id: i64,
+        agency: &str,
+        version: i64,
+        text: &treem_domain::report::Narrative,
+    ) -> StorageResult<StoredReport>;
+    async fn submit_section(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        id: i64,
+        agency: &str,
+        version: i64,
+    ) -> StorageResult<StoredReport>;
+    async fn reopen_section(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        id: i64,
+        agency: &str,
+        version: i64,
+    ) -> StorageResult<StoredReport>;
+    /// Gửi lãnh đạo (the officer).
+    async fn send_report(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        id: i64,
+        version: i64,
+    ) -> StorageResult<StoredReport>;
+    /// Trả lại với lý do (the leader).
+    async fn return_report(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        id: i64,
+        version: i64,
+        reason: &str,
+    ) -> StorageResult<StoredReport>;
+    /// Phê duyệt (the leader): `frozen` (made by [`treem_domain::report::freeze`]) is stored
+    /// with its id, `amends` and the audit chain's head after the approval set here; returned.
+    async fn approve_report(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        id: i64,
+        version: i64,
+        frozen: treem_domain::report::FrozenReport,
+    ) -> StorageResult<treem_domain::report::FrozenReport>;
+    /// Lập báo cáo bổ sung (the officer) for approved report `id`: a new report of the same
+    /// kind and period, its sections starting from the approved texts as drafts.
+    async fn amend_report(
+        &self,
+        actor: &Actor,
+        plan: &treem_domain::plan::Plan,
+        id: i64,
+    ) -> StorageResult<StoredReport>;
+    /// The latest approved report of a kind for a year (an approved amendment included).
+    async fn approved_report(
+        &self,
+        actor: &Actor,
+        year: i16,
+        kind: &str,
+    ) -> StorageResult<Option<treem_domain::report::FrozenReport>>;
+    /// The frozen report `id`; not found unless approved.
+    async fn frozen_report(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> StorageResult<treem_domain::report::FrozenReport>;
 }

@@ -103,6 +103,14 @@ const MIGRATIONS: &[Migration] = &[
         finish: None,
     },
     Migration {
+        version: 10,
+        name: "reports",
+        sqlite: include_str!("../migrations/sqlite/0010_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0010_reports.sql"),
+        after: &[],
+        finish: None,
+    },
+    Migration {
         version: 11,
         name: "account_names",
         sqlite: include_str!("../migrations/sqlite/0011_account_names.sql"),

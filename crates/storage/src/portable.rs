@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 20] = [
+const TABLES: [(&str, &str); 22] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -30,13 +30,15 @@ const TABLES: [(&str, &str); 20] = [
     ("form_submission", "token"),
     ("case_file", "id"),
     ("case_entry", "case_id, seq"),
+    ("report", "id"),
+    ("report_section", "report_id, agency"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 9] = [
+const IDENTITY_TABLES: [&str; 10] = [
     "health_event",
     "case_file",
     "village",
@@ -46,6 +48,7 @@ const IDENTITY_TABLES: [&str; 9] = [
     "reported_value",
     "support_record",
     "assessment_value",
+    "report",
 ];
 
 /// Whether a column holds integers, so that its NULLs are typed for PostgreSQL. Every other

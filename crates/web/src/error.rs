@@ -40,6 +40,9 @@ pub enum ApiError {
     /// The figures asked for fall in a report period the officer has not confirmed (409).
     #[error("{0}")]
     PeriodNotConfirmed(treem_domain::plan::PeriodNotConfirmed),
+    /// A step the state does not allow (a report approved or already sent): 409 with why.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl From<StorageError> for ApiError {
@@ -50,6 +53,7 @@ impl From<StorageError> for ApiError {
             StorageError::Conflict { current } => ApiError::Conflict { current },
             StorageError::Invalid(f) => ApiError::Invalid(f),
             StorageError::Busy => ApiError::Busy,
+            StorageError::Refused(m) => ApiError::Refused(m),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -123,6 +127,7 @@ impl IntoResponse for ApiError {
                     }
                 }),
             ),
+            ApiError::Refused(m) => (StatusCode::CONFLICT, json!({"error": m})),
             ApiError::Internal(m) => {
                 tracing::error!("internal error: {m}");
                 (

@@ -10,6 +10,7 @@ pub mod import;
 mod login;
 mod openapi;
 mod pages;
+pub mod reports;
 mod throttle;
 
 use axum::routing::get;

@@ -213,7 +213,61 @@ pub fn spec() -> Value {
         "description": "offender_handling: cách xử lý người vi phạm (chỉ tiêu 16)"
     });
     target_schemas(&mut doc);
+    report_paths(&mut doc);
     doc
+}
+
+/// Reports up the chain (`/reports…`).
+fn report_paths(doc: &mut Value) {
+    let id = ("id", "path", "mã báo cáo");
+    let agency = (
+        "agency",
+        "path",
+        "mã cơ quan trong kế hoạch (health, police, …)",
+    );
+    const REFUSALS: [(&str, &str); 4] = [
+        ("403", "vai trò hoặc cơ quan không được làm bước này"),
+        ("404", "không có báo cáo hoặc phần"),
+        (
+            "409",
+            "báo cáo đã phê duyệt, đã gửi, hoặc phiên bản cũ (current_version)",
+        ),
+        ("422", "lỗi từng trường"),
+    ];
+    fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+        let mut v = extra.to_vec();
+        v.extend_from_slice(&REFUSALS);
+        v
+    }
+    doc["components"]["schemas"]["ReportOpen"] = json!({"type": "object", "required": ["kind"], "properties": {"year": {"type": "integer"}, "kind": {"type": "string", "description": "mã loại báo cáo trong kế hoạch (six_month, yearly, month_of_action, forum, self_assessment)"}, "forum_date": {"type": "string", "description": "ngày tổ chức diễn đàn (báo cáo diễn đàn), dd/mm/yyyy"}}});
+    doc["components"]["schemas"]["ReportSection"] = json!({"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}, "done": {"type": "string", "description": "Kết quả thực hiện"}, "results": {"type": "string", "description": "Kết quả đạt được"}, "difficulties": {"type": "string", "description": "Khó khăn, vướng mắc"}, "proposals": {"type": "string", "description": "Đề xuất, kiến nghị"}}});
+    doc["components"]["schemas"]["ReportStep"] = json!({"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}, "reason": {"type": "string", "description": "lý do trả lại (bắt buộc khi trả lại)"}, "number": {"type": "string", "description": "số văn bản khi phê duyệt (12 trong 12/BC-UBND)"}}});
+    doc["paths"]["/reports"] = json!({
+        "get": with_params(op("Các báo cáo (theo năm): trạng thái, hạn gửi, quá hạn, các phần đã nộp", "reports", &std(&[("200", "{items}"), ("403", "vai trò không xem báo cáo")])), &[("year", "query", "năm kế hoạch")]),
+        "post": with_body(op("Cán bộ VH-XH mở báo cáo theo kỳ đã nêu hoặc đã xác nhận (báo cáo diễn đàn: ngày diễn đàn)", "reports", &std(&with(&[("201", "báo cáo đã mở")]))), "ReportOpen")
+    });
+    doc["paths"]["/reports/{id}"] = json!({"get": with_params(op("Xem tổng hợp: số liệu từng chỉ tiêu (tử số, mẫu số, nguồn, trạng thái, cơ quan), các phần đã nộp; báo cáo đã phê duyệt: số liệu đã đóng băng và số liệu đã thay đổi sau khi phê duyệt (differences_now)", "reports", &std(&with(&[("200", "báo cáo")]))), &[id])});
+    doc["paths"]["/reports/{id}/sections/{agency}"] = json!({
+        "get": with_params(op("Phần của một cơ quan với số liệu các chỉ tiêu cơ quan chủ trì", "reports", &std(&with(&[("200", "phần báo cáo")]))), &[id, agency]),
+        "put": with_params(with_body(op("Lưu nháp bốn mục của phần (chỉ cơ quan phụ trách; trước khi gửi lãnh đạo)", "reports", &std(&with(&[("200", "đã lưu")]))), "ReportSection"), &[id, agency])
+    });
+    for (path, what) in [
+        ("submit", "Nộp phần của cơ quan"),
+        ("reopen", "Mở lại phần đã nộp (trước khi gửi lãnh đạo)"),
+    ] {
+        doc["paths"][format!("/reports/{{id}}/sections/{{agency}}/{path}")] = json!({"post": with_params(with_body(op(what, "reports", &std(&with(&[("200", "đã ghi")]))), "ReportStep"), &[id, agency])});
+    }
+    for (path, what) in [
+        ("send", "Cán bộ VH-XH gửi lãnh đạo phê duyệt"),
+        (
+            "approve",
+            "Lãnh đạo phê duyệt: báo cáo được đóng băng (số liệu, mã bản ghi, đầu chuỗi nhật ký)",
+        ),
+        ("return", "Lãnh đạo trả lại kèm lý do (reason)"),
+    ] {
+        doc["paths"][format!("/reports/{{id}}/{path}")] = json!({"post": with_params(with_body(op(what, "reports", &std(&with(&[("200", "đã ghi")]))), "ReportStep"), &[id])});
+    }
+    doc["paths"]["/reports/{id}/amend"] = json!({"post": with_params(op("Cán bộ VH-XH lập báo cáo bổ sung cho báo cáo đã phê duyệt; báo cáo gốc giữ nguyên", "reports", &std(&with(&[("201", "báo cáo bổ sung đã mở")]))), &[id])});
 }
 
 pub async fn document() -> Json<Value> {

@@ -14,6 +14,7 @@ use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Regi
 mod cases;
 mod health;
 mod plans;
+mod reports;
 use cases::seed_cases;
 use health::seed_health;
 use plans::seed_plan;
@@ -157,6 +158,9 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     if db.has_case_key() {
         seed_cases(db, today).await?;
     }
+    // The plan year's reports (the shipped plan's year, as seed_plan stores it).
+    let year = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)?.year;
+    reports::seed_reports(db, year).await?;
     Ok(true)
 }
 

@@ -39,7 +39,8 @@ impl Plan {
     pub fn next_report(&self, today: Date) -> Option<&Report> {
         self.reports
             .iter()
-            .filter(|r| r.last_day() >= today)
+            // A forum's report is due after a forum, not on a date of the plan.
+            .filter(|r| r.kind != super::ReportKind::Forum && r.last_day() >= today)
             .min_by_key(|r| r.due_before)
     }
 

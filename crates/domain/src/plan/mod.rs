@@ -568,6 +568,58 @@ pub struct Report {
     /// Agency the consolidated report goes on to (code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forward_to: Option<String>,
+    /// Loại báo cáo: periodic (the default, so older plan files read as before), the Month of
+    /// Action, a children's forum, the child-friendly commune self-assessment.
+    #[serde(default, skip_serializing_if = "ReportKind::is_periodic")]
+    pub kind: ReportKind,
+    /// The agencies (codes) that write a section; empty: every agency of section V that leads
+    /// a target or an activity ([`Plan::report_sections`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<String>,
+    /// The targets (numbers) the report draws on; empty: every target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<u16>,
+    /// The title under "BÁO CÁO"; `{year}` and `{period}` are replaced. Absent: "Kết quả thực
+    /// hiện công tác bảo vệ trẻ em" with the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Ký hiệu after the number ("BC-UBND", the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+    /// For a forum report: due within this many days after the forum (the officer gives the
+    /// forum's date when opening; the period is that day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_days_after: Option<u16>,
+}
+
+/// Loại báo cáo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// Báo cáo định kỳ (6 tháng, năm): the periods the figures are computed for.
+    #[default]
+    Periodic,
+    /// Báo cáo Tháng hành động vì trẻ em (01/06–30/06).
+    MonthOfAction,
+    /// Báo cáo kết quả tổ chức diễn đàn trẻ em (within 15 days after the forum).
+    Forum,
+    /// Tự đánh giá xã phù hợp với trẻ em (QĐ 06/2019/QĐ-TTg).
+    Assessment,
+}
+
+impl ReportKind {
+    pub fn is_periodic(&self) -> bool {
+        *self == ReportKind::Periodic
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            ReportKind::Periodic => "Báo cáo định kỳ",
+            ReportKind::MonthOfAction => "Tháng hành động vì trẻ em",
+            ReportKind::Forum => "Diễn đàn trẻ em",
+            ReportKind::Assessment => "Tự đánh giá xã phù hợp với trẻ em",
+        }
+    }
 }
 
 impl Report {

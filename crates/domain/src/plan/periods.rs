@@ -173,6 +173,9 @@ impl Plan {
         let mut reports: Vec<(&Report, ReportPeriod)> = self
             .reports
             .iter()
+            // Only the periodic reports divide the year: the Month of Action, a forum or the
+            // self-assessment report on figures of their own period.
+            .filter(|r| r.kind.is_periodic())
             .map(|r| (r, self.report_period(r, confirmed)))
             .collect();
         reports.sort_by_key(|(_, p)| p.shown().end);

@@ -255,7 +255,7 @@ fn seed_agencies_reports_activities() {
         (1..=8).collect::<Vec<_>>()
     );
 
-    assert_eq!(p.reports.len(), 2);
+    assert_eq!(p.reports.len(), 5);
     let six = &p.reports[0];
     assert_eq!(six.code, "six_month");
     assert_eq!(six.due_before, d(2026, 6, 1));

@@ -4,6 +4,17 @@
 //! (DOCX, XLSX, print) and the province package are made from, so that they all say the same.
 //!
 //! Pure: storage keeps the reports and their frozen JSON, the web and CLI render and send them.
+mod build;
 mod frozen;
+mod kinds;
+mod section;
+mod workflow;
 
+#[cfg(test)]
+mod tests;
+
+pub use build::{freeze, signer_of, Freezing};
 pub use frozen::{Approval, Commune, FigureChange, FrozenFigure, FrozenReport, SectionText};
+pub use kinds::{Opening, DEFAULT_SYMBOL};
+pub use section::{Narrative, MAX_BOX_CHARS};
+pub use workflow::{may_read, overdue, take, Refusal, ReportState, SectionState, Step};

@@ -7,6 +7,7 @@ pub(crate) mod health;
 mod imports;
 mod misc;
 pub(crate) mod plans;
+mod reports;
 mod supports;
 
 use crate::error::ApiError;
@@ -87,6 +88,24 @@ pub fn routes() -> Router<AppState> {
             "/plans/{year}/reports/{code}/period",
             put(plans::confirm_period),
         )
+        .route("/reports", get(reports::list).post(reports::open))
+        .route("/reports/{id}", get(reports::get_one))
+        .route(
+            "/reports/{id}/sections/{agency}",
+            get(reports::section).put(reports::save_section),
+        )
+        .route(
+            "/reports/{id}/sections/{agency}/submit",
+            post(reports::submit_section),
+        )
+        .route(
+            "/reports/{id}/sections/{agency}/reopen",
+            post(reports::reopen_section),
+        )
+        .route("/reports/{id}/send", post(reports::send))
+        .route("/reports/{id}/approve", post(reports::approve))
+        .route("/reports/{id}/return", post(reports::return_report))
+        .route("/reports/{id}/amend", post(reports::amend))
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 
