@@ -229,7 +229,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Sính Phình, ngày 02 tháng 03 năm 2026",
                 "NGƯỜI LẬP BÁO CÁO",
             ],
-            signer_of(Role::VillageHead).0,
+            test_signer(Role::VillageHead).0,
         ),
         (
             &[
@@ -241,7 +241,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Trẻ bị bố đánh",
                 "Sính Phình, ngày 02 tháng 03 năm 2026",
             ],
-            signer_of(Role::Officer).0,
+            test_signer(Role::Officer).0,
         ),
         (
             &[
@@ -251,7 +251,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 ATTENDEE,
                 "Thống nhất các nhu cầu",
             ],
-            signer_of(Role::Officer).0,
+            test_signer(Role::Officer).0,
         ),
         (
             &[
@@ -264,7 +264,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Sính Phình, ngày 03 tháng 03 năm 2026",
                 "NGƯỜI LẬP KẾ HOẠCH",
             ],
-            signer_of(Role::Officer).0,
+            test_signer(Role::Officer).0,
         ),
         (
             &[
@@ -278,7 +278,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Nơi nhận:",
                 "Sính Phình, ngày 04 tháng 03 năm 2026",
             ],
-            signer_of(Role::Leader).0,
+            test_signer(Role::Leader).0,
         ),
         (
             &[
@@ -288,7 +288,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "kết thúc kế hoạch hỗ trợ, can thiệp",
                 "Sính Phình, ngày 06 tháng 04 năm 2026",
             ],
-            signer_of(Role::Officer).0,
+            test_signer(Role::Officer).0,
         ),
     ];
     for (n, (values, signer)) in (1..=6).zip(expect) {

@@ -85,8 +85,8 @@ pub async fn seeded(url: &str) -> Db {
                 role: r,
                 village: (r == Role::VillageHead).then(|| "SP01".into()),
                 must_change_password: false,
-                full_name: signer_of(r).0.into(),
-                position: signer_of(r).1.into(),
+                full_name: test_signer(r).0.into(),
+                position: test_signer(r).1.into(),
             },
         )
         .await
@@ -244,7 +244,7 @@ pub fn newborn_birth(mut fields: serde_json::Value) -> treem_domain::health::Bir
 
 /// The full name and position (họ và tên, chức vụ) of `seeded`'s account for `role`: forms and
 /// reports sign with these.
-pub fn signer_of(role: Role) -> (&'static str, &'static str) {
+pub fn test_signer(role: Role) -> (&'static str, &'static str) {
     match role {
         Role::Officer => ("Lù Thị Hoa", "Công chức Văn hóa - Xã hội"),
         Role::Leader => ("Giàng A Dơ", "Chủ tịch UBND xã"),
