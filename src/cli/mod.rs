@@ -6,6 +6,7 @@ pub mod nightly;
 pub mod ops;
 pub mod plan;
 pub mod report;
+pub mod report_documents;
 pub mod serve;
 
 /// A progress bar on a terminal; hidden when output goes to a file or CI.

@@ -20,6 +20,28 @@ pub enum ReportCommand {
         #[command(flatten)]
         db: crate::DbArg,
     },
+    /// The approved report of a year and kind as a Word file (Decree 30/2020 layout).
+    Docx {
+        #[arg(long)]
+        year: i16,
+        #[arg(long)]
+        kind: String,
+        #[command(flatten)]
+        db: crate::DbArg,
+        /// Where to write the .docx.
+        out: std::path::PathBuf,
+    },
+    /// The approved report of a year and kind as an Excel workbook (table and breakdowns).
+    Xlsx {
+        #[arg(long)]
+        year: i16,
+        #[arg(long)]
+        kind: String,
+        #[command(flatten)]
+        db: crate::DbArg,
+        /// Where to write the .xlsx.
+        out: std::path::PathBuf,
+    },
     /// Each report of the year: state, sections submitted, due date, overdue.
     Status {
         #[arg(long)]
@@ -46,7 +68,20 @@ fn failed(e: treem_web::ApiError) -> anyhow::Error {
 }
 
 pub async fn run(cmd: ReportCommand) -> Result<i32> {
+    use treem_web::report_documents::DocumentKind;
     match cmd {
+        ReportCommand::Docx {
+            year,
+            kind,
+            db,
+            out,
+        } => super::report_documents::write(&db.db, year, &kind, &out, DocumentKind::Docx).await,
+        ReportCommand::Xlsx {
+            year,
+            kind,
+            db,
+            out,
+        } => super::report_documents::write(&db.db, year, &kind, &out, DocumentKind::Xlsx).await,
         ReportCommand::Open {
             year,
             kind,

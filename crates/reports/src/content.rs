@@ -2,7 +2,7 @@
 //! title, the target table, each agency's section, the changes of an amending report and the
 //! signature block. The DOCX, the XLSX's first sheet and the printable page all render this,
 //! so they cannot say different things.
-use crate::words::{date_line, number_vi, signer_titles, unit_of, value_vi};
+use crate::words::{date_line, number_vi, place_of, signer_titles, unit_of, value_vi};
 use treem_domain::indicator::TargetStatus;
 use treem_domain::report::{FigureChange, FrozenReport};
 
@@ -148,7 +148,7 @@ impl ReportDoc {
             number: format!("Số: {number}/{}", r.symbol),
             nation: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             motto: "Độc lập - Tự do - Hạnh phúc",
-            place_date: date_line(&r.commune.name, r.approved.date),
+            place_date: date_line(&place_of(&r.commune.name), r.approved.date),
         };
         let d = treem_domain::date::format_vi;
         let period = format!(

@@ -44,6 +44,18 @@ pub fn value_vi(f: &Figure, unit: Unit) -> String {
     s
 }
 
+/// The place written before the date: the commune's name without its kind or any note in
+/// brackets ("Xã Sính Phình (dữ liệu mẫu)" → "Sính Phình").
+pub fn place_of(commune: &str) -> String {
+    let name = commune.split('(').next().unwrap_or("").trim();
+    let lower = name.to_lowercase();
+    ["xã ", "phường ", "thị trấn "]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map_or(name, |p| name[p.len()..].trim())
+        .to_string()
+}
+
 /// "Sính Phình, ngày 28 tháng 5 năm 2026": days 1–9 and months 1–2 with a leading zero, as
 /// Decree 30/2020 writes them.
 pub fn date_line(place: &str, d: Date) -> String {
@@ -106,6 +118,13 @@ mod tests {
             date_line("Sính Phình", date(2026, 1, 5)),
             "Sính Phình, ngày 05 tháng 01 năm 2026"
         );
+    }
+
+    #[test]
+    fn the_place_is_the_communes_bare_name() {
+        assert_eq!(place_of("Xã Sính Phình (dữ liệu mẫu)"), "Sính Phình");
+        assert_eq!(place_of("Sính Phình"), "Sính Phình");
+        assert_eq!(place_of("Thị trấn Tủa Chùa"), "Tủa Chùa");
     }
 
     #[test]

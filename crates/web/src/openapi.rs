@@ -268,6 +268,7 @@ fn report_paths(doc: &mut Value) {
         doc["paths"][format!("/reports/{{id}}/{path}")] = json!({"post": with_params(with_body(op(what, "reports", &std(&with(&[("200", "đã ghi")]))), "ReportStep"), &[id])});
     }
     doc["paths"]["/reports/{id}/amend"] = json!({"post": with_params(op("Cán bộ VH-XH lập báo cáo bổ sung cho báo cáo đã phê duyệt; báo cáo gốc giữ nguyên", "reports", &std(&with(&[("201", "báo cáo bổ sung đã mở")]))), &[id])});
+    doc["paths"]["/reports/{id}/documents/{format}"] = json!({"get": with_params(op("Văn bản của báo cáo đã phê duyệt: docx (Word, thể thức Nghị định 30/2020: A4, Times New Roman, quốc hiệu, số, bảng chỉ tiêu, phần từng cơ quan, nơi nhận, chữ ký) hoặc xlsx (Excel: bảng chỉ tiêu, phân tổ theo thôn, giới tính, dân tộc, nhóm tuổi, mỗi phần một trang tính); chỉ từ số liệu đã đóng băng", "reports", &std(&[("200", "tệp"), ("403", "vai trò không xem báo cáo"), ("404", "không có báo cáo, chưa phê duyệt, hoặc định dạng khác docx/xlsx")])), &[id, ("format", "path", "docx hoặc xlsx")])});
 }
 
 pub async fn document() -> Json<Value> {

@@ -7,6 +7,7 @@ pub(crate) mod health;
 mod imports;
 mod misc;
 pub(crate) mod plans;
+mod report_documents;
 mod reports;
 mod supports;
 
@@ -106,6 +107,10 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/approve", post(reports::approve))
         .route("/reports/{id}/return", post(reports::return_report))
         .route("/reports/{id}/amend", post(reports::amend))
+        .route(
+            "/reports/{id}/documents/{format}",
+            get(report_documents::document),
+        )
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 

@@ -11,6 +11,7 @@ mod forms;
 pub mod health;
 mod import;
 mod page_form;
+mod report_print;
 mod supports;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
@@ -91,6 +92,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/users/{id}/signer", post(admin::set_signer))
         .route("/account/signer", post(account::set_own_signer))
+        .route("/reports/{id}/print", get(report_print::print))
+        .route("/reports/{id}/docx", get(report_print::docx))
+        .route("/reports/{id}/xlsx", get(report_print::xlsx))
         .route("/audit", get(admin::audit))
         .route("/accounts", get(accounts::show))
         .route("/accounts/{id}/confirm", post(accounts::confirm))
