@@ -23,6 +23,7 @@ pub mod pages;
 mod periods;
 mod plans;
 mod register_links;
+mod report_documents;
 mod reports;
 mod storage;
 mod supports;
