@@ -173,7 +173,7 @@ const USER_COLS_U: &str = "u.id, u.username, u.role, u.village_id, u.full_name, 
      u.must_change_password, u.active, u.lang, u.pending";
 
 impl Db {
-    pub(crate) async fn user_by_id(&self, id: i64) -> StorageResult<User> {
+    async fn user_by_id(&self, id: i64) -> StorageResult<User> {
         let row = sqlx::query(&format!("SELECT {USER_COLS} FROM app_user WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -184,7 +184,7 @@ impl Db {
 }
 
 /// One account inside a transaction (the row the change is about).
-pub(crate) async fn user_in(tx: &mut Transaction<'_, Any>, id: i64) -> StorageResult<User> {
+async fn user_in(tx: &mut Transaction<'_, Any>, id: i64) -> StorageResult<User> {
     let row = sqlx::query(&format!("SELECT {USER_COLS} FROM app_user WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -581,7 +581,8 @@ impl Accounts for Db {
         full_name: &str,
         position: &str,
     ) -> StorageResult<User> {
-        crate::signers::set_signer(self, actor, user_id, full_name, position).await
+        crate::signers::set_signer(self, actor, user_id, full_name, position).await?;
+        self.user_by_id(user_id).await
     }
 
     async fn signers(&self, actor: &Actor, logins: &[String]) -> StorageResult<Vec<Signer>> {

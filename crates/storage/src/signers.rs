@@ -1,6 +1,5 @@
 //! Accounts' full names and positions (họ và tên, chức vụ): set by the administrator or the
 //! account itself, read by whoever prints a form or a report signed by them.
-use crate::accounts::{user_in, User};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{StorageError, StorageResult};
@@ -15,7 +14,7 @@ pub(crate) async fn set_signer(
     user_id: i64,
     full_name: &str,
     position: &str,
-) -> StorageResult<User> {
+) -> StorageResult<()> {
     if actor.user_id != user_id && !actor.role.manages_users() {
         return Err(StorageError::Forbidden);
     }
@@ -30,7 +29,16 @@ pub(crate) async fn set_signer(
         return Err(StorageError::Invalid(errs));
     }
     let (_turn, mut tx) = db.begin_write().await?;
-    let target = user_in(&mut tx, user_id).await?;
+    let before = sqlx::query("SELECT username, full_name, position FROM app_user WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    let (username, old_name, old_position): (String, String, String) = (
+        before.try_get("username")?,
+        before.try_get("full_name")?,
+        before.try_get("position")?,
+    );
     sqlx::query(
         "UPDATE app_user SET full_name = $1, position = $2, version = version + 1 WHERE id = $3",
     )
@@ -46,13 +54,12 @@ pub(crate) async fn set_signer(
         "user",
         Some(user_id),
         &format!(
-            "{}: họ và tên «{}» → «{full_name}», chức vụ «{}» → «{position}»",
-            target.username, target.full_name, target.position
+            "{username}: họ và tên «{old_name}» → «{full_name}», chức vụ «{old_position}» → «{position}»"
         ),
     )
     .await?;
     tx.commit().await?;
-    db.user_by_id(user_id).await
+    Ok(())
 }
 
 pub(crate) async fn signers(
