@@ -137,3 +137,29 @@ async fn the_administrator_or_the_account_itself_sets_the_name_audited() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("cần nhập họ và tên"));
 }
+
+/// The users page and the account page with the new fields, at a phone's and an office PC's
+/// width: nothing wider than the screen (screenshots for docs/).
+#[tokio::test]
+async fn the_name_and_position_fields_fit_a_phone() {
+    use crate::browser::{assert_no_overflow, browser, login, shot, BROWSER_LOCK};
+    let _one = BROWSER_LOCK.lock().await;
+    for width in [360, 1366] {
+        let Some(b) = browser(width, 900).await else {
+            return;
+        };
+        let app = spawn_app().await;
+        login(&b, &app.base, "admin", "password-admin").await;
+        b.c.goto(&app.url("/admin/users")).await.unwrap();
+        assert_no_overflow(&b, &format!("users page at {width} px")).await;
+        shot(&b, &format!("users-signer-{width}")).await;
+        b.c.goto(&app.url("/password")).await.unwrap();
+        assert_no_overflow(&b, &format!("account page at {width} px")).await;
+        let html = b.c.source().await.unwrap();
+        assert!(
+            html.contains("value=\"Lường Văn Hải\""),
+            "the account page shows the name"
+        );
+        shot(&b, &format!("account-signer-{width}")).await;
+    }
+}

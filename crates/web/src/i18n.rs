@@ -33,6 +33,8 @@ pub struct Texts {
     /// Chức vụ of an account.
     pub position: &'static str,
     pub save_signer: &'static str,
+    /// "Họ và tên, chức vụ" as a heading.
+    pub signer_heading: &'static str,
     pub repeat_password: &'static str,
     pub passwords_differ: &'static str,
     pub save: &'static str,
@@ -181,6 +183,7 @@ pub const VI: Texts = Texts {
     new_password: "Mật khẩu mới (ít nhất 8 ký tự)",
     position: "Chức vụ",
     save_signer: "Lưu họ tên, chức vụ",
+    signer_heading: "Họ và tên, chức vụ",
     repeat_password: "Nhập lại mật khẩu mới",
     passwords_differ: "Hai lần nhập mật khẩu mới không giống nhau.",
     save: "Lưu",
@@ -329,6 +332,7 @@ pub const EN: Texts = Texts {
     new_password: "New password (at least 8 characters)",
     position: "Position",
     save_signer: "Save name and position",
+    signer_heading: "Full name and position",
     repeat_password: "Repeat the new password",
     passwords_differ: "The two new passwords differ.",
     save: "Save",
