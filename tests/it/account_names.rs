@@ -163,3 +163,83 @@ async fn the_name_and_position_fields_fit_a_phone() {
         shot(&b, &format!("account-signer-{width}")).await;
     }
 }
+
+/// `treem user add` takes --full-name and --position; `treem user signer` sets them on an
+/// account made before they were asked, and refuses an empty name.
+#[tokio::test]
+async fn the_command_line_sets_the_name_and_position() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("cli.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    let treem = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_treem"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut add = treem(&[
+        "user",
+        "add",
+        "--db",
+        &url,
+        "--username",
+        "vanphong2",
+        "--role",
+        "office",
+        "--full-name",
+        "Quàng Thị Lan",
+        "--position",
+        "Chánh Văn phòng",
+        "--password-stdin",
+    ]);
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"van-phong-mat-khau\n")
+        .unwrap();
+    assert!(add.wait_with_output().unwrap().status.success());
+    let out = treem(&[
+        "user",
+        "signer",
+        "--db",
+        &url,
+        "--username",
+        "Police",
+        "--full-name",
+        "Lò Văn Thắng",
+        "--position",
+        "Trưởng Công an xã",
+    ])
+    .wait_with_output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = treem(&[
+        "user",
+        "signer",
+        "--db",
+        &url,
+        "--username",
+        "health",
+        "--full-name",
+        " ",
+        "--position",
+        "Y sĩ",
+    ])
+    .wait_with_output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("họ và tên"));
+    let users = db.users(&actor(Role::Admin, None)).await.unwrap();
+    let of = |n: &str| users.iter().find(|u| u.username == n).unwrap().clone();
+    assert_eq!(of("vanphong2").full_name, "Quàng Thị Lan");
+    assert_eq!(of("police").position, "Trưởng Công an xã");
+    assert_eq!(of("health").full_name, test_signer(Role::Health).0);
+}
