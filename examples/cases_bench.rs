@@ -56,6 +56,8 @@ async fn main() {
                 role: Role::Police,
                 village: None,
                 must_change_password: false,
+                full_name: "Lò Văn Thắng".into(),
+                position: "Phó Trưởng Công an xã".into(),
             },
         )
         .await;

@@ -225,8 +225,26 @@ enum UserCommand {
         role: String,
         #[arg(long)]
         village: Option<String>,
+        /// Họ và tên, printed under the account's signature ("Lò Văn Minh").
+        #[arg(long)]
+        full_name: String,
+        /// Chức vụ ("Phó Chủ tịch UBND xã").
+        #[arg(long)]
+        position: String,
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+    /// Set an account's full name and position (họ và tên, chức vụ), which forms and reports
+    /// sign with; for accounts made before they were asked.
+    Signer {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long)]
+        position: String,
     },
     /// Confirm what the administrator did to an account that reads children or case files
     /// (made it, reset its password, enabled it again), giving it a temporary password read
@@ -355,9 +373,23 @@ async fn run(cli: Cli) -> Result<i32> {
                     username,
                     role,
                     village,
+                    full_name,
+                    position,
                     password_stdin: _,
                 },
-        } => cli::ops::user_add(&db.db, &username, &role, village).await,
+        } => {
+            let signer = (full_name.as_str(), position.as_str());
+            cli::ops::user_add(&db.db, &username, &role, village, signer).await
+        }
+        Command::User {
+            command:
+                UserCommand::Signer {
+                    db,
+                    username,
+                    full_name,
+                    position,
+                },
+        } => cli::ops::user_signer(&db.db, &username, &full_name, &position).await,
         Command::User {
             command:
                 UserCommand::Confirm {

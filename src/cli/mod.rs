@@ -8,6 +8,7 @@ pub mod package;
 pub mod plan;
 pub mod province;
 pub mod report;
+pub mod report_documents;
 pub mod serve;
 
 /// A progress bar on a terminal; hidden when output goes to a file or CI.

@@ -141,6 +141,7 @@ pub async fn user_add(
     username: &str,
     role: &str,
     village: Option<String>,
+    (full_name, position): (&str, &str),
 ) -> Result<i32> {
     let role: Role = role.parse().map_err(anyhow::Error::msg)?;
     let mut password = String::new();
@@ -156,6 +157,8 @@ pub async fn user_add(
                 role,
                 village,
                 must_change_password: true,
+                full_name: full_name.into(),
+                position: position.into(),
             },
         )
         .await?;
@@ -163,6 +166,33 @@ pub async fn user_add(
         "Đã tạo tài khoản {} ({}); người dùng phải đổi mật khẩu khi đăng nhập lần đầu.",
         user.username,
         user.role.label_vi()
+    );
+    Ok(0)
+}
+
+/// `treem user signer`: sets an account's full name and position (họ và tên, chức vụ).
+pub async fn user_signer(
+    url: &str,
+    username: &str,
+    full_name: &str,
+    position: &str,
+) -> Result<i32> {
+    let db = open(url).await?;
+    let name =
+        treem_storage::LoginName::parse(username).map_err(|e| anyhow::anyhow!(e.message_vi()))?;
+    let users = db.users(&cli_admin()).await?;
+    let Some(u) = users
+        .iter()
+        .find(|u| u.username.to_lowercase() == name.as_str())
+    else {
+        bail!("không có tài khoản {username}");
+    };
+    let u = db
+        .set_signer(&cli_admin(), u.id, full_name, position)
+        .await?;
+    println!(
+        "Tài khoản {} ký tên: {}, {}.",
+        u.username, u.full_name, u.position
     );
     Ok(0)
 }

@@ -36,6 +36,28 @@ pub enum ReportCommand {
         commune_key: Option<std::path::PathBuf>,
         out: std::path::PathBuf,
     },
+    /// The approved report of a year and kind as a Word file (Decree 30/2020 layout).
+    Docx {
+        #[arg(long)]
+        year: i16,
+        #[arg(long)]
+        kind: String,
+        #[command(flatten)]
+        db: crate::DbArg,
+        /// Where to write the .docx.
+        out: std::path::PathBuf,
+    },
+    /// The approved report of a year and kind as an Excel workbook (table and breakdowns).
+    Xlsx {
+        #[arg(long)]
+        year: i16,
+        #[arg(long)]
+        kind: String,
+        #[command(flatten)]
+        db: crate::DbArg,
+        /// Where to write the .xlsx.
+        out: std::path::PathBuf,
+    },
     /// Each report of the year: state, sections submitted, due date, overdue.
     Status {
         #[arg(long)]
@@ -62,6 +84,7 @@ fn failed(e: treem_web::ApiError) -> anyhow::Error {
 }
 
 pub async fn run(cmd: ReportCommand) -> Result<i32> {
+    use treem_web::report_documents::DocumentKind;
     match cmd {
         ReportCommand::Package {
             db,
@@ -70,6 +93,20 @@ pub async fn run(cmd: ReportCommand) -> Result<i32> {
             commune_key,
             out,
         } => super::package::package(db, year, kind, commune_key, out).await,
+        out: std::path::PathBuf,
+    },
+        ReportCommand::Docx {
+            year,
+            kind,
+            db,
+            out,
+        } => super::report_documents::write(&db.db, year, &kind, &out, DocumentKind::Docx).await,
+        ReportCommand::Xlsx {
+            year,
+            kind,
+            db,
+            out,
+        } => super::report_documents::write(&db.db, year, &kind, &out, DocumentKind::Xlsx).await,
         ReportCommand::Open {
             year,
             kind,

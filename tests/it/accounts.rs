@@ -297,7 +297,7 @@ async fn blank_and_common_passwords_are_refused_everywhere() {
             .http
             .post(app.url("/api/v1/users"))
             .bearer_auth(&admin)
-            .json(&json!({"username": "moi.nguoi", "password": pw, "role": "services"}))
+            .json(&json!({"username": "moi.nguoi", "password": pw, "role": "services", "full_name": "Cà Văn Tuấn", "position": "Viên chức"}))
             .send()
             .await
             .unwrap();
@@ -405,7 +405,7 @@ async fn an_officer_made_by_the_administrator_waits_for_the_leader() {
         .http
         .post(app.url("/api/v1/users"))
         .bearer_auth(&admin)
-        .json(&json!({"username": "CanBo2", "password": "admin-biet-mat-khau", "role": "officer"}))
+        .json(&json!({"username": "CanBo2", "password": "admin-biet-mat-khau", "role": "officer", "full_name": "Lù Thị Hoa", "position": "Công chức"}))
         .send()
         .await
         .unwrap();
@@ -530,7 +530,7 @@ async fn an_officer_made_by_the_administrator_waits_for_the_leader() {
         .http
         .post(app.url("/api/v1/users"))
         .bearer_auth(&admin)
-        .json(&json!({"username": "dichvu2", "password": "dich-vu-tam-thoi", "role": "services"}))
+        .json(&json!({"username": "dichvu2", "password": "dich-vu-tam-thoi", "role": "services", "full_name": "Cà Văn Tuấn", "position": "Viên chức"}))
         .send()
         .await
         .unwrap()
@@ -585,6 +585,8 @@ async fn the_leaders_page_lists_and_decides() {
                 ("username", "congan2"),
                 ("password", "tam-thoi-cong-an"),
                 ("role", "police"),
+                ("full_name", "Lò Văn Thắng"),
+                ("position", "Phó Trưởng Công an xã"),
             ],
         )
         .await;
@@ -662,6 +664,8 @@ async fn a_leader_made_by_the_administrator_needs_another_leader_or_the_operator
                 role: Role::Leader,
                 village: None,
                 must_change_password: true,
+                full_name: "Người Thử".into(),
+                position: "Cán bộ".into(),
             },
         )
         .await
@@ -725,6 +729,10 @@ async fn a_leader_made_by_the_administrator_needs_another_leader_or_the_operator
             "pct3",
             "--role",
             "leader",
+            "--full-name",
+            "Người Thử Dòng Lệnh",
+            "--position",
+            "Cán bộ",
             "--password-stdin",
         ])
         .stdin(std::process::Stdio::piped())
@@ -758,6 +766,10 @@ async fn a_leader_made_by_the_administrator_needs_another_leader_or_the_operator
             "pct4",
             "--role",
             "leader",
+            "--full-name",
+            "Người Thử Dòng Lệnh",
+            "--position",
+            "Cán bộ",
             "--password-stdin",
         ])
         .stdin(std::process::Stdio::piped())
@@ -797,6 +809,8 @@ async fn waiting_accounts_travel_through_export_and_import() {
                 role: Role::Health,
                 village: None,
                 must_change_password: true,
+                full_name: "Người Thử".into(),
+                position: "Cán bộ".into(),
             },
         )
         .await

@@ -65,7 +65,7 @@ async fn every_role_against_every_route() {
             .unwrap();
         let new_child = json!({"full_name": format!("Trẻ mới {role}"), "sex": "male", "date_of_birth": "2020-02-02", "village": "SP01"});
         let household = json!({"village": "SP01", "head_name": "Giàng A Lử"});
-        let user = json!({"username": format!("new_{role}"), "password": "a-long-password", "role": "health"});
+        let user = json!({"username": format!("new_{role}"), "password": "a-long-password", "role": "health", "full_name": "Vàng Thị Mai", "position": "Y sĩ"});
         let vhead_no = |ok: u16| if role == Role::VillageHead { 404 } else { ok };
         let cases: Vec<(Method, String, Option<Value>, u16)> = vec![
             (Method::GET, "/api/v1/me".into(), None, 200),
@@ -506,6 +506,8 @@ async fn a_new_account_must_set_its_password_before_using_the_api() {
                 role: Role::Officer,
                 village: None,
                 must_change_password: true,
+                full_name: "Người Thử".into(),
+                position: "Cán bộ".into(),
             },
         )
         .await

@@ -7,7 +7,7 @@ use std::io::Read;
 use treem_domain::case::*;
 use treem_domain::register::{DobPrecision, Sex};
 use treem_domain::role::{Actor, Role};
-use treem_storage::{Cases, Db};
+use treem_storage::{Accounts, Cases, Db};
 
 const QUOC_HIEU: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 const TIEU_NGU: &str = "Độc lập - Tự do - Hạnh phúc";
@@ -214,7 +214,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
     let app = spawn_app().await;
     let id = full_case(&app.db).await;
     let o = page_login(&app, "officer", "password-officer").await;
-    // Values of the case each form must show, and the signer.
+    // Values of the case each form must show, and the signer's full name (never the login).
     let expect: [(&[&str], &str); 6] = [
         (
             &[
@@ -229,7 +229,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Sính Phình, ngày 02 tháng 03 năm 2026",
                 "NGƯỜI LẬP BÁO CÁO",
             ],
-            "village_head",
+            test_signer(Role::VillageHead).0,
         ),
         (
             &[
@@ -241,7 +241,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Trẻ bị bố đánh",
                 "Sính Phình, ngày 02 tháng 03 năm 2026",
             ],
-            "officer",
+            test_signer(Role::Officer).0,
         ),
         (
             &[
@@ -251,7 +251,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 ATTENDEE,
                 "Thống nhất các nhu cầu",
             ],
-            "officer",
+            test_signer(Role::Officer).0,
         ),
         (
             &[
@@ -264,7 +264,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Sính Phình, ngày 03 tháng 03 năm 2026",
                 "NGƯỜI LẬP KẾ HOẠCH",
             ],
-            "officer",
+            test_signer(Role::Officer).0,
         ),
         (
             &[
@@ -278,7 +278,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "Nơi nhận:",
                 "Sính Phình, ngày 04 tháng 03 năm 2026",
             ],
-            "leader",
+            test_signer(Role::Leader).0,
         ),
         (
             &[
@@ -288,7 +288,7 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
                 "kết thúc kế hoạch hỗ trợ, can thiệp",
                 "Sính Phình, ngày 06 tháng 04 năm 2026",
             ],
-            "officer",
+            test_signer(Role::Officer).0,
         ),
     ];
     for (n, (values, signer)) in (1..=6).zip(expect) {
@@ -311,6 +311,12 @@ async fn every_form_prints_as_an_a4_page_filled_from_the_case() {
             page.contains(&format!("<p class=\"sign-name\">{signer}</p>")),
             "Mẫu {n} is signed by {signer}"
         );
+        for login in ["officer", "leader", "village_head"] {
+            assert!(
+                !page.contains(&format!("<p class=\"sign-name\">{login}</p>")),
+                "Mẫu {n} is signed with the login {login}"
+            );
+        }
         assert!(page.contains("(Ký, ghi rõ họ tên)"), "Mẫu {n}");
         // The sheet's print style, the print button and the DOCX link.
         assert!(page.contains("/static/form.css") && page.contains("data-print"));
@@ -543,4 +549,76 @@ async fn the_decision_is_a_draft_until_the_leader_approves() {
         404,
         "no review yet"
     );
+}
+
+/// The officer's position is printed above the name; an account made before names were asked
+/// signs with its login until one is set; a vice-chairman signs the decision "KT. CHỦ TỊCH".
+#[tokio::test]
+async fn forms_sign_with_the_full_name_and_position_and_fall_back_to_the_login() {
+    let app = spawn_app().await;
+    let id = full_case(&app.db).await;
+    let o = page_login(&app, "officer", "password-officer").await;
+    let (_, m04) = html(&o, &app, &format!("/cases/{id}/forms/4")).await;
+    assert!(m04.contains("<p class=\"sign-title\">CÔNG CHỨC VĂN HÓA - XÃ HỘI</p>"));
+    assert!(m04.contains("<p class=\"sign-name\">Lù Thị Hoa</p>"));
+    // Mẫu 04's last paragraph and its signature are kept together on the page and in Word.
+    assert!(m04.contains("<div class=\"keep-with-sign\">"));
+    let xml = document_xml(
+        &o.get(&app, &format!("/cases/{id}/forms/4.docx"))
+            .await
+            .bytes()
+            .await
+            .unwrap(),
+    );
+    let sign = xml.find("NGƯỜI LẬP KẾ HOẠCH").unwrap();
+    let before = &xml[..sign];
+    let last_para = before.rfind("báo cáo Chủ tịch Ủy ban nhân dân xã").unwrap();
+    let para_start = before[..last_para].rfind("<w:pPr>").unwrap();
+    assert!(
+        before[para_start..last_para].contains("<w:keepNext"),
+        "the closing paragraph keeps with the signature"
+    );
+    let row = before.rfind("<w:tr>").unwrap();
+    assert!(
+        before[row..].contains("<w:cantSplit"),
+        "the signature row does not split"
+    );
+    // A vice-chairman approves: the decision is signed for the chairman.
+    let admin = actor(Role::Admin, None);
+    let leader = app
+        .db
+        .users(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "leader")
+        .unwrap();
+    app.db
+        .set_signer(&admin, leader.id, "Giàng A Dơ", "Phó Chủ tịch")
+        .await
+        .unwrap();
+    let (_, m05) = html(&o, &app, &format!("/cases/{id}/forms/5")).await;
+    assert!(
+        m05.contains("<p class=\"sign-title\">KT. CHỦ TỊCH</p>"),
+        "{m05}"
+    );
+    assert!(m05.contains("<p class=\"sign-title\">PHÓ CHỦ TỊCH</p>"));
+    // An account without a name yet (made before migration 0011) signs with its login.
+    let officer = app
+        .db
+        .users(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "officer")
+        .unwrap();
+    app.db
+        .raw_execute(&format!(
+            "UPDATE app_user SET full_name = '', position = '' WHERE id = {}",
+            officer.id
+        ))
+        .await
+        .unwrap();
+    let (_, m02) = html(&o, &app, &format!("/cases/{id}/forms/2")).await;
+    assert!(m02.contains("<p class=\"sign-name\">officer</p>"), "{m02}");
 }

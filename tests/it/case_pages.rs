@@ -522,6 +522,8 @@ async fn every_role_on_every_case_route() {
             role: Role::Police,
             village: None,
             must_change_password: false,
+            full_name: "Người Thử".into(),
+            position: "Cán bộ".into(),
         },
     )
     .await

@@ -518,6 +518,8 @@ async fn distinctive_case(db: &Db) -> Secrets {
             role: Role::Police,
             village: None,
             must_change_password: false,
+            full_name: "Người Thử".into(),
+            position: "Cán bộ".into(),
         },
     )
     .await
@@ -682,6 +684,11 @@ async fn old_export(db: &Db, schema: i64) -> Vec<u8> {
         match rec.t.as_str() {
             "header" => {
                 rec.r.insert("schema_version".into(), json!(schema));
+            }
+            // Accounts had no full name or position before schema 11.
+            "app_user" => {
+                rec.r.remove("full_name");
+                rec.r.remove("position");
             }
             "case_file" => {
                 let id = rec.r["id"].as_i64().unwrap();

@@ -201,6 +201,10 @@ async fn user_add_reads_the_password_from_stdin() {
             "village_head",
             "--village",
             "SP02",
+            "--full-name",
+            "Người Thử Dòng Lệnh",
+            "--position",
+            "Cán bộ",
             "--password-stdin",
         ])
         .stdin(std::process::Stdio::piped())

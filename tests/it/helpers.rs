@@ -85,6 +85,8 @@ pub async fn seeded(url: &str) -> Db {
                 role: r,
                 village: (r == Role::VillageHead).then(|| "SP01".into()),
                 must_change_password: false,
+                full_name: test_signer(r).0.into(),
+                position: test_signer(r).1.into(),
             },
         )
         .await
@@ -238,4 +240,20 @@ pub fn newborn_birth(mut fields: serde_json::Value) -> treem_domain::health::Bir
     fields["child_id"] = 0.into();
     fields["date"] = today().to_string().into();
     serde_json::from_value(fields).expect("a birth's fields")
+}
+
+/// The full name and position (họ và tên, chức vụ) of `seeded`'s account for `role`: forms and
+/// reports sign with these.
+pub fn test_signer(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Officer => ("Lù Thị Hoa", "Công chức Văn hóa - Xã hội"),
+        Role::Leader => ("Giàng A Dơ", "Chủ tịch UBND xã"),
+        Role::Health => ("Vàng Thị Mai", "Trạm trưởng Trạm Y tế xã"),
+        Role::Police => ("Lò Văn Thắng", "Phó Trưởng Công an xã"),
+        Role::Office => ("Quàng Thị Lan", "Chánh Văn phòng"),
+        Role::Services => ("Cà Văn Tuấn", "Viên chức"),
+        Role::VillageHead => ("Sùng A Páo", "Trưởng thôn Sính Phình"),
+        Role::Province => ("Nguyễn Thị Thu", "Chuyên viên Sở Y tế"),
+        Role::Admin => ("Lường Văn Hải", "Quản trị hệ thống"),
+    }
 }

@@ -1,5 +1,6 @@
 //! All integration tests in one binary: storage conformance on every backend, the HTTP API,
 //! and the command line. PostgreSQL runs when TREEM_TEST_DATABASE_URL is set.
+mod account_names;
 mod accounts;
 mod api;
 mod backups;
@@ -24,6 +25,7 @@ mod plans;
 mod province;
 mod province_pages;
 mod register_links;
+mod report_documents;
 mod reports;
 mod storage;
 mod supports;

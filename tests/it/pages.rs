@@ -304,6 +304,8 @@ async fn first_login_must_change_the_password() {
                 role: Role::Leader,
                 village: None,
                 must_change_password: true,
+                full_name: "Người Thử".into(),
+                position: "Cán bộ".into(),
             },
         )
         .await

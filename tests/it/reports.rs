@@ -40,7 +40,11 @@ fn text(done: &str) -> Narrative {
 
 fn frozen_of(plan: &Plan, rep: &StoredReport, login: &str) -> treem_domain::report::FrozenReport {
     let kind = plan.report(&rep.kind).unwrap();
-    let (full_name, position) = signer_of(login, Role::Leader);
+    let account = treem_domain::account::Signer {
+        login: login.into(),
+        ..Default::default()
+    };
+    let (full_name, position) = signer_of(&account, Role::Leader);
     freeze(
         plan,
         kind,

@@ -1,6 +1,9 @@
 //! Accounts (tài khoản): how a typed username becomes the one key used for the lookup and the
 //! login throttle, the rule for new usernames, and the password rule. Written once here and
 //! used by the command line, the administrator's page, the API and the password change.
+mod signer;
+
+pub use signer::{full_name, position, Signer, MAX_SIGNER_CHARS};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;

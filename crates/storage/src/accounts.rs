@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-pub use treem_domain::account::{LoginName, PendingChange};
+pub use treem_domain::account::{LoginName, PendingChange, Signer};
 use treem_domain::role::{Actor, Role};
 
 /// Sessions end after this many hours without renewal.
@@ -24,6 +24,10 @@ pub struct NewUser {
     /// Village code, required for village heads.
     pub village: Option<String>,
     pub must_change_password: bool,
+    /// Họ và tên, required (documents sign with it).
+    pub full_name: String,
+    /// Chức vụ, required.
+    pub position: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -32,6 +36,10 @@ pub struct User {
     pub username: String,
     pub role: Role,
     pub village_id: Option<i64>,
+    /// Họ và tên; empty for an account made before names were asked.
+    pub full_name: String,
+    /// Chức vụ; empty until set.
+    pub position: String,
     pub must_change_password: bool,
     pub active: bool,
     pub lang: String,
@@ -148,6 +156,8 @@ fn user_from(r: &AnyRow) -> StorageResult<User> {
         username: r.try_get("username")?,
         role: role.parse().map_err(|e: String| StorageError::Corrupt(e))?,
         village_id: r.try_get("village_id")?,
+        full_name: r.try_get("full_name")?,
+        position: r.try_get("position")?,
         must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
         active: r.try_get::<i64, _>("active")? != 0,
         lang: r.try_get("lang")?,
@@ -156,11 +166,11 @@ fn user_from(r: &AnyRow) -> StorageResult<User> {
 }
 
 const USER_COLS: &str =
-    "id, username, role, village_id, must_change_password, active, lang, pending";
+    "id, username, role, village_id, full_name, position, must_change_password, active, lang, pending";
 
 /// The same columns of `app_user u` in a join.
-const USER_COLS_U: &str =
-    "u.id, u.username, u.role, u.village_id, u.must_change_password, u.active, u.lang, u.pending";
+const USER_COLS_U: &str = "u.id, u.username, u.role, u.village_id, u.full_name, u.position, \
+     u.must_change_password, u.active, u.lang, u.pending";
 
 impl Db {
     async fn user_by_id(&self, id: i64) -> StorageResult<User> {
@@ -230,6 +240,12 @@ impl Accounts for Db {
         if let Err(m) = treem_domain::account::check_password(&u.password, &name) {
             errs.push("password", m);
         }
+        let full_name = treem_domain::account::full_name(&u.full_name)
+            .map_err(|m| errs.push("full_name", m))
+            .unwrap_or_default();
+        let position = treem_domain::account::position(&u.position)
+            .map_err(|m| errs.push("position", m))
+            .unwrap_or_default();
         if u.role == Role::VillageHead && u.village.is_none() {
             errs.push("village", "trưởng thôn phải gắn với một thôn/bản");
         }
@@ -253,8 +269,8 @@ impl Accounts for Db {
             _ => None,
         };
         let id: i64 = sqlx::query(
-            "INSERT INTO app_user (username, password_hash, role, village_id, must_change_password, active, lang, version, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 1, 'vi', 1, $6) RETURNING id",
+            "INSERT INTO app_user (username, password_hash, role, village_id, must_change_password, active, lang, version, created_at, full_name, position) \
+             VALUES ($1, $2, $3, $4, $5, 1, 'vi', 1, $6, $7, $8) RETURNING id",
         )
         .bind(&name)
         .bind(&hash)
@@ -262,6 +278,8 @@ impl Accounts for Db {
         .bind(village_id)
         .bind(u.must_change_password as i64)
         .bind(now_text())
+        .bind(&full_name)
+        .bind(&position)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| unique_to_field(e, "username", "tên đăng nhập đã có"))?
@@ -276,7 +294,11 @@ impl Accounts for Db {
             "create",
             "user",
             Some(id),
-            &format!("{name} ({}){}", u.role, if waits { WAITS } else { "" }),
+            &format!(
+                "{name} ({}), {full_name}, {position}{}",
+                u.role,
+                if waits { WAITS } else { "" }
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -550,6 +572,21 @@ impl Accounts for Db {
                 })
             })
             .collect()
+    }
+
+    async fn set_signer(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        full_name: &str,
+        position: &str,
+    ) -> StorageResult<User> {
+        crate::signers::set_signer(self, actor, user_id, full_name, position).await?;
+        self.user_by_id(user_id).await
+    }
+
+    async fn signers(&self, actor: &Actor, logins: &[String]) -> StorageResult<Vec<Signer>> {
+        crate::signers::signers(self, actor, logins).await
     }
 
     async fn set_language(&self, actor: &Actor, lang: &str) -> StorageResult<()> {

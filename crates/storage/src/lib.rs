@@ -34,6 +34,7 @@ mod reports;
 mod scope;
 mod seal;
 mod search;
+mod signers;
 mod stored;
 mod stream;
 mod supports;
@@ -41,7 +42,7 @@ mod villages;
 
 pub use accounts::{
     AccountChange, Decision, Login, LoginName, NewUser, PendingAccount, PendingChange, Session,
-    User,
+    Signer, User,
 };
 pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
@@ -221,6 +222,18 @@ pub trait Accounts: Send + Sync {
     /// Every change to accounts from the audit log, newest first (logins left out).
     async fn account_changes(&self, actor: &Actor, limit: i64)
         -> StorageResult<Vec<AccountChange>>;
+    /// Sets an account's full name (họ và tên) and position (chức vụ), which documents sign
+    /// with: the administrator for any account, anyone for their own; audited.
+    async fn set_signer(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        full_name: &str,
+        position: &str,
+    ) -> StorageResult<User>;
+    /// The full names and positions of these logins, for signature blocks (any signed-in
+    /// account); unknown logins are left out.
+    async fn signers(&self, actor: &Actor, logins: &[String]) -> StorageResult<Vec<Signer>>;
     async fn set_language(&self, actor: &Actor, lang: &str) -> StorageResult<()>;
     async fn create_session(&self, user: &User) -> StorageResult<Session>;
     async fn session(&self, token: &str) -> StorageResult<Option<(Session, User)>>;

@@ -111,6 +111,14 @@ const MIGRATIONS: &[Migration] = &[
         finish: None,
     },
     Migration {
+        version: 11,
+        name: "account_names",
+        sqlite: include_str!("../migrations/sqlite/0011_account_names.sql"),
+        postgres: include_str!("../migrations/postgres/0011_account_names.sql"),
+        after: &[],
+        finish: None,
+    },
+    Migration {
         version: 12,
         name: "province",
         sqlite: include_str!("../migrations/sqlite/0012_province.sql"),

@@ -10,6 +10,7 @@ pub mod import;
 mod login;
 mod openapi;
 mod pages;
+pub mod report_documents;
 pub mod reports;
 mod throttle;
 

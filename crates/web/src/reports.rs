@@ -117,7 +117,17 @@ pub async fn approve(
         None => Vec::new(),
     };
     let commune = state.store.commune().await?;
-    let (full_name, position) = signer_of(&actor.username, actor.role);
+    // The leader's full name and position as their account holds them now.
+    let account = state
+        .store
+        .signers(actor, std::slice::from_ref(&actor.username))
+        .await?
+        .pop()
+        .unwrap_or_else(|| treem_domain::account::Signer {
+            login: actor.username.clone(),
+            ..Default::default()
+        });
+    let (full_name, position) = signer_of(&account, actor.role);
     let at = jiff::Timestamp::now();
     let frozen = freeze(
         &plan,

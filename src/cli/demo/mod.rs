@@ -33,6 +33,22 @@ pub fn demo_logins() -> Vec<(String, Role, String)> {
         .collect()
 }
 
+/// The demo accounts' full names and positions (họ và tên, chức vụ), as their forms and
+/// reports sign: invented, plausible for a commune of Điện Biên.
+pub fn demo_signer(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Officer => ("Lù Thị Hoa", "Công chức Văn hóa - Xã hội"),
+        Role::Leader => ("Giàng A Dơ", "Phó Chủ tịch UBND xã"),
+        Role::Health => ("Vàng Thị Mai", "Trạm trưởng Trạm Y tế xã"),
+        Role::Police => ("Lò Văn Thắng", "Phó Trưởng Công an xã"),
+        Role::Office => ("Quàng Thị Lan", "Chánh Văn phòng HĐND - UBND xã"),
+        Role::Services => ("Cà Văn Tuấn", "Viên chức Trung tâm dịch vụ tổng hợp"),
+        Role::VillageHead => ("Sùng A Páo", "Trưởng thôn Sính Phình"),
+        Role::Province => ("Nguyễn Thị Thu", "Chuyên viên Sở Y tế tỉnh Điện Biên"),
+        Role::Admin => ("Lường Văn Hải", "Quản trị hệ thống"),
+    }
+}
+
 /// Fills an empty database; does nothing to one that already has children.
 pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     let system = Actor::system();
@@ -62,6 +78,7 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
         ..Actor::system()
     };
     for (name, role, password) in demo_logins() {
+        let (full_name, position) = demo_signer(role);
         db.create_user(
             &admin,
             &NewUser {
@@ -70,6 +87,8 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
                 role,
                 village: (role == Role::VillageHead).then(|| "SP01".to_string()),
                 must_change_password: false,
+                full_name: full_name.into(),
+                position: position.into(),
             },
         )
         .await?;

@@ -2,6 +2,7 @@
 //! the sections as submitted, who approved it. One function, so that the page, the API and the
 //! demo freeze the same way.
 use super::frozen::{Approval, Commune, FigureChange, FrozenFigure, FrozenReport, SectionText};
+use crate::account::Signer;
 use crate::date::Period;
 use crate::indicator::TargetResult;
 use crate::plan::{Plan, Report};
@@ -28,14 +29,19 @@ pub struct Freezing {
     pub audit_head: String,
 }
 
-/// The person approving, as the signature block prints them. Today the login and the role's
-/// words; when accounts carry a full name and a position, this is the one place to read them.
-pub fn signer_of(login: &str, role: Role) -> (String, String) {
-    let position = match role {
-        Role::Leader => "Phó Chủ tịch".to_string(),
-        other => other.label_vi().to_string(),
+/// The person approving, as the signature block prints them: the account's full name and
+/// position (họ và tên, chức vụ); for an account without them yet, its login and the role's
+/// words.
+pub fn signer_of(account: &Signer, role: Role) -> (String, String) {
+    let position = if account.position.trim().is_empty() {
+        match role {
+            Role::Leader => "Phó Chủ tịch".to_string(),
+            other => other.label_vi().to_string(),
+        }
+    } else {
+        account.position.trim().to_string()
     };
-    (login.to_string(), position)
+    (account.name().to_string(), position)
 }
 
 /// The report frozen: the figures of `kind`'s targets from `results` (a target without a

@@ -323,7 +323,24 @@ fn freezing_keeps_the_kinds_targets_and_every_section_in_the_plans_order() {
     let p = plan();
     let kind = p.report("self_assessment").unwrap();
     let results: Vec<crate::indicator::TargetResult> = Vec::new();
-    let (name, position) = signer_of("lanhdao", Role::Leader);
+    let account = crate::account::Signer {
+        login: "lanhdao".into(),
+        full_name: "Giàng A Dơ".into(),
+        position: "Phó Chủ tịch UBND xã".into(),
+    };
+    let (name, position) = signer_of(&account, Role::Leader);
+    assert_eq!(
+        (name.as_str(), position.as_str()),
+        ("Giàng A Dơ", "Phó Chủ tịch UBND xã")
+    );
+    let legacy = crate::account::Signer {
+        login: "lanhdao".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        signer_of(&legacy, Role::Leader),
+        ("lanhdao".to_string(), "Phó Chủ tịch".to_string())
+    );
     let f = freeze(
         &p,
         kind,

@@ -204,6 +204,12 @@ pub struct UserBody {
     #[serde(default)]
     role: String,
     village: Option<String>,
+    /// Họ và tên.
+    #[serde(default)]
+    full_name: String,
+    /// Chức vụ.
+    #[serde(default)]
+    position: String,
 }
 
 impl TryFrom<UserBody> for NewUser {
@@ -220,8 +226,35 @@ impl TryFrom<UserBody> for NewUser {
             role,
             village: b.village,
             must_change_password: true,
+            full_name: b.full_name,
+            position: b.position,
         })
     }
+}
+
+/// A full name and a position, as sent.
+#[derive(Deserialize)]
+pub struct SignerBody {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    position: String,
+}
+
+/// `PUT /users/{id}/signer`: sets the account's full name and position (the administrator,
+/// or the account itself).
+pub async fn set_signer(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<SignerBody>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    let u = s
+        .store
+        .set_signer(&user.actor(), id, &b.full_name, &b.position)
+        .await?;
+    Ok(Json(json!(u)))
 }
 
 pub async fn create_user(

@@ -8,6 +8,7 @@ mod imports;
 mod misc;
 pub(crate) mod plans;
 pub(crate) mod province;
+mod report_documents;
 mod reports;
 mod supports;
 
@@ -79,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/pending", get(misc::pending_users))
         .route("/users/changes", get(misc::account_changes))
         .route("/users/{id}/confirmation", post(misc::confirm_user))
+        .route("/users/{id}/signer", put(misc::set_signer))
         .route("/audit", get(misc::audit))
         .route("/plans", get(plans::list))
         .route("/plans/{year}/targets", get(plans::targets))
@@ -116,6 +118,10 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/approve", post(reports::approve))
         .route("/reports/{id}/return", post(reports::return_report))
         .route("/reports/{id}/amend", post(reports::amend))
+        .route(
+            "/reports/{id}/documents/{format}",
+            get(report_documents::document),
+        )
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 

@@ -249,6 +249,9 @@ struct PasswordPage {
     l: Layout,
     forced: bool,
     error: Option<String>,
+    /// The account's full name and position, as its documents sign.
+    full_name: String,
+    position: String,
 }
 
 pub async fn password_page(ctx: Ctx) -> Response {
@@ -256,8 +259,37 @@ pub async fn password_page(ctx: Ctx) -> Response {
         l: ctx.layout(ctx.t.change_password),
         forced: ctx.user.must_change_password,
         error: None,
+        full_name: ctx.user.full_name.clone(),
+        position: ctx.user.position.clone(),
     };
     render(&page)
+}
+
+/// `POST /account/signer`: one's own full name and position (họ và tên, chức vụ).
+pub async fn set_own_signer(
+    ctx: Ctx,
+    TypedForm(f): TypedForm<super::admin::SignerForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.csrf.as_ref())?;
+    match ctx
+        .state
+        .store
+        .set_signer(&ctx.actor(), ctx.user.id, &f.full_name, &f.position)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/password").into_response()),
+        Err(treem_storage::StorageError::Invalid(e)) => {
+            let page = PasswordPage {
+                l: ctx.layout(ctx.t.change_password),
+                forced: ctx.user.must_change_password,
+                error: Some(e.to_string()),
+                full_name: f.full_name.clone(),
+                position: f.position.clone(),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
 }
 
 pub async fn change_password(
@@ -271,6 +303,8 @@ pub async fn change_password(
             l: ctx.layout(ctx.t.change_password),
             forced: ctx.user.must_change_password,
             error: Some(msg),
+            full_name: ctx.user.full_name.clone(),
+            position: ctx.user.position.clone(),
         };
         Ok((status, render(&page)).into_response())
     };

@@ -73,6 +73,7 @@ fn action_label(t: &Texts, action: &str) -> String {
         "disable" => ("khóa", "disabled"),
         "confirm" => ("lãnh đạo xác nhận", "confirmed by the leader"),
         "refuse" => ("lãnh đạo từ chối", "refused by the leader"),
+        "profile" => ("họ tên, chức vụ", "full name, position"),
         other => (other, other),
     };
     if t.lang == "en" { en } else { vi }.to_string()

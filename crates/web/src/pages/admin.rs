@@ -61,6 +61,21 @@ pub struct UserForm {
     role: String,
     #[serde(default)]
     village: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    position: String,
+}
+
+/// An account's full name and position, as the users page or the account page sends them.
+#[derive(Deserialize)]
+pub struct SignerForm {
+    #[serde(rename = "_csrf")]
+    pub(crate) csrf: Option<String>,
+    #[serde(default)]
+    pub(crate) full_name: String,
+    #[serde(default)]
+    pub(crate) position: String,
 }
 
 /// The administrator's forms on one account: a new password, or `active` (`1` to enable).
@@ -433,6 +448,8 @@ pub async fn update_household(
 pub struct UserRow {
     pub id: i64,
     pub username: String,
+    pub full_name: String,
+    pub position: String,
     pub role: &'static str,
     pub active: bool,
     pub must_change: bool,
@@ -470,6 +487,8 @@ async fn users_page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageEr
             .map(|u| UserRow {
                 id: u.id,
                 username: u.username,
+                full_name: u.full_name,
+                position: u.position,
                 role: role_label(ctx.t, u.role),
                 active: u.active,
                 must_change: u.must_change_password,
@@ -516,6 +535,8 @@ impl TryFrom<&UserForm> for NewUser {
             role: f.role.trim().parse()?,
             village: Some(f.village.trim().to_string()).filter(|s| !s.is_empty()),
             must_change_password: true,
+            full_name: f.full_name.clone(),
+            position: f.position.clone(),
         })
     }
 }
@@ -553,6 +574,26 @@ pub async fn reset_password(
         .await
     {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(StorageError::Invalid(e)) => users_page(&ctx, Some(e.to_string())).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+/// `POST /admin/users/{id}/signer`: the administrator sets an account's full name and position.
+pub async fn set_signer(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    TypedForm(f): TypedForm<SignerForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(f.csrf.as_ref())?;
+    let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    match ctx
+        .state
+        .store
+        .set_signer(&ctx.actor(), id, &f.full_name, &f.position)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(StorageError::Invalid(e)) => users_page(&ctx, Some(e.to_string())).await,
         Err(e) => Err(ctx.fail(e)),
     }

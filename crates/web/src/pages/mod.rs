@@ -13,6 +13,7 @@ mod import;
 mod page_form;
 mod province;
 mod reports;
+mod report_print;
 mod supports;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
@@ -91,6 +92,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/reset", post(admin::reset_password))
         .route("/admin/users/{id}/active", post(admin::set_active))
+        .route("/admin/users/{id}/signer", post(admin::set_signer))
+        .route("/account/signer", post(account::set_own_signer))
+        .route("/reports/{id}/print", get(report_print::print))
+        .route("/reports/{id}/docx", get(report_print::docx))
+        .route("/reports/{id}/xlsx", get(report_print::xlsx))
         .route("/audit", get(admin::audit))
         .route("/accounts", get(accounts::show))
         .route("/accounts/{id}/confirm", post(accounts::confirm))

@@ -1,5 +1,7 @@
 //! The neutral model of a printed form, which both renderers read: the A4 page
 //! (`official_form.html`) and the DOCX file ([`super::docx`]).
+use treem_domain::account::Signer;
+
 /// One printable document, as neutral as the two renderers need.
 pub struct FormDoc {
     /// 1–6.
@@ -21,6 +23,17 @@ impl FormDoc {
     /// "Mẫu số 01".
     pub fn form_label(&self) -> String {
         format!("Mẫu số {:02}", self.n)
+    }
+
+    /// Whether block `i` comes just before a signature: the page wraps the two in one box
+    /// that does not break across pages.
+    pub fn opens_keep(&self, i: &usize) -> bool {
+        matches!(self.blocks.get(i + 1), Some(Block::Signature(_)))
+    }
+
+    /// Whether block `i` is a signature that [`FormDoc::opens_keep`] wrapped.
+    pub fn closes_keep(&self, i: &usize) -> bool {
+        *i > 0 && matches!(self.blocks.get(*i), Some(Block::Signature(_)))
     }
 }
 
@@ -107,6 +120,8 @@ pub struct FormContext {
     /// "XÃ SÍNH PHÌNH".
     pub unit: String,
     pub child: ChildFacts,
+    /// The full names and positions of the accounts that recorded the case's steps.
+    pub signers: Vec<Signer>,
 }
 
 #[derive(Default)]
@@ -142,7 +157,20 @@ impl FormContext {
             unit: format!("{kind} {place}").to_uppercase(),
             place,
             child,
+            signers: Vec::new(),
         }
+    }
+
+    /// The account `login` as a signature block names it (its login alone when unknown).
+    pub fn signer(&self, login: &str) -> Signer {
+        self.signers
+            .iter()
+            .find(|s| s.login == login)
+            .cloned()
+            .unwrap_or_else(|| Signer {
+                login: login.to_string(),
+                ..Signer::default()
+            })
     }
 }
 

@@ -188,22 +188,29 @@ fn signature(s: &Signature) -> Table {
             })
             .collect()
     };
-    let mut signer: Vec<Paragraph> = s.titles.iter().map(|t| bold_line(t, BODY, c)).collect();
+    let mut signer: Vec<Paragraph> = s
+        .titles
+        .iter()
+        .map(|t| bold_line(t, BODY, c).keep_next(true))
+        .collect();
     signer.push(
         Paragraph::new()
             .add_run(run(SIGN_NOTE, BODY).italic())
             .align(c)
-            .line_spacing(spacing(0)),
+            .line_spacing(spacing(0))
+            .keep_next(true),
     );
     // Room for the signature.
     for _ in 0..4 {
-        signer.push(Paragraph::new().line_spacing(spacing(0)));
+        signer.push(Paragraph::new().line_spacing(spacing(0)).keep_next(true));
     }
     signer.push(bold_line(&s.name, BODY, c));
+    // One row that never splits: the block is never cut across two pages.
     Table::without_borders(vec![TableRow::new(vec![
         cell(recipients, left),
         cell(signer, right),
-    ])])
+    ])
+    .cant_split()])
     .set_grid(vec![left, right])
     .width(w, WidthType::Dxa)
     .layout(TableLayoutType::Fixed)
@@ -211,7 +218,12 @@ fn signature(s: &Signature) -> Table {
 
 /// The DOCX bytes of a form.
 pub fn render(doc: &FormDoc) -> Result<Vec<u8>, String> {
-    let d = doc.blocks.iter().fold(top(doc), add_block);
+    // The lines just before the signature stay on its page (Mẫu 04's block fell alone onto
+    // page 2): each block before a signature keeps with the next one.
+    let d = doc.blocks.iter().enumerate().fold(top(doc), |d, (i, b)| {
+        let keep = matches!(doc.blocks.get(i + 1), Some(Block::Signature(_)));
+        add_block(d, b, keep)
+    });
     let mut out = std::io::Cursor::new(Vec::new());
     d.pack(&mut out).map_err(|e| e.to_string())?;
     Ok(out.into_inner())
@@ -255,34 +267,29 @@ fn top(doc: &FormDoc) -> Docx {
     d.add_paragraph(Paragraph::new().line_spacing(spacing(120)))
 }
 
-/// One block of the body.
-fn add_block(d: Docx, b: &Block) -> Docx {
+/// One block of the body; `keep`: kept on the same page as the block after it.
+fn add_block(d: Docx, b: &Block, keep: bool) -> Docx {
+    let k = |p: Paragraph| p.keep_next(keep).keep_lines(keep);
     match b {
-        Block::Heading(t) => d.add_paragraph(
-            Paragraph::new()
-                .add_run(run(t, BODY).bold())
-                .align(AlignmentType::Both)
-                .line_spacing(LineSpacing::new().before(120).after(60)),
-        ),
-        Block::Paragraph(t) => d.add_paragraph(body(t)),
-        Block::Italic(t) => d.add_paragraph(
-            Paragraph::new()
-                .add_run(run(t, BODY).italic())
-                .align(AlignmentType::Both)
-                .indent(
-                    None,
-                    Some(SpecialIndentType::FirstLine(tw(10.0))),
-                    None,
-                    None,
-                )
-                .line_spacing(spacing(60)),
-        ),
-        Block::Centered(t) => d.add_paragraph(
-            Paragraph::new()
-                .add_run(run(t, BODY).bold())
-                .align(AlignmentType::Center)
-                .line_spacing(LineSpacing::new().before(120).after(120)),
-        ),
+        Block::Heading(t) => d.add_paragraph(k(Paragraph::new()
+            .add_run(run(t, BODY).bold())
+            .align(AlignmentType::Both)
+            .line_spacing(LineSpacing::new().before(120).after(60)))),
+        Block::Paragraph(t) => d.add_paragraph(k(body(t))),
+        Block::Italic(t) => d.add_paragraph(k(Paragraph::new()
+            .add_run(run(t, BODY).italic())
+            .align(AlignmentType::Both)
+            .indent(
+                None,
+                Some(SpecialIndentType::FirstLine(tw(10.0))),
+                None,
+                None,
+            )
+            .line_spacing(spacing(60)))),
+        Block::Centered(t) => d.add_paragraph(k(Paragraph::new()
+            .add_run(run(t, BODY).bold())
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().before(120).after(120)))),
         Block::Field(label, value) => {
             let mut p = Paragraph::new()
                 .add_run(run(&format!("{label}: "), BODY))
@@ -291,14 +298,14 @@ fn add_block(d: Docx, b: &Block) -> Docx {
             if !value.is_empty() {
                 p = p.add_run(run(value, BODY));
             }
-            d.add_paragraph(p)
+            d.add_paragraph(k(p))
         }
-        Block::Bullets(items) => items.iter().fold(d, |d, i| d.add_paragraph(bullet(i))),
+        Block::Bullets(items) => items.iter().fold(d, |d, i| d.add_paragraph(k(bullet(i)))),
         Block::Table(t) => d
             .add_table(table(t))
             .add_paragraph(Paragraph::new().line_spacing(spacing(60))),
         Block::Signature(s) => d
-            .add_paragraph(Paragraph::new().line_spacing(spacing(120)))
+            .add_paragraph(Paragraph::new().line_spacing(spacing(120)).keep_next(true))
             .add_table(signature(s)),
     }
 }

@@ -13,7 +13,7 @@ pub(super) fn form_01(case: &CaseFile, cx: &FormContext) -> Result<FormDoc, Form
     };
     let mut blocks = report_blocks(i, cx);
     blocks.extend(informant_blocks(i));
-    blocks.push(officer_signature("NGƯỜI LẬP BÁO CÁO", &entry.by));
+    blocks.push(officer_signature(cx, "NGƯỜI LẬP BÁO CÁO", &entry.by));
     Ok(FormDoc {
         n: 1,
         org: org(cx),

@@ -52,7 +52,7 @@ pub(super) fn form_02(case: &CaseFile, cx: &FormContext) -> Result<FormDoc, Form
         para(or_blank(&a.summary)),
     ]);
     blocks.extend(emergency_blocks(case));
-    blocks.push(officer_signature("NGƯỜI LẬP BÁO CÁO", &entry.by));
+    blocks.push(officer_signature(cx, "NGƯỜI LẬP BÁO CÁO", &entry.by));
     Ok(FormDoc {
         n: 2,
         org: org(cx),

@@ -40,7 +40,7 @@ pub(super) fn form_03(case: &CaseFile, cx: &FormContext) -> Result<FormDoc, Form
         Block::Field("Nội dung biên bản".into(), String::new()),
         para(or_blank(&s.meeting.minutes)),
     ]);
-    blocks.push(officer_signature("NGƯỜI LẬP BÁO CÁO", &entry.by));
+    blocks.push(officer_signature(cx, "NGƯỜI LẬP BÁO CÁO", &entry.by));
     Ok(FormDoc {
         n: 3,
         org: org(cx),

@@ -28,7 +28,7 @@ pub(super) fn form_04(case: &CaseFile, cx: &FormContext) -> Result<FormDoc, Form
              pháp nêu trên theo đúng thời gian; người làm công tác bảo vệ trẻ em cấp xã theo dõi, \
              đánh giá việc thực hiện kế hoạch và báo cáo Chủ tịch Ủy ban nhân dân xã./.",
         ),
-        officer_signature("NGƯỜI LẬP KẾ HOẠCH", &entry.by),
+        officer_signature(cx, "NGƯỜI LẬP KẾ HOẠCH", &entry.by),
     ]);
     Ok(FormDoc {
         n: 4,

@@ -17,6 +17,7 @@ pub(super) fn form_05(case: &CaseFile, cx: &FormContext) -> Result<FormDoc, Form
         None => "Số: …/QĐ-UBND".to_string(),
     };
     let dated = approval.unwrap_or(sub.submit);
+    let signer = approval.map(|e| cx.signer(&e.by)).unwrap_or_default();
     let mut blocks = decision_blocks(sub.plan, cx);
     blocks.push(Block::Signature(Signature {
         recipients: vec![
@@ -24,8 +25,11 @@ pub(super) fn form_05(case: &CaseFile, cx: &FormContext) -> Result<FormDoc, Form
             "- Như Điều 3;".into(),
             "- Lưu: VT, hồ sơ trường hợp.".into(),
         ],
-        titles: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
-        name: approval.map(|e| e.by.clone()).unwrap_or_default(),
+        // The leader who approved: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" when a vice-chairman signs.
+        titles: treem_reports::signer_titles(&signer.position),
+        name: approval
+            .map(|_| signer.name().to_string())
+            .unwrap_or_default(),
     }));
     Ok(FormDoc {
         n: 5,

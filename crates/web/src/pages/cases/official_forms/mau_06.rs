@@ -38,7 +38,7 @@ pub(super) fn form_06(case: &CaseFile, cx: &FormContext) -> Result<FormDoc, Form
     if !r.note.trim().is_empty() {
         blocks.push(field("Ghi chú", &r.note));
     }
-    blocks.push(officer_signature("NGƯỜI LẬP BÁO CÁO", &entry.by));
+    blocks.push(officer_signature(cx, "NGƯỜI LẬP BÁO CÁO", &entry.by));
     Ok(FormDoc {
         n: 6,
         org: org(cx),

@@ -115,9 +115,20 @@ async fn child_facts(ctx: &Ctx, case: &CaseFile) -> ChildFacts {
     }
 }
 
-/// What the case's forms need besides the case.
-async fn context(ctx: &Ctx, case: &CaseFile) -> FormContext {
-    FormContext::commune(&ctx.commune, child_facts(ctx, case).await)
+/// What the case's forms need besides the case: the child, and the names and positions of
+/// those who recorded its steps (the forms sign with them).
+async fn context(ctx: &Ctx, case: &CaseFile) -> Result<FormContext, PageError> {
+    let mut cx = FormContext::commune(&ctx.commune, child_facts(ctx, case).await);
+    let mut logins: Vec<String> = case.entries().iter().map(|e| e.by.clone()).collect();
+    logins.sort();
+    logins.dedup();
+    cx.signers = ctx
+        .state
+        .store
+        .signers(&ctx.actor(), &logins)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(cx)
 }
 
 #[derive(Template)]
@@ -139,7 +150,7 @@ pub async fn show(ctx: Ctx, Path((id, n)): Path<(String, String)>) -> Result<Res
         return Err(ctx.error(PageErrorKind::NotFound));
     }
     let case = open(&ctx, &id).await?;
-    let cx = context(&ctx, &case).await;
+    let cx = context(&ctx, &case).await?;
     let doc = match build(n, &case, &cx) {
         Ok(d) => d,
         Err(FormMissing::Unknown) => return Err(ctx.error(PageErrorKind::NotFound)),

@@ -53,11 +53,18 @@ pub(super) fn bullets(items: &[String]) -> Block {
     }
 }
 
-pub(super) fn officer_signature(title: &str, by: &str) -> Block {
+/// The signature of whoever recorded the step: the block's title, their position (upper case,
+/// when set) and their full name (their login while no name is set).
+pub(super) fn officer_signature(cx: &FormContext, title: &str, by: &str) -> Block {
+    let who = cx.signer(by);
+    let mut titles = vec![title.to_string()];
+    if !who.position.trim().is_empty() {
+        titles.push(who.position.trim().to_uppercase());
+    }
     Block::Signature(Signature {
         recipients: Vec::new(),
-        titles: vec![title.to_string()],
-        name: by.to_string(),
+        titles,
+        name: who.name().to_string(),
     })
 }
 
