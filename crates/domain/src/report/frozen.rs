@@ -83,7 +83,10 @@ pub struct FigureChange {
     pub denominator: (Option<f64>, Option<f64>),
     pub value: (Option<f64>, Option<f64>),
     /// Status codes before and after (`met`, `not_met`, …).
-    pub status: (crate::indicator::TargetStatus, crate::indicator::TargetStatus),
+    pub status: (
+        crate::indicator::TargetStatus,
+        crate::indicator::TargetStatus,
+    ),
 }
 
 /// An approved report, frozen.

@@ -45,6 +45,18 @@ pub struct CaseSummary {
     /// The next deadline not yet met.
     pub next_due: Option<jiff::civil::DateTime>,
     pub child_id: Option<i64>,
+    /// The child's name and village as the register has them, when the child is in the
+    /// register and within the reader's scope ([`crate::scope::read_scope`]).
+    pub child: Option<NamedChild>,
+}
+
+/// A register child as a case names them (tên trẻ và thôn): no other personal data.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NamedChild {
+    pub id: i64,
+    pub full_name: String,
+    /// The village's name (tên thôn), e.g. "Sính Phình".
+    pub village: String,
 }
 
 /// The case files for the figures (target 16): those that open and replay, and the ids of
@@ -531,10 +543,25 @@ impl Cases for Db {
                 received_at: s.received_at,
                 next_due: s.next_due,
                 child_id: s.child_id,
+                child: None,
             })
             .collect();
+        let ids: Vec<i64> = out.iter().filter_map(|c| c.child_id).collect();
+        let mut tx = self.begin_read().await?;
+        let names = named_children(&mut tx, actor, &ids).await?;
+        tx.commit().await?;
+        for c in &mut out {
+            c.child = c.child_id.and_then(|id| names.get(&id).cloned());
+        }
         out.sort_by_key(|c| std::cmp::Reverse((c.received_at, c.id)));
         Ok(out)
+    }
+
+    async fn case_child(&self, actor: &Actor, child_id: i64) -> StorageResult<Option<NamedChild>> {
+        let mut tx = self.begin_read().await?;
+        let mut names = named_children(&mut tx, actor, &[child_id]).await?;
+        tx.commit().await?;
+        Ok(names.remove(&child_id))
     }
 
     async fn damaged_cases(&self, actor: &Actor) -> StorageResult<Vec<i64>> {
@@ -573,4 +600,43 @@ impl Cases for Db {
         }
         Ok(by.into_values().collect())
     }
+}
+
+/// The names and villages of the register children `ids`, as far as `actor` may read them
+/// (the register's own scope): one query for a whole case list. Children out of scope, or no
+/// longer in the register, are simply absent.
+async fn named_children(
+    tx: &mut Transaction<'_, Any>,
+    actor: &Actor,
+    ids: &[i64],
+) -> StorageResult<HashMap<i64, NamedChild>> {
+    let mut out = HashMap::new();
+    let scope = crate::scope::read_scope(actor)?;
+    for chunk in ids.chunks(500) {
+        let mut p = crate::params::Params::default();
+        let list: Vec<String> = chunk.iter().map(|id| p.push(*id)).collect();
+        let mut sql = format!(
+            "SELECT c.id, c.full_name, v.name FROM child c JOIN village v ON v.id = c.village_id \
+             WHERE c.id IN ({})",
+            list.join(", ")
+        );
+        if let Some(v) = scope {
+            sql += &format!(" AND c.village_id = {}", p.push(v));
+        }
+        for row in crate::params::bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&mut **tx)
+            .await?
+        {
+            let id: i64 = row.try_get(0)?;
+            out.insert(
+                id,
+                NamedChild {
+                    id,
+                    full_name: row.try_get(1)?,
+                    village: row.try_get(2)?,
+                },
+            );
+        }
+    }
+    Ok(out)
 }

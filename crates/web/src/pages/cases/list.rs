@@ -5,7 +5,7 @@ use crate::pages::{render, Ctx, Layout, PageError, PageErrorKind};
 use askama::Template;
 use axum::response::Response;
 use treem_domain::case::{case_listing, may_file_report, urgency, CaseListing, Urgency};
-use treem_storage::{CaseSummary, StorageError};
+use treem_storage::{CaseSummary, NamedChild, StorageError};
 
 pub struct CaseRow {
     pub id: i64,
@@ -15,6 +15,18 @@ pub struct CaseRow {
     pub overdue: bool,
     pub due_today: bool,
     pub child_id: Option<i64>,
+    /// The child in words: "Giàng Thị Mai (thôn Sính Phình)", or why there is no name.
+    pub child: String,
+}
+
+/// A case's child as the lists and the case page name them: the register's name and village
+/// when the reader may see them.
+pub fn child_words(child_id: Option<i64>, named: Option<&NamedChild>) -> String {
+    match (child_id, named) {
+        (_, Some(n)) => format!("{} (thôn {})", n.full_name, n.village),
+        (Some(_), None) => "trẻ trong sổ (ngoài phạm vi được xem)".into(),
+        (None, None) => "chưa có trong sổ".into(),
+    }
 }
 
 impl CaseRow {
@@ -28,6 +40,7 @@ impl CaseRow {
             overdue: when == Some(Urgency::Overdue),
             due_today: when == Some(Urgency::DueToday),
             child_id: c.child_id,
+            child: child_words(c.child_id, c.child.as_ref()),
         }
     }
 }
