@@ -84,3 +84,119 @@ async fn cases_name_the_child_and_village_to_those_who_may_read_them() {
     let p = login(&app, "village_head").await;
     assert_eq!(html(&app, &p, "/cases").await.0, 403);
 }
+
+/// The `<select>` named `name` in `html`.
+fn select<'a>(html: &'a str, name: &str) -> &'a str {
+    let i = html
+        .find(&format!("id=\"{name}\""))
+        .unwrap_or_else(|| panic!("no {name}"));
+    let rest = &html[i..];
+    &rest[..rest.find("</select>").unwrap()]
+}
+
+#[tokio::test]
+async fn case_steps_carry_ratings_and_needs_show_the_plan_flag_the_leader_and_confirm_saves() {
+    use crate::cases::{assessment, plan, specific};
+    let app = spawn_app().await;
+    let (id, _) = case_about_registered_child(&app, "Lò Văn Páo", "SP01").await;
+    let o = officer();
+    let add = |seq: u32, e: EntryKind| {
+        let db = app.db.clone();
+        let o = o.clone();
+        async move {
+            db.add_case_entry(&o, id, seq, e, now()).await.unwrap();
+        }
+    };
+    let officer = login(&app, "officer").await;
+
+    // Saving a step through its form says what was saved on the case page (PRG).
+    let path = format!("/cases/{id}/step/initial_assessment");
+    let (_, form) = html(&app, &officer, &path).await;
+    let i = form.find("name=\"seq\" value=\"").unwrap() + 18;
+    let seq = form[i..].split('"').next().unwrap().to_string();
+    let r = officer
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", officer.csrf.as_str()),
+                ("seq", &seq),
+                ("rating.muc_do_ton_hai", "trung_binh"),
+                ("level", "can_thiep"),
+                ("abuse_type", "bao_luc"),
+                ("summary", "Trẻ bị đánh"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(&format!("/cases/{id}?saved=")), "{to}");
+    let (_, page) = html(&app, &officer, &to).await;
+    assert!(
+        page.contains("class=\"flash\"") && page.contains("Đã lưu: Đánh giá ban đầu (Mẫu 02)."),
+        "{page}"
+    );
+    let (_, plain) = html(&app, &officer, &format!("/cases/{id}")).await;
+    assert!(
+        !plain.contains("class=\"flash\""),
+        "no message without a save"
+    );
+
+    // Replaced by an assessment rating every item: the specific assessment starts from it.
+    app.db
+        .correct_case_entry(&o, id, 2, assessment("Trẻ bị bố đánh"), now())
+        .await
+        .unwrap();
+    let (_, form) = html(
+        &app,
+        &officer,
+        &format!("/cases/{id}/step/specific_assessment"),
+    )
+    .await;
+    for (item, _) in treem_domain::case::STANDARD_ITEMS {
+        assert!(
+            select(&form, &format!("rating.{item}")).contains("value=\"trung_binh\" selected"),
+            "{item} carried: {}",
+            select(&form, &format!("rating.{item}"))
+        );
+    }
+    // The needs found become a first plan's objectives, editable.
+    add(3, specific(now())).await;
+    let (_, form) = html(&app, &officer, &format!("/cases/{id}/step/plan")).await;
+    let i = form.find("name=\"objectives\"").expect("objectives");
+    let objectives = &form[i..i + form[i..].find("</textarea>").unwrap()];
+    assert!(objectives.contains("Chăm sóc y tế"), "{objectives}");
+
+    add(4, plan(now().date())).await;
+    add(
+        5,
+        EntryKind::SubmitForApproval {
+            note: String::new(),
+        },
+    )
+    .await;
+    // The leader's home flags the plan with the child's name and the working days left.
+    let leader = login(&app, "leader").await;
+    let (_, home) = html(&app, &leader, "/").await;
+    let i = home.find("id=\"awaiting-me\"").expect("the leader's flag");
+    let flag = &home[i..i + home[i..].find("</section>").unwrap()];
+    assert!(flag.contains("Lò Văn Páo"), "{flag}");
+    assert!(flag.contains(&format!("/cases/{id}")), "{flag}");
+    assert!(
+        flag.contains("ngày làm việc") || flag.contains("hôm nay"),
+        "{flag}"
+    );
+    let (_, home) = html(&app, &officer, "/").await;
+    assert!(
+        !home.contains("id=\"awaiting-me\""),
+        "nothing waits for the officer"
+    );
+    // The approval form shows the plan being approved.
+    let (_, form) = html(&app, &leader, &format!("/cases/{id}/step/approve")).await;
+    let i = form.find("id=\"plan-to-approve\"").expect("the plan");
+    let shown = &form[i..i + form[i..].find("</section>").unwrap()];
+    assert!(
+        shown.contains("Trẻ an toàn, được chăm sóc y tế") && shown.contains("Trạm Y tế xã"),
+        "{shown}"
+    );
+}

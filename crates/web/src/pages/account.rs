@@ -377,6 +377,8 @@ struct HomePage {
     sex_counts: Vec<(String, String)>,
     note: Option<String>,
     cases: Vec<super::cases::CaseRow>,
+    /// The open cases waiting for this person (the leader's approvals), soonest first.
+    awaiting: Vec<super::cases::CaseRow>,
     backup: Option<super::backups::BackupNotice>,
 }
 
@@ -542,8 +544,15 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         } else {
             vec![]
         },
+        awaiting: vec![],
         backup: super::backups::notice(&ctx).await?,
     };
+    page.awaiting = page
+        .cases
+        .iter()
+        .filter(|c| c.waits_for_me)
+        .cloned()
+        .collect();
     if role.reads_children() {
         page.recent = recent(&ctx).await?;
         page.missing = missing(&ctx).await?;

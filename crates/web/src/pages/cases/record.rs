@@ -6,7 +6,7 @@ use super::steps::action_label;
 use super::{official_forms, open, vn_dt};
 use crate::pages::{render, Ctx, Layout, PageError, PageErrorKind};
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use treem_domain::case::*;
 use treem_storage::Actor;
@@ -57,7 +57,17 @@ struct ReceiptPage {
     filed_by: String,
 }
 
-pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+/// `?saved=<step code>`: what the case page confirms after a save.
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
     match open(&ctx, &id).await {
         Ok(case) => {
             let child_id = case.intake().and_then(|i| i.child.child_id());
@@ -71,7 +81,9 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
                 None => None,
             };
             let child = super::list::child_words(child_id, named.as_ref());
-            Ok(render(&case_page(&ctx, &case, child)))
+            let mut page = case_page(&ctx, &case, child);
+            page.l.flash = q.saved.as_deref().map(super::steps::saved_message);
+            Ok(render(&page))
         }
         Err(e) if !matches!(e.kind, PageErrorKind::NotFound) => Err(e),
         Err(e) => receipt(&ctx, &id).await.ok_or(e),
