@@ -200,3 +200,158 @@ async fn case_steps_carry_ratings_and_needs_show_the_plan_flag_the_leader_and_co
         "{shown}"
     );
 }
+
+/// The text a person reads on a page: no tags, no attribute values, no scripts or styles,
+/// and no drop-down choices' codes (their words stay).
+pub fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        let tail = &rest[i..];
+        let skip_to = ["<script", "<style"]
+            .iter()
+            .find(|t| tail.starts_with(*t))
+            .map(|t| format!("</{}>", &t[1..]));
+        rest = match skip_to {
+            Some(end) => tail.find(&end).map_or("", |j| &tail[j + end.len()..]),
+            None => tail.find('>').map_or("", |j| &tail[j + 1..]),
+        };
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&").replace("&#39;", "'")
+}
+
+/// Whether `word` stands on its own in `text` (not inside a longer word).
+fn has_word(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(is_word)
+            && !text[i + word.len()..].chars().next().is_some_and(is_word)
+    })
+}
+
+#[tokio::test]
+async fn the_main_pages_show_words_not_codes_to_every_role() {
+    use serde_json::json;
+    use treem_storage::HealthLog;
+    let app = spawn_app().await;
+    let born = today().checked_sub(jiff::Span::new().years(2)).unwrap();
+    let mut data = child("Sùng Thị Mỷ", "SP02");
+    data.date_of_birth = Some(born);
+    data.school_level = Some("nha_tre".into());
+    let id = app.db.create_child(&officer(), &data).await.unwrap().id;
+    let at = |days: i64| born.checked_add(jiff::Span::new().days(days)).unwrap();
+    let mut events = vec![
+        typed_event(
+            "vaccination",
+            Some(id),
+            at(0),
+            json!({"vaccine": "VGB_SS", "dose": 1}),
+        ),
+        typed_event(
+            "vaccination",
+            Some(id),
+            at(60),
+            json!({"vaccine": "DPT_VGB_HIB", "dose": 1}),
+        ),
+        typed_event(
+            "vaccination",
+            Some(id),
+            at(280),
+            json!({"vaccine": "SOI", "dose": 1}),
+        ),
+        typed_event(
+            "vaccination",
+            Some(id),
+            at(370),
+            json!({"vaccine": "VNNB", "dose": 1}),
+        ),
+    ];
+    events.push(typed_event(
+        "measurement",
+        Some(id),
+        at(400),
+        json!({"weight_kg": 7.9, "length_cm": 72.0, "measure": "lying"}),
+    ));
+    let health = crate::helpers::actor(treem_domain::role::Role::Health, None);
+    app.db.add_health_events(&health, &events).await.unwrap();
+    let (case, _) = case_about_registered_child(&app, "Thào Văn Lử", "SP01").await;
+
+    let codes = [
+        "DPT_VGB_HIB",
+        "VGB_SS",
+        "SOI",
+        "VNNB",
+        "stunting_under5",
+        "underweight_under5",
+        "fully_immunised_under1",
+        "Z-score",
+        "z-score",
+        "(male)",
+        "nha_tre",
+        "tieu_hoc",
+    ];
+    // The audit log's own words: none of its codes on its page.
+    let audit_codes = [
+        "read", "update", "create", "login", "child", "case", "village",
+    ];
+    let pages = [
+        "/".to_string(),
+        "/children".into(),
+        format!("/children/{id}"),
+        format!("/children/{id}/health"),
+        "/health/lists?village=SP02".into(),
+        "/health/weighing?village=SP02".into(),
+        "/dashboard".into(),
+        "/dashboard/targets/7".into(),
+        "/dashboard/targets/9".into(),
+        "/dashboard/targets/10".into(),
+        "/households".into(),
+        "/cases".into(),
+        format!("/cases/{case}"),
+        "/audit".into(),
+        "/import".into(),
+    ];
+    let mut found = vec![];
+    let mut seen = 0;
+    for role in treem_domain::role::ALL_ROLES {
+        let p = login(&app, role.as_str()).await;
+        for path in &pages {
+            let (status, body) = html(&app, &p, path).await;
+            if status != 200 {
+                continue;
+            }
+            seen += 1;
+            let text = visible_text(&body);
+            for c in codes {
+                if has_word(&text, c) {
+                    found.push(format!("{role} {path}: {c}"));
+                }
+            }
+            if path == "/audit" {
+                for c in audit_codes {
+                    if has_word(&text, c) {
+                        found.push(format!("{role} {path}: {c}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 40, "pages seen: {seen}");
+    assert!(found.is_empty(), "codes shown: {found:#?}");
+
+    // Villages by their names: the register's list and the child's page.
+    let o = login(&app, "officer").await;
+    let (_, list) = html(&app, &o, "/children").await;
+    let i = list.find("Sùng Thị Mỷ").expect("in the list");
+    let row = &list[i..i + list[i..].find("</tr>").unwrap()];
+    assert!(
+        row.contains("Làng Vùa") && !has_word(&visible_text(row), "SP02"),
+        "{row}"
+    );
+    let (_, page) = html(&app, &o, &format!("/children/{id}")).await;
+    assert!(page.contains("Làng Vùa"));
+    assert!(visible_text(&page).contains("Tiêm 5 trong 1 (DPT-VGB-Hib) mũi 1"));
+}

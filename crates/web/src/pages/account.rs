@@ -398,6 +398,7 @@ async fn recent(ctx: &Ctx) -> Result<Vec<RecentRow>, PageError> {
         .search_children(&ctx.actor(), &q)
         .await
         .map_err(|e| ctx.fail(e))?;
+    let names = ctx.village_names().await?;
     Ok(recent
         .items
         .into_iter()
@@ -405,7 +406,7 @@ async fn recent(ctx: &Ctx) -> Result<Vec<RecentRow>, PageError> {
             dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
             id: c.id,
             name: c.full_name,
-            village: c.village,
+            village: names.name(&c.village),
         })
         .collect())
 }

@@ -104,7 +104,7 @@ fn text(v: &Option<String>) -> String {
 }
 
 /// Who the child is: names, sex, birth, identity papers, village and household.
-fn identity(t: &Texts, c: &ChildData, household: Option<String>) -> Vec<Fact> {
+fn identity(t: &Texts, c: &ChildData, household: Option<String>, village: String) -> Vec<Fact> {
     vec![
         fact(t.full_name, c.full_name.clone()),
         fact(t.aliases, c.aliases.join("; ")),
@@ -123,7 +123,7 @@ fn identity(t: &Texts, c: &ChildData, household: Option<String>) -> Vec<Fact> {
                 .and_then(treem_domain::ethnicity::name)
                 .unwrap_or(""),
         ),
-        fact(t.village, c.village.clone()),
+        fact(t.village, village),
         fact(t.household, household.unwrap_or_default()),
         fact(t.birth_registered_on, d(&c.birth_registered_on)),
         fact(
@@ -281,7 +281,12 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         id,
         name: c.full_name.clone(),
         can_edit: ctx.user.role.writes_children(),
-        identity: identity(t, c, household(&ctx, c).await),
+        identity: identity(
+            t,
+            c,
+            household(&ctx, c).await,
+            ctx.village_names().await?.name(&c.village),
+        ),
         schooling: schooling(t, c),
         moves: moves(t, c),
         caregivers: caregivers(c),

@@ -149,6 +149,7 @@ async fn people(ctx: &Ctx, ids: &[i64]) -> Result<Vec<Person>, PageError> {
         )
         .await
         .map_err(|e| ctx.fail(e))?;
+    let names = ctx.village_names().await?;
     Ok(page
         .items
         .into_iter()
@@ -156,7 +157,7 @@ async fn people(ctx: &Ctx, ids: &[i64]) -> Result<Vec<Person>, PageError> {
             dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
             id: c.id,
             name: c.full_name,
-            village: c.village,
+            village: names.name(&c.village),
         })
         .collect())
 }
