@@ -355,3 +355,36 @@ async fn the_main_pages_show_words_not_codes_to_every_role() {
     assert!(page.contains("Làng Vùa"));
     assert!(visible_text(&page).contains("Tiêm 5 trong 1 (DPT-VGB-Hib) mũi 1"));
 }
+
+#[tokio::test]
+async fn a_trend_of_one_figure_is_not_drawn_and_the_target_is_named_off_the_figures() {
+    let app = spawn_app().await;
+    app.db
+        .create_child(&officer(), &child("Giàng A Lử", "SP01"))
+        .await
+        .unwrap();
+    let o = login(&app, "officer").await;
+    // Mid-February: one date only (no quarter has ended).
+    let (status, page) = html(&app, &o, "/dashboard/targets/13?year=2026&as_of=15/02/2026").await;
+    assert_eq!(status, 200, "{page}");
+    let trend = &page[page.find("id=\"trend\"").expect("the trend card")..];
+    let trend = &trend[..trend.find("</section>").unwrap()];
+    assert!(
+        !trend.contains("<svg"),
+        "one figure drawn as a trend: {trend}"
+    );
+    assert!(
+        trend.contains("Chưa đủ số liệu để vẽ xu hướng") && trend.contains("15/02/2026"),
+        "{trend}"
+    );
+    // Later in the year: the chart, with the target's value named once, in its legend above
+    // the plot, not over the figures.
+    let (_, page) = html(&app, &o, "/dashboard/targets/13?year=2026&as_of=15/08/2026").await;
+    let trend = &page[page.find("id=\"trend\"").unwrap()..];
+    let trend = &trend[..trend.find("</section>").unwrap()];
+    assert!(trend.contains("<svg"), "{trend}");
+    let legend = &trend[trend.find("class=\"legend\"").expect("a legend")..];
+    let legend = &legend[..legend.find("</g>").unwrap()];
+    assert!(legend.contains("chỉ tiêu"), "{legend}");
+    assert_eq!(trend.matches("chỉ tiêu").count(), 1, "{trend}");
+}

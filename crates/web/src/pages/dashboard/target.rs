@@ -1,7 +1,7 @@
 //! One target's page: its figure with the trend over the year, the breakdowns, the children
 //! counted (for those who read children), how it is computed ([`definitions_vi`]), the
 //! figures shown beside it, and the form to enter its figure.
-use super::trend::trend_svg;
+use super::trend::{trend, Trend};
 use super::{
     computed, earlier, figure_text, known_query, params, recorded_by_text, row, sees_plan,
     FiguresQuery, TargetRow,
@@ -53,7 +53,8 @@ struct TargetPage {
     source: String,
     note: Option<String>,
     allowed: Option<String>,
-    svg: String,
+    /// The trend over the year's quarter ends (a chart only with two figures or more).
+    trend: Trend,
     breakdowns: Vec<(&'static str, Vec<BreakRow>)>,
     numerator_people: Vec<Person>,
     denominator_people: Vec<Person>,
@@ -342,7 +343,7 @@ pub(super) async fn target_page(
         note: p.note.clone(),
         allowed: allowed_text(t, &p),
         protected: role.sees_protected_counts(),
-        svg: trend_svg(&points, t.value, t.unit),
+        trend: trend(&points, t.value, t.unit),
         breakdowns: breakdowns(ctx, t, r),
         more_numerator: r.figure.numerator_ids.len().saturating_sub(PEOPLE_SHOWN),
         more_denominator: r.figure.denominator_ids.len().saturating_sub(PEOPLE_SHOWN),
