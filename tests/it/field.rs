@@ -388,3 +388,64 @@ async fn a_trend_of_one_figure_is_not_drawn_and_the_target_is_named_off_the_figu
     assert!(legend.contains("chỉ tiêu"), "{legend}");
     assert_eq!(trend.matches("chỉ tiêu").count(), 1, "{trend}");
 }
+
+#[tokio::test]
+async fn empty_states_say_what_to_do_and_the_child_page_shows_no_blank_labels() {
+    use treem_storage::HealthLog;
+    let app = spawn_app().await;
+    let h = login(&app, "health").await;
+    // No village chosen: a short instruction, no empty list, nothing to print.
+    let (status, page) = html(&app, &h, "/health/weighing").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"choose-village\""), "{page}");
+    assert!(!page.contains("id=\"weighing\""));
+    let (_, page) = html(&app, &h, "/health/lists").await;
+    assert!(page.contains("id=\"choose-village\""), "{page}");
+    assert!(!page.contains("id=\"due\"") && !page.contains("data-print"));
+    let (_, page) = html(&app, &h, "/health/lists?village=SP01").await;
+    assert!(!page.contains("id=\"choose-village\"") && page.contains("id=\"due\""));
+
+    // A baby of four months, weighed once: nothing about school or moves to show.
+    let born = today().checked_sub(jiff::Span::new().days(120)).unwrap();
+    let mut data = child("Vàng A Dình", "SP01");
+    data.date_of_birth = Some(born);
+    let id = app.db.create_child(&officer(), &data).await.unwrap().id;
+    let health = crate::helpers::actor(treem_domain::role::Role::Health, None);
+    let on = born.checked_add(jiff::Span::new().days(90)).unwrap();
+    use treem_domain::health::{Event, Measure, Measurement, Reading};
+    let weighed = Measurement::assess(
+        id,
+        on,
+        treem_domain::register::Sex::Female,
+        born,
+        Reading {
+            weight_kg: Some(4.2),
+            length_cm: Some(57.0),
+            measure: Measure::Lying,
+            oedema: false,
+        },
+    );
+    app.db
+        .add_health_events(&health, &[Event::Measurement(weighed)])
+        .await
+        .unwrap();
+    let (_, page) = html(&app, &h, &format!("/children/{id}")).await;
+    assert!(
+        !page.contains("<dd></dd>"),
+        "a label with a blank value: {page}"
+    );
+    assert!(!page.contains("id=\"schooling\"") && !page.contains("id=\"moves\""));
+    assert!(page.contains("chưa ghi"), "a missing personal ID says so");
+    // The growth chart spans the first year, names its lines and says the last weighing.
+    let g = &page[page.find("id=\"growth\"").expect("the growth card")..];
+    let g = &g[..g.find("</section>").unwrap()];
+    assert!(g.contains("12 tháng") && !g.contains("5 tuổi"), "{g}");
+    assert!(g.contains("id=\"growth-legend\"") && g.contains("dưới −2 là nhẹ cân"));
+    let last = &g[g.find("id=\"growth-last\"").unwrap()..];
+    assert!(last.contains(&crate::i18n_date(on)), "{last}");
+    assert!(
+        last.contains("suy dinh dưỡng"),
+        "the status in words: {last}"
+    );
+    assert!(g.contains("Chỉ số Z: cân nặng theo tuổi:"), "{g}");
+}

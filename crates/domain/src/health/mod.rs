@@ -22,6 +22,7 @@
 
 pub mod compiled;
 pub mod event;
+pub mod findings;
 pub mod schedule;
 pub mod watch;
 pub mod zscores;
@@ -31,6 +32,7 @@ mod tests;
 
 pub use compiled::{Compiled, Slot};
 pub use event::{BirthFields, Event, BIRTH, DEATH, HIV, INJURY, KINDS, MEASUREMENT, VACCINATION};
+pub use findings::{z_vi, Finding, GrowthIndicator, GROWTH_INDICATORS};
 pub use schedule::{
     vaccine_name, Age, Disease, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError,
     Vaccine,
