@@ -64,6 +64,17 @@ async fn cases_name_the_child_and_village_to_those_who_may_read_them() {
     let leader = login(&app, "leader").await;
     let (_, list) = html(&app, &leader, "/cases").await;
     assert!(list.contains("Vàng Thị Sua"));
+    // A child not in the register: the name the report gives.
+    app.db
+        .open_case(
+            &crate::helpers::officer(),
+            intake(now(), "Trẻ ở nhà một mình"),
+            now(),
+        )
+        .await
+        .unwrap();
+    let (_, list) = html(&app, &officer, "/cases").await;
+    assert!(list.contains("Giàng Thị Mai (chưa có trong sổ)"), "{list}");
 
     // Those who may not read cases are still refused, and learn no name.
     for role in ["village_head", "admin", "services", "province", "health"] {

@@ -48,6 +48,8 @@ pub struct CaseSummary {
     /// The child's name and village as the register has them, when the child is in the
     /// register and within the reader's scope ([`crate::scope::read_scope`]).
     pub child: Option<NamedChild>,
+    /// The name the report gives a child not in the register (tên trẻ chưa có trong sổ).
+    pub new_child_name: Option<String>,
 }
 
 /// A register child as a case names them (tên trẻ và thôn): no other personal data.
@@ -544,6 +546,7 @@ impl Cases for Db {
                 next_due: s.next_due,
                 child_id: s.child_id,
                 child: None,
+                new_child_name: s.new_child_name.clone(),
             })
             .collect();
         let ids: Vec<i64> = out.iter().filter_map(|c| c.child_id).collect();

@@ -36,6 +36,15 @@ pub fn child_words(child_id: Option<i64>, named: Option<&NamedChild>) -> String 
     }
 }
 
+/// A case list's child: the register's name, or the name the report gives a child not in
+/// the register.
+fn listed_child(c: &CaseSummary) -> String {
+    match (&c.child, &c.new_child_name) {
+        (None, Some(name)) if c.child_id.is_none() => format!("{name} (chưa có trong sổ)"),
+        _ => child_words(c.child_id, c.child.as_ref()),
+    }
+}
+
 impl CaseRow {
     fn new(c: CaseSummary, now: jiff::civil::DateTime, ctx: &Ctx) -> CaseRow {
         let when = c.next_due.map(|d| urgency(d, now));
@@ -54,7 +63,7 @@ impl CaseRow {
             overdue: when == Some(Urgency::Overdue),
             due_today: when == Some(Urgency::DueToday),
             child_id: c.child_id,
-            child: child_words(c.child_id, c.child.as_ref()),
+            child: listed_child(&c),
             waits_for_me: waits_for(c.state, ctx.user.role),
             days_left,
         }
