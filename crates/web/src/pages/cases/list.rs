@@ -18,7 +18,7 @@ pub struct CaseRow {
     pub overdue: bool,
     pub due_today: bool,
     pub child_id: Option<i64>,
-    /// The child in words: "Giàng Thị Mai (thôn Sính Phình)", or why there is no name.
+    /// The child in words: "Giàng Thị Mai (Thôn Sính Phình)", or why there is no name.
     pub child: String,
     /// The case waits for this person (the leader's approvals, [`waits_for`]).
     pub waits_for_me: bool,
@@ -30,7 +30,7 @@ pub struct CaseRow {
 /// when the reader may see them.
 pub fn child_words(child_id: Option<i64>, named: Option<&NamedChild>) -> String {
     match (child_id, named) {
-        (_, Some(n)) => format!("{} (thôn {})", n.full_name, n.village),
+        (_, Some(n)) => format!("{} ({})", n.full_name, n.village),
         (Some(_), None) => "trẻ trong sổ (ngoài phạm vi được xem)".into(),
         (None, None) => "chưa có trong sổ".into(),
     }
