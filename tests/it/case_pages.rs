@@ -78,7 +78,11 @@ async fn step(app: &TestApp, p: &Page, id: i64, code: &str, fields: &[(&str, &st
     all.extend_from_slice(fields);
     let (status, body) = submit(app, p, &path, &all).await;
     assert_eq!(status, 303, "{code}: {body}");
-    assert_eq!(body, format!("/cases/{id}"));
+    assert_eq!(
+        body,
+        format!("/cases/{id}?saved={code}"),
+        "the save is confirmed"
+    );
 }
 
 fn state_of(html: &str) -> String {

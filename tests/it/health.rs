@@ -179,7 +179,9 @@ async fn lists_of_due_vaccinations_and_children_to_watch() {
         .await
         .unwrap();
     assert!(
-        html.contains("Sùng A Nhỏ") && html.contains("OPV mũi 1") && !html.contains("BCG mũi 1"),
+        html.contains("Sùng A Nhỏ")
+            && html.contains("Bại liệt uống (OPV) mũi 1")
+            && !html.contains("Lao (BCG) mũi 1"),
         "{html}"
     );
     assert!(html.contains("Sùng Thị Máy") && html.contains("quá hạn"));
@@ -951,12 +953,12 @@ async fn estimated_birth_dates_are_shown_as_estimates_and_make_no_vaccine_overdu
     );
     // Due lists: the estimated children's BCG is due around a month, never overdue from an
     // invented day (the child estimated at 0 may have been born today).
-    let due = &lists[lists.find("id=\"due\"").unwrap()..lists.find("id=\"severe\"").unwrap()];
+    let due = &lists[lists.find("id=\"due\"").unwrap()..lists.find("id=\"low\"").unwrap()];
     for (id, name) in [(w, "Lò A Tuần"), (z, "Lò A Không")] {
         let row = &due[due.find(name).unwrap_or_else(|| panic!("{name} in {due}"))..];
         let row = &row[..row.find("</tr>").unwrap()];
         assert!(!row.contains("quá hạn"), "{id} {name}: {row}");
-        assert!(row.contains("BCG mũi 1 (khoảng"), "{row}");
+        assert!(row.contains("Lao (BCG) mũi 1 (khoảng"), "{row}");
     }
     // The child page too.
     let page = p
@@ -1174,7 +1176,8 @@ async fn target_pages_define_their_figure_and_show_the_birth_dose() {
         "{def}"
     );
     assert!(
-        def.contains("BCG mũi 1, OPV mũi 1") && !def.contains("VGB_SS mũi 1"),
+        def.contains("Lao (BCG) mũi 1, Bại liệt uống (OPV) mũi 1")
+            && !def.contains("Viêm gan B sơ sinh mũi 1"),
         "target 9's doses, without the birth dose: {def}"
     );
     let birth = &html[html.find("id=\"related\"").expect("the birth-dose figure")..];

@@ -14,6 +14,7 @@ mod concurrency;
 mod demo_past;
 mod disclosure;
 mod drills;
+mod field;
 mod fuzz_corpus;
 mod health;
 mod helpers;

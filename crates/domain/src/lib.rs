@@ -1,6 +1,7 @@
 //! treem's domain: the register's values, the plan, indicators. Pure: no SQL, no async, no HTTP.
 pub mod account;
 pub mod age;
+pub mod audit;
 pub mod backup;
 pub mod birth_date;
 pub mod case;

@@ -47,7 +47,7 @@ pub use accounts::{
 pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
 pub use backups::{sees_backups, BackupStatus};
-pub use cases::{CaseSummary, FigureCases};
+pub use cases::{CaseSummary, FigureCases, NamedChild};
 pub use counts::{ChildCount, VillageActivity};
 pub use crypto::CaseKey;
 pub use db::{today, Backend, Db};
@@ -424,6 +424,9 @@ pub trait Cases: Send + Sync {
     async fn case_receipt(&self, actor: &Actor, case_id: i64) -> StorageResult<Receipt>;
     /// The cases `actor` may open, newest report first (damaged cases left out).
     async fn cases(&self, actor: &Actor) -> StorageResult<Vec<CaseSummary>>;
+    /// The name and village of the register child a case is about, for one who has opened the
+    /// case: `None` when the child is outside `actor`'s scope or no longer in the register.
+    async fn case_child(&self, actor: &Actor, child_id: i64) -> StorageResult<Option<NamedChild>>;
     /// The ids of the cases whose sealed summary does not open (hồ sơ bị hỏng), for those who
     /// open every case (officer, leader); empty for everyone else.
     async fn damaged_cases(&self, actor: &Actor) -> StorageResult<Vec<i64>>;

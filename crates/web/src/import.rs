@@ -274,7 +274,7 @@ fn example(field: &str, village: &str) -> String {
         "village" => village,
         "birth_registered_on" => "20/04/2018",
         "birth_registration_place" => "UBND xã Sính Phình",
-        "school_level" => "tieu_hoc",
+        "school_level" => "Tiểu học",
         "school" => "Trường PTDTBT Tiểu học Sính Phình",
         "grade" => "3",
         "caregiver_name" => "Giàng Thị Mỷ",
@@ -397,18 +397,17 @@ fn help_sheet(wb: &mut Workbook) -> Result<(), XlsxError> {
     for (c, l) in treem_domain::circumstance::GROUPS {
         lines.push((format!("  {c}"), l.to_string()));
     }
-    lines.extend(
-        [
-            ("Cấp học", "none, nha_tre, mau_giao, tieu_hoc, thcs, thpt"),
-            (
-                "Dạng khuyết tật",
-                "van_dong, nghe_noi, nhin, than_kinh_tam_than, tri_tue, khac",
-            ),
-            ("Mức độ khuyết tật", "nhe, nang, dac_biet_nang"),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string())),
-    );
+    // The lists by their words (the import accepts the words or the codes).
+    let words = |list: &[(&str, &str)]| list.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(", ");
+    use treem_domain::register::{DISABILITY_SEVERITIES, DISABILITY_TYPES, SCHOOL_LEVELS};
+    lines.extend([
+        ("Cấp học".to_string(), words(&SCHOOL_LEVELS)),
+        ("Dạng khuyết tật".to_string(), words(&DISABILITY_TYPES)),
+        (
+            "Mức độ khuyết tật".to_string(),
+            words(&DISABILITY_SEVERITIES),
+        ),
+    ]);
     for (r, (a, b)) in lines.iter().enumerate() {
         help.write_string(r as u32, 0, a)?;
         help.write_string(r as u32, 1, b)?;

@@ -96,6 +96,13 @@ pub fn urgency(due: DateTime, now: DateTime) -> Urgency {
     }
 }
 
+/// Working days left until `due` (ngày làm việc còn lại) at `now`, on `calendar`: `None` once
+/// overdue; 0 when due later today.
+pub fn working_days_left(calendar: &WorkingCalendar, due: DateTime, now: DateTime) -> Option<u32> {
+    (urgency(due, now) != Urgency::Overdue)
+        .then(|| calendar.working_days_between(now.date(), due.date()))
+}
+
 /// The numbers behind the deadlines; [`Default`] is what the module documentation states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineRules {

@@ -87,6 +87,7 @@
 
 mod access;
 pub mod calendar;
+mod carry;
 mod deadline;
 mod entry;
 mod indicator;
@@ -105,9 +106,10 @@ pub use calendar::{
     embedded as embedded_calendar, CalendarError, Holiday, HolidayOrigin, LunarYear,
     WorkingCalendar,
 };
+pub use carry::{carried, plan_to_approve, waits_for, Carried};
 pub use deadline::{
-    deadlines, deadlines_with, next_deadline, next_deadline_with, urgency, Deadline, DeadlineKind,
-    DeadlineRules, Urgency,
+    deadlines, deadlines_with, next_deadline, next_deadline_with, urgency, working_days_left,
+    Deadline, DeadlineKind, DeadlineRules, Urgency,
 };
 pub use entry::{
     rating_counts, AbuseType, Attendee, Channel, ChildRef, EmergencyKind, EmergencyMeasures,

@@ -22,6 +22,7 @@
 
 pub mod compiled;
 pub mod event;
+pub mod findings;
 pub mod schedule;
 pub mod watch;
 pub mod zscores;
@@ -31,8 +32,10 @@ mod tests;
 
 pub use compiled::{Compiled, Slot};
 pub use event::{BirthFields, Event, BIRTH, DEATH, HIV, INJURY, KINDS, MEASUREMENT, VACCINATION};
+pub use findings::{z_vi, Finding, GrowthIndicator, GROWTH_INDICATORS};
 pub use schedule::{
-    Age, Disease, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError, Vaccine,
+    vaccine_name, Age, Disease, Dose, DoseRef, Due, DueAround, Rule, Schedule, ScheduleError,
+    Vaccine,
 };
 pub use watch::{growth_watch, under_five, GrowthWatch, WEIGH_EVERY_MONTHS};
 pub use zscores::{GrowthStatus, Reading};
@@ -424,7 +427,7 @@ impl Measurement {
             ("z_wflh", self.z_wflh),
         ] {
             if z.is_some_and(|z| !z.is_finite()) {
-                errs.push(field, "z-score không hợp lệ");
+                errs.push(field, "chỉ số Z không hợp lệ");
             }
         }
         done(errs)

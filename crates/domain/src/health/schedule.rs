@@ -186,6 +186,9 @@ pub struct Vaccine {
     pub code: String,
     /// Tên tiếng Việt.
     pub name: String,
+    /// Tên ngắn, as lists and records print it ("Tiêm 5 trong 1 (DPT-VGB-Hib) mũi 2").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
     /// Bệnh phòng được.
     #[serde(default)]
     pub diseases: Vec<String>,
@@ -193,6 +196,11 @@ pub struct Vaccine {
 }
 
 impl Vaccine {
+    /// The name lists print: the short name, or the full one.
+    pub fn short_name(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.name)
+    }
+
     pub fn dose(&self, n: u8) -> Option<&Dose> {
         self.doses.iter().find(|d| d.dose == n)
     }
@@ -250,14 +258,20 @@ impl Rule {
             .join("; ")
     }
 
-    /// "BCG 1, OPV 1, …", the doses as the file writes them.
-    pub fn doses_vi(&self) -> String {
+    /// "Lao (BCG) mũi 1, Bại liệt uống (OPV) mũi 1, …", the doses by the vaccines' names in `s`.
+    pub fn doses_vi(&self, s: &Schedule) -> String {
         self.doses
             .iter()
-            .map(|d| format!("{} mũi {}", d.vaccine, d.dose))
+            .map(|d| format!("{} mũi {}", s.vaccine_name(&d.vaccine), d.dose))
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// A vaccine code in words (tên vắc xin) by the embedded schedule: the one mapping pages,
+/// print and documents use ("DPT_VGB_HIB" → "5 trong 1 (DPT-VGB-Hib)").
+pub fn vaccine_name(code: &str) -> String {
+    Schedule::embedded().vaccine_name(code).to_string()
 }
 
 /// A dose due for a child ([`Schedule::due_list`]).
@@ -305,11 +319,12 @@ impl DueAround {
         }
     }
 
-    /// "BCG mũi 1 (khoảng 11/2026, quá hạn)".
+    /// "Lao (BCG) mũi 1 (khoảng 11/2026, quá hạn)", the vaccine by its name in the embedded
+    /// schedule ([`vaccine_name`]).
     pub fn text(&self) -> String {
         format!(
             "{} mũi {} ({}{})",
-            self.vaccine,
+            vaccine_name(&self.vaccine),
             self.dose,
             self.due_text(),
             if self.overdue { ", quá hạn" } else { "" }
@@ -513,6 +528,12 @@ impl Schedule {
     }
 
     /// The vaccine with this code.
+    /// A vaccine's name as pages and print show it ([`Vaccine::short_name`]); an unknown code
+    /// as it is (a record from an older schedule).
+    pub fn vaccine_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.vaccine(code).map_or(code, Vaccine::short_name)
+    }
+
     pub fn vaccine(&self, code: &str) -> Option<&Vaccine> {
         self.vaccines.iter().find(|v| v.code == code)
     }

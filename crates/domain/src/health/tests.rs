@@ -533,7 +533,10 @@ fn an_estimated_birth_date_is_due_around_and_never_overdue_from_an_invented_day(
             .unwrap()
     };
     assert_eq!(on(date(2026, 11, 30)).due_text(), "khoảng 10/2026");
-    assert_eq!(on(date(2026, 11, 30)).text(), "BCG mũi 1 (khoảng 10/2026)");
+    assert_eq!(
+        on(date(2026, 11, 30)).text(),
+        "Lao (BCG) mũi 1 (khoảng 10/2026)"
+    );
     assert!(
         !on(date(2026, 11, 30)).overdue,
         "born 31/10: due until 30/11"

@@ -225,7 +225,7 @@ fn register_definition(
                  gan B sơ sinh trong 24 giờ là chỉ số riêng, không bắt buộc ở đây",
                 r.name,
                 r.diseases_vi(schedule),
-                r.doses_vi()
+                r.doses_vi(schedule)
             ));
             left_out.push(
                 "Trẻ đã chuyển đi hoặc đã mất trước sinh nhật đầu tiên; trẻ chuyển đến sau sinh \
@@ -243,7 +243,7 @@ fn register_definition(
                  ngày theo tuổi của trẻ (tiêm muộn vẫn được tính khi đã tiêm)",
                 r.name,
                 r.diseases_vi(schedule),
-                r.doses_vi()
+                r.doses_vi(schedule)
             ));
             left_out.push(not_present.into());
             left_out.push(no_dob.into());

@@ -915,7 +915,14 @@ fn definitions_are_generated_from_the_rules() {
     }
     let def = |n: u16| definitions_vi(plan.target(n).unwrap(), &settings, h1(), d("2026-06-30"));
     let nine = def(9)[0].rule.clone().unwrap();
-    assert!(nine.contains("BCG mũi 1, OPV mũi 1"), "{nine}");
+    assert!(
+        nine.contains("Lao (BCG) mũi 1, Bại liệt uống (OPV) mũi 1"),
+        "{nine}"
+    );
+    assert!(
+        !nine.contains("DPT_VGB_HIB") && !nine.contains("VGB_SS"),
+        "{nine}"
+    );
     assert!(!nine.contains("VGB_SS"), "{nine}");
     let ten = &def(10)[0];
     let rule = ten.rule.clone().unwrap();

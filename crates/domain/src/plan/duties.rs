@@ -68,14 +68,15 @@ impl Target {
         matches!(self.source, Source::Reported)
     }
 
-    /// Where the figure comes from, in words.
+    /// Where the figure comes from, in words (the engine's indicator codes are for the plan
+    /// file, never for the page: the figure's definition says what it counts).
     pub fn source_vi(&self) -> String {
         match &self.source {
-            Source::Register { indicator } => format!("tính từ sổ trẻ em ({indicator})"),
+            Source::Register { .. } => "tính từ sổ trẻ em".into(),
             Source::Reported => "cơ quan phụ trách nhập số liệu".into(),
             Source::Assessment => "kết quả đánh giá".into(),
-            Source::Cases { indicator } => {
-                format!("tính từ hồ sơ trường hợp ({indicator}); chỉ có số lượng, không có tên")
+            Source::Cases { .. } => {
+                "tính từ hồ sơ trường hợp; chỉ có số lượng, không có tên".into()
             }
         }
     }

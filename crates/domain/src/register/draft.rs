@@ -333,10 +333,7 @@ impl ChildDraft {
             Some(Some(s)) => s,
             None => Sex::Unknown,
             Some(None) => {
-                errs.push(
-                    "sex",
-                    "giới tính chỉ nhận: nam (male), nữ (female) hoặc không biết (unknown)",
-                );
+                errs.push("sex", "giới tính chỉ nhận: nam, nữ hoặc không biết");
                 Sex::Unknown
             }
         };

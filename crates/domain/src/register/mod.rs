@@ -275,12 +275,13 @@ pub(crate) fn one_of(
     {
         Some(((code, _), _)) => Some(code.to_string()),
         None => {
-            let codes: Vec<&str> = allowed.iter().map(|(c, _)| *c).collect();
+            // Officials read the words, never the codes (either is accepted).
+            let words: Vec<&str> = allowed.iter().map(|(_, w)| *w).collect();
             errs.push(
                 field,
                 format!(
                     "giá trị «{s}» không hợp lệ; chọn một trong: {}",
-                    codes.join(", ")
+                    words.join(", ")
                 ),
             );
             None

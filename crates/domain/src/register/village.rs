@@ -127,3 +127,44 @@ impl Village {
         }
     }
 }
+
+/// The villages' names by code (tên thôn, bản): what a page shows where a record holds only
+/// its village's code ("SP01" → "Sính Phình"). The one mapping pages and print use.
+#[derive(Debug, Clone, Default)]
+pub struct VillageNames(std::collections::HashMap<String, String>);
+
+impl VillageNames {
+    pub fn new(villages: &[Village]) -> Self {
+        VillageNames(
+            villages
+                .iter()
+                .map(|v| (v.code.clone(), v.name.clone()))
+                .collect(),
+        )
+    }
+
+    /// The village's name; a code not (or no longer) in the list as it is.
+    pub fn name(&self, code: &str) -> String {
+        self.0
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+
+    #[test]
+    fn a_village_is_named_by_its_code() {
+        let n = VillageNames::new(&[Village {
+            id: 1,
+            code: "SP01".into(),
+            name: "Sính Phình".into(),
+            version: 1,
+        }]);
+        assert_eq!(n.name("SP01"), "Sính Phình");
+        assert_eq!(n.name("SP99"), "SP99");
+    }
+}

@@ -10,9 +10,12 @@
 //! as a different one. A damaged case is refused on its own; the lists, the counts and target 16
 //! go on with the others. Every write and every opening of a case is in the audit log.
 mod check;
+mod names;
 mod rows;
 
 pub(crate) use check::{check_cases, upgrade_export_row};
+use names::named_children;
+pub use names::NamedChild;
 use rows::*;
 
 use crate::audit;
@@ -45,6 +48,11 @@ pub struct CaseSummary {
     /// The next deadline not yet met.
     pub next_due: Option<jiff::civil::DateTime>,
     pub child_id: Option<i64>,
+    /// The child's name and village as the register has them, when the child is in the
+    /// register and within the reader's scope ([`crate::scope::read_scope`]).
+    pub child: Option<NamedChild>,
+    /// The name the report gives a child not in the register (tên trẻ chưa có trong sổ).
+    pub new_child_name: Option<String>,
 }
 
 /// The case files for the figures (target 16): those that open and replay, and the ids of
@@ -531,10 +539,26 @@ impl Cases for Db {
                 received_at: s.received_at,
                 next_due: s.next_due,
                 child_id: s.child_id,
+                child: None,
+                new_child_name: s.new_child_name.clone(),
             })
             .collect();
+        let ids: Vec<i64> = out.iter().filter_map(|c| c.child_id).collect();
+        let mut tx = self.begin_read().await?;
+        let names = named_children(&mut tx, actor, &ids).await?;
+        tx.commit().await?;
+        for c in &mut out {
+            c.child = c.child_id.and_then(|id| names.get(&id).cloned());
+        }
         out.sort_by_key(|c| std::cmp::Reverse((c.received_at, c.id)));
         Ok(out)
+    }
+
+    async fn case_child(&self, actor: &Actor, child_id: i64) -> StorageResult<Option<NamedChild>> {
+        let mut tx = self.begin_read().await?;
+        let mut names = named_children(&mut tx, actor, &[child_id]).await?;
+        tx.commit().await?;
+        Ok(names.remove(&child_id))
     }
 
     async fn damaged_cases(&self, actor: &Actor) -> StorageResult<Vec<i64>> {

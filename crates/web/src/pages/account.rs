@@ -411,6 +411,8 @@ struct HomePage {
     sex_counts: Vec<(String, String)>,
     note: Option<String>,
     cases: Vec<super::cases::CaseRow>,
+    /// The open cases waiting for this person (the leader's approvals), soonest first.
+    awaiting: Vec<super::cases::CaseRow>,
     backup: Option<super::backups::BackupNotice>,
     /// Sections to write and reports to approve, with their due dates.
     report_duties: Vec<super::reports::Duty>,
@@ -432,6 +434,7 @@ async fn recent(ctx: &Ctx) -> Result<Vec<RecentRow>, PageError> {
         .search_children(&ctx.actor(), &q)
         .await
         .map_err(|e| ctx.fail(e))?;
+    let names = ctx.village_names().await?;
     Ok(recent
         .items
         .into_iter()
@@ -439,7 +442,7 @@ async fn recent(ctx: &Ctx) -> Result<Vec<RecentRow>, PageError> {
             dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
             id: c.id,
             name: c.full_name,
-            village: c.village,
+            village: names.name(&c.village),
         })
         .collect())
 }
@@ -578,9 +581,16 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
         } else {
             vec![]
         },
+        awaiting: vec![],
         backup: super::backups::notice(&ctx).await?,
         report_duties: super::reports::duties(&ctx).await,
     };
+    page.awaiting = page
+        .cases
+        .iter()
+        .filter(|c| c.waits_for_me)
+        .cloned()
+        .collect();
     if role.reads_children() {
         page.recent = recent(&ctx).await?;
         page.missing = missing(&ctx).await?;

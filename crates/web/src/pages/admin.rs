@@ -253,6 +253,7 @@ async fn households_page(
         .villages(&ctx.actor())
         .await
         .map_err(|e| ctx.fail(e))?;
+    let names = treem_domain::register::VillageNames::new(&villages);
     let page = HouseholdsPage {
         l: ctx.layout(ctx.t.households),
         rows: list
@@ -262,7 +263,7 @@ async fn households_page(
                 id: h.id,
                 code: h.data.code.clone().unwrap_or_default(),
                 head: h.data.head_name.clone(),
-                village: h.data.village.clone(),
+                village: names.name(&h.data.village),
                 poverty: poverty_text(ctx, &h.data),
             })
             .collect(),
@@ -619,6 +620,8 @@ pub struct AuditRow {
     pub at: String,
     pub actor: String,
     pub action: String,
+    /// The row names a child, linked to their page.
+    pub entity_is_child: bool,
     pub entity: String,
     pub entity_id: String,
     pub detail: String,
@@ -635,6 +638,9 @@ struct AuditPage {
     action: String,
     entity: String,
     entity_id: String,
+    /// The filters' choices: (code, words), from the domain ([`treem_domain::audit`]).
+    actions: &'static [(&'static str, &'static str)],
+    entities: &'static [(&'static str, &'static str)],
 }
 
 pub async fn audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
@@ -670,8 +676,9 @@ pub async fn audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, Pa
                 seq: e.seq,
                 at: vn_datetime(&e.at),
                 actor: e.actor,
-                action: e.action,
-                entity: e.entity,
+                action: treem_domain::audit::action_vi(&e.action),
+                entity_is_child: treem_domain::audit::names_child(&e.entity),
+                entity: treem_domain::audit::entity_vi(&e.entity),
                 entity_id: e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
                 detail: e.detail,
             })
@@ -680,6 +687,8 @@ pub async fn audit(ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, Pa
         action: q.action.trim().to_string(),
         entity: q.entity.trim().to_string(),
         entity_id: q.entity_id.trim().to_string(),
+        actions: &treem_domain::audit::ACTIONS,
+        entities: &treem_domain::audit::ENTITIES,
     };
     Ok(render(&page))
 }

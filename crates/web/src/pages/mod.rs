@@ -303,6 +303,20 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The villages' names by code ([`treem_domain::register::VillageNames`]), for the pages
+    /// whose records hold only a village's code.
+    pub async fn village_names(&self) -> Result<treem_domain::register::VillageNames, PageError> {
+        let villages = self
+            .state
+            .store
+            .villages(&self.actor())
+            .await
+            .map_err(|e| self.fail(e))?;
+        Ok(treem_domain::register::VillageNames::new(&villages))
+    }
+}
+
+impl Ctx {
     pub fn actor(&self) -> treem_storage::Actor {
         self.user.actor()
     }

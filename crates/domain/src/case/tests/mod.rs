@@ -8,6 +8,7 @@ use jiff::Span;
 mod access_tests;
 mod actions_tests;
 mod calendar_tests;
+mod carry_tests;
 mod correction_tests;
 mod deadline_tests;
 mod indicator_tests;

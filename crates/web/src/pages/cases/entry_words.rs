@@ -71,11 +71,12 @@ fn ratings_text(items: &[RatedItem]) -> String {
         .join("; ")
 }
 
-/// The entry's fields in words; empty fields are left out.
-pub fn details(kind: &EntryKind) -> Vec<(String, String)> {
+/// The entry's fields in words; empty fields are left out. `child` names a register child
+/// ([`super::list::child_words`]).
+pub fn details(kind: &EntryKind, child: &str) -> Vec<(String, String)> {
     let mut out = Lines::default();
     match kind {
-        EntryKind::Intake(i) => intake_lines(i, &mut out),
+        EntryKind::Intake(i) => intake_lines(i, child, &mut out),
         EntryKind::InitialAssessment(a) => initial_lines(a, &mut out),
         EntryKind::EmergencyMeasures(m) => {
             out.put(
@@ -99,12 +100,12 @@ pub fn details(kind: &EntryKind) -> Vec<(String, String)> {
 }
 
 /// The report (Mẫu 01).
-fn intake_lines(i: &Intake, out: &mut Lines) {
+fn intake_lines(i: &Intake, child: &str, out: &mut Lines) {
     out.put("Nguồn thông tin", i.channel.label_vi().into());
     out.put("Nhận lúc", vn_dt(i.received_at));
     out.put("Tình trạng", i.category.label_vi().into());
     match &i.child {
-        ChildRef::Registered { child_id } => out.put("Trẻ", format!("trẻ số {child_id} trong sổ")),
+        ChildRef::Registered { .. } => out.put("Trẻ", child.to_string()),
         ChildRef::New(c) => {
             let age = match (c.date_of_birth, c.estimated_age) {
                 (Some(d), _) => format!(", sinh {}", day(d)),

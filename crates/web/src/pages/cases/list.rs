@@ -4,9 +4,12 @@ use super::{no_key, vn_dt};
 use crate::pages::{render, Ctx, Layout, PageError, PageErrorKind};
 use askama::Template;
 use axum::response::Response;
-use treem_domain::case::{case_listing, may_file_report, urgency, CaseListing, Urgency};
-use treem_storage::{CaseSummary, StorageError};
+use treem_domain::case::{
+    case_listing, may_file_report, urgency, waits_for, working_days_left, CaseListing, Urgency,
+};
+use treem_storage::{CaseSummary, NamedChild, StorageError};
 
+#[derive(Clone)]
 pub struct CaseRow {
     pub id: i64,
     pub state: &'static str,
@@ -15,11 +18,43 @@ pub struct CaseRow {
     pub overdue: bool,
     pub due_today: bool,
     pub child_id: Option<i64>,
+    /// The child in words: "Giàng Thị Mai (Thôn Sính Phình)", or why there is no name.
+    pub child: String,
+    /// The case waits for this person (the leader's approvals, [`waits_for`]).
+    pub waits_for_me: bool,
+    /// "còn 3 ngày làm việc" / "hết hạn hôm nay" / "quá hạn", for a case with a deadline.
+    pub days_left: String,
+}
+
+/// A case's child as the lists and the case page name them: the register's name and village
+/// when the reader may see them.
+pub fn child_words(child_id: Option<i64>, named: Option<&NamedChild>) -> String {
+    match (child_id, named) {
+        (_, Some(n)) => format!("{} ({})", n.full_name, n.village),
+        (Some(_), None) => "trẻ trong sổ (ngoài phạm vi được xem)".into(),
+        (None, None) => "chưa có trong sổ".into(),
+    }
+}
+
+/// A case list's child: the register's name, or the name the report gives a child not in
+/// the register.
+fn listed_child(c: &CaseSummary) -> String {
+    match (&c.child, &c.new_child_name) {
+        (None, Some(name)) if c.child_id.is_none() => format!("{name} (chưa có trong sổ)"),
+        _ => child_words(c.child_id, c.child.as_ref()),
+    }
 }
 
 impl CaseRow {
-    fn new(c: CaseSummary, now: jiff::civil::DateTime) -> CaseRow {
+    fn new(c: CaseSummary, now: jiff::civil::DateTime, ctx: &Ctx) -> CaseRow {
         let when = c.next_due.map(|d| urgency(d, now));
+        let calendar = ctx.state.store.calendar();
+        let days_left = match c.next_due.map(|d| working_days_left(calendar, d, now)) {
+            None => String::new(),
+            Some(None) => "quá hạn".into(),
+            Some(Some(0)) => "hết hạn trong hôm nay".into(),
+            Some(Some(n)) => format!("còn {n} ngày làm việc"),
+        };
         CaseRow {
             id: c.id,
             state: c.state.label_vi(),
@@ -28,6 +63,9 @@ impl CaseRow {
             overdue: when == Some(Urgency::Overdue),
             due_today: when == Some(Urgency::DueToday),
             child_id: c.child_id,
+            child: listed_child(&c),
+            waits_for_me: waits_for(c.state, ctx.user.role),
+            days_left,
         }
     }
 }
@@ -42,7 +80,7 @@ async fn rows(ctx: &Ctx, open_only: bool) -> Option<Vec<CaseRow>> {
         cases
             .into_iter()
             .filter(|c| !open_only || c.state.is_open())
-            .map(|c| CaseRow::new(c, now))
+            .map(|c| CaseRow::new(c, now, ctx))
             .collect(),
     )
 }

@@ -6,7 +6,7 @@ use super::steps::action_label;
 use super::{official_forms, open, vn_dt};
 use crate::pages::{render, Ctx, Layout, PageError, PageErrorKind};
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use treem_domain::case::*;
 use treem_storage::Actor;
@@ -38,6 +38,8 @@ struct CasePage {
     deadline: String,
     overdue: bool,
     child_id: Option<i64>,
+    /// The register child in words ([`super::list::child_words`]).
+    child: String,
     /// A child not (yet) in the register, as the report describes them.
     new_child: String,
     assigned: Vec<String>,
@@ -55,9 +57,34 @@ struct ReceiptPage {
     filed_by: String,
 }
 
-pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+/// `?saved=<step code>`: what the case page confirms after a save.
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
     match open(&ctx, &id).await {
-        Ok(case) => Ok(render(&case_page(&ctx, &case))),
+        Ok(case) => {
+            let child_id = case.intake().and_then(|i| i.child.child_id());
+            let named = match child_id {
+                Some(c) => ctx
+                    .state
+                    .store
+                    .case_child(&ctx.actor(), c)
+                    .await
+                    .map_err(|e| ctx.fail(e))?,
+                None => None,
+            };
+            let child = super::list::child_words(child_id, named.as_ref());
+            let mut page = case_page(&ctx, &case, child);
+            page.l.flash = q.saved.as_deref().map(super::steps::saved_message);
+            Ok(render(&page))
+        }
         Err(e) if !matches!(e.kind, PageErrorKind::NotFound) => Err(e),
         Err(e) => receipt(&ctx, &id).await.ok_or(e),
     }
@@ -75,7 +102,7 @@ async fn receipt(ctx: &Ctx, id: &str) -> Option<Response> {
     }))
 }
 
-fn case_page(ctx: &Ctx, case: &CaseFile) -> CasePage {
+fn case_page(ctx: &Ctx, case: &CaseFile, child: String) -> CasePage {
     let actor = ctx.actor();
     let next = next_deadline(case, ctx.state.store.calendar());
     let now = crate::api::cases_now();
@@ -90,6 +117,12 @@ fn case_page(ctx: &Ctx, case: &CaseFile) -> CasePage {
             .unwrap_or_default(),
         overdue: next.is_some_and(|d| urgency(d.due, now) == Urgency::Overdue),
         child_id: case.intake().and_then(|i| i.child.child_id()),
+        entries: case
+            .entries()
+            .iter()
+            .map(|e| entry_row(case, &actor, e, &child))
+            .collect(),
+        child,
         new_child: match case.intake().map(|i| &i.child) {
             Some(ChildRef::New(c)) if !c.full_name.is_empty() => c.full_name.clone(),
             Some(ChildRef::New(c)) => c.description.clone(),
@@ -99,11 +132,6 @@ fn case_page(ctx: &Ctx, case: &CaseFile) -> CasePage {
             .assigned()
             .iter()
             .map(|a| format!("{} ({})", a.username, a.role.label_vi()))
-            .collect(),
-        entries: case
-            .entries()
-            .iter()
-            .map(|e| entry_row(case, &actor, e))
             .collect(),
         actions: offered_steps(case, &actor)
             .into_iter()
@@ -120,7 +148,7 @@ fn case_page(ctx: &Ctx, case: &CaseFile) -> CasePage {
 }
 
 /// One entry as the case page lists it, with what this person may do with it.
-fn entry_row(case: &CaseFile, actor: &Actor, e: &CaseEntry) -> EntryRow {
+fn entry_row(case: &CaseFile, actor: &Actor, e: &CaseEntry, child: &str) -> EntryRow {
     let mut notes = vec![];
     if let Some(of) = e.corrects {
         notes.push(format!("thay cho mục {of}"));
@@ -137,7 +165,7 @@ fn entry_row(case: &CaseFile, actor: &Actor, e: &CaseEntry) -> EntryRow {
         at: vn_dt(e.at),
         by: e.by.clone(),
         title: title(&e.kind),
-        lines: details(&e.kind),
+        lines: details(&e.kind, child),
         notes,
         struck: struck.is_some(),
         may_strike: may_strike(case, actor, e.seq),

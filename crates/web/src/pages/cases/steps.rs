@@ -3,7 +3,10 @@
 //! or replaced is the domain's answer ([`may_record`], [`may_replace`]); the posted form is read
 //! into an entry by [`super::entry_form`], and storage applies the domain's rules again.
 use super::choices::{messages, Choices, FormValues};
-use super::entry_form::{entry_to_form, parse_intake, parse_step, plan_to_form, Posted};
+use super::entry_form::{
+    entry_to_form, parse_intake, parse_step, plan_to_form, put_ratings, Posted,
+};
+use super::entry_words::details;
 use super::open;
 use super::report::intake_page_at;
 use crate::i18n::vn_date;
@@ -17,6 +20,15 @@ use std::collections::BTreeMap;
 use treem_domain::case::*;
 use treem_domain::validation::FieldErrors;
 use treem_storage::StorageError;
+
+/// What the case page says after a save (`?saved=<code>`): the step in words.
+pub fn saved_message(code: &str) -> String {
+    match (code, action_label(code)) {
+        ("replace", _) => "Đã lưu mục thay thế vào hồ sơ.".into(),
+        (_, "") => "Đã lưu vào hồ sơ.".into(),
+        (_, label) => format!("Đã lưu: {label}."),
+    }
+}
 
 /// What a step's form is headed with, and the case page's link to it.
 pub fn action_label(code: &str) -> &'static str {
@@ -54,6 +66,8 @@ struct StepPage {
     errors: BTreeMap<String, String>,
     other_errors: Vec<String>,
     c: Choices,
+    /// The plan the leader is asked to approve, in words ([`plan_to_approve`]).
+    approving: Vec<(String, String)>,
 }
 
 /// Field names each form shows; a message about any other field is shown at the top.
@@ -138,6 +152,9 @@ fn form_page(
         errors,
         other_errors,
         c: Choices::for_case(case, &ctx.actor()),
+        approving: plan_to_approve(case)
+            .map(|p| details(&EntryKind::Plan(p.clone()), ""))
+            .unwrap_or_default(),
     };
     render_status(&page, refused)
 }
@@ -148,7 +165,8 @@ pub struct StepQuery {
     of: Option<String>,
 }
 
-/// A new step's form, filled with today, now and this person, and for a plan the last one.
+/// A new step's form, filled with today, now and this person, and with what the steps before
+/// carry into it ([`carried`]: the latest ratings, the last plan or the needs found).
 fn new_step_form(case: &CaseFile, code: &str, username: &str, of: Option<String>) -> Posted {
     let now = crate::api::cases_now();
     let mut f = Posted::default();
@@ -161,10 +179,13 @@ fn new_step_form(case: &CaseFile, code: &str, username: &str, of: Option<String>
         f.set(k, hhmm.clone());
     }
     f.set("by", username);
-    if code == "plan" {
-        if let Some(p) = case.current_plan() {
-            plan_to_form(p, &mut f);
-        }
+    let start = carried(case, code);
+    put_ratings(&mut f, start.ratings);
+    if let Some(p) = start.plan {
+        plan_to_form(p, &mut f);
+    }
+    if !start.objectives.is_empty() {
+        f.set("objectives", start.objectives.join("\n"));
     }
     if let Some(of) = of {
         f.set("of", of);
@@ -207,7 +228,7 @@ pub async fn save_step(
         .store
         .add_case_entry(&ctx.actor(), case.id(), seq, entry, at)
         .await;
-    match saved(&ctx, case.id(), written)? {
+    match saved(&ctx, case.id(), &code, written)? {
         Saved::Done(to) => Ok(to),
         Saved::Again(e) => Ok(step_page(&ctx, &case, &code, f, Some(e)).await),
         Saved::Stale(e) => {
@@ -228,10 +249,16 @@ enum Saved {
     Stale(FieldErrors),
 }
 
-fn saved(ctx: &Ctx, id: i64, written: Result<CaseFile, StorageError>) -> Result<Saved, PageError> {
+/// Written, the case page says what was saved (`?saved=<step code>`, Post/Redirect/Get).
+fn saved(
+    ctx: &Ctx,
+    id: i64,
+    code: &str,
+    written: Result<CaseFile, StorageError>,
+) -> Result<Saved, PageError> {
     match written {
         Ok(_) => Ok(Saved::Done(
-            Redirect::to(&format!("/cases/{id}")).into_response(),
+            Redirect::to(&format!("/cases/{id}?saved={code}")).into_response(),
         )),
         Err(StorageError::Invalid(e)) => Ok(Saved::Again(e)),
         Err(StorageError::Conflict { .. }) => Ok(Saved::Stale(FieldErrors::single(
@@ -313,7 +340,7 @@ pub async fn save_replacement(
         .store
         .correct_case_entry(&ctx.actor(), case.id(), seq, entry, crate::api::cases_now())
         .await;
-    match saved(&ctx, case.id(), written)? {
+    match saved(&ctx, case.id(), "replace", written)? {
         Saved::Done(to) => Ok(to),
         Saved::Again(e) | Saved::Stale(e) => {
             Ok(replacement_page(&ctx, &case, seq, &old, f, Some(e)).await)

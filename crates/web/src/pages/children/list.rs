@@ -101,7 +101,12 @@ fn query(p: &ChildListQuery) -> (ChildQuery, Vec<String>) {
 }
 
 /// The results' part of the page (the whole answer for `partial=1`).
-fn results(ctx: &Ctx, p: &ChildListQuery, page: Page<ChildSummary>) -> Result<String, PageError> {
+fn results(
+    ctx: &Ctx,
+    p: &ChildListQuery,
+    page: Page<ChildSummary>,
+    names: &treem_domain::register::VillageNames,
+) -> Result<String, PageError> {
     let t = ctx.t;
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
     let results = Results {
@@ -115,7 +120,7 @@ fn results(ctx: &Ctx, p: &ChildListQuery, page: Page<ChildSummary>) -> Result<St
                 name: c.full_name,
                 sex: sex_label(t, &c.sex),
                 personal_id: c.personal_id.unwrap_or_default(),
-                village: c.village,
+                village: names.name(&c.village),
             })
             .collect(),
         total: page.total,
@@ -199,7 +204,7 @@ pub async fn list(ctx: Ctx, Query(p): Query<ChildListQuery>) -> Result<Response,
         .search_children(&ctx.actor(), &query)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let results_html = results(&ctx, &p, page)?;
+    let results_html = results(&ctx, &p, page, &ctx.village_names().await?)?;
     if p.partial.as_deref() == Some("1") {
         return Ok(Html(results_html).into_response());
     }

@@ -50,7 +50,7 @@ struct ChildPage {
     history: Vec<HistoryRow>,
     notices: Vec<String>,
     printed_on: String,
-    growth_svg: Option<String>,
+    growth: Option<Growth>,
     hf: Option<health::HealthForms>,
     /// Case files of this child that this person may open ("có hồ sơ"); nobody else learns
     /// that one exists.
@@ -99,44 +99,67 @@ fn fact(label: &'static str, value: impl Into<String>) -> Fact {
     }
 }
 
+/// A fact every record should hold: "chưa ghi" when blank, so that the gap shows.
+fn must(t: &Texts, label: &'static str, value: impl Into<String>) -> Fact {
+    let value: String = value.into();
+    Fact {
+        label,
+        value: if value.trim().is_empty() {
+            t.not_recorded.to_string()
+        } else {
+            value
+        },
+    }
+}
+
+/// The facts with a value: a label with nothing after it is noise on a phone.
+fn filled(facts: Vec<Fact>) -> Vec<Fact> {
+    facts
+        .into_iter()
+        .filter(|f| !f.value.trim().is_empty())
+        .collect()
+}
+
 fn text(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
 /// Who the child is: names, sex, birth, identity papers, village and household.
-fn identity(t: &Texts, c: &ChildData, household: Option<String>) -> Vec<Fact> {
-    vec![
+fn identity(t: &Texts, c: &ChildData, household: Option<String>, village: String) -> Vec<Fact> {
+    filled(vec![
         fact(t.full_name, c.full_name.clone()),
         fact(t.aliases, c.aliases.join("; ")),
         fact(t.sex, sex_label(t, c.sex.as_str())),
         fact(t.date_of_birth, dob_text(t, c)),
-        fact(
+        must(
+            t,
             t.personal_id,
             c.personal_id
                 .as_ref()
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
         ),
-        fact(
+        must(
+            t,
             t.ethnicity,
             c.ethnicity
                 .and_then(treem_domain::ethnicity::name)
                 .unwrap_or(""),
         ),
-        fact(t.village, c.village.clone()),
+        fact(t.village, village),
         fact(t.household, household.unwrap_or_default()),
-        fact(t.birth_registered_on, d(&c.birth_registered_on)),
+        must(t, t.birth_registered_on, d(&c.birth_registered_on)),
         fact(
             t.birth_registration_place,
             text(&c.birth_registration_place),
         ),
         fact(t.insurance_card, text(&c.insurance_card)),
-    ]
+    ])
 }
 
 /// School and disability, in the lists' words.
 fn schooling(t: &Texts, c: &ChildData) -> Vec<Fact> {
-    vec![
+    filled(vec![
         fact(t.school_level, label_of(&SCHOOL_LEVELS, &c.school_level)),
         fact(t.school, text(&c.school)),
         fact(t.grade, text(&c.grade)),
@@ -148,17 +171,17 @@ fn schooling(t: &Texts, c: &ChildData) -> Vec<Fact> {
             t.disability_severity,
             label_of(&DISABILITY_SEVERITIES, &c.disability_severity),
         ),
-    ]
+    ])
 }
 
 /// Moves in and out, death, notes.
 fn moves(t: &Texts, c: &ChildData) -> Vec<Fact> {
-    vec![
+    filled(vec![
         fact(t.moved_in, d(&c.moved_in)),
         fact(t.moved_out, d(&c.moved_out)),
         fact(t.died_on, d(&c.died_on)),
         fact(t.notes, text(&c.notes)),
-    ]
+    ])
 }
 
 fn caregivers(c: &ChildData) -> Vec<CaregiverRow> {
@@ -234,8 +257,22 @@ async fn case_ids(ctx: &Ctx, id: i64) -> Vec<i64> {
         .unwrap_or_default()
 }
 
+/// The growth card: the chart, and the last measurement in words.
+pub struct Growth {
+    pub svg: String,
+    /// "dd/mm/yyyy", the last measurement's day.
+    pub last_on: String,
+    /// "cân nặng theo tuổi: −1,2; …".
+    pub z_scores: String,
+    /// "không suy dinh dưỡng", "suy dinh dưỡng nặng", …
+    pub status: &'static str,
+    /// "thấp còi (chiều dài/chiều cao theo tuổi, chỉ số Z −2,4)", each low indicator.
+    pub findings: Vec<String>,
+}
+
 /// The child's weights on the WHO curves, for those who may read measurements.
-async fn growth_points(ctx: &Ctx, id: i64, c: &ChildData) -> Option<String> {
+async fn growth(ctx: &Ctx, id: i64, c: &ChildData) -> Option<Growth> {
+    use treem_domain::health::Event;
     if !treem_storage::readable_kinds(ctx.user.role).contains(&"measurement") {
         return None;
     }
@@ -246,18 +283,28 @@ async fn growth_points(ctx: &Ctx, id: i64, c: &ChildData) -> Option<String> {
         .health_events(&ctx.actor(), &["measurement"], Some(id), None, None)
         .await
         .ok()?;
-    let points: Vec<(u32, f64)> = events
+    let mut measured: Vec<treem_domain::health::Measurement> = events
         .iter()
-        .filter_map(|e| {
-            let d: jiff::civil::Date = e.date.parse().ok()?;
-            let days = u32::try_from((d - dob).get_days()).ok()?;
-            Some((days, e.data["weight_kg"].as_f64()?))
+        .filter_map(|e| match e.event() {
+            Ok(Event::Measurement(m)) => Some(m),
+            _ => None,
         })
         .collect();
-    if points.is_empty() {
-        return None;
-    }
-    health::growth_chart(c.sex, &points)
+    measured.sort_by_key(|m| m.date);
+    let days = |d: jiff::civil::Date| u32::try_from((d - dob).get_days()).ok();
+    let points: Vec<(u32, f64)> = measured
+        .iter()
+        .filter_map(|m| Some((days(m.date)?, m.weight_kg?)))
+        .collect();
+    let last = measured.last()?;
+    let age = days(treem_storage::today()).unwrap_or(0);
+    Some(Growth {
+        svg: health::growth_chart(c.sex, &points, age)?,
+        last_on: vn_date(&last.date.to_string()),
+        z_scores: last.z_scores_vi(),
+        status: last.status().label_vi(),
+        findings: last.findings().iter().map(|f| f.text()).collect(),
+    })
 }
 
 pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
@@ -281,7 +328,12 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         id,
         name: c.full_name.clone(),
         can_edit: ctx.user.role.writes_children(),
-        identity: identity(t, c, household(&ctx, c).await),
+        identity: identity(
+            t,
+            c,
+            household(&ctx, c).await,
+            ctx.village_names().await?.name(&c.village),
+        ),
         schooling: schooling(t, c),
         moves: moves(t, c),
         caregivers: caregivers(c),
@@ -289,7 +341,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         history: history(t, &versions),
         notices: child.notices.clone(),
         printed_on: vn_date(&treem_storage::today().to_string()),
-        growth_svg: growth_points(&ctx, id, c).await,
+        growth: growth(&ctx, id, c).await,
         hf: health::health_forms(ctx.user.role),
         health_events: health::event_rows(
             &ctx,

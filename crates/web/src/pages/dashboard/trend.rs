@@ -1,5 +1,7 @@
 //! A target's trend over the plan year's quarter ends, as a line chart drawn on the server:
-//! readable in print, no script needed.
+//! readable in print, no script needed. A trend needs two figures: with fewer the page says so
+//! and shows the one figure plainly. The target's value is named in a legend above the plot,
+//! never written over the figures.
 use crate::figures::show;
 use crate::i18n::vn_date;
 use treem_domain::plan::Unit;
@@ -31,7 +33,7 @@ impl Frame {
             w: 560.0,
             h: 200.0,
             left: 56.0,
-            top: 12.0,
+            top: 40.0,
             bottom: 28.0,
             max,
             n: points.len().max(2) as f64,
@@ -47,20 +49,64 @@ impl Frame {
     }
 }
 
-/// The chart of the figures at each date, with the target's value as a dashed line.
-pub(super) fn trend_svg(
+/// What the trend card shows.
+pub enum Trend {
+    /// Two figures or more: the chart (SVG).
+    Chart(String),
+    /// One figure: no line can be drawn; the figure and its date, in words.
+    Single { on: String, value: String },
+    /// No figure at any date.
+    Empty,
+}
+
+/// The trend of the figures at each date, with the target's value as a dashed line.
+pub(super) fn trend(
     points: &[(Date, Option<f64>)],
     goal: Option<f64>,
     unit: Option<Unit>,
-) -> String {
+) -> Trend {
+    let known: Vec<&(Date, Option<f64>)> = points.iter().filter(|p| p.1.is_some()).collect();
+    match known.as_slice() {
+        [] => Trend::Empty,
+        [one] => Trend::Single {
+            on: vn_date(&one.0.to_string()),
+            value: show(one.1, unit),
+        },
+        _ => Trend::Chart(trend_svg(points, goal, unit)),
+    }
+}
+
+fn trend_svg(points: &[(Date, Option<f64>)], goal: Option<f64>, unit: Option<Unit>) -> String {
     let f = Frame::new(points, goal);
     let (w, h) = (f.w, f.h);
     let mut s = format!(
         r##"<svg viewBox="0 0 {w} {h}" role="img" aria-label="Xu hướng" class="trend"><rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/>"##
     );
+    s += &legend(&f, goal, unit);
     s += &axis(&f, goal, unit);
     s += &line(&f, points, unit);
     s + "</svg>"
+}
+
+/// Above the plot: what the line and the dashed line are (the target's value in words).
+fn legend(f: &Frame, goal: Option<f64>, unit: Option<Unit>) -> String {
+    let left = f.left;
+    let mut s = format!(
+        r##"<g class="legend"><line x1="{left}" x2="{}" y1="14" y2="14" stroke="#0b4f9c" stroke-width="2.5"/><circle cx="{}" cy="14" r="4" fill="#0b4f9c"/><text x="{}" y="18" font-size="11">số liệu tại ngày</text>"##,
+        left + 24.0,
+        left + 12.0,
+        left + 30.0
+    );
+    if let Some(g) = goal {
+        let x = left + 150.0;
+        s += &format!(
+            r##"<line x1="{x}" x2="{}" y1="14" y2="14" stroke="#8c1b13" stroke-dasharray="6 4"/><text x="{}" y="18" font-size="11" fill="#8c1b13">chỉ tiêu: {}</text>"##,
+            x + 24.0,
+            x + 30.0,
+            show(Some(g), unit)
+        );
+    }
+    s + "</g>"
 }
 
 /// The value axis's three lines, and the target's value.
@@ -79,11 +125,10 @@ fn axis(f: &Frame, goal: Option<f64>, unit: Option<Unit>) -> String {
         );
     }
     if let Some(g) = goal {
+        // The line only: its words are in the legend, off the figures.
         s += &format!(
-            r##"<line x1="{left}" x2="{}" y1="{y}" y2="{y}" stroke="#8c1b13" stroke-dasharray="6 4"/><text x="{}" y="{}" font-size="11" fill="#8c1b13" text-anchor="end">chỉ tiêu</text>"##,
+            r##"<line x1="{left}" x2="{}" y1="{y}" y2="{y}" stroke="#8c1b13" stroke-dasharray="6 4"/>"##,
             w - 8.0,
-            w - 8.0,
-            f.y(g) - 4.0,
             y = f.y(g)
         );
     }
@@ -123,4 +168,37 @@ fn line(f: &Frame, points: &[(Date, Option<f64>)], unit: Option<Unit>) -> String
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn one_figure_is_no_trend_and_the_target_is_named_off_the_figures() {
+        let one = [(d("2026-03-31"), Some(12.5)), (d("2026-06-30"), None)];
+        match trend(&one, Some(30.9), Some(Unit::Percent)) {
+            Trend::Single { on, value } => {
+                assert_eq!(on, "31/03/2026");
+                assert!(value.starts_with("12,5"), "{value}");
+            }
+            _ => panic!("one figure drawn as a trend"),
+        }
+        assert!(matches!(
+            trend(&[(d("2026-03-31"), None)], None, None),
+            Trend::Empty
+        ));
+        let two = [(d("2026-03-31"), Some(12.5)), (d("2026-06-30"), Some(30.0))];
+        let Trend::Chart(svg) = trend(&two, Some(30.9), Some(Unit::Percent)) else {
+            panic!("two figures make a trend")
+        };
+        // "chỉ tiêu" only in the legend, above the plot (y = 18 < top 40).
+        assert_eq!(svg.matches("chỉ tiêu").count(), 1);
+        let at = svg.find("chỉ tiêu").unwrap();
+        assert!(svg[..at].rfind("y=\"18\"").is_some());
+    }
 }

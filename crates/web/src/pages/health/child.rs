@@ -132,7 +132,7 @@ pub fn health_forms(role: Role) -> Option<HealthForms> {
         vaccines: treem_domain::health::Schedule::embedded()
             .vaccines
             .iter()
-            .map(|v| (v.code.clone(), format!("{} — {}", v.code, v.name)))
+            .map(|v| (v.code.clone(), v.name.clone()))
             .collect(),
         causes: labelled(&causes, |c: DeathCause| c.label_vi()),
         injury_kinds: labelled(&injury_kinds, |c: InjuryKind| c.label_vi()),
@@ -162,7 +162,11 @@ fn event_text(e: &Event, born: Option<BirthDate>) -> String {
             };
             format!("Mất ({}){age}", d.cause.label_vi())
         }
-        Event::Vaccination(v) => format!("Tiêm {} mũi {}", v.vaccine, v.dose),
+        Event::Vaccination(v) => format!(
+            "Tiêm {} mũi {}",
+            treem_domain::health::vaccine_name(&v.vaccine),
+            v.dose
+        ),
         Event::Measurement(m) => format!(
             "Cân đo: {} kg, {} cm",
             number(m.weight_kg),

@@ -12,7 +12,7 @@ mod steps;
 
 pub use check::by_field;
 pub use posted::{decode, Posted};
-pub use refill::{code_of, entry_to_form, plan_to_form};
+pub use refill::{code_of, entry_to_form, plan_to_form, put_ratings};
 pub use report::ReportForm;
 pub use steps::parse_step;
 

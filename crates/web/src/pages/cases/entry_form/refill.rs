@@ -218,7 +218,8 @@ fn put_when(f: &mut Posted, k: &str, t: jiff::civil::DateTime) {
     );
 }
 
-fn put_ratings(f: &mut Posted, items: &[RatedItem]) {
+/// Ratings into the rating fields (the standard items, and one other item).
+pub fn put_ratings(f: &mut Posted, items: &[RatedItem]) {
     for i in items {
         if STANDARD_ITEMS.iter().any(|(c, _)| *c == i.item) {
             f.set(&format!("rating.{}", i.item), code_of(&i.rating));
