@@ -312,6 +312,7 @@ async fn a_village_heads_report_on_a_phone() {
         login(&b, &app.base, "village_head", "password-village_head").await;
         if width == 360 {
             // The header and the folded menu take little height.
+            doc_shot(&b, "home-village-head-360").await;
             let h = js(
                 &b,
                 "return document.getElementById('main').getBoundingClientRect().top;",
