@@ -263,9 +263,13 @@ async fn the_weighing_day_on_a_phone() {
         type_in(&b, &format!("w_{}", ids[1]), "8,4").await;
         let filled = b.c.find(Locator::Id("filled")).await.unwrap().text().await;
         assert_eq!(filled.unwrap(), "1 / 40 trẻ đã nhập số");
-        if width == 360 {
-            doc_shot(&b, "weighing-find-360").await;
-        }
+        js(
+            &b,
+            "document.getElementById('row-' + document.querySelector('#weighing tbody tr:not(.off)')\
+             .id.slice(4)).scrollIntoView({block: 'center'}); return 0;",
+        )
+        .await;
+        doc_shot(&b, &format!("weighing-find-{width}")).await;
         // A child typed while another search shows: both sent with one press.
         type_in(&b, "find-child", "giang").await;
         type_in(&b, &format!("w_{}", ids[0]), "7,9").await;
