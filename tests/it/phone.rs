@@ -40,7 +40,11 @@ async fn open_a_case(app: &TestApp) {
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
         .datetime();
     app.db
-        .open_case(&officer(), crate::cases::intake(now, "Trẻ ở nhà một mình"), now)
+        .open_case(
+            &officer(),
+            crate::cases::intake(now, "Trẻ ở nhà một mình"),
+            now,
+        )
         .await
         .unwrap();
 }
@@ -173,7 +177,9 @@ async fn phone_pages_fold_the_menu_and_filters_and_name_table_cells() {
     let officer = login_as(&app, "officer").await;
     let register = officer.get(&app, "/children").await.text().await.unwrap();
     assert!(
-        register.contains("<details class=\"more-filters\" id=\"more-filters\"><summary>Bộ lọc</summary>"),
+        register.contains(
+            "<details class=\"more-filters\" id=\"more-filters\"><summary>Bộ lọc</summary>"
+        ),
         "{register}"
     );
     assert!(register.contains("id=\"menu-toggle\""));
@@ -350,7 +356,11 @@ async fn a_village_heads_report_on_a_phone() {
         type_in(&b, "current_condition", "Trẻ ở nhà một mình").await;
         // Sent without the category: the summary, on screen and focused.
         click(&b, "#save").await;
-        let problems = b.c.wait().for_element(Locator::Id("problems")).await.unwrap();
+        let problems =
+            b.c.wait()
+                .for_element(Locator::Id("problems"))
+                .await
+                .unwrap();
         let text = problems.text().await.unwrap();
         assert!(text.contains("Tình trạng của trẻ:"), "{text}");
         let at = js(
@@ -375,7 +385,10 @@ async fn a_village_heads_report_on_a_phone() {
         assert_eq!(focused, serde_json::json!("category"));
         choose(&b, "category", "at_risk").await;
         click(&b, "#save").await;
-        b.c.wait().for_element(Locator::Id("receipt")).await.unwrap();
+        b.c.wait()
+            .for_element(Locator::Id("receipt"))
+            .await
+            .unwrap();
         drop(b);
     }
 }
@@ -394,10 +407,11 @@ async fn the_register_and_tables_on_a_phone() {
         open_a_case(&app).await;
         login(&b, &app.base, "officer", "password-officer").await;
         b.c.goto(&app.url("/children")).await.unwrap();
-        let first = b.c.wait()
-            .for_element(Locator::Css("#results a[href^=\"/children/\"]"))
-            .await
-            .unwrap();
+        let first =
+            b.c.wait()
+                .for_element(Locator::Css("#results a[href^=\"/children/\"]"))
+                .await
+                .unwrap();
         let top = js(
             &b,
             "return document.querySelector('#results a[href^=\"/children/\"]').getBoundingClientRect().top;",
@@ -439,12 +453,9 @@ async fn the_register_and_tables_on_a_phone() {
         click(&b, "#save").await;
         b.c.wait().for_element(Locator::Id("saved")).await.unwrap();
         let t = today();
-        b.c.goto(&app.url(&format!(
-            "/dashboard/targets/7?year={}&as_of={t}",
-            t.year()
-        )))
-        .await
-        .unwrap();
+        b.c.goto(&app.url(&format!("/dashboard/targets/7?year={}&as_of={t}", t.year())))
+            .await
+            .unwrap();
         let named = js(
             &b,
             "return Array.prototype.map.call(document.querySelectorAll('td[data-label]'),\

@@ -11,9 +11,9 @@ use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use treem_domain::birth_date::text_or_unknown;
 use treem_domain::case::{default_channel, may_file_report};
 use treem_domain::validation::FieldErrors;
-use treem_domain::birth_date::text_or_unknown;
 use treem_storage::{ChildQuery, StorageError};
 
 #[derive(Template)]
