@@ -510,8 +510,9 @@ async fn the_dashboard_for_the_officer_and_the_health_station() {
         .click()
         .await
         .unwrap();
+    // The trend card: a chart, or (with fewer than two figures) the words saying so.
     h.c.wait()
-        .for_element(Locator::Css("svg.trend"))
+        .for_element(Locator::Css("#trend"))
         .await
         .unwrap();
     assert_no_overflow(&h, "target page").await;

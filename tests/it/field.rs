@@ -49,7 +49,7 @@ async fn cases_name_the_child_and_village_to_those_who_may_read_them() {
     let (status, list) = html(&app, &officer, "/cases").await;
     assert_eq!(status, 200);
     assert!(
-        list.contains("Vàng Thị Sua (thôn Làng Vùa)"),
+        list.contains("Vàng Thị Sua (Làng Vùa)"),
         "the case list names the child and village: {list}"
     );
     assert!(!list.contains(&format!("trẻ số {child_id}")));
@@ -57,13 +57,24 @@ async fn cases_name_the_child_and_village_to_those_who_may_read_them() {
     assert!(home.contains("Vàng Thị Sua"), "the home page's open cases");
     let (_, page) = html(&app, &officer, &format!("/cases/{id}")).await;
     assert!(
-        page.contains("Vàng Thị Sua (thôn Làng Vùa)"),
+        page.contains("Vàng Thị Sua (Làng Vùa)"),
         "the case page: {page}"
     );
     assert!(!page.contains(&format!("trẻ số {child_id}")));
     let leader = login(&app, "leader").await;
     let (_, list) = html(&app, &leader, "/cases").await;
     assert!(list.contains("Vàng Thị Sua"));
+    // A child not in the register: the name the report gives.
+    app.db
+        .open_case(
+            &crate::helpers::officer(),
+            intake(now(), "Trẻ ở nhà một mình"),
+            now(),
+        )
+        .await
+        .unwrap();
+    let (_, list) = html(&app, &officer, "/cases").await;
+    assert!(list.contains("Giàng Thị Mai (chưa có trong sổ)"), "{list}");
 
     // Those who may not read cases are still refused, and learn no name.
     for role in ["village_head", "admin", "services", "province", "health"] {
@@ -448,4 +459,91 @@ async fn empty_states_say_what_to_do_and_the_child_page_shows_no_blank_labels() 
         "the status in words: {last}"
     );
     assert!(g.contains("Chỉ số Z: cân nặng theo tuổi:"), "{g}");
+}
+
+/// Stunted under-5s: `n` in `village`, each weighed 10 days ago with a length far below the
+/// median; their ids.
+async fn stunted_children(app: &TestApp, village: &str, n: usize, first: usize) -> Vec<i64> {
+    use treem_domain::health::{Event, Measure, Measurement, Reading};
+    use treem_storage::HealthLog;
+    let born = today().checked_sub(jiff::Span::new().days(730)).unwrap();
+    let on = today().checked_sub(jiff::Span::new().days(10)).unwrap();
+    let mut ids = vec![];
+    let mut events = vec![];
+    for i in first..first + n {
+        let mut data = child(&format!("Giàng Thị Số{i:03}"), village);
+        data.date_of_birth = Some(born);
+        let id = app.db.create_child(&officer(), &data).await.unwrap().id;
+        let m = Measurement::assess(
+            id,
+            on,
+            treem_domain::register::Sex::Female,
+            born,
+            Reading {
+                weight_kg: Some(9.5),
+                length_cm: Some(74.0),
+                measure: Measure::Lying,
+                oedema: false,
+            },
+        );
+        assert_eq!(m.stunted(), Some(true), "{m:?}");
+        events.push(Event::Measurement(m));
+        ids.push(id);
+    }
+    let health = crate::helpers::actor(treem_domain::role::Role::Health, None);
+    app.db.add_health_events(&health, &events).await.unwrap();
+    ids
+}
+
+#[tokio::test]
+async fn growth_lists_name_the_indicator_and_page_through_every_child_by_village() {
+    let app = spawn_app().await;
+    stunted_children(&app, "SP01", 55, 0).await;
+    stunted_children(&app, "SP02", 1, 100).await;
+    let h = login(&app, "health").await;
+
+    // /health/lists: who is stunted, in words with the z-score, 50 a page, by village.
+    let (_, page) = html(&app, &h, "/health/lists?village=SP01").await;
+    let low = &page[page.find("id=\"low\"").expect("the growth list")..];
+    let low = &low[..low.find("</section>").unwrap()];
+    assert!(low.contains("(55)"), "{low}");
+    assert_eq!(low.matches("Giàng Thị Số").count(), 50, "50 a page");
+    assert!(
+        low.contains("thấp còi") && low.contains("chiều dài/chiều cao theo tuổi, chỉ số Z −"),
+        "{low}"
+    );
+    assert!(!low.contains("Số100"), "another village's child");
+    assert!(low.contains("Trang 1/2"));
+    let (_, page) = html(&app, &h, "/health/lists?village=SP01&low_page=2").await;
+    let low = &page[page.find("id=\"low\"").unwrap()..];
+    let low = &low[..low.find("</section>").unwrap()];
+    assert_eq!(low.matches("Giàng Thị Số").count(), 5, "{low}");
+    let (_, page) = html(&app, &h, "/health/lists?village=SP02").await;
+    assert!(page.contains("Giàng Thị Số100"));
+
+    // Target 7: every name, 50 a page, with a village filter (no stop at 200 either).
+    let (_, page) = html(&app, &h, "/dashboard/targets/7").await;
+    let records = &page[page.find("id=\"records\"").expect("the children counted")..];
+    let num = &records
+        [records.find("id=\"numerator\"").unwrap()..records.find("id=\"denominator\"").unwrap()];
+    assert!(num.contains("(56)"), "{num}");
+    assert_eq!(num.matches("Giàng Thị Số").count(), 50);
+    let next = num.find("rel=\"next\"").expect("a next page");
+    let href = &num[num[..next].rfind("href=\"").unwrap() + 6..];
+    let href = href[..href.find('"').unwrap()]
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let (_, page2) = html(&app, &h, &href).await;
+    let records = &page2[page2.find("id=\"records\"").unwrap()..];
+    let num = &records
+        [records.find("id=\"numerator\"").unwrap()..records.find("id=\"denominator\"").unwrap()];
+    assert_eq!(num.matches("Giàng Thị Số").count(), 6, "{num}");
+    let (_, page) = html(&app, &h, "/dashboard/targets/7?village=SP02").await;
+    let records = &page[page.find("id=\"records\"").unwrap()..];
+    let num = &records
+        [records.find("id=\"numerator\"").unwrap()..records.find("id=\"denominator\"").unwrap()];
+    assert!(
+        num.contains("(1)") && num.contains("Giàng Thị Số100"),
+        "{num}"
+    );
 }

@@ -953,7 +953,7 @@ async fn estimated_birth_dates_are_shown_as_estimates_and_make_no_vaccine_overdu
     );
     // Due lists: the estimated children's BCG is due around a month, never overdue from an
     // invented day (the child estimated at 0 may have been born today).
-    let due = &lists[lists.find("id=\"due\"").unwrap()..lists.find("id=\"severe\"").unwrap()];
+    let due = &lists[lists.find("id=\"due\"").unwrap()..lists.find("id=\"low\"").unwrap()];
     for (id, name) in [(w, "Lò A Tuần"), (z, "Lò A Không")] {
         let row = &due[due.find(name).unwrap_or_else(|| panic!("{name} in {due}"))..];
         let row = &row[..row.find("</tr>").unwrap()];

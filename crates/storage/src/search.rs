@@ -141,7 +141,9 @@ pub(crate) async fn search_children(
         conds.push(format!("c.household_id = {}", p.push(h)));
     }
     if let Some(ids) = &q.ids {
-        let list: Vec<String> = ids.iter().take(1000).map(|i| i.to_string()).collect();
+        // The ids come from a figure (a target's children), never from a request: every one
+        // is listed, so that the page can go through all of them.
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
         conds.push(if list.is_empty() {
             "1 = 0".into()
         } else {

@@ -1,5 +1,7 @@
 //! The health station's growth watch (danh sách cần theo dõi): under-5s not weighed for six
-//! months, and those whose last measurement shows severe malnutrition.
+//! months, and those whose last measurement shows malnutrition — underweight, stunted or
+//! wasted (z < −2), each indicator named ([`Finding`]).
+use super::findings::Finding;
 use super::Measurement;
 use crate::age::AgeBand;
 use crate::register::age_on;
@@ -13,11 +15,11 @@ pub const WEIGH_EVERY_MONTHS: i8 = 6;
 pub enum GrowthWatch<'a> {
     /// Not weighed or measured in the last [`WEIGH_EVERY_MONTHS`] months: the last time, if any.
     Unmeasured { last: Option<Date> },
-    /// The last measurement, recent enough, is severe ([`Measurement::severe`]), with its
-    /// lowest usable z.
-    Severe {
+    /// The last measurement, recent enough, is low on at least one indicator (z < −2): which,
+    /// with their z ([`Measurement::findings`]; a finding below −3 is severe).
+    Malnourished {
         measurement: &'a Measurement,
-        lowest_z: f64,
+        findings: Vec<Finding>,
     },
 }
 
@@ -42,12 +44,11 @@ pub fn growth_watch(
         .unwrap_or(today);
     match last {
         Some(m) if m.date >= since => {
-            m.lowest_z()
-                .filter(|_| m.severe())
-                .map(|lowest_z| GrowthWatch::Severe {
-                    measurement: m,
-                    lowest_z,
-                })
+            let findings = m.findings();
+            (!findings.is_empty()).then_some(GrowthWatch::Malnourished {
+                measurement: m,
+                findings,
+            })
         }
         other => Some(GrowthWatch::Unmeasured {
             last: other.map(|m| m.date),
@@ -95,19 +96,32 @@ mod tests {
     }
 
     #[test]
-    fn unweighed_for_six_months_or_severe_at_the_last_weighing() {
+    fn unweighed_for_six_months_or_malnourished_at_the_last_weighing() {
+        use crate::health::GrowthIndicator;
         let born = date(2025, 1, 10);
         let today = date(2026, 9, 30);
         // Weighed on 30/3: six months ago to the day, recent enough.
         let m = measured(date(2026, 3, 30), -3.5);
-        assert_eq!(
-            growth_watch(born, today, Some(&m)),
-            Some(GrowthWatch::Severe {
-                measurement: &m,
-                lowest_z: -3.5
-            })
-        );
-        let fine = measured(date(2026, 3, 30), -2.5);
+        let Some(GrowthWatch::Malnourished {
+            measurement,
+            findings,
+        }) = growth_watch(born, today, Some(&m))
+        else {
+            panic!("severe underweight is watched")
+        };
+        assert_eq!(measurement, &m);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].indicator, GrowthIndicator::WeightForAge);
+        assert!(findings[0].severe && findings[0].z == -3.5);
+        // Below −2 but not −3: watched too, not severe.
+        let low = measured(date(2026, 3, 30), -2.5);
+        let Some(GrowthWatch::Malnourished { findings, .. }) =
+            growth_watch(born, today, Some(&low))
+        else {
+            panic!("underweight is watched")
+        };
+        assert!(!findings[0].severe);
+        let fine = measured(date(2026, 3, 30), -1.5);
         assert_eq!(growth_watch(born, today, Some(&fine)), None);
         // A day older: unmeasured, whatever it showed.
         let old = measured(date(2026, 3, 29), -3.5);

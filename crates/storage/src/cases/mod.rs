@@ -10,9 +10,12 @@
 //! as a different one. A damaged case is refused on its own; the lists, the counts and target 16
 //! go on with the others. Every write and every opening of a case is in the audit log.
 mod check;
+mod names;
 mod rows;
 
 pub(crate) use check::{check_cases, upgrade_export_row};
+use names::named_children;
+pub use names::NamedChild;
 use rows::*;
 
 use crate::audit;
@@ -48,15 +51,8 @@ pub struct CaseSummary {
     /// The child's name and village as the register has them, when the child is in the
     /// register and within the reader's scope ([`crate::scope::read_scope`]).
     pub child: Option<NamedChild>,
-}
-
-/// A register child as a case names them (tên trẻ và thôn): no other personal data.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct NamedChild {
-    pub id: i64,
-    pub full_name: String,
-    /// The village's name (tên thôn), e.g. "Sính Phình".
-    pub village: String,
+    /// The name the report gives a child not in the register (tên trẻ chưa có trong sổ).
+    pub new_child_name: Option<String>,
 }
 
 /// The case files for the figures (target 16): those that open and replay, and the ids of
@@ -544,6 +540,7 @@ impl Cases for Db {
                 next_due: s.next_due,
                 child_id: s.child_id,
                 child: None,
+                new_child_name: s.new_child_name.clone(),
             })
             .collect();
         let ids: Vec<i64> = out.iter().filter_map(|c| c.child_id).collect();
@@ -600,43 +597,4 @@ impl Cases for Db {
         }
         Ok(by.into_values().collect())
     }
-}
-
-/// The names and villages of the register children `ids`, as far as `actor` may read them
-/// (the register's own scope): one query for a whole case list. Children out of scope, or no
-/// longer in the register, are simply absent.
-async fn named_children(
-    tx: &mut Transaction<'_, Any>,
-    actor: &Actor,
-    ids: &[i64],
-) -> StorageResult<HashMap<i64, NamedChild>> {
-    let mut out = HashMap::new();
-    let scope = crate::scope::read_scope(actor)?;
-    for chunk in ids.chunks(500) {
-        let mut p = crate::params::Params::default();
-        let list: Vec<String> = chunk.iter().map(|id| p.push(*id)).collect();
-        let mut sql = format!(
-            "SELECT c.id, c.full_name, v.name FROM child c JOIN village v ON v.id = c.village_id \
-             WHERE c.id IN ({})",
-            list.join(", ")
-        );
-        if let Some(v) = scope {
-            sql += &format!(" AND c.village_id = {}", p.push(v));
-        }
-        for row in crate::params::bind_all(sqlx::query(&sql), p.0)
-            .fetch_all(&mut **tx)
-            .await?
-        {
-            let id: i64 = row.try_get(0)?;
-            out.insert(
-                id,
-                NamedChild {
-                    id,
-                    full_name: row.try_get(1)?,
-                    village: row.try_get(2)?,
-                },
-            );
-        }
-    }
-    Ok(out)
 }

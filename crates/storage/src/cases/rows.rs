@@ -7,6 +7,10 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct Summary {
     pub(super) child_id: Option<i64>,
+    /// The name the report gives a child not (yet) in the register, for the case lists
+    /// (sealed like the rest). Absent from summaries sealed before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) new_child_name: Option<String>,
     pub(super) state: CaseState,
     /// The Mẫu 01 hour, as corrected.
     pub(super) received_at: jiff::civil::DateTime,
@@ -39,6 +43,12 @@ impl Summary {
             .ok_or_else(|| format!("hồ sơ {id}: không có mục nào"))?;
         Ok(Summary {
             child_id: intake.child.child_id(),
+            new_child_name: match &intake.child {
+                treem_domain::case::ChildRef::New(c) if !c.full_name.trim().is_empty() => {
+                    Some(c.full_name.trim().to_string())
+                }
+                _ => None,
+            },
             state: case.state(),
             received_at: intake.received_at,
             filed_by: first.by.clone(),

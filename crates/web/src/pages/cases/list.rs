@@ -18,7 +18,7 @@ pub struct CaseRow {
     pub overdue: bool,
     pub due_today: bool,
     pub child_id: Option<i64>,
-    /// The child in words: "Giàng Thị Mai (thôn Sính Phình)", or why there is no name.
+    /// The child in words: "Giàng Thị Mai (Thôn Sính Phình)", or why there is no name.
     pub child: String,
     /// The case waits for this person (the leader's approvals, [`waits_for`]).
     pub waits_for_me: bool,
@@ -30,9 +30,18 @@ pub struct CaseRow {
 /// when the reader may see them.
 pub fn child_words(child_id: Option<i64>, named: Option<&NamedChild>) -> String {
     match (child_id, named) {
-        (_, Some(n)) => format!("{} (thôn {})", n.full_name, n.village),
+        (_, Some(n)) => format!("{} ({})", n.full_name, n.village),
         (Some(_), None) => "trẻ trong sổ (ngoài phạm vi được xem)".into(),
         (None, None) => "chưa có trong sổ".into(),
+    }
+}
+
+/// A case list's child: the register's name, or the name the report gives a child not in
+/// the register.
+fn listed_child(c: &CaseSummary) -> String {
+    match (&c.child, &c.new_child_name) {
+        (None, Some(name)) if c.child_id.is_none() => format!("{name} (chưa có trong sổ)"),
+        _ => child_words(c.child_id, c.child.as_ref()),
     }
 }
 
@@ -54,7 +63,7 @@ impl CaseRow {
             overdue: when == Some(Urgency::Overdue),
             due_today: when == Some(Urgency::DueToday),
             child_id: c.child_id,
-            child: child_words(c.child_id, c.child.as_ref()),
+            child: listed_child(&c),
             waits_for_me: waits_for(c.state, ctx.user.role),
             days_left,
         }

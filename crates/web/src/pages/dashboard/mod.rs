@@ -6,6 +6,7 @@
 //! ([`treem_domain::plan`], [`treem_domain::disclosure`]); here they are put in words.
 mod board;
 mod check;
+mod people;
 mod periods;
 mod report;
 mod target;

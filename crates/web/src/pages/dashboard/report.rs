@@ -130,10 +130,20 @@ pub async fn report(
     }
     let rv = match Entered::try_from(&f) {
         Ok(e) => e.reported_value(number, &ctx.user.username),
-        Err(problem) => return target_page(&ctx, number, year, at, Some(problem)).await,
+        Err(problem) => {
+            return target_page(&ctx, number, year, at, &Default::default(), Some(problem)).await
+        }
     };
     if let Err(e) = validate_reported(&rv, t) {
-        return target_page(&ctx, number, year, at, Some(e.to_string())).await;
+        return target_page(
+            &ctx,
+            number,
+            year,
+            at,
+            &Default::default(),
+            Some(e.to_string()),
+        )
+        .await;
     }
     ctx.state
         .store

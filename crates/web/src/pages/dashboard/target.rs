@@ -1,6 +1,7 @@
 //! One target's page: its figure with the trend over the year, the breakdowns, the children
 //! counted (for those who read children), how it is computed ([`definitions_vi`]), the
 //! figures shown beside it, and the form to enter its figure.
+use super::people::{counted, Listed, PeopleQuery};
 use super::trend::{trend, Trend};
 use super::{
     computed, earlier, figure_text, known_query, params, recorded_by_text, row, sees_plan,
@@ -17,23 +18,12 @@ use treem_domain::indicator::{definitions_vi, yearly, Definition, Known, Setting
 use treem_domain::plan::{ConfirmedPeriod, Plan, Target, Unit};
 use treem_domain::register::Sex;
 use treem_domain::Date;
-use treem_storage::ChildQuery;
-
-/// How many children of a numerator or a denominator the page names.
-const PEOPLE_SHOWN: usize = 200;
 
 pub struct BreakRow {
     pub label: String,
     pub numerator: String,
     pub denominator: String,
     pub value: String,
-}
-
-pub struct Person {
-    pub id: i64,
-    pub name: String,
-    pub village: String,
-    pub dob: String,
 }
 
 #[derive(Template)]
@@ -56,11 +46,14 @@ struct TargetPage {
     /// The trend over the year's quarter ends (a chart only with two figures or more).
     trend: Trend,
     breakdowns: Vec<(&'static str, Vec<BreakRow>)>,
-    numerator_people: Vec<Person>,
-    denominator_people: Vec<Person>,
+    /// The children counted, 50 a page, in the village asked for: (title, anchor, list) for
+    /// the numerator and the denominator.
+    people_lists: Vec<(&'static str, &'static str, Listed)>,
+    /// The figure counts children (its lists are shown, perhaps empty for a village).
+    has_people: bool,
+    people_village: String,
+    villages: Vec<(String, String)>,
     hidden_people: bool,
-    more_numerator: usize,
-    more_denominator: usize,
     can_report: bool,
     has_secondary: bool,
     periods: Vec<(String, String)>,
@@ -127,40 +120,6 @@ fn breakdowns(ctx: &Ctx, t: &Target, r: &TargetResult) -> Vec<(&'static str, Vec
             cells(&b.by_age_band, t.unit, |k| k.label_vi().to_string()),
         ),
     ]
-}
-
-/// The children behind a count, as far as this person may see them (the first
-/// [`PEOPLE_SHOWN`]).
-async fn people(ctx: &Ctx, ids: &[i64]) -> Result<Vec<Person>, PageError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let page = ctx
-        .state
-        .store
-        .search_children(
-            &ctx.actor(),
-            &ChildQuery {
-                ids: Some(ids.iter().take(PEOPLE_SHOWN).copied().collect()),
-                include_absent: true,
-                page: 1,
-                per_page: PEOPLE_SHOWN as i64,
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    let names = ctx.village_names().await?;
-    Ok(page
-        .items
-        .into_iter()
-        .map(|c| Person {
-            dob: c.birth_date().map(|b| b.text()).unwrap_or_default(),
-            id: c.id,
-            name: c.full_name,
-            village: names.name(&c.village),
-        })
-        .collect())
 }
 
 /// Each point of the trend is a figure of its own: the province sees those it may.
@@ -267,20 +226,6 @@ fn period_choices(plan: &Plan, year: i16, confirmed: &[ConfirmedPeriod]) -> Vec<
         .collect()
 }
 
-/// The children counted, for those who read children's records: (numerator, denominator).
-async fn counted_people(
-    ctx: &Ctx,
-    r: &TargetResult,
-) -> Result<(Vec<Person>, Vec<Person>), PageError> {
-    if !ctx.user.role.reads_children() {
-        return Ok((vec![], vec![]));
-    }
-    Ok((
-        people(ctx, &r.figure.numerator_ids).await?,
-        people(ctx, &r.figure.denominator_ids).await?,
-    ))
-}
-
 /// "Với mẫu số …, chỉ tiêu «…» cho phép tối đa k trường hợp."
 fn allowed_text(t: &Target, p: &PublishedResult) -> Option<String> {
     p.figure.allowed_events.map(|k| {
@@ -297,6 +242,7 @@ pub(super) async fn target_page(
     number: u16,
     year: i16,
     (as_of, known): (Date, Known),
+    people: &PeopleQuery,
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let c = computed(ctx, year, as_of, known).await?;
@@ -311,7 +257,18 @@ pub(super) async fn target_page(
     let role = ctx.user.role;
     let p = figures::published(role, t, r, &earlier(ctx, year, as_of, known).await?);
     let points = trend_points(ctx, t, year, (as_of, known)).await?;
-    let (numerator_people, denominator_people) = counted_people(ctx, r).await?;
+    let base = format!(
+        "/dashboard/targets/{number}?year={year}&as_of={as_of}{}",
+        known_query(known)
+    );
+    let (numerator_people, denominator_people) = counted(
+        ctx,
+        &r.figure.numerator_ids,
+        &r.figure.denominator_ids,
+        people,
+        &base,
+    )
+    .await?;
     let confirmed = ctx
         .state
         .store
@@ -345,10 +302,21 @@ pub(super) async fn target_page(
         protected: role.sees_protected_counts(),
         trend: trend(&points, t.value, t.unit),
         breakdowns: breakdowns(ctx, t, r),
-        more_numerator: r.figure.numerator_ids.len().saturating_sub(PEOPLE_SHOWN),
-        more_denominator: r.figure.denominator_ids.len().saturating_sub(PEOPLE_SHOWN),
-        numerator_people,
-        denominator_people,
+        has_people: ctx.user.role.reads_children() && !r.figure.denominator_ids.is_empty(),
+        people_village: people.village(),
+        villages: ctx
+            .state
+            .store
+            .villages(&ctx.actor())
+            .await
+            .map_err(|e| ctx.fail(e))?
+            .into_iter()
+            .map(|v| (v.code, v.name))
+            .collect(),
+        people_lists: vec![
+            ("Trẻ trong tử số", "numerator", numerator_people),
+            ("Trẻ trong mẫu số", "denominator", denominator_people),
+        ],
         hidden_people: !role.reads_children() && !r.figure.denominator_ids.is_empty(),
         can_report: plan.may_report(t, role),
         has_secondary: t.secondary.is_some(),
@@ -362,9 +330,10 @@ pub async fn target(
     ctx: Ctx,
     Path(n): Path<String>,
     Query(q): Query<FiguresQuery>,
+    Query(people): Query<PeopleQuery>,
 ) -> Result<Response, PageError> {
     sees_plan(&ctx)?;
     let number: u16 = n.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     let (year, as_of, known) = params(&ctx, q)?;
-    target_page(&ctx, number, year, (as_of, known), None).await
+    target_page(&ctx, number, year, (as_of, known), &people, None).await
 }

@@ -41,10 +41,13 @@ pub struct WeighingQuery {
     pub again: Option<String>,
 }
 
-/// `GET /health/lists?village=`.
+/// `GET /health/lists?village=&low_page=&unmeasured_page=` (pages of the growth lists, text as
+/// sent: anything but a number is the first page).
 #[derive(Debug, Default, Deserialize)]
 pub struct ListsQuery {
     pub village: Option<String>,
+    pub low_page: Option<String>,
+    pub unmeasured_page: Option<String>,
 }
 
 /// One child's row of the weighing form: `w_ID`, `l_ID`, `m_ID`, `o_ID`, as typed.

@@ -1,6 +1,7 @@
 //! Lists people act on (danh sách cần theo dõi): vaccinations due and overdue (printable for a
 //! village head without a phone), under-5s not weighed for six months, and those whose last
-//! measurement was severe. Which child is on which list is the domain's rule
+//! measurement shows malnutrition — which indicator, in words, with its z-score — 50 a page.
+//! Which child is on which list is the domain's rule
 //! ([`treem_domain::health::growth_watch`], the schedule's due list).
 use super::forms::ListsQuery;
 use crate::i18n::vn_date;
@@ -28,6 +29,47 @@ pub struct WatchRow {
     pub name: String,
     pub dob: String,
     pub detail: String,
+    /// "thấp còi nặng (chiều dài/chiều cao theo tuổi, chỉ số Z −3,2)", each low indicator.
+    pub findings: Vec<String>,
+    pub severe: bool,
+}
+
+/// Rows a page of a growth list shows.
+const PER_PAGE: usize = 50;
+
+/// One page of a growth list: its rows, how many in all, and the links before and after.
+#[derive(Default)]
+pub struct Paged {
+    pub rows: Vec<WatchRow>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// Page `asked` (from 1; a page past the end is the last) of `all`; `link` makes a page's
+/// address.
+fn paged(all: Vec<WatchRow>, asked: &Option<String>, link: impl Fn(usize) -> String) -> Paged {
+    let total = all.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = asked
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    Paged {
+        rows: all
+            .into_iter()
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .collect(),
+        total,
+        page,
+        pages,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+    }
 }
 
 #[derive(Template)]
@@ -39,8 +81,9 @@ struct ListsPage {
     villages: Vec<(String, String)>,
     today: String,
     due: Vec<DueRow>,
-    unmeasured: Vec<WatchRow>,
-    severe: Vec<WatchRow>,
+    unmeasured: Paged,
+    /// Underweight, stunted or wasted at the last weighing (z < −2).
+    low: Paged,
     sees_measurements: bool,
     /// The commune's hepatitis B birth-dose coverage in the current reporting period: (figure,
     /// counts, period), computed with the plan's figures (beside target 9).
@@ -184,9 +227,9 @@ async fn due_rows(
         .collect())
 }
 
-/// The growth watch: (unmeasured, severe), by the domain's rule.
+/// The growth watch: (unmeasured, malnourished), by the domain's rule; the severe first.
 fn watch_rows(kids: &[ChildSummary], r: &Records, today: Date) -> (Vec<WatchRow>, Vec<WatchRow>) {
-    let (mut unmeasured, mut severe) = (Vec::new(), Vec::new());
+    let (mut unmeasured, mut low) = (Vec::new(), Vec::new());
     for c in kids {
         let Some(born) = c.birth_date() else { continue };
         let row = |detail: String| WatchRow {
@@ -194,23 +237,26 @@ fn watch_rows(kids: &[ChildSummary], r: &Records, today: Date) -> (Vec<WatchRow>
             name: c.full_name.clone(),
             dob: born.text_with_age(today),
             detail,
+            findings: vec![],
+            severe: false,
         };
         match growth_watch(born.date, today, r.last.get(&c.id)) {
             Some(GrowthWatch::Unmeasured { last }) => unmeasured.push(row(last
                 .map(|d| format!("lần cuối {}", vn_date(&d.to_string())))
                 .unwrap_or_else(|| "chưa cân đo".into()))),
-            Some(GrowthWatch::Severe {
+            Some(GrowthWatch::Malnourished {
                 measurement,
-                lowest_z,
-            }) => severe.push(row(format!(
-                "cân đo {}: z thấp nhất {}",
-                vn_date(&measurement.date.to_string()),
-                treem_domain::plan::format_number_vi((lowest_z * 100.0).round() / 100.0)
-            ))),
+                findings,
+            }) => low.push(WatchRow {
+                findings: findings.iter().map(|f| f.text()).collect(),
+                severe: findings.iter().any(|f| f.severe),
+                ..row(format!("cân đo {}", vn_date(&measurement.date.to_string())))
+            }),
             None => {}
         }
     }
-    (unmeasured, severe)
+    low.sort_by_key(|r: &WatchRow| !r.severe);
+    (unmeasured, low)
 }
 
 /// The village the lists are for: the one asked for; a village head's own otherwise.
@@ -241,6 +287,7 @@ pub async fn lists(ctx: Ctx, Query(q): Query<ListsQuery>) -> Result<Response, Pa
         .filter(|v| ctx.user.village_id.is_none_or(|m| m == v.id))
         .map(|v| (v.code.clone(), v.name.clone()))
         .collect();
+    let (low_page, unmeasured_page) = (q.low_page.clone(), q.unmeasured_page.clone());
     let village = chosen_village(&ctx, q, &villages);
     let mut page = ListsPage {
         l: ctx.layout("Danh sách cần theo dõi"),
@@ -253,8 +300,8 @@ pub async fn lists(ctx: Ctx, Query(q): Query<ListsQuery>) -> Result<Response, Pa
         villages,
         today: vn_date(&today.to_string()),
         due: vec![],
-        unmeasured: vec![],
-        severe: vec![],
+        unmeasured: Paged::default(),
+        low: Paged::default(),
         sees_measurements: kinds.contains(&"measurement"),
         birth_dose: birth_dose(&ctx, today).await,
     };
@@ -263,7 +310,14 @@ pub async fn lists(ctx: Ctx, Query(q): Query<ListsQuery>) -> Result<Response, Pa
         let r = records(&ctx, today, page.sees_measurements).await?;
         page.due = due_rows(&ctx, &kids, &r, &page.village, today).await?;
         if page.sees_measurements {
-            (page.unmeasured, page.severe) = watch_rows(&kids, &r, today);
+            let (unmeasured, low) = watch_rows(&kids, &r, today);
+            let v = page.village.clone();
+            page.low = paged(low, &low_page, |n| {
+                format!("/health/lists?village={v}&low_page={n}#low")
+            });
+            page.unmeasured = paged(unmeasured, &unmeasured_page, |n| {
+                format!("/health/lists?village={v}&unmeasured_page={n}#unmeasured")
+            });
         }
     }
     Ok(render(&page))
