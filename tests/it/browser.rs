@@ -142,7 +142,7 @@ pub async fn assert_no_overflow(b: &Browser, what: &str) {
 
 /// The main text of the page. A page still being replaced after a click may drop the element
 /// between finding and reading it: read again then.
-async fn text_of(b: &Browser) -> String {
+pub async fn text_of(b: &Browser) -> String {
     let mut last = None;
     for _ in 0..50 {
         match b.c.find(Locator::Css("main")).await {
@@ -595,7 +595,7 @@ async fn a_weighing_day_moves_the_stunting_target() {
 }
 
 /// Types into the field with this id (ids may hold dots and brackets: `measures[1].kind`).
-async fn type_in(b: &Browser, id: &str, text: &str) {
+pub async fn type_in(b: &Browser, id: &str, text: &str) {
     let e =
         b.c.find(Locator::Css(&format!("[id=\"{id}\"]")))
             .await
@@ -604,7 +604,7 @@ async fn type_in(b: &Browser, id: &str, text: &str) {
     e.send_keys(text).await.unwrap();
 }
 
-async fn choose(b: &Browser, id: &str, value: &str) {
+pub async fn choose(b: &Browser, id: &str, value: &str) {
     b.c.find(Locator::Css(&format!(
         "[id=\"{id}\"] option[value=\"{value}\"]"
     )))
@@ -615,7 +615,7 @@ async fn choose(b: &Browser, id: &str, value: &str) {
     .unwrap();
 }
 
-async fn click(b: &Browser, css: &str) {
+pub async fn click(b: &Browser, css: &str) {
     b.c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|_| panic!("nothing at {css}"))
@@ -645,7 +645,7 @@ async fn save_step(b: &Browser) -> String {
         .unwrap()
 }
 
-async fn sign_in_as(b: &Browser, app: &TestApp, role: &str) {
+pub async fn sign_in_as(b: &Browser, app: &TestApp, role: &str) {
     b.c.delete_all_cookies().await.unwrap();
     login(b, &app.base, role, &format!("password-{role}")).await;
 }
@@ -660,6 +660,8 @@ async fn a_case_from_a_village_heads_phone_to_its_closing() {
 
     // The village head reports from a 360-px phone.
     login(&b, &app.base, "village_head", "password-village_head").await;
+    // On a phone the menu is folded behind one line.
+    click(&b, "#menu-toggle").await;
     click(&b, "nav.main a[href=\"/cases/new\"]").await;
     b.c.wait()
         .for_element(Locator::Id("intake-form"))

@@ -22,6 +22,7 @@ mod limits;
 mod modules;
 pub mod pages;
 mod periods;
+mod phone;
 mod plans;
 mod province;
 mod province_pages;

@@ -55,3 +55,86 @@
     });
   });
 })();
+// Phones: the menu folds behind one line naming the page; the register's filters open by
+// themselves on a wide screen or when one is set; table cells named after their column when the
+// page did not name them.
+(function () {
+  document.documentElement.classList.add('js');
+  var nav = document.getElementById('menu'), toggle = document.getElementById('menu-toggle');
+  if (nav && toggle) {
+    toggle.addEventListener('click', function () {
+      var open = nav.classList.toggle('open');
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    });
+  }
+  var more = document.getElementById('more-filters');
+  if (more) {
+    var asked = new URLSearchParams(location.search);
+    var set = Array.prototype.some.call(more.querySelectorAll('input,select'), function (e) {
+      return !!asked.get(e.name);
+    });
+    if (set || window.matchMedia('(min-width: 40.01rem)').matches) { more.open = true; }
+  }
+  document.querySelectorAll('table.list').forEach(function (t) {
+    var heads = Array.prototype.map.call(t.querySelectorAll('thead th'), function (th) {
+      return th.textContent.trim();
+    });
+    t.querySelectorAll('tbody tr').forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (!td.hasAttribute('data-label') && heads[i]) { td.setAttribute('data-label', heads[i]); }
+      });
+    });
+  });
+})();
+// Accent-free comparison: "Giàng Thị Dợ" is found by "giang thi do".
+function treemFold(s) {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+}
+// Weighing day: a box narrowing the rows to the children whose name holds what is typed (every
+// row is still sent), and the save bar counting the children with a value typed.
+(function () {
+  var weighing = document.getElementById('weighing');
+  if (!weighing) { return; }
+  var rows = weighing.querySelectorAll('tbody tr[data-name]');
+  var box = document.getElementById('find-child'), count = document.getElementById('find-count');
+  if (box) {
+    document.getElementById('find-child-box').hidden = false;
+    box.addEventListener('input', function () {
+      var q = treemFold(box.value.trim()), shown = 0;
+      rows.forEach(function (tr) {
+        var hit = q === '' || treemFold(tr.dataset.name).indexOf(q) >= 0;
+        tr.classList.toggle('off', !hit);
+        if (hit) { shown++; }
+      });
+      count.textContent = q === '' ? '' : shown + ' / ' + rows.length + ' trẻ';
+    });
+  }
+  var filled = document.getElementById('filled');
+  function countFilled() {
+    var n = 0;
+    rows.forEach(function (tr) {
+      var typed = Array.prototype.some.call(tr.querySelectorAll('input[data-check]'), function (i) {
+        return i.value.trim() !== '';
+      });
+      if (typed) { n++; }
+    });
+    filled.textContent = n + ' / ' + rows.length + ' trẻ đã nhập số';
+  }
+  if (filled) { weighing.addEventListener('input', countFilled); countFilled(); }
+})();
+// The report of a case: the fields of a new child hidden while "a child of the register" is
+// chosen (the server ignores them then), and the other way round.
+(function () {
+  var registered = document.getElementById('child_type_registered');
+  var fresh = document.getElementById('child_type_new');
+  if (!registered || !fresh) { return; }
+  function show() {
+    document.querySelectorAll('[data-child-type]').forEach(function (e) {
+      var want = e.getAttribute('data-child-type');
+      e.classList.toggle('off', (want === 'registered') !== registered.checked);
+    });
+  }
+  registered.addEventListener('change', show);
+  fresh.addEventListener('change', show);
+  show();
+})();

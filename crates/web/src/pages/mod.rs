@@ -232,6 +232,17 @@ pub struct Layout {
     pub flash: Option<String>,
 }
 
+impl Layout {
+    /// The page's name in the folded menu of a phone: the current menu entry's, or the title.
+    pub fn current_page(&self) -> &str {
+        self.nav
+            .iter()
+            .find(|n| n.current)
+            .map(|n| n.label)
+            .unwrap_or(&self.title)
+    }
+}
+
 fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     let mut v = vec![("/", t.home)];
     if role.sees_plan() {

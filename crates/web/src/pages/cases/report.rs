@@ -11,9 +11,10 @@ use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use treem_domain::birth_date::text_or_unknown;
 use treem_domain::case::{default_channel, may_file_report};
 use treem_domain::validation::FieldErrors;
-use treem_storage::StorageError;
+use treem_storage::{ChildQuery, StorageError};
 
 #[derive(Template)]
 #[template(path = "case_intake.html")]
@@ -24,9 +25,99 @@ struct IntakePage {
     mine: Vec<(i64, String)>,
     f: Posted,
     errors: BTreeMap<String, String>,
-    other_errors: Vec<String>,
+    /// Every problem, for the summary at the top: (the field's id to link to, or empty, and
+    /// the field and what is wrong in words).
+    problems: Vec<(String, String)>,
     child_name: String,
+    /// The register's children this person may name (a village head: their village's), to
+    /// choose by name; `None` when they are too many for one list (the commune's).
+    children: Option<Vec<(String, String)>>,
     c: Choices,
+}
+
+/// The most children listed to choose from: a village's (a few hundred), not a commune's.
+const CHILDREN_LISTED: i64 = 500;
+
+/// The label of a field of the report, as the form shows it, for the problems' summary.
+fn field_label(k: &str) -> &'static str {
+    match k {
+        "channel" => "Tin đến từ",
+        "received_at" => "Nhận tin lúc (ngày)",
+        "received_at_time" => "Giờ nhận tin",
+        "category" => "Tình trạng của trẻ",
+        "child_id" | "child" => "Trẻ trong sổ",
+        "child.full_name" => "Họ tên trẻ",
+        "child.sex" => "Giới tính",
+        "child.dob_precision" => "Ngày sinh",
+        "child.date_of_birth" => "Ngày sinh (nếu biết)",
+        "child.estimated_age" => "Tuổi ước tính",
+        "child.village" => "Thôn/bản",
+        "child.description" => "Đặc điểm nhận dạng",
+        "place" => "Nơi xảy ra",
+        "current_condition" => "Tình trạng hiện tại của trẻ",
+        "predicted_consequence" => "Dự đoán hậu quả",
+        "actions_taken" => "Việc đã làm trước khi báo",
+        "father.age" => "Tuổi cha",
+        "mother.age" => "Tuổi mẹ",
+        "informant.consent" => "Người báo tin đồng ý",
+        k if k.starts_with("informant.") => "Người báo tin",
+        k if k.starts_with("father.") => "Cha",
+        k if k.starts_with("mother.") => "Mẹ",
+        _ => "",
+    }
+}
+
+/// The summary of the problems: each shown field's message with its label and a link to it,
+/// then those about no field the form shows.
+fn summary(errors: &BTreeMap<String, String>, other: Vec<String>) -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = errors
+        .iter()
+        .filter(|(k, _)| shown(k))
+        .map(|(k, m)| {
+            let anchor = if k == "child" { "child_id" } else { k.as_str() };
+            let label = field_label(k);
+            let text = if label.is_empty() {
+                m.clone()
+            } else {
+                format!("{label}: {m}")
+            };
+            (anchor.to_string(), text)
+        })
+        .collect();
+    lines.extend(other.into_iter().map(|m| (String::new(), m)));
+    lines
+}
+
+/// The children of the register this person may name, by name (storage applies the scope),
+/// or `None` when they are more than one list can hold.
+async fn children_to_choose(ctx: &Ctx) -> Option<Vec<(String, String)>> {
+    let query = ChildQuery {
+        page: 1,
+        per_page: CHILDREN_LISTED,
+        ..Default::default()
+    };
+    let page = ctx
+        .state
+        .store
+        .search_children(&ctx.actor(), &query)
+        .await
+        .ok()?;
+    if page.total > CHILDREN_LISTED {
+        return None;
+    }
+    let names = ctx.village_names().await.ok()?;
+    Some(
+        page.items
+            .iter()
+            .map(|c| {
+                let born = text_or_unknown(c.birth_date());
+                (
+                    c.id.to_string(),
+                    format!("{} · {} · {}", c.full_name, born, names.name(&c.village)),
+                )
+            })
+            .collect(),
+    )
 }
 
 const INTAKE_SHOWN: &[&str] = &[
@@ -89,14 +180,17 @@ pub(super) async fn intake_page_at(
         .collect();
     let refused = errors.is_some();
     let (errors, other_errors) = messages(errors, shown);
+    let problems = summary(&errors, other_errors);
+    let children = children_to_choose(ctx).await;
     let page = IntakePage {
         l: ctx.layout("Báo tin trẻ em cần bảo vệ (Mẫu 01)"),
         action,
         mine,
         f,
         errors,
-        other_errors,
+        problems,
         child_name,
+        children,
         c,
     };
     render_status(&page, refused)

@@ -71,6 +71,16 @@ struct WeighingPage {
     length: Range,
 }
 
+impl WeighingPage {
+    /// The children with a weight or a length in their boxes, for the save bar.
+    fn filled(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| !r.weight.is_empty() || !r.length.is_empty())
+            .count()
+    }
+}
+
 pub struct Range {
     pub min: String,
     pub max: String,
