@@ -541,7 +541,7 @@ async fn a_stale_edit_keeps_the_other_persons_change_to_another_field() {
         .unwrap();
     assert_eq!(r.status(), 303);
     let r = post(&b, with(&fb, "grade", "3")).await.unwrap();
-    assert_eq!(r.status(), 422);
+    assert_eq!(r.status(), 409);
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"conflict\""));
     // B's form now carries A's school; saving it keeps both changes.

@@ -40,6 +40,20 @@ pub(crate) fn new_submission_id() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// The id the sender made for this write, so that it is stored once: the `Idempotency-Key`
+/// header (a phone sending what it kept while there was no signal), else the form's
+/// `_submission` field; nothing when neither is a valid id (a form without one stores as
+/// before).
+pub(crate) fn sent_id(headers: &HeaderMap, field: Option<&str>) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .or(field)
+        .map(str::trim)
+        .filter(|t| treem_storage::valid_submission_id(t))
+        .map(str::to_string)
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(account::home))
