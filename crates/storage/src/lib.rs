@@ -19,10 +19,10 @@ mod db;
 mod error;
 pub mod files;
 mod health;
-mod once;
 mod history;
 mod households;
 mod migrate;
+mod once;
 mod packed;
 mod params;
 mod plans;
@@ -185,6 +185,8 @@ pub trait Register: Send + Sync {
         data: &ChildData,
         token: Option<&str>,
     ) -> StorageResult<(Child, StoredOnce)>;
+    /// The child this person added under `token`, if that id was used already.
+    async fn child_added_under(&self, actor: &Actor, token: &str) -> StorageResult<Option<i64>>;
     async fn search_children(
         &self,
         actor: &Actor,

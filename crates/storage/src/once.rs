@@ -86,3 +86,28 @@ pub(crate) async fn settle(
         .await?;
     Ok(())
 }
+
+/// The record a write of `kind` by this person stored under `token`, if any (a form sent again
+/// is answered with it before any warning meant for a first sending).
+pub(crate) async fn stored_under(
+    db: &crate::db::Db,
+    actor: &Actor,
+    token: &str,
+    kind: &str,
+) -> StorageResult<Option<i64>> {
+    let mut tx = db.begin_read().await?;
+    let row = sqlx::query(
+        "SELECT result FROM form_submission WHERE token = $1 AND kind = $2 AND recorded_by = $3",
+    )
+    .bind(token)
+    .bind(kind)
+    .bind(actor.user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let Some(row) = row else { return Ok(None) };
+    let result: String = row.try_get("result")?;
+    Ok(serde_json::from_str::<serde_json::Value>(&result)
+        .ok()
+        .and_then(|v| v["ids"].get(0).and_then(|x| x.as_i64())))
+}

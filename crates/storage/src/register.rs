@@ -3,9 +3,9 @@
 //! as it stood, the bulk import.
 use crate::counts::{ChildCount, VillageActivity};
 use crate::db::Db;
-use crate::once::StoredOnce;
 use crate::error::StorageResult;
 use crate::history::ChildVersion;
+use crate::once::StoredOnce;
 use crate::search::{ChildQuery, ChildSummary, Page};
 use crate::Register;
 use treem_domain::indicator::{ChildFacts, Known};
@@ -137,6 +137,10 @@ impl Register for Db {
     ) -> StorageResult<(Child, StoredOnce)> {
         let (child, again) = crate::children::update(self, actor, id, version, d, token).await?;
         Ok((child, StoredOnce { id, again }))
+    }
+
+    async fn child_added_under(&self, actor: &Actor, token: &str) -> StorageResult<Option<i64>> {
+        crate::once::stored_under(self, actor, token, "child").await
     }
 
     async fn search_children(

@@ -145,7 +145,9 @@ async fn form_page(
         action: to.action,
         f: ChildForm::new(values, &shown.errors, village_options(ctx).await?),
         version: shown.version,
-        submission: shown.submission.unwrap_or_else(crate::pages::new_submission_id),
+        submission: shown
+            .submission
+            .unwrap_or_else(crate::pages::new_submission_id),
         has_errors: !shown.errors.is_empty(),
         conflicts: shown.conflicts,
         duplicates: shown.duplicates,
@@ -266,6 +268,13 @@ pub async fn create(
         Ok(d) => d,
         Err(e) => return again(&ctx, to, values, refused(e, vec![])).await,
     };
+    // Sent again (a phone retrying): the child stored the first time, not a duplicate warning.
+    if let Some(t) = token.as_deref() {
+        let done = ctx.state.store.child_added_under(&ctx.actor(), t).await;
+        if let Some(id) = done.map_err(|e| ctx.fail(e))? {
+            return Ok(Redirect::to(&format!("/children/{id}")).into_response());
+        }
+    }
     if f.confirm_duplicates.as_deref() != Some("1") {
         let dups = possible_duplicates(&ctx, &data).await?;
         if !dups.is_empty() {

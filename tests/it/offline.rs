@@ -1,0 +1,142 @@
+//! A village head with no signal: what the phone kept is sent again under its own id and the
+//! server stores it once; an update made against an old version is refused (409), never
+//! written over the office's; the installable app's files are served.
+use crate::helpers::*;
+use crate::pages::{csrf_in, page_login};
+use treem_storage::Register;
+
+#[tokio::test]
+async fn a_child_and_a_report_sent_twice_under_one_id_are_stored_once() {
+    let app = spawn_app().await;
+    let head = page_login(&app, "village_head", "password-village_head").await;
+    let form = head.get(&app, "/children/new").await.text().await.unwrap();
+    assert!(form.contains("data-offline=\"child-new\""));
+    let csrf = csrf_in(&form);
+    let id = "3f1c2a9e-7b4d-4e0a-9c55-0d2f6b1e8a47";
+    let child = [
+        ("_csrf", csrf.as_str()),
+        ("_version", "0"),
+        ("_submission", id),
+        ("full_name", "Vàng Thị Mai"),
+        ("sex", "female"),
+        ("date_of_birth", "02/03/2024"),
+        ("village", "SP01"),
+    ];
+    for _ in 0..2 {
+        let r = head.post(&app, "/children/new", &child).await;
+        let status = r.status();
+        let html = r.text().await.unwrap();
+        let why: Vec<&str> = html.split("class=\"error\"").skip(1).collect();
+        assert_eq!(status, 303, "{why:?}");
+    }
+    let found = app
+        .db
+        .search_children(
+            &officer(),
+            &treem_storage::ChildQuery {
+                q: Some(treem_domain::text::fold("Vàng Thị Mai")),
+                include_absent: true,
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 1, "one child, not two");
+
+    let report = head.get(&app, "/cases/new").await.text().await.unwrap();
+    assert!(report.contains("data-offline=\"case\""));
+    let case_id = "5b8e0c1d-2a3f-4b6c-8d9e-0f1a2b3c4d5e";
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("_submission", case_id),
+        ("channel", "direct"),
+        ("category", "at_risk"),
+        ("child_type", "new"),
+        ("child.full_name", "Thào Thị Sua"),
+        ("child.village", "SP01"),
+        ("current_condition", "Trẻ ở nhà một mình"),
+        ("received_at", &crate::i18n_date(today())),
+        ("received_at_time", "08:00"),
+    ];
+    let mut cases = Vec::new();
+    for _ in 0..2 {
+        let r = head.post(&app, "/cases/new", &fields).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        cases.push(r.headers()["location"].to_str().unwrap().to_string());
+    }
+    assert_eq!(cases[0], cases[1], "one case, not two");
+}
+
+#[tokio::test]
+async fn an_update_against_an_old_version_is_a_conflict_and_the_office_value_stays() {
+    let app = spawn_app().await;
+    let o = officer();
+    let c = app
+        .db
+        .create_child(&o, &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    let head = page_login(&app, "village_head", "password-village_head").await;
+    let csrf = head.csrf.clone();
+    // The office saves version 2 meanwhile.
+    let mut office = c.data.clone();
+    office.school = Some("Trường Mầm non Sính Phình".into());
+    app.db
+        .update_child(&o, c.id, c.version, &office)
+        .await
+        .unwrap();
+    let edit = format!("/children/{}/edit", c.id);
+    let version = c.version.to_string();
+    let r = head
+        .post(
+            &app,
+            &edit,
+            &[
+                ("_csrf", &csrf),
+                ("_version", &version),
+                ("_submission", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"),
+                ("full_name", "Giàng A Páo"),
+                ("village", "SP01"),
+                ("school", "Trường khác"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("id=\"conflict\""));
+    let now = app.db.child(&o, c.id).await.unwrap();
+    assert_eq!(
+        now.data.school.as_deref(),
+        Some("Trường Mầm non Sính Phình")
+    );
+}
+
+#[tokio::test]
+async fn the_app_installs_manifest_and_service_worker() {
+    let app = spawn_app().await;
+    let http = reqwest::Client::new();
+    let m = http
+        .get(app.url("/manifest.webmanifest"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(m.status(), 200);
+    let m: serde_json::Value = m.json().await.unwrap();
+    assert_eq!(m["lang"], "vi");
+    assert!(m["icons"].as_array().unwrap().len() >= 2);
+    let sw = http.get(app.url("/sw.js")).send().await.unwrap();
+    assert_eq!(sw.status(), 200);
+    assert!(sw.text().await.unwrap().contains("caches"));
+    for f in [
+        "/static/offline.js",
+        "/static/icon-192.png",
+        "/static/icon.svg",
+    ] {
+        assert_eq!(
+            http.get(app.url(f)).send().await.unwrap().status(),
+            200,
+            "{f}"
+        );
+    }
+}
