@@ -48,14 +48,26 @@ async fn a_child_and_a_report_sent_twice_under_one_id_are_stored_once() {
     let report = head.get(&app, "/cases/new").await.text().await.unwrap();
     assert!(report.contains("data-offline=\"case\""));
     let case_id = "5b8e0c1d-2a3f-4b6c-8d9e-0f1a2b3c4d5e";
+    // The channel the form offers a village head already chosen.
+    let channel = report
+        .split("name=\"channel\"")
+        .nth(1)
+        .and_then(|r| r.split("\" selected").next())
+        .and_then(|r| r.rsplit("value=\"").next())
+        .unwrap()
+        .to_string();
     let fields = [
         ("_csrf", csrf.as_str()),
         ("_submission", case_id),
-        ("channel", "direct"),
+        ("channel", channel.as_str()),
         ("category", "at_risk"),
         ("child_type", "new"),
         ("child.full_name", "Thào Thị Sua"),
         ("child.village", "SP01"),
+        ("child.sex", "female"),
+        ("child.dob_precision", "estimated"),
+        ("child.estimated_age", "8"),
+        ("place", "Bản Sính Phình"),
         ("current_condition", "Trẻ ở nhà một mình"),
         ("received_at", &crate::i18n_date(today())),
         ("received_at_time", "08:00"),
