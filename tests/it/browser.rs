@@ -8,7 +8,7 @@ use std::time::Duration;
 use treem_storage::Register;
 
 /// One browser at a time: the machine has two cores.
-static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct Browser {
     pub c: Client,
@@ -594,7 +594,7 @@ async fn a_weighing_day_moves_the_stunting_target() {
 }
 
 /// Types into the field with this id (ids may hold dots and brackets: `measures[1].kind`).
-async fn type_in(b: &Browser, id: &str, text: &str) {
+pub(crate) async fn type_in(b: &Browser, id: &str, text: &str) {
     let e =
         b.c.find(Locator::Css(&format!("[id=\"{id}\"]")))
             .await
@@ -614,7 +614,7 @@ async fn choose(b: &Browser, id: &str, value: &str) {
     .unwrap();
 }
 
-async fn click(b: &Browser, css: &str) {
+pub(crate) async fn click(b: &Browser, css: &str) {
     b.c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|_| panic!("nothing at {css}"))

@@ -152,3 +152,110 @@ async fn the_app_installs_manifest_and_service_worker() {
         );
     }
 }
+
+/// ChromeDriver's own command to cut or restore the network of the page.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({"network_conditions": {"offline": self.offline,
+            "latency": 0, "download_throughput": -1, "upload_throughput": -1}});
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn wait_text(b: &crate::browser::Browser, css: &str, want: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = b.c.find(fantoccini::Locator::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if last.contains(want) {
+                return last;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css}: wanted «{want}», saw «{last}»");
+}
+
+#[tokio::test]
+async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_back() {
+    use crate::browser::*;
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    login(&b, &app.base, "village_head", "password-village_head").await;
+    b.c.goto(&app.url("/children/new")).await.unwrap();
+    // The service worker takes the page once installed.
+    b.c.execute_async(
+        "var done = arguments[0]; navigator.serviceWorker.ready.then(function () { done(1); });",
+        vec![],
+    )
+    .await
+    .unwrap();
+    type_in(&b, "offline-pin-1", "2468").await;
+    type_in(&b, "offline-pin-2", "2468").await;
+    click(&b, "#offline-unlock").await;
+    wait_text(&b, "#offline-status", "Đã đặt mã PIN").await;
+    b.c.issue_cmd(NetworkConditions { offline: true })
+        .await
+        .unwrap();
+    type_in(&b, "full_name", "Lầu Thị Dở").await;
+    click(&b, "form[data-offline] button[type=submit]").await;
+    wait_text(&b, "#offline-status", "Đã lưu trên máy, sẽ gửi khi có sóng").await;
+    wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
+    shot(&b, "offline-kept-360").await;
+    // What IndexedDB holds does not show the child's name.
+    let kept = b
+        .c
+        .execute_async(
+            "var done = arguments[0]; var o = indexedDB.open('treem-offline', 1);
+             o.onsuccess = function () { var r = o.result.transaction('entries').objectStore('entries').getAll();
+             r.onsuccess = function () { done(JSON.stringify(r.result)); }; };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let kept = kept.as_str().unwrap().to_string();
+    assert!(kept.contains("\"data\""), "{kept}");
+    assert!(
+        !kept.contains("Lầu") && !kept.contains("L\\u00e0u"),
+        "{kept}"
+    );
+    b.c.issue_cmd(NetworkConditions { offline: false })
+        .await
+        .unwrap();
+    click(&b, "#offline-send").await;
+    wait_text(&b, "#offline-status", "Đã gửi 1 mục").await;
+    // Sending again stores nothing more.
+    let found = app
+        .db
+        .search_children(
+            &officer(),
+            &treem_storage::ChildQuery {
+                q: Some(treem_domain::text::fold("Lầu Thị Dở")),
+                include_absent: true,
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 1);
+}
