@@ -208,6 +208,8 @@ async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_b
     )
     .await
     .unwrap();
+    wait_text(&b, "#offline", "Mã PIN").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     type_in(&b, "offline-pin-1", "2468").await;
     type_in(&b, "offline-pin-2", "2468").await;
     click(&b, "#offline-unlock").await;
@@ -216,7 +218,12 @@ async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_b
         .await
         .unwrap();
     type_in(&b, "full_name", "Lầu Thị Dở").await;
-    click(&b, "form[data-offline] button[type=submit]").await;
+    b.c.execute(
+        "document.querySelector('form[data-offline]').requestSubmit(); return 1;",
+        vec![],
+    )
+    .await
+    .unwrap();
     wait_text(&b, "#offline-status", "Đã lưu trên máy, sẽ gửi khi có sóng").await;
     wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
     shot(&b, "offline-kept-360").await;
@@ -240,9 +247,9 @@ async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_b
     b.c.issue_cmd(NetworkConditions { offline: false })
         .await
         .unwrap();
-    click(&b, "#offline-send").await;
+    // The "online" event sends what waits (the page still holds the key).
     wait_text(&b, "#offline-status", "Đã gửi 1 mục").await;
-    // Sending again stores nothing more.
+    shot(&b, "offline-sent-360").await;
     let found = app
         .db
         .search_children(
