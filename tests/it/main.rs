@@ -20,6 +20,7 @@ mod health;
 mod helpers;
 mod limits;
 mod modules;
+mod offline;
 pub mod pages;
 mod periods;
 mod phone;

@@ -287,8 +287,10 @@ async fn security_headers_and_cookie_flags() {
     assert!(pre.contains("HttpOnly") && pre.contains("SameSite=Strict"));
     // No inline script anywhere: the only script is the file.
     let html = r.text().await.unwrap();
-    assert_eq!(html.matches("<script").count(), 1);
+    // The page's own script and the one keeping forms sent with no signal, nothing inline.
+    assert_eq!(html.matches("<script").count(), 2);
     assert!(html.contains("<script src=\"/static/app.js\""));
+    assert!(html.contains("<script src=\"/static/offline.js\""));
 }
 
 #[tokio::test]
@@ -543,7 +545,7 @@ async fn a_stale_edit_keeps_the_other_persons_change_to_another_field() {
         .unwrap();
     assert_eq!(r.status(), 303);
     let r = post(&b, with(&fb, "grade", "3")).await.unwrap();
-    assert_eq!(r.status(), 422);
+    assert_eq!(r.status(), 409);
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"conflict\""));
     // B's form now carries A's school; saving it keeps both changes.

@@ -299,9 +299,22 @@ pub(crate) async fn read(db: &Db, actor: &Actor, id: i64) -> StorageResult<Child
     Ok(child)
 }
 
-pub(crate) async fn create(db: &Db, actor: &Actor, d: &ChildData) -> StorageResult<Child> {
+/// Adds a child; under `token` once (see [`crate::once`]): sent again, the child that id stored.
+pub(crate) async fn create(
+    db: &Db,
+    actor: &Actor,
+    d: &ChildData,
+    token: Option<&str>,
+) -> StorageResult<(Child, bool)> {
     let scope = write_scope(actor)?;
     let (_turn, mut tx) = db.begin_write().await?;
+    if let Some(t) = token {
+        if let Some(id) = crate::once::claim(&mut tx, actor, t, "child", &now_text()).await? {
+            let child = db.read_child_in(&mut tx, id, scope).await?;
+            tx.commit().await?;
+            return Ok((child, true));
+        }
+    }
     let village_id = resolve_village(&mut tx, &d.village, scope).await?;
     let linked = ChildData {
         household_id: link_household(&mut tx, db.backend, d, village_id, scope).await?,
@@ -323,9 +336,12 @@ pub(crate) async fn create(db: &Db, actor: &Actor, d: &ChildData) -> StorageResu
         seal,
     )
     .await?;
+    if let Some(t) = token {
+        crate::once::settle(&mut tx, t, id).await?;
+    }
     let child = db.read_child_in(&mut tx, id, None).await?;
     tx.commit().await?;
-    Ok(child)
+    Ok((child, false))
 }
 
 pub(crate) async fn update(
@@ -334,9 +350,27 @@ pub(crate) async fn update(
     id: i64,
     version: i64,
     d: &ChildData,
-) -> StorageResult<Child> {
+    token: Option<&str>,
+) -> StorageResult<(Child, bool)> {
     let scope = write_scope(actor)?;
     let (_turn, mut tx) = db.begin_write().await?;
+    // An update already stored under this id is answered before the version is compared: its
+    // own write moved the version on, and sent again it is not a conflict but done.
+    if let Some(t) = token {
+        if let Some(done) =
+            crate::once::claim(&mut tx, actor, t, "child_update", &now_text()).await?
+        {
+            if done != id {
+                return Err(StorageError::invalid(
+                    "submission",
+                    "mã lần gửi đã dùng cho trẻ khác",
+                ));
+            }
+            let child = db.read_child_in(&mut tx, id, scope).await?;
+            tx.commit().await?;
+            return Ok((child, true));
+        }
+    }
     let before = db.read_child_in(&mut tx, id, scope).await?;
     if before.version != version {
         return Err(StorageError::Conflict {
@@ -363,9 +397,12 @@ pub(crate) async fn update(
         seal,
     )
     .await?;
+    if let Some(t) = token {
+        crate::once::settle(&mut tx, t, id).await?;
+    }
     let child = db.read_child_in(&mut tx, id, None).await?;
     tx.commit().await?;
-    Ok(child)
+    Ok((child, false))
 }
 
 pub(crate) async fn at_version(

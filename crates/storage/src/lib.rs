@@ -22,6 +22,7 @@ mod health;
 mod history;
 mod households;
 mod migrate;
+mod once;
 mod packed;
 mod params;
 mod plans;
@@ -55,6 +56,7 @@ pub use error::{StorageError, StorageResult};
 pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
 pub use history::{ChildVersion, FieldChange};
 pub use migrate::SCHEMA_VERSION;
+pub use once::StoredOnce;
 pub use portable::{copy_head, ExportRecord};
 pub use province::Imported;
 pub use recorded::{RecordedEvent, RecordedVersion};
@@ -162,6 +164,14 @@ pub trait Register: Send + Sync {
     ) -> StorageResult<Vec<treem_domain::register::HouseholdEntry>>;
     async fn child(&self, actor: &Actor, id: i64) -> StorageResult<Child>;
     async fn create_child(&self, actor: &Actor, data: &ChildData) -> StorageResult<Child>;
+    /// Adds a child under an id the sender made (`token`, see [`valid_submission_id`]): sent
+    /// again, nothing is written and the answer is the child that id stored (`again`).
+    async fn create_child_once(
+        &self,
+        actor: &Actor,
+        data: &ChildData,
+        token: Option<&str>,
+    ) -> StorageResult<(Child, StoredOnce)>;
     /// Refused with [`StorageError::Conflict`] unless `version` is the stored one.
     async fn update_child(
         &self,
@@ -170,6 +180,18 @@ pub trait Register: Send + Sync {
         version: i64,
         data: &ChildData,
     ) -> StorageResult<Child>;
+    /// [`Register::update_child`] under an id the sender made: an update already stored under
+    /// `token` is answered as stored (`again`), not as a conflict with its own write.
+    async fn update_child_once(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        data: &ChildData,
+        token: Option<&str>,
+    ) -> StorageResult<(Child, StoredOnce)>;
+    /// The child this person added under `token`, if that id was used already.
+    async fn child_added_under(&self, actor: &Actor, token: &str) -> StorageResult<Option<i64>>;
     async fn search_children(
         &self,
         actor: &Actor,
@@ -390,6 +412,15 @@ pub trait Cases: Send + Sync {
         intake: EntryKind,
         at: jiff::civil::DateTime,
     ) -> StorageResult<i64>;
+    /// [`Cases::open_case`] under an id the sender made: the same report sent again opens no
+    /// second case; the answer is the case that id opened (`again`).
+    async fn open_case_once(
+        &self,
+        actor: &Actor,
+        intake: EntryKind,
+        at: jiff::civil::DateTime,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
     /// Records one more entry. Refused with [`StorageError::Conflict`] unless the case has
     /// exactly `expected_seq` entries (someone else wrote meanwhile).
     async fn add_case_entry(

@@ -5,6 +5,7 @@ use crate::counts::{ChildCount, VillageActivity};
 use crate::db::Db;
 use crate::error::StorageResult;
 use crate::history::ChildVersion;
+use crate::once::StoredOnce;
 use crate::search::{ChildQuery, ChildSummary, Page};
 use crate::Register;
 use treem_domain::indicator::{ChildFacts, Known};
@@ -100,7 +101,18 @@ impl Register for Db {
     }
 
     async fn create_child(&self, actor: &Actor, d: &ChildData) -> StorageResult<Child> {
-        crate::children::create(self, actor, d).await
+        Ok(crate::children::create(self, actor, d, None).await?.0)
+    }
+
+    async fn create_child_once(
+        &self,
+        actor: &Actor,
+        d: &ChildData,
+        token: Option<&str>,
+    ) -> StorageResult<(Child, StoredOnce)> {
+        let (child, again) = crate::children::create(self, actor, d, token).await?;
+        let id = child.id;
+        Ok((child, StoredOnce { id, again }))
     }
 
     async fn update_child(
@@ -110,7 +122,25 @@ impl Register for Db {
         version: i64,
         d: &ChildData,
     ) -> StorageResult<Child> {
-        crate::children::update(self, actor, id, version, d).await
+        Ok(crate::children::update(self, actor, id, version, d, None)
+            .await?
+            .0)
+    }
+
+    async fn update_child_once(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        d: &ChildData,
+        token: Option<&str>,
+    ) -> StorageResult<(Child, StoredOnce)> {
+        let (child, again) = crate::children::update(self, actor, id, version, d, token).await?;
+        Ok((child, StoredOnce { id, again }))
+    }
+
+    async fn child_added_under(&self, actor: &Actor, token: &str) -> StorageResult<Option<i64>> {
+        crate::once::stored_under(self, actor, token, "child").await
     }
 
     async fn search_children(

@@ -22,6 +22,7 @@ use crate::audit;
 use crate::crypto::CaseKey;
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
+use crate::once::StoredOnce;
 use crate::{Cases, CheckReport};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -369,6 +370,16 @@ impl Cases for Db {
         intake: EntryKind,
         at: jiff::civil::DateTime,
     ) -> StorageResult<i64> {
+        Ok(self.open_case_once(actor, intake, at, None).await?.id)
+    }
+
+    async fn open_case_once(
+        &self,
+        actor: &Actor,
+        intake: EntryKind,
+        at: jiff::civil::DateTime,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce> {
         let key = self.key()?;
         if !matches!(intake, EntryKind::Intake(_)) {
             return Err(StorageError::invalid(
@@ -380,6 +391,13 @@ impl Cases for Db {
         // child); applied again below with the real id.
         apply(&CaseFile::new(0), actor, intake.clone(), at).map_err(refused)?;
         let (_turn, mut tx) = self.begin_write().await?;
+        if let Some(t) = token {
+            let now = now_text();
+            if let Some(id) = crate::once::claim(&mut tx, actor, t, "case", &now).await? {
+                tx.commit().await?;
+                return Ok(StoredOnce { id, again: true });
+            }
+        }
         if let Some(child) = reported_child(&intake) {
             check_child_in_scope(&mut tx, actor, child).await?;
         }
@@ -401,8 +419,11 @@ impl Cases for Db {
             .await?;
         insert_entry(&mut tx, id, seq, &nonce, &sealed).await?;
         audit::append(&mut tx, actor, "create", "case", Some(id), "mục 1").await?;
+        if let Some(t) = token {
+            crate::once::settle(&mut tx, t, id).await?;
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(StoredOnce { id, again: false })
     }
 
     async fn add_case_entry(

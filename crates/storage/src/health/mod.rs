@@ -272,12 +272,7 @@ pub(crate) async fn read_submission(
     }))
 }
 
-/// A submission id as a client may send it: 8 to 100 characters, letters, digits, `-` and `_`.
-pub fn valid_submission_id(s: &str) -> bool {
-    (8..=100).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
+pub use crate::once::valid_submission_id;
 
 impl Db {
     /// A death closes the child's entry in the register in the transaction that stores the

@@ -100,14 +100,29 @@ impl TryFrom<ReportBody> for EntryKind {
 }
 
 /// Files an intake (Mẫu 01).
+/// Files a report. With an `Idempotency-Key` header the same report sent again opens no second
+/// case: 200 with the case first opened.
 pub async fn open(
     State(s): State<AppState>,
     user: ApiUser,
+    headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody<ReportBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let key = super::health::idempotency_key(&headers)?;
     let entry = EntryKind::try_from(body)?;
-    let id = s.store.open_case(&user.actor(), entry, now()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    let done = s
+        .store
+        .open_case_once(&user.actor(), entry, now(), key.as_deref())
+        .await?;
+    let status = if done.again {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(json!({ "id": done.id, "already_saved": done.again })),
+    ))
 }
 
 /// The case file for those who may open it (audited); only the receipt for whoever filed it.

@@ -3,7 +3,7 @@ use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -187,19 +187,31 @@ pub async fn history(
     Ok(Json(json!({"items": h})))
 }
 
+/// Adds a child. With an `Idempotency-Key` header (one per child the client means to add) the
+/// same key sent again adds nothing and answers 200 with the child first stored.
 pub async fn create(
     State(s): State<AppState>,
     user: ApiUser,
+    headers: HeaderMap,
     JsonBody(draft): JsonBody<ChildDraft>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     if !user.0.role.writes_children() {
         return Err(ApiError::Forbidden);
     }
+    let key = super::health::idempotency_key(&headers)?;
     let data = draft.parse(treem_storage::today())?;
-    let child = s.store.create_child(&user.actor(), &data).await?;
+    let (child, done) = s
+        .store
+        .create_child_once(&user.actor(), &data, key.as_deref())
+        .await?;
+    let status = if done.again {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": child.id, "child": child})),
+        status,
+        Json(json!({"id": child.id, "child": child, "already_saved": done.again})),
     ))
 }
 
@@ -210,10 +222,13 @@ pub struct ChildPut {
     pub(crate) draft: ChildDraft,
 }
 
+/// Updates a child from the version read (409 when it moved on). With an `Idempotency-Key`
+/// header an update sent again is answered with the record, not refused as a conflict.
 pub async fn update(
     State(s): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<ChildPut>,
 ) -> Result<Json<Value>, ApiError> {
     let id = parse_id(&id)?;
@@ -226,10 +241,11 @@ pub async fn update(
             "cần gửi phiên bản (version) của bản ghi đã đọc, để không ghi đè sửa đổi của người khác",
         )
     })?;
+    let key = super::health::idempotency_key(&headers)?;
     let data = body.draft.parse(treem_storage::today())?;
-    let child = s
+    let (child, _) = s
         .store
-        .update_child(&user.actor(), id, version, &data)
+        .update_child_once(&user.actor(), id, version, &data, key.as_deref())
         .await?;
     Ok(Json(json!(child)))
 }

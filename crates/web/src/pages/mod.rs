@@ -43,6 +43,20 @@ pub(crate) fn new_submission_id() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// The id the sender made for this write, so that it is stored once: the `Idempotency-Key`
+/// header (a phone sending what it kept while there was no signal), else the form's
+/// `_submission` field; nothing when neither is a valid id (a form without one stores as
+/// before).
+pub(crate) fn sent_id(headers: &HeaderMap, field: Option<&str>) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .or(field)
+        .map(str::trim)
+        .filter(|t| treem_storage::valid_submission_id(t))
+        .map(str::to_string)
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(account::home))
@@ -170,6 +184,71 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .route("/static/form.css", get(form_css))
+        .merge(offline_files())
+}
+
+/// What makes the pages an installable app that works with no signal: the manifest (its icons
+/// in the binary like every static file), the service worker at the root (its scope is the
+/// whole site) and the script that keeps forms sent offline (see `static/offline.js`).
+fn offline_files() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/manifest.webmanifest",
+            get(|| async {
+                asset(
+                    "application/manifest+json",
+                    include_str!("../../static/manifest.webmanifest"),
+                )
+            }),
+        )
+        .route(
+            "/sw.js",
+            get(|| async {
+                // Looked for anew on every visit, so a new version reaches phones at once.
+                let mut r = asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/sw.js"),
+                );
+                r.headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                r
+            }),
+        )
+        .route(
+            "/static/offline.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/offline.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/icon.svg",
+            get(|| async { asset("image/svg+xml", include_str!("../../static/icon.svg")) }),
+        )
+        .route(
+            "/static/icon-192.png",
+            get(|| async { image(include_bytes!("../../static/icon-192.png")) }),
+        )
+        .route(
+            "/static/icon-512.png",
+            get(|| async { image(include_bytes!("../../static/icon-512.png")) }),
+        )
+}
+
+fn image(body: &'static [u8]) -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("image/png")),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 async fn css() -> impl IntoResponse {

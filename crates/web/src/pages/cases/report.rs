@@ -221,6 +221,7 @@ pub async fn intake_form(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Respo
     }
     let now = crate::api::cases_now();
     let mut f = Posted::default();
+    f.set("_submission", crate::pages::new_submission_id());
     f.set("received_at", vn_date(&now.date().to_string()));
     f.set(
         "received_at_time",
@@ -241,6 +242,7 @@ pub async fn intake_form(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Respo
 
 pub async fn save_intake(
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let f = Posted(pairs);
@@ -257,10 +259,15 @@ pub async fn save_intake(
     match ctx
         .state
         .store
-        .open_case(&ctx.actor(), entry, crate::api::cases_now())
+        .open_case_once(
+            &ctx.actor(),
+            entry,
+            crate::api::cases_now(),
+            crate::pages::sent_id(&headers, Some(f.get("_submission"))).as_deref(),
+        )
         .await
     {
-        Ok(id) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Ok(done) => Ok(Redirect::to(&format!("/cases/{}", done.id)).into_response()),
         Err(StorageError::Invalid(e)) => Ok(intake_page(&ctx, f, Some(e)).await),
         Err(e) => Err(ctx.fail(e)),
     }

@@ -3,10 +3,10 @@
 //! and the merge when someone else saved the record meanwhile ([`super::merge`]).
 use super::merge::{child_values, merge, ConflictRow};
 use crate::pages::forms::{draft_to_form, form_to_draft, ChildForm};
-use crate::pages::{render, Ctx, Layout, PageError, PageErrorKind, TypedForm};
+use crate::pages::{render, sent_id, Ctx, Layout, PageError, PageErrorKind, TypedForm};
 use askama::Template;
 use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -25,6 +25,10 @@ pub struct ChildFormBody {
     version: Option<String>,
     #[serde(rename = "_confirm_duplicates")]
     confirm_duplicates: Option<String>,
+    /// The id this sending was made under (a fresh one with each empty form; a phone's own
+    /// for an entry kept offline): sent again, nothing more is stored.
+    #[serde(rename = "_submission")]
+    submission: Option<String>,
     #[serde(flatten)]
     fields: BTreeMap<String, String>,
 }
@@ -71,6 +75,8 @@ pub(super) struct FormPage {
     action: String,
     f: ChildForm,
     version: i64,
+    /// The id this form is sent under ([`crate::pages::sent_id`]).
+    submission: String,
     has_errors: bool,
     conflicts: Vec<ConflictRow>,
     duplicates: Vec<DupRow>,
@@ -108,6 +114,8 @@ impl Target {
 struct Shown {
     errors: FieldErrors,
     version: i64,
+    /// The id the refused sending carried (kept: nothing was stored under it).
+    submission: Option<String>,
     conflicts: Vec<ConflictRow>,
     duplicates: Vec<DupRow>,
 }
@@ -137,6 +145,9 @@ async fn form_page(
         action: to.action,
         f: ChildForm::new(values, &shown.errors, village_options(ctx).await?),
         version: shown.version,
+        submission: shown
+            .submission
+            .unwrap_or_else(crate::pages::new_submission_id),
         has_errors: !shown.errors.is_empty(),
         conflicts: shown.conflicts,
         duplicates: shown.duplicates,
@@ -144,15 +155,21 @@ async fn form_page(
     })
 }
 
-/// The form again with what stopped it: 422.
+/// The form again with what stopped it: 422, or 409 when someone saved the record meanwhile
+/// (a phone sending an update kept offline tells the conflict from a mistake by it).
 async fn again(
     ctx: &Ctx,
     to: Target,
     values: BTreeMap<String, String>,
     shown: Shown,
 ) -> Result<Response, PageError> {
+    let status = if shown.conflicts.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::CONFLICT
+    };
     let page = form_page(ctx, to, values, shown).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+    Ok((status, render(&page)).into_response())
 }
 
 fn writer(ctx: &Ctx) -> Result<(), PageError> {
@@ -228,10 +245,12 @@ async fn possible_duplicates(ctx: &Ctx, c: &ChildData) -> Result<Vec<DupRow>, Pa
 
 pub async fn create(
     ctx: Ctx,
+    headers: HeaderMap,
     TypedForm(f): TypedForm<ChildFormBody>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(f.csrf.as_ref())?;
     writer(&ctx)?;
+    let token = sent_id(&headers, f.submission.as_deref());
     let values: BTreeMap<String, String> = f
         .fields
         .iter()
@@ -241,6 +260,7 @@ pub async fn create(
     let refused = |errors: FieldErrors, duplicates: Vec<DupRow>| Shown {
         errors,
         duplicates,
+        submission: token.clone(),
         ..Shown::default()
     };
     let to = Target::new_child(&ctx);
@@ -248,14 +268,26 @@ pub async fn create(
         Ok(d) => d,
         Err(e) => return again(&ctx, to, values, refused(e, vec![])).await,
     };
+    // Sent again (a phone retrying): the child stored the first time, not a duplicate warning.
+    if let Some(t) = token.as_deref() {
+        let done = ctx.state.store.child_added_under(&ctx.actor(), t).await;
+        if let Some(id) = done.map_err(|e| ctx.fail(e))? {
+            return Ok(Redirect::to(&format!("/children/{id}")).into_response());
+        }
+    }
     if f.confirm_duplicates.as_deref() != Some("1") {
         let dups = possible_duplicates(&ctx, &data).await?;
         if !dups.is_empty() {
             return again(&ctx, to, values, refused(FieldErrors::default(), dups)).await;
         }
     }
-    match ctx.state.store.create_child(&ctx.actor(), &data).await {
-        Ok(c) => Ok(Redirect::to(&format!("/children/{}", c.id)).into_response()),
+    match ctx
+        .state
+        .store
+        .create_child_once(&ctx.actor(), &data, token.as_deref())
+        .await
+    {
+        Ok((c, _)) => Ok(Redirect::to(&format!("/children/{}", c.id)).into_response()),
         Err(StorageError::Invalid(e)) => again(&ctx, to, values, refused(e, vec![])).await,
         Err(e) => Err(ctx.fail(e)),
     }
@@ -308,10 +340,12 @@ async fn values_sent(
 pub async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
+    headers: HeaderMap,
     TypedForm(f): TypedForm<ChildFormBody>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(f.csrf.as_ref())?;
     writer(&ctx)?;
+    let token = sent_id(&headers, f.submission.as_deref());
     let id: i64 = id.parse().map_err(|_| ctx.error(PageErrorKind::NotFound))?;
     let version = f.version();
     let values = values_sent(&ctx, id, &f).await?;
@@ -322,6 +356,7 @@ pub async fn update(
     let refused = |errors: FieldErrors| Shown {
         errors,
         version,
+        submission: token.clone(),
         ..Shown::default()
     };
     let data = match form_to_draft(&values).parse(treem_storage::today()) {
@@ -331,7 +366,7 @@ pub async fn update(
     match ctx
         .state
         .store
-        .update_child(&ctx.actor(), id, version, &data)
+        .update_child_once(&ctx.actor(), id, version, &data, token.as_deref())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}")).into_response()),
@@ -341,6 +376,7 @@ pub async fn update(
             let shown = Shown {
                 version: current,
                 conflicts,
+                submission: token.clone(),
                 ..Shown::default()
             };
             again(&ctx, to(), merged, shown).await

@@ -1,0 +1,268 @@
+//! A village head with no signal: what the phone kept is sent again under its own id and the
+//! server stores it once; an update made against an old version is refused (409), never
+//! written over the office's; the installable app's files are served.
+use crate::helpers::*;
+use crate::pages::{csrf_in, page_login};
+use treem_storage::Register;
+
+#[tokio::test]
+async fn a_child_and_a_report_sent_twice_under_one_id_are_stored_once() {
+    let app = spawn_app().await;
+    let head = page_login(&app, "village_head", "password-village_head").await;
+    let form = head.get(&app, "/children/new").await.text().await.unwrap();
+    assert!(form.contains("data-offline=\"child-new\""));
+    let csrf = csrf_in(&form);
+    let id = "3f1c2a9e-7b4d-4e0a-9c55-0d2f6b1e8a47";
+    let child = [
+        ("_csrf", csrf.as_str()),
+        ("_version", "0"),
+        ("_submission", id),
+        ("full_name", "Vàng Thị Mai"),
+        ("sex", "female"),
+        ("date_of_birth", "02/03/2024"),
+        ("village", "SP01"),
+    ];
+    for _ in 0..2 {
+        let r = head.post(&app, "/children/new", &child).await;
+        let status = r.status();
+        let html = r.text().await.unwrap();
+        let why: Vec<&str> = html.split("class=\"error\"").skip(1).collect();
+        assert_eq!(status, 303, "{why:?}");
+    }
+    let found = app
+        .db
+        .search_children(
+            &officer(),
+            &treem_storage::ChildQuery {
+                q: Some(treem_domain::text::fold("Vàng Thị Mai")),
+                include_absent: true,
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 1, "one child, not two");
+
+    let report = head.get(&app, "/cases/new").await.text().await.unwrap();
+    assert!(report.contains("data-offline=\"case\""));
+    let case_id = "5b8e0c1d-2a3f-4b6c-8d9e-0f1a2b3c4d5e";
+    // The channel the form offers a village head already chosen.
+    let channel = report
+        .split("name=\"channel\"")
+        .nth(1)
+        .and_then(|r| r.split("\" selected").next())
+        .and_then(|r| r.rsplit("value=\"").next())
+        .unwrap()
+        .to_string();
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("_submission", case_id),
+        ("channel", channel.as_str()),
+        ("category", "at_risk"),
+        ("child_type", "new"),
+        ("child.full_name", "Thào Thị Sua"),
+        ("child.village", "SP01"),
+        ("child.sex", "female"),
+        ("child.dob_precision", "estimated"),
+        ("child.estimated_age", "8"),
+        ("place", "Bản Sính Phình"),
+        ("current_condition", "Trẻ ở nhà một mình"),
+        ("received_at", &crate::i18n_date(today())),
+        ("received_at_time", "08:00"),
+    ];
+    let mut cases = Vec::new();
+    for _ in 0..2 {
+        let r = head.post(&app, "/cases/new", &fields).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        cases.push(r.headers()["location"].to_str().unwrap().to_string());
+    }
+    assert_eq!(cases[0], cases[1], "one case, not two");
+}
+
+#[tokio::test]
+async fn an_update_against_an_old_version_is_a_conflict_and_the_office_value_stays() {
+    let app = spawn_app().await;
+    let o = officer();
+    let c = app
+        .db
+        .create_child(&o, &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    let head = page_login(&app, "village_head", "password-village_head").await;
+    let csrf = head.csrf.clone();
+    // The office saves version 2 meanwhile.
+    let mut office = c.data.clone();
+    office.school = Some("Trường Mầm non Sính Phình".into());
+    app.db
+        .update_child(&o, c.id, c.version, &office)
+        .await
+        .unwrap();
+    let edit = format!("/children/{}/edit", c.id);
+    let version = c.version.to_string();
+    let r = head
+        .post(
+            &app,
+            &edit,
+            &[
+                ("_csrf", &csrf),
+                ("_version", &version),
+                ("_submission", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"),
+                ("full_name", "Giàng A Páo"),
+                ("village", "SP01"),
+                ("school", "Trường khác"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("id=\"conflict\""));
+    let now = app.db.child(&o, c.id).await.unwrap();
+    assert_eq!(
+        now.data.school.as_deref(),
+        Some("Trường Mầm non Sính Phình")
+    );
+}
+
+#[tokio::test]
+async fn the_app_installs_manifest_and_service_worker() {
+    let app = spawn_app().await;
+    let http = reqwest::Client::new();
+    let m = http
+        .get(app.url("/manifest.webmanifest"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(m.status(), 200);
+    let m: serde_json::Value = m.json().await.unwrap();
+    assert_eq!(m["lang"], "vi");
+    assert!(m["icons"].as_array().unwrap().len() >= 2);
+    let sw = http.get(app.url("/sw.js")).send().await.unwrap();
+    assert_eq!(sw.status(), 200);
+    assert!(sw.text().await.unwrap().contains("caches"));
+    for f in [
+        "/static/offline.js",
+        "/static/icon-192.png",
+        "/static/icon.svg",
+    ] {
+        assert_eq!(
+            http.get(app.url(f)).send().await.unwrap().status(),
+            200,
+            "{f}"
+        );
+    }
+}
+
+/// ChromeDriver's own command to cut or restore the network of the page.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({"network_conditions": {"offline": self.offline,
+            "latency": 0, "download_throughput": -1, "upload_throughput": -1}});
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn wait_text(b: &crate::browser::Browser, css: &str, want: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = b.c.find(fantoccini::Locator::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if last.contains(want) {
+                return last;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css}: wanted «{want}», saw «{last}»");
+}
+
+#[tokio::test]
+async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_back() {
+    use crate::browser::*;
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    login(&b, &app.base, "village_head", "password-village_head").await;
+    b.c.goto(&app.url("/children/new")).await.unwrap();
+    // The service worker takes the page once installed.
+    b.c.execute_async(
+        "var done = arguments[0]; navigator.serviceWorker.ready.then(function () { done(1); });",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(&b, "#offline", "Mã PIN").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    type_in(&b, "offline-pin-1", "2468").await;
+    type_in(&b, "offline-pin-2", "2468").await;
+    click(&b, "#offline-unlock").await;
+    wait_text(&b, "#offline-status", "Đã đặt mã PIN").await;
+    b.c.issue_cmd(NetworkConditions { offline: true })
+        .await
+        .unwrap();
+    type_in(&b, "full_name", "Lầu Thị Dở").await;
+    b.c.execute(
+        "document.querySelector('form[data-offline]').requestSubmit(); return 1;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(&b, "#offline-status", "Đã lưu trên máy, sẽ gửi khi có sóng").await;
+    wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
+    shot(&b, "offline-kept-360").await;
+    // What IndexedDB holds does not show the child's name.
+    let kept = b
+        .c
+        .execute_async(
+            "var done = arguments[0]; var o = indexedDB.open('treem-offline', 1);
+             o.onsuccess = function () { var r = o.result.transaction('entries').objectStore('entries').getAll();
+             r.onsuccess = function () { done(JSON.stringify(r.result)); }; };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let kept = kept.as_str().unwrap().to_string();
+    assert!(kept.contains("\"data\""), "{kept}");
+    assert!(
+        !kept.contains("Lầu") && !kept.contains("L\\u00e0u"),
+        "{kept}"
+    );
+    b.c.issue_cmd(NetworkConditions { offline: false })
+        .await
+        .unwrap();
+    // The "online" event sends what waits (the page still holds the key).
+    wait_text(&b, "#offline-status", "Đã gửi 1 mục").await;
+    shot(&b, "offline-sent-360").await;
+    let found = app
+        .db
+        .search_children(
+            &officer(),
+            &treem_storage::ChildQuery {
+                q: Some(treem_domain::text::fold("Lầu Thị Dở")),
+                include_absent: true,
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 1);
+}
