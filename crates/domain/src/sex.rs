@@ -19,6 +19,15 @@ impl Sex {
             Sex::Unknown => "unknown",
         }
     }
+    /// The word a page or a printed book shows.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Sex::Male => "Nam",
+            Sex::Female => "Nữ",
+            Sex::Unknown => "Không rõ",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Sex> {
         match crate::text::fold(s).as_str() {
             "male" | "nam" | "m" | "trai" => Some(Sex::Male),

@@ -35,6 +35,7 @@ mod search;
 mod stored;
 mod stream;
 mod supports;
+mod village_papers;
 mod villages;
 
 pub use accounts::{
@@ -57,6 +58,7 @@ pub use recorded::{RecordedEvent, RecordedVersion};
 pub use search::{ChildQuery, ChildSummary, Page};
 pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
+pub use village_papers::{village_health, village_records, VillageHealth, VillageRecords};
 
 use async_trait::async_trait;
 use treem_domain::case::{CaseFile, CaseState, EntryKind, Receipt};

@@ -104,6 +104,9 @@ pub struct VillageRow {
     pub code: String,
     pub name: String,
     pub version: i64,
+    /// This reader may print the village's papers (book, meeting summary).
+    pub papers: bool,
+    pub code_url: String,
 }
 
 #[derive(Template)]
@@ -128,9 +131,11 @@ async fn villages_page(ctx: &Ctx, error: Option<String>) -> Result<Response, Pag
             .into_iter()
             .map(|v| VillageRow {
                 id: v.id,
+                code_url: crate::pages::urlencode(&v.code),
                 code: v.code,
                 name: v.name,
                 version: v.version,
+                papers: ctx.actor().prints_papers_of(v.id),
             })
             .collect(),
         can_edit: ctx.user.role.manages_villages(),

@@ -12,6 +12,7 @@ pub mod health;
 mod import;
 mod page_form;
 mod supports;
+mod village_papers;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
 
@@ -78,6 +79,11 @@ pub fn routes() -> Router<AppState> {
             get(admin::villages).post(admin::create_village),
         )
         .route("/villages/{id}", post(admin::update_village))
+        .route("/villages/{code}/book", get(village_papers::village_book))
+        .route(
+            "/villages/{code}/summary",
+            get(village_papers::village_summary),
+        )
         .route(
             "/households",
             get(admin::households).post(admin::create_household),
@@ -141,6 +147,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .route("/static/form.css", get(form_css))
+        .route("/static/paper.css", get(paper_css))
 }
 
 async fn css() -> impl IntoResponse {
@@ -155,6 +162,15 @@ async fn form_css() -> impl IntoResponse {
     asset(
         "text/css; charset=utf-8",
         include_str!("../../static/form.css"),
+    )
+}
+
+/// The village's papers' sheet (village_papers): A4 landscape for the book, large print for
+/// the meeting's summary.
+async fn paper_css() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/paper.css"),
     )
 }
 
