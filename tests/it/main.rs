@@ -20,6 +20,7 @@ mod helpers;
 mod limits;
 mod modules;
 pub mod pages;
+mod paper;
 mod periods;
 mod plans;
 mod register_links;
