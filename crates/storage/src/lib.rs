@@ -219,7 +219,6 @@ pub trait Accounts: Send + Sync {
     /// Every change to accounts from the audit log, newest first (logins left out).
     async fn account_changes(&self, actor: &Actor, limit: i64)
         -> StorageResult<Vec<AccountChange>>;
-    async fn set_language(&self, actor: &Actor, lang: &str) -> StorageResult<()>;
     async fn create_session(&self, user: &User) -> StorageResult<Session>;
     async fn session(&self, token: &str) -> StorageResult<Option<(Session, User)>>;
     async fn delete_session(&self, token: &str) -> StorageResult<()>;

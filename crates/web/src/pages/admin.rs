@@ -481,13 +481,7 @@ async fn users_page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageEr
                 must_change: u.must_change_password,
                 pending: u
                     .pending
-                    .map(|p| {
-                        if ctx.t.lang == "en" {
-                            format!("waiting for the leader: {}", p.label_en())
-                        } else {
-                            format!("chờ lãnh đạo xác nhận: {}", p.label_vi())
-                        }
-                    })
+                    .map(|p| format!("chờ lãnh đạo xác nhận: {}", p.label_vi()))
                     .unwrap_or_default(),
             })
             .collect(),

@@ -55,7 +55,6 @@ pub fn routes() -> Router<AppState> {
             "/password",
             get(account::password_page).post(account::change_password),
         )
-        .route("/language", post(account::switch_language))
         .route("/children", get(children::list))
         .route(
             "/children/new",
@@ -345,22 +344,8 @@ impl Ctx {
     }
 }
 
-pub fn role_label(t: &Texts, role: Role) -> &'static str {
-    if t.lang == "en" {
-        match role {
-            Role::Officer => "Child-protection officer",
-            Role::Leader => "Commune leader",
-            Role::Health => "Health station",
-            Role::Police => "Commune police",
-            Role::Office => "People's Committee office",
-            Role::Services => "Public service centre",
-            Role::VillageHead => "Village head",
-            Role::Province => "Province",
-            Role::Admin => "Administrator",
-        }
-    } else {
-        role.label_vi()
-    }
+pub fn role_label(_t: &Texts, role: Role) -> &'static str {
+    role.label_vi()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -401,7 +386,7 @@ impl PageError {
     pub fn page(page: Response) -> PageError {
         PageError {
             kind: PageErrorKind::Page(Box::new(page)),
-            t: texts("vi"),
+            t: texts(),
             sample: false,
         }
     }
@@ -424,7 +409,7 @@ struct MessagePage {
 pub fn server_error_page() -> Response {
     PageError {
         kind: PageErrorKind::Internal("panic".into()),
-        t: texts("vi"),
+        t: texts(),
         sample: false,
     }
     .into_response()
@@ -510,7 +495,7 @@ impl FromRequestParts<AppState> for Ctx {
         let path = parts.uri.path().to_string();
         let to_login = || PageError {
             kind: PageErrorKind::Redirect(format!("/login?next={}", urlencode(&path))),
-            t: texts("vi"),
+            t: texts(),
             sample: false,
         };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_login)?;
@@ -523,12 +508,12 @@ impl FromRequestParts<AppState> for Ctx {
                         StorageError::Busy => PageErrorKind::Busy,
                         e => PageErrorKind::Internal(e.to_string()),
                     },
-                    t: texts("vi"),
+                    t: texts(),
                     sample: false,
                 })
             }
         };
-        let t = texts(&user.lang);
+        let t = texts();
         let commune = state.store.commune().await.ok().flatten();
         if user.must_change_password && path != "/password" && path != "/logout" {
             return Err(PageError {
