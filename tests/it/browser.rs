@@ -8,7 +8,7 @@ use std::time::Duration;
 use treem_storage::Register;
 
 /// One browser at a time: the machine has two cores.
-static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub static BROWSER_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct Browser {
     pub c: Client,

@@ -4,6 +4,7 @@ mod accounts;
 mod api;
 mod backups;
 mod browser;
+mod budget;
 mod case_forms;
 mod case_pages;
 mod case_security;
