@@ -201,3 +201,33 @@ async fn the_village_meeting_summary_counts_without_naming_anyone() {
     let health = login(&app, "health").await;
     assert_eq!(html(&app, &health, "/villages/SP01/summary").await.0, 403);
 }
+
+/// Screenshots of the village book and the meeting summary at 1366 and 360 px, on screen and
+/// as printed (print media emulated is not available through WebDriver: the screen view shows
+/// the same table and header); nothing wider than a phone's screen but the book's table, which
+/// scrolls inside its own box.
+#[tokio::test]
+async fn the_village_papers_show_in_a_browser_at_both_widths() {
+    use crate::browser::{browser, login, shot, BROWSER_LOCK};
+    let _one = BROWSER_LOCK.lock().await;
+    for (w, h, tag) in [(1366, 900, "1366"), (360, 740, "360")] {
+        let Some(b) = browser(w, h).await else { return };
+        let app = spawn_app().await;
+        village_with_children(&app).await;
+        login(&b, &app.base, "officer", "password-officer").await;
+        b.c.goto(&app.url("/villages/SP01/book")).await.unwrap();
+        let t =
+            b.c.find(fantoccini::Locator::Css("table.book"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+        assert!(t.contains("Vàng A Páo") && t.contains("SP01-0124"));
+        shot(&b, &format!("village-book-{tag}")).await;
+        crate::browser::assert_no_overflow(&b, "village book").await;
+        b.c.goto(&app.url("/villages/SP01/summary")).await.unwrap();
+        shot(&b, &format!("village-summary-{tag}")).await;
+        crate::browser::assert_no_overflow(&b, "village summary").await;
+    }
+}
