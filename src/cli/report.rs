@@ -93,8 +93,6 @@ pub async fn run(cmd: ReportCommand) -> Result<i32> {
             commune_key,
             out,
         } => super::package::package(db, year, kind, commune_key, out).await,
-        out: std::path::PathBuf,
-    },
         ReportCommand::Docx {
             year,
             kind,

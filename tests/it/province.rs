@@ -338,7 +338,14 @@ async fn a_second_report_of_a_period_is_refused_an_amending_one_taken_and_totals
             related: Vec::new(),
         })
         .collect();
-    let (full_name, position) = signer_of("leader", Role::Leader);
+    let (full_name, position) = signer_of(
+        &treem_domain::account::Signer {
+            login: "leader".into(),
+            full_name: "Giàng A Dơ".into(),
+            position: "Chủ tịch UBND xã".into(),
+        },
+        Role::Leader,
+    );
     let period = kind.proposed_period(2026);
     let frozen = freeze(
         &plan,
@@ -462,6 +469,8 @@ async fn api_package(db: &Db, key_path: &str, id: i64) -> Vec<u8> {
             role: Role::Leader,
             village: None,
             must_change_password: false,
+            full_name: "Giàng A Dơ".into(),
+            position: "Chủ tịch UBND xã".into(),
         },
     )
     .await

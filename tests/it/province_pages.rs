@@ -50,7 +50,14 @@ pub fn package(key: &CommuneKey, report: i64, n: u64, d: u64) -> Vec<u8> {
             r
         })
         .collect();
-    let (full_name, position) = signer_of("leader", Role::Leader);
+    let (full_name, position) = signer_of(
+        &treem_domain::account::Signer {
+            login: "leader".into(),
+            full_name: "Giàng A Dơ".into(),
+            position: "Chủ tịch UBND xã".into(),
+        },
+        Role::Leader,
+    );
     let period = kind.proposed_period(2026);
     let frozen = freeze(
         &plan,

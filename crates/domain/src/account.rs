@@ -114,14 +114,6 @@ impl PendingChange {
             PendingChange::Enable => "mở khóa tài khoản",
         }
     }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            PendingChange::Create => "account created",
-            PendingChange::Reset => "password reset",
-            PendingChange::Enable => "account enabled again",
-        }
-    }
 }
 
 /// The username of a new account, normalised as at login: 3–40 ASCII letters, digits, `.`,

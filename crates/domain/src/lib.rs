@@ -26,5 +26,6 @@ pub mod support;
 pub mod text;
 pub mod upkeep;
 pub mod validation;
+pub mod village_papers;
 
 pub use jiff::civil::Date;

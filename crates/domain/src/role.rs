@@ -131,6 +131,13 @@ impl Role {
         self == Role::Province
     }
 
+    /// May print a village's papers (sổ theo dõi trẻ em, the village meeting's summary): the
+    /// commune's officer, who keeps the register, and the village head, for their own village
+    /// (the scope is storage's: [`Scope`]).
+    pub fn prints_village_papers(self) -> bool {
+        matches!(self, Role::Officer | Role::VillageHead)
+    }
+
     /// May read the audit log.
     pub fn reads_audit(self) -> bool {
         matches!(self, Role::Officer | Role::Leader | Role::Admin)
@@ -165,6 +172,13 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// May print the papers of the village `village_id` ([`Role::prints_village_papers`]): the
+    /// officer any village, a village head their own only.
+    pub fn prints_papers_of(&self, village_id: i64) -> bool {
+        self.role.prints_village_papers()
+            && (self.role != Role::VillageHead || self.village_id == Some(village_id))
+    }
+
     /// Someone at the machine itself, with no account (user id 0): the command line and the
     /// demo generator. They can open the database file anyway, so accounts they make need no
     /// leader's confirmation — this is how the first leader account is made.

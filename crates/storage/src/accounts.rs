@@ -42,6 +42,8 @@ pub struct User {
     pub position: String,
     pub must_change_password: bool,
     pub active: bool,
+    /// The language an older version let each person choose (`vi`, `en`). Read, never used:
+    /// the pages speak Vietnamese only (crates/web/src/i18n.rs says why).
     pub lang: String,
     /// What the administrator did that waits for the leader's confirmation; the account cannot
     /// log in meanwhile.
@@ -587,21 +589,6 @@ impl Accounts for Db {
 
     async fn signers(&self, actor: &Actor, logins: &[String]) -> StorageResult<Vec<Signer>> {
         crate::signers::signers(self, actor, logins).await
-    }
-
-    async fn set_language(&self, actor: &Actor, lang: &str) -> StorageResult<()> {
-        if !matches!(lang, "vi" | "en") {
-            return Err(StorageError::invalid(
-                "lang",
-                "chỉ có tiếng Việt (vi) hoặc tiếng Anh (en)",
-            ));
-        }
-        sqlx::query("UPDATE app_user SET lang = $1 WHERE id = $2")
-            .bind(lang)
-            .bind(actor.user_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     async fn create_session(&self, user: &User) -> StorageResult<Session> {

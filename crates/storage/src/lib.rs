@@ -39,6 +39,7 @@ mod signers;
 mod stored;
 mod stream;
 mod supports;
+mod village_papers;
 mod villages;
 
 pub use accounts::{
@@ -64,6 +65,7 @@ pub use reports::{NewReport, StoredReport, StoredSection};
 pub use search::{ChildQuery, ChildSummary, Page};
 pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
+pub use village_papers::{village_health, village_records, VillageHealth, VillageRecords};
 
 use async_trait::async_trait;
 use treem_domain::case::{CaseFile, CaseState, EntryKind, Receipt};
@@ -256,7 +258,6 @@ pub trait Accounts: Send + Sync {
     /// The full names and positions of these logins, for signature blocks (any signed-in
     /// account); unknown logins are left out.
     async fn signers(&self, actor: &Actor, logins: &[String]) -> StorageResult<Vec<Signer>>;
-    async fn set_language(&self, actor: &Actor, lang: &str) -> StorageResult<()>;
     async fn create_session(&self, user: &User) -> StorageResult<Session>;
     async fn session(&self, token: &str) -> StorageResult<Option<(Session, User)>>;
     async fn delete_session(&self, token: &str) -> StorageResult<()>;

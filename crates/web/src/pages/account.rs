@@ -128,7 +128,7 @@ pub async fn login_page(State(state): State<AppState>, Query(q): Query<LoginQuer
     // Before there is a session, the form is tied to a cookie of its own (double submit).
     let pre = random_token();
     let (sample, name) = commune(&state).await;
-    let t = texts("vi");
+    let t = texts();
     let page = LoginPage {
         l: bare_layout(t, t.login, pre.clone(), sample, name),
         error: None,
@@ -150,7 +150,7 @@ fn login_refused(
     status: StatusCode,
     error: String,
 ) -> Response {
-    let t = texts("vi");
+    let t = texts();
     let page = LoginPage {
         l: bare_layout(t, t.login, pre.to_string(), sample, name),
         error: Some(error),
@@ -202,7 +202,7 @@ pub async fn login(
     headers: HeaderMap,
     TypedForm(f): TypedForm<LoginForm>,
 ) -> Response {
-    let t = texts("vi");
+    let t = texts();
     let commune = commune(&state).await;
     let pre = cookie(&headers, PRE_LOGIN_COOKIE).unwrap_or("");
     let again =
@@ -351,28 +351,6 @@ pub async fn change_password(
         res.headers_mut().insert(SET_COOKIE, v);
     }
     Ok(res)
-}
-
-pub async fn switch_language(
-    ctx: Ctx,
-    headers: HeaderMap,
-    TypedForm(f): TypedForm<TokenForm>,
-) -> Result<Response, PageError> {
-    ctx.check_csrf(f.csrf.as_ref())?;
-    let to = if ctx.user.lang == "en" { "vi" } else { "en" };
-    ctx.state
-        .store
-        .set_language(&ctx.actor(), to)
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    // Back where the person was, when the browser says (same origin only).
-    let back = headers
-        .get(axum::http::header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_else(|| "/".into());
-    Ok(Redirect::to(&safe_next(Some(&back))).into_response())
 }
 
 pub struct Link {
@@ -539,7 +517,6 @@ async fn province_counts(ctx: &Ctx, page: &mut HomePage) -> Result<(), PageError
 
 /// The leader's account changes waiting, or the administrator's reminder.
 async fn role_note(ctx: &Ctx) -> Result<Option<String>, PageError> {
-    let en = ctx.t.lang == "en";
     if ctx.user.role.confirms_accounts() {
         let waiting = ctx
             .state
@@ -548,15 +525,13 @@ async fn role_note(ctx: &Ctx) -> Result<Option<String>, PageError> {
             .await
             .map_err(|e| ctx.fail(e))?
             .len();
-        return Ok((waiting > 0).then(|| if en {
-            format!("{waiting} account change(s) wait for your confirmation: see Account confirmations.")
-        } else {
-            format!("Có {waiting} thay đổi tài khoản chờ bạn xác nhận: xem trang Xác nhận tài khoản.")
+        return Ok((waiting > 0).then(|| {
+            format!(
+                "Có {waiting} thay đổi tài khoản chờ bạn xác nhận: xem trang Xác nhận tài khoản."
+            )
         }));
     }
-    Ok(ctx.user.role.manages_users().then(|| if en {
-        "Manage accounts. The server makes a backup every night when started with --backup-dir; treem backup, treem restore and treem check run from the command line.".into()
-    } else {
+    Ok(ctx.user.role.manages_users().then(|| {
         "Quản lý tài khoản. Máy chủ tự sao lưu hằng đêm khi được chạy với --backup-dir; treem backup, treem restore và treem check chạy bằng dòng lệnh.".into()
     }))
 }

@@ -56,30 +56,26 @@ struct AccountsPage {
 }
 
 /// The menu label and page title.
-pub fn title(t: &Texts) -> &'static str {
-    if t.lang == "en" {
-        "Account confirmations"
-    } else {
-        "Xác nhận tài khoản"
-    }
+pub fn title(_t: &Texts) -> &'static str {
+    "Xác nhận tài khoản"
 }
 
 /// An audit action on an account, in words.
-fn action_label(t: &Texts, action: &str) -> String {
-    let (vi, en) = match action {
-        "create" => ("tạo tài khoản", "account created"),
-        "password" => ("mật khẩu", "password"),
-        "enable" => ("mở khóa", "enabled"),
-        "disable" => ("khóa", "disabled"),
-        "confirm" => ("lãnh đạo xác nhận", "confirmed by the leader"),
-        "refuse" => ("lãnh đạo từ chối", "refused by the leader"),
-        "profile" => ("họ tên, chức vụ", "full name, position"),
-        other => (other, other),
-    };
-    if t.lang == "en" { en } else { vi }.to_string()
+fn action_label(action: &str) -> String {
+    match action {
+        "create" => "tạo tài khoản",
+        "password" => "mật khẩu",
+        "enable" => "mở khóa",
+        "disable" => "khóa",
+        "confirm" => "lãnh đạo xác nhận",
+        "refuse" => "lãnh đạo từ chối",
+        "profile" => "họ tên, chức vụ",
+        other => other,
+    }
+    .to_string()
 }
 
-/// The page's words in the person's language.
+/// The page's words.
 struct Words {
     help: &'static str,
     pending_title: &'static str,
@@ -102,29 +98,13 @@ const VI: Words = Words {
     history_title: "Lịch sử thay đổi tài khoản",
 };
 
-const EN: Words = Words {
-    help: "The administrator reads no child records or case files. An account they make with a role that does, or whose password they reset, or that they enable again, cannot log in until you confirm it here. Confirm only after checking with the person; give them the temporary password you type (they must change it at first login).",
-    pending_title: "Waiting for your confirmation",
-    nothing_pending: "Nothing waits for confirmation.",
-    change_label: "Change",
-    temp_label: "Temporary password",
-    confirm_label: "Confirm",
-    refuse_label: "Refuse",
-    history_title: "Changes to accounts",
-};
-
 fn pending_rows(t: &Texts, pending: Vec<treem_storage::PendingAccount>) -> Vec<PendingRow> {
-    let en = t.lang == "en";
     pending
         .into_iter()
         .map(|p| PendingRow {
             id: p.user.id,
             role: role_label(t, p.user.role),
-            change: p
-                .user
-                .pending
-                .map(|c| if en { c.label_en() } else { c.label_vi() })
-                .unwrap_or(""),
+            change: p.user.pending.map(|c| c.label_vi()).unwrap_or(""),
             username: p.user.username,
             village: p.village.unwrap_or_default(),
             by: p.requested_by,
@@ -133,14 +113,14 @@ fn pending_rows(t: &Texts, pending: Vec<treem_storage::PendingAccount>) -> Vec<P
         .collect()
 }
 
-fn history_rows(t: &Texts, history: Vec<treem_storage::AccountChange>) -> Vec<ChangeRow> {
+fn history_rows(history: Vec<treem_storage::AccountChange>) -> Vec<ChangeRow> {
     history
         .into_iter()
         .map(|h| ChangeRow {
             seq: h.seq,
             at: vn_datetime(&h.at),
             actor: h.actor,
-            action: action_label(t, &h.action),
+            action: action_label(&h.action),
             username: h.username.unwrap_or_default(),
             detail: h.detail,
         })
@@ -149,7 +129,7 @@ fn history_rows(t: &Texts, history: Vec<treem_storage::AccountChange>) -> Vec<Ch
 
 async fn page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
     let t = ctx.t;
-    let w = if t.lang == "en" { &EN } else { &VI };
+    let w = &VI;
     let store = &ctx.state.store;
     let pending = store
         .pending_accounts(&ctx.actor())
@@ -171,7 +151,7 @@ async fn page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageError> {
         refuse_label: w.refuse_label,
         history_title: w.history_title,
         pending: pending_rows(t, pending),
-        history: history_rows(t, history),
+        history: history_rows(history),
     };
     Ok(render_status(&page, error.is_some()))
 }

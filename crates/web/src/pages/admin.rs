@@ -119,6 +119,9 @@ pub struct VillageRow {
     pub code: String,
     pub name: String,
     pub version: i64,
+    /// This reader may print the village's papers (book, meeting summary).
+    pub papers: bool,
+    pub code_url: String,
 }
 
 #[derive(Template)]
@@ -143,9 +146,11 @@ async fn villages_page(ctx: &Ctx, error: Option<String>) -> Result<Response, Pag
             .into_iter()
             .map(|v| VillageRow {
                 id: v.id,
+                code_url: crate::pages::urlencode(&v.code),
                 code: v.code,
                 name: v.name,
                 version: v.version,
+                papers: ctx.actor().prints_papers_of(v.id),
             })
             .collect(),
         can_edit: ctx.user.role.manages_villages(),
@@ -495,13 +500,7 @@ async fn users_page(ctx: &Ctx, error: Option<String>) -> Result<Response, PageEr
                 must_change: u.must_change_password,
                 pending: u
                     .pending
-                    .map(|p| {
-                        if ctx.t.lang == "en" {
-                            format!("waiting for the leader: {}", p.label_en())
-                        } else {
-                            format!("chờ lãnh đạo xác nhận: {}", p.label_vi())
-                        }
-                    })
+                    .map(|p| format!("chờ lãnh đạo xác nhận: {}", p.label_vi()))
                     .unwrap_or_default(),
             })
             .collect(),

@@ -12,9 +12,10 @@ pub mod health;
 mod import;
 mod page_form;
 mod province;
-mod reports;
 mod report_print;
+mod reports;
 mod supports;
+mod village_papers;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
 
@@ -71,7 +72,6 @@ pub fn routes() -> Router<AppState> {
             "/password",
             get(account::password_page).post(account::change_password),
         )
-        .route("/language", post(account::switch_language))
         .route("/children", get(children::list))
         .route(
             "/children/new",
@@ -95,6 +95,11 @@ pub fn routes() -> Router<AppState> {
             get(admin::villages).post(admin::create_village),
         )
         .route("/villages/{id}", post(admin::update_village))
+        .route("/villages/{code}/book", get(village_papers::village_book))
+        .route(
+            "/villages/{code}/summary",
+            get(village_papers::village_summary),
+        )
         .route(
             "/households",
             get(admin::households).post(admin::create_household),
@@ -185,6 +190,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.js", get(js))
         .route("/static/form.css", get(form_css))
         .merge(offline_files())
+        .route("/static/paper.css", get(paper_css))
 }
 
 /// What makes the pages an installable app that works with no signal: the manifest (its icons
@@ -263,6 +269,15 @@ async fn form_css() -> impl IntoResponse {
     asset(
         "text/css; charset=utf-8",
         include_str!("../../static/form.css"),
+    )
+}
+
+/// The village's papers' sheet (village_papers): A4 landscape for the book, large print for
+/// the meeting's summary.
+async fn paper_css() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/paper.css"),
     )
 }
 
@@ -463,22 +478,8 @@ impl Ctx {
     }
 }
 
-pub fn role_label(t: &Texts, role: Role) -> &'static str {
-    if t.lang == "en" {
-        match role {
-            Role::Officer => "Child-protection officer",
-            Role::Leader => "Commune leader",
-            Role::Health => "Health station",
-            Role::Police => "Commune police",
-            Role::Office => "People's Committee office",
-            Role::Services => "Public service centre",
-            Role::VillageHead => "Village head",
-            Role::Province => "Province",
-            Role::Admin => "Administrator",
-        }
-    } else {
-        role.label_vi()
-    }
+pub fn role_label(_t: &Texts, role: Role) -> &'static str {
+    role.label_vi()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -519,7 +520,7 @@ impl PageError {
     pub fn page(page: Response) -> PageError {
         PageError {
             kind: PageErrorKind::Page(Box::new(page)),
-            t: texts("vi"),
+            t: texts(),
             sample: false,
         }
     }
@@ -542,7 +543,7 @@ struct MessagePage {
 pub fn server_error_page() -> Response {
     PageError {
         kind: PageErrorKind::Internal("panic".into()),
-        t: texts("vi"),
+        t: texts(),
         sample: false,
     }
     .into_response()
@@ -628,7 +629,7 @@ impl FromRequestParts<AppState> for Ctx {
         let path = parts.uri.path().to_string();
         let to_login = || PageError {
             kind: PageErrorKind::Redirect(format!("/login?next={}", urlencode(&path))),
-            t: texts("vi"),
+            t: texts(),
             sample: false,
         };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_login)?;
@@ -641,12 +642,12 @@ impl FromRequestParts<AppState> for Ctx {
                         StorageError::Busy => PageErrorKind::Busy,
                         e => PageErrorKind::Internal(e.to_string()),
                     },
-                    t: texts("vi"),
+                    t: texts(),
                     sample: false,
                 })
             }
         };
-        let t = texts(&user.lang);
+        let t = texts();
         let commune = state.store.commune().await.ok().flatten();
         if user.must_change_password && path != "/password" && path != "/logout" {
             return Err(PageError {

@@ -21,7 +21,7 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
         let refuse = |text: String| PageError {
             kind: PageErrorKind::BadForm(text),
-            t: texts("vi"),
+            t: texts(),
             sample: false,
         };
         let body = Bytes::from_request(req, state).await.map_err(|e| {
@@ -35,7 +35,7 @@ where
             Err(field) => Err(refuse(format!(
                 "Ô «{}» có ký tự không đọc được (không phải chữ Unicode UTF-8), nên chưa lưu gì. \
                  Hãy gõ lại ô đó bằng bộ gõ tiếng Việt Unicode rồi gửi lại.",
-                field_label(texts("vi"), field.as_deref())
+                field_label(texts(), field.as_deref())
             ))),
         }
     }
@@ -61,7 +61,7 @@ where
             kind: PageErrorKind::BadForm(format!(
                 "Không đọc được biểu mẫu gửi lên ({e}). Hãy tải lại trang rồi làm lại."
             )),
-            t: texts("vi"),
+            t: texts(),
             sample: false,
         })
     }
@@ -178,7 +178,7 @@ mod tests {
             Err(Some("full_name".into()))
         );
         assert_eq!(parse(b"%FF=1"), Err(None));
-        assert_eq!(field_label(texts("vi"), Some("full_name")), "Họ và tên");
-        assert_eq!(field_label(texts("vi"), Some("cg0_full_name")), "Họ và tên");
+        assert_eq!(field_label(texts(), Some("full_name")), "Họ và tên");
+        assert_eq!(field_label(texts(), Some("cg0_full_name")), "Họ và tên");
     }
 }

@@ -76,20 +76,10 @@ fn d(x: &Option<jiff::civil::Date>) -> String {
 }
 
 fn dob_text(t: &Texts, c: &ChildData) -> String {
-    use treem_domain::register::DobPrecision::*;
-    if t.lang != "en" {
-        // As known: never an estimate or a month shown as a day.
-        return BirthDate::new(c.date_of_birth, c.dob_precision)
-            .map(|b| b.text_with_age(treem_storage::today()))
-            .unwrap_or_else(|| t.unknown.to_string());
-    }
-    match (c.dob_precision, c.date_of_birth) {
-        (Day, Some(x)) => vn_date(&x.to_string()),
-        (Month, Some(x)) => format!("{:02}/{} (day unknown)", x.month(), x.year()),
-        (Year, Some(x)) => x.year().to_string(),
-        (Estimated, Some(x)) => format!("~{} (estimated)", x.year()),
-        _ => t.unknown.to_string(),
-    }
+    // As known: never an estimate or a month shown as a day.
+    BirthDate::new(c.date_of_birth, c.dob_precision)
+        .map(|b| b.text_with_age(treem_storage::today()))
+        .unwrap_or_else(|| t.unknown.to_string())
 }
 
 fn fact(label: &'static str, value: impl Into<String>) -> Fact {
