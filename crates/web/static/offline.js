@@ -104,8 +104,15 @@
     panel.appendChild(pinBox);
     panel.appendChild(countLine);
     panel.appendChild(list);
-    var after = main.querySelector('h1');
-    main.insertBefore(panel, after ? after.nextSibling : main.firstChild);
+    // Below the list of problems when there is one: the summary stays where it was focused.
+    var after = document.getElementById('problems') || main.querySelector('h1');
+    if (after && after.parentNode === main) {
+      main.insertBefore(panel, after.nextSibling);
+    } else if (after) {
+      after.parentNode.insertBefore(panel, after.nextSibling);
+    } else {
+      main.insertBefore(panel, main.firstChild);
+    }
   }
 
   function drawPin() {
