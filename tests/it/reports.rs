@@ -930,6 +930,26 @@ async fn the_pages_take_every_step_with_plain_forms() {
         .await
         .unwrap();
     assert!(html.contains("Lập báo cáo bổ sung"));
+    // The approved report leads to its documents, and each link opens.
+    for (link, kind) in [
+        ("print", "text/html"),
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ] {
+        let href = format!("/reports/{id}/{link}");
+        assert!(html.contains(&format!("href=\"{href}\"")), "{href}");
+        let r = officer.get(&app, &href).await;
+        assert_eq!(r.status(), 200, "{href}");
+        let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(ct.starts_with(kind), "{href}: {ct}");
+    }
+    assert!(html.contains(&format!("href=\"/reports/{id}/package\"")));
     let r = officer
         .post(
             &app,
