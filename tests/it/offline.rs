@@ -69,7 +69,10 @@ async fn a_child_and_a_report_sent_twice_under_one_id_are_stored_once() {
         ("child.estimated_age", "8"),
         ("place", "Bản Sính Phình"),
         ("current_condition", "Trẻ ở nhà một mình"),
-        ("received_at", &crate::i18n_date(today())),
+        (
+            "received_at",
+            &crate::i18n_date(today().yesterday().unwrap()),
+        ),
         ("received_at_time", "08:00"),
     ];
     let mut cases = Vec::new();

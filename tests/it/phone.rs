@@ -154,7 +154,10 @@ async fn a_village_heads_report_names_the_child_and_sums_up_its_problems() {
             &[
                 ("_csrf", head.csrf.as_str()),
                 ("channel", "village_head"),
-                ("received_at", &crate::i18n_date(today())),
+                (
+                    "received_at",
+                    &crate::i18n_date(today().yesterday().unwrap()),
+                ),
                 ("received_at_time", "08:00"),
                 ("category", "at_risk"),
                 ("child_type", "registered"),

@@ -5,57 +5,17 @@
 use crate::content::{ReportDoc, SignatureDoc, CHANGE_COLUMNS, TARGET_COLUMNS};
 use crate::DocumentError;
 use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, LineSpacing, Paragraph, Run, SpecialIndentType, Table, TableLayoutType,
+    TableRow, WidthType,
 };
 
-const FONT: &str = "Times New Roman";
-/// A4 in twentieths of a point.
-const A4: (u32, u32) = (11906, 16838);
-/// 1 mm in twentieths of a point.
-const MM: f64 = 56.6929;
-pub const LEFT_MM: f64 = 30.0;
-pub const RIGHT_MM: f64 = 15.0;
-pub const TOP_MM: f64 = 20.0;
-pub const BOTTOM_MM: f64 = 20.0;
+use crate::decree30::{cell, page, run, spacing, text_width, tw};
+
 /// Sizes in half-points: body 13 pt, heading 13 pt, table 11 pt.
 const BODY: usize = 26;
 const HEAD: usize = 26;
 const TABLE: usize = 22;
 const RECEIVERS: usize = 22;
-
-fn tw(mm: f64) -> i32 {
-    (mm * MM).round() as i32
-}
-
-/// The width the text may take, in twips.
-fn text_width() -> usize {
-    (A4.0 as i32 - tw(LEFT_MM) - tw(RIGHT_MM)) as usize
-}
-
-fn fonts() -> RunFonts {
-    RunFonts::new()
-        .ascii(FONT)
-        .hi_ansi(FONT)
-        .cs(FONT)
-        .east_asia(FONT)
-}
-
-/// A run of text in Times New Roman; line breaks in the text become breaks.
-fn run(text: &str, size: usize) -> Run {
-    let mut r = Run::new().fonts(fonts()).size(size);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            r = r.add_break(BreakType::TextWrapping);
-        }
-        r = r.add_text(line.trim_end_matches('\r'));
-    }
-    r
-}
-
-fn spacing(after: u32) -> LineSpacing {
-    LineSpacing::new().before(0).after(after)
-}
 
 fn para(r: Run, align: AlignmentType, after: u32) -> Paragraph {
     Paragraph::new()
@@ -68,25 +28,8 @@ fn centred(r: Run) -> Paragraph {
     para(r, AlignmentType::Center, 0)
 }
 
-/// A body paragraph: justified, first line indented 1 cm, 6 pt after.
 fn body(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, BODY))
-        .align(AlignmentType::Both)
-        .indent(
-            None,
-            Some(SpecialIndentType::FirstLine(tw(10.0))),
-            None,
-            None,
-        )
-        .line_spacing(spacing(120))
-}
-
-fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
-    paragraphs
-        .into_iter()
-        .fold(TableCell::new(), |c, p| c.add_paragraph(p))
-        .width(width, WidthType::Dxa)
+    crate::decree30::body(text, BODY)
 }
 
 fn borderless(left: Vec<Paragraph>, right: Vec<Paragraph>, left_pct: usize) -> Table {
@@ -219,19 +162,7 @@ fn heading_line(text: &str) -> Paragraph {
 
 /// The DOCX bytes of the report.
 pub fn render(doc: &ReportDoc) -> Result<Vec<u8>, DocumentError> {
-    let mut d = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(tw(TOP_MM))
-                .bottom(tw(BOTTOM_MM))
-                .left(tw(LEFT_MM))
-                .right(tw(RIGHT_MM))
-                .header(tw(10.0))
-                .footer(tw(10.0)),
-        )
-        .default_fonts(fonts())
-        .default_size(BODY)
+    let mut d = page(BODY)
         .add_table(heading(doc))
         .add_paragraph(
             Paragraph::new()

@@ -6,6 +6,7 @@
 //! Pure: no SQL, no async, no HTTP. Village names come in through [`Names`] because the frozen
 //! report holds only village codes.
 mod content;
+pub mod decree30;
 mod docx;
 mod words;
 mod xlsx;

@@ -206,8 +206,7 @@ pub async fn save_section(
     let v = version(b.version)?;
     let actor = user.actor();
     let id = parse_id(&id)?;
-    let year = s.store.report(&actor, id).await?.year;
-    let plan = crate::figures::load_plan(&s, year).await?;
+    let plan = plan_of(&s, &actor, id).await?;
     let rep = s
         .store
         .save_section(&actor, &plan, id, &agency, v, &b.narrative)
@@ -244,8 +243,7 @@ async fn section_step(
     let v = version(b.version)?;
     let actor = user.actor();
     let id = parse_id(&id)?;
-    let year = s.store.report(&actor, id).await?.year;
-    let plan = crate::figures::load_plan(&s, year).await?;
+    let plan = plan_of(&s, &actor, id).await?;
     let rep = if submit {
         s.store
             .submit_section(&actor, &plan, id, &agency, v)
@@ -265,7 +263,7 @@ pub async fn send(
     path: Path<String>,
     body: JsonBody<StepBody>,
 ) -> Result<Json<Value>, ApiError> {
-    report_step(st, user, path, body, "send").await
+    report_step(st, user, path, body, ReportStep::Send).await
 }
 
 pub async fn return_report(
@@ -274,7 +272,7 @@ pub async fn return_report(
     path: Path<String>,
     body: JsonBody<StepBody>,
 ) -> Result<Json<Value>, ApiError> {
-    report_step(st, user, path, body, "return").await
+    report_step(st, user, path, body, ReportStep::Return).await
 }
 
 pub async fn approve(
@@ -283,7 +281,24 @@ pub async fn approve(
     path: Path<String>,
     body: JsonBody<StepBody>,
 ) -> Result<Json<Value>, ApiError> {
-    report_step(st, user, path, body, "approve").await
+    report_step(st, user, path, body, ReportStep::Approve).await
+}
+
+/// The leader's and the officer's steps on a whole report.
+enum ReportStep {
+    Send,
+    Return,
+    Approve,
+}
+
+/// The plan of the report's year (the report read within the actor's rights).
+async fn plan_of(
+    s: &AppState,
+    actor: &treem_storage::Actor,
+    id: i64,
+) -> Result<treem_domain::plan::Plan, ApiError> {
+    let year = s.store.report(actor, id).await?.year;
+    crate::figures::load_plan(s, year).await
 }
 
 async fn report_step(
@@ -291,21 +306,20 @@ async fn report_step(
     user: ApiUser,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<StepBody>,
-    step: &str,
+    step: ReportStep,
 ) -> Result<Json<Value>, ApiError> {
     let v = version(b.version)?;
     let actor = user.actor();
     let id = parse_id(&id)?;
-    let year = s.store.report(&actor, id).await?.year;
-    let plan = crate::figures::load_plan(&s, year).await?;
+    let plan = plan_of(&s, &actor, id).await?;
     let rep = match step {
-        "send" => s.store.send_report(&actor, &plan, id, v).await?,
-        "return" => {
+        ReportStep::Send => s.store.send_report(&actor, &plan, id, v).await?,
+        ReportStep::Return => {
             s.store
                 .return_report(&actor, &plan, id, v, &b.reason)
                 .await?
         }
-        _ => {
+        ReportStep::Approve => {
             svc::approve(&s, &actor, id, v, &b.number).await?;
             s.store.report(&actor, id).await?
         }
@@ -320,8 +334,7 @@ pub async fn amend(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let actor = user.actor();
     let id = parse_id(&id)?;
-    let year = s.store.report(&actor, id).await?.year;
-    let plan = crate::figures::load_plan(&s, year).await?;
+    let plan = plan_of(&s, &actor, id).await?;
     let rep = s.store.amend_report(&actor, &plan, id).await?;
     Ok((
         StatusCode::CREATED,

@@ -3,55 +3,15 @@
 //! without borders, the ratings and measures as ruled tables.
 use super::doc::{Block, FormDoc, FormTable, Signature, SIGN_NOTE};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, Docx, LineSpacing, Paragraph, SpecialIndentType, Table, TableLayoutType,
+    TableRow, WidthType,
 };
 
-const FONT: &str = "Times New Roman";
-/// A4 in twentieths of a point.
-const A4: (u32, u32) = (11906, 16838);
-/// 1 mm in twentieths of a point.
-const MM: f64 = 56.6929;
-const LEFT_MM: f64 = 30.0;
-const RIGHT_MM: f64 = 15.0;
-const TOP_MM: f64 = 20.0;
-const BOTTOM_MM: f64 = 20.0;
+use treem_reports::decree30::{cell, page, run, spacing, text_width, tw};
+
 /// Sizes in half-points.
 const BODY: usize = 28;
 const HEAD: usize = 24;
-
-fn tw(mm: f64) -> i32 {
-    (mm * MM).round() as i32
-}
-
-/// The width the text may take, in twips.
-fn text_width() -> usize {
-    (A4.0 as i32 - tw(LEFT_MM) - tw(RIGHT_MM)) as usize
-}
-
-fn fonts() -> RunFonts {
-    RunFonts::new()
-        .ascii(FONT)
-        .hi_ansi(FONT)
-        .cs(FONT)
-        .east_asia(FONT)
-}
-
-/// A run of text in Times New Roman; line breaks in the text become breaks.
-fn run(text: &str, size: usize) -> Run {
-    let mut r = Run::new().fonts(fonts()).size(size);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            r = r.add_break(BreakType::TextWrapping);
-        }
-        r = r.add_text(line.trim_end_matches('\r'));
-    }
-    r
-}
-
-fn spacing(after: u32) -> LineSpacing {
-    LineSpacing::new().before(0).after(after)
-}
 
 fn line(text: &str, size: usize, align: AlignmentType) -> Paragraph {
     Paragraph::new()
@@ -68,23 +28,7 @@ fn bold_line(text: &str, size: usize, align: AlignmentType) -> Paragraph {
 }
 
 fn body(text: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, BODY))
-        .align(AlignmentType::Both)
-        .indent(
-            None,
-            Some(SpecialIndentType::FirstLine(tw(10.0))),
-            None,
-            None,
-        )
-        .line_spacing(spacing(120))
-}
-
-fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
-    paragraphs
-        .into_iter()
-        .fold(TableCell::new(), |c, p| c.add_paragraph(p))
-        .width(width, WidthType::Dxa)
+    treem_reports::decree30::body(text, BODY)
 }
 
 /// The heading: the issuing body and number left, Quốc hiệu, Tiêu ngữ and the date right.
@@ -231,19 +175,7 @@ pub fn render(doc: &FormDoc) -> Result<Vec<u8>, String> {
 
 /// The page, the form's number, the heading, the title.
 fn top(doc: &FormDoc) -> Docx {
-    let mut d = Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(tw(TOP_MM))
-                .bottom(tw(BOTTOM_MM))
-                .left(tw(LEFT_MM))
-                .right(tw(RIGHT_MM))
-                .header(tw(10.0))
-                .footer(tw(10.0)),
-        )
-        .default_fonts(fonts())
-        .default_size(BODY)
+    let mut d = page(BODY)
         .add_paragraph(
             Paragraph::new()
                 .add_run(run(&doc.form_label(), 24).italic())
