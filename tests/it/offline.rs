@@ -194,8 +194,62 @@ async fn wait_text(b: &crate::browser::Browser, css: &str, want: &str) -> String
     panic!("{css}: wanted «{want}», saw «{last}»");
 }
 
+/// Reads every entry the phone keeps in IndexedDB, as the JSON the page would see.
+async fn kept_entries(b: &crate::browser::Browser) -> String {
+    let kept = b
+        .c
+        .execute_async(
+            "var done = arguments[0]; var o = indexedDB.open('treem-offline', 1);
+             o.onupgradeneeded = function () { o.result.createObjectStore('entries', { keyPath: 'id' }); };
+             o.onsuccess = function () { var r = o.result.transaction('entries').objectStore('entries').getAll();
+             r.onsuccess = function () { done(JSON.stringify(r.result)); o.result.close(); }; };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    kept.as_str().unwrap().to_string()
+}
+
+/// Waits until the service worker controls the page (it keeps the pages opened since).
+async fn worker_ready(b: &crate::browser::Browser) {
+    b.c.execute_async(
+        "var done = arguments[0]; navigator.serviceWorker.ready.then(function () {
+           if (navigator.serviceWorker.controller) { done(1); return; }
+           navigator.serviceWorker.addEventListener('controllerchange', function () { done(1); }); });",
+        vec![],
+    )
+    .await
+    .unwrap();
+}
+
+/// Unlocks the phone's store on the page shown: sets the PIN the first time, enters it after.
+async fn unlock_with_pin(b: &crate::browser::Browser, first: bool) {
+    use crate::browser::*;
+    wait_text(b, "#offline", "PIN").await;
+    type_in(b, "offline-pin-1", "2468").await;
+    if first {
+        type_in(b, "offline-pin-2", "2468").await;
+    }
+    click(b, "#offline-unlock").await;
+    wait_text(
+        b,
+        "#offline-status",
+        if first { "Đã đặt mã PIN" } else { "Đã mở khoá" },
+    )
+    .await;
+}
+
+async fn submit_offline_form(b: &crate::browser::Browser) {
+    b.c.execute(
+        "document.querySelector('form[data-offline]').requestSubmit(); return 1;",
+        vec![],
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
-async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_back() {
+async fn a_child_and_a_case_report_entered_with_no_signal_are_kept_encrypted_and_stored_once() {
     use crate::browser::*;
     let _one = BROWSER_LOCK.lock().await;
     let Some(b) = browser(360, 740).await else {
@@ -203,56 +257,64 @@ async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_b
     };
     let app = spawn_app().await;
     login(&b, &app.base, "village_head", "password-village_head").await;
+    // Both forms opened once with a signal: the service worker keeps them.
+    b.c.goto(&app.url("/cases/new")).await.unwrap();
+    worker_ready(&b).await;
+    b.c.goto(&app.url("/cases/new")).await.unwrap();
     b.c.goto(&app.url("/children/new")).await.unwrap();
-    // The service worker takes the page once installed.
-    b.c.execute_async(
-        "var done = arguments[0]; navigator.serviceWorker.ready.then(function () { done(1); });",
-        vec![],
-    )
-    .await
-    .unwrap();
-    wait_text(&b, "#offline", "Mã PIN").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    type_in(&b, "offline-pin-1", "2468").await;
-    type_in(&b, "offline-pin-2", "2468").await;
-    click(&b, "#offline-unlock").await;
-    wait_text(&b, "#offline-status", "Đã đặt mã PIN").await;
+    worker_ready(&b).await;
+    unlock_with_pin(&b, true).await;
     b.c.issue_cmd(NetworkConditions { offline: true })
         .await
         .unwrap();
+
+    // A new child, with no signal.
     type_in(&b, "full_name", "Lầu Thị Dở").await;
-    b.c.execute(
-        "document.querySelector('form[data-offline]').requestSubmit(); return 1;",
-        vec![],
-    )
-    .await
-    .unwrap();
+    submit_offline_form(&b).await;
     wait_text(&b, "#offline-status", "Đã lưu trên máy, sẽ gửi khi có sóng").await;
     wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
     shot(&b, "offline-kept-360").await;
-    // What IndexedDB holds does not show the child's name.
-    let kept = b
-        .c
-        .execute_async(
-            "var done = arguments[0]; var o = indexedDB.open('treem-offline', 1);
-             o.onsuccess = function () { var r = o.result.transaction('entries').objectStore('entries').getAll();
-             r.onsuccess = function () { done(JSON.stringify(r.result)); }; };",
-            vec![],
-        )
+
+    // The report of a case (Mẫu 01), still with no signal: the page comes from the phone.
+    b.c.goto(&app.url("/cases/new")).await.unwrap();
+    b.c.wait()
+        .for_element(fantoccini::Locator::Id("intake-form"))
         .await
         .unwrap();
-    let kept = kept.as_str().unwrap().to_string();
-    assert!(kept.contains("\"data\""), "{kept}");
-    assert!(
-        !kept.contains("Lầu") && !kept.contains("L\\u00e0u"),
-        "{kept}"
-    );
+    wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
+    unlock_with_pin(&b, false).await;
+    let yesterday = crate::i18n_date(today().yesterday().unwrap());
+    type_in(&b, "received_at", &yesterday).await;
+    type_in(&b, "received_at_time", "08:00").await;
+    choose(&b, "category", "at_risk").await;
+    type_in(&b, "child.full_name", "Thào Thị Sua").await;
+    choose(&b, "child.sex", "female").await;
+    choose(&b, "child.dob_precision", "estimated").await;
+    type_in(&b, "child.estimated_age", "8").await;
+    choose(&b, "child.village", "SP01").await;
+    type_in(&b, "place", "Bản Sính Phình").await;
+    type_in(&b, "current_condition", "Trẻ thường ở nhà một mình").await;
+    submit_offline_form(&b).await;
+    wait_text(&b, "#offline-status", "Đã lưu trên máy, sẽ gửi khi có sóng").await;
+    wait_text(&b, "#offline-count", "2 mục chờ gửi").await;
+    assert_no_overflow(&b, "report kept offline at 360 px").await;
+    shot(&b, "offline-case-kept-360").await;
+
+    // What IndexedDB holds shows neither child's name nor what the report says.
+    let kept = kept_entries(&b).await;
+    assert_eq!(kept.matches("\"data\"").count(), 2, "{kept}");
+    for clear in ["Lầu", "L\\u00e0u", "Thào", "Th\\u00e0o", "Sua", "một mình"] {
+        assert!(!kept.contains(clear), "{clear} readable in {kept}");
+    }
+
     b.c.issue_cmd(NetworkConditions { offline: false })
         .await
         .unwrap();
     // The "online" event sends what waits (the page still holds the key).
-    wait_text(&b, "#offline-status", "Đã gửi 1 mục").await;
+    wait_text(&b, "#offline-status", "Đã gửi 2 mục").await;
     shot(&b, "offline-sent-360").await;
+    assert_eq!(kept_entries(&b).await, "[]");
+
     let found = app
         .db
         .search_children(
@@ -267,5 +329,9 @@ async fn a_child_entered_with_no_signal_is_kept_encrypted_and_stored_once_when_b
         )
         .await
         .unwrap();
-    assert_eq!(found.items.len(), 1);
+    assert_eq!(found.items.len(), 1, "one child, not two");
+    use treem_storage::Cases;
+    let cases = app.db.cases(&officer()).await.unwrap();
+    assert_eq!(cases.len(), 1, "one case, not two: {cases:?}");
+    assert_eq!(cases[0].new_child_name.as_deref(), Some("Thào Thị Sua"));
 }
