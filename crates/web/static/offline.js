@@ -184,10 +184,12 @@
       countLine.appendChild(el('strong', { id: 'offline-waiting' }, waiting + ' mục chờ gửi'));
       var others = all.length - waiting;
       if (others) { countLine.appendChild(document.createTextNode(', ' + others + ' mục cần xem lại')); }
-      var send = el('button', { type: 'button', id: 'offline-send' }, 'Gửi ngay');
-      send.addEventListener('click', sendAll);
-      countLine.appendChild(document.createTextNode(' '));
-      countLine.appendChild(send);
+      if (waiting) {
+        var send = el('button', { type: 'button', id: 'offline-send' }, 'Gửi ngay');
+        send.addEventListener('click', sendAll);
+        countLine.appendChild(document.createTextNode(' '));
+        countLine.appendChild(send);
+      }
     }
     list.textContent = '';
     for (var i = 0; i < all.length; i++) { list.appendChild(await item(all[i])); }
@@ -207,15 +209,22 @@
     if (p.problem) { li.appendChild(el('p', { class: 'error' }, p.problem)); }
     if (rec.state === 'conflict' && p.conflict) {
       li.appendChild(el('p', {}, 'Văn phòng đã sửa hồ sơ này sau khi bạn mở nó. Chưa ghi đè gì.'));
-      var t = el('table', { class: 'list' });
-      var head = el('tr', {});
-      ['Mục', 'Văn phòng đã lưu', 'Của tôi'].forEach(function (h) { head.appendChild(el('th', {}, h)); });
-      t.appendChild(head);
+      // On a phone the table folds into one block a row: each value says whose it is.
+      var words = ['Mục', 'Văn phòng đã lưu', 'Của tôi'];
+      var t = el('table', { class: 'list conflict' });
+      var thead = el('thead', {}), head = el('tr', {});
+      words.forEach(function (h) { head.appendChild(el('th', { scope: 'col' }, h)); });
+      thead.appendChild(head);
+      t.appendChild(thead);
+      var tbody = el('tbody', {});
       p.conflict.rows.forEach(function (r) {
         var tr = el('tr', {});
-        r.forEach(function (c) { tr.appendChild(el('td', {}, c)); });
-        t.appendChild(tr);
+        r.forEach(function (c, i) {
+          tr.appendChild(el('td', { 'data-label': i ? words[i] : '' }, c || '(trống)'));
+        });
+        tbody.appendChild(tr);
       });
+      t.appendChild(tbody);
       var wrap = el('div', { class: 'table-wrap' });
       wrap.appendChild(t);
       li.appendChild(wrap);
@@ -277,7 +286,9 @@
     var id = crypto.randomUUID();
     var p = {
       id: id, action: form.getAttribute('action'), fields: fields,
-      title: (h1 ? h1.textContent.trim() : 'Biểu mẫu') + (name && name.value ? ': ' + name.value : '')
+      title: (function (t) {
+        return name && name.value && t.indexOf(name.value) < 0 ? t + ': ' + name.value : t;
+      })(h1 ? h1.textContent.trim() : 'Biểu mẫu')
     };
     await save(Object.assign({ id: id, at: new Date().toISOString(), state: 'waiting' }, await seal(key, p)));
     if (form.dataset.offline === 'child-new' || form.dataset.offline === 'case') { form.reset(); }
@@ -293,7 +304,7 @@
     if (!all.length) { return; }
     if (!key) { say('Có ' + all.length + ' mục chờ gửi: nhập mã PIN để gửi.'); return; }
     sending = true;
-    var sent = 0, stopped = '';
+    var sent = 0, conflicts = 0, stopped = '';
     try {
       for (var i = 0; i < all.length; i++) {
         var rec = all[i], p = await unseal(key, rec), r;
@@ -314,6 +325,7 @@
             var why = doc.querySelector('.error, .field-error, #duplicates h2, [role="alert"]');
             p.problem = why ? why.textContent.trim() : 'Biểu mẫu có chỗ cần sửa.';
           }
+          if (r.status === 409) { conflicts++; }
           await save(Object.assign(rec, await seal(key, p),
             { state: r.status === 409 ? 'conflict' : 'refused' }));
           continue;
@@ -322,7 +334,9 @@
         break;
       }
     } finally { sending = false; }
-    say((sent ? 'Đã gửi ' + sent + ' mục. ' : '') + stopped);
+    say((sent ? 'Đã gửi ' + sent + ' mục. ' : '') +
+      (conflicts ? conflicts + ' mục xung đột với thay đổi ở văn phòng: chưa ghi đè gì, ' +
+        'xem hai giá trị bên dưới rồi chọn. ' : '') + stopped);
     await draw();
   }
 
