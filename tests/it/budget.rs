@@ -71,6 +71,7 @@ fn heaviest(child_id: i64) -> Vec<(&'static str, String)> {
         ("village_head", "/children".into()),
         ("village_head", "/villages/SP01/book".into()),
         ("village_head", "/health/lists?village=SP01".into()),
+        ("village_head", "/cases/new".into()),
     ]
 }
 

@@ -103,7 +103,10 @@ async fn a_weighing_day_stores_who_z_scores_and_draws_the_chart() {
     assert_eq!(r.status(), 303, "a save redirects to an empty form");
     let html = p.get(&app, &location(&r)).await.text().await.unwrap();
     assert!(html.contains("Đã lưu 2 lần cân/đo"), "{html}");
-    assert!(html.contains("-4,14"), "z shown with a decimal comma");
+    assert!(
+        html.contains("Cân nặng theo tuổi: −4,14"),
+        "z shown under its indicator's name, with a decimal comma and a minus sign"
+    );
     let saved = app
         .db
         .health_events(

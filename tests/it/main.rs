@@ -16,6 +16,7 @@ mod demo_past;
 mod disclosure;
 mod drills;
 mod field;
+mod field_words;
 mod fuzz_corpus;
 mod health;
 mod helpers;

@@ -234,7 +234,11 @@ async fn unlock_with_pin(b: &crate::browser::Browser, first: bool) {
     wait_text(
         b,
         "#offline-status",
-        if first { "Đã đặt mã PIN" } else { "Đã mở khoá" },
+        if first {
+            "Đã đặt mã PIN"
+        } else {
+            "Đã mở khoá"
+        },
     )
     .await;
 }
@@ -337,81 +341,82 @@ async fn a_child_and_a_case_report_entered_with_no_signal_are_kept_encrypted_and
 }
 
 #[tokio::test]
-async fn an_update_kept_offline_that_the_office_changed_meanwhile_shows_both_values_until_chosen()
-{
+async fn an_update_kept_offline_that_the_office_changed_meanwhile_shows_both_values_until_chosen() {
     use crate::browser::*;
     let _one = BROWSER_LOCK.lock().await;
-    let Some(b) = browser(360, 740).await else {
-        return;
-    };
-    let app = spawn_app().await;
-    let o = officer();
-    let c = app
-        .db
-        .create_child(&o, &child("Giàng A Páo", "SP01"))
-        .await
-        .unwrap();
-    login(&b, &app.base, "village_head", "password-village_head").await;
-    let edit = app.url(&format!("/children/{}/edit", c.id));
-    b.c.goto(&edit).await.unwrap();
-    worker_ready(&b).await;
-    unlock_with_pin(&b, true).await;
-    b.c.issue_cmd(NetworkConditions { offline: true })
-        .await
-        .unwrap();
-    type_in(&b, "school", "Trường Tiểu học Pả Vi").await;
-    submit_offline_form(&b).await;
-    wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
+    for width in [360u32, 1366] {
+        let Some(b) = browser(width, 740).await else {
+            return;
+        };
+        let app = spawn_app().await;
+        let o = officer();
+        let c = app
+            .db
+            .create_child(&o, &child("Giàng A Páo", "SP01"))
+            .await
+            .unwrap();
+        login(&b, &app.base, "village_head", "password-village_head").await;
+        let edit = app.url(&format!("/children/{}/edit", c.id));
+        b.c.goto(&edit).await.unwrap();
+        worker_ready(&b).await;
+        unlock_with_pin(&b, true).await;
+        b.c.issue_cmd(NetworkConditions { offline: true })
+            .await
+            .unwrap();
+        type_in(&b, "school", "Trường Tiểu học Pả Vi").await;
+        submit_offline_form(&b).await;
+        wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
 
-    // Meanwhile the office writes another school.
-    let mut office = c.data.clone();
-    office.school = Some("Trường Mầm non Sính Phình".into());
-    app.db
-        .update_child(&o, c.id, c.version, &office)
-        .await
-        .unwrap();
+        // Meanwhile the office writes another school.
+        let mut office = c.data.clone();
+        office.school = Some("Trường Mầm non Sính Phình".into());
+        app.db
+            .update_child(&o, c.id, c.version, &office)
+            .await
+            .unwrap();
 
-    b.c.issue_cmd(NetworkConditions { offline: false })
+        b.c.issue_cmd(NetworkConditions { offline: false })
+            .await
+            .unwrap();
+        // Sent, refused as a conflict (409), kept: both values shown, nothing written over.
+        let shown = wait_text(&b, "#offline-entries", "Xung đột").await;
+        assert!(shown.contains("Trường Mầm non Sính Phình"), "{shown}");
+        assert!(shown.contains("Trường Tiểu học Pả Vi"), "{shown}");
+        wait_text(&b, "#offline-count", "1 mục cần xem lại").await;
+        wait_text(&b, "#offline-status", "xung đột").await;
+        // On a phone each value says whose it is.
+        let mine =
+            b.c.find(fantoccini::Locator::Css(
+                "#offline-entries td[data-label=\"Của tôi\"]",
+            ))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(mine, "Trường Tiểu học Pả Vi");
+        assert_no_overflow(&b, "conflict").await;
+        b.c.execute(
+            "document.getElementById('offline').scrollIntoView(); return 1;",
+            vec![],
+        )
         .await
         .unwrap();
-    // Sent, refused as a conflict (409), kept: both values shown, nothing written over.
-    let shown = wait_text(&b, "#offline-entries", "Xung đột").await;
-    assert!(shown.contains("Trường Mầm non Sính Phình"), "{shown}");
-    assert!(shown.contains("Trường Tiểu học Pả Vi"), "{shown}");
-    wait_text(&b, "#offline-count", "1 mục cần xem lại").await;
-    wait_text(&b, "#offline-status", "xung đột").await;
-    // On a phone each value says whose it is.
-    let mine =
-        b.c.find(fantoccini::Locator::Css(
-            "#offline-entries td[data-label=\"Của tôi\"]",
-        ))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(mine, "Trường Tiểu học Pả Vi");
-    assert_no_overflow(&b, "conflict at 360 px").await;
-    b.c.execute(
-        "document.getElementById('offline').scrollIntoView(); return 1;",
-        vec![],
-    )
-    .await
-    .unwrap();
-    shot(&b, "offline-conflict-360").await;
-    let now = app.db.child(&o, c.id).await.unwrap();
-    assert_eq!(
-        now.data.school.as_deref(),
-        Some("Trường Mầm non Sính Phình"),
-        "the office's value stays until the choice"
-    );
-    assert!(kept_entries(&b).await.contains("\"conflict\""));
+        shot(&b, &format!("offline-conflict-{width}")).await;
+        let now = app.db.child(&o, c.id).await.unwrap();
+        assert_eq!(
+            now.data.school.as_deref(),
+            Some("Trường Mầm non Sính Phình"),
+            "the office's value stays until the choice"
+        );
+        assert!(kept_entries(&b).await.contains("\"conflict\""));
 
-    // The village head keeps theirs: sent again against the office's version, and stored.
-    click(&b, "#offline-entries button[data-choice=\"keep-mine\"]").await;
-    wait_text(&b, "#offline-status", "Đã gửi 1 mục").await;
-    assert_eq!(kept_entries(&b).await, "[]");
-    let now = app.db.child(&o, c.id).await.unwrap();
-    assert_eq!(now.data.school.as_deref(), Some("Trường Tiểu học Pả Vi"));
-    assert_eq!(now.data.full_name, "Giàng A Páo");
+        // The village head keeps theirs: sent again against the office's version, and stored.
+        click(&b, "#offline-entries button[data-choice=\"keep-mine\"]").await;
+        wait_text(&b, "#offline-status", "Đã gửi 1 mục").await;
+        assert_eq!(kept_entries(&b).await, "[]");
+        let now = app.db.child(&o, c.id).await.unwrap();
+        assert_eq!(now.data.school.as_deref(), Some("Trường Tiểu học Pả Vi"));
+        assert_eq!(now.data.full_name, "Giàng A Páo");
+    }
 }

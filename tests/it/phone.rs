@@ -81,7 +81,7 @@ async fn the_weighing_page_labels_its_boxes_and_keeps_save_at_hand() {
         "{page}"
     );
     assert!(page.contains(&format!(
-        "<label class=\"cell-label\" for=\"l_{}\">Dài/cao (cm)",
+        "<label class=\"cell-label\" for=\"l_{}\">Chiều dài/cao (cm)",
         ids[0]
     )));
     assert!(page.contains("id=\"save-bar\""));

@@ -362,6 +362,13 @@
     form.addEventListener('submit', function (e) {
       if (navigator.onLine) { return; }
       e.preventDefault();
+      // A search of the register needs the server: nothing to keep.
+      if (e.submitter && e.submitter.name === '_find') {
+        say('Mất sóng: chưa tìm được trong sổ. Ghi tên trẻ ở mục «Trẻ chưa có trong sổ / ' +
+          'chưa rõ», hoặc tìm lại khi có sóng.');
+        panel.scrollIntoView();
+        return;
+      }
       if (!key) {
         waitingForm = form;
         say('Mất sóng. ' + (pinSet() ? 'Nhập mã PIN' : 'Đặt mã PIN') + ' ở trên để lưu biểu mẫu này trên máy.');

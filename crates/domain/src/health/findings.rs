@@ -2,7 +2,7 @@
 //! growth lists and print show them: which WHO indicator is low — nhẹ cân, thấp còi, gầy còm —
 //! with its z-score (chỉ số Z), never an indicator's code.
 use super::zscores::GrowthStatus;
-use super::Measurement;
+use super::{Measurement, FLAG_LHFA, FLAG_WFA, FLAG_WFLH};
 use crate::text::format_number_vi;
 
 /// The three WHO 2006 indicators a weighing day computes.
@@ -29,6 +29,24 @@ impl GrowthIndicator {
             GrowthIndicator::WeightForAge => "cân nặng theo tuổi",
             GrowthIndicator::LengthForAge => "chiều dài/chiều cao theo tuổi",
             GrowthIndicator::WeightForLength => "cân nặng theo chiều dài/chiều cao",
+        }
+    }
+
+    /// The indicator as a heading or a column's label: "Cân nặng theo tuổi".
+    pub fn heading_vi(self) -> String {
+        let t = self.title_vi();
+        let mut c = t.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    }
+
+    /// The flag a measurement carries when its z on this indicator is implausible.
+    fn flag(self) -> &'static str {
+        match self {
+            GrowthIndicator::WeightForAge => FLAG_WFA,
+            GrowthIndicator::LengthForAge => FLAG_LHFA,
+            GrowthIndicator::WeightForLength => FLAG_WFLH,
         }
     }
 
@@ -117,6 +135,24 @@ impl Measurement {
             .collect()
     }
 
+    /// Each indicator's z-score on a line of its own, as the weighing day shows a saved
+    /// weighing: "Cân nặng theo tuổi: −1,2"; "—" with no usable z (with oedema, the
+    /// weight-based ones); an implausible one says so instead of its number.
+    pub fn z_lines_vi(&self) -> Vec<String> {
+        let flags = self.implausible();
+        GROWTH_INDICATORS
+            .into_iter()
+            .map(|i| {
+                let value = if flags.contains(&i.flag()) {
+                    "số đo bất thường, kiểm tra lại".to_string()
+                } else {
+                    i.z(self).map(z_vi).unwrap_or_else(|| "—".into())
+                };
+                format!("{}: {value}", i.heading_vi())
+            })
+            .collect()
+    }
+
     /// Each indicator's z in words: "cân nặng theo tuổi: −1,20; …" (those with a usable z).
     pub fn z_scores_vi(&self) -> String {
         GROWTH_INDICATORS
@@ -158,5 +194,29 @@ mod tests {
             .z_scores_vi()
             .contains("cân nặng theo chiều dài/chiều cao: −0,4"));
         assert_eq!(m.status().label_vi(), "suy dinh dưỡng nặng");
+    }
+
+    #[test]
+    fn a_saved_weighing_reads_each_z_score_in_words_never_an_abbreviation() {
+        let m = Measurement {
+            child_id: 1,
+            date: date(2026, 1, 1),
+            weight_kg: Some(8.0),
+            length_cm: Some(70.0),
+            measure: Measure::Lying,
+            oedema: false,
+            z_wfa: Some(-1.234),
+            z_lhfa: Some(-6.5),
+            z_wflh: None,
+            flags: vec![FLAG_LHFA.into()],
+        };
+        assert_eq!(
+            m.z_lines_vi(),
+            vec![
+                "Cân nặng theo tuổi: −1,23".to_string(),
+                "Chiều dài/chiều cao theo tuổi: số đo bất thường, kiểm tra lại".into(),
+                "Cân nặng theo chiều dài/chiều cao: —".into(),
+            ]
+        );
     }
 }

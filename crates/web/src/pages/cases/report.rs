@@ -32,8 +32,14 @@ struct IntakePage {
     /// The register's children this person may name (a village head: their village's), to
     /// choose by name; `None` when they are too many for one list (the commune's).
     children: Option<Vec<(String, String)>>,
+    /// When the children are too many to list: those whose name matches the name searched
+    /// (`child_find`), to choose by name; `None` before a search.
+    found: Option<Vec<(String, String)>>,
     c: Choices,
 }
+
+/// The most children a search by name lists.
+const CHILDREN_FOUND: i64 = 50;
 
 /// The most children listed to choose from: a village's (a few hundred), not a commune's.
 const CHILDREN_LISTED: i64 = 500;
@@ -105,9 +111,34 @@ async fn children_to_choose(ctx: &Ctx) -> Option<Vec<(String, String)>> {
     if page.total > CHILDREN_LISTED {
         return None;
     }
+    named_choices(ctx, page.items).await
+}
+
+/// The children whose name matches `name` (accents or not), within this person's scope.
+async fn children_named(ctx: &Ctx, name: &str) -> Option<Vec<(String, String)>> {
+    let query = ChildQuery {
+        q: Some(treem_domain::text::fold(name)),
+        page: 1,
+        per_page: CHILDREN_FOUND,
+        ..Default::default()
+    };
+    let page = ctx
+        .state
+        .store
+        .search_children(&ctx.actor(), &query)
+        .await
+        .ok()?;
+    named_choices(ctx, page.items).await
+}
+
+/// Each child as the list names them: "Giàng Thị Mỷ · 02/03/2024 · Sính Phình".
+async fn named_choices(
+    ctx: &Ctx,
+    items: Vec<treem_storage::ChildSummary>,
+) -> Option<Vec<(String, String)>> {
     let names = ctx.village_names().await.ok()?;
     Some(
-        page.items
+        items
             .iter()
             .map(|c| {
                 let born = text_or_unknown(c.birth_date());
@@ -136,6 +167,13 @@ fn shown(k: &str) -> bool {
         || ["child.", "informant.", "father.", "mother."]
             .iter()
             .any(|p| k.starts_with(p))
+}
+
+impl IntakePage {
+    /// The box for a register number: shown unless a search by name found children to choose.
+    fn number_box(&self) -> bool {
+        self.found.as_ref().is_none_or(|l| l.is_empty())
+    }
 }
 
 impl FormValues for IntakePage {
@@ -182,6 +220,18 @@ pub(super) async fn intake_page_at(
     let (errors, other_errors) = messages(errors, shown);
     let problems = summary(&errors, other_errors);
     let children = children_to_choose(ctx).await;
+    let wanted = f.get("child_find").trim().to_string();
+    let found = match (&children, wanted.is_empty()) {
+        (None, false) => Some(children_named(ctx, &wanted).await.unwrap_or_default()),
+        _ => None,
+    };
+    // One child found: already chosen.
+    let mut f = f;
+    if let Some([(id, _)]) = found.as_deref() {
+        if f.get("child_id").is_empty() {
+            f.set("child_id", id.clone());
+        }
+    }
     let page = IntakePage {
         l: ctx.layout("Báo tin trẻ em cần bảo vệ (Mẫu 01)"),
         action,
@@ -191,6 +241,7 @@ pub(super) async fn intake_page_at(
         problems,
         child_name,
         children,
+        found,
         c,
     };
     render_status(&page, refused)
@@ -249,6 +300,13 @@ pub async fn save_intake(
     ctx.check_csrf(Some(&f.get("_csrf").to_string()))?;
     if !may_file_report(ctx.user.role) {
         return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    // «Tìm» by a child's name: the same form again, the children found to choose from,
+    // nothing stored.
+    if !f.get("_find").is_empty() {
+        let mut f = f;
+        f.set("child_type", "registered");
+        return Ok(intake_page(&ctx, f, None).await);
     }
     let entry = match parse_intake(&f) {
         Ok(e) => e,

@@ -27,9 +27,11 @@ pub struct Row {
     pub length: String,
     pub standing: bool,
     pub oedema: bool,
-    /// The stored measurement's z-scores (only for a measurement saved), with its class.
+    /// The stored measurement's status in words (only for a measurement saved), with its
+    /// class, and each indicator's z-score on a line of its own ("Cân nặng theo tuổi: −1,2").
     pub result: String,
     pub result_class: &'static str,
+    pub z_lines: Vec<String>,
     /// Values typed but not saved (the form came back with problems).
     pub unsaved: bool,
     pub errors: Vec<String>,
@@ -140,26 +142,6 @@ async fn kids_of(ctx: &Ctx, village: &str, date: Date) -> Result<Vec<Kid>, PageE
         .collect())
 }
 
-/// The z-scores of a measurement in words: "CN/T −1,2 · CC/T … · CN/CC …", with the flags.
-fn z_text(m: &Measurement) -> String {
-    let fmt = |v: Option<f64>| {
-        v.map(|x| format_number_vi((x * 100.0).round() / 100.0))
-            .unwrap_or_else(|| "—".into())
-    };
-    let flags = m.implausible();
-    let warning = if flags.is_empty() {
-        String::new()
-    } else {
-        format!(" · số liệu bất thường ({}): kiểm tra lại", flags.join(", "))
-    };
-    format!(
-        "CN/T {} · CC/T {} · CN/CC {}{warning}",
-        fmt(m.z_wfa),
-        fmt(m.z_lhfa),
-        fmt(m.z_wflh)
-    )
-}
-
 fn status_class(s: GrowthStatus) -> &'static str {
     match s {
         GrowthStatus::Implausible | GrowthStatus::Low => "st-risk",
@@ -252,11 +234,11 @@ fn rows(
 ) -> Vec<Row> {
     let saved_ids = out.saved.as_ref().map(|s| s.ids.as_slice()).unwrap_or(&[]);
     let mut last: HashMap<i64, String> = HashMap::new();
-    let mut results: HashMap<i64, (String, &'static str)> = HashMap::new();
+    let mut results: HashMap<i64, (String, &'static str, Vec<String>)> = HashMap::new();
     for (id, m) in measured {
         if saved_ids.contains(id) {
-            let text = format!("Đã lưu: {}", z_text(m));
-            results.insert(m.child_id, (text, status_class(m.status())));
+            let text = format!("Đã lưu: {}", m.status().label_vi());
+            results.insert(m.child_id, (text, status_class(m.status()), m.z_lines_vi()));
         } else {
             let kg = m.weight_kg.map(format_number_vi);
             let text = format!(
@@ -274,7 +256,7 @@ fn rows(
                 .posted
                 .and_then(|p| p.rows.get(&k.c.id))
                 .unwrap_or(&empty);
-            let (result, result_class) = results.remove(&k.c.id).unwrap_or_default();
+            let (result, result_class, z_lines) = results.remove(&k.c.id).unwrap_or_default();
             let usual = Measure::usual(k.born, date) == Measure::Standing;
             Row {
                 id: k.c.id,
@@ -294,6 +276,7 @@ fn rows(
                 oedema: input.oedema,
                 result,
                 result_class,
+                z_lines,
                 errors: out.row_errors.remove(&k.c.id).unwrap_or_default(),
                 name: k.c.full_name,
             }
