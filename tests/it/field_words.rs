@@ -37,7 +37,12 @@ async fn two_under_fives(app: &TestApp) -> Vec<i64> {
 /// under its indicator's name: never "CN/T", "CC/T", "CN/CC" or a flag's code.
 #[tokio::test]
 async fn the_weighing_table_names_its_columns_and_z_scores_in_words() {
-    let app = spawn_app().await;
+    for (label, url, dir) in databases().await {
+        weighing_in_words(label, spawn_app_on(url, dir).await).await;
+    }
+}
+
+async fn weighing_in_words(label: &str, app: TestApp) {
     let ids = two_under_fives(&app).await;
     let health = login_as(&app, "health").await;
     let day = crate::i18n_date(today().yesterday().unwrap());
@@ -82,7 +87,7 @@ async fn the_weighing_table_names_its_columns_and_z_scores_in_words() {
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let to = r.headers()["location"].to_str().unwrap().to_string();
     let saved = health.get(&app, &to).await.text().await.unwrap();
-    assert!(saved.contains("Đã lưu 2"), "{saved}");
+    assert!(saved.contains("Đã lưu 2"), "{label}: {saved}");
     for abbreviation in ["CN/T", "CC/T", "CN/CC", "flag_", "Z-score", "z-score"] {
         assert!(!saved.contains(abbreviation), "{abbreviation} in {saved}");
     }
@@ -116,7 +121,13 @@ async fn a_big_village(app: &TestApp) -> i64 {
 /// is not the only way. The report then names that child.
 #[tokio::test]
 async fn a_village_head_of_a_big_village_finds_the_child_of_a_report_by_name() {
-    let app = spawn_app().await;
+    for (label, url, dir) in databases().await {
+        eprintln!("{label}");
+        find_by_name(spawn_app_on(url, dir).await).await;
+    }
+}
+
+async fn find_by_name(app: TestApp) {
     let wanted = a_big_village(&app).await;
     let head = login_as(&app, "village_head").await;
     let form = head.get(&app, "/cases/new").await.text().await.unwrap();
@@ -260,6 +271,20 @@ async fn the_weighing_words_and_the_search_by_name_seen_at_both_widths() {
             .await
             .unwrap();
         doc_shot(&b, &format!("case-find-child-{width}")).await;
+        // With no signal a search is not kept as an entry to send: the phone says why.
+        b.c.issue_cmd(crate::offline::NetworkConditions { offline: true })
+            .await
+            .unwrap();
+        click(&b, "#find-child").await;
+        crate::offline::wait_text(&b, "#offline-status", "chưa tìm được trong sổ").await;
+        let count =
+            b.c.find(Locator::Id("offline-count"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+        assert!(!count.contains("chờ gửi"), "nothing kept: {count}");
     }
 }
 

@@ -158,8 +158,8 @@ async fn the_app_installs_manifest_and_service_worker() {
 
 /// ChromeDriver's own command to cut or restore the network of the page.
 #[derive(Debug)]
-struct NetworkConditions {
-    offline: bool,
+pub(crate) struct NetworkConditions {
+    pub(crate) offline: bool,
 }
 
 impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
@@ -180,7 +180,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
     }
 }
 
-async fn wait_text(b: &crate::browser::Browser, css: &str, want: &str) -> String {
+pub(crate) async fn wait_text(b: &crate::browser::Browser, css: &str, want: &str) -> String {
     let mut last = String::new();
     for _ in 0..100 {
         if let Ok(e) = b.c.find(fantoccini::Locator::Css(css)).await {
