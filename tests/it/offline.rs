@@ -420,3 +420,68 @@ async fn an_update_kept_offline_that_the_office_changed_meanwhile_shows_both_val
         assert_eq!(now.data.full_name, "Giàng A Páo");
     }
 }
+
+/// The report's form says when the information came: the server's time when it wrote the
+/// form. A copy the phone kept for no signal, opened hours later, takes the phone's time in
+/// Vietnam instead (static/app.js, run again here on the form as such a copy holds it: the
+/// network cut by chromedriver does not reach the service worker's own fetches).
+#[tokio::test]
+async fn a_kept_report_form_opened_later_takes_the_phones_time() {
+    use crate::browser::*;
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    login(&b, &app.base, "village_head", "password-village_head").await;
+    b.c.goto(&app.url("/cases/new")).await.unwrap();
+    let value = |id: &'static str| {
+        let b = &b;
+        async move {
+            b.c.find(fantoccini::Locator::Id(id))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    // Opened afresh: the server's time stays.
+    let fresh = value("received_at").await;
+    assert_eq!(fresh, crate::i18n_date(today()));
+    let aged = |hours: i64| {
+        let b = &b;
+        async move {
+            b.c.execute_async(
+                "var hours = arguments[0], done = arguments[1];
+                 var f = document.getElementById('intake-form');
+                 if (!f.hasAttribute('data-now')) { done('no data-now'); return; }
+                 f.setAttribute('data-now', String(Date.now() - hours * 3600 * 1000));
+                 var d = f.querySelector('[name=received_at]'), t = f.querySelector('[name=received_at_time]');
+                 d.defaultValue = '01/01/2026'; d.value = '01/01/2026';
+                 t.defaultValue = '00:00'; t.value = '00:00';
+                 var s = document.createElement('script');
+                 s.src = '/static/app.js?again=' + Date.now();
+                 s.onload = function () { done('run'); };
+                 s.onerror = function () { done('not loaded'); };
+                 document.body.appendChild(s);",
+                vec![serde_json::json!(hours)],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // Written a minute ago (a slow page): the form's own time is kept.
+    assert_eq!(aged(0).await.as_str(), Some("run"));
+    assert_eq!(value("received_at").await, "01/01/2026");
+    // Kept three hours ago: the phone's day and time.
+    assert_eq!(aged(3).await.as_str(), Some("run"));
+    assert_eq!(
+        value("received_at").await,
+        crate::i18n_date(today()),
+        "a kept copy opened later takes the phone's day"
+    );
+    let time = value("received_at_time").await;
+    assert!(time != "00:00" && time.len() == 5, "{time}");
+}

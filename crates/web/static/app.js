@@ -138,3 +138,20 @@ function treemFold(s) {
   fresh.addEventListener('change', show);
   show();
 })();
+// The report of a case opened afresh says when the information came: the server's time when it
+// wrote the form (data-now). A copy the phone kept for no signal, opened later, takes the
+// phone's time in Vietnam instead, so that a report is not dated when its page was kept.
+(function () {
+  var form = document.querySelector('form[data-now]');
+  if (!form || !window.Intl) { return; }
+  var written = Number(form.getAttribute('data-now'));
+  if (!(Date.now() - written > 10 * 60 * 1000)) { return; }
+  var p = {};
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric',
+    month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(new Date()).forEach(function (x) { p[x.type] = x.value; });
+  var day = form.querySelector('[name="received_at"]');
+  var time = form.querySelector('[name="received_at_time"]');
+  if (day && day.value === day.defaultValue) { day.value = p.day + '/' + p.month + '/' + p.year; }
+  if (time && time.value === time.defaultValue) { time.value = p.hour + ':' + p.minute; }
+})();

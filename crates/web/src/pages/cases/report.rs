@@ -273,6 +273,9 @@ pub async fn intake_form(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Respo
     let now = crate::api::cases_now();
     let mut f = Posted::default();
     f.set("_submission", crate::pages::new_submission_id());
+    // When the form was written: a copy the phone kept for no signal, opened later, takes
+    // the phone's time instead (static/app.js).
+    f.set("_now", jiff::Timestamp::now().as_millisecond().to_string());
     f.set("received_at", vn_date(&now.date().to_string()));
     f.set(
         "received_at_time",
