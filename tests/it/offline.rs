@@ -252,6 +252,67 @@ async fn submit_offline_form(b: &crate::browser::Browser) {
     .unwrap();
 }
 
+/// A door between the browser and the app that can be shut: shut, nothing reaches the
+/// server, the service worker's own fetches included (chromedriver's cut of the network does
+/// not reach them, so without it a page "opened with no signal" would come from the server).
+struct Door {
+    port: u16,
+    target: std::net::SocketAddr,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Door {
+    async fn to(app: &TestApp) -> Door {
+        let target = app.base.trim_start_matches("http://").parse().unwrap();
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let door = Door {
+            port: l.local_addr().unwrap().port(),
+            target,
+            tasks: Default::default(),
+        };
+        door.serve(l);
+        door
+    }
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+    fn serve(&self, l: tokio::net::TcpListener) {
+        let (target, tasks) = (self.target, self.tasks.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = l.accept().await {
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut out) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                    }
+                });
+                tasks.lock().unwrap().push(pipe);
+            }
+        });
+        self.tasks.lock().unwrap().push(accept);
+    }
+    /// No signal: every connection closed, none taken.
+    fn shut(&self) {
+        for t in self.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+    }
+    async fn open(&self) {
+        let mut tries = 0;
+        let l = loop {
+            match tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(l) => break l,
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    let _ = e;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("the door does not open again: {e}"),
+            }
+        };
+        self.serve(l);
+    }
+}
+
 #[tokio::test]
 async fn a_child_and_a_case_report_entered_with_no_signal_are_kept_encrypted_and_stored_once() {
     use crate::browser::*;
@@ -260,14 +321,17 @@ async fn a_child_and_a_case_report_entered_with_no_signal_are_kept_encrypted_and
         return;
     };
     let app = spawn_app().await;
-    login(&b, &app.base, "village_head", "password-village_head").await;
+    let door = Door::to(&app).await;
+    login(&b, &door.url(""), "village_head", "password-village_head").await;
     // Both forms opened once with a signal: the service worker keeps them.
-    b.c.goto(&app.url("/cases/new")).await.unwrap();
+    b.c.goto(&door.url("/cases/new")).await.unwrap();
     worker_ready(&b).await;
-    b.c.goto(&app.url("/cases/new")).await.unwrap();
-    b.c.goto(&app.url("/children/new")).await.unwrap();
+    b.c.goto(&door.url("/cases/new")).await.unwrap();
+    b.c.goto(&door.url("/children/new")).await.unwrap();
     worker_ready(&b).await;
     unlock_with_pin(&b, true).await;
+    // No signal: nothing reaches the server, the page's fetches nor the worker's.
+    door.shut();
     b.c.issue_cmd(NetworkConditions { offline: true })
         .await
         .unwrap();
@@ -279,8 +343,12 @@ async fn a_child_and_a_case_report_entered_with_no_signal_are_kept_encrypted_and
     wait_text(&b, "#offline-count", "1 mục chờ gửi").await;
     shot(&b, "offline-kept-360").await;
 
+    // A page never opened is not on the phone: the worker says so (nothing reached the server).
+    b.c.goto(&door.url("/health/lists")).await.unwrap();
+    assert!(text_of(&b).await.contains("Mất sóng"));
+
     // The report of a case (Mẫu 01), still with no signal: the page comes from the phone.
-    b.c.goto(&app.url("/cases/new")).await.unwrap();
+    b.c.goto(&door.url("/cases/new")).await.unwrap();
     b.c.wait()
         .for_element(fantoccini::Locator::Id("intake-form"))
         .await
@@ -311,6 +379,7 @@ async fn a_child_and_a_case_report_entered_with_no_signal_are_kept_encrypted_and
         assert!(!kept.contains(clear), "{clear} readable in {kept}");
     }
 
+    door.open().await;
     b.c.issue_cmd(NetworkConditions { offline: false })
         .await
         .unwrap();
