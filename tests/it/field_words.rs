@@ -189,6 +189,7 @@ async fn find_by_name(app: TestApp) {
         "what was typed is kept"
     );
     assert!(found.contains("id=\"child_type_registered\" value=\"registered\" checked"));
+    assert!(found.contains("name=\"_searched\" value=\"vang thi do\""));
     use treem_storage::Cases;
     assert!(app.db.cases(&officer()).await.unwrap().is_empty());
     // A name not in the register says so; the number box stays as the other way.
@@ -201,9 +202,21 @@ async fn find_by_name(app: TestApp) {
     .await
     .unwrap();
     assert!(none.contains("id=\"found-none\""), "{none}");
-    // The child chosen by name: the report is about them.
+    // Enter in another box sends the form's first button, «Tìm»: with nothing typed to
+    // search it is not a search (the report is checked and comes back with its problems).
+    let empty = send(vec![
+        ("_csrf", head.csrf.clone()),
+        ("_find", "1".into()),
+        ("child_type", "new".into()),
+    ])
+    .await;
+    assert_eq!(empty.status(), 422, "checked as a report, not searched");
+    // The child chosen by name, sent by Enter in another box (the name already searched):
+    // the report is about them.
     let r = send(post(vec![
         ("child_find", "vang thi do".into()),
+        ("_searched", "vang thi do".into()),
+        ("_find", "1".into()),
         ("child_id", wanted.to_string()),
     ]))
     .await;

@@ -305,8 +305,13 @@ pub async fn save_intake(
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     // «Tìm» by a child's name: the same form again, the children found to choose from,
-    // nothing stored.
-    if !f.get("_find").is_empty() {
+    // nothing stored. «Tìm» is the form's first button, so Enter in any box sends it too: a
+    // search only for a name typed and not yet searched, or none chosen yet.
+    let name = f.get("child_find").trim();
+    let search = !f.get("_find").is_empty()
+        && !name.is_empty()
+        && (f.get("child_id").is_empty() || name != f.get("_searched").trim());
+    if search {
         let mut f = f;
         f.set("child_type", "registered");
         return Ok(intake_page(&ctx, f, None).await);
