@@ -288,6 +288,7 @@ async fn the_weighing_words_and_the_search_by_name_seen_at_both_widths() {
         b.c.issue_cmd(crate::offline::NetworkConditions { offline: true })
             .await
             .unwrap();
+        type_in(&b, "child_find", "Lò Văn Số 007").await;
         click(&b, "#find-child").await;
         crate::offline::wait_text(&b, "#offline-status", "chưa tìm được trong sổ").await;
         let count =
@@ -298,6 +299,11 @@ async fn the_weighing_words_and_the_search_by_name_seen_at_both_widths() {
                 .await
                 .unwrap();
         assert!(!count.contains("chờ gửi"), "nothing kept: {count}");
+        // The name already searched and its child chosen: «Tìm» (Enter in a box) keeps the
+        // report, here once a PIN is set.
+        type_in(&b, "child_find", "vang thi do").await;
+        click(&b, "#find-child").await;
+        crate::offline::wait_text(&b, "#offline-status", "Đặt mã PIN").await;
     }
 }
 

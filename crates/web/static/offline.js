@@ -358,12 +358,20 @@
     return out;
   }
 
+  function searching(form) {
+    function v(n) { var e = form.querySelector('[name="' + n + '"]'); return e ? e.value.trim() : ''; }
+    var name = v('child_find');
+    return name !== '' && (v('child_id') === '' || name !== v('_searched'));
+  }
+
   forms.forEach(function (form) {
     form.addEventListener('submit', function (e) {
       if (navigator.onLine) { return; }
       e.preventDefault();
-      // A search of the register needs the server: nothing to keep.
-      if (e.submitter && e.submitter.name === '_find') {
+      // A search of the register needs the server: nothing to keep. «Tìm» is the form's first
+      // button, so Enter in any box sends it: a search only as the server counts one (a name
+      // typed and not yet searched, or none chosen yet); otherwise the form is kept.
+      if (e.submitter && e.submitter.name === '_find' && searching(form)) {
         say('Mất sóng: chưa tìm được trong sổ. Ghi tên trẻ ở mục «Trẻ chưa có trong sổ / ' +
           'chưa rõ», hoặc tìm lại khi có sóng.');
         panel.scrollIntoView();
