@@ -43,9 +43,10 @@ pub async fn children(file: &Path, url: &str, dry_run: bool, accept_warnings: bo
     let villages = db.villages(&Actor::system()).await?;
     let households = db.household_entries(&Actor::system()).await?;
     treem_storage::profile::phase("open db");
-    let pb = super::progress(Some(rows.len() as u64), "Kiểm tra");
+    let pb = super::progress(Some(rows.len() as u64), "Nhập trẻ");
+    pb.step("kiểm tra từng dòng");
     let report = check_file(&header, &rows, &villages, households, today);
-    pb.finish_and_clear();
+    pb.set_position(rows.len() as u64);
     treem_storage::profile::phase("check rows");
     // The text cells are not needed any more. The process ends after the import, which frees
     // them at once; freeing nine million strings one by one would only cost time.
@@ -61,14 +62,17 @@ pub async fn children(file: &Path, url: &str, dry_run: bool, accept_warnings: bo
             format!("Tệp có {} lỗi; không ghi dòng nào:", report.errors.len()),
             &report.errors,
         );
+        pb.finish_and_clear();
         return Ok(ERRORS);
     }
     let (children, lines) = (report.children, report.lines);
     if dry_run {
+        pb.finish_and_clear();
         println!("Tệp hợp lệ: {} trẻ (chạy thử, chưa ghi).", children.len());
         return Ok(0);
     }
     if !report.warnings.is_empty() && !accept_warnings {
+        pb.finish_and_clear();
         eprintln!(
             "Chưa ghi dòng nào: hãy xem các cảnh báo, sửa tệp, hoặc chạy lại với --accept-warnings để ghi {} trẻ như vậy.",
             children.len()
@@ -76,7 +80,10 @@ pub async fn children(file: &Path, url: &str, dry_run: bool, accept_warnings: bo
         return Ok(WARNINGS);
     }
     let started = std::time::Instant::now();
-    let n = match db.import_children(&Actor::system(), children).await {
+    pb.step("ghi vào sổ");
+    let written = db.import_children(&Actor::system(), children).await;
+    pb.finish_and_clear();
+    let n = match written {
         Ok(n) => n,
         Err(treem_storage::StorageError::Invalid(e)) => {
             eprintln!("Không ghi dòng nào: {}", storage_problem(&e, &lines));

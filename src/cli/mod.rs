@@ -6,27 +6,13 @@ pub mod nightly;
 pub mod ops;
 pub mod package;
 pub mod plan;
+pub mod progress;
 pub mod province;
 pub mod report;
 pub mod report_documents;
 pub mod serve;
 
-/// A progress bar on a terminal; hidden when output goes to a file or CI.
-pub fn progress(len: Option<u64>, what: &str) -> indicatif::ProgressBar {
-    let pb = match len {
-        Some(n) => indicatif::ProgressBar::new(n),
-        None => indicatif::ProgressBar::new_spinner(),
-    };
-    let style = if len.is_some() {
-        indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:40}] {pos}/{len} ({per_sec}, còn {eta})",
-        )
-    } else {
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos} ({per_sec})")
-    };
-    if let Ok(style) = style {
-        pb.set_style(style.progress_chars("=> "));
-    }
-    pb.set_message(what.to_string());
-    pb
+/// A long command's progress: a bar on a terminal, plain lines otherwise.
+pub fn progress(len: Option<u64>, what: &str) -> progress::Progress {
+    progress::Progress::new(len, what)
 }

@@ -297,10 +297,12 @@ pub async fn import_all(input: &Path, url: &str) -> Result<i32> {
     let mut r = std::io::BufReader::new(file);
     let pb = super::progress(None, "Nhập");
     let n = db.import_all(&mut r, &|n| pb.set_position(n)).await?;
-    pb.finish_and_clear();
     // An export from before schema 8 brings case rows without a sealed summary.
+    pb.step("niêm phong hồ sơ cũ");
     db.seal_pending_cases().await?;
+    pb.step("kiểm tra");
     let report = db.check().await?;
+    pb.finish_and_clear();
     if !report.ok() {
         for p in &report.problems {
             eprintln!("- {p}");
@@ -343,7 +345,10 @@ pub async fn check(url: &str, expect_head: &[String]) -> Result<i32> {
     };
     let db = with_case_key(Db::connect(&url).await?)?;
     let version = db.schema_version().await?;
+    let pb = super::progress(None, "Kiểm tra");
+    pb.step("tính toàn vẹn, chuỗi nhật ký, hồ sơ");
     let report = db.check_expecting(&anchors).await?;
+    pb.finish_and_clear();
     treem_storage::profile::report();
     println!(
         "Lược đồ phiên bản {version}; {} trẻ; {} mục nhật ký.",
@@ -379,8 +384,11 @@ pub async fn check(url: &str, expect_head: &[String]) -> Result<i32> {
 
 pub async fn rebuild_copies(url: &str) -> Result<i32> {
     let db = open(url).await?;
+    let pb = super::progress(None, "Dựng lại bản sao cho số liệu");
     db.rebuild_copies().await?;
+    pb.step("kiểm tra");
     let report = db.check().await?;
+    pb.finish_and_clear();
     if report.ok() {
         println!("Đã dựng lại bản sao cho số liệu; kiểm tra: tốt.");
         Ok(0)

@@ -701,3 +701,89 @@ async fn plan_check_lists_every_problem_and_fails_where_load_would() {
     ]);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// Issue 19, item 7: a long command run from a script or a scheduled task (standard error not a
+/// terminal) writes plain progress lines — its start, its steps, its end with the time taken —
+/// and no terminal drawing (no carriage returns, no escape codes) into the log.
+#[tokio::test]
+async fn long_commands_write_plain_progress_lines_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("p.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    db.create_child(&officer(), &child("Giàng A Páo", "SP01"))
+        .await
+        .unwrap();
+    db.close().await;
+    let export = dir.path().join("p.jsonl");
+    let bak = dir.path().join("p-backup.db");
+    let restored = dir.path().join("r.db").to_string_lossy().to_string();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        format!("{HEADER}\nSùng Thị Sua,,nữ,15/03/2019,,Mông,SP01,,,,,\n"),
+    )
+    .unwrap();
+    let moved = dir.path().join("m.db").to_string_lossy().to_string();
+    let runs: [(Vec<&str>, &str, &[&str]); 7] = [
+        (
+            vec!["import", "children", csv.to_str().unwrap(), "--db", &url],
+            "Nhập trẻ",
+            &["kiểm tra từng dòng", "ghi vào sổ"],
+        ),
+        (
+            vec!["export", "--db", &url, export.to_str().unwrap()],
+            "Xuất",
+            &[],
+        ),
+        (
+            vec!["import", "all", export.to_str().unwrap(), "--db", &moved],
+            "Nhập",
+            &["kiểm tra"],
+        ),
+        (
+            vec!["check", "--db", &url],
+            "Kiểm tra",
+            &["tính toàn vẹn, chuỗi nhật ký, hồ sơ"],
+        ),
+        (
+            vec!["backup", "--db", &url, bak.to_str().unwrap()],
+            "Sao lưu",
+            &["chụp cơ sở dữ liệu", "ghi bản sao và đọc lại"],
+        ),
+        (
+            vec!["restore", bak.to_str().unwrap(), "--db", &restored],
+            "Khôi phục",
+            &["kiểm tra bản sao", "ghi vào cơ sở dữ liệu"],
+        ),
+        (
+            vec!["rebuild-copies", "--db", &url],
+            "Dựng lại bản sao cho số liệu",
+            &["kiểm tra"],
+        ),
+    ];
+    for (args, what, steps) in runs {
+        let out = treem(&args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&format!("{what}: bắt đầu"))),
+            "{args:?} says when it starts: {err}"
+        );
+        for step in steps {
+            assert!(
+                err.lines().any(|l| l == format!("{what}: {step}")),
+                "{args:?} names the step «{step}»: {err}"
+            );
+        }
+        let end = err
+            .lines()
+            .find(|l| l.starts_with(&format!("{what}: xong (")))
+            .unwrap_or_else(|| panic!("{args:?} says when it ends: {err}"));
+        assert!(end.ends_with("giây)"), "{end}");
+        assert!(
+            !err.contains('\r') && !err.contains('\u{1b}'),
+            "{args:?}: no terminal drawing in a log: {err:?}"
+        );
+    }
+}

@@ -82,6 +82,7 @@ pub async fn make_copy(
     seal: Arc<Seal>,
     case_key: Option<String>,
     check_key: Option<CaseKey>,
+    step: &(dyn Fn(&str) + Sync),
 ) -> Result<Made, CopyError> {
     if case_key.is_some() && !seal.encrypted() {
         return Err(CopyError {
@@ -93,10 +94,12 @@ pub async fn make_copy(
     }
     let scratch = Scratch::new("backup").map_err(|e| io_failure(&std::env::temp_dir(), &e))?;
     let snapshot = scratch.join("snapshot");
+    step("chụp cơ sở dữ liệu");
     db.backup(&snapshot)
         .await
         .map_err(|e| storage_failure(&e))?;
     let payload = Payload::of(db);
+    step("kiểm tra bản chụp");
     let (report, version) = verify_payload(&snapshot, payload, check_key, &scratch, true)
         .await
         .map_err(|e| CopyError {
@@ -124,6 +127,7 @@ pub async fn make_copy(
     };
     let head_beside = out.to_path_buf();
     let out = out.to_path_buf();
+    step("ghi bản sao và đọc lại");
     let bytes = tokio::task::spawn_blocking(move || {
         let r = write_verified(&snapshot, &out, &seal, &envelope);
         drop(scratch);
@@ -307,7 +311,10 @@ pub async fn backup(
     check_key: Option<CaseKey>,
 ) -> Result<i32> {
     let encrypted = seal.encrypted();
-    let result = make_copy(db, out, Arc::new(seal), case_key.clone(), check_key).await;
+    let pb = crate::cli::progress(None, "Sao lưu");
+    let step = |s: &str| pb.step(s);
+    let result = make_copy(db, out, Arc::new(seal), case_key.clone(), check_key, &step).await;
+    pb.finish_and_clear();
     let run = BackupRun {
         at: jiff::Timestamp::now(),
         file: out.display().to_string(),

@@ -21,6 +21,8 @@ pub struct RestoreOptions {
 /// replaces anything.
 pub async fn restore(input: &Path, url: &str, opts: RestoreOptions) -> Result<i32> {
     let scratch = Scratch::new("restore")?;
+    let pb = crate::cli::progress(None, "Khôi phục");
+    pb.step("mở bản sao");
     let opened = open_copy(input, &opts.unseal, &scratch)?;
     if let Some(out) = &opts.case_key_out {
         if opened.case_key.is_none() {
@@ -37,6 +39,7 @@ pub async fn restore(input: &Path, url: &str, opts: RestoreOptions) -> Result<i3
         Some(hex) => Some(parse_case_key(hex)?),
         None => opts.env_case_key,
     };
+    pb.step("kiểm tra bản sao");
     let (report, version) = verify_payload(&opened.path, opened.payload, key, &scratch, false)
         .await
         .map_err(|e| anyhow::anyhow!("{e:#}; không khôi phục"))?;
@@ -50,6 +53,7 @@ pub async fn restore(input: &Path, url: &str, opts: RestoreOptions) -> Result<i3
         bail!("bản sao lưu có lược đồ mới hơn chương trình này");
     }
     if opts.verify_only {
+        pb.finish_and_clear();
         println!(
             "Bản sao {} tốt: lược đồ phiên bản {version}; {} trẻ; {} mục nhật ký{}. Chưa khôi phục gì.",
             input.display(),
@@ -63,6 +67,7 @@ pub async fn restore(input: &Path, url: &str, opts: RestoreOptions) -> Result<i3
         );
         return Ok(0);
     }
+    pb.step("ghi vào cơ sở dữ liệu");
     match opened.payload {
         Payload::Sqlite => {
             let verified = scratch.join("verify.db");
@@ -88,7 +93,7 @@ pub async fn restore(input: &Path, url: &str, opts: RestoreOptions) -> Result<i3
                 b.export(&mut buf, &|_| {}).await?;
                 b.close().await;
                 let db = crate::cli::ops::open(url).await?;
-                db.import_all(&mut std::io::Cursor::new(buf), &|_| {})
+                db.import_all(&mut std::io::Cursor::new(buf), &|n| pb.set_position(n))
                     .await?;
             }
         }
@@ -96,6 +101,7 @@ pub async fn restore(input: &Path, url: &str, opts: RestoreOptions) -> Result<i3
             crate::cli::ops::import_all(&opened.path, url).await?;
         }
     }
+    pb.finish_and_clear();
     if let (Some(out), Some(hex)) = (&opts.case_key_out, &opened.case_key) {
         let mut f = files::create_new_private(out)
             .with_context(|| format!("không tạo được tệp khóa hồ sơ {}", out.display()))?;
