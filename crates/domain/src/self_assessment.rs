@@ -222,6 +222,38 @@ fn numbers(v: &[u8]) -> String {
         .join(", ")
 }
 
+/// The plan's targets measured by the self-assessment (`source = { kind = "assessment" }`):
+/// target 1 in the Sính Phình plan.
+pub fn assessment_targets(plan: &crate::plan::Plan) -> Vec<u16> {
+    plan.targets
+        .iter()
+        .filter(|t| matches!(t.source, crate::plan::Source::Assessment))
+        .map(|t| t.number)
+        .collect()
+}
+
+/// The rate treem computes for `indicator` (a register indicator's plan-file name): the figure
+/// of the plan's target computed by it, when the plan has one and it has a value.
+pub fn rate_of(
+    plan: &crate::plan::Plan,
+    results: &[crate::indicator::TargetResult],
+    indicator: &str,
+) -> Option<f64> {
+    let by = |s: &crate::plan::Source| {
+        matches!(s, crate::plan::Source::Register { indicator: i } if i == indicator)
+    };
+    plan.targets.iter().find_map(|t| {
+        let r = results.iter().find(|r| r.number == t.number)?;
+        if by(&t.source) {
+            r.figure.value
+        } else if t.secondary.as_ref().is_some_and(|s| by(&s.source)) {
+            r.secondary.as_ref()?.value
+        } else {
+            None
+        }
+    })
+}
+
 /// Who enters the self-assessment: the officer (Phòng Văn hóa - Xã hội owns target 1).
 pub fn may_enter(role: Role) -> bool {
     role == Role::Officer

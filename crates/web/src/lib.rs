@@ -4,6 +4,7 @@ mod auth;
 mod error;
 pub mod figures;
 pub mod fuzzing;
+mod assess;
 mod health_input;
 mod i18n;
 pub mod import;
