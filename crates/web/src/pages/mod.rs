@@ -15,6 +15,7 @@ mod province;
 mod report_print;
 mod reports;
 mod supports;
+mod assess;
 mod village_papers;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
@@ -82,6 +83,12 @@ pub fn routes() -> Router<AppState> {
             "/children/{id}/supports",
             get(supports::show).post(supports::give),
         )
+        .route(
+            "/self-assessment",
+            get(assess::self_assessment).post(assess::save_self_assessment),
+        )
+        .route("/national-db", get(assess::cleanup).post(assess::save_ids))
+        .route("/national-db/export", get(assess::export))
         .route(
             "/settings/supports",
             get(supports::answers).post(supports::save_answers),
@@ -365,6 +372,12 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if role.imports_children() {
         v.push(("/import", t.import));
+    }
+    if treem_domain::self_assessment::may_enter(role) {
+        v.push(("/self-assessment", "Tự đánh giá xã phù hợp với trẻ em"));
+    }
+    if treem_domain::national_db::may_clean(role) {
+        v.push(("/national-db", "Rà soát dữ liệu trẻ em"));
     }
     if role.receives_packages() {
         v.push(("/province", "Tổng hợp các xã"));
