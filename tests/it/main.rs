@@ -34,6 +34,7 @@ mod register_links;
 mod report_documents;
 mod reports;
 mod storage;
+mod assess;
 mod supports;
 mod tamper;
 mod transport;

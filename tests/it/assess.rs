@@ -1,0 +1,302 @@
+//! Issue 17, items 11 and 14: the child-friendly commune self-assessment (QĐ 06/QĐ-TTg,
+//! 03/01/2019) totalled as by hand, its zero rule, target 1's status from it; the national
+//! children's database clean-up loop (list, verified IDs back all or nothing) and the export's
+//! columns as data.
+use crate::helpers::*;
+use serde_json::{json, Value};
+use treem_domain::personal_id::PersonalId;
+use treem_domain::register::{Caregiver, ChildData};
+use treem_domain::role::Role;
+use treem_storage::Register;
+
+/// Scores for criteria 1..=13, in order.
+fn scores(points: &[u32; 13]) -> Value {
+    let list: Vec<Value> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| json!({"criterion": i + 1, "score": p, "evidence": format!("biên bản tiêu chí {}", i + 1)}))
+        .collect();
+    json!(list)
+}
+
+async fn put(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.http
+        .put(app.url("/api/v1/self-assessments/2026"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn target_1(app: &TestApp, token: &str) -> String {
+    let v: Value = app
+        .http
+        .get(app.url(&format!("/api/v1/plans/2026/targets?as_of={}", today())))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["number"] == 1)
+        .unwrap()
+        .clone();
+    assert_eq!(t["origin"], "tính từ hồ sơ");
+    t["status"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_self_assessment_totals_as_by_hand_refuses_a_zero_and_sets_target_1() {
+    for (label, url, dir) in databases().await {
+        let app = spawn_app_on(url, dir).await;
+        let token = app.token(Role::Officer).await;
+        assert_eq!(target_1(&app, &token).await, "no_data", "{label}");
+
+        // By hand: 90 + 70 + 70 + 60 + 60 + 110 + 50 + 60 + 50 + 50 + 50 + 50 + 50 = 820 ≥ 800.
+        let points = [90, 70, 70, 60, 60, 110, 50, 60, 50, 50, 50, 50, 50];
+        let r = put(&app, &token, json!({"date": "15/11/2026", "scores": scores(&points)})).await;
+        assert_eq!(r.status(), 200, "{label}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["outcome"]["total"], 820, "{label}");
+        assert_eq!(v["outcome"]["threshold"], 800, "{label}");
+        assert_eq!(v["outcome"]["met"], true, "{label}");
+        assert_eq!(target_1(&app, &token).await, "met", "{label}");
+
+        // A score above its criterion's maximum: refused naming the criterion, nothing stored.
+        let mut over = points;
+        over[6] = 51;
+        let r = put(&app, &token, json!({"date": "16/11/2026", "scores": scores(&over)})).await;
+        assert_eq!(r.status(), 422, "{label}");
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains("tiêu chí 7") && text.contains("vượt điểm tối đa 50"),
+            "{label}: {text}"
+        );
+        // A date ahead of today: refused.
+        let r = put(&app, &token, json!({"date": "31/12/2026", "scores": scores(&points)})).await;
+        assert_eq!(r.status(), 422, "{label}");
+
+        // Criterion 13 at 0 with a total still above 800 (900 − 50 − 50 = 800... by hand:
+        // 820 − 50 + 0 + 30 on criterion 1 = 800): the commune is not met.
+        let mut zero = points;
+        zero[12] = 0;
+        zero[0] = 100;
+        zero[5] = 120;
+        let r = put(&app, &token, json!({"date": "20/11/2026", "scores": scores(&zero)})).await;
+        assert_eq!(r.status(), 200, "{label}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["outcome"]["total"], 800, "{label}");
+        assert_eq!(v["outcome"]["zero"], json!([13]), "{label}");
+        assert_eq!(v["outcome"]["met"], false, "{label}");
+        assert_eq!(target_1(&app, &token).await, "not_met", "{label}");
+
+        // The earlier entry stays as history; the refused ones left nothing.
+        let v: Value = app
+            .http
+            .get(app.url("/api/v1/self-assessments/2026"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["current"]["entry"]["total"], 800, "{label}");
+        assert_eq!(v["history"].as_array().unwrap().len(), 1, "{label}");
+        assert_eq!(v["history"][0]["total"], 820, "{label}");
+        assert_eq!(v["criteria"].as_array().unwrap().len(), 13, "{label}");
+
+        // Only the officer enters it.
+        let police = app.token(Role::Police).await;
+        let r = put(&app, &police, json!({"date": "15/11/2026", "scores": scores(&points)})).await;
+        assert_eq!(r.status(), 403, "{label}");
+    }
+}
+
+/// A girl born 01/05/2019 in `village` with ethnic group and caregiver: only `id` may be missing.
+fn full_child(name: &str, village: &str, id: Option<&str>) -> ChildData {
+    let mut c = child(name, village);
+    c.ethnicity = Some(4);
+    c.caregivers = vec![Caregiver {
+        relationship: "mẹ".into(),
+        full_name: format!("Mẹ của {name}"),
+        phone: None,
+    }];
+    c.personal_id = id.map(|s| PersonalId::parse(s).unwrap());
+    c
+}
+
+async fn cleanup(app: &TestApp, token: &str, village: &str) -> Vec<Value> {
+    let r = app
+        .http
+        .get(app.url(&format!("/api/v1/national-db/cleanup?village={village}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json::<Value>().await.unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn the_clean_up_loop_lists_the_gaps_and_takes_the_police_answers_all_or_nothing() {
+    for (label, url, dir) in databases().await {
+        let app = spawn_app_on(url, dir).await;
+        let o = officer();
+        let none = app
+            .db
+            .create_child(&o, &full_child("Giàng Thị Mai", "SP01", None))
+            .await
+            .unwrap()
+            .id;
+        // 2 = a boy: wrong for a girl.
+        let wrong = app
+            .db
+            .create_child(&o, &full_child("Vàng Thị Dế", "SP01", Some("011219000777")))
+            .await
+            .unwrap()
+            .id;
+        let good = app
+            .db
+            .create_child(&o, &full_child("Lý Thị Pà", "SP01", Some("011319000555")))
+            .await
+            .unwrap()
+            .id;
+        let mut bare = full_child("Thào A Chứ", "SP02", Some("011319000556"));
+        bare.ethnicity = None;
+        bare.caregivers.clear();
+        let bare = app.db.create_child(&o, &bare).await.unwrap().id;
+
+        let police = app.token(Role::Police).await;
+        let sp01 = cleanup(&app, &police, "SP01").await;
+        let ids: Vec<i64> = sp01.iter().map(|c| c["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids.len(), 2, "{label}: {sp01:?}");
+        assert!(ids.contains(&none) && ids.contains(&wrong) && !ids.contains(&good), "{label}");
+        let all = cleanup(&app, &police, "").await;
+        let b = all.iter().find(|c| c["id"] == bare).unwrap();
+        assert_eq!(
+            b["gaps_vi"],
+            json!(["thiếu dân tộc", "thiếu người chăm sóc"]),
+            "{label}"
+        );
+
+        // A village head does not run it.
+        let head = app.token(Role::VillageHead).await;
+        let r = app
+            .http
+            .get(app.url("/api/v1/national-db/cleanup"))
+            .bearer_auth(&head)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{label}");
+
+        // One good answer and one whose ID is another child's: nothing written.
+        let post = |rows: Value| {
+            app.http
+                .post(app.url("/api/v1/national-db/personal-ids"))
+                .bearer_auth(&police)
+                .json(&json!({ "rows": rows }))
+                .send()
+        };
+        let r = post(json!([
+            {"child": none.to_string(), "personal_id": "011319000900"},
+            {"child": wrong.to_string(), "personal_id": "011319000555"},
+        ]))
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 422, "{label}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains("dòng 2") && text.contains("đã ghi cho trẻ số"), "{label}: {text}");
+        let c = app.db.child(&o, none).await.unwrap();
+        assert_eq!(c.data.personal_id, None, "{label}: nothing written");
+        // An ID that does not match the girl's sex: refused by row.
+        let r = post(json!([{"child": wrong.to_string(), "personal_id": "011219000778"}]))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{label}");
+        assert!(r.text().await.unwrap().contains("dòng 1"), "{label}");
+
+        // Both right: both written, the list is empty for the village.
+        let r = post(json!([
+            {"child": none.to_string(), "personal_id": "011 319 000 900"},
+            {"child": wrong.to_string(), "personal_id": "011319000777"},
+        ]))
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 200, "{label}");
+        assert_eq!(r.json::<Value>().await.unwrap()["changed"], 2, "{label}");
+        assert!(cleanup(&app, &police, "SP01").await.is_empty(), "{label}");
+        let c = app.db.child(&o, none).await.unwrap();
+        assert_eq!(
+            c.data.personal_id.as_ref().map(|p| p.as_str()),
+            Some("011319000900"),
+            "{label}"
+        );
+        // The register's history keeps the version before.
+        assert_eq!(app.db.child_history(&o, none).await.unwrap().len(), 2, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn the_export_is_keyed_by_personal_id_in_the_columns_of_the_data_file() {
+    let app = spawn_app().await;
+    let o = officer();
+    app.db
+        .create_child(&o, &full_child("Lý Thị Pà", "SP01", Some("011319000555")))
+        .await
+        .unwrap();
+    app.db
+        .create_child(&o, &full_child("Giàng Thị Mai", "SP01", None))
+        .await
+        .unwrap();
+    let token = app.token(Role::Officer).await;
+    let r = app
+        .http
+        .get(app.url("/api/v1/national-db/export?format=csv"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    let mut lines = text.lines();
+    let layout = treem_domain::national_db::ExportLayout::default();
+    assert_eq!(lines.next().unwrap(), layout.headers().join(","));
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(row[0], "011319000555");
+    assert_eq!(row[1], "Lý Thị Pà");
+    assert_eq!(row[2], "01/05/2019");
+    assert_eq!(row[6], "Sính Phình");
+    // The child without an ID is on the clean-up list, not in the export.
+    assert!(lines.next().is_none(), "{text}");
+
+    let r = app
+        .http
+        .get(app.url("/api/v1/national-db/export?format=xlsx"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    // The economic office or a village head do not export the register.
+    let head = app.token(Role::VillageHead).await;
+    let r = app
+        .http
+        .get(app.url("/api/v1/national-db/export"))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
