@@ -82,12 +82,9 @@ async fn the_self_assessment_totals_as_by_hand_refuses_a_zero_and_sets_target_1(
         let r = put(&app, &token, json!({"date": "31/12/2026", "scores": scores(&points)})).await;
         assert_eq!(r.status(), 422, "{label}");
 
-        // Criterion 13 at 0 with a total still above 800 (900 − 50 − 50 = 800... by hand:
-        // 820 − 50 + 0 + 30 on criterion 1 = 800): the commune is not met.
-        let mut zero = points;
-        zero[12] = 0;
-        zero[0] = 100;
-        zero[5] = 120;
+        // Criterion 13 at 0 with the total still at the threshold, by hand:
+        // 100 + 75 + 70 + 60 + 60 + 125 + 50 + 60 + 50 + 50 + 50 + 50 + 0 = 800: not met.
+        let zero = [100, 75, 70, 60, 60, 125, 50, 60, 50, 50, 50, 50, 0];
         let r = put(&app, &token, json!({"date": "20/11/2026", "scores": scores(&zero)})).await;
         assert_eq!(r.status(), 200, "{label}");
         let v: Value = r.json().await.unwrap();
