@@ -297,3 +297,117 @@ async fn the_export_is_keyed_by_personal_id_in_the_columns_of_the_data_file() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn the_pages_enter_a_self_assessment_an_injury_and_verified_ids() {
+    use crate::pages::page_login;
+    use treem_storage::HealthLog;
+    let app = spawn_app().await;
+    let o = officer();
+    let mai = app
+        .db
+        .create_child(&o, &full_child("Giàng Thị Mai", "SP01", None))
+        .await
+        .unwrap()
+        .id;
+
+    // The self-assessment page: a score above the maximum names the criterion, 422.
+    let page = page_login(&app, "officer", "password-officer").await;
+    let html = page.get(&app, "/self-assessment?year=2026").await.text().await.unwrap();
+    assert!(html.contains("Tiêu chí 13."), "{html}");
+    assert!(html.contains("chưa kiểm chứng"));
+    let csrf = page.csrf.clone();
+    let mut form: Vec<(String, String)> = vec![
+        ("_csrf".into(), csrf.clone()),
+        ("year".into(), "2026".into()),
+        ("date".into(), "15/11/2026".into()),
+    ];
+    for n in 1..=13 {
+        let score = match n {
+            6 => "130",
+            7 => "50",
+            _ => "60",
+        };
+        form.push((format!("score_{n}"), score.into()));
+        form.push((format!("evidence_{n}"), "biên bản".into()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = page.post(&app, "/self-assessment", &pairs).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("tiêu chí 6") && html.contains("vượt điểm tối đa 125"), "{html}");
+    // 60 × 11 + 125 + 50 = 835: saved, «Đạt».
+    let fixed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| if *k == "score_6" { (*k, "125") } else { (*k, *v) })
+        .collect();
+    let r = page.post(&app, "/self-assessment", &fixed).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let html = page.get(&app, "/self-assessment?year=2026").await.text().await.unwrap();
+    assert!(html.contains("Đạt: 835 điểm, ngưỡng 800"), "{html}");
+
+    // The clean-up page: the ID typed in the list, refused whole when one row is wrong.
+    let html = page.get(&app, "/national-db").await.text().await.unwrap();
+    assert!(html.contains("Giàng Thị Mai") && html.contains("chưa có mã định danh"));
+    let field = format!("id_{mai}");
+    let r = page
+        .post(&app, "/national-db", &[("_csrf", &csrf), (&field, "011219000123")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("dòng 1"));
+    let r = page
+        .post(&app, "/national-db", &[("_csrf", &csrf), (&field, "011319000123")])
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let c = app.db.child(&o, mai).await.unwrap();
+    assert_eq!(c.data.personal_id.unwrap().as_str(), "011319000123");
+
+    // The health station's page: an injury by the child's number; a date ahead refused.
+    let health = page_login(&app, "health", "password-health").await;
+    let id = mai.to_string();
+    let injury = |date: &'static str| {
+        vec![
+            ("_csrf", health.csrf.clone()),
+            ("event", "injury".to_string()),
+            ("child_id", id.clone()),
+            ("date", date.to_string()),
+            ("injury_kind", "fall".to_string()),
+            ("severity", "minor".to_string()),
+            ("outcome", "recovered".to_string()),
+        ]
+    };
+    let r = send(&app, &health, injury("31/12/2026")).await;
+    assert_eq!(r.status(), 422);
+    let r = send(&app, &health, injury("15/03/2026")).await;
+    assert_eq!(r.status(), 303);
+    let events = app
+        .db
+        .health_events(&o, &["injury"], Some(mai), None, None)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    // HIV counts that do not add up: refused.
+    let r = send(
+        &app,
+        &health,
+        vec![
+        ("_csrf", health.csrf.clone()),
+        ("event", "hiv".into()),
+        ("period_start", "01/01/2026".into()),
+        ("period_end", "30/06/2026".into()),
+        ("followed", "2".into()),
+        ("infected", "3".into()),
+    ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+}
+
+async fn send(
+    app: &TestApp,
+    page: &crate::pages::Page,
+    f: Vec<(&'static str, String)>,
+) -> reqwest::Response {
+    let p: Vec<(&str, &str)> = f.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    page.post(app, "/health/events", &p).await
+}

@@ -132,6 +132,10 @@ pub fn routes() -> Router<AppState> {
             get(health::weighing).post(health::save_weighing),
         )
         .route("/health/lists", get(health::lists))
+        .route(
+            "/health/events",
+            get(health::events).post(health::save_event),
+        )
         .route("/cases", get(cases::list))
         .route(
             "/cases/new",
@@ -361,6 +365,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if matches!(role, Role::Health | Role::Officer) {
         v.push(("/health/weighing", t.weighing));
+    }
+    if matches!(role, Role::Health | Role::Officer) {
+        v.push(("/health/events", "Tử vong, tai nạn, HIV"));
     }
     if treem_storage::readable_kinds(role).contains(&"vaccination") {
         v.push(("/health/lists", t.health_lists));
