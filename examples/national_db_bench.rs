@@ -28,7 +28,12 @@ fn csrf(html: &str) -> String {
 }
 
 /// Best of `runs` timings of a GET.
-async fn best(http: &reqwest::Client, url: &str, head: (&str, &str), runs: usize) -> (Duration, usize) {
+async fn best(
+    http: &reqwest::Client,
+    url: &str,
+    head: (&str, &str),
+    runs: usize,
+) -> (Duration, usize) {
     let mut best = Duration::MAX;
     let mut size = 0;
     for _ in 0..runs {
@@ -138,7 +143,13 @@ async fn main() {
         .unwrap();
     assert_eq!(res.status(), 303, "login");
     let session = cookie(&res, "treem_session");
-    let (d, size) = best(&http, &format!("{base}/national-db"), ("cookie", &session), 5).await;
+    let (d, size) = best(
+        &http,
+        &format!("{base}/national-db"),
+        ("cookie", &session),
+        5,
+    )
+    .await;
     println!("GET /national-db (whole commune): {d:?}, {size} bytes");
     let (d, size) = best(
         &http,

@@ -60,7 +60,12 @@ async fn the_self_assessment_totals_as_by_hand_refuses_a_zero_and_sets_target_1(
 
         // By hand: 90 + 70 + 70 + 60 + 60 + 110 + 50 + 60 + 50 + 50 + 50 + 50 + 50 = 820 ≥ 800.
         let points = [90, 70, 70, 60, 60, 110, 50, 60, 50, 50, 50, 50, 50];
-        let r = put(&app, &token, json!({"date": "15/11/2026", "scores": scores(&points)})).await;
+        let r = put(
+            &app,
+            &token,
+            json!({"date": "15/11/2026", "scores": scores(&points)}),
+        )
+        .await;
         assert_eq!(r.status(), 200, "{label}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["outcome"]["total"], 820, "{label}");
@@ -71,7 +76,12 @@ async fn the_self_assessment_totals_as_by_hand_refuses_a_zero_and_sets_target_1(
         // A score above its criterion's maximum: refused naming the criterion, nothing stored.
         let mut over = points;
         over[6] = 51;
-        let r = put(&app, &token, json!({"date": "16/11/2026", "scores": scores(&over)})).await;
+        let r = put(
+            &app,
+            &token,
+            json!({"date": "16/11/2026", "scores": scores(&over)}),
+        )
+        .await;
         assert_eq!(r.status(), 422, "{label}");
         let text = r.text().await.unwrap();
         assert!(
@@ -79,13 +89,23 @@ async fn the_self_assessment_totals_as_by_hand_refuses_a_zero_and_sets_target_1(
             "{label}: {text}"
         );
         // A date ahead of today: refused.
-        let r = put(&app, &token, json!({"date": "31/12/2026", "scores": scores(&points)})).await;
+        let r = put(
+            &app,
+            &token,
+            json!({"date": "31/12/2026", "scores": scores(&points)}),
+        )
+        .await;
         assert_eq!(r.status(), 422, "{label}");
 
         // Criterion 13 at 0 with the total still at the threshold, by hand:
         // 100 + 75 + 70 + 60 + 60 + 125 + 50 + 60 + 50 + 50 + 50 + 50 + 0 = 800: not met.
         let zero = [100, 75, 70, 60, 60, 125, 50, 60, 50, 50, 50, 50, 0];
-        let r = put(&app, &token, json!({"date": "20/11/2026", "scores": scores(&zero)})).await;
+        let r = put(
+            &app,
+            &token,
+            json!({"date": "20/11/2026", "scores": scores(&zero)}),
+        )
+        .await;
         assert_eq!(r.status(), 200, "{label}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["outcome"]["total"], 800, "{label}");
@@ -111,7 +131,12 @@ async fn the_self_assessment_totals_as_by_hand_refuses_a_zero_and_sets_target_1(
 
         // Only the officer enters it.
         let police = app.token(Role::Police).await;
-        let r = put(&app, &police, json!({"date": "15/11/2026", "scores": scores(&points)})).await;
+        let r = put(
+            &app,
+            &police,
+            json!({"date": "15/11/2026", "scores": scores(&points)}),
+        )
+        .await;
         assert_eq!(r.status(), 403, "{label}");
     }
 }
@@ -177,7 +202,10 @@ async fn the_clean_up_loop_lists_the_gaps_and_takes_the_police_answers_all_or_no
         let sp01 = cleanup(&app, &police, "SP01").await;
         let ids: Vec<i64> = sp01.iter().map(|c| c["id"].as_i64().unwrap()).collect();
         assert_eq!(ids.len(), 2, "{label}: {sp01:?}");
-        assert!(ids.contains(&none) && ids.contains(&wrong) && !ids.contains(&good), "{label}");
+        assert!(
+            ids.contains(&none) && ids.contains(&wrong) && !ids.contains(&good),
+            "{label}"
+        );
         let all = cleanup(&app, &police, "").await;
         let b = all.iter().find(|c| c["id"] == bare).unwrap();
         assert_eq!(
@@ -213,7 +241,10 @@ async fn the_clean_up_loop_lists_the_gaps_and_takes_the_police_answers_all_or_no
         .unwrap();
         assert_eq!(r.status(), 422, "{label}");
         let text = r.text().await.unwrap();
-        assert!(text.contains("dòng 2") && text.contains("đã ghi cho trẻ số"), "{label}: {text}");
+        assert!(
+            text.contains("dòng 2") && text.contains("đã ghi cho trẻ số"),
+            "{label}: {text}"
+        );
         let c = app.db.child(&o, none).await.unwrap();
         assert_eq!(c.data.personal_id, None, "{label}: nothing written");
         // An ID that does not match the girl's sex: refused by row.
@@ -240,7 +271,11 @@ async fn the_clean_up_loop_lists_the_gaps_and_takes_the_police_answers_all_or_no
             "{label}"
         );
         // The register's history keeps the version before.
-        assert_eq!(app.db.child_history(&o, none).await.unwrap().len(), 2, "{label}");
+        assert_eq!(
+            app.db.child_history(&o, none).await.unwrap().len(),
+            2,
+            "{label}"
+        );
     }
 }
 
@@ -313,7 +348,12 @@ async fn the_pages_enter_a_self_assessment_an_injury_and_verified_ids() {
 
     // The self-assessment page: a score above the maximum names the criterion, 422.
     let page = page_login(&app, "officer", "password-officer").await;
-    let html = page.get(&app, "/self-assessment?year=2026").await.text().await.unwrap();
+    let html = page
+        .get(&app, "/self-assessment?year=2026")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Tiêu chí 13."), "{html}");
     assert!(html.contains("chưa kiểm chứng"));
     let csrf = page.csrf.clone();
@@ -335,15 +375,29 @@ async fn the_pages_enter_a_self_assessment_an_injury_and_verified_ids() {
     let r = page.post(&app, "/self-assessment", &pairs).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("tiêu chí 6") && html.contains("vượt điểm tối đa 125"), "{html}");
+    assert!(
+        html.contains("tiêu chí 6") && html.contains("vượt điểm tối đa 125"),
+        "{html}"
+    );
     // 60 × 11 + 125 + 50 = 835: saved, «Đạt».
     let fixed: Vec<(&str, &str)> = pairs
         .iter()
-        .map(|(k, v)| if *k == "score_6" { (*k, "125") } else { (*k, *v) })
+        .map(|(k, v)| {
+            if *k == "score_6" {
+                (*k, "125")
+            } else {
+                (*k, *v)
+            }
+        })
         .collect();
     let r = page.post(&app, "/self-assessment", &fixed).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    let html = page.get(&app, "/self-assessment?year=2026").await.text().await.unwrap();
+    let html = page
+        .get(&app, "/self-assessment?year=2026")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Đạt: 835 điểm, ngưỡng 800"), "{html}");
 
     // The clean-up page: the ID typed in the list, refused whole when one row is wrong.
@@ -351,12 +405,20 @@ async fn the_pages_enter_a_self_assessment_an_injury_and_verified_ids() {
     assert!(html.contains("Giàng Thị Mai") && html.contains("chưa có mã định danh"));
     let field = format!("id_{mai}");
     let r = page
-        .post(&app, "/national-db", &[("_csrf", &csrf), (&field, "011219000123")])
+        .post(
+            &app,
+            "/national-db",
+            &[("_csrf", &csrf), (&field, "011219000123")],
+        )
         .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("dòng 1"));
     let r = page
-        .post(&app, "/national-db", &[("_csrf", &csrf), (&field, "011319000123")])
+        .post(
+            &app,
+            "/national-db",
+            &[("_csrf", &csrf), (&field, "011319000123")],
+        )
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let c = app.db.child(&o, mai).await.unwrap();
@@ -391,13 +453,13 @@ async fn the_pages_enter_a_self_assessment_an_injury_and_verified_ids() {
         &app,
         &health,
         vec![
-        ("_csrf", health.csrf.clone()),
-        ("event", "hiv".into()),
-        ("period_start", "01/01/2026".into()),
-        ("period_end", "30/06/2026".into()),
-        ("followed", "2".into()),
-        ("infected", "3".into()),
-    ],
+            ("_csrf", health.csrf.clone()),
+            ("event", "hiv".into()),
+            ("period_start", "01/01/2026".into()),
+            ("period_end", "30/06/2026".into()),
+            ("followed", "2".into()),
+            ("infected", "3".into()),
+        ],
     )
     .await;
     assert_eq!(r.status(), 422);

@@ -3,6 +3,7 @@
 mod account_names;
 mod accounts;
 mod api;
+mod assess;
 mod backups;
 mod browser;
 mod budget;
@@ -34,7 +35,6 @@ mod register_links;
 mod report_documents;
 mod reports;
 mod storage;
-mod assess;
 mod supports;
 mod tamper;
 mod transport;

@@ -105,14 +105,21 @@ pub fn read_answers(rows: &[TypedAnswer]) -> Result<Vec<Answer>, FieldErrors> {
     for (i, r) in rows.iter().enumerate() {
         let n = i + 1;
         let field = row_field(n);
-        let id_text: String = r.personal_id.chars().filter(|c| !c.is_whitespace()).collect();
+        let id_text: String = r
+            .personal_id
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if id_text.is_empty() {
             continue;
         }
         let child = match r.child.trim().parse::<i64>() {
             Ok(c) if c > 0 => c,
             _ => {
-                errs.push(&field, format!("dòng {n}: mã trẻ «{}» không hợp lệ", r.child.trim()));
+                errs.push(
+                    &field,
+                    format!("dòng {n}: mã trẻ «{}» không hợp lệ", r.child.trim()),
+                );
                 continue;
             }
         };
@@ -125,7 +132,10 @@ pub fn read_answers(rows: &[TypedAnswer]) -> Result<Vec<Answer>, FieldErrors> {
             continue;
         }
         if out.iter().any(|a| a.personal_id == id_text) {
-            errs.push(&field, format!("dòng {n}: mã định danh {id_text} ghi cho hai trẻ"));
+            errs.push(
+                &field,
+                format!("dòng {n}: mã định danh {id_text} ghi cho hai trẻ"),
+            );
             continue;
         }
         out.push(Answer {
@@ -151,7 +161,10 @@ pub fn check_answer(n: usize, a: &Answer, d: &ChildData) -> Result<ChildData, St
             personal_id: Some(id),
             ..d.clone()
         }),
-        Err(e) => Err(format!("dòng {n}: {} (trẻ số {}, {}): {e}", a.personal_id, a.child, d.full_name)),
+        Err(e) => Err(format!(
+            "dòng {n}: {} (trẻ số {}, {}): {e}",
+            a.personal_id, a.child, d.full_name
+        )),
     }
 }
 
@@ -240,7 +253,11 @@ fn value(field: &str, c: &Child, names: &VillageNames) -> String {
     let date = |x: Option<crate::Date>| x.map(crate::date::format_vi).unwrap_or_default();
     let first = d.caregivers.first();
     match field {
-        "personal_id" => d.personal_id.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+        "personal_id" => d
+            .personal_id
+            .as_ref()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
         "full_name" => d.full_name.clone(),
         "date_of_birth" => date(d.date_of_birth),
         "birth_year" => d.birth_year().map(|y| y.to_string()).unwrap_or_default(),
@@ -315,21 +332,47 @@ mod tests {
     #[test]
     fn answers_all_or_nothing_with_each_bad_row_named() {
         let rows = vec![
-            TypedAnswer { child: "5".into(), personal_id: "011 319 000 123".into() },
-            TypedAnswer { child: "6".into(), personal_id: "".into() },
-            TypedAnswer { child: "x".into(), personal_id: "011319000124".into() },
-            TypedAnswer { child: "7".into(), personal_id: "12345".into() },
-            TypedAnswer { child: "5".into(), personal_id: "011319000125".into() },
+            TypedAnswer {
+                child: "5".into(),
+                personal_id: "011 319 000 123".into(),
+            },
+            TypedAnswer {
+                child: "6".into(),
+                personal_id: "".into(),
+            },
+            TypedAnswer {
+                child: "x".into(),
+                personal_id: "011319000124".into(),
+            },
+            TypedAnswer {
+                child: "7".into(),
+                personal_id: "12345".into(),
+            },
+            TypedAnswer {
+                child: "5".into(),
+                personal_id: "011319000125".into(),
+            },
         ];
         let e = read_answers(&rows).unwrap_err();
         assert!(e.for_field("rows.3").unwrap().starts_with("dòng 3"));
         assert!(e.for_field("rows.4").unwrap().contains("12 chữ số"));
         assert!(e.for_field("rows.5").unwrap().contains("hai lần"));
         let ok = read_answers(&rows[..2]).unwrap();
-        assert_eq!(ok, vec![Answer { child: 5, personal_id: "011319000123".into() }]);
+        assert_eq!(
+            ok,
+            vec![Answer {
+                child: 5,
+                personal_id: "011319000123".into()
+            }]
+        );
         assert!(check_answer(1, &ok[0], &child()).is_ok());
-        let wrong = Answer { child: 5, personal_id: "011218000123".into() };
-        assert!(check_answer(2, &wrong, &child()).unwrap_err().starts_with("dòng 2"));
+        let wrong = Answer {
+            child: 5,
+            personal_id: "011218000123".into(),
+        };
+        assert!(check_answer(2, &wrong, &child())
+            .unwrap_err()
+            .starts_with("dòng 2"));
     }
 
     #[test]

@@ -198,10 +198,9 @@ impl Outcome {
                 "Đạt: {} điểm, ngưỡng {}, không tiêu chí nào 0 điểm",
                 self.total, self.threshold
             ),
-            Some(false) if !self.zero.is_empty() => format!(
-                "Chưa đạt: tiêu chí {} bị 0 điểm",
-                numbers(&self.zero)
-            ),
+            Some(false) if !self.zero.is_empty() => {
+                format!("Chưa đạt: tiêu chí {} bị 0 điểm", numbers(&self.zero))
+            }
             Some(false) => format!(
                 "Chưa đạt: {} điểm, dưới ngưỡng {}",
                 self.total, self.threshold
@@ -239,9 +238,7 @@ pub fn rate_of(
     results: &[crate::indicator::TargetResult],
     indicator: &str,
 ) -> Option<f64> {
-    let by = |s: &crate::plan::Source| {
-        matches!(s, crate::plan::Source::Register { indicator: i } if i == indicator)
-    };
+    let by = |s: &crate::plan::Source| matches!(s, crate::plan::Source::Register { indicator: i } if i == indicator);
     plan.targets.iter().find_map(|t| {
         let r = results.iter().find(|r| r.number == t.number)?;
         if by(&t.source) {
@@ -418,9 +415,7 @@ mod tests {
         let card = Scorecard::default();
         let today = d("2026-12-06");
         // 13 scores adding up by hand: 80+60+60+60+60+100+50+60+50+50+50+50+50 = 780.
-        let s = [
-            80, 60, 60, 60, 60, 100, 50, 60, 50, 50, 50, 50, 50u32,
-        ];
+        let s = [80, 60, 60, 60, 60, 100, 50, 60, 50, 50, 50, 50, 50u32];
         let t: Vec<(u8, String)> = s
             .iter()
             .enumerate()
@@ -446,8 +441,7 @@ mod tests {
         assert_eq!(o.met, Some(false));
         assert!(o.label_vi().contains("tiêu chí 13 bị 0 điểm"));
         // A criterion left blank: not concluded.
-        let a = SelfAssessment::parse(&card, 2026, "15/11/2026", &typed(&t2[..12]), today)
-            .unwrap();
+        let a = SelfAssessment::parse(&card, 2026, "15/11/2026", &typed(&t2[..12]), today).unwrap();
         assert_eq!(card.outcome(&a.scores).met, None);
     }
 
@@ -463,7 +457,10 @@ mod tests {
         )
         .unwrap_err();
         let m = e.for_field("criteria.7").unwrap();
-        assert!(m.contains("tiêu chí 7") && m.contains("vượt điểm tối đa 50"), "{m}");
+        assert!(
+            m.contains("tiêu chí 7") && m.contains("vượt điểm tối đa 50"),
+            "{m}"
+        );
         assert!(e.for_field("criteria.1").unwrap().contains("không được âm"));
         assert!(e.for_field("criteria.2").unwrap().contains("số nguyên"));
         assert!(e.for_field("criteria.14").is_some());

@@ -673,8 +673,11 @@ pub trait Reports: Send + Sync {
 #[async_trait]
 pub trait SelfAssessments: Send + Sync {
     /// Every entry of the year's self-assessment, newest (current) first.
-    async fn self_assessments(&self, actor: &Actor, year: i16)
-        -> StorageResult<Vec<StoredAssessment>>;
+    async fn self_assessments(
+        &self,
+        actor: &Actor,
+        year: i16,
+    ) -> StorageResult<Vec<StoredAssessment>>;
     /// Stores a new entry of the year's self-assessment (the earlier ones stay, as history) and
     /// its outcome for `targets` (the plan's targets measured by it), in one transaction.
     async fn put_self_assessment(

@@ -76,8 +76,8 @@ impl SelfAssessments for Db {
         let (_turn, mut tx) = self.begin_write().await?;
         let now = now_text();
         let met = outcome.met.map(i64::from);
-        let scores = serde_json::to_string(&a.scores)
-            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let scores =
+            serde_json::to_string(&a.scores).map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let id: i64 = sqlx::query(
             "INSERT INTO self_assessment (year, date, scores, total, met, entered_by, entered_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

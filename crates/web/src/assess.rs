@@ -7,9 +7,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use serde::Deserialize;
 use treem_domain::indicator::Known;
-use treem_domain::self_assessment::{
-    self as sa, Outcome, Scorecard, SelfAssessment, TypedScore,
-};
+use treem_domain::self_assessment::{self as sa, Outcome, Scorecard, SelfAssessment, TypedScore};
 use treem_domain::Date;
 use treem_storage::{Actor, StoredAssessment};
 

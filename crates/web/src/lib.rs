@@ -1,10 +1,10 @@
 //! treem's HTTP face: the JSON API under `/api/v1` and `GET /healthz`.
 mod api;
+mod assess;
 mod auth;
 mod error;
 pub mod figures;
 pub mod fuzzing;
-mod assess;
 mod health_input;
 mod i18n;
 pub mod import;

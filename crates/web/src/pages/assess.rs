@@ -144,7 +144,8 @@ async fn assessment_page(
                 Some((_, Some(r), sug)) => format!(
                     "Tính từ hồ sơ: {}%{}",
                     treem_domain::plan::format_number_vi((r * 10.0).round() / 10.0),
-                    sug.map(|s| format!(" (gợi ý {s} điểm)")).unwrap_or_default()
+                    sug.map(|s| format!(" (gợi ý {s} điểm)"))
+                        .unwrap_or_default()
                 ),
                 Some((_, None, _)) => "Tính từ hồ sơ: chưa có số liệu".into(),
                 None => String::new(),
@@ -349,7 +350,10 @@ async fn cleanup_page(
     let page = CleanupPage {
         l,
         village: village.unwrap_or_default(),
-        villages: all.iter().map(|v| (v.code.clone(), v.name.clone())).collect(),
+        villages: all
+            .iter()
+            .map(|v| (v.code.clone(), v.name.clone()))
+            .collect(),
         rows,
         errors: errors
             .map(|e| e.0.iter().map(|f| f.message.clone()).collect())
@@ -428,7 +432,10 @@ pub async fn export(ctx: Ctx, Query(q): Query<ExportQuery>) -> Result<Response, 
     Ok((
         [
             (CONTENT_TYPE, kind.to_string()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )

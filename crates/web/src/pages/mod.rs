@@ -3,6 +3,7 @@
 mod account;
 mod accounts;
 mod admin;
+mod assess;
 mod backups;
 pub mod cases;
 mod children;
@@ -15,7 +16,6 @@ mod province;
 mod report_print;
 mod reports;
 mod supports;
-mod assess;
 mod village_papers;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};

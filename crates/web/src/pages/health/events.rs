@@ -70,13 +70,19 @@ impl TryFrom<&EventsForm> for EventInput {
         body.insert("event".into(), t(&f.event));
         let count = |field: &str, s: &str| -> Result<Value, FieldErrors> {
             s.trim().parse::<u32>().map(Value::from).map_err(|_| {
-                FieldErrors::single(field, format!("số trẻ phải là số nguyên không âm: «{}»", s.trim()))
+                FieldErrors::single(
+                    field,
+                    format!("số trẻ phải là số nguyên không âm: «{}»", s.trim()),
+                )
             })
         };
         match f.event.trim() {
             "death" | "injury" => {
                 let id = f.child_id.trim().parse::<i64>().map_err(|_| {
-                    FieldErrors::single("child_id", format!("mã trẻ không hợp lệ: «{}»", f.child_id.trim()))
+                    FieldErrors::single(
+                        "child_id",
+                        format!("mã trẻ không hợp lệ: «{}»", f.child_id.trim()),
+                    )
                 })?;
                 body.insert("child_id".into(), Value::from(id));
                 body.insert("date".into(), iso(&f.date));
@@ -125,7 +131,12 @@ fn field_vi(field: &str) -> &str {
     }
 }
 
-fn page(ctx: &Ctx, form: EventsForm, errors: Option<FieldErrors>, flash: Option<String>) -> Result<Response, PageError> {
+fn page(
+    ctx: &Ctx,
+    form: EventsForm,
+    errors: Option<FieldErrors>,
+    flash: Option<String>,
+) -> Result<Response, PageError> {
     let f = health_forms(ctx.user.role).ok_or_else(|| ctx.error(PageErrorKind::Forbidden))?;
     let refused = errors.is_some();
     let mut l = ctx.layout("Tử vong, tai nạn thương tích, theo dõi HIV");
@@ -160,11 +171,19 @@ pub struct SavedQuery {
 
 /// `/health/events`: the three forms.
 pub async fn events(ctx: Ctx, Query(q): Query<SavedQuery>) -> Result<Response, PageError> {
-    page(&ctx, EventsForm::default(), None, q.saved.map(|_| "Đã ghi.".to_string()))
+    page(
+        &ctx,
+        EventsForm::default(),
+        None,
+        q.saved.map(|_| "Đã ghi.".to_string()),
+    )
 }
 
 /// Records the event of the form sent; the same form sent again stores nothing more.
-pub async fn save_event(ctx: Ctx, TypedForm(form): TypedForm<EventsForm>) -> Result<Response, PageError> {
+pub async fn save_event(
+    ctx: Ctx,
+    TypedForm(form): TypedForm<EventsForm>,
+) -> Result<Response, PageError> {
     ctx.check_csrf(form.csrf.as_ref())?;
     if !may_weigh(ctx.user.role) {
         return Err(ctx.error(PageErrorKind::Forbidden));

@@ -12,8 +12,8 @@ mod weighing;
 
 pub use birth::{birth_form, save_birth};
 pub use chart::growth_chart;
-pub use events::{events, save_event};
 pub use child::{add_from_child_page, event_rows, health_forms, HealthForms};
+pub use events::{events, save_event};
 pub use lists::lists;
 pub use weighing::{save_weighing, weighing};
 
