@@ -473,3 +473,48 @@ async fn send(
     let p: Vec<(&str, &str)> = f.iter().map(|(a, b)| (*a, b.as_str())).collect();
     page.post(app, "/health/events", &p).await
 }
+
+#[tokio::test]
+async fn the_demo_has_a_self_assessment_and_children_to_clean_up() {
+    use treem_storage::{NationalDb, SelfAssessments};
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args([
+            "demo",
+            "--db",
+            &url,
+            "--no-serve",
+            "--children",
+            "600",
+            "--seed",
+            "7",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = treem_storage::Db::open(&url).await.unwrap();
+    let o = officer();
+    let year = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)
+        .unwrap()
+        .year;
+    let entries = db.self_assessments(&o, year).await.unwrap();
+    if today() >= jiff::civil::date(year, 1, 1) {
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].met, Some(true));
+    }
+    let list = db.cleanup_list(&o, None).await.unwrap();
+    let gaps: Vec<String> = list
+        .iter()
+        .flat_map(|(_, g)| g.iter().map(|x| x.label_vi()))
+        .collect();
+    assert!(gaps.iter().any(|g| g == "chưa có mã định danh"), "{gaps:?}");
+    assert!(
+        gaps.iter().any(|g| g.starts_with("mã định danh sai")),
+        "{gaps:?}"
+    );
+}
