@@ -518,3 +518,68 @@ async fn the_demo_has_a_self_assessment_and_children_to_clean_up() {
         "{gaps:?}"
     );
 }
+
+#[tokio::test]
+async fn the_police_answers_come_back_in_the_lists_workbook_all_or_nothing() {
+    use crate::pages::page_login;
+    let app = spawn_app().await;
+    let o = officer();
+    let a = app
+        .db
+        .create_child(&o, &full_child("Giàng Thị Mai", "SP01", None))
+        .await
+        .unwrap()
+        .id;
+    let b = app
+        .db
+        .create_child(&o, &full_child("Vàng Thị Dế", "SP02", None))
+        .await
+        .unwrap()
+        .id;
+    let page = page_login(&app, "police", "password-police").await;
+    let r = page.get(&app, "/national-db/list.xlsx").await;
+    assert_eq!(r.status(), 200);
+    let list = r.bytes().await.unwrap();
+    assert!(list.starts_with(b"PK"));
+    // The police fill the last column (the list's layout, read by its headers).
+    let workbook = |rows: &[(i64, &str)]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (i, h) in treem_domain::national_db::LIST_COLUMNS.iter().enumerate() {
+            ws.write_string(0, i as u16, *h).unwrap();
+        }
+        for (r, (id, pid)) in rows.iter().enumerate() {
+            ws.write_string(r as u32 + 1, 0, id.to_string()).unwrap();
+            ws.write_string(r as u32 + 1, 6, *pid).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", page.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("tra-loi.xlsx"),
+            );
+        page.http
+            .post(app.url("/national-db/upload"))
+            .header("cookie", &page.cookie)
+            .multipart(form)
+            .send()
+    };
+    // Row 2's ID is a boy's: nothing written, the row named.
+    let r = upload(workbook(&[(a, "011319000901"), (b, "011219000902")]))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("dòng 2"));
+    assert_eq!(app.db.child(&o, a).await.unwrap().data.personal_id, None);
+    let r = upload(workbook(&[(a, "011319000901"), (b, "011319000902")]))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    for (id, pid) in [(a, "011319000901"), (b, "011319000902")] {
+        let c = app.db.child(&o, id).await.unwrap();
+        assert_eq!(c.data.personal_id.unwrap().as_str(), pid);
+    }
+}

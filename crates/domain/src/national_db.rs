@@ -168,6 +168,49 @@ pub fn check_answer(n: usize, a: &Answer, d: &ChildData) -> Result<ChildData, St
     }
 }
 
+/// The clean-up list's columns in its XLSX (printed for the police, and read back with their
+/// answers): the child's number first, the verified ID last.
+pub const LIST_COLUMNS: [&str; 7] = [
+    "Số",
+    "Họ tên",
+    "Thôn, bản",
+    "Ngày sinh",
+    "Mã định danh hiện có",
+    "Thiếu / sai",
+    "Mã định danh đã xác minh",
+];
+
+/// The answers of a file laid out as the list's XLSX ([`LIST_COLUMNS`]: the columns «Số» and
+/// «Mã định danh đã xác minh» found by their headers, in any order). Row N is the file's
+/// data row N.
+pub fn answers_from_table(
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<Vec<TypedAnswer>, FieldErrors> {
+    let find = |name: &str| {
+        header
+            .iter()
+            .position(|h| crate::text::fold(h.trim()) == crate::text::fold(name))
+    };
+    let (Some(child), Some(id)) = (find(LIST_COLUMNS[0]), find(LIST_COLUMNS[6])) else {
+        return Err(FieldErrors::single(
+            "file",
+            format!(
+                "tệp cần hai cột «{}» và «{}» (tải danh sách XLSX làm mẫu)",
+                LIST_COLUMNS[0], LIST_COLUMNS[6]
+            ),
+        ));
+    };
+    let cell = |r: &Vec<String>, i: usize| r.get(i).cloned().unwrap_or_default();
+    Ok(rows
+        .iter()
+        .map(|r| TypedAnswer {
+            child: cell(r, child),
+            personal_id: cell(r, id),
+        })
+        .collect())
+}
+
 /// The embedded export layout.
 pub const EMBEDDED_LAYOUT: &str = include_str!("../data/national-export.toml");
 
@@ -373,6 +416,22 @@ mod tests {
         assert!(check_answer(2, &wrong, &child())
             .unwrap_err()
             .starts_with("dòng 2"));
+    }
+
+    #[test]
+    fn a_file_is_read_by_its_headers() {
+        let header: Vec<String> = vec![
+            "Mã định danh đã xác minh".into(),
+            "Họ tên".into(),
+            "số".into(),
+        ];
+        let rows = vec![vec!["011319000123".into(), "Mai".into(), "5".into()]];
+        let a = answers_from_table(&header, &rows).unwrap();
+        assert_eq!(
+            (a[0].child.as_str(), a[0].personal_id.as_str()),
+            ("5", "011319000123")
+        );
+        assert!(answers_from_table(&header[..2], &rows).is_err());
     }
 
     #[test]

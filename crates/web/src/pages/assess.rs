@@ -412,6 +412,118 @@ pub async fn save_ids(
     }
 }
 
+/// `/national-db/list.xlsx?village=`: the clean-up list as a workbook, printed or filled by
+/// the police and uploaded back (its last column, the verified ID, left blank).
+pub async fn list_xlsx(ctx: Ctx, Query(q): Query<CleanupQuery>) -> Result<Response, PageError> {
+    let village = q.village.filter(|v| !v.trim().is_empty());
+    let store = &ctx.state.store;
+    let actor = ctx.actor();
+    let list = store
+        .cleanup_list(&actor, village.as_deref())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let villages = store.villages(&actor).await.map_err(|e| ctx.fail(e))?;
+    let names = treem_domain::register::VillageNames::new(&villages);
+    let bad = |e: rust_xlsxwriter::XlsxError| ctx.error(PageErrorKind::Internal(e.to_string()));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let text = rust_xlsxwriter::Format::new().set_num_format("@");
+    for (i, h) in nd::LIST_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold)
+            .map_err(bad)?;
+    }
+    for (r, (c, gaps)) in list.iter().enumerate() {
+        let row = r as u32 + 1;
+        let cells = [
+            c.id.to_string(),
+            c.data.full_name.clone(),
+            names.name(&c.data.village),
+            c.data
+                .date_of_birth
+                .map(treem_domain::date::format_vi)
+                .unwrap_or_default(),
+            c.data
+                .personal_id
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            gaps.iter()
+                .map(|g| g.label_vi())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ];
+        for (i, v) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, v, &text)
+                .map_err(bad)?;
+        }
+        ws.write_string_with_format(row, 6, "", &text)
+            .map_err(bad)?;
+    }
+    let bytes = wb.save_to_buffer().map_err(bad)?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"ra-soat-du-lieu-tre-em.xlsx\"".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The police's answers in the list's workbook (or a CSV with the same headers), all or
+/// nothing as when typed.
+pub async fn upload_ids(ctx: Ctx, mut mp: axum::extract::Multipart) -> Result<Response, PageError> {
+    let mut csrf = None;
+    let mut file = None;
+    while let Ok(Some(field)) = mp.next_field().await {
+        match field.name() {
+            Some("_csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("tep.xlsx").to_string();
+                if let Ok(b) = field.bytes().await {
+                    file = Some((name, b.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    ctx.check_csrf(csrf.as_ref())?;
+    let Some((name, bytes)) = file else {
+        let e = FieldErrors::single("file", "chưa chọn tệp");
+        return cleanup_page(&ctx, None, &[], Some(e), None).await;
+    };
+    let typed = match crate::import::read_table(&name, bytes, &treem_domain::limits::IMPORT_PAGE)
+        .map_err(|m| FieldErrors::single("file", m))
+        .and_then(|(h, rows)| nd::answers_from_table(&h, &rows))
+    {
+        Ok(t) => t,
+        Err(e) => return cleanup_page(&ctx, None, &[], Some(e), None).await,
+    };
+    let answers = match nd::read_answers(&typed) {
+        Ok(a) => a,
+        Err(e) => return cleanup_page(&ctx, None, &typed, Some(e), None).await,
+    };
+    match ctx
+        .state
+        .store
+        .set_personal_ids(&ctx.actor(), &answers)
+        .await
+    {
+        Ok(n) => Ok(Redirect::to(&format!("/national-db?saved={n}")).into_response()),
+        Err(treem_storage::StorageError::Invalid(e)) => {
+            cleanup_page(&ctx, None, &typed, Some(e), None).await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct ExportQuery {
     format: Option<String>,

@@ -89,6 +89,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/national-db", get(assess::cleanup).post(assess::save_ids))
         .route("/national-db/export", get(assess::export))
+        .route("/national-db/list.xlsx", get(assess::list_xlsx))
+        .route(
+            "/national-db/upload",
+            post(assess::upload_ids).layer(axum::extract::DefaultBodyLimit::max(
+                treem_domain::limits::UPLOAD_BYTES,
+            )),
+        )
         .route(
             "/settings/supports",
             get(supports::answers).post(supports::save_answers),
