@@ -3,6 +3,7 @@
 mod account_names;
 mod accounts;
 mod api;
+mod assess;
 mod backups;
 mod browser;
 mod budget;

@@ -22,7 +22,7 @@ pub const ACTIONS: [(&str, &str); 16] = [
 ];
 
 /// Each kind of record the log names and its words.
-pub const ENTITIES: [(&str, &str); 14] = [
+pub const ENTITIES: [(&str, &str); 15] = [
     ("child", "trẻ em"),
     ("household", "hộ gia đình"),
     ("village", "thôn, bản"),
@@ -37,6 +37,7 @@ pub const ENTITIES: [(&str, &str); 14] = [
     ("case", "hồ sơ trường hợp"),
     ("report_period", "kỳ báo cáo"),
     ("calendar", "lịch ngày làm việc"),
+    ("self_assessment", "tự đánh giá xã phù hợp với trẻ em"),
 ];
 
 fn words(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {

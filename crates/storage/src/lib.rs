@@ -22,6 +22,7 @@ mod health;
 mod history;
 mod households;
 mod migrate;
+mod national_db;
 mod once;
 mod packed;
 mod params;
@@ -35,6 +36,7 @@ mod reports;
 mod scope;
 mod seal;
 mod search;
+mod self_assessments;
 mod signers;
 mod stored;
 mod stream;
@@ -63,6 +65,7 @@ pub use province::Imported;
 pub use recorded::{RecordedEvent, RecordedVersion};
 pub use reports::{NewReport, StoredReport, StoredSection};
 pub use search::{ChildQuery, ChildSummary, Page};
+pub use self_assessments::StoredAssessment;
 pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
 pub use village_papers::{village_health, village_records, VillageHealth, VillageRecords};
@@ -489,6 +492,8 @@ pub trait Storage:
     + SupportLog
     + Reports
     + Province
+    + SelfAssessments
+    + NationalDb
 {
 }
 impl<
@@ -501,7 +506,9 @@ impl<
             + Backups
             + SupportLog
             + Reports
-            + Province,
+            + Province
+            + SelfAssessments
+            + NationalDb,
     > Storage for T
 {
 }
@@ -660,4 +667,45 @@ pub trait Reports: Send + Sync {
         actor: &Actor,
         id: i64,
     ) -> StorageResult<treem_domain::report::FrozenReport>;
+}
+
+/// The child-friendly commune self-assessment (`self_assessments.rs`; target 1).
+#[async_trait]
+pub trait SelfAssessments: Send + Sync {
+    /// Every entry of the year's self-assessment, newest (current) first.
+    async fn self_assessments(
+        &self,
+        actor: &Actor,
+        year: i16,
+    ) -> StorageResult<Vec<StoredAssessment>>;
+    /// Stores a new entry of the year's self-assessment (the earlier ones stay, as history) and
+    /// its outcome for `targets` (the plan's targets measured by it), in one transaction.
+    async fn put_self_assessment(
+        &self,
+        actor: &Actor,
+        assessment: &treem_domain::self_assessment::SelfAssessment,
+        outcome: &treem_domain::self_assessment::Outcome,
+        targets: &[u16],
+    ) -> StorageResult<StoredAssessment>;
+}
+
+/// The national children's database (`national_db.rs`, Đề án 06).
+#[async_trait]
+pub trait NationalDb: Send + Sync {
+    /// The present children (of `village`, by code, or all) whose records lack something the
+    /// national database needs, with what each lacks; one audited read.
+    async fn cleanup_list(
+        &self,
+        actor: &Actor,
+        village: Option<&str>,
+    ) -> StorageResult<Vec<(Child, Vec<treem_domain::national_db::Gap>)>>;
+    /// The verified IDs written into the children's records, all or none: any bad row refuses
+    /// the whole batch with [`StorageError::Invalid`] naming each row. Answers how many changed.
+    async fn set_personal_ids(
+        &self,
+        actor: &Actor,
+        answers: &[treem_domain::national_db::Answer],
+    ) -> StorageResult<usize>;
+    /// The present children with a personal ID that agrees with their record, for the export.
+    async fn national_export(&self, actor: &Actor) -> StorageResult<Vec<Child>>;
 }

@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 24] = [
+const TABLES: [(&str, &str); 25] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -26,6 +26,7 @@ const TABLES: [(&str, &str); 24] = [
     ("reported_value", "id"),
     ("support_record", "id"),
     ("assessment_value", "id"),
+    ("self_assessment", "id"),
     ("health_event", "id"),
     ("form_submission", "token"),
     ("case_file", "id"),
@@ -40,7 +41,7 @@ const TABLES: [(&str, &str); 24] = [
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 11] = [
+const IDENTITY_TABLES: [&str; 12] = [
     "province_package",
     "health_event",
     "case_file",
@@ -51,6 +52,7 @@ const IDENTITY_TABLES: [&str; 11] = [
     "reported_value",
     "support_record",
     "assessment_value",
+    "self_assessment",
     "report",
 ];
 
@@ -81,6 +83,7 @@ fn integer_column(name: &str) -> bool {
                 | "received_by"
                 | "on_time"
                 | "amends"
+                | "total"
         )
 }
 

@@ -1,5 +1,6 @@
 //! treem's HTTP face: the JSON API under `/api/v1` and `GET /healthz`.
 mod api;
+mod assess;
 mod auth;
 mod error;
 pub mod figures;

@@ -205,6 +205,7 @@ pub fn spec() -> Value {
         "get": op("Hình thức trợ giúp được tính cho chỉ tiêu 14, theo từng nhóm hoàn cảnh đặc biệt", "plan", &std(&[("200", "{groups}")])),
         "put": with_body(op("Cán bộ phụ trách đặt các hình thức được tính cho từng nhóm (mỗi nhóm ít nhất một)", "plan", &std(&[("200", "{groups}"), ("422", "lỗi từng nhóm (groups.d)")])), "SupportAnswers")
     });
+    assessment_paths(&mut doc);
     // The paths are relative to this: a client generated from the document calls
     // /api/v1/cases, not /cases.
     doc["servers"] = json!([{"url": "/api/v1", "description": "máy chủ treem của xã"}]);
@@ -298,4 +299,24 @@ fn province_paths(doc: &mut Value) {
     });
     doc["paths"]["/province/table"] = json!({"get": with_params(op("Bảng các xã × chỉ tiêu của một loại báo cáo và năm: trạng thái từng xã, đúng hạn hay muộn, tổng của tỉnh = tổng tử số / tổng mẫu số (missing nói vì sao không tính được khi xã nào có số nhỏ bị ẩn). Không có kind và year: của gói nhận sau cùng; table null khi chưa nhận gói nào", "province", &std(&[("200", "{table}")])), &[("kind", "query", "mã loại báo cáo (six_month, yearly, …)"), ("year", "query", "năm")])});
     doc["paths"]["/reports/{id}/package"] = json!({"get": with_params(op("Gói báo cáo gửi tỉnh của báo cáo đã phê duyệt: số liệu được che số nhỏ, không có mã, tên, ngày sinh hay mã định danh của trẻ; ký bằng khóa của xã (TREEM_COMMUNE_KEY_FILE)", "reports", &std(&[("200", "tệp gói (SignedPackage)"), ("404", "không có hoặc chưa phê duyệt"), ("422", "máy chủ chưa có khóa của xã (errors.commune_key)")])), &[("id", "path", "mã báo cáo")])});
+}
+
+/// The child-friendly commune self-assessment (target 1) and the national children's database.
+fn assessment_paths(doc: &mut Value) {
+    doc["components"]["schemas"]["SelfAssessment"] = json!({"type": "object", "required": ["date", "scores"], "properties": {"date": {"type": "string", "description": "ngày họp đánh giá (dd/mm/yyyy hoặc YYYY-MM-DD), trong năm, không sau hôm nay"}, "scores": {"type": "array", "items": {"type": "object", "required": ["criterion"], "properties": {"criterion": {"type": "integer", "description": "số tiêu chí (1–13)"}, "score": {"type": ["integer", "string", "null"], "description": "điểm, từ 0 đến điểm tối đa của tiêu chí; null: chưa chấm"}, "evidence": {"type": "string", "description": "minh chứng, nguồn số liệu"}}}}}});
+    doc["components"]["schemas"]["VerifiedIds"] = json!({"type": "object", "required": ["rows"], "properties": {"rows": {"type": "array", "items": {"type": "object", "properties": {"child": {"type": "string", "description": "mã trẻ trong treem"}, "personal_id": {"type": "string", "description": "mã định danh đã được Công an xã xác minh (12 chữ số); để trống: bỏ qua dòng"}}}}}});
+    let year = [("year", "path", "năm")];
+    doc["paths"]["/self-assessments/{year}"] = json!({
+        "get": with_params(op("Tự đánh giá xã phù hợp với trẻ em của năm (Quyết định 06/QĐ-TTg ngày 03/01/2019): các tiêu chí với điểm tối đa và điểm nào chưa kiểm chứng, tỷ lệ treem tính được cho một số tiêu chí (rates) với điểm gợi ý, lần nhập hiện hành (current) với kết quả, các lần nhập trước (history)", "plan", &std(&[("200", "{criteria, threshold, rates, current, history}"), ("404", "năm ngoài kế hoạch")])), &year),
+        "put": with_params(with_body(op("Cán bộ Phòng Văn hóa - Xã hội nhập tự đánh giá của năm (một lần nhập mới; các lần trước giữ lại). Kết quả: tổng điểm so với ngưỡng (xã miền núi ≥ 800), không tiêu chí nào 0 điểm, đủ 13 tiêu chí; chỉ tiêu 1 theo kết quả này", "plan", &std(&[("200", "{entry, outcome, outcome_vi}"), ("404", "năm ngoài kế hoạch"), ("422", "lỗi từng trường (criteria.N nêu tên tiêu chí, date)")])), "SelfAssessment"), &year)
+    });
+    doc["paths"]["/national-db/cleanup"] = json!({
+        "get": with_params(op("Danh sách rà soát cho cơ sở dữ liệu trẻ em quốc gia (Đề án 06): trẻ đang ở trên địa bàn chưa có hoặc sai mã định danh, thiếu họ tên, ngày sinh, giới tính, dân tộc, người chăm sóc (cán bộ, Công an xã)", "register", &std(&[("200", "{count, items: [{id, full_name, village, gaps, gaps_vi}]}")])), &[("village", "query", "mã thôn; để trống: cả xã")])
+    });
+    doc["paths"]["/national-db/personal-ids"] = json!({
+        "post": with_body(op("Ghi các mã định danh Công an xã đã xác minh, tất cả hoặc không dòng nào: dòng sai (mã không đủ 12 chữ số, không khớp giới tính hoặc năm sinh, đã ghi cho trẻ khác, trẻ không có) được nêu «dòng N: …»", "register", &std(&[("200", "{changed}"), ("422", "lỗi từng dòng (rows.N)")])), "VerifiedIds")
+    });
+    doc["paths"]["/national-db/export"] = json!({
+        "get": with_params(op("Sổ trẻ em theo mã định danh, một dòng một trẻ, các cột theo data/national-export.toml (mẫu tạm thời cho đến khi có mẫu quốc gia); chỉ trẻ có mã định danh khớp hồ sơ", "register", &std(&[("200", "tệp CSV hoặc XLSX")])), &[("format", "query", "csv (mặc định) hoặc xlsx")])
+    });
 }

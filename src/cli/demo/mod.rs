@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use treem_domain::role::ALL_ROLES;
 use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Register, Role};
 
+mod assess;
 mod cases;
 mod health;
 mod plans;
@@ -161,6 +162,7 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     // The plan year's reports (the shipped plan's year, as seed_plan stores it).
     let year = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)?.year;
     reports::seed_reports(db, year).await?;
+    assess::seed_assessment(db, year, today).await?;
     Ok(true)
 }
 

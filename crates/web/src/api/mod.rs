@@ -1,4 +1,5 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
+mod assess;
 mod cases;
 pub(crate) use cases::counts_as_seen as cases_counts_as_seen;
 pub(crate) use cases::now as cases_now;
@@ -66,6 +67,13 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/children/{id}/health", get(health::child_events))
+        .route(
+            "/self-assessments/{year}",
+            get(assess::get_one).put(assess::put),
+        )
+        .route("/national-db/cleanup", get(assess::cleanup))
+        .route("/national-db/personal-ids", post(assess::personal_ids))
+        .route("/national-db/export", get(assess::export))
         .route("/health/events", post(health::add_event))
         .route("/cases", get(cases::list).post(cases::open))
         .route("/cases/{id}", get(cases::get_one))

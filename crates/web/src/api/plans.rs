@@ -114,6 +114,10 @@ pub async fn targets(
                 exact_item(t, r)
             };
             item["definitions"] = json!(definitions_vi(t, &Settings::default(), c.period, c.as_of));
+            item["origin"] = json!(treem_domain::reported_needs::origin_vi(&t.source));
+            item["needs"] = json!(treem_domain::reported_needs::for_target(
+                t.number, &t.source
+            ));
             Some(item)
         })
         .collect();

@@ -3,6 +3,7 @@
 mod account;
 mod accounts;
 mod admin;
+mod assess;
 mod backups;
 pub mod cases;
 mod children;
@@ -83,6 +84,19 @@ pub fn routes() -> Router<AppState> {
             get(supports::show).post(supports::give),
         )
         .route(
+            "/self-assessment",
+            get(assess::self_assessment).post(assess::save_self_assessment),
+        )
+        .route("/national-db", get(assess::cleanup).post(assess::save_ids))
+        .route("/national-db/export", get(assess::export))
+        .route("/national-db/list.xlsx", get(assess::list_xlsx))
+        .route(
+            "/national-db/upload",
+            post(assess::upload_ids).layer(axum::extract::DefaultBodyLimit::max(
+                treem_domain::limits::UPLOAD_BYTES,
+            )),
+        )
+        .route(
             "/settings/supports",
             get(supports::answers).post(supports::save_answers),
         )
@@ -125,6 +139,10 @@ pub fn routes() -> Router<AppState> {
             get(health::weighing).post(health::save_weighing),
         )
         .route("/health/lists", get(health::lists))
+        .route(
+            "/health/events",
+            get(health::events).post(health::save_event),
+        )
         .route("/cases", get(cases::list))
         .route(
             "/cases/new",
@@ -355,6 +373,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     if matches!(role, Role::Health | Role::Officer) {
         v.push(("/health/weighing", t.weighing));
     }
+    if matches!(role, Role::Health | Role::Officer) {
+        v.push(("/health/events", "Tử vong, tai nạn, HIV"));
+    }
     if treem_storage::readable_kinds(role).contains(&"vaccination") {
         v.push(("/health/lists", t.health_lists));
     }
@@ -365,6 +386,12 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if role.imports_children() {
         v.push(("/import", t.import));
+    }
+    if treem_domain::self_assessment::may_enter(role) {
+        v.push(("/self-assessment", "Tự đánh giá xã phù hợp với trẻ em"));
+    }
+    if treem_domain::national_db::may_clean(role) {
+        v.push(("/national-db", "Rà soát dữ liệu trẻ em"));
     }
     if role.receives_packages() {
         v.push(("/province", "Tổng hợp các xã"));

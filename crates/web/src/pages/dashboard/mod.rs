@@ -64,6 +64,8 @@ pub struct TargetRow {
     pub unstable: bool,
     /// "số liệu 6 tháng; quy ra một năm: …" for a yearly rate over part of a year.
     pub span: String,
+    /// «tính từ hồ sơ» or «nhập tay» ([`treem_domain::reported_needs::origin_vi`]).
+    pub origin: &'static str,
 }
 
 /// A published figure with the digits its status needs ([`Target::figure_text_vi`]), "ẩn"
@@ -101,6 +103,7 @@ fn row(plan: &Plan, t: &Target, r: &TargetResult, p: &PublishedResult, c: &Compu
             })
             .unwrap_or_default(),
         number: t.number,
+        origin: treem_domain::reported_needs::origin_vi(&t.source),
         text: t.text.clone(),
         figure: figure_text(&p.figure, t.unit, |v| t.figure_text_vi(v)),
         num_den: p.figure.num_den_text(),

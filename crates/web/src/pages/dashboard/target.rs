@@ -41,6 +41,8 @@ struct TargetPage {
     measure: String,
     r: TargetRow,
     source: String,
+    /// For a figure typed in: what it would take to compute it from records (records, who).
+    needs: Option<(String, String)>,
     note: Option<String>,
     allowed: Option<String>,
     /// The trend over the year's quarter ends (a chart only with two figures or more).
@@ -297,6 +299,8 @@ pub(super) async fn target_page(
         measure: t.measure.clone(),
         r: row(plan, t, r, &p, &c),
         source: t.source_vi(),
+        needs: treem_domain::reported_needs::for_target(t.number, &t.source)
+            .map(|n| (n.records, n.who)),
         note: p.note.clone(),
         allowed: allowed_text(t, &p),
         protected: role.sees_protected_counts(),

@@ -5,6 +5,7 @@
 mod birth;
 mod chart;
 mod child;
+mod events;
 mod forms;
 mod lists;
 mod weighing;
@@ -12,6 +13,7 @@ mod weighing;
 pub use birth::{birth_form, save_birth};
 pub use chart::growth_chart;
 pub use child::{add_from_child_page, event_rows, health_forms, HealthForms};
+pub use events::{events, save_event};
 pub use lists::lists;
 pub use weighing::{save_weighing, weighing};
 
