@@ -22,7 +22,7 @@ pub const ACTIONS: [(&str, &str); 16] = [
 ];
 
 /// Each kind of record the log names and its words.
-pub const ENTITIES: [(&str, &str); 14] = [
+pub const ENTITIES: [(&str, &str); 18] = [
     ("child", "trẻ em"),
     ("household", "hộ gia đình"),
     ("village", "thôn, bản"),
@@ -37,6 +37,10 @@ pub const ENTITIES: [(&str, &str); 14] = [
     ("case", "hồ sơ trường hợp"),
     ("report_period", "kỳ báo cáo"),
     ("calendar", "lịch ngày làm việc"),
+    ("support_distribution", "danh sách cấp phát"),
+    ("disaster", "thiên tai, cứu trợ"),
+    ("child_marriage", "tảo hôn"),
+    ("disability", "theo dõi trẻ khuyết tật"),
 ];
 
 fn words(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {
