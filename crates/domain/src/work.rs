@@ -830,3 +830,37 @@ mod tests {
         assert!(!NewDisabilityRecord::applies(&[a], today));
     }
 }
+
+/// The rows of an uploaded distribution list from its header and cells: the columns are found
+/// by their headings ("Số định danh" / "Mã định danh", "Họ và tên" / "Họ tên", "Ngày sinh"),
+/// accents and case ignored. A sheet with neither an ID column nor a name column is refused.
+pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow>, String> {
+    let find = |words: &[&str]| {
+        header.iter().position(|h| {
+            let h = crate::text::fold(h.trim());
+            words.iter().any(|w| h.contains(w))
+        })
+    };
+    let pid = find(&["dinh danh", "cccd", "personal_id"]);
+    let name = find(&["ho va ten", "ho ten", "full_name"]);
+    let dob = find(&["ngay sinh", "date_of_birth"]);
+    if pid.is_none() && name.is_none() {
+        return Err(
+            "tệp cần cột «Số định danh cá nhân» hoặc cột «Họ và tên» cùng cột «Ngày sinh»".into(),
+        );
+    }
+    let cell = |r: &Vec<String>, c: Option<usize>| {
+        c.and_then(|c| r.get(c)).map(|s| s.trim().to_string()).unwrap_or_default()
+    };
+    Ok(cells
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|(i, r)| ListRow {
+            row: i + 2,
+            personal_id: cell(r, pid),
+            full_name: cell(r, name),
+            date_of_birth: cell(r, dob),
+        })
+        .collect())
+}
