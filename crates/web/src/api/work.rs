@@ -240,7 +240,13 @@ pub async fn upload_distribution(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let key = super::health::idempotency_key(&headers)?;
     let actor = user.actor();
-    let children = match_sheet(&s, &actor, "danh-sach.xlsx", body.to_vec()).await?;
+    // An XLSX is a zip ("PK"); anything else is read as CSV.
+    let name = if body.starts_with(b"PK") {
+        "danh-sach.xlsx"
+    } else {
+        "danh-sach.csv"
+    };
+    let children = match_sheet(&s, &actor, name, body.to_vec()).await?;
     let list = NewDistribution::parse(
         &q.title,
         &q.date,
