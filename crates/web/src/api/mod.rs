@@ -11,7 +11,7 @@ pub(crate) mod province;
 mod report_documents;
 mod reports;
 mod supports;
-mod work;
+pub(crate) mod work;
 
 use crate::error::ApiError;
 use crate::AppState;
