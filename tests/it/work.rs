@@ -291,3 +291,76 @@ async fn a_disability_record_is_for_a_child_of_group_d_only() {
         assert_eq!(list["items"][0]["devices"], "xe lăn");
     }
 }
+
+#[tokio::test]
+async fn the_page_list_ticked_by_village_is_sent_once_and_exported() {
+    let app = spawn_app().await;
+    let a = add(&app, "Giàng Thị Mai", "SP01", false).await;
+    let b = add(&app, "Giàng A Sử", "SP01", false).await;
+    let other = add(&app, "Vàng A Dình", "SP02", false).await;
+    let page = crate::pages::page_login(&app, "officer", "password-officer").await;
+    let html = page.get(&app, "/work").await.text().await.unwrap();
+    assert!(html.contains("href=\"/work\""), "the menu entry");
+    let html = page
+        .get(&app, "/work/distributions/new?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("value=\"{a}\"")) && html.contains(&format!("value=\"{b}\"")));
+    assert!(!html.contains(&format!("name=\"child\" value=\"{other}\"")), "SP02's child not offered");
+    let submission = {
+        let i = html.find("name=\"submission\" value=\"").unwrap() + 25;
+        html[i..i + html[i..].find('"').unwrap()].to_string()
+    };
+    let (a_s, b_s) = (a.to_string(), b.to_string());
+    let form = [
+        ("_csrf", page.csrf.as_str()),
+        ("submission", submission.as_str()),
+        ("village", "SP01"),
+        ("title", "Quà Tết"),
+        ("date", "10/02/2026"),
+        ("kind", "food_and_gifts"),
+        ("value", "300.000"),
+        ("funding", "child_fund"),
+        ("giver", "UBND xã"),
+        ("child", a_s.as_str()),
+        ("child", b_s.as_str()),
+    ];
+    // Sent twice (a double click, the back button): one list.
+    for _ in 0..2 {
+        let r = page.post(&app, "/work/distributions/new", &form).await;
+        assert_eq!(r.status(), 303);
+    }
+    let stored = app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    // A negative value: the field named on the page, nothing written.
+    let mut bad = form.to_vec();
+    bad[1] = ("submission", "another-list-0001");
+    bad[6] = ("value", "-300");
+    let r = page.post(&app, "/work/distributions/new", &bad).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("<strong>Giá trị (đồng)</strong>"));
+    assert_eq!(app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap().len(), 2);
+    let html = page.get(&app, "/work/supports?village=SP01").await.text().await.unwrap();
+    assert!(html.contains("Giàng A Sử") && html.contains("300.000"), "{html}");
+    let r = page.get(&app, "/work/supports?format=xlsx").await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX");
+    // A marriage from the hub's form shows in the year's count.
+    let r = page
+        .post(&app, "/work/marriages", &[
+            ("_csrf", page.csrf.as_str()),
+            ("submission", "marriage-form-0001"),
+            ("date", "03/11/2026"),
+            ("village", "SP01"),
+            ("ethnicity", "Mông"),
+            ("wife_age", "16"),
+            ("husband_age", "21"),
+        ])
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = page.get(&app, "/work").await.text().await.unwrap();
+    assert!(html.contains("Năm nay: <strong>1</strong>"), "{html}");
+}
