@@ -17,7 +17,9 @@ async fn main() {
         .unwrap_or_else(|| dir.join("bench.db").to_string_lossy().to_string());
     let db = Db::open(&url).await.unwrap();
     let officer = Actor::system();
-    db.create_village(&officer, "SP01", "Sính Phình").await.unwrap();
+    db.create_village(&officer, "SP01", "Sính Phình")
+        .await
+        .unwrap();
     let today = treem_storage::today();
     let rows: Vec<_> = (0..1000)
         .map(|i| {
@@ -62,14 +64,24 @@ async fn main() {
     let took = t.elapsed();
     assert!(!done.again);
     let stored = db
-        .support_list(&officer, &SupportFilter { distribution: Some(done.id), ..Default::default() })
+        .support_list(
+            &officer,
+            &SupportFilter {
+                distribution: Some(done.id),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(stored.len(), 1000);
     println!(
         "distribution list of 1,000 children entered in {:.0} ms ({}; floor 2,000 ms)",
         took.as_secs_f64() * 1000.0,
-        if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

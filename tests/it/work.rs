@@ -21,7 +21,13 @@ async fn add(app: &TestApp, name: &str, village: &str, disabled: bool) -> i64 {
     app.db.create_child(&officer(), &c).await.unwrap().id
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value, key: Option<&str>) -> (u16, Value) {
+async fn post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+    key: Option<&str>,
+) -> (u16, Value) {
     let mut r = app.http.post(app.url(path)).bearer_auth(token).json(&body);
     if let Some(k) = key {
         r = r.header("Idempotency-Key", k);
@@ -32,7 +38,13 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value, key: Option<&
 }
 
 async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    let r = app.http.get(app.url(path)).bearer_auth(token).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "{path}");
     r.json().await.unwrap()
 }
@@ -48,7 +60,12 @@ fn message(v: &Value, field: &str) -> String {
 }
 
 async fn target(app: &TestApp, token: &str, n: u64) -> Value {
-    let v = get(app, token, &format!("/api/v1/plans/2026/targets?as_of={}", today())).await;
+    let v = get(
+        app,
+        token,
+        &format!("/api/v1/plans/2026/targets?as_of={}", today()),
+    )
+    .await;
     v["items"]
         .as_array()
         .unwrap()
@@ -74,13 +91,36 @@ async fn a_distribution_list_is_stored_once_whole_and_in_the_writers_village() {
             "value": "300.000", "funding": "child_fund", "giver": "UBND xã",
             "children": sp01,
         });
-        let (s, v) = post(&app, &officer_t, "/api/v1/work/distributions", list.clone(), Some("tet-list-0001")).await;
+        let (s, v) = post(
+            &app,
+            &officer_t,
+            "/api/v1/work/distributions",
+            list.clone(),
+            Some("tet-list-0001"),
+        )
+        .await;
         assert_eq!(s, 201, "{label}: {v}");
         let id = v["id"].as_i64().unwrap();
         // Sent again (a lost answer): stored once.
-        let (s, v) = post(&app, &officer_t, "/api/v1/work/distributions", list, Some("tet-list-0001")).await;
-        assert_eq!((s, v["already_saved"].clone()), (200, json!(true)), "{label}");
-        let all = get(&app, &officer_t, &format!("/api/v1/work/supports?distribution={id}")).await;
+        let (s, v) = post(
+            &app,
+            &officer_t,
+            "/api/v1/work/distributions",
+            list,
+            Some("tet-list-0001"),
+        )
+        .await;
+        assert_eq!(
+            (s, v["already_saved"].clone()),
+            (200, json!(true)),
+            "{label}"
+        );
+        let all = get(
+            &app,
+            &officer_t,
+            &format!("/api/v1/work/supports?distribution={id}"),
+        )
+        .await;
         let items = all["items"].as_array().unwrap();
         assert_eq!(items.len(), 3, "{label}");
         assert_eq!(items[0]["value_vnd"], 300000);
@@ -94,12 +134,23 @@ async fn a_distribution_list_is_stored_once_whole_and_in_the_writers_village() {
         });
         let (s, v) = post(&app, &head, "/api/v1/work/distributions", mixed, None).await;
         assert_eq!(s, 422, "{label}");
-        assert!(message(&v, "children").contains("không thuộc thôn"), "{label}: {v}");
-        let after = app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap();
+        assert!(
+            message(&v, "children").contains("không thuộc thôn"),
+            "{label}: {v}"
+        );
+        let after = app
+            .db
+            .support_list(&officer(), &SupportFilter::default())
+            .await
+            .unwrap();
         assert_eq!(after.len(), 3, "{label}: nothing written");
         // The village head sees their own village's supports only.
         let mine = get(&app, &head, "/api/v1/work/supports").await;
-        assert!(mine["items"].as_array().unwrap().iter().all(|i| i["village"] == "SP01"));
+        assert!(mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["village"] == "SP01"));
 
         // Bad input: each field named, nothing written.
         let bad = json!({
@@ -118,7 +169,11 @@ async fn a_distribution_list_is_stored_once_whole_and_in_the_writers_village() {
         let (s, v) = post(&app, &officer_t, "/api/v1/work/distributions", future, None).await;
         assert_eq!(s, 422, "{label}");
         assert!(message(&v, "date").contains("sau hôm nay"));
-        let after = app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap();
+        let after = app
+            .db
+            .support_list(&officer(), &SupportFilter::default())
+            .await
+            .unwrap();
         assert_eq!(after.len(), 3, "{label}: nothing written");
     }
 }
@@ -126,7 +181,10 @@ async fn a_distribution_list_is_stored_once_whole_and_in_the_writers_village() {
 fn sheet(rows: &[[&str; 3]]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["Số định danh cá nhân", "Họ và tên", "Ngày sinh"].iter().enumerate() {
+    for (c, h) in ["Số định danh cá nhân", "Họ và tên", "Ngày sinh"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
@@ -163,11 +221,21 @@ async fn an_uploaded_list_is_matched_to_the_register_all_or_nothing() {
         .unwrap();
         assert_eq!(r.status(), 422, "{label}");
         let v: Value = r.json().await.unwrap();
-        assert!(message(&v, "dòng 3").contains("001099000001"), "{label}: {v}");
+        assert!(
+            message(&v, "dòng 3").contains("001099000001"),
+            "{label}: {v}"
+        );
         assert!(message(&v, "dòng 4").contains("Lý A Páo"), "{label}: {v}");
         assert_eq!(v["errors"].as_array().unwrap().len(), 2);
-        let none = app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap();
-        assert!(none.is_empty(), "{label}: nothing written while a row is unmatched");
+        let none = app
+            .db
+            .support_list(&officer(), &SupportFilter::default())
+            .await
+            .unwrap();
+        assert!(
+            none.is_empty(),
+            "{label}: nothing written while a row is unmatched"
+        );
         let r = upload(sheet(&[
             ["", "giàng thị mai", "01/05/2019"],
             ["", "Lý A Páo", "01/05/2019"],
@@ -175,7 +243,11 @@ async fn an_uploaded_list_is_matched_to_the_register_all_or_nothing() {
         .await
         .unwrap();
         assert_eq!(r.status(), 201, "{label}");
-        let all = app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap();
+        let all = app
+            .db
+            .support_list(&officer(), &SupportFilter::default())
+            .await
+            .unwrap();
         assert_eq!(all.len(), 2, "{label}");
         assert!(all.iter().all(|s| s.value_vnd == Some(200_000)));
     }
@@ -193,14 +265,33 @@ async fn targets_17_and_18_are_the_hand_counts_of_the_records() {
         let elsewhere = add(&app, "Vàng A Dình", "SP02", false).await;
 
         // A child of a village the flood did not strike is refused, and nothing is written.
-        let flood = |children: Vec<i64>| json!({
-            "date": "2026-11-02", "kind": "flood", "villages": ["SP01"],
-            "note": "Lũ quét bản Sính Phình", "children": children,
-        });
-        let (s, v) = post(&app, &token, "/api/v1/work/disasters", flood(vec![a, elsewhere]), None).await;
+        let flood = |children: Vec<i64>| {
+            json!({
+                "date": "2026-11-02", "kind": "flood", "villages": ["SP01"],
+                "note": "Lũ quét bản Sính Phình", "children": children,
+            })
+        };
+        let (s, v) = post(
+            &app,
+            &token,
+            "/api/v1/work/disasters",
+            flood(vec![a, elsewhere]),
+            None,
+        )
+        .await;
         assert_eq!(s, 422, "{label}: {v}");
-        assert!(get(&app, &token, "/api/v1/work/disasters").await["items"].as_array().unwrap().is_empty());
-        let (s, v) = post(&app, &token, "/api/v1/work/disasters", flood(vec![a, b, c]), Some("flood-0001")).await;
+        assert!(get(&app, &token, "/api/v1/work/disasters").await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty());
+        let (s, v) = post(
+            &app,
+            &token,
+            "/api/v1/work/disasters",
+            flood(vec![a, b, c]),
+            Some("flood-0001"),
+        )
+        .await;
         assert_eq!(s, 201, "{label}: {v}");
         let id = v["id"].as_i64().unwrap();
         // Help for a within 2 days, b after 23 days, c none yet.
@@ -208,36 +299,81 @@ async fn targets_17_and_18_are_the_hand_counts_of_the_records() {
             {"child_id": a, "helped_on": "2026-11-04", "how": "gạo, chăn"},
             {"child_id": b, "helped_on": "2026-11-25", "how": "tiền mặt"},
         ]});
-        let r = app.http.put(app.url(&format!("/api/v1/work/disasters/{id}/children")))
-            .bearer_auth(&token).json(&relief).send().await.unwrap();
+        let r = app
+            .http
+            .put(app.url(&format!("/api/v1/work/disasters/{id}/children")))
+            .bearer_auth(&token)
+            .json(&relief)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200, "{label}");
         // Help dated before the disaster: named, nothing written.
         let early = json!({"items": [{"child_id": c, "helped_on": "2026-10-01", "how": "gạo"}]});
-        let r = app.http.put(app.url(&format!("/api/v1/work/disasters/{id}/children")))
-            .bearer_auth(&token).json(&early).send().await.unwrap();
+        let r = app
+            .http
+            .put(app.url(&format!("/api/v1/work/disasters/{id}/children")))
+            .bearer_auth(&token)
+            .json(&early)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 422);
         let v: Value = r.json().await.unwrap();
         assert!(message(&v, "items[0].helped_on").contains("trước ngày xảy ra"));
         let t17 = target(&app, &token, 17).await;
         // Hand count: 1 of 3 helped within 7 days.
-        assert_eq!((t17["numerator"].as_f64(), t17["denominator"].as_f64()), (Some(1.0), Some(3.0)), "{label}: {t17}");
+        assert_eq!(
+            (t17["numerator"].as_f64(), t17["denominator"].as_f64()),
+            (Some(1.0), Some(3.0)),
+            "{label}: {t17}"
+        );
         assert_eq!(t17["status"], "not_met");
 
         // Marriages: last year 3, this year 2 counted (and one prevented, not counted).
         for (i, (date, prevented)) in [
-            ("2025-11-03", false), ("2025-11-10", false), ("2025-11-20", false),
-        ].iter().enumerate() {
+            ("2025-11-03", false),
+            ("2025-11-10", false),
+            ("2025-11-20", false),
+        ]
+        .iter()
+        .enumerate()
+        {
             // Last year's records are written in storage (the API takes the plan year only).
             let m = treem_domain::work::NewMarriage::parse(
-                date, "SP01", "Mông", None, "16", "22", *prevented, "", 2025, today(),
-            ).unwrap();
-            app.db.record_marriage(&officer(), &m, Some(&format!("old-marriage-{i:04}"))).await.unwrap();
+                date,
+                "SP01",
+                "Mông",
+                None,
+                "16",
+                "22",
+                *prevented,
+                "",
+                2025,
+                today(),
+            )
+            .unwrap();
+            app.db
+                .record_marriage(&officer(), &m, Some(&format!("old-marriage-{i:04}")))
+                .await
+                .unwrap();
         }
-        for (date, prevented) in [("2026-11-03", false), ("2026-11-05", true), ("2026-11-12", false)] {
-            let (s, v) = post(&app, &token, "/api/v1/work/marriages", json!({
-                "date": date, "village": "SP01", "ethnicity": "Mông", "wife_age": 16,
-                "husband_age": "19", "prevented": prevented,
-            }), None).await;
+        for (date, prevented) in [
+            ("2026-11-03", false),
+            ("2026-11-05", true),
+            ("2026-11-12", false),
+        ] {
+            let (s, v) = post(
+                &app,
+                &token,
+                "/api/v1/work/marriages",
+                json!({
+                    "date": date, "village": "SP01", "ethnicity": "Mông", "wife_age": 16,
+                    "husband_age": "19", "prevented": prevented,
+                }),
+                None,
+            )
+            .await;
             assert_eq!(s, 201, "{label}: {v}");
         }
         let t18 = target(&app, &token, 18).await;
@@ -247,24 +383,50 @@ async fn targets_17_and_18_are_the_hand_counts_of_the_records() {
 
         // Bad input for a marriage: no party under age, an age not a number; the village head
         // records in another village: refused.
-        let (s, v) = post(&app, &token, "/api/v1/work/marriages", json!({
-            "date": "2026-11-03", "village": "SP01", "wife_age": 18, "husband_age": 20,
-        }), None).await;
+        let (s, v) = post(
+            &app,
+            &token,
+            "/api/v1/work/marriages",
+            json!({
+                "date": "2026-11-03", "village": "SP01", "wife_age": 18, "husband_age": 20,
+            }),
+            None,
+        )
+        .await;
         assert_eq!(s, 422);
         assert!(message(&v, "wife_age").contains("không phải tảo hôn"));
-        let (s, v) = post(&app, &head, "/api/v1/work/marriages", json!({
-            "date": "2026-11-03", "village": "SP02", "wife_age": 15,
-        }), None).await;
+        let (s, v) = post(
+            &app,
+            &head,
+            "/api/v1/work/marriages",
+            json!({
+                "date": "2026-11-03", "village": "SP02", "wife_age": 15,
+            }),
+            None,
+        )
+        .await;
         assert_eq!(s, 422, "{label}: {v}");
         assert!(message(&v, "village").contains("thôn/bản mình"));
-        let (s, _) = post(&app, &token, "/api/v1/work/marriages", json!({
-            "date": "2026-11-03", "village": "SP01", "wife_age": "mười lăm",
-        }), None).await;
+        let (s, _) = post(
+            &app,
+            &token,
+            "/api/v1/work/marriages",
+            json!({
+                "date": "2026-11-03", "village": "SP01", "wife_age": "mười lăm",
+            }),
+            None,
+        )
+        .await;
         assert_eq!(s, 422);
         let listed = get(&app, &token, "/api/v1/work/marriages").await;
         assert_eq!(listed["items"].as_array().unwrap().len(), 6, "{label}");
         // The village head sees the disaster's children of their village only.
-        let kids = get(&app, &head, &format!("/api/v1/work/disasters/{id}/children")).await;
+        let kids = get(
+            &app,
+            &head,
+            &format!("/api/v1/work/disasters/{id}/children"),
+        )
+        .await;
         assert_eq!(kids["items"].as_array().unwrap().len(), 3);
     }
 }
@@ -278,12 +440,33 @@ async fn a_disability_record_is_for_a_child_of_group_d_only() {
         let not = add(&app, "Giàng A Sử", "SP01", false).await;
         let body = json!({"date": "2026-03-15", "needs": "phục hồi chức năng vận động",
                           "services": "vật lý trị liệu tại trạm y tế", "devices": "xe lăn"});
-        let (s, v) = post(&app, &token, &format!("/api/v1/children/{not}/disability"), body.clone(), None).await;
+        let (s, v) = post(
+            &app,
+            &token,
+            &format!("/api/v1/children/{not}/disability"),
+            body.clone(),
+            None,
+        )
+        .await;
         assert_eq!(s, 422, "{label}");
         assert!(message(&v, "child").contains("khuyết tật"));
-        let (s, _) = post(&app, &token, &format!("/api/v1/children/{d}/disability"), body, None).await;
+        let (s, _) = post(
+            &app,
+            &token,
+            &format!("/api/v1/children/{d}/disability"),
+            body,
+            None,
+        )
+        .await;
         assert_eq!(s, 201, "{label}");
-        let (s, v) = post(&app, &token, &format!("/api/v1/children/{d}/disability"), json!({"date": "2026-03-15"}), None).await;
+        let (s, v) = post(
+            &app,
+            &token,
+            &format!("/api/v1/children/{d}/disability"),
+            json!({"date": "2026-03-15"}),
+            None,
+        )
+        .await;
         assert_eq!(s, 422);
         assert!(message(&v, "needs").contains("nhu cầu"));
         let list = get(&app, &token, "/api/v1/work/disability").await;
@@ -308,7 +491,10 @@ async fn the_page_list_ticked_by_village_is_sent_once_and_exported() {
         .await
         .unwrap();
     assert!(html.contains(&format!("value=\"{a}\"")) && html.contains(&format!("value=\"{b}\"")));
-    assert!(!html.contains(&format!("name=\"child\" value=\"{other}\"")), "SP02's child not offered");
+    assert!(
+        !html.contains(&format!("name=\"child\" value=\"{other}\"")),
+        "SP02's child not offered"
+    );
     let submission = {
         let i = html.find("name=\"submission\" value=\"").unwrap() + 25;
         html[i..i + html[i..].find('"').unwrap()].to_string()
@@ -332,7 +518,11 @@ async fn the_page_list_ticked_by_village_is_sent_once_and_exported() {
         let r = page.post(&app, "/work/distributions/new", &form).await;
         assert_eq!(r.status(), 303);
     }
-    let stored = app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap();
+    let stored = app
+        .db
+        .support_list(&officer(), &SupportFilter::default())
+        .await
+        .unwrap();
     assert_eq!(stored.len(), 2);
     // A negative value: the field named on the page, nothing written.
     let mut bad = form.to_vec();
@@ -340,25 +530,48 @@ async fn the_page_list_ticked_by_village_is_sent_once_and_exported() {
     bad[6] = ("value", "-300");
     let r = page.post(&app, "/work/distributions/new", &bad).await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("<strong>Giá trị (đồng)</strong>"));
-    assert_eq!(app.db.support_list(&officer(), &SupportFilter::default()).await.unwrap().len(), 2);
-    let html = page.get(&app, "/work/supports?village=SP01").await.text().await.unwrap();
-    assert!(html.contains("Giàng A Sử") && html.contains("300.000"), "{html}");
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("<strong>Giá trị (đồng)</strong>"));
+    assert_eq!(
+        app.db
+            .support_list(&officer(), &SupportFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let html = page
+        .get(&app, "/work/supports?village=SP01")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Giàng A Sử") && html.contains("300.000"),
+        "{html}"
+    );
     let r = page.get(&app, "/work/supports?format=xlsx").await;
     assert_eq!(r.status(), 200);
     let bytes = r.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "an XLSX");
     // A marriage from the hub's form shows in the year's count.
     let r = page
-        .post(&app, "/work/marriages", &[
-            ("_csrf", page.csrf.as_str()),
-            ("submission", "marriage-form-0001"),
-            ("date", "03/11/2026"),
-            ("village", "SP01"),
-            ("ethnicity", "Mông"),
-            ("wife_age", "16"),
-            ("husband_age", "21"),
-        ])
+        .post(
+            &app,
+            "/work/marriages",
+            &[
+                ("_csrf", page.csrf.as_str()),
+                ("submission", "marriage-form-0001"),
+                ("date", "03/11/2026"),
+                ("village", "SP01"),
+                ("ethnicity", "Mông"),
+                ("wife_age", "16"),
+                ("husband_age", "21"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 303);
     let html = page.get(&app, "/work").await.text().await.unwrap();

@@ -67,16 +67,27 @@ pub const MAX_VALUE_VND: i64 = 1_000_000_000;
 /// Reads an amount in đồng as officials type it ("500.000", "500000", "500 000 đ"); empty is
 /// `None`. Negative, fractional or absurd amounts are refused with the reason.
 pub fn parse_vnd(text: &str) -> Result<Option<i64>, String> {
-    let t = text.trim().trim_end_matches('đ').trim_end_matches("đồng").trim();
+    let t = text
+        .trim()
+        .trim_end_matches('đ')
+        .trim_end_matches("đồng")
+        .trim();
     if t.is_empty() {
         return Ok(None);
     }
     if t.starts_with('-') {
         return Err("giá trị không được âm".into());
     }
-    let digits: String = t.chars().filter(|c| !matches!(c, '.' | ' ' | ',')).collect();
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || t.contains(",") && !t.contains('.') && t.split(',').last().is_some_and(|p| p.len() != 3) {
-        return Err(format!("«{}» không phải số tiền (đồng), ví dụ 500.000", text.trim()));
+    // Thousands grouped by "." "," or spaces ("500.000", "500,000"); a group of other than
+    // three digits is a decimal ("1,5"), not whole đồng.
+    let groups: Vec<&str> = t.split(['.', ',', ' ']).collect();
+    let grouped_well = groups.iter().skip(1).all(|g| g.len() == 3);
+    let digits: String = groups.concat();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || !grouped_well {
+        return Err(format!(
+            "«{}» không phải số tiền (đồng), ví dụ 500.000",
+            text.trim()
+        ));
     }
     match digits.parse::<i64>() {
         Ok(v) if v <= MAX_VALUE_VND => Ok(Some(v)),
@@ -106,7 +117,10 @@ impl SupportDetails {
             t => {
                 let f = FundingSource::parse(t);
                 if f.is_none() {
-                    errs.push("funding", format!("nguồn kinh phí «{t}» không có trong danh mục"));
+                    errs.push(
+                        "funding",
+                        format!("nguồn kinh phí «{t}» không có trong danh mục"),
+                    );
                 }
                 f
             }
@@ -190,7 +204,10 @@ impl NewDistribution {
         let mut errs = FieldErrors::default();
         let title = title.trim();
         if title.is_empty() {
-            errs.push("title", "cần ghi tên đợt cấp phát (ví dụ: Quà Tết Nguyên đán 2026)");
+            errs.push(
+                "title",
+                "cần ghi tên đợt cấp phát (ví dụ: Quà Tết Nguyên đán 2026)",
+            );
         } else if title.chars().count() > 200 {
             errs.push("title", "tên đợt cấp phát quá dài (tối đa 200 ký tự)");
         }
@@ -203,7 +220,10 @@ impl NewDistribution {
             t => {
                 let k = crate::support::SupportKind::parse(t);
                 if k.is_none() {
-                    errs.push("kind", format!("hình thức trợ giúp «{t}» không có trong danh mục"));
+                    errs.push(
+                        "kind",
+                        format!("hình thức trợ giúp «{t}» không có trong danh mục"),
+                    );
                 }
                 k
             }
@@ -265,7 +285,10 @@ pub struct Unmatched {
 /// Matches every row of an uploaded list to a register child: by personal ID when the row has
 /// one, otherwise by name (accents and case ignored) and birth date. All or nothing: any row
 /// unmatched (or matching two children) gives every such row with its reason, and no child.
-pub fn match_rows(rows: &[ListRow], register: &[RegisterEntry]) -> Result<Vec<i64>, Vec<Unmatched>> {
+pub fn match_rows(
+    rows: &[ListRow],
+    register: &[RegisterEntry],
+) -> Result<Vec<i64>, Vec<Unmatched>> {
     use std::collections::HashMap;
     let mut by_pid: HashMap<&str, Vec<i64>> = HashMap::new();
     let mut by_name: HashMap<(String, Date), Vec<i64>> = HashMap::new();
@@ -285,9 +308,10 @@ pub fn match_rows(rows: &[ListRow], register: &[RegisterEntry]) -> Result<Vec<i6
     for r in rows {
         let pid = r.personal_id.trim();
         let found = if !pid.is_empty() {
-            by_pid.get(pid).cloned().ok_or_else(|| {
-                format!("không có trẻ nào trong sổ có số định danh cá nhân {pid}")
-            })
+            by_pid
+                .get(pid)
+                .cloned()
+                .ok_or_else(|| format!("không có trẻ nào trong sổ có số định danh cá nhân {pid}"))
         } else if r.full_name.trim().is_empty() {
             Err("thiếu số định danh cá nhân và họ tên".to_string())
         } else {
@@ -407,7 +431,10 @@ impl NewDisaster {
                 None
             }
             None => {
-                errs.push("kind", format!("loại thiên tai «{}» không có trong danh mục", kind.trim()));
+                errs.push(
+                    "kind",
+                    format!("loại thiên tai «{}» không có trong danh mục", kind.trim()),
+                );
                 None
             }
         };
@@ -475,7 +502,10 @@ impl ReliefEntry {
                     None
                 }
                 Some(d) if how.trim().is_empty() => {
-                    errs.push("how", "cần ghi hình thức cứu trợ (ví dụ: gạo, chăn, tiền mặt)");
+                    errs.push(
+                        "how",
+                        "cần ghi hình thức cứu trợ (ví dụ: gạo, chăn, tiền mặt)",
+                    );
                     let _ = d;
                     None
                 }
@@ -511,7 +541,9 @@ impl ReliefRule {
     pub fn from_setting(text: &str) -> Result<ReliefRule, String> {
         match text.trim().parse::<u16>() {
             Ok(d) if d <= 90 => Ok(ReliefRule { within_days: d }),
-            _ => Err(format!("số ngày cứu trợ kịp thời «{text}» phải là số từ 0 đến 90")),
+            _ => Err(format!(
+                "số ngày cứu trợ kịp thời «{text}» phải là số từ 0 đến 90"
+            )),
         }
     }
 }
@@ -526,7 +558,12 @@ pub struct DisasterFacts {
 /// Target 17 over the disasters dated in `[from, to]` (to = the as-of date at most): (children
 /// helped in time, children affected); a child affected twice counts twice (each event needs
 /// its help).
-pub fn relief_counts(disasters: &[DisasterFacts], from: Date, to: Date, rule: ReliefRule) -> (usize, usize) {
+pub fn relief_counts(
+    disasters: &[DisasterFacts],
+    from: Date,
+    to: Date,
+    rule: ReliefRule,
+) -> (usize, usize) {
     let mut helped = 0;
     let mut affected = 0;
     for d in disasters.iter().filter(|d| d.date >= from && d.date <= to) {
@@ -597,7 +634,10 @@ impl NewMarriage {
             t => {
                 let e = crate::ethnicity::parse(t);
                 if e.is_none() {
-                    errs.push("ethnicity", format!("dân tộc «{t}» không có trong danh mục"));
+                    errs.push(
+                        "ethnicity",
+                        format!("dân tộc «{t}» không có trong danh mục"),
+                    );
                 }
                 e
             }
@@ -698,7 +738,11 @@ impl NewDisabilityRecord {
                 "cần ghi nhu cầu được đánh giá, dịch vụ đã nhận hoặc dụng cụ hỗ trợ",
             );
         }
-        for (f, v) in [("needs", needs), ("services", services), ("devices", devices)] {
+        for (f, v) in [
+            ("needs", needs),
+            ("services", services),
+            ("devices", devices),
+        ] {
             if v.chars().count() > 2000 {
                 errs.push(f, "quá dài (tối đa 2000 ký tự)");
             }
@@ -716,120 +760,15 @@ impl NewDisabilityRecord {
 
     /// Whether a child may have a disability record: group d (trẻ em khuyết tật) active on `on`.
     pub fn applies(circumstances: &[crate::circumstance::Circumstance], on: Date) -> bool {
-        circumstances.iter().any(|c| c.code == "d" && c.active_on(on))
+        circumstances
+            .iter()
+            .any(|c| c.code == "d" && c.active_on(on))
     }
 }
 
 /// Why a child may not have a disability record.
 pub const NOT_DISABLED: &str =
     "trẻ không thuộc nhóm trẻ em khuyết tật (nhóm d, Điều 10 Luật Trẻ em) vào ngày đánh giá";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn amounts_read_as_officials_type_them_and_negative_is_refused() {
-        assert_eq!(parse_vnd("500.000"), Ok(Some(500_000)));
-        assert_eq!(parse_vnd("500 000 đ"), Ok(Some(500_000)));
-        assert_eq!(parse_vnd(""), Ok(None));
-        assert!(parse_vnd("-5").unwrap_err().contains("âm"));
-        assert!(parse_vnd("abc").is_err());
-        assert!(parse_vnd("2000000000").is_err());
-    }
-
-    #[test]
-    fn a_distribution_names_each_bad_field_and_keeps_each_child_once() {
-        let today = date(2026, 12, 6);
-        let ok = NewDistribution::parse(
-            "Quà Tết", "10/02/2026", "food_and_gifts", "300.000", "child_fund", "UBND xã",
-            &[3, 1, 3], 2026, today,
-        )
-        .unwrap();
-        assert_eq!(ok.children, vec![1, 3]);
-        assert_eq!(ok.details.value_vnd, Some(300_000));
-        let e = NewDistribution::parse("", "10/02/2025", "x", "-1", "y", "", &[], 2026, today)
-            .unwrap_err();
-        assert!(e.for_field("title").is_some());
-        assert!(e.for_field("date").unwrap().contains("năm kế hoạch 2026"));
-        assert!(e.for_field("kind").is_some());
-        assert!(e.for_field("value").unwrap().contains("âm"));
-        assert!(e.for_field("funding").is_some());
-        assert!(e.for_field("children").is_some());
-        let e = NewDistribution::parse("Q", "07/12/2026", "other", "", "", "", &[1], 2026, today)
-            .unwrap_err();
-        assert!(e.for_field("date").unwrap().contains("sau hôm nay"));
-    }
-
-    #[test]
-    fn rows_match_by_personal_id_or_name_and_birth_date_all_or_nothing() {
-        let reg = vec![
-            RegisterEntry { id: 1, personal_id: Some("011223000001".into()), full_name: "Giàng A Pao".into(), date_of_birth: Some(date(2015, 3, 1)) },
-            RegisterEntry { id: 2, personal_id: None, full_name: "Lý Thị Mai".into(), date_of_birth: Some(date(2016, 4, 2)) },
-        ];
-        let row = |n, p: &str, name: &str, dob: &str| ListRow { row: n, personal_id: p.into(), full_name: name.into(), date_of_birth: dob.into() };
-        assert_eq!(
-            match_rows(&[row(2, "011223000001", "", ""), row(3, "", "ly thi mai", "02/04/2016")], &reg),
-            Ok(vec![1, 2])
-        );
-        let bad = match_rows(&[row(2, "011223000001", "", ""), row(3, "999", "", ""), row(4, "", "Lý Thị Mai", "")], &reg)
-            .unwrap_err();
-        assert_eq!(bad.iter().map(|u| u.row).collect::<Vec<_>>(), vec![3, 4]);
-        assert!(bad[0].reason.contains("số định danh"));
-        assert!(bad[1].reason.contains("ngày sinh"));
-    }
-
-    #[test]
-    fn target_17_counts_help_within_the_set_days() {
-        let d = DisasterFacts {
-            date: date(2026, 7, 10),
-            children: vec![(1, Some(date(2026, 7, 12))), (2, Some(date(2026, 7, 20))), (3, None)],
-        };
-        let (from, to) = (date(2026, 1, 1), date(2026, 12, 31));
-        assert_eq!(relief_counts(std::slice::from_ref(&d), from, to, ReliefRule::default()), (1, 3));
-        assert_eq!(relief_counts(std::slice::from_ref(&d), from, to, ReliefRule { within_days: 10 }), (2, 3));
-        assert_eq!(relief_counts(&[d], from, date(2026, 7, 9), ReliefRule::default()), (0, 0));
-        assert_eq!(ReliefRule::from_setting("14"), Ok(ReliefRule { within_days: 14 }));
-        assert!(ReliefRule::from_setting("-1").is_err());
-    }
-
-    #[test]
-    fn a_child_marriage_is_a_party_under_the_legal_age() {
-        assert!(LEGAL_MARRIAGE_AGE.is_child_marriage(Some(17), Some(25)));
-        assert!(LEGAL_MARRIAGE_AGE.is_child_marriage(Some(19), Some(19)));
-        assert!(!LEGAL_MARRIAGE_AGE.is_child_marriage(Some(18), Some(20)));
-        let today = date(2026, 12, 6);
-        let e = NewMarriage::parse("01/03/2026", "B1", "", None, "18", "20", false, "", 2026, today)
-            .unwrap_err();
-        assert!(e.for_field("wife_age").unwrap().contains("không phải tảo hôn"));
-        let e = NewMarriage::parse("01/03/2026", "", "Mông", None, "5", "", false, "", 2026, today)
-            .unwrap_err();
-        assert!(e.for_field("village").is_some());
-        assert!(e.for_field("wife_age").unwrap().contains("10 đến 99"));
-        let m = NewMarriage::parse("01/03/2026", "B1", "", None, "16", "22", true, "", 2026, today).unwrap();
-        assert!(m.prevented);
-        let ms = [
-            MarriageFacts { date: date(2026, 3, 1), prevented: false },
-            MarriageFacts { date: date(2026, 4, 1), prevented: true },
-            MarriageFacts { date: date(2025, 4, 1), prevented: false },
-        ];
-        assert_eq!(marriages_in(&ms, date(2026, 1, 1), date(2026, 12, 31)), 1);
-        assert_eq!(marriages_in(&ms, date(2025, 1, 1), date(2025, 12, 31)), 1);
-    }
-
-    #[test]
-    fn a_disability_record_needs_something_and_group_d() {
-        let today = date(2026, 12, 6);
-        let e = NewDisabilityRecord::parse("01/03/2026", "", " ", "", 2026, today).unwrap_err();
-        assert!(e.for_field("needs").is_some());
-        assert!(NewDisabilityRecord::parse("01/03/2026", "vật lý trị liệu", "", "xe lăn", 2026, today).is_ok());
-        let d = crate::circumstance::Circumstance { code: "d".into(), from: date(2020, 1, 1), to: None };
-        assert!(NewDisabilityRecord::applies(std::slice::from_ref(&d), today));
-        let a = crate::circumstance::Circumstance { code: "a".into(), from: date(2020, 1, 1), to: None };
-        assert!(!NewDisabilityRecord::applies(&[a], today));
-    }
-}
 
 /// The rows of an uploaded distribution list from its header and cells: the columns are found
 /// by their headings ("Số định danh" / "Mã định danh", "Họ và tên" / "Họ tên", "Ngày sinh"),
@@ -850,7 +789,9 @@ pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow
         );
     }
     let cell = |r: &Vec<String>, c: Option<usize>| {
-        c.and_then(|c| r.get(c)).map(|s| s.trim().to_string()).unwrap_or_default()
+        c.and_then(|c| r.get(c))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
     };
     Ok(cells
         .iter()
@@ -863,4 +804,255 @@ pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow
             date_of_birth: cell(r, dob),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn amounts_read_as_officials_type_them_and_negative_is_refused() {
+        assert_eq!(parse_vnd("500.000"), Ok(Some(500_000)));
+        assert_eq!(parse_vnd("500 000 đ"), Ok(Some(500_000)));
+        assert_eq!(parse_vnd(""), Ok(None));
+        assert!(parse_vnd("-5").unwrap_err().contains("âm"));
+        assert!(parse_vnd("abc").is_err());
+        assert_eq!(parse_vnd("500,000"), Ok(Some(500_000)));
+        assert!(parse_vnd("1,5").is_err());
+        assert!(parse_vnd("2000000000").is_err());
+    }
+
+    #[test]
+    fn a_distribution_names_each_bad_field_and_keeps_each_child_once() {
+        let today = date(2026, 12, 6);
+        let ok = NewDistribution::parse(
+            "Quà Tết",
+            "10/02/2026",
+            "food_and_gifts",
+            "300.000",
+            "child_fund",
+            "UBND xã",
+            &[3, 1, 3],
+            2026,
+            today,
+        )
+        .unwrap();
+        assert_eq!(ok.children, vec![1, 3]);
+        assert_eq!(ok.details.value_vnd, Some(300_000));
+        let e = NewDistribution::parse("", "10/02/2025", "x", "-1", "y", "", &[], 2026, today)
+            .unwrap_err();
+        assert!(e.for_field("title").is_some());
+        assert!(e.for_field("date").unwrap().contains("năm kế hoạch 2026"));
+        assert!(e.for_field("kind").is_some());
+        assert!(e.for_field("value").unwrap().contains("âm"));
+        assert!(e.for_field("funding").is_some());
+        assert!(e.for_field("children").is_some());
+        let e = NewDistribution::parse("Q", "07/12/2026", "other", "", "", "", &[1], 2026, today)
+            .unwrap_err();
+        assert!(e.for_field("date").unwrap().contains("sau hôm nay"));
+    }
+
+    #[test]
+    fn rows_match_by_personal_id_or_name_and_birth_date_all_or_nothing() {
+        let reg = vec![
+            RegisterEntry {
+                id: 1,
+                personal_id: Some("011223000001".into()),
+                full_name: "Giàng A Pao".into(),
+                date_of_birth: Some(date(2015, 3, 1)),
+            },
+            RegisterEntry {
+                id: 2,
+                personal_id: None,
+                full_name: "Lý Thị Mai".into(),
+                date_of_birth: Some(date(2016, 4, 2)),
+            },
+        ];
+        let row = |n, p: &str, name: &str, dob: &str| ListRow {
+            row: n,
+            personal_id: p.into(),
+            full_name: name.into(),
+            date_of_birth: dob.into(),
+        };
+        assert_eq!(
+            match_rows(
+                &[
+                    row(2, "011223000001", "", ""),
+                    row(3, "", "ly thi mai", "02/04/2016")
+                ],
+                &reg
+            ),
+            Ok(vec![1, 2])
+        );
+        let bad = match_rows(
+            &[
+                row(2, "011223000001", "", ""),
+                row(3, "999", "", ""),
+                row(4, "", "Lý Thị Mai", ""),
+            ],
+            &reg,
+        )
+        .unwrap_err();
+        assert_eq!(bad.iter().map(|u| u.row).collect::<Vec<_>>(), vec![3, 4]);
+        assert!(bad[0].reason.contains("số định danh"));
+        assert!(bad[1].reason.contains("ngày sinh"));
+    }
+
+    #[test]
+    fn target_17_counts_help_within_the_set_days() {
+        let d = DisasterFacts {
+            date: date(2026, 7, 10),
+            children: vec![
+                (1, Some(date(2026, 7, 12))),
+                (2, Some(date(2026, 7, 20))),
+                (3, None),
+            ],
+        };
+        let (from, to) = (date(2026, 1, 1), date(2026, 12, 31));
+        assert_eq!(
+            relief_counts(std::slice::from_ref(&d), from, to, ReliefRule::default()),
+            (1, 3)
+        );
+        assert_eq!(
+            relief_counts(
+                std::slice::from_ref(&d),
+                from,
+                to,
+                ReliefRule { within_days: 10 }
+            ),
+            (2, 3)
+        );
+        assert_eq!(
+            relief_counts(&[d], from, date(2026, 7, 9), ReliefRule::default()),
+            (0, 0)
+        );
+        assert_eq!(
+            ReliefRule::from_setting("14"),
+            Ok(ReliefRule { within_days: 14 })
+        );
+        assert!(ReliefRule::from_setting("-1").is_err());
+    }
+
+    #[test]
+    fn a_child_marriage_is_a_party_under_the_legal_age() {
+        assert!(LEGAL_MARRIAGE_AGE.is_child_marriage(Some(17), Some(25)));
+        assert!(LEGAL_MARRIAGE_AGE.is_child_marriage(Some(19), Some(19)));
+        assert!(!LEGAL_MARRIAGE_AGE.is_child_marriage(Some(18), Some(20)));
+        let today = date(2026, 12, 6);
+        let e = NewMarriage::parse(
+            "01/03/2026",
+            "B1",
+            "",
+            None,
+            "18",
+            "20",
+            false,
+            "",
+            2026,
+            today,
+        )
+        .unwrap_err();
+        assert!(e
+            .for_field("wife_age")
+            .unwrap()
+            .contains("không phải tảo hôn"));
+        let e = NewMarriage::parse(
+            "01/03/2026",
+            "",
+            "Mông",
+            None,
+            "5",
+            "",
+            false,
+            "",
+            2026,
+            today,
+        )
+        .unwrap_err();
+        assert!(e.for_field("village").is_some());
+        assert!(e.for_field("wife_age").unwrap().contains("10 đến 99"));
+        let m = NewMarriage::parse(
+            "01/03/2026",
+            "B1",
+            "",
+            None,
+            "16",
+            "22",
+            true,
+            "",
+            2026,
+            today,
+        )
+        .unwrap();
+        assert!(m.prevented);
+        let ms = [
+            MarriageFacts {
+                date: date(2026, 3, 1),
+                prevented: false,
+            },
+            MarriageFacts {
+                date: date(2026, 4, 1),
+                prevented: true,
+            },
+            MarriageFacts {
+                date: date(2025, 4, 1),
+                prevented: false,
+            },
+        ];
+        assert_eq!(marriages_in(&ms, date(2026, 1, 1), date(2026, 12, 31)), 1);
+        assert_eq!(marriages_in(&ms, date(2025, 1, 1), date(2025, 12, 31)), 1);
+    }
+
+    #[test]
+    fn a_disability_record_needs_something_and_group_d() {
+        let today = date(2026, 12, 6);
+        let e = NewDisabilityRecord::parse("01/03/2026", "", " ", "", 2026, today).unwrap_err();
+        assert!(e.for_field("needs").is_some());
+        assert!(NewDisabilityRecord::parse(
+            "01/03/2026",
+            "vật lý trị liệu",
+            "",
+            "xe lăn",
+            2026,
+            today
+        )
+        .is_ok());
+        let d = crate::circumstance::Circumstance {
+            code: "d".into(),
+            from: date(2020, 1, 1),
+            to: None,
+        };
+        assert!(NewDisabilityRecord::applies(
+            std::slice::from_ref(&d),
+            today
+        ));
+        let a = crate::circumstance::Circumstance {
+            code: "a".into(),
+            from: date(2020, 1, 1),
+            to: None,
+        };
+        assert!(!NewDisabilityRecord::applies(&[a], today));
+    }
+
+    #[test]
+    fn sheet_columns_are_found_by_their_headings() {
+        let header: Vec<String> = ["STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân"]
+            .map(String::from)
+            .to_vec();
+        let cells = vec![
+            vec![
+                "1".into(),
+                "Giàng A Pao".into(),
+                "01/03/2015".into(),
+                "".into(),
+            ],
+            vec!["".into(), "".into(), "".into(), "".into()],
+        ];
+        let rows = list_rows(&header, &cells).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].row, 2);
+        assert_eq!(rows[0].full_name, "Giàng A Pao");
+        assert!(list_rows(&["STT".to_string()], &cells).is_err());
+    }
 }

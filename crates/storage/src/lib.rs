@@ -66,10 +66,11 @@ pub use reports::{NewReport, StoredReport, StoredSection};
 pub use search::{ChildQuery, ChildSummary, Page};
 pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
-pub use work::{
-    AffectedChild, DisabilityRow, DisasterRow, DistributionRow, MarriageRow, SupportFilter, SupportRow,
-};
 pub use village_papers::{village_health, village_records, VillageHealth, VillageRecords};
+pub use work::{
+    AffectedChild, DisabilityRow, DisasterRow, DistributionRow, MarriageRow, SupportFilter,
+    SupportRow,
+};
 
 use async_trait::async_trait;
 use treem_domain::case::{CaseFile, CaseState, EntryKind, Receipt};
@@ -689,8 +690,11 @@ pub trait WorkLog: Send + Sync {
         village: Option<&str>,
     ) -> StorageResult<Vec<(treem_domain::work::RegisterEntry, String)>>;
     /// The supports the person may read, newest first.
-    async fn support_list(&self, actor: &Actor, filter: &SupportFilter)
-        -> StorageResult<Vec<SupportRow>>;
+    async fn support_list(
+        &self,
+        actor: &Actor,
+        filter: &SupportFilter,
+    ) -> StorageResult<Vec<SupportRow>>;
     /// The distribution lists (no child named).
     async fn distributions(&self, actor: &Actor) -> StorageResult<Vec<DistributionRow>>;
     /// A disaster with the register children it affected (of the villages struck).

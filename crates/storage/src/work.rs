@@ -29,7 +29,9 @@ fn date_of(text: &str) -> StorageResult<Date> {
 }
 
 fn opt_date(text: Option<String>) -> StorageResult<Option<Date>> {
-    text.filter(|t| !t.is_empty()).map(|t| date_of(&t)).transpose()
+    text.filter(|t| !t.is_empty())
+        .map(|t| date_of(&t))
+        .transpose()
 }
 
 /// Which supports to list.
@@ -135,7 +137,10 @@ async fn outside_scope(
         if let Some(v) = scope {
             sql += &format!(" AND village_id = {}", p.push(v));
         }
-        for r in bind_all(sqlx::query(&sql), p.0).fetch_all(&mut **tx).await? {
+        for r in bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&mut **tx)
+            .await?
+        {
             found.insert(r.try_get::<i64, _>("id")?);
         }
     }
@@ -306,7 +311,10 @@ impl WorkLog for Db {
             "read",
             "support_distribution",
             None,
-            &format!("danh sách trẻ để lập danh sách cấp phát ({} trẻ)", out.len()),
+            &format!(
+                "danh sách trẻ để lập danh sách cấp phát ({} trẻ)",
+                out.len()
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -347,7 +355,10 @@ impl WorkLog for Db {
         }
         sql += " ORDER BY s.date DESC, s.id DESC";
         let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&mut *tx).await?;
-        let out = rows.iter().map(support_row).collect::<StorageResult<Vec<_>>>()?;
+        let out = rows
+            .iter()
+            .map(support_row)
+            .collect::<StorageResult<Vec<_>>>()?;
         audit::append(
             &mut tx,
             actor,
@@ -420,7 +431,12 @@ impl WorkLog for Db {
                 format!(
                     "{} trẻ không ở thôn, bản bị ảnh hưởng (mã {}); không ghi gì",
                     outside.len(),
-                    outside.iter().take(10).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+                    outside
+                        .iter()
+                        .take(10)
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
@@ -566,7 +582,9 @@ impl WorkLog for Db {
               WHERE x.disaster_id = d.id AND x.helped_on IS NOT NULL{filter}) AS helped \
              FROM disaster d ORDER BY d.date DESC, d.id DESC"
         );
-        let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&self.pool).await?;
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(DisasterRow {
@@ -683,7 +701,11 @@ impl WorkLog for Db {
                 "ngày {}, thôn {}{}",
                 m.date,
                 m.village,
-                if m.prevented { ", đã ngăn chặn" } else { "" }
+                if m.prevented {
+                    ", đã ngăn chặn"
+                } else {
+                    ""
+                }
             ),
         )
         .await?;
@@ -702,7 +724,9 @@ impl WorkLog for Db {
             sql += &format!(" AND m.village_id = {}", p.push(s));
         }
         sql += " ORDER BY m.date DESC, m.id DESC";
-        let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&self.pool).await?;
+        let rows = bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&self.pool)
+            .await?;
         let age = |v: Option<i64>| v.and_then(|a| u8::try_from(a).ok());
         rows.iter()
             .map(|r| {
@@ -767,10 +791,11 @@ impl WorkLog for Db {
         let scope = read_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
         let mut p = Params::default();
-        let mut sql = "SELECT d.id, d.child_id, d.date, d.needs, d.services, d.devices, c.full_name, \
+        let mut sql =
+            "SELECT d.id, d.child_id, d.date, d.needs, d.services, d.devices, c.full_name, \
              vl.code FROM disability_record d JOIN child c ON c.id = d.child_id \
              JOIN village vl ON vl.id = c.village_id WHERE 1 = 1"
-            .to_string();
+                .to_string();
         if let Some(s) = scope {
             sql += &format!(" AND c.village_id = {}", p.push(s));
         }
@@ -914,9 +939,16 @@ async fn children_outside_villages(
         let sql = format!(
             "SELECT id FROM child WHERE id IN ({}) AND village_id NOT IN ({})",
             list.join(", "),
-            if vs.is_empty() { "NULL".to_string() } else { vs.join(", ") }
+            if vs.is_empty() {
+                "NULL".to_string()
+            } else {
+                vs.join(", ")
+            }
         );
-        for r in bind_all(sqlx::query(&sql), p.0).fetch_all(&mut **tx).await? {
+        for r in bind_all(sqlx::query(&sql), p.0)
+            .fetch_all(&mut **tx)
+            .await?
+        {
             out.push(r.try_get::<i64, _>("id")?);
         }
     }

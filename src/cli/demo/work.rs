@@ -47,7 +47,7 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
             .filter(|c| age_on(c, tet).is_some_and(|a| (0..16).contains(&a)))
             .filter(|c| {
                 c.data.circumstances.iter().any(|x| x.active_on(tet))
-                    || mix(c.id, seed, 3) % 12 == 0
+                    || (mix(c.id, seed, 3) >> 20).is_multiple_of(12)
             })
             .map(|c| c.id)
             .collect();
@@ -107,7 +107,7 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
             .iter()
             .filter(|c| struck.contains(&c.data.village))
             .filter(|c| age_on(c, day).is_some_and(|a| (0..16).contains(&a)))
-            .filter(|c| mix(c.id, seed, 11 + k as u64) % 6 == 0)
+            .filter(|c| (mix(c.id, seed, 11 + k as u64) >> 20).is_multiple_of(6))
             .map(|c| c.id)
             .take(40)
             .collect();
@@ -128,8 +128,12 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
         // Most helped within 1-4 days; one in ten after two weeks; one in twenty not yet.
         let mut relief = Vec::new();
         for id in &affected {
-            let h = mix(*id, seed, 21 + k as u64);
-            let late = if h % 10 == 0 { 15 } else { 1 + (h % 4) as i64 };
+            let h = mix(*id, seed, 21 + k as u64) >> 20;
+            let late = if h.is_multiple_of(10) {
+                15
+            } else {
+                1 + (h % 4) as i64
+            };
             let on = day.checked_add(jiff::Span::new().days(late))?;
             if h % 20 == 1 || on > today {
                 continue;
@@ -151,7 +155,11 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
     let (last_n, this_n) = super::plans::MARRIAGES;
     let mut marriages = Vec::new();
     for i in 0..last_n as u64 {
-        marriages.push((year - 1, date(year - 1, 1 + (i * 4 % 12) as i8, 3 + (i * 5 % 24) as i8), false));
+        marriages.push((
+            year - 1,
+            date(year - 1, 1 + (i * 4 % 12) as i8, 3 + (i * 5 % 24) as i8),
+            false,
+        ));
     }
     for i in 0..(this_n as u64 + 2) {
         let d = date(year, 1 + (i * 3 % 11) as i8, 2 + (i * 7 % 25) as i8);
@@ -193,8 +201,16 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
     {
         let h = mix(c.id, seed, 41);
         let (needs, services, devices) = match h % 3 {
-            0 => ("Phục hồi chức năng vận động", "Vật lý trị liệu tại Trạm Y tế xã", "Xe lăn"),
-            1 => ("Hỗ trợ nghe, giao tiếp", "Khám chuyên khoa tai mũi họng tuyến huyện", "Máy trợ thính"),
+            0 => (
+                "Phục hồi chức năng vận động",
+                "Vật lý trị liệu tại Trạm Y tế xã",
+                "Xe lăn",
+            ),
+            1 => (
+                "Hỗ trợ nghe, giao tiếp",
+                "Khám chuyên khoa tai mũi họng tuyến huyện",
+                "Máy trợ thính",
+            ),
             _ => ("Học hòa nhập", "Giáo viên hỗ trợ giáo dục hòa nhập", ""),
         };
         let r = NewDisabilityRecord::parse(&day.to_string(), needs, services, devices, year, today)

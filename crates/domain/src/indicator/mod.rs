@@ -218,7 +218,9 @@ pub fn compute_target_with(t: &Target, snap: &Snapshot, settings: &Settings) -> 
 fn target_with(t: &Target, prep: &Prepared, settings: &Settings) -> TargetResult {
     let mut notes = Vec::new();
     let (figure, breakdown) = figure_for(Fig::Main(t), t.number, prep, settings, &mut notes);
-    let first = figure.value.map(|x| records_status(t, x, &prep.snap, &mut notes));
+    let first = figure
+        .value
+        .map(|x| records_status(t, x, &prep.snap, &mut notes));
     let (secondary, second) = match &t.secondary {
         None => (None, None),
         Some(s) => {

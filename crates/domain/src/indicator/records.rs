@@ -17,7 +17,10 @@ pub enum RecordsIndicator {
 
 impl RecordsIndicator {
     pub const ALL: [(&'static str, RecordsIndicator); 2] = [
-        ("disaster_children_helped", RecordsIndicator::DisasterChildrenHelped),
+        (
+            "disaster_children_helped",
+            RecordsIndicator::DisasterChildrenHelped,
+        ),
         ("child_marriages", RecordsIndicator::ChildMarriages),
     ];
 
@@ -93,8 +96,10 @@ impl RecordsIndicator {
                 "Số trẻ em trong sổ bị ảnh hưởng bởi các đợt thiên tai, thảm họa xảy ra trong kỳ"
                     .to_string(),
                 format!("Thiên tai xảy ra {span}"),
-                vec!["Trẻ bị ảnh hưởng bởi hai đợt được tính hai lần: mỗi đợt cần được cứu trợ"
-                    .to_string()],
+                vec![
+                    "Trẻ bị ảnh hưởng bởi hai đợt được tính hai lần: mỗi đợt cần được cứu trợ"
+                        .to_string(),
+                ],
             ),
             RecordsIndicator::ChildMarriages => (
                 "Số cuộc tảo hôn (một bên chưa đủ tuổi kết hôn: nữ 18, nam 20) ghi nhận trong \

@@ -1244,15 +1244,33 @@ fn targets_17_and_18_are_counted_from_the_work_records() {
             },
         ],
         marriages: vec![
-            MarriageFacts { date: date(2026, 2, 1), prevented: false },
-            MarriageFacts { date: date(2026, 3, 1), prevented: true },
-            MarriageFacts { date: date(2025, 2, 1), prevented: false },
-            MarriageFacts { date: date(2025, 4, 1), prevented: false },
+            MarriageFacts {
+                date: date(2026, 2, 1),
+                prevented: false,
+            },
+            MarriageFacts {
+                date: date(2026, 3, 1),
+                prevented: true,
+            },
+            MarriageFacts {
+                date: date(2025, 2, 1),
+                prevented: false,
+            },
+            MarriageFacts {
+                date: date(2025, 4, 1),
+                prevented: false,
+            },
             // Last year, but after the same span (30/06): not in the comparison.
-            MarriageFacts { date: date(2025, 9, 1), prevented: false },
+            MarriageFacts {
+                date: date(2025, 9, 1),
+                prevented: false,
+            },
         ],
     };
-    let s = Snapshot { work: &work, ..snap(&[]) };
+    let s = Snapshot {
+        work: &work,
+        ..snap(&[])
+    };
     let r17 = compute_target(p.target(17).unwrap(), &s);
     // Helped within 7 days: 1 (1 day) and 4 (7 days); 2 came after 15 days, 3 never.
     assert_eq!(r17.figure.numerator, Some(2.0));
@@ -1269,15 +1287,34 @@ fn targets_17_and_18_are_counted_from_the_work_records() {
     // One marriage this half-year (the prevented one not counted) against two a year before.
     assert_eq!(r18.figure.value, Some(1.0));
     assert_eq!(r18.status, TargetStatus::Met);
-    assert!(r18.note.as_deref().unwrap().contains("cùng kỳ năm trước: 2"), "{:?}", r18.note);
+    assert!(
+        r18.note
+            .as_deref()
+            .unwrap()
+            .contains("cùng kỳ năm trước: 2"),
+        "{:?}",
+        r18.note
+    );
     let more = WorkRecords {
         marriages: vec![
-            MarriageFacts { date: date(2026, 2, 1), prevented: false },
-            MarriageFacts { date: date(2025, 2, 1), prevented: false },
+            MarriageFacts {
+                date: date(2026, 2, 1),
+                prevented: false,
+            },
+            MarriageFacts {
+                date: date(2025, 2, 1),
+                prevented: false,
+            },
         ],
         ..work.clone()
     };
-    let s = Snapshot { work: &more, ..snap(&[]) };
+    let s = Snapshot {
+        work: &more,
+        ..snap(&[])
+    };
     // As many as last year: not a 1 % decrease.
-    assert_eq!(compute_target(p.target(18).unwrap(), &s).status, TargetStatus::NotMet);
+    assert_eq!(
+        compute_target(p.target(18).unwrap(), &s).status,
+        TargetStatus::NotMet
+    );
 }

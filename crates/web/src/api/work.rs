@@ -60,7 +60,10 @@ impl TryFrom<&SupportQuery> for SupportFilter {
             t => {
                 let k = SupportKind::parse(t);
                 if k.is_none() {
-                    errs.push("kind", format!("hình thức trợ giúp «{t}» không có trong danh mục"));
+                    errs.push(
+                        "kind",
+                        format!("hình thức trợ giúp «{t}» không có trong danh mục"),
+                    );
                 }
                 k
             }
@@ -205,8 +208,9 @@ pub async fn match_sheet(
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<Vec<i64>, ApiError> {
-    let (header, cells) = crate::import::read_table(name, bytes, &treem_domain::limits::IMPORT_PAGE)
-        .map_err(|e| ApiError::Invalid(FieldErrors::single("file", e)))?;
+    let (header, cells) =
+        crate::import::read_table(name, bytes, &treem_domain::limits::IMPORT_PAGE)
+            .map_err(|e| ApiError::Invalid(FieldErrors::single("file", e)))?;
     let rows = list_rows(&header, &cells)
         .map_err(|e| ApiError::Invalid(FieldErrors::single("file", e)))?;
     if rows.is_empty() {

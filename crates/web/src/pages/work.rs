@@ -223,7 +223,12 @@ pub async fn add_marriage(
         Err(e) => return hub_page(&ctx, form, Some(e), None).await,
     };
     let token = Some(v("submission")).filter(|t| treem_storage::valid_submission_id(t));
-    match ctx.state.store.record_marriage(&ctx.actor(), &m, token).await {
+    match ctx
+        .state
+        .store
+        .record_marriage(&ctx.actor(), &m, token)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/work?saved=1").into_response()),
         Err(StorageError::Invalid(e)) => hub_page(&ctx, form, Some(e), None).await,
         Err(e) => Err(ctx.fail(e)),
@@ -295,8 +300,7 @@ pub async fn supports(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, 
             [
                 (
                     CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                        .to_string(),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
                 ),
                 (
                     CONTENT_DISPOSITION,
@@ -307,7 +311,10 @@ pub async fn supports(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, 
         )
             .into_response());
     }
-    let villages = store.villages(&ctx.actor()).await.map_err(|e| ctx.fail(e))?;
+    let villages = store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let total: i64 = rows.iter().filter_map(|r| r.value_vnd).sum();
     let xlsx = format!(
         "/work/supports?from={}&to={}&kind={}&village={}&format=xlsx",
@@ -366,8 +373,15 @@ fn xlsx(rows: &[treem_storage::SupportRow]) -> Result<Vec<u8>, rust_xlsxwriter::
     ws.set_name("Trợ giúp")?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let heads = [
-        "Ngày", "Mã trẻ", "Họ và tên", "Thôn, bản", "Hình thức", "Giá trị (đồng)",
-        "Nguồn kinh phí", "Người, đơn vị trao", "Đợt cấp phát",
+        "Ngày",
+        "Mã trẻ",
+        "Họ và tên",
+        "Thôn, bản",
+        "Hình thức",
+        "Giá trị (đồng)",
+        "Nguồn kinh phí",
+        "Người, đơn vị trao",
+        "Đợt cấp phát",
     ];
     for (i, h) in heads.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, &bold)?;
@@ -429,7 +443,10 @@ async fn pick_page(
         return Err(ctx.error(PageErrorKind::Forbidden));
     }
     let store = &ctx.state.store;
-    let villages = store.villages(&ctx.actor()).await.map_err(|e| ctx.fail(e))?;
+    let villages = store
+        .villages(&ctx.actor())
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let entries = if village.is_empty() {
         Vec::new()
     } else {
@@ -546,7 +563,9 @@ pub async fn save_distribution(
         .await
     {
         Ok(_) => Ok(Redirect::to("/work?saved=1").into_response()),
-        Err(StorageError::Invalid(e)) => pick_page(&ctx, "distribution", village, form, Some(e)).await,
+        Err(StorageError::Invalid(e)) => {
+            pick_page(&ctx, "distribution", village, form, Some(e)).await
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }
