@@ -577,3 +577,59 @@ async fn the_page_list_ticked_by_village_is_sent_once_and_exported() {
     let html = page.get(&app, "/work").await.text().await.unwrap();
     assert!(html.contains("Năm nay: <strong>1</strong>"), "{html}");
 }
+
+#[tokio::test]
+async fn the_officer_sets_the_days_of_timely_relief_and_target_17_follows() {
+    let app = spawn_app().await;
+    let token = app.token(Role::Officer).await;
+    let a = add(&app, "Giàng Thị Mai", "SP01", false).await;
+    let (s, v) = post(
+        &app,
+        &token,
+        "/api/v1/work/disasters",
+        json!({
+            "date": "2026-11-02", "kind": "landslide", "villages": ["SP01"], "children": [a],
+        }),
+        None,
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let r = app
+        .http
+        .put(app.url(&format!("/api/v1/work/disasters/{id}/children")))
+        .bearer_auth(&token)
+        .json(&json!({"items": [{"child_id": a, "helped_on": "2026-11-12", "how": "gạo"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Ten days after: not in time under the default 7 days.
+    assert_eq!(
+        target(&app, &token, 17).await["numerator"].as_f64(),
+        Some(0.0)
+    );
+    let set = |days: Value| {
+        app.http
+            .put(app.url("/api/v1/settings/relief"))
+            .bearer_auth(&token)
+            .json(&json!({"within_days": days}))
+            .send()
+    };
+    assert_eq!(set(json!(-1)).await.unwrap().status(), 422);
+    assert_eq!(set(json!(10)).await.unwrap().status(), 200);
+    assert_eq!(
+        target(&app, &token, 17).await["numerator"].as_f64(),
+        Some(1.0)
+    );
+    let head = app.token(Role::VillageHead).await;
+    let r = app
+        .http
+        .put(app.url("/api/v1/settings/relief"))
+        .bearer_auth(&head)
+        .json(&json!({"within_days": 30}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

@@ -360,6 +360,10 @@ fn work_paths(doc: &mut Value) {
         "get": op("Các cuộc tảo hôn đã ghi (trưởng thôn: thôn mình)", "work", &std(&[("200", "{items}")])),
         "post": with_params(with_body(op("Ghi một cuộc tảo hôn (một bên chưa đủ tuổi kết hôn: nữ 18, nam 20) — chỉ tiêu 18", "work", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("422", "lỗi từng trường")])), "Marriage"), &[key])
     });
+    p["/settings/relief"] = json!({
+        "get": op("Cứu trợ trong bao nhiêu ngày kể từ ngày xảy ra thiên tai thì tính là kịp thời (chỉ tiêu 17); mặc định 7", "work", &std(&[("200", "{within_days}")])),
+        "put": op("Cán bộ phụ trách đặt số ngày (0–90)", "work", &std(&[("200", "{within_days}"), ("422", "lỗi within_days")]))
+    });
     p["/work/disability"] = json!({"get": op("Các lần theo dõi trẻ em khuyết tật: nhu cầu, dịch vụ, dụng cụ hỗ trợ", "work", &std(&[("200", "{items}")]))});
     p["/children/{id}/disability"] = json!({"post": with_params(with_body(op("Ghi một lần theo dõi cho trẻ thuộc nhóm d (trẻ em khuyết tật)", "work", &std(&[("201", "{id}"), ("404", "không có hoặc ngoài phạm vi"), ("422", "lỗi từng trường; trẻ không thuộc nhóm d")])), "Disability"), &[("id", "path", "mã trẻ")])});
 }

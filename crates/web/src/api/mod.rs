@@ -142,6 +142,10 @@ pub fn routes() -> Router<AppState> {
             get(work::marriages).post(work::record_marriage),
         )
         .route("/work/disability", get(work::disability))
+        .route(
+            "/settings/relief",
+            get(work::relief_rule).put(work::set_relief_rule),
+        )
         .route("/children/{id}/disability", post(work::record_disability))
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }

@@ -459,3 +459,36 @@ pub async fn disability(State(s): State<AppState>, user: ApiUser) -> Result<Json
     let items = s.store.disability_records(&user.actor()).await?;
     Ok(Json(json!({ "items": items })))
 }
+
+/// `PUT /settings/relief` as sent.
+#[derive(Deserialize)]
+pub struct ReliefRuleBody {
+    within_days: Value,
+}
+
+pub async fn relief_rule(
+    State(s): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    if !user.0.role.reads_children() {
+        return Err(ApiError::Forbidden);
+    }
+    let r = s.store.relief_rule().await?;
+    Ok(Json(json!({ "within_days": r.within_days })))
+}
+
+/// The officer sets within how many days help counts as timely for target 17.
+pub async fn set_relief_rule(
+    State(s): State<AppState>,
+    user: ApiUser,
+    JsonBody(b): JsonBody<ReliefRuleBody>,
+) -> Result<Json<Value>, ApiError> {
+    let text = match &b.within_days {
+        Value::String(t) => t.clone(),
+        other => other.to_string(),
+    };
+    let rule = treem_domain::work::ReliefRule::from_setting(&text)
+        .map_err(|e| ApiError::Invalid(FieldErrors::single("within_days", e)))?;
+    s.store.set_relief_rule(&user.actor(), rule).await?;
+    Ok(Json(json!({ "within_days": rule.within_days })))
+}
