@@ -40,6 +40,7 @@ mod tamper;
 mod transport;
 mod upgrade;
 mod walk;
+mod work;
 
 /// dd/mm/yyyy, as the forms take dates.
 pub fn i18n_date(d: jiff::civil::Date) -> String {

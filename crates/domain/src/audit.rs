@@ -22,7 +22,7 @@ pub const ACTIONS: [(&str, &str); 16] = [
 ];
 
 /// Each kind of record the log names and its words.
-pub const ENTITIES: [(&str, &str); 15] = [
+pub const ENTITIES: [(&str, &str); 19] = [
     ("child", "trẻ em"),
     ("household", "hộ gia đình"),
     ("village", "thôn, bản"),
@@ -38,6 +38,10 @@ pub const ENTITIES: [(&str, &str); 15] = [
     ("report_period", "kỳ báo cáo"),
     ("calendar", "lịch ngày làm việc"),
     ("self_assessment", "tự đánh giá xã phù hợp với trẻ em"),
+    ("support_distribution", "danh sách cấp phát"),
+    ("disaster", "thiên tai, cứu trợ"),
+    ("child_marriage", "tảo hôn"),
+    ("disability", "theo dõi trẻ khuyết tật"),
 ];
 
 fn words(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {

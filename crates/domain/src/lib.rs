@@ -30,5 +30,6 @@ pub mod text;
 pub mod upkeep;
 pub mod validation;
 pub mod village_papers;
+pub mod work;
 
 pub use jiff::civil::Date;

@@ -43,6 +43,7 @@ mod stream;
 mod supports;
 mod village_papers;
 mod villages;
+mod work;
 
 pub use accounts::{
     AccountChange, Decision, Login, LoginName, NewUser, PendingAccount, PendingChange, Session,
@@ -69,6 +70,10 @@ pub use self_assessments::StoredAssessment;
 pub use supports::{GivenOnce, GivenSupport};
 pub use treem_domain::role::{Actor, Role};
 pub use village_papers::{village_health, village_records, VillageHealth, VillageRecords};
+pub use work::{
+    AffectedChild, DisabilityRow, DisasterRow, DistributionRow, MarriageRow, SupportFilter,
+    SupportRow,
+};
 
 use async_trait::async_trait;
 use treem_domain::case::{CaseFile, CaseState, EntryKind, Receipt};
@@ -494,6 +499,7 @@ pub trait Storage:
     + Province
     + SelfAssessments
     + NationalDb
+    + WorkLog
 {
 }
 impl<
@@ -508,7 +514,8 @@ impl<
             + Reports
             + Province
             + SelfAssessments
-            + NationalDb,
+            + NationalDb
+            + WorkLog,
     > Storage for T
 {
 }
@@ -708,4 +715,81 @@ pub trait NationalDb: Send + Sync {
     ) -> StorageResult<usize>;
     /// The present children with a personal ID that agrees with their record, for the export.
     async fn national_export(&self, actor: &Actor) -> StorageResult<Vec<Child>>;
+}
+
+/// The plan's work as records (`work.rs`): distribution lists of support, the list of
+/// supports, disasters and relief (target 17), child marriages (target 18), the disability
+/// follow-up (II.5). Scope as for the register; writes and lists naming children audited.
+#[async_trait]
+pub trait WorkLog: Send + Sync {
+    /// Gives one support to every child of the list, in one transaction: a child outside the
+    /// register or the writer's village refuses the whole list. Under a submission id, once.
+    async fn give_distribution(
+        &self,
+        actor: &Actor,
+        list: &treem_domain::work::NewDistribution,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
+    /// The register children the person may write (present), to pick or match a list
+    /// against, with their village code; `village` narrows to one village.
+    async fn register_entries(
+        &self,
+        actor: &Actor,
+        village: Option<&str>,
+    ) -> StorageResult<Vec<(treem_domain::work::RegisterEntry, String)>>;
+    /// The supports the person may read, newest first.
+    async fn support_list(
+        &self,
+        actor: &Actor,
+        filter: &SupportFilter,
+    ) -> StorageResult<Vec<SupportRow>>;
+    /// The distribution lists (no child named).
+    async fn distributions(&self, actor: &Actor) -> StorageResult<Vec<DistributionRow>>;
+    /// A disaster with the register children it affected (of the villages struck).
+    async fn record_disaster(
+        &self,
+        actor: &Actor,
+        disaster: &treem_domain::work::NewDisaster,
+        affected: &[i64],
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
+    /// The day a disaster happened.
+    async fn disaster_date(&self, id: i64) -> StorageResult<Date>;
+    /// Records (or replaces) the help given to affected children; all or nothing.
+    async fn record_relief(
+        &self,
+        actor: &Actor,
+        disaster: i64,
+        entries: &[treem_domain::work::ReliefEntry],
+    ) -> StorageResult<usize>;
+    async fn disasters(&self, actor: &Actor) -> StorageResult<Vec<DisasterRow>>;
+    async fn disaster_children(
+        &self,
+        actor: &Actor,
+        disaster: i64,
+    ) -> StorageResult<Vec<AffectedChild>>;
+    async fn record_marriage(
+        &self,
+        actor: &Actor,
+        marriage: &treem_domain::work::NewMarriage,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
+    async fn marriages(&self, actor: &Actor) -> StorageResult<Vec<MarriageRow>>;
+    /// A disability follow-up for a child of group d on the record's date.
+    async fn record_disability(
+        &self,
+        actor: &Actor,
+        child: i64,
+        record: &treem_domain::work::NewDisabilityRecord,
+    ) -> StorageResult<i64>;
+    async fn disability_records(&self, actor: &Actor) -> StorageResult<Vec<DisabilityRow>>;
+    /// The commune's rule for timely relief (target 17).
+    async fn relief_rule(&self) -> StorageResult<treem_domain::work::ReliefRule>;
+    async fn set_relief_rule(
+        &self,
+        actor: &Actor,
+        rule: treem_domain::work::ReliefRule,
+    ) -> StorageResult<()>;
+    /// What targets 17 and 18 read: counts only.
+    async fn work_for_figures(&self) -> StorageResult<treem_domain::work::WorkRecords>;
 }

@@ -127,6 +127,14 @@ const MIGRATIONS: &[Migration] = &[
         finish: None,
     },
     Migration {
+        version: 13,
+        name: "plan_work",
+        sqlite: include_str!("../migrations/sqlite/0013_plan_work.sql"),
+        postgres: include_str!("../migrations/postgres/0013_plan_work.sql"),
+        after: &[],
+        finish: None,
+    },
+    Migration {
         version: 16,
         name: "self_assessment",
         sqlite: include_str!("../migrations/sqlite/0016_self_assessment.sql"),

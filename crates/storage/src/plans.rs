@@ -225,8 +225,9 @@ impl Plans for Db {
             read.push_str(&row.try_get::<String, _>("value")?);
             read.push('\n');
         }
+        let work = crate::work::work_stamp(self).await?;
         Ok(format!(
-            "{:?}/{:?}/{:?}/{:?}/{:?}/{:?}/{}/{:?}/{}",
+            "{:?}/{:?}/{:?}/{:?}/{:?}/{:?}/{}/{:?}/{}/{work}",
             r.try_get::<Option<String>, _>("c")?,
             r.try_get::<Option<i64>, _>("n")?,
             r.try_get::<Option<i64>, _>("r")?,

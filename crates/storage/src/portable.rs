@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 25] = [
+const TABLES: [(&str, &str); 30] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -24,6 +24,7 @@ const TABLES: [(&str, &str); 25] = [
     ("child_circumstance", "child_id, code, from_date"),
     ("plan", "year"),
     ("reported_value", "id"),
+    ("support_distribution", "id"),
     ("support_record", "id"),
     ("assessment_value", "id"),
     ("self_assessment", "id"),
@@ -35,13 +36,17 @@ const TABLES: [(&str, &str); 25] = [
     ("report_section", "report_id, agency"),
     ("province_commune", "code"),
     ("province_package", "id"),
+    ("disaster", "id"),
+    ("disaster_child", "disaster_id, child_id"),
+    ("child_marriage", "id"),
+    ("disability_record", "id"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 12] = [
+const IDENTITY_TABLES: [&str; 16] = [
     "province_package",
     "health_event",
     "case_file",
@@ -54,6 +59,10 @@ const IDENTITY_TABLES: [&str; 12] = [
     "assessment_value",
     "self_assessment",
     "report",
+    "support_distribution",
+    "disaster",
+    "child_marriage",
+    "disability_record",
 ];
 
 /// Whether a column holds integers, so that its NULLs are typed for PostgreSQL. Every other
@@ -80,6 +89,11 @@ fn integer_column(name: &str) -> bool {
                 | "corrects"
                 | "seal"
                 | "added_by"
+                | "value_vnd"
+                | "child_count"
+                | "wife_age"
+                | "husband_age"
+                | "prevented"
                 | "received_by"
                 | "on_time"
                 | "amends"

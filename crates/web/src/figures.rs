@@ -121,6 +121,9 @@ struct Inputs {
     register: Vec<ChildFacts>,
     cases: treem_storage::FigureCases,
     calendar: WorkingCalendar,
+    /// Disasters and relief, child marriages (targets 17, 18), with the commune's relief rule.
+    work: treem_domain::work::WorkRecords,
+    relief: treem_domain::work::ReliefRule,
     /// The earlier dates' results already computed.
     hits: Vec<Option<Arc<Computed>>>,
 }
@@ -143,6 +146,7 @@ impl Inputs {
             health: &self.health,
             cases: &self.cases.cases,
             calendar: &self.calendar,
+            work: &self.work,
         }
     }
 
@@ -150,6 +154,7 @@ impl Inputs {
     fn results(&self) -> Vec<Option<Vec<TargetResult>>> {
         let settings = Settings {
             support_answers: self.support_answers.clone(),
+            relief: self.relief,
             ..Settings::default()
         };
         // Built once for all the dates: the vaccinations and measurements by child.
@@ -279,6 +284,7 @@ async fn inputs(
         store.register_for_figures(&system, known),
         store.support_answers(),
     )?;
+    let (work, relief) = tokio::try_join!(store.work_for_figures(), store.relief_rule())?;
     let mut cases = cases_for_figures(state).await;
     if let Some(day) = known.recorded_by() {
         cases.cases = cases
@@ -301,6 +307,8 @@ async fn inputs(
         register,
         cases,
         calendar: store.calendar().clone(),
+        work,
+        relief,
         hits,
     })
 }

@@ -216,6 +216,7 @@ pub fn spec() -> Value {
     target_schemas(&mut doc);
     province_paths(&mut doc);
     report_paths(&mut doc);
+    work_paths(&mut doc);
     doc
 }
 
@@ -319,4 +320,71 @@ fn assessment_paths(doc: &mut Value) {
     doc["paths"]["/national-db/export"] = json!({
         "get": with_params(op("Sổ trẻ em theo mã định danh, một dòng một trẻ, các cột theo data/national-export.toml (mẫu tạm thời cho đến khi có mẫu quốc gia); chỉ trẻ có mã định danh khớp hồ sơ", "register", &std(&[("200", "tệp CSV hoặc XLSX")])), &[("format", "query", "csv (mặc định) hoặc xlsx")])
     });
+}
+
+/// The plan's work as records (`/work/…`, issue 17): distribution lists, disasters and relief,
+/// child marriages, the disability follow-up.
+fn work_paths(doc: &mut Value) {
+    let key = (
+        "Idempotency-Key",
+        "header",
+        "khóa do máy gửi tạo (8–100 chữ cái, chữ số, - hoặc _): gửi lại không ghi hai lần",
+    );
+    let funding: Vec<&str> = treem_domain::work::FundingSource::ALL
+        .iter()
+        .map(|f| f.code())
+        .collect();
+    let disaster_kinds: Vec<&str> = treem_domain::work::DisasterKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let s = &mut doc["components"]["schemas"];
+    s["Distribution"] = json!({"type": "object", "required": ["title", "date", "kind", "children"], "properties": {
+        "title": {"type": "string", "description": "tên đợt cấp phát"},
+        "date": {"type": "string", "description": "ngày cấp phát trong năm kế hoạch, không sau hôm nay"},
+        "kind": {"type": "string", "description": "hình thức trợ giúp (mã hoặc tên)"},
+        "value": {"type": ["string", "integer"], "description": "giá trị mỗi trẻ (đồng), không âm"},
+        "funding": {"enum": funding, "description": "nguồn kinh phí"},
+        "giver": {"type": "string", "description": "người, đơn vị trao"},
+        "children": {"type": "array", "items": {"type": "integer"}, "description": "mã trẻ trong sổ (tối đa 5.000)"}}});
+    s["Disaster"] = json!({"type": "object", "required": ["date", "kind", "villages"], "properties": {
+        "date": {"type": "string"}, "kind": {"enum": disaster_kinds},
+        "villages": {"type": "array", "items": {"type": "string"}, "description": "mã thôn, bản bị ảnh hưởng"},
+        "note": {"type": "string"},
+        "children": {"type": "array", "items": {"type": "integer"}, "description": "trẻ trong sổ bị ảnh hưởng (thuộc các thôn đó)"}}});
+    s["Relief"] = json!({"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"type": "object", "required": ["child_id"], "properties": {
+        "child_id": {"type": "integer"}, "helped_on": {"type": "string", "description": "ngày cứu trợ (từ ngày xảy ra đến hôm nay); trống: chưa"}, "how": {"type": "string", "description": "hình thức cứu trợ"}}}}}});
+    s["Marriage"] = json!({"type": "object", "required": ["date", "village"], "properties": {
+        "date": {"type": "string"}, "village": {"type": "string"}, "ethnicity": {"type": "string"},
+        "child_id": {"type": "integer", "description": "trẻ trong sổ, nếu biết"},
+        "wife_age": {"type": ["integer", "string"]}, "husband_age": {"type": ["integer", "string"]},
+        "prevented": {"type": "boolean", "description": "đã ngăn chặn được (ghi, không tính vào chỉ tiêu 18)"},
+        "note": {"type": "string"}}});
+    s["Disability"] = json!({"type": "object", "required": ["date"], "properties": {
+        "date": {"type": "string"}, "needs": {"type": "string"}, "services": {"type": "string"}, "devices": {"type": "string"}}});
+    let p = &mut doc["paths"];
+    p["/work/supports"] = json!({"get": with_params(op("Các lần trợ giúp (trong phạm vi người xem: trưởng thôn chỉ thôn mình), lọc theo ngày, hình thức, thôn, đợt cấp phát", "work", &std(&[("200", "{items}"), ("422", "lỗi từng bộ lọc")])), &[("from", "query", "từ ngày"), ("to", "query", "đến ngày"), ("kind", "query", "hình thức"), ("village", "query", "mã thôn"), ("distribution", "query", "mã đợt cấp phát")])});
+    p["/work/distributions"] = json!({
+        "get": op("Các đợt cấp phát (không nêu tên trẻ)", "work", &std(&[("200", "{items}")])),
+        "post": with_params(with_body(op("Ghi một đợt cấp phát cho nhiều trẻ một lần (một giao dịch): một trẻ ngoài sổ hoặc ngoài thôn của người ghi thì không ghi gì", "work", &std(&[("201", "{id}"), ("200", "khóa đã dùng: {id, already_saved: true}"), ("422", "lỗi từng trường (title, date, kind, value, funding, children)")])), "Distribution"), &[key])
+    });
+    p["/work/distributions/xlsx"] = json!({"post": with_params(op("Đợt cấp phát từ tệp XLSX (hoặc CSV) gửi làm thân yêu cầu: cột Số định danh cá nhân, hoặc Họ và tên cùng Ngày sinh. Mọi dòng phải khớp một trẻ trong sổ; nếu không, trả về từng dòng với lý do (trường «dòng N») và không ghi gì", "work", &std(&[("201", "{id}"), ("422", "các dòng không khớp, hoặc lỗi từng trường")])), &[("title", "query", "tên đợt"), ("date", "query", "ngày cấp phát"), ("kind", "query", "hình thức"), ("value", "query", "giá trị mỗi trẻ (đồng)"), ("funding", "query", "nguồn kinh phí"), ("giver", "query", "người trao"), key])});
+    p["/work/disasters"] = json!({
+        "get": op("Các đợt thiên tai, thảm họa với số trẻ bị ảnh hưởng và đã được cứu trợ (trong phạm vi người xem)", "work", &std(&[("200", "{items}")])),
+        "post": with_params(with_body(op("Ghi một đợt thiên tai và các trẻ bị ảnh hưởng (chỉ tiêu 17)", "work", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("422", "lỗi từng trường; trẻ không thuộc thôn bị ảnh hưởng")])), "Disaster"), &[key])
+    });
+    p["/work/disasters/{id}/children"] = json!({
+        "get": with_params(op("Các trẻ bị ảnh hưởng và việc cứu trợ từng trẻ", "work", &std(&[("200", "{items}"), ("404", "không có")])), &[("id", "path", "mã đợt")]),
+        "put": with_params(with_body(op("Ghi (hoặc thay) việc cứu trợ từng trẻ: ngày, hình thức; cả danh sách hoặc không gì", "work", &std(&[("200", "{saved}"), ("404", "không có"), ("422", "lỗi từng dòng (items[i].helped_on)")])), "Relief"), &[("id", "path", "mã đợt")])
+    });
+    p["/work/marriages"] = json!({
+        "get": op("Các cuộc tảo hôn đã ghi (trưởng thôn: thôn mình)", "work", &std(&[("200", "{items}")])),
+        "post": with_params(with_body(op("Ghi một cuộc tảo hôn (một bên chưa đủ tuổi kết hôn: nữ 18, nam 20) — chỉ tiêu 18", "work", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("422", "lỗi từng trường")])), "Marriage"), &[key])
+    });
+    p["/settings/relief"] = json!({
+        "get": op("Cứu trợ trong bao nhiêu ngày kể từ ngày xảy ra thiên tai thì tính là kịp thời (chỉ tiêu 17); mặc định 7", "work", &std(&[("200", "{within_days}")])),
+        "put": op("Cán bộ phụ trách đặt số ngày (0–90)", "work", &std(&[("200", "{within_days}"), ("422", "lỗi within_days")]))
+    });
+    p["/work/disability"] = json!({"get": op("Các lần theo dõi trẻ em khuyết tật: nhu cầu, dịch vụ, dụng cụ hỗ trợ", "work", &std(&[("200", "{items}")]))});
+    p["/children/{id}/disability"] = json!({"post": with_params(with_body(op("Ghi một lần theo dõi cho trẻ thuộc nhóm d (trẻ em khuyết tật)", "work", &std(&[("201", "{id}"), ("404", "không có hoặc ngoài phạm vi"), ("422", "lỗi từng trường; trẻ không thuộc nhóm d")])), "Disability"), &[("id", "path", "mã trẻ")])});
 }

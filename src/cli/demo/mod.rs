@@ -16,6 +16,7 @@ mod cases;
 mod health;
 mod plans;
 mod reports;
+mod work;
 use cases::seed_cases;
 use health::seed_health;
 use plans::seed_plan;
@@ -155,6 +156,7 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
         return Err(e);
     }
     seed_plan(db, seed, today).await?;
+    work::seed_work(db, seed, today).await?;
     seed_health(db, seed, today).await?;
     if db.has_case_key() {
         seed_cases(db, today).await?;

@@ -115,6 +115,10 @@ pub fn definition_vi(
             },
             Err(e) => blank(e, String::new(), String::new()),
         },
+        Source::Records { indicator } => match super::RecordsIndicator::parse(indicator) {
+            Ok(ind) => ind.definition(&span, settings.relief.within_days),
+            Err(e) => blank(e, String::new(), String::new()),
+        },
         Source::Reported => blank(
             "Tử số do cơ quan phụ trách báo cáo cho kỳ".into(),
             "Mẫu số do cơ quan phụ trách báo cáo cho kỳ (hoặc chỉ có giá trị khi cơ quan chỉ \

@@ -29,6 +29,7 @@ mod health;
 mod known;
 mod plan_file;
 mod prepared;
+mod records;
 mod reported;
 mod selection;
 mod shared;
@@ -47,6 +48,7 @@ pub use definition::{definition_vi, definitions_vi, yearly, Definition, Yearly};
 pub use formulas::{age5_cohort, RegisterIndicator, UnknownIndicator, SCHOOL_YEAR_START_MONTH};
 pub use known::Known;
 pub use plan_file::read_plan_file;
+pub use records::RecordsIndicator;
 pub use reported::validate_reported;
 pub use shared::SharedHealth;
 pub(crate) use snapshot::Rec;
@@ -83,6 +85,10 @@ pub struct Settings {
     /// setting, [`crate::support::SupportAnswers`]). Default: every kind answers every group.
     #[serde(default)]
     pub support_answers: crate::support::SupportAnswers,
+    /// When help after a disaster counts as timely for target 17 (the commune's setting,
+    /// [`crate::work::ReliefRule`]). Default: within 7 days.
+    #[serde(default)]
+    pub relief: crate::work::ReliefRule,
 }
 
 impl Default for Settings {
@@ -94,6 +100,7 @@ impl Default for Settings {
             min_denominator_per_100000: 100_000,
             epi_schedule: Schedule::default(),
             support_answers: Default::default(),
+            relief: Default::default(),
         }
     }
 }
@@ -211,7 +218,9 @@ pub fn compute_target_with(t: &Target, snap: &Snapshot, settings: &Settings) -> 
 fn target_with(t: &Target, prep: &Prepared, settings: &Settings) -> TargetResult {
     let mut notes = Vec::new();
     let (figure, breakdown) = figure_for(Fig::Main(t), t.number, prep, settings, &mut notes);
-    let first = figure.value.map(|x| t.status(x));
+    let first = figure
+        .value
+        .map(|x| records_status(t, x, &prep.snap, &mut notes));
     let (secondary, second) = match &t.secondary {
         None => (None, None),
         Some(s) => {
@@ -439,6 +448,28 @@ pub fn validate_plan(plan: &Plan) -> Vec<Problem> {
                 }
                 return;
             }
+            if let Source::Records { indicator } = source {
+                match RecordsIndicator::parse(indicator) {
+                    Err(message) => out.push(Problem {
+                        place: Place::Target(t.number),
+                        field: format!("{prefix}source.indicator"),
+                        message,
+                    }),
+                    Ok(ind) if unit.unwrap_or(Unit::Percent) != ind.unit() => out.push(Problem {
+                        place: Place::Target(t.number),
+                        field: format!("{prefix}unit"),
+                        message: format!(
+                            "chỉ số «{indicator}» tính theo đơn vị `{}`",
+                            match ind.unit() {
+                                Unit::Count => "count",
+                                _ => "percent",
+                            }
+                        ),
+                    }),
+                    Ok(_) => {}
+                }
+                return;
+            }
             let Source::Register { indicator } = source else {
                 return;
             };
@@ -523,6 +554,29 @@ impl RegisterIndicator {
     }
 }
 
+/// A target's status; a "giảm x% so với năm trước" target counted from the work records with
+/// no baseline value in the plan file is compared with the year before's count of the same
+/// records ([`RecordsIndicator::baseline`]), which is then noted.
+fn records_status(t: &Target, x: f64, snap: &Snapshot, notes: &mut Vec<String>) -> Status {
+    let from_records = match &t.source {
+        Source::Records { indicator } => RecordsIndicator::parse(indicator).ok(),
+        _ => None,
+    };
+    let has_base = t.baseline.as_ref().and_then(|b| b.value).is_some();
+    match from_records.and_then(|i| i.baseline(snap)) {
+        Some(b) if t.comparator == Comparator::ReduceByPercent && !has_base => {
+            let limit = b * (1.0 - t.value.unwrap_or(0.0) / 100.0);
+            notes.push(format!(
+                "cùng kỳ năm trước: {b} (tính từ sổ ghi chép); giảm {}% là không quá {}",
+                t.value.unwrap_or(0.0),
+                (limit * 100.0).round() / 100.0
+            ));
+            t.comparator.evaluate(x, t.value, Some(b))
+        }
+        _ => t.status(x),
+    }
+}
+
 pub(crate) fn rate(numerator: f64, denominator: f64, unit: Option<Unit>) -> Option<f64> {
     match unit {
         Some(Unit::Count) => Some(numerator),
@@ -568,6 +622,13 @@ fn figure_for(
         ),
         Source::Cases { indicator } => match CaseIndicator::parse(indicator) {
             Ok(ind) => (ind.figure(snap, snap.calendar, unit), Breakdown::default()),
+            Err(e) => {
+                notes.push(e);
+                (Figure::default(), Breakdown::default())
+            }
+        },
+        Source::Records { indicator } => match RecordsIndicator::parse(indicator) {
+            Ok(ind) => (ind.figure(snap, settings, unit), Breakdown::default()),
             Err(e) => {
                 notes.push(e);
                 (Figure::default(), Breakdown::default())

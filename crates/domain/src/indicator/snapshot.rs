@@ -119,6 +119,8 @@ pub struct Snapshot<'a> {
     /// Working days for the case deadlines ([`crate::case::embedded_calendar`] unless the
     /// commune keeps its own file).
     pub calendar: &'a crate::case::WorkingCalendar,
+    /// The plan's work records for targets 17 and 18 ([`crate::work::EMPTY`] when none).
+    pub work: &'a crate::work::WorkRecords,
 }
 
 /// What the indicator engine reads of a child's record ([`Snapshot::children`]), for callers

@@ -120,6 +120,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
         health: &crate::health::EMPTY,
         cases: &[],
         calendar: crate::case::embedded_calendar(),
+        work: &crate::work::EMPTY,
     }
 }
 
@@ -133,6 +134,13 @@ fn plan() -> Plan {
                 "source = {{ kind = \"register\", indicator = \"{}\" }}",
                 i.as_str()
             ),
+            "source = { kind = \"reported\" }",
+        );
+    }
+    // And targets 17 and 18 as they stood before the work records fed them.
+    for (_, name) in RecordsIndicator::ALL.iter().map(|(n, i)| (i, n)) {
+        text = text.replace(
+            &format!("source = {{ kind = \"records\", indicator = \"{name}\" }}"),
             "source = { kind = \"reported\" }",
         );
     }
@@ -888,6 +896,10 @@ fn compute_all_over_the_shipped_plan() {
                 assert_ne!(r.status, TargetStatus::NoData);
                 assert_breakdown_sums(r);
             }
+            Source::Records { .. } => {
+                // No work records: disasters give nothing to divide by; marriages count 0.
+                assert!(r.figure.numerator.is_some(), "target {}", r.number);
+            }
             Source::Cases { .. } => {
                 // No case files: counted, and nothing to divide by.
                 assert_eq!(r.status, TargetStatus::NoData, "target {}", r.number);
@@ -1207,5 +1219,102 @@ fn the_same_figures_on_several_threads() {
     assert_eq!(
         compute_all_on(&p, &from_facts, &Settings::default(), &[], 2),
         one
+    );
+}
+
+#[test]
+fn targets_17_and_18_are_counted_from_the_work_records() {
+    use crate::work::{DisasterFacts, MarriageFacts, WorkRecords};
+    let p = Plan::from_toml(include_str!("../../../../plans/sinh-phinh-2026.toml")).unwrap();
+    let work = WorkRecords {
+        disasters: vec![
+            DisasterFacts {
+                date: date(2026, 5, 10),
+                children: vec![
+                    (1, Some(date(2026, 5, 11))),
+                    (2, Some(date(2026, 5, 25))),
+                    (3, None),
+                    (4, Some(date(2026, 5, 17))),
+                ],
+            },
+            // After the period: not counted in the first half.
+            DisasterFacts {
+                date: date(2026, 7, 10),
+                children: vec![(5, None)],
+            },
+        ],
+        marriages: vec![
+            MarriageFacts {
+                date: date(2026, 2, 1),
+                prevented: false,
+            },
+            MarriageFacts {
+                date: date(2026, 3, 1),
+                prevented: true,
+            },
+            MarriageFacts {
+                date: date(2025, 2, 1),
+                prevented: false,
+            },
+            MarriageFacts {
+                date: date(2025, 4, 1),
+                prevented: false,
+            },
+            // Last year, but after the same span (30/06): not in the comparison.
+            MarriageFacts {
+                date: date(2025, 9, 1),
+                prevented: false,
+            },
+        ],
+    };
+    let s = Snapshot {
+        work: &work,
+        ..snap(&[])
+    };
+    let r17 = compute_target(p.target(17).unwrap(), &s);
+    // Helped within 7 days: 1 (1 day) and 4 (7 days); 2 came after 15 days, 3 never.
+    assert_eq!(r17.figure.numerator, Some(2.0));
+    assert_eq!(r17.figure.denominator, Some(4.0));
+    assert_eq!(r17.figure.value, Some(50.0));
+    assert_eq!(r17.status, TargetStatus::NotMet);
+    let wide = Settings {
+        relief: crate::work::ReliefRule { within_days: 15 },
+        ..Settings::default()
+    };
+    let r17 = compute_target_with(p.target(17).unwrap(), &s, &wide);
+    assert_eq!(r17.figure.value, Some(75.0));
+    let r18 = compute_target(p.target(18).unwrap(), &s);
+    // One marriage this half-year (the prevented one not counted) against two a year before.
+    assert_eq!(r18.figure.value, Some(1.0));
+    assert_eq!(r18.status, TargetStatus::Met);
+    assert!(
+        r18.note
+            .as_deref()
+            .unwrap()
+            .contains("cùng kỳ năm trước: 2"),
+        "{:?}",
+        r18.note
+    );
+    let more = WorkRecords {
+        marriages: vec![
+            MarriageFacts {
+                date: date(2026, 2, 1),
+                prevented: false,
+            },
+            MarriageFacts {
+                date: date(2025, 2, 1),
+                prevented: false,
+            },
+        ],
+        ..work.clone()
+    };
+    let s = Snapshot {
+        work: &more,
+        ..snap(&[])
+    };
+    // As many as last year: not a 1 % decrease.
+    assert_eq!(
+        compute_target(p.target(18).unwrap(), &s).status,
+        TargetStatus::NotMet
     );
 }

@@ -78,6 +78,7 @@ impl Target {
             Source::Cases { .. } => {
                 "tính từ hồ sơ trường hợp; chỉ có số lượng, không có tên".into()
             }
+            Source::Records { .. } => "tính từ sổ công tác hỗ trợ; chỉ có số lượng".into(),
         }
     }
 

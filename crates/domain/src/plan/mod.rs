@@ -287,6 +287,9 @@ pub enum Source {
     Assessment,
     /// Counted over the case files (Nghị định 56/2017) by the named indicator.
     Cases { indicator: String },
+    /// Counted over the plan's work records (disasters and relief, child marriages) by the
+    /// named indicator ([`crate::indicator::RecordsIndicator`]).
+    Records { indicator: String },
 }
 
 /// Status of a figure against a target.

@@ -205,6 +205,12 @@ fn seed_sources() {
             16 => Source::Cases {
                 indicator: "abused_with_intervention".into(),
             },
+            17 => Source::Records {
+                indicator: "disaster_children_helped".into(),
+            },
+            18 => Source::Records {
+                indicator: "child_marriages".into(),
+            },
             _ => Source::Reported,
         };
         assert_eq!(t.source, want, "source of {}", t.number);

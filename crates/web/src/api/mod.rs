@@ -12,6 +12,7 @@ pub(crate) mod province;
 mod report_documents;
 mod reports;
 mod supports;
+pub(crate) mod work;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -130,6 +131,30 @@ pub fn routes() -> Router<AppState> {
             "/reports/{id}/documents/{format}",
             get(report_documents::document),
         )
+        .route("/work/supports", get(work::supports))
+        .route(
+            "/work/distributions",
+            get(work::distributions).post(work::give_distribution),
+        )
+        .route("/work/distributions/xlsx", post(work::upload_distribution))
+        .route(
+            "/work/disasters",
+            get(work::disasters).post(work::record_disaster),
+        )
+        .route(
+            "/work/disasters/{id}/children",
+            get(work::disaster_children).put(work::record_relief),
+        )
+        .route(
+            "/work/marriages",
+            get(work::marriages).post(work::record_marriage),
+        )
+        .route("/work/disability", get(work::disability))
+        .route(
+            "/settings/relief",
+            get(work::relief_rule).put(work::set_relief_rule),
+        )
+        .route("/children/{id}/disability", post(work::record_disability))
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 

@@ -167,6 +167,7 @@ fn source_name(t: &Target) -> &'static str {
         Source::Reported => "reported",
         Source::Assessment => "assessment",
         Source::Cases { .. } => "cases",
+        Source::Records { .. } => "records",
     }
 }
 

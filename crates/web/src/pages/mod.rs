@@ -17,6 +17,7 @@ mod report_print;
 mod reports;
 mod supports;
 mod village_papers;
+mod work;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
 
@@ -72,6 +73,17 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/password",
             get(account::password_page).post(account::change_password),
+        )
+        .route("/work", get(work::hub))
+        .route("/work/marriages", post(work::add_marriage))
+        .route("/work/supports", get(work::supports))
+        .route(
+            "/work/distributions/new",
+            get(work::new_distribution).post(work::save_distribution),
+        )
+        .route(
+            "/work/disasters/new",
+            get(work::new_disaster).post(work::save_disaster),
         )
         .route("/children", get(children::list))
         .route(
@@ -366,6 +378,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     if role.reads_children() {
         v.push(("/children", t.register));
         v.push(("/households", t.households));
+    }
+    if role.reads_children() {
+        v.push(("/work", "Công tác hỗ trợ"));
     }
     if role.reads_villages() {
         v.push(("/villages", t.villages));
