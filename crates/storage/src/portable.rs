@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 24] = [
+const TABLES: [(&str, &str); 28] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -34,14 +34,22 @@ const TABLES: [(&str, &str); 24] = [
     ("report_section", "report_id, agency"),
     ("province_commune", "code"),
     ("province_package", "id"),
+    ("hazard_site", "id"),
+    ("hazard_inspection", "id"),
+    ("budget_line", "id"),
+    ("budget_spending", "id"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 11] = [
+const IDENTITY_TABLES: [&str; 15] = [
     "province_package",
+    "hazard_site",
+    "hazard_inspection",
+    "budget_line",
+    "budget_spending",
     "health_event",
     "case_file",
     "village",
@@ -81,6 +89,10 @@ fn integer_column(name: &str) -> bool {
                 | "received_by"
                 | "on_time"
                 | "amends"
+                | "lat_e6"
+                | "lon_e6"
+                | "planned"
+                | "amount"
         )
 }
 
