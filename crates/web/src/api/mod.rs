@@ -3,6 +3,7 @@ mod cases;
 pub(crate) use cases::counts_as_seen as cases_counts_as_seen;
 pub(crate) use cases::now as cases_now;
 pub(crate) mod children;
+pub(crate) mod hazards;
 pub(crate) mod health;
 mod imports;
 mod misc;
@@ -122,6 +123,12 @@ pub fn routes() -> Router<AppState> {
             "/reports/{id}/documents/{format}",
             get(report_documents::document),
         )
+        .route("/hazards", get(hazards::list).post(hazards::create))
+        .route("/hazards/{id}", get(hazards::get_one))
+        .route("/hazards/{id}/inspections", post(hazards::inspect))
+        .route("/budget", get(hazards::budget))
+        .route("/budget/lines", post(hazards::add_line))
+        .route("/budget/lines/{id}/spendings", post(hazards::add_spending))
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 
