@@ -62,7 +62,10 @@ async fn coordinates_outside_vietnam_are_refused_by_field_and_nothing_is_written
         // Paris; then latitude and longitude swapped.
         let (s, v) = post(&app, &token, "/api/v1/hazards", site(sp01, "48.85", "2.35")).await;
         assert_eq!(s, 422, "{label}");
-        assert!(message(&v, "lat").contains("ngoài lãnh thổ Việt Nam"), "{label} {v}");
+        assert!(
+            message(&v, "lat").contains("ngoài lãnh thổ Việt Nam"),
+            "{label} {v}"
+        );
         assert!(message(&v, "lon").contains("kinh độ"), "{label} {v}");
         let (s, v) = post(&app, &token, "/api/v1/hazards", site(sp01, "103.4", "21.8")).await;
         assert_eq!(s, 422, "{label}");
@@ -85,8 +88,14 @@ async fn coordinates_outside_vietnam_are_refused_by_field_and_nothing_is_written
             .await;
         assert_eq!(r.status(), 422, "{label}");
         let html = r.text().await.unwrap();
-        assert!(html.contains("Kinh độ") && html.contains("ngoài lãnh thổ Việt Nam"), "{label}");
-        assert!(app.db.hazards(&officer(), None).await.unwrap().is_empty(), "{label}");
+        assert!(
+            html.contains("Kinh độ") && html.contains("ngoài lãnh thổ Việt Nam"),
+            "{label}"
+        );
+        assert!(
+            app.db.hazards(&officer(), None).await.unwrap().is_empty(),
+            "{label}"
+        );
         // A good one is stored once under its key.
         for want in [201, 200] {
             let r = app
@@ -113,21 +122,51 @@ async fn a_village_head_sees_and_writes_the_sites_of_their_village_only() {
         let (sp01, sp02) = village_ids(&app).await;
         let services = app.token(Role::Services).await;
         let head = app.token(Role::VillageHead).await;
-        let (s, own) = post(&app, &services, "/api/v1/hazards", site(sp01, "21.80", "103.40")).await;
+        let (s, own) = post(
+            &app,
+            &services,
+            "/api/v1/hazards",
+            site(sp01, "21.80", "103.40"),
+        )
+        .await;
         assert_eq!(s, 201, "{label}");
-        let (s, other) =
-            post(&app, &services, "/api/v1/hazards", site(sp02, "21.81", "103.39")).await;
+        let (s, other) = post(
+            &app,
+            &services,
+            "/api/v1/hazards",
+            site(sp02, "21.81", "103.39"),
+        )
+        .await;
         assert_eq!(s, 201, "{label}");
         let (own, other) = (own["id"].as_i64().unwrap(), other["id"].as_i64().unwrap());
 
         let (s, v) = get(&app, &head, "/api/v1/hazards").await;
         assert_eq!(s, 200);
-        let ids: Vec<i64> = v["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        let ids: Vec<i64> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
         assert_eq!(ids, vec![own], "{label}");
-        assert_eq!(get(&app, &head, &format!("/api/v1/hazards/{other}")).await.0, 404);
-        assert_eq!(get(&app, &head, "/api/v1/hazards?village=SP02").await.0, 403);
+        assert_eq!(
+            get(&app, &head, &format!("/api/v1/hazards/{other}"))
+                .await
+                .0,
+            404
+        );
+        assert_eq!(
+            get(&app, &head, "/api/v1/hazards?village=SP02").await.0,
+            403
+        );
         // Writing in another village: refused, nothing written.
-        let (s, v) = post(&app, &head, "/api/v1/hazards", site(sp02, "21.81", "103.39")).await;
+        let (s, v) = post(
+            &app,
+            &head,
+            "/api/v1/hazards",
+            site(sp02, "21.81", "103.39"),
+        )
+        .await;
         assert_eq!(s, 422, "{label}");
         assert!(message(&v, "village_id").contains("thôn mình"));
         let (s, _) = post(
@@ -140,7 +179,10 @@ async fn a_village_head_sees_and_writes_the_sites_of_their_village_only() {
         assert_eq!(s, 404, "{label}");
         assert_eq!(app.db.hazards(&officer(), None).await.unwrap().len(), 2);
         // Their own: an inspection fixes it; a date of last year or the future is refused.
-        for bad in ["15/03/2025", &format!("{}", today() + jiff::Span::new().days(1))] {
+        for bad in [
+            "15/03/2025",
+            &format!("{}", today() + jiff::Span::new().days(1)),
+        ] {
             let (s, v) = post(
                 &app,
                 &head,
@@ -166,14 +208,24 @@ async fn a_village_head_sees_and_writes_the_sites_of_their_village_only() {
         // The pages: the list and the map of their village; another village's map is not found.
         let p = page_login(&app, "village_head", "password-village_head").await;
         let list = p.get(&app, "/hazards").await.text().await.unwrap();
-        assert!(list.contains(&format!("/hazards/{own}\"")) && !list.contains(&format!("/hazards/{other}\"")));
+        assert!(
+            list.contains(&format!("/hazards/{own}\""))
+                && !list.contains(&format!("/hazards/{other}\""))
+        );
         let r = p.get(&app, "/hazards/map?village=SP01").await;
         assert_eq!(r.status(), 200);
         let html = r.text().await.unwrap();
         assert!(html.contains("<svg") && html.contains("Thôn, bản (vị trí ước lượng)"));
-        assert_eq!(html.matches("<circle cx").count(), 1 + 2, "one site and the legend's two");
+        assert_eq!(
+            html.matches("<circle cx").count(),
+            1 + 2,
+            "one site and the legend's two"
+        );
         assert_eq!(p.get(&app, "/hazards/map?village=SP02").await.status(), 404);
-        assert_eq!(p.get(&app, &format!("/hazards/{other}")).await.status(), 404);
+        assert_eq!(
+            p.get(&app, &format!("/hazards/{other}")).await.status(),
+            404
+        );
         let x = p.get(&app, "/hazards.xlsx").await;
         assert_eq!(x.status(), 200);
         // The commune's map for the officer has both.
@@ -219,7 +271,10 @@ async fn the_economic_office_sees_the_budget_and_no_child() {
         let r = p.get(&app, &path).await;
         let s = r.status().as_u16();
         assert!(s == 403 || s == 404, "page {path}: {s}");
-        assert!(!r.text().await.unwrap().contains("Giàng A Páo"), "page {path}");
+        assert!(
+            !r.text().await.unwrap().contains("Giàng A Páo"),
+            "page {path}"
+        );
     }
     assert_eq!(p.get(&app, "/budget").await.status(), 200);
     let home = p.get(&app, "/").await.text().await.unwrap();
@@ -337,7 +392,10 @@ async fn budget_totals_add_up_by_hand_and_a_negative_amount_writes_nothing() {
         // The page shows the totals as officials write them.
         let p = page_login(&app, "economic", "password-economic").await;
         let html = p.get(&app, "/budget").await.text().await.unwrap();
-        assert!(html.contains("28.000.000") && html.contains("17.700.000"), "{label}");
+        assert!(
+            html.contains("28.000.000") && html.contains("17.700.000"),
+            "{label}"
+        );
         let r = p
             .post(
                 &app,

@@ -117,7 +117,13 @@ pub fn amount_vi(v: i64) -> String {
     }
 }
 
-fn text_field(errs: &mut FieldErrors, field: &str, what: &str, text: &str, required: bool) -> String {
+fn text_field(
+    errs: &mut FieldErrors,
+    field: &str,
+    what: &str,
+    text: &str,
+    required: bool,
+) -> String {
     let t = text.trim();
     if required && t.is_empty() {
         errs.push(field, format!("cần ghi {what}"));
@@ -160,7 +166,10 @@ impl BudgetLineDraft {
             None => {
                 errs.push(
                     "source",
-                    format!("nguồn kinh phí «{}» không có trong danh mục", self.source.trim()),
+                    format!(
+                        "nguồn kinh phí «{}» không có trong danh mục",
+                        self.source.trim()
+                    ),
                 );
                 None
             }
@@ -253,8 +262,10 @@ pub struct Totals {
 /// Adds the lines up. Activities are grouped by their words with accents and case ignored,
 /// shown as first written.
 pub fn totals(lines: &[LineFigures]) -> Totals {
-    let mut by_source: BTreeMap<FundingSource, Sum> =
-        FundingSource::ALL.iter().map(|s| (*s, Sum::default())).collect();
+    let mut by_source: BTreeMap<FundingSource, Sum> = FundingSource::ALL
+        .iter()
+        .map(|s| (*s, Sum::default()))
+        .collect();
     let mut by_activity: BTreeMap<String, (String, Sum)> = BTreeMap::new();
     let mut all = Sum::default();
     for l in lines {
@@ -289,7 +300,13 @@ impl Role {
 mod tests {
     use super::*;
 
-    fn line(id: i64, source: FundingSource, activity: &str, planned: i64, spent: i64) -> LineFigures {
+    fn line(
+        id: i64,
+        source: FundingSource,
+        activity: &str,
+        planned: i64,
+        spent: i64,
+    ) -> LineFigures {
         LineFigures {
             id,
             source,
@@ -302,15 +319,24 @@ mod tests {
     #[test]
     fn amounts_read_as_officials_write_them_and_negative_is_refused() {
         let mut e = FieldErrors::default();
-        assert_eq!(parse_amount(&mut e, "a", "số tiền", "1.500.000"), Some(1_500_000));
-        assert_eq!(parse_amount(&mut e, "a", "số tiền", "2 000 000 đ"), Some(2_000_000));
+        assert_eq!(
+            parse_amount(&mut e, "a", "số tiền", "1.500.000"),
+            Some(1_500_000)
+        );
+        assert_eq!(
+            parse_amount(&mut e, "a", "số tiền", "2 000 000 đ"),
+            Some(2_000_000)
+        );
         assert_eq!(parse_amount(&mut e, "a", "số tiền", "0"), Some(0));
         assert!(e.is_empty());
         assert_eq!(parse_amount(&mut e, "a", "số tiền", "-5000"), None);
         assert!(e.for_field("a").unwrap().contains("không được âm"));
         let mut e = FieldErrors::default();
         assert_eq!(parse_amount(&mut e, "a", "số tiền", "năm triệu"), None);
-        assert_eq!(parse_amount(&mut e, "a", "số tiền", "99999999999999999999"), None);
+        assert_eq!(
+            parse_amount(&mut e, "a", "số tiền", "99999999999999999999"),
+            None
+        );
         assert_eq!(e.0.len(), 2);
         assert_eq!(amount_vi(1_500_000), "1.500.000");
         assert_eq!(amount_vi(999), "999");
@@ -324,13 +350,38 @@ mod tests {
             line(2, ChildFund, "tháng hành động", 5_000_000, 5_000_000),
             line(3, StateBudget, "Tập huấn", 3_000_000, 0),
         ]);
-        assert_eq!(t.all, Sum { planned: 18_000_000, spent: 13_000_000 });
+        assert_eq!(
+            t.all,
+            Sum {
+                planned: 18_000_000,
+                spent: 13_000_000
+            }
+        );
         assert_eq!(t.by_source.len(), 4);
-        assert_eq!(t.by_source[0], (StateBudget, Sum { planned: 13_000_000, spent: 8_000_000 }));
+        assert_eq!(
+            t.by_source[0],
+            (
+                StateBudget,
+                Sum {
+                    planned: 13_000_000,
+                    spent: 8_000_000
+                }
+            )
+        );
         assert_eq!(t.by_source[2].1, Sum::default());
         assert_eq!(t.by_activity.len(), 2);
-        let month = t.by_activity.iter().find(|(a, _)| a == "Tháng hành động").unwrap();
-        assert_eq!(month.1, Sum { planned: 15_000_000, spent: 13_000_000 });
+        let month = t
+            .by_activity
+            .iter()
+            .find(|(a, _)| a == "Tháng hành động")
+            .unwrap();
+        assert_eq!(
+            month.1,
+            Sum {
+                planned: 15_000_000,
+                spent: 13_000_000
+            }
+        );
     }
 
     #[test]

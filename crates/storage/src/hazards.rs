@@ -111,9 +111,11 @@ impl HazardLog for Db {
         let mut tx = self.begin_read().await?;
         // The village is a number (never text), written into the query.
         let within = village.map_or(String::new(), |v| format!(" WHERE s.village_id = {v}"));
-        let rows = sqlx::query(&format!("SELECT {SITE_COLUMNS}{within} ORDER BY v.code, s.id"))
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {SITE_COLUMNS}{within} ORDER BY v.code, s.id"
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
         rows.iter().map(site_of).collect()
     }
 
@@ -178,7 +180,10 @@ impl HazardLog for Db {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(village) = village else {
-            return Err(StorageError::invalid("village_id", "không có thôn, bản này"));
+            return Err(StorageError::invalid(
+                "village_id",
+                "không có thôn, bản này",
+            ));
         };
         let village_name: String = village.try_get("name")?;
         let id: i64 = sqlx::query(
@@ -208,7 +213,12 @@ impl HazardLog for Db {
             "create",
             "hazard",
             Some(id),
-            &format!("{} · {} · {}", site.kind.label_vi(), site.name, village_name),
+            &format!(
+                "{} · {} · {}",
+                site.kind.label_vi(),
+                site.name,
+                village_name
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -274,7 +284,11 @@ impl HazardLog for Db {
             "create",
             "hazard_inspection",
             Some(site),
-            &format!("ngày {} · {}", inspection.date, inspection.status.label_vi()),
+            &format!(
+                "ngày {} · {}",
+                inspection.date,
+                inspection.status.label_vi()
+            ),
         )
         .await?;
         tx.commit().await?;

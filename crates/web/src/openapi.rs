@@ -221,10 +221,23 @@ pub fn spec() -> Value {
 
 /// Hazard sites and the plan's budget (issue 17, items 9 and 10).
 fn hazard_paths(doc: &mut Value) {
-    let kinds: Vec<&str> = treem_domain::hazard::HazardKind::ALL.iter().map(|k| k.code()).collect();
-    let measures: Vec<&str> = treem_domain::hazard::Measure::ALL.iter().map(|k| k.code()).collect();
-    let sources: Vec<&str> = treem_domain::budget::FundingSource::ALL.iter().map(|k| k.code()).collect();
-    let key = ("Idempotency-Key", "header", "khóa do máy gửi tạo (8–100 chữ cái, chữ số, - hoặc _)");
+    let kinds: Vec<&str> = treem_domain::hazard::HazardKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let measures: Vec<&str> = treem_domain::hazard::Measure::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let sources: Vec<&str> = treem_domain::budget::FundingSource::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let key = (
+        "Idempotency-Key",
+        "header",
+        "khóa do máy gửi tạo (8–100 chữ cái, chữ số, - hoặc _)",
+    );
     doc["components"]["schemas"]["Hazard"] = json!({"type": "object", "required": ["village_id", "kind", "name", "lat", "lon"], "properties": {"village_id": {"type": "string", "description": "mã số thôn (id)"}, "kind": {"enum": kinds, "description": "loại điểm nguy cơ (mã hoặc tên tiếng Việt)"}, "name": {"type": "string", "description": "tên, mô tả vị trí"}, "lat": {"type": "string", "description": "vĩ độ thập phân, 8–23,5"}, "lon": {"type": "string", "description": "kinh độ thập phân, 102–117,5"}, "measures": {"type": "array", "items": {"enum": measures}}, "note": {"type": "string"}}});
     doc["components"]["schemas"]["HazardInspection"] = json!({"type": "object", "required": ["date", "finding", "status"], "properties": {"date": {"type": "string", "description": "ngày kiểm tra trong năm kế hoạch, không sau hôm nay"}, "finding": {"type": "string"}, "status": {"enum": ["open", "fixed"]}}});
     doc["components"]["schemas"]["BudgetLine"] = json!({"type": "object", "required": ["source", "activity", "planned"], "properties": {"source": {"enum": sources}, "activity": {"type": "string"}, "planned": {"type": "string", "description": "số đồng, không âm (1.500.000)"}}});

@@ -3,7 +3,7 @@
 use super::Draw;
 use anyhow::Result;
 use jiff::civil::Date;
-use treem_domain::budget::{NewBudgetLine, NewSpending, FundingSource};
+use treem_domain::budget::{FundingSource, NewBudgetLine, NewSpending};
 use treem_domain::hazard::map::VillagePositions;
 use treem_domain::hazard::{HazardKind, HazardStatus, Measure, NewHazard, NewInspection, Position};
 use treem_storage::{Actor, BudgetLog, Db, HazardLog, Register, Role};
@@ -98,8 +98,16 @@ pub(super) async fn seed_budget(db: &Db, seed: u64, today: Date) -> Result<()> {
     let lines = [
         (StateBudget, "Tháng hành động vì trẻ em", 15_000_000),
         (StateBudget, "Tập huấn kỹ năng bảo vệ trẻ em", 12_000_000),
-        (NationalProgramme, "Truyền thông phòng, chống tai nạn, thương tích", 20_000_000),
-        (NationalProgramme, "Hỗ trợ trẻ em có hoàn cảnh đặc biệt", 45_000_000),
+        (
+            NationalProgramme,
+            "Truyền thông phòng, chống tai nạn, thương tích",
+            20_000_000,
+        ),
+        (
+            NationalProgramme,
+            "Hỗ trợ trẻ em có hoàn cảnh đặc biệt",
+            45_000_000,
+        ),
         (Mobilised, "Tết Trung thu cho trẻ em", 18_000_000),
         (Mobilised, "Tháng hành động vì trẻ em", 6_000_000),
         (ChildFund, "Hỗ trợ trẻ em có hoàn cảnh đặc biệt", 25_000_000),

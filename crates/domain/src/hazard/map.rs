@@ -100,7 +100,8 @@ pub fn draw(title: &str, references: &[Reference], sites: &[MapSite], approximat
         .iter()
         .map(|r| r.position)
         .chain(sites.iter().map(|s| s.position));
-    let (mut min_lat, mut max_lat, mut min_lon, mut max_lon) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    let (mut min_lat, mut max_lat, mut min_lon, mut max_lon) =
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for p in points {
         min_lat = min_lat.min(p.lat());
         max_lat = max_lat.max(p.lat());
@@ -167,7 +168,9 @@ pub fn draw(title: &str, references: &[Reference], sites: &[MapSite], approximat
     s.push_str("</g>");
     // Sites: a circle, red when open, green when fixed, the kind's letter in it and the
     // number of the list beside it.
-    s.push_str("<g class=\"sites\" font-family=\"sans-serif\" font-size=\"11\" text-anchor=\"middle\">");
+    s.push_str(
+        "<g class=\"sites\" font-family=\"sans-serif\" font-size=\"11\" text-anchor=\"middle\">",
+    );
     for site in sites {
         let (px, py) = (x(site.position), y(site.position));
         let fill = match site.status {
@@ -192,11 +195,13 @@ pub fn draw(title: &str, references: &[Reference], sites: &[MapSite], approximat
     // Scale bar: a round number of metres about a fifth of the width.
     let metres_per_unit = METRES_PER_DEGREE / scale;
     let target = (WIDTH / 5.0) * metres_per_unit;
-    let bar_m = [100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0]
-        .into_iter()
-        .rev()
-        .find(|m| *m <= target)
-        .unwrap_or(100.0);
+    let bar_m = [
+        100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0,
+    ]
+    .into_iter()
+    .rev()
+    .find(|m| *m <= target)
+    .unwrap_or(100.0);
     let bar = bar_m / metres_per_unit;
     let base = height - 40.0;
     let bar_text = if bar_m >= 1000.0 {
@@ -230,11 +235,7 @@ pub fn draw(title: &str, references: &[Reference], sites: &[MapSite], approximat
         .iter()
         .map(|k| format!("{} = {}", k.letter(), k.label_vi()))
         .collect();
-    let _ = write!(
-        s,
-        "<text x=\"{MARGIN}\" y=\"{:.1}\">",
-        base + 34.0
-    );
+    let _ = write!(s, "<text x=\"{MARGIN}\" y=\"{:.1}\">", base + 34.0);
     escape(&letters.join(" · "), &mut s);
     s.push_str("</text></g></svg>");
     s
@@ -262,7 +263,11 @@ mod tests {
             .map(|n| MapSite {
                 number: n,
                 kind: HazardKind::Pond,
-                status: if n == 1 { HazardStatus::Fixed } else { HazardStatus::Open },
+                status: if n == 1 {
+                    HazardStatus::Fixed
+                } else {
+                    HazardStatus::Open
+                },
                 position: Position::from_degrees(21.8 + n as f64 * 0.001, 103.4),
             })
             .collect();

@@ -238,7 +238,10 @@ fn degrees(
 ) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() {
-        errs.push(field, format!("cần ghi {word} (lấy từ điện thoại hoặc gõ vào)"));
+        errs.push(
+            field,
+            format!("cần ghi {word} (lấy từ điện thoại hoặc gõ vào)"),
+        );
         return None;
     }
     let normal = t.replace(',', ".");
@@ -299,15 +302,18 @@ pub struct HazardDraft {
     pub note: String,
 }
 
-fn text_field(errs: &mut FieldErrors, field: &str, what: &str, text: &str, required: bool) -> String {
+fn text_field(
+    errs: &mut FieldErrors,
+    field: &str,
+    what: &str,
+    text: &str,
+    required: bool,
+) -> String {
     let t = text.trim();
     if required && t.is_empty() {
         errs.push(field, format!("cần ghi {what}"));
     } else if t.chars().count() > TEXT_CHARS {
-        errs.push(
-            field,
-            format!("{what} dài quá {TEXT_CHARS} ký tự"),
-        );
+        errs.push(field, format!("{what} dài quá {TEXT_CHARS} ký tự"));
     }
     t.to_string()
 }
@@ -350,7 +356,10 @@ impl HazardDraft {
             match Measure::parse(m) {
                 Some(x) if !measures.contains(&x) => measures.push(x),
                 Some(_) => {}
-                None => errs.push("measures", format!("biện pháp «{}» không có trong danh mục", m.trim())),
+                None => errs.push(
+                    "measures",
+                    format!("biện pháp «{}» không có trong danh mục", m.trim()),
+                ),
             }
         }
         measures.sort();
@@ -427,7 +436,13 @@ impl InspectionDraft {
     pub fn parse(&self, today: Date) -> Result<NewInspection, FieldErrors> {
         let mut errs = FieldErrors::default();
         let date = plan_year_date(&mut errs, "date", "ngày kiểm tra", &self.date, today);
-        let finding = text_field(&mut errs, "finding", "kết quả kiểm tra", &self.finding, true);
+        let finding = text_field(
+            &mut errs,
+            "finding",
+            "kết quả kiểm tra",
+            &self.finding,
+            true,
+        );
         let status = match HazardStatus::parse(&self.status) {
             Some(s) => Some(s),
             None => {
@@ -482,7 +497,10 @@ mod tests {
     fn a_position_outside_vietnam_is_refused_by_field() {
         assert!(Position::parse("21,8012", "103.4").is_ok());
         let e = Position::parse("48.85", "2.35").unwrap_err();
-        assert!(e.for_field("lat").unwrap().contains("ngoài lãnh thổ Việt Nam"));
+        assert!(e
+            .for_field("lat")
+            .unwrap()
+            .contains("ngoài lãnh thổ Việt Nam"));
         assert!(e.for_field("lon").unwrap().contains("kinh độ"));
         // Swapped.
         let e = Position::parse("103.4", "21.8").unwrap_err();

@@ -45,7 +45,10 @@ fn created(done: StoredOnce) -> (StatusCode, Json<Value>) {
     } else {
         StatusCode::CREATED
     };
-    (status, Json(json!({ "id": done.id, "already_saved": done.again })))
+    (
+        status,
+        Json(json!({ "id": done.id, "already_saved": done.again })),
+    )
 }
 
 pub async fn list(
@@ -160,7 +163,10 @@ pub async fn add_line(
         return Err(ApiError::Forbidden);
     }
     let line = body.parse(treem_storage::today())?;
-    let done = s.store.add_budget_line(&actor, &line, key.as_deref()).await?;
+    let done = s
+        .store
+        .add_budget_line(&actor, &line, key.as_deref())
+        .await?;
     Ok(created(done))
 }
 

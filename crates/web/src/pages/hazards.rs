@@ -184,10 +184,19 @@ async fn list_page(
             .collect(),
         village_code: asked.map(|v| v.code).unwrap_or_default(),
         may_write: ctx.user.role.writes_hazards(),
-        kinds: HazardKind::ALL.iter().map(|k| (k.code(), k.label_vi())).collect(),
+        kinds: HazardKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label_vi()))
+            .collect(),
         measures: Measure::ALL
             .iter()
-            .map(|m| (m.code(), m.label_vi(), form.measures.iter().any(|x| x == m.code())))
+            .map(|m| {
+                (
+                    m.code(),
+                    m.label_vi(),
+                    form.measures.iter().any(|x| x == m.code()),
+                )
+            })
             .collect(),
         form,
         submission: super::new_submission_id(),
@@ -199,7 +208,14 @@ async fn list_page(
 /// `/hazards`: the sites (a village head's own village), with the form to add one.
 pub async fn list(ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Response, PageError> {
     let flash = q.saved.as_ref().map(|_| "Đã ghi điểm nguy cơ.".to_string());
-    list_page(&ctx, q.village.as_deref(), HazardDraft::default(), None, flash).await
+    list_page(
+        &ctx,
+        q.village.as_deref(),
+        HazardDraft::default(),
+        None,
+        flash,
+    )
+    .await
 }
 
 /// Records a site; sent again (back button, double click) it stores nothing more.
@@ -478,8 +494,16 @@ fn hazards_xlsx(sites: &[HazardSite]) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Điểm nguy cơ")?;
     let head = [
-        "STT", "Thôn, bản", "Loại", "Tên, mô tả vị trí", "Vĩ độ", "Kinh độ", "Biện pháp",
-        "Trạng thái", "Kiểm tra gần nhất", "Ghi chú",
+        "STT",
+        "Thôn, bản",
+        "Loại",
+        "Tên, mô tả vị trí",
+        "Vĩ độ",
+        "Kinh độ",
+        "Biện pháp",
+        "Trạng thái",
+        "Kiểm tra gần nhất",
+        "Ghi chú",
     ];
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
@@ -600,7 +624,11 @@ async fn budget_page(
             .iter()
             .map(|(s, sum)| sum_row(s.label_vi(), sum))
             .collect(),
-        by_activity: t.by_activity.iter().map(|(a, sum)| sum_row(a, sum)).collect(),
+        by_activity: t
+            .by_activity
+            .iter()
+            .map(|(a, sum)| sum_row(a, sum))
+            .collect(),
         all: sum_row("Tổng cộng", &t.all),
         lines: lines
             .iter()
@@ -779,23 +807,28 @@ pub async fn budget_xlsx(ctx: Ctx) -> Result<Response, PageError> {
         for (c, h) in ["Nhóm", "Dự kiến (đ)", "Đã chi (đ)"].iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
         }
-        let mut r = 1;
-        for (label, sum) in t
-            .by_source
-            .iter()
-            .map(|(s, sum)| (format!("Nguồn: {}", s.label_vi()), sum))
-            .chain(t.by_activity.iter().map(|(a, sum)| (format!("Hoạt động: {a}"), sum)))
-            .chain(std::iter::once(("Tổng cộng".to_string(), &t.all)))
-        {
+        for (r, (label, sum)) in (1u32..).zip(
+            t.by_source
+                .iter()
+                .map(|(s, sum)| (format!("Nguồn: {}", s.label_vi()), sum))
+                .chain(
+                    t.by_activity
+                        .iter()
+                        .map(|(a, sum)| (format!("Hoạt động: {a}"), sum)),
+                )
+                .chain(std::iter::once(("Tổng cộng".to_string(), &t.all))),
+        ) {
             ws.write_string(r, 0, &label)?;
             ws.write_number_with_format(r, 1, sum.planned as f64, &money)?;
             ws.write_number_with_format(r, 2, sum.spent as f64, &money)?;
-            r += 1;
         }
         ws.autofit();
         let ws = wb.add_worksheet();
         ws.set_name("Dòng kinh phí")?;
-        for (c, h) in ["Mã", "Nguồn", "Hoạt động", "Dự kiến (đ)", "Đã chi (đ)"].iter().enumerate() {
+        for (c, h) in ["Mã", "Nguồn", "Hoạt động", "Dự kiến (đ)", "Đã chi (đ)"]
+            .iter()
+            .enumerate()
+        {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
         }
         for (i, l) in lines.iter().enumerate() {
@@ -809,7 +842,10 @@ pub async fn budget_xlsx(ctx: Ctx) -> Result<Response, PageError> {
         ws.autofit();
         let ws = wb.add_worksheet();
         ws.set_name("Khoản chi")?;
-        for (c, h) in ["Ngày", "Mã dòng", "Số tiền (đ)", "Nội dung"].iter().enumerate() {
+        for (c, h) in ["Ngày", "Mã dòng", "Số tiền (đ)", "Nội dung"]
+            .iter()
+            .enumerate()
+        {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
         }
         for (i, s) in spendings.iter().enumerate() {

@@ -190,10 +190,7 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards", get(hazards::list).post(hazards::create))
         .route("/hazards.xlsx", get(hazards::list_xlsx))
         .route("/hazards/map", get(hazards::map))
-        .route(
-            "/hazards/{id}",
-            get(hazards::show).post(hazards::inspect),
-        )
+        .route("/hazards/{id}", get(hazards::show).post(hazards::inspect))
         .route("/budget", get(hazards::budget))
         .route("/budget.xlsx", get(hazards::budget_xlsx))
         .route("/budget/lines", post(hazards::add_line))
