@@ -404,8 +404,9 @@ async fn every_role_on_every_case_route() {
             role,
             Role::Officer | Role::VillageHead | Role::Police | Role::Health
         );
-        // A village head files reports and sees receipts; no list, not even counts.
-        let list = if matches!(role, Role::Admin | Role::VillageHead) {
+        // A village head files reports and sees receipts; no list, not even counts. The
+        // economic office sees money, never a case, not even counts.
+        let list = if matches!(role, Role::Admin | Role::VillageHead | Role::Economic) {
             403
         } else {
             200
@@ -584,7 +585,7 @@ async fn every_role_on_every_case_api_route() {
         };
         let (status, body) = get(app.url("/api/v1/cases")).await;
         let want_list = match role {
-            Role::Admin | Role::VillageHead => 403,
+            Role::Admin | Role::VillageHead | Role::Economic => 403,
             _ => 200,
         };
         assert_eq!(status, want_list, "{role} GET /cases: {body}");

@@ -255,5 +255,6 @@ pub fn test_signer(role: Role) -> (&'static str, &'static str) {
         Role::VillageHead => ("Sùng A Páo", "Trưởng thôn Sính Phình"),
         Role::Province => ("Nguyễn Thị Thu", "Chuyên viên Sở Y tế"),
         Role::Admin => ("Lường Văn Hải", "Quản trị hệ thống"),
+        Role::Economic => ("Mùa A Chính", "Chuyên viên Phòng Kinh tế"),
     }
 }

@@ -19,6 +19,7 @@ mod drills;
 mod field;
 mod field_words;
 mod fuzz_corpus;
+mod hazards;
 mod health;
 mod helpers;
 mod limits;

@@ -554,3 +554,57 @@ async fn a_kept_report_form_opened_later_takes_the_phones_time() {
     let time = value("received_at_time").await;
     assert!(time != "00:00" && time.len() == 5, "{time}");
 }
+
+/// The hazard map (issue 17, item 9) opened once with a signal opens again with none: it is
+/// an SVG drawn by the server, so the page kept by the service worker is the whole map.
+#[tokio::test]
+async fn the_hazard_map_opens_with_the_network_cut() {
+    use crate::browser::*;
+    use treem_domain::hazard::{HazardKind, NewHazard, Position};
+    use treem_storage::HazardLog;
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let villages = app.db.villages(&officer()).await.unwrap();
+    let sp01 = villages.iter().find(|v| v.code == "SP01").unwrap().id;
+    app.db
+        .add_hazard(
+            &actor(treem_domain::role::Role::Services, None),
+            &NewHazard {
+                village_id: sp01,
+                kind: HazardKind::Pond,
+                name: "Ao cá Kínđáo".into(),
+                position: Position::from_degrees(21.8, 103.4),
+                measures: vec![],
+                note: String::new(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let door = Door::to(&app).await;
+    login(&b, &door.url(""), "village_head", "password-village_head").await;
+    b.c.goto(&door.url("/hazards/map")).await.unwrap();
+    worker_ready(&b).await;
+    b.c.goto(&door.url("/hazards/map")).await.unwrap();
+    b.c.goto(&door.url("/hazards")).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // No signal: nothing reaches the server.
+    door.shut();
+    b.c.issue_cmd(NetworkConditions { offline: true })
+        .await
+        .unwrap();
+    b.c.goto(&door.url("/hazards/map")).await.unwrap();
+    let text = text_of(&b).await;
+    assert!(
+        text.contains("Bản đồ điểm nguy cơ") && !text.contains("Mất sóng"),
+        "{text}"
+    );
+    let marks =
+        b.c.find_all(fantoccini::Locator::Css("#hazard-map svg .sites circle"))
+            .await
+            .unwrap();
+    assert_eq!(marks.len(), 1, "the site is on the map kept");
+}

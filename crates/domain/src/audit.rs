@@ -22,7 +22,7 @@ pub const ACTIONS: [(&str, &str); 16] = [
 ];
 
 /// Each kind of record the log names and its words.
-pub const ENTITIES: [(&str, &str); 19] = [
+pub const ENTITIES: [(&str, &str); 23] = [
     ("child", "trẻ em"),
     ("household", "hộ gia đình"),
     ("village", "thôn, bản"),
@@ -42,6 +42,10 @@ pub const ENTITIES: [(&str, &str); 19] = [
     ("disaster", "thiên tai, cứu trợ"),
     ("child_marriage", "tảo hôn"),
     ("disability", "theo dõi trẻ khuyết tật"),
+    ("hazard", "điểm nguy cơ tai nạn"),
+    ("hazard_inspection", "kiểm tra điểm nguy cơ"),
+    ("budget_line", "dòng kinh phí"),
+    ("spending", "khoản chi"),
 ];
 
 fn words(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {

@@ -25,9 +25,12 @@ pub enum Role {
     Province,
     /// Quản trị hệ thống: users and backups; reads no child records.
     Admin,
+    /// Phòng Kinh tế: the plan's budget (IV, V.2); sees money, never a child, household,
+    /// case or health record.
+    Economic,
 }
 
-pub const ALL_ROLES: [Role; 9] = [
+pub const ALL_ROLES: [Role; 10] = [
     Role::Officer,
     Role::Leader,
     Role::Health,
@@ -37,6 +40,7 @@ pub const ALL_ROLES: [Role; 9] = [
     Role::VillageHead,
     Role::Province,
     Role::Admin,
+    Role::Economic,
 ];
 
 impl Role {
@@ -51,6 +55,7 @@ impl Role {
             Role::VillageHead => "village_head",
             Role::Province => "province",
             Role::Admin => "admin",
+            Role::Economic => "economic",
         }
     }
 
@@ -65,6 +70,7 @@ impl Role {
             Role::VillageHead => "Trưởng thôn/bản",
             Role::Province => "Sở Y tế (tỉnh)",
             Role::Admin => "Quản trị hệ thống",
+            Role::Economic => "Phòng Kinh tế",
         }
     }
 

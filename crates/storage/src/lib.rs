@@ -8,6 +8,7 @@ mod accounts;
 mod as_of;
 mod audit;
 mod backups;
+mod budget;
 mod bulk;
 mod cases;
 mod check;
@@ -18,6 +19,7 @@ mod crypto;
 mod db;
 mod error;
 pub mod files;
+mod hazards;
 mod health;
 mod history;
 mod households;
@@ -52,11 +54,13 @@ pub use accounts::{
 pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
 pub use backups::{sees_backups, BackupStatus};
+pub use budget::Spending;
 pub use cases::{CaseSummary, FigureCases, NamedChild};
 pub use counts::{ChildCount, VillageActivity};
 pub use crypto::CaseKey;
 pub use db::{today, Backend, Db};
 pub use error::{StorageError, StorageResult};
+pub use hazards::{HazardInspection, HazardSite};
 pub use health::{readable_kinds, valid_submission_id, HealthEvent, Submission};
 pub use history::{ChildVersion, FieldChange};
 pub use migrate::SCHEMA_VERSION;
@@ -500,6 +504,8 @@ pub trait Storage:
     + SelfAssessments
     + NationalDb
     + WorkLog
+    + HazardLog
+    + BudgetLog
 {
 }
 impl<
@@ -515,7 +521,9 @@ impl<
             + Province
             + SelfAssessments
             + NationalDb
-            + WorkLog,
+            + WorkLog
+            + HazardLog
+            + BudgetLog,
     > Storage for T
 {
 }
@@ -792,4 +800,62 @@ pub trait WorkLog: Send + Sync {
     ) -> StorageResult<()>;
     /// What targets 17 and 18 read: counts only.
     async fn work_for_figures(&self) -> StorageResult<treem_domain::work::WorkRecords>;
+}
+
+/// Hazard sites for injury prevention and their inspections (`hazards.rs`), under the hazard
+/// scope: a village head their own village.
+#[async_trait]
+pub trait HazardLog: Send + Sync {
+    /// The sites the person may read, of one village or (`None`) all within their scope; a
+    /// village head asking for another village is refused.
+    async fn hazards(&self, actor: &Actor, village: Option<i64>) -> StorageResult<Vec<HazardSite>>;
+    /// One site with its inspections, newest first.
+    async fn hazard(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> StorageResult<(HazardSite, Vec<HazardInspection>)>;
+    /// Record a site (once under `token`).
+    async fn add_hazard(
+        &self,
+        actor: &Actor,
+        site: &treem_domain::hazard::NewHazard,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
+    /// Record an inspection of a site; the site's status becomes its latest inspection's.
+    async fn inspect_hazard(
+        &self,
+        actor: &Actor,
+        site: i64,
+        inspection: &treem_domain::hazard::NewInspection,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
+}
+
+/// The plan's budget (`budget.rs`): lines by source and activity, spendings.
+#[async_trait]
+pub trait BudgetLog: Send + Sync {
+    /// The year's lines with what was spent on each.
+    async fn budget_lines(
+        &self,
+        actor: &Actor,
+        year: i16,
+    ) -> StorageResult<Vec<treem_domain::budget::LineFigures>>;
+    /// The year's spendings, by date.
+    async fn spendings(&self, actor: &Actor, year: i16) -> StorageResult<Vec<Spending>>;
+    /// Add a line (the economic office; once under `token`).
+    async fn add_budget_line(
+        &self,
+        actor: &Actor,
+        line: &treem_domain::budget::NewBudgetLine,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
+    /// Add a spending to a line of the same year (the economic office; once under `token`).
+    async fn add_spending(
+        &self,
+        actor: &Actor,
+        line: i64,
+        spending: &treem_domain::budget::NewSpending,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
 }

@@ -135,6 +135,14 @@ const MIGRATIONS: &[Migration] = &[
         finish: None,
     },
     Migration {
+        version: 15,
+        name: "hazards_budget",
+        sqlite: include_str!("../migrations/sqlite/0015_hazards_budget.sql"),
+        postgres: include_str!("../migrations/postgres/0015_hazards_budget.sql"),
+        after: &[],
+        finish: None,
+    },
+    Migration {
         version: 16,
         name: "self_assessment",
         sqlite: include_str!("../migrations/sqlite/0016_self_assessment.sql"),

@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 30] = [
+const TABLES: [(&str, &str); 34] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -40,14 +40,22 @@ const TABLES: [(&str, &str); 30] = [
     ("disaster_child", "disaster_id, child_id"),
     ("child_marriage", "id"),
     ("disability_record", "id"),
+    ("hazard_site", "id"),
+    ("hazard_inspection", "id"),
+    ("budget_line", "id"),
+    ("budget_spending", "id"),
     ("audit_log", "seq"),
     ("audit_head", "id"),
     ("setting", "key"),
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 16] = [
+const IDENTITY_TABLES: [&str; 20] = [
     "province_package",
+    "hazard_site",
+    "hazard_inspection",
+    "budget_line",
+    "budget_spending",
     "health_event",
     "case_file",
     "village",
@@ -98,6 +106,10 @@ fn integer_column(name: &str) -> bool {
                 | "on_time"
                 | "amends"
                 | "total"
+                | "lat_e6"
+                | "lon_e6"
+                | "planned"
+                | "amount"
         )
 }
 

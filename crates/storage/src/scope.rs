@@ -45,6 +45,26 @@ pub(crate) fn health_scope(actor: &Actor) -> StorageResult<Option<i64>> {
     }
 }
 
+/// The village whose hazard sites an actor reads ([`Role::reads_hazards`]): a village head
+/// their own; every other reader the commune.
+pub(crate) fn hazard_read_scope(actor: &Actor) -> StorageResult<Option<i64>> {
+    if !actor.role.reads_hazards() {
+        return Err(StorageError::Forbidden);
+    }
+    if actor.role == Role::VillageHead {
+        return actor.village_id.map(Some).ok_or(StorageError::Forbidden);
+    }
+    Ok(None)
+}
+
+/// [`hazard_read_scope`] for a writer ([`Role::writes_hazards`]).
+pub(crate) fn hazard_write_scope(actor: &Actor) -> StorageResult<Option<i64>> {
+    if !actor.role.writes_hazards() {
+        return Err(StorageError::Forbidden);
+    }
+    hazard_read_scope(actor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,7 +217,42 @@ pub fn spec() -> Value {
     province_paths(&mut doc);
     report_paths(&mut doc);
     work_paths(&mut doc);
+    hazard_paths(&mut doc);
     doc
+}
+
+/// Hazard sites and the plan's budget (issue 17, items 9 and 10).
+fn hazard_paths(doc: &mut Value) {
+    let kinds: Vec<&str> = treem_domain::hazard::HazardKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let measures: Vec<&str> = treem_domain::hazard::Measure::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let sources: Vec<&str> = treem_domain::budget::FundingSource::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let key = (
+        "Idempotency-Key",
+        "header",
+        "khóa do máy gửi tạo (8–100 chữ cái, chữ số, - hoặc _)",
+    );
+    doc["components"]["schemas"]["Hazard"] = json!({"type": "object", "required": ["village_id", "kind", "name", "lat", "lon"], "properties": {"village_id": {"type": "string", "description": "mã số thôn (id)"}, "kind": {"enum": kinds, "description": "loại điểm nguy cơ (mã hoặc tên tiếng Việt)"}, "name": {"type": "string", "description": "tên, mô tả vị trí"}, "lat": {"type": "string", "description": "vĩ độ thập phân, 8–23,5"}, "lon": {"type": "string", "description": "kinh độ thập phân, 102–117,5"}, "measures": {"type": "array", "items": {"enum": measures}}, "note": {"type": "string"}}});
+    doc["components"]["schemas"]["HazardInspection"] = json!({"type": "object", "required": ["date", "finding", "status"], "properties": {"date": {"type": "string", "description": "ngày kiểm tra trong năm kế hoạch, không sau hôm nay"}, "finding": {"type": "string"}, "status": {"enum": ["open", "fixed"]}}});
+    doc["components"]["schemas"]["BudgetLine"] = json!({"type": "object", "required": ["source", "activity", "planned"], "properties": {"source": {"enum": sources}, "activity": {"type": "string"}, "planned": {"type": "string", "description": "số đồng, không âm (1.500.000)"}}});
+    doc["components"]["schemas"]["Spending"] = json!({"type": "object", "required": ["date", "amount"], "properties": {"date": {"type": "string", "description": "ngày chi trong năm kế hoạch, không sau hôm nay"}, "amount": {"type": "string", "description": "số đồng, không âm"}, "note": {"type": "string"}}});
+    doc["paths"]["/hazards"] = json!({
+        "get": with_params(op("Các điểm nguy cơ tai nạn, thương tích (trưởng thôn: thôn mình)", "hazards", &std(&[("200", "{items}"), ("404", "không có thôn này")])), &[("village", "query", "mã thôn")]),
+        "post": with_params(with_body(op("Ghi một điểm nguy cơ (Trung tâm dịch vụ tổng hợp, cán bộ VH-XH, trưởng thôn trong thôn mình); tọa độ ngoài Việt Nam bị từ chối", "hazards", &std(&[("201", "{id}"), ("200", "khóa đã dùng: {id, already_saved: true}"), ("422", "lỗi từng trường (village_id, kind, name, lat, lon, measures)")])), "Hazard"), &[key])
+    });
+    doc["paths"]["/hazards/{id}"] = json!({"get": with_params(op("Một điểm nguy cơ với các lần kiểm tra", "hazards", &std(&[("200", "{site, inspections}"), ("404", "không có hoặc ngoài phạm vi")])), &[("id", "path", "mã điểm")])});
+    doc["paths"]["/hazards/{id}/inspections"] = json!({"post": with_params(with_body(op("Ghi một lần kiểm tra; trạng thái của điểm là của lần kiểm tra sau cùng", "hazards", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("404", "không có hoặc ngoài phạm vi"), ("422", "lỗi từng trường (date, finding, status)")])), "HazardInspection"), &[("id", "path", "mã điểm"), key])});
+    doc["paths"]["/budget"] = json!({"get": with_params(op("Kinh phí của năm: các dòng theo nguồn và hoạt động (dự kiến, đã chi), các khoản chi, tổng theo nguồn, theo hoạt động và tất cả (Phòng Kinh tế, cán bộ VH-XH, lãnh đạo)", "budget", &std(&[("200", "{year, lines, spendings, totals}")])), &[("year", "query", "năm")])});
+    doc["paths"]["/budget/lines"] = json!({"post": with_params(with_body(op("Phòng Kinh tế ghi một dòng kinh phí của năm kế hoạch", "budget", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("422", "lỗi từng trường (source, activity, planned)")])), "BudgetLine"), &[key])});
+    doc["paths"]["/budget/lines/{id}/spendings"] = json!({"post": with_params(with_body(op("Phòng Kinh tế ghi một khoản chi của dòng kinh phí", "budget", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("404", "không có dòng này"), ("422", "lỗi từng trường (date, amount, note)")])), "Spending"), &[("id", "path", "mã dòng"), key])});
 }
 
 /// Reports up the chain (`/reports…`).

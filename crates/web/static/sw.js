@@ -6,9 +6,12 @@ var CACHE = 'treem-v1';
 var STATIC = ['/static/app.css', '/static/app.js', '/static/offline.js', '/static/icon.svg',
   '/static/icon-192.png', '/manifest.webmanifest'];
 // The pages kept: the village's children and a child's page, adding or updating a child, the
-// report of a case, the due lists (weighing day and health lists), the home page.
+// report of a case, the due lists (weighing day and health lists), the home page; the hazard
+// sites, one site's page and the hazard map (drawn on the server as SVG: no tiles to fetch, so
+// the copy kept is the whole map).
 var PAGES = [/^\/$/, /^\/children$/, /^\/children\/new$/, /^\/children\/\d+$/,
-  /^\/children\/\d+\/edit$/, /^\/cases\/new$/, /^\/health\/lists$/, /^\/health\/weighing$/];
+  /^\/children\/\d+\/edit$/, /^\/cases\/new$/, /^\/health\/lists$/, /^\/health\/weighing$/,
+  /^\/hazards$/, /^\/hazards\/map$/, /^\/hazards\/\d+$/];
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(STATIC); })

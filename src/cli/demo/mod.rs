@@ -13,6 +13,7 @@ use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Regi
 
 mod assess;
 mod cases;
+mod hazards;
 mod health;
 mod plans;
 mod reports;
@@ -48,6 +49,7 @@ pub fn demo_signer(role: Role) -> (&'static str, &'static str) {
         Role::VillageHead => ("Sùng A Páo", "Trưởng thôn Sính Phình"),
         Role::Province => ("Nguyễn Thị Thu", "Chuyên viên Sở Y tế tỉnh Điện Biên"),
         Role::Admin => ("Lường Văn Hải", "Quản trị hệ thống"),
+        Role::Economic => ("Mùa A Chính", "Chuyên viên Phòng Kinh tế"),
     }
 }
 
@@ -158,6 +160,8 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     seed_plan(db, seed, today).await?;
     work::seed_work(db, seed, today).await?;
     seed_health(db, seed, today).await?;
+    hazards::seed_hazards(db, seed, today).await?;
+    hazards::seed_budget(db, seed, today).await?;
     if db.has_case_key() {
         seed_cases(db, today).await?;
     }

@@ -79,12 +79,12 @@ pub enum CaseListing {
 
 /// What the case list shows a person of `role`, given how many cases they may open (`None`
 /// when storage lists none for them). The officer and the leader see the list, even empty;
-/// anyone assigned sees their cases; administrators see nothing; a village head files reports
+/// anyone assigned sees their cases; administrators and the economic office see nothing; a village head files reports
 /// and sees their receipts, "nothing more" (not even counts) unless assigned; everyone else
 /// sees counts. The page and the API both ask here.
 pub fn case_listing(role: Role, opens: Option<usize>) -> CaseListing {
     match (role, opens) {
-        (Role::Admin, _) => CaseListing::Nothing,
+        (Role::Admin | Role::Economic, _) => CaseListing::Nothing,
         (Role::Officer | Role::Leader, Some(_)) => CaseListing::Cases,
         (_, Some(n)) if n > 0 => CaseListing::Cases,
         (Role::VillageHead, _) => CaseListing::Nothing,

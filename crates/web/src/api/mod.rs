@@ -4,6 +4,7 @@ mod cases;
 pub(crate) use cases::counts_as_seen as cases_counts_as_seen;
 pub(crate) use cases::now as cases_now;
 pub(crate) mod children;
+pub(crate) mod hazards;
 pub(crate) mod health;
 mod imports;
 mod misc;
@@ -155,6 +156,12 @@ pub fn routes() -> Router<AppState> {
             get(work::relief_rule).put(work::set_relief_rule),
         )
         .route("/children/{id}/disability", post(work::record_disability))
+        .route("/hazards", get(hazards::list).post(hazards::create))
+        .route("/hazards/{id}", get(hazards::get_one))
+        .route("/hazards/{id}/inspections", post(hazards::inspect))
+        .route("/budget", get(hazards::budget))
+        .route("/budget/lines", post(hazards::add_line))
+        .route("/budget/lines/{id}/spendings", post(hazards::add_spending))
         .layer(axum::middleware::from_fn(no_nul_in_query))
 }
 

@@ -9,6 +9,7 @@ pub mod cases;
 mod children;
 pub mod dashboard;
 mod forms;
+mod hazards;
 pub mod health;
 mod import;
 mod page_form;
@@ -216,6 +217,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/reports/{id}/package", get(province::report_package))
         .route("/import/template.xlsx", get(import::template))
+        .route("/hazards", get(hazards::list).post(hazards::create))
+        .route("/hazards.xlsx", get(hazards::list_xlsx))
+        .route("/hazards/map", get(hazards::map))
+        .route("/hazards/{id}", get(hazards::show).post(hazards::inspect))
+        .route("/budget", get(hazards::budget))
+        .route("/budget.xlsx", get(hazards::budget_xlsx))
+        .route("/budget/lines", post(hazards::add_line))
+        .route("/budget/spendings", post(hazards::add_spending))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .route("/static/form.css", get(form_css))
@@ -256,6 +265,15 @@ fn offline_files() -> Router<AppState> {
                 asset(
                     "text/javascript; charset=utf-8",
                     include_str!("../../static/offline.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/hazards.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/hazards.js"),
                 )
             }),
         )
@@ -411,6 +429,12 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     if role.receives_packages() {
         v.push(("/province", "Tổng hợp các xã"));
         v.push(("/province/packages", "Nhận gói báo cáo"));
+    }
+    if role.reads_hazards() {
+        v.push(("/hazards", "Điểm nguy cơ"));
+    }
+    if role.reads_budget() {
+        v.push(("/budget", "Kinh phí"));
     }
     if role.reads_audit() {
         v.push(("/audit", t.audit));

@@ -237,8 +237,8 @@ fn every_transition_for_every_role() {
             }
         }
     }
-    // 10 states × (6 roles × 2 + 3 roles) actors × 17 samples.
-    assert_eq!(allowed + refused, 10 * 15 * 17);
+    // 10 states × (6 roles × 2 + 4 roles) actors × 17 samples.
+    assert_eq!(allowed + refused, 10 * 16 * 17);
     assert!(
         allowed > 150 && refused > 1500,
         "{allowed} allowed, {refused} refused"
