@@ -73,6 +73,7 @@ async fn main() {
         health: &health,
         cases: &cases,
         calendar: db.calendar(),
+        activities: &treem_domain::activity::EMPTY,
     };
     let results = treem_domain::indicator::compute_all(&plan, &snap);
     let compute = t.elapsed();

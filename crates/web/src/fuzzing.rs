@@ -99,6 +99,7 @@ pub fn plan_toml(data: &[u8]) {
             health: treem_domain::health::HealthRecords::empty(),
             cases: &[],
             calendar: case::embedded_calendar(),
+            activities: &treem_domain::activity::EMPTY,
         };
         let _ = indicator::compute_all(&plan, &snap);
     }
@@ -485,6 +486,7 @@ fn reported(b: ReportBody) {
                 health: treem_domain::health::HealthRecords::empty(),
                 cases: &[],
                 calendar: case::embedded_calendar(),
+                activities: &treem_domain::activity::EMPTY,
             };
             let _ = indicator::compute_target(t, &snap);
         }

@@ -119,6 +119,9 @@ pub struct Snapshot<'a> {
     /// Working days for the case deadlines ([`crate::case::embedded_calendar`] unless the
     /// commune keeps its own file).
     pub calendar: &'a crate::case::WorkingCalendar,
+    /// The plan's activities (forums' participants, play places) for targets 26–29;
+    /// [`crate::activity::EMPTY`] when there are none.
+    pub activities: &'a crate::activity::ActivityFacts,
 }
 
 /// What the indicator engine reads of a child's record ([`Snapshot::children`]), for callers

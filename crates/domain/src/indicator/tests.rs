@@ -120,6 +120,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
         health: &crate::health::EMPTY,
         cases: &[],
         calendar: crate::case::embedded_calendar(),
+        activities: &crate::activity::EMPTY,
     }
 }
 

@@ -37,6 +37,7 @@ fn snap<'a>(children: &'a [Child], health: &'a HealthRecords) -> Snapshot<'a> {
         health,
         cases: &[],
         calendar: crate::case::embedded_calendar(),
+        activities: &crate::activity::EMPTY,
     }
 }
 

@@ -78,6 +78,9 @@ impl Target {
             Source::Cases { .. } => {
                 "tính từ hồ sơ trường hợp; chỉ có số lượng, không có tên".into()
             }
+            Source::Activities { .. } => {
+                "tính từ các hoạt động (diễn đàn trẻ em, danh bạ dịch vụ)".into()
+            }
         }
     }
 

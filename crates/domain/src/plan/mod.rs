@@ -287,6 +287,9 @@ pub enum Source {
     Assessment,
     /// Counted over the case files (Nghị định 56/2017) by the named indicator.
     Cases { indicator: String },
+    /// Counted over the plan's activities (forums' participants, the directory's play places)
+    /// by the named [`crate::indicator::ActivityIndicator`].
+    Activities { indicator: String },
 }
 
 /// Status of a figure against a target.

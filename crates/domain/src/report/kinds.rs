@@ -150,6 +150,7 @@ impl Source {
             Source::Register { .. } => "Sổ theo dõi trẻ em",
             Source::Assessment => "Tự đánh giá xã phù hợp với trẻ em",
             Source::Cases { .. } => "Hồ sơ trường hợp (NĐ 56/2017)",
+            Source::Activities { .. } => "Hoạt động (diễn đàn trẻ em, danh bạ dịch vụ)",
         }
     }
 }

@@ -163,6 +163,7 @@ fn source_name(t: &Target) -> &'static str {
         Source::Reported => "reported",
         Source::Assessment => "assessment",
         Source::Cases { .. } => "cases",
+        Source::Activities { .. } => "activities",
     }
 }
 

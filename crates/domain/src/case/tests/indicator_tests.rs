@@ -361,6 +361,7 @@ fn target_16_of_the_shipped_plan_comes_from_the_cases() {
         health: &crate::health::EMPTY,
         cases: &cases,
         calendar: embedded_calendar(),
+        activities: &crate::activity::EMPTY,
     };
     let r = crate::indicator::compute_target(t, &snap);
     // Two abused children detected; one had emergency measures.
