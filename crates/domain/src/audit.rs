@@ -22,7 +22,7 @@ pub const ACTIONS: [(&str, &str); 16] = [
 ];
 
 /// Each kind of record the log names and its words.
-pub const ENTITIES: [(&str, &str); 14] = [
+pub const ENTITIES: [(&str, &str); 16] = [
     ("child", "trẻ em"),
     ("household", "hộ gia đình"),
     ("village", "thôn, bản"),
@@ -37,6 +37,8 @@ pub const ENTITIES: [(&str, &str); 14] = [
     ("case", "hồ sơ trường hợp"),
     ("report_period", "kỳ báo cáo"),
     ("calendar", "lịch ngày làm việc"),
+    ("activity", "hoạt động"),
+    ("service_entry", "danh bạ dịch vụ"),
 ];
 
 fn words(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {

@@ -126,10 +126,18 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: None,
     },
+    Migration {
+        version: 14,
+        name: "activities",
+        sqlite: include_str!("../migrations/sqlite/0014_activities.sql"),
+        postgres: include_str!("../migrations/postgres/0014_activities.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
 /// after them, so that the dropped bytes do not stay in free pages or the WAL.

@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 24] = [
+const TABLES: [(&str, &str); 28] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -32,6 +32,10 @@ const TABLES: [(&str, &str); 24] = [
     ("case_entry", "case_id, seq"),
     ("report", "id"),
     ("report_section", "report_id, agency"),
+    ("activity", "id"),
+    ("activity_child", "activity_id, child_id"),
+    ("activity_recommendation", "activity_id, seq"),
+    ("service_entry", "id"),
     ("province_commune", "code"),
     ("province_package", "id"),
     ("audit_log", "seq"),
@@ -40,7 +44,7 @@ const TABLES: [(&str, &str); 24] = [
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 11] = [
+const IDENTITY_TABLES: [&str; 13] = [
     "province_package",
     "health_event",
     "case_file",
@@ -52,6 +56,8 @@ const IDENTITY_TABLES: [&str; 11] = [
     "support_record",
     "assessment_value",
     "report",
+    "activity",
+    "service_entry",
 ];
 
 /// Whether a column holds integers, so that its NULLs are typed for PostgreSQL. Every other
@@ -78,6 +84,15 @@ fn integer_column(name: &str) -> bool {
                 | "corrects"
                 | "seal"
                 | "added_by"
+                | "girls"
+                | "boys"
+                | "total"
+                | "age_0_5"
+                | "age_6_10"
+                | "age_11_15"
+                | "minority"
+                | "adults"
+                | "materials"
                 | "received_by"
                 | "on_time"
                 | "amends"
