@@ -121,6 +121,8 @@ struct Inputs {
     register: Vec<ChildFacts>,
     cases: treem_storage::FigureCases,
     calendar: WorkingCalendar,
+    /// Forums' participants, villages and play places (targets 26–29).
+    activities: treem_domain::activity::ActivityFacts,
     /// The earlier dates' results already computed.
     hits: Vec<Option<Arc<Computed>>>,
 }
@@ -143,6 +145,7 @@ impl Inputs {
             health: &self.health,
             cases: &self.cases.cases,
             calendar: &self.calendar,
+            activities: &self.activities,
         }
     }
 
@@ -279,6 +282,7 @@ async fn inputs(
         store.register_for_figures(&system, known),
         store.support_answers(),
     )?;
+    let activities = store.activity_facts(from, to, known).await?;
     let mut cases = cases_for_figures(state).await;
     if let Some(day) = known.recorded_by() {
         cases.cases = cases
@@ -301,6 +305,7 @@ async fn inputs(
         register,
         cases,
         calendar: store.calendar().clone(),
+        activities,
         hits,
     })
 }
@@ -325,7 +330,11 @@ pub async fn compute(
     if !treem_domain::limits::PLAN_YEARS.contains(&year) {
         return Err(ApiError::NotFound);
     }
-    let stamp = state.store.figures_stamp().await?;
+    let stamp = format!(
+        "{}/{}",
+        state.store.figures_stamp().await?,
+        state.store.activities_stamp().await?
+    );
     // The status reads the trend's last points only: the earlier quarter ends are computed when
     // a target's chart asks for them.
     let mut dates = trend_dates(year, as_of);

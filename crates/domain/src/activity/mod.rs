@@ -11,7 +11,7 @@ mod input;
 #[cfg(test)]
 mod tests;
 
-pub use input::{ActivityInput, RecommendationInput};
+pub use input::{accepted_year, check_audience, occasion_fits, title_word, ActivityInput, RecommendationInput};
 
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
