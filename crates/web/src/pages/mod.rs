@@ -15,6 +15,7 @@ mod province;
 mod report_print;
 mod reports;
 mod supports;
+mod activities;
 mod village_papers;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
@@ -78,6 +79,18 @@ pub fn routes() -> Router<AppState> {
             get(children::new_page).post(children::create),
         )
         .route("/children/{id}", get(children::show))
+        .route("/activities", get(activities::hub))
+        .route(
+            "/activities/directory",
+            get(activities::directory_show).post(activities::directory_add),
+        )
+        .route(
+            "/activities/{kind}",
+            get(activities::list).post(activities::create),
+        )
+        .route("/activities/{kind}/new", get(activities::new))
+        .route("/activities/{kind}/xlsx", get(activities::xlsx))
+        .route("/activities/{kind}/{id}", get(activities::show))
         .route(
             "/children/{id}/supports",
             get(supports::show).post(supports::give),
@@ -351,6 +364,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if role.reads_villages() {
         v.push(("/villages", t.villages));
+    }
+    if treem_domain::activity::directory::may_read(role) {
+        v.push(("/activities", "Hoạt động"));
     }
     if matches!(role, Role::Health | Role::Officer) {
         v.push(("/health/weighing", t.weighing));
