@@ -207,3 +207,56 @@ async fn a_village_head_records_and_sees_events_of_their_own_village_only() {
         assert!(doc["paths"]["/activities/{kind}"]["post"].is_object(), "{label}");
     }
 }
+
+#[tokio::test]
+async fn the_pages_record_an_event_refuse_counts_that_do_not_add_up_and_export_the_list() {
+    use crate::pages::page_login;
+    let app = spawn_app().await;
+    let page = page_login(&app, "village_head", "password-village_head").await;
+    let home = page.get(&app, "/").await.text().await.unwrap();
+    assert!(home.contains("href=\"/activities\""), "menu «Hoạt động»");
+    let html = page.get(&app, "/activities/event/new").await.text().await.unwrap();
+    let submission = {
+        let i = html.find("name=\"submission\" value=\"").unwrap() + 25;
+        html[i..i + html[i..].find('"').unwrap()].to_string()
+    };
+    let mut form = vec![
+        ("_csrf", page.csrf.clone()),
+        ("submission", submission),
+        ("date", "01/06/2026".to_string()),
+        ("title", "Phòng chống đuối nước".to_string()),
+        ("channel", "loudspeaker".to_string()),
+        ("occasion", "childrens_day".to_string()),
+        ("girls", "5".to_string()),
+        ("boys", "6".to_string()),
+        ("total", "12".to_string()),
+    ];
+    let refs = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
+    let r = send(&page, &app, refs(&form)).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("tổng số trẻ em (12) phải bằng số em gái (5) cộng số em trai (6)"), "{html}");
+    form[8].1 = "11".into();
+    for _ in 0..2 {
+        let r = send(&page, &app, refs(&form)).await;
+        assert_eq!(r.status(), 303);
+    }
+    let html = page.get(&app, "/activities/event").await.text().await.unwrap();
+    assert_eq!(html.matches("Phòng chống đuối nước</a>").count(), 1, "{html}");
+    assert!(html.contains("Sính Phình"), "the village head's village: {html}");
+    let r = page.get(&app, "/activities/event/xlsx").await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX (zip) file");
+    // A village head has no forum form.
+    assert_eq!(page.get(&app, "/activities/forum/new").await.status(), 403);
+}
+
+async fn send(
+    page: &crate::pages::Page,
+    app: &TestApp,
+    f: Vec<(&'static str, String)>,
+) -> reqwest::Response {
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    page.post(app, "/activities/event", &refs).await
+}
