@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use treem_domain::role::ALL_ROLES;
 use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Register, Role};
 
+mod activities;
 mod cases;
 mod health;
 mod plans;
@@ -155,6 +156,7 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     }
     seed_plan(db, seed, today).await?;
     seed_health(db, seed, today).await?;
+    activities::seed_activities(db, seed, today).await?;
     if db.has_case_key() {
         seed_cases(db, today).await?;
     }

@@ -11,7 +11,10 @@ mod input;
 #[cfg(test)]
 mod tests;
 
-pub use input::{accepted_year, check_audience, occasion_fits, title_word, ActivityInput, RecommendationInput};
+pub use input::{
+    accepted_year, check_audience, occasion_fits, title_word, ActivityInput, RecommendationInput,
+    CHILDREN_PER_ACTIVITY, DETAILS_CHARS, MAX_COUNT, RECOMMENDATIONS_PER_ACTIVITY, TITLE_CHARS,
+};
 
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
