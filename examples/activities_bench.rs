@@ -58,9 +58,12 @@ async fn main() {
         .map(|a| a.parse().expect("number of children"))
         .unwrap_or(5500);
     let dir = tempfile::tempdir().unwrap();
-    let url = std::env::args()
-        .nth(2)
-        .unwrap_or_else(|| dir.path().join("activities.db").to_string_lossy().to_string());
+    let url = std::env::args().nth(2).unwrap_or_else(|| {
+        dir.path()
+            .join("activities.db")
+            .to_string_lossy()
+            .to_string()
+    });
     let db = Db::open(&url).await.unwrap();
     let o = Actor::system();
     let today = treem_storage::today();
@@ -120,8 +123,15 @@ async fn main() {
     }
     for (i, v) in villages.iter().enumerate() {
         let code = format!("SP{:02}", i + 1);
-        for (k, form) in [ForumForm::Consultation, ForumForm::Club].into_iter().enumerate() {
-            let mut a = activity(ActivityKind::Forum, jiff::civil::date(today.year(), 3 + k as i8, 10), Some(*v));
+        for (k, form) in [ForumForm::Consultation, ForumForm::Club]
+            .into_iter()
+            .enumerate()
+        {
+            let mut a = activity(
+                ActivityKind::Forum,
+                jiff::civil::date(today.year(), 3 + k as i8, 10),
+                Some(*v),
+            );
             a.form = Some(form);
             a.children = ids
                 .iter()
@@ -134,7 +144,11 @@ async fn main() {
     }
     println!("{count} activities in {:?}", t.elapsed());
 
-    for kind in [ActivityKind::Event, ActivityKind::Forum, ActivityKind::Training] {
+    for kind in [
+        ActivityKind::Event,
+        ActivityKind::Forum,
+        ActivityKind::Training,
+    ] {
         let (d, rows) = best(5, || db.activities(&o, kind, today.year())).await;
         println!(
             "list {:<14} {:>4} rows: {:>7.2} ms",
@@ -150,5 +164,9 @@ async fn main() {
         d.as_secs_f64() * 1000.0
     );
     let (d, dir) = best(5, || db.directory(&o)).await;
-    println!("directory ({} entries): {:.2} ms", dir.unwrap().len(), d.as_secs_f64() * 1000.0);
+    println!(
+        "directory ({} entries): {:.2} ms",
+        dir.unwrap().len(),
+        d.as_secs_f64() * 1000.0
+    );
 }

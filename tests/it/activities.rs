@@ -24,7 +24,13 @@ async fn village_id(app: &TestApp, code: &str) -> i64 {
         .id
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value, key: Option<&str>) -> (u16, Value) {
+async fn post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+    key: Option<&str>,
+) -> (u16, Value) {
     let mut r = app
         .http
         .post(app.url(&format!("/api/v1/activities/{path}")))
@@ -83,41 +89,87 @@ async fn targets_26_to_29_are_computed_from_forums_and_the_directory_as_counted_
         let c = kid(&app, "Vàng Thị C", "SP02", (2014, 5, 1)).await;
         let d = kid(&app, "Vàng Thị D", "SP02", (2013, 2, 1)).await;
         let _e = kid(&app, "Lý Thị E", "SP01", (2016, 1, 1)).await;
-        assert_eq!(target(&app, &token, 27).await, (Some(0.0), Some(4.0), Some(0.0)), "{label}");
+        assert_eq!(
+            target(&app, &token, 27).await,
+            (Some(0.0), Some(4.0), Some(0.0)),
+            "{label}"
+        );
 
         let forum = |form: &str, children: Vec<i64>| {
             json!({"date": yesterday(), "title": "Trẻ em nói về an toàn", "form": form,
                    "level": "commune", "children": children,
                    "recommendations": [{"text": "Làm sân chơi", "answer": "considering", "agency": "UBND xã"}]})
         };
-        assert_eq!(post(&app, &token, "forum", forum("consultation", vec![b]), None).await.0, 201, "{label}");
-        assert_eq!(post(&app, &token, "forum", forum("forum", vec![c]), None).await.0, 201, "{label}");
+        assert_eq!(
+            post(&app, &token, "forum", forum("consultation", vec![b]), None)
+                .await
+                .0,
+            201,
+            "{label}"
+        );
+        assert_eq!(
+            post(&app, &token, "forum", forum("forum", vec![c]), None)
+                .await
+                .0,
+            201,
+            "{label}"
+        );
         // The office (V.4) records forums too.
         let office = app.token(Role::Office).await;
-        assert_eq!(post(&app, &office, "forum", forum("club", vec![d, b]), None).await.0, 201, "{label}");
+        assert_eq!(
+            post(&app, &office, "forum", forum("club", vec![d, b]), None)
+                .await
+                .0,
+            201,
+            "{label}"
+        );
 
         // 27 (7+, forum or consultation): b, c of b, c, d, e.
-        assert_eq!(target(&app, &token, 27).await, (Some(2.0), Some(4.0), Some(50.0)), "{label}");
+        assert_eq!(
+            target(&app, &token, 27).await,
+            (Some(2.0), Some(4.0), Some(50.0)),
+            "{label}"
+        );
         // 28 (every child, every form): b, c, d of 5.
-        assert_eq!(target(&app, &token, 28).await, (Some(3.0), Some(5.0), Some(60.0)), "{label}");
+        assert_eq!(
+            target(&app, &token, 28).await,
+            (Some(3.0), Some(5.0), Some(60.0)),
+            "{label}"
+        );
         // 29 (11+, forum or club): c, d of c, d.
-        assert_eq!(target(&app, &token, 29).await, (Some(2.0), Some(2.0), Some(100.0)), "{label}");
+        assert_eq!(
+            target(&app, &token, 29).await,
+            (Some(2.0), Some(2.0), Some(100.0)),
+            "{label}"
+        );
 
         // 26: one village of the two has a play place.
         let sp01 = village_id(&app, "SP01").await;
         let (s, v) = post(&app, &token, "directory", json!({"category": "play_place", "name": "Nhà văn hóa thôn", "village_id": sp01.to_string()}), None).await;
         assert_eq!(s, 201, "{label}: {v}");
-        assert_eq!(target(&app, &token, 26).await, (Some(1.0), Some(2.0), Some(50.0)), "{label}");
+        assert_eq!(
+            target(&app, &token, 26).await,
+            (Some(1.0), Some(2.0), Some(50.0)),
+            "{label}"
+        );
 
         // The forum's page lists its children from the register, with the recommendation.
         let (s, list) = get(&app, &token, "activities/forum").await;
         assert_eq!(s, 200, "{label}");
         assert_eq!(list["items"].as_array().unwrap().len(), 3, "{label}");
-        let club = list["items"].as_array().unwrap().iter().find(|i| i["form"] == "club").unwrap();
+        let club = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["form"] == "club")
+            .unwrap();
         let (s, one) = get(&app, &token, &format!("activities/forum/{}", club["id"])).await;
         assert_eq!(s, 200, "{label}");
         assert_eq!(one["participants"].as_array().unwrap().len(), 2, "{label}");
-        assert_eq!(one["recommendations"][0]["answer"], "considering", "{label}");
+        assert_eq!(
+            one["recommendations"][0]["answer"], "considering",
+            "{label}"
+        );
     }
 }
 
@@ -131,9 +183,16 @@ async fn counts_that_do_not_add_up_and_unknown_children_are_refused_with_nothing
         let (s, v) = post(&app, &token, "event", body.clone(), None).await;
         assert_eq!(s, 422, "{label}");
         let text = v.to_string();
-        assert!(text.contains("total") && text.contains("tổng số trẻ em (8)"), "{label}: {text}");
+        assert!(
+            text.contains("total") && text.contains("tổng số trẻ em (8)"),
+            "{label}: {text}"
+        );
         // A date in the future, outside June for the Month of Action, a negative count.
-        for (field, value) in [("date", json!("2026-12-31")), ("date", json!("2026-07-02")), ("girls", json!(-1))] {
+        for (field, value) in [
+            ("date", json!("2026-12-31")),
+            ("date", json!("2026-07-02")),
+            ("girls", json!(-1)),
+        ] {
             let mut b = body.clone();
             b["total"] = json!(7);
             b[field] = value;
@@ -150,14 +209,28 @@ async fn counts_that_do_not_add_up_and_unknown_children_are_refused_with_nothing
         for kind in ["event", "forum"] {
             let (s, list) = get(&app, &officer, &format!("activities/{kind}")).await;
             assert_eq!(s, 200, "{label}");
-            assert_eq!(list["items"].as_array().unwrap().len(), 0, "{label}: {kind}");
+            assert_eq!(
+                list["items"].as_array().unwrap().len(),
+                0,
+                "{label}: {kind}"
+            );
         }
         // The same event, counts right: stored once under one key.
         let mut b = body.clone();
         b["total"] = json!(7);
-        assert_eq!(post(&app, &token, "event", b.clone(), Some("event-key-0001")).await.0, 201, "{label}");
+        assert_eq!(
+            post(&app, &token, "event", b.clone(), Some("event-key-0001"))
+                .await
+                .0,
+            201,
+            "{label}"
+        );
         let (s, v) = post(&app, &token, "event", b, Some("event-key-0001")).await;
-        assert_eq!((s, v["already_saved"].clone()), (200, json!(true)), "{label}");
+        assert_eq!(
+            (s, v["already_saved"].clone()),
+            (200, json!(true)),
+            "{label}"
+        );
         let (_, list) = get(&app, &officer, "activities/event").await;
         assert_eq!(list["items"].as_array().unwrap().len(), 1, "{label}");
     }
@@ -184,27 +257,71 @@ async fn a_village_head_records_and_sees_events_of_their_own_village_only() {
         assert!(v.to_string().contains("village_id"), "{label}: {v}");
         let (s, _) = post(&app, &head, "event", event(None), None).await;
         assert_eq!(s, 201, "{label}");
-        assert_eq!(post(&app, &officer, "event", event(Some(sp02)), None).await.0, 201, "{label}");
+        assert_eq!(
+            post(&app, &officer, "event", event(Some(sp02)), None)
+                .await
+                .0,
+            201,
+            "{label}"
+        );
         let (_, mine) = get(&app, &head, "activities/event").await;
         let items = mine["items"].as_array().unwrap();
         assert_eq!(items.len(), 1, "{label}");
         assert_eq!(items[0]["village_id"], json!(sp01), "{label}");
         let (_, all) = get(&app, &officer, "activities/event").await;
         assert_eq!(all["items"].as_array().unwrap().len(), 2, "{label}");
-        let other = all["items"].as_array().unwrap().iter().find(|i| i["village_id"] == json!(sp02)).unwrap();
-        assert_eq!(get(&app, &head, &format!("activities/event/{}", other["id"])).await.0, 404, "{label}");
+        let other = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["village_id"] == json!(sp02))
+            .unwrap();
+        assert_eq!(
+            get(&app, &head, &format!("activities/event/{}", other["id"]))
+                .await
+                .0,
+            404,
+            "{label}"
+        );
         // A village head records no forum, reads no forum; the services centre reads no
         // forum (children named); the leader reads but records nothing.
-        assert_eq!(post(&app, &head, "forum", json!({"date": "2026-05-20", "title": "x", "form": "forum", "level": "village"}), None).await.0, 403, "{label}");
+        assert_eq!(
+            post(
+                &app,
+                &head,
+                "forum",
+                json!({"date": "2026-05-20", "title": "x", "form": "forum", "level": "village"}),
+                None
+            )
+            .await
+            .0,
+            403,
+            "{label}"
+        );
         assert_eq!(get(&app, &head, "activities/forum").await.0, 403, "{label}");
         let services = app.token(Role::Services).await;
-        assert_eq!(get(&app, &services, "activities/forum").await.0, 403, "{label}");
+        assert_eq!(
+            get(&app, &services, "activities/forum").await.0,
+            403,
+            "{label}"
+        );
         let leader = app.token(Role::Leader).await;
-        assert_eq!(get(&app, &leader, "activities/forum").await.0, 200, "{label}");
-        assert_eq!(post(&app, &leader, "event", event(None), None).await.0, 403, "{label}");
+        assert_eq!(
+            get(&app, &leader, "activities/forum").await.0,
+            200,
+            "{label}"
+        );
+        assert_eq!(
+            post(&app, &leader, "event", event(None), None).await.0,
+            403,
+            "{label}"
+        );
         // The API document names the paths.
         let (_, doc) = get(&app, &officer, "openapi.json").await;
-        assert!(doc["paths"]["/activities/{kind}"]["post"].is_object(), "{label}");
+        assert!(
+            doc["paths"]["/activities/{kind}"]["post"].is_object(),
+            "{label}"
+        );
     }
 }
 
@@ -215,7 +332,12 @@ async fn the_pages_record_an_event_refuse_counts_that_do_not_add_up_and_export_t
     let page = page_login(&app, "village_head", "password-village_head").await;
     let home = page.get(&app, "/").await.text().await.unwrap();
     assert!(home.contains("href=\"/activities\""), "menu «Hoạt động»");
-    let html = page.get(&app, "/activities/event/new").await.text().await.unwrap();
+    let html = page
+        .get(&app, "/activities/event/new")
+        .await
+        .text()
+        .await
+        .unwrap();
     let submission = {
         let i = html.find("name=\"submission\" value=\"").unwrap() + 25;
         html[i..i + html[i..].find('"').unwrap()].to_string()
@@ -235,15 +357,30 @@ async fn the_pages_record_an_event_refuse_counts_that_do_not_add_up_and_export_t
     let r = send(&page, &app, refs(&form)).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("tổng số trẻ em (12) phải bằng số em gái (5) cộng số em trai (6)"), "{html}");
+    assert!(
+        html.contains("tổng số trẻ em (12) phải bằng số em gái (5) cộng số em trai (6)"),
+        "{html}"
+    );
     form[8].1 = "11".into();
     for _ in 0..2 {
         let r = send(&page, &app, refs(&form)).await;
         assert_eq!(r.status(), 303);
     }
-    let html = page.get(&app, "/activities/event").await.text().await.unwrap();
-    assert_eq!(html.matches("Phòng chống đuối nước</a>").count(), 1, "{html}");
-    assert!(html.contains("Sính Phình"), "the village head's village: {html}");
+    let html = page
+        .get(&app, "/activities/event")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        html.matches("Phòng chống đuối nước</a>").count(),
+        1,
+        "{html}"
+    );
+    assert!(
+        html.contains("Sính Phình"),
+        "the village head's village: {html}"
+    );
     let r = page.get(&app, "/activities/event/xlsx").await;
     assert_eq!(r.status(), 200);
     let bytes = r.bytes().await.unwrap();

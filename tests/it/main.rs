@@ -1,8 +1,8 @@
 //! All integration tests in one binary: storage conformance on every backend, the HTTP API,
 //! and the command line. PostgreSQL runs when TREEM_TEST_DATABASE_URL is set.
-mod activities;
 mod account_names;
 mod accounts;
+mod activities;
 mod api;
 mod backups;
 mod browser;

@@ -88,7 +88,8 @@ fn word<T>(v: Option<String>, parse: fn(&str) -> Option<T>) -> Option<T> {
     v.as_deref().and_then(parse)
 }
 
-const ROW_SQL: &str = "SELECT a.id, a.kind, a.date, a.village_id, COALESCE(v.name, '') AS village, \
+const ROW_SQL: &str =
+    "SELECT a.id, a.kind, a.date, a.village_id, COALESCE(v.name, '') AS village, \
      a.title, a.channel, a.occasion, a.form, a.level, a.girls, a.boys, a.total, a.age_0_5, \
      a.age_6_10, a.age_11_15, a.minority, a.adults, a.materials, a.details, a.agency, \
      (SELECT COUNT(*) FROM activity_child ac WHERE ac.activity_id = a.id) AS children, \
@@ -179,7 +180,10 @@ impl ActivityLog for Db {
                 .fetch_optional(&mut *tx)
                 .await?;
             if found.is_none() {
-                return Err(StorageError::invalid("village_id", format!("không có thôn mã {v}")));
+                return Err(StorageError::invalid(
+                    "village_id",
+                    format!("không có thôn mã {v}"),
+                ));
             }
         }
         for c in &a.children {
@@ -249,7 +253,15 @@ impl ActivityLog for Db {
         if let Some(t) = token {
             crate::once::settle(&mut tx, t, id).await?;
         }
-        audit::append(&mut tx, actor, "create", "activity", Some(id), &a.summary_vi()).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "create",
+            "activity",
+            Some(id),
+            &a.summary_vi(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(StoredOnce { id, again: false })
     }
@@ -355,7 +367,12 @@ impl ActivityLog for Db {
         })
     }
 
-    async fn activity_facts(&self, from: Date, to: Date, known: Known) -> StorageResult<ActivityFacts> {
+    async fn activity_facts(
+        &self,
+        from: Date,
+        to: Date,
+        known: Known,
+    ) -> StorageResult<ActivityFacts> {
         let cutoff = known_cutoff(known);
         let rows = sqlx::query(
             "SELECT ac.child_id, a.date, a.form FROM activity_child ac \
@@ -460,7 +477,10 @@ impl ActivityLog for Db {
                 .fetch_optional(&mut *tx)
                 .await?;
             if found.is_none() {
-                return Err(StorageError::invalid("village_id", format!("không có thôn mã {v}")));
+                return Err(StorageError::invalid(
+                    "village_id",
+                    format!("không có thôn mã {v}"),
+                ));
             }
         }
         let id: i64 = sqlx::query(

@@ -85,7 +85,13 @@ impl EntryInput {
             ("contact", "người liên hệ", &self.contact),
             ("note", "ghi chú", &self.note),
         ] {
-            crate::limits::check_chars(&mut errs, field, label, v.trim(), super::input::TITLE_CHARS);
+            crate::limits::check_chars(
+                &mut errs,
+                field,
+                label,
+                v.trim(),
+                super::input::TITLE_CHARS,
+            );
         }
         let phone = self.phone.trim().to_string();
         if !phone
@@ -125,7 +131,10 @@ impl EntryInput {
 
 /// May change the directory: the officer and the services centre.
 pub fn may_write(role: crate::role::Role) -> bool {
-    matches!(role, crate::role::Role::Officer | crate::role::Role::Services)
+    matches!(
+        role,
+        crate::role::Role::Officer | crate::role::Role::Services
+    )
 }
 
 /// May read the directory: every commune role but the administrator and the province.

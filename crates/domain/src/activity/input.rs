@@ -180,7 +180,10 @@ impl ActivityInput {
                 }
                 Ok(n) => n as u32,
                 Err(_) => {
-                    errs.push(field, format!("{label} phải là số nguyên (đã nhập «{}»)", text.trim()));
+                    errs.push(
+                        field,
+                        format!("{label} phải là số nguyên (đã nhập «{}»)", text.trim()),
+                    );
                     0
                 }
             }
@@ -201,8 +204,24 @@ impl ActivityInput {
         let (mut channel, mut occasion, mut form, mut level) = (None, None, None, None);
         match kind {
             ActivityKind::Event => {
-                channel = pick(&mut errs, "channel", "kênh truyền thông", &self.channel, true, Channel::parse, Channel::choices_vi);
-                occasion = pick(&mut errs, "occasion", "dịp", &self.occasion, false, Occasion::parse, Occasion::choices_vi);
+                channel = pick(
+                    &mut errs,
+                    "channel",
+                    "kênh truyền thông",
+                    &self.channel,
+                    true,
+                    Channel::parse,
+                    Channel::choices_vi,
+                );
+                occasion = pick(
+                    &mut errs,
+                    "occasion",
+                    "dịp",
+                    &self.occasion,
+                    false,
+                    Occasion::parse,
+                    Occasion::choices_vi,
+                );
                 if let (Some(o), Some(d)) = (occasion, date) {
                     if let Err(m) = occasion_fits(o, d) {
                         errs.push("date", m);
@@ -210,8 +229,24 @@ impl ActivityInput {
                 }
             }
             ActivityKind::Forum => {
-                form = pick(&mut errs, "form", "hình thức", &self.form, true, ForumForm::parse, ForumForm::choices_vi);
-                level = pick(&mut errs, "level", "cấp tổ chức", &self.level, true, ForumLevel::parse, ForumLevel::choices_vi);
+                form = pick(
+                    &mut errs,
+                    "form",
+                    "hình thức",
+                    &self.form,
+                    true,
+                    ForumForm::parse,
+                    ForumForm::choices_vi,
+                );
+                level = pick(
+                    &mut errs,
+                    "level",
+                    "cấp tổ chức",
+                    &self.level,
+                    true,
+                    ForumLevel::parse,
+                    ForumLevel::choices_vi,
+                );
             }
             _ => {}
         }
@@ -234,15 +269,28 @@ impl ActivityInput {
         children.sort_unstable();
         children.dedup();
         if !children.is_empty() && kind != ActivityKind::Forum {
-            errs.push("children", "chỉ diễn đàn, hỏi ý kiến trẻ em mới ghi tên trẻ tham gia");
+            errs.push(
+                "children",
+                "chỉ diễn đàn, hỏi ý kiến trẻ em mới ghi tên trẻ tham gia",
+            );
         }
         if children.iter().any(|c| *c <= 0) {
             errs.push("children", "mã trẻ không hợp lệ");
         }
-        crate::limits::check_count(&mut errs, "children", "trẻ tham gia", children.len(), CHILDREN_PER_ACTIVITY);
+        crate::limits::check_count(
+            &mut errs,
+            "children",
+            "trẻ tham gia",
+            children.len(),
+            CHILDREN_PER_ACTIVITY,
+        );
 
         let mut recs: Vec<RecommendationInput> = self.recommendations.clone();
-        for line in self.recommendations_text.lines().filter(|l| !l.trim().is_empty()) {
+        for line in self
+            .recommendations_text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
             let mut p = line.split('|').map(str::trim);
             recs.push(RecommendationInput {
                 text: p.next().unwrap_or("").into(),
@@ -252,9 +300,18 @@ impl ActivityInput {
             });
         }
         if !recs.is_empty() && kind != ActivityKind::Forum {
-            errs.push("recommendations", "chỉ diễn đàn, hỏi ý kiến trẻ em mới có kiến nghị của trẻ em");
+            errs.push(
+                "recommendations",
+                "chỉ diễn đàn, hỏi ý kiến trẻ em mới có kiến nghị của trẻ em",
+            );
         }
-        crate::limits::check_count(&mut errs, "recommendations", "kiến nghị", recs.len(), RECOMMENDATIONS_PER_ACTIVITY);
+        crate::limits::check_count(
+            &mut errs,
+            "recommendations",
+            "kiến nghị",
+            recs.len(),
+            RECOMMENDATIONS_PER_ACTIVITY,
+        );
         let mut recommendations = Vec::new();
         for (i, r) in recs.iter().enumerate() {
             let f = |x: &str| format!("recommendations[{i}].{x}");
@@ -263,24 +320,51 @@ impl ActivityInput {
             if text.is_empty() {
                 errs.push(&f("text"), format!("kiến nghị {n}: cần ghi nội dung"));
             }
-            crate::limits::check_chars(&mut errs, &f("text"), "nội dung kiến nghị", text, TITLE_CHARS);
+            crate::limits::check_chars(
+                &mut errs,
+                &f("text"),
+                "nội dung kiến nghị",
+                text,
+                TITLE_CHARS,
+            );
             let answer = match Answer::parse(&r.answer) {
                 Some(a) => Some(a),
                 None => {
                     errs.push(
                         &f("answer"),
-                        format!("kiến nghị {n}: trả lời phải là một trong: {}", Answer::choices_vi()),
+                        format!(
+                            "kiến nghị {n}: trả lời phải là một trong: {}",
+                            Answer::choices_vi()
+                        ),
                     );
                     None
                 }
             };
             if r.agency.trim().is_empty() {
-                errs.push(&f("agency"), format!("kiến nghị {n}: cần ghi cơ quan trả lời"));
+                errs.push(
+                    &f("agency"),
+                    format!("kiến nghị {n}: cần ghi cơ quan trả lời"),
+                );
             }
-            crate::limits::check_chars(&mut errs, &f("agency"), "cơ quan", r.agency.trim(), TITLE_CHARS);
-            crate::limits::check_chars(&mut errs, &f("reason"), "lý do", r.reason.trim(), DETAILS_CHARS);
+            crate::limits::check_chars(
+                &mut errs,
+                &f("agency"),
+                "cơ quan",
+                r.agency.trim(),
+                TITLE_CHARS,
+            );
+            crate::limits::check_chars(
+                &mut errs,
+                &f("reason"),
+                "lý do",
+                r.reason.trim(),
+                DETAILS_CHARS,
+            );
             if answer == Some(Answer::NotPossible) && r.reason.trim().is_empty() {
-                errs.push(&f("reason"), format!("kiến nghị {n}: chưa thể thực hiện thì cần ghi lý do"));
+                errs.push(
+                    &f("reason"),
+                    format!("kiến nghị {n}: chưa thể thực hiện thì cần ghi lý do"),
+                );
             }
             if let Some(answer) = answer {
                 recommendations.push(Recommendation {
@@ -395,7 +479,11 @@ fn pick<T>(
     if v.is_none() {
         errs.push(
             field,
-            format!("{label} «{}» không có; chọn một trong: {}", text.trim(), choices()),
+            format!(
+                "{label} «{}» không có; chọn một trong: {}",
+                text.trim(),
+                choices()
+            ),
         );
     }
     v

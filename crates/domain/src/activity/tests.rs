@@ -32,14 +32,26 @@ fn girls_and_boys_not_adding_up_to_the_total_are_refused_naming_the_field() {
     e.total = "25".into();
     let errs = e.parse(ActivityKind::Event, today()).unwrap_err();
     let m = errs.for_field("total").unwrap();
-    assert!(m.contains("tổng số trẻ em (25)") && m.contains("em gái (12)"), "{m}");
+    assert!(
+        m.contains("tổng số trẻ em (25)") && m.contains("em gái (12)"),
+        "{m}"
+    );
     let mut e = event();
     e.age_0_5 = "5".into();
     e.age_6_10 = "5".into();
-    assert!(e.parse(ActivityKind::Event, today()).unwrap_err().for_field("age_11_15").is_some());
+    assert!(e
+        .parse(ActivityKind::Event, today())
+        .unwrap_err()
+        .for_field("age_11_15")
+        .is_some());
     let mut e = event();
     e.girls = "-1".into();
-    assert!(e.parse(ActivityKind::Event, today()).unwrap_err().for_field("girls").unwrap().contains("âm"));
+    assert!(e
+        .parse(ActivityKind::Event, today())
+        .unwrap_err()
+        .for_field("girls")
+        .unwrap()
+        .contains("âm"));
 }
 
 #[test]
@@ -52,7 +64,10 @@ fn dates_in_the_future_outside_the_plan_year_or_the_occasion_are_refused() {
         let mut e = event();
         e.date = d.into();
         let errs = e.parse(ActivityKind::Event, today()).unwrap_err();
-        assert!(errs.for_field("date").unwrap().contains(want), "{d}: {errs}");
+        assert!(
+            errs.for_field("date").unwrap().contains(want),
+            "{d}: {errs}"
+        );
     }
 }
 
@@ -64,14 +79,22 @@ fn a_recommendation_that_cannot_be_met_needs_its_reason_and_every_one_its_agency
         form: "forum".into(),
         level: "Xã".into(),
         children_text: "3, 5 5\n7".into(),
-        recommendations_text: "Làm biển báo | chưa thể thực hiện | | UBND xã\nSân chơi | đã đáp ứng | | ".into(),
+        recommendations_text:
+            "Làm biển báo | chưa thể thực hiện | | UBND xã\nSân chơi | đã đáp ứng | | ".into(),
         ..Default::default()
     };
     let errs = f.parse(ActivityKind::Forum, today()).unwrap_err();
-    assert!(errs.for_field("recommendations[0].reason").is_some(), "{errs}");
-    assert!(errs.for_field("recommendations[1].agency").is_some(), "{errs}");
+    assert!(
+        errs.for_field("recommendations[0].reason").is_some(),
+        "{errs}"
+    );
+    assert!(
+        errs.for_field("recommendations[1].agency").is_some(),
+        "{errs}"
+    );
     let mut ok = f.clone();
-    ok.recommendations_text = "Làm biển báo | chưa thể thực hiện | chưa có kinh phí | UBND xã".into();
+    ok.recommendations_text =
+        "Làm biển báo | chưa thể thực hiện | chưa có kinh phí | UBND xã".into();
     let a = ok.parse(ActivityKind::Forum, today()).unwrap();
     assert_eq!(a.children, vec![3, 5, 7]);
     assert_eq!(a.recommendations[0].answer, Answer::NotPossible);

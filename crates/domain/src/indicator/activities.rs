@@ -55,9 +55,7 @@ impl ActivityIndicator {
         match self {
             ActivityIndicator::ConsultedAge7 => Some((ParticipationTarget::Consulted, 7)),
             ActivityIndicator::ParticipationAwareness => Some((ParticipationTarget::Aware, 0)),
-            ActivityIndicator::ParticipatingAge11 => {
-                Some((ParticipationTarget::Participating, 11))
-            }
+            ActivityIndicator::ParticipatingAge11 => Some((ParticipationTarget::Participating, 11)),
             ActivityIndicator::VillagesWithPlayPlace => None,
         }
     }
@@ -74,9 +72,15 @@ impl ActivityIndicator {
 
     pub fn denominator_vi(self) -> &'static str {
         match self {
-            ActivityIndicator::ConsultedAge7 => "Số trẻ em từ 7 đến dưới 16 tuổi có trong sổ vào ngày tính",
-            ActivityIndicator::ParticipationAwareness => "Số trẻ em dưới 16 tuổi có trong sổ vào ngày tính",
-            ActivityIndicator::ParticipatingAge11 => "Số trẻ em từ 11 đến dưới 16 tuổi có trong sổ vào ngày tính",
+            ActivityIndicator::ConsultedAge7 => {
+                "Số trẻ em từ 7 đến dưới 16 tuổi có trong sổ vào ngày tính"
+            }
+            ActivityIndicator::ParticipationAwareness => {
+                "Số trẻ em dưới 16 tuổi có trong sổ vào ngày tính"
+            }
+            ActivityIndicator::ParticipatingAge11 => {
+                "Số trẻ em từ 11 đến dưới 16 tuổi có trong sổ vào ngày tính"
+            }
             ActivityIndicator::VillagesWithPlayPlace => "Số thôn của xã",
         }
     }

@@ -7,8 +7,8 @@
 //! Also the yearly rates (target 15, per 100.000 children): a figure counted over part of a
 //! year says so, with the rate for a year beside it ([`yearly`]).
 use super::formulas::{age5_cohort, RegisterIndicator};
-use super::{CaseIndicator, Period, Settings};
 use super::ActivityIndicator;
+use super::{CaseIndicator, Period, Settings};
 use crate::plan::{format_date_vi, format_number_vi, with_unit_vi, Source, Target, Unit};
 use jiff::civil::Date;
 use serde::Serialize;

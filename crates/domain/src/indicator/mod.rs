@@ -435,8 +435,9 @@ pub fn validate_plan(plan: &Plan) -> Vec<Problem> {
                     out.push(Problem {
                         place: Place::Target(t.number),
                         field: format!("{prefix}unit"),
-                        message: "chỉ số hoạt động là một tỷ lệ phần trăm; đơn vị phải là `percent`"
-                            .into(),
+                        message:
+                            "chỉ số hoạt động là một tỷ lệ phần trăm; đơn vị phải là `percent`"
+                                .into(),
                     });
                 }
                 return;

@@ -108,9 +108,7 @@ pub fn validate_reported(rv: &ReportedValue, target: &Target) -> Result<(), Fiel
         ),
         Source::Activities { .. } => errs.push(
             "target",
-            format!(
-                "chỉ tiêu {n} được tính tự động từ các hoạt động, không nhập số liệu báo cáo"
-            ),
+            format!("chỉ tiêu {n} được tính tự động từ các hoạt động, không nhập số liệu báo cáo"),
         ),
     }
     if rv.period_end < rv.period_start {

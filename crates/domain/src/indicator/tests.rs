@@ -1260,5 +1260,8 @@ fn targets_27_to_29_count_linked_participants_over_the_registers_children_of_the
     assert_eq!(f.value, Some(100.0));
     // 26: villages 02 and 04 of the 4 (09 is not the commune's).
     let f = fig(26);
-    assert_eq!((f.numerator, f.denominator, f.value), (Some(2.0), Some(4.0), Some(50.0)));
+    assert_eq!(
+        (f.numerator, f.denominator, f.value),
+        (Some(2.0), Some(4.0), Some(50.0))
+    );
 }

@@ -34,9 +34,13 @@ pub async fn list(
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let kind = kind_of(&kind)?;
-    let year = q.year.unwrap_or_else(|| accepted_year(treem_storage::today()));
+    let year = q
+        .year
+        .unwrap_or_else(|| accepted_year(treem_storage::today()));
     let items = s.store.activities(&user.actor(), kind, year).await?;
-    Ok(Json(json!({ "kind": kind.code(), "year": year, "items": items })))
+    Ok(Json(
+        json!({ "kind": kind.code(), "year": year, "items": items }),
+    ))
 }
 
 pub async fn get_one(
@@ -49,7 +53,9 @@ pub async fn get_one(
     if a.row.kind != kind {
         return Err(ApiError::NotFound);
     }
-    Ok(Json(serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))?))
+    Ok(Json(
+        serde_json::to_value(a).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 /// Records one activity. With an `Idempotency-Key` header the same key sent again stores
@@ -64,19 +70,22 @@ pub async fn create(
     let kind = kind_of(&kind)?;
     let key = super::health::idempotency_key(&headers)?;
     let a = body.parse(kind, treem_storage::today())?;
-    let done = s.store.add_activity(&user.actor(), &a, key.as_deref()).await?;
+    let done = s
+        .store
+        .add_activity(&user.actor(), &a, key.as_deref())
+        .await?;
     let status = if done.again {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(json!({ "id": done.id, "already_saved": done.again }))))
+    Ok((
+        status,
+        Json(json!({ "id": done.id, "already_saved": done.again })),
+    ))
 }
 
-pub async fn directory(
-    State(s): State<AppState>,
-    user: ApiUser,
-) -> Result<Json<Value>, ApiError> {
+pub async fn directory(State(s): State<AppState>, user: ApiUser) -> Result<Json<Value>, ApiError> {
     let items = s.store.directory(&user.actor()).await?;
     Ok(Json(json!({ "items": items })))
 }

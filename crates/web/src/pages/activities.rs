@@ -182,7 +182,10 @@ pub async fn xlsx(
             ),
             (
                 CONTENT_DISPOSITION,
-                format!("attachment; filename=\"hoat-dong-{}-{year}.xlsx\"", kind.code()),
+                format!(
+                    "attachment; filename=\"hoat-dong-{}-{year}.xlsx\"",
+                    kind.code()
+                ),
             ),
         ],
         bytes,
@@ -220,7 +223,15 @@ fn workbook(kind: ActivityKind, year: i16, rows: &[ActivityRow]) -> Result<Vec<u
         let y = 3 + i as u32;
         let a = &r.audience;
         ws.write_string(y, 0, vn_date(&r.date.to_string()))?;
-        ws.write_string(y, 1, if r.village.is_empty() { "Cả xã" } else { &r.village })?;
+        ws.write_string(
+            y,
+            1,
+            if r.village.is_empty() {
+                "Cả xã"
+            } else {
+                &r.village
+            },
+        )?;
         ws.write_string(y, 2, &r.title)?;
         ws.write_string(y, 3, how(r))?;
         for (c, n) in [
@@ -274,7 +285,11 @@ struct FormPage {
     errors: Vec<(String, String)>,
 }
 
-fn pairs<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
+fn pairs<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
     all.iter().map(|k| (code(*k), label(*k))).collect()
 }
 
@@ -300,7 +315,9 @@ async fn form_page(
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|v| !act::confined_to_village(ctx.user.role) || Some(v.id) == ctx.user.actor().village_id)
+        .filter(|v| {
+            !act::confined_to_village(ctx.user.role) || Some(v.id) == ctx.user.actor().village_id
+        })
         .map(|v| (v.id.to_string(), v.name))
         .collect();
     let refused = errors.is_some();
@@ -343,15 +360,13 @@ pub async fn create(
         Ok(a) => a,
         Err(errs) => return form_page(&ctx, kind, form.input, Some(errs)).await,
     };
-    let token = Some(form.input.submission.as_str())
-        .filter(|t| treem_storage::valid_submission_id(t));
+    let token =
+        Some(form.input.submission.as_str()).filter(|t| treem_storage::valid_submission_id(t));
     match ctx.state.store.add_activity(&ctx.actor(), &a, token).await {
-        Ok(done) => Ok(Redirect::to(&format!(
-            "/activities/{}/{}?saved=1",
-            kind.code(),
-            done.id
-        ))
-        .into_response()),
+        Ok(done) => Ok(
+            Redirect::to(&format!("/activities/{}/{}?saved=1", kind.code(), done.id))
+                .into_response(),
+        ),
         Err(StorageError::Invalid(errs)) => form_page(&ctx, kind, form.input, Some(errs)).await,
         Err(e) => Err(ctx.fail(e)),
     }
@@ -421,7 +436,9 @@ pub async fn show(
     let girls = a
         .participants
         .iter()
-        .filter(|p| treem_domain::register::Sex::parse(&p.sex) == Some(treem_domain::register::Sex::Female))
+        .filter(|p| {
+            treem_domain::register::Sex::parse(&p.sex) == Some(treem_domain::register::Sex::Female)
+        })
         .count();
     let special = a.participants.iter().filter(|p| p.special).count();
     let mut l = ctx.layout(format!("{} · {}", kind.label_vi(), a.row.title));
@@ -441,7 +458,14 @@ pub async fn show(
         recommendations: a
             .recommendations
             .iter()
-            .map(|r| (r.text.clone(), r.answer.label_vi(), r.reason.clone(), r.agency.clone()))
+            .map(|r| {
+                (
+                    r.text.clone(),
+                    r.answer.label_vi(),
+                    r.reason.clone(),
+                    r.agency.clone(),
+                )
+            })
             .collect(),
     }))
 }

@@ -2,6 +2,7 @@
 //! state-changing form carries the session's CSRF token.
 mod account;
 mod accounts;
+mod activities;
 mod admin;
 mod backups;
 pub mod cases;
@@ -15,7 +16,6 @@ mod province;
 mod report_print;
 mod reports;
 mod supports;
-mod activities;
 mod village_papers;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
