@@ -74,6 +74,7 @@ async fn main() {
         cases: &cases,
         calendar: db.calendar(),
         work: &treem_domain::work::EMPTY,
+        activities: &treem_domain::activity::EMPTY,
     };
     let results = treem_domain::indicator::compute_all(&plan, &snap);
     let compute = t.elapsed();

@@ -2,6 +2,7 @@
 //! and the command line. PostgreSQL runs when TREEM_TEST_DATABASE_URL is set.
 mod account_names;
 mod accounts;
+mod activities;
 mod api;
 mod assess;
 mod backups;

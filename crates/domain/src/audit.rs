@@ -22,7 +22,7 @@ pub const ACTIONS: [(&str, &str); 16] = [
 ];
 
 /// Each kind of record the log names and its words.
-pub const ENTITIES: [(&str, &str); 23] = [
+pub const ENTITIES: [(&str, &str); 25] = [
     ("child", "trẻ em"),
     ("household", "hộ gia đình"),
     ("village", "thôn, bản"),
@@ -46,6 +46,8 @@ pub const ENTITIES: [(&str, &str); 23] = [
     ("hazard_inspection", "kiểm tra điểm nguy cơ"),
     ("budget_line", "dòng kinh phí"),
     ("spending", "khoản chi"),
+    ("activity", "hoạt động"),
+    ("service_entry", "danh bạ dịch vụ"),
 ];
 
 fn words(list: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {

@@ -1,5 +1,6 @@
 //! treem's domain: the register's values, the plan, indicators. Pure: no SQL, no async, no HTTP.
 pub mod account;
+pub mod activity;
 pub mod age;
 pub mod audit;
 pub mod backup;

@@ -5,6 +5,7 @@
 //! whose types decode the same way on both (integers are 64-bit, dates are ISO text).
 //! Scope (which children an [`Actor`] may see) is applied inside the queries themselves.
 mod accounts;
+mod activities;
 mod as_of;
 mod audit;
 mod backups;
@@ -51,6 +52,7 @@ pub use accounts::{
     AccountChange, Decision, Login, LoginName, NewUser, PendingAccount, PendingChange, Session,
     Signer, User,
 };
+pub use activities::{ActivityDetail, ActivityRow, Participant, ServiceEntry};
 pub use as_of::RegisterAsOf;
 pub use audit::{AuditEntry, AuditFilter, ChainHead, CheckReport};
 pub use backups::{sees_backups, BackupStatus};
@@ -506,6 +508,7 @@ pub trait Storage:
     + WorkLog
     + HazardLog
     + BudgetLog
+    + ActivityLog
 {
 }
 impl<
@@ -523,7 +526,8 @@ impl<
             + NationalDb
             + WorkLog
             + HazardLog
-            + BudgetLog,
+            + BudgetLog
+            + ActivityLog,
     > Storage for T
 {
 }
@@ -858,4 +862,41 @@ pub trait BudgetLog: Send + Sync {
         spending: &treem_domain::budget::NewSpending,
         token: Option<&str>,
     ) -> StorageResult<StoredOnce>;
+}
+
+/// The plan's work and the directory of services (`activities.rs`).
+#[async_trait]
+pub trait ActivityLog: Send + Sync {
+    /// Records an activity with its children and recommendations, all or nothing; under a
+    /// submission id `token`, once.
+    async fn add_activity(
+        &self,
+        actor: &Actor,
+        activity: &treem_domain::activity::NewActivity,
+        token: Option<&str>,
+    ) -> StorageResult<StoredOnce>;
+    /// The activities of a kind dated in `year`, newest first (a village head's village only).
+    async fn activities(
+        &self,
+        actor: &Actor,
+        kind: treem_domain::activity::ActivityKind,
+        year: i16,
+    ) -> StorageResult<Vec<ActivityRow>>;
+    /// One activity with its participants (the read audited) and recommendations.
+    async fn activity(&self, actor: &Actor, id: i64) -> StorageResult<ActivityDetail>;
+    /// What targets 26–29 read: forums' participants dated `from`–`to`, villages, play places.
+    async fn activity_facts(
+        &self,
+        from: Date,
+        to: Date,
+        known: treem_domain::indicator::Known,
+    ) -> StorageResult<treem_domain::activity::ActivityFacts>;
+    /// Changes whenever an activity, a participant, a directory entry or a village is added.
+    async fn activities_stamp(&self) -> StorageResult<String>;
+    async fn directory(&self, actor: &Actor) -> StorageResult<Vec<ServiceEntry>>;
+    async fn add_service_entry(
+        &self,
+        actor: &Actor,
+        entry: &treem_domain::activity::directory::NewEntry,
+    ) -> StorageResult<i64>;
 }

@@ -135,6 +135,14 @@ const MIGRATIONS: &[Migration] = &[
         finish: None,
     },
     Migration {
+        version: 14,
+        name: "activities",
+        sqlite: include_str!("../migrations/sqlite/0014_activities.sql"),
+        postgres: include_str!("../migrations/postgres/0014_activities.sql"),
+        after: &[],
+        finish: None,
+    },
+    Migration {
         version: 15,
         name: "hazards_budget",
         sqlite: include_str!("../migrations/sqlite/0015_hazards_budget.sql"),

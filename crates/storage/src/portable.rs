@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 
 /// Tables in the order that satisfies their references. Sessions are not exported: they are
 /// secrets of one running server, not data.
-const TABLES: [(&str, &str); 34] = [
+const TABLES: [(&str, &str); 38] = [
     ("commune", "id"),
     ("village", "id"),
     ("app_user", "id"),
@@ -34,6 +34,10 @@ const TABLES: [(&str, &str); 34] = [
     ("case_entry", "case_id, seq"),
     ("report", "id"),
     ("report_section", "report_id, agency"),
+    ("activity", "id"),
+    ("activity_child", "activity_id, child_id"),
+    ("activity_recommendation", "activity_id, seq"),
+    ("service_entry", "id"),
     ("province_commune", "code"),
     ("province_package", "id"),
     ("disaster", "id"),
@@ -50,7 +54,7 @@ const TABLES: [(&str, &str); 34] = [
 ];
 
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
-const IDENTITY_TABLES: [&str; 20] = [
+const IDENTITY_TABLES: [&str; 22] = [
     "province_package",
     "hazard_site",
     "hazard_inspection",
@@ -71,6 +75,8 @@ const IDENTITY_TABLES: [&str; 20] = [
     "disaster",
     "child_marriage",
     "disability_record",
+    "activity",
+    "service_entry",
 ];
 
 /// Whether a column holds integers, so that its NULLs are typed for PostgreSQL. Every other
@@ -102,6 +108,15 @@ fn integer_column(name: &str) -> bool {
                 | "wife_age"
                 | "husband_age"
                 | "prevented"
+                | "girls"
+                | "boys"
+                | "total"
+                | "age_0_5"
+                | "age_6_10"
+                | "age_11_15"
+                | "minority"
+                | "adults"
+                | "materials"
                 | "received_by"
                 | "on_time"
                 | "amends"

@@ -124,6 +124,8 @@ struct Inputs {
     /// Disasters and relief, child marriages (targets 17, 18), with the commune's relief rule.
     work: treem_domain::work::WorkRecords,
     relief: treem_domain::work::ReliefRule,
+    /// Forums' participants, villages and play places (targets 26–29).
+    activities: treem_domain::activity::ActivityFacts,
     /// The earlier dates' results already computed.
     hits: Vec<Option<Arc<Computed>>>,
 }
@@ -147,6 +149,7 @@ impl Inputs {
             cases: &self.cases.cases,
             calendar: &self.calendar,
             work: &self.work,
+            activities: &self.activities,
         }
     }
 
@@ -285,6 +288,7 @@ async fn inputs(
         store.support_answers(),
     )?;
     let (work, relief) = tokio::try_join!(store.work_for_figures(), store.relief_rule())?;
+    let activities = store.activity_facts(from, to, known).await?;
     let mut cases = cases_for_figures(state).await;
     if let Some(day) = known.recorded_by() {
         cases.cases = cases
@@ -309,6 +313,7 @@ async fn inputs(
         calendar: store.calendar().clone(),
         work,
         relief,
+        activities,
         hits,
     })
 }
@@ -333,7 +338,11 @@ pub async fn compute(
     if !treem_domain::limits::PLAN_YEARS.contains(&year) {
         return Err(ApiError::NotFound);
     }
-    let stamp = state.store.figures_stamp().await?;
+    let stamp = format!(
+        "{}/{}",
+        state.store.figures_stamp().await?,
+        state.store.activities_stamp().await?
+    );
     // The status reads the trend's last points only: the earlier quarter ends are computed when
     // a target's chart asks for them.
     let mut dates = trend_dates(year, as_of);

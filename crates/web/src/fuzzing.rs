@@ -100,6 +100,7 @@ pub fn plan_toml(data: &[u8]) {
             cases: &[],
             calendar: case::embedded_calendar(),
             work: &treem_domain::work::EMPTY,
+            activities: &treem_domain::activity::EMPTY,
         };
         let _ = indicator::compute_all(&plan, &snap);
     }
@@ -487,6 +488,7 @@ fn reported(b: ReportBody) {
                 cases: &[],
                 calendar: case::embedded_calendar(),
                 work: &treem_domain::work::EMPTY,
+                activities: &treem_domain::activity::EMPTY,
             };
             let _ = indicator::compute_target(t, &snap);
         }

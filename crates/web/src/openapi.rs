@@ -218,6 +218,7 @@ pub fn spec() -> Value {
     report_paths(&mut doc);
     work_paths(&mut doc);
     hazard_paths(&mut doc);
+    activity_paths(&mut doc);
     doc
 }
 
@@ -253,6 +254,46 @@ fn hazard_paths(doc: &mut Value) {
     doc["paths"]["/budget"] = json!({"get": with_params(op("Kinh phí của năm: các dòng theo nguồn và hoạt động (dự kiến, đã chi), các khoản chi, tổng theo nguồn, theo hoạt động và tất cả (Phòng Kinh tế, cán bộ VH-XH, lãnh đạo)", "budget", &std(&[("200", "{year, lines, spendings, totals}")])), &[("year", "query", "năm")])});
     doc["paths"]["/budget/lines"] = json!({"post": with_params(with_body(op("Phòng Kinh tế ghi một dòng kinh phí của năm kế hoạch", "budget", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("422", "lỗi từng trường (source, activity, planned)")])), "BudgetLine"), &[key])});
     doc["paths"]["/budget/lines/{id}/spendings"] = json!({"post": with_params(with_body(op("Phòng Kinh tế ghi một khoản chi của dòng kinh phí", "budget", &std(&[("201", "{id}"), ("200", "khóa đã dùng"), ("404", "không có dòng này"), ("422", "lỗi từng trường (date, amount, note)")])), "Spending"), &[("id", "path", "mã dòng"), key])});
+}
+
+/// The plan's work and the directory of services (`/activities…`).
+fn activity_paths(doc: &mut Value) {
+    use treem_domain::activity::{directory::Category, *};
+    let codes = |v: Vec<&'static str>| json!(v);
+    let kinds = codes(ActivityKind::ALL.iter().map(|k| k.code()).collect());
+    let count = |d: &str| json!({"type": ["integer", "string"], "description": d});
+    doc["components"]["schemas"]["Activity"] = json!({"type": "object", "required": ["date", "title"], "properties": {
+        "date": {"type": "string", "description": "ngày (dd/mm/yyyy hoặc YYYY-MM-DD), trong năm kế hoạch, không sau hôm nay"},
+        "village_id": count("mã thôn; trống: cả xã (trưởng thôn: thôn mình)"),
+        "title": {"type": "string", "description": "chủ đề, tên lớp tập huấn, cơ sở được kiểm tra, nội dung họp"},
+        "channel": {"enum": codes(Channel::ALL.iter().map(|k| k.code()).collect()), "description": "kênh truyền thông (sự kiện; bắt buộc)"},
+        "occasion": {"enum": codes(Occasion::ALL.iter().map(|k| k.code()).collect()), "description": "dịp: Tháng hành động (tháng 6), 01/06, Tết Trung thu"},
+        "form": {"enum": codes(ForumForm::ALL.iter().map(|k| k.code()).collect()), "description": "hình thức (diễn đàn; bắt buộc)"},
+        "level": {"enum": codes(ForumLevel::ALL.iter().map(|k| k.code()).collect()), "description": "cấp tổ chức (diễn đàn; bắt buộc)"},
+        "girls": count("số em gái"), "boys": count("số em trai"), "total": count("tổng số trẻ em = em gái + em trai, nếu không: 422"),
+        "age_0_5": count("trẻ 0–5 tuổi"), "age_6_10": count("trẻ 6–10 tuổi"), "age_11_15": count("trẻ 11–15 tuổi (ba nhóm tuổi cộng lại bằng tổng nếu có ghi)"),
+        "minority": count("trẻ dân tộc thiểu số (không quá tổng)"), "adults": count("người lớn (cha mẹ, người chăm sóc, cán bộ)"), "materials": count("tài liệu, tờ rơi phát ra"),
+        "details": {"type": "string", "description": "nội dung tập huấn, kết quả kiểm tra, kết luận cuộc họp"},
+        "agency": {"type": "string", "description": "cơ quan chủ trì"},
+        "children": {"type": "array", "items": {"type": "integer"}, "description": "mã trẻ trong sổ đã tham gia (diễn đàn): tính chỉ tiêu 27–29"},
+        "recommendations": {"type": "array", "items": {"type": "object", "required": ["text", "answer", "agency"], "properties": {"text": {"type": "string"}, "answer": {"enum": codes(Answer::ALL.iter().map(|k| k.code()).collect())}, "reason": {"type": "string", "description": "bắt buộc khi chưa thể thực hiện"}, "agency": {"type": "string", "description": "cơ quan trả lời"}}}}
+    }});
+    doc["components"]["schemas"]["ServiceEntry"] = json!({"type": "object", "required": ["category", "name"], "properties": {
+        "category": {"enum": codes(Category::ALL.iter().map(|k| k.code()).collect()), "description": "loại (play_place: điểm vui chơi, chỉ tiêu 26)"},
+        "name": {"type": "string"}, "village_id": {"type": "string", "description": "mã thôn (bắt buộc với điểm vui chơi, cộng tác viên thôn)"},
+        "address": {"type": "string"}, "phone": {"type": "string"}, "contact": {"type": "string", "description": "người liên hệ"}, "note": {"type": "string"}
+    }});
+    let kind = ("kind", "path", "loại hoạt động");
+    doc["paths"]["/activities/{kind}"] = json!({
+        "get": with_params(op("Các hoạt động một loại trong năm (trưởng thôn: sự kiện của thôn mình; diễn đàn: vai trò xem hồ sơ trẻ em)", "activities", &std(&[("200", "{kind, year, items}"), ("403", "vai trò không xem loại này"), ("404", "không có loại này")])), &[kind, ("year", "query", "năm; mặc định năm nay")]),
+        "post": with_params(with_body(op("Ghi một hoạt động cùng trẻ tham gia và kiến nghị, tất cả hoặc không gì (cán bộ VH-XH mọi loại; Trung tâm dịch vụ trừ diễn đàn; Văn phòng diễn đàn; trưởng thôn sự kiện của thôn mình). Gửi kèm Idempotency-Key để gửi lại không ghi hai lần", "activities", &std(&[("201", "{id}"), ("200", "khóa đã dùng: {id, already_saved: true}"), ("403", "vai trò không ghi loại này"), ("422", "lỗi từng trường, không ghi gì")])), "Activity"), &[kind, ("Idempotency-Key", "header", "khóa do máy gửi tạo")])
+    });
+    doc["paths"]["/activities/{kind}/{id}"] = json!({"get": with_params(op("Một hoạt động với trẻ tham gia (giới tính, tuổi, dân tộc, hoàn cảnh đặc biệt từ sổ; ghi nhật ký) và kiến nghị", "activities", &std(&[("200", "hoạt động"), ("404", "không có hoặc ngoài phạm vi")])), &[kind, ("id", "path", "mã hoạt động")])});
+    doc["paths"]["/activities/directory"] = json!({
+        "get": op("Danh bạ dịch vụ: địa chỉ tin cậy, nơi tạm lánh, trợ giúp pháp lý, y tế, tâm lý, tổng đài 111, Ban chỉ đạo, cộng tác viên, điểm vui chơi", "activities", &std(&[("200", "{items}")])),
+        "post": with_body(op("Thêm một mục danh bạ (cán bộ VH-XH, Trung tâm dịch vụ)", "activities", &std(&[("201", "{id}"), ("403", "vai trò không sửa danh bạ"), ("422", "lỗi từng trường")])), "ServiceEntry")
+    });
+    let _ = kinds;
 }
 
 /// Reports up the chain (`/reports…`).

@@ -12,6 +12,7 @@ use treem_domain::role::ALL_ROLES;
 use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Register, Role};
 
 mod assess;
+mod activities;
 mod cases;
 mod hazards;
 mod health;
@@ -162,6 +163,7 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     seed_health(db, seed, today).await?;
     hazards::seed_hazards(db, seed, today).await?;
     hazards::seed_budget(db, seed, today).await?;
+    activities::seed_activities(db, seed, today).await?;
     if db.has_case_key() {
         seed_cases(db, today).await?;
     }

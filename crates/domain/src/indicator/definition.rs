@@ -7,6 +7,7 @@
 //! Also the yearly rates (target 15, per 100.000 children): a figure counted over part of a
 //! year says so, with the rate for a year beside it ([`yearly`]).
 use super::formulas::{age5_cohort, RegisterIndicator};
+use super::ActivityIndicator;
 use super::{CaseIndicator, Period, Settings};
 use crate::plan::{format_date_vi, format_number_vi, with_unit_vi, Source, Target, Unit};
 use jiff::civil::Date;
@@ -117,6 +118,21 @@ pub fn definition_vi(
         },
         Source::Records { indicator } => match super::RecordsIndicator::parse(indicator) {
             Ok(ind) => ind.definition(&span, settings.relief.within_days),
+            Err(e) => blank(e, String::new(), String::new()),
+        },
+        Source::Activities { indicator } => match ActivityIndicator::parse(indicator) {
+            Ok(ind) => blank(
+                ind.numerator_vi().into(),
+                ind.denominator_vi().into(),
+                match ind {
+                    ActivityIndicator::VillagesWithPlayPlace => {
+                        format!("Danh bạ dịch vụ đến ngày {on}")
+                    }
+                    _ => format!(
+                        "Diễn đàn, hỏi ý kiến, câu lạc bộ {span}; tuổi tính vào ngày {on}; mỗi trẻ chỉ tính một lần"
+                    ),
+                },
+            ),
             Err(e) => blank(e, String::new(), String::new()),
         },
         Source::Reported => blank(

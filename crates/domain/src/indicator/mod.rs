@@ -21,6 +21,7 @@
 //!
 //! Pure: the caller loads the register versions, supports, entries and assessments.
 
+mod activities;
 mod breakdown;
 mod cases;
 mod definition;
@@ -42,6 +43,7 @@ mod tests;
 mod tests_health;
 
 pub use crate::date::Period;
+pub use activities::ActivityIndicator;
 pub use breakdown::{AgeBand, Breakdown, Cell};
 pub use cases::{note_damaged_cases, CaseIndicator};
 pub use definition::{definition_vi, definitions_vi, yearly, Definition, Yearly};
@@ -431,6 +433,24 @@ pub fn validate_plan(plan: &Plan) -> Vec<Problem> {
     let mut out = Vec::new();
     for t in &plan.targets {
         let mut check = |prefix: &str, source: &Source, unit: Option<Unit>| {
+            if let Source::Activities { indicator } = source {
+                if let Err(message) = ActivityIndicator::parse(indicator) {
+                    out.push(Problem {
+                        place: Place::Target(t.number),
+                        field: format!("{prefix}source.indicator"),
+                        message,
+                    });
+                } else if unit.unwrap_or(Unit::Percent) != Unit::Percent {
+                    out.push(Problem {
+                        place: Place::Target(t.number),
+                        field: format!("{prefix}unit"),
+                        message:
+                            "chỉ số hoạt động là một tỷ lệ phần trăm; đơn vị phải là `percent`"
+                                .into(),
+                    });
+                }
+                return;
+            }
             if let Source::Cases { indicator } = source {
                 if let Err(message) = CaseIndicator::parse(indicator) {
                     out.push(Problem {
@@ -629,6 +649,20 @@ fn figure_for(
         },
         Source::Records { indicator } => match RecordsIndicator::parse(indicator) {
             Ok(ind) => (ind.figure(snap, settings, unit), Breakdown::default()),
+            Err(e) => {
+                notes.push(e);
+                (Figure::default(), Breakdown::default())
+            }
+        },
+        Source::Activities { indicator } => match ActivityIndicator::parse(indicator) {
+            Ok(ind) => match ind.select(prep, settings) {
+                Some(sel) => {
+                    let figure = sel.figure(unit);
+                    let breakdown = breakdown::build(&sel, unit, &prep.entries().villages);
+                    (figure, breakdown)
+                }
+                None => (ind.villages_figure(prep, unit), Breakdown::default()),
+            },
             Err(e) => {
                 notes.push(e);
                 (Figure::default(), Breakdown::default())

@@ -112,6 +112,10 @@ pub fn validate_reported(rv: &ReportedValue, target: &Target) -> Result<(), Fiel
                 "chỉ tiêu {n} được tính tự động từ sổ công tác hỗ trợ, không nhập số liệu báo cáo"
             ),
         ),
+        Source::Activities { .. } => errs.push(
+            "target",
+            format!("chỉ tiêu {n} được tính tự động từ các hoạt động, không nhập số liệu báo cáo"),
+        ),
     }
     if rv.period_end < rv.period_start {
         errs.push(

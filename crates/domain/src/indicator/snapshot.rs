@@ -121,6 +121,9 @@ pub struct Snapshot<'a> {
     pub calendar: &'a crate::case::WorkingCalendar,
     /// The plan's work records for targets 17 and 18 ([`crate::work::EMPTY`] when none).
     pub work: &'a crate::work::WorkRecords,
+    /// The plan's activities (forums' participants, play places) for targets 26–29;
+    /// [`crate::activity::EMPTY`] when there are none.
+    pub activities: &'a crate::activity::ActivityFacts,
 }
 
 /// What the indicator engine reads of a child's record ([`Snapshot::children`]), for callers

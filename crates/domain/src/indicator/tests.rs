@@ -121,6 +121,7 @@ fn snap(children: &[Child]) -> Snapshot<'_> {
         cases: &[],
         calendar: crate::case::embedded_calendar(),
         work: &crate::work::EMPTY,
+        activities: &crate::activity::EMPTY,
     }
 }
 
@@ -1316,5 +1317,60 @@ fn targets_17_and_18_are_counted_from_the_work_records() {
     assert_eq!(
         compute_target(p.target(18).unwrap(), &s).status,
         TargetStatus::NotMet
+    );
+}
+
+#[test]
+fn targets_27_to_29_count_linked_participants_over_the_registers_children_of_the_ages() {
+    use crate::activity::{ActivityFacts, ForumForm, Participation};
+    let plan = crate::plan::Plan::from_toml(include_str!("../../../../plans/sinh-phinh-2026.toml"))
+        .unwrap();
+    // On 2026-06-30: ages 4, 8, 9, 12, 13, and one who left before the date.
+    let children = vec![
+        kid(1, "2022-01-01"),
+        kid(2, "2018-01-01"),
+        kid(3, "2017-01-01"),
+        kid(4, "2014-01-01"),
+        kid(5, "2013-01-01"),
+        kid(6, "2012-01-01").moved_out("2026-02-01"),
+    ];
+    let p = |child_id, date: &str, form| Participation {
+        child_id,
+        date: d(date),
+        form,
+    };
+    let facts = ActivityFacts {
+        participation: vec![
+            p(2, "2026-03-10", ForumForm::Consultation),
+            p(4, "2026-05-20", ForumForm::Forum),
+            p(4, "2026-06-01", ForumForm::Consultation),
+            p(5, "2026-04-01", ForumForm::Club),
+            p(1, "2026-04-01", ForumForm::Awareness),
+            // Outside the period, or left: not counted.
+            p(3, "2025-12-30", ForumForm::Forum),
+            p(6, "2026-01-10", ForumForm::Forum),
+        ],
+        villages: vec!["01".into(), "02".into(), "03".into(), "04".into()],
+        play_places: vec!["02".into(), "04".into(), "09".into()],
+    };
+    let mut s = snap(&children);
+    s.activities = &facts;
+    let fig = |n: u16| compute_target(plan.target(n).unwrap(), &s).figure;
+    // 27: aged 7+ present: 2, 3, 4, 5; consulted or forum: 2, 4.
+    let f = fig(27);
+    assert_eq!((f.numerator, f.denominator), (Some(2.0), Some(4.0)));
+    assert_eq!(f.numerator_ids, vec![2, 4]);
+    // 28: everyone present: 1–5; any form: 1, 2, 4, 5.
+    let f = fig(28);
+    assert_eq!((f.numerator, f.denominator), (Some(4.0), Some(5.0)));
+    // 29: aged 11+: 4, 5; forum or club: 4, 5.
+    let f = fig(29);
+    assert_eq!((f.numerator, f.denominator), (Some(2.0), Some(2.0)));
+    assert_eq!(f.value, Some(100.0));
+    // 26: villages 02 and 04 of the 4 (09 is not the commune's).
+    let f = fig(26);
+    assert_eq!(
+        (f.numerator, f.denominator, f.value),
+        (Some(2.0), Some(4.0), Some(50.0))
     );
 }

@@ -38,6 +38,7 @@ fn snap<'a>(children: &'a [Child], health: &'a HealthRecords) -> Snapshot<'a> {
         cases: &[],
         calendar: crate::case::embedded_calendar(),
         work: &crate::work::EMPTY,
+        activities: &crate::activity::EMPTY,
     }
 }
 

@@ -79,6 +79,9 @@ impl Target {
                 "tính từ hồ sơ trường hợp; chỉ có số lượng, không có tên".into()
             }
             Source::Records { .. } => "tính từ sổ công tác hỗ trợ; chỉ có số lượng".into(),
+            Source::Activities { .. } => {
+                "tính từ các hoạt động (diễn đàn trẻ em, danh bạ dịch vụ)".into()
+            }
         }
     }
 

@@ -290,6 +290,9 @@ pub enum Source {
     /// Counted over the plan's work records (disasters and relief, child marriages) by the
     /// named indicator ([`crate::indicator::RecordsIndicator`]).
     Records { indicator: String },
+    /// Counted over the plan's activities (forums' participants, the directory's play places)
+    /// by the named [`crate::indicator::ActivityIndicator`].
+    Activities { indicator: String },
 }
 
 /// Status of a figure against a target.

@@ -187,6 +187,9 @@ fn seed_sources() {
         indicator: i.to_string(),
     };
     for t in &p.targets {
+        let act = |i: &str| Source::Activities {
+            indicator: i.into(),
+        };
         let want = match t.number {
             1 => Source::Assessment,
             3 => reg("neonatal_mortality"),
@@ -211,6 +214,10 @@ fn seed_sources() {
             18 => Source::Records {
                 indicator: "child_marriages".into(),
             },
+            26 => act("villages_with_play_place"),
+            27 => act("consulted_age7"),
+            28 => act("participation_awareness"),
+            29 => act("participating_age11"),
             _ => Source::Reported,
         };
         assert_eq!(t.source, want, "source of {}", t.number);

@@ -151,6 +151,7 @@ impl Source {
             Source::Assessment => "Tự đánh giá xã phù hợp với trẻ em",
             Source::Cases { .. } => "Hồ sơ trường hợp (NĐ 56/2017)",
             Source::Records { .. } => "Sổ công tác hỗ trợ (thiên tai, tảo hôn)",
+            Source::Activities { .. } => "Hoạt động (diễn đàn trẻ em, danh bạ dịch vụ)",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
 mod assess;
+mod activities;
 mod cases;
 pub(crate) use cases::counts_as_seen as cases_counts_as_seen;
 pub(crate) use cases::now as cases_now;
@@ -54,6 +55,15 @@ pub fn routes() -> Router<AppState> {
             get(children::get_one).put(children::update),
         )
         .route("/children/{id}/history", get(children::history))
+        .route(
+            "/activities/directory",
+            get(activities::directory).post(activities::add_entry),
+        )
+        .route(
+            "/activities/{kind}",
+            get(activities::list).post(activities::create),
+        )
+        .route("/activities/{kind}/{id}", get(activities::get_one))
         .route(
             "/children/{id}/supports",
             get(supports::list).post(supports::give),

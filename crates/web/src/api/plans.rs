@@ -168,6 +168,7 @@ fn source_name(t: &Target) -> &'static str {
         Source::Assessment => "assessment",
         Source::Cases { .. } => "cases",
         Source::Records { .. } => "records",
+        Source::Activities { .. } => "activities",
     }
 }
 

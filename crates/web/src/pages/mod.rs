@@ -2,6 +2,7 @@
 //! state-changing form carries the session's CSRF token.
 mod account;
 mod accounts;
+mod activities;
 mod admin;
 mod assess;
 mod backups;
@@ -92,6 +93,18 @@ pub fn routes() -> Router<AppState> {
             get(children::new_page).post(children::create),
         )
         .route("/children/{id}", get(children::show))
+        .route("/activities", get(activities::hub))
+        .route(
+            "/activities/directory",
+            get(activities::directory_show).post(activities::directory_add),
+        )
+        .route(
+            "/activities/{kind}",
+            get(activities::list).post(activities::create),
+        )
+        .route("/activities/{kind}/new", get(activities::new))
+        .route("/activities/{kind}/xlsx", get(activities::xlsx))
+        .route("/activities/{kind}/{id}", get(activities::show))
         .route(
             "/children/{id}/supports",
             get(supports::show).post(supports::give),
@@ -402,6 +415,9 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     }
     if role.reads_villages() {
         v.push(("/villages", t.villages));
+    }
+    if treem_domain::activity::directory::may_read(role) {
+        v.push(("/activities", "Hoạt động"));
     }
     if matches!(role, Role::Health | Role::Officer) {
         v.push(("/health/weighing", t.weighing));

@@ -362,6 +362,7 @@ fn target_16_of_the_shipped_plan_comes_from_the_cases() {
         cases: &cases,
         calendar: embedded_calendar(),
         work: &crate::work::EMPTY,
+        activities: &crate::activity::EMPTY,
     };
     let r = crate::indicator::compute_target(t, &snap);
     // Two abused children detected; one had emergency measures.
