@@ -274,7 +274,7 @@ async fn dashboard_pages_for_each_role() {
     let r = p
         .post(
             &app,
-            "/dashboard/targets/28",
+            "/dashboard/targets/2",
             &[
                 ("_csrf", &p.csrf),
                 ("year", "2026"),
@@ -290,7 +290,7 @@ async fn dashboard_pages_for_each_role() {
     let r = p
         .post(
             &app,
-            "/dashboard/targets/28",
+            "/dashboard/targets/2",
             &[
                 ("_csrf", &p.csrf),
                 ("year", "2026"),
@@ -304,7 +304,7 @@ async fn dashboard_pages_for_each_role() {
         .await;
     assert_eq!(r.status(), 303);
     let html = p
-        .get(&app, "/dashboard/targets/28?year=2026&as_of=2026-11-30")
+        .get(&app, "/dashboard/targets/2?year=2026&as_of=2026-11-30")
         .await
         .text()
         .await

@@ -16,7 +16,7 @@ use treem_domain::activity::{accepted_year, ActivityInput, ActivityKind};
 /// `?year=2026` (the plan year when absent).
 #[derive(Deserialize)]
 pub struct YearQuery {
-    year: Option<i16>,
+    year: Option<String>,
 }
 
 pub(crate) fn kind_of(code: &str) -> Result<ActivityKind, ApiError> {
@@ -34,9 +34,19 @@ pub async fn list(
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let kind = kind_of(&kind)?;
-    let year = q
-        .year
-        .unwrap_or_else(|| accepted_year(treem_storage::today()));
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => accepted_year(treem_storage::today()),
+        Some(y) => y
+            .parse::<i16>()
+            .ok()
+            .filter(|y| treem_domain::limits::PLAN_YEARS.contains(y))
+            .ok_or_else(|| {
+                ApiError::Invalid(treem_domain::validation::FieldErrors::single(
+                    "year",
+                    format!("năm «{y}» không hợp lệ"),
+                ))
+            })?,
+    };
     let items = s.store.activities(&user.actor(), kind, year).await?;
     Ok(Json(
         json!({ "kind": kind.code(), "year": year, "items": items }),
