@@ -120,7 +120,6 @@ fn integer_column(name: &str) -> bool {
                 | "received_by"
                 | "on_time"
                 | "amends"
-                | "total"
                 | "lat_e6"
                 | "lon_e6"
                 | "planned"

@@ -11,8 +11,8 @@ use jiff::Timestamp;
 use treem_domain::role::ALL_ROLES;
 use treem_storage::{Accounts, Actor, Commune, Db, NewUser, RecordedVersion, Register, Role};
 
-mod assess;
 mod activities;
+mod assess;
 mod cases;
 mod hazards;
 mod health;

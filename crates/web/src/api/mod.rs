@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers translate; rules live in the domain and storage.
-mod assess;
 mod activities;
+mod assess;
 mod cases;
 pub(crate) use cases::counts_as_seen as cases_counts_as_seen;
 pub(crate) use cases::now as cases_now;
