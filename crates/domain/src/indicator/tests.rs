@@ -901,6 +901,17 @@ fn compute_all_over_the_shipped_plan() {
                 // No work records: disasters give nothing to divide by; marriages count 0.
                 assert!(r.figure.numerator.is_some(), "target {}", r.number);
             }
+            Source::Activities { .. } => {
+                // No forums and no directory: none took part, none has a play place, over the
+                // register's children (or villages) when there are any.
+                assert_eq!(r.figure.numerator, Some(0.0), "target {}", r.number);
+                match r.figure.denominator {
+                    Some(d) if d > 0.0 => {
+                        assert_eq!(r.figure.value, Some(0.0), "target {}", r.number)
+                    }
+                    _ => assert_eq!(r.status, TargetStatus::NoData, "target {}", r.number),
+                }
+            }
             Source::Cases { .. } => {
                 // No case files: counted, and nothing to divide by.
                 assert_eq!(r.status, TargetStatus::NoData, "target {}", r.number);

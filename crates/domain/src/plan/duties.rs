@@ -163,7 +163,12 @@ mod tests {
 
     #[test]
     fn a_reported_target_waits_for_its_lead_until_a_figure_is_entered() {
-        let plan = seed();
+        let mut plan = seed();
+        // The seed's agencies' own targets are computed from their records now; the typed ones
+        // left are the officer's. An agency leading a typed target is still a plan's choice.
+        if let Some(t) = plan.targets.iter_mut().find(|t| t.number == 12) {
+            t.owners = vec!["health".into()];
+        }
         let (_, register) = targets(&plan);
         let (reported, lead) = plan
             .targets
