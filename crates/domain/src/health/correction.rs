@@ -61,13 +61,8 @@ impl Correction {
             );
         }
         let reason = reason.trim();
-        if reason.is_empty() {
-            errs.push("reason", "cần ghi lý do sửa");
-        } else if reason.chars().count() > REASON_MAX {
-            errs.push(
-                "reason",
-                format!("lý do dài quá {REASON_MAX} ký tự"),
-            );
+        if let Some(p) = reason_problem(reason) {
+            errs.push("reason", p);
         }
         if !errs.is_empty() {
             return Err(errs);
@@ -98,6 +93,19 @@ impl Correction {
     /// Why (lý do sửa), trimmed.
     pub fn reason(&self) -> &str {
         &self.reason
+    }
+}
+
+/// What is wrong with a reason for a correction, if anything (required, at most
+/// [`REASON_MAX`] characters).
+pub fn reason_problem(reason: &str) -> Option<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Some("cần ghi lý do sửa".into())
+    } else if reason.chars().count() > REASON_MAX {
+        Some(format!("lý do dài quá {REASON_MAX} ký tự"))
+    } else {
+        None
     }
 }
 
