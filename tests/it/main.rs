@@ -20,6 +20,7 @@ mod field;
 mod field_words;
 mod fuzz_corpus;
 mod health;
+mod health_fix;
 mod helpers;
 mod limits;
 mod modules;
