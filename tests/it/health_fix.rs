@@ -3,10 +3,11 @@
 //! figures as recorded by a day before the correction the old one), on every backend.
 use crate::helpers::*;
 use serde_json::{json, Value};
+use treem_domain::health::{Event, Measure, Measurement, Reading};
 use treem_domain::indicator::Known;
 use treem_domain::register::ChildDraft;
 use treem_domain::role::Role;
-use treem_storage::{HealthLog, Register};
+use treem_storage::{AuditLog, HealthLog, Register};
 
 fn d(s: &str) -> jiff::civil::Date {
     s.parse().unwrap()
@@ -54,19 +55,20 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
             }
         };
         // A weighing typed with a wrong weight (8 kg: underweight at two), on 02/04.
-        let (s, b) = post(
-            "/api/v1/health/events".into(),
-            token.clone(),
-            json!({"kind": "measurement", "child_id": c, "date": "2026-03-02", "weight_kg": 8.0, "length_cm": 86.0, "measure": "lying"}),
-        )
-        .await;
-        assert_eq!(s, 201, "{label}: {b}");
-        let old = b["id"].as_i64().unwrap();
-        app.db
-            .raw_execute("UPDATE health_event SET recorded_at = '2026-04-02T01:00:00.000000Z'")
-            .await
-            .unwrap();
         let health = actor(Role::Health, None);
+        let reading = Reading {
+            weight_kg: Some(8.0),
+            length_cm: Some(86.0),
+            measure: Measure::Lying,
+            oedema: false,
+        };
+        let m = Measurement::assess(c, d("2026-03-02"), data.sex, data.date_of_birth.unwrap(), reading);
+        let at: jiff::Timestamp = "2026-04-02T01:00:00Z".parse().unwrap();
+        let old = app
+            .db
+            .add_health_events_recorded(&health, &[(Event::Measurement(m), at)])
+            .await
+            .unwrap()[0];
         let before = app.db.health_records(&health, None, Known::Now).await.unwrap();
         assert_eq!(before.measurements.len(), 1, "{label}");
         assert_eq!(before.measurements[0].underweight(), Some(true), "{label}");
