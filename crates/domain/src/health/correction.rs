@@ -11,6 +11,11 @@ use crate::validation::FieldErrors;
 /// have no child.
 pub const CORRECTABLE: [&str; 3] = [VACCINATION, MEASUREMENT, INJURY];
 
+/// Whether a record of this kind may be corrected by replacement ([`CORRECTABLE`]).
+pub fn correctable(kind: &str) -> bool {
+    CORRECTABLE.contains(&kind)
+}
+
 /// The longest reason kept (characters).
 pub const REASON_MAX: usize = 500;
 

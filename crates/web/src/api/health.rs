@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use treem_domain::health::{Birth, BirthFields, Correction};
+use treem_domain::health::{Birth, BirthFields};
 use treem_domain::register::ChildDraft;
 use treem_domain::validation::FieldErrors;
 
@@ -87,49 +87,11 @@ pub async fn replace_event(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let id = parse_id(&id)?;
     let actor = user.actor();
-    let (new_id, event) = replace(&s, &actor, id, body).await?;
+    let (new_id, event) = crate::health_input::replace(&s, &actor, id, body).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": new_id, "replaced": id, "event": event_json(&event)})),
     ))
-}
-
-/// Reads stored event `id`, checks `body` as its replacement (the domain's rules for a new
-/// event, then for a correction) and stores it: the replacement's id and event. Shared with
-/// the child page's form.
-pub(crate) async fn replace(
-    s: &AppState,
-    actor: &treem_storage::Actor,
-    id: i64,
-    mut body: EventInput,
-) -> Result<(i64, treem_domain::health::Event), ApiError> {
-    let stored = s.store.health_event(actor, id).await?;
-    let original = stored.event()?;
-    if body.kind.is_empty() {
-        body.kind = stored.kind.clone();
-    }
-    if body.child_id.is_none() {
-        body.child_id = stored.child_id;
-    }
-    let reason = body
-        .fields
-        .get("reason")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let event = match body.check(s, actor).await {
-        Ok(e) => e,
-        Err(ApiError::Invalid(mut errs)) => {
-            if let Some(p) = treem_domain::health::reason_problem(&reason) {
-                errs.push("reason", p);
-            }
-            return Err(ApiError::Invalid(errs));
-        }
-        Err(e) => return Err(e),
-    };
-    let correction = Correction::new(id, original, event.clone(), &reason)?;
-    let new_id = s.store.replace_health_event(actor, &correction).await?;
-    Ok((new_id, event))
 }
 
 /// `{child: {…the child}, birth: {time, weight_g, place, live}}`.
