@@ -220,3 +220,65 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
         assert!(audit.to_string().contains("lý do: nhập nhầm cân nặng"), "{label}");
     }
 }
+
+/// The page: «Sửa (thay thế)» on each record of the child's page, a form pre-filled with it, a
+/// reason required; the replaced record struck through with the correction's date and reason.
+#[tokio::test]
+async fn a_vaccination_and_an_injury_corrected_from_the_child_page() {
+    let app = spawn_app().await;
+    let mut c = child("Giàng A Páo", "SP01");
+    c.date_of_birth = Some(jiff::civil::date(2025, 1, 10));
+    let id = app.db.create_child(&officer(), &c).await.unwrap().id;
+    let p = crate::pages::page_login(&app, "health", "password-health").await;
+    let add = |fields: Vec<(&'static str, &'static str)>| {
+        let p = &p;
+        let app = &app;
+        async move {
+            let mut f = vec![("_csrf", p.csrf.as_str())];
+            f.extend(fields);
+            let r = p.post(app, &format!("/children/{id}/health"), &f).await;
+            assert_eq!(r.status(), 303);
+        }
+    };
+    add(vec![("event", "vaccination"), ("vaccine", "OPV"), ("dose", "1"), ("date", "10/03/2025")]).await;
+    add(vec![("event", "injury"), ("injury_kind", "burn"), ("severity", "minor"), ("outcome", "recovered"), ("place", "bếp"), ("date", "01/06/2026")]).await;
+    let health = actor(Role::Health, None);
+    let events = app
+        .db
+        .health_events(&health, &["vaccination", "injury"], Some(id), None, None)
+        .await
+        .unwrap();
+    let (vacc, injury) = (events[0].id, events[1].id);
+    let html = p.get(&app, &format!("/children/{id}")).await.text().await.unwrap();
+    assert!(html.contains(&format!("/health/events/{vacc}/replace\">Sửa (thay thế)")), "{html}");
+    // The form is pre-filled with the record.
+    let form = p.get(&app, &format!("/health/events/{vacc}/replace")).await.text().await.unwrap();
+    assert!(form.contains("value=\"10/03/2025\"") && form.contains("value=\"OPV\" selected"), "{form}");
+    let path = format!("/health/events/{vacc}/replace");
+    // No reason: refused, named, nothing written.
+    let r = p
+        .post(&app, &path, &[("_csrf", &p.csrf), ("vaccine", "OPV"), ("dose", "1"), ("date", "12/03/2025"), ("reason", " ")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("cần ghi lý do sửa"));
+    let r = p
+        .post(&app, &path, &[("_csrf", &p.csrf), ("vaccine", "OPV"), ("dose", "1"), ("date", "12/03/2025"), ("reason", "sai ngày tiêm")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = p
+        .post(&app, &format!("/health/events/{injury}/replace"), &[("_csrf", &p.csrf), ("injury_kind", "burn"), ("severity", "moderate"), ("outcome", "recovered"), ("place", "bếp"), ("date", "01/06/2026"), ("reason", "mức độ ghi nhầm")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = p.get(&app, &format!("/children/{id}")).await.text().await.unwrap();
+    assert!(html.contains("<del>10/03/2025 — Tiêm"), "{html}");
+    assert!(html.contains("đã được thay bằng bản ghi ngày") && html.contains("(lý do: sai ngày tiêm)"), "{html}");
+    assert!(html.contains("12/03/2025 — Tiêm"), "{html}");
+    assert!(html.contains("(lý do: mức độ ghi nhầm)"), "{html}");
+    // The replaced record has no correction link, and its form says it was replaced (409).
+    assert!(!html.contains(&format!("/health/events/{vacc}/replace\"")));
+    let r = p.get(&app, &path).await;
+    assert_eq!(r.status(), 409);
+    // Village heads may not open the form.
+    let head = crate::pages::page_login(&app, "village_head", "password-village_head").await;
+    assert_eq!(head.get(&app, &path).await.status(), 403);
+}
