@@ -205,6 +205,20 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
         let now = app.db.health_records(&health, None, Known::Now).await.unwrap();
         assert_eq!(now.measurements.len(), 1, "{label}");
         assert_eq!(now.measurements[0].weight_kg, Some(11.5), "{label}");
+        // An export restored into either backend keeps both records and reads the one in use.
+        let mut out = Vec::new();
+        app.db.export(&mut out, &|_| {}).await.unwrap();
+        for (target, url, _dir) in databases().await {
+            let copy = treem_storage::Db::open(&url).await.unwrap();
+            copy.import_all(&mut &out[..], &|_| {}).await.unwrap();
+            let h = copy.health_history(&health, &["measurement"], c).await.unwrap();
+            assert_eq!(h.len(), 3, "{label} → {target}");
+            let read = copy.health_records(&health, None, Known::Now).await.unwrap();
+            assert_eq!(read, now, "{label} → {target}");
+            let report = copy.check().await.unwrap();
+            assert!(report.problems.is_empty(), "{label} → {target}: {:?}", report.problems);
+            copy.close().await;
+        }
         // The correction is audited with its reason.
         let t = app.token(Role::Officer).await;
         let audit: Value = app

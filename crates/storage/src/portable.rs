@@ -79,6 +79,7 @@ fn integer_column(name: &str) -> bool {
                 | "met"
                 | "corrects"
                 | "seal"
+                | "replaced_by"
                 | "added_by"
                 | "received_by"
                 | "on_time"
