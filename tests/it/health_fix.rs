@@ -18,7 +18,12 @@ async fn event_count(app: &TestApp) -> usize {
     let kinds = ["vaccination", "measurement", "injury", "death", "birth"];
     let mut n = 0;
     for c in 1..=3 {
-        n += app.db.health_history(&health, &kinds, c).await.unwrap().len();
+        n += app
+            .db
+            .health_history(&health, &kinds, c)
+            .await
+            .unwrap()
+            .len();
     }
     n
 }
@@ -62,14 +67,24 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
             measure: Measure::Lying,
             oedema: false,
         };
-        let m = Measurement::assess(c, d("2026-03-02"), data.sex, data.date_of_birth.unwrap(), reading);
+        let m = Measurement::assess(
+            c,
+            d("2026-03-02"),
+            data.sex,
+            data.date_of_birth.unwrap(),
+            reading,
+        );
         let at: jiff::Timestamp = "2026-04-02T01:00:00Z".parse().unwrap();
         let old = app
             .db
             .add_health_events_recorded(&health, &[(Event::Measurement(m), at)])
             .await
             .unwrap()[0];
-        let before = app.db.health_records(&health, None, Known::Now).await.unwrap();
+        let before = app
+            .db
+            .health_records(&health, None, Known::Now)
+            .await
+            .unwrap();
         assert_eq!(before.measurements.len(), 1, "{label}");
         assert_eq!(before.measurements[0].underweight(), Some(true), "{label}");
 
@@ -88,7 +103,10 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
             .iter()
             .map(|e| e["field"].as_str().unwrap())
             .collect();
-        assert!(fields.contains(&"weight_kg") && fields.contains(&"reason"), "{label}: {b}");
+        assert!(
+            fields.contains(&"weight_kg") && fields.contains(&"reason"),
+            "{label}: {b}"
+        );
         let reason = b["errors"]
             .as_array()
             .unwrap()
@@ -153,10 +171,18 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
             .health_events(&health, &["measurement"], Some(c), None, None)
             .await
             .unwrap();
-        assert_eq!(in_use.iter().map(|e| e.id).collect::<Vec<_>>(), vec![new], "{label}");
+        assert_eq!(
+            in_use.iter().map(|e| e.id).collect::<Vec<_>>(),
+            vec![new],
+            "{label}"
+        );
 
         // The figures read the replacement; as recorded by a day before the correction, the old.
-        let now = app.db.health_records(&health, None, Known::Now).await.unwrap();
+        let now = app
+            .db
+            .health_records(&health, None, Known::Now)
+            .await
+            .unwrap();
         assert_eq!(now.measurements.len(), 1, "{label}");
         assert_eq!(now.measurements[0].weight_kg, Some(12.0), "{label}");
         assert_eq!(now.measurements[0].underweight(), Some(false), "{label}");
@@ -179,7 +205,10 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
         assert!(report.problems.is_empty(), "{label}: {:?}", report.problems);
         app.db.rebuild_copies().await.unwrap();
         assert_eq!(
-            app.db.health_records(&health, None, Known::Now).await.unwrap(),
+            app.db
+                .health_records(&health, None, Known::Now)
+                .await
+                .unwrap(),
             now,
             "{label}"
         );
@@ -192,7 +221,10 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
         )
         .await;
         assert_eq!(s, 409, "{label}: {b}");
-        assert!(b["error"].as_str().unwrap().contains("đã được thay"), "{label}: {b}");
+        assert!(
+            b["error"].as_str().unwrap().contains("đã được thay"),
+            "{label}: {b}"
+        );
         let (s, _) = post(
             format!("/api/v1/health/events/{new}/replacement"),
             token.clone(),
@@ -202,7 +234,11 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
         assert_eq!(s, 201, "{label}");
         let report = app.db.check().await.unwrap();
         assert!(report.problems.is_empty(), "{label}: {:?}", report.problems);
-        let now = app.db.health_records(&health, None, Known::Now).await.unwrap();
+        let now = app
+            .db
+            .health_records(&health, None, Known::Now)
+            .await
+            .unwrap();
         assert_eq!(now.measurements.len(), 1, "{label}");
         assert_eq!(now.measurements[0].weight_kg, Some(11.5), "{label}");
         // An export restored into either backend keeps both records and reads the one in use.
@@ -211,12 +247,22 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
         for (target, url, _dir) in databases().await {
             let copy = treem_storage::Db::open(&url).await.unwrap();
             copy.import_all(&mut &out[..], &|_| {}).await.unwrap();
-            let h = copy.health_history(&health, &["measurement"], c).await.unwrap();
+            let h = copy
+                .health_history(&health, &["measurement"], c)
+                .await
+                .unwrap();
             assert_eq!(h.len(), 3, "{label} → {target}");
-            let read = copy.health_records(&health, None, Known::Now).await.unwrap();
+            let read = copy
+                .health_records(&health, None, Known::Now)
+                .await
+                .unwrap();
             assert_eq!(read, now, "{label} → {target}");
             let report = copy.check().await.unwrap();
-            assert!(report.problems.is_empty(), "{label} → {target}: {:?}", report.problems);
+            assert!(
+                report.problems.is_empty(),
+                "{label} → {target}: {:?}",
+                report.problems
+            );
             copy.close().await;
         }
         // The correction is audited with its reason.
@@ -231,7 +277,10 @@ async fn a_weighing_corrected_by_replacement_keeps_both_and_the_figures_follow()
             .json()
             .await
             .unwrap();
-        assert!(audit.to_string().contains("lý do: nhập nhầm cân nặng"), "{label}");
+        assert!(
+            audit.to_string().contains("lý do: nhập nhầm cân nặng"),
+            "{label}"
+        );
     }
 }
 
@@ -254,8 +303,22 @@ async fn a_vaccination_and_an_injury_corrected_from_the_child_page() {
             assert_eq!(r.status(), 303);
         }
     };
-    add(vec![("event", "vaccination"), ("vaccine", "OPV"), ("dose", "1"), ("date", "10/03/2025")]).await;
-    add(vec![("event", "injury"), ("injury_kind", "burn"), ("severity", "minor"), ("outcome", "recovered"), ("place", "bếp"), ("date", "01/06/2026")]).await;
+    add(vec![
+        ("event", "vaccination"),
+        ("vaccine", "OPV"),
+        ("dose", "1"),
+        ("date", "10/03/2025"),
+    ])
+    .await;
+    add(vec![
+        ("event", "injury"),
+        ("injury_kind", "burn"),
+        ("severity", "minor"),
+        ("outcome", "recovered"),
+        ("place", "bếp"),
+        ("date", "01/06/2026"),
+    ])
+    .await;
     let health = actor(Role::Health, None);
     let events = app
         .db
@@ -263,29 +326,85 @@ async fn a_vaccination_and_an_injury_corrected_from_the_child_page() {
         .await
         .unwrap();
     let (vacc, injury) = (events[0].id, events[1].id);
-    let html = p.get(&app, &format!("/children/{id}")).await.text().await.unwrap();
-    assert!(html.contains(&format!("/health/events/{vacc}/replace\">Sửa (thay thế)")), "{html}");
+    let html = p
+        .get(&app, &format!("/children/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("/health/events/{vacc}/replace\">Sửa (thay thế)")),
+        "{html}"
+    );
     // The form is pre-filled with the record.
-    let form = p.get(&app, &format!("/health/events/{vacc}/replace")).await.text().await.unwrap();
-    assert!(form.contains("value=\"10/03/2025\"") && form.contains("value=\"OPV\" selected"), "{form}");
+    let form = p
+        .get(&app, &format!("/health/events/{vacc}/replace"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains("value=\"10/03/2025\"") && form.contains("value=\"OPV\" selected"),
+        "{form}"
+    );
     let path = format!("/health/events/{vacc}/replace");
     // No reason: refused, named, nothing written.
     let r = p
-        .post(&app, &path, &[("_csrf", &p.csrf), ("vaccine", "OPV"), ("dose", "1"), ("date", "12/03/2025"), ("reason", " ")])
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &p.csrf),
+                ("vaccine", "OPV"),
+                ("dose", "1"),
+                ("date", "12/03/2025"),
+                ("reason", " "),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("cần ghi lý do sửa"));
     let r = p
-        .post(&app, &path, &[("_csrf", &p.csrf), ("vaccine", "OPV"), ("dose", "1"), ("date", "12/03/2025"), ("reason", "sai ngày tiêm")])
+        .post(
+            &app,
+            &path,
+            &[
+                ("_csrf", &p.csrf),
+                ("vaccine", "OPV"),
+                ("dose", "1"),
+                ("date", "12/03/2025"),
+                ("reason", "sai ngày tiêm"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 303);
     let r = p
-        .post(&app, &format!("/health/events/{injury}/replace"), &[("_csrf", &p.csrf), ("injury_kind", "burn"), ("severity", "moderate"), ("outcome", "recovered"), ("place", "bếp"), ("date", "01/06/2026"), ("reason", "mức độ ghi nhầm")])
+        .post(
+            &app,
+            &format!("/health/events/{injury}/replace"),
+            &[
+                ("_csrf", &p.csrf),
+                ("injury_kind", "burn"),
+                ("severity", "moderate"),
+                ("outcome", "recovered"),
+                ("place", "bếp"),
+                ("date", "01/06/2026"),
+                ("reason", "mức độ ghi nhầm"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 303);
-    let html = p.get(&app, &format!("/children/{id}")).await.text().await.unwrap();
+    let html = p
+        .get(&app, &format!("/children/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("<del>10/03/2025 — Tiêm"), "{html}");
-    assert!(html.contains("đã được thay bằng bản ghi ngày") && html.contains("(lý do: sai ngày tiêm)"), "{html}");
+    assert!(
+        html.contains("đã được thay bằng bản ghi ngày") && html.contains("(lý do: sai ngày tiêm)"),
+        "{html}"
+    );
     assert!(html.contains("12/03/2025 — Tiêm"), "{html}");
     assert!(html.contains("(lý do: mức độ ghi nhầm)"), "{html}");
     // The replaced record has no correction link, and its form says it was replaced (409).

@@ -51,10 +51,7 @@ impl Correction {
                  ngày sinh, ngày mất sửa trong hồ sơ trẻ",
             );
         } else if replacement.kind() != original.kind() {
-            errs.push(
-                "kind",
-                "bản thay thế phải cùng loại sự kiện với bản ghi cũ",
-            );
+            errs.push("kind", "bản thay thế phải cùng loại sự kiện với bản ghi cũ");
         }
         if replacement.child_id() != original.child_id() {
             errs.push("child_id", "bản thay thế phải về cùng một trẻ");
@@ -150,7 +147,10 @@ mod tests {
         assert_eq!(e.for_field("reason"), Some("cần ghi lý do sửa"));
         assert!(e.for_field("event").unwrap().contains("giống hệt"));
         let e = Correction::new(3, old.clone(), vacc(8, "BCG", date(2026, 3, 1)), "x").unwrap_err();
-        assert_eq!(e.for_field("child_id"), Some("bản thay thế phải về cùng một trẻ"));
+        assert_eq!(
+            e.for_field("child_id"),
+            Some("bản thay thế phải về cùng một trẻ")
+        );
         let long = "a".repeat(REASON_MAX + 1);
         let e = Correction::new(3, old, vacc(7, "OPV", date(2026, 3, 1)), &long).unwrap_err();
         assert!(e.for_field("reason").unwrap().contains("dài quá"));

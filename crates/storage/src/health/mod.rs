@@ -16,7 +16,8 @@ use crate::HealthLog;
 use serde::Serialize;
 use sqlx::Row;
 use treem_domain::health::{
-    Birth, Correction, Event, ALREADY_REPLACED_VI, HealthRecords, BIRTH, DEATH, INJURY, KINDS, MEASUREMENT, VACCINATION,
+    Birth, Correction, Event, HealthRecords, ALREADY_REPLACED_VI, BIRTH, DEATH, INJURY, KINDS,
+    MEASUREMENT, VACCINATION,
 };
 use treem_domain::indicator::Known;
 use treem_domain::register::{Child, ChildData};
@@ -622,11 +623,13 @@ impl HealthLog for Db {
         if !writes_health(actor.role) || kinds.is_empty() {
             return Err(StorageError::Forbidden);
         }
-        let row = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM health_event WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StorageError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM health_event WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)?;
         let e = event_from(&row)?;
         if !kinds.contains(&e.kind.as_str()) {
             return Err(StorageError::NotFound);
@@ -644,11 +647,13 @@ impl HealthLog for Db {
         }
         let old_id = correction.original_id();
         let (_turn, mut tx) = self.begin_write().await?;
-        let row = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM health_event WHERE id = $1"))
-            .bind(old_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StorageError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM health_event WHERE id = $1"
+        ))
+        .bind(old_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StorageError::NotFound)?;
         let stored = event_from(&row)?;
         if stored.replaced_by.is_some() {
             return Err(StorageError::Refused(ALREADY_REPLACED_VI.into()));
@@ -750,7 +755,6 @@ impl Db {
         let rows = bind_all(sqlx::query(&sql), p.0)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(event_from)
-            .collect()
+        rows.iter().map(event_from).collect()
     }
 }

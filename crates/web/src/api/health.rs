@@ -138,9 +138,6 @@ pub async fn child_events(
     if kinds.is_empty() {
         return Err(ApiError::Forbidden);
     }
-    let events = s
-        .store
-        .health_history(&user.actor(), &kinds, id)
-        .await?;
+    let events = s.store.health_history(&user.actor(), &kinds, id).await?;
     Ok(Json(json!({"items": events})))
 }

@@ -139,7 +139,8 @@ async fn page(
     form: Option<ReplaceForm>,
     errors: Option<FieldErrors>,
 ) -> Result<Response, PageError> {
-    let f = super::health_forms(ctx.user.role).ok_or_else(|| ctx.error(PageErrorKind::Forbidden))?;
+    let f =
+        super::health_forms(ctx.user.role).ok_or_else(|| ctx.error(PageErrorKind::Forbidden))?;
     let stored = ctx
         .state
         .store
