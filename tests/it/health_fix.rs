@@ -415,3 +415,67 @@ async fn a_vaccination_and_an_injury_corrected_from_the_child_page() {
     let head = crate::pages::page_login(&app, "village_head", "password-village_head").await;
     assert_eq!(head.get(&app, &path).await.status(), 403);
 }
+
+/// Two corrections of one record at once (two connections): one is stored, the other refused
+/// (409) and leaves nothing behind; on every backend.
+#[tokio::test]
+async fn two_corrections_of_one_record_at_once_store_one() {
+    use treem_domain::health::{Correction, Vaccination};
+    for (label, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        let mut data = child("Giàng A Hai", "SP01");
+        data.date_of_birth = Some(d("2025-01-10"));
+        let c = db.create_child(&officer(), &data).await.unwrap().id;
+        let health = actor(Role::Health, None);
+        let vacc = |date: &str| {
+            Event::Vaccination(Vaccination {
+                child_id: c,
+                date: d(date),
+                vaccine: "OPV".into(),
+                dose: 1,
+            })
+        };
+        let old = db
+            .add_health_events(&health, &[vacc("2025-03-10")])
+            .await
+            .unwrap()[0];
+        let fix =
+            |date: &str| Correction::new(old, vacc("2025-03-10"), vacc(date), "sai ngày").unwrap();
+        let (a, b) = (fix("2025-03-11"), fix("2025-03-12"));
+        let (x, y) = tokio::join!(
+            db.replace_health_event(&health, &a),
+            db.replace_health_event(&health, &b)
+        );
+        assert!(x.is_ok() != y.is_ok(), "{label}: {x:?} {y:?}");
+        let refused = if x.is_ok() { y } else { x };
+        assert!(
+            matches!(refused, Err(treem_storage::StorageError::Refused(ref m)) if m.contains("đã được thay")),
+            "{label}: {refused:?}"
+        );
+        let h = db
+            .health_history(&health, &["vaccination"], c)
+            .await
+            .unwrap();
+        assert_eq!(h.len(), 2, "{label}");
+        let in_use = db
+            .health_events(&health, &["vaccination"], Some(c), None, None)
+            .await
+            .unwrap();
+        assert_eq!(in_use.len(), 1, "{label}");
+        // A village head may not correct, even in their village.
+        let head = actor(Role::VillageHead, Some(1));
+        let again = Correction::new(
+            in_use[0].id,
+            in_use[0].event().unwrap(),
+            vacc("2025-03-13"),
+            "x",
+        )
+        .unwrap();
+        assert!(matches!(
+            db.replace_health_event(&head, &again).await,
+            Err(treem_storage::StorageError::Forbidden)
+        ));
+        let report = db.check().await.unwrap();
+        assert!(report.problems.is_empty(), "{label}: {:?}", report.problems);
+    }
+}
