@@ -22,6 +22,7 @@ mod field_words;
 mod fuzz_corpus;
 mod hazards;
 mod health;
+mod health_fix;
 mod helpers;
 mod limits;
 mod modules;

@@ -91,13 +91,20 @@ pub(crate) async fn check_copies(
     };
     // Index lookups both ways (a join of the two grouped sides has no index to use and takes
     // hours at a million children).
+    // Only the records in use are packed: a record replaced by a correction (migration 0017)
+    // is not.
+    let current = if version >= crate::health::REPLACEMENT_SINCE_SCHEMA {
+        "AND e.replaced_by IS NULL"
+    } else {
+        ""
+    };
     let rows = sqlx::query(&format!(
         "SELECT p.child_id AS c, p.kind AS k FROM health_pack p \
          WHERE LENGTH(p.events) - LENGTH(REPLACE(p.events, {rs}, '')) + 1 <> \
-               (SELECT COUNT(*) FROM health_event e WHERE e.child_id = p.child_id AND e.kind = p.kind) \
+               (SELECT COUNT(*) FROM health_event e WHERE e.child_id = p.child_id AND e.kind = p.kind {current}) \
          UNION \
          SELECT e.child_id AS c, e.kind AS k FROM health_event e \
-         WHERE e.child_id IS NOT NULL AND NOT EXISTS \
+         WHERE e.child_id IS NOT NULL {current} AND NOT EXISTS \
                (SELECT 1 FROM health_pack p WHERE p.child_id = e.child_id AND p.kind = e.kind)"
     ))
     .fetch_all(&db.pool)

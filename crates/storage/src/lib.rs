@@ -377,6 +377,26 @@ pub trait HealthLog: Send + Sync {
         from: Option<Date>,
         to: Option<Date>,
     ) -> StorageResult<Vec<HealthEvent>>;
+    /// A child's records of these kinds, the records replaced by a correction included (each
+    /// with `replaced_by`, `replaced_at`, `replace_reason`): the child's history. Every other
+    /// reader ([`HealthLog::health_events`], the figures) reads the records in use only.
+    async fn health_history(
+        &self,
+        actor: &Actor,
+        kinds: &[&str],
+        child: i64,
+    ) -> StorageResult<Vec<HealthEvent>>;
+    /// One event, replaced or not, for those who correct events (the health station, the
+    /// officer).
+    async fn health_event(&self, actor: &Actor, id: i64) -> StorageResult<HealthEvent>;
+    /// Corrects a stored event by replacement, in one transaction: the replacement stored and
+    /// sealed, the old record marked replaced (kept, out of the figures), the change audited
+    /// with its reason. A record replaced already is refused ([`StorageError::Refused`], 409).
+    async fn replace_health_event(
+        &self,
+        actor: &Actor,
+        correction: &treem_domain::health::Correction,
+    ) -> StorageResult<i64>;
     /// Every event of these kinds up to `to`, packed as one JSON text
     /// `[[id, kind, child_id, date, fields], …]` (for the figures; not for village heads).
     async fn health_events_packed(

@@ -102,6 +102,7 @@ fn integer_column(name: &str) -> bool {
                 | "met"
                 | "corrects"
                 | "seal"
+                | "replaced_by"
                 | "added_by"
                 | "value_vnd"
                 | "child_count"

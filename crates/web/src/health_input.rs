@@ -147,6 +147,44 @@ impl EventInput {
     }
 }
 
+/// Reads stored event `id`, checks `body` as its replacement (the domain's rules for a new
+/// event, then for a correction) and stores it: the replacement's id and event. Shared by the API and
+/// the child page's form.
+pub async fn replace(
+    s: &AppState,
+    actor: &treem_storage::Actor,
+    id: i64,
+    mut body: EventInput,
+) -> Result<(i64, treem_domain::health::Event), ApiError> {
+    let stored = s.store.health_event(actor, id).await?;
+    let original = stored.event()?;
+    if body.kind.is_empty() {
+        body.kind = stored.kind.clone();
+    }
+    if body.child_id.is_none() {
+        body.child_id = stored.child_id;
+    }
+    let reason = body
+        .fields
+        .get("reason")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let event = match body.check(s, actor).await {
+        Ok(e) => e,
+        Err(ApiError::Invalid(mut errs)) => {
+            if let Some(p) = treem_domain::health::reason_problem(&reason) {
+                errs.push("reason", p);
+            }
+            return Err(ApiError::Invalid(errs));
+        }
+        Err(e) => return Err(e),
+    };
+    let correction = treem_domain::health::Correction::new(id, original, event.clone(), &reason)?;
+    let new_id = s.store.replace_health_event(actor, &correction).await?;
+    Ok((new_id, event))
+}
+
 /// An event as the API answers it: its type's fields (the child and the date included; for
 /// HIV follow-up, the counts).
 pub fn event_json(e: &Event) -> Value {

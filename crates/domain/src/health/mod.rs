@@ -21,6 +21,7 @@
 //! month-only birth date must not reject a real record).
 
 pub mod compiled;
+pub mod correction;
 pub mod event;
 pub mod findings;
 pub mod schedule;
@@ -31,6 +32,9 @@ pub mod zscores;
 mod tests;
 
 pub use compiled::{Compiled, Slot};
+pub use correction::{
+    correctable, reason_problem, replaced_note_vi, Correction, ALREADY_REPLACED_VI, CORRECTABLE,
+};
 pub use event::{BirthFields, Event, BIRTH, DEATH, HIV, INJURY, KINDS, MEASUREMENT, VACCINATION};
 pub use findings::{z_vi, Finding, GrowthIndicator, GROWTH_INDICATORS};
 pub use schedule::{

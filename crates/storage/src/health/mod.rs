@@ -2,6 +2,9 @@
 //! Who may see them is stricter than the register: health data is sensitive personal data.
 mod packs;
 
+/// The schema version that keeps replaced records (migration 0017).
+pub(crate) const REPLACEMENT_SINCE_SCHEMA: i64 = 17;
+
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::with_child_and_date;
@@ -13,7 +16,8 @@ use crate::HealthLog;
 use serde::Serialize;
 use sqlx::Row;
 use treem_domain::health::{
-    Birth, Event, HealthRecords, BIRTH, DEATH, INJURY, KINDS, MEASUREMENT, VACCINATION,
+    Birth, Correction, Event, HealthRecords, ALREADY_REPLACED_VI, BIRTH, DEATH, INJURY, KINDS,
+    MEASUREMENT, VACCINATION,
 };
 use treem_domain::indicator::Known;
 use treem_domain::register::{Child, ChildData};
@@ -28,6 +32,16 @@ pub struct HealthEvent {
     pub child_id: Option<i64>,
     pub date: String,
     pub data: serde_json::Value,
+    /// The event that replaced this one (a correction); `None` for a record in use. Only the
+    /// child's history ([`HealthLog::health_history`]) reads replaced records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<i64>,
+    /// When it was replaced (RFC 3339, UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_at: Option<String>,
+    /// Why it was replaced (lý do sửa).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replace_reason: Option<String>,
 }
 
 impl HealthEvent {
@@ -213,7 +227,8 @@ async fn stored_already(
     };
     let (kind, date) = (event.kind(), event.date().to_string());
     let rows = sqlx::query(
-        "SELECT data FROM health_event WHERE child_id = $1 AND kind = $2 AND date = $3",
+        "SELECT data FROM health_event WHERE child_id = $1 AND kind = $2 AND date = $3 \
+         AND replaced_by IS NULL",
     )
     .bind(child)
     .bind(kind)
@@ -463,7 +478,7 @@ impl HealthLog for Db {
         let list: Vec<String> = kinds.iter().map(|k| p.push(*k)).collect();
         let mut sql = format!(
             "SELECT '[' || COALESCE({agg}('[' || id || ',\"' || kind || '\",' || COALESCE(CAST(child_id AS TEXT), 'null') || ',\"' || date || '\",' || data || ']', ','), '') || ']' AS j \
-             FROM health_event WHERE kind IN ({})",
+             FROM health_event WHERE kind IN ({}) AND replaced_by IS NULL",
             list.join(", ")
         );
         if let Some(t) = to {
@@ -590,6 +605,126 @@ impl HealthLog for Db {
         from: Option<Date>,
         to: Option<Date>,
     ) -> StorageResult<Vec<HealthEvent>> {
+        self.read_events(actor, kinds, child, from, to, false).await
+    }
+
+    async fn health_history(
+        &self,
+        actor: &Actor,
+        kinds: &[&str],
+        child: i64,
+    ) -> StorageResult<Vec<HealthEvent>> {
+        self.read_events(actor, kinds, Some(child), None, None, true)
+            .await
+    }
+
+    async fn health_event(&self, actor: &Actor, id: i64) -> StorageResult<HealthEvent> {
+        let kinds = readable_kinds(actor.role);
+        if !writes_health(actor.role) || kinds.is_empty() {
+            return Err(StorageError::Forbidden);
+        }
+        let row = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM health_event WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+        let e = event_from(&row)?;
+        if !kinds.contains(&e.kind.as_str()) {
+            return Err(StorageError::NotFound);
+        }
+        Ok(e)
+    }
+
+    async fn replace_health_event(
+        &self,
+        actor: &Actor,
+        correction: &Correction,
+    ) -> StorageResult<i64> {
+        if !writes_health(actor.role) {
+            return Err(StorageError::Forbidden);
+        }
+        let old_id = correction.original_id();
+        let (_turn, mut tx) = self.begin_write().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM health_event WHERE id = $1"
+        ))
+        .bind(old_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+        let stored = event_from(&row)?;
+        if stored.replaced_by.is_some() {
+            return Err(StorageError::Refused(ALREADY_REPLACED_VI.into()));
+        }
+        if &stored.event()? != correction.original() {
+            return Err(StorageError::Refused(
+                "bản ghi đã thay đổi sau khi bạn mở; hãy tải lại trang và sửa lại".into(),
+            ));
+        }
+        let now = now_text();
+        let mut seal = Seal::begin(&mut tx).await?;
+        let new_id =
+            insert_checked(&mut tx, &mut seal, actor, correction.replacement(), &now).await?;
+        // Marking the old row rebuilds its child's pack without it (the update trigger).
+        let marked = sqlx::query(
+            "UPDATE health_event SET replaced_by = $1, replaced_at = $2, replace_reason = $3 \
+             WHERE id = $4 AND replaced_by IS NULL",
+        )
+        .bind(new_id)
+        .bind(&now)
+        .bind(correction.reason())
+        .bind(old_id)
+        .execute(&mut *tx)
+        .await?;
+        if marked.rows_affected() != 1 {
+            // Replaced meanwhile by another connection (PostgreSQL): nothing is kept.
+            return Err(StorageError::Refused(ALREADY_REPLACED_VI.into()));
+        }
+        let detail = format!(
+            "sửa sự kiện y tế số {old_id} ({}, trẻ số {}, ngày {}) bằng bản ghi số {new_id}; lý do: {}",
+            stored.kind,
+            stored.child_id.map_or("—".to_string(), |c| c.to_string()),
+            stored.date,
+            correction.reason()
+        );
+        append_sealed(&mut tx, actor, "update", "health", None, &detail, seal).await?;
+        tx.commit().await?;
+        Ok(new_id)
+    }
+}
+
+/// The columns [`event_from`] reads.
+const EVENT_COLUMNS: &str =
+    "id, kind, child_id, date, data, replaced_by, replaced_at, replace_reason";
+
+fn event_from(r: &sqlx::any::AnyRow) -> StorageResult<HealthEvent> {
+    Ok(HealthEvent {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        child_id: r.try_get("child_id")?,
+        date: r.try_get("date")?,
+        data: serde_json::from_str(&r.try_get::<String, _>("data")?)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?,
+        replaced_by: r.try_get("replaced_by")?,
+        replaced_at: r.try_get("replaced_at")?,
+        replace_reason: r.try_get("replace_reason")?,
+    })
+}
+
+impl Db {
+    /// [`HealthLog::health_events`], and with `replaced` the records replaced by a correction
+    /// too ([`HealthLog::health_history`]).
+    async fn read_events(
+        &self,
+        actor: &Actor,
+        kinds: &[&str],
+        child: Option<i64>,
+        from: Option<Date>,
+        to: Option<Date>,
+        replaced: bool,
+    ) -> StorageResult<Vec<HealthEvent>> {
         let allowed = readable_kinds(actor.role);
         if kinds.iter().any(|k| !allowed.contains(k)) {
             return Err(StorageError::Forbidden);
@@ -598,9 +733,12 @@ impl HealthLog for Db {
         let mut p = Params::default();
         let list: Vec<String> = kinds.iter().map(|k| p.push(*k)).collect();
         let mut sql = format!(
-            "SELECT id, kind, child_id, date, data FROM health_event WHERE kind IN ({})",
+            "SELECT {EVENT_COLUMNS} FROM health_event WHERE kind IN ({})",
             list.join(", ")
         );
+        if !replaced {
+            sql += " AND replaced_by IS NULL";
+        }
         if let Some(c) = child {
             sql += &format!(" AND child_id = {}", p.push(c));
         }
@@ -617,17 +755,6 @@ impl HealthLog for Db {
         let rows = bind_all(sqlx::query(&sql), p.0)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HealthEvent {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    child_id: r.try_get("child_id")?,
-                    date: r.try_get("date")?,
-                    data: serde_json::from_str(&r.try_get::<String, _>("data")?)
-                        .map_err(|e| StorageError::Corrupt(e.to_string()))?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_from).collect()
     }
 }

@@ -247,7 +247,8 @@ impl Db {
         let cutoff = known_cutoff(known);
         let loose = sqlx::query(&format!(
             "SELECT {} AS k, {} AS d, {} AS j FROM health_event \
-             WHERE child_id IS NULL AND date <= $1 AND recorded_at < $2",
+             WHERE child_id IS NULL AND date <= $1 AND recorded_at < $2 \
+             AND (replaced_at IS NULL OR replaced_at >= $2)",
             agg(b, "kind", RS, "id"),
             agg(b, "date", ',', "id"),
             agg(b, "data", RS, "id"),
@@ -259,8 +260,10 @@ impl Db {
         let mut first = HealthRecords::default();
         parse_events(&loose, &mut first)?;
         // The events of children: from the packs when everything known now counts, else from
-        // the events recorded by then (the packs hold every event, without the time it was
-        // recorded).
+        // the events recorded by then (the packs hold every event in use, without the time it
+        // was recorded). A record replaced by a correction (`replaced_at`) is read while the
+        // replacement was not known yet: a figure as recorded by a day before the correction
+        // reads the old record, as the report then did.
         let recorded_before = (known != Known::Now).then_some(cutoff);
         self.child_events(first, until, recorded_before).await
     }
@@ -288,6 +291,7 @@ impl Db {
                 Some(cutoff) => (
                     "SELECT child_id, kind, id || char(31) || date || char(31) || data \
                      FROM health_event WHERE child_id IS NOT NULL AND recorded_at < ?1 \
+                     AND (replaced_at IS NULL OR replaced_at >= ?1) \
                      ORDER BY child_id, kind, id",
                     vec![cutoff.into()],
                 ),
@@ -312,6 +316,7 @@ impl Db {
                 format!(
                     "(SELECT child_id, kind, {} AS events FROM health_event \
                      WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3 \
+                     AND (replaced_at IS NULL OR replaced_at >= $3) \
                      GROUP BY child_id, kind) p",
                     agg(
                         b,

@@ -74,6 +74,26 @@ pub async fn add_event(
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
+/// A correction by replacement of stored event `id`: the body as for a new event (`kind` and
+/// `child_id` default to the record's) and `reason` (lý do sửa). Nothing is deleted: the
+/// record is kept, marked replaced, in the child's history; the figures read the replacement.
+/// 201 `{id, replaced, event}`; 409 when the record was replaced already; 422 every problem
+/// named (the reason with the event's own).
+pub async fn replace_event(
+    State(s): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<EventInput>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = parse_id(&id)?;
+    let actor = user.actor();
+    let (new_id, event) = crate::health_input::replace(&s, &actor, id, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": new_id, "replaced": id, "event": event_json(&event)})),
+    ))
+}
+
 /// `{child: {…the child}, birth: {time, weight_g, place, live}}`.
 #[derive(Deserialize)]
 pub struct BirthBody {
@@ -118,9 +138,6 @@ pub async fn child_events(
     if kinds.is_empty() {
         return Err(ApiError::Forbidden);
     }
-    let events = s
-        .store
-        .health_events(&user.actor(), &kinds, Some(id), None, None)
-        .await?;
+    let events = s.store.health_history(&user.actor(), &kinds, id).await?;
     Ok(Json(json!({"items": events})))
 }

@@ -87,6 +87,10 @@ pub fn routes() -> Router<AppState> {
         .route("/national-db/personal-ids", post(assess::personal_ids))
         .route("/national-db/export", get(assess::export))
         .route("/health/events", post(health::add_event))
+        .route(
+            "/health/events/{id}/replacement",
+            post(health::replace_event),
+        )
         .route("/cases", get(cases::list).post(cases::open))
         .route("/cases/{id}", get(cases::get_one))
         .route("/cases/{id}/entries", post(cases::add_entry))

@@ -189,6 +189,10 @@ pub fn routes() -> Router<AppState> {
             get(health::birth_form).post(health::save_birth),
         )
         .route("/children/{id}/health", post(health::add_from_child_page))
+        .route(
+            "/health/events/{id}/replace",
+            get(health::replace_form).post(health::save_replacement),
+        )
         .route("/reports", get(reports::list).post(reports::open))
         .route("/reports/{id}", get(reports::show))
         .route(

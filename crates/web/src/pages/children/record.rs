@@ -57,7 +57,7 @@ struct ChildPage {
     case_ids: Vec<i64>,
     /// May file a report (Mẫu 01) about this child.
     may_report_case: bool,
-    health_events: Vec<(String, String)>,
+    health_events: Vec<health::EventRow>,
 }
 
 fn label_of(list: &[(&str, &str)], code: &Option<String>) -> String {

@@ -146,7 +146,7 @@ pub fn health_forms(role: Role) -> Option<HealthForms> {
 }
 
 /// One event in words; `born`: the child's birth date, for the age at death.
-fn event_text(e: &Event, born: Option<BirthDate>) -> String {
+pub(super) fn event_text(e: &Event, born: Option<BirthDate>) -> String {
     let number = |v: Option<f64>| v.map(format_number_vi).unwrap_or_else(|| "—".into());
     match e {
         Event::Birth(b) => format!(
@@ -181,8 +181,21 @@ fn event_text(e: &Event, born: Option<BirthDate>) -> String {
     }
 }
 
-/// The child's health events in words (sự kiện y tế), for those who may read them.
-pub async fn event_rows(ctx: &Ctx, id: i64, born: Option<BirthDate>) -> Vec<(String, String)> {
+/// One health event of the child's history, in words.
+pub struct EventRow {
+    pub id: i64,
+    /// dd/mm/yyyy.
+    pub date: String,
+    pub what: String,
+    /// For a record replaced by a correction: «đã được thay bằng bản ghi ngày … (lý do: …)».
+    pub replaced: Option<String>,
+    /// Whether the reader may correct it here («Sửa (thay thế)»).
+    pub may_correct: bool,
+}
+
+/// The child's health events in words (sự kiện y tế), for those who may read them: the
+/// history, records replaced by a correction included (shown struck through).
+pub async fn event_rows(ctx: &Ctx, id: i64, born: Option<BirthDate>) -> Vec<EventRow> {
     let kinds: Vec<&str> = treem_storage::readable_kinds(ctx.user.role)
         .iter()
         .copied()
@@ -192,12 +205,10 @@ pub async fn event_rows(ctx: &Ctx, id: i64, born: Option<BirthDate>) -> Vec<(Str
         return vec![];
     }
     let store = &ctx.state.store;
-    let Ok(events) = store
-        .health_events(&ctx.actor(), &kinds, Some(id), None, None)
-        .await
-    else {
+    let Ok(events) = store.health_history(&ctx.actor(), &kinds, id).await else {
         return vec![];
     };
+    let corrects = may_weigh(ctx.user.role);
     events
         .iter()
         .map(|e| {
@@ -205,7 +216,21 @@ pub async fn event_rows(ctx: &Ctx, id: i64, born: Option<BirthDate>) -> Vec<(Str
                 Ok(typed) => event_text(&typed, born),
                 Err(_) => e.kind.clone(),
             };
-            (vn_date(&e.date), what)
+            let replaced = e.replaced_by.map(|_| {
+                treem_domain::health::replaced_note_vi(
+                    &crate::i18n::vn_datetime(e.replaced_at.as_deref().unwrap_or_default()),
+                    e.replace_reason.as_deref().unwrap_or_default(),
+                )
+            });
+            EventRow {
+                id: e.id,
+                date: vn_date(&e.date),
+                what,
+                may_correct: corrects
+                    && replaced.is_none()
+                    && treem_domain::health::correctable(&e.kind),
+                replaced,
+            }
         })
         .collect()
 }

@@ -8,13 +8,15 @@ mod child;
 mod events;
 mod forms;
 mod lists;
+mod replace;
 mod weighing;
 
 pub use birth::{birth_form, save_birth};
 pub use chart::growth_chart;
-pub use child::{add_from_child_page, event_rows, health_forms, HealthForms};
+pub use child::{add_from_child_page, event_rows, health_forms, EventRow, HealthForms};
 pub use events::{events, save_event};
 pub use lists::lists;
+pub use replace::{replace_form, save_replacement};
 pub use weighing::{save_weighing, weighing};
 
 use super::{render, Ctx, Layout};
