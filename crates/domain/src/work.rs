@@ -518,6 +518,38 @@ impl ReliefEntry {
             Err(errs)
         }
     }
+
+    /// One line of the relief page: a ticked child was helped and needs the date and the how;
+    /// an unticked one is not helped yet (whatever was typed beside it is not kept).
+    pub fn from_tick(
+        child_id: i64,
+        ticked: bool,
+        helped_on: &str,
+        how: &str,
+        disaster: Date,
+        today: Date,
+    ) -> Result<ReliefEntry, FieldErrors> {
+        if !ticked {
+            return Ok(ReliefEntry {
+                child_id,
+                helped: None,
+            });
+        }
+        if helped_on.trim().is_empty() {
+            let mut errs = FieldErrors::default();
+            errs.push("helped_on", "đã đánh dấu được cứu trợ: cần ghi ngày cứu trợ, hỗ trợ");
+            if how.trim().is_empty() {
+                errs.push("how", "cần ghi hình thức cứu trợ (ví dụ: gạo, chăn, tiền mặt)");
+            }
+            return Err(errs);
+        }
+        Self::parse(child_id, helped_on, how, disaster, today)
+    }
+}
+
+/// Days from a disaster to `today` (0 on the day itself; never negative).
+pub fn days_since(disaster: Date, today: Date) -> i64 {
+    (today - disaster).get_days().max(0) as i64
 }
 
 /// When help counts as timely for target 17 (cứu trợ kịp thời): within this many days of the

@@ -20,6 +20,7 @@ mod reports;
 mod supports;
 mod village_papers;
 mod work;
+mod work_relief;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
 
@@ -86,6 +87,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/work/disasters/new",
             get(work::new_disaster).post(work::save_disaster),
+        )
+        .route(
+            "/work/disasters/{id}",
+            get(work_relief::relief).post(work_relief::save_relief),
         )
         .route("/children", get(children::list))
         .route(

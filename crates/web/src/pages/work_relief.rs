@@ -1,0 +1,235 @@
+//! The work pages for the field (issue 17): the relief given to each child affected by a
+//! disaster (`/work/disasters/{id}`: tick, date, how, one submission for the whole list, stored
+//! once), the upload of a distribution list as XLSX/CSV matched to the register with a confirm
+//! step (`/work/distributions/upload`), and the disability follow-up of a child of group d
+//! (`/work/disability/new?child=`). Rules are the domain's (`treem_domain::work`); scope and
+//! audit are storage's.
+use super::work::{field_vi, in_words, money, value_of};
+use super::{render_status, Ctx, PageError, PageErrorKind, PageForm};
+use crate::i18n::vn_date;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use treem_domain::support::SupportKind;
+use treem_domain::validation::FieldErrors;
+use treem_domain::work::{
+    days_since, FundingSource, NewDisabilityRecord, NewDistribution, ReliefEntry,
+};
+use treem_storage::StorageError;
+
+fn plan_year() -> i16 {
+    treem_storage::today().year()
+}
+
+fn token_of(form: &[(String, String)]) -> Option<&str> {
+    Some(value_of(form, "submission")).filter(|t| treem_storage::valid_submission_id(t))
+}
+
+fn submission_of(form: &[(String, String)]) -> String {
+    match value_of(form, "submission") {
+        "" => super::new_submission_id(),
+        s => s.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------- relief per child
+
+pub struct ReliefLine {
+    pub id: i64,
+    pub name: String,
+    pub village: String,
+    pub helped: bool,
+    pub on: String,
+    pub how: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_relief.html")]
+struct ReliefPage {
+    l: super::Layout,
+    id: i64,
+    may_write: bool,
+    date: String,
+    kind: &'static str,
+    villages: String,
+    note: String,
+    days: i64,
+    lines: Vec<ReliefLine>,
+    not_helped: Vec<String>,
+    submission: String,
+    errors: Vec<(String, String)>,
+}
+
+/// The relief page; `form` (as sent) fills the lines when a sending was refused.
+async fn relief_page(
+    ctx: &Ctx,
+    id: i64,
+    form: Option<&[(String, String)]>,
+    errors: Vec<(String, String)>,
+    flash: Option<String>,
+) -> Result<Response, PageError> {
+    if !ctx.user.role.reads_children() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let store = &ctx.state.store;
+    let actor = ctx.actor();
+    let disasters = store.disasters(&actor).await.map_err(|e| ctx.fail(e))?;
+    let d = disasters
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| ctx.error(PageErrorKind::NotFound))?;
+    let children = store
+        .disaster_children(&actor, id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let ticked: std::collections::HashSet<String> = form
+        .unwrap_or_default()
+        .iter()
+        .filter(|(k, _)| k == "helped")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let lines: Vec<ReliefLine> = children
+        .iter()
+        .map(|c| match form {
+            Some(f) => ReliefLine {
+                id: c.child_id,
+                name: c.child_name.clone(),
+                village: c.village.clone(),
+                helped: ticked.contains(&c.child_id.to_string()),
+                on: value_of(f, &format!("on_{}", c.child_id)).to_string(),
+                how: value_of(f, &format!("how_{}", c.child_id)).to_string(),
+            },
+            None => ReliefLine {
+                id: c.child_id,
+                name: c.child_name.clone(),
+                village: c.village.clone(),
+                helped: c.helped_on.is_some(),
+                on: c
+                    .helped_on
+                    .map(|d| vn_date(&d.to_string()))
+                    .unwrap_or_default(),
+                how: c.how.clone().unwrap_or_default(),
+            },
+        })
+        .collect();
+    let not_helped = children
+        .iter()
+        .filter(|c| c.helped_on.is_none())
+        .map(|c| format!("{} ({})", c.child_name, c.village))
+        .collect();
+    let refused = !errors.is_empty();
+    let mut l = ctx.layout(format!("Cứu trợ trẻ em: {}", d.kind.label_vi()));
+    l.flash = flash;
+    let page = ReliefPage {
+        l,
+        id,
+        may_write: ctx.user.role.writes_children(),
+        date: vn_date(&d.date.to_string()),
+        kind: d.kind.label_vi(),
+        villages: d.villages.join(", "),
+        note: d.note.clone(),
+        days: days_since(d.date, treem_storage::today()),
+        lines,
+        not_helped,
+        submission: form.map(submission_of).unwrap_or_else(super::new_submission_id),
+        errors,
+    };
+    Ok(render_status(&page, refused))
+}
+
+#[derive(serde::Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+/// `/work/disasters/{id}`: the affected children, helped or not, and since how many days.
+pub async fn relief(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let flash = q.saved.map(|_| "Đã lưu.".to_string());
+    relief_page(&ctx, id, None, Vec::new(), flash).await
+}
+
+/// One submission for the whole list: every line read by the domain, every bad one named with
+/// the child's name, nothing written then; sent again under the same submission id, nothing
+/// more is written.
+pub async fn save_relief(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(Some(&value_of(&form, "_csrf").to_string()))?;
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let store = &ctx.state.store;
+    let on = store.disaster_date(id).await.map_err(|e| ctx.fail(e))?;
+    let children = store
+        .disaster_children(&ctx.actor(), id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let today = treem_storage::today();
+    let ticked: std::collections::HashSet<&str> = form
+        .iter()
+        .filter(|(k, _)| k == "helped")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let mut errors = Vec::new();
+    let mut entries = Vec::new();
+    for c in &children {
+        let key = c.child_id.to_string();
+        if !form.iter().any(|(k, v)| k == "child" && *v == key) {
+            continue;
+        }
+        match ReliefEntry::from_tick(
+            c.child_id,
+            ticked.contains(key.as_str()),
+            value_of(&form, &format!("on_{key}")),
+            value_of(&form, &format!("how_{key}")),
+            on,
+            today,
+        ) {
+            Ok(e) => entries.push(e),
+            Err(e) => {
+                for fe in e.0 {
+                    errors.push((
+                        format!("{} — {}", c.child_name, relief_field(&fe.field)),
+                        fe.message,
+                    ));
+                }
+            }
+        }
+    }
+    if entries.is_empty() && errors.is_empty() {
+        errors.push((
+            field_vi("children"),
+            "không có trẻ nào trong danh sách gửi lên".to_string(),
+        ));
+    }
+    if !errors.is_empty() {
+        return relief_page(&ctx, id, Some(&form), errors, None).await;
+    }
+    match store
+        .record_relief(&ctx.actor(), id, &entries, token_of(&form))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/work/disasters/{id}?saved=1")).into_response()),
+        Err(StorageError::Invalid(e)) => relief_page(&ctx, id, Some(&form), in_words(&e), None).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+fn relief_field(field: &str) -> &'static str {
+    match field {
+        "helped_on" => "Ngày cứu trợ",
+        "how" => "Hình thức cứu trợ",
+        _ => "Cứu trợ",
+    }
+}
