@@ -92,6 +92,10 @@ pub fn routes() -> Router<AppState> {
             "/work/disasters/{id}",
             get(work_relief::relief).post(work_relief::save_relief),
         )
+        .route(
+            "/work/disability/new",
+            get(work_relief::new_disability).post(work_relief::save_disability),
+        )
         .route("/children", get(children::list))
         .route(
             "/children/new",

@@ -233,3 +233,135 @@ fn relief_field(field: &str) -> &'static str {
         _ => "Cứu trợ",
     }
 }
+
+// ---------------------------------------------------------------- disability follow-up
+
+#[derive(serde::Deserialize, Default)]
+pub struct ChildQuery {
+    #[serde(default)]
+    child: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_disability.html")]
+struct DisabilityPage {
+    l: super::Layout,
+    child: i64,
+    name: String,
+    village: String,
+    history: Vec<(String, String, String, String)>,
+    form: Vec<(String, String)>,
+    submission: String,
+    errors: Vec<(String, String)>,
+}
+
+impl DisabilityPage {
+    fn val(&self, key: &str) -> String {
+        value_of(&self.form, key).to_string()
+    }
+}
+
+fn disability_field(field: &str) -> String {
+    match field {
+        "date" => "Ngày đánh giá".into(),
+        "needs" => "Nhu cầu được đánh giá".into(),
+        "services" => "Dịch vụ đã nhận".into(),
+        "devices" => "Dụng cụ hỗ trợ".into(),
+        "child" => "Trẻ".into(),
+        other => field_vi(other),
+    }
+}
+
+async fn disability_page(
+    ctx: &Ctx,
+    child: i64,
+    form: Vec<(String, String)>,
+    errors: Option<FieldErrors>,
+) -> Result<Response, PageError> {
+    if !ctx.user.role.writes_children() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let store = &ctx.state.store;
+    let actor = ctx.actor();
+    let c = store.child(&actor, child).await.map_err(|e| ctx.fail(e))?;
+    let history = store
+        .disability_records(&actor)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .filter(|r| r.child_id == child)
+        .map(|r| {
+            (
+                vn_date(&r.date.to_string()),
+                r.needs,
+                r.services,
+                r.devices,
+            )
+        })
+        .collect();
+    let refused = errors.is_some();
+    let submission = submission_of(&form);
+    let page = DisabilityPage {
+        l: ctx.layout(format!("Theo dõi trẻ khuyết tật: {}", c.data.full_name)),
+        child,
+        name: c.data.full_name.clone(),
+        village: c.data.village.clone(),
+        history,
+        form,
+        submission,
+        errors: errors
+            .map(|e| {
+                e.0.iter()
+                    .map(|fe| (disability_field(&fe.field), fe.message.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    Ok(render_status(&page, refused))
+}
+
+/// `/work/disability/new?child=…`: needs assessed, services received, assistive devices.
+pub async fn new_disability(
+    ctx: Ctx,
+    Query(q): Query<ChildQuery>,
+) -> Result<Response, PageError> {
+    let child = q
+        .child
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    disability_page(&ctx, child, Vec::new(), None).await
+}
+
+pub async fn save_disability(
+    ctx: Ctx,
+    PageForm(form): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(Some(&value_of(&form, "_csrf").to_string()))?;
+    let child = value_of(&form, "child")
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ctx.error(PageErrorKind::NotFound))?;
+    let v = |k| value_of(&form, k);
+    let rec = match NewDisabilityRecord::parse(
+        v("date"),
+        v("needs"),
+        v("services"),
+        v("devices"),
+        plan_year(),
+        treem_storage::today(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return disability_page(&ctx, child, form, Some(e)).await,
+    };
+    match ctx
+        .state
+        .store
+        .record_disability(&ctx.actor(), child, &rec, token_of(&form))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{child}")).into_response()),
+        Err(StorageError::Invalid(e)) => disability_page(&ctx, child, form, Some(e)).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
