@@ -216,3 +216,142 @@ async fn a_disability_follow_up_is_entered_from_the_childs_page_once() {
         assert_eq!(count().await, 1, "{label}");
     }
 }
+
+async fn upload(page: &crate::pages::Page, app: &TestApp, csv: &str) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", page.csrf.clone())
+        .text("title", "Quà Tết")
+        .text("date", "10/02/2026")
+        .text("kind", "food_and_gifts")
+        .text("value", "200.000")
+        .text("funding", "child_fund")
+        .text("giver", "UBND xã")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("ds.csv"),
+        );
+    page.http
+        .post(app.url("/work/distributions/upload"))
+        .header("cookie", &page.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let start = html.find("action=\"/work/distributions/new\"").expect("a confirm form");
+    let form = &html[start..start + html[start..].find("</form>").unwrap()];
+    form.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .map(|s| {
+            let name = &s[..s.find('"').unwrap()];
+            let v = &s[s.find("value=\"").unwrap() + 7..];
+            (name.to_string(), v[..v.find('"').unwrap()].to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_uploaded_list_is_checked_row_by_row_then_confirmed_once() {
+    for (label, url, dir) in databases().await {
+        let app = spawn_app_on(url, dir).await;
+        add(&app, "Giàng Thị Mai", "SP01", false).await;
+        add(&app, "Lý A Páo", "SP02", false).await;
+        let page = page_login(&app, "officer", "password-officer").await;
+        let hub = page.get(&app, "/work").await.text().await.unwrap();
+        assert!(hub.contains("href=\"/work/distributions/upload\""), "{label}");
+        let r = page.get(&app, "/work/distributions/template.xlsx").await;
+        assert_eq!(r.status(), 200, "{label}");
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{label}: an XLSX template");
+        let supports = || async {
+            app.db
+                .support_list(&officer(), &treem_storage::SupportFilter::default())
+                .await
+                .unwrap()
+                .len()
+        };
+        // An unmatched row: each named «dòng N: …», nothing written.
+        let r = upload(
+            &page,
+            &app,
+            "Số định danh cá nhân,Họ và tên,Ngày sinh\n,giàng thị mai,01/05/2019\n,Lý A Páo,02/05/2019\n",
+        )
+        .await;
+        assert_eq!(r.status(), 422, "{label}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<li>dòng 3: không có trẻ nào trong sổ tên «Lý A Páo»"), "{label}: {html}");
+        assert_eq!(supports().await, 0, "{label}");
+        // All rows matched: a confirm step, nothing written until confirmed.
+        let r = upload(
+            &page,
+            &app,
+            "Số định danh cá nhân,Họ và tên,Ngày sinh\n,giàng thị mai,01/05/2019\n,Ly A Pao,01/05/2019\n",
+        )
+        .await;
+        assert_eq!(r.status(), 200, "{label}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("2 trẻ khớp với sổ") && html.contains("Lý A Páo"), "{label}");
+        assert_eq!(supports().await, 0, "{label}: not before the confirmation");
+        let fields = hidden_fields(&html);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for _ in 0..2 {
+            let r = page.post(&app, "/work/distributions/new", &form).await;
+            assert_eq!(r.status(), 303, "{label}");
+        }
+        assert_eq!(supports().await, 2, "{label}: confirmed twice, stored once");
+        // A bad value in the details: named, nothing checked further.
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", page.csrf.clone())
+            .text("title", "Quà")
+            .text("date", "10/02/2026")
+            .text("kind", "food_and_gifts")
+            .text("value", "-5")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(b"Ho va ten,Ngay sinh\ngiang thi mai,01/05/2019\n".to_vec())
+                    .file_name("ds.csv"),
+            );
+        let r = page
+            .http
+            .post(app.url("/work/distributions/upload"))
+            .header("cookie", &page.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{label}");
+        assert!(r.text().await.unwrap().contains("<strong>Giá trị (đồng)</strong>"), "{label}");
+        assert_eq!(supports().await, 2, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_distribution_file_too_large_gets_a_message_not_a_missing_page() {
+    let app = spawn_app().await;
+    let page = page_login(&app, "officer", "password-officer").await;
+    let big = vec![b'a'; treem_domain::limits::UPLOAD_BYTES + 1024];
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", page.csrf.clone())
+        .part("file", reqwest::multipart::Part::bytes(big).file_name("ds.csv"));
+    let r = page
+        .http
+        .post(app.url("/work/distributions/upload"))
+        .header("cookie", &page.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(r.text().await.unwrap().contains("Tệp quá lớn: tối đa 16 MB"));
+}
+
+#[tokio::test]
+async fn a_village_heads_upload_matches_their_village_only() {
+    let app = spawn_app().await;
+    add(&app, "Lý A Páo", "SP02", false).await;
+    let head = page_login(&app, "village_head", "password-village_head").await;
+    let r = upload(&head, &app, "Họ và tên,Ngày sinh\nLý A Páo,01/05/2019\n").await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("<li>dòng 2:"));
+}

@@ -93,6 +93,16 @@ pub fn routes() -> Router<AppState> {
             get(work_relief::relief).post(work_relief::save_relief),
         )
         .route(
+            "/work/distributions/upload",
+            get(work_relief::upload_form).post(work_relief::upload_check).layer(
+                axum::extract::DefaultBodyLimit::max(treem_domain::limits::UPLOAD_BYTES),
+            ),
+        )
+        .route(
+            "/work/distributions/template.xlsx",
+            get(work_relief::upload_template),
+        )
+        .route(
             "/work/disability/new",
             get(work_relief::new_disability).post(work_relief::save_disability),
         )

@@ -365,3 +365,208 @@ pub async fn save_disability(
         Err(e) => Err(ctx.fail(e)),
     }
 }
+
+// ---------------------------------------------------------------- distribution list upload
+
+#[derive(Template)]
+#[template(path = "work_upload.html")]
+struct UploadPage {
+    l: super::Layout,
+    support_kinds: Vec<(&'static str, &'static str)>,
+    fundings: Vec<(&'static str, &'static str)>,
+    form: Vec<(String, String)>,
+    /// A problem with the file itself (too large, unreadable, no rows).
+    problem: Option<String>,
+    /// «dòng N: …» for every row that matched no child.
+    unmatched: Vec<String>,
+    errors: Vec<(String, String)>,
+    /// The children matched, waiting for confirmation: (id, name, date of birth, village).
+    ready: Vec<(i64, String, String, String)>,
+    value: String,
+    submission: String,
+}
+
+impl UploadPage {
+    fn val(&self, key: &str) -> String {
+        value_of(&self.form, key).to_string()
+    }
+    fn kind_label(&self) -> &'static str {
+        SupportKind::parse(&self.val("kind"))
+            .map(SupportKind::label_vi)
+            .unwrap_or("")
+    }
+    fn funding_label(&self) -> &'static str {
+        FundingSource::parse(&self.val("funding"))
+            .map(FundingSource::label_vi)
+            .unwrap_or("")
+    }
+}
+
+fn upload_page(ctx: &Ctx, form: Vec<(String, String)>) -> UploadPage {
+    UploadPage {
+        l: ctx.layout("Danh sách cấp phát từ tệp XLSX/CSV"),
+        support_kinds: SupportKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label_vi()))
+            .collect(),
+        fundings: FundingSource::ALL
+            .iter()
+            .map(|f| (f.code(), f.label_vi()))
+            .collect(),
+        submission: submission_of(&form),
+        form,
+        problem: None,
+        unmatched: Vec::new(),
+        errors: Vec::new(),
+        ready: Vec::new(),
+        value: String::new(),
+    }
+}
+
+/// `/work/distributions/upload`: the list's details and its file.
+pub async fn upload_form(ctx: Ctx) -> Result<Response, PageError> {
+    if !ctx.user.role.writes_children() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    Ok(super::render(&upload_page(&ctx, Vec::new())))
+}
+
+/// The template to fill: the columns the upload matches on.
+pub async fn upload_template(ctx: Ctx) -> Result<Response, PageError> {
+    let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Danh sách")?;
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        for (i, h) in ["Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Thôn, bản"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(0, i as u16, *h, &bold)?;
+            ws.set_column_width(i as u16, 24)?;
+        }
+        wb.save_to_buffer()
+    };
+    let bytes = build().map_err(|e| ctx.error(PageErrorKind::Internal(e.to_string())))?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"mau-danh-sach-cap-phat.xlsx\"".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The multipart body as sent: its text fields, the file, and whether the body went past the
+/// route's limit (then the file is refused as too large, not taken for a missing one).
+async fn read_multipart(mut mp: Multipart) -> (Vec<(String, String)>, Option<(String, Vec<u8>)>, bool) {
+    let mut form = Vec::new();
+    let mut file = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                if name == "file" {
+                    let fname = field.file_name().unwrap_or("danh-sach.csv").to_string();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((fname, b.to_vec())),
+                        Err(e) => return (form, None, e.status() == StatusCode::PAYLOAD_TOO_LARGE),
+                    }
+                } else if let Ok(t) = field.text().await {
+                    form.push((name, t));
+                }
+            }
+            Ok(None) => return (form, file, false),
+            Err(e) => return (form, file, e.status() == StatusCode::PAYLOAD_TOO_LARGE),
+        }
+    }
+}
+
+/// Reads the file, matches every row to the register (as the API does), and shows either the
+/// unmatched rows with nothing written, or the children found with a confirm button that sends
+/// the list once (to `/work/distributions/new`, under this page's submission id).
+pub async fn upload_check(ctx: Ctx, mp: Multipart) -> Result<Response, PageError> {
+    if !ctx.user.role.writes_children() {
+        return Err(ctx.error(PageErrorKind::Forbidden));
+    }
+    let (form, file, too_large) = read_multipart(mp).await;
+    let mut p = upload_page(&ctx, form);
+    if too_large {
+        p.problem = Some(format!(
+            "Tệp quá lớn: tối đa {} MB mỗi lần tải lên; hãy chia danh sách thành nhiều tệp.",
+            treem_domain::limits::IMPORT_PAGE.file_bytes / (1024 * 1024)
+        ));
+        return Ok((StatusCode::PAYLOAD_TOO_LARGE, super::render(&p)).into_response());
+    }
+    ctx.check_csrf(Some(&p.val("_csrf")))?;
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        p.problem = Some("Chưa chọn tệp, hoặc tệp rỗng.".into());
+        return Ok(render_status(&p, true));
+    };
+    let actor = ctx.actor();
+    let children = match crate::api::work::match_sheet(&ctx.state, &actor, &name, bytes).await {
+        Ok(c) => c,
+        Err(crate::ApiError::Invalid(e)) => {
+            for fe in e.0 {
+                if fe.field == "file" {
+                    p.problem = Some(fe.message);
+                } else {
+                    p.unmatched.push(format!("{}: {}", fe.field, fe.message));
+                }
+            }
+            return Ok(render_status(&p, true));
+        }
+        Err(e) => return Err(ctx.fail_api(e)),
+    };
+    let v = |k: &str| p.val(k);
+    match NewDistribution::parse(
+        &v("title"),
+        &v("date"),
+        &v("kind"),
+        &v("value"),
+        &v("funding"),
+        &v("giver"),
+        &children,
+        plan_year(),
+        treem_storage::today(),
+    ) {
+        Ok(list) => {
+            let entries = ctx
+                .state
+                .store
+                .register_entries(&actor, None)
+                .await
+                .map_err(|e| ctx.fail(e))?;
+            let by_id: std::collections::HashMap<i64, _> =
+                entries.iter().map(|(e, v)| (e.id, (e, v))).collect();
+            p.ready = list
+                .children
+                .iter()
+                .filter_map(|id| by_id.get(id))
+                .map(|(e, v)| {
+                    (
+                        e.id,
+                        e.full_name.clone(),
+                        e.date_of_birth
+                            .map(|d| vn_date(&d.to_string()))
+                            .unwrap_or_default(),
+                        v.to_string(),
+                    )
+                })
+                .collect();
+            p.value = money(list.details.value_vnd);
+            Ok(super::render(&p))
+        }
+        Err(e) => {
+            p.errors = in_words(&e);
+            Ok(render_status(&p, true))
+        }
+    }
+}
