@@ -355,3 +355,79 @@ async fn a_village_heads_upload_matches_their_village_only() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("<li>dòng 2:"));
 }
+
+#[tokio::test]
+async fn forum_participants_are_picked_by_village_or_by_name_and_stored_as_ids() {
+    for (label, url, dir) in databases().await {
+        let app = spawn_app_on(url, dir).await;
+        let a = add(&app, "Giàng Thị Mai", "SP01", false).await;
+        let b = add(&app, "Lý A Páo", "SP02", false).await;
+        let c = add(&app, "Giàng A Sử", "SP01", false).await;
+        let page = page_login(&app, "officer", "password-officer").await;
+        // By name, accents or not.
+        let html = page
+            .get(&app, "/activities/forum/new?q=giang+thi")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(&format!("name=\"pick\" value=\"{a}\"")), "{label}: {html}");
+        assert!(!html.contains(&format!("name=\"pick\" value=\"{b}\"")), "{label}");
+        assert!(!html.contains(&format!("name=\"pick\" value=\"{c}\"")), "{label}");
+        // By village.
+        let html = page
+            .get(&app, "/activities/forum/new?village=SP02")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(&format!("name=\"pick\" value=\"{b}\"")), "{label}");
+        assert!(!html.contains(&format!("name=\"pick\" value=\"{a}\"")), "{label}");
+        let submission = submission_in(&html);
+        let (a_s, b_s) = (a.to_string(), b.to_string());
+        let mut form = vec![
+            ("_csrf", page.csrf.as_str()),
+            ("submission", submission.as_str()),
+            ("date", "20/05/2026"),
+            ("title", "Diễn đàn trẻ em xã"),
+            ("form", "forum"),
+            ("level", "commune"),
+            ("girls", "1"),
+            ("boys", "1"),
+            ("total", "3"),
+            ("pick", b_s.as_str()),
+            ("children_text", a_s.as_str()),
+        ];
+        // Counts that do not add up: named, nothing written.
+        let r = page.post(&app, "/activities/forum", &form).await;
+        assert_eq!(r.status(), 422, "{label}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("tổng số trẻ em (3)"), "{label}");
+        let forums = || async {
+            treem_storage::ActivityLog::activities(
+                &app.db,
+                &officer(),
+                treem_domain::activity::ActivityKind::Forum,
+                2026,
+            )
+            .await
+            .unwrap()
+        };
+        assert!(forums().await.is_empty(), "{label}");
+        form[8] = ("total", "2");
+        for _ in 0..2 {
+            let r = page.post(&app, "/activities/forum", &form).await;
+            assert_eq!(r.status(), 303, "{label}");
+        }
+        let stored = forums().await;
+        assert_eq!(stored.len(), 1, "{label}: stored once");
+        let detail = treem_storage::ActivityLog::activity(&app.db, &officer(), stored[0].id)
+            .await
+            .unwrap();
+        let mut ids: Vec<i64> = detail.participants.iter().map(|p| p.id).collect();
+        ids.sort();
+        let mut want = vec![a, b];
+        want.sort();
+        assert_eq!(ids, want, "{label}: the ticked and the typed, as ids");
+    }
+}
