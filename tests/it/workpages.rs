@@ -60,7 +60,10 @@ async fn relief_per_child_is_ticked_on_one_page_and_stored_once() {
             .id;
         let page = page_login(&app, "officer", "password-officer").await;
         let hub = page.get(&app, "/work").await.text().await.unwrap();
-        assert!(hub.contains(&format!("href=\"/work/disasters/{id}\"")), "{label}: linked from /work");
+        assert!(
+            hub.contains(&format!("href=\"/work/disasters/{id}\"")),
+            "{label}: linked from /work"
+        );
         let r = page.get(&app, &format!("/work/disasters/{id}")).await;
         assert_eq!(r.status(), 200, "{label}");
         let html = r.text().await.unwrap();
@@ -69,7 +72,10 @@ async fn relief_per_child_is_ticked_on_one_page_and_stored_once() {
             html.contains(&format!("đã qua <strong>{days}</strong> ngày")),
             "{label}: days since the disaster"
         );
-        assert!(html.contains("<strong>3</strong> trẻ chưa được cứu trợ"), "{label}");
+        assert!(
+            html.contains("<strong>3</strong> trẻ chưa được cứu trợ"),
+            "{label}"
+        );
         let submission = submission_in(&html);
         let (a_s, b_s, c_s) = (a.to_string(), b.to_string(), c.to_string());
         let (on_a, how_a) = (format!("on_{a}"), format!("how_{a}"));
@@ -87,7 +93,10 @@ async fn relief_per_child_is_ticked_on_one_page_and_stored_once() {
         let path = format!("/work/disasters/{id}");
         let r = page.post(&app, &path, &form).await;
         assert_eq!(r.status(), 303, "{label}");
-        assert_eq!(helped(&app, id).await, vec![(a, true), (b, false), (c, false)]);
+        assert_eq!(
+            helped(&app, id).await,
+            vec![(a, true), (b, false), (c, false)]
+        );
         // The same submission sent again (changed, to show it): nothing more is written.
         let mut again = form.clone();
         again.extend([
@@ -97,7 +106,11 @@ async fn relief_per_child_is_ticked_on_one_page_and_stored_once() {
         ]);
         let r = page.post(&app, &path, &again).await;
         assert_eq!(r.status(), 303, "{label}");
-        assert_eq!(helped(&app, id).await, vec![(a, true), (b, false), (c, false)], "{label}: stored once");
+        assert_eq!(
+            helped(&app, id).await,
+            vec![(a, true), (b, false), (c, false)],
+            "{label}: stored once"
+        );
         // A help dated before the disaster: named with the child, nothing written (a stays
         // helped although unticked in this sending).
         let bad = vec![
@@ -130,12 +143,23 @@ async fn relief_per_child_is_ticked_on_one_page_and_stored_once() {
             )
             .await;
         assert_eq!(r.status(), 422, "{label}");
-        assert!(r.text().await.unwrap().contains("<strong>Giàng A Sử — Ngày cứu trợ</strong>"));
-        assert_eq!(helped(&app, id).await, vec![(a, true), (b, false), (c, false)], "{label}: nothing written");
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("<strong>Giàng A Sử — Ngày cứu trợ</strong>"));
+        assert_eq!(
+            helped(&app, id).await,
+            vec![(a, true), (b, false), (c, false)],
+            "{label}: nothing written"
+        );
         // The village head of SP01 sees SP01's children only and cannot help SP02's.
         let head = page_login(&app, "village_head", "password-village_head").await;
         let html = head.get(&app, &path).await.text().await.unwrap();
-        assert!(html.contains("Giàng A Sử") && !html.contains("Vàng A Dình"), "{label}");
+        assert!(
+            html.contains("Giàng A Sử") && !html.contains("Vàng A Dình"),
+            "{label}"
+        );
         let on_c = format!("on_{c}");
         let how_c = format!("how_{c}");
         let r = head
@@ -152,8 +176,16 @@ async fn relief_per_child_is_ticked_on_one_page_and_stored_once() {
                 ],
             )
             .await;
-        assert_eq!(r.status(), 422, "{label}: no child of the head's village sent");
-        assert_eq!(helped(&app, id).await, vec![(a, true), (b, false), (c, false)], "{label}");
+        assert_eq!(
+            r.status(),
+            422,
+            "{label}: no child of the head's village sent"
+        );
+        assert_eq!(
+            helped(&app, id).await,
+            vec![(a, true), (b, false), (c, false)],
+            "{label}"
+        );
     }
 }
 
@@ -166,10 +198,26 @@ async fn a_disability_follow_up_is_entered_from_the_childs_page_once() {
         let far = add(&app, "Thào Thị Dợ", "SP02", true).await;
         let page = page_login(&app, "officer", "password-officer").await;
         let link = format!("/work/disability/new?child={d}");
-        let html = page.get(&app, &format!("/children/{d}")).await.text().await.unwrap();
-        assert!(html.contains(&link), "{label}: linked from a group d child's page");
-        let html = page.get(&app, &format!("/children/{n}")).await.text().await.unwrap();
-        assert!(!html.contains("/work/disability/new"), "{label}: not for other children");
+        let html = page
+            .get(&app, &format!("/children/{d}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&link),
+            "{label}: linked from a group d child's page"
+        );
+        let html = page
+            .get(&app, &format!("/children/{n}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains("/work/disability/new"),
+            "{label}: not for other children"
+        );
         let html = page.get(&app, &link).await.text().await.unwrap();
         let submission = submission_in(&html);
         let d_s = d.to_string();
@@ -193,7 +241,11 @@ async fn a_disability_follow_up_is_entered_from_the_childs_page_once() {
         bad[3] = ("date", "31/02/2026");
         let r = page.post(&app, "/work/disability/new", &bad).await;
         assert_eq!(r.status(), 422, "{label}");
-        assert!(r.text().await.unwrap().contains("<strong>Ngày đánh giá</strong>"));
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("<strong>Ngày đánh giá</strong>"));
         let n_s = n.to_string();
         let mut other = form;
         other[1] = ("submission", "disability-bad-0002");
@@ -204,7 +256,9 @@ async fn a_disability_follow_up_is_entered_from_the_childs_page_once() {
         assert_eq!(count().await, 1, "{label}: nothing written");
         // The village head of SP01 cannot open nor write a SP02 child's follow-up.
         let head = page_login(&app, "village_head", "password-village_head").await;
-        let r = head.get(&app, &format!("/work/disability/new?child={far}")).await;
+        let r = head
+            .get(&app, &format!("/work/disability/new?child={far}"))
+            .await;
         assert_ne!(r.status(), 200, "{label}");
         let far_s = far.to_string();
         let mut theirs = form;
@@ -240,7 +294,9 @@ async fn upload(page: &crate::pages::Page, app: &TestApp, csv: &str) -> reqwest:
 }
 
 fn hidden_fields(html: &str) -> Vec<(String, String)> {
-    let start = html.find("action=\"/work/distributions/new\"").expect("a confirm form");
+    let start = html
+        .find("action=\"/work/distributions/new\"")
+        .expect("a confirm form");
     let form = &html[start..start + html[start..].find("</form>").unwrap()];
     form.split("<input type=\"hidden\" name=\"")
         .skip(1)
@@ -260,10 +316,16 @@ async fn an_uploaded_list_is_checked_row_by_row_then_confirmed_once() {
         add(&app, "Lý A Páo", "SP02", false).await;
         let page = page_login(&app, "officer", "password-officer").await;
         let hub = page.get(&app, "/work").await.text().await.unwrap();
-        assert!(hub.contains("href=\"/work/distributions/upload\""), "{label}");
+        assert!(
+            hub.contains("href=\"/work/distributions/upload\""),
+            "{label}"
+        );
         let r = page.get(&app, "/work/distributions/template.xlsx").await;
         assert_eq!(r.status(), 200, "{label}");
-        assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{label}: an XLSX template");
+        assert!(
+            r.bytes().await.unwrap().starts_with(b"PK"),
+            "{label}: an XLSX template"
+        );
         let supports = || async {
             app.db
                 .support_list(&officer(), &treem_storage::SupportFilter::default())
@@ -280,7 +342,10 @@ async fn an_uploaded_list_is_checked_row_by_row_then_confirmed_once() {
         .await;
         assert_eq!(r.status(), 422, "{label}");
         let html = r.text().await.unwrap();
-        assert!(html.contains("<li>dòng 3: không có trẻ nào trong sổ tên «Lý A Páo»"), "{label}: {html}");
+        assert!(
+            html.contains("<li>dòng 3: không có trẻ nào trong sổ tên «Lý A Páo»"),
+            "{label}: {html}"
+        );
         assert_eq!(supports().await, 0, "{label}");
         // All rows matched: a confirm step, nothing written until confirmed.
         let r = upload(
@@ -291,10 +356,16 @@ async fn an_uploaded_list_is_checked_row_by_row_then_confirmed_once() {
         .await;
         assert_eq!(r.status(), 200, "{label}");
         let html = r.text().await.unwrap();
-        assert!(html.contains("2 trẻ khớp với sổ") && html.contains("Lý A Páo"), "{label}");
+        assert!(
+            html.contains("2 trẻ khớp với sổ") && html.contains("Lý A Páo"),
+            "{label}"
+        );
         assert_eq!(supports().await, 0, "{label}: not before the confirmation");
         let fields = hidden_fields(&html);
-        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         for _ in 0..2 {
             let r = page.post(&app, "/work/distributions/new", &form).await;
             assert_eq!(r.status(), 303, "{label}");
@@ -309,8 +380,10 @@ async fn an_uploaded_list_is_checked_row_by_row_then_confirmed_once() {
             .text("value", "-5")
             .part(
                 "file",
-                reqwest::multipart::Part::bytes(b"Ho va ten,Ngay sinh\ngiang thi mai,01/05/2019\n".to_vec())
-                    .file_name("ds.csv"),
+                reqwest::multipart::Part::bytes(
+                    b"Ho va ten,Ngay sinh\ngiang thi mai,01/05/2019\n".to_vec(),
+                )
+                .file_name("ds.csv"),
             );
         let r = page
             .http
@@ -321,7 +394,13 @@ async fn an_uploaded_list_is_checked_row_by_row_then_confirmed_once() {
             .await
             .unwrap();
         assert_eq!(r.status(), 422, "{label}");
-        assert!(r.text().await.unwrap().contains("<strong>Giá trị (đồng)</strong>"), "{label}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("<strong>Giá trị (đồng)</strong>"),
+            "{label}"
+        );
         assert_eq!(supports().await, 2, "{label}");
     }
 }
@@ -333,7 +412,10 @@ async fn a_distribution_file_too_large_gets_a_message_not_a_missing_page() {
     let big = vec![b'a'; treem_domain::limits::UPLOAD_BYTES + 1024];
     let form = reqwest::multipart::Form::new()
         .text("_csrf", page.csrf.clone())
-        .part("file", reqwest::multipart::Part::bytes(big).file_name("ds.csv"));
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(big).file_name("ds.csv"),
+        );
     let r = page
         .http
         .post(app.url("/work/distributions/upload"))
@@ -343,7 +425,11 @@ async fn a_distribution_file_too_large_gets_a_message_not_a_missing_page() {
         .await
         .unwrap();
     assert_eq!(r.status(), 413);
-    assert!(r.text().await.unwrap().contains("Tệp quá lớn: tối đa 16 MB"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Tệp quá lớn: tối đa 16 MB"));
 }
 
 #[tokio::test]
@@ -371,9 +457,18 @@ async fn forum_participants_are_picked_by_village_or_by_name_and_stored_as_ids()
             .text()
             .await
             .unwrap();
-        assert!(html.contains(&format!("name=\"pick\" value=\"{a}\"")), "{label}: {html}");
-        assert!(!html.contains(&format!("name=\"pick\" value=\"{b}\"")), "{label}");
-        assert!(!html.contains(&format!("name=\"pick\" value=\"{c}\"")), "{label}");
+        assert!(
+            html.contains(&format!("name=\"pick\" value=\"{a}\"")),
+            "{label}: {html}"
+        );
+        assert!(
+            !html.contains(&format!("name=\"pick\" value=\"{b}\"")),
+            "{label}"
+        );
+        assert!(
+            !html.contains(&format!("name=\"pick\" value=\"{c}\"")),
+            "{label}"
+        );
         // By village.
         let html = page
             .get(&app, "/activities/forum/new?village=SP02")
@@ -381,8 +476,14 @@ async fn forum_participants_are_picked_by_village_or_by_name_and_stored_as_ids()
             .text()
             .await
             .unwrap();
-        assert!(html.contains(&format!("name=\"pick\" value=\"{b}\"")), "{label}");
-        assert!(!html.contains(&format!("name=\"pick\" value=\"{a}\"")), "{label}");
+        assert!(
+            html.contains(&format!("name=\"pick\" value=\"{b}\"")),
+            "{label}"
+        );
+        assert!(
+            !html.contains(&format!("name=\"pick\" value=\"{a}\"")),
+            "{label}"
+        );
         let submission = submission_in(&html);
         let (a_s, b_s) = (a.to_string(), b.to_string());
         let mut form = vec![

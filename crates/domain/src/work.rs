@@ -537,9 +537,15 @@ impl ReliefEntry {
         }
         if helped_on.trim().is_empty() {
             let mut errs = FieldErrors::default();
-            errs.push("helped_on", "đã đánh dấu được cứu trợ: cần ghi ngày cứu trợ, hỗ trợ");
+            errs.push(
+                "helped_on",
+                "đã đánh dấu được cứu trợ: cần ghi ngày cứu trợ, hỗ trợ",
+            );
             if how.trim().is_empty() {
-                errs.push("how", "cần ghi hình thức cứu trợ (ví dụ: gạo, chăn, tiền mặt)");
+                errs.push(
+                    "how",
+                    "cần ghi hình thức cứu trợ (ví dụ: gạo, chăn, tiền mặt)",
+                );
             }
             return Err(errs);
         }
@@ -842,6 +848,21 @@ pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn a_ticked_relief_needs_its_date_and_how_and_an_unticked_one_is_not_helped() {
+        let (d, today) = (date(2026, 3, 15), date(2026, 12, 6));
+        let none = ReliefEntry::from_tick(7, false, "20/03/2026", "Gạo", d, today).unwrap();
+        assert_eq!(none.helped, None);
+        let errs = ReliefEntry::from_tick(7, true, "", "", d, today).unwrap_err();
+        assert!(errs.0.iter().any(|e| e.field == "helped_on"));
+        assert!(errs.0.iter().any(|e| e.field == "how"));
+        let ok = ReliefEntry::from_tick(7, true, "20/03/2026", "Gạo", d, today).unwrap();
+        assert_eq!(ok.helped, Some((date(2026, 3, 20), "Gạo".to_string())));
+        assert!(ReliefEntry::from_tick(7, true, "10/03/2026", "Gạo", d, today).is_err());
+        assert_eq!(days_since(d, date(2026, 3, 25)), 10);
+        assert_eq!(days_since(d, date(2026, 3, 1)), 0);
+    }
 
     #[test]
     fn amounts_read_as_officials_type_them_and_negative_is_refused() {

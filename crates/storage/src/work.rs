@@ -765,7 +765,9 @@ impl WorkLog for Db {
         let scope = write_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
         if let Some(t) = token {
-            if let Some(id) = crate::once::claim(&mut tx, actor, t, "disability", &now_text()).await? {
+            if let Some(id) =
+                crate::once::claim(&mut tx, actor, t, "disability", &now_text()).await?
+            {
                 return Ok(id);
             }
         }

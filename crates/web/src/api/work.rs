@@ -365,7 +365,10 @@ pub async fn record_relief(
     if !errs.is_empty() {
         return Err(ApiError::Invalid(errs));
     }
-    let n = s.store.record_relief(&user.actor(), id, &entries, None).await?;
+    let n = s
+        .store
+        .record_relief(&user.actor(), id, &entries, None)
+        .await?;
     Ok(Json(json!({ "saved": n })))
 }
 

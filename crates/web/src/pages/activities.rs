@@ -312,13 +312,18 @@ async fn picked(ctx: &Ctx, mut p: Picker) -> Result<Picker, PageError> {
     let entries = ctx
         .state
         .store
-        .register_entries(&ctx.actor(), Some(village.as_str()).filter(|v| !v.is_empty()))
+        .register_entries(
+            &ctx.actor(),
+            Some(village.as_str()).filter(|v| !v.is_empty()),
+        )
         .await
         .map_err(|e| ctx.fail(e))?;
     let wanted = treem_domain::text::fold(&q);
     p.found = entries
         .into_iter()
-        .filter(|(e, _)| wanted.is_empty() || treem_domain::text::fold(&e.full_name).contains(&wanted))
+        .filter(|(e, _)| {
+            wanted.is_empty() || treem_domain::text::fold(&e.full_name).contains(&wanted)
+        })
         .take(PICK_SHOWN)
         .map(|(e, v)| {
             (

@@ -94,9 +94,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/work/distributions/upload",
-            get(work_relief::upload_form).post(work_relief::upload_check).layer(
-                axum::extract::DefaultBodyLimit::max(treem_domain::limits::UPLOAD_BYTES),
-            ),
+            get(work_relief::upload_form)
+                .post(work_relief::upload_check)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    treem_domain::limits::UPLOAD_BYTES,
+                )),
         )
         .route(
             "/work/distributions/template.xlsx",

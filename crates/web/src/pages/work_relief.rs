@@ -133,7 +133,9 @@ async fn relief_page(
         days: days_since(d.date, treem_storage::today()),
         lines,
         not_helped,
-        submission: form.map(submission_of).unwrap_or_else(super::new_submission_id),
+        submission: form
+            .map(submission_of)
+            .unwrap_or_else(super::new_submission_id),
         errors,
     };
     Ok(render_status(&page, refused))
@@ -221,7 +223,9 @@ pub async fn save_relief(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/work/disasters/{id}?saved=1")).into_response()),
-        Err(StorageError::Invalid(e)) => relief_page(&ctx, id, Some(&form), in_words(&e), None).await,
+        Err(StorageError::Invalid(e)) => {
+            relief_page(&ctx, id, Some(&form), in_words(&e), None).await
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }
@@ -290,14 +294,7 @@ async fn disability_page(
         .map_err(|e| ctx.fail(e))?
         .into_iter()
         .filter(|r| r.child_id == child)
-        .map(|r| {
-            (
-                vn_date(&r.date.to_string()),
-                r.needs,
-                r.services,
-                r.devices,
-            )
-        })
+        .map(|r| (vn_date(&r.date.to_string()), r.needs, r.services, r.devices))
         .collect();
     let refused = errors.is_some();
     let submission = submission_of(&form);
@@ -321,10 +318,7 @@ async fn disability_page(
 }
 
 /// `/work/disability/new?child=…`: needs assessed, services received, assistive devices.
-pub async fn new_disability(
-    ctx: Ctx,
-    Query(q): Query<ChildQuery>,
-) -> Result<Response, PageError> {
+pub async fn new_disability(ctx: Ctx, Query(q): Query<ChildQuery>) -> Result<Response, PageError> {
     let child = q
         .child
         .trim()
@@ -438,9 +432,14 @@ pub async fn upload_template(ctx: Ctx) -> Result<Response, PageError> {
         let ws = wb.add_worksheet();
         ws.set_name("Danh sách")?;
         let bold = rust_xlsxwriter::Format::new().set_bold();
-        for (i, h) in ["Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Thôn, bản"]
-            .iter()
-            .enumerate()
+        for (i, h) in [
+            "Số định danh cá nhân",
+            "Họ và tên",
+            "Ngày sinh",
+            "Thôn, bản",
+        ]
+        .iter()
+        .enumerate()
         {
             ws.write_string_with_format(0, i as u16, *h, &bold)?;
             ws.set_column_width(i as u16, 24)?;
@@ -466,7 +465,9 @@ pub async fn upload_template(ctx: Ctx) -> Result<Response, PageError> {
 
 /// The multipart body as sent: its text fields, the file, and whether the body went past the
 /// route's limit (then the file is refused as too large, not taken for a missing one).
-async fn read_multipart(mut mp: Multipart) -> (Vec<(String, String)>, Option<(String, Vec<u8>)>, bool) {
+async fn read_multipart(
+    mut mp: Multipart,
+) -> (Vec<(String, String)>, Option<(String, Vec<u8>)>, bool) {
     let mut form = Vec::new();
     let mut file = None;
     loop {

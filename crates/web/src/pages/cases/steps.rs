@@ -323,16 +323,18 @@ async fn replacement_page(
     let action = format!("/cases/{}/replace/{seq}", case.id());
     match entry {
         EntryKind::Intake(_) => intake_page_at(ctx, action, f, errors).await,
-        other => form_page(
-            ctx,
-            case,
-            other.code(),
-            action,
-            "Sửa: ghi mục thay thế",
-            f,
-            errors,
-        )
-        .await,
+        other => {
+            form_page(
+                ctx,
+                case,
+                other.code(),
+                action,
+                "Sửa: ghi mục thay thế",
+                f,
+                errors,
+            )
+            .await
+        }
     }
 }
 
