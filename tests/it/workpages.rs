@@ -532,3 +532,44 @@ async fn forum_participants_are_picked_by_village_or_by_name_and_stored_as_ids()
         assert_eq!(ids, want, "{label}: the ticked and the typed, as ids");
     }
 }
+
+/// The relief page on a 360-px phone, as a village head uses it in the field: no sideways
+/// scrolling, each child's tick and date box on screen.
+#[tokio::test]
+async fn the_relief_page_on_a_phone() {
+    use crate::browser::*;
+    let _one = BROWSER_LOCK.lock().await;
+    let Some(b) = browser(360, 740).await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let a = add(&app, "Giàng Thị Mai", "SP01", false).await;
+    let c = add(&app, "Giàng A Sử", "SP01", false).await;
+    let d = NewDisaster::parse(
+        "15/03/2026",
+        "flood",
+        &["SP01".to_string()],
+        "",
+        2026,
+        today(),
+    )
+    .unwrap();
+    let id = app
+        .db
+        .record_disaster(&officer(), &d, &[a, c], None)
+        .await
+        .unwrap()
+        .id;
+    login(&b, &app.base, "village_head", "password-village_head").await;
+    b.c.goto(&app.url(&format!("/work/disasters/{id}")))
+        .await
+        .unwrap();
+    let date_box =
+        b.c.wait()
+            .for_element(fantoccini::Locator::Id(&format!("on-{a}")))
+            .await
+            .unwrap();
+    assert!(date_box.is_displayed().await.unwrap());
+    assert_no_overflow(&b, "relief page").await;
+    shot(&b, "relief-phone-360").await;
+}
