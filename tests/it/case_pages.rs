@@ -204,7 +204,24 @@ async fn a_case_goes_from_a_village_report_to_its_closing_on_the_pages() {
 
     // A plan with a row missing who is responsible: the message sits by that field.
     let path = format!("/cases/{id}/step/plan");
+    // The directory of services is suggested for who is responsible (text still free).
+    let entry = treem_domain::activity::directory::EntryInput {
+        category: "legal_aid".into(),
+        name: "Trung tâm trợ giúp pháp lý tỉnh".into(),
+        phone: "0214 3820 111".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    treem_storage::ActivityLog::add_service_entry(&app.db, &crate::helpers::officer(), &entry)
+        .await
+        .unwrap();
     let (_, form) = html(&app, &officer, &path).await;
+    assert!(
+        form.contains("<datalist id=\"service-directory\"><option value=\"Trung tâm trợ giúp pháp lý tỉnh — 0214 3820 111\">")
+            && form.contains("list=\"service-directory\""),
+        "the directory offered in the plan"
+    );
     let seq = seq_in(&form);
     let (status, body) = submit(
         &app,

@@ -44,6 +44,7 @@ mod transport;
 mod upgrade;
 mod walk;
 mod work;
+mod workpages;
 
 /// dd/mm/yyyy, as the forms take dates.
 pub fn i18n_date(d: jiff::civil::Date) -> String {

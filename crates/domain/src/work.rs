@@ -518,6 +518,44 @@ impl ReliefEntry {
             Err(errs)
         }
     }
+
+    /// One line of the relief page: a ticked child was helped and needs the date and the how;
+    /// an unticked one is not helped yet (whatever was typed beside it is not kept).
+    pub fn from_tick(
+        child_id: i64,
+        ticked: bool,
+        helped_on: &str,
+        how: &str,
+        disaster: Date,
+        today: Date,
+    ) -> Result<ReliefEntry, FieldErrors> {
+        if !ticked {
+            return Ok(ReliefEntry {
+                child_id,
+                helped: None,
+            });
+        }
+        if helped_on.trim().is_empty() {
+            let mut errs = FieldErrors::default();
+            errs.push(
+                "helped_on",
+                "đã đánh dấu được cứu trợ: cần ghi ngày cứu trợ, hỗ trợ",
+            );
+            if how.trim().is_empty() {
+                errs.push(
+                    "how",
+                    "cần ghi hình thức cứu trợ (ví dụ: gạo, chăn, tiền mặt)",
+                );
+            }
+            return Err(errs);
+        }
+        Self::parse(child_id, helped_on, how, disaster, today)
+    }
+}
+
+/// Days from a disaster to `today` (0 on the day itself; never negative).
+pub fn days_since(disaster: Date, today: Date) -> i64 {
+    (today - disaster).get_days().max(0) as i64
 }
 
 /// When help counts as timely for target 17 (cứu trợ kịp thời): within this many days of the
@@ -810,6 +848,21 @@ pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn a_ticked_relief_needs_its_date_and_how_and_an_unticked_one_is_not_helped() {
+        let (d, today) = (date(2026, 3, 15), date(2026, 12, 6));
+        let none = ReliefEntry::from_tick(7, false, "20/03/2026", "Gạo", d, today).unwrap();
+        assert_eq!(none.helped, None);
+        let errs = ReliefEntry::from_tick(7, true, "", "", d, today).unwrap_err();
+        assert!(errs.0.iter().any(|e| e.field == "helped_on"));
+        assert!(errs.0.iter().any(|e| e.field == "how"));
+        let ok = ReliefEntry::from_tick(7, true, "20/03/2026", "Gạo", d, today).unwrap();
+        assert_eq!(ok.helped, Some((date(2026, 3, 20), "Gạo".to_string())));
+        assert!(ReliefEntry::from_tick(7, true, "10/03/2026", "Gạo", d, today).is_err());
+        assert_eq!(days_since(d, date(2026, 3, 25)), 10);
+        assert_eq!(days_since(d, date(2026, 3, 1)), 0);
+    }
 
     #[test]
     fn amounts_read_as_officials_type_them_and_negative_is_refused() {

@@ -793,6 +793,7 @@ pub trait WorkLog: Send + Sync {
         actor: &Actor,
         disaster: i64,
         entries: &[treem_domain::work::ReliefEntry],
+        token: Option<&str>,
     ) -> StorageResult<usize>;
     async fn disasters(&self, actor: &Actor) -> StorageResult<Vec<DisasterRow>>;
     async fn disaster_children(
@@ -813,6 +814,7 @@ pub trait WorkLog: Send + Sync {
         actor: &Actor,
         child: i64,
         record: &treem_domain::work::NewDisabilityRecord,
+        token: Option<&str>,
     ) -> StorageResult<i64>;
     async fn disability_records(&self, actor: &Actor) -> StorageResult<Vec<DisabilityRow>>;
     /// The commune's rule for timely relief (target 17).

@@ -506,9 +506,19 @@ impl WorkLog for Db {
         actor: &Actor,
         disaster: i64,
         entries: &[ReliefEntry],
+        token: Option<&str>,
     ) -> StorageResult<usize> {
         let scope = write_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
+        if let Some(t) = token {
+            if crate::once::claim(&mut tx, actor, t, "relief", &now_text())
+                .await?
+                .is_some()
+            {
+                return Ok(0);
+            }
+            crate::once::settle(&mut tx, t, disaster).await?;
+        }
         let exists = sqlx::query("SELECT villages FROM disaster WHERE id = $1")
             .bind(disaster)
             .fetch_optional(&mut *tx)
@@ -750,9 +760,17 @@ impl WorkLog for Db {
         actor: &Actor,
         child: i64,
         rec: &NewDisabilityRecord,
+        token: Option<&str>,
     ) -> StorageResult<i64> {
         let scope = write_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
+        if let Some(t) = token {
+            if let Some(id) =
+                crate::once::claim(&mut tx, actor, t, "disability", &now_text()).await?
+            {
+                return Ok(id);
+            }
+        }
         let c = self.read_child_in(&mut tx, child, scope).await?;
         if !NewDisabilityRecord::applies(&c.data.circumstances, rec.date) {
             return Err(StorageError::invalid(
@@ -783,6 +801,9 @@ impl WorkLog for Db {
             &format!("theo dõi trẻ khuyết tật ngày {}", rec.date),
         )
         .await?;
+        if let Some(t) = token {
+            crate::once::settle(&mut tx, t, id).await?;
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -148,7 +148,7 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
                     .map_err(|e| anyhow::anyhow!("{e}"))?,
             );
         }
-        db.record_relief(&officer, stored.id, &relief).await?;
+        db.record_relief(&officer, stored.id, &relief, None).await?;
     }
     // Child marriages: as many last year as the plan's baseline says, fewer this year (and
     // two stopped in time, recorded but not counted).
@@ -215,7 +215,7 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
         };
         let r = NewDisabilityRecord::parse(&day.to_string(), needs, services, devices, year, today)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        db.record_disability(&officer, c.id, &r).await?;
+        db.record_disability(&officer, c.id, &r, None).await?;
     }
     Ok(())
 }

@@ -365,7 +365,10 @@ pub async fn record_relief(
     if !errs.is_empty() {
         return Err(ApiError::Invalid(errs));
     }
-    let n = s.store.record_relief(&user.actor(), id, &entries).await?;
+    let n = s
+        .store
+        .record_relief(&user.actor(), id, &entries, None)
+        .await?;
     Ok(Json(json!({ "saved": n })))
 }
 
@@ -450,7 +453,7 @@ pub async fn record_disability(
     )?;
     let id = s
         .store
-        .record_disability(&user.actor(), parse_id(&id)?, &r)
+        .record_disability(&user.actor(), parse_id(&id)?, &r, None)
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }

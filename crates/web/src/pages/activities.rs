@@ -1,7 +1,7 @@
 //! The plan's work (`/activities`, menu «Hoạt động»): per kind a list of the year with its
 //! XLSX, a form to record one (phone-friendly), each record's page; and the directory of
 //! services. Rules are the domain's (`treem_domain::activity`), scope storage's.
-use super::{render, render_status, Ctx, PageError, PageErrorKind, TypedForm};
+use super::{render, render_status, Ctx, PageError, PageErrorKind, PageForm, TypedForm};
 use crate::i18n::vn_date;
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -283,6 +283,60 @@ struct FormPage {
     levels: Vec<(&'static str, &'static str)>,
     answers: String,
     errors: Vec<(String, String)>,
+    picker: Picker,
+    /// The villages the picker offers, by code.
+    pick_villages: Vec<(String, String)>,
+}
+
+/// A forum's participants picked by village (ticks) or by name (accents or not): the ticked
+/// ids are added to the typed ids, which stay the stored form.
+#[derive(serde::Deserialize, Default)]
+pub struct Picker {
+    #[serde(default)]
+    pub village: String,
+    #[serde(default)]
+    pub q: String,
+    /// Children offered: (id, name, date of birth, village).
+    #[serde(skip)]
+    pub found: Vec<(i64, String, String, String)>,
+}
+
+/// At most this many children offered by a name search.
+const PICK_SHOWN: usize = 200;
+
+async fn picked(ctx: &Ctx, mut p: Picker) -> Result<Picker, PageError> {
+    let (village, q) = (p.village.trim().to_string(), p.q.trim().to_string());
+    if village.is_empty() && q.is_empty() {
+        return Ok(p);
+    }
+    let entries = ctx
+        .state
+        .store
+        .register_entries(
+            &ctx.actor(),
+            Some(village.as_str()).filter(|v| !v.is_empty()),
+        )
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let wanted = treem_domain::text::fold(&q);
+    p.found = entries
+        .into_iter()
+        .filter(|(e, _)| {
+            wanted.is_empty() || treem_domain::text::fold(&e.full_name).contains(&wanted)
+        })
+        .take(PICK_SHOWN)
+        .map(|(e, v)| {
+            (
+                e.id,
+                e.full_name,
+                e.date_of_birth
+                    .map(|d| vn_date(&d.to_string()))
+                    .unwrap_or_default(),
+                v,
+            )
+        })
+        .collect();
+    Ok(p)
 }
 
 fn pairs<T: Copy>(
@@ -298,6 +352,7 @@ async fn form_page(
     kind: ActivityKind,
     mut f: ActivityInput,
     errors: Option<FieldErrors>,
+    picker: Picker,
 ) -> Result<Response, PageError> {
     if !act::may_write(ctx.user.role, kind) {
         return Err(ctx.error(PageErrorKind::Forbidden));
@@ -308,12 +363,17 @@ async fn form_page(
     if f.date.is_empty() {
         f.date = vn_date(&treem_storage::today().to_string());
     }
-    let villages = ctx
+    let all_villages = ctx
         .state
         .store
         .villages(&ctx.actor())
         .await
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let pick_villages: Vec<(String, String)> = all_villages
+        .iter()
+        .map(|v| (v.code.clone(), v.name.clone()))
+        .collect();
+    let villages = all_villages
         .into_iter()
         .filter(|v| {
             !act::confined_to_village(ctx.user.role) || Some(v.id) == ctx.user.actor().village_id
@@ -338,27 +398,49 @@ async fn form_page(
         errors: errors
             .map(|e| e.0.into_iter().map(|x| (x.field, x.message)).collect())
             .unwrap_or_default(),
+        picker,
+        pick_villages,
     };
     Ok(render_status(&page, refused))
 }
 
 /// `/activities/{kind}/new`.
-pub async fn new(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, PageError> {
+pub async fn new(
+    ctx: Ctx,
+    Path(kind): Path<String>,
+    Query(pick): Query<Picker>,
+) -> Result<Response, PageError> {
     let kind = kind_of(&kind, &ctx)?;
-    form_page(&ctx, kind, ActivityInput::default(), None).await
+    let picker = if kind == ActivityKind::Forum {
+        picked(&ctx, pick).await?
+    } else {
+        Picker::default()
+    };
+    form_page(&ctx, kind, ActivityInput::default(), None, picker).await
 }
 
 /// Records one activity; the form sent again stores nothing more.
 pub async fn create(
     ctx: Ctx,
     Path(kind): Path<String>,
-    TypedForm(form): TypedForm<ActivityForm>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    // The children ticked in the picker ("pick", repeated) join the ids typed.
+    let (picks, rest): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == "pick");
+    let mut form: ActivityForm = super::page_form::typed(rest).map_err(|e| {
+        ctx.error(PageErrorKind::BadForm(format!(
+            "Không đọc được biểu mẫu gửi lên ({e}). Hãy tải lại trang rồi làm lại."
+        )))
+    })?;
+    for (_, id) in picks {
+        form.input.children_text.push(' ');
+        form.input.children_text.push_str(&id);
+    }
     ctx.check_csrf(form.csrf.as_ref())?;
     let kind = kind_of(&kind, &ctx)?;
     let a = match form.input.parse(kind, treem_storage::today()) {
         Ok(a) => a,
-        Err(errs) => return form_page(&ctx, kind, form.input, Some(errs)).await,
+        Err(errs) => return form_page(&ctx, kind, form.input, Some(errs), Picker::default()).await,
     };
     let token =
         Some(form.input.submission.as_str()).filter(|t| treem_storage::valid_submission_id(t));
@@ -367,7 +449,9 @@ pub async fn create(
             Redirect::to(&format!("/activities/{}/{}?saved=1", kind.code(), done.id))
                 .into_response(),
         ),
-        Err(StorageError::Invalid(errs)) => form_page(&ctx, kind, form.input, Some(errs)).await,
+        Err(StorageError::Invalid(errs)) => {
+            form_page(&ctx, kind, form.input, Some(errs), Picker::default()).await
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }

@@ -20,6 +20,7 @@ mod reports;
 mod supports;
 mod village_papers;
 mod work;
+mod work_relief;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
 
@@ -86,6 +87,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/work/disasters/new",
             get(work::new_disaster).post(work::save_disaster),
+        )
+        .route(
+            "/work/disasters/{id}",
+            get(work_relief::relief).post(work_relief::save_relief),
+        )
+        .route(
+            "/work/distributions/upload",
+            get(work_relief::upload_form)
+                .post(work_relief::upload_check)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    treem_domain::limits::UPLOAD_BYTES,
+                )),
+        )
+        .route(
+            "/work/distributions/template.xlsx",
+            get(work_relief::upload_template),
+        )
+        .route(
+            "/work/disability/new",
+            get(work_relief::new_disability).post(work_relief::save_disability),
         )
         .route("/children", get(children::list))
         .route(

@@ -18,7 +18,7 @@ fn plan_year() -> i16 {
     treem_storage::today().year()
 }
 
-fn field_vi(field: &str) -> String {
+pub(super) fn field_vi(field: &str) -> String {
     match field {
         "title" => "Tên đợt cấp phát",
         "date" => "Ngày",
@@ -37,7 +37,7 @@ fn field_vi(field: &str) -> String {
     .to_string()
 }
 
-fn in_words(errors: &FieldErrors) -> Vec<(String, String)> {
+pub(super) fn in_words(errors: &FieldErrors) -> Vec<(String, String)> {
     errors
         .0
         .iter()
@@ -45,7 +45,7 @@ fn in_words(errors: &FieldErrors) -> Vec<(String, String)> {
         .collect()
 }
 
-fn money(v: Option<i64>) -> String {
+pub(super) fn money(v: Option<i64>) -> String {
     match v {
         None => String::new(),
         Some(v) => {
@@ -75,7 +75,7 @@ struct HubPage {
     l: super::Layout,
     may_write: bool,
     distributions: Vec<(i64, String, String, String, i64, String)>,
-    disasters: Vec<(String, String, String, i64, i64)>,
+    disasters: Vec<(i64, String, String, String, i64, i64)>,
     marriages: Vec<MarriageView>,
     this_year: usize,
     last_year: usize,
@@ -86,7 +86,7 @@ struct HubPage {
     errors: Vec<(String, String)>,
 }
 
-fn value_of<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+pub(super) fn value_of<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
     form.iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.as_str())
@@ -142,6 +142,7 @@ async fn hub_page(
             .iter()
             .map(|d| {
                 (
+                    d.id,
                     vn_date(&d.date.to_string()),
                     d.kind.label_vi().to_string(),
                     d.villages.join(", "),

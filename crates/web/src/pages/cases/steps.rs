@@ -68,6 +68,8 @@ struct StepPage {
     c: Choices,
     /// The plan the leader is asked to approve, in words ([`plan_to_approve`]).
     approving: Vec<(String, String)>,
+    /// The directory of services as "name — phone", offered in a `<datalist>`.
+    directory: Vec<String>,
 }
 
 /// Field names each form shows; a message about any other field is shown at the top.
@@ -127,10 +129,10 @@ async fn step_page(
     errors: Option<FieldErrors>,
 ) -> Response {
     let action = format!("/cases/{}/step/{code}", case.id());
-    form_page(ctx, case, code, action, action_label(code), f, errors)
+    form_page(ctx, case, code, action, action_label(code), f, errors).await
 }
 
-fn form_page(
+async fn form_page(
     ctx: &Ctx,
     case: &CaseFile,
     code: &str,
@@ -141,7 +143,22 @@ fn form_page(
 ) -> Response {
     let refused = errors.is_some();
     let (errors, other_errors) = messages(errors, shown);
+    // The directory of services suggested for who is responsible or referred to; the text
+    // stays free (a person who may not read the directory gets no suggestions).
+    let directory = ctx
+        .state
+        .store
+        .directory(&ctx.actor())
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| match e.phone.trim() {
+            "" => e.name,
+            p => format!("{} — {p}", e.name),
+        })
+        .collect();
     let page = StepPage {
+        directory,
         l: ctx.layout(format!("Hồ sơ {} — {heading}", case.id())),
         action,
         id: case.id(),
@@ -306,15 +323,18 @@ async fn replacement_page(
     let action = format!("/cases/{}/replace/{seq}", case.id());
     match entry {
         EntryKind::Intake(_) => intake_page_at(ctx, action, f, errors).await,
-        other => form_page(
-            ctx,
-            case,
-            other.code(),
-            action,
-            "Sửa: ghi mục thay thế",
-            f,
-            errors,
-        ),
+        other => {
+            form_page(
+                ctx,
+                case,
+                other.code(),
+                action,
+                "Sửa: ghi mục thay thế",
+                f,
+                errors,
+            )
+            .await
+        }
     }
 }
 

@@ -58,6 +58,8 @@ struct ChildPage {
     /// May file a report (Mẫu 01) about this child.
     may_report_case: bool,
     health_events: Vec<health::EventRow>,
+    /// A child of group d today: the disability follow-up may be recorded.
+    disabled: bool,
 }
 
 fn label_of(list: &[(&str, &str)], code: &Option<String>) -> String {
@@ -328,6 +330,10 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageErro
         moves: moves(t, c),
         caregivers: caregivers(c),
         circumstances: circumstances(c),
+        disabled: treem_domain::work::NewDisabilityRecord::applies(
+            &c.circumstances,
+            treem_storage::today(),
+        ),
         history: history(t, &versions),
         notices: child.notices.clone(),
         printed_on: vn_date(&treem_storage::today().to_string()),
