@@ -378,6 +378,28 @@ async fn targets_17_and_18_are_the_hand_counts_of_the_records() {
         }
         let t18 = target(&app, &token, 18).await;
         assert_eq!(t18["figure"].as_f64(), Some(2.0), "{label}: {t18}");
+        // The list of marriages names minors' records: reading it leaves one audit entry.
+        {
+            use treem_storage::{AuditFilter, AuditLog};
+            let reads = || async {
+                app.db
+                    .audit_entries(&officer(), &AuditFilter::default())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.action == "read" && e.entity == "child_marriage")
+                    .count()
+            };
+            let before = reads().await;
+            let listed = app.db.marriages(&officer()).await.unwrap();
+            // Three last year, three this year (one of them prevented).
+            assert_eq!(listed.len(), 6, "{label}");
+            assert_eq!(
+                reads().await,
+                before + 1,
+                "{label}: one audit entry per list read"
+            );
+        }
         // 2 ≤ 3 × 0,99: the 1–2 % decrease is met.
         assert_eq!(t18["status"], "met", "{label}: {t18}");
 

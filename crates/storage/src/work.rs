@@ -725,6 +725,8 @@ impl WorkLog for Db {
 
     async fn marriages(&self, actor: &Actor) -> StorageResult<Vec<MarriageRow>> {
         let scope = read_scope(actor)?;
+        // A marriage of a minor, linked to the register: read only with its audit entry.
+        let (_turn, mut tx) = self.begin_write().await?;
         let mut p = Params::default();
         let mut sql = "SELECT m.id, m.date, vl.code, m.ethnicity, m.child_id, m.wife_age, \
              m.husband_age, m.prevented, m.note FROM child_marriage m \
@@ -734,11 +736,10 @@ impl WorkLog for Db {
             sql += &format!(" AND m.village_id = {}", p.push(s));
         }
         sql += " ORDER BY m.date DESC, m.id DESC";
-        let rows = bind_all(sqlx::query(&sql), p.0)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&mut *tx).await?;
         let age = |v: Option<i64>| v.and_then(|a| u8::try_from(a).ok());
-        rows.iter()
+        let out = rows
+            .iter()
             .map(|r| {
                 Ok(MarriageRow {
                     id: r.try_get("id")?,
@@ -752,7 +753,18 @@ impl WorkLog for Db {
                     note: r.try_get("note")?,
                 })
             })
-            .collect()
+            .collect::<StorageResult<Vec<_>>>()?;
+        audit::append(
+            &mut tx,
+            actor,
+            "read",
+            "child_marriage",
+            None,
+            &format!("danh sách tảo hôn ({} dòng)", out.len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     async fn record_disability(
