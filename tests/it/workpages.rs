@@ -76,6 +76,11 @@ async fn relief_per_child_is_ticked_on_one_page_and_stored_once() {
             html.contains("<strong>3</strong> trẻ chưa được cứu trợ"),
             "{label}"
         );
+        // Officials read the village's name, not its code.
+        assert!(
+            html.contains("Thôn, bản: Sính Phình") && !html.contains("SP01"),
+            "{label}: villages by name on the relief page"
+        );
         let submission = submission_in(&html);
         let (a_s, b_s, c_s) = (a.to_string(), b.to_string(), c.to_string());
         let (on_a, how_a) = (format!("on_{a}"), format!("how_{a}"));

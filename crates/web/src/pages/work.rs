@@ -112,6 +112,7 @@ async fn hub_page(
         store.villages(&actor),
     )
     .map_err(|e| ctx.fail(e))?;
+    let names = treem_domain::register::VillageNames::new(&villages);
     let year = plan_year();
     let counted = |y: i16| {
         marriages
@@ -145,7 +146,11 @@ async fn hub_page(
                     d.id,
                     vn_date(&d.date.to_string()),
                     d.kind.label_vi().to_string(),
-                    d.villages.join(", "),
+                    d.villages
+                        .iter()
+                        .map(|v| names.name(v))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     d.affected,
                     d.helped,
                 )
@@ -155,7 +160,7 @@ async fn hub_page(
             .iter()
             .map(|m| MarriageView {
                 date: vn_date(&m.date.to_string()),
-                village: m.village.clone(),
+                village: names.name(&m.village),
                 ages: format!(
                     "vợ {}, chồng {}",
                     m.wife_age.map(|a| a.to_string()).unwrap_or("?".into()),
@@ -171,7 +176,7 @@ async fn hub_page(
             .map(|d| {
                 (
                     vn_date(&d.date.to_string()),
-                    format!("{} ({})", d.child_name, d.village),
+                    format!("{} ({})", d.child_name, names.name(&d.village)),
                     d.needs.clone(),
                     d.services.clone(),
                     d.devices.clone(),

@@ -90,13 +90,14 @@ async fn relief_page(
         .filter(|(k, _)| k == "helped")
         .map(|(_, v)| v.clone())
         .collect();
+    let names = ctx.village_names().await?;
     let lines: Vec<ReliefLine> = children
         .iter()
         .map(|c| match form {
             Some(f) => ReliefLine {
                 id: c.child_id,
                 name: c.child_name.clone(),
-                village: c.village.clone(),
+                village: names.name(&c.village),
                 helped: ticked.contains(&c.child_id.to_string()),
                 on: value_of(f, &format!("on_{}", c.child_id)).to_string(),
                 how: value_of(f, &format!("how_{}", c.child_id)).to_string(),
@@ -104,7 +105,7 @@ async fn relief_page(
             None => ReliefLine {
                 id: c.child_id,
                 name: c.child_name.clone(),
-                village: c.village.clone(),
+                village: names.name(&c.village),
                 helped: c.helped_on.is_some(),
                 on: c
                     .helped_on
@@ -117,7 +118,7 @@ async fn relief_page(
     let not_helped = children
         .iter()
         .filter(|c| c.helped_on.is_none())
-        .map(|c| format!("{} ({})", c.child_name, c.village))
+        .map(|c| format!("{} ({})", c.child_name, names.name(&c.village)))
         .collect();
     let refused = !errors.is_empty();
     let mut l = ctx.layout(format!("Cứu trợ trẻ em: {}", d.kind.label_vi()));
@@ -128,7 +129,12 @@ async fn relief_page(
         may_write: ctx.user.role.writes_children(),
         date: vn_date(&d.date.to_string()),
         kind: d.kind.label_vi(),
-        villages: d.villages.join(", "),
+        villages: d
+            .villages
+            .iter()
+            .map(|v| names.name(v))
+            .collect::<Vec<_>>()
+            .join(", "),
         note: d.note.clone(),
         days: days_since(d.date, treem_storage::today()),
         lines,
