@@ -344,6 +344,11 @@ fn budget_lines(c: &WorkCounts, out: &mut Vec<WorkLine>) {
     }
 }
 
+/// The lines of the plan's agency `agency` (by the role its accounts act as).
+pub fn section_lines(plan: &crate::plan::Plan, agency: &str, c: &WorkCounts) -> Vec<WorkLine> {
+    work_lines(plan.agency(agency).and_then(|a| a.role), c)
+}
+
 /// Whether `role` sees the dashboard's "Công tác trong năm" block (the commune's counts, no
 /// names): the officer, the leader and the agencies that write a section.
 pub fn sees_year_work(role: Role) -> bool {
