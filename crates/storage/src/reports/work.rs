@@ -29,7 +29,8 @@ fn n(v: i64) -> u64 {
     v.max(0) as u64
 }
 
-/// The counts of `period`'s records (the budget's planned amounts: of the period's year).
+/// The counts of `period`'s records (the budget's planned amounts: of the year the period
+/// ends in).
 pub(super) async fn counts(
     tx: &mut Transaction<'_, Any>,
     period: Period,
@@ -174,7 +175,8 @@ pub(super) async fn counts(
         &ab,
     )
     .await?[0]);
-    let year = i64::from(period.start.year());
+    // The plan year is the one the period ends in (a six-month period may start in December).
+    let year = i64::from(period.end.year());
     let planned = sqlx::query(
         "SELECT source, CAST(COALESCE(SUM(planned), 0) AS BIGINT) AS amount FROM budget_line \
          WHERE year = $1 GROUP BY source",
