@@ -4,6 +4,7 @@
 //! and the DOCX; the economic office writes and submits section V.2; the lines are frozen at
 //! approval and a record added afterwards changes nothing.
 use crate::helpers::*;
+use crate::pages::page_login;
 use reqwest::Method;
 use std::io::{Cursor, Read};
 use treem_domain::activity::{ActivityKind, Audience, Channel, NewActivity};
@@ -299,5 +300,42 @@ async fn the_sections_carry_the_period_s_counts_frozen_at_approval() {
             assert!(xml.contains(text), "{label}: document.xml lacks {text:?}");
         }
 
+        // The consolidated view and the section page show the frozen lines; the dashboard's
+        // block counts the year (the support added after approval included), with the budget
+        // for the leader and without it for the services centre.
+        let leader_p = page_login(&app, "leader", "password-leader").await;
+        let text = |r: reqwest::Response| async move { r.text().await.unwrap() };
+        let view = text(leader_p.get(&app, &format!("/reports/{id}")).await).await;
+        assert!(
+            view.contains("2 em, 3 lượt hỗ trợ"),
+            "{label}: consolidated view"
+        );
+        let sec = text(
+            leader_p
+                .get(&app, &format!("/reports/{id}/sections/economy"))
+                .await,
+        )
+        .await;
+        assert!(
+            sec.contains("dự toán 10.000.000 đ"),
+            "{label}: section page"
+        );
+        let dash = text(leader_p.get(&app, "/dashboard?year=2026").await).await;
+        assert!(dash.contains("Công tác trong năm"), "{label}: {dash}");
+        assert!(
+            dash.contains("2 em, 4 lượt"),
+            "{label}: the year's supports"
+        );
+        assert!(
+            dash.contains("1.234.567 đ / 10.000.000 đ"),
+            "{label}: budget"
+        );
+        let services_p = page_login(&app, "services", "password-services").await;
+        let dash = text(services_p.get(&app, "/dashboard?year=2026").await).await;
+        assert!(dash.contains("Công tác trong năm"), "{label}");
+        assert!(
+            !dash.contains("10.000.000 đ"),
+            "{label}: no budget for services"
+        );
     }
 }

@@ -124,6 +124,8 @@ fn the_section_s_counted_lines_are_in_the_docx_and_the_xlsx() {
     let bytes = xlsx(&r, &Names::new(&lookup)).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let s = wb.worksheet_range("Phòng Văn hóa - Xã hội").unwrap();
-    assert!(s.rows().any(|row| row[0] == Data::String("Trẻ em được hỗ trợ".into())
-        && row[1] == Data::String("12 em, 15 lượt hỗ trợ, tổng giá trị 1.234.567 đ".into())));
+    assert!(s
+        .rows()
+        .any(|row| row[0] == Data::String("Trẻ em được hỗ trợ".into())
+            && row[1] == Data::String("12 em, 15 lượt hỗ trợ, tổng giá trị 1.234.567 đ".into())));
 }

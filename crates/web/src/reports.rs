@@ -202,7 +202,11 @@ pub async fn lines_of(
 ) -> Result<Vec<(String, Vec<WorkLine>)>, ApiError> {
     if rep.state == ReportState::Approved {
         let f = state.store.frozen_report(actor, rep.id).await?;
-        return Ok(f.sections.into_iter().map(|s| (s.agency, s.lines)).collect());
+        return Ok(f
+            .sections
+            .into_iter()
+            .map(|s| (s.agency, s.lines))
+            .collect());
     }
     let work = state.store.work_counts(actor, rep.period).await?;
     Ok(rep

@@ -20,7 +20,7 @@ pub use frozen::{Approval, Commune, FigureChange, FrozenFigure, FrozenReport, Se
 pub use kinds::{Opening, DEFAULT_SYMBOL};
 pub use section::{Narrative, MAX_BOX_CHARS};
 pub use work::{
-    count_vi, money_vi, section_lines, sees_year_work, work_lines, year_lines, ActivityTally, BudgetTally,
-    SupportTally, WorkCounts, WorkLine,
+    count_vi, money_vi, section_lines, sees_year_work, work_lines, year_lines, ActivityTally,
+    BudgetTally, SupportTally, WorkCounts, WorkLine,
 };
 pub use workflow::{may_read, overdue, take, Refusal, ReportState, SectionState, Step};

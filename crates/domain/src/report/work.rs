@@ -125,12 +125,7 @@ impl WorkCounts {
     /// Whether the period reaches into June (the Month of Action, 01/06–30/06).
     fn covers_june(&self) -> bool {
         self.period.is_some_and(|p| {
-            let june = |y: i16| {
-                (
-                    jiff::civil::date(y, 6, 1),
-                    jiff::civil::date(y, 6, 30),
-                )
-            };
+            let june = |y: i16| (jiff::civil::date(y, 6, 1), jiff::civil::date(y, 6, 30));
             (p.start.year()..=p.end.year()).any(|y| {
                 let (a, b) = june(y);
                 p.start <= b && a <= p.end
