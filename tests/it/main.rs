@@ -36,6 +36,7 @@ mod province;
 mod province_pages;
 mod register_links;
 mod report_documents;
+mod report_feed;
 mod reports;
 mod storage;
 mod supports;

@@ -47,7 +47,13 @@ pub struct SectionDoc {
     pub agency: String,
     /// (heading, text) in the order the report prints them; an empty text reads "Không có".
     pub parts: Vec<(&'static str, String)>,
+    /// What the agency's records say for the period, as frozen: (label, value), e.g.
+    /// ("Trẻ em được hỗ trợ", "12 em, 15 lượt hỗ trợ, tổng giá trị 1.234.567 đ").
+    pub lines: Vec<(String, String)>,
 }
+
+/// The heading of the short list of counts under an agency's heading.
+pub const LINES_HEADING: &str = "Số liệu từ hồ sơ trong kỳ";
 
 /// One figure that changed, for an amending report (báo cáo bổ sung).
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +204,11 @@ impl ReportDoc {
                     .into_iter()
                     .zip([&s.done, &s.results, &s.difficulties, &s.proposals])
                     .map(|(h, t)| (h, or_none(t)))
+                    .collect(),
+                lines: s
+                    .lines
+                    .iter()
+                    .map(|l| (l.label.clone(), l.value.clone()))
                     .collect(),
             })
             .collect();

@@ -183,6 +183,22 @@ pub fn render(doc: &ReportDoc) -> Result<Vec<u8>, DocumentError> {
         .add_paragraph(heading_line("II. KẾT QUẢ THỰC HIỆN CỦA CÁC CƠ QUAN"));
     for (i, s) in doc.sections.iter().enumerate() {
         d = d.add_paragraph(heading_line(&format!("{}. {}", i + 1, s.agency)));
+        if !s.lines.is_empty() {
+            d = d.add_paragraph(
+                Paragraph::new()
+                    .add_run(run(&format!("{}:", crate::content::LINES_HEADING), BODY).italic())
+                    .line_spacing(spacing(120)),
+            );
+            for (label, value) in &s.lines {
+                d = d.add_paragraph(
+                    Paragraph::new()
+                        .add_run(run(&format!("- {label}: {value}"), BODY))
+                        .align(AlignmentType::Both)
+                        .indent(Some(tw(10.0)), None, None, None)
+                        .line_spacing(spacing(120)),
+                );
+            }
+        }
         for (h, text) in &s.parts {
             d = d.add_paragraph(
                 Paragraph::new()

@@ -110,3 +110,22 @@ fn long_agency_names_make_distinct_sheet_names() {
     assert_ne!(a, b);
     assert_eq!(crate::xlsx::sheet_name_for_test("A/B", &mut taken), "A-B");
 }
+
+#[test]
+fn the_section_s_counted_lines_are_in_the_docx_and_the_xlsx() {
+    let r = six_month_report();
+    let xml = document_xml(&docx(&r).unwrap());
+    assert!(xml.contains("Số liệu từ hồ sơ trong kỳ"));
+    assert!(
+        xml.contains("- Trẻ em được hỗ trợ: 12 em, 15 lượt hỗ trợ, tổng giá trị 1.234.567 đ"),
+        "document.xml lacks the officer's line"
+    );
+    let lookup = |c: &str| village_name(c);
+    let bytes = xlsx(&r, &Names::new(&lookup)).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let s = wb.worksheet_range("Phòng Văn hóa - Xã hội").unwrap();
+    assert!(s
+        .rows()
+        .any(|row| row[0] == Data::String("Trẻ em được hỗ trợ".into())
+            && row[1] == Data::String("12 em, 15 lượt hỗ trợ, tổng giá trị 1.234.567 đ".into())));
+}

@@ -206,6 +206,16 @@ fn section_sheets(wb: &mut Workbook, f: &Formats, doc: &ReportDoc) -> Result<(),
             ws.write_string_with_format(i as u32 + 1, 0, *h, &f.head)?;
             ws.write_string_with_format(i as u32 + 1, 1, text, &f.wrap)?;
         }
+        // The counts from the agency's records, one row each, under the four boxes.
+        let first = s.parts.len() as u32 + 2;
+        if !s.lines.is_empty() {
+            ws.write_string_with_format(first, 0, crate::content::LINES_HEADING, &f.head)?;
+        }
+        for (i, (label, value)) in s.lines.iter().enumerate() {
+            let r = first + 1 + i as u32;
+            ws.write_string_with_format(r, 0, label, &f.wrap)?;
+            ws.write_string_with_format(r, 1, value, &f.wrap)?;
+        }
         ws.set_column_width(0, 22.0)?;
         ws.set_column_width(1, 90.0)?;
     }

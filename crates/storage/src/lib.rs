@@ -706,6 +706,13 @@ pub trait Reports: Send + Sync {
         actor: &Actor,
         id: i64,
     ) -> StorageResult<treem_domain::report::FrozenReport>;
+    /// What the records of `period` say, counted for the report's sections and the
+    /// dashboard (counts only, no names; the budget's plan: the period's year).
+    async fn work_counts(
+        &self,
+        actor: &Actor,
+        period: treem_domain::indicator::Period,
+    ) -> StorageResult<treem_domain::report::WorkCounts>;
 }
 
 /// The child-friendly commune self-assessment (`self_assessments.rs`; target 1).

@@ -328,7 +328,7 @@ fn report_paths(doc: &mut Value) {
     });
     doc["paths"]["/reports/{id}"] = json!({"get": with_params(op("Xem tổng hợp: số liệu từng chỉ tiêu (tử số, mẫu số, nguồn, trạng thái, cơ quan), các phần đã nộp; báo cáo đã phê duyệt: số liệu đã đóng băng và số liệu đã thay đổi sau khi phê duyệt (differences_now)", "reports", &std(&with(&[("200", "báo cáo")]))), &[id])});
     doc["paths"]["/reports/{id}/sections/{agency}"] = json!({
-        "get": with_params(op("Phần của một cơ quan với số liệu các chỉ tiêu cơ quan chủ trì", "reports", &std(&with(&[("200", "phần báo cáo")]))), &[id, agency]),
+        "get": with_params(op("Phần của một cơ quan với số liệu các chỉ tiêu cơ quan chủ trì và số liệu từ hồ sơ trong kỳ (lines: label, value; chỉ số lượng, không có tên; đóng băng khi phê duyệt)", "reports", &std(&with(&[("200", "phần báo cáo")]))), &[id, agency]),
         "put": with_params(with_body(op("Lưu nháp bốn mục của phần (chỉ cơ quan phụ trách; trước khi gửi lãnh đạo)", "reports", &std(&with(&[("200", "đã lưu")]))), "ReportSection"), &[id, agency])
     });
     for (path, what) in [

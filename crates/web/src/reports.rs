@@ -9,8 +9,8 @@ use std::sync::Arc;
 use treem_domain::indicator::{Known, Period, TargetResult};
 use treem_domain::plan::{format_date_vi, Plan, Report};
 use treem_domain::report::{
-    freeze, overdue, signer_of, take, Approval, Commune, FigureChange, Freezing, FrozenReport,
-    ReportState, SectionText, Step,
+    freeze, overdue, section_lines, signer_of, take, Approval, Commune, FigureChange, Freezing,
+    FrozenReport, ReportState, SectionText, Step, WorkCounts, WorkLine,
 };
 use treem_domain::role::Actor;
 use treem_domain::Date;
@@ -116,6 +116,8 @@ pub async fn approve(
             .changes_against(&results),
         None => Vec::new(),
     };
+    // What the records say for the period, counted now and frozen with the sections.
+    let work = state.store.work_counts(actor, rep.period).await?;
     let commune = state.store.commune().await?;
     // The leader's full name and position as their account holds them now.
     let account = state
@@ -153,7 +155,7 @@ pub async fn approve(
                     .or(plan.province.clone())
                     .unwrap_or_default(),
             },
-            sections: section_texts(&rep),
+            sections: section_texts(&plan, &rep, &work),
             approved: Approval {
                 login: actor.username.clone(),
                 full_name,
@@ -172,8 +174,8 @@ pub async fn approve(
         .await?)
 }
 
-/// The stored sections as the frozen report holds them.
-fn section_texts(rep: &StoredReport) -> Vec<SectionText> {
+/// The stored sections as the frozen report holds them, with their lines from `work`.
+fn section_texts(plan: &Plan, rep: &StoredReport, work: &WorkCounts) -> Vec<SectionText> {
     rep.sections
         .iter()
         .map(|s| SectionText {
@@ -185,8 +187,41 @@ fn section_texts(rep: &StoredReport) -> Vec<SectionText> {
             proposals: s.narrative.proposals.clone(),
             submitted_by: s.submitted_by.clone(),
             submitted_at: s.submitted_at.clone(),
+            lines: section_lines(plan, &s.agency, work),
         })
         .collect()
+}
+
+/// Each section's lines (agency code, lines): as frozen for an approved report, else counted
+/// from the records now.
+pub async fn lines_of(
+    state: &AppState,
+    actor: &Actor,
+    plan: &Plan,
+    rep: &StoredReport,
+) -> Result<Vec<(String, Vec<WorkLine>)>, ApiError> {
+    if rep.state == ReportState::Approved {
+        let f = state.store.frozen_report(actor, rep.id).await?;
+        return Ok(f
+            .sections
+            .into_iter()
+            .map(|s| (s.agency, s.lines))
+            .collect());
+    }
+    let work = state.store.work_counts(actor, rep.period).await?;
+    Ok(rep
+        .sections
+        .iter()
+        .map(|s| (s.agency.clone(), section_lines(plan, &s.agency, &work)))
+        .collect())
+}
+
+/// Lines as the API gives them.
+pub fn lines_json(lines: &[WorkLine]) -> Value {
+    json!(lines
+        .iter()
+        .map(|l| json!({"label": l.label, "value": l.value}))
+        .collect::<Vec<_>>())
 }
 
 /// Số liệu đã thay đổi sau khi phê duyệt: the frozen figures against the records now.

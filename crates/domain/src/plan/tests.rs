@@ -245,7 +245,7 @@ fn seed_agencies_reports_activities() {
     assert_eq!(role("village_head"), Some(Role::VillageHead));
     assert_eq!(role("ubnd"), Some(Role::Leader));
     assert_eq!(role("province"), Some(Role::Province));
-    assert_eq!(role("economy"), None);
+    assert_eq!(role("economy"), Some(Role::Economic));
     assert_eq!(role("front"), None);
     assert_eq!(p.agency("officer").unwrap().name, "Phòng Văn hóa - Xã hội");
     assert_eq!(p.agency("health").unwrap().name, "Trạm Y tế xã");

@@ -57,6 +57,10 @@ pub struct SectionText {
     pub submitted_by: Option<String>,
     /// When, RFC 3339.
     pub submitted_at: Option<String>,
+    /// What the agency's records say for the period (counts, no names), as approved
+    /// ([`super::work_lines`]); empty in reports approved before these lines existed.
+    #[serde(default)]
+    pub lines: Vec<super::WorkLine>,
 }
 
 /// Who approved the report and when (phê duyệt); the signature block of the documents.

@@ -9,6 +9,7 @@ mod frozen;
 mod kinds;
 pub mod package;
 mod section;
+mod work;
 mod workflow;
 
 #[cfg(test)]
@@ -18,4 +19,8 @@ pub use build::{freeze, signer_of, Freezing};
 pub use frozen::{Approval, Commune, FigureChange, FrozenFigure, FrozenReport, SectionText};
 pub use kinds::{Opening, DEFAULT_SYMBOL};
 pub use section::{Narrative, MAX_BOX_CHARS};
+pub use work::{
+    count_vi, money_vi, section_lines, sees_year_work, work_lines, year_lines, ActivityTally,
+    BudgetTally, SupportTally, WorkCounts, WorkLine,
+};
 pub use workflow::{may_read, overdue, take, Refusal, ReportState, SectionState, Step};

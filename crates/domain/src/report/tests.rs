@@ -79,11 +79,26 @@ fn an_agency_saves_submits_and_reopens_only_its_own_section() {
     // The officer writes for agencies no account acts for.
     assert!(step(
         Role::Officer,
-        Step::SaveSection { agency: "economy" },
+        Step::SaveSection { agency: "front" },
         Preparing,
         Some(Draft)
     )
     .is_ok());
+    // Phòng Kinh tế writes section V.2 (the plan's `economy` agency acts as Role::Economic).
+    assert!(step(
+        Role::Economic,
+        Step::SubmitSection { agency: "economy" },
+        Preparing,
+        Some(Draft)
+    )
+    .is_ok());
+    assert!(step(
+        Role::Economic,
+        Step::SaveSection { agency: "services" },
+        Preparing,
+        Some(Draft)
+    )
+    .is_err());
     assert!(step(
         Role::Officer,
         Step::SaveSection { agency: "officer" },

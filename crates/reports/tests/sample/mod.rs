@@ -240,6 +240,14 @@ pub fn six_month_report() -> FrozenReport {
                 },
                 submitted_by: Some(code.to_string()),
                 submitted_at: Some("2026-05-20T08:00:00Z".into()),
+                lines: if *code == "officer" {
+                    vec![treem_domain::report::WorkLine {
+                        label: "Trẻ em được hỗ trợ".into(),
+                        value: "12 em, 15 lượt hỗ trợ, tổng giá trị 1.234.567 đ".into(),
+                    }]
+                } else {
+                    Vec::new()
+                },
             })
             .collect(),
         approved: Approval {

@@ -4,6 +4,7 @@
 //! is the domain's ([`treem_domain::report::take`]); here every step is checked against the
 //! stored state and version in its transaction and audited there.
 mod rows;
+mod work;
 
 use crate::audit;
 use crate::db::{now_text, Db};
@@ -512,6 +513,16 @@ impl Reports for Db {
         .await?;
         row.map(|r| parse_frozen(r.try_get("id")?, &r.try_get::<String, _>("frozen")?))
             .transpose()
+    }
+
+    async fn work_counts(
+        &self,
+        actor: &Actor,
+        period: Period,
+    ) -> StorageResult<treem_domain::report::WorkCounts> {
+        readable(actor)?;
+        let mut tx = self.begin_read().await?;
+        work::counts(&mut tx, period).await
     }
 
     async fn frozen_report(&self, actor: &Actor, id: i64) -> StorageResult<FrozenReport> {

@@ -164,6 +164,12 @@ pub async fn section(
     let sec = rep.section(&agency).ok_or(ApiError::NotFound)?.clone();
     let (plan, kind) = svc::plan_and_kind(&s, rep.year, &rep.kind).await?;
     let c = svc::computed(&s, rep.year, rep.period, svc::as_of(&rep)).await?;
+    let lines = svc::lines_of(&s, &user.actor(), &plan, &rep)
+        .await?
+        .into_iter()
+        .find(|(a, _)| *a == agency)
+        .map(|(_, l)| l)
+        .unwrap_or_default();
     Ok(Json(json!({
         "report": rep.id,
         "report_version": rep.version,
@@ -179,6 +185,7 @@ pub async fn section(
         "submitted_by": sec.submitted_by,
         "submitted_at": sec.submitted_at,
         "figures": svc::figures_json(&plan, &kind, &c.results, Some(&agency)),
+        "lines": svc::lines_json(&lines),
     })))
 }
 

@@ -102,6 +102,10 @@ pub(super) fn report(code: &str, id: i64, amends: Option<i64>) -> FrozenReport {
             proposals: "Bổ sung cân.".into(),
             submitted_by: Some("yte_secret_login".into()),
             submitted_at: Some("2026-05-30T08:00:00Z".into()),
+            lines: vec![crate::report::WorkLine {
+                label: "Tảo hôn".into(),
+                value: "counted_line_stays_home".into(),
+            }],
         }],
         approved: Approval {
             login: "lanhdao_login".into(),
@@ -138,6 +142,8 @@ fn the_package_holds_no_record_id_no_login_and_no_count_from_1_to_4() {
     assert!(!text.contains("9000"), "a record id in {text}");
     assert!(!text.contains("_login"));
     assert!(!text.contains("numerator_ids"));
+    // The section's activity lines (counts of the commune's records) stay in the commune.
+    assert!(!text.contains("counted_line_stays_home"));
     // The note's part with a number stays in the commune.
     assert!(!text.contains("không rõ ngày sinh"));
     let mut counts = Vec::new();

@@ -51,6 +51,8 @@ struct DashboardPage {
     plans_on_time: Option<(String, String, String)>,
     /// The viewer sees figures as of quarter ends, with small counts protected.
     protected: bool,
+    /// "Công tác trong năm": the year's counts, for the roles that see them.
+    year_work: Vec<treem_domain::report::WorkLine>,
 }
 
 /// The targets as the viewer sees them: by goal, their own, those waiting for their figure,
@@ -147,8 +149,23 @@ pub async fn dashboard(ctx: Ctx, Query(q): Query<FiguresQuery>) -> Result<Respon
         ),
         None => (String::new(), 0),
     };
+    let year_work = if treem_domain::report::sees_year_work(role) {
+        let start = jiff::civil::date(year, 1, 1);
+        let end = as_of.min(jiff::civil::date(year, 12, 31)).max(start);
+        let period = treem_domain::indicator::Period::new(start, end);
+        let counts = ctx
+            .state
+            .store
+            .work_counts(&ctx.actor(), period)
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        treem_domain::report::year_lines(role, &counts)
+    } else {
+        Vec::new()
+    };
     let page = DashboardPage {
         l: ctx.layout(format!("Chỉ tiêu {year}")),
+        year_work,
         year,
         as_of: vn_date(&as_of.to_string()),
         as_of_iso: as_of.to_string(),

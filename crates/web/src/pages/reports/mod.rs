@@ -173,6 +173,8 @@ pub struct SectionRow {
     pub state: &'static str,
     pub by: String,
     pub overdue: bool,
+    /// What the records say for the period (frozen once approved).
+    pub lines: Vec<treem_domain::report::WorkLine>,
 }
 
 /// A figure's line.
@@ -289,10 +291,18 @@ async fn report_page(
             Vec::new(),
         )
     };
+    let mut lines = svc::lines_of(&ctx.state, &actor, &plan, &rep)
+        .await
+        .map_err(|e| ctx.fail_api(e))?;
     let sections = rep
         .sections
         .iter()
         .map(|s| SectionRow {
+            lines: lines
+                .iter_mut()
+                .find(|(a, _)| *a == s.agency)
+                .map(|(_, l)| std::mem::take(l))
+                .unwrap_or_default(),
             agency: s.agency.clone(),
             name: plan
                 .agency(&s.agency)

@@ -21,6 +21,8 @@ struct SectionPage {
     version: i64,
     text: Narrative,
     figures: Vec<FigureRow>,
+    /// What the agency's records say for the period (frozen once approved).
+    lines: Vec<treem_domain::report::WorkLine>,
     may_write: bool,
     may_reopen: bool,
     errors: Vec<String>,
@@ -70,6 +72,13 @@ async fn page(
     let c = svc::computed(&ctx.state, rep.year, rep.period, svc::as_of(&rep))
         .await
         .map_err(|e| ctx.fail_api(e))?;
+    let lines = svc::lines_of(&ctx.state, &actor, &plan, &rep)
+        .await
+        .map_err(|e| ctx.fail_api(e))?
+        .into_iter()
+        .find(|(a, _)| a == agency)
+        .map(|(_, l)| l)
+        .unwrap_or_default();
     let role = ctx.user.role;
     let agency_name = plan
         .agency(agency)
@@ -87,6 +96,7 @@ async fn page(
         version: sec.version,
         text: typed.unwrap_or_else(|| sec.narrative.clone()),
         figures: figure_rows(&svc::figures_json(&plan, &kind, &c.results, Some(agency))),
+        lines,
         may_write: take(
             &plan,
             role,
