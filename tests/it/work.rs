@@ -598,6 +598,29 @@ async fn the_page_list_ticked_by_village_is_sent_once_and_exported() {
     assert_eq!(r.status(), 303);
     let html = page.get(&app, "/work").await.text().await.unwrap();
     assert!(html.contains("Năm nay: <strong>1</strong>"), "{html}");
+    // The hub's lists download as XLSX, villages and ethnic groups by name.
+    let cells = |bytes: Vec<u8>| {
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let r = page.get(&app, "/work/marriages.xlsx").await;
+    assert_eq!(r.status(), 200);
+    let rows = cells(r.bytes().await.unwrap().to_vec());
+    assert_eq!(rows.len(), 2, "a heading and one marriage: {rows:?}");
+    assert_eq!(
+        rows[1][..6],
+        ["03/11/2026", "Sính Phình", "H'Mông", "16", "21", "Không"]
+    );
+    let r = page.get(&app, "/work/disasters.xlsx").await;
+    assert_eq!(r.status(), 200);
+    let rows = cells(r.bytes().await.unwrap().to_vec());
+    assert_eq!(rows[0][0], "Ngày", "{rows:?}");
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ mod supports;
 mod village_papers;
 mod work;
 mod work_relief;
+mod work_sheets;
 pub use import::PendingImports;
 pub use page_form::{PageForm, TypedForm};
 
@@ -80,6 +81,8 @@ pub fn routes() -> Router<AppState> {
         .route("/work", get(work::hub))
         .route("/work/marriages", post(work::add_marriage))
         .route("/work/supports", get(work::supports))
+        .route("/work/disasters.xlsx", get(work_sheets::disasters))
+        .route("/work/marriages.xlsx", get(work_sheets::marriages))
         .route(
             "/work/distributions/new",
             get(work::new_distribution).post(work::save_distribution),

@@ -321,6 +321,7 @@ pub async fn supports(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, 
         .villages(&ctx.actor())
         .await
         .map_err(|e| ctx.fail(e))?;
+    let names = treem_domain::register::VillageNames::new(&villages);
     let total: i64 = rows.iter().filter_map(|r| r.value_vnd).sum();
     let xlsx = format!(
         "/work/supports?from={}&to={}&kind={}&village={}&format=xlsx",
@@ -345,7 +346,7 @@ pub async fn supports(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, 
             .map(|r| SupportView {
                 date: vn_date(&r.date.to_string()),
                 child: r.child_name.clone(),
-                village: r.village.clone(),
+                village: names.name(&r.village),
                 kind: r.kind.label_vi(),
                 value: money(r.value_vnd),
                 funding: r.funding.map(FundingSource::label_vi).unwrap_or(""),
