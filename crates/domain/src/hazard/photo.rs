@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn text_refused_naming_the_field() {
         let e = SitePhoto::parse(b"hello".to_vec()).unwrap_err();
-                assert!(e.for_field("photo").unwrap().contains("JPEG hoặc PNG"));
+        assert!(e.for_field("photo").unwrap().contains("JPEG hoặc PNG"));
     }
 
     #[test]

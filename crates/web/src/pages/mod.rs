@@ -261,11 +261,9 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards/{id}", get(hazards::show).post(hazards::inspect))
         .route(
             "/hazards/{id}/photo",
-            get(hazards::photo)
-                .post(hazards::upload_photo)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    hazards::PHOTO_BODY_BYTES,
-                )),
+            get(hazards::photo).post(hazards::upload_photo).layer(
+                axum::extract::DefaultBodyLimit::max(hazards::PHOTO_BODY_BYTES),
+            ),
         )
         .route("/budget", get(hazards::budget))
         .route("/budget.xlsx", get(hazards::budget_xlsx))
