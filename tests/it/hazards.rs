@@ -414,3 +414,119 @@ async fn budget_totals_add_up_by_hand_and_a_negative_amount_writes_nothing() {
         assert_eq!(p.get(&app, "/budget.xlsx").await.status(), 200);
     }
 }
+
+/// A 1×1 PNG (a real one: signature, IHDR, IDAT, IEND).
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0x00,
+    0x00, 0x03, 0x01, 0x01, 0x00, 0xC9, 0xFE, 0x92, 0xEF, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
+    0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+async fn send_photo(
+    app: &TestApp,
+    p: &crate::pages::Page,
+    site: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", p.csrf.clone())
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    p.http
+        .post(app.url(&format!("/hazards/{site}/photo")))
+        .header("cookie", &p.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_site_photo_is_stored_served_refused_when_not_an_image_or_too_big_and_scoped() {
+    for (label, url, dir) in databases().await {
+        let app = spawn_app_on(url, dir).await;
+        let (_, sp02) = village_ids(&app).await;
+        let services = app.token(Role::Services).await;
+        let (s, v) = post(
+            &app,
+            &services,
+            "/api/v1/hazards",
+            site(sp02, "21.81", "103.39"),
+        )
+        .await;
+        assert_eq!(s, 201, "{label}");
+        let id = v["id"].as_i64().unwrap();
+        let p = page_login(&app, "services", "password-services").await;
+        let photo_path = format!("/hazards/{id}/photo");
+
+        // A text file named like a photo: refused naming «Ảnh», nothing stored.
+        let r = send_photo(&app, &p, id, "anh.png", b"khong phai anh".to_vec()).await;
+        assert_eq!(r.status(), 422, "{label}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Ảnh"), "{label}");
+        assert!(html.contains("ảnh phải là tệp JPEG hoặc PNG"), "{label}");
+        assert_eq!(p.get(&app, &photo_path).await.status(), 404, "{label}");
+
+        // Over 300 KB: refused in Vietnamese (not a not-found page), nothing stored.
+        let mut big = PNG_1X1.to_vec();
+        big.resize(300 * 1024 + 1, 0);
+        let r = send_photo(&app, &p, id, "to.png", big).await;
+        assert_ne!(r.status(), 404, "{label}");
+        assert!(r.status().is_client_error(), "{label}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("ảnh quá lớn: tối đa 300 KB"),
+            "{label}"
+        );
+        assert_eq!(p.get(&app, &photo_path).await.status(), 404, "{label}");
+        // Far over the limit of the body: the same message.
+        let r = send_photo(&app, &p, id, "to.png", vec![0xFF; 2 * 1024 * 1024]).await;
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("ảnh quá lớn: tối đa 300 KB"),
+            "{label}"
+        );
+
+        // A real PNG: stored, shown on the page, served back identical.
+        let r = send_photo(&app, &p, id, "x.bin", PNG_1X1.to_vec()).await;
+        assert_eq!(r.status(), 303, "{label}");
+        let r = p.get(&app, &photo_path).await;
+        assert_eq!(r.status(), 200, "{label}");
+        assert_eq!(r.headers()["content-type"], "image/png", "{label}");
+        assert_eq!(r.headers()["cache-control"], "private", "{label}");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), PNG_1X1, "{label}");
+        let page = p
+            .get(&app, &format!("/hazards/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&format!(
+                "<img src=\"/hazards/{id}/photo\" loading=\"lazy\""
+            )),
+            "{label}"
+        );
+
+        // A village head of SP01: the SP02 site's photo is not found.
+        let head = page_login(&app, "village_head", "password-village_head").await;
+        assert_eq!(head.get(&app, &photo_path).await.status(), 404, "{label}");
+        // The economic office as it reads sites.
+        let eco = page_login(&app, "economic", "password-economic").await;
+        let s = eco.get(&app, &photo_path).await.status();
+        if Role::Economic.reads_hazards() {
+            assert_eq!(s, 200, "{label}");
+        } else {
+            assert!(s == 403 || s == 404, "{label} {s}");
+        }
+    }
+}

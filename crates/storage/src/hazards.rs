@@ -10,7 +10,7 @@ use crate::{HazardLog, StoredOnce};
 use serde::Serialize;
 use sqlx::Row;
 use treem_domain::hazard::{
-    status_of, HazardKind, HazardStatus, Measure, NewHazard, NewInspection, Position,
+    status_of, HazardKind, HazardStatus, Measure, NewHazard, NewInspection, Position, SitePhoto,
 };
 use treem_domain::role::Actor;
 use treem_domain::Date;
@@ -293,5 +293,49 @@ impl HazardLog for Db {
         .await?;
         tx.commit().await?;
         Ok(StoredOnce { id, again: false })
+    }
+
+    async fn set_hazard_photo(
+        &self,
+        actor: &Actor,
+        site: i64,
+        photo: &SitePhoto,
+    ) -> StorageResult<()> {
+        let scope = hazard_write_scope(actor)?;
+        let (_turn, mut tx) = self.begin_write().await?;
+        site_in(&mut tx, site, scope).await?;
+        sqlx::query("UPDATE hazard_site SET photo = $1 WHERE id = $2")
+            .bind(photo.to_stored())
+            .bind(site)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "update",
+            "hazard",
+            Some(site),
+            &format!("ảnh {} · {} byte", photo.mime(), photo.bytes().len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn hazard_photo(&self, actor: &Actor, site: i64) -> StorageResult<Option<SitePhoto>> {
+        let scope = hazard_read_scope(actor)?;
+        let mut tx = self.begin_read().await?;
+        site_in(&mut tx, site, scope).await?;
+        let stored: Option<String> = sqlx::query("SELECT photo FROM hazard_site WHERE id = $1")
+            .bind(site)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("photo")?;
+        match stored.filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(text) => SitePhoto::from_stored(&text)
+                .map(Some)
+                .ok_or_else(|| StorageError::Corrupt(format!("ảnh của điểm nguy cơ {site}"))),
+        }
     }
 }

@@ -863,6 +863,19 @@ pub trait HazardLog: Send + Sync {
         inspection: &treem_domain::hazard::NewInspection,
         token: Option<&str>,
     ) -> StorageResult<StoredOnce>;
+    /// Set (replace) the photo of a site, with the scope and role of an inspection; audited.
+    async fn set_hazard_photo(
+        &self,
+        actor: &Actor,
+        site: i64,
+        photo: &treem_domain::hazard::SitePhoto,
+    ) -> StorageResult<()>;
+    /// The photo of a site within the read scope (not found outside it), if it has one.
+    async fn hazard_photo(
+        &self,
+        actor: &Actor,
+        site: i64,
+    ) -> StorageResult<Option<treem_domain::hazard::SitePhoto>>;
 }
 
 /// The plan's budget (`budget.rs`): lines by source and activity, spendings.

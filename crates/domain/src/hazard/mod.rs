@@ -8,6 +8,8 @@ use crate::Date;
 use serde::{Deserialize, Serialize};
 
 pub mod map;
+mod photo;
+pub use photo::{SitePhoto, PHOTO_MAX_BYTES};
 
 /// The longest name or note of a site, the longest finding of an inspection.
 pub const TEXT_CHARS: usize = 500;

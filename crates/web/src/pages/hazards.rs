@@ -11,7 +11,9 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::collections::HashMap;
 use treem_domain::budget::{amount_vi, totals, BudgetLineDraft, FundingSource, SpendingDraft};
 use treem_domain::hazard::map::{draw, MapSite, Reference, VillagePositions};
-use treem_domain::hazard::{HazardDraft, HazardKind, HazardStatus, InspectionDraft, Measure};
+use treem_domain::hazard::{
+    HazardDraft, HazardKind, HazardStatus, InspectionDraft, Measure, SitePhoto, PHOTO_MAX_BYTES,
+};
 use treem_domain::register::Village;
 use treem_domain::validation::FieldErrors;
 use treem_storage::{HazardSite, StorageError};
@@ -34,6 +36,7 @@ fn field_vi(field: &str) -> &str {
         "amount" => "Số tiền",
         "line" => "Dòng kinh phí",
         "submission" => "Lần gửi",
+        "photo" => "Ảnh",
         other => other,
     }
 }
@@ -278,6 +281,7 @@ struct HazardPage {
     submission: String,
     errors: Vec<(String, String)>,
     svg: String,
+    has_photo: bool,
 }
 
 async fn site_page(
@@ -293,6 +297,13 @@ async fn site_page(
         .hazard(&ctx.actor(), id)
         .await
         .map_err(|e| ctx.fail(e))?;
+    let has_photo = ctx
+        .state
+        .store
+        .hazard_photo(&ctx.actor(), id)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .is_some();
     let refused = errors.is_some();
     let mut l = ctx.layout(format!("Điểm nguy cơ · {}", site.name));
     l.flash = flash;
@@ -342,6 +353,7 @@ async fn site_page(
         submission: super::new_submission_id(),
         errors: errors.map(|e| in_words(&e)).unwrap_or_default(),
         svg,
+        has_photo,
     };
     Ok(render_status(&page, refused))
 }
@@ -394,6 +406,83 @@ pub async fn inspect(
     {
         Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}?saved=1")).into_response()),
         Err(StorageError::Invalid(errs)) => site_page(&ctx, id, draft, Some(errs), None).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+/// The body limit of `/hazards/{id}/photo`: the photo and the form's few fields.
+pub const PHOTO_BODY_BYTES: usize = PHOTO_MAX_BYTES + 16 * 1024;
+
+/// `GET /hazards/{id}/photo`: the site's photo with its content type, kept private.
+pub async fn photo(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let photo = ctx
+        .state
+        .store
+        .hazard_photo(&ctx.actor(), id)
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .ok_or_else(|| ctx.fail(StorageError::NotFound))?;
+    Ok((
+        [
+            (CONTENT_TYPE, photo.mime()),
+            (axum::http::header::CACHE_CONTROL, "private"),
+        ],
+        photo.bytes().to_vec(),
+    )
+        .into_response())
+}
+
+/// `POST /hazards/{id}/photo` (multipart `_csrf`, `photo`): set the site's photo.
+pub async fn upload_photo(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let mut csrf = None;
+    let mut bytes = None;
+    let mut too_large = false;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("_csrf") => csrf = field.text().await.ok(),
+                Some("photo") => match field.bytes().await {
+                    Ok(b) => bytes = Some(b.to_vec()),
+                    Err(e) => {
+                        too_large |= e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+                        break;
+                    }
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                too_large |= e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+                break;
+            }
+        }
+    }
+    if too_large {
+        // Nothing is stored: the refusal needs no CSRF token (it may lie past the limit).
+        let draft = InspectionDraft::default();
+        return site_page(&ctx, id, draft, Some(SitePhoto::too_big()), None).await;
+    }
+    ctx.check_csrf(csrf.as_ref())?;
+    let photo = match SitePhoto::parse(bytes.unwrap_or_default()) {
+        Ok(p) => p,
+        Err(errs) => {
+            return site_page(&ctx, id, InspectionDraft::default(), Some(errs), None).await
+        }
+    };
+    match ctx
+        .state
+        .store
+        .set_hazard_photo(&ctx.actor(), id, &photo)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/hazards/{id}?saved=1")).into_response()),
+        Err(StorageError::Invalid(errs)) => {
+            site_page(&ctx, id, InspectionDraft::default(), Some(errs), None).await
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }

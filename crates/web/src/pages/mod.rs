@@ -262,6 +262,12 @@ pub fn routes() -> Router<AppState> {
         .route("/hazards.xlsx", get(hazards::list_xlsx))
         .route("/hazards/map", get(hazards::map))
         .route("/hazards/{id}", get(hazards::show).post(hazards::inspect))
+        .route(
+            "/hazards/{id}/photo",
+            get(hazards::photo).post(hazards::upload_photo).layer(
+                axum::extract::DefaultBodyLimit::max(hazards::PHOTO_BODY_BYTES),
+            ),
+        )
         .route("/budget", get(hazards::budget))
         .route("/budget.xlsx", get(hazards::budget_xlsx))
         .route("/budget/lines", post(hazards::add_line))
