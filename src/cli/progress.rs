@@ -137,15 +137,7 @@ fn bar(len: Option<u64>, what: &str) -> ProgressBar {
 
 /// 1234567 → "1.234.567", as Vietnamese writes it.
 fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+    treem_domain::text::format_integer_vi(n.into())
 }
 
 /// 0.4 → "0,4 giây"; 125.0 → "2 phút 5 giây".

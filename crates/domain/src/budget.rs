@@ -102,19 +102,7 @@ pub fn parse_amount(errs: &mut FieldErrors, field: &str, what: &str, text: &str)
 
 /// An amount as officials write it: "1.500.000".
 pub fn amount_vi(v: i64) -> String {
-    let digits = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    crate::text::format_integer_vi(v.into())
 }
 
 fn text_field(

@@ -44,6 +44,12 @@ pub const ALL_ROLES: [Role; 10] = [
 ];
 
 impl Role {
+    /// Records health events on the pages (the weighing day, deaths, injuries, HIV counts):
+    /// the health station and the commune's officer.
+    pub fn records_health(self) -> bool {
+        matches!(self, Role::Health | Role::Officer)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Officer => "officer",

@@ -157,18 +157,34 @@ pub fn sort_key(full_name: &str) -> String {
     primary
 }
 
+/// A whole number the Vietnamese way, exact at any size: 1234567 → "1.234.567", -1500 → "-1.500".
+pub fn format_integer_vi(n: i128) -> String {
+    let digits = group_digits(&n.unsigned_abs().to_string());
+    if n < 0 {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
+/// "1234567" → "1.234.567": the one grouping of thousands.
+fn group_digits(int: &str) -> String {
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    grouped
+}
+
 /// A number the Vietnamese way: decimal comma, dot for thousands ("2,9", "100.000", "95,18").
 pub fn format_number_vi(x: f64) -> String {
     let neg = x < 0.0;
     let s = format!("{}", (x.abs() * 1e6).round() / 1e6);
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
+    let grouped = group_digits(int);
     let mut out = if neg { format!("-{grouped}") } else { grouped };
     if !frac.is_empty() {
         out.push(',');
@@ -180,6 +196,19 @@ pub fn format_number_vi(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_are_grouped_exactly_at_any_size() {
+        assert_eq!(format_integer_vi(0), "0");
+        assert_eq!(format_integer_vi(999), "999");
+        assert_eq!(format_integer_vi(1_500_000), "1.500.000");
+        assert_eq!(format_integer_vi(-1_500), "-1.500");
+        // Past 2^53, where an f64 would round: every digit kept.
+        assert_eq!(
+            format_integer_vi(1_000_000_000_000_000_001),
+            "1.000.000.000.000.000.001"
+        );
+    }
 
     #[test]
     fn folds_diacritics_case_and_d() {

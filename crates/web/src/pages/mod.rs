@@ -453,10 +453,8 @@ fn nav_for(t: &'static Texts, role: Role, current: &str) -> Vec<Nav> {
     if treem_domain::activity::directory::may_read(role) {
         v.push(("/activities", "Hoạt động"));
     }
-    if matches!(role, Role::Health | Role::Officer) {
+    if role.records_health() {
         v.push(("/health/weighing", t.weighing));
-    }
-    if matches!(role, Role::Health | Role::Officer) {
         v.push(("/health/events", "Tử vong, tai nạn, HIV"));
     }
     if treem_storage::readable_kinds(role).contains(&"vaccination") {

@@ -46,20 +46,7 @@ pub(super) fn in_words(errors: &FieldErrors) -> Vec<(String, String)> {
 }
 
 pub(super) fn money(v: Option<i64>) -> String {
-    match v {
-        None => String::new(),
-        Some(v) => {
-            let s = v.to_string();
-            let mut out = String::new();
-            for (i, c) in s.chars().enumerate() {
-                if i > 0 && (s.len() - i) % 3 == 0 {
-                    out.push('.');
-                }
-                out.push(c);
-            }
-            out
-        }
-    }
+    v.map(treem_domain::budget::amount_vi).unwrap_or_default()
 }
 
 pub struct MarriageView {
@@ -114,11 +101,20 @@ async fn hub_page(
     .map_err(|e| ctx.fail(e))?;
     let names = treem_domain::register::VillageNames::new(&villages);
     let year = plan_year();
+    // Counted as target 18 counts them: the domain's rule, over each calendar year.
+    let facts: Vec<treem_domain::work::MarriageFacts> = marriages
+        .iter()
+        .map(|m| treem_domain::work::MarriageFacts {
+            date: m.date,
+            prevented: m.prevented,
+        })
+        .collect();
     let counted = |y: i16| {
-        marriages
-            .iter()
-            .filter(|m| !m.prevented && m.date.year() == y)
-            .count()
+        treem_domain::work::marriages_in(
+            &facts,
+            jiff::civil::date(y, 1, 1),
+            jiff::civil::date(y, 12, 31),
+        )
     };
     let refused = errors.is_some();
     let mut l = ctx.layout("Công tác hỗ trợ trẻ em");

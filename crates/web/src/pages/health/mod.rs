@@ -26,7 +26,7 @@ use treem_domain::role::Role;
 
 /// Who records health events on the pages: the health station and the commune's officer.
 fn may_weigh(role: Role) -> bool {
-    matches!(role, Role::Health | Role::Officer)
+    role.records_health()
 }
 
 /// The villages as `(code, "code — name")`, for a drop-down.
