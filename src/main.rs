@@ -196,6 +196,12 @@ enum Command {
         #[command(subcommand)]
         command: cli::province::ProvinceCommand,
     },
+    /// The communes a PostgreSQL database hosts (each command works on the one TREEM_COMMUNE
+    /// names).
+    Commune {
+        #[command(subcommand)]
+        command: cli::communes::CommuneCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -460,6 +466,7 @@ async fn run(cli: Cli) -> Result<i32> {
             command: CommuneKeyCommand::New { file, code, name },
         } => cli::province::commune_key_new(&file, &code, &name),
         Command::Province { command } => cli::province::run(command).await,
+        Command::Commune { command } => cli::communes::run(command).await,
         Command::Report { command } => cli::report::run(command).await,
         Command::CaseKey {
             command: CaseKeyCommand::New { file },

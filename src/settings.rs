@@ -24,6 +24,9 @@ pub struct Settings {
     pub holidays_file: Option<PathBuf>,
     /// `TREEM_COMMUNE_KEY_FILE`: the commune's private key that signs report packages.
     pub commune_key_file: Option<PathBuf>,
+    /// `TREEM_COMMUNE`: the code (or number) of the commune a command works on, in a
+    /// PostgreSQL database that hosts many; unset, the first.
+    pub commune: Option<String>,
 }
 
 static SETTINGS: OnceLock<Settings> = OnceLock::new();
@@ -45,6 +48,7 @@ impl Settings {
             case_key_file: set("TREEM_CASE_KEY_FILE").map(PathBuf::from),
             holidays_file: set("TREEM_HOLIDAYS_FILE").map(PathBuf::from),
             commune_key_file: set("TREEM_COMMUNE_KEY_FILE").map(PathBuf::from),
+            commune: set("TREEM_COMMUNE"),
         })
     }
 

@@ -1,5 +1,6 @@
 //! The command line: thin wrappers over the same storage the web pages use.
 pub mod backup;
+pub mod communes;
 pub mod demo;
 pub mod import;
 pub mod nightly;

@@ -7,10 +7,8 @@ use std::sync::Arc;
 use treem_storage::{Accounts, Actor, AuditLog, Db, NewUser, Role};
 
 pub async fn open(url: &str) -> Result<Db> {
-    restrict_database_files(url);
-    let db = Db::open(url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let db = open_all(url).await?;
+    let db = super::communes::scoped(db, crate::settings::settings().commune.as_deref()).await?;
     let db = with_calendar(with_case_key(db)?)?;
     // Case rows migrated (or imported) without the key get their summary sealed now.
     let sealed = db
@@ -21,6 +19,14 @@ pub async fn open(url: &str) -> Result<Db> {
         eprintln!("Đã niêm phong phần tóm tắt của {sealed} hồ sơ (lần đầu khởi động với khóa hồ sơ sau khi nâng cấp).");
     }
     Ok(db)
+}
+
+/// The database migrated, as its first commune (the list of communes is read from any).
+pub async fn open_all(url: &str) -> Result<Db> {
+    restrict_database_files(url);
+    Db::open(url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
 }
 
 /// A database made before treem created its files owner-only may still be readable by every
@@ -101,6 +107,30 @@ pub async fn serve_db(
         .await
         .with_context(|| format!("không mở được cổng {listen}"))?;
     eprintln!("treem đang chạy: http://{}", listener.local_addr()?);
+    let hosted: Vec<_> = db
+        .hosted_communes()
+        .await?
+        .into_iter()
+        .filter_map(|c| c.host.map(|h| (c.id, h)))
+        .collect();
+    // A database whose communes have web addresses serves each at its own; otherwise it is one
+    // commune's, served at any address as always.
+    if !hosted.is_empty() && crate::settings::settings().commune.is_none() {
+        let mut apps = Vec::new();
+        for (id, host) in hosted {
+            let scoped = db.for_commune(id).await?;
+            eprintln!("  xã số {id}: http://{host}/");
+            apps.push((
+                host,
+                treem_web::AppState::with_settings(
+                    Arc::new(scoped),
+                    &crate::settings::settings().web(),
+                ),
+            ));
+        }
+        treem_web::hosted::serve_hosted(apps, listener).await?;
+        return Ok(0);
+    }
     let mut state =
         treem_web::AppState::with_settings(Arc::new(db), &crate::settings::settings().web());
     if let Some(key) = commune_key {

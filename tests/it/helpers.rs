@@ -72,6 +72,12 @@ pub fn child(name: &str, village: &str) -> ChildData {
 /// "password-<role>"; the village head belongs to SP01).
 pub async fn seeded(url: &str) -> Db {
     let db = Db::open(url).await.unwrap();
+    seed_commune(&db).await;
+    db
+}
+
+/// [`seeded`]'s villages, accounts and periods in the commune `db` is scoped to.
+pub async fn seed_commune(db: &Db) {
     let o = officer();
     db.create_village(&o, "SP01", "Sính Phình").await.unwrap();
     db.create_village(&o, "SP02", "Làng Vùa").await.unwrap();
@@ -92,8 +98,7 @@ pub async fn seeded(url: &str) -> Db {
         .await
         .unwrap();
     }
-    confirm_periods(&db).await;
-    db
+    confirm_periods(db).await;
 }
 
 /// The officer confirms the shipped plan's report periods as proposed (the figures wait for
@@ -117,6 +122,16 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A server already running at `base` over `db` (one of a hosted server's communes).
+    pub fn at(base: String, db: Db) -> TestApp {
+        TestApp {
+            base,
+            db,
+            http: reqwest::Client::new(),
+            _dir: None,
+        }
+    }
+
     pub async fn token(&self, role: Role) -> String {
         let r = self
             .http

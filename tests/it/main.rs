@@ -13,6 +13,7 @@ mod case_pages;
 mod case_security;
 mod cases;
 mod cli;
+mod communes;
 mod concurrency;
 mod demo_past;
 mod disclosure;

@@ -24,6 +24,25 @@ pub struct Db {
     /// rather than inside SQLite, whose busy handler neither queues nor applies to a read that
     /// turns into a write.
     write_gate: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The commune (xã) every statement on this handle reads and writes. On PostgreSQL each of
+    /// the pool's connections is opened for it (`treem.commune`, as the role `treem_tenant`,
+    /// under row-level security, migration 0018); a SQLite file holds commune 1 only.
+    commune: CommuneId,
+}
+
+/// A commune's number in a database that hosts many (`hosted_commune.id`); 1 for the first.
+pub type CommuneId = i64;
+
+/// The commune of a database that holds one (every SQLite file, a PostgreSQL database until it
+/// hosts more).
+pub const FIRST_COMMUNE: CommuneId = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// One commune's statements, under its row-level security.
+    Tenant,
+    /// The schema's owner: migrations only.
+    Owner,
 }
 
 /// How long a write waits for its turn before the caller is told to try again
@@ -56,6 +75,39 @@ impl Db {
     /// Opens without migrating (for `check`, which must not change anything); [`Db::open`]
     /// migrates as well.
     pub async fn connect(url: &str) -> StorageResult<Db> {
+        Self::connect_as(url, FIRST_COMMUNE, Access::Tenant).await
+    }
+
+    /// The same database, for another commune it hosts: a pool of its own whose connections are
+    /// scoped to that commune. A SQLite file holds one commune and refuses any other.
+    pub async fn for_commune(&self, commune: CommuneId) -> StorageResult<Db> {
+        if commune == self.commune {
+            return Ok(self.clone());
+        }
+        if self.backend == Backend::Sqlite {
+            return Err(StorageError::OtherCommune);
+        }
+        let mut db = Self::connect_as(&self.url, commune, Access::Tenant).await?;
+        db.case_key = self.case_key.clone();
+        db.calendar = self.calendar.clone();
+        Ok(db)
+    }
+
+    /// The commune this handle reads and writes.
+    pub fn commune_id(&self) -> CommuneId {
+        self.commune
+    }
+
+    /// A connection as the schema's owner, for migrations.
+    pub(crate) async fn connect_owner(url: &str) -> StorageResult<Db> {
+        Self::connect_as(url, FIRST_COMMUNE, Access::Owner).await
+    }
+
+    pub(crate) async fn connect_as(
+        url: &str,
+        commune: CommuneId,
+        access: Access,
+    ) -> StorageResult<Db> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let (backend, url) = normalise_url(url);
         if backend == Backend::Sqlite {
@@ -86,6 +138,23 @@ impl Db {
                     Ok(())
                 })
             });
+        } else if access == Access::Tenant {
+            opts = opts.after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // Scoped before the first statement: the commune for row-level security,
+                    // and — once migration 0018 made it — the role that never bypasses it
+                    // (the login may be a superuser or the tables' owner, which would).
+                    sqlx::query(
+                        "SELECT set_config('treem.commune', $1, false), \
+                         CASE WHEN to_regproc('public.treem_commune') IS NOT NULL \
+                         THEN set_config('role', 'treem_tenant', false) END",
+                    )
+                    .bind(commune.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+                    Ok(())
+                })
+            });
         }
         let pool = opts.connect(&url).await?;
         Ok(Db {
@@ -95,6 +164,7 @@ impl Db {
             case_key: None,
             calendar: std::sync::Arc::new(treem_domain::case::embedded_calendar().clone()),
             write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+            commune,
         })
     }
 
@@ -263,10 +333,15 @@ pub(crate) async fn put_setting(
     key: &str,
     value: &str,
 ) -> StorageResult<()> {
-    sqlx::query(
+    // The key is unique within a commune; PostgreSQL's index names the commune too.
+    let target = match tx.backend_name() {
+        "PostgreSQL" => "(commune, key)",
+        _ => "(key)",
+    };
+    sqlx::query(&format!(
         "INSERT INTO setting (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
+         ON CONFLICT {target} DO UPDATE SET value = excluded.value"
+    ))
     .bind(key)
     .bind(value)
     .execute(&mut **tx)

@@ -18,6 +18,9 @@ pub enum StorageError {
     SchemaTooNew { found: i64, supported: i64 },
     #[error("dữ liệu hỏng: {0}")]
     Corrupt(String),
+    /// A commune other than the one a SQLite file holds, or one the database does not host.
+    #[error("cơ sở dữ liệu này không chứa xã được yêu cầu (mỗi tệp SQLite chỉ chứa một xã)")]
+    OtherCommune,
     /// The database stayed busy with other writers past the bounded wait: try again shortly.
     /// Never a lost or half-written change — the transaction did not start or was rolled back.
     #[error("cơ sở dữ liệu đang bận ghi; hãy thử lại sau giây lát")]

@@ -166,10 +166,18 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: None,
     },
+    Migration {
+        version: 18,
+        name: "communes",
+        sqlite: include_str!("../migrations/sqlite/0018_communes.sql"),
+        postgres: include_str!("../migrations/postgres/0018_communes.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 17;
+pub const SCHEMA_VERSION: i64 = 18;
 
 /// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
 /// after them, so that the dropped bytes do not stay in free pages or the WAL.
@@ -177,11 +185,10 @@ const SCRUB_AFTER: &[i64] = &[crate::cases::SUMMARIES_SEALED_FROM];
 
 /// The schema version found in the database (0 when empty).
 pub async fn current_version(db: &Db) -> StorageResult<i64> {
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-    )
-    .execute(&db.pool)
-    .await?;
+    // Read only: the tenant role may not create tables, and `check` must not change anything.
+    if !has_migration_table(db).await? {
+        return Ok(0);
+    }
     let row =
         sqlx::query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migration")
             .fetch_one(&db.pool)
@@ -189,9 +196,34 @@ pub async fn current_version(db: &Db) -> StorageResult<i64> {
     Ok(row.try_get::<i64, _>("v")?)
 }
 
+async fn has_migration_table(db: &Db) -> StorageResult<bool> {
+    let sql = match db.backend {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'"
+        }
+        Backend::Postgres => {
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM pg_catalog.pg_tables \
+             WHERE schemaname = current_schema() AND tablename = 'schema_migration'"
+        }
+    };
+    let row = sqlx::query(sql).fetch_one(&db.pool).await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+async fn create_migration_table(db: &Db) -> StorageResult<()> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 /// The versions applied to the database, in order.
 pub(crate) async fn applied_versions(db: &Db) -> StorageResult<Vec<i64>> {
-    current_version(db).await?;
+    if !has_migration_table(db).await? {
+        return Ok(Vec::new());
+    }
     sqlx::query("SELECT version FROM schema_migration ORDER BY version")
         .fetch_all(&db.pool)
         .await?
@@ -206,14 +238,32 @@ pub(crate) async fn has_applied(db: &Db, version: i64) -> StorageResult<bool> {
     Ok(applied_versions(db).await?.contains(&version))
 }
 
-/// Applies what is missing, each migration in its own transaction.
-pub async fn run(db: &Db) -> StorageResult<Vec<i64>> {
-    run_to(db, SCHEMA_VERSION).await
+/// [`run_to`] as the schema's owner: on PostgreSQL the application's connections take the
+/// tenant role (migration 0018), which may not change the schema and sees one commune's rows;
+/// a migration needs both.
+async fn run_as_owner(db: &Db, target: i64) -> StorageResult<Vec<i64>> {
+    if db.backend == Backend::Sqlite {
+        return run_to(db, target).await;
+    }
+    let owner = Db::connect_owner(db.url()).await?;
+    let applied = run_to(&owner, target).await;
+    if applied.is_ok() {
+        // The tables made by any migration, for the tenant role too.
+        sqlx::raw_sql(
+            "DO $$ BEGIN IF to_regproc('public.treem_grant_tenant') IS NOT NULL THEN \
+             PERFORM treem_grant_tenant(); END IF; END $$",
+        )
+        .execute(&owner.pool)
+        .await?;
+    }
+    owner.close().await;
+    applied
 }
 
 /// Applies what is missing up to `target` (a database as an older treem left it, for tests of
 /// upgrades).
 pub async fn run_to(db: &Db, target: i64) -> StorageResult<Vec<i64>> {
+    create_migration_table(db).await?;
     let found = current_version(db).await?;
     if found > SCHEMA_VERSION {
         return Err(StorageError::SchemaTooNew {
@@ -332,18 +382,25 @@ async fn complete_first_register(db: &Db) -> StorageResult<()> {
 
 impl Db {
     /// Opens the database and brings its schema up to date (refusing a newer one).
+    /// The connections are opened after the migrations, so that each is scoped to its commune
+    /// under the row security migration 0018 makes.
     pub async fn open(url: &str) -> StorageResult<Db> {
-        let db = Self::connect(url).await?;
-        run(&db).await?;
-        Ok(db)
+        let probe = Self::connect_owner(url).await?;
+        let migrated = run_as_owner(&probe, SCHEMA_VERSION).await;
+        probe.close().await;
+        migrated?;
+        Self::connect(url).await
     }
 
+    /// Migrates as the schema's owner. Connections this handle opened before the schema had
+    /// row security (0018) keep the login's own rights: reopen with [`Db::open`] before serving
+    /// more than one commune.
     pub async fn migrate(&self) -> StorageResult<Vec<i64>> {
-        run(self).await
+        run_as_owner(self, SCHEMA_VERSION).await
     }
     /// Brings the schema up to `version` only (to make a database as an older treem did).
     pub async fn migrate_to(&self, version: i64) -> StorageResult<Vec<i64>> {
-        run_to(self, version).await
+        run_as_owner(self, version).await
     }
     pub async fn schema_version(&self) -> StorageResult<i64> {
         current_version(self).await

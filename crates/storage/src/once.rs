@@ -43,7 +43,7 @@ pub(crate) async fn claim(
     }
     let inserted = sqlx::query(
         "INSERT INTO form_submission (token, kind, recorded_by, recorded_at, result) \
-         VALUES ($1, $2, $3, $4, '{}') ON CONFLICT (token) DO NOTHING",
+         VALUES ($1, $2, $3, $4, '{}') ON CONFLICT DO NOTHING",
     )
     .bind(token)
     .bind(kind)

@@ -53,6 +53,10 @@ const TABLES: [(&str, &str); 38] = [
     ("setting", "key"),
 ];
 
+/// Tables that belong to the database, not to one of the communes it hosts (their `commune`
+/// column, where they have one, is data: the commune a province received a package from).
+const GLOBAL_TABLES: [&str; 2] = ["province_commune", "province_package"];
+
 /// Tables whose `id` comes from an identity sequence on PostgreSQL.
 const IDENTITY_TABLES: [&str; 22] = [
     "province_package",
@@ -200,9 +204,15 @@ impl Db {
             let sql = format!("SELECT * FROM {table} ORDER BY {order}");
             let mut rows = sqlx::query(&sql).fetch(&mut *tx);
             while let Some(row) = rows.try_next().await? {
+                let mut r = row_to_map(&row)?;
+                // Which commune a row belongs to is where it is stored (the connection's
+                // commune), not part of the row: the file goes into any commune or file.
+                if !GLOBAL_TABLES.contains(&table) {
+                    r.remove("commune");
+                }
                 let rec = ExportRecord {
                     t: table.to_string(),
-                    r: row_to_map(&row)?,
+                    r,
                 };
                 serde_json::to_writer(&mut *out, &rec)
                     .map_err(|e| StorageError::Corrupt(e.to_string()))?;
@@ -255,6 +265,12 @@ impl Db {
                 ));
             }
         }
+        // The commune this database (or hosted commune) already is, if it has been named: a
+        // file of another commune is refused rather than put in its place.
+        let own_code: Option<String> = sqlx::query("SELECT code FROM commune WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?
+            .and_then(|r| r.try_get::<Option<String>, _>("code").ok().flatten());
         sqlx::query("DELETE FROM audit_head")
             .execute(&mut *tx)
             .await?;
@@ -337,6 +353,19 @@ impl Db {
                     "bảng lạ trong tệp: {}",
                     rec.t
                 )));
+            }
+            if rec.t == "commune" {
+                let file_code = rec.r.get("code").and_then(|c| c.as_str());
+                if let (Some(own), Some(file)) = (own_code.as_deref(), file_code) {
+                    if own != file {
+                        return Err(StorageError::invalid(
+                            "file",
+                            format!(
+                                "tệp xuất là của xã mã {file}, không phải xã mã {own} đang nhập vào"
+                            ),
+                        ));
+                    }
+                }
             }
             if rec.t != batch_table {
                 batch_table = rec.t.clone();

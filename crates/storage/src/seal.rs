@@ -404,7 +404,10 @@ pub(crate) async fn append_sealed(
 pub(crate) async fn fix_sequence(tx: &mut Transaction<'_, Any>) -> StorageResult<()> {
     if tx.backend_name() == "PostgreSQL" {
         sqlx::query(
-            "SELECT setval('audit_seal', (SELECT COALESCE(MAX(seal), 0) + 1 FROM audit_log), false)",
+            // Never back: the sequence is shared by every commune the database hosts, and the
+            // row security lets this one see only its own seals.
+            "SELECT setval('audit_seal', GREATEST((SELECT COALESCE(MAX(seal), 0) FROM audit_log), \
+             COALESCE(pg_sequence_last_value('audit_seal'), 0)) + 1, false)",
         )
         .execute(&mut **tx)
         .await?;

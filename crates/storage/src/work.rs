@@ -623,6 +623,12 @@ impl WorkLog for Db {
     ) -> StorageResult<Vec<AffectedChild>> {
         let scope = read_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
+        // A disaster this commune never recorded is not found, not an empty list.
+        sqlx::query("SELECT id FROM disaster WHERE id = $1")
+            .bind(disaster)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::NotFound)?;
         let mut p = Params::default();
         let mut sql = format!(
             "SELECT x.child_id, x.helped_on, x.how, c.full_name, vl.code FROM disaster_child x \

@@ -1,0 +1,161 @@
+//! `treem commune add|list`: the communes one PostgreSQL database hosts (issue 19), and which
+//! of them a command works on (`TREEM_COMMUNE`, its code).
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use treem_storage::{Db, NewCommune};
+
+#[derive(Subcommand)]
+pub enum CommuneCommand {
+    /// Add a commune to a PostgreSQL database that hosts many.
+    Add {
+        #[command(flatten)]
+        db: crate::DbArg,
+        /// The commune's administrative code (mã xã).
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        province: String,
+        /// The web address its officials use (`treem serve` answers it with this commune).
+        #[arg(long)]
+        host: Option<String>,
+    },
+    /// List the communes the database holds.
+    List {
+        #[command(flatten)]
+        db: crate::DbArg,
+    },
+    /// The province's table of every hosted commune's figures now (tạm tính, not approved),
+    /// published as packages would be.
+    Figures {
+        #[command(flatten)]
+        db: crate::DbArg,
+        /// The report kind (six_month, yearly, …).
+        #[arg(long, default_value = "six_month")]
+        kind: String,
+        #[arg(long, default_value_t = 2026)]
+        year: i16,
+    },
+}
+
+pub async fn run(command: CommuneCommand) -> Result<i32> {
+    match command {
+        CommuneCommand::Add {
+            db,
+            code,
+            name,
+            province,
+            host,
+        } => {
+            let db = super::ops::open_all(&db.db).await?;
+            let added = db
+                .add_commune(&NewCommune {
+                    code,
+                    name,
+                    province,
+                    host,
+                })
+                .await
+                .context("không thêm được xã")?;
+            println!(
+                "Đã thêm xã số {} (mã {}){}.",
+                added.id,
+                added.code.unwrap_or_default(),
+                added
+                    .host
+                    .map(|h| format!(", địa chỉ {h}"))
+                    .unwrap_or_default()
+            );
+            Ok(0)
+        }
+        CommuneCommand::Figures { db, kind, year } => figures(&db.db, &kind, year).await,
+        CommuneCommand::List { db } => {
+            let db = super::ops::open_all(&db.db).await?;
+            for c in db.hosted_communes().await? {
+                println!(
+                    "{:>5}  {:<10} {:<30} {}",
+                    c.id,
+                    c.code.unwrap_or_default(),
+                    c.name.unwrap_or_default(),
+                    c.host.unwrap_or_default()
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Every hosted commune's figures now, as the province's table: one line per commune, then the
+/// province's totals, and the time it took.
+async fn figures(url: &str, kind: &str, year: i16) -> Result<i32> {
+    let db = super::ops::open(url).await?;
+    let started = std::time::Instant::now();
+    let mut communes = Vec::new();
+    for c in db.hosted_communes().await? {
+        let scoped = db.for_commune(c.id).await?;
+        communes.push(treem_web::province_live::LiveCommune {
+            code: c.code.unwrap_or_else(|| c.id.to_string()),
+            name: c.name.unwrap_or_default(),
+            state: treem_web::AppState::new(std::sync::Arc::new(scoped)),
+        });
+    }
+    let table = treem_web::province_live::live_table(&communes, kind, year, treem_storage::today())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{} năm {year} — số liệu tạm tính của {} xã (chưa phê duyệt):",
+        table.kind_name,
+        communes.len()
+    );
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}:{}",
+                    c.target,
+                    if c.value.is_empty() { "—" } else { &c.value }
+                )
+            })
+            .collect();
+        println!("  {:<10} {:<24} {}", row.code, row.name, cells.join("  "));
+    }
+    let totals: Vec<String> = table
+        .totals
+        .iter()
+        .map(|t| match (t.numerator, t.denominator) {
+            (Some(n), Some(d)) => format!(
+                "{}:{}/{}",
+                t.target,
+                treem_domain::text::format_integer_vi(n as i128),
+                treem_domain::text::format_integer_vi(d as i128)
+            ),
+            (Some(n), None) => {
+                format!(
+                    "{}:{}",
+                    t.target,
+                    treem_domain::text::format_integer_vi(n as i128)
+                )
+            }
+            _ => format!("{}:{}", t.target, t.missing.unwrap_or("—")),
+        })
+        .collect();
+    println!("  {:<35} {}", "Toàn tỉnh", totals.join("  "));
+    eprintln!("Tính trong {:.2} giây.", started.elapsed().as_secs_f64());
+    Ok(0)
+}
+
+/// `db` scoped to the commune `TREEM_COMMUNE` names (its code or number); `db` itself (the first
+/// commune, or the SQLite file's one) when unset.
+pub async fn scoped(db: Db, commune: Option<&str>) -> Result<Db> {
+    let Some(code) = commune else {
+        return Ok(db);
+    };
+    let found = db
+        .find_commune(code)
+        .await
+        .with_context(|| format!("TREEM_COMMUNE={code}: cơ sở dữ liệu không có xã này"))?;
+    Ok(db.for_commune(found.id).await?)
+}

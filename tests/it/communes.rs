@@ -1,0 +1,698 @@
+//! Many communes in one PostgreSQL database (issue 19): each commune's officials reach only its
+//! own records — in storage, under row-level security, and over HTTP through every route of a
+//! server that hosts both communes at their own addresses. A SQLite file holds one commune.
+use crate::helpers::*;
+use crate::pages::page_login;
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use treem_domain::role::{Role, ALL_ROLES};
+use treem_storage::{ChildQuery, Commune, Db, NewCommune, Register, StorageError};
+
+/// Commune A (the database's first) and commune B (added), both seeded alike: the same village
+/// codes, the same account names and passwords — the worst case for telling them apart.
+async fn two_communes(url: &str) -> (Db, Db) {
+    let a = seeded(url).await;
+    a.set_commune(
+        &officer(),
+        &Commune {
+            name: "Sính Phình".into(),
+            province: "Điện Biên".into(),
+            code: Some("03205".into()),
+            sample: false,
+        },
+    )
+    .await
+    .unwrap();
+    let added = a
+        .add_commune(&NewCommune {
+            code: "03206".into(),
+            name: "Xã Hai".into(),
+            province: "Điện Biên".into(),
+            host: Some("localhost".into()),
+        })
+        .await
+        .unwrap();
+    let b = a.for_commune(added.id).await.unwrap();
+    seed_commune(&b).await;
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_sqlite_file_holds_one_commune() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("one.db").to_string_lossy())
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.for_commune(2).await,
+        Err(StorageError::OtherCommune)
+    ));
+    assert_eq!(db.hosted_communes().await.unwrap().len(), 1);
+    assert!(db
+        .add_commune(&NewCommune {
+            code: "1".into(),
+            name: "x".into(),
+            province: String::new(),
+            host: None,
+        })
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn two_communes_in_one_database_see_only_their_own_rows() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    let in_a = a
+        .create_child(&o, &child("Giàng A Một", "SP01"))
+        .await
+        .unwrap();
+    let in_b = b
+        .create_child(&o, &child("Sùng Thị Hai", "SP01"))
+        .await
+        .unwrap();
+    let names = |db: Db| async move {
+        db.search_children(
+            &o_all(),
+            &ChildQuery {
+                page: 1,
+                per_page: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.full_name)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(names(a.clone()).await, vec!["Giàng A Một".to_string()]);
+    assert_eq!(names(b.clone()).await, vec!["Sùng Thị Hai".to_string()]);
+    // Another commune's id answers like a missing one, reading and writing.
+    assert!(matches!(
+        a.child(&o, in_b.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        b.child(&o, in_a.id).await,
+        Err(StorageError::NotFound)
+    ));
+    // Each commune its own name, villages, accounts and audit chain.
+    assert_eq!(a.commune().await.unwrap().unwrap().name, "Sính Phình");
+    assert_eq!(b.commune().await.unwrap().unwrap().name, "Xã Hai");
+    assert_eq!(a.villages(&o).await.unwrap().len(), 2);
+    assert_eq!(b.villages(&o).await.unwrap().len(), 2);
+    for db in [&a, &b] {
+        let report = treem_storage::AuditLog::check(db).await.unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+    }
+    assert_eq!(
+        treem_storage::AuditLog::check(&b).await.unwrap().children,
+        1
+    );
+    // Even a statement written by hand cannot put a row into another commune.
+    let other = a.commune_id();
+    assert_ne!(other, b.commune_id());
+    assert!(b
+        .raw_execute(&format!(
+            "INSERT INTO village (code, name, version, updated_at, commune) \
+             VALUES ('SPX', 'Lạc', 1, '2026-01-01', {other})"
+        ))
+        .await
+        .is_err());
+    // Nor change one: A's rows are not there for B's connection.
+    assert_eq!(
+        b.raw_execute("UPDATE child SET full_name = 'x'")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        a.child(&o, in_a.id).await.unwrap().data.full_name,
+        "Giàng A Một"
+    );
+    let listed = a.hosted_communes().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(a.find_commune("03206").await.unwrap().id, b.commune_id());
+    // A code or address already used is refused, naming the field.
+    let again = a
+        .add_commune(&NewCommune {
+            code: "03206".into(),
+            name: "Lại".into(),
+            province: String::new(),
+            host: Some("localhost".into()),
+        })
+        .await;
+    match again {
+        Err(StorageError::Invalid(e)) => {
+            assert!(
+                e.for_field("code").is_some() && e.for_field("host").is_some(),
+                "{e:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn o_all() -> treem_domain::role::Actor {
+    officer()
+}
+
+/// A's records, as B's officials would have to name them to reach them.
+struct Foreign {
+    child: i64,
+    household: i64,
+    village: i64,
+    case: i64,
+    report: i64,
+    secrets: Vec<String>,
+}
+
+async fn foreign_records(app: &TestApp) -> Foreign {
+    let token = app.token(Role::Officer).await;
+    let r = app
+        .http
+        .post(app.url("/api/v1/children"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "full_name": "Giàng A Kínđáo", "sex": "male", "date_of_birth": "2018-04-02",
+            "village": "SP01", "personal_id": "011218000123"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let created: Value = r.json().await.unwrap();
+    let child = created["id"].as_i64().unwrap();
+    let household = app
+        .db
+        .create_household(
+            &officer(),
+            &treem_domain::register::HouseholdData {
+                village: "SP01".into(),
+                code: Some("SP01-0999".into()),
+                head_name: "Giàng A Chủhộkínđáo".into(),
+                address: None,
+                poverty: Vec::new(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let r = app
+        .http
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "kind": "intake", "channel": "village_head", "received_at": "2026-03-02T09:00:00",
+            "category": "abused", "child": {"type": "registered", "child_id": child},
+            "place": "Nương Kínđáo", "current_condition": "Vết bầm Kínđáo"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let case = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/reports"))
+        .bearer_auth(&token)
+        .json(&json!({"year": 2026, "kind": "six_month"}))
+        .send()
+        .await
+        .unwrap();
+    let report = if r.status().is_success() {
+        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap_or(0)
+    } else {
+        0
+    };
+    let village = app.db.villages(&officer()).await.unwrap()[0].id;
+    Foreign {
+        child,
+        household,
+        village,
+        case,
+        report,
+        secrets: vec![
+            "Giàng A Kínđáo".into(),
+            "Chủhộkínđáo".into(),
+            "Kínđáo".into(),
+            "Kinđao".into(),
+            "kindao".into(),
+            "011218000123".into(),
+        ],
+    }
+}
+
+/// A path of the API document with A's ids in it.
+fn fill(path: &str, f: &Foreign) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let j = rest[i..].find('}').unwrap() + i;
+        let name = &rest[i + 1..j];
+        let value = match name {
+            "year" => "2026".to_string(),
+            "kind" => "six_month".to_string(),
+            "code" | "village_code" => "SP01".to_string(),
+            n if n.contains("case") => f.case.to_string(),
+            n if n.contains("household") => f.household.to_string(),
+            n if n.contains("village") => f.village.to_string(),
+            n if n.contains("report") => f.report.to_string(),
+            n if n.contains("target") || n == "n" || n == "seq" || n == "agency" => "1".to_string(),
+            _ if path.contains("/cases") => f.case.to_string(),
+            _ if path.contains("/households") => f.household.to_string(),
+            _ if path.contains("/villages") => f.village.to_string(),
+            _ if path.contains("/reports") => f.report.to_string(),
+            _ => f.child.to_string(),
+        };
+        out.push_str(&value);
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn leaked(text: &str, f: &Foreign) -> Option<String> {
+    leaked_beyond(text, f, "")
+}
+
+/// A secret on the page other than the words the request itself typed (a search page shows
+/// its query back in the box).
+fn leaked_beyond(text: &str, f: &Foreign, typed: &str) -> Option<String> {
+    f.secrets
+        .iter()
+        .filter(|s| typed.is_empty() || !typed.contains(s.as_str()))
+        .find(|s| text.contains(s.as_str()))
+        .cloned()
+}
+
+/// Issue 19, "checked by": a second commune's officials, signed in at their own address,
+/// try every operation of the API with the first commune's ids, and every page that takes an
+/// id: nothing of the first commune comes back, and the first commune's sessions are unknown
+/// at the second's address.
+#[tokio::test]
+async fn a_second_communes_officials_reach_nothing_of_the_first_through_any_route() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let key = treem_storage::CaseKey::random();
+    let a = a.with_case_key(key.clone());
+    let b = b.with_case_key(key);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let apps = vec![
+        (
+            "127.0.0.1".to_string(),
+            treem_web::AppState::new(Arc::new(a.clone())),
+        ),
+        (
+            "localhost".to_string(),
+            treem_web::AppState::new(Arc::new(b.clone())),
+        ),
+    ];
+    tokio::spawn(async move {
+        let _ = treem_web::hosted::serve_hosted(apps, listener).await;
+    });
+    let app_a = TestApp::at(format!("http://127.0.0.1:{port}"), a);
+    let app_b = TestApp::at(format!("http://localhost:{port}"), b);
+    let f = foreign_records(&app_a).await;
+    app_b
+        .db
+        .create_child(&officer(), &child("Sùng Thị Bê", "SP01"))
+        .await
+        .unwrap();
+
+    // A's session means nothing at B's address, though the account names are the same.
+    let a_token = app_a.token(Role::Officer).await;
+    let r = app_b
+        .http
+        .get(app_b.url("/api/v1/children"))
+        .bearer_auth(&a_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // An address no commune has reaches nothing.
+    let r = reqwest::Client::new()
+        .get(format!("http://127.0.0.2:{port}/api/v1/children"))
+        .send()
+        .await;
+    if let Ok(r) = r {
+        assert_eq!(r.status(), 404);
+    }
+
+    let doc: Value = app_b
+        .http
+        .get(app_b.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for role in ALL_ROLES {
+        let token = app_b.token(role).await;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, _) in item.as_object().unwrap() {
+                let Ok(m) = method.to_uppercase().parse::<Method>() else {
+                    continue;
+                };
+                if path.ends_with("/session") {
+                    continue;
+                }
+                let url = format!("/api/v1{}", fill(path, &f));
+                let mut req = app_b
+                    .http
+                    .request(m.clone(), app_b.url(&url))
+                    .bearer_auth(&token);
+                if m != Method::GET {
+                    req = req.json(&json!({}));
+                }
+                let r = req.send().await.unwrap();
+                let status = r.status().as_u16();
+                let text = r.text().await.unwrap_or_default();
+                tried += 1;
+                if let Some(s) = leaked(&text, &f) {
+                    failures.push(format!("{role} {m} {url}: {status} shows «{s}»"));
+                }
+                // A path naming one of A's records is never answered with success.
+                if path.contains('{')
+                    && !path.contains("{year}")
+                    && (200..300).contains(&status)
+                    && m == Method::GET
+                {
+                    failures.push(format!("{role} {m} {url}: {status}"));
+                }
+            }
+        }
+        // The pages that take an id.
+        let Ok(page) = try_page_login(&app_b, role).await else {
+            continue;
+        };
+        for path in [
+            format!("/children/{}", f.child),
+            format!("/children/{}/edit", f.child),
+            format!("/households/{}", f.household),
+            format!("/cases/{}", f.case),
+            format!("/cases/{}/forms/1", f.case),
+            format!("/reports/{}", f.report),
+            format!("/reports/{}/print", f.report),
+            format!("/reports/{}/docx", f.report),
+            format!("/reports/{}/xlsx", f.report),
+            format!("/reports/{}/package", f.report),
+            format!("/health/children/{}", f.child),
+            "/children?q=Kínđáo".to_string(),
+            "/children?q=kindao".to_string(),
+            "/villages/SP01/book".to_string(),
+            "/".to_string(),
+        ] {
+            let r = page.get(&app_b, &path).await;
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap_or_default();
+            tried += 1;
+            let typed = path.split_once("?q=").map(|(_, q)| q).unwrap_or("");
+            if let Some(s) = leaked_beyond(&text, &f, typed) {
+                failures.push(format!("{role} page {path}: {status} shows «{s}»"));
+            }
+        }
+    }
+    assert!(tried > 300, "only {tried} requests");
+    assert!(
+        failures.is_empty(),
+        "{} leaks:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+async fn try_page_login(app: &TestApp, role: Role) -> Result<crate::pages::Page, ()> {
+    Ok(page_login(app, role.as_str(), &format!("password-{role}")).await)
+}
+
+/// The statements a commune runs most, in the shapes storage writes them.
+const HOT_QUERIES: &[&str] = &[
+    "SELECT c.id, c.version, c.village_id, v.data FROM child c \
+     JOIN child_version v ON v.child_id = c.id AND v.version = c.version WHERE c.id = 1",
+    "SELECT t.child_id, t.sort_key FROM child_token t \
+     WHERE t.token >= 'giang' AND t.token < 'giang~' ORDER BY t.sort_key LIMIT 50",
+    "SELECT id, full_name FROM child WHERE village_id = 1 AND present = 1 \
+     ORDER BY sort_key LIMIT 50",
+    "SELECT c.id, v.name FROM child c JOIN village v ON v.id = c.village_id WHERE c.id = 5",
+    "SELECT child_id, version, line FROM child_fact WHERE recorded_at < '9'",
+    "SELECT child_id, kind, events FROM health_pack",
+    "SELECT id, version FROM case_file ORDER BY id",
+    "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+];
+
+/// Issue 19 item 2: with the tables split by commune (the stand-in for a Citus cluster's
+/// shards), each hot statement of a commune's connection touches one partition of each table
+/// it reads — the commune's — and no other.
+#[tokio::test]
+async fn each_hot_query_touches_one_partition_of_each_table() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    for db in [&a, &b] {
+        let mut per_table: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            Default::default();
+        for sql in HOT_QUERIES {
+            let plan = db.explain(sql).await.unwrap();
+            let mut seen: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+                Default::default();
+            // The partitions read: the scan nodes. (An UPDATE's plan lists every partition as
+            // a possible target, then prunes them at run time — "Subplans Removed".)
+            let scans = plan
+                .lines()
+                .filter(|l| l.contains("Scan"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for word in scans.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if let Some((table, part)) = word.rsplit_once("_p") {
+                    if part.len() == 1 && part.chars().all(|c| c.is_ascii_digit()) {
+                        seen.entry(table.to_string())
+                            .or_default()
+                            .insert(part.to_string());
+                    }
+                }
+            }
+            assert!(
+                !seen.is_empty(),
+                "no partition in the plan of {sql}:\n{plan}"
+            );
+            for (table, parts) in &seen {
+                assert_eq!(
+                    parts.len(),
+                    1,
+                    "{sql} touches {table} partitions {parts:?}:\n{plan}"
+                );
+                per_table
+                    .entry(table.clone())
+                    .or_default()
+                    .extend(parts.clone());
+            }
+        }
+        // One commune, one partition, whichever table.
+        let all: std::collections::BTreeSet<_> = per_table.values().flatten().collect();
+        assert_eq!(all.len(), 1, "{per_table:?}");
+    }
+}
+
+/// Issue 19 item 1: one commune moves in or out with `export` / `import all` without touching
+/// the others, and a file of another commune is refused with a clear message.
+#[tokio::test]
+async fn a_commune_moves_out_and_in_without_touching_the_others() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    a.create_child(&o, &child("Giàng A Ởlại", "SP01"))
+        .await
+        .unwrap();
+    b.create_child(&o, &child("Sùng Thị Rađi", "SP02"))
+        .await
+        .unwrap();
+
+    // Out: B's export holds B's rows only, and no commune number.
+    let mut out_b = Vec::new();
+    b.export(&mut out_b, &|_| {}).await.unwrap();
+    let text = String::from_utf8(out_b.clone()).unwrap();
+    assert!(text.contains("Sùng Thị Rađi") && !text.contains("Ởlại"));
+    assert!(
+        !text.contains("\"commune\":"),
+        "a row carries its commune number"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = Db::open(&dir.path().join("b.db").to_string_lossy())
+        .await
+        .unwrap();
+    file.import_all(&mut out_b.as_slice(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(names_in(&file).await, vec!["Sùng Thị Rađi".to_string()]);
+
+    // In: a commune kept in its own SQLite file joins the hosted database.
+    file.set_commune(
+        &o,
+        &Commune {
+            name: "Xã Ba".into(),
+            province: "Điện Biên".into(),
+            code: Some("03208".into()),
+            sample: false,
+        },
+    )
+    .await
+    .unwrap();
+    file.create_child(&o, &child("Lò Văn Ba", "SP01"))
+        .await
+        .unwrap();
+    let mut out_file = Vec::new();
+    file.export(&mut out_file, &|_| {}).await.unwrap();
+
+    // Into the wrong commune: refused, naming both codes, nothing written.
+    let wrong = a
+        .add_commune(&NewCommune {
+            code: "03209".into(),
+            name: "Xã Bốn".into(),
+            province: "Điện Biên".into(),
+            host: None,
+        })
+        .await
+        .unwrap();
+    let wrong = a.for_commune(wrong.id).await.unwrap();
+    match wrong.import_all(&mut out_file.as_slice(), &|_| {}).await {
+        Err(StorageError::Invalid(e)) => {
+            let m = e.to_string();
+            assert!(m.contains("03208") && m.contains("03209"), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(names_in(&wrong).await.is_empty());
+
+    let right = a
+        .add_commune(&NewCommune {
+            code: "03208".into(),
+            name: "Xã Ba".into(),
+            province: "Điện Biên".into(),
+            host: None,
+        })
+        .await
+        .unwrap();
+    let right = a.for_commune(right.id).await.unwrap();
+    right
+        .import_all(&mut out_file.as_slice(), &|_| {})
+        .await
+        .unwrap();
+    let mut moved = names_in(&right).await;
+    moved.sort();
+    assert_eq!(
+        moved,
+        vec!["Lò Văn Ba".to_string(), "Sùng Thị Rađi".to_string()]
+    );
+    // The others are as they were, their chains whole.
+    assert_eq!(names_in(&a).await, vec!["Giàng A Ởlại".to_string()]);
+    assert_eq!(names_in(&b).await, vec!["Sùng Thị Rađi".to_string()]);
+    for db in [&a, &b, &right] {
+        let report = treem_storage::AuditLog::check(db).await.unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+    }
+    // And the moved commune goes on writing: its ids do not collide with the others'.
+    right
+        .create_child(&o, &child("Lò Thị Mới", "SP01"))
+        .await
+        .unwrap();
+    a.create_child(&o, &child("Giàng A Mới", "SP01"))
+        .await
+        .unwrap();
+}
+
+async fn names_in(db: &Db) -> Vec<String> {
+    db.search_children(
+        &officer(),
+        &ChildQuery {
+            page: 1,
+            per_page: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|c| c.full_name)
+    .collect()
+}
+
+/// Issue 19 item 1: the province sees aggregates of all its communes — each commune's figures
+/// published as its package would be, summed (Σ numerators / Σ denominators) across them.
+#[tokio::test]
+async fn the_province_table_of_hosted_communes_sums_each_communes_figures() {
+    use treem_web::province_live::{live_table, LiveCommune};
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    for i in 0..12 {
+        a.create_child(&o, &child(&format!("Giàng A Số{i}"), "SP01"))
+            .await
+            .unwrap();
+    }
+    for i in 0..7 {
+        b.create_child(&o, &child(&format!("Sùng Thị Số{i}"), "SP02"))
+            .await
+            .unwrap();
+    }
+    let live = |db: &Db, code: &str| LiveCommune {
+        code: code.into(),
+        name: code.into(),
+        state: treem_web::AppState::new(Arc::new(db.clone())),
+    };
+    let day = jiff::civil::date(2026, 6, 30);
+    let both = live_table(&[live(&a, "A"), live(&b, "B")], "six_month", 2026, day)
+        .await
+        .unwrap();
+    let only_a = live_table(&[live(&a, "A")], "six_month", 2026, day)
+        .await
+        .unwrap();
+    let only_b = live_table(&[live(&b, "B")], "six_month", 2026, day)
+        .await
+        .unwrap();
+    assert_eq!(both.rows.len(), 2);
+    assert_eq!(both.rows[0].cells, only_a.rows[0].cells);
+    assert_eq!(both.rows[1].cells, only_b.rows[0].cells);
+    let mut summed = 0;
+    for t in &both.totals {
+        let one = |table: &treem_domain::report::package::ProvinceTable| {
+            table
+                .totals
+                .iter()
+                .find(|x| x.target == t.target)
+                .cloned()
+                .unwrap()
+        };
+        let (ta, tb) = (one(&only_a), one(&only_b));
+        if let (Some(na), Some(nb), Some(n)) = (ta.numerator, tb.numerator, t.numerator) {
+            assert_eq!(n, na + nb, "target {}", t.target);
+            assert_eq!(
+                t.denominator
+                    .zip(ta.denominator.zip(tb.denominator))
+                    .map(|(d, (x, y))| d == x + y),
+                t.denominator.map(|_| true)
+            );
+            summed += 1;
+        }
+    }
+    assert!(summed > 0, "no target summed: {:?}", both.totals);
+}
