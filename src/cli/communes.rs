@@ -21,6 +21,15 @@ pub enum CommuneCommand {
         #[arg(long)]
         host: Option<String>,
     },
+    /// Give a hosted commune (its code or number) the web address `treem serve` answers with it.
+    Host {
+        #[command(flatten)]
+        db: crate::DbArg,
+        /// The commune's code (mã xã) or number (1 for the database's first).
+        commune: String,
+        /// The web address, e.g. sinhphinh.treem.dienbien.gov.vn.
+        host: String,
+    },
     /// List the communes the database holds.
     List {
         #[command(flatten)]
@@ -66,6 +75,20 @@ pub async fn run(command: CommuneCommand) -> Result<i32> {
                     .host
                     .map(|h| format!(", địa chỉ {h}"))
                     .unwrap_or_default()
+            );
+            Ok(0)
+        }
+        CommuneCommand::Host { db, commune, host } => {
+            let db = super::ops::open_all(&db.db).await?;
+            let set = db
+                .set_commune_host(&commune, &host)
+                .await
+                .context("không đặt được địa chỉ web cho xã")?;
+            println!(
+                "Xã số {} (mã {}) có địa chỉ {}.",
+                set.id,
+                set.code.unwrap_or_default(),
+                set.host.unwrap_or_default()
             );
             Ok(0)
         }

@@ -116,18 +116,7 @@ pub async fn serve_db(
     // A database whose communes have web addresses serves each at its own; otherwise it is one
     // commune's, served at any address as always.
     if !hosted.is_empty() && crate::settings::settings().commune.is_none() {
-        let mut apps = Vec::new();
-        for (id, host) in hosted {
-            let scoped = db.for_commune(id).await?;
-            eprintln!("  xã số {id}: http://{host}/");
-            apps.push((
-                host,
-                treem_web::AppState::with_settings(
-                    Arc::new(scoped),
-                    &crate::settings::settings().web(),
-                ),
-            ));
-        }
+        let apps = hosted_apps(&db, hosted).await?;
         treem_web::hosted::serve_hosted(apps, listener).await?;
         return Ok(0);
     }
@@ -432,4 +421,39 @@ pub async fn rebuild_copies(url: &str) -> Result<i32> {
         );
         Ok(2)
     }
+}
+
+/// One application per hosted commune with a web address; the seat (the database's first
+/// commune) also sees every hosted commune's figures now, for the province's provisional table.
+async fn hosted_apps(
+    db: &Db,
+    hosted: Vec<(treem_storage::CommuneId, String)>,
+) -> Result<Vec<(String, treem_web::AppState)>> {
+    let web = crate::settings::settings().web();
+    let mut every = Vec::new();
+    for c in db.hosted_communes().await? {
+        let scoped = db.for_commune(c.id).await?;
+        every.push((
+            c.id,
+            treem_web::province_live::LiveCommune {
+                code: c.code.unwrap_or_else(|| c.id.to_string()),
+                name: c.name.unwrap_or_default(),
+                state: treem_web::AppState::with_settings(Arc::new(scoped), &web),
+            },
+        ));
+    }
+    let live: Vec<_> = every.iter().map(|(_, c)| c.clone()).collect();
+    let mut apps = Vec::new();
+    for (id, host) in hosted {
+        let Some((_, c)) = every.iter().find(|(i, _)| *i == id) else {
+            continue;
+        };
+        eprintln!("  xã số {id}: http://{host}/");
+        let mut state = c.state.clone();
+        if id == treem_storage::FIRST_COMMUNE {
+            state = state.with_hosted(live.clone());
+        }
+        apps.push((host, state));
+    }
+    Ok(apps)
 }

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use treem_domain::role::{Role, ALL_ROLES};
-use treem_storage::{ChildQuery, Commune, Db, NewCommune, Register, StorageError};
+use treem_storage::{ChildQuery, Commune, Db, NewCommune, Province, Register, StorageError};
 
 /// Commune A (the database's first) and commune B (added), both seeded alike: the same village
 /// codes, the same account names and passwords — the worst case for telling them apart.
@@ -157,6 +157,42 @@ async fn two_communes_in_one_database_see_only_their_own_rows() {
         }
         other => panic!("{other:?}"),
     }
+    // The first commune gets its address later; another's address is refused, naming it.
+    match a.set_commune_host("1", "localhost").await {
+        Err(StorageError::Invalid(e)) => assert!(e.for_field("host").is_some(), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        a.set_commune_host("99999", "x.example").await,
+        Err(StorageError::OtherCommune)
+    ));
+    let set = a
+        .set_commune_host("1", " SinhPhinh.Example ")
+        .await
+        .unwrap();
+    assert_eq!(set.host.as_deref(), Some("sinhphinh.example"));
+    assert_eq!(
+        b.find_commune("1").await.unwrap().host.as_deref(),
+        Some("sinhphinh.example")
+    );
+    // A commune added whole: its own row and the start of its chain, in its scope only.
+    let c = a
+        .add_commune(&NewCommune {
+            code: "03207".into(),
+            name: "Xã Ba".into(),
+            province: "Điện Biên".into(),
+            host: None,
+        })
+        .await
+        .unwrap();
+    let c = a.for_commune(c.id).await.unwrap();
+    assert_eq!(c.commune().await.unwrap().unwrap().name, "Xã Ba");
+    assert!(treem_storage::AuditLog::check(&c)
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
+    assert!(c.villages(&o).await.unwrap().is_empty());
 }
 
 fn o_all() -> treem_domain::role::Actor {
@@ -695,4 +731,85 @@ async fn the_province_table_of_hosted_communes_sums_each_communes_figures() {
         }
     }
     assert!(summed > 0, "no target summed: {:?}", both.totals);
+}
+
+/// Issue 19 item 1: on a server hosting many communes, the province's reviewer at the seat
+/// (the database's first commune) sees the figures now of each commune it registered that the
+/// server hosts; no other commune sees the province's side — neither that page, nor the
+/// communes it registered, nor can it register any, whatever accounts it makes.
+#[tokio::test]
+async fn the_seat_sees_its_registered_communes_figures_now_and_no_commune_sees_the_provinces_side()
+{
+    use treem_domain::report::package::CommuneKey;
+    use treem_web::province_live::LiveCommune;
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    for i in 0..9 {
+        b.create_child(&o, &child(&format!("Sùng Thị Số{i}"), "SP02"))
+            .await
+            .unwrap();
+    }
+    let province = actor(Role::Province, None);
+    let key_b = CommuneKey::from_secret("03206", "Xã Hai", [2; 32]);
+    a.trust_commune(&province, &key_b.public()).await.unwrap();
+    // B's province-role account sees no registered commune and can register none.
+    assert!(b.trusted_communes(&province).await.unwrap().is_empty());
+    assert!(b.trust_commune(&province, &key_b.public()).await.is_err());
+    assert_eq!(a.trusted_communes(&province).await.unwrap().len(), 1);
+
+    let state = |db: &Db| treem_web::AppState::new(Arc::new(db.clone()));
+    let live = vec![
+        LiveCommune {
+            code: "03205".into(),
+            name: "Sính Phình".into(),
+            state: state(&a),
+        },
+        LiveCommune {
+            code: "03206".into(),
+            name: "Xã Hai".into(),
+            state: state(&b),
+        },
+    ];
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let apps = vec![
+        ("127.0.0.1".to_string(), state(&a).with_hosted(live)),
+        ("localhost".to_string(), state(&b)),
+    ];
+    tokio::spawn(async move {
+        let _ = treem_web::hosted::serve_hosted(apps, listener).await;
+    });
+    let app_a = TestApp::at(format!("http://127.0.0.1:{port}"), a);
+    let app_b = TestApp::at(format!("http://localhost:{port}"), b);
+
+    let seat = page_login(&app_a, "province", "password-province").await;
+    let r = seat
+        .get(&app_a, "/province/live?kind=six_month&year=2026")
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    // The registered hosted commune, with its figures; not the seat, which it did not register.
+    assert!(html.contains("id=\"commune-03206\""), "{html}");
+    assert!(!html.contains("id=\"commune-03205\""), "{html}");
+    assert!(html.contains("tạm tính"), "{html}");
+    assert!(html.contains("CT "), "{html}");
+    // The table of packages received links to it.
+    let r = seat.get(&app_a, "/province").await;
+    assert!(r.text().await.unwrap().contains("/province/live"));
+    // The seat's officer may not; B's province account finds no such page.
+    let officer_a = page_login(&app_a, "officer", "password-officer").await;
+    let r = officer_a.get(&app_a, "/province/live").await;
+    assert!(matches!(r.status().as_u16(), 403 | 404), "{}", r.status());
+    let at_b = page_login(&app_b, "province", "password-province").await;
+    let r = at_b.get(&app_b, "/province/live").await;
+    assert_eq!(r.status(), 404);
+    let r = at_b.get(&app_b, "/province").await;
+    let html = r.text().await.unwrap();
+    assert!(
+        !html.contains("03206") && !html.contains("/province/live"),
+        "{html}"
+    );
 }

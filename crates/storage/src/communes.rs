@@ -64,8 +64,9 @@ impl Db {
             .ok_or(StorageError::OtherCommune)
     }
 
-    /// Adds a commune to a PostgreSQL database (as the schema's owner: the communes' list is
-    /// not the tenants' to change) and writes its own row (name, province, code) in its scope.
+    /// Adds a commune to a PostgreSQL database and writes its own row (name, province, code)
+    /// and the start of its audit chain, all in one transaction as the schema's owner (the
+    /// communes' list is not the tenants' to change): a commune is added whole or not at all.
     pub async fn add_commune(&self, new: &NewCommune) -> StorageResult<HostedCommune> {
         if self.backend == Backend::Sqlite {
             return Err(StorageError::OtherCommune);
@@ -78,19 +79,10 @@ impl Db {
         if new.name.trim().is_empty() {
             errors.push("name", "cần tên xã");
         }
-        let host = new.host.as_deref().map(|h| h.trim().to_ascii_lowercase());
-        if let Some(h) = &host {
-            if h.is_empty()
-                || !h
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            {
-                errors.push(
-                    "host",
-                    "địa chỉ web chỉ gồm chữ cái, chữ số, dấu chấm và gạch ngang",
-                );
-            }
-        }
+        let host = match new.host.as_deref() {
+            Some(h) => parse_host(h, &mut errors),
+            None => None,
+        };
         let existing = self.hosted_communes().await?;
         if existing.iter().any(|c| c.code.as_deref() == Some(code)) {
             errors.push("code", "mã xã này đã có trong cơ sở dữ liệu");
@@ -122,32 +114,32 @@ impl Db {
             .bind(now_text())
             .execute(&mut *tx)
             .await?;
+            // Its own row and an audit chain that starts where every chain starts (migration
+            // 0001's first row); nothing in its log yet, so that `import all` may fill it. The
+            // owner's connection names the commune: it has none of its own.
+            sqlx::query(
+                "INSERT INTO audit_head (commune, id, seq, hash) VALUES ($1, 1, 0, \
+                 '0000000000000000000000000000000000000000000000000000000000000000')",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO commune (commune, id, name, province, code, sample) \
+                 VALUES ($1, 1, $2, $3, $4, 0)",
+            )
+            .bind(id)
+            .bind(new.name.trim())
+            .bind(new.province.trim())
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             StorageResult::Ok(id)
         }
         .await;
         owner.close().await;
         let id = added?;
-        let scoped = self.for_commune(id).await?;
-        // Its own row and an audit chain that starts where every chain starts (migration
-        // 0001's first row); nothing in its log yet, so that `import all` may fill it.
-        let mut tx = scoped.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, \
-             '0000000000000000000000000000000000000000000000000000000000000000')",
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO commune (id, name, province, code, sample) VALUES (1, $1, $2, $3, 0)",
-        )
-        .bind(new.name.trim())
-        .bind(new.province.trim())
-        .bind(code)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        scoped.close().await;
         Ok(HostedCommune {
             id,
             code: Some(code.to_string()),
@@ -155,6 +147,62 @@ impl Db {
             host,
         })
     }
+
+    /// Gives a hosted commune (its code or number) the web address `treem serve` answers with
+    /// it — the first commune has none until given one.
+    pub async fn set_commune_host(
+        &self,
+        commune: &str,
+        host: &str,
+    ) -> StorageResult<HostedCommune> {
+        if self.backend == Backend::Sqlite {
+            return Err(StorageError::OtherCommune);
+        }
+        let mut errors = FieldErrors::default();
+        let host = parse_host(host, &mut errors);
+        let existing = self.hosted_communes().await?;
+        let Some(found) = existing
+            .iter()
+            .find(|c| {
+                c.code.as_deref() == Some(commune.trim()) || c.id.to_string() == commune.trim()
+            })
+            .cloned()
+        else {
+            return Err(StorageError::OtherCommune);
+        };
+        if existing.iter().any(|c| c.id != found.id && c.host == host) {
+            errors.push("host", "địa chỉ web này đã dùng cho xã khác");
+        }
+        if !errors.is_empty() {
+            return Err(StorageError::Invalid(errors));
+        }
+        let owner = Db::connect_owner(self.url()).await?;
+        let done = sqlx::query("UPDATE hosted_commune SET host = $1 WHERE id = $2")
+            .bind(host.clone())
+            .bind(found.id)
+            .execute(&owner.pool)
+            .await;
+        owner.close().await;
+        done?;
+        Ok(HostedCommune { host, ..found })
+    }
+}
+
+/// A web address as typed: trimmed, lower-cased, letters, digits, dots and hyphens only.
+fn parse_host(typed: &str, errors: &mut FieldErrors) -> Option<String> {
+    let h = typed.trim().to_ascii_lowercase();
+    if h.is_empty()
+        || !h
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
+        errors.push(
+            "host",
+            "địa chỉ web chỉ gồm chữ cái, chữ số, dấu chấm và gạch ngang",
+        );
+        return None;
+    }
+    Some(h)
 }
 
 impl Db {

@@ -45,6 +45,10 @@ pub struct AppState {
     /// The commune's key that signs report packages (`TREEM_COMMUNE_KEY_FILE`); `None` on a
     /// server that sends none (a province's).
     pub commune_key: Option<Arc<treem_domain::report::package::CommuneKey>>,
+    /// On a server hosting many communes, the seat's view of them (the database's first
+    /// commune: the province or district that runs it): each hosted commune's application, for
+    /// the province's table of figures now. Empty everywhere else.
+    pub hosted: Arc<Vec<province_live::LiveCommune>>,
 }
 
 /// What the web layer is told by the binary's settings (`src/settings.rs`); the defaults are
@@ -73,7 +77,14 @@ impl AppState {
             figures: Arc::default(),
             trusted_proxies: settings.trusted_proxies.clone().into(),
             commune_key: None,
+            hosted: Arc::default(),
         }
+    }
+
+    /// The seat of a database hosting many communes, which sees `communes`' figures now.
+    pub fn with_hosted(mut self, communes: Vec<province_live::LiveCommune>) -> Self {
+        self.hosted = Arc::new(communes);
+        self
     }
 
     /// The same application signing report packages with `key`.

@@ -12,6 +12,7 @@ use treem_domain::report::{freeze, Approval, Commune, Freezing};
 use treem_domain::Date;
 
 /// One hosted commune: its code and name, and its application (its scoped store).
+#[derive(Clone)]
 pub struct LiveCommune {
     pub code: String,
     pub name: String,

@@ -145,6 +145,15 @@ BEGIN
 END
 $migration$;
 
+-- The province's side (the communes it trusts, the packages it received: their `commune`
+-- column is the sender's code) belongs to the database's first commune, its seat — the
+-- province or district that runs a database hosting many communes, or the province's own
+-- database. No other commune sees or writes it, whatever accounts it makes.
+ALTER TABLE province_commune ENABLE ROW LEVEL SECURITY;
+CREATE POLICY seat_only ON province_commune USING (treem_commune() = 1) WITH CHECK (treem_commune() = 1);
+ALTER TABLE province_package ENABLE ROW LEVEL SECURITY;
+CREATE POLICY seat_only ON province_package USING (treem_commune() = 1) WITH CHECK (treem_commune() = 1);
+
 -- The role the application's connections take. Creating it needs a superuser or CREATEROLE; a
 -- database administrator may create it beforehand instead (docs/operations.md).
 DO $role$
@@ -173,9 +182,12 @@ BEGIN
     EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO treem_tenant', current_database());
     FOR r IN SELECT c.relname FROM pg_class c
              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v')
-               AND NOT c.relispartition LOOP
+               AND NOT c.relispartition
+               AND c.relname NOT IN ('hosted_commune', 'schema_migration') LOOP
         EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO treem_tenant', r.relname);
     END LOOP;
+    -- The list of communes and the schema's version: read, never written, by a commune.
+    EXECUTE 'GRANT SELECT ON hosted_commune, schema_migration TO treem_tenant';
     EXECUTE 'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO treem_tenant';
 END
 $$;

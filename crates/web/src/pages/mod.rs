@@ -248,6 +248,7 @@ pub fn routes() -> Router<AppState> {
         .route("/import/confirm", post(import::confirm))
         .route("/province", get(province::table))
         .route("/province/table.xlsx", get(province::table_xlsx))
+        .route("/province/live", get(province::live))
         .route(
             "/province/packages",
             get(province::packages).post(province::upload),

@@ -2,9 +2,11 @@
 //! totals, a commune's report as received, the upload of packages, the table as XLSX. What a
 //! package may hold and how totals are made are the domain's
 //! (`treem_domain::report::package`); who may see is storage's.
+mod live;
 mod upload;
 mod xlsx;
 
+pub use live::live;
 pub use upload::{packages, upload};
 
 use super::dashboard::status_class;
@@ -97,6 +99,8 @@ struct TablePage {
     totals: Vec<TotalView>,
     hidden_total: &'static str,
     xlsx: String,
+    /// The server hosts communes whose figures now the province may see.
+    live: bool,
 }
 
 fn rows_of(t: &ProvinceTable) -> Vec<RowView> {
@@ -165,6 +169,7 @@ pub async fn table(ctx: Ctx, Query(q): Query<TableQuery>) -> Result<Response, Pa
         totals,
         hidden_total: HIDDEN_TOTAL,
         xlsx,
+        live: !ctx.state.hosted.is_empty(),
     }))
 }
 
