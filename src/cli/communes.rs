@@ -1,8 +1,7 @@
-//! `treem commune add|list`: the communes one PostgreSQL database hosts (issue 19), and which
-//! of them a command works on (`TREEM_COMMUNE`, its code).
+//! `treem commune add|host|list|figures`: the communes one PostgreSQL database hosts (issue 19).
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use treem_storage::{Db, NewCommune};
+use treem_storage::NewCommune;
 
 #[derive(Subcommand)]
 pub enum CommuneCommand {
@@ -168,17 +167,4 @@ async fn figures(url: &str, kind: &str, year: i16) -> Result<i32> {
     println!("  {:<35} {}", "Toàn tỉnh", totals.join("  "));
     eprintln!("Tính trong {:.2} giây.", started.elapsed().as_secs_f64());
     Ok(0)
-}
-
-/// `db` scoped to the commune `TREEM_COMMUNE` names (its code or number); `db` itself (the first
-/// commune, or the SQLite file's one) when unset.
-pub async fn scoped(db: Db, commune: Option<&str>) -> Result<Db> {
-    let Some(code) = commune else {
-        return Ok(db);
-    };
-    let found = db
-        .find_commune(code)
-        .await
-        .with_context(|| format!("TREEM_COMMUNE={code}: cơ sở dữ liệu không có xã này"))?;
-    Ok(db.for_commune(found.id).await?)
 }

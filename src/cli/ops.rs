@@ -8,7 +8,7 @@ use treem_storage::{Accounts, Actor, AuditLog, Db, NewUser, Role};
 
 pub async fn open(url: &str) -> Result<Db> {
     let db = open_all(url).await?;
-    let db = super::communes::scoped(db, crate::settings::settings().commune.as_deref()).await?;
+    let db = scoped(db, crate::settings::settings().commune.as_deref()).await?;
     let db = with_calendar(with_case_key(db)?)?;
     // Case rows migrated (or imported) without the key get their summary sealed now.
     let sealed = db
@@ -456,4 +456,17 @@ async fn hosted_apps(
         apps.push((host, state));
     }
     Ok(apps)
+}
+
+/// `db` scoped to the commune `TREEM_COMMUNE` names (its code or number); `db` itself (the first
+/// commune, or the SQLite file's one) when unset.
+pub async fn scoped(db: Db, commune: Option<&str>) -> Result<Db> {
+    let Some(code) = commune else {
+        return Ok(db);
+    };
+    let found = db
+        .find_commune(code)
+        .await
+        .with_context(|| format!("TREEM_COMMUNE={code}: cơ sở dữ liệu không có xã này"))?;
+    Ok(db.for_commune(found.id).await?)
 }

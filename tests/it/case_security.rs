@@ -224,7 +224,7 @@ async fn a_case_outside_ones_scope_answers_like_a_missing_one_on_every_route() {
 
 /// Runs `sql` on the database as is (tampering "straight in the file").
 async fn tamper(db: &Db, sql: &str) {
-    db.raw_execute(sql).await.unwrap();
+    db.raw_execute_as_owner(sql).await.unwrap();
 }
 
 /// Keeps the case tables aside, to put them back after a tampering.

@@ -34,7 +34,7 @@ async fn migrations_are_idempotent_and_refuse_newer_schema() {
             db.schema_version().await.unwrap(),
             treem_storage::SCHEMA_VERSION
         );
-        db.raw_execute(
+        db.raw_execute_as_owner(
             "INSERT INTO schema_migration (version, name, applied_at) VALUES (999, 'future', 'x')",
         )
         .await
@@ -616,7 +616,7 @@ async fn audit_chain_records_writes_and_reads_and_detects_tampering() {
         } else {
             "DROP TRIGGER audit_log_no_change ON audit_log"
         };
-        db.raw_execute(drop_guard).await.unwrap();
+        db.raw_execute_as_owner(drop_guard).await.unwrap();
         let seq = entries.last().unwrap().seq;
         db.raw_execute(&format!(
             "UPDATE audit_log SET actor = 'someone-else' WHERE seq = {seq}"
@@ -649,7 +649,7 @@ async fn deleting_the_last_audit_entry_is_detected() {
         } else {
             "DROP TRIGGER audit_log_no_change ON audit_log"
         };
-        db.raw_execute(drop_guard).await.unwrap();
+        db.raw_execute_as_owner(drop_guard).await.unwrap();
         db.raw_execute("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
             .await
             .unwrap();

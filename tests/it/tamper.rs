@@ -142,7 +142,7 @@ async fn drop_log_guards(label: &str, db: &Db) {
     } else {
         "DROP TRIGGER audit_log_no_change ON audit_log"
     };
-    db.raw_execute(sql).await.unwrap();
+    db.raw_execute_as_owner(sql).await.unwrap();
 }
 
 #[tokio::test]
@@ -186,10 +186,10 @@ async fn deleting_the_newest_audit_entries_and_rewinding_the_head_fails_the_reco
         let recorded = db.check().await.unwrap().head;
         assert_eq!(recorded.seq, kept.seq + 3, "{label}");
         drop_log_guards(label, &db).await;
-        db.raw_execute(&format!("DELETE FROM audit_log WHERE seq > {}", kept.seq))
+        db.raw_execute_as_owner(&format!("DELETE FROM audit_log WHERE seq > {}", kept.seq))
             .await
             .unwrap();
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
             kept.seq, kept.hash
         ))
@@ -228,7 +228,7 @@ async fn deleting_the_newest_audit_entries_and_rewinding_the_head_fails_the_reco
 async fn editing_a_child_version_in_the_file_fails_check() {
     each_backend(|label, db, w| async move {
         // An old version: nothing else refers to it but its seal.
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE child_version SET data = replace(data, 'Giàng A Páo', 'Giàng A Pao') \
              WHERE child_id = {} AND version = 1",
             w.child
@@ -246,7 +246,7 @@ async fn editing_a_child_version_in_the_file_fails_check() {
     .await;
     // The current version of a child written by the bulk import, and its row made to agree.
     each_backend(|label, db, w| async move {
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE child_version SET data = replace(data, '\"female\"', '\"male\"') WHERE child_id = {id}; \
              UPDATE child SET sex = 'male' WHERE id = {id}",
             id = w.imported
@@ -273,7 +273,7 @@ async fn editing_a_child_version_in_the_file_fails_check() {
 async fn editing_a_childs_current_row_in_the_file_fails_check() {
     // A name changed everywhere the register lists and searches it, but not in its record.
     each_backend(|label, db, w| async move {
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE child SET full_name = 'Giàng A Pó', search_text = 'giang a po pao' WHERE id = {id}",
             id = w.child
         ))
@@ -298,7 +298,7 @@ async fn editing_a_childs_current_row_in_the_file_fails_check() {
         "personal_id = '011219000001'",
     ] {
         each_backend(|label, db, w| async move {
-            db.raw_execute(&format!("UPDATE child SET {edit} WHERE id = {}", w.child))
+            db.raw_execute_as_owner(&format!("UPDATE child SET {edit} WHERE id = {}", w.child))
                 .await
                 .unwrap();
             let report = db.check().await.unwrap();
@@ -319,7 +319,7 @@ async fn editing_a_childs_current_row_in_the_file_fails_check() {
 #[tokio::test]
 async fn editing_a_household_in_the_file_fails_check() {
     each_backend(|label, db, w| async move {
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE household_version SET data = replace(data, 'Giàng A Chư', 'Giàng A Chu') \
              WHERE household_id = {} AND version = 1",
             w.household
@@ -338,7 +338,7 @@ async fn editing_a_household_in_the_file_fails_check() {
     })
     .await;
     each_backend(|label, db, w| async move {
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE household SET head_name = 'Giàng A Chu', village_id = (SELECT MAX(id) FROM village) WHERE id = {}",
             w.household
         ))
@@ -369,7 +369,7 @@ async fn editing_adding_or_removing_a_health_event_in_the_file_fails_check() {
     ];
     for edit in edits {
         each_backend(|label, db, w| async move {
-            db.raw_execute(&edit.replace("{event}", &w.event.to_string()))
+            db.raw_execute_as_owner(&edit.replace("{event}", &w.event.to_string()))
                 .await
                 .unwrap();
             let report = db.check().await.unwrap();
@@ -395,7 +395,7 @@ async fn rewriting_the_digest_an_entry_keeps_breaks_its_hash() {
     // the entry's hash then no longer matches.
     each_backend(|label, db, w| async move {
         drop_log_guards(label, &db).await;
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE audit_log SET rows_digest = '{}' WHERE seal = (SELECT seal FROM health_event WHERE id = {})",
             "0".repeat(64),
             w.event
@@ -572,10 +572,10 @@ async fn the_command_line_prints_the_head_and_checks_against_it() {
     db.child(&officer(), w.child).await.unwrap();
     let recorded = db.chain_head().await.unwrap();
     drop_log_guards("sqlite", &db).await;
-    db.raw_execute(&format!("DELETE FROM audit_log WHERE seq > {}", head.seq))
+    db.raw_execute_as_owner(&format!("DELETE FROM audit_log WHERE seq > {}", head.seq))
         .await
         .unwrap();
-    db.raw_execute(&format!(
+    db.raw_execute_as_owner(&format!(
         "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
         head.seq, head.hash
     ))
@@ -598,13 +598,19 @@ async fn the_command_line_prints_the_head_and_checks_against_it() {
 #[tokio::test]
 async fn rows_stored_before_sealing_are_sealed_by_the_migration() {
     for (label, url, _dir) in databases().await {
+        // Migration 7 cannot be run again over a PostgreSQL schema that 0018 has split by
+        // commune (its index names no commune); there the sealing of older rows is proven by
+        // upgrading a schema-1 database (`upgrade::a_schema_1_register_upgrades_…`).
+        if label != "sqlite" {
+            continue;
+        }
         let db = seeded(&url).await;
         let w = register(&db).await;
         // Back to how schema 5 stored them: no seals, no digests in the log (the entries of the
         // chain made to hash as they did, the chain rebuilt over them).
         drop_log_guards(label, &db).await;
         unseal(label, &db).await;
-        db.raw_execute("DELETE FROM schema_migration WHERE version = 7")
+        db.raw_execute_as_owner("DELETE FROM schema_migration WHERE version = 7")
             .await
             .unwrap();
         let report = db.check().await.unwrap();
@@ -631,7 +637,7 @@ async fn rows_stored_before_sealing_are_sealed_by_the_migration() {
         );
         // Heads written down before the upgrade still hold.
         assert!(db.check_expecting(&[before]).await.unwrap().ok(), "{label}");
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE health_event SET data = replace(data, 'OPV', 'BCG') WHERE id = {}",
             w.event
         ))
@@ -653,7 +659,7 @@ async fn rows_stored_before_sealing_are_sealed_by_the_migration() {
 /// Makes a sealed database look as schema 6 left it: rows without seals, and the log's entries
 /// without digests, rehashed into a chain as the older treem wrote it.
 async fn unseal(label: &str, db: &Db) {
-    db.raw_execute(
+    db.raw_execute_as_owner(
         "DROP INDEX audit_log_seal; \
          ALTER TABLE child_version DROP COLUMN seal; ALTER TABLE household_version DROP COLUMN seal; \
          ALTER TABLE household_version DROP COLUMN village_id; ALTER TABLE health_event DROP COLUMN seal; \
@@ -662,7 +668,9 @@ async fn unseal(label: &str, db: &Db) {
     .await
     .unwrap();
     if label == "postgres" {
-        db.raw_execute("DROP SEQUENCE audit_seal").await.unwrap();
+        db.raw_execute_as_owner("DROP SEQUENCE audit_seal")
+            .await
+            .unwrap();
     }
     // Rehash with the entries' own fields, as `treem` before sealing did.
     let entries = db
@@ -689,7 +697,7 @@ async fn unseal(label: &str, db: &Db) {
             e.entity_id,
             &e.detail,
         );
-        db.raw_execute(&format!(
+        db.raw_execute_as_owner(&format!(
             "UPDATE audit_log SET prev_hash = '{prev}', hash = '{hash}', actor_id = {actor_id} WHERE seq = {}",
             e.seq
         ))
@@ -697,7 +705,7 @@ async fn unseal(label: &str, db: &Db) {
         .unwrap();
         prev = hash;
     }
-    db.raw_execute(&format!(
+    db.raw_execute_as_owner(&format!(
         "UPDATE audit_head SET hash = '{prev}' WHERE id = 1"
     ))
     .await

@@ -247,6 +247,32 @@ impl Db {
             .rows_affected())
     }
 
+    /// [`Db::raw_execute`] with the rights of the schema's owner — past row security and able
+    /// to change the schema — on this commune's defaults: what someone with the database's
+    /// password could do (tests that tamper "straight in the database", administration).
+    /// The same as `raw_execute` on SQLite.
+    pub async fn raw_execute_as_owner(&self, sql: &str) -> StorageResult<u64> {
+        if self.backend == Backend::Sqlite {
+            return self.raw_execute(sql).await;
+        }
+        let owner = Db::connect_owner(&self.url).await?;
+        let done = async {
+            let mut conn = owner.pool.acquire().await?;
+            sqlx::query("SELECT set_config('treem.commune', $1, false)")
+                .bind(self.commune.to_string())
+                .execute(&mut *conn)
+                .await?;
+            let n = sqlx::raw_sql(sql)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            StorageResult::Ok(n)
+        }
+        .await;
+        owner.close().await;
+        done
+    }
+
     pub(crate) async fn fetch_all(&self, sql: &str) -> StorageResult<Vec<AnyRow>> {
         Ok(sqlx::query(sql).fetch_all(&self.pool).await?)
     }
