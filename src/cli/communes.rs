@@ -122,9 +122,10 @@ async fn figures(url: &str, kind: &str, year: i16) -> Result<i32> {
             state: treem_web::AppState::new(std::sync::Arc::new(scoped)),
         });
     }
-    let table = treem_web::province_live::live_table(&communes, kind, year, treem_storage::today())
+    let live = treem_web::province_live::live_table(&communes, kind, year, treem_storage::today())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let table = &live.table;
     println!(
         "{} năm {year} — số liệu tạm tính của {} xã (chưa phê duyệt):",
         table.kind_name,
@@ -142,7 +143,11 @@ async fn figures(url: &str, kind: &str, year: i16) -> Result<i32> {
                 )
             })
             .collect();
-        println!("  {:<10} {:<24} {}", row.code, row.name, cells.join("  "));
+        let line = match live.missing_for(&row.code) {
+            Some(why) => format!("({why})"),
+            None => cells.join("  "),
+        };
+        println!("  {:<10} {:<24} {line}", row.code, row.name);
     }
     let totals: Vec<String> = table
         .totals

@@ -698,13 +698,16 @@ async fn the_province_table_of_hosted_communes_sums_each_communes_figures() {
     let day = jiff::civil::date(2026, 6, 30);
     let both = live_table(&[live(&a, "A"), live(&b, "B")], "six_month", 2026, day)
         .await
-        .unwrap();
+        .unwrap()
+        .table;
     let only_a = live_table(&[live(&a, "A")], "six_month", 2026, day)
         .await
-        .unwrap();
+        .unwrap()
+        .table;
     let only_b = live_table(&[live(&b, "B")], "six_month", 2026, day)
         .await
-        .unwrap();
+        .unwrap()
+        .table;
     assert_eq!(both.rows.len(), 2);
     assert_eq!(both.rows[0].cells, only_a.rows[0].cells);
     assert_eq!(both.rows[1].cells, only_b.rows[0].cells);
@@ -796,6 +799,14 @@ async fn the_seat_sees_its_registered_communes_figures_now_and_no_commune_sees_t
     assert!(!html.contains("id=\"commune-03205\""), "{html}");
     assert!(html.contains("tạm tính"), "{html}");
     assert!(html.contains("CT "), "{html}");
+    // The report's name in words, and an empty row says why.
+    assert!(!html.contains("six_month"), "{html}");
+    let r = seat.get(&app_a, "/province/live?kind=khac&year=2026").await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("kế hoạch của xã không có loại báo cáo này"),
+        "{html}"
+    );
     // The table of packages received links to it.
     let r = seat.get(&app_a, "/province").await;
     assert!(r.text().await.unwrap().contains("/province/live"));

@@ -19,24 +19,46 @@ pub struct LiveCommune {
     pub state: AppState,
 }
 
+/// The table, and for each commune without figures the reason, in words.
+pub struct LiveTable {
+    pub table: ProvinceTable,
+    /// (commune code, why its row is empty).
+    pub missing: Vec<(String, &'static str)>,
+}
+
+impl LiveTable {
+    /// Why commune `code` has no figures; `None` when it has.
+    pub fn missing_for(&self, code: &str) -> Option<&'static str> {
+        self.missing
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, w)| *w)
+    }
+}
+
+/// A commune's figures now, or why there are none.
+enum Now {
+    Figures(Box<PackageContent>),
+    Missing(&'static str),
+}
+
 /// The table of report `kind` of `year` as of `as_of`, one row per commune (in the order
 /// given). A commune whose figures cannot be computed (no plan for the year, a period not
-/// confirmed) has an empty row, as one that has not reported.
+/// confirmed) has an empty row, as one that has not reported, and its reason.
 pub async fn live_table(
     communes: &[LiveCommune],
     kind: &str,
     year: i16,
     as_of: Date,
-) -> Result<ProvinceTable, ApiError> {
-    let contents = futures_util::future::join_all(
-        communes
-            .iter()
-            .map(|c| package_now(&c.state, kind, year, as_of)),
-    )
-    .await;
+) -> Result<LiveTable, ApiError> {
+    let contents =
+        futures_util::future::join_all(communes.iter().map(|c| package_now(c, kind, year, as_of)))
+            .await;
     let at = jiff::Timestamp::now().to_string();
     let mut trusted = Vec::new();
     let mut arrivals = Vec::new();
+    let mut missing = Vec::new();
+    let mut kind_name = None;
     for (i, (c, content)) in communes.iter().zip(contents).enumerate() {
         trusted.push(TrustedCommune {
             code: c.code.clone(),
@@ -44,36 +66,47 @@ pub async fn live_table(
             fingerprint: String::new(),
             added_at: String::new(),
         });
-        if let Some(mut content) = content? {
-            // The row is the hosted commune's, whatever its own record calls it.
-            content.commune.code = c.code.clone();
-            arrivals.push(Arrival {
-                id: i as i64 + 1,
-                received_at: at.clone(),
-                on_time: true,
-                content,
-            });
+        let (name, now) = content?;
+        kind_name = kind_name.or(name);
+        match now {
+            Now::Figures(content) => {
+                arrivals.push(Arrival {
+                    id: i as i64 + 1,
+                    received_at: at.clone(),
+                    on_time: true,
+                    content: *content,
+                });
+            }
+            Now::Missing(why) => missing.push((c.code.clone(), why)),
         }
     }
-    Ok(ProvinceTable::build(kind, year, &trusted, &arrivals))
+    let mut table = ProvinceTable::build(kind, year, &trusted, &arrivals);
+    if let Some(name) = kind_name {
+        table.kind_name = name;
+    }
+    Ok(LiveTable { table, missing })
 }
 
 /// What a commune's package of `kind` would hold if approved now; `None` when its figures
 /// cannot be computed for that year.
 async fn package_now(
-    state: &AppState,
+    hosted: &LiveCommune,
     kind: &str,
     year: i16,
     as_of: Date,
-) -> Result<Option<PackageContent>, ApiError> {
+) -> Result<(Option<String>, Now), ApiError> {
+    let state = &hosted.state;
     let (plan, report) = match reports::plan_and_kind(state, year, kind).await {
         Ok(p) => p,
-        Err(ApiError::NotFound | ApiError::Invalid(_)) => return Ok(None),
+        Err(ApiError::NotFound) => return Ok((None, Now::Missing(NO_PLAN))),
+        Err(ApiError::Invalid(_)) => return Ok((None, Now::Missing(NO_SUCH_REPORT))),
         Err(e) => return Err(e),
     };
+    let name = Some(report.name.clone());
     let computed = match figures::compute(state, year, as_of, Known::Now).await {
         Ok(c) => c,
-        Err(ApiError::PeriodNotConfirmed(_) | ApiError::NotFound) => return Ok(None),
+        Err(ApiError::PeriodNotConfirmed(_)) => return Ok((name, Now::Missing(NOT_CONFIRMED))),
+        Err(ApiError::NotFound) => return Ok((name, Now::Missing(NO_PLAN))),
         Err(e) => return Err(e),
     };
     let results = reports::results_for(&plan, &report, &computed);
@@ -89,10 +122,9 @@ async fn package_now(
             as_of,
             number: String::new(),
             commune: Commune {
-                code: commune
-                    .as_ref()
-                    .and_then(|c| c.code.clone())
-                    .unwrap_or_default(),
+                // The row is the hosted commune's, whatever its own record calls it (an
+                // imported commune's record may have no code).
+                code: hosted.code.clone(),
                 name: commune
                     .as_ref()
                     .map_or(plan.commune.clone(), |c| c.name.clone()),
@@ -111,5 +143,16 @@ async fn package_now(
             audit_head: String::new(),
         },
     );
-    Ok(PackageContent::of(&frozen, &plan).ok())
+    Ok((
+        name,
+        match PackageContent::of(&frozen, &plan) {
+            Ok(c) => Now::Figures(Box::new(c)),
+            Err(_) => Now::Missing(NOT_COMPUTED),
+        },
+    ))
 }
+
+const NO_PLAN: &str = "chưa có kế hoạch của năm";
+const NO_SUCH_REPORT: &str = "kế hoạch của xã không có loại báo cáo này";
+const NOT_CONFIRMED: &str = "xã chưa xác nhận kỳ báo cáo";
+const NOT_COMPUTED: &str = "chưa tính được";

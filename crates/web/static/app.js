@@ -81,7 +81,10 @@
     });
     t.querySelectorAll('tbody tr').forEach(function (tr) {
       Array.prototype.forEach.call(tr.children, function (td, i) {
-        if (!td.hasAttribute('data-label') && heads[i]) { td.setAttribute('data-label', heads[i]); }
+        // A cell that carries its own label (shown without scripts too) needs no other.
+        if (!td.hasAttribute('data-label') && heads[i] && !td.querySelector('.cell-label')) {
+          td.setAttribute('data-label', heads[i]);
+        }
       });
     });
   });

@@ -53,24 +53,20 @@ pub async fn live(ctx: Ctx, Query(q): Query<TableQuery>) -> Result<Response, Pag
         })
         .collect();
     let elsewhere = registered.len() - communes.len();
-    let table = live_table(&communes, &kind, year, today)
+    let live = live_table(&communes, &kind, year, today)
         .await
         .map_err(|e| ctx.fail_api(e))?;
-    let mut rows = rows_of(&table);
+    let mut rows = rows_of(&live.table);
     for r in &mut rows {
-        // Figures now, not a package received: no arrival, no link to a report.
+        // Figures now, not a package received: no arrival, no link to a report; an empty row
+        // says why.
         r.link = None;
-        r.arrival = if r.cells.is_empty() {
-            "chưa có số liệu"
-        } else {
-            "tạm tính"
-        };
-        r.arrival_class = if r.cells.is_empty() {
-            "st-nodata"
-        } else {
-            "st-risk"
+        (r.arrival, r.arrival_class) = match live.missing_for(&r.code) {
+            Some(why) => (why, "st-nodata"),
+            None => ("tạm tính", "st-risk"),
         };
     }
+    let table = live.table;
     let totals = table.totals.iter().map(total_view).collect();
     Ok(render(&LivePage {
         l: ctx.layout("Số liệu tạm tính của các xã"),
