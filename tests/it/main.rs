@@ -39,6 +39,7 @@ mod register_links;
 mod report_documents;
 mod report_feed;
 mod reports;
+mod search;
 mod storage;
 mod supports;
 mod tamper;

@@ -130,6 +130,11 @@ pub const SEARCH_CHARS: usize = 200;
 /// Words of a name search: each word is one more condition in the query.
 pub const SEARCH_WORDS: usize = 10;
 
+/// A name search on the register list counts its matches up to this many; past it the list
+/// says "more than" this many rather than counting on (a broad prefix such as «gi» matches a
+/// tenth of a million children, and an exact figure is no use to a clerk looking for one).
+pub const SEARCH_TOTAL_BOUND: i64 = 500;
+
 // ---------------------------------------------------------------------------------------------
 // Imports and request bodies
 

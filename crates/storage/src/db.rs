@@ -37,10 +37,15 @@ pub type CommuneId = i64;
 /// hosts more).
 pub const FIRST_COMMUNE: CommuneId = 1;
 
+/// Connections at most for each commune a server hosts beside the first.
+const HOSTED_POOL: u32 = 3;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Access {
     /// One commune's statements, under its row-level security.
     Tenant,
+    /// The same, for one of the many communes a server hosts: a smaller pool.
+    HostedTenant,
     /// The schema's owner: migrations only.
     Owner,
 }
@@ -87,7 +92,7 @@ impl Db {
         if self.backend == Backend::Sqlite {
             return Err(StorageError::OtherCommune);
         }
-        let mut db = Self::connect_as(&self.url, commune, Access::Tenant).await?;
+        let mut db = Self::connect_as(&self.url, commune, Access::HostedTenant).await?;
         db.case_key = self.case_key.clone();
         db.calendar = self.calendar.clone();
         Ok(db)
@@ -123,6 +128,15 @@ impl Db {
         let mut opts = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30));
+        if access == Access::HostedTenant {
+            // One of many communes on one server: a few connections, none kept while the
+            // commune is quiet, so that the server's connections go to those at work
+            // (docs/operations.md: PostgreSQL's max_connections).
+            opts = opts
+                .max_connections(HOSTED_POOL)
+                .min_connections(0)
+                .idle_timeout(Duration::from_secs(60));
+        }
         if backend == Backend::Sqlite {
             opts = opts.after_connect(|conn, _| {
                 Box::pin(async move {
@@ -138,7 +152,7 @@ impl Db {
                     Ok(())
                 })
             });
-        } else if access == Access::Tenant {
+        } else if access != Access::Owner {
             opts = opts.after_connect(move |conn, _| {
                 Box::pin(async move {
                     // Scoped before the first statement: the commune for row-level security,

@@ -34,6 +34,9 @@ pub struct ChildQuery {
     pub changed_since: Option<String>,
     /// Most recently changed first instead of Vietnamese name order.
     pub recent_first: bool,
+    /// Count a name search's matches only up to this many (or to the end of the page asked,
+    /// if further): [`Page::total_is_lower_bound`] says when there are more. `None`: exact.
+    pub total_bound: Option<i64>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -66,7 +69,10 @@ impl ChildSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// The matches, exact unless `total_is_lower_bound`.
     pub total: i64,
+    /// There are more than `total` matches (counted up to [`ChildQuery::total_bound`]).
+    pub total_is_lower_bound: bool,
     pub page: i64,
     pub per_page: i64,
 }
@@ -156,6 +162,8 @@ pub(crate) async fn search_children(
     let per_page = q.per_page.clamp(1, 500);
     let page = q.page.max(1);
     let offset = (page - 1) * per_page;
+    // Counted to the bound, or past the page asked: enough to know whether a next page exists.
+    let bound = q.total_bound.map(|b| b.max(offset + per_page));
     let order = if q.recent_first {
         "c.updated_at DESC, c.id DESC"
     } else {
@@ -178,11 +186,7 @@ pub(crate) async fn search_children(
         } else {
             format!(" WHERE {}", conds.join(" AND "))
         };
-        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
-        let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-            .fetch_one(&db.pool)
-            .await?
-            .try_get("n")?;
+        let total = count_children(db, &where_sql, &p, None).await?;
         let (limit, off) = (p.push(per_page), p.push(offset));
         let sql = format!(
             "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
@@ -213,13 +217,33 @@ pub(crate) async fn search_children(
         );
         if conds.is_empty() && !q.recent_first {
             // The index alone answers: count and page without touching the children.
-            let count_sql = format!(
-                "SELECT CAST(COUNT(DISTINCT m.child_id) AS BIGINT) AS n FROM ({matches}) m"
-            );
-            let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-                .fetch_one(&db.pool)
-                .await?
-                .try_get("n")?;
+            let total = match bound {
+                None => {
+                    let count_sql = format!(
+                        "SELECT CAST(COUNT(DISTINCT m.child_id) AS BIGINT) AS n FROM ({matches}) m"
+                    );
+                    Total::exact(
+                        bind_all(sqlx::query(&count_sql), p.0.clone())
+                            .fetch_one(&db.pool)
+                            .await?
+                            .try_get("n")?,
+                    )
+                }
+                Some(b) => {
+                    // A child has a row per word, so the rows read are capped at a few times
+                    // the bound; the distinct children among them are the count.
+                    let cap = b * TOKENS_PER_CHILD;
+                    let count_sql = format!(
+                        "SELECT CAST(COUNT(*) AS BIGINT) AS raw, CAST(COUNT(DISTINCT x.child_id) AS BIGINT) AS n \
+                         FROM (SELECT m.child_id FROM ({matches}) m LIMIT {cap}) x"
+                    );
+                    let row = bind_all(sqlx::query(&count_sql), p.0.clone())
+                        .fetch_one(&db.pool)
+                        .await?;
+                    let (raw, n): (i64, i64) = (row.try_get("raw")?, row.try_get("n")?);
+                    Total::bounded(n, raw >= cap, b)
+                }
+            };
             let (limit, off) = (p.push(per_page), p.push(offset));
             let sql = format!(
                 "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({matches}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
@@ -232,11 +256,7 @@ pub(crate) async fn search_children(
         } else {
             conds.push(format!("c.id IN (SELECT m.child_id FROM ({matches}) m)"));
             let where_sql = format!(" WHERE {}", conds.join(" AND "));
-            let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}");
-            let total: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-                .fetch_one(&db.pool)
-                .await?
-                .try_get("n")?;
+            let total = count_children(db, &where_sql, &p, bound).await?;
             let (limit, off) = (p.push(per_page), p.push(offset));
             let sql = format!(
                 "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
@@ -268,9 +288,62 @@ pub(crate) async fn search_children(
         .collect::<StorageResult<Vec<_>>>()?;
     Ok(Page {
         items,
-        total,
+        total: total.n,
+        total_is_lower_bound: total.more,
         page,
         per_page,
+    })
+}
+
+/// Rows of `child_token` per child at most, in practice (the words of a name and its aliases
+/// that share a prefix): the count of a bounded search reads this many rows per child it needs.
+const TOKENS_PER_CHILD: i64 = 3;
+
+/// A count of matches, and whether there are more.
+struct Total {
+    n: i64,
+    more: bool,
+}
+
+impl Total {
+    fn exact(n: i64) -> Total {
+        Total { n, more: false }
+    }
+
+    /// `n` counted, the reading stopped early (`cut`) or not, against `bound`.
+    fn bounded(n: i64, cut: bool, bound: i64) -> Total {
+        if n > bound {
+            Total {
+                n: bound,
+                more: true,
+            }
+        } else {
+            Total { n, more: cut }
+        }
+    }
+}
+
+/// The children matching `where_sql`, counted up to `bound` (and one more, to know).
+async fn count_children(
+    db: &Db,
+    where_sql: &str,
+    p: &Params,
+    bound: Option<i64>,
+) -> StorageResult<Total> {
+    let count_sql = match bound {
+        None => format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child c{where_sql}"),
+        Some(b) => format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child c{where_sql} LIMIT {}) x",
+            b + 1
+        ),
+    };
+    let n: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+    Ok(match bound {
+        None => Total::exact(n),
+        Some(b) => Total::bounded(n, false, b),
     })
 }
 

@@ -6,10 +6,14 @@
 //! command say «tạm tính».
 use crate::error::ApiError;
 use crate::{figures, reports, AppState};
+use futures_util::StreamExt;
 use treem_domain::indicator::Known;
 use treem_domain::report::package::{Arrival, PackageContent, ProvinceTable, TrustedCommune};
 use treem_domain::report::{freeze, Approval, Commune, Freezing};
 use treem_domain::Date;
+
+/// Communes computed at the same time.
+const AT_ONCE: usize = 4;
 
 /// One hosted commune: its code and name, and its application (its scoped store).
 #[derive(Clone)]
@@ -52,8 +56,15 @@ pub async fn live_table(
     as_of: Date,
 ) -> Result<LiveTable, ApiError> {
     let contents =
-        futures_util::future::join_all(communes.iter().map(|c| package_now(c, kind, year, as_of)))
-            .await;
+        // A few communes at a time, in order: each takes connections from the database, whose
+        // limit every commune it hosts shares.
+        futures_util::stream::iter(communes.iter().cloned().map(|c| {
+            let kind = kind.to_string();
+            async move { package_now(&c, &kind, year, as_of).await }
+        }))
+        .buffered(AT_ONCE)
+        .collect::<Vec<_>>()
+        .await;
     let at = jiff::Timestamp::now().to_string();
     let mut trusted = Vec::new();
     let mut arrivals = Vec::new();

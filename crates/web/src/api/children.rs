@@ -153,6 +153,7 @@ impl TryFrom<&ChildListQuery> for ChildQuery {
             ids: None,
             changed_since: None,
             recent_first: false,
+            total_bound: Some(treem_domain::limits::SEARCH_TOTAL_BOUND),
             page,
             per_page,
         })

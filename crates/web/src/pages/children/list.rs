@@ -29,9 +29,11 @@ pub struct Row {
 struct Results {
     t: &'static Texts,
     rows: Vec<Row>,
-    total: i64,
+    /// The matches in words: "1.234", or "hơn 500" past the search's bound.
+    total: String,
     page: i64,
-    pages: i64,
+    /// `None` when the matches were counted only up to a bound.
+    pages: Option<i64>,
     prev_href: Option<String>,
     next_href: Option<String>,
 }
@@ -108,7 +110,8 @@ fn results(
     names: &treem_domain::register::VillageNames,
 ) -> Result<String, PageError> {
     let t = ctx.t;
-    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    let counted = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    let more = page.total_is_lower_bound;
     let results = Results {
         t,
         rows: page
@@ -123,11 +126,15 @@ fn results(
                 village: names.name(&c.village),
             })
             .collect(),
-        total: page.total,
+        total: format!(
+            "{}{}",
+            if more { "hơn " } else { "" },
+            treem_domain::text::format_integer_vi(page.total as i128)
+        ),
         page: page.page,
-        pages,
+        pages: (!more).then_some(counted),
         prev_href: (page.page > 1).then(|| query_string(p, page.page - 1)),
-        next_href: (page.page < pages).then(|| query_string(p, page.page + 1)),
+        next_href: (more || page.page < counted).then(|| query_string(p, page.page + 1)),
     };
     results
         .render()
