@@ -170,7 +170,13 @@ impl Db {
                 })
             });
         }
-        let pool = opts.connect(&url).await?;
+        // A hosted commune's pool opens its first connection when first used: a server of many
+        // communes holds none for the quiet ones.
+        let pool = if access == Access::HostedTenant {
+            opts.connect_lazy(&url)?
+        } else {
+            opts.connect(&url).await?
+        };
         Ok(Db {
             pool,
             backend,

@@ -41,10 +41,13 @@ impl LiveTable {
 }
 
 /// A commune's figures now, or why there are none.
-enum Now {
+pub enum Now {
     Figures(Box<PackageContent>),
     Missing(&'static str),
 }
+
+/// One commune's part of the table: the report's name in its plan, and its figures or why not.
+pub type CommuneNow = (Option<String>, Now);
 
 /// The table of report `kind` of `year` as of `as_of`, one row per commune (in the order
 /// given). A commune whose figures cannot be computed (no plan for the year, a period not
@@ -64,21 +67,36 @@ pub async fn live_table(
         }))
         .buffered(AT_ONCE)
         .collect::<Vec<_>>()
-        .await;
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<(String, String)> = communes
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    Ok(assemble(&names, contents, kind, year))
+}
+
+/// The table from each commune's part, the communes as (code, name) in the table's order.
+pub fn assemble(
+    communes: &[(String, String)],
+    contents: Vec<CommuneNow>,
+    kind: &str,
+    year: i16,
+) -> LiveTable {
     let at = jiff::Timestamp::now().to_string();
     let mut trusted = Vec::new();
     let mut arrivals = Vec::new();
     let mut missing = Vec::new();
     let mut kind_name = None;
-    for (i, (c, content)) in communes.iter().zip(contents).enumerate() {
+    for (i, ((code, name), (report_name, now))) in communes.iter().zip(contents).enumerate() {
         trusted.push(TrustedCommune {
-            code: c.code.clone(),
-            name: c.name.clone(),
+            code: code.clone(),
+            name: name.clone(),
             fingerprint: String::new(),
             added_at: String::new(),
         });
-        let (name, now) = content?;
-        kind_name = kind_name.or(name);
+        kind_name = kind_name.or(report_name);
         match now {
             Now::Figures(content) => {
                 arrivals.push(Arrival {
@@ -88,24 +106,24 @@ pub async fn live_table(
                     content: *content,
                 });
             }
-            Now::Missing(why) => missing.push((c.code.clone(), why)),
+            Now::Missing(why) => missing.push((code.clone(), why)),
         }
     }
     let mut table = ProvinceTable::build(kind, year, &trusted, &arrivals);
     if let Some(name) = kind_name {
         table.kind_name = name;
     }
-    Ok(LiveTable { table, missing })
+    LiveTable { table, missing }
 }
 
 /// What a commune's package of `kind` would hold if approved now; `None` when its figures
 /// cannot be computed for that year.
-async fn package_now(
+pub async fn package_now(
     hosted: &LiveCommune,
     kind: &str,
     year: i16,
     as_of: Date,
-) -> Result<(Option<String>, Now), ApiError> {
+) -> Result<CommuneNow, ApiError> {
     let state = &hosted.state;
     let (plan, report) = match reports::plan_and_kind(state, year, kind).await {
         Ok(p) => p,
