@@ -113,29 +113,29 @@ pub async fn run(command: CommuneCommand) -> Result<i32> {
 async fn figures(url: &str, kind: &str, year: i16) -> Result<i32> {
     let db = super::ops::open(url).await?;
     let started = std::time::Instant::now();
-    // One commune at a time on a pool of its own, closed after: the connections stay few
-    // whatever the number of communes.
-    let mut names = Vec::new();
-    let mut parts = Vec::new();
-    for c in db.hosted_communes().await? {
-        let scoped = db.for_commune(c.id).await?;
-        let live = treem_web::province_live::LiveCommune {
-            code: c.code.unwrap_or_else(|| c.id.to_string()),
-            name: c.name.unwrap_or_default(),
-            state: treem_web::AppState::new(std::sync::Arc::new(scoped.clone())),
-        };
-        let part =
-            treem_web::province_live::package_now(&live, kind, year, treem_storage::today()).await;
-        scoped.close().await;
-        parts.push(part.map_err(|e| anyhow::anyhow!("xã {}: {e}", live.code))?);
-        names.push((live.code, live.name));
-    }
-    let live = treem_web::province_live::assemble(&names, parts, kind, year);
+    // Each commune on a pool of its own, closed after: the connections stay few whatever the
+    // number of communes.
+    let communes: Vec<_> = db
+        .hosted_communes()
+        .await?
+        .into_iter()
+        .map(|c| {
+            treem_web::province_live::LiveCommune::open(
+                c.code.unwrap_or_else(|| c.id.to_string()),
+                c.name.unwrap_or_default(),
+                db.clone(),
+                c.id,
+            )
+        })
+        .collect();
+    let live = treem_web::province_live::live_table(&communes, kind, year, treem_storage::today())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let table = &live.table;
     println!(
         "{} năm {year} — số liệu tạm tính của {} xã (chưa phê duyệt):",
         table.kind_name,
-        names.len()
+        communes.len()
     );
     for row in &table.rows {
         let cells: Vec<String> = row

@@ -431,25 +431,29 @@ async fn hosted_apps(
 ) -> Result<Vec<(String, treem_web::AppState)>> {
     let web = crate::settings::settings().web();
     let mut every = Vec::new();
+    let mut live = Vec::new();
     for c in db.hosted_communes().await? {
+        let code = c.code.unwrap_or_else(|| c.id.to_string());
+        let name = c.name.unwrap_or_default();
+        live.push(treem_web::province_live::LiveCommune::open(
+            code,
+            name,
+            db.clone(),
+            c.id,
+        ));
         let scoped = db.for_commune(c.id).await?;
         every.push((
             c.id,
-            treem_web::province_live::LiveCommune {
-                code: c.code.unwrap_or_else(|| c.id.to_string()),
-                name: c.name.unwrap_or_default(),
-                state: treem_web::AppState::with_settings(Arc::new(scoped), &web),
-            },
+            treem_web::AppState::with_settings(Arc::new(scoped), &web),
         ));
     }
-    let live: Vec<_> = every.iter().map(|(_, c)| c.clone()).collect();
     let mut apps = Vec::new();
     for (id, host) in hosted {
-        let Some((_, c)) = every.iter().find(|(i, _)| *i == id) else {
+        let Some((_, state)) = every.iter().find(|(i, _)| *i == id) else {
             continue;
         };
         eprintln!("  xã số {id}: http://{host}/");
-        let mut state = c.state.clone();
+        let mut state = state.clone();
         if id == treem_storage::FIRST_COMMUNE {
             state = state.with_hosted(live.clone());
         }

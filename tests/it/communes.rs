@@ -690,10 +690,12 @@ async fn the_province_table_of_hosted_communes_sums_each_communes_figures() {
             .await
             .unwrap();
     }
-    let live = |db: &Db, code: &str| LiveCommune {
-        code: code.into(),
-        name: code.into(),
-        state: treem_web::AppState::new(Arc::new(db.clone())),
+    let live = |db: &Db, code: &str| {
+        LiveCommune::app(
+            code.into(),
+            code.into(),
+            treem_web::AppState::new(Arc::new(db.clone())),
+        )
     };
     let day = jiff::civil::date(2026, 6, 30);
     let both = live_table(&[live(&a, "A"), live(&b, "B")], "six_month", 2026, day)
@@ -765,16 +767,9 @@ async fn the_seat_sees_its_registered_communes_figures_now_and_no_commune_sees_t
 
     let state = |db: &Db| treem_web::AppState::new(Arc::new(db.clone()));
     let live = vec![
-        LiveCommune {
-            code: "03205".into(),
-            name: "Sính Phình".into(),
-            state: state(&a),
-        },
-        LiveCommune {
-            code: "03206".into(),
-            name: "Xã Hai".into(),
-            state: state(&b),
-        },
+        LiveCommune::app("03205".into(), "Sính Phình".into(), state(&a)),
+        // The way `treem serve` gives it: a pool opened for the table and closed after.
+        LiveCommune::open("03206".into(), "Xã Hai".into(), b.clone(), b.commune_id()),
     ];
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();

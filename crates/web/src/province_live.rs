@@ -20,7 +20,43 @@ const AT_ONCE: usize = 4;
 pub struct LiveCommune {
     pub code: String,
     pub name: String,
-    pub state: AppState,
+    pub source: Source,
+}
+
+/// Where a commune's figures are computed.
+#[derive(Clone)]
+pub enum Source {
+    /// Its application as served (its caches warm).
+    App(AppState),
+    /// A pool of its own opened for the computation and closed after, so that the province's
+    /// table of many communes holds a few connections at a time, not a few per commune.
+    Open {
+        db: treem_storage::Db,
+        commune: treem_storage::CommuneId,
+    },
+}
+
+impl LiveCommune {
+    pub fn app(code: String, name: String, state: AppState) -> LiveCommune {
+        LiveCommune {
+            code,
+            name,
+            source: Source::App(state),
+        }
+    }
+
+    pub fn open(
+        code: String,
+        name: String,
+        db: treem_storage::Db,
+        commune: treem_storage::CommuneId,
+    ) -> LiveCommune {
+        LiveCommune {
+            code,
+            name,
+            source: Source::Open { db, commune },
+        }
+    }
 }
 
 /// The table, and for each commune without figures the reason, in words.
@@ -124,7 +160,30 @@ pub async fn package_now(
     year: i16,
     as_of: Date,
 ) -> Result<CommuneNow, ApiError> {
-    let state = &hosted.state;
+    match &hosted.source {
+        Source::App(state) => package_in(state, &hosted.code, kind, year, as_of).await,
+        Source::Open { db, commune } if *commune == db.commune_id() => {
+            // `for_commune` hands back this very pool: closing it would close the server's.
+            let state = AppState::new(std::sync::Arc::new(db.clone()));
+            package_in(&state, &hosted.code, kind, year, as_of).await
+        }
+        Source::Open { db, commune } => {
+            let scoped = db.for_commune(*commune).await?;
+            let state = AppState::new(std::sync::Arc::new(scoped.clone()));
+            let done = package_in(&state, &hosted.code, kind, year, as_of).await;
+            scoped.close().await;
+            done
+        }
+    }
+}
+
+async fn package_in(
+    state: &AppState,
+    code: &str,
+    kind: &str,
+    year: i16,
+    as_of: Date,
+) -> Result<CommuneNow, ApiError> {
     let (plan, report) = match reports::plan_and_kind(state, year, kind).await {
         Ok(p) => p,
         Err(ApiError::NotFound) => return Ok((None, Now::Missing(NO_PLAN))),
@@ -153,7 +212,7 @@ pub async fn package_now(
             commune: Commune {
                 // The row is the hosted commune's, whatever its own record calls it (an
                 // imported commune's record may have no code).
-                code: hosted.code.clone(),
+                code: code.to_string(),
                 name: commune
                     .as_ref()
                     .map_or(plan.commune.clone(), |c| c.name.clone()),
