@@ -152,3 +152,102 @@ async fn the_register_list_says_more_than_the_bound_and_the_api_flags_it() {
     );
     assert!(html.contains("page=2"), "a next page: {html}");
 }
+
+/// Every page of `q` in turn, as names.
+async fn all_pages(db: &treem_storage::Db, who: &treem_domain::role::Actor, q: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for page in 1.. {
+        let got = db
+            .search_children(who, &named(q, Some(SEARCH_TOTAL_BOUND), page, 7))
+            .await
+            .unwrap();
+        if got.items.is_empty() {
+            break;
+        }
+        names.extend(got.items.into_iter().map(|c| c.full_name));
+    }
+    names
+}
+
+/// Issue 19 item 3: a broad prefix's pages are read word by word from the index in name order
+/// (`child_token_order`) rather than by sorting every match; page after page they are exactly
+/// the matches in Vietnamese name order, each child once (an alias with a second matching word
+/// too), the absent and other villages' children left out — and so for a prefix of more words
+/// than are walked one by one, which sorts its range whole.
+#[tokio::test]
+async fn a_broad_prefix_pages_through_every_match_in_name_order_once() {
+    use treem_domain::text::{fold, sort_key};
+    for (label, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        let o = officer();
+        let families = ["Thào", "Giàng", "Sùng", "Thèn"];
+        let middles = ["Thị", "A", "Văn"];
+        let givens = ["Thu", "Thanh", "Pà", "Thơm", "Dế", "Tháo", "Mai", "Thắng"];
+        let mut rows = Vec::new();
+        let mut n = 0;
+        for f in families {
+            for m in middles {
+                for g in givens {
+                    n += 1;
+                    let name = format!("{f} {m} {g}");
+                    let village = if n % 3 == 0 { "SP02" } else { "SP01" };
+                    let mut c = child(&name, village);
+                    if n % 5 == 0 {
+                        c.aliases = vec![format!("Thế {g}")];
+                    }
+                    if n % 7 == 0 {
+                        c.moved_out = Some(jiff::civil::date(2026, 1, 15));
+                    }
+                    rows.push((c, village, n % 7 == 0));
+                }
+            }
+        }
+        // More words under one prefix than are walked one by one.
+        for i in 0..(70 * 2) {
+            let word = format!("X{}{}", (b'a' + (i / 2 / 26) as u8) as char, (b'a' + (i / 2 % 26) as u8) as char);
+            rows.push((child(&format!("Lò Văn {word}"), "SP01"), "SP01", false));
+        }
+        db.import_children(&o, rows.iter().map(|(c, _, _)| c.clone()).collect())
+            .await
+            .unwrap();
+        let sp01 = db
+            .villages(&o)
+            .await
+            .unwrap()
+            .iter()
+            .find(|v| v.code == "SP01")
+            .unwrap()
+            .id;
+        let expect = |q: &str, village: Option<&str>| {
+            let words: Vec<String> = fold(q).split_whitespace().map(String::from).collect();
+            let mut hits: Vec<(String, String)> = rows
+                .iter()
+                .filter(|(c, v, absent)| !absent && village.is_none_or(|w| w == *v) && {
+                    let mut text = c.full_name.clone();
+                    for a in &c.aliases {
+                        text.push(' ');
+                        text.push_str(a);
+                    }
+                    let names: Vec<String> =
+                        fold(&text).split_whitespace().map(String::from).collect();
+                    words.iter().all(|w| names.iter().any(|n| n.starts_with(w.as_str())))
+                })
+                .map(|(c, _, _)| (sort_key(&c.full_name), c.full_name.clone()))
+                .collect();
+            hits.sort();
+            hits.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+        };
+        let scope = actor(Role::Officer, None);
+        let head = actor(Role::VillageHead, Some(sp01));
+        for q in ["th", "thi th", "Thào th", "a th", "x", "xb", "lo x"] {
+            let want = expect(q, None);
+            assert!(want.len() > 7, "{label} {q}: {} matches", want.len());
+            assert_eq!(all_pages(&db, &scope, q).await, want, "{label} {q}");
+            assert_eq!(
+                all_pages(&db, &head, q).await,
+                expect(q, Some("SP01")),
+                "{label} {q} (trưởng bản)"
+            );
+        }
+    }
+}

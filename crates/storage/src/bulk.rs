@@ -686,7 +686,7 @@ impl Db {
         let rebuild: Vec<String> = if sqlite && n >= BULK_ROWS {
             let defs: Vec<(String, String)> = sqlx::query(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-                 AND tbl_name IN ('child', 'child_version', 'child_circumstance')",
+                 AND tbl_name IN ('child', 'child_version', 'child_circumstance', 'child_token')",
             )
             .fetch_all(&mut *tx)
             .await?

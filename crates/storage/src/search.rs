@@ -204,13 +204,16 @@ pub(crate) async fn search_children(
             p.push(rarest),
             p.push(format!("{rarest}{{"))
         )];
+        // What a row of the index must also meet, whichever word of the range it is.
+        let mut also: Vec<String> = Vec::new();
         for w in words.iter().filter(|w| **w != rarest) {
-            tconds.push(format!(
+            also.push(format!(
                 "(' ' || t.search_text) LIKE {}",
                 p.push(format!("% {w}%"))
             ));
         }
-        tconds.extend(place);
+        also.extend(place);
+        tconds.extend(also.iter().cloned());
         let matches = format!(
             "SELECT t.child_id, t.sort_key FROM child_token t WHERE {}",
             tconds.join(" AND ")
@@ -244,9 +247,33 @@ pub(crate) async fn search_children(
                     Total::bounded(n, raw >= cap, b)
                 }
             };
+            // The page's candidates: from each word of the prefix's range, its first children in
+            // name order (the index `child_token_order` holds them so), as many as the page
+            // reaches; a child on the page is among the first of each of its words. A prefix
+            // with very many words (one letter) sorts its whole range instead.
+            let page_rows = match words_in_range(db, rarest).await? {
+                Some(tokens) => {
+                    let reach = p.push(offset + per_page);
+                    let arms: Vec<String> = tokens
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, token)| {
+                            let mut arm = vec![format!("t.token = {}", p.push(token))];
+                            arm.extend(also.iter().cloned());
+                            format!(
+                                "SELECT * FROM (SELECT t.child_id, t.sort_key FROM child_token t WHERE {} \
+                                 ORDER BY t.sort_key, t.child_id LIMIT {reach}) a{i}",
+                                arm.join(" AND ")
+                            )
+                        })
+                        .collect();
+                    arms.join(" UNION ALL ")
+                }
+                None => matches,
+            };
             let (limit, off) = (p.push(per_page), p.push(offset));
             let sql = format!(
-                "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({matches}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
+                "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({page_rows}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
                  JOIN child c ON c.id = pg.child_id JOIN village v ON v.id = c.village_id ORDER BY pg.sort_key, pg.child_id"
             );
             (
@@ -345,6 +372,36 @@ async fn count_children(
         None => Total::exact(n),
         Some(b) => Total::bounded(n, false, b),
     })
+}
+
+/// Words of the index a prefix's range walks one by one for a page in name order, at most this
+/// many; past it (a prefix of one letter in a large register) the range is sorted whole.
+const WORDS_PER_PREFIX: i64 = 64;
+
+/// The distinct words of the index that start with `prefix`, if there are at most
+/// [`WORDS_PER_PREFIX`]: found by skipping from one word to the next (one index seek each)
+/// rather than reading every row of the range.
+async fn words_in_range(db: &Db, prefix: &str) -> StorageResult<Option<Vec<String>>> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE w(token, n) AS ( \
+            SELECT (SELECT MIN(token) FROM child_token WHERE token >= $1 AND token < $2), 1 \
+            UNION ALL \
+            SELECT (SELECT MIN(token) FROM child_token WHERE token > w.token AND token < $2), w.n + 1 \
+            FROM w WHERE w.token IS NOT NULL AND w.n <= $3) \
+         SELECT token FROM w WHERE token IS NOT NULL",
+    )
+    .bind(prefix)
+    .bind(format!("{prefix}{{"))
+    .bind(WORDS_PER_PREFIX)
+    .fetch_all(&db.pool)
+    .await?;
+    if rows.len() as i64 > WORDS_PER_PREFIX {
+        return Ok(None);
+    }
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("token")?))
+        .collect::<StorageResult<Vec<_>>>()
+        .map(Some)
 }
 
 /// The query word whose prefix range holds the fewest index entries (counted up to a cap).

@@ -7,7 +7,7 @@ use anyhow::Result;
 use jiff::civil::{date, Date};
 use treem_domain::register::Child;
 use treem_domain::work::{
-    NewDisabilityRecord, NewDisaster, NewDistribution, NewMarriage, ReliefEntry,
+    NewDisabilityRecord, NewDisaster, NewDistribution, NewMarriage, ReliefEntry, MAX_DISTRIBUTION,
 };
 use treem_storage::{Actor, Db, Register, WorkLog};
 
@@ -77,15 +77,23 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
             .filter(|c| c.data.circumstances.iter().any(|x| x.active_on(school)))
             .map(|c| c.id)
             .collect();
-        if !ids.is_empty() {
+        // A list holds at most MAX_DISTRIBUTION children: a large register gives one list per
+        // batch (đợt), as an officer would enter them.
+        let batches: Vec<&[i64]> = ids.chunks(MAX_DISTRIBUTION).collect();
+        for (k, ids) in batches.iter().enumerate() {
+            let batch = if batches.len() > 1 {
+                format!(" (đợt {})", k + 1)
+            } else {
+                String::new()
+            };
             let list = NewDistribution::parse(
-                &format!("Sách vở, đồ dùng học tập năm học {year}-{}", year + 1),
+                &format!("Sách vở, đồ dùng học tập năm học {year}-{}{batch}", year + 1),
                 &school.to_string(),
                 "school_costs",
                 "250.000",
                 "contributions",
                 "Hội Khuyến học xã",
-                &ids,
+                ids,
                 year,
                 today,
             )
