@@ -154,7 +154,11 @@ async fn the_register_list_says_more_than_the_bound_and_the_api_flags_it() {
 }
 
 /// Every page of `q` in turn, as names.
-async fn all_pages(db: &treem_storage::Db, who: &treem_domain::role::Actor, q: &str) -> Vec<String> {
+async fn all_pages(
+    db: &treem_storage::Db,
+    who: &treem_domain::role::Actor,
+    q: &str,
+) -> Vec<String> {
     let mut names = Vec::new();
     for page in 1.. {
         let got = db
@@ -204,7 +208,11 @@ async fn a_broad_prefix_pages_through_every_match_in_name_order_once() {
         }
         // More words under one prefix than are walked one by one.
         for i in 0..(70 * 2) {
-            let word = format!("X{}{}", (b'a' + (i / 2 / 26) as u8) as char, (b'a' + (i / 2 % 26) as u8) as char);
+            let word = format!(
+                "X{}{}",
+                (b'a' + (i / 2 / 26) as u8) as char,
+                (b'a' + (i / 2 % 26) as u8) as char
+            );
             rows.push((child(&format!("Lò Văn {word}"), "SP01"), "SP01", false));
         }
         db.import_children(&o, rows.iter().map(|(c, _, _)| c.clone()).collect())
@@ -222,15 +230,19 @@ async fn a_broad_prefix_pages_through_every_match_in_name_order_once() {
             let words: Vec<String> = fold(q).split_whitespace().map(String::from).collect();
             let mut hits: Vec<(String, String)> = rows
                 .iter()
-                .filter(|(c, v, absent)| !absent && village.is_none_or(|w| w == *v) && {
-                    let mut text = c.full_name.clone();
-                    for a in &c.aliases {
-                        text.push(' ');
-                        text.push_str(a);
+                .filter(|(c, v, absent)| {
+                    !absent && village.is_none_or(|w| w == *v) && {
+                        let mut text = c.full_name.clone();
+                        for a in &c.aliases {
+                            text.push(' ');
+                            text.push_str(a);
+                        }
+                        let names: Vec<String> =
+                            fold(&text).split_whitespace().map(String::from).collect();
+                        words
+                            .iter()
+                            .all(|w| names.iter().any(|n| n.starts_with(w.as_str())))
                     }
-                    let names: Vec<String> =
-                        fold(&text).split_whitespace().map(String::from).collect();
-                    words.iter().all(|w| names.iter().any(|n| n.starts_with(w.as_str())))
                 })
                 .map(|(c, _, _)| (sort_key(&c.full_name), c.full_name.clone()))
                 .collect();
@@ -249,5 +261,35 @@ async fn a_broad_prefix_pages_through_every_match_in_name_order_once() {
                 "{label} {q} (trưởng bản)"
             );
         }
+        // A prefix no word of the index starts with: an empty page, not an error.
+        let none = db
+            .search_children(&scope, &named("qz", Some(SEARCH_TOTAL_BOUND), 1, 7))
+            .await
+            .unwrap();
+        assert_eq!((none.total, none.items.len()), (0, 0), "{label}");
     }
+}
+
+/// Issue 19 item 8: every answer carries the server's own time (`Server-Timing: app;dur=`),
+/// which the benchmarks read to measure the search apart from the network.
+#[tokio::test]
+async fn every_answer_says_the_servers_own_time() {
+    let app = spawn_app().await;
+    let token = app.token(Role::Officer).await;
+    let r = app
+        .http
+        .get(app.url("/api/v1/children?q=giang"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let timing = r.headers()["server-timing"].to_str().unwrap().to_string();
+    let ms: f64 = timing
+        .strip_prefix("app;dur=")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{timing}"));
+    assert!(ms >= 0.0, "{timing}");
+    let r = app.http.get(app.url("/login")).send().await.unwrap();
+    assert!(r.headers().contains_key("server-timing"));
 }

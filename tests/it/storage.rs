@@ -1182,3 +1182,56 @@ async fn health_packs_are_read_in_recorded_order_whatever_the_append_order() {
     })
     .await;
 }
+
+/// A large register is read a slice of ids at a time (`treem demo` at a million children):
+/// the slices, put together, are the register as of the day, each child once, each slice only
+/// its own ids, in the reader's scope.
+#[tokio::test]
+async fn the_register_read_in_slices_is_the_register_read_whole() {
+    each_backend(|label, db| async move {
+        let o = officer();
+        let rows: Vec<_> = (0..23)
+            .map(|i| {
+                child(
+                    &format!("Giàng A Lát{i}"),
+                    if i % 4 == 0 { "SP02" } else { "SP01" },
+                )
+            })
+            .collect();
+        db.import_children(&o, rows).await.unwrap();
+        let day = today();
+        let whole = db.children_as_of(&o, day).await.unwrap();
+        let last = db.last_child_id().await.unwrap();
+        assert_eq!(last, whole.iter().map(|c| c.id).max().unwrap(), "{label}");
+        let mut pieced = Vec::new();
+        for after in (0..last).step_by(5) {
+            let slice = db
+                .children_as_of_slice(&o, day, (after, after + 5))
+                .await
+                .unwrap();
+            assert!(
+                slice.iter().all(|c| c.id > after && c.id <= after + 5),
+                "{label}"
+            );
+            pieced.extend(slice);
+        }
+        assert_eq!(pieced, whole, "{label}");
+        // A village head's slices hold their village's children only.
+        let sp01 = db
+            .villages(&o)
+            .await
+            .unwrap()
+            .iter()
+            .find(|v| v.code == "SP01")
+            .unwrap()
+            .id;
+        let head = actor(Role::VillageHead, Some(sp01));
+        let theirs = db
+            .children_as_of_slice(&head, day, (0, last))
+            .await
+            .unwrap();
+        assert_eq!(theirs.len(), 17, "{label}");
+        assert!(theirs.iter().all(|c| c.data.village == "SP01"), "{label}");
+    })
+    .await;
+}

@@ -241,6 +241,19 @@ async fn join<T>(
 }
 
 impl Db {
+    /// The highest child id given: the end of the slices [`Register::children_as_of_slice`]
+    /// reads a register in.
+    ///
+    /// [`Register::children_as_of_slice`]: crate::Register::children_as_of_slice
+    pub async fn last_child_id(&self) -> StorageResult<i64> {
+        Ok(
+            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("m")?,
+        )
+    }
+
     /// The register at the end of each of `dates`; `scope`: only children whose record then
     /// was in this village.
     pub(crate) async fn register_at<T: Version>(
@@ -249,7 +262,7 @@ impl Db {
         dates: &[Date],
     ) -> StorageResult<RegisterAsOf<T>> {
         let cutoffs: Vec<String> = dates.iter().map(|d| end_of_day_text(*d)).collect();
-        self.register_before(scope, cutoffs).await
+        self.register_before(scope, cutoffs, None).await
     }
 
     /// The register as the figures read it ([`Known`]): each child's latest version known —
@@ -261,18 +274,20 @@ impl Db {
         known: Known,
     ) -> StorageResult<Vec<T>> {
         let r = self
-            .register_before(scope, vec![known_cutoff(known)])
+            .register_before(scope, vec![known_cutoff(known)], None)
             .await?;
         // One cutoff: every version read is the one kept, in child id order.
         debug_assert_eq!(r.at[0].len(), r.versions.len());
         Ok(r.versions)
     }
 
-    /// The register before each of `cutoffs` (recording times, as stored).
+    /// The register before each of `cutoffs` (recording times, as stored); `ids`: only the
+    /// children with an id in `(after, up_to]`.
     async fn register_before<T: Version>(
         &self,
         scope: Option<i64>,
         cutoffs: Vec<String>,
+        ids: Option<(i64, i64)>,
     ) -> StorageResult<RegisterAsOf<T>> {
         let out = RegisterAsOf {
             versions: Vec::new(),
@@ -281,17 +296,17 @@ impl Db {
         let Some(last) = cutoffs.iter().max().cloned() else {
             return Ok(out);
         };
-        let max_id: i64 =
-            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("m")?;
+        let max_id = self.last_child_id().await?;
+        let (first_after, max_id) = match ids {
+            Some((after, up_to)) => (after.max(0), max_id.min(up_to)),
+            None => (0, max_id),
+        };
         let codes = village_codes(&self.pool).await?;
         // Room for a version of every child up front (the whole commune's register): growing a
         // list of a million records step by step copies it again and again.
         let mut out = out;
         let room = if scope.is_none() {
-            usize::try_from(max_id).unwrap_or(0)
+            usize::try_from(max_id - first_after).unwrap_or(0)
         } else {
             0
         };
@@ -308,12 +323,13 @@ impl Db {
         if let Some(path) = self.sqlite_path() {
             // Each version's line stepped in place, batches parsed while the next is read.
             let sql = format!(
-                "SELECT {line} FROM {table} WHERE recorded_at < ?1 ORDER BY child_id, version"
+                "SELECT {line} FROM {table} WHERE recorded_at < ?1 AND child_id > ?2 AND child_id <= ?3 \
+                 ORDER BY child_id, version"
             );
             return stream::fold(
                 path,
                 sql,
-                vec![last.into()],
+                vec![last.into(), first_after.into(), max_id.into()],
                 (RS, child_of_line),
                 out,
                 move |batch, out| parse_slice(Some(batch), &reading, out),
@@ -335,12 +351,12 @@ impl Db {
         // result (handed from one parse to the next).
         let mut idle = Some(out);
         let mut parsing: Option<tokio::task::JoinHandle<StorageResult<RegisterAsOf<T>>>> = None;
-        let mut from = 0;
+        let mut from = first_after;
         let mut conn = self.pool.acquire().await?;
         while from < max_id {
             let row = sqlx::query(&sql)
                 .bind(from)
-                .bind(from + SLICE)
+                .bind((from + SLICE).min(max_id))
                 .bind(&last)
                 .fetch_one(&mut *conn)
                 .await?;
@@ -378,6 +394,21 @@ pub(crate) async fn children_as_of(
     let r = db.register_at::<Child>(scope, &[date]).await?;
     // One date: every version read is that date's, in child id order.
     debug_assert_eq!(r.at[0].len(), r.versions.len());
+    Ok(r.versions)
+}
+
+/// [`children_as_of`] for the children with an id in `(after, up_to]` only: a large register
+/// read a slice at a time.
+pub(crate) async fn children_as_of_slice(
+    db: &Db,
+    actor: &treem_domain::role::Actor,
+    date: Date,
+    (after, up_to): (i64, i64),
+) -> StorageResult<Vec<Child>> {
+    let scope = crate::scope::read_scope(actor)?;
+    let r = db
+        .register_before::<Child>(scope, vec![end_of_day_text(date)], Some((after, up_to)))
+        .await?;
     Ok(r.versions)
 }
 

@@ -220,6 +220,14 @@ pub trait Register: Send + Sync {
     async fn child_at_version(&self, actor: &Actor, id: i64, version: i64) -> StorageResult<Child>;
     /// Every child as the register recorded them at the end of `date` (Vietnam time).
     async fn children_as_of(&self, actor: &Actor, date: Date) -> StorageResult<Vec<Child>>;
+    /// [`Register::children_as_of`] for the children with an id in `(after, up_to]`: a large
+    /// register read a slice at a time, so that it is never in memory whole.
+    async fn children_as_of_slice(
+        &self,
+        actor: &Actor,
+        date: Date,
+        ids: (i64, i64),
+    ) -> StorageResult<Vec<Child>>;
     /// The register for the indicator engine, in one read: each child's latest version known
     /// (every version, or those recorded by the end of a day: [`Known`]), in child id order,
     /// with only the fields the engine reads

@@ -163,6 +163,15 @@ impl Register for Db {
         crate::as_of::children_as_of(self, actor, date).await
     }
 
+    async fn children_as_of_slice(
+        &self,
+        actor: &Actor,
+        date: Date,
+        ids: (i64, i64),
+    ) -> StorageResult<Vec<Child>> {
+        crate::as_of::children_as_of_slice(self, actor, date, ids).await
+    }
+
     async fn register_for_figures(
         &self,
         actor: &Actor,

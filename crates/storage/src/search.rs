@@ -252,7 +252,7 @@ pub(crate) async fn search_children(
             // reaches; a child on the page is among the first of each of its words. A prefix
             // with very many words (one letter) sorts its whole range instead.
             let page_rows = match words_in_range(db, rarest).await? {
-                Some(tokens) => {
+                Some(tokens) if !tokens.is_empty() => {
                     let reach = p.push(offset + per_page);
                     let arms: Vec<String> = tokens
                         .into_iter()
@@ -269,7 +269,8 @@ pub(crate) async fn search_children(
                         .collect();
                     arms.join(" UNION ALL ")
                 }
-                None => matches,
+                // No word at all (nothing matches) or too many: the range itself.
+                _ => matches,
             };
             let (limit, off) = (p.push(per_page), p.push(offset));
             let sql = format!(

@@ -41,9 +41,26 @@ pub(super) async fn seed_assessment(db: &Db, year: i16, today: Date) -> Result<(
         db.put_self_assessment(&officer, &a, &outcome, &[1]).await?;
     }
     // Slips: the sex digit of a few IDs turned (2 ↔ 3), as typed wrong from a paper.
-    let children = db.children_as_of(&Actor::system(), today).await?;
-    let with_id = children.iter().filter(|c| c.data.personal_id.is_some());
-    for c in with_id.step_by(EVERY).take(MAX) {
+    let mut picked = Vec::new();
+    let mut with_id = 0;
+    'read: for ids in super::slices(db).await? {
+        for c in db
+            .children_as_of_slice(&Actor::system(), today, ids)
+            .await?
+        {
+            if c.data.personal_id.is_none() {
+                continue;
+            }
+            if with_id % EVERY == 0 {
+                picked.push(c);
+                if picked.len() == MAX {
+                    break 'read;
+                }
+            }
+            with_id += 1;
+        }
+    }
+    for c in &picked {
         let Some(id) = &c.data.personal_id else {
             continue;
         };

@@ -158,20 +158,43 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     if let Some(e) = failure {
         return Err(e);
     }
+    // The year's work, a step at a time: on a large register each takes a while.
+    let steps = super::progress(None, "Công việc trong năm của xã mẫu");
+    steps.step("kế hoạch");
     seed_plan(db, seed, today).await?;
+    steps.step("trợ giúp, thiên tai, tảo hôn");
     work::seed_work(db, seed, today).await?;
+    steps.step("y tế");
     seed_health(db, seed, today).await?;
+    steps.step("nguy cơ, kinh phí, hoạt động");
     hazards::seed_hazards(db, seed, today).await?;
     hazards::seed_budget(db, seed, today).await?;
     activities::seed_activities(db, seed, today).await?;
     if db.has_case_key() {
+        steps.step("hồ sơ vụ việc");
         seed_cases(db, today).await?;
     }
     // The plan year's reports (the shipped plan's year, as seed_plan stores it).
+    steps.step("báo cáo, tự đánh giá");
     let year = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)?.year;
     reports::seed_reports(db, year).await?;
     assess::seed_assessment(db, year, today).await?;
+    steps.finish_and_clear();
     Ok(true)
+}
+
+/// Children read at a time by the year's steps: a register of a million is never in memory
+/// whole (`treem demo --children 1000000` stays under a gigabyte).
+const SLICE: i64 = 50_000;
+
+/// The id ranges `(after, up_to]` the register is read in, a slice of children at a time.
+pub(super) async fn slices(db: &Db) -> Result<Vec<(i64, i64)>> {
+    let last = db.last_child_id().await?;
+    // An empty register is one empty slice: the steps still write what is not a child's.
+    Ok((0..last.max(1))
+        .step_by(SLICE as usize)
+        .map(|after| (after, (after + SLICE).min(last)))
+        .collect())
 }
 
 /// When something dated `day` was recorded: on the go-live day, at the import (10:00 in

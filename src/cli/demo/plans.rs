@@ -4,6 +4,8 @@ use super::{recorded_at, recorded_day};
 use anyhow::Result;
 use jiff::civil::Date;
 use jiff::Timestamp;
+use treem_domain::indicator::SupportRecord;
+use treem_domain::plan::Plan;
 use treem_storage::{Actor, Db, Register};
 
 /// Child marriages the commune counted last year and this year (target 18, "giảm so với năm
@@ -46,8 +48,7 @@ fn plans(marriages_last_year: f64) -> Result<(String, String)> {
 /// and the figures the agencies would have reported after each quarter (sample values chosen
 /// to show every status), each recorded when it would have been.
 pub(super) async fn seed_plan(db: &Db, seed: u64, today: Date) -> Result<()> {
-    use treem_domain::indicator::{Period, ReportedValue, SupportRecord};
-    use treem_domain::plan::Plan;
+    use treem_domain::indicator::{Period, ReportedValue};
     use treem_storage::Plans;
     let system = Actor::system();
     let (this_year, last_year) = plans(MARRIAGES.0)?;
@@ -68,38 +69,11 @@ pub(super) async fn seed_plan(db: &Db, seed: u64, today: Date) -> Result<()> {
         }
         plans.push(plan);
     }
-    let children = db.children_as_of(&system, today).await?;
-    let kinds = [
-        "trợ cấp xã hội",
-        "thăm hỏi, tặng quà",
-        "hỗ trợ học tập",
-        "khám chữa bệnh",
-    ];
     let mut supports = Vec::new();
-    for plan in &plans {
-        let year_start = jiff::civil::date(plan.year, 1, 1);
-        let year_end = jiff::civil::date(plan.year, 12, 31).min(today);
-        for c in children
-            .iter()
-            .filter(|c| c.data.circumstances.iter().any(|x| x.active_on(year_end)))
-        {
-            // About 19 in 20 get support recorded; the rest show up on the dashboard.
-            let h = (c.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed ^ plan.year as u64;
-            if !h.is_multiple_of(20) {
-                let day = (h % 300) as i64;
-                let date = year_start
-                    .checked_add(jiff::Span::new().days(day))
-                    .unwrap_or(year_start)
-                    .min(today);
-                let support = SupportRecord {
-                    child_id: c.id,
-                    date,
-                    kind: kinds[(h % 4) as usize].into(),
-                };
-                // Written up within a few weeks.
-                let day = recorded_day(date, (h >> 8) % 21, today);
-                supports.push((support, recorded_at(day, h, today)));
-            }
+    for ids in super::slices(db).await? {
+        let children = db.children_as_of_slice(&system, today, ids).await?;
+        for plan in &plans {
+            supports_of(plan, &children, seed, today, &mut supports);
         }
     }
     supports.sort_by_key(|(_, at)| *at);
@@ -199,4 +173,46 @@ pub(super) async fn seed_plan(db: &Db, seed: u64, today: Date) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The support recorded in `plan`'s year for `children` in special circumstances.
+fn supports_of(
+    plan: &Plan,
+    children: &[treem_domain::register::Child],
+    seed: u64,
+    today: Date,
+    supports: &mut Vec<(SupportRecord, Timestamp)>,
+) {
+    let kinds = [
+        "trợ cấp xã hội",
+        "thăm hỏi, tặng quà",
+        "hỗ trợ học tập",
+        "khám chữa bệnh",
+    ];
+    {
+        let year_start = jiff::civil::date(plan.year, 1, 1);
+        let year_end = jiff::civil::date(plan.year, 12, 31).min(today);
+        for c in children
+            .iter()
+            .filter(|c| c.data.circumstances.iter().any(|x| x.active_on(year_end)))
+        {
+            // About 19 in 20 get support recorded; the rest show up on the dashboard.
+            let h = (c.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed ^ plan.year as u64;
+            if !h.is_multiple_of(20) {
+                let day = (h % 300) as i64;
+                let date = year_start
+                    .checked_add(jiff::Span::new().days(day))
+                    .unwrap_or(year_start)
+                    .min(today);
+                let support = SupportRecord {
+                    child_id: c.id,
+                    date,
+                    kind: kinds[(h % 4) as usize].into(),
+                };
+                // Written up within a few weeks.
+                let day = recorded_day(date, (h >> 8) % 21, today);
+                supports.push((support, recorded_at(day, h, today)));
+            }
+        }
+    }
 }

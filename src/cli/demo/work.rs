@@ -24,6 +24,73 @@ fn age_on(c: &Child, on: Date) -> Option<i16> {
     Some(a)
 }
 
+/// Children struck by each disaster, and followed up for disability, at most.
+const STRUCK: usize = 40;
+const TET_LIST: usize = 300;
+
+/// What the year's work needs of the register, read a slice at a time.
+#[derive(Default)]
+struct Found {
+    villages: std::collections::BTreeSet<String>,
+    /// The Tết gift list: children under 16 in special circumstances or drawn, the first 300.
+    tet: Vec<i64>,
+    /// The school list: children 6-15 in special circumstances.
+    school: Vec<i64>,
+    /// For each disaster, by village, the children it may have struck (the first of each).
+    struck: [std::collections::BTreeMap<String, Vec<i64>>; 2],
+    /// Children of group d for the disability follow-up.
+    disability: Vec<i64>,
+}
+
+impl Found {
+    async fn read(
+        db: &Db,
+        seed: u64,
+        today: Date,
+        disasters: &[(Date, &str, usize, usize); 2],
+    ) -> Result<Found> {
+        let year = today.year();
+        let (tet, school) = (date(year, 2, 10), date(year, 9, 5));
+        let follow_up = date(year, 4, 20).min(today);
+        let mut f = Found::default();
+        for ids in super::slices(db).await? {
+            for c in db
+                .children_as_of_slice(&Actor::system(), today, ids)
+                .await?
+            {
+                f.villages.insert(c.data.village.clone());
+                if f.tet.len() < TET_LIST
+                    && age_on(&c, tet).is_some_and(|a| (0..16).contains(&a))
+                    && (c.data.circumstances.iter().any(|x| x.active_on(tet))
+                        || (mix(c.id, seed, 3) >> 20).is_multiple_of(12))
+                {
+                    f.tet.push(c.id);
+                }
+                if age_on(&c, school).is_some_and(|a| (6..16).contains(&a))
+                    && c.data.circumstances.iter().any(|x| x.active_on(school))
+                {
+                    f.school.push(c.id);
+                }
+                for (k, (day, ..)) in disasters.iter().enumerate() {
+                    let list = f.struck[k].entry(c.data.village.clone()).or_default();
+                    if list.len() < STRUCK
+                        && age_on(&c, *day).is_some_and(|a| (0..16).contains(&a))
+                        && (mix(c.id, seed, 11 + k as u64) >> 20).is_multiple_of(6)
+                    {
+                        list.push(c.id);
+                    }
+                }
+                if f.disability.len() < STRUCK
+                    && NewDisabilityRecord::applies(&c.data.circumstances, follow_up)
+                {
+                    f.disability.push(c.id);
+                }
+            }
+        }
+        Ok(f)
+    }
+}
+
 pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
     let officer = Actor {
         role: treem_storage::Role::Officer,
@@ -31,27 +98,18 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
         ..Actor::system()
     };
     let year = today.year();
-    let children = db.children_as_of(&Actor::system(), today).await?;
-    let villages: Vec<String> = {
-        let mut v: Vec<String> = children.iter().map(|c| c.data.village.clone()).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
+    // Two disasters: a cold spell in January in one village, a flash flood in July in two.
+    let disasters: [(Date, &str, usize, usize); 2] = [
+        (date(year, 1, 12), "cold_spell", 0, 1),
+        (date(year, 7, 18), "flood", 1, 2),
+    ];
+    let found = Found::read(db, seed, today, &disasters).await?;
+    let villages: Vec<String> = found.villages.iter().cloned().collect();
     // Tết gifts (before the Lunar New Year): every child in special circumstances and the
     // youngest of the poorest villages, about 300, from the Child Protection Fund.
     let tet = date(year, 2, 10);
     if tet <= today {
-        let mut ids: Vec<i64> = children
-            .iter()
-            .filter(|c| age_on(c, tet).is_some_and(|a| (0..16).contains(&a)))
-            .filter(|c| {
-                c.data.circumstances.iter().any(|x| x.active_on(tet))
-                    || (mix(c.id, seed, 3) >> 20).is_multiple_of(12)
-            })
-            .map(|c| c.id)
-            .collect();
-        ids.truncate(300);
+        let ids = &found.tet;
         if !ids.is_empty() {
             let list = NewDistribution::parse(
                 &format!("Quà Tết Nguyên đán {year}"),
@@ -60,7 +118,7 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
                 "300.000",
                 "child_fund",
                 "UBND xã và Quỹ Bảo trợ trẻ em huyện",
-                &ids,
+                ids,
                 year,
                 today,
             )
@@ -71,12 +129,7 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
     // School materials at the start of the school year: children 6-15 in special circumstances.
     let school = date(year, 9, 5);
     if school <= today {
-        let ids: Vec<i64> = children
-            .iter()
-            .filter(|c| age_on(c, school).is_some_and(|a| (6..16).contains(&a)))
-            .filter(|c| c.data.circumstances.iter().any(|x| x.active_on(school)))
-            .map(|c| c.id)
-            .collect();
+        let ids = &found.school;
         // A list holds at most MAX_DISTRIBUTION children: a large register gives one list per
         // batch (đợt), as an officer would enter them.
         let batches: Vec<&[i64]> = ids.chunks(MAX_DISTRIBUTION).collect();
@@ -87,7 +140,10 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
                 String::new()
             };
             let list = NewDistribution::parse(
-                &format!("Sách vở, đồ dùng học tập năm học {year}-{}{batch}", year + 1),
+                &format!(
+                    "Sách vở, đồ dùng học tập năm học {year}-{}{batch}",
+                    year + 1
+                ),
                 &school.to_string(),
                 "school_costs",
                 "250.000",
@@ -101,24 +157,17 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
             db.give_distribution(&officer, &list, None).await?;
         }
     }
-    // Two disasters: a cold spell in January in one village, a flash flood in July in two.
-    let disasters: [(Date, &str, usize, usize); 2] = [
-        (date(year, 1, 12), "cold_spell", 0, 1),
-        (date(year, 7, 18), "flood", 1, 2),
-    ];
     for (k, (day, kind, first, n)) in disasters.into_iter().enumerate() {
         if day > today || villages.len() < first + n {
             continue;
         }
         let struck: Vec<String> = villages[first..first + n].to_vec();
-        let affected: Vec<i64> = children
+        let mut affected: Vec<i64> = struck
             .iter()
-            .filter(|c| struck.contains(&c.data.village))
-            .filter(|c| age_on(c, day).is_some_and(|a| (0..16).contains(&a)))
-            .filter(|c| (mix(c.id, seed, 11 + k as u64) >> 20).is_multiple_of(6))
-            .map(|c| c.id)
-            .take(40)
+            .flat_map(|v| found.struck[k].get(v).into_iter().flatten().copied())
             .collect();
+        affected.sort_unstable();
+        affected.truncate(STRUCK);
         let d = NewDisaster::parse(
             &day.to_string(),
             kind,
@@ -202,12 +251,8 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
     }
     // The disability follow-up of children of group d, once this year each (at most 40).
     let day = date(year, 4, 20).min(today);
-    for c in children
-        .iter()
-        .filter(|c| NewDisabilityRecord::applies(&c.data.circumstances, day))
-        .take(40)
-    {
-        let h = mix(c.id, seed, 41);
+    for &id in &found.disability {
+        let h = mix(id, seed, 41);
         let (needs, services, devices) = match h % 3 {
             0 => (
                 "Phục hồi chức năng vận động",
@@ -223,7 +268,7 @@ pub(super) async fn seed_work(db: &Db, seed: u64, today: Date) -> Result<()> {
         };
         let r = NewDisabilityRecord::parse(&day.to_string(), needs, services, devices, year, today)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        db.record_disability(&officer, c.id, &r, None).await?;
+        db.record_disability(&officer, id, &r, None).await?;
     }
     Ok(())
 }
