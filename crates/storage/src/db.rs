@@ -28,6 +28,8 @@ pub struct Db {
     /// the pool's connections is opened for it (`treem.commune`, as the role `treem_tenant`,
     /// under row-level security, migration 0018); a SQLite file holds commune 1 only.
     commune: CommuneId,
+    /// Rows of the search index per word, read now and then (`word_counts.rs`).
+    pub(crate) word_counts: std::sync::Arc<crate::word_counts::WordCounts>,
 }
 
 /// A commune's number in a database that hosts many (`hosted_commune.id`); 1 for the first.
@@ -184,6 +186,7 @@ impl Db {
             case_key: None,
             calendar: std::sync::Arc::new(treem_domain::case::embedded_calendar().clone()),
             write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+            word_counts: Default::default(),
             commune,
         })
     }

@@ -47,6 +47,7 @@ mod stream;
 mod supports;
 mod village_papers;
 mod villages;
+mod word_counts;
 mod work;
 
 pub use accounts::{

@@ -232,9 +232,23 @@ pub(crate) async fn search_children(
                             .try_get("n")?,
                     )
                 }
+                Some(b) if db.backend == crate::db::Backend::Sqlite => {
+                    // SQLite hands on each new child as it meets it, so the reading stops at
+                    // the first child past the bound.
+                    let count_sql = format!(
+                        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT DISTINCT m.child_id FROM ({matches}) m LIMIT {}) x",
+                        b + 1
+                    );
+                    let n: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+                        .fetch_one(&db.pool)
+                        .await?
+                        .try_get("n")?;
+                    Total::bounded(n, false, b)
+                }
                 Some(b) => {
                     // A child has a row per word, so the rows read are capped at a few times
-                    // the bound; the distinct children among them are the count.
+                    // the bound (PostgreSQL's DISTINCT reads all its input before the first
+                    // row); the distinct children among them are the count.
                     let cap = b * TOKENS_PER_CHILD;
                     let count_sql = format!(
                         "SELECT CAST(COUNT(*) AS BIGINT) AS raw, CAST(COUNT(DISTINCT x.child_id) AS BIGINT) AS n \
@@ -409,6 +423,17 @@ async fn words_in_range(db: &Db, prefix: &str) -> StorageResult<Option<Vec<Strin
 async fn rarest_prefix<'a>(db: &Db, words: &[&'a str]) -> StorageResult<&'a str> {
     if words.len() == 1 {
         return Ok(words[0]);
+    }
+    if let Some(counts) = db.word_counts.get(db) {
+        let rows: Vec<i64> = words
+            .iter()
+            .map(|w| crate::word_counts::rows_under(&counts, w))
+            .collect();
+        // A word none of the counts has may have been written since: counted below instead.
+        if rows.iter().all(|n| *n > 0) {
+            let fewest = (0..words.len()).min_by_key(|i| rows[*i]).unwrap_or(0);
+            return Ok(words[fewest]);
+        }
     }
     let mut best = (i64::MAX, words[0]);
     for w in words {
