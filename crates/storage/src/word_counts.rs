@@ -17,17 +17,20 @@ use std::time::{Duration, Instant};
 /// How long a reading of the counts is used before another is started.
 const FRESH_FOR: Duration = Duration::from_secs(600);
 
+/// Rows of the index per word.
+pub(crate) type Counts = Arc<BTreeMap<String, i64>>;
+
 /// The counts last read, shared by the clones of one `Db`.
 #[derive(Default, Debug)]
 pub(crate) struct WordCounts {
-    read: Mutex<Option<(Instant, Arc<BTreeMap<String, i64>>)>>,
+    read: Mutex<Option<(Instant, Counts)>>,
     reading: AtomicBool,
 }
 
 impl WordCounts {
     /// The counts if read, starting a fresh reading in the background when there are none or
     /// they are old.
-    pub(crate) fn get(&self, db: &Db) -> Option<Arc<BTreeMap<String, i64>>> {
+    pub(crate) fn get(&self, db: &Db) -> Option<Counts> {
         let now = self.read.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let stale = now.as_ref().is_none_or(|(at, _)| at.elapsed() > FRESH_FOR);
         if stale && !self.reading.swap(true, Ordering::AcqRel) {
