@@ -242,10 +242,26 @@ def write_csv(con, path):
         w = csv.writer(f)
         w.writerow(["Họ và tên", "Tên gọi khác", "Giới tính", "Ngày sinh", "Mã định danh", "Dân tộc",
                     "Mã thôn", "Ngày đăng ký khai sinh", "Cấp học"])
+        seen = set()
         for data, vid in con.execute("select v.data, v.village_id from child_version v join child c on c.id = v.child_id and c.version = v.version"):
             d = json.loads(data)
             dob, p = d.get("date_of_birth") or "", d.get("dob_precision")
             dob = dob[:4] if p == "year" else dob[5:7] + "/" + dob[:4] if p == "month" else "" if p in ("estimated", "unknown") else dob
+            # The import refuses two rows without a personal ID of one folded name, birth date
+            # (as stored: a year alone is its 1 July) and village as one child written twice;
+            # the synthetic register has such pairs.
+            if not d.get("personal_id"):
+                key = (" ".join(fold(d["full_name"]).split()), d.get("date_of_birth"), vid)
+                if key in seen:
+                    continue
+                seen.add(key)
+            # The demo turns the sex digit of a few IDs on purpose (for the clean-up page); the
+            # import refuses them, so they go without.
+            pid, year = d.get("personal_id") or "", (d.get("date_of_birth") or "0000")[:4]
+            if pid and d["sex"] in ("male", "female") and year.isdigit():
+                want = (0 if d["sex"] == "male" else 1) + 2 * (int(year) // 100 - 19)
+                if pid[3] != str(want):
+                    d["personal_id"] = None
             w.writerow([d["full_name"], "; ".join(d.get("aliases") or []), d["sex"], dob, d.get("personal_id") or "",
                         d.get("ethnicity") or "", codes[vid], d.get("birth_registered_on") or "", d.get("school_level") or ""])
 
@@ -263,7 +279,8 @@ def import_rate(label, a, n, csv_path, cwd):
         url = f"{a.postgres}/treem_bench_import"
     peak_mb_of([TREEM, "demo", "--db", url, "--children", "0", "--no-serve"], None, cwd)
     rows = sum(1 for _ in open(csv_path, encoding="utf-8")) - 1
-    secs, peak, _ = peak_mb_of([TREEM, "import", "children", csv_path, "--db", url], None, cwd)
+    # Rows of the same name and village without a birth date are warnings, accepted here.
+    secs, peak, _ = peak_mb_of([TREEM, "import", "children", csv_path, "--db", url, "--accept-warnings"], None, cwd)
     return {"import_rows_per_s": round(rows / secs), "import_peak_mb": round(peak)}
 
 

@@ -359,9 +359,13 @@ pub async fn compute(
     let was_cached: Vec<bool> = hits.iter().map(Option::is_some).collect();
     let inputs = inputs(state, year, known, dates, hits, None).await?;
     // The engine is plain computation: off the async threads.
-    let computed = tokio::task::spawn_blocking(move || inputs.compute())
-        .await
-        .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
+    let computed = tokio::task::spawn_blocking(move || {
+        let computed = inputs.compute();
+        crate::memory::give_back();
+        computed
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
     keep(state, year, known, &stamp, &computed, &was_cached);
     Ok(computed[earlier].clone())
 }
@@ -379,9 +383,13 @@ pub async fn compute_for_period(
         return Err(ApiError::NotFound);
     }
     let inputs = inputs(state, year, known, vec![as_of], vec![None], Some(period)).await?;
-    let mut computed = tokio::task::spawn_blocking(move || inputs.compute())
-        .await
-        .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
+    let mut computed = tokio::task::spawn_blocking(move || {
+        let computed = inputs.compute();
+        crate::memory::give_back();
+        computed
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
     computed
         .pop()
         .ok_or_else(|| ApiError::Internal("figures: no result".into()))

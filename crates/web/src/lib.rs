@@ -10,6 +10,7 @@ pub mod hosted;
 mod i18n;
 pub mod import;
 mod login;
+mod memory;
 mod openapi;
 mod pages;
 pub mod province_live;
