@@ -424,7 +424,7 @@ async fn rarest_prefix<'a>(db: &Db, words: &[&'a str]) -> StorageResult<&'a str>
     if words.len() == 1 {
         return Ok(words[0]);
     }
-    if let Some(counts) = db.word_counts.get(db) {
+    if let Some(counts) = db.word_counts.get(&db.pool) {
         let rows: Vec<i64> = words
             .iter()
             .map(|w| crate::word_counts::rows_under(&counts, w))

@@ -6,7 +6,6 @@
 //! index in the background, at most every [`FRESH_FOR`], and kept in memory; until the first
 //! read ends, and for a word written since, the search counts up to a cap as before. They only
 //! choose the order of work: a stale count makes a search slower, never different.
-use crate::db::Db;
 use crate::error::StorageResult;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -30,14 +29,13 @@ pub(crate) struct WordCounts {
 impl WordCounts {
     /// The counts if read, starting a fresh reading in the background when there are none or
     /// they are old.
-    pub(crate) fn get(&self, db: &Db) -> Option<Counts> {
+    pub(crate) fn get(self: &Arc<Self>, pool: &sqlx::AnyPool) -> Option<Counts> {
         let now = self.read.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let stale = now.as_ref().is_none_or(|(at, _)| at.elapsed() > FRESH_FOR);
         if stale && !self.reading.swap(true, Ordering::AcqRel) {
-            let db = db.clone();
+            let (pool, words) = (pool.clone(), self.clone());
             tokio::spawn(async move {
-                let counts = read_counts(&db).await;
-                let words = &db.word_counts;
+                let counts = read_counts(&pool).await;
                 if let Ok(c) = counts {
                     *words.read.lock().unwrap_or_else(|e| e.into_inner()) =
                         Some((Instant::now(), Arc::new(c)));
@@ -57,10 +55,10 @@ pub(crate) fn rows_under(counts: &BTreeMap<String, i64>, prefix: &str) -> i64 {
         .sum()
 }
 
-async fn read_counts(db: &Db) -> StorageResult<BTreeMap<String, i64>> {
+async fn read_counts(pool: &sqlx::AnyPool) -> StorageResult<BTreeMap<String, i64>> {
     let rows =
         sqlx::query("SELECT token, CAST(COUNT(*) AS BIGINT) AS n FROM child_token GROUP BY token")
-            .fetch_all(&db.pool)
+            .fetch_all(pool)
             .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("token")?, r.try_get("n")?)))
