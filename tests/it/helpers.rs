@@ -43,6 +43,17 @@ pub fn officer() -> Actor {
     Actor::system()
 }
 
+/// The id of the village with `code` in `db`'s commune.
+pub async fn village_id(db: &Db, code: &str) -> i64 {
+    db.villages(&officer())
+        .await
+        .unwrap()
+        .iter()
+        .find(|v| v.code == code)
+        .unwrap_or_else(|| panic!("no village {code}"))
+        .id
+}
+
 pub fn actor(role: Role, village_id: Option<i64>) -> Actor {
     Actor {
         user_id: 0,

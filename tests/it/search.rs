@@ -218,14 +218,7 @@ async fn a_broad_prefix_pages_through_every_match_in_name_order_once() {
         db.import_children(&o, rows.iter().map(|(c, _, _)| c.clone()).collect())
             .await
             .unwrap();
-        let sp01 = db
-            .villages(&o)
-            .await
-            .unwrap()
-            .iter()
-            .find(|v| v.code == "SP01")
-            .unwrap()
-            .id;
+        let sp01 = village_id(&db, "SP01").await;
         let expect = |q: &str, village: Option<&str>| {
             let words: Vec<String> = fold(q).split_whitespace().map(String::from).collect();
             let mut hits: Vec<(String, String)> = rows

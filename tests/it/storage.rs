@@ -1217,14 +1217,7 @@ async fn the_register_read_in_slices_is_the_register_read_whole() {
         }
         assert_eq!(pieced, whole, "{label}");
         // A village head's slices hold their village's children only.
-        let sp01 = db
-            .villages(&o)
-            .await
-            .unwrap()
-            .iter()
-            .find(|v| v.code == "SP01")
-            .unwrap()
-            .id;
+        let sp01 = village_id(&db, "SP01").await;
         let head = actor(Role::VillageHead, Some(sp01));
         let theirs = db
             .children_as_of_slice(&head, day, (0, last))

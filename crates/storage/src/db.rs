@@ -91,7 +91,14 @@ impl Db {
         if commune == self.commune {
             return Ok(self.clone());
         }
-        if self.backend == Backend::Sqlite {
+        self.open_commune(commune).await
+    }
+
+    /// A new pool for `commune` (this handle's own too), a few connections opened as needed,
+    /// for one piece of work and then [`Db::close`]d — unlike [`Db::for_commune`], which hands
+    /// back this very pool for this handle's commune, so that closing it would close this one.
+    pub async fn open_commune(&self, commune: CommuneId) -> StorageResult<Db> {
+        if self.backend == Backend::Sqlite && commune != self.commune {
             return Err(StorageError::OtherCommune);
         }
         let mut db = Self::connect_as(&self.url, commune, Access::HostedTenant).await?;

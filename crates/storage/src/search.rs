@@ -265,6 +265,12 @@ pub(crate) async fn search_children(
             // name order (the index `child_token_order` holds them so), as many as the page
             // reaches; a child on the page is among the first of each of its words. A prefix
             // with very many words (one letter) sorts its whole range instead.
+            let arm_where = |token: String| {
+                std::iter::once(token)
+                    .chain(also.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            };
             let page_rows = match words_in_range(db, rarest).await? {
                 Some(tokens)
                     if !tokens.is_empty() && db.backend == crate::db::Backend::Postgres =>
@@ -274,13 +280,11 @@ pub(crate) async fn search_children(
                     // of planning for a one-letter prefix (the words hold no space).
                     let list = p.push(tokens.join(" "));
                     let reach = p.push(offset + per_page);
-                    let mut arm = vec!["t.token = w.token".to_string()];
-                    arm.extend(also.iter().cloned());
                     format!(
                         "SELECT x.child_id, x.sort_key FROM unnest(string_to_array({list}, ' ')) AS w(token) \
                          CROSS JOIN LATERAL (SELECT t.child_id, t.sort_key FROM child_token t WHERE {} \
                          ORDER BY t.sort_key, t.child_id LIMIT {reach}) x",
-                        arm.join(" AND ")
+                        arm_where("t.token = w.token".into())
                     )
                 }
                 Some(tokens) if !tokens.is_empty() => {
@@ -289,12 +293,10 @@ pub(crate) async fn search_children(
                         .into_iter()
                         .enumerate()
                         .map(|(i, token)| {
-                            let mut arm = vec![format!("t.token = {}", p.push(token))];
-                            arm.extend(also.iter().cloned());
                             format!(
                                 "SELECT * FROM (SELECT t.child_id, t.sort_key FROM child_token t WHERE {} \
                                  ORDER BY t.sort_key, t.child_id LIMIT {reach}) a{i}",
-                                arm.join(" AND ")
+                                arm_where(format!("t.token = {}", p.push(token)))
                             )
                         })
                         .collect();

@@ -358,14 +358,7 @@ pub async fn compute(
         .collect();
     let was_cached: Vec<bool> = hits.iter().map(Option::is_some).collect();
     let inputs = inputs(state, year, known, dates, hits, None).await?;
-    // The engine is plain computation: off the async threads.
-    let computed = tokio::task::spawn_blocking(move || {
-        let computed = inputs.compute();
-        crate::memory::give_back();
-        computed
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
+    let computed = compute_off_thread(inputs).await?;
     keep(state, year, known, &stamp, &computed, &was_cached);
     Ok(computed[earlier].clone())
 }
@@ -383,16 +376,22 @@ pub async fn compute_for_period(
         return Err(ApiError::NotFound);
     }
     let inputs = inputs(state, year, known, vec![as_of], vec![None], Some(period)).await?;
-    let mut computed = tokio::task::spawn_blocking(move || {
+    let mut computed = compute_off_thread(inputs).await?;
+    computed
+        .pop()
+        .ok_or_else(|| ApiError::Internal("figures: no result".into()))
+}
+
+/// The engine is plain computation: off the async threads. Its inputs (the whole register and
+/// every health record) are freed when it ends, and their memory given back to the system.
+async fn compute_off_thread(inputs: Inputs) -> Result<Vec<Arc<Computed>>, ApiError> {
+    tokio::task::spawn_blocking(move || {
         let computed = inputs.compute();
         crate::memory::give_back();
         computed
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("figures: {e}")))?;
-    computed
-        .pop()
-        .ok_or_else(|| ApiError::Internal("figures: no result".into()))
+    .map_err(|e| ApiError::Internal(format!("figures: {e}")))
 }
 
 /// Keeps the new results (the last under its key with the earlier points it read).

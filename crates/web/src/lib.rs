@@ -168,7 +168,6 @@ fn page_panic(p: Box<dyn std::any::Any + Send>) -> axum::response::Response {
     pages::server_error_page()
 }
 
-/// Headers every response carries: no inline script, no framing, no referrer, no sniffing.
 /// The time the application spent on a request (`Server-Timing: app;dur=<ms>`), for the
 /// benchmarks (`benches/scale.py`) and a browser's developer tools: the server's own time,
 /// without the network or the compression.
@@ -185,6 +184,7 @@ async fn server_timing(
     res
 }
 
+/// Headers every response carries: no inline script, no framing, no referrer, no sniffing.
 async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     use axum::http::HeaderValue;
     let h = res.headers_mut();

@@ -162,13 +162,8 @@ pub async fn package_now(
 ) -> Result<CommuneNow, ApiError> {
     match &hosted.source {
         Source::App(state) => package_in(state, &hosted.code, kind, year, as_of).await,
-        Source::Open { db, commune } if *commune == db.commune_id() => {
-            // `for_commune` hands back this very pool: closing it would close the server's.
-            let state = AppState::new(std::sync::Arc::new(db.clone()));
-            package_in(&state, &hosted.code, kind, year, as_of).await
-        }
         Source::Open { db, commune } => {
-            let scoped = db.for_commune(*commune).await?;
+            let scoped = db.open_commune(*commune).await?;
             let state = AppState::new(std::sync::Arc::new(scoped.clone()));
             let done = package_in(&state, &hosted.code, kind, year, as_of).await;
             scoped.close().await;
