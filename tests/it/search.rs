@@ -286,3 +286,105 @@ async fn every_answer_says_the_servers_own_time() {
     let r = app.http.get(app.url("/login")).send().await.unwrap();
     assert!(r.headers().contains_key("server-timing"));
 }
+
+/// Issue 19 item 3: two words that each start many names but seldom the same one ("thi va") are
+/// answered from the pairs of words (`child_word_pair`), which follow every write of a name: an
+/// import, an addition, a change of name, of village and of presence, an alias, and an export
+/// read back into a new database.
+#[tokio::test]
+async fn two_words_that_seldom_meet_follow_every_change_of_a_name() {
+    use treem_domain::text::sort_key;
+    let in_order = |names: &[&str]| {
+        let mut v: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        v.sort_by_key(|n| sort_key(n));
+        v
+    };
+    for (label, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        let o = officer();
+        let head = actor(Role::VillageHead, Some(village_id(&db, "SP01").await));
+        let mut rows = Vec::new();
+        for i in 0..40 {
+            rows.push(child(&format!("Giàng Thị Pà{i:02}"), "SP01"));
+            rows.push(child(&format!("Sùng Văn Dế{i:02}"), "SP01"));
+        }
+        rows.push(child("Lò Thị Vàng", "SP01"));
+        let mut aliased = child("Hờ A Sử", "SP01");
+        aliased.aliases = vec!["Thị Vân".into()];
+        rows.push(aliased);
+        db.import_children(&o, rows).await.unwrap();
+        assert_eq!(
+            all_pages(&db, &o, "thi va").await,
+            in_order(&["Lò Thị Vàng", "Hờ A Sử"]),
+            "{label}: imported"
+        );
+        let added = db
+            .create_child(&o, &child("Vừ Thị Vân", "SP02"))
+            .await
+            .unwrap();
+        assert_eq!(
+            all_pages(&db, &o, "thi va").await,
+            in_order(&["Lò Thị Vàng", "Hờ A Sử", "Vừ Thị Vân"]),
+            "{label}: added"
+        );
+        assert_eq!(
+            all_pages(&db, &head, "thi va").await,
+            in_order(&["Lò Thị Vàng", "Hờ A Sử"]),
+            "{label}: another village's child"
+        );
+        let find = |q: &'static str| {
+            let db = db.clone();
+            let o = o.clone();
+            async move {
+                let page = db
+                    .search_children(&o, &named(q, Some(SEARCH_TOTAL_BOUND), 1, 10))
+                    .await
+                    .unwrap();
+                assert_eq!(page.items.len(), 1, "{q}");
+                db.child(&o, page.items[0].id).await.unwrap()
+            }
+        };
+        // A new name: the old pair goes, the new one comes.
+        let lo = find("lo thi").await;
+        let mut renamed = lo.data.clone();
+        renamed.full_name = "Lò Văn Vàng".into();
+        db.update_child(&o, lo.id, lo.version, &renamed)
+            .await
+            .unwrap();
+        assert_eq!(
+            all_pages(&db, &o, "thi va").await,
+            in_order(&["Hờ A Sử", "Vừ Thị Vân"]),
+            "{label}: renamed"
+        );
+        assert_eq!(all_pages(&db, &o, "lo va").await, ["Lò Văn Vàng"]);
+        // Moved out: no longer among the present.
+        let mut gone = added.data.clone();
+        gone.moved_out = Some(jiff::civil::date(2026, 1, 15));
+        db.update_child(&o, added.id, added.version, &gone)
+            .await
+            .unwrap();
+        assert_eq!(all_pages(&db, &o, "thi va").await, ["Hờ A Sử"], "{label}");
+        // Another village: out of the village head's sight.
+        let ho = find("ho su").await;
+        let mut moved = ho.data.clone();
+        moved.village = "SP02".into();
+        db.update_child(&o, ho.id, ho.version, &moved)
+            .await
+            .unwrap();
+        assert!(all_pages(&db, &head, "thi va").await.is_empty(), "{label}");
+        assert_eq!(all_pages(&db, &o, "thi va").await, ["Hờ A Sử"], "{label}");
+        // Read back from an export: the pairs are made again from the words.
+        let mut out = Vec::new();
+        db.export(&mut out, &|_| {}).await.unwrap();
+        for (target, url, _dir) in databases().await {
+            let copy = treem_storage::Db::open(&url).await.unwrap();
+            copy.import_all(&mut &out[..], &|_| {}).await.unwrap();
+            assert_eq!(
+                all_pages(&copy, &o, "thi va").await,
+                ["Hờ A Sử"],
+                "{label} → {target}"
+            );
+            assert_eq!(all_pages(&copy, &o, "lo va").await, ["Lò Văn Vàng"]);
+        }
+    }
+}

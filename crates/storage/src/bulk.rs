@@ -41,6 +41,8 @@ enum Table {
     FactDated,
     Circumstance,
     Token,
+    /// The search index's pairs of words ([`crate::word_pairs`]).
+    Pair,
 }
 
 impl Table {
@@ -87,13 +89,15 @@ impl Table {
             Table::Circumstance => &["child_id", "code", "from_date", "to_date"],
             // A word, and the JSON array of its children's ids.
             Table::Token => &["token", "child_id"],
+            // A word, and the JSON array of its pairs: [other word, child, village, present].
+            Table::Pair => &["word", "pairs"],
         }
     }
 
     /// Rows per statement: as many as the parameter limit allows.
     fn rows_per_statement(self) -> usize {
         match self {
-            Table::Token => WORD_CHILDREN,
+            Table::Token | Table::Pair => WORD_CHILDREN,
             _ => (crate::params::max_params() / self.params().len()).max(1),
         }
     }
@@ -167,6 +171,33 @@ fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> Str
                 insert_into(backend)
             );
         }
+        Table::Pair => {
+            // The pairs carry the child's village and presence, known here: no lookup per row.
+            let (word, from, at) = match backend {
+                Backend::Sqlite => ("?", "json_each(?) AS j", "json_extract(j.value, '$[{}]')"),
+                Backend::Postgres => (
+                    "$1",
+                    "json_array_elements(CAST($2 AS json)) AS j(value)",
+                    "(j.value ->> {})",
+                ),
+            };
+            let col = |i: usize, cast: &str| {
+                let v = at.replace("{}", &i.to_string());
+                if cast.is_empty() || backend == Backend::Sqlite {
+                    v
+                } else {
+                    format!("CAST({v} AS {cast})")
+                }
+            };
+            return format!(
+                "{} child_word_pair (word, other, child_id, village_id, present) SELECT {word}, {}, {}, {}, {} FROM {from}",
+                insert_into(backend),
+                col(0, ""),
+                col(1, "BIGINT"),
+                col(2, "BIGINT"),
+                col(3, "BIGINT"),
+            );
+        }
     };
     let params = table.params();
     let mut sql = format!("{} {name} ({}", insert_into(backend), params.join(", "));
@@ -236,7 +267,7 @@ impl<'a> Batcher<'a> {
 
     fn empty(table: Table) -> AnyArguments<'static> {
         let mut args = AnyArguments::default();
-        if table != Table::Token {
+        if !matches!(table, Table::Token | Table::Pair) {
             args.reserve(table.rows_per_statement() * table.params().len(), 0);
         }
         args
@@ -359,7 +390,7 @@ fn build(
     }
     let on = crate::db::date_of(&plan.now);
     let words = children(&rows, &village_ids, &ids, on, plan.history.as_ref(), send)?;
-    if !index(words, send) {
+    if !index(&words, send) || !pairs(&words, plan.last_id + 1, send) {
         return None;
     }
     if !plan.versions_first {
@@ -371,8 +402,47 @@ fn build(
 
 type Send<'a> = &'a mut dyn FnMut(StorageResult<Batch>) -> bool;
 
-/// The `child` rows; returns each word of the names with the ids of the children having it
-/// (ascending), or `None` if the import has failed.
+/// The words of an import's names, for the search index and its pairs.
+#[derive(Default)]
+struct Words {
+    /// Each distinct word once; the others refer to it by its place here.
+    names: Vec<String>,
+    number: HashMap<String, u32>,
+    /// Per word, the ids of the children having it (ascending).
+    children: Vec<Vec<i64>>,
+    /// Per row of the import: its distinct words, its village and whether it is present.
+    of_row: Vec<(Vec<u32>, i64, i64)>,
+}
+
+impl Words {
+    fn add(&mut self, id: i64, words: &[&str], village_id: i64, present: i64) {
+        let mut mine = Vec::with_capacity(words.len());
+        for w in words {
+            let n = match self.number.get(*w) {
+                Some(n) => *n,
+                None => {
+                    let n = self.names.len() as u32;
+                    self.names.push(w.to_string());
+                    self.number.insert(w.to_string(), n);
+                    self.children.push(Vec::new());
+                    n
+                }
+            };
+            self.children[n as usize].push(id);
+            mine.push(n);
+        }
+        self.of_row.push((mine, village_id, present));
+    }
+
+    /// The words' numbers in the order of the words.
+    fn in_order(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|a, b| self.names[*a as usize].cmp(&self.names[*b as usize]));
+        order
+    }
+}
+
+/// The `child` rows; returns the words of the names, or `None` if the import has failed.
 fn children(
     rows: &[ChildData],
     village_ids: &[i64],
@@ -380,8 +450,8 @@ fn children(
     today: jiff::civil::Date,
     history: Option<&History>,
     send: Send,
-) -> Option<HashMap<String, Vec<i64>>> {
-    let mut words: HashMap<String, Vec<i64>> = HashMap::new();
+) -> Option<Words> {
+    let mut words = Words::default();
     let table = if history.is_some() {
         Table::ChildDated
     } else {
@@ -394,14 +464,13 @@ fn children(
         let mut mine: Vec<&str> = text::tokens(&search_text).collect();
         mine.sort_unstable();
         mine.dedup();
-        for w in mine {
-            match words.get_mut(w) {
-                Some(ids) => ids.push(id),
-                None => {
-                    words.insert(w.to_string(), vec![id]);
-                }
-            }
-        }
+        let present = match history {
+            None => d.present_on(today),
+            // Present on the day the current version was recorded, as a write then would
+            // have stored it (`treem check` compares it so).
+            Some(h) => d.present_on(crate::db::date_of(&h.current_at[i])),
+        } as i64;
+        words.add(id, &mine, *village_id, present);
         children.add(id);
         children.add(*village_id);
         children.add(d.household_id);
@@ -414,13 +483,11 @@ fn children(
         children.add(d.ethnicity.map(i64::from));
         children.add(d.birth_registered_on.is_some() as i64);
         children.add(d.disability_type.is_some() as i64);
+        children.add(present);
         match history {
-            None => children.add(d.present_on(today) as i64),
+            None => {}
             Some(h) => {
-                // Present on the day the current version was recorded, as a write then would
-                // have stored it (`treem check` compares it so).
                 let at = &h.current_at[i];
-                children.add(d.present_on(crate::db::date_of(at)) as i64);
                 children.add(h.earlier[i].len() as i64 + 1);
                 children.add(h.first_at[i].clone());
                 children.add(at.clone());
@@ -572,10 +639,9 @@ fn circumstances(rows: &[ChildData], ids: &dyn Fn(usize) -> i64, send: Send) -> 
 }
 
 /// The search index, word by word in order: each word with its children's ids.
-fn index(words: HashMap<String, Vec<i64>>, send: Send) -> bool {
-    let mut sorted: Vec<(String, Vec<i64>)> = words.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (word, ids) in sorted {
+fn index(words: &Words, send: Send) -> bool {
+    for n in words.in_order() {
+        let (word, ids) = (&words.names[n as usize], &words.children[n as usize]);
         for part in ids.chunks(WORD_CHILDREN) {
             let mut list = String::with_capacity(part.len() * 8 + 2);
             list.push('[');
@@ -591,6 +657,54 @@ fn index(words: HashMap<String, Vec<i64>>, send: Send) -> bool {
             let _ = args.add(list);
             let batch = Batch {
                 table: Table::Token,
+                rows: part.len(),
+                args,
+            };
+            if !send(Ok(batch)) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The search index's pairs, word by word in order: each word with its pairs in key order (the
+/// other word, then the child), `first_id` being the first row's id.
+fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
+    let order = words.in_order();
+    let mut rank = vec![0u32; order.len()];
+    for (r, n) in order.iter().enumerate() {
+        rank[*n as usize] = r as u32;
+    }
+    for &n in &order {
+        let mut rows: Vec<(u32, i64)> = Vec::new();
+        for id in &words.children[n as usize] {
+            let (mine, _, _) = &words.of_row[(id - first_id) as usize];
+            rows.extend(
+                mine.iter()
+                    .filter(|o| **o != n)
+                    .map(|o| (rank[*o as usize], *id)),
+            );
+        }
+        rows.sort_unstable();
+        for part in rows.chunks(WORD_CHILDREN) {
+            let list: Vec<(&str, i64, i64, i64)> = part
+                .iter()
+                .map(|(r, id)| {
+                    let (_, village, present) = words.of_row[(id - first_id) as usize];
+                    (
+                        words.names[order[*r as usize] as usize].as_str(),
+                        *id,
+                        village,
+                        present,
+                    )
+                })
+                .collect();
+            let mut args = AnyArguments::default();
+            let _ = args.add(words.names[n as usize].clone());
+            let _ = args.add(serde_json::to_string(&list).expect("pairs serialise"));
+            let batch = Batch {
+                table: Table::Pair,
                 rows: part.len(),
                 args,
             };
@@ -766,8 +880,9 @@ impl Db {
             let Batch { table, rows, args } = batch?;
             // All full batches of a table, and every word of the index, share one statement,
             // which SQLite then compiles once.
-            let rows = if table == Table::Token { 0 } else { rows };
-            let reuse = sqlite && (table == Table::Token || rows == table.rows_per_statement());
+            let by_word = matches!(table, Table::Token | Table::Pair);
+            let rows = if by_word { 0 } else { rows };
+            let reuse = sqlite && (by_word || rows == table.rows_per_statement());
             let sql = statements
                 .entry((table, rows))
                 .or_insert_with(|| insert_sql(self.backend, table, rows, &constants));
@@ -792,6 +907,7 @@ impl Db {
                 Table::Fact | Table::FactDated => "child_fact",
                 Table::Circumstance => "child_circumstance",
                 Table::Token => "child_token",
+                Table::Pair => "child_word_pair",
             });
         }
         let digest = builder

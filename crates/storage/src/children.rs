@@ -69,13 +69,15 @@ pub(crate) async fn write_update(
     )
     .await?;
     // The search index is keyed by word, so remove this child's old words one by one.
-    for t in tokens_of(&before.data.search_text()) {
+    let old_words = tokens_of(&before.data.search_text());
+    for t in &old_words {
         sqlx::query("DELETE FROM child_token WHERE token = $1 AND child_id = $2")
             .bind(t)
             .bind(id)
             .execute(&mut **tx)
             .await?;
     }
+    crate::word_pairs::remove(tx, id, &old_words).await?;
     sqlx::query("DELETE FROM child_circumstance WHERE child_id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -202,6 +204,7 @@ async fn write_derived(
 ) -> StorageResult<()> {
     let tokens = token_rows_of(id, village_id, ix);
     insert_many(tx, "child_token", &TOKEN_COLUMNS, tokens).await?;
+    crate::word_pairs::write(tx, id, village_id, ix.present, &tokens_of(&ix.search_text)).await?;
     let circ = d
         .circumstances
         .iter()

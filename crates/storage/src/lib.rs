@@ -48,6 +48,7 @@ mod supports;
 mod village_papers;
 mod villages;
 mod word_counts;
+mod word_pairs;
 mod work;
 
 pub use accounts::{

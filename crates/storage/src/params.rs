@@ -57,7 +57,7 @@ pub(crate) fn bind_all<'q>(
 }
 
 /// Collects parameters and hands out `$n` placeholders in order.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Params(pub Vec<P>);
 
 impl Params {

@@ -415,6 +415,8 @@ impl Db {
             crate::seal::seal_legacy(&mut tx).await?;
         }
         crate::seal::fix_sequence(&mut tx).await?;
+        // The pairs of the search index are not exported: made from its words.
+        crate::word_pairs::derive_all(&mut tx).await?;
         tx.commit().await?;
         progress(n);
         Ok(n)

@@ -196,9 +196,12 @@ pub(crate) async fn search_children(
             bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
         )
     } else {
+        // What the pairs of words need, before this branch adds its own parameters.
+        let (place_params, place_conds) = (p.clone(), place.clone());
         // Drive the search from the rarest word's range of the index; each other word must
         // start a word of the name or an alias.
-        let rarest = rarest_prefix(db, &words).await?;
+        let ranked = by_rows(db, &words).await?;
+        let rarest = ranked[0];
         let mut tconds = vec![format!(
             "t.token >= {} AND t.token < {}",
             p.push(rarest),
@@ -219,48 +222,62 @@ pub(crate) async fn search_children(
             tconds.join(" AND ")
         );
         if conds.is_empty() && !q.recent_first {
+            // Two words that seldom meet are answered from the children that have both.
+            let paired = match crate::word_pairs::choose(&ranked) {
+                Some((a, b)) => {
+                    PairSearch::new(db, a, b, &words, place_params, &place_conds).await?
+                }
+                None => None,
+            };
             // The index alone answers: count and page without touching the children.
-            let total = match bound {
-                None => {
-                    let count_sql = format!(
+            let total = match (&paired, bound) {
+                (Some(pairs), _) => pairs.count(db, bound).await?,
+                (None, b) => match b {
+                    None => {
+                        let count_sql = format!(
                         "SELECT CAST(COUNT(DISTINCT m.child_id) AS BIGINT) AS n FROM ({matches}) m"
                     );
-                    Total::exact(
-                        bind_all(sqlx::query(&count_sql), p.0.clone())
-                            .fetch_one(&db.pool)
-                            .await?
-                            .try_get("n")?,
-                    )
-                }
-                Some(b) if db.backend == crate::db::Backend::Sqlite => {
-                    // SQLite hands on each new child as it meets it, so the reading stops at
-                    // the first child past the bound.
-                    let count_sql = format!(
+                        Total::exact(
+                            bind_all(sqlx::query(&count_sql), p.0.clone())
+                                .fetch_one(&db.pool)
+                                .await?
+                                .try_get("n")?,
+                        )
+                    }
+                    Some(b) if db.backend == crate::db::Backend::Sqlite => {
+                        // SQLite hands on each new child as it meets it, so the reading stops at
+                        // the first child past the bound.
+                        let count_sql = format!(
                         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT DISTINCT m.child_id FROM ({matches}) m LIMIT {}) x",
                         b + 1
                     );
-                    let n: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
-                        .fetch_one(&db.pool)
-                        .await?
-                        .try_get("n")?;
-                    Total::bounded(n, false, b)
-                }
-                Some(b) => {
-                    // A child has a row per word, so the rows read are capped at a few times
-                    // the bound (PostgreSQL's DISTINCT reads all its input before the first
-                    // row); the distinct children among them are the count.
-                    let cap = b * TOKENS_PER_CHILD;
-                    let count_sql = format!(
+                        let n: i64 = bind_all(sqlx::query(&count_sql), p.0.clone())
+                            .fetch_one(&db.pool)
+                            .await?
+                            .try_get("n")?;
+                        Total::bounded(n, false, b)
+                    }
+                    Some(b) => {
+                        // A child has a row per word, so the rows read are capped at a few times
+                        // the bound (PostgreSQL's DISTINCT reads all its input before the first
+                        // row); the distinct children among them are the count.
+                        let cap = b * TOKENS_PER_CHILD;
+                        let count_sql = format!(
                         "SELECT CAST(COUNT(*) AS BIGINT) AS raw, CAST(COUNT(DISTINCT x.child_id) AS BIGINT) AS n \
                          FROM (SELECT m.child_id FROM ({matches}) m LIMIT {cap}) x"
                     );
-                    let row = bind_all(sqlx::query(&count_sql), p.0.clone())
-                        .fetch_one(&db.pool)
-                        .await?;
-                    let (raw, n): (i64, i64) = (row.try_get("raw")?, row.try_get("n")?);
-                    Total::bounded(n, raw >= cap, b)
-                }
+                        let row = bind_all(sqlx::query(&count_sql), p.0.clone())
+                            .fetch_one(&db.pool)
+                            .await?;
+                        let (raw, n): (i64, i64) = (row.try_get("raw")?, row.try_get("n")?);
+                        Total::bounded(n, raw >= cap, b)
+                    }
+                },
             };
+            if let Some(pairs) = paired.filter(|_| !total.more && total.n <= PAIR_SORT) {
+                let rows = pairs.page(db, &cols, per_page, offset).await?;
+                return summaries(&rows, total, page, per_page);
+            }
             // The page's candidates: from each word of the prefix's range, its first children in
             // name order (the index `child_token_order` holds them so), as many as the page
             // reaches; a child on the page is among the first of each of its words. A prefix
@@ -328,6 +345,16 @@ pub(crate) async fn search_children(
             )
         }
     };
+    summaries(&rows, total, page, per_page)
+}
+
+/// The page of the register list from its rows.
+fn summaries(
+    rows: &[sqlx::any::AnyRow],
+    total: Total,
+    page: i64,
+    per_page: i64,
+) -> StorageResult<Page<ChildSummary>> {
     let items = rows
         .iter()
         .map(|r| {
@@ -438,35 +465,149 @@ async fn words_in_range(db: &Db, prefix: &str) -> StorageResult<Option<Vec<Strin
         .map(Some)
 }
 
-/// The query word whose prefix range holds the fewest index entries (counted up to a cap).
-async fn rarest_prefix<'a>(db: &Db, words: &[&'a str]) -> StorageResult<&'a str> {
+/// The query's words, those whose prefix range holds the fewest index entries first (counted
+/// up to a cap when the counts are not at hand).
+async fn by_rows<'a>(db: &Db, words: &[&'a str]) -> StorageResult<Vec<&'a str>> {
     if words.len() == 1 {
-        return Ok(words[0]);
+        return Ok(words.to_vec());
     }
+    let mut rows: Vec<i64> = Vec::new();
     if let Some(counts) = db.word_counts.get(&db.pool) {
-        let rows: Vec<i64> = words
+        rows = words
             .iter()
             .map(|w| crate::word_counts::rows_under(&counts, w))
             .collect();
-        // A word none of the counts has may have been written since: counted below instead.
-        if rows.iter().all(|n| *n > 0) {
-            let fewest = (0..words.len()).min_by_key(|i| rows[*i]).unwrap_or(0);
-            return Ok(words[fewest]);
+    }
+    // A word none of the counts has may have been written since: counted instead.
+    if rows.is_empty() || rows.contains(&0) {
+        rows.clear();
+        for w in words {
+            rows.push(
+                sqlx::query(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2 LIMIT 2000) t",
+                )
+                .bind(*w)
+                .bind(format!("{w}{{"))
+                .fetch_one(&db.pool)
+                .await?
+                .try_get("n")?,
+            );
         }
     }
-    let mut best = (i64::MAX, words[0]);
-    for w in words {
-        let n: i64 = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2 LIMIT 2000) t",
-        )
-        .bind(*w)
-        .bind(format!("{w}{{"))
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
-        if n < best.0 {
-            best = (n, w);
+    let mut order: Vec<usize> = (0..words.len()).collect();
+    order.sort_by_key(|i| rows[*i]);
+    Ok(order.into_iter().map(|i| words[i]).collect())
+}
+
+/// Matches of a pair search at most this many: its page sorts them all (past it, the page is
+/// read from the index in name order).
+const PAIR_SORT: i64 = 2_000;
+
+/// A name search answered from the pairs of words ([`crate::word_pairs`]): the children with a
+/// word under one query word's prefix and another under a second's, and the query's other
+/// words in their name.
+struct PairSearch {
+    /// `FROM … WHERE …` of the matching pairs (`t`), joined to the child (`c`) when other
+    /// words are asked.
+    from: String,
+    params: Params,
+}
+
+impl PairSearch {
+    /// The search of `a` and `b` among the query's `words`, walking the words under `a` (or,
+    /// when it has too many, under `b`); None when both have too many.
+    async fn new(
+        db: &Db,
+        a: &str,
+        b: &str,
+        words: &[&str],
+        mut params: Params,
+        place: &[String],
+    ) -> StorageResult<Option<PairSearch>> {
+        let (walked, other) = match words_in_range(db, a).await? {
+            Some(list) => (list, b),
+            None => match words_in_range(db, b).await? {
+                Some(list) => (list, a),
+                None => return Ok(None),
+            },
+        };
+        if walked.is_empty() {
+            // No word starts `a`: nothing matches, which the range search says as fast.
+            return Ok(None);
         }
+        let mut conds =
+            crate::word_pairs::pair_conditions(db.backend, &mut params, &walked, other, place);
+        let rest: Vec<&&str> = words.iter().filter(|w| **w != a && **w != b).collect();
+        let join = if rest.is_empty() {
+            ""
+        } else {
+            " JOIN child c ON c.id = t.child_id"
+        };
+        for w in rest {
+            conds.push(format!(
+                "(' ' || c.search_text) LIKE {}",
+                params.push(format!("% {w}%"))
+            ));
+        }
+        Ok(Some(PairSearch {
+            from: format!("FROM child_word_pair t{join} WHERE {}", conds.join(" AND ")),
+            params,
+        }))
     }
-    Ok(best.1)
+
+    /// The matches, counted to `bound` as [`search_children`] counts them.
+    async fn count(&self, db: &Db, bound: Option<i64>) -> StorageResult<Total> {
+        let from = &self.from;
+        let one = |sql: String| async move {
+            bind_all(sqlx::query(&sql), self.params.0.clone())
+                .fetch_one(&db.pool)
+                .await
+        };
+        Ok(match bound {
+            None => Total::exact(
+                one(format!(
+                    "SELECT CAST(COUNT(DISTINCT t.child_id) AS BIGINT) AS n {from}"
+                ))
+                .await?
+                .try_get("n")?,
+            ),
+            Some(b) if db.backend == crate::db::Backend::Sqlite => {
+                let n: i64 = one(format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT DISTINCT t.child_id {from} LIMIT {}) x",
+                    b + 1
+                ))
+                .await?
+                .try_get("n")?;
+                Total::bounded(n, false, b)
+            }
+            Some(b) => {
+                let cap = b * TOKENS_PER_CHILD;
+                let row = one(format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS raw, CAST(COUNT(DISTINCT x.child_id) AS BIGINT) AS n \
+                     FROM (SELECT t.child_id {from} LIMIT {cap}) x"
+                ))
+                .await?;
+                let (raw, n): (i64, i64) = (row.try_get("raw")?, row.try_get("n")?);
+                Total::bounded(n, raw >= cap, b)
+            }
+        })
+    }
+
+    /// One page of the matches in name order, with the list's columns `cols`.
+    async fn page(
+        self,
+        db: &Db,
+        cols: &str,
+        per_page: i64,
+        offset: i64,
+    ) -> StorageResult<Vec<sqlx::any::AnyRow>> {
+        let mut p = self.params;
+        let (limit, off) = (p.push(per_page), p.push(offset));
+        let sql = format!(
+            "SELECT {cols} FROM (SELECT DISTINCT t.child_id {}) m JOIN child c ON c.id = m.child_id \
+             JOIN village v ON v.id = c.village_id ORDER BY c.sort_key, c.id LIMIT {limit} OFFSET {off}",
+            self.from
+        );
+        Ok(bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?)
+    }
 }

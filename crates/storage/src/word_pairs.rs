@@ -1,0 +1,166 @@
+//! The search index's pairs of words (cặp từ trong tên): each ordered pair of distinct words of
+//! one child's name and aliases, with the child's village and presence (migration 0020).
+//!
+//! A name search of two words that each start many names but seldom the same one ("thi va":
+//! «Thị» starts half a million names and «Văn» a hundred thousand, none of them together) read
+//! one word's whole run in `child_token` to learn that few or none of its children had the other
+//! word. The pairs answer it from the children that have both: the rows of each word under one
+//! query word's prefix, paired with a word under the other's. The rows are written and removed
+//! with the child's words (`children.rs`, `bulk.rs`) and derived from them when an export is
+//! read back (`portable.rs`).
+use crate::db::Backend;
+use crate::error::StorageResult;
+use crate::params::{insert_many, Params, P};
+use sqlx::{Any, Transaction};
+
+const COLUMNS: [&str; 5] = ["word", "other", "child_id", "village_id", "present"];
+
+/// Every ordered pair of distinct words of `words` (distinct already).
+pub(crate) fn pairs(words: &[String]) -> impl Iterator<Item = (&str, &str)> {
+    words.iter().flat_map(move |a| {
+        words
+            .iter()
+            .filter(move |b| *b != a)
+            .map(move |b| (a.as_str(), b.as_str()))
+    })
+}
+
+/// Writes the pairs of one child's words (`words`: distinct, as `children::tokens_of`).
+pub(crate) async fn write(
+    tx: &mut Transaction<'_, Any>,
+    child_id: i64,
+    village_id: i64,
+    present: i64,
+    words: &[String],
+) -> StorageResult<()> {
+    let rows = pairs(words)
+        .map(|(a, b)| {
+            vec![
+                P::from(a),
+                P::from(b),
+                P::from(child_id),
+                P::from(village_id),
+                P::from(present),
+            ]
+        })
+        .collect();
+    insert_many(tx, "child_word_pair", &COLUMNS, rows).await
+}
+
+/// Removes the pairs of one child's earlier words: a statement per word, each reading only
+/// that word's rows for this child's other words (the key leads with the word).
+pub(crate) async fn remove(
+    tx: &mut Transaction<'_, Any>,
+    child_id: i64,
+    words: &[String],
+) -> StorageResult<()> {
+    if words.len() < 2 {
+        return Ok(());
+    }
+    for w in words {
+        let mut p = Params::default();
+        let word = p.push(w.as_str());
+        let id = p.push(child_id);
+        let others: Vec<String> = words
+            .iter()
+            .filter(|o| *o != w)
+            .map(|o| p.push(o.as_str()))
+            .collect();
+        let sql = format!(
+            "DELETE FROM child_word_pair WHERE word = {word} AND other IN ({}) AND child_id = {id}",
+            others.join(", ")
+        );
+        crate::params::bind_all(sqlx::query(&sql), p.0)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Makes every pair again from the words in `child_token` (an import of an export, which does
+/// not carry them).
+pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<()> {
+    sqlx::query("DELETE FROM child_word_pair")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO child_word_pair (word, other, child_id, village_id, present) \
+         SELECT a.token, b.token, a.child_id, a.village_id, a.present \
+         FROM child_token a JOIN child_token b ON b.child_id = a.child_id AND b.token <> a.token \
+         ORDER BY a.token, b.token, a.child_id",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The two words of a name search the pairs answer together: `word`'s prefix is walked a word
+/// at a time (it has few), `other` is the prefix the paired word must start with. None when
+/// every two query words are such that one starts the other ("thi th"): one word of a name may
+/// then meet both, which a pair of distinct words does not.
+pub(crate) fn choose<'a>(by_rows: &[&'a str]) -> Option<(&'a str, &'a str)> {
+    let word = *by_rows.first()?;
+    let other = by_rows
+        .iter()
+        .skip(1)
+        .find(|o| !o.starts_with(word) && !word.starts_with(**o))?;
+    Some((word, other))
+}
+
+/// The conditions on `child_word_pair t` for the pairs of `words` (each a word of the index)
+/// with a word starting `other`, within `place` (conditions on `t.village_id`, `t.present`).
+pub(crate) fn pair_conditions(
+    backend: Backend,
+    p: &mut Params,
+    words: &[String],
+    other: &str,
+    place: &[String],
+) -> Vec<String> {
+    let word_cond = match backend {
+        // One parameter whatever the number of words (the words hold no space), so that
+        // PostgreSQL plans the statement once.
+        Backend::Postgres => format!(
+            "t.word = ANY(string_to_array({}, ' '))",
+            p.push(words.join(" "))
+        ),
+        Backend::Sqlite => format!(
+            "t.word IN ({})",
+            words
+                .iter()
+                .map(|w| p.push(w.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let mut conds = vec![
+        word_cond,
+        format!("t.other >= {}", p.push(other)),
+        format!("t.other < {}", p.push(format!("{other}{{"))),
+    ];
+    conds.extend(place.iter().cloned());
+    conds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ordered_pair_of_distinct_words() {
+        let words: Vec<String> = ["a", "giang", "sung"].map(String::from).to_vec();
+        let got: Vec<(&str, &str)> = pairs(&words).collect();
+        assert_eq!(got.len(), 6);
+        assert!(got.contains(&("giang", "a")) && got.contains(&("a", "giang")));
+        assert!(got.iter().all(|(a, b)| a != b));
+        assert_eq!(pairs(&words[..1]).count(), 0);
+    }
+
+    #[test]
+    fn two_words_of_which_one_starts_the_other_are_not_a_pair() {
+        assert_eq!(choose(&["thi", "th"]), None);
+        assert_eq!(choose(&["th", "thi"]), None);
+        assert_eq!(choose(&["va", "thi"]), Some(("va", "thi")));
+        assert_eq!(choose(&["va", "v", "thi"]), Some(("va", "thi")));
+        assert_eq!(choose(&["va"]), None);
+    }
+}
