@@ -738,6 +738,91 @@ async fn the_province_table_of_hosted_communes_sums_each_communes_figures() {
     assert!(summed > 0, "no target summed: {:?}", both.totals);
 }
 
+/// Issue 19 item 5: the province's table takes a commune's package as kept when its data has not
+/// changed since it was made, and computes again exactly the communes whose data changed: the
+/// changed commune's row shows the change, never the kept figures.
+#[tokio::test]
+async fn the_province_table_computes_again_only_the_communes_whose_data_changed() {
+    use treem_web::province_live::{live_table, LiveCommune};
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    for i in 0..5 {
+        a.create_child(&o, &child(&format!("Giàng A Số{i}"), "SP01"))
+            .await
+            .unwrap();
+        b.create_child(&o, &child(&format!("Sùng Thị Số{i}"), "SP02"))
+            .await
+            .unwrap();
+    }
+    let ids = a.hosted_communes().await.unwrap();
+    // As the command and the seat open them: a pool of each commune's own, closed after.
+    let communes: Vec<LiveCommune> = ids
+        .iter()
+        .map(|c| {
+            let code = c.code.clone().unwrap_or_else(|| c.id.to_string());
+            LiveCommune::open(code, String::new(), a.clone(), c.id)
+        })
+        .collect();
+    let (code_a, code_b) = (communes[0].code.clone(), communes[1].code.clone());
+    let day = jiff::civil::date(2026, 6, 30);
+    let first = live_table(&communes, "six_month", 2026, day).await.unwrap();
+    assert_eq!((first.kept, first.missing.len()), (0, 0));
+    let again = live_table(&communes, "six_month", 2026, day).await.unwrap();
+    assert_eq!(again.kept, 2);
+    let cells = |t: &treem_web::province_live::LiveTable| {
+        t.table
+            .rows
+            .iter()
+            .map(|r| r.cells.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cells(&again), cells(&first));
+    assert_eq!(again.table.totals, first.table.totals);
+    // Another day is another package.
+    let next_day = live_table(&communes, "six_month", 2026, day.tomorrow().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(next_day.kept, 0);
+    let _ = live_table(&communes, "six_month", 2026, day).await.unwrap();
+    // A child more in commune B: B is computed again, A taken as kept.
+    for i in 0..4 {
+        b.create_child(&o, &child(&format!("Thào Văn Mới{i}"), "SP02"))
+            .await
+            .unwrap();
+    }
+    let changed = live_table(&communes, "six_month", 2026, day).await.unwrap();
+    assert_eq!(changed.kept, 1);
+    let row = |t: &treem_web::province_live::LiveTable, code: &str| {
+        t.table
+            .rows
+            .iter()
+            .find(|r| r.code == code)
+            .unwrap()
+            .cells
+            .clone()
+    };
+    assert_eq!(row(&changed, &code_a), row(&first, &code_a));
+    assert_ne!(row(&changed, &code_b), row(&first, &code_b));
+    // What B's own server computes now, from nothing kept.
+    let fresh = live_table(
+        &[LiveCommune::app(
+            code_b.clone(),
+            String::new(),
+            treem_web::AppState::new(Arc::new(b.clone())),
+        )],
+        "six_month",
+        2026,
+        day,
+    )
+    .await
+    .unwrap();
+    assert_eq!(fresh.kept, 1);
+    assert_eq!(row(&changed, &code_b), row(&fresh, &code_b));
+}
+
 /// Issue 19 item 1: on a server hosting many communes, the province's reviewer at the seat
 /// (the database's first commune) sees the figures now of each commune it registered that the
 /// server hosts; no other commune sees the province's side — neither that page, nor the

@@ -355,6 +355,26 @@ pub trait Plans: Send + Sync {
     ) -> StorageResult<treem_domain::plan::ConfirmedPeriod>;
     /// Changes whenever anything a figure depends on changes (for caching figures).
     async fn figures_stamp(&self) -> StorageResult<String>;
+    /// The package content of report `kind` of `year` kept for day `as_of` from the data of
+    /// `stamp` (JSON, as [`Plans::keep_package`] was given it); `None` when none was, or it was
+    /// for another day or from other data.
+    async fn kept_package(
+        &self,
+        kind: &str,
+        year: i16,
+        as_of: Date,
+        stamp: &str,
+    ) -> StorageResult<Option<String>>;
+    /// Keeps a package content computed for day `as_of` from the data of `stamp`, in place of
+    /// the one kept for that report and year.
+    async fn keep_package(
+        &self,
+        kind: &str,
+        year: i16,
+        as_of: Date,
+        stamp: &str,
+        content: &str,
+    ) -> StorageResult<()>;
 }
 
 /// Health events of the health station (trạm y tế).

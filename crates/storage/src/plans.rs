@@ -198,6 +198,54 @@ impl Plans for Db {
         Ok(confirmed)
     }
 
+    async fn kept_package(
+        &self,
+        kind: &str,
+        year: i16,
+        as_of: Date,
+        stamp: &str,
+    ) -> StorageResult<Option<String>> {
+        let row = sqlx::query(
+            "SELECT content FROM figures_kept WHERE kind = $1 AND year = $2 AND as_of = $3 AND stamp = $4",
+        )
+        .bind(kind)
+        .bind(year as i64)
+        .bind(as_of.to_string())
+        .bind(stamp)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get("content")).transpose()?)
+    }
+
+    async fn keep_package(
+        &self,
+        kind: &str,
+        year: i16,
+        as_of: Date,
+        stamp: &str,
+        content: &str,
+    ) -> StorageResult<()> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        sqlx::query("DELETE FROM figures_kept WHERE kind = $1 AND year = $2")
+            .bind(kind)
+            .bind(year as i64)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO figures_kept (kind, year, as_of, stamp, content, kept_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(kind)
+        .bind(year as i64)
+        .bind(as_of.to_string())
+        .bind(stamp)
+        .bind(content)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn figures_stamp(&self) -> StorageResult<String> {
         // Changes whenever a child, a reported figure, a support, an assessment, a health event
         // or a case entry is written (case versions only grow), a plan is stored again, or a

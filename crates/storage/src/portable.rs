@@ -417,6 +417,10 @@ impl Db {
         crate::seal::fix_sequence(&mut tx).await?;
         // The pairs of the search index are not exported: made from its words.
         crate::word_pairs::derive_all(&mut tx).await?;
+        // Packages kept for the province's table were of the data this import replaces.
+        sqlx::query("DELETE FROM figures_kept")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         progress(n);
         Ok(n)

@@ -4,6 +4,10 @@
 //! province learns no more than a package would tell it — then laid out by the same
 //! [`ProvinceTable`] as the packages received. Nothing here is approved: the page and the
 //! command say «tạm tính».
+//!
+//! Each commune's package is kept in its own database with the stamp of the data it was made
+//! from (`figures_kept`); the next table takes it as it is when the stamp, the day and the
+//! program are the same, and computes again only the communes whose data changed.
 use crate::error::ApiError;
 use crate::{figures, reports, AppState};
 use futures_util::StreamExt;
@@ -64,6 +68,8 @@ pub struct LiveTable {
     pub table: ProvinceTable,
     /// (commune code, why its row is empty).
     pub missing: Vec<(String, &'static str)>,
+    /// Communes whose package was taken as kept, their data unchanged since it was made.
+    pub kept: usize,
 }
 
 impl LiveTable {
@@ -79,6 +85,8 @@ impl LiveTable {
 /// A commune's figures now, or why there are none.
 pub enum Now {
     Figures(Box<PackageContent>),
+    /// As [`Now::Figures`], the package kept from unchanged data.
+    Kept(Box<PackageContent>),
     Missing(&'static str),
 }
 
@@ -125,6 +133,7 @@ pub fn assemble(
     let mut arrivals = Vec::new();
     let mut missing = Vec::new();
     let mut kind_name = None;
+    let mut kept = 0;
     for (i, ((code, name), (report_name, now))) in communes.iter().zip(contents).enumerate() {
         trusted.push(TrustedCommune {
             code: code.clone(),
@@ -133,8 +142,9 @@ pub fn assemble(
             added_at: String::new(),
         });
         kind_name = kind_name.or(report_name);
+        kept += matches!(now, Now::Kept(_)) as usize;
         match now {
-            Now::Figures(content) => {
+            Now::Figures(content) | Now::Kept(content) => {
                 arrivals.push(Arrival {
                     id: i as i64 + 1,
                     received_at: at.clone(),
@@ -149,7 +159,11 @@ pub fn assemble(
     if let Some(name) = kind_name {
         table.kind_name = name;
     }
-    LiveTable { table, missing }
+    LiveTable {
+        table,
+        missing,
+        kept,
+    }
 }
 
 /// What a commune's package of `kind` would hold if approved now; `None` when its figures
@@ -186,6 +200,22 @@ async fn package_in(
         Err(e) => return Err(e),
     };
     let name = Some(report.name.clone());
+    let commune = state.store.commune().await?;
+    // Everything the package is made of: the figures' and the activities' data, the commune's
+    // own record and code, and the program that computes them.
+    let stamp = format!(
+        "{}|{}|{code}|{:?}|{}",
+        state.store.figures_stamp().await?,
+        state.store.activities_stamp().await?,
+        commune.as_ref().map(|c| (&c.name, &c.province)),
+        program()
+    );
+    if let Some(json) = state.store.kept_package(kind, year, as_of, &stamp).await? {
+        // One that no longer reads (a program of another shape) is computed again.
+        if let Ok(content) = serde_json::from_str::<PackageContent>(&json) {
+            return Ok((name, Now::Kept(Box::new(content))));
+        }
+    }
     let computed = match figures::compute(state, year, as_of, Known::Now).await {
         Ok(c) => c,
         Err(ApiError::PeriodNotConfirmed(_)) => return Ok((name, Now::Missing(NOT_CONFIRMED))),
@@ -193,7 +223,6 @@ async fn package_in(
         Err(e) => return Err(e),
     };
     let results = reports::results_for(&plan, &report, &computed);
-    let commune = state.store.commune().await?;
     let frozen = freeze(
         &plan,
         &report,
@@ -226,13 +255,45 @@ async fn package_in(
             audit_head: String::new(),
         },
     );
-    Ok((
-        name,
-        match PackageContent::of(&frozen, &plan) {
-            Ok(c) => Now::Figures(Box::new(c)),
-            Err(_) => Now::Missing(NOT_COMPUTED),
-        },
-    ))
+    let content = match PackageContent::of(&frozen, &plan) {
+        Ok(c) => c,
+        Err(_) => return Ok((name, Now::Missing(NOT_COMPUTED))),
+    };
+    // Keeping is a saving, not the answer: a failure to keep is logged and the figures shown.
+    match serde_json::to_string(&content) {
+        Ok(json) => {
+            if let Err(e) = state
+                .store
+                .keep_package(kind, year, as_of, &stamp, &json)
+                .await
+            {
+                tracing::warn!("không giữ được số liệu của xã {code}: {e}");
+            }
+        }
+        Err(e) => tracing::warn!("không giữ được số liệu của xã {code}: {e}"),
+    }
+    Ok((name, Now::Figures(Box::new(content))))
+}
+
+/// This program, as far as a kept package is concerned: a package made by another build (whose
+/// formulas may differ) is not taken. The executable's size and time of writing stand for its
+/// build.
+fn program() -> &'static str {
+    static PROGRAM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let exe = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| {
+                let at = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{}:{at}", m.len())
+            })
+            .unwrap_or_default();
+        format!("{}:{exe}", env!("CARGO_PKG_VERSION"))
+    })
 }
 
 const NO_PLAN: &str = "chưa có kế hoạch của năm";
