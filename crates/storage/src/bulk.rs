@@ -89,7 +89,8 @@ impl Table {
             Table::Circumstance => &["child_id", "code", "from_date", "to_date"],
             // A word, and the JSON array of its children's ids.
             Table::Token => &["token", "child_id"],
-            // A word, and the JSON array of its pairs: [other word, child, village, present].
+            // A word, and the JSON array of its pairs: [other word, sort key, child, village,
+            // present].
             Table::Pair => &["word", "pairs"],
         }
     }
@@ -190,12 +191,13 @@ fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> Str
                 }
             };
             return format!(
-                "{} child_word_pair (word, other, child_id, village_id, present) SELECT {word}, {}, {}, {}, {} FROM {from}",
+                "{} child_word_pair (word, other, sort_key, child_id, village_id, present) SELECT {word}, {}, {}, {}, {}, {} FROM {from}",
                 insert_into(backend),
                 col(0, ""),
-                col(1, "BIGINT"),
+                col(1, ""),
                 col(2, "BIGINT"),
                 col(3, "BIGINT"),
+                col(4, "BIGINT"),
             );
         }
     };
@@ -410,12 +412,13 @@ struct Words {
     number: HashMap<String, u32>,
     /// Per word, the ids of the children having it (ascending).
     children: Vec<Vec<i64>>,
-    /// Per row of the import: its distinct words, its village and whether it is present.
-    of_row: Vec<(Vec<u32>, i64, i64)>,
+    /// Per row of the import: its distinct words, its village, whether it is present, its sort
+    /// key.
+    of_row: Vec<(Vec<u32>, i64, i64, String)>,
 }
 
 impl Words {
-    fn add(&mut self, id: i64, words: &[&str], village_id: i64, present: i64) {
+    fn add(&mut self, id: i64, words: &[&str], village_id: i64, present: i64, sort_key: String) {
         let mut mine = Vec::with_capacity(words.len());
         for w in words {
             let n = match self.number.get(*w) {
@@ -431,7 +434,7 @@ impl Words {
             self.children[n as usize].push(id);
             mine.push(n);
         }
-        self.of_row.push((mine, village_id, present));
+        self.of_row.push((mine, village_id, present, sort_key));
     }
 
     /// The words' numbers in the order of the words.
@@ -470,13 +473,14 @@ fn children(
             // have stored it (`treem check` compares it so).
             Some(h) => d.present_on(crate::db::date_of(&h.current_at[i])),
         } as i64;
-        words.add(id, &mine, *village_id, present);
+        let sort_key = text::sort_key(&d.full_name);
+        words.add(id, &mine, *village_id, present, sort_key.clone());
         children.add(id);
         children.add(*village_id);
         children.add(d.household_id);
         children.add(d.full_name.clone());
         children.add(search_text);
-        children.add(text::sort_key(&d.full_name));
+        children.add(sort_key);
         children.add(d.sex.as_str());
         children.add(d.date_of_birth.map(|x| x.to_string()));
         children.add(d.personal_id.as_ref().map(|p| p.to_string()));
@@ -677,27 +681,23 @@ fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
         rank[*n as usize] = r as u32;
     }
     for &n in &order {
-        let mut rows: Vec<(u32, i64)> = Vec::new();
+        let mut rows: Vec<(u32, &str, i64)> = Vec::new();
         for id in &words.children[n as usize] {
-            let (mine, _, _) = &words.of_row[(id - first_id) as usize];
+            let (mine, _, _, key) = &words.of_row[(id - first_id) as usize];
             rows.extend(
                 mine.iter()
                     .filter(|o| **o != n)
-                    .map(|o| (rank[*o as usize], *id)),
+                    .map(|o| (rank[*o as usize], key.as_str(), *id)),
             );
         }
         rows.sort_unstable();
         for part in rows.chunks(WORD_CHILDREN) {
-            let list: Vec<(&str, i64, i64, i64)> = part
+            let list: Vec<(&str, &str, i64, i64, i64)> = part
                 .iter()
-                .map(|(r, id)| {
-                    let (_, village, present) = words.of_row[(id - first_id) as usize];
-                    (
-                        words.names[order[*r as usize] as usize].as_str(),
-                        *id,
-                        village,
-                        present,
-                    )
+                .map(|(r, key, id)| {
+                    let (_, village, present, _) = &words.of_row[(id - first_id) as usize];
+                    let other = words.names[order[*r as usize] as usize].as_str();
+                    (other, *key, *id, *village, *present)
                 })
                 .collect();
             let mut args = AnyArguments::default();

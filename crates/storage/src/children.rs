@@ -34,6 +34,12 @@ pub(crate) async fn write_update(
     check_household(tx, d.household_id, village_id).await?;
     let now = now_text();
     let ix = indexed(d, &now);
+    // The key the child's pairs of words were stored under.
+    let old_key: String = sqlx::query("SELECT sort_key FROM child WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("sort_key")?;
     let done = bind_columns(
         sqlx::query(
             "UPDATE child SET village_id = $1, household_id = $2, full_name = $3, search_text = $4, sort_key = $5, sex = $6, \
@@ -77,7 +83,7 @@ pub(crate) async fn write_update(
             .execute(&mut **tx)
             .await?;
     }
-    crate::word_pairs::remove(tx, id, &old_words).await?;
+    crate::word_pairs::remove(tx, id, &old_key, &old_words).await?;
     sqlx::query("DELETE FROM child_circumstance WHERE child_id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -204,7 +210,13 @@ async fn write_derived(
 ) -> StorageResult<()> {
     let tokens = token_rows_of(id, village_id, ix);
     insert_many(tx, "child_token", &TOKEN_COLUMNS, tokens).await?;
-    crate::word_pairs::write(tx, id, village_id, ix.present, &tokens_of(&ix.search_text)).await?;
+    let paired = crate::word_pairs::Paired {
+        child_id: id,
+        sort_key: &ix.sort_key,
+        village_id,
+        present: ix.present,
+    };
+    crate::word_pairs::write(tx, &paired, &tokens_of(&ix.search_text)).await?;
     let circ = d
         .circumstances
         .iter()

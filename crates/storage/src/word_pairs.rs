@@ -8,12 +8,27 @@
 //! query word's prefix, paired with a word under the other's. The rows are written and removed
 //! with the child's words (`children.rs`, `bulk.rs`) and derived from them when an export is
 //! read back (`portable.rs`).
-use crate::db::Backend;
 use crate::error::StorageResult;
 use crate::params::{insert_many, Params, P};
 use sqlx::{Any, Transaction};
 
-const COLUMNS: [&str; 5] = ["word", "other", "child_id", "village_id", "present"];
+const COLUMNS: [&str; 6] = [
+    "word",
+    "other",
+    "sort_key",
+    "child_id",
+    "village_id",
+    "present",
+];
+
+/// One child as its pairs carry it.
+pub(crate) struct Paired<'a> {
+    pub child_id: i64,
+    /// The child's sort key as stored in `child.sort_key` (the key of its pairs).
+    pub sort_key: &'a str,
+    pub village_id: i64,
+    pub present: i64,
+}
 
 /// Every ordered pair of distinct words of `words` (distinct already).
 pub(crate) fn pairs(words: &[String]) -> impl Iterator<Item = (&str, &str)> {
@@ -28,9 +43,7 @@ pub(crate) fn pairs(words: &[String]) -> impl Iterator<Item = (&str, &str)> {
 /// Writes the pairs of one child's words (`words`: distinct, as `children::tokens_of`).
 pub(crate) async fn write(
     tx: &mut Transaction<'_, Any>,
-    child_id: i64,
-    village_id: i64,
-    present: i64,
+    child: &Paired<'_>,
     words: &[String],
 ) -> StorageResult<()> {
     let rows = pairs(words)
@@ -38,20 +51,22 @@ pub(crate) async fn write(
             vec![
                 P::from(a),
                 P::from(b),
-                P::from(child_id),
-                P::from(village_id),
-                P::from(present),
+                P::from(child.sort_key),
+                P::from(child.child_id),
+                P::from(child.village_id),
+                P::from(child.present),
             ]
         })
         .collect();
     insert_many(tx, "child_word_pair", &COLUMNS, rows).await
 }
 
-/// Removes the pairs of one child's earlier words: a statement per word, each reading only
-/// that word's rows for this child's other words (the key leads with the word).
+/// Removes the pairs of one child's earlier words, `sort_key` being the one stored with them
+/// (`child.sort_key` before the change): a statement per word, each finding its rows by key.
 pub(crate) async fn remove(
     tx: &mut Transaction<'_, Any>,
     child_id: i64,
+    sort_key: &str,
     words: &[String],
 ) -> StorageResult<()> {
     if words.len() < 2 {
@@ -60,6 +75,7 @@ pub(crate) async fn remove(
     for w in words {
         let mut p = Params::default();
         let word = p.push(w.as_str());
+        let key = p.push(sort_key);
         let id = p.push(child_id);
         let others: Vec<String> = words
             .iter()
@@ -67,7 +83,7 @@ pub(crate) async fn remove(
             .map(|o| p.push(o.as_str()))
             .collect();
         let sql = format!(
-            "DELETE FROM child_word_pair WHERE word = {word} AND other IN ({}) AND child_id = {id}",
+            "DELETE FROM child_word_pair WHERE word = {word} AND other IN ({}) AND sort_key = {key} AND child_id = {id}",
             others.join(", ")
         );
         crate::params::bind_all(sqlx::query(&sql), p.0)
@@ -84,10 +100,10 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
         .execute(&mut **tx)
         .await?;
     sqlx::query(
-        "INSERT INTO child_word_pair (word, other, child_id, village_id, present) \
-         SELECT a.token, b.token, a.child_id, a.village_id, a.present \
+        "INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present) \
+         SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present \
          FROM child_token a JOIN child_token b ON b.child_id = a.child_id AND b.token <> a.token \
-         ORDER BY a.token, b.token, a.child_id",
+         ORDER BY a.token, b.token, a.sort_key, a.child_id",
     )
     .execute(&mut **tx)
     .await?;
@@ -105,40 +121,6 @@ pub(crate) fn choose<'a>(by_rows: &[&'a str]) -> Option<(&'a str, &'a str)> {
         .skip(1)
         .find(|o| !o.starts_with(word) && !word.starts_with(**o))?;
     Some((word, other))
-}
-
-/// The conditions on `child_word_pair t` for the pairs of `words` (each a word of the index)
-/// with a word starting `other`, within `place` (conditions on `t.village_id`, `t.present`).
-pub(crate) fn pair_conditions(
-    backend: Backend,
-    p: &mut Params,
-    words: &[String],
-    other: &str,
-    place: &[String],
-) -> Vec<String> {
-    let word_cond = match backend {
-        // One parameter whatever the number of words (the words hold no space), so that
-        // PostgreSQL plans the statement once.
-        Backend::Postgres => format!(
-            "t.word = ANY(string_to_array({}, ' '))",
-            p.push(words.join(" "))
-        ),
-        Backend::Sqlite => format!(
-            "t.word IN ({})",
-            words
-                .iter()
-                .map(|w| p.push(w.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let mut conds = vec![
-        word_cond,
-        format!("t.other >= {}", p.push(other)),
-        format!("t.other < {}", p.push(format!("{other}{{"))),
-    ];
-    conds.extend(place.iter().cloned());
-    conds
 }
 
 #[cfg(test)]

@@ -57,24 +57,27 @@ pub fn demo_signer(role: Role) -> (&'static str, &'static str) {
 /// Fills an empty database; does nothing to one that already has children.
 pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     let system = Actor::system();
-    if db.commune().await?.is_some() {
-        return Ok(false);
-    }
-    // Sample data only ever goes into an empty database, never next to real children.
+    let existing = db.commune().await?;
+    // Sample data only ever goes into an empty commune, never next to real children; a sample
+    // commune made before is served again.
     if !db.villages(&system).await?.is_empty() {
+        if existing.as_ref().is_some_and(|c| c.sample) {
+            return Ok(false);
+        }
         anyhow::bail!("cơ sở dữ liệu này đã có dữ liệu thật (thôn/bản); demo chỉ tạo xã mẫu trong cơ sở dữ liệu trống");
     }
     let today = treem_storage::today();
-    db.set_commune(
-        &system,
-        &Commune {
+    // A commune just added to a database hosting many has its name and code already.
+    let commune = match existing {
+        Some(c) => Commune { sample: true, ..c },
+        None => Commune {
             name: "Xã Sính Phình (dữ liệu mẫu)".into(),
             province: "Điện Biên".into(),
             code: None,
             sample: true,
         },
-    )
-    .await?;
+    };
+    db.set_commune(&system, &commune).await?;
     for v in crate::synth::villages() {
         db.create_village(&system, &v.code, &v.name).await?;
     }

@@ -1,17 +1,19 @@
 -- Name searches of two words that each start many names but rarely the same name ("thi va":
 -- «Thị» starts half a million names and «Văn» a hundred thousand, none of them together): each
 -- pair of distinct words of one child's name and aliases, both ways round, so that such a search
--- reads only the children that have both (issue 19). Village and presence ride along, as on
--- `child_token`; the rows are written and removed with the child's words.
+-- reads only the children that have both (issue 19), in name order: the sort key follows the
+-- two words in the key, so a pair's children are read first to last by name. Village and presence
+-- ride along, as on `child_token`; the rows are written and removed with the child's words.
 CREATE TABLE child_word_pair (
     word TEXT NOT NULL,
     other TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
     child_id INTEGER NOT NULL REFERENCES child(id),
     village_id INTEGER NOT NULL,
     present INTEGER NOT NULL,
-    PRIMARY KEY (word, other, child_id)
+    PRIMARY KEY (word, other, sort_key, child_id)
 ) WITHOUT ROWID;
-INSERT INTO child_word_pair (word, other, child_id, village_id, present)
-SELECT a.token, b.token, a.child_id, a.village_id, a.present
+INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present)
+SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present
 FROM child_token a JOIN child_token b ON b.child_id = a.child_id AND b.token <> a.token
-ORDER BY a.token, b.token, a.child_id;
+ORDER BY a.token, b.token, a.sort_key, a.child_id;

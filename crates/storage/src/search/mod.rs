@@ -10,6 +10,14 @@ use treem_domain::register::{DobPrecision, Sex};
 use treem_domain::role::Actor;
 use treem_domain::text;
 
+mod pairs;
+mod total;
+mod words;
+
+use pairs::PairSearch;
+use total::{Total, TOKENS_PER_CHILD};
+use words::{by_rows, words_in_range};
+
 /// What the register list asks for. Ages are in completed years on `today`.
 #[derive(Debug, Clone, Default)]
 pub struct ChildQuery {
@@ -224,9 +232,7 @@ pub(crate) async fn search_children(
         if conds.is_empty() && !q.recent_first {
             // Two words that seldom meet are answered from the children that have both.
             let paired = match crate::word_pairs::choose(&ranked) {
-                Some((a, b)) => {
-                    PairSearch::new(db, a, b, &words, place_params, &place_conds).await?
-                }
+                Some(pair) => PairSearch::new(db, pair, &words, place_params, &place_conds).await?,
                 None => None,
             };
             // The index alone answers: count and page without touching the children.
@@ -274,9 +280,10 @@ pub(crate) async fn search_children(
                     }
                 },
             };
-            if let Some(pairs) = paired.filter(|_| !total.more && total.n <= PAIR_SORT) {
-                let rows = pairs.page(db, &cols, per_page, offset).await?;
-                return summaries(&rows, total, page, per_page);
+            if let Some(pairs) = &paired {
+                if let Some(rows) = pairs.page(db, &total, &cols, per_page, offset).await? {
+                    return summaries(&rows, total, page, per_page);
+                }
             }
             // The page's candidates: from each word of the prefix's range, its first children in
             // name order (the index `child_token_order` holds them so), as many as the page
@@ -383,34 +390,6 @@ fn summaries(
     })
 }
 
-/// Rows of `child_token` per child at most, in practice (the words of a name and its aliases
-/// that share a prefix): the count of a bounded search reads this many rows per child it needs.
-const TOKENS_PER_CHILD: i64 = 3;
-
-/// A count of matches, and whether there are more.
-struct Total {
-    n: i64,
-    more: bool,
-}
-
-impl Total {
-    fn exact(n: i64) -> Total {
-        Total { n, more: false }
-    }
-
-    /// `n` counted, the reading stopped early (`cut`) or not, against `bound`.
-    fn bounded(n: i64, cut: bool, bound: i64) -> Total {
-        if n > bound {
-            Total {
-                n: bound,
-                more: true,
-            }
-        } else {
-            Total { n, more: cut }
-        }
-    }
-}
-
 /// The children matching `where_sql`, counted up to `bound` (and one more, to know).
 async fn count_children(
     db: &Db,
@@ -433,181 +412,4 @@ async fn count_children(
         None => Total::exact(n),
         Some(b) => Total::bounded(n, false, b),
     })
-}
-
-/// Words of the index a prefix's range walks one by one for a page in name order, at most this
-/// many; past it (a prefix of one letter in a large register) the range is sorted whole.
-const WORDS_PER_PREFIX: i64 = 64;
-
-/// The distinct words of the index that start with `prefix`, if there are at most
-/// [`WORDS_PER_PREFIX`]: found by skipping from one word to the next (one index seek each)
-/// rather than reading every row of the range.
-async fn words_in_range(db: &Db, prefix: &str) -> StorageResult<Option<Vec<String>>> {
-    let rows = sqlx::query(
-        "WITH RECURSIVE w(token, n) AS ( \
-            SELECT (SELECT MIN(token) FROM child_token WHERE token >= $1 AND token < $2), 1 \
-            UNION ALL \
-            SELECT (SELECT MIN(token) FROM child_token WHERE token > w.token AND token < $2), w.n + 1 \
-            FROM w WHERE w.token IS NOT NULL AND w.n <= $3) \
-         SELECT token FROM w WHERE token IS NOT NULL",
-    )
-    .bind(prefix)
-    .bind(format!("{prefix}{{"))
-    .bind(WORDS_PER_PREFIX)
-    .fetch_all(&db.pool)
-    .await?;
-    if rows.len() as i64 > WORDS_PER_PREFIX {
-        return Ok(None);
-    }
-    rows.iter()
-        .map(|r| Ok(r.try_get::<String, _>("token")?))
-        .collect::<StorageResult<Vec<_>>>()
-        .map(Some)
-}
-
-/// The query's words, those whose prefix range holds the fewest index entries first (counted
-/// up to a cap when the counts are not at hand).
-async fn by_rows<'a>(db: &Db, words: &[&'a str]) -> StorageResult<Vec<&'a str>> {
-    if words.len() == 1 {
-        return Ok(words.to_vec());
-    }
-    let mut rows: Vec<i64> = Vec::new();
-    if let Some(counts) = db.word_counts.get(&db.pool) {
-        rows = words
-            .iter()
-            .map(|w| crate::word_counts::rows_under(&counts, w))
-            .collect();
-    }
-    // A word none of the counts has may have been written since: counted instead.
-    if rows.is_empty() || rows.contains(&0) {
-        rows.clear();
-        for w in words {
-            rows.push(
-                sqlx::query(
-                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2 LIMIT 2000) t",
-                )
-                .bind(*w)
-                .bind(format!("{w}{{"))
-                .fetch_one(&db.pool)
-                .await?
-                .try_get("n")?,
-            );
-        }
-    }
-    let mut order: Vec<usize> = (0..words.len()).collect();
-    order.sort_by_key(|i| rows[*i]);
-    Ok(order.into_iter().map(|i| words[i]).collect())
-}
-
-/// Matches of a pair search at most this many: its page sorts them all (past it, the page is
-/// read from the index in name order).
-const PAIR_SORT: i64 = 2_000;
-
-/// A name search answered from the pairs of words ([`crate::word_pairs`]): the children with a
-/// word under one query word's prefix and another under a second's, and the query's other
-/// words in their name.
-struct PairSearch {
-    /// `FROM … WHERE …` of the matching pairs (`t`), joined to the child (`c`) when other
-    /// words are asked.
-    from: String,
-    params: Params,
-}
-
-impl PairSearch {
-    /// The search of `a` and `b` among the query's `words`, walking the words under `a` (or,
-    /// when it has too many, under `b`); None when both have too many.
-    async fn new(
-        db: &Db,
-        a: &str,
-        b: &str,
-        words: &[&str],
-        mut params: Params,
-        place: &[String],
-    ) -> StorageResult<Option<PairSearch>> {
-        let (walked, other) = match words_in_range(db, a).await? {
-            Some(list) => (list, b),
-            None => match words_in_range(db, b).await? {
-                Some(list) => (list, a),
-                None => return Ok(None),
-            },
-        };
-        if walked.is_empty() {
-            // No word starts `a`: nothing matches, which the range search says as fast.
-            return Ok(None);
-        }
-        let mut conds =
-            crate::word_pairs::pair_conditions(db.backend, &mut params, &walked, other, place);
-        let rest: Vec<&&str> = words.iter().filter(|w| **w != a && **w != b).collect();
-        let join = if rest.is_empty() {
-            ""
-        } else {
-            " JOIN child c ON c.id = t.child_id"
-        };
-        for w in rest {
-            conds.push(format!(
-                "(' ' || c.search_text) LIKE {}",
-                params.push(format!("% {w}%"))
-            ));
-        }
-        Ok(Some(PairSearch {
-            from: format!("FROM child_word_pair t{join} WHERE {}", conds.join(" AND ")),
-            params,
-        }))
-    }
-
-    /// The matches, counted to `bound` as [`search_children`] counts them.
-    async fn count(&self, db: &Db, bound: Option<i64>) -> StorageResult<Total> {
-        let from = &self.from;
-        let one = |sql: String| async move {
-            bind_all(sqlx::query(&sql), self.params.0.clone())
-                .fetch_one(&db.pool)
-                .await
-        };
-        Ok(match bound {
-            None => Total::exact(
-                one(format!(
-                    "SELECT CAST(COUNT(DISTINCT t.child_id) AS BIGINT) AS n {from}"
-                ))
-                .await?
-                .try_get("n")?,
-            ),
-            Some(b) if db.backend == crate::db::Backend::Sqlite => {
-                let n: i64 = one(format!(
-                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT DISTINCT t.child_id {from} LIMIT {}) x",
-                    b + 1
-                ))
-                .await?
-                .try_get("n")?;
-                Total::bounded(n, false, b)
-            }
-            Some(b) => {
-                let cap = b * TOKENS_PER_CHILD;
-                let row = one(format!(
-                    "SELECT CAST(COUNT(*) AS BIGINT) AS raw, CAST(COUNT(DISTINCT x.child_id) AS BIGINT) AS n \
-                     FROM (SELECT t.child_id {from} LIMIT {cap}) x"
-                ))
-                .await?;
-                let (raw, n): (i64, i64) = (row.try_get("raw")?, row.try_get("n")?);
-                Total::bounded(n, raw >= cap, b)
-            }
-        })
-    }
-
-    /// One page of the matches in name order, with the list's columns `cols`.
-    async fn page(
-        self,
-        db: &Db,
-        cols: &str,
-        per_page: i64,
-        offset: i64,
-    ) -> StorageResult<Vec<sqlx::any::AnyRow>> {
-        let mut p = self.params;
-        let (limit, off) = (p.push(per_page), p.push(offset));
-        let sql = format!(
-            "SELECT {cols} FROM (SELECT DISTINCT t.child_id {}) m JOIN child c ON c.id = m.child_id \
-             JOIN village v ON v.id = c.village_id ORDER BY c.sort_key, c.id LIMIT {limit} OFFSET {off}",
-            self.from
-        );
-        Ok(bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?)
-    }
 }
