@@ -525,6 +525,63 @@ async fn demo_never_writes_sample_data_into_a_real_database() {
     assert_eq!(children_in_register(&url).await, 0);
 }
 
+/// Issue 19: in a PostgreSQL database hosting many communes, `TREEM_COMMUNE=<code> treem demo`
+/// fills a commune just added (keeping its name), serves it again when run again, and still
+/// never writes into a commune with villages of its own.
+#[tokio::test]
+async fn demo_fills_a_commune_just_added_to_a_database_hosting_many() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    seeded(&url).await.close().await;
+    let run = |args: &[&str], commune: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_treem"));
+        c.args(args).current_dir(dir.path()).env("RUST_LOG", "warn");
+        if let Some(code) = commune {
+            c.env("TREEM_COMMUNE", code);
+        }
+        c.output().unwrap()
+    };
+    let out = run(
+        &[
+            "commune", "add", "--db", &url, "--code", "90002", "--name", "Xã Hai",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let demo = ["demo", "--db", &url, "--no-serve", "--children", "20"];
+    let out = run(&demo, Some("90002"));
+    assert!(out.status.success(), "{}", text(&out));
+    let db = Db::open(&url).await.unwrap();
+    let added = db.find_commune("90002").await.unwrap();
+    let b = db.for_commune(added.id).await.unwrap();
+    let count = |db: Db| async move {
+        db.search_children(
+            &officer(),
+            &ChildQuery {
+                per_page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+    };
+    assert_eq!(count(b.clone()).await, 20);
+    let commune = b.commune().await.unwrap().unwrap();
+    assert_eq!((commune.name.as_str(), commune.sample), ("Xã Hai", true));
+    let out = run(&demo, Some("90002"));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("dùng lại"), "{}", text(&out));
+    assert_eq!(count(b).await, 20);
+    // The first commune has villages of its own: no sample data there.
+    let out = run(&demo, None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("dữ liệu thật"), "{}", text(&out));
+    assert_eq!(count(db).await, 0);
+}
+
 #[tokio::test]
 async fn check_reads_the_case_key_from_its_file() {
     let dir = tempfile::tempdir().unwrap();
