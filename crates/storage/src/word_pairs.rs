@@ -99,14 +99,32 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
     sqlx::query("DELETE FROM child_word_pair")
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
+    // SQLite has no index of a child's words and would pair every row of the index with every
+    // other (hours at a million children): one is made for the fill, as migration 0020 does.
+    // PostgreSQL joins by hashing.
+    let sqlite = tx.backend_name() == "SQLite";
+    if sqlite {
+        sqlx::query("CREATE INDEX child_token_fill ON child_token(child_id, token)")
+            .execute(&mut **tx)
+            .await?;
+    }
+    let sql = format!(
         "INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present) \
          SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present \
-         FROM child_token a JOIN child_token b ON b.child_id = a.child_id AND b.token <> a.token \
+         FROM child_token a JOIN child_token b{} ON b.child_id = a.child_id AND b.token <> a.token \
          ORDER BY a.token, b.token, a.sort_key, a.child_id",
-    )
-    .execute(&mut **tx)
-    .await?;
+        if sqlite {
+            " INDEXED BY child_token_fill"
+        } else {
+            ""
+        }
+    );
+    sqlx::query(&sql).execute(&mut **tx).await?;
+    if sqlite {
+        sqlx::query("DROP INDEX child_token_fill")
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 
