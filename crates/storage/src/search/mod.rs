@@ -235,9 +235,16 @@ pub(crate) async fn search_children(
                 Some(pair) => PairSearch::new(db, pair, &words, place_params, &place_conds).await?,
                 None => None,
             };
+            let mut counted = None;
+            if let Some(pairs) = &paired {
+                match pairs.answer(db, bound, &cols, per_page, offset).await? {
+                    (total, Some(rows)) => return summaries(&rows, total, page, per_page),
+                    (total, None) => counted = Some(total),
+                }
+            }
             // The index alone answers: count and page without touching the children.
-            let total = match (&paired, bound) {
-                (Some(pairs), _) => pairs.count(db, bound).await?,
+            let total = match (counted, bound) {
+                (Some(total), _) => total,
                 (None, b) => match b {
                     None => {
                         let count_sql = format!(
@@ -280,11 +287,6 @@ pub(crate) async fn search_children(
                     }
                 },
             };
-            if let Some(pairs) = &paired {
-                if let Some(rows) = pairs.page(db, &total, &cols, per_page, offset).await? {
-                    return summaries(&rows, total, page, per_page);
-                }
-            }
             // The page's candidates: from each word of the prefix's range, its first children in
             // name order (the index `child_token_order` holds them so), as many as the page
             // reaches; a child on the page is among the first of each of its words. A prefix

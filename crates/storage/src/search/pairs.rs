@@ -9,8 +9,8 @@ use crate::error::StorageResult;
 use crate::params::{bind_all, Params};
 use sqlx::Row;
 
-/// Matches of a pair search at most this many: its page sorts them all (past it, the page is
-/// read from the pairs in name order).
+/// Matches of a pair search at most this many are read at once, counted and sorted (past it,
+/// the page is read from the pairs in name order).
 pub(super) const PAIR_SORT: i64 = 2_000;
 
 /// Exact pairs of words read one by one for a page in name order, at most this many (the words
@@ -110,52 +110,75 @@ impl PairSearch {
         self.from(p, pair)
     }
 
-    /// The matches, counted to `bound` as the single-word search counts them.
-    pub(super) async fn count(&self, db: &Db, bound: Option<i64>) -> StorageResult<Total> {
-        let mut p = self.params.clone();
-        let from = self.matches(db, &mut p);
-        let sql = match bound {
-            None => format!("SELECT CAST(COUNT(DISTINCT t.child_id) AS BIGINT) AS n {from}"),
-            // SQLite hands on each new child as it meets it: the reading stops past the bound.
-            Some(b) if db.backend == Backend::Sqlite => format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT DISTINCT t.child_id {from} LIMIT {}) x",
-                b + 1
-            ),
-            // PostgreSQL's DISTINCT reads all its input first: the rows are capped instead.
-            Some(b) => format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) AS raw, CAST(COUNT(DISTINCT x.child_id) AS BIGINT) AS n \
-                 FROM (SELECT t.child_id {from} LIMIT {}) x",
-                b * TOKENS_PER_CHILD
-            ),
-        };
-        let row = bind_all(sqlx::query(&sql), p.0).fetch_one(&db.pool).await?;
-        let n: i64 = row.try_get("n")?;
-        Ok(match bound {
-            None => Total::exact(n),
-            Some(b) if db.backend == Backend::Sqlite => Total::bounded(n, false, b),
-            Some(b) => {
-                let raw: i64 = row.try_get("raw")?;
-                Total::bounded(n, raw >= b * TOKENS_PER_CHILD, b)
-            }
-        })
-    }
-
-    /// One page of the matches in name order, with the list's columns `cols` (on `c`, `v`):
-    /// the matches sorted whole when `total` says they are few, else read from the front of
-    /// each exact pair of words; None when there are too many such pairs.
-    pub(super) async fn page(
+    /// The matches counted as the single-word search counts them (to `bound`, or exactly), and
+    /// the page of `per_page` from `offset` in name order, with the list's columns `cols` (on
+    /// `c`, `v`). Few matches are read once, counted and sorted here; many are counted to the
+    /// bound and their page read from the front of each exact pair of words. None when there
+    /// are many and too many such pairs: the single-word index answers instead, with the count.
+    pub(super) async fn answer(
         &self,
         db: &Db,
-        total: &Total,
+        bound: Option<i64>,
+        cols: &str,
+        per_page: i64,
+        offset: i64,
+    ) -> StorageResult<(Total, Option<Vec<sqlx::any::AnyRow>>)> {
+        // A child has a row per pair of its words that matches: the rows read are capped at a
+        // few per child the count or the sort needs.
+        let wanted = bound
+            .unwrap_or(PAIR_SORT)
+            .min(PAIR_SORT.max(offset + per_page));
+        let cap = (wanted + 1) * TOKENS_PER_CHILD;
+        let mut p = self.params.clone();
+        let from = self.matches(db, &mut p);
+        let sql = format!("SELECT t.child_id, t.sort_key {from} LIMIT {cap}");
+        let rows = bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?;
+        let cut = rows.len() as i64 >= cap;
+        let mut found: Vec<(String, i64)> = rows
+            .iter()
+            .map(|r| Ok((r.try_get("sort_key")?, r.try_get("child_id")?)))
+            .collect::<StorageResult<_>>()?;
+        found.sort();
+        found.dedup();
+        let n = found.len() as i64;
+        if !cut {
+            let total = bound.map_or(Total::exact(n), |b| Total::bounded(n, false, b));
+            let page: Vec<i64> = found
+                .iter()
+                .skip(offset.max(0) as usize)
+                .take(per_page as usize)
+                .map(|(_, id)| *id)
+                .collect();
+            return Ok((total, Some(page_of(db, cols, &page).await?)));
+        }
+        let total = match bound {
+            Some(b) => Total::bounded(n, true, b),
+            None => self.count(db).await?,
+        };
+        let page = self.page(db, cols, per_page, offset).await?;
+        Ok((total, page))
+    }
+
+    /// All the matches, counted.
+    async fn count(&self, db: &Db) -> StorageResult<Total> {
+        let mut p = self.params.clone();
+        let from = self.matches(db, &mut p);
+        let sql = format!("SELECT CAST(COUNT(DISTINCT t.child_id) AS BIGINT) AS n {from}");
+        let row = bind_all(sqlx::query(&sql), p.0).fetch_one(&db.pool).await?;
+        Ok(Total::exact(row.try_get("n")?))
+    }
+
+    /// One page of many matches in name order, read from the front of each exact pair of
+    /// words; None when there are too many such pairs.
+    async fn page(
+        &self,
+        db: &Db,
         cols: &str,
         per_page: i64,
         offset: i64,
     ) -> StorageResult<Option<Vec<sqlx::any::AnyRow>>> {
         let mut p = self.params.clone();
-        let candidates = if !total.more && total.n <= PAIR_SORT {
-            let from = self.matches(db, &mut p);
-            format!("SELECT DISTINCT t.child_id, t.sort_key {from}")
-        } else {
+        let candidates = {
             let Some(others) = words_in_range(db, &self.other).await? else {
                 return Ok(None);
             };
@@ -208,4 +231,18 @@ impl PairSearch {
             bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
         ))
     }
+}
+
+/// The list's rows of the children `ids`, in name order.
+async fn page_of(db: &Db, cols: &str, ids: &[i64]) -> StorageResult<Vec<sqlx::any::AnyRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id WHERE c.id IN ({}) \
+         ORDER BY c.sort_key, c.id",
+        list.join(", ")
+    );
+    Ok(sqlx::query(&sql).fetch_all(&db.pool).await?)
 }
