@@ -6,6 +6,10 @@
 //! index in the background, at most every [`FRESH_FOR`], and kept in memory; until the first
 //! read ends, and for a word written since, the search counts up to a cap as before. They only
 //! choose the order of work: a stale count makes a search slower, never different.
+//!
+//! The rows of each pair of words (`child_word_pair`) are counted with them, to choose which two
+//! words of a search of three or more the pairs answer: two rare words may be common together
+//! («Lý» and «Văn»), where a rarer pair («Thị» with «Vả») reads a tenth of the rows.
 use crate::error::StorageResult;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -16,8 +20,16 @@ use std::time::{Duration, Instant};
 /// How long a reading of the counts is used before another is started.
 const FRESH_FOR: Duration = Duration::from_secs(600);
 
-/// Rows of the index per word.
-pub(crate) type Counts = Arc<BTreeMap<String, i64>>;
+/// Rows of the index per word, and per pair of words.
+pub(crate) type Counts = Arc<Read>;
+
+/// One reading of the counts.
+#[derive(Debug, Default)]
+pub(crate) struct Read {
+    pub words: BTreeMap<String, i64>,
+    /// Per word, the rows of its pairs with each other word.
+    pub pairs: BTreeMap<String, BTreeMap<String, i64>>,
+}
 
 /// The counts last read, shared by the clones of one `Db`.
 #[derive(Default, Debug)]
@@ -55,14 +67,35 @@ pub(crate) fn rows_under(counts: &BTreeMap<String, i64>, prefix: &str) -> i64 {
         .sum()
 }
 
-async fn read_counts(pool: &sqlx::AnyPool) -> StorageResult<BTreeMap<String, i64>> {
+/// Rows of the pairs of a word under `a` with a word under `b`, from the counts.
+pub(crate) fn pair_rows_under(read: &Read, a: &str, b: &str) -> i64 {
+    read.pairs
+        .range(a.to_string()..format!("{a}{{"))
+        .map(|(_, others)| rows_under(others, b))
+        .sum()
+}
+
+async fn read_counts(pool: &sqlx::AnyPool) -> StorageResult<Read> {
+    let mut read = Read::default();
     let rows =
         sqlx::query("SELECT token, CAST(COUNT(*) AS BIGINT) AS n FROM child_token GROUP BY token")
             .fetch_all(pool)
             .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("token")?, r.try_get("n")?)))
-        .collect()
+    for r in &rows {
+        read.words.insert(r.try_get("token")?, r.try_get("n")?);
+    }
+    let rows = sqlx::query(
+        "SELECT word, other, CAST(COUNT(*) AS BIGINT) AS n FROM child_word_pair GROUP BY word, other",
+    )
+    .fetch_all(pool)
+    .await?;
+    for r in &rows {
+        read.pairs
+            .entry(r.try_get("word")?)
+            .or_default()
+            .insert(r.try_get("other")?, r.try_get("n")?);
+    }
+    Ok(read)
 }
 
 #[cfg(test)]
@@ -77,5 +110,25 @@ mod tests {
         assert_eq!(super::rows_under(&counts, "say"), 7);
         assert_eq!(super::rows_under(&counts, "s"), 116);
         assert_eq!(super::rows_under(&counts, "t"), 0);
+    }
+
+    #[test]
+    fn a_pair_of_prefixes_sums_the_pairs_of_the_words_they_start() {
+        let mut read = super::Read::default();
+        for (a, b, n) in [
+            ("ly", "van", 900),
+            ("ly", "va", 3),
+            ("thi", "va", 40),
+            ("ly", "thi", 70),
+        ] {
+            read.pairs
+                .entry(a.to_string())
+                .or_default()
+                .insert(b.to_string(), n);
+        }
+        assert_eq!(super::pair_rows_under(&read, "ly", "va"), 903);
+        assert_eq!(super::pair_rows_under(&read, "l", "t"), 70);
+        assert_eq!(super::pair_rows_under(&read, "thi", "va"), 40);
+        assert_eq!(super::pair_rows_under(&read, "va", "thi"), 0);
     }
 }

@@ -141,6 +141,28 @@ pub(crate) fn choose<'a>(by_rows: &[&'a str]) -> Option<(&'a str, &'a str)> {
     Some((word, other))
 }
 
+/// As [`choose`], the two words whose pairs have the fewest rows (`rows`, from the counts of
+/// the pairs): two rare words may be common together. The first of the two is the earlier in
+/// `by_rows` (the one walked).
+pub(crate) fn choose_by<'a>(
+    by_rows: &[&'a str],
+    rows: impl Fn(&str, &str) -> i64,
+) -> Option<(&'a str, &'a str)> {
+    let mut best: Option<(i64, &'a str, &'a str)> = None;
+    for (i, a) in by_rows.iter().enumerate() {
+        for b in &by_rows[i + 1..] {
+            if a.starts_with(b) || b.starts_with(a) {
+                continue;
+            }
+            let n = rows(a, b);
+            if best.is_none_or(|(m, _, _)| n < m) {
+                best = Some((n, a, b));
+            }
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +184,18 @@ mod tests {
         assert_eq!(choose(&["va", "thi"]), Some(("va", "thi")));
         assert_eq!(choose(&["va", "v", "thi"]), Some(("va", "thi")));
         assert_eq!(choose(&["va"]), None);
+    }
+
+    #[test]
+    fn of_three_words_the_pair_with_the_fewest_rows() {
+        let rows = |a: &str, b: &str| match (a.min(b), a.max(b)) {
+            ("ly", "va") => 13_000,
+            ("ly", "thi") => 9_000,
+            ("thi", "va") => 1_200,
+            _ => 0,
+        };
+        assert_eq!(choose_by(&["ly", "va", "thi"], rows), Some(("va", "thi")));
+        assert_eq!(choose_by(&["ly", "thi"], rows), Some(("ly", "thi")));
+        assert_eq!(choose_by(&["thi", "th"], rows), None);
     }
 }

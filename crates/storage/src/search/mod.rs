@@ -231,7 +231,13 @@ pub(crate) async fn search_children(
         );
         if conds.is_empty() && !q.recent_first {
             // Two words that seldom meet are answered from the children that have both.
-            let paired = match crate::word_pairs::choose(&ranked) {
+            let chosen = match db.word_counts.get(&db.pool) {
+                Some(counts) => crate::word_pairs::choose_by(&ranked, |a, b| {
+                    crate::word_counts::pair_rows_under(&counts, a, b)
+                }),
+                None => crate::word_pairs::choose(&ranked),
+            };
+            let paired = match chosen {
                 Some(pair) => PairSearch::new(db, pair, &words, place_params, &place_conds).await?,
                 None => None,
             };

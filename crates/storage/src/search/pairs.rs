@@ -65,15 +65,17 @@ impl PairSearch {
         }))
     }
 
-    /// `FROM … WHERE …` of the pairs `pair` selects (conditions on `t`), joined to the child
-    /// (`c`) when other words are asked, with its parameters in `p`.
+    /// `FROM … WHERE …` of the pairs `pair` selects (conditions on `t`), joined to the child's
+    /// search text (`c`) when other words are asked, with its parameters in `p`.
     fn from(&self, p: &mut Params, pair: Vec<String>) -> String {
         let mut conds = pair;
         conds.extend(self.place.iter().cloned());
         let join = if self.rest.is_empty() {
             ""
         } else {
-            " JOIN child c ON c.id = t.child_id"
+            // The pair's first word's row of the single-word index carries the child's text:
+            // found by its key, among that word's rows, where the child's own row is one of all.
+            " JOIN child_token c ON c.token = t.word AND c.child_id = t.child_id"
         };
         for w in &self.rest {
             conds.push(format!(

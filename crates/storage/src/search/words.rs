@@ -44,7 +44,7 @@ pub(super) async fn by_rows<'a>(db: &Db, words: &[&'a str]) -> StorageResult<Vec
     if let Some(counts) = db.word_counts.get(&db.pool) {
         rows = words
             .iter()
-            .map(|w| crate::word_counts::rows_under(&counts, w))
+            .map(|w| crate::word_counts::rows_under(&counts.words, w))
             .collect();
     }
     // A word none of the counts has may have been written since: counted instead.
