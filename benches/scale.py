@@ -149,6 +149,11 @@ def measure(label, url, n, a, env, cwd, names, csv_path):
         res["figures_cold_s"] = round(client / 1000, 2)
         status, _, server, client = c.get(f"/api/v1/plans/{year}/targets", auth)
         res["figures_warm_s"] = round(client / 1000, 2)
+        # A running server has its counts of the index's words (word_counts.rs), read in the
+        # background from its first name search: started here, and given time to finish, so that
+        # the searches measure the server as it runs rather than its first seconds.
+        c.get("/api/v1/children?q=a+b&per_page=50", auth)
+        time.sleep(5)
         mix, other = queries(names, a.queries // 3)
         for kind, qs in (("mix", mix), ("other", other)):
             st, ct = [], []

@@ -89,16 +89,21 @@ impl Table {
             Table::Circumstance => &["child_id", "code", "from_date", "to_date"],
             // A word, and the JSON array of its children's ids.
             Table::Token => &["token", "child_id"],
-            // A word, and the JSON array of its pairs: [other word, sort key, child, village,
-            // present].
-            Table::Pair => &["word", "pairs"],
+            Table::Pair => &[
+                "word",
+                "other",
+                "sort_key",
+                "child_id",
+                "village_id",
+                "present",
+            ],
         }
     }
 
     /// Rows per statement: as many as the parameter limit allows.
     fn rows_per_statement(self) -> usize {
         match self {
-            Table::Token | Table::Pair => WORD_CHILDREN,
+            Table::Token => WORD_CHILDREN,
             _ => (crate::params::max_params() / self.params().len()).max(1),
         }
     }
@@ -172,34 +177,7 @@ fn insert_sql(backend: Backend, table: Table, rows: usize, k: &Constants) -> Str
                 insert_into(backend)
             );
         }
-        Table::Pair => {
-            // The pairs carry the child's village and presence, known here: no lookup per row.
-            let (word, from, at) = match backend {
-                Backend::Sqlite => ("?", "json_each(?) AS j", "json_extract(j.value, '$[{}]')"),
-                Backend::Postgres => (
-                    "$1",
-                    "json_array_elements(CAST($2 AS json)) AS j(value)",
-                    "(j.value ->> {})",
-                ),
-            };
-            let col = |i: usize, cast: &str| {
-                let v = at.replace("{}", &i.to_string());
-                if cast.is_empty() || backend == Backend::Sqlite {
-                    v
-                } else {
-                    format!("CAST({v} AS {cast})")
-                }
-            };
-            return format!(
-                "{} child_word_pair (word, other, sort_key, child_id, village_id, present) SELECT {word}, {}, {}, {}, {}, {} FROM {from}",
-                insert_into(backend),
-                col(0, ""),
-                col(1, ""),
-                col(2, "BIGINT"),
-                col(3, "BIGINT"),
-                col(4, "BIGINT"),
-            );
-        }
+        Table::Pair => ("child_word_pair", vec![]),
     };
     let params = table.params();
     let mut sql = format!("{} {name} ({}", insert_into(backend), params.join(", "));
@@ -269,7 +247,7 @@ impl<'a> Batcher<'a> {
 
     fn empty(table: Table) -> AnyArguments<'static> {
         let mut args = AnyArguments::default();
-        if !matches!(table, Table::Token | Table::Pair) {
+        if table != Table::Token {
             args.reserve(table.rows_per_statement() * table.params().len(), 0);
         }
         args
@@ -672,14 +650,15 @@ fn index(words: &Words, send: Send) -> bool {
     true
 }
 
-/// The search index's pairs, word by word in order: each word with its pairs in key order (the
-/// other word, then the child), `first_id` being the first row's id.
+/// The search index's pairs, word by word in order, each word's in key order (the other word,
+/// the sort key, the child), `first_id` being the first row's id.
 fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
     let order = words.in_order();
     let mut rank = vec![0u32; order.len()];
     for (r, n) in order.iter().enumerate() {
         rank[*n as usize] = r as u32;
     }
+    let mut batch = Batcher::new(Table::Pair, send);
     for &n in &order {
         let mut rows: Vec<(u32, &str, i64)> = Vec::new();
         for id in &words.children[n as usize] {
@@ -691,29 +670,20 @@ fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
             );
         }
         rows.sort_unstable();
-        for part in rows.chunks(WORD_CHILDREN) {
-            let list: Vec<(&str, &str, i64, i64, i64)> = part
-                .iter()
-                .map(|(r, key, id)| {
-                    let (_, village, present, _) = &words.of_row[(id - first_id) as usize];
-                    let other = words.names[order[*r as usize] as usize].as_str();
-                    (other, *key, *id, *village, *present)
-                })
-                .collect();
-            let mut args = AnyArguments::default();
-            let _ = args.add(words.names[n as usize].clone());
-            let _ = args.add(serde_json::to_string(&list).expect("pairs serialise"));
-            let batch = Batch {
-                table: Table::Pair,
-                rows: part.len(),
-                args,
-            };
-            if !send(Ok(batch)) {
+        for (r, key, id) in rows {
+            let (_, village, present, _) = &words.of_row[(id - first_id) as usize];
+            batch.add(words.names[n as usize].clone());
+            batch.add(words.names[order[r as usize] as usize].clone());
+            batch.add(key.to_string());
+            batch.add(id);
+            batch.add(*village);
+            batch.add(*present);
+            if !batch.end_row() {
                 return false;
             }
         }
     }
-    true
+    batch.flush()
 }
 
 /// Links each row that names a household (by code, or by number) to it: one read of the
@@ -880,7 +850,7 @@ impl Db {
             let Batch { table, rows, args } = batch?;
             // All full batches of a table, and every word of the index, share one statement,
             // which SQLite then compiles once.
-            let by_word = matches!(table, Table::Token | Table::Pair);
+            let by_word = table == Table::Token;
             let rows = if by_word { 0 } else { rows };
             let reuse = sqlite && (by_word || rows == table.rows_per_statement());
             let sql = statements
