@@ -11,13 +11,14 @@ use sqlx::Row;
 
 /// Matches of a pair search at most this many are read at once, counted and sorted (past it,
 /// the page is read from the pairs in name order).
-pub(super) const PAIR_SORT: i64 = 2_000;
+const PAIR_SORT: i64 = 2_000;
 
 /// Exact pairs of words read one by one for a page in name order, at most this many (the words
 /// under one prefix times those under the other); past it the page is read from the index of
 /// single words.
 const PAIR_ARMS: usize = 256;
 
+/// A search of two words (tìm theo cặp từ) and what else the query asks.
 pub(super) struct PairSearch {
     /// The words of the index under the walked query word.
     walked: Vec<String>,
