@@ -257,6 +257,64 @@ async fn check_exits_non_zero_when_the_audit_chain_is_broken() {
     assert!(text(&out).contains("mục 3"), "{}", text(&out));
 }
 
+/// Issue 19: `treem check` finds a pair of words of the search index that no longer matches the
+/// child's words (gone, or of another village) and `rebuild-copies` makes them again; a search
+/// of two words finds the child again afterwards.
+#[tokio::test]
+async fn check_finds_a_stale_pair_of_words_and_rebuild_copies_mends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("p.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    let a = db
+        .create_child(&officer(), &child("Giàng Thị Páo", "SP01"))
+        .await
+        .unwrap();
+    let search = |db: Db| async move {
+        db.search_children(
+            &officer(),
+            &ChildQuery {
+                q: Some("thi pao".into()),
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+    };
+    assert_eq!(search(db.clone()).await, 1);
+    for (label, sql, message) in [
+        (
+            "gone",
+            format!(
+                "DELETE FROM child_word_pair WHERE child_id = {} AND word = 'thi'",
+                a.id
+            ),
+            "tên các trẻ cho 6 cặp",
+        ),
+        (
+            "another village",
+            format!(
+                "UPDATE child_word_pair SET village_id = village_id + 1000 WHERE child_id = {}",
+                a.id
+            ),
+            "6 cặp từ không khớp",
+        ),
+    ] {
+        let db = Db::open(&url).await.unwrap();
+        db.raw_execute(&sql).await.unwrap();
+        db.close().await;
+        let out = treem(&["check", "--db", &url]);
+        assert_eq!(out.status.code(), Some(2), "{label}: {}", text(&out));
+        assert!(text(&out).contains(message), "{label}: {}", text(&out));
+        let out = treem(&["rebuild-copies", "--db", &url]);
+        assert!(out.status.success(), "{label}: {}", text(&out));
+        let out = treem(&["check", "--db", &url]);
+        assert!(out.status.success(), "{label}: {}", text(&out));
+    }
+    assert_eq!(search(Db::open(&url).await.unwrap()).await, 1);
+}
+
 #[tokio::test]
 async fn rebuild_copies_mends_what_check_finds_in_the_figures_copies() {
     let dir = tempfile::tempdir().unwrap();

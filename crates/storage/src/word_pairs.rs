@@ -10,7 +10,7 @@
 //! read back (`portable.rs`).
 use crate::error::StorageResult;
 use crate::params::{insert_many, Params, P};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 const COLUMNS: [&str; 6] = [
     "word",
@@ -124,6 +124,50 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
         sqlx::query("DROP INDEX child_token_fill")
             .execute(&mut **tx)
             .await?;
+    }
+    Ok(())
+}
+
+/// The schema version that made the pairs; an older database has none to check.
+const SINCE_SCHEMA: i64 = 20;
+
+/// `treem check`: every pair is two distinct words of its child, with the child's sort key,
+/// village and presence as its words carry them, and there are as many pairs as the words
+/// make — so the pairs are exactly those of the words. A stale pair would change a search's
+/// answer without a sign; `treem rebuild-copies` makes them again.
+pub(crate) async fn check(
+    db: &crate::db::Db,
+    version: i64,
+    report: &mut crate::audit::CheckReport,
+) -> StorageResult<()> {
+    if version < SINCE_SCHEMA {
+        return Ok(());
+    }
+    let wrong: i64 = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child_word_pair p WHERE p.word = p.other \
+         OR NOT EXISTS (SELECT 1 FROM child_token a WHERE a.token = p.word AND a.child_id = p.child_id \
+             AND a.sort_key = p.sort_key AND a.village_id = p.village_id AND a.present = p.present) \
+         OR NOT EXISTS (SELECT 1 FROM child_token b WHERE b.token = p.other AND b.child_id = p.child_id)",
+    )
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")?;
+    let counts = sqlx::query(
+        "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM child_word_pair) AS pairs, \
+         (SELECT CAST(COALESCE(SUM(n * (n - 1)), 0) AS BIGINT) FROM \
+             (SELECT COUNT(*) AS n FROM child_token GROUP BY child_id) x) AS made",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    let (pairs, made): (i64, i64) = (counts.try_get("pairs")?, counts.try_get("made")?);
+    if wrong > 0 {
+        report.problems.push(format!(
+            "chỉ mục tìm kiếm: {wrong} cặp từ không khớp với tên trẻ (sửa bằng treem rebuild-copies)"
+        ));
+    } else if pairs != made {
+        report.problems.push(format!(
+            "chỉ mục tìm kiếm: có {pairs} cặp từ, tên các trẻ cho {made} cặp (sửa bằng treem rebuild-copies)"
+        ));
     }
     Ok(())
 }
