@@ -128,8 +128,8 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
     Ok(())
 }
 
-/// The schema version that made the pairs; an older database has none to check.
-const SINCE_SCHEMA: i64 = 20;
+/// The schema version that made the pairs; an older database has none.
+pub(crate) const SINCE_SCHEMA: i64 = 20;
 
 /// `treem check`: every pair is two distinct words of its child, with the child's sort key,
 /// village and presence as its words carry them, and there are as many pairs as the words
