@@ -89,14 +89,7 @@ impl Table {
             Table::Circumstance => &["child_id", "code", "from_date", "to_date"],
             // A word, and the JSON array of its children's ids.
             Table::Token => &["token", "child_id"],
-            Table::Pair => &[
-                "word",
-                "other",
-                "sort_key",
-                "child_id",
-                "village_id",
-                "present",
-            ],
+            Table::Pair => &crate::word_pairs::COLUMNS,
         }
     }
 

@@ -12,7 +12,8 @@ use crate::error::StorageResult;
 use crate::params::{insert_many, Params, P};
 use sqlx::{Any, Row, Transaction};
 
-const COLUMNS: [&str; 6] = [
+/// The columns of a pair, in the order every writer gives them (this module, the bulk import).
+pub(crate) const COLUMNS: [&str; 6] = [
     "word",
     "other",
     "sort_key",
