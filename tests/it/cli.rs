@@ -316,6 +316,81 @@ async fn check_finds_a_stale_pair_of_words_and_rebuild_copies_mends_it() {
 }
 
 #[tokio::test]
+async fn check_finds_words_of_the_search_index_that_no_longer_say_the_childs_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("w.db").to_string_lossy().to_string();
+    let db = seeded(&url).await;
+    let a = db
+        .create_child(&officer(), &child("Giàng Thị Páo", "SP01"))
+        .await
+        .unwrap();
+    let found = |db: Db, q: &'static str| async move {
+        db.search_children(
+            &officer(),
+            &ChildQuery {
+                q: Some(q.into()),
+                per_page: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+    };
+    db.close().await;
+    for (label, sql, message) in [
+        (
+            "a word gone",
+            format!(
+                "DELETE FROM child_token WHERE child_id = {} AND token = 'pao'",
+                a.id
+            ),
+            "từ, tên các trẻ cho",
+        ),
+        (
+            "a word changed",
+            format!(
+                "UPDATE child_token SET token = 'pau' WHERE child_id = {} AND token = 'pao'",
+                a.id
+            ),
+            "có từ không khớp với tên",
+        ),
+        (
+            "another village",
+            format!(
+                "UPDATE child_token SET village_id = village_id + 1000 WHERE child_id = {}",
+                a.id
+            ),
+            "có từ không khớp với tên",
+        ),
+    ] {
+        let db = Db::open(&url).await.unwrap();
+        db.raw_execute(&sql).await.unwrap();
+        db.close().await;
+        let out = treem(&["check", "--db", &url]);
+        assert_eq!(out.status.code(), Some(2), "{label}: {}", text(&out));
+        // Said of the words themselves, not only of the pairs made from them.
+        assert!(
+            text(&out)
+                .lines()
+                .any(|l| l.contains("chỉ mục tìm kiếm: có")
+                    && l.contains(message)
+                    && !l.contains("cặp")),
+            "{label}: {}",
+            text(&out)
+        );
+        let out = treem(&["rebuild-copies", "--db", &url]);
+        assert!(out.status.success(), "{label}: {}", text(&out));
+        let out = treem(&["check", "--db", &url]);
+        assert!(out.status.success(), "{label}: {}", text(&out));
+        let db = Db::open(&url).await.unwrap();
+        assert_eq!(found(db.clone(), "pao").await, 1, "{label}");
+        assert_eq!(found(db.clone(), "thi pao").await, 1, "{label}");
+        db.close().await;
+    }
+}
+
+#[tokio::test]
 async fn rebuild_copies_mends_what_check_finds_in_the_figures_copies() {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("c.db").to_string_lossy().to_string();

@@ -118,6 +118,7 @@ impl AuditLog for Db {
         crate::profile::phase("check: current rows");
         let version = crate::migrate::current_version(self).await?;
         crate::copies::check_copies(self, version, &mut report).await?;
+        crate::child_words::check(self, &mut report).await?;
         crate::word_pairs::check(self, version, &mut report).await?;
         crate::profile::phase("check: copies");
         // Case entries open with the configured key (skipped without one).

@@ -175,7 +175,7 @@ pub(crate) fn child_from(r: &AnyRow, codes: &HashMap<i64, String>) -> StorageRes
 
 /// The search index carries what a name search filters and sorts on, so that a search reads
 /// the index alone: word, child, village, present, sort key, folded text.
-const TOKEN_COLUMNS: [&str; 6] = [
+pub(crate) const TOKEN_COLUMNS: [&str; 6] = [
     "token",
     "child_id",
     "village_id",
@@ -184,7 +184,7 @@ const TOKEN_COLUMNS: [&str; 6] = [
     "search_text",
 ];
 
-fn token_rows_of(id: i64, village_id: i64, ix: &Indexed) -> Vec<Vec<P>> {
+pub(crate) fn token_rows_of(id: i64, village_id: i64, ix: &Indexed) -> Vec<Vec<P>> {
     tokens_of(&ix.search_text)
         .into_iter()
         .map(|t| {

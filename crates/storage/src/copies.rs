@@ -21,13 +21,15 @@ pub(crate) const FILL: [&str; 4] = [
 ];
 
 impl Db {
-    /// Builds the figures' copies again from the full records, and the search index's pairs
-    /// of words from its words, in one transaction (`treem rebuild-copies`).
+    /// Builds the figures' copies again from the full records, the search index's words from
+    /// the children and its pairs of words from its words, in one transaction
+    /// (`treem rebuild-copies`).
     pub async fn rebuild_copies(&self) -> StorageResult<()> {
         let (_turn, mut tx) = self.begin_write().await?;
         for statement in FILL {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
+        crate::child_words::derive_all(&mut tx).await?;
         crate::word_pairs::derive_all(&mut tx).await?;
         tx.commit().await?;
         Ok(())

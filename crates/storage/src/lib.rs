@@ -13,6 +13,7 @@ mod budget;
 mod bulk;
 mod cases;
 mod check;
+mod child_words;
 mod children;
 mod communes;
 mod copies;
