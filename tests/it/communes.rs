@@ -7,7 +7,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use treem_domain::role::{Role, ALL_ROLES};
-use treem_storage::{ChildQuery, Commune, Db, NewCommune, Province, Register, StorageError};
+use treem_storage::{
+    ActivityLog, ChildQuery, Commune, Db, NewCommune, Plans, Province, Register, StorageError,
+};
 
 /// Commune A (the database's first) and commune B (added), both seeded alike: the same village
 /// codes, the same account names and passwords — the worst case for telling them apart.
@@ -772,6 +774,18 @@ async fn the_province_table_computes_again_only_the_communes_whose_data_changed(
     assert_eq!((first.kept, first.missing.len()), (0, 0));
     let again = live_table(&communes, "six_month", 2026, day).await.unwrap();
     assert_eq!(again.kept, 2);
+    // Both from the one read of every commune's stamps, without opening either commune.
+    assert_eq!(again.kept_at_once, 2);
+    // That read's stamps are each commune's own, as read in its scope.
+    let read = a.communes_kept("six_month", 2026, day).await.unwrap();
+    assert_eq!(read.len(), 2);
+    for (own, k) in [&a, &b].into_iter().zip(&read) {
+        assert_eq!(k.commune, own.commune_id());
+        assert_eq!(k.figures_stamp, own.figures_stamp().await.unwrap());
+        assert_eq!(k.activities_stamp, own.activities_stamp().await.unwrap());
+        assert!(k.kept.is_some());
+    }
+    assert_ne!(read[0].figures_stamp, read[1].figures_stamp);
     let cells = |t: &treem_web::province_live::LiveTable| {
         t.table
             .rows
@@ -794,7 +808,7 @@ async fn the_province_table_computes_again_only_the_communes_whose_data_changed(
             .unwrap();
     }
     let changed = live_table(&communes, "six_month", 2026, day).await.unwrap();
-    assert_eq!(changed.kept, 1);
+    assert_eq!((changed.kept, changed.kept_at_once), (1, 1));
     let row = |t: &treem_web::province_live::LiveTable, code: &str| {
         t.table
             .rows
@@ -819,7 +833,7 @@ async fn the_province_table_computes_again_only_the_communes_whose_data_changed(
     )
     .await
     .unwrap();
-    assert_eq!(fresh.kept, 1);
+    assert_eq!((fresh.kept, fresh.kept_at_once), (1, 0));
     assert_eq!(row(&changed, &code_b), row(&fresh, &code_b));
 }
 

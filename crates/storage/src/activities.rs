@@ -421,19 +421,7 @@ impl ActivityLog for Db {
     }
 
     async fn activities_stamp(&self) -> StorageResult<String> {
-        let r = sqlx::query(
-            "SELECT (SELECT MAX(id) FROM activity) AS a, (SELECT COUNT(*) FROM activity_child) AS c, \
-             (SELECT MAX(id) FROM service_entry) AS s, (SELECT COUNT(*) FROM village) AS v",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(format!(
-            "{:?}/{:?}/{:?}/{:?}",
-            r.try_get::<Option<i64>, _>("a")?,
-            r.try_get::<Option<i64>, _>("c")?,
-            r.try_get::<Option<i64>, _>("s")?,
-            r.try_get::<Option<i64>, _>("v")?
-        ))
+        crate::stamps::activities(self).await
     }
 
     async fn directory(&self, actor: &Actor) -> StorageResult<Vec<ServiceEntry>> {

@@ -12,7 +12,7 @@ use treem_domain::Date;
 
 /// A confirmed report period is a setting `report_period:YEAR:CODE` holding the
 /// [`ConfirmedPeriod`] as JSON: no table of its own (exported and restored with the settings).
-const PERIOD_KEY: &str = "report_period:";
+pub(crate) const PERIOD_KEY: &str = "report_period:";
 
 /// The schema version that made the kept packages of the province's table (`figures_kept`).
 pub(crate) const KEPT_SINCE_SCHEMA: i64 = 21;
@@ -250,45 +250,7 @@ impl Plans for Db {
     }
 
     async fn figures_stamp(&self) -> StorageResult<String> {
-        // Changes whenever a child, a reported figure, a support, an assessment, a health event
-        // or a case entry is written (case versions only grow), a plan is stored again, or a
-        // setting the figures read (report periods, which supports count) changes.
-        let r = sqlx::query(
-            "SELECT (SELECT MAX(updated_at) FROM child) AS c, (SELECT MAX(id) FROM child) AS n, \
-             (SELECT MAX(id) FROM reported_value) AS r, (SELECT MAX(id) FROM support_record) AS s, \
-             (SELECT MAX(id) FROM assessment_value) AS a, (SELECT MAX(id) FROM health_event) AS h, \
-             (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM case_file) AS k, \
-             (SELECT MAX(updated_at) FROM plan) AS p",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let settings = sqlx::query(
-            "SELECT key, value FROM setting WHERE key LIKE $1 OR key = $2 ORDER BY key",
-        )
-        .bind(format!("{PERIOD_KEY}%"))
-        .bind(crate::supports::ANSWERS_KEY)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut read = String::new();
-        for row in &settings {
-            read.push_str(&row.try_get::<String, _>("key")?);
-            read.push('=');
-            read.push_str(&row.try_get::<String, _>("value")?);
-            read.push('\n');
-        }
-        let work = crate::work::work_stamp(self).await?;
-        Ok(format!(
-            "{:?}/{:?}/{:?}/{:?}/{:?}/{:?}/{}/{:?}/{}/{work}",
-            r.try_get::<Option<String>, _>("c")?,
-            r.try_get::<Option<i64>, _>("n")?,
-            r.try_get::<Option<i64>, _>("r")?,
-            r.try_get::<Option<i64>, _>("s")?,
-            r.try_get::<Option<i64>, _>("a")?,
-            r.try_get::<Option<i64>, _>("h")?,
-            r.try_get::<i64, _>("k")?,
-            r.try_get::<Option<String>, _>("p")?,
-            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(read.as_bytes()))
-        ))
+        crate::stamps::figures(self).await
     }
 }
 

@@ -943,27 +943,6 @@ impl WorkLog for Db {
     }
 }
 
-/// Changes whenever a record targets 17 and 18 read changes (for [`crate::Plans::figures_stamp`]).
-pub(crate) async fn work_stamp(db: &Db) -> StorageResult<String> {
-    let r = sqlx::query(
-        "SELECT (SELECT MAX(id) FROM disaster) AS d, (SELECT MAX(recorded_at) FROM disaster_child) AS x, \
-         (SELECT COUNT(*) FROM disaster_child WHERE helped_on IS NOT NULL) AS h, \
-         (SELECT MAX(id) FROM child_marriage) AS m, \
-         (SELECT MAX(value) FROM setting WHERE key = $1) AS s",
-    )
-    .bind(RELIEF_KEY)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(format!(
-        "{:?}/{:?}/{}/{:?}/{:?}",
-        r.try_get::<Option<i64>, _>("d")?,
-        r.try_get::<Option<String>, _>("x")?,
-        r.try_get::<i64, _>("h")?,
-        r.try_get::<Option<i64>, _>("m")?,
-        r.try_get::<Option<String>, _>("s")?,
-    ))
-}
-
 /// The ids among `ids` whose village is none of `villages`.
 async fn children_outside_villages(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,

@@ -70,6 +70,9 @@ pub struct LiveTable {
     pub missing: Vec<(String, &'static str)>,
     /// Communes whose package was taken as kept, their data unchanged since it was made.
     pub kept: usize,
+    /// Of those, the ones taken from the one read of every commune's stamps, without opening
+    /// the commune.
+    pub kept_at_once: usize,
 }
 
 impl LiveTable {
@@ -96,16 +99,27 @@ pub type CommuneNow = (Option<String>, Now);
 /// The table of report `kind` of `year` as of `as_of`, one row per commune (in the order
 /// given). A commune whose figures cannot be computed (no plan for the year, a period not
 /// confirmed) has an empty row, as one that has not reported, and its reason.
+///
+/// The communes whose data did not change are taken first, all from one read of every hosted
+/// commune's stamps and kept packages; only the others are opened, a few at a time.
 pub async fn live_table(
     communes: &[LiveCommune],
     kind: &str,
     year: i16,
     as_of: Date,
 ) -> Result<LiveTable, ApiError> {
-    let contents =
+    let kept = kept_at_once(communes, kind, year, as_of).await;
+    let at_once = kept.iter().filter(|k| k.is_some()).count();
+    let to_compute: Vec<LiveCommune> = communes
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_none())
+        .map(|(c, _)| c.clone())
+        .collect();
+    let computed =
         // A few communes at a time, in order: each takes connections from the database, whose
         // limit every commune it hosts shares.
-        futures_util::stream::iter(communes.iter().cloned().map(|c| {
+        futures_util::stream::iter(to_compute.into_iter().map(|c| {
             let kind = kind.to_string();
             async move { package_now(&c, &kind, year, as_of).await }
         }))
@@ -114,11 +128,74 @@ pub async fn live_table(
         .await
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
+    let mut computed = computed.into_iter();
+    let contents = kept
+        .into_iter()
+        .map(|k| k.or_else(|| computed.next()))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| ApiError::Internal("bảng của tỉnh: thiếu xã".into()))?;
     let names: Vec<(String, String)> = communes
         .iter()
         .map(|c| (c.code.clone(), c.name.clone()))
         .collect();
-    Ok(assemble(&names, contents, kind, year))
+    let mut table = assemble(&names, contents, kind, year);
+    table.kept_at_once = at_once;
+    Ok(table)
+}
+
+/// For each commune opened on demand, its kept package when its data, day and program are
+/// those it was made from; `None` where it must be computed (or is served by its own
+/// application). A failure to read is logged and every commune computed.
+async fn kept_at_once(
+    communes: &[LiveCommune],
+    kind: &str,
+    year: i16,
+    as_of: Date,
+) -> Vec<Option<CommuneNow>> {
+    let none = || communes.iter().map(|_| None).collect();
+    let Some(db) = communes.iter().find_map(|c| match &c.source {
+        Source::Open { db, .. } => Some(db),
+        Source::App(_) => None,
+    }) else {
+        return none();
+    };
+    let read = match db.communes_kept(kind, year, as_of).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!("không đọc được số liệu đã giữ của các xã: {e}");
+            return none();
+        }
+    };
+    communes
+        .iter()
+        .map(|c| {
+            let Source::Open { commune, .. } = &c.source else {
+                return None;
+            };
+            let k = read.iter().find(|k| k.commune == *commune)?;
+            let (kept_stamp, json) = k.kept.as_ref()?;
+            let now = stamp(
+                &k.figures_stamp,
+                &k.activities_stamp,
+                &c.code,
+                k.record.as_ref().map(|(n, p)| (n.as_str(), p.as_str())),
+            );
+            if *kept_stamp != now {
+                return None;
+            }
+            let content = serde_json::from_str::<PackageContent>(json).ok()?;
+            Some((
+                Some(content.kind_name.clone()),
+                Now::Kept(Box::new(content)),
+            ))
+        })
+        .collect()
+}
+
+/// Everything a commune's package is made of: the figures' and the activities' data, the
+/// commune's code and own record (name, province), and the program that computes them.
+fn stamp(figures: &str, activities: &str, code: &str, record: Option<(&str, &str)>) -> String {
+    format!("{figures}|{activities}|{code}|{record:?}|{}", program())
 }
 
 /// The table from each commune's part, the communes as (code, name) in the table's order.
@@ -163,6 +240,7 @@ pub fn assemble(
         table,
         missing,
         kept,
+        kept_at_once: 0,
     }
 }
 
@@ -201,14 +279,13 @@ async fn package_in(
     };
     let name = Some(report.name.clone());
     let commune = state.store.commune().await?;
-    // Everything the package is made of: the figures' and the activities' data, the commune's
-    // own record and code, and the program that computes them.
-    let stamp = format!(
-        "{}|{}|{code}|{:?}|{}",
-        state.store.figures_stamp().await?,
-        state.store.activities_stamp().await?,
-        commune.as_ref().map(|c| (&c.name, &c.province)),
-        program()
+    let stamp = stamp(
+        &state.store.figures_stamp().await?,
+        &state.store.activities_stamp().await?,
+        code,
+        commune
+            .as_ref()
+            .map(|c| (c.name.as_str(), c.province.as_str())),
     );
     if let Some(json) = state.store.kept_package(kind, year, as_of, &stamp).await? {
         // One that no longer reads (a program of another shape) is computed again.
