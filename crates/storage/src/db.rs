@@ -39,6 +39,12 @@ pub type CommuneId = i64;
 /// hosts more).
 pub const FIRST_COMMUNE: CommuneId = 1;
 
+/// PostgreSQL's compiling of a statement to machine code, off: treem's statements run in
+/// milliseconds, but those over eight partitions of many tables are estimated dear enough to
+/// be compiled, which took 2.2 s for a statement that runs in 90 ms (the province's read of
+/// every commune's stamps, docs/scale.md).
+const NO_JIT: &str = "set_config('jit', 'off', false)";
+
 /// Connections at most for each commune a server hosts beside the first.
 const HOSTED_POOL: u32 = 3;
 
@@ -167,14 +173,23 @@ impl Db {
                     // Scoped before the first statement: the commune for row-level security,
                     // and — once migration 0018 made it — the role that never bypasses it
                     // (the login may be a superuser or the tables' owner, which would).
-                    sqlx::query(
-                        "SELECT set_config('treem.commune', $1, false), \
+                    sqlx::query(&format!(
+                        "SELECT set_config('treem.commune', $1, false), {NO_JIT}, \
                          CASE WHEN to_regproc('public.treem_commune') IS NOT NULL \
-                         THEN set_config('role', 'treem_tenant', false) END",
-                    )
+                         THEN set_config('role', 'treem_tenant', false) END"
+                    ))
                     .bind(commune.to_string())
                     .execute(&mut *conn)
                     .await?;
+                    Ok(())
+                })
+            });
+        } else {
+            opts = opts.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query(&format!("SELECT {NO_JIT}"))
+                        .execute(&mut *conn)
+                        .await?;
                     Ok(())
                 })
             });
