@@ -14,9 +14,6 @@ use treem_domain::Date;
 /// [`ConfirmedPeriod`] as JSON: no table of its own (exported and restored with the settings).
 pub(crate) const PERIOD_KEY: &str = "report_period:";
 
-/// The schema version that made the kept packages of the province's table (`figures_kept`).
-pub(crate) const KEPT_SINCE_SCHEMA: i64 = 21;
-
 fn date(s: &str) -> StorageResult<Date> {
     s.parse()
         .map_err(|e| StorageError::Corrupt(format!("ngày «{s}»: {e}")))

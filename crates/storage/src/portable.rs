@@ -421,7 +421,7 @@ impl Db {
             crate::word_pairs::derive_all(&mut tx).await?;
         }
         // Packages kept for the province's table were of the data this import replaces.
-        if crate::migrate::has_applied(self, crate::plans::KEPT_SINCE_SCHEMA).await? {
+        if crate::migrate::has_applied(self, crate::stamps::KEPT_SINCE_SCHEMA).await? {
             sqlx::query("DELETE FROM figures_kept")
                 .execute(&mut *tx)
                 .await?;

@@ -11,6 +11,9 @@ use crate::error::StorageResult;
 use sqlx::Row;
 use treem_domain::Date;
 
+/// The schema version that made the kept packages of the province's table (`figures_kept`).
+pub(crate) const KEPT_SINCE_SCHEMA: i64 = 21;
+
 /// One value a stamp is made of: `value` over the rows of `table` that pass `filter`.
 struct Part {
     value: &'static str,
@@ -146,7 +149,7 @@ impl Db {
         as_of: Date,
     ) -> StorageResult<Vec<CommuneKept>> {
         if self.backend == Backend::Sqlite
-            || !crate::migrate::has_applied(self, crate::plans::KEPT_SINCE_SCHEMA).await?
+            || !crate::migrate::has_applied(self, KEPT_SINCE_SCHEMA).await?
         {
             return Ok(Vec::new());
         }
