@@ -1,4 +1,5 @@
 //! Dynamic parameters for queries built at run time, and batched multi-row inserts.
+use crate::db::Backend;
 use crate::error::StorageResult;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -64,6 +65,25 @@ impl Params {
     pub fn push(&mut self, p: impl Into<P>) -> String {
         self.0.push(p.into());
         format!("${}", self.0.len())
+    }
+
+    /// `column` is one of `ids`, bound as one parameter whatever their number: the statement's
+    /// text stays the same, so PostgreSQL plans it once per connection and keeps the plan. A
+    /// list written into the text was planned anew every time (3–13 ms over eight partitions,
+    /// longer than the query ran) and filled the connection's statement cache with statements
+    /// never used again.
+    pub fn among_ids(&mut self, backend: Backend, column: &str, ids: &[i64]) -> String {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        match backend {
+            Backend::Postgres => format!(
+                "{column} = ANY(CAST(string_to_array({}, ',') AS BIGINT[]))",
+                self.push(list)
+            ),
+            Backend::Sqlite => format!(
+                "{column} IN (SELECT value FROM json_each({}))",
+                self.push(format!("[{list}]"))
+            ),
+        }
     }
 }
 

@@ -157,11 +157,10 @@ pub(crate) async fn search_children(
     if let Some(ids) = &q.ids {
         // The ids come from a figure (a target's children), never from a request: every one
         // is listed, so that the page can go through all of them.
-        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-        conds.push(if list.is_empty() {
+        conds.push(if ids.is_empty() {
             "1 = 0".into()
         } else {
-            format!("c.id IN ({})", list.join(", "))
+            p.among_ids(db.backend, "c.id", ids)
         });
     }
     if let Some(since) = q.changed_since.as_deref() {

@@ -241,11 +241,11 @@ async fn page_of(db: &Db, cols: &str, ids: &[i64]) -> StorageResult<Vec<sqlx::an
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let mut p = Params::default();
     let sql = format!(
-        "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id WHERE c.id IN ({}) \
+        "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id WHERE {} \
          ORDER BY c.sort_key, c.id",
-        list.join(", ")
+        p.among_ids(db.backend, "c.id", ids)
     );
-    Ok(sqlx::query(&sql).fetch_all(&db.pool).await?)
+    Ok(bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?)
 }
