@@ -118,9 +118,11 @@ impl AuditLog for Db {
         crate::profile::phase("check: current rows");
         let version = crate::migrate::current_version(self).await?;
         crate::copies::check_copies(self, version, &mut report).await?;
+        crate::profile::phase("check: copies (figures)");
         crate::child_words::check(self, &mut report).await?;
+        crate::profile::phase("check: words");
         crate::word_pairs::check(self, version, &mut report).await?;
-        crate::profile::phase("check: copies");
+        crate::profile::phase("check: pairs of words");
         // Case entries open with the configured key (skipped without one).
         crate::cases::check_cases(self, &mut report).await?;
         crate::profile::phase("check: cases");
