@@ -782,6 +782,22 @@ async fn demo_seeds_sealed_case_files_with_its_own_key() {
     // A second run reuses the database and its key.
     let out = treem(&["demo", "--db", &url, "--no-serve"]);
     assert!(out.status.success(), "{}", text(&out));
+    // Without the key, `check` says once what it could not verify of the cases: the cases
+    // are checked once, not again with the anchors.
+    db.close().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_treem"))
+        .args(["check", "--db", &url])
+        .env_remove("TREEM_CASE_KEY_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out)
+            .matches("Chưa kiểm tra được: không có khóa hồ sơ")
+            .count(),
+        1,
+        "{}",
+        text(&out)
+    );
 }
 
 /// TREEM_HOLIDAYS_FILE: the commune's own calendar moves the stored deadlines; a bad file stops

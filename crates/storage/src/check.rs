@@ -160,8 +160,6 @@ impl Db {
                 }
             }
         }
-        // Case rows: structure and audit count always; content with the configured key.
-        crate::cases::check_cases(self, &mut report).await?;
         Ok(report)
     }
 }
