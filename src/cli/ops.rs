@@ -456,6 +456,12 @@ async fn hosted_apps(
         let mut state = state.clone();
         if id == treem_storage::FIRST_COMMUNE {
             state = state.with_hosted(live.clone());
+            // The seat's page of every commune's figures now, ready before it is asked for.
+            treem_web::province_live::keep_ready(
+                live.clone(),
+                treem_web::province_live::READY_EVERY,
+                treem_storage::today,
+            );
         }
         apps.push((host, state));
     }

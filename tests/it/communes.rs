@@ -837,6 +837,66 @@ async fn the_province_table_computes_again_only_the_communes_whose_data_changed(
     assert_eq!(row(&changed, &code_b), row(&fresh, &code_b));
 }
 
+/// The seat's server makes the table its province's page opens on ready by itself: the first
+/// reviewer of a day finds every commune's package kept, not computed while they wait.
+#[tokio::test]
+async fn the_province_table_is_made_ready_before_anyone_asks_for_it() {
+    use treem_web::province_live::{keep_ready, live_table, LiveCommune, FIRST_KIND};
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    a.create_child(&o, &child("Giàng A Sớm", "SP01"))
+        .await
+        .unwrap();
+    b.create_child(&o, &child("Sùng Thị Sớm", "SP02"))
+        .await
+        .unwrap();
+    let communes: Vec<LiveCommune> = a
+        .hosted_communes()
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| {
+            LiveCommune::open(
+                c.code.clone().unwrap_or_else(|| c.id.to_string()),
+                String::new(),
+                a.clone(),
+                c.id,
+            )
+        })
+        .collect();
+    fn day() -> jiff::civil::Date {
+        jiff::civil::date(2026, 6, 30)
+    }
+    assert!(a
+        .communes_kept(FIRST_KIND, 2026, day())
+        .await
+        .unwrap()
+        .iter()
+        .all(|k| k.kept.is_none()));
+    let task = keep_ready(communes.clone(), std::time::Duration::from_secs(3600), day);
+    let started = std::time::Instant::now();
+    loop {
+        let read = a.communes_kept(FIRST_KIND, 2026, day()).await.unwrap();
+        if read.len() == 2 && read.iter().all(|k| k.kept.is_some()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "nothing made the table ready (task finished: {}): {read:?}",
+            task.is_finished()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    task.abort();
+    let t = live_table(&communes, FIRST_KIND, 2026, day())
+        .await
+        .unwrap();
+    assert_eq!((t.kept, t.kept_at_once, t.missing.len()), (2, 2, 0));
+}
+
 /// Issue 19 item 1: on a server hosting many communes, the province's reviewer at the seat
 /// (the database's first commune) sees the figures now of each commune it registered that the
 /// server hosts; no other commune sees the province's side — neither that page, nor the

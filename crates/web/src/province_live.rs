@@ -19,6 +19,12 @@ use treem_domain::Date;
 /// Communes computed at the same time.
 const AT_ONCE: usize = 4;
 
+/// The report the province's page opens on (its kind; the year is this year's).
+pub const FIRST_KIND: &str = "six_month";
+
+/// How often the server makes ready the table the page opens on.
+pub const READY_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// One hosted commune: its code and name, and its application (its scoped store).
 #[derive(Clone)]
 pub struct LiveCommune {
@@ -377,3 +383,31 @@ const NO_PLAN: &str = "chưa có kế hoạch của năm";
 const NO_SUCH_REPORT: &str = "kế hoạch của xã không có loại báo cáo này";
 const NOT_CONFIRMED: &str = "xã chưa xác nhận kỳ báo cáo";
 const NOT_COMPUTED: &str = "chưa tính được";
+
+/// Keeps the table the province's page opens on ready, so that its first reviewer of a day does
+/// not wait for every commune to be computed: now, then every `every`, the table of
+/// [`FIRST_KIND`] for the year of `today()` is made, which computes only the communes whose data
+/// or day changed and keeps their packages. Runs until the server stops; a failure is logged
+/// and tried again at the next turn.
+pub fn keep_ready(
+    communes: Vec<LiveCommune>,
+    every: std::time::Duration,
+    today: fn() -> Date,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let day = today();
+            match live_table(&communes, FIRST_KIND, day.year(), day).await {
+                Ok(t) => tracing::debug!(
+                    "bảng của tỉnh sẵn sàng: {} xã, {} xã tính lại",
+                    communes.len(),
+                    communes.len() - t.kept
+                ),
+                Err(e) => tracing::warn!("chưa chuẩn bị được bảng của tỉnh: {e}"),
+            }
+        }
+    })
+}

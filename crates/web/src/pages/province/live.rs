@@ -38,7 +38,7 @@ pub async fn live(ctx: Ctx, Query(q): Query<TableQuery>) -> Result<Response, Pag
         .asked()
         .map_err(|_| ctx.error(PageErrorKind::NotFound))?
         .map(|(k, y)| (k.to_string(), y))
-        .unwrap_or_else(|| ("six_month".to_string(), today.year()));
+        .unwrap_or_else(|| (crate::province_live::FIRST_KIND.to_string(), today.year()));
     let communes: Vec<LiveCommune> = registered
         .iter()
         .filter_map(|r| {
