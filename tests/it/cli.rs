@@ -260,6 +260,21 @@ async fn check_exits_non_zero_when_the_audit_chain_is_broken() {
 /// Issue 19: `treem check` finds a pair of words of the search index that no longer matches the
 /// child's words (gone, or of another village) and `rebuild-copies` makes them again; a search
 /// of two words finds the child again afterwards.
+/// Edits the database at `url` straight with `sql`; then `treem check` fails (exit 2) with
+/// output that `said` accepts, `treem rebuild-copies` mends it and `check` passes again.
+async fn broken_then_mended(url: &str, label: &str, sql: &str, said: impl Fn(&str) -> bool) {
+    let db = Db::open(url).await.unwrap();
+    db.raw_execute(sql).await.unwrap();
+    db.close().await;
+    let out = treem(&["check", "--db", url]);
+    assert_eq!(out.status.code(), Some(2), "{label}: {}", text(&out));
+    assert!(said(&text(&out)), "{label}: {}", text(&out));
+    let out = treem(&["rebuild-copies", "--db", url]);
+    assert!(out.status.success(), "{label}: {}", text(&out));
+    let out = treem(&["check", "--db", url]);
+    assert!(out.status.success(), "{label}: {}", text(&out));
+}
+
 #[tokio::test]
 async fn check_finds_a_stale_pair_of_words_and_rebuild_copies_mends_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -301,16 +316,7 @@ async fn check_finds_a_stale_pair_of_words_and_rebuild_copies_mends_it() {
             "6 cặp từ không khớp",
         ),
     ] {
-        let db = Db::open(&url).await.unwrap();
-        db.raw_execute(&sql).await.unwrap();
-        db.close().await;
-        let out = treem(&["check", "--db", &url]);
-        assert_eq!(out.status.code(), Some(2), "{label}: {}", text(&out));
-        assert!(text(&out).contains(message), "{label}: {}", text(&out));
-        let out = treem(&["rebuild-copies", "--db", &url]);
-        assert!(out.status.success(), "{label}: {}", text(&out));
-        let out = treem(&["check", "--db", &url]);
-        assert!(out.status.success(), "{label}: {}", text(&out));
+        broken_then_mended(&url, label, &sql, |out| out.contains(message)).await;
     }
     assert_eq!(search(Db::open(&url).await.unwrap()).await, 1);
 }
@@ -364,25 +370,13 @@ async fn check_finds_words_of_the_search_index_that_no_longer_say_the_childs_nam
             "có từ không khớp với tên",
         ),
     ] {
-        let db = Db::open(&url).await.unwrap();
-        db.raw_execute(&sql).await.unwrap();
-        db.close().await;
-        let out = treem(&["check", "--db", &url]);
-        assert_eq!(out.status.code(), Some(2), "{label}: {}", text(&out));
         // Said of the words themselves, not only of the pairs made from them.
-        assert!(
-            text(&out)
-                .lines()
-                .any(|l| l.contains("chỉ mục tìm kiếm: có")
-                    && l.contains(message)
-                    && !l.contains("cặp")),
-            "{label}: {}",
-            text(&out)
-        );
-        let out = treem(&["rebuild-copies", "--db", &url]);
-        assert!(out.status.success(), "{label}: {}", text(&out));
-        let out = treem(&["check", "--db", &url]);
-        assert!(out.status.success(), "{label}: {}", text(&out));
+        broken_then_mended(&url, label, &sql, |out| {
+            out.lines().any(|l| {
+                l.contains("chỉ mục tìm kiếm: có") && l.contains(message) && !l.contains("cặp")
+            })
+        })
+        .await;
         let db = Db::open(&url).await.unwrap();
         assert_eq!(found(db.clone(), "pao").await, 1, "{label}");
         assert_eq!(found(db.clone(), "thi pao").await, 1, "{label}");

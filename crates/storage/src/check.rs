@@ -114,13 +114,13 @@ impl AuditLog for Db {
         }
         crate::profile::phase("check: sealed rows");
         report.children = crate::seal::check_current(&mut tx, sealed, &mut report).await?;
-        drop(tx);
         crate::profile::phase("check: current rows");
+        crate::child_words::check(&mut tx, &mut report).await?;
+        drop(tx);
+        crate::profile::phase("check: words");
         let version = crate::migrate::current_version(self).await?;
         crate::copies::check_copies(self, version, &mut report).await?;
         crate::profile::phase("check: copies (figures)");
-        crate::child_words::check(self, &mut report).await?;
-        crate::profile::phase("check: words");
         crate::word_pairs::check(self, version, &mut report).await?;
         crate::profile::phase("check: pairs of words");
         // Case entries open with the configured key (skipped without one).

@@ -4,7 +4,6 @@
 //! again. A child whose words are wrong is missing from the searches that should find it, and
 //! nothing else would tell.
 use crate::audit::CheckReport;
-use crate::db::{Backend, Db};
 use crate::error::StorageResult;
 use futures_util::TryStreamExt;
 use sqlx::{Any, Row, Transaction};
@@ -48,20 +47,18 @@ impl Tally {
 }
 
 /// `treem check`: the words stored are exactly those the children's current rows make, each
-/// with its child's village, presence, sort key and folded name. Both sides are read in one
-/// snapshot and folded into a count and a sum of hashes: constant memory at any size.
-pub(crate) async fn check(db: &Db, report: &mut CheckReport) -> StorageResult<()> {
-    let mut tx = db.begin_read().await?;
-    if db.backend == Backend::Postgres {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-    }
+/// with its child's village, presence, sort key and folded name. Read in the check's snapshot
+/// (`tx`), the one its rows were checked against their versions in, and folded into a count
+/// and a sum of hashes: constant memory at any size.
+pub(crate) async fn check(
+    tx: &mut Transaction<'_, Any>,
+    report: &mut CheckReport,
+) -> StorageResult<()> {
     let mut made = Tally::default();
     {
         let mut rows =
             sqlx::query("SELECT id, village_id, present, sort_key, search_text FROM child")
-                .fetch(&mut *tx);
+                .fetch(&mut **tx);
         while let Some(r) = rows.try_next().await? {
             let (search_text, sort_key): (String, String) =
                 (r.try_get("search_text")?, r.try_get("sort_key")?);
@@ -87,7 +84,7 @@ pub(crate) async fn check(db: &Db, report: &mut CheckReport) -> StorageResult<()
         let mut rows = sqlx::query(
             "SELECT token, child_id, village_id, present, sort_key, search_text FROM child_token",
         )
-        .fetch(&mut *tx);
+        .fetch(&mut **tx);
         while let Some(r) = rows.try_next().await? {
             let (token, sort_key, search_text): (String, String, String) = (
                 r.try_get("token")?,
@@ -104,7 +101,6 @@ pub(crate) async fn check(db: &Db, report: &mut CheckReport) -> StorageResult<()
             });
         }
     }
-    drop(tx);
     if let Some(problem) = compare(made, stored) {
         report.problems.push(problem);
     }
@@ -151,17 +147,14 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
         after = last.try_get("id")?;
         let mut words = Vec::new();
         for r in &rows {
-            let ix = crate::children::Indexed {
-                search_text: r.try_get("search_text")?,
-                sort_key: r.try_get("sort_key")?,
-                present: r.try_get("present")?,
-                birth_registered: 0,
-                disability: 0,
-            };
+            let (search_text, sort_key): (String, String) =
+                (r.try_get("search_text")?, r.try_get("sort_key")?);
             words.extend(crate::children::token_rows_of(
                 r.try_get("id")?,
                 r.try_get("village_id")?,
-                &ix,
+                r.try_get("present")?,
+                &sort_key,
+                &search_text,
             ));
         }
         crate::params::insert_many(tx, "child_token", &crate::children::TOKEN_COLUMNS, words)

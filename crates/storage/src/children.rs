@@ -184,17 +184,25 @@ pub(crate) const TOKEN_COLUMNS: [&str; 6] = [
     "search_text",
 ];
 
-pub(crate) fn token_rows_of(id: i64, village_id: i64, ix: &Indexed) -> Vec<Vec<P>> {
-    tokens_of(&ix.search_text)
+/// The index's rows of one child: a row per word of `search_text`, each carrying the child's
+/// village, presence, sort key and folded text.
+pub(crate) fn token_rows_of(
+    id: i64,
+    village_id: i64,
+    present: i64,
+    sort_key: &str,
+    search_text: &str,
+) -> Vec<Vec<P>> {
+    tokens_of(search_text)
         .into_iter()
         .map(|t| {
             vec![
                 P::from(t),
                 P::from(id),
                 P::from(village_id),
-                P::from(ix.present),
-                P::from(ix.sort_key.clone()),
-                P::from(ix.search_text.clone()),
+                P::from(present),
+                P::from(sort_key),
+                P::from(search_text),
             ]
         })
         .collect()
@@ -208,7 +216,7 @@ async fn write_derived(
     d: &ChildData,
     ix: &Indexed,
 ) -> StorageResult<()> {
-    let tokens = token_rows_of(id, village_id, ix);
+    let tokens = token_rows_of(id, village_id, ix.present, &ix.sort_key, &ix.search_text);
     insert_many(tx, "child_token", &TOKEN_COLUMNS, tokens).await?;
     let paired = crate::word_pairs::Paired {
         child_id: id,
