@@ -546,6 +546,185 @@ async fn each_hot_query_touches_one_partition_of_each_table() {
     }
 }
 
+/// What a connection writes to tracing, kept: PostgreSQL's notices among it.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The plans PostgreSQL itself ran for `work` on a new pool of `commune`, as `auto_explain`
+/// reports them to the client (every later session of the database is set to), with what the
+/// work returned.
+async fn plans_while<T, F, Fut>(a: &Db, commune: i64, work: F) -> (T, String)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    a.raw_execute_as_owner(
+        "DO $$ BEGIN \
+           EXECUTE format('ALTER DATABASE %I SET session_preload_libraries = ''auto_explain''', current_database()); \
+           EXECUTE format('ALTER DATABASE %I SET auto_explain.log_min_duration = 0', current_database()); \
+           EXECUTE format('ALTER DATABASE %I SET auto_explain.log_level = notice', current_database()); \
+         END $$",
+    )
+    .await
+    .unwrap();
+    let out = Captured::default();
+    let writer = out.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    let done = {
+        // The test's runtime has one thread: the connections' notices reach this subscriber.
+        let _on_this_thread = tracing::subscriber::set_default(subscriber);
+        let db = a.open_commune(commune).await.unwrap();
+        let done = work(db.clone()).await;
+        db.close().await;
+        done
+    };
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    (done, text)
+}
+
+/// Each plan in `text` of a statement reading one of `tables`, which must each be read by one.
+fn plans_reading<'t>(text: &'t str, tables: &[&str]) -> Vec<&'t str> {
+    let plans: Vec<&str> = text
+        .split("Query Text:")
+        .skip(1)
+        .filter(|p| tables.iter().any(|t| p.contains(&format!("{t}_p"))))
+        .collect();
+    for table in tables {
+        assert!(
+            plans.iter().any(|p| p.contains(&format!("{table}_p"))),
+            "no plan reads {table}: auto_explain said\n{text}"
+        );
+    }
+    plans
+}
+
+/// Issue 19 item 2: the name search's statements name the commune, so PostgreSQL plans each on
+/// the commune's partition alone. Row security alone lets it prune only when the statement runs
+/// ("Subplans Removed: 7"), after planning over every partition — most of a search's time on
+/// PostgreSQL.
+#[tokio::test]
+async fn the_name_search_is_planned_on_the_communes_partition_alone() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    for name in ["Giàng Thị Dua", "Giàng Thị Mỷ", "Sùng A Páo", "Giàng A Chứ"] {
+        b.create_child(&o, &child(name, "SP01")).await.unwrap();
+    }
+    let words = |q: &str| ChildQuery {
+        q: Some(q.into()),
+        ..Default::default()
+    };
+    let asked = [
+        words("giàng"),
+        ChildQuery {
+            total_bound: Some(500),
+            ..words("gi")
+        },
+        words("Giàng Thị"),
+        words("giang thi mỷ"),
+        ChildQuery {
+            age_max: Some(10),
+            ..words("Giàng")
+        },
+        ChildQuery {
+            village: Some("SP01".into()),
+            ..Default::default()
+        },
+    ];
+    let (found, text) = plans_while(&a, b.commune_id(), |db| async move {
+        let mut found = Vec::new();
+        for q in asked {
+            let q = ChildQuery {
+                per_page: 50,
+                page: 1,
+                ..q
+            };
+            found.push(db.search_children(&o, &q).await.unwrap().total);
+        }
+        found
+    })
+    .await;
+    assert_eq!(
+        found,
+        vec![3, 3, 2, 1, 3, 4],
+        "the searches found the wrong children"
+    );
+    let tables = [
+        "child_token",
+        "child_word_pair",
+        "child",
+        "village",
+        "child_version",
+    ];
+    for plan in plans_reading(&text, &tables) {
+        assert!(
+            !plan.contains("Subplans Removed"),
+            "a search planned over every partition and pruned only when run:\n{plan}"
+        );
+    }
+}
+
+/// Issue 19 items 2 and 5: the figures' reads of the register and the health records name the
+/// commune too (PostgreSQL's cold figures were planned over every partition, slice by slice).
+#[tokio::test]
+async fn the_figures_read_the_communes_partition_alone() {
+    use treem_domain::indicator::Known;
+    use treem_storage::HealthLog;
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let (a, b) = two_communes(&url).await;
+    let o = officer();
+    for name in ["Giàng Thị Dua", "Sùng A Páo"] {
+        let id = b.create_child(&o, &child(name, "SP01")).await.unwrap().id;
+        let dose = (
+            "vaccination".to_string(),
+            Some(id),
+            today(),
+            json!({"vaccine": "OPV", "dose": 1}),
+        );
+        b.add_health_events(&o, &typed_events(&[dose]))
+            .await
+            .unwrap();
+    }
+    let (children, text) = plans_while(&a, b.commune_id(), |db| async move {
+        let at = Known::RecordedBy(today().tomorrow().unwrap());
+        let children = db.register_for_figures(&o, Known::Now).await.unwrap();
+        db.register_for_figures(&o, at).await.unwrap();
+        let now = db.health_records(&o, None, Known::Now).await.unwrap();
+        let then = db.health_records(&o, None, at).await.unwrap();
+        (
+            children.len(),
+            now.vaccinations.len(),
+            then.vaccinations.len(),
+        )
+    })
+    .await;
+    assert_eq!(children, (2, 2, 2), "the figures read the wrong records");
+    for plan in plans_reading(&text, &["child_fact", "health_pack", "health_event"]) {
+        assert!(
+            !plan.contains("Subplans Removed"),
+            "a read of the figures planned over every partition and pruned only when run:\n{plan}"
+        );
+    }
+}
+
 /// Issue 19 item 1: one commune moves in or out with `export` / `import all` without touching
 /// the others, and a file of another commune is refused with a clear message.
 #[tokio::test]

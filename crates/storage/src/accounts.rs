@@ -176,11 +176,14 @@ const USER_COLS_U: &str = "u.id, u.username, u.role, u.village_id, u.full_name, 
 
 impl Db {
     async fn user_by_id(&self, id: i64) -> StorageResult<User> {
-        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM app_user WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StorageError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLS} FROM app_user WHERE id = $1{}",
+            self.and_own("app_user")
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)?;
         user_from(&row)
     }
 }
@@ -625,9 +628,11 @@ impl Accounts for Db {
     }
 
     async fn session(&self, token: &str) -> StorageResult<Option<(Session, User)>> {
-        let row = sqlx::query(
-            "SELECT s.user_id, s.csrf, s.expires_at FROM app_session s WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
+        // Asked on every request: named with the commune (Db::and_own).
+        let row = sqlx::query(&format!(
+            "SELECT s.user_id, s.csrf, s.expires_at FROM app_session s WHERE s.token_hash = $1 AND s.expires_at > $2{}",
+            self.and_own("s")
+        ))
         .bind(token_hash(token))
         .bind(now_text())
         .fetch_optional(&self.pool)

@@ -246,12 +246,13 @@ impl Db {
     ///
     /// [`Register::children_as_of_slice`]: crate::Register::children_as_of_slice
     pub async fn last_child_id(&self) -> StorageResult<i64> {
-        Ok(
-            sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("m")?,
-        )
+        Ok(sqlx::query(&format!(
+            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child WHERE 1 = 1{}",
+            self.and_own("child")
+        ))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("m")?)
     }
 
     /// The register at the end of each of `dates`; `scope`: only children whose record then
@@ -342,8 +343,9 @@ impl Db {
         // cross the driver as a few hundred values.
         let sql = format!(
             "SELECT {} AS l FROM {table} \
-             WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3",
+             WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3{}",
             agg(b, line, RS, order),
+            self.and_own(table),
         );
         // Small slices keep the texts small enough for the allocator to reuse their memory.
         const SLICE: i64 = 5_000;

@@ -248,10 +248,11 @@ impl Db {
         let loose = sqlx::query(&format!(
             "SELECT {} AS k, {} AS d, {} AS j FROM health_event \
              WHERE child_id IS NULL AND date <= $1 AND recorded_at < $2 \
-             AND (replaced_at IS NULL OR replaced_at >= $2)",
+             AND (replaced_at IS NULL OR replaced_at >= $2){}",
             agg(b, "kind", RS, "id"),
             agg(b, "date", ',', "id"),
             agg(b, "data", RS, "id"),
+            self.and_own("health_event"),
         ))
         .bind(&until)
         .bind(&cutoff)
@@ -316,7 +317,7 @@ impl Db {
                 format!(
                     "(SELECT child_id, kind, {} AS events FROM health_event \
                      WHERE child_id > $1 AND child_id <= $2 AND recorded_at < $3 \
-                     AND (replaced_at IS NULL OR replaced_at >= $3) \
+                     AND (replaced_at IS NULL OR replaced_at >= $3){} \
                      GROUP BY child_id, kind) p",
                     agg(
                         b,
@@ -328,19 +329,26 @@ impl Db {
                         },
                         RS,
                         "id"
-                    )
+                    ),
+                    self.and_own("health_event"),
                 ),
             ),
         };
         let sql = format!(
             "SELECT {} AS c, {} AS k, {} AS e FROM {packs} \
-             WHERE child_id > $1 AND child_id <= $2",
+             WHERE child_id > $1 AND child_id <= $2{}",
             agg(b, "child_id", ',', order),
             agg(b, "kind", ',', order),
             agg(b, "events", GS, order),
+            if recorded_before.is_none() {
+                self.and_own(table)
+            } else {
+                String::new()
+            },
         );
         let max_child: i64 = sqlx::query(&format!(
-            "SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM {table}"
+            "SELECT CAST(COALESCE(MAX(child_id), 0) AS BIGINT) AS m FROM {table} WHERE 1 = 1{}",
+            self.and_own(table)
         ))
         .fetch_one(&self.pool)
         .await?

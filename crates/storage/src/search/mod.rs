@@ -101,14 +101,15 @@ pub(crate) async fn search_children(
     // Conditions on place and presence go to the search index when there is a name to
     // search (the index carries them), else to the child table.
     let on = if words.is_empty() { "c" } else { "t" };
-    let mut place: Vec<String> = Vec::new();
+    let mut place: Vec<String> = db.own(on).into_iter().collect();
     if let Some(v) = scope {
         place.push(format!("{on}.village_id = {}", p.push(v)));
     }
     if let Some(code) = q.village.as_deref().filter(|s| !s.is_empty()) {
         place.push(format!(
-            "{on}.village_id = (SELECT id FROM village WHERE code = {})",
-            p.push(code)
+            "{on}.village_id = (SELECT id FROM village WHERE code = {}{})",
+            p.push(code),
+            db.and_own("village")
         ));
     }
     if !q.include_absent {
@@ -132,8 +133,9 @@ pub(crate) async fn search_children(
     if let Some(code) = q.circumstance.as_deref().filter(|s| !s.is_empty()) {
         let t = p.push(now.to_string());
         conds.push(format!(
-            "c.id IN (SELECT child_id FROM child_circumstance WHERE code = {} AND from_date <= {t} AND (to_date IS NULL OR to_date >= {t}))",
-            p.push(code)
+            "c.id IN (SELECT child_id FROM child_circumstance WHERE code = {} AND from_date <= {t} AND (to_date IS NULL OR to_date >= {t}){})",
+            p.push(code),
+            db.and_own("child_circumstance")
         ));
     }
     if let Some(dis) = q.disability {
@@ -184,7 +186,14 @@ pub(crate) async fn search_children(
     };
     let cols = format!(
         "c.id, c.full_name, c.sex, c.dob, c.personal_id, c.version, v.code AS village, \
-         (SELECT {precision} FROM child_version cv WHERE cv.child_id = c.id AND cv.version = c.version) AS dob_precision"
+         (SELECT {precision} FROM child_version cv WHERE cv.child_id = c.id AND cv.version = c.version{}) AS dob_precision",
+        db.and_own("cv")
+    );
+    // The children and their villages, each table named with the commune (Db::and_own).
+    let children = format!(
+        "child c JOIN village v ON v.id = c.village_id{}{}",
+        db.and_own("c"),
+        db.and_own("v")
     );
     let (total, rows) = if words.is_empty() {
         conds.extend(place);
@@ -196,7 +205,7 @@ pub(crate) async fn search_children(
         let total = count_children(db, &where_sql, &p, None).await?;
         let (limit, off) = (p.push(per_page), p.push(offset));
         let sql = format!(
-            "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
+            "SELECT {cols} FROM {children}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
         );
         (
             total,
@@ -230,7 +239,7 @@ pub(crate) async fn search_children(
         );
         if conds.is_empty() && !q.recent_first {
             // Two words that seldom meet are answered from the children that have both.
-            let chosen = match db.word_counts.get(&db.pool) {
+            let chosen = match db.word_counts.get(db) {
                 Some(counts) => crate::word_pairs::choose_by(&ranked, |a, b| {
                     crate::word_counts::pair_rows_under(&counts, a, b)
                 }),
@@ -339,7 +348,9 @@ pub(crate) async fn search_children(
             let (limit, off) = (p.push(per_page), p.push(offset));
             let sql = format!(
                 "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({page_rows}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
-                 JOIN child c ON c.id = pg.child_id JOIN village v ON v.id = c.village_id ORDER BY pg.sort_key, pg.child_id"
+                 JOIN child c ON c.id = pg.child_id{} JOIN village v ON v.id = c.village_id{} ORDER BY pg.sort_key, pg.child_id",
+                db.and_own("c"),
+                db.and_own("v")
             );
             (
                 total,
@@ -347,11 +358,12 @@ pub(crate) async fn search_children(
             )
         } else {
             conds.push(format!("c.id IN (SELECT m.child_id FROM ({matches}) m)"));
+            conds.extend(db.own("c"));
             let where_sql = format!(" WHERE {}", conds.join(" AND "));
             let total = count_children(db, &where_sql, &p, bound).await?;
             let (limit, off) = (p.push(per_page), p.push(offset));
             let sql = format!(
-                "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
+                "SELECT {cols} FROM {children}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {off}"
             );
             (
                 total,

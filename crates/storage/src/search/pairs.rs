@@ -30,6 +30,8 @@ pub(super) struct PairSearch {
     /// parameters.
     place: Vec<String>,
     params: Params,
+    /// The commune named on the joined text's table (`Db::and_own`).
+    own_text: String,
 }
 
 impl PairSearch {
@@ -63,6 +65,7 @@ impl PairSearch {
                 .collect(),
             place: place.to_vec(),
             params,
+            own_text: db.and_own("c"),
         }))
     }
 
@@ -72,11 +75,14 @@ impl PairSearch {
         let mut conds = pair;
         conds.extend(self.place.iter().cloned());
         let join = if self.rest.is_empty() {
-            ""
+            String::new()
         } else {
             // The pair's first word's row of the single-word index carries the child's text:
             // found by its key, among that word's rows, where the child's own row is one of all.
-            " JOIN child_token c ON c.token = t.word AND c.child_id = t.child_id"
+            format!(
+                " JOIN child_token c ON c.token = t.word AND c.child_id = t.child_id{}",
+                self.own_text
+            )
         };
         for w in &self.rest {
             conds.push(format!(
@@ -227,8 +233,10 @@ impl PairSearch {
         let sql = format!(
             "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({candidates}) m \
              ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
-             JOIN child c ON c.id = pg.child_id JOIN village v ON v.id = c.village_id \
-             ORDER BY pg.sort_key, pg.child_id"
+             JOIN child c ON c.id = pg.child_id{} JOIN village v ON v.id = c.village_id{} \
+             ORDER BY pg.sort_key, pg.child_id",
+            db.and_own("c"),
+            db.and_own("v")
         );
         Ok(Some(
             bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
@@ -243,9 +251,11 @@ async fn page_of(db: &Db, cols: &str, ids: &[i64]) -> StorageResult<Vec<sqlx::an
     }
     let mut p = Params::default();
     let sql = format!(
-        "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id WHERE {} \
+        "SELECT {cols} FROM child c JOIN village v ON v.id = c.village_id{} WHERE {}{} \
          ORDER BY c.sort_key, c.id",
-        p.among_ids(db.backend, "c.id", ids)
+        db.and_own("v"),
+        p.among_ids(db.backend, "c.id", ids),
+        db.and_own("c")
     );
     Ok(bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?)
 }

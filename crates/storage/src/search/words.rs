@@ -12,14 +12,15 @@ pub(super) const WORDS_PER_PREFIX: i64 = 64;
 /// [`WORDS_PER_PREFIX`]: found by skipping from one word to the next (one index seek each)
 /// rather than reading every row of the range.
 pub(super) async fn words_in_range(db: &Db, prefix: &str) -> StorageResult<Option<Vec<String>>> {
-    let rows = sqlx::query(
+    let own = db.and_own("child_token");
+    let rows = sqlx::query(&format!(
         "WITH RECURSIVE w(token, n) AS ( \
-            SELECT (SELECT MIN(token) FROM child_token WHERE token >= $1 AND token < $2), 1 \
+            SELECT (SELECT MIN(token) FROM child_token WHERE token >= $1 AND token < $2{own}), 1 \
             UNION ALL \
-            SELECT (SELECT MIN(token) FROM child_token WHERE token > w.token AND token < $2), w.n + 1 \
+            SELECT (SELECT MIN(token) FROM child_token WHERE token > w.token AND token < $2{own}), w.n + 1 \
             FROM w WHERE w.token IS NOT NULL AND w.n <= $3) \
          SELECT token FROM w WHERE token IS NOT NULL",
-    )
+    ))
     .bind(prefix)
     .bind(format!("{prefix}{{"))
     .bind(WORDS_PER_PREFIX)
@@ -41,7 +42,7 @@ pub(super) async fn by_rows<'a>(db: &Db, words: &[&'a str]) -> StorageResult<Vec
         return Ok(words.to_vec());
     }
     let mut rows: Vec<i64> = Vec::new();
-    if let Some(counts) = db.word_counts.get(&db.pool) {
+    if let Some(counts) = db.word_counts.get(db) {
         rows = words
             .iter()
             .map(|w| crate::word_counts::rows_under(&counts.words, w))
@@ -52,9 +53,10 @@ pub(super) async fn by_rows<'a>(db: &Db, words: &[&'a str]) -> StorageResult<Vec
         rows.clear();
         for w in words {
             rows.push(
-                sqlx::query(
-                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2 LIMIT 2000) t",
-                )
+                sqlx::query(&format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM child_token WHERE token >= $1 AND token < $2{} LIMIT 2000) t",
+                    db.and_own("child_token")
+                ))
                 .bind(*w)
                 .bind(format!("{w}{{"))
                 .fetch_one(&db.pool)
