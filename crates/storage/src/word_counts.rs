@@ -10,7 +10,6 @@
 //! The rows of each pair of words (`child_word_pair`) are counted with them, to choose which two
 //! words of a search of three or more the pairs answer: two rare words may be common together
 //! («Lý» and «Văn»), where a rarer pair («Thị» with «Vả») reads a tenth of the rows.
-use crate::db::Db;
 use crate::error::StorageResult;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -42,13 +41,14 @@ pub(crate) struct WordCounts {
 impl WordCounts {
     /// The counts if read, starting a fresh reading in the background when there are none or
     /// they are old.
-    pub(crate) fn get(self: &Arc<Self>, db: &Db) -> Option<Counts> {
+    /// `own`: the commune's condition on the tables read as `x` (`Db::and_own("x")`).
+    pub(crate) fn get(self: &Arc<Self>, pool: &sqlx::AnyPool, own: String) -> Option<Counts> {
         let now = self.read.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let stale = now.as_ref().is_none_or(|(at, _)| at.elapsed() > FRESH_FOR);
         if stale && !self.reading.swap(true, Ordering::AcqRel) {
-            let (db, words) = (db.clone(), self.clone());
+            let (pool, words) = (pool.clone(), self.clone());
             tokio::spawn(async move {
-                let counts = read_counts(&db).await;
+                let counts = read_counts(&pool, &own).await;
                 if let Ok(c) = counts {
                     *words.read.lock().unwrap_or_else(|e| e.into_inner()) =
                         Some((Instant::now(), Arc::new(c)));
@@ -76,23 +76,21 @@ pub(crate) fn pair_rows_under(read: &Read, a: &str, b: &str) -> i64 {
         .sum()
 }
 
-async fn read_counts(db: &Db) -> StorageResult<Read> {
+async fn read_counts(pool: &sqlx::AnyPool, own: &str) -> StorageResult<Read> {
     let mut read = Read::default();
     let rows = sqlx::query(&format!(
-        "SELECT token, CAST(COUNT(*) AS BIGINT) AS n FROM child_token WHERE 1 = 1{} GROUP BY token",
-        db.and_own("child_token")
+        "SELECT token, CAST(COUNT(*) AS BIGINT) AS n FROM child_token x WHERE 1 = 1{own} GROUP BY token"
     ))
-    .fetch_all(&db.pool)
+    .fetch_all(pool)
     .await?;
     for r in &rows {
         read.words.insert(r.try_get("token")?, r.try_get("n")?);
     }
     let rows = sqlx::query(&format!(
-        "SELECT word, other, CAST(COUNT(*) AS BIGINT) AS n FROM child_word_pair WHERE 1 = 1{} \
-         GROUP BY word, other",
-        db.and_own("child_word_pair")
+        "SELECT word, other, CAST(COUNT(*) AS BIGINT) AS n FROM child_word_pair x WHERE 1 = 1{own} \
+         GROUP BY word, other"
     ))
-    .fetch_all(&db.pool)
+    .fetch_all(pool)
     .await?;
     for r in &rows {
         read.pairs

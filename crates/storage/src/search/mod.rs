@@ -239,7 +239,7 @@ pub(crate) async fn search_children(
         );
         if conds.is_empty() && !q.recent_first {
             // Two words that seldom meet are answered from the children that have both.
-            let chosen = match db.word_counts.get(db) {
+            let chosen = match db.word_counts.get(&db.pool, db.and_own("x")) {
                 Some(counts) => crate::word_pairs::choose_by(&ranked, |a, b| {
                     crate::word_counts::pair_rows_under(&counts, a, b)
                 }),
