@@ -424,3 +424,81 @@ async fn two_words_that_seldom_meet_follow_every_change_of_a_name() {
         }
     }
 }
+
+/// Issue 19 item 3: a whole name of three words shared by many, whose pair of words has a word
+/// met often with one of the pair and seldom with the third («Sùng Văn …» under «va» when
+/// searching «Sùng Thị Vả»): the page reads that word's pairs with the third word rather than
+/// all its rows with the first, and still finds exactly the matches, page after page, in name
+/// order — with the counts of the words read, which make that choice.
+#[tokio::test]
+async fn three_words_read_each_pair_from_its_rarer_side_and_find_the_same_children() {
+    use treem_domain::text::{fold, sort_key};
+    for (label, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        let o = officer();
+        let mut names: Vec<String> = Vec::new();
+        for (name, n) in [
+            ("Sùng Văn Dế", 20),
+            ("Sùng Thị Vả", 6),
+            ("Sùng Thị Pà", 40),
+            ("Giàng Thị Vả", 30),
+            ("Sùng Thị Vân", 3),
+            ("Lò Thị Vân", 2),
+            ("Vàng A Lử", 60),
+        ] {
+            for i in 0..n {
+                // Distinct given names where the test needs many of a kind, kept out of the
+                // words under «va».
+                names.push(
+                    if name.ends_with("Dế") || name.ends_with("Pà") || name.ends_with("Lử") {
+                        format!("{name} {}", ["Mỷ", "Chứ", "Nủ", "Dua"][i % 4])
+                    } else {
+                        name.to_string()
+                    },
+                );
+            }
+        }
+        let mut aliased = child("Hờ A Sử", "SP02");
+        aliased.aliases = vec!["Sùng Thị Vân".into()];
+        let mut rows: Vec<_> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| child(n, if i % 4 == 0 { "SP02" } else { "SP01" }))
+            .collect();
+        rows.push(aliased);
+        db.import_children(&o, rows.clone()).await.unwrap();
+        db.count_search_words().await.unwrap();
+        let expect = |q: &str| {
+            let words: Vec<String> = fold(q).split_whitespace().map(String::from).collect();
+            let mut hits: Vec<(String, String)> = rows
+                .iter()
+                .filter(|c| {
+                    let text = fold(&format!("{} {}", c.full_name, c.aliases.join(" ")));
+                    words
+                        .iter()
+                        .all(|w| text.split_whitespace().any(|n| n.starts_with(w.as_str())))
+                })
+                .map(|c| (sort_key(&c.full_name), c.full_name.clone()))
+                .collect();
+            hits.sort();
+            hits.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+        };
+        for q in [
+            "Sùng Thị Vả",
+            "sung thi va",
+            "thi sung va",
+            "va sung thi",
+            "sung va th",
+        ] {
+            let want = expect(q);
+            assert!(want.len() >= 10, "{label} {q}: {} matches", want.len());
+            assert_eq!(all_pages(&db, &o, q).await, want, "{label} {q}");
+            // Counted short of the matches: every page read from the pairs' fronts.
+            assert_eq!(
+                all_pages_counted_to(&db, &o, q, 3, 2).await,
+                want,
+                "{label} {q} (đếm đến 3)"
+            );
+        }
+    }
+}

@@ -40,8 +40,8 @@ pub(crate) struct WordCounts {
 
 impl WordCounts {
     /// The counts if read, starting a fresh reading in the background when there are none or
-    /// they are old.
-    /// `own`: the commune's condition on the tables read as `x` (`Db::and_own("x")`).
+    /// they are old. `own`: the commune's condition on the tables read as `x`
+    /// (`Db::and_own("x")`).
     pub(crate) fn get(self: &Arc<Self>, pool: &sqlx::AnyPool, own: String) -> Option<Counts> {
         let now = self.read.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let stale = now.as_ref().is_none_or(|(at, _)| at.elapsed() > FRESH_FOR);
@@ -57,6 +57,14 @@ impl WordCounts {
             });
         }
         now.map(|(_, c)| c)
+    }
+
+    /// Reads the counts now and keeps them, rather than in the background of a search.
+    pub(crate) async fn read_now(&self, pool: &sqlx::AnyPool, own: String) -> StorageResult<()> {
+        let counts = read_counts(pool, &own).await?;
+        *self.read.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), Arc::new(counts)));
+        Ok(())
     }
 }
 

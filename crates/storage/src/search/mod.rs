@@ -374,6 +374,17 @@ pub(crate) async fn search_children(
     summaries(&rows, total, page, per_page)
 }
 
+impl Db {
+    /// Counts the search index's words and pairs of words now (which the searches otherwise
+    /// start in the background, and use once read): a server's first searches then choose
+    /// their words as later ones do.
+    pub async fn count_search_words(&self) -> StorageResult<()> {
+        self.word_counts
+            .read_now(&self.pool, self.and_own("x"))
+            .await
+    }
+}
+
 /// The page of the register list from its rows.
 fn summaries(
     rows: &[sqlx::any::AnyRow],
