@@ -120,10 +120,6 @@ pub async fn serve_db(
         treem_web::hosted::serve_hosted(apps, listener).await?;
         return Ok(0);
     }
-    // The search index's counts, read while the office opens the first page, so that the first
-    // searches choose their words as later ones do (a failure leaves them to the first search).
-    let counting = db.clone();
-    tokio::spawn(async move { counting.count_search_words().await });
     let mut state =
         treem_web::AppState::with_settings(Arc::new(db), &crate::settings::settings().web());
     if let Some(key) = commune_key {

@@ -375,9 +375,10 @@ pub(crate) async fn search_children(
 }
 
 impl Db {
-    /// Counts the search index's words and pairs of words now (which the searches otherwise
-    /// start in the background, and use once read): a server's first searches then choose
-    /// their words as later ones do.
+    /// Counts the search index's words and pairs of words now, where the searches otherwise
+    /// start the count in the background and use it once read (a tool or test that needs the
+    /// searches' choices to be those of a server at work). Not at a server's start: at a
+    /// million children the count takes seconds of a core the first page's figures need.
     pub async fn count_search_words(&self) -> StorageResult<()> {
         self.word_counts
             .read_now(&self.pool, self.and_own("x"))
