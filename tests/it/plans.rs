@@ -502,3 +502,61 @@ async fn targets_over_the_api_carry_their_definitions_and_related_figures() {
     assert_eq!(t9["related"], json!([]));
     assert_eq!(t9["suppressed"]["related"], "ẩn");
 }
+
+/// Issue 19 item 4: the figures kept for the dashboard hold the children behind each figure for
+/// the date asked only; the earlier dates its trend reads are kept as values (the children
+/// behind them took 46 MB a point at a million children).
+#[tokio::test]
+async fn the_trend_points_kept_hold_values_not_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(&dir.path().join("t.db").to_string_lossy()).await;
+    for i in 0..6 {
+        db.create_child(&officer(), &child(&format!("Giàng Thị Số{i}"), "SP01"))
+            .await
+            .unwrap();
+    }
+    let state = treem_web::AppState::new(std::sync::Arc::new(db.clone()));
+    let as_of = jiff::civil::date(2026, 11, 30);
+    let main = treem_web::figures::compute(&state, 2026, as_of, Known::Now)
+        .await
+        .unwrap();
+    let children = |c: &treem_web::figures::Computed| -> usize {
+        c.results
+            .iter()
+            .map(|r| r.figure.numerator_ids.len() + r.figure.denominator_ids.len())
+            .sum()
+    };
+    let values = |c: &treem_web::figures::Computed| -> usize {
+        c.results
+            .iter()
+            .filter(|r| r.figure.value.is_some())
+            .count()
+    };
+    assert!(children(&main) > 0, "the date asked keeps its children");
+    let kept = state.figures.kept();
+    let points: Vec<_> = kept.iter().filter(|(priors, _)| *priors == 0).collect();
+    assert!(!points.is_empty(), "no trend point kept");
+    for (_, point) in points {
+        assert_eq!(
+            children(point),
+            0,
+            "the trend point of {} keeps children",
+            point.as_of
+        );
+        assert_eq!(
+            values(point),
+            values(&main),
+            "the trend point of {} lost its values",
+            point.as_of
+        );
+    }
+    // The children of an earlier date are still there for whoever asks for that date.
+    let earlier =
+        treem_web::figures::compute(&state, 2026, jiff::civil::date(2026, 9, 30), Known::Now)
+            .await
+            .unwrap();
+    assert!(
+        children(&earlier) > 0,
+        "an earlier date asked for keeps its children"
+    );
+}

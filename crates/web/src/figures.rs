@@ -69,6 +69,22 @@ pub struct FiguresCache(Mutex<Vec<(String, Arc<Computed>)>>);
 
 const KEEP: usize = 12;
 
+impl FiguresCache {
+    /// The computations kept, oldest first, each with the number of earlier dates its trend
+    /// read (0 for a trend point, kept for a later date's trend).
+    pub fn kept(&self) -> Vec<(usize, Arc<Computed>)> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, c)| {
+                let priors = k.rsplit('/').next().and_then(|p| p.parse().ok());
+                (priors.unwrap_or(0), c.clone())
+            })
+            .collect()
+    }
+}
+
 pub async fn load_plan(state: &AppState, year: i16) -> Result<Plan, ApiError> {
     if !treem_domain::limits::PLAN_YEARS.contains(&year) {
         return Err(ApiError::NotFound);
@@ -209,7 +225,7 @@ impl Inputs {
         for (i, result) in results.iter_mut().enumerate().take(earlier) {
             out.push(match &self.hits[i] {
                 Some(hit) => hit.clone(),
-                None => self.computed(i, result.take().unwrap_or_default()),
+                None => self.computed(i, values_only(result.take().unwrap_or_default())),
             });
         }
         let prior = prior_values(self.year, &self.dates, &out);
@@ -224,6 +240,22 @@ impl Inputs {
         std::thread::spawn(move || drop((register, health)));
         out
     }
+}
+
+/// An earlier date's results as a trend point keeps them: without the children behind each
+/// figure. A trend point is read for its values only ([`prior_values`]) and kept under a key of
+/// its own, which only a later date's trend reads; the children it counted took 46 MB a point at
+/// a million (a page asking for that date's children computes it as its own date).
+fn values_only(mut results: Vec<TargetResult>) -> Vec<TargetResult> {
+    for r in &mut results {
+        r.figure.numerator_ids = Vec::new();
+        r.figure.denominator_ids = Vec::new();
+        if let Some(s) = &mut r.secondary {
+            s.numerator_ids = Vec::new();
+            s.denominator_ids = Vec::new();
+        }
+    }
+    results
 }
 
 /// The trend reads each earlier figure's value only.
