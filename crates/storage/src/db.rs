@@ -185,7 +185,10 @@ impl Db {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA synchronous = FULL").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA cache_size = -16000").await?;
+                    // 4 MB a connection: the operating system keeps the file's pages anyway,
+                    // and eight connections of 16 MB held 130 MB after a million children's
+                    // searches, for no search measurably faster (docs/scale.md).
+                    conn.execute("PRAGMA cache_size = -4000").await?;
                     Ok(())
                 })
             });
