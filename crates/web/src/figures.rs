@@ -248,11 +248,11 @@ impl Inputs {
 /// a million (a page asking for that date's children computes it as its own date).
 fn values_only(mut results: Vec<TargetResult>) -> Vec<TargetResult> {
     for r in &mut results {
-        r.figure.numerator_ids = Vec::new();
-        r.figure.denominator_ids = Vec::new();
+        r.figure.numerator_ids = Default::default();
+        r.figure.denominator_ids = Default::default();
         if let Some(s) = &mut r.secondary {
-            s.numerator_ids = Vec::new();
-            s.denominator_ids = Vec::new();
+            s.numerator_ids = Default::default();
+            s.denominator_ids = Default::default();
         }
     }
     results

@@ -24,6 +24,7 @@
 mod activities;
 mod breakdown;
 mod cases;
+mod child_ids;
 mod definition;
 mod formulas;
 mod health;
@@ -46,6 +47,7 @@ pub use crate::date::Period;
 pub use activities::ActivityIndicator;
 pub use breakdown::{AgeBand, Breakdown, Cell};
 pub use cases::{note_damaged_cases, CaseIndicator};
+pub use child_ids::ChildIds;
 pub use definition::{definition_vi, definitions_vi, yearly, Definition, Yearly};
 pub use formulas::{age5_cohort, RegisterIndicator, UnknownIndicator, SCHOOL_YEAR_START_MONTH};
 pub use known::Known;
@@ -131,9 +133,9 @@ pub struct Figure {
     /// never 0 %.
     pub value: Option<f64>,
     /// Register children behind the numerator, by id, ascending (empty unless from the register).
-    pub numerator_ids: Vec<i64>,
+    pub numerator_ids: ChildIds,
     /// Register children behind the denominator, by id, ascending.
-    pub denominator_ids: Vec<i64>,
+    pub denominator_ids: ChildIds,
     /// The denominator is too small for a stable rate ([`Settings::unstable`]).
     pub unstable: bool,
     /// For "không quá" / "dưới" targets (and counts): how many numerator events the target

@@ -1,7 +1,7 @@
 //! The children behind a figure ([`Selection`]): its denominator and numerator, each child a
 //! [`Member`] with the age its breakdown uses.
 use super::prepared::{Entry, Key};
-use super::{rate, Figure, Rec};
+use super::{rate, ChildIds, Figure, Rec};
 use crate::plan::Unit;
 
 /// A child counted in a figure, with the age (completed years) its breakdown uses: on the
@@ -69,12 +69,7 @@ impl<'a> Selection<'a> {
                 ..Figure::default()
             };
         }
-        let ids = |m: &[Member]| {
-            let mut v: Vec<i64> = m.iter().map(|m| m.id).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
+        let ids = |m: &[Member]| ChildIds::new(m.iter().map(|m| m.id).collect());
         let denominator_ids = ids(&self.denominator);
         let numerator_ids = ids(&self.numerator);
         let num = numerator_ids.len() as f64;
