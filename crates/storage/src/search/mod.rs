@@ -189,10 +189,10 @@ pub(crate) async fn search_children(
          (SELECT {precision} FROM child_version cv WHERE cv.child_id = c.id AND cv.version = c.version{}) AS dob_precision",
         db.and_own("cv")
     );
-    // The children and their villages, each table named with the commune (Db::and_own).
+    // The children and their villages (the children's commune is among the conditions: the
+    // count reads `child` alone).
     let children = format!(
-        "child c JOIN village v ON v.id = c.village_id{}{}",
-        db.and_own("c"),
+        "child c JOIN village v ON v.id = c.village_id{}",
         db.and_own("v")
     );
     let (total, rows) = if words.is_empty() {
@@ -239,7 +239,7 @@ pub(crate) async fn search_children(
         );
         if conds.is_empty() && !q.recent_first {
             // Two words that seldom meet are answered from the children that have both.
-            let chosen = match db.word_counts.get(&db.pool, db.and_own("x")) {
+            let chosen = match counts(db) {
                 Some(counts) => crate::word_pairs::choose_by(&ranked, |a, b| {
                     crate::word_counts::pair_rows_under(&counts, a, b)
                 }),
@@ -345,13 +345,7 @@ pub(crate) async fn search_children(
                 // No word at all (nothing matches) or too many: the range itself.
                 _ => matches,
             };
-            let (limit, off) = (p.push(per_page), p.push(offset));
-            let sql = format!(
-                "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({page_rows}) m ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
-                 JOIN child c ON c.id = pg.child_id{} JOIN village v ON v.id = c.village_id{} ORDER BY pg.sort_key, pg.child_id",
-                db.and_own("c"),
-                db.and_own("v")
-            );
+            let sql = page_in_name_order(db, &mut p, &cols, &page_rows, (per_page, offset));
             (
                 total,
                 bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
@@ -384,6 +378,32 @@ impl Db {
             .read_now(&self.pool, self.and_own("x"))
             .await
     }
+}
+
+/// The counts of the search index's words, if read (starting a reading when they are not).
+fn counts(db: &Db) -> Option<crate::word_counts::Counts> {
+    db.word_counts.get(&db.pool, db.and_own("x"))
+}
+
+/// The statement of a page of `per_page` children from `offset` among `candidates` (rows of
+/// `child_id, sort_key`, a child perhaps more than once), in name order, with the list's
+/// columns `cols`.
+fn page_in_name_order(
+    db: &Db,
+    p: &mut Params,
+    cols: &str,
+    candidates: &str,
+    (per_page, offset): (i64, i64),
+) -> String {
+    let (limit, off) = (p.push(per_page), p.push(offset));
+    format!(
+        "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({candidates}) m \
+         ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
+         JOIN child c ON c.id = pg.child_id{} JOIN village v ON v.id = c.village_id{} \
+         ORDER BY pg.sort_key, pg.child_id",
+        db.and_own("c"),
+        db.and_own("v")
+    )
 }
 
 /// The page of the register list from its rows.

@@ -218,15 +218,7 @@ impl PairSearch {
             self.arm_rows(db, &mut p, arm, &reach, &mut parts);
         }
         let candidates = parts.join(" UNION ALL ");
-        let (limit, off) = (p.push(per_page), p.push(offset));
-        let sql = format!(
-            "SELECT {cols} FROM (SELECT DISTINCT m.child_id, m.sort_key FROM ({candidates}) m \
-             ORDER BY m.sort_key, m.child_id LIMIT {limit} OFFSET {off}) pg \
-             JOIN child c ON c.id = pg.child_id{} JOIN village v ON v.id = c.village_id{} \
-             ORDER BY pg.sort_key, pg.child_id",
-            db.and_own("c"),
-            db.and_own("v")
-        );
+        let sql = super::page_in_name_order(db, &mut p, cols, &candidates, (per_page, offset));
         Ok(Some(
             bind_all(sqlx::query(&sql), p.0).fetch_all(&db.pool).await?,
         ))
@@ -248,17 +240,20 @@ impl PairSearch {
         }
         // A rest word that starts, or is started by, another query word may be met by the
         // same word of the name: it stays matched on the text.
-        let apart = |r: &String| {
-            [&self.walked_word, &self.other]
-                .iter()
-                .all(|w| !w.starts_with(r.as_str()) && !r.starts_with(w.as_str()))
-        };
-        let chosen: Vec<Option<usize>> = match db.word_counts.get(&db.pool, db.and_own("x")) {
+        let movable: Vec<String> = self
+            .rest
+            .iter()
+            .filter(|r| {
+                [&self.walked_word, &self.other]
+                    .iter()
+                    .all(|w| !w.starts_with(r.as_str()) && !r.starts_with(w.as_str()))
+            })
+            .cloned()
+            .collect();
+        let chosen: Vec<Option<usize>> = match super::counts(db) {
             Some(counts) => others
                 .iter()
-                .map(|b| {
-                    partner(&counts, &self.walked, b, &self.rest).filter(|i| apart(&self.rest[*i]))
-                })
+                .map(|b| partner(&counts, &self.walked, b, &movable))
                 .collect(),
             None => vec![None; others.len()],
         };
@@ -276,7 +271,7 @@ impl PairSearch {
         }
         let mut arms = Vec::new();
         for (i, words) in by_rest {
-            let r = &self.rest[i];
+            let r = &movable[i];
             match words_in_range(db, r).await? {
                 Some(right) if !right.is_empty() => arms.push(Arm {
                     left: words,

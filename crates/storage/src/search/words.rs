@@ -42,7 +42,7 @@ pub(super) async fn by_rows<'a>(db: &Db, words: &[&'a str]) -> StorageResult<Vec
         return Ok(words.to_vec());
     }
     let mut rows: Vec<i64> = Vec::new();
-    if let Some(counts) = db.word_counts.get(&db.pool, db.and_own("x")) {
+    if let Some(counts) = super::counts(db) {
         rows = words
             .iter()
             .map(|w| crate::word_counts::rows_under(&counts.words, w))

@@ -2,6 +2,7 @@
 //! every name, 50 a page, with a village filter — never cut off at a fixed number.
 use crate::pages::{Ctx, PageError};
 use serde::Deserialize;
+use treem_domain::indicator::ChildIds;
 use treem_storage::ChildQuery;
 
 /// Names a page of a list shows.
@@ -52,8 +53,8 @@ fn page_of(s: &Option<String>) -> i64 {
 /// query (`?year=…&as_of=…`), to which each link adds the lists' own.
 pub async fn counted(
     ctx: &Ctx,
-    numerator: &[i64],
-    denominator: &[i64],
+    numerator: &ChildIds,
+    denominator: &ChildIds,
     q: &PeopleQuery,
     base: &str,
 ) -> Result<(Listed, Listed), PageError> {
@@ -78,7 +79,7 @@ pub async fn counted(
 
 /// Page `page` of the children `ids` (in the village `village`, all when empty), as far as
 /// this person may see them (storage applies their scope).
-async fn listed(ctx: &Ctx, ids: &[i64], village: &str, page: i64) -> Result<Listed, PageError> {
+async fn listed(ctx: &Ctx, ids: &ChildIds, village: &str, page: i64) -> Result<Listed, PageError> {
     if ids.is_empty() {
         return Ok(Listed {
             page: 1,

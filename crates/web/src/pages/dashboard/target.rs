@@ -265,8 +265,8 @@ pub(super) async fn target_page(
     );
     let (numerator_people, denominator_people) = counted(
         ctx,
-        &r.figure.numerator_ids.to_vec(),
-        &r.figure.denominator_ids.to_vec(),
+        &r.figure.numerator_ids,
+        &r.figure.denominator_ids,
         people,
         &base,
     )
