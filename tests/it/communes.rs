@@ -584,6 +584,18 @@ where
         .with_max_level(tracing::Level::INFO)
         .with_writer(move || writer.clone())
         .finish();
+    // tracing keeps one answer per callsite for the whole process, made by the first thread to
+    // reach it. While one dispatcher is registered that thread asks only its own (tracing-core's
+    // "JustOne" path): a test on another thread, with no subscriber, that first met sqlx's
+    // notice while this capture was the only one would silence it here for good (the figures'
+    // test once saw no plan at all). A second dispatcher, held while capturing, makes every
+    // callsite ask all the live ones, this capture among them.
+    let _anchor = tracing::Dispatch::new(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(std::io::sink)
+            .finish(),
+    );
     let done = {
         // The test's runtime has one thread: the connections' notices reach this subscriber.
         let _on_this_thread = tracing::subscriber::set_default(subscriber);
