@@ -1,5 +1,6 @@
 //! `treem`: one binary for the commune's child-protection work.
 mod cli;
+mod memory;
 mod settings;
 mod synth;
 
@@ -325,8 +326,21 @@ enum TemplateCommand {
     },
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    memory::give_back_what_is_freed();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(start()),
+        Err(e) => {
+            eprintln!("Lỗi: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn start() {
     // Every file this process creates holds, or may hold, personal data: owner-only.
     #[cfg(unix)]
     // SAFETY: umask(2) only sets the process's file-creation mask; it cannot fail.
