@@ -8,10 +8,22 @@
 //! SQLite (`docs/scale.md`, "Memory at a million children"): 156 MB resident after the figures,
 //! the searches and the pages with the defaults, 66 MB with these.
 
+/// glibc's own variables: an operator who sets one has chosen the allocator's parameters.
+const OPERATOR_SET: [&str; 4] = [
+    "GLIBC_TUNABLES",
+    "MALLOC_ARENA_MAX",
+    "MALLOC_MMAP_THRESHOLD_",
+    "MALLOC_TRIM_THRESHOLD_",
+];
+
 /// Two arenas; buffers of 128 KiB and more mapped on their own and unmapped when freed; the
-/// heap's top given back once 128 KiB of it are free. Called before any other thread starts:
+/// heap's top given back once 128 KiB of it are free. Nothing is changed when the environment
+/// names glibc's parameters itself ([`OPERATOR_SET`]). Called before any other thread starts:
 /// the arena limit counts for the threads made after it.
 pub fn give_back_what_is_freed() {
+    if OPERATOR_SET.iter().any(|v| std::env::var_os(v).is_some()) {
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt(3) only sets the allocator's parameters; no other thread exists yet.
     unsafe {

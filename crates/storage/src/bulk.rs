@@ -902,6 +902,29 @@ impl Db {
         .await?;
         tx.commit().await?;
         crate::profile::phase("import: audit+commit");
+        drop(conn);
+        if n >= LOAD_NEEDING_STATISTICS {
+            // The rows are in: statistics not read again cost speed, never the import.
+            if let Err(e) = self.refresh_statistics(LOADED_TABLES).await {
+                tracing::warn!("statistics after the import not read again: {e}");
+            }
+            crate::profile::phase("import: statistics");
+        }
         Ok(n)
     }
 }
+
+/// From this many children a load changes the tables enough that the planner's statistics of
+/// them are read again at once ([`Db::refresh_statistics`]); smaller ones are left to
+/// autovacuum.
+const LOAD_NEEDING_STATISTICS: usize = 1_000;
+
+/// The tables an import of children writes.
+const LOADED_TABLES: &[&str] = &[
+    "child",
+    "child_version",
+    "child_fact",
+    "child_token",
+    "child_word_pair",
+    "child_circumstance",
+];

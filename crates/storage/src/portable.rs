@@ -427,6 +427,11 @@ impl Db {
                 .await?;
         }
         tx.commit().await?;
+        // Every table was written: the planner's statistics of them are read again (the rows
+        // are in; statistics not read again cost speed, never the import).
+        if let Err(e) = self.refresh_statistics(&[]).await {
+            tracing::warn!("statistics after the import not read again: {e}");
+        }
         progress(n);
         Ok(n)
     }

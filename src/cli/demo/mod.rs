@@ -161,6 +161,8 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     if let Some(e) = failure {
         return Err(e);
     }
+    // The year's steps read the register just written (PostgreSQL plans them by statistics).
+    db.refresh_statistics(&[]).await?;
     // The year's work, a step at a time: on a large register each takes a while.
     let steps = super::progress(None, "Công việc trong năm của xã mẫu");
     steps.step("kế hoạch");
@@ -182,6 +184,8 @@ pub async fn seed(db: &Db, children: usize, seed: u64) -> Result<bool> {
     let year = treem_domain::plan::Plan::from_toml(treem_web::figures::SEED_PLAN)?.year;
     reports::seed_reports(db, year).await?;
     assess::seed_assessment(db, year, today).await?;
+    // The server that follows plans by the year's records too.
+    db.refresh_statistics(&[]).await?;
     steps.finish_and_clear();
     Ok(true)
 }
