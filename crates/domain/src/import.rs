@@ -24,6 +24,9 @@ use crate::validation::{date_order, DateOrder};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
+mod rows;
+pub use rows::{Row, Rows, TooLarge};
+
 /// (header, field) in template order. Headers are matched after folding, so "Ho va ten" works.
 pub const COLUMNS: [(&str, &str); 26] = [
     ("Họ và tên", "full_name"),
@@ -173,7 +176,7 @@ pub fn header_label(field: &str) -> String {
 /// Checks every row of a file. Rows are checked on every core, a slice each; what concerns
 /// the file as a whole (repeated rows, the order of day and month) after, in memory: no row
 /// costs a database query.
-pub fn check_rows(header: &[String], rows: &[Vec<String>], cx: &ImportContext) -> ImportReport {
+pub fn check_rows(header: &[String], rows: &Rows, cx: &ImportContext) -> ImportReport {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut errors = Vec::new();
     for (i, h) in header.iter().enumerate() {
@@ -223,10 +226,12 @@ pub fn check_rows(header: &[String], rows: &[Vec<String>], cx: &ImportContext) -
     let per = rows.len().div_ceil(threads).max(1);
     let index = &index;
     let parts: Vec<Checked> = std::thread::scope(|s| {
-        let handles: Vec<_> = rows
-            .chunks(per)
-            .enumerate()
-            .map(|(k, slice)| s.spawn(move || check_slice(index, k * per, slice, rows.len(), cx)))
+        let handles: Vec<_> = (0..rows.len())
+            .step_by(per)
+            .map(|from| {
+                let slice = from..(from + per).min(rows.len());
+                s.spawn(move || check_slice(index, rows, slice, cx))
+            })
             .collect();
         handles
             .into_iter()
@@ -407,16 +412,19 @@ struct Checked {
 /// The date columns, whose order of day and month the file check looks at.
 const DATE_FIELDS: [&str; 3] = ["date_of_birth", "birth_registered_on", "circumstances_from"];
 
-/// Checks one slice of rows, the first at `offset` of `total` (the first slice keeps room for
-/// every row, so the others are appended to it without moving it).
+/// Checks one slice of the rows (the first slice keeps room for every row, so the others are
+/// appended to it without moving it).
 fn check_slice(
     index: &HashMap<&str, usize>,
-    offset: usize,
-    rows: &[Vec<String>],
-    total: usize,
+    rows: &Rows,
+    slice: std::ops::Range<usize>,
     cx: &ImportContext,
 ) -> Checked {
-    let room = if offset == 0 { total } else { rows.len() };
+    let room = if slice.start == 0 {
+        rows.len()
+    } else {
+        slice.len()
+    };
     let mut c = Checked {
         children: Vec::with_capacity(room),
         lines: Vec::with_capacity(room),
@@ -432,8 +440,9 @@ fn check_slice(
         .iter()
         .filter_map(|f| index.get(f).map(|&i| (i, header_label(f))))
         .collect();
-    for (n, row) in rows.iter().enumerate() {
-        let line = offset + n + 2;
+    for n in slice {
+        let row = rows.row(n);
+        let line = n + 2;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -185,7 +185,7 @@ pub const LIST_COLUMNS: [&str; 7] = [
 /// data row N.
 pub fn answers_from_table(
     header: &[String],
-    rows: &[Vec<String>],
+    rows: &crate::import::Rows,
 ) -> Result<Vec<TypedAnswer>, FieldErrors> {
     let find = |name: &str| {
         header
@@ -201,12 +201,12 @@ pub fn answers_from_table(
             ),
         ));
     };
-    let cell = |r: &Vec<String>, i: usize| r.get(i).cloned().unwrap_or_default();
+    let cell = |r: &crate::import::Row, i: usize| r.get(i).unwrap_or_default().to_string();
     Ok(rows
         .iter()
         .map(|r| TypedAnswer {
-            child: cell(r, child),
-            personal_id: cell(r, id),
+            child: cell(&r, child),
+            personal_id: cell(&r, id),
         })
         .collect())
 }
@@ -425,7 +425,7 @@ mod tests {
             "Họ tên".into(),
             "số".into(),
         ];
-        let rows = vec![vec!["011319000123".into(), "Mai".into(), "5".into()]];
+        let rows: crate::import::Rows = [vec!["011319000123", "Mai", "5"]].into_iter().collect();
         let a = answers_from_table(&header, &rows).unwrap();
         assert_eq!(
             (a[0].child.as_str(), a[0].personal_id.as_str()),

@@ -811,7 +811,7 @@ pub const NOT_DISABLED: &str =
 /// The rows of an uploaded distribution list from its header and cells: the columns are found
 /// by their headings ("Số định danh" / "Mã định danh", "Họ và tên" / "Họ tên", "Ngày sinh"),
 /// accents and case ignored. A sheet with neither an ID column nor a name column is refused.
-pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow>, String> {
+pub fn list_rows(header: &[String], cells: &crate::import::Rows) -> Result<Vec<ListRow>, String> {
     let find = |words: &[&str]| {
         header.iter().position(|h| {
             let h = crate::text::fold(h.trim());
@@ -826,7 +826,7 @@ pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow
             "tệp cần cột «Số định danh cá nhân» hoặc cột «Họ và tên» cùng cột «Ngày sinh»".into(),
         );
     }
-    let cell = |r: &Vec<String>, c: Option<usize>| {
+    let cell = |r: &crate::import::Row, c: Option<usize>| {
         c.and_then(|c| r.get(c))
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
@@ -837,9 +837,9 @@ pub fn list_rows(header: &[String], cells: &[Vec<String>]) -> Result<Vec<ListRow
         .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
         .map(|(i, r)| ListRow {
             row: i + 2,
-            personal_id: cell(r, pid),
-            full_name: cell(r, name),
-            date_of_birth: cell(r, dob),
+            personal_id: cell(&r, pid),
+            full_name: cell(&r, name),
+            date_of_birth: cell(&r, dob),
         })
         .collect())
 }
@@ -1093,15 +1093,12 @@ mod tests {
         let header: Vec<String> = ["STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân"]
             .map(String::from)
             .to_vec();
-        let cells = vec![
-            vec![
-                "1".into(),
-                "Giàng A Pao".into(),
-                "01/03/2015".into(),
-                "".into(),
-            ],
-            vec!["".into(), "".into(), "".into(), "".into()],
-        ];
+        let cells: crate::import::Rows = [
+            vec!["1", "Giàng A Pao", "01/03/2015", ""],
+            vec!["", "", "", ""],
+        ]
+        .into_iter()
+        .collect();
         let rows = list_rows(&header, &cells).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].row, 2);

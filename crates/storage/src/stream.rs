@@ -107,10 +107,12 @@ fn read(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    // Waits for a writer's checkpoint as the pool's connections do; reads the file mapped
-    // (no copy of each page).
+    // Waits for a writer's checkpoint as the pool's connections do. The file is read, not
+    // mapped: a mapping counts every page read as the process's own (the figures at a million
+    // children peaked at 2.0 GB resident, 1.5 GB of it the file's pages; 0.8 GB read), for no
+    // time measured (7.1 / 5.9 s mapped, 7.5 / 6.0 s read).
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.pragma_update(None, "mmap_size", 17_179_869_184i64)?;
+
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let fresh = || String::with_capacity(size + size / 4);

@@ -2,14 +2,14 @@
 //! API and `treem import children`: the file is read here into text cells, and every row is
 //! checked by [`treem_domain::import::check_rows`] before anything is written.
 pub use treem_domain::import::{check_rows, header_label, RowIssue, COLUMNS};
-use treem_domain::import::{ImportContext, ImportReport, RELATIONSHIPS};
+use treem_domain::import::{ImportContext, ImportReport, Rows, RELATIONSHIPS};
 use treem_domain::limits::ImportLimits;
 use treem_domain::register::{HouseholdEntry, HouseholdIndex, Village, VillageIndex};
 
 /// Checks a file's rows against the villages and households the user may write.
 pub fn check_file(
     header: &[String],
-    rows: &[Vec<String>],
+    rows: &Rows,
     villages: &[Village],
     households: Vec<HouseholdEntry>,
     today: jiff::civil::Date,
@@ -57,7 +57,7 @@ pub fn read_table(
     name: &str,
     bytes: Vec<u8>,
     limits: &ImportLimits,
-) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+) -> Result<(Vec<String>, Rows), String> {
     let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
     if bytes.len() as u64 > limits.file_bytes {
         return Err(format!(
@@ -87,6 +87,11 @@ fn too_many_rows(limits: &ImportLimits) -> String {
     )
 }
 
+/// Past what [`Rows`] holds; every import's own limits stop a file well before.
+fn file_too_large(limits: &ImportLimits) -> String {
+    format!("tệp quá lớn: tối đa {}", size_vi(limits.file_bytes))
+}
+
 fn too_many_columns(limits: &ImportLimits) -> String {
     format!(
         "tệp có quá nhiều cột: tối đa {} cột (mẫu có {})",
@@ -105,10 +110,7 @@ fn size_vi(bytes: u64) -> String {
     }
 }
 
-fn read_csv(
-    bytes: Vec<u8>,
-    limits: &ImportLimits,
-) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+fn read_csv(bytes: Vec<u8>, limits: &ImportLimits) -> Result<(Vec<String>, Rows), String> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(std::io::Cursor::new(bytes));
@@ -121,16 +123,22 @@ fn read_csv(
     if header.len() > limits.columns {
         return Err(too_many_columns(limits));
     }
-    let mut rows = Vec::new();
-    for (i, r) in rdr.records().enumerate() {
-        let r = r.map_err(|e| format!("dòng {}: {e}", i + 2))?;
+    let mut rows = Rows::new();
+    // One record read again and again: its buffer is reused, the cells go into `rows`'s.
+    let mut r = csv::StringRecord::new();
+    for i in 0.. {
+        match rdr.read_record(&mut r) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(format!("dòng {}: {e}", i + 2)),
+        }
         if rows.len() == limits.rows {
             return Err(too_many_rows(limits));
         }
         if r.len() > limits.columns {
             return Err(format!("dòng {}: {}", i + 2, too_many_columns(limits)));
         }
-        rows.push(r.iter().map(str::to_string).collect());
+        rows.push(r.iter()).map_err(|_| file_too_large(limits))?;
     }
     Ok((header, rows))
 }
@@ -142,7 +150,7 @@ fn read_xlsx(
     name: &str,
     bytes: Vec<u8>,
     limits: &ImportLimits,
-) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+) -> Result<(Vec<String>, Rows), String> {
     use calamine::{Data, Reader, Xlsx};
     check_unpacked(&bytes, limits.unpacked_bytes)?;
     let unreadable = |e: &dyn std::fmt::Display| format!("không đọc được bảng tính {name}: {e}");
@@ -178,7 +186,7 @@ fn read_xlsx(
     }
     // The table starts at its first used row and column, as a spreadsheet shows it.
     let Some(top) = cells.iter().map(|c| c.0).min() else {
-        return Ok((vec![], vec![]));
+        return Ok((vec![], Rows::new()));
     };
     let left = cells.iter().map(|c| c.1).min().unwrap_or(0);
     let bottom = cells.iter().map(|c| c.0).max().unwrap_or(top);
@@ -194,9 +202,14 @@ fn read_xlsx(
     for (row, col, text) in cells {
         table[(row - top) as usize][(col - left) as usize] = text;
     }
-    let mut rows = table.into_iter();
-    let header = rows.next().unwrap_or_default();
-    Ok((header, rows.collect()))
+    let mut table = table.into_iter();
+    let header = table.next().unwrap_or_default();
+    let mut rows = Rows::new();
+    for r in table {
+        rows.push(r.iter().map(String::as_str))
+            .map_err(|_| file_too_large(limits))?;
+    }
+    Ok((header, rows))
 }
 
 /// Refuses an XLSX (a zip) that unpacks to more than `limit` bytes, by the sizes its entries

@@ -48,7 +48,7 @@ fn check(csv: &str) -> ImportReport {
     let (v, h) = (villages(), households());
     check_rows(
         &header,
-        &rows,
+        &rows.into_iter().collect(),
         &ImportContext {
             today: today(),
             villages: &v,
@@ -263,7 +263,7 @@ fn every_problem_of_a_large_file_by_row_with_duplicates_across_slices() {
         villages: &v,
         households: &h,
     };
-    let r = check_rows(&header, &rows, &cx);
+    let r = check_rows(&header, &rows.iter().cloned().collect(), &cx);
     let got = issues(&r.errors);
     assert_eq!(got.len(), 5, "{got:?}");
     assert_eq!(got[0], (7, "Họ và tên", "cần nhập họ và tên"));
@@ -283,7 +283,7 @@ fn every_problem_of_a_large_file_by_row_with_duplicates_across_slices() {
     rows[29_100][3] = String::new();
     rows[29_500][3] = String::new();
     rows[25_000][0] = "Giàng A Páo 25000".into();
-    let r = check_rows(&header, &rows, &cx);
+    let r = check_rows(&header, &rows.iter().cloned().collect(), &cx);
     assert!(r.errors.is_empty(), "{:?}", &r.errors[..1]);
     assert_eq!(r.children.len(), 29_999);
     assert_eq!(r.children[29_998].full_name, "Giàng A Páo 29999");
@@ -336,7 +336,7 @@ fn check_speed() {
         households: &h,
     };
     let started = std::time::Instant::now();
-    let r = check_rows(&header, &rows, &cx);
+    let r = check_rows(&header, &rows.iter().cloned().collect(), &cx);
     let s = started.elapsed().as_secs_f64();
     assert!(r.errors.is_empty(), "{:?}", &r.errors[..1]);
     println!(
