@@ -112,7 +112,6 @@ fn read(
     // children peaked at 2.0 GB resident, 1.5 GB of it the file's pages; 0.8 GB read), which
     // is worth the copy of each page (3.58 s cold against 3.36 s mapped).
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let fresh = || String::with_capacity(size + size / 4);

@@ -197,17 +197,25 @@ fn read_xlsx(
     if (right - left) as usize >= limits.columns {
         return Err(too_many_columns(limits));
     }
+    // Row by row in place order, each row's gaps empty: the cells go straight into `rows`,
+    // with no dense table of strings in between.
+    cells.sort_unstable_by_key(|c| (c.0, c.1));
     let width = (right - left + 1) as usize;
-    let mut table = vec![vec![String::new(); width]; (bottom - top + 1) as usize];
-    for (row, col, text) in cells {
-        table[(row - top) as usize][(col - left) as usize] = text;
-    }
-    let mut table = table.into_iter();
-    let header = table.next().unwrap_or_default();
+    let mut line: Vec<&str> = vec![""; width];
+    let mut header = Vec::new();
     let mut rows = Rows::new();
-    for r in table {
-        rows.push(r.iter().map(String::as_str))
-            .map_err(|_| file_too_large(limits))?;
+    let mut next = cells.iter().peekable();
+    for row in top..=bottom {
+        line.fill("");
+        while let Some((_, col, text)) = next.next_if(|c| c.0 == row) {
+            line[(col - left) as usize] = text;
+        }
+        if row == top {
+            header = line.iter().map(|s| s.to_string()).collect();
+        } else {
+            rows.push(line.iter().copied())
+                .map_err(|_| file_too_large(limits))?;
+        }
     }
     Ok((header, rows))
 }
@@ -512,6 +520,30 @@ mod tests {
         );
         // Within the limit the check passes (and the spreadsheet reader then says what is wrong).
         assert!(check_unpacked(&zip_of_zeros(1 << 20), 64 << 20).is_ok());
+    }
+
+    #[test]
+    fn a_sheet_starting_away_from_a1_reads_with_its_gaps_in_place() {
+        // The table starts at B2; row 3 has no cells at all, row 4 only its last column.
+        let bytes = xlsx(|ws| {
+            ws.write_string(1, 1, "Họ và tên").unwrap();
+            ws.write_string(1, 3, "Mã thôn").unwrap();
+            ws.write_string(2, 3, "SP01").unwrap();
+            ws.write_string(2, 1, "Giàng A Páo").unwrap();
+            ws.write_string(4, 3, "SP02").unwrap();
+        });
+        let (header, rows) =
+            read_table("xa.xlsx", bytes, &treem_domain::limits::IMPORT_PAGE).unwrap();
+        assert_eq!(header, ["Họ và tên", "", "Mã thôn"]);
+        let cells: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().collect()).collect();
+        assert_eq!(
+            cells,
+            [
+                vec!["Giàng A Páo", "", "SP01"],
+                vec!["", "", ""],
+                vec!["", "", "SP02"]
+            ]
+        );
     }
 
     #[test]
