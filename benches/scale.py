@@ -161,6 +161,9 @@ def measure(label, url, n, a, env, cwd, names, csv_path):
                 _, body, s, cl = c.get(f"/api/v1/children?q={urllib.parse.quote(q)}&per_page=50", auth)
                 st.append(s)
                 ct.append(cl)
+            # The slowest queries by the server's time, to say what the p99 is made of.
+            for s, q in sorted(zip(st, qs), reverse=True)[:a.slowest]:
+                print(f"{label} {n:,} {kind}: {s:.1f} ms  {q}", file=sys.stderr)
             res[f"search_{kind}_server_p50_ms"] = round(pct(st, 50), 1)
             res[f"search_{kind}_server_p99_ms"] = round(pct(st, 99), 1)
             res[f"search_{kind}_client_p99_ms"] = round(pct(ct, 99), 1)
@@ -185,6 +188,7 @@ def main():
     ap.add_argument("--year", type=int, default=2026)
     ap.add_argument("--fresh", action="store_true", help="make the databases again")
     ap.add_argument("--skip-import", action="store_true")
+    ap.add_argument("--slowest", type=int, default=0, help="print this many slowest searches of each kind")
     a = ap.parse_args()
     sizes = a.children or [100_000]
     os.makedirs(a.dir, exist_ok=True)

@@ -315,6 +315,15 @@ async fn check_finds_a_stale_pair_of_words_and_rebuild_copies_mends_it() {
             ),
             "6 cặp từ không khớp",
         ),
+        (
+            // A search's third word is matched on the text the pairs carry.
+            "another text",
+            format!(
+                "UPDATE child_word_pair SET search_text = 'giang thi pau' WHERE child_id = {}",
+                a.id
+            ),
+            "6 cặp từ không khớp",
+        ),
     ] {
         broken_then_mended(&url, label, &sql, |out| out.contains(message)).await;
     }

@@ -384,12 +384,21 @@ struct Words {
     /// Per word, the ids of the children having it (ascending).
     children: Vec<Vec<i64>>,
     /// Per row of the import: its distinct words, its village, whether it is present, its sort
-    /// key.
-    of_row: Vec<(Vec<u32>, i64, i64, String)>,
+    /// key and search text.
+    of_row: Vec<PairedRow>,
+}
+
+/// One row of the import as its pairs of words carry it.
+struct PairedRow {
+    words: Vec<u32>,
+    village_id: i64,
+    present: i64,
+    sort_key: String,
+    search_text: String,
 }
 
 impl Words {
-    fn add(&mut self, id: i64, words: &[&str], village_id: i64, present: i64, sort_key: String) {
+    fn add(&mut self, id: i64, words: &[&str], row: PairedRow) {
         let mut mine = Vec::with_capacity(words.len());
         for w in words {
             let n = match self.number.get(*w) {
@@ -405,7 +414,7 @@ impl Words {
             self.children[n as usize].push(id);
             mine.push(n);
         }
-        self.of_row.push((mine, village_id, present, sort_key));
+        self.of_row.push(PairedRow { words: mine, ..row });
     }
 
     /// The words' numbers in the order of the words.
@@ -445,7 +454,17 @@ fn children(
             Some(h) => d.present_on(crate::db::date_of(&h.current_at[i])),
         } as i64;
         let sort_key = text::sort_key(&d.full_name);
-        words.add(id, &mine, *village_id, present, sort_key.clone());
+        words.add(
+            id,
+            &mine,
+            PairedRow {
+                words: Vec::new(),
+                village_id: *village_id,
+                present,
+                sort_key: sort_key.clone(),
+                search_text: search_text.clone(),
+            },
+        );
         children.add(id);
         children.add(*village_id);
         children.add(d.household_id);
@@ -655,22 +674,24 @@ fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
     for &n in &order {
         let mut rows: Vec<(u32, &str, i64)> = Vec::new();
         for id in &words.children[n as usize] {
-            let (mine, _, _, key) = &words.of_row[(id - first_id) as usize];
+            let row = &words.of_row[(id - first_id) as usize];
             rows.extend(
-                mine.iter()
+                row.words
+                    .iter()
                     .filter(|o| **o != n)
-                    .map(|o| (rank[*o as usize], key.as_str(), *id)),
+                    .map(|o| (rank[*o as usize], row.sort_key.as_str(), *id)),
             );
         }
         rows.sort_unstable();
         for (r, key, id) in rows {
-            let (_, village, present, _) = &words.of_row[(id - first_id) as usize];
+            let row = &words.of_row[(id - first_id) as usize];
             batch.add(words.names[n as usize].clone());
             batch.add(words.names[order[r as usize] as usize].clone());
             batch.add(key.to_string());
             batch.add(id);
-            batch.add(*village);
-            batch.add(*present);
+            batch.add(row.village_id);
+            batch.add(row.present);
+            batch.add(row.search_text.clone());
             if !batch.end_row() {
                 return false;
             }

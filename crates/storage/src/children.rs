@@ -223,6 +223,7 @@ async fn write_derived(
         sort_key: &ix.sort_key,
         village_id,
         present: ix.present,
+        search_text: &ix.search_text,
     };
     crate::word_pairs::write(tx, &paired, &tokens_of(&ix.search_text)).await?;
     let circ = d

@@ -26,7 +26,7 @@ struct Batches {
 }
 
 impl Batches {
-    /// Starts reading: `path` is the SQLite file, opened read-only, memory-mapped.
+    /// Starts reading: `path` is the SQLite file, opened read-only (read, not mapped: [`read`]).
     fn start(
         path: &str,
         sql: String,

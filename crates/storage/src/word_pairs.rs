@@ -13,13 +13,14 @@ use crate::params::{insert_many, Params, P};
 use sqlx::{Any, Row, Transaction};
 
 /// The columns of a pair, in the order every writer gives them (this module, the bulk import).
-pub(crate) const COLUMNS: [&str; 6] = [
+pub(crate) const COLUMNS: [&str; 7] = [
     "word",
     "other",
     "sort_key",
     "child_id",
     "village_id",
     "present",
+    "search_text",
 ];
 
 /// One child as its pairs carry it.
@@ -29,6 +30,9 @@ pub(crate) struct Paired<'a> {
     pub sort_key: &'a str,
     pub village_id: i64,
     pub present: i64,
+    /// The child's search text as `child_token` carries it: a search's third word is matched
+    /// on it without a lookup per pair (migration 0022).
+    pub search_text: &'a str,
 }
 
 /// Every ordered pair of distinct words of `words` (distinct already).
@@ -56,6 +60,7 @@ pub(crate) async fn write(
                 P::from(child.child_id),
                 P::from(child.village_id),
                 P::from(child.present),
+                P::from(child.search_text),
             ]
         })
         .collect();
@@ -110,8 +115,8 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
             .await?;
     }
     let sql = format!(
-        "INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present) \
-         SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present \
+        "INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present, search_text) \
+         SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present, a.search_text \
          FROM child_token a JOIN child_token b{} ON b.child_id = a.child_id AND b.token <> a.token \
          ORDER BY a.token, b.token, a.sort_key, a.child_id",
         if sqlite {
@@ -132,8 +137,11 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
 /// The schema version that made the pairs; an older database has none.
 pub(crate) const SINCE_SCHEMA: i64 = 20;
 
+/// The schema version from which the pairs carry the child's search text.
+const TEXT_SINCE_SCHEMA: i64 = 22;
+
 /// `treem check`: every pair is two distinct words of its child, with the child's sort key,
-/// village and presence as its words carry them, and there are as many pairs as the words
+/// village, presence and search text as its words carry them, and there are as many pairs as the words
 /// make — so the pairs are exactly those of the words. A stale pair would change a search's
 /// answer without a sign; `treem rebuild-copies` makes them again.
 pub(crate) async fn check(
@@ -144,12 +152,18 @@ pub(crate) async fn check(
     if version < SINCE_SCHEMA {
         return Ok(());
     }
-    let wrong: i64 = sqlx::query(
+    // `treem check` does not migrate: an older database's pairs have no text.
+    let text = if version >= TEXT_SINCE_SCHEMA {
+        " AND a.search_text = p.search_text"
+    } else {
+        ""
+    };
+    let wrong: i64 = sqlx::query(&format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child_word_pair p WHERE p.word = p.other \
          OR NOT EXISTS (SELECT 1 FROM child_token a WHERE a.token = p.word AND a.child_id = p.child_id \
-             AND a.sort_key = p.sort_key AND a.village_id = p.village_id AND a.present = p.present) \
+             AND a.sort_key = p.sort_key AND a.village_id = p.village_id AND a.present = p.present{text}) \
          OR NOT EXISTS (SELECT 1 FROM child_token b WHERE b.token = p.other AND b.child_id = p.child_id)",
-    )
+    ))
     .fetch_one(&db.pool)
     .await?
     .try_get("n")?;

@@ -32,8 +32,6 @@ pub(super) struct PairSearch {
     /// parameters.
     place: Vec<String>,
     params: Params,
-    /// The commune named on the joined text's table (`Db::and_own`).
-    own_text: String,
 }
 
 impl PairSearch {
@@ -68,33 +66,23 @@ impl PairSearch {
                 .collect(),
             place: place.to_vec(),
             params,
-            own_text: db.and_own("c"),
         }))
     }
 
-    /// `FROM … WHERE …` of the pairs `pair` selects (conditions on `t`), joined to the child's
-    /// search text (`c`) when other words (`likes`) must start a word of it, with its
+    /// `FROM … WHERE …` of the pairs `pair` selects (conditions on `t`), other words (`likes`)
+    /// starting a word of the child's search text, which each pair carries (a lookup of it per
+    /// pair read was most of the time of a search of three words: migration 0022), with its
     /// parameters in `p`.
     fn from(&self, p: &mut Params, pair: Vec<String>, likes: &[String]) -> String {
         let mut conds = pair;
         conds.extend(self.place.iter().cloned());
-        let join = if likes.is_empty() {
-            String::new()
-        } else {
-            // The pair's first word's row of the single-word index carries the child's text:
-            // found by its key, among that word's rows, where the child's own row is one of all.
-            format!(
-                " JOIN child_token c ON c.token = t.word AND c.child_id = t.child_id{}",
-                self.own_text
-            )
-        };
         for w in likes {
             conds.push(format!(
-                "(' ' || c.search_text) LIKE {}",
+                "(' ' || t.search_text) LIKE {}",
                 p.push(format!("% {w}%"))
             ));
         }
-        format!("FROM child_word_pair t{join} WHERE {}", conds.join(" AND "))
+        format!("FROM child_word_pair t WHERE {}", conds.join(" AND "))
     }
 
     /// The pairs of the walked words with a word starting the other.
