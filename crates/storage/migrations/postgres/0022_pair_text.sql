@@ -2,7 +2,10 @@
 -- the children of its rarest pair and keeps those whose text has the third word. The text was
 -- read from `child_token`, a lookup per row: «Giàng Thị Chở» at a million children read 4,471
 -- rows of (chở, giàng), every «Giàng A Chở» before the first «Giàng Thị Chở», each with a
--- lookup, 28 ms. The table is made again from the index, as 0020 made it.
+-- lookup, 28 ms. The village and presence ride in the key's index (INCLUDE), so that a search
+-- of two words reads the index alone: «thi va»'s count bitmapped all 67,877 rows of (va…, thi…)
+-- for the 1,503 it needed, 9 ms, then 0.7 ms. The table is made again from the index, as 0020
+-- made it.
 DROP TABLE child_word_pair;
 CREATE TABLE child_word_pair (
     word TEXT COLLATE "C" NOT NULL,
@@ -13,7 +16,7 @@ CREATE TABLE child_word_pair (
     present BIGINT NOT NULL,
     search_text TEXT NOT NULL,
     commune BIGINT NOT NULL DEFAULT treem_commune(),
-    PRIMARY KEY (commune, word, other, sort_key, child_id)
+    PRIMARY KEY (commune, word, other, sort_key, child_id) INCLUDE (village_id, present)
 ) PARTITION BY HASH (commune);
 DO $partitions$
 BEGIN
