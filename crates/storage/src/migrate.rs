@@ -206,10 +206,18 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: None,
     },
+    Migration {
+        version: 23,
+        name: "pack_bulk_load",
+        sqlite: include_str!("../migrations/sqlite/0023_pack_bulk_load.sql"),
+        postgres: include_str!("../migrations/postgres/0023_pack_bulk_load.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 22;
+pub const SCHEMA_VERSION: i64 = 23;
 
 /// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
 /// after them, so that the dropped bytes do not stay in free pages or the WAL.

@@ -253,6 +253,15 @@ impl Db {
         progress: &(dyn Fn(u64) + Sync),
     ) -> StorageResult<u64> {
         let (_turn, mut tx) = self.begin_write().await?;
+        // PostgreSQL: the health events' packs are built once at the end, not rewritten by
+        // the trigger for each event (migration 0023).
+        let packs_at_end = self.backend == Backend::Postgres
+            && crate::migrate::has_applied(self, crate::health::PACKS_AT_END_SINCE_SCHEMA).await?;
+        if packs_at_end {
+            sqlx::query("SELECT set_config('treem.bulk_load', 'on', true)")
+                .execute(&mut *tx)
+                .await?;
+        }
         for t in ["village", "child", "app_user", "audit_log"] {
             let n: i64 = sqlx::query(&format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {t}"))
                 .fetch_one(&mut *tx)
@@ -419,6 +428,12 @@ impl Db {
         // whose schema has them: a test's fixture may stop at an older one).
         if crate::migrate::has_applied(self, crate::word_pairs::SINCE_SCHEMA).await? {
             crate::word_pairs::derive_all(&mut tx).await?;
+        }
+        if packs_at_end {
+            sqlx::query("SELECT set_config('treem.bulk_load', 'off', true)")
+                .execute(&mut *tx)
+                .await?;
+            crate::health::fill_packs(&mut tx).await?;
         }
         // Packages kept for the province's table were of the data this import replaces.
         if crate::migrate::has_applied(self, crate::stamps::KEPT_SINCE_SCHEMA).await? {

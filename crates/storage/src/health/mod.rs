@@ -5,6 +5,19 @@ mod packs;
 /// The schema version that keeps replaced records (migration 0017).
 pub(crate) const REPLACEMENT_SINCE_SCHEMA: i64 = 17;
 
+/// The schema version from which a whole commune's load on PostgreSQL sets the packs' trigger
+/// aside (`treem.bulk_load`) and builds the packs once at its end ([`fill_packs`]).
+pub(crate) const PACKS_AT_END_SINCE_SCHEMA: i64 = 23;
+
+/// Builds every pack of the commune from its events, once its events are all written with the
+/// trigger set aside.
+pub(crate) async fn fill_packs(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StorageResult<()> {
+    sqlx::query(crate::copies::FILL_PACKS)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 use crate::db::{now_text, Db};
 use crate::error::{StorageError, StorageResult};
 use crate::packed::with_child_and_date;
