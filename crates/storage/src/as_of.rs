@@ -266,6 +266,17 @@ impl Db {
         self.register_before(scope, cutoffs, None).await
     }
 
+    /// [`Db::register_at`] of one date, for the children with an id in `(after, up_to]` only:
+    /// a large register checked a slice at a time.
+    pub(crate) async fn register_slice_at<T: Version>(
+        &self,
+        date: Date,
+        ids: (i64, i64),
+    ) -> StorageResult<RegisterAsOf<T>> {
+        self.register_before(None, vec![end_of_day_text(date)], Some(ids))
+            .await
+    }
+
     /// The register as the figures read it ([`Known`]): each child's latest version known —
     /// recorded by the end of the day asked, or any — once, in child id order. Which dates a
     /// child then counts on is the domain's to say from the record's own dates.
