@@ -16,13 +16,8 @@ pub(crate) const FILL: [&str; 4] = [
     "DELETE FROM health_pack",
     "INSERT INTO child_fact (child_id, version, village_id, recorded_at, line) \
      SELECT child_id, version, village_id, recorded_at, line FROM child_fact_source",
-    FILL_PACKS,
+    crate::health::FILL_PACKS,
 ];
-
-/// Every child's health pack from its events, written in key order so that the figures' read
-/// of a range of children finds their packs side by side.
-pub(crate) const FILL_PACKS: &str = "INSERT INTO health_pack (child_id, kind, events) \
-     SELECT child_id, kind, events FROM health_pack_source ORDER BY child_id, kind";
 
 impl Db {
     /// Builds the figures' copies again from the full records, the search index's words from

@@ -9,12 +9,15 @@ pub(crate) const REPLACEMENT_SINCE_SCHEMA: i64 = 17;
 /// aside (`treem.bulk_load`) and builds the packs once at its end ([`fill_packs`]).
 pub(crate) const PACKS_AT_END_SINCE_SCHEMA: i64 = 23;
 
+/// Every child's health pack from its events, written in key order so that the figures' read
+/// of a range of children finds their packs side by side (also `treem rebuild-copies`).
+pub(crate) const FILL_PACKS: &str = "INSERT INTO health_pack (child_id, kind, events) \
+     SELECT child_id, kind, events FROM health_pack_source ORDER BY child_id, kind";
+
 /// Builds every pack of the commune from its events, once its events are all written with the
 /// trigger set aside.
 pub(crate) async fn fill_packs(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StorageResult<()> {
-    sqlx::query(crate::copies::FILL_PACKS)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(FILL_PACKS).execute(&mut **tx).await?;
     Ok(())
 }
 
