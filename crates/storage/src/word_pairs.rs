@@ -141,8 +141,8 @@ pub(crate) const SINCE_SCHEMA: i64 = 20;
 const TEXT_SINCE_SCHEMA: i64 = 22;
 
 /// `treem check`: every pair is two distinct words of its child, with the child's sort key,
-/// village, presence and search text as its words carry them, and there are as many pairs as the words
-/// make — so the pairs are exactly those of the words. A stale pair would change a search's
+/// village, presence and search text as its words carry them, and there are as many pairs as
+/// the words make — so the pairs are exactly those of the words. A stale pair would change a search's
 /// answer without a sign; `treem rebuild-copies` makes them again.
 pub(crate) async fn check(
     db: &crate::db::Db,
