@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use std::path::Path;
 use treem_storage::{Actor, Register};
-use treem_web::import::{check_file, read_table, storage_problem, RowIssue};
+use treem_web::import::{check_file_in_parts, read_table, storage_problem, RowIssue};
 
 /// Exit code of a file with errors (nothing written).
 const ERRORS: i32 = 3;
@@ -45,12 +45,11 @@ pub async fn children(file: &Path, url: &str, dry_run: bool, accept_warnings: bo
     treem_storage::profile::phase("open db");
     let pb = super::progress(Some(rows.len() as u64), "Nhập trẻ");
     pb.step("kiểm tra từng dòng");
-    let report = check_file(&header, &rows, &villages, households, today);
-    pb.set_position(rows.len() as u64);
+    let count = rows.len() as u64;
+    // The children are not kept: the write builds them again from the cells, a part at a time.
+    let (report, parts) = check_file_in_parts(&header, rows, &villages, households, today);
+    pb.set_position(count);
     treem_storage::profile::phase("check rows");
-    // The text cells are not needed any more: three allocations, freed before the writing.
-    drop(rows);
-    treem_storage::profile::phase("free rows");
     if !report.warnings.is_empty() {
         print(
             format!("Tệp có {} cảnh báo:", report.warnings.len()),
@@ -65,23 +64,30 @@ pub async fn children(file: &Path, url: &str, dry_run: bool, accept_warnings: bo
         pb.finish_and_clear();
         return Ok(ERRORS);
     }
-    let (children, lines) = (report.children, report.lines);
+    let lines = report.lines;
+    let Some(parts) = parts else {
+        // A file refused by its header has errors, reported above.
+        pb.finish_and_clear();
+        return Ok(ERRORS);
+    };
     if dry_run {
         pb.finish_and_clear();
-        println!("Tệp hợp lệ: {} trẻ (chạy thử, chưa ghi).", children.len());
+        println!("Tệp hợp lệ: {} trẻ (chạy thử, chưa ghi).", lines.len());
         return Ok(0);
     }
     if !report.warnings.is_empty() && !accept_warnings {
         pb.finish_and_clear();
         eprintln!(
             "Chưa ghi dòng nào: hãy xem các cảnh báo, sửa tệp, hoặc chạy lại với --accept-warnings để ghi {} trẻ như vậy.",
-            children.len()
+            lines.len()
         );
         return Ok(WARNINGS);
     }
     let started = std::time::Instant::now();
     pb.step("ghi vào sổ");
-    let written = db.import_children(&Actor::system(), children).await;
+    let written = db
+        .import_children_in_parts(&Actor::system(), Box::new(parts))
+        .await;
     pb.finish_and_clear();
     let n = match written {
         Ok(n) => n,

@@ -25,6 +25,7 @@ mod hazards;
 mod health;
 mod health_fix;
 mod helpers;
+mod import_parts;
 mod limits;
 mod modules;
 mod offline;

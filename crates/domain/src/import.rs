@@ -173,11 +173,22 @@ pub fn header_label(field: &str) -> String {
         .unwrap_or_else(|| field.to_string())
 }
 
+/// The file's columns: each field of [`COLUMNS`] with its place in the header.
+type Columns = HashMap<&'static str, usize>;
+
 /// Checks every row of a file. Rows are checked on every core, a slice each; what concerns
 /// the file as a whole (repeated rows, the order of day and month) after, in memory: no row
 /// costs a database query.
 pub fn check_rows(header: &[String], rows: &Rows, cx: &ImportContext) -> ImportReport {
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    match columns_of(header) {
+        Ok(columns) => check_all(&columns, rows, cx, true),
+        Err(errors) => ImportReport::refused(errors),
+    }
+}
+
+/// Reads the header: each column's field, or the errors that refuse the file.
+fn columns_of(header: &[String]) -> Result<Columns, Vec<RowIssue>> {
+    let mut index: Columns = HashMap::new();
     let mut errors = Vec::new();
     for (i, h) in header.iter().enumerate() {
         let f = crate::text::fold(h);
@@ -215,22 +226,35 @@ pub fn check_rows(header: &[String], rows: &Rows, cx: &ImportContext) -> ImportR
             });
         }
     }
-    if !errors.is_empty() {
-        return ImportReport::refused(errors);
+    if errors.is_empty() {
+        Ok(index)
+    } else {
+        Err(errors)
     }
+}
+
+/// [`check_rows`] once the header is read; `keep`: whether the report holds the children, or
+/// only their lines (they are built again a part at a time: [`RowsToWrite`]).
+fn check_all(index: &Columns, rows: &Rows, cx: &ImportContext, keep: bool) -> ImportReport {
     let threads = if rows.len() >= 20_000 {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
     } else {
         1
     };
     let per = rows.len().div_ceil(threads).max(1);
-    let index = &index;
     let parts: Vec<Checked> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..rows.len())
             .step_by(per)
             .map(|from| {
                 let slice = from..(from + per).min(rows.len());
-                s.spawn(move || check_slice(index, rows, slice, cx))
+                // The first slice keeps room for every row, so the others are appended to it
+                // without moving it.
+                let room = match (keep, from) {
+                    (false, _) => None,
+                    (true, 0) => Some(rows.len()),
+                    (true, _) => Some(slice.len()),
+                };
+                s.spawn(move || check_slice(index, rows, slice, cx, room))
             })
             .collect();
         handles
@@ -243,7 +267,7 @@ pub fn check_rows(header: &[String], rows: &Rows, cx: &ImportContext) -> ImportR
     for part in parts {
         report.errors.extend(part.errors);
         report.warnings.extend(part.warnings);
-        if report.children.is_empty() {
+        if report.lines.is_empty() {
             report.children = part.children;
             report.lines = part.lines;
         } else {
@@ -257,6 +281,141 @@ pub fn check_rows(header: &[String], rows: &Rows, cx: &ImportContext) -> ImportR
     report.errors.sort_by_key(|e| e.row);
     report.warnings.sort_by_key(|e| e.row);
     report
+}
+
+/// Where an import's children come from, a part at a time, in the order they are written: all
+/// at once from memory ([`AllAtOnce`]), or built again from a file's cells as the write
+/// reaches them ([`RowsToWrite`]).
+pub trait ChildParts: Send {
+    /// How many children all the parts hold.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The next part; `None` after the last.
+    fn next_part(&mut self) -> Option<Vec<ChildData>>;
+    /// Whether a child may name a household, which the write then looks up.
+    fn names_households(&self) -> bool;
+}
+
+/// Children already in memory, given as one part.
+pub struct AllAtOnce {
+    count: usize,
+    children: Option<Vec<ChildData>>,
+}
+
+impl AllAtOnce {
+    pub fn new(children: Vec<ChildData>) -> Self {
+        AllAtOnce {
+            count: children.len(),
+            children: Some(children),
+        }
+    }
+}
+
+impl ChildParts for AllAtOnce {
+    fn len(&self) -> usize {
+        self.count
+    }
+    fn next_part(&mut self) -> Option<Vec<ChildData>> {
+        self.children.take()
+    }
+    fn names_households(&self) -> bool {
+        self.children
+            .iter()
+            .flatten()
+            .any(|c| c.household_code.is_some() || c.household_id.is_some())
+    }
+}
+
+/// Rows of a part built again by [`RowsToWrite`]: about 36 MB of children.
+pub const PART_ROWS: usize = 50_000;
+
+/// A file checked without keeping its children, which builds them again from its cells a part
+/// at a time as they are written (tệp đã kiểm tra, chờ ghi). A child as written holds about
+/// 720 bytes, its row's cells about 180: a file of two million rows held as children took the
+/// command past 1 GB. Every part is built by the same check, so it gives the children the
+/// check counted, in the same order.
+pub struct RowsToWrite {
+    columns: Columns,
+    rows: Rows,
+    villages: VillageIndex,
+    households: HouseholdIndex,
+    today: Date,
+    next: usize,
+    count: usize,
+    part_rows: usize,
+}
+
+impl RowsToWrite {
+    /// Checks the file as [`check_rows`] does; the report's `children` stay empty (its
+    /// `lines` are all there), and the rows to write come back when the header could be read.
+    pub fn check(
+        header: &[String],
+        rows: Rows,
+        villages: VillageIndex,
+        households: HouseholdIndex,
+        today: Date,
+    ) -> (ImportReport, Option<RowsToWrite>) {
+        let columns = match columns_of(header) {
+            Ok(c) => c,
+            Err(errors) => return (ImportReport::refused(errors), None),
+        };
+        let report = check_all(
+            &columns,
+            &rows,
+            &ImportContext {
+                today,
+                villages: &villages,
+                households: &households,
+            },
+            false,
+        );
+        let count = report.lines.len();
+        let parts = RowsToWrite {
+            columns,
+            rows,
+            villages,
+            households,
+            today,
+            next: 0,
+            count,
+            part_rows: PART_ROWS,
+        };
+        (report, Some(parts))
+    }
+
+    /// Parts of `rows` rows of the file ([`PART_ROWS`] unless set; tests cut small files in
+    /// many parts).
+    pub fn parts_of(mut self, rows: usize) -> Self {
+        self.part_rows = rows.max(1);
+        self
+    }
+}
+
+impl ChildParts for RowsToWrite {
+    fn len(&self) -> usize {
+        self.count
+    }
+
+    fn next_part(&mut self) -> Option<Vec<ChildData>> {
+        if self.next >= self.rows.len() {
+            return None;
+        }
+        let slice = self.next..(self.next + self.part_rows).min(self.rows.len());
+        self.next = slice.end;
+        let cx = ImportContext {
+            today: self.today,
+            villages: &self.villages,
+            households: &self.households,
+        };
+        let room = Some(slice.len());
+        Some(check_slice(&self.columns, &self.rows, slice, &cx, room).children)
+    }
+
+    fn names_households(&self) -> bool {
+        self.columns.contains_key("household")
+    }
 }
 
 /// Who a child without a personal ID is, for finding the same child twice in a file: folded
@@ -412,22 +571,18 @@ struct Checked {
 /// The date columns, whose order of day and month the file check looks at.
 const DATE_FIELDS: [&str; 3] = ["date_of_birth", "birth_registered_on", "circumstances_from"];
 
-/// Checks one slice of the rows (the first slice keeps room for every row, so the others are
-/// appended to it without moving it).
+/// Checks one slice of the rows; `room`: keep the children, with room for that many (or only
+/// their lines).
 fn check_slice(
-    index: &HashMap<&str, usize>,
+    index: &Columns,
     rows: &Rows,
     slice: std::ops::Range<usize>,
     cx: &ImportContext,
+    room: Option<usize>,
 ) -> Checked {
-    let room = if slice.start == 0 {
-        rows.len()
-    } else {
-        slice.len()
-    };
     let mut c = Checked {
-        children: Vec::with_capacity(room),
-        lines: Vec::with_capacity(room),
+        children: Vec::with_capacity(room.unwrap_or(0)),
+        lines: Vec::with_capacity(room.unwrap_or(slice.len())),
         errors: Vec::new(),
         warnings: Vec::new(),
         facts: FileFacts::default(),
@@ -604,7 +759,9 @@ fn check_slice(
                         line,
                     )),
                 }
-                c.children.push(child);
+                if room.is_some() {
+                    c.children.push(child);
+                }
                 c.lines.push(line);
             }
             Ok(_) => c.errors.append(&mut row_errors),

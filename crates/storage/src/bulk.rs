@@ -2,9 +2,11 @@
 //!
 //! The rows' derived values (folded text, sort key, stored JSON) and the statements' arguments
 //! are built on a blocking thread while the database writes the previous batch, so on SQLite
-//! the import runs at about the speed of SQLite's own inserts. Rows go in a table at a time and
-//! in key order (see [`Plan::versions_first`] for the order of the tables), the search index
-//! word by word, so each B-tree only grows at its end. The search index is copied from the new
+//! the import runs at about the speed of SQLite's own inserts. The children come a part at a
+//! time ([`ChildParts`]; a large file's are built again from its cells, so that they are never
+//! all held at once); each part goes in a table at a time and in key order (see
+//! [`Plan::versions_first`] for the order of the tables), then the search index word by word,
+//! so each B-tree only grows at its end. The search index is copied from the new
 //! `child` rows by the database (`INSERT … SELECT`, given each word's list of children), rather
 //! than sent as a million rows of repeated text.
 use crate::audit;
@@ -18,6 +20,7 @@ use crate::villages::village_codes;
 use sqlx::any::AnyArguments;
 use sqlx::{Arguments, Row};
 use std::collections::HashMap;
+use treem_domain::import::ChildParts;
 use treem_domain::register::{ChildData, HouseholdIndex};
 use treem_domain::role::Actor;
 use treem_domain::text;
@@ -303,19 +306,12 @@ pub(crate) struct History {
     pub current_at: Vec<String>,
 }
 
-/// Each earlier version's village id, child by child (empty without history).
+/// Each earlier version's village id, child by child of a part (empty without history).
 type EarlierVillages = Vec<Vec<i64>>;
 
-/// Builds every row of the import, in the order they are written, and passes them to `send`
-/// a statement at a time; stops early when `send` says the import has failed. Returns the
-/// digest of the versions written, which the import's audit entry seals.
-fn build(
-    rows: Vec<ChildData>,
-    plan: Plan,
-    send: &mut dyn FnMut(StorageResult<Batch>) -> bool,
-) -> Option<String> {
-    // Every village first, so that a wrong one fails the import before anything is written.
-    let village = |field: String, d: &ChildData| match plan.by_code.get(d.village.as_str()) {
+/// The village id of a row, or the import's failure naming it.
+fn village_of(plan: &Plan, field: String, d: &ChildData) -> StorageResult<i64> {
+    match plan.by_code.get(d.village.as_str()) {
         Some(v) if plan.scope.is_none_or(|s| s == *v) => Ok(*v),
         _ => Err(StorageError::invalid(
             &field,
@@ -324,82 +320,153 @@ fn build(
                 d.village
             ),
         )),
-    };
-    let mut village_ids: Vec<i64> = Vec::with_capacity(rows.len());
-    for (i, d) in rows.iter().enumerate() {
-        match village(format!("rows[{i}].village"), d) {
-            Ok(v) => village_ids.push(v),
-            Err(e) => {
-                send(Err(e));
-                return None;
+    }
+}
+
+/// Builds every row of the import and passes them to `send` a statement at a time; stops early
+/// when `send` says the import has failed. The children come a part at a time ([`ChildParts`]):
+/// each part's children, versions, copies and circumstances go in, then, once every part is
+/// in, the search index and its pairs word by word. Returns the digest of the versions written,
+/// which the import's audit entry seals.
+fn build(
+    mut parts: Box<dyn ChildParts>,
+    mut plan: Plan,
+    households: Option<HouseholdIndex>,
+    send: &mut dyn FnMut(StorageResult<Batch>) -> bool,
+) -> Option<String> {
+    let mut digest = Digester::default();
+    let mut words = Words::default();
+    let on = crate::db::date_of(&plan.now);
+    let mut first = 0usize;
+    while let Some(mut rows) = parts.next_part() {
+        if let Err(e) = link_households(households.as_ref(), &mut rows, first) {
+            send(Err(e));
+            return None;
+        }
+        // A child's earlier versions are of its current household.
+        if let Some(h) = plan.history.as_mut() {
+            for (current, earlier) in rows.iter().zip(&mut h.earlier[first..]) {
+                for (d, _) in earlier {
+                    d.household_id = current.household_id;
+                    d.household_code = None;
+                }
             }
         }
-    }
-    let mut earlier: EarlierVillages = Vec::new();
-    for (i, versions) in plan
-        .history
-        .iter()
-        .flat_map(|h| h.earlier.iter().enumerate())
-    {
-        let mut mine = Vec::with_capacity(versions.len());
-        for (k, (d, _)) in versions.iter().enumerate() {
-            match village(format!("rows[{i}].versions[{k}].village"), d) {
-                Ok(v) => mine.push(v),
+        // Every village of the part first, so that a wrong one fails before its rows are sent
+        // (the transaction undoes the parts before).
+        let mut village_ids: Vec<i64> = Vec::with_capacity(rows.len());
+        for (i, d) in rows.iter().enumerate() {
+            match village_of(&plan, format!("rows[{}].village", first + i), d) {
+                Ok(v) => village_ids.push(v),
                 Err(e) => {
                     send(Err(e));
                     return None;
                 }
             }
         }
-        earlier.push(mine);
+        let mut earlier: EarlierVillages = Vec::new();
+        if let Some(h) = plan.history.as_ref() {
+            for (i, versions) in h.earlier[first..first + rows.len()].iter().enumerate() {
+                let mut mine = Vec::with_capacity(versions.len());
+                for (k, (d, _)) in versions.iter().enumerate() {
+                    let field = format!("rows[{}].versions[{k}].village", first + i);
+                    match village_of(&plan, field, d) {
+                        Ok(v) => mine.push(v),
+                        Err(e) => {
+                            send(Err(e));
+                            return None;
+                        }
+                    }
+                }
+                earlier.push(mine);
+            }
+        }
+        let part = Part {
+            first,
+            rows: &rows,
+            village_ids: &village_ids,
+            earlier: &earlier,
+        };
+        if plan.versions_first && !versions(&part, &plan, &mut digest, send) {
+            return None;
+        }
+        if plan.facts && !facts(&part, &plan, send) {
+            return None;
+        }
+        if !children(&part, &plan, on, &mut words, send) {
+            return None;
+        }
+        if !plan.versions_first && !versions(&part, &plan, &mut digest, send) {
+            return None;
+        }
+        if !circumstances(&part, &plan, send) {
+            return None;
+        }
+        first += rows.len();
     }
-    let ids = |i: usize| plan.last_id + 1 + i as i64;
-    let mut digest = None;
-    if plan.versions_first {
-        digest = Some(versions(&rows, &village_ids, &earlier, &ids, &plan, send)?);
-    }
-    if plan.facts && !facts(&rows, &village_ids, &earlier, &ids, &plan, send) {
+    if !index(&words, plan.last_id + 1, send) || !pairs(&words, plan.last_id + 1, send) {
         return None;
     }
-    let on = crate::db::date_of(&plan.now);
-    let words = children(&rows, &village_ids, &ids, on, plan.history.as_ref(), send)?;
-    if !index(&words, send) || !pairs(&words, plan.last_id + 1, send) {
-        return None;
-    }
-    if !plan.versions_first {
-        digest = Some(versions(&rows, &village_ids, &earlier, &ids, &plan, send)?);
-    }
-    circumstances(&rows, &ids, send).then_some(())?;
-    digest
+    Some(digest.finish())
 }
 
 type Send<'a> = &'a mut dyn FnMut(StorageResult<Batch>) -> bool;
 
-/// The words of an import's names, for the search index and its pairs.
+/// One part of the import's children, `first` being the place of its first row in the import.
+struct Part<'a> {
+    first: usize,
+    rows: &'a [ChildData],
+    village_ids: &'a [i64],
+    earlier: &'a EarlierVillages,
+}
+
+impl Plan {
+    /// The id of the import's row at `place`.
+    fn id(&self, place: usize) -> i64 {
+        self.last_id + 1 + place as i64
+    }
+}
+
+/// The words of an import's names, for the search index and its pairs, held for every row
+/// until the last part is in. Each row's words and texts sit in shared buffers: at two million
+/// rows, a vector and two strings of their own per row were 400 MB.
 #[derive(Default)]
 struct Words {
     /// Each distinct word once; the others refer to it by its place here.
     names: Vec<String>,
     number: HashMap<String, u32>,
-    /// Per word, the ids of the children having it (ascending).
-    children: Vec<Vec<i64>>,
-    /// Per row of the import: its distinct words, its village, whether it is present, its sort
-    /// key and search text.
+    /// Per word, the places of the rows having it (ascending).
+    rows: Vec<Vec<u32>>,
+    /// Every row's distinct words, row after row.
+    row_words: Vec<u32>,
+    /// Every row's sort key and search text, row after row.
+    text: String,
     of_row: Vec<PairedRow>,
 }
 
-/// One row of the import as its pairs of words carry it.
+/// One row of the import as its pairs of words carry it: where its words and texts begin in
+/// [`Words`], its village and whether it is present.
 struct PairedRow {
-    words: Vec<u32>,
+    words_from: usize,
+    text_from: usize,
+    key_len: usize,
     village_id: i64,
-    present: i64,
-    sort_key: String,
-    search_text: String,
+    present: bool,
 }
 
 impl Words {
-    fn add(&mut self, id: i64, words: &[&str], row: PairedRow) {
-        let mut mine = Vec::with_capacity(words.len());
+    /// Adds the next row (rows are added in order).
+    fn add(&mut self, words: &[&str], village_id: i64, present: bool, key: &str, text: &str) {
+        let place = self.of_row.len() as u32;
+        self.of_row.push(PairedRow {
+            words_from: self.row_words.len(),
+            text_from: self.text.len(),
+            key_len: key.len(),
+            village_id,
+            present,
+        });
+        self.text.push_str(key);
+        self.text.push_str(text);
         for w in words {
             let n = match self.number.get(*w) {
                 Some(n) => *n,
@@ -407,14 +474,32 @@ impl Words {
                     let n = self.names.len() as u32;
                     self.names.push(w.to_string());
                     self.number.insert(w.to_string(), n);
-                    self.children.push(Vec::new());
+                    self.rows.push(Vec::new());
                     n
                 }
             };
-            self.children[n as usize].push(id);
-            mine.push(n);
+            self.rows[n as usize].push(place);
+            self.row_words.push(n);
         }
-        self.of_row.push(PairedRow { words: mine, ..row });
+    }
+
+    /// The distinct words of the row at `place`.
+    fn words_of(&self, place: usize) -> &[u32] {
+        let to = self
+            .of_row
+            .get(place + 1)
+            .map_or(self.row_words.len(), |r| r.words_from);
+        &self.row_words[self.of_row[place].words_from..to]
+    }
+
+    /// The sort key and the search text of the row at `place`.
+    fn texts_of(&self, place: usize) -> (&str, &str) {
+        let row = &self.of_row[place];
+        let to = self
+            .of_row
+            .get(place + 1)
+            .map_or(self.text.len(), |r| r.text_from);
+        self.text[row.text_from..to].split_at(row.key_len)
     }
 
     /// The words' numbers in the order of the words.
@@ -425,24 +510,24 @@ impl Words {
     }
 }
 
-/// The `child` rows; returns the words of the names, or `None` if the import has failed.
+/// The `child` rows of a part, their words added to `words`; false if the import has failed.
 fn children(
-    rows: &[ChildData],
-    village_ids: &[i64],
-    ids: &dyn Fn(usize) -> i64,
+    part: &Part,
+    plan: &Plan,
     today: jiff::civil::Date,
-    history: Option<&History>,
+    words: &mut Words,
     send: Send,
-) -> Option<Words> {
-    let mut words = Words::default();
+) -> bool {
+    let history = plan.history.as_ref();
     let table = if history.is_some() {
         Table::ChildDated
     } else {
         Table::Child
     };
     let mut children = Batcher::new(table, send);
-    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
-        let id = ids(i);
+    for (i, (d, village_id)) in part.rows.iter().zip(part.village_ids).enumerate() {
+        let place = part.first + i;
+        let id = plan.id(place);
         let search_text = d.search_text();
         let mut mine: Vec<&str> = text::tokens(&search_text).collect();
         mine.sort_unstable();
@@ -451,20 +536,10 @@ fn children(
             None => d.present_on(today),
             // Present on the day the current version was recorded, as a write then would
             // have stored it (`treem check` compares it so).
-            Some(h) => d.present_on(crate::db::date_of(&h.current_at[i])),
-        } as i64;
+            Some(h) => d.present_on(crate::db::date_of(&h.current_at[place])),
+        };
         let sort_key = text::sort_key(&d.full_name);
-        words.add(
-            id,
-            &mine,
-            PairedRow {
-                words: Vec::new(),
-                village_id: *village_id,
-                present,
-                sort_key: sort_key.clone(),
-                search_text: search_text.clone(),
-            },
-        );
+        words.add(&mine, *village_id, present, &sort_key, &search_text);
         children.add(id);
         children.add(*village_id);
         children.add(d.household_id);
@@ -477,64 +552,57 @@ fn children(
         children.add(d.ethnicity.map(i64::from));
         children.add(d.birth_registered_on.is_some() as i64);
         children.add(d.disability_type.is_some() as i64);
-        children.add(present);
-        match history {
-            None => {}
-            Some(h) => {
-                let at = &h.current_at[i];
-                children.add(h.earlier[i].len() as i64 + 1);
-                children.add(h.first_at[i].clone());
-                children.add(at.clone());
-            }
+        children.add(present as i64);
+        if let Some(h) = history {
+            children.add(h.earlier[place].len() as i64 + 1);
+            children.add(h.first_at[place].clone());
+            children.add(h.current_at[place].clone());
         }
         if !children.end_row() {
-            return None;
+            return false;
         }
     }
-    children.flush().then_some(words)
+    children.flush()
 }
 
-/// Calls `one(id, record, village, version, recorded_at)` for every version the import writes,
+/// Calls `one(id, record, village, version, recorded_at)` for every version a part writes,
 /// each child's in order: the one version recorded now, or, with a history, the earlier ones and
 /// then the current. Stops at the first `false` (the import has failed).
 fn each_version(
-    rows: &[ChildData],
-    village_ids: &[i64],
-    earlier: &EarlierVillages,
-    ids: &dyn Fn(usize) -> i64,
+    part: &Part,
     plan: &Plan,
     mut one: impl FnMut(i64, &ChildData, i64, i64, &str) -> bool,
 ) -> bool {
-    for (i, (d, village_id)) in rows.iter().zip(village_ids).enumerate() {
+    for (i, (d, village_id)) in part.rows.iter().zip(part.village_ids).enumerate() {
+        let place = part.first + i;
         let Some(h) = plan.history.as_ref() else {
-            if !one(ids(i), d, *village_id, 1, &plan.now) {
+            if !one(plan.id(place), d, *village_id, 1, &plan.now) {
                 return false;
             }
             continue;
         };
-        for (k, ((old, at), village)) in h.earlier[i].iter().zip(&earlier[i]).enumerate() {
-            if !one(ids(i), old, *village, k as i64 + 1, at) {
+        for (k, ((old, at), village)) in h.earlier[place].iter().zip(&part.earlier[i]).enumerate() {
+            if !one(plan.id(place), old, *village, k as i64 + 1, at) {
                 return false;
             }
         }
-        let current = h.earlier[i].len() as i64 + 1;
-        if !one(ids(i), d, *village_id, current, &h.current_at[i]) {
+        let current = h.earlier[place].len() as i64 + 1;
+        if !one(
+            plan.id(place),
+            d,
+            *village_id,
+            current,
+            &h.current_at[place],
+        ) {
             return false;
         }
     }
     true
 }
 
-/// The `child_version` rows; returns their digest for the seal (in id order, as `treem check`
-/// reads them back), or `None` if the import has failed.
-fn versions(
-    rows: &[ChildData],
-    village_ids: &[i64],
-    earlier: &EarlierVillages,
-    ids: &dyn Fn(usize) -> i64,
-    plan: &Plan,
-    send: Send,
-) -> Option<String> {
+/// A part's `child_version` rows, added to `digest` for the seal (in id order, as `treem check`
+/// reads them back); false if the import has failed.
+fn versions(part: &Part, plan: &Plan, digest: &mut Digester, send: Send) -> bool {
     let history = plan.history.as_ref();
     let table = if history.is_some() {
         Table::VersionDated
@@ -542,7 +610,6 @@ fn versions(
         Table::Version
     };
     let mut versions = Batcher::new(table, send);
-    let mut digest = Digester::default();
     let one = |id: i64, d: &ChildData, village_id: i64, version: i64, at: &str| {
         let json = stored_child_json(d);
         digest.row(
@@ -565,23 +632,13 @@ fn versions(
         }
         versions.end_row()
     };
-    if !each_version(rows, village_ids, earlier, ids, plan, one) {
-        return None;
-    }
-    versions.flush().then(|| digest.finish())
+    each_version(part, plan, one) && versions.flush()
 }
 
 /// Each new version's line for the figures, as the view `child_fact_source` (migration 0005)
 /// makes it from the stored record: `child_id,version,village_id,recorded_at`, US, the
 /// indicator fields as a JSON array (`treem check` reads both back and compares them).
-fn facts(
-    rows: &[ChildData],
-    village_ids: &[i64],
-    earlier: &EarlierVillages,
-    ids: &dyn Fn(usize) -> i64,
-    plan: &Plan,
-    send: Send,
-) -> bool {
+fn facts(part: &Part, plan: &Plan, send: Send) -> bool {
     let history = plan.history.as_ref();
     let table = if history.is_some() {
         Table::FactDated
@@ -613,14 +670,14 @@ fn facts(
         }
         facts.end_row()
     };
-    each_version(rows, village_ids, earlier, ids, plan, one) && facts.flush()
+    each_version(part, plan, one) && facts.flush()
 }
 
-fn circumstances(rows: &[ChildData], ids: &dyn Fn(usize) -> i64, send: Send) -> bool {
+fn circumstances(part: &Part, plan: &Plan, send: Send) -> bool {
     let mut circumstances = Batcher::new(Table::Circumstance, send);
-    for (i, d) in rows.iter().enumerate() {
+    for (i, d) in part.rows.iter().enumerate() {
         for c in &d.circumstances {
-            circumstances.add(ids(i));
+            circumstances.add(plan.id(part.first + i));
             circumstances.add(c.code.clone());
             circumstances.add(c.from.to_string());
             circumstances.add(c.to.map(|t| t.to_string()));
@@ -632,18 +689,19 @@ fn circumstances(rows: &[ChildData], ids: &dyn Fn(usize) -> i64, send: Send) -> 
     circumstances.flush()
 }
 
-/// The search index, word by word in order: each word with its children's ids.
-fn index(words: &Words, send: Send) -> bool {
+/// The search index, word by word in order: each word with its children's ids, `first_id`
+/// being the first row's id.
+fn index(words: &Words, first_id: i64, send: Send) -> bool {
     for n in words.in_order() {
-        let (word, ids) = (&words.names[n as usize], &words.children[n as usize]);
-        for part in ids.chunks(WORD_CHILDREN) {
+        let (word, places) = (&words.names[n as usize], &words.rows[n as usize]);
+        for part in places.chunks(WORD_CHILDREN) {
             let mut list = String::with_capacity(part.len() * 8 + 2);
             list.push('[');
-            for (k, id) in part.iter().enumerate() {
+            for (k, place) in part.iter().enumerate() {
                 if k > 0 {
                     list.push(',');
                 }
-                list.push_str(&id.to_string());
+                list.push_str(&(first_id + i64::from(*place)).to_string());
             }
             list.push(']');
             let mut args = AnyArguments::default();
@@ -663,7 +721,7 @@ fn index(words: &Words, send: Send) -> bool {
 }
 
 /// The search index's pairs, word by word in order, each word's in key order (the other word,
-/// the sort key, the child), `first_id` being the first row's id.
+/// the sort key, the child). Rows keep their places, so a place's order is its id's.
 fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
     let order = words.in_order();
     let mut rank = vec![0u32; order.len()];
@@ -672,26 +730,27 @@ fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
     }
     let mut batch = Batcher::new(Table::Pair, send);
     for &n in &order {
-        let mut rows: Vec<(u32, &str, i64)> = Vec::new();
-        for id in &words.children[n as usize] {
-            let row = &words.of_row[(id - first_id) as usize];
+        let mut rows: Vec<(u32, &str, u32)> = Vec::new();
+        for &place in &words.rows[n as usize] {
+            let key = words.texts_of(place as usize).0;
             rows.extend(
-                row.words
+                words
+                    .words_of(place as usize)
                     .iter()
                     .filter(|o| **o != n)
-                    .map(|o| (rank[*o as usize], row.sort_key.as_str(), *id)),
+                    .map(|o| (rank[*o as usize], key, place)),
             );
         }
         rows.sort_unstable();
-        for (r, key, id) in rows {
-            let row = &words.of_row[(id - first_id) as usize];
+        for (r, key, place) in rows {
+            let row = &words.of_row[place as usize];
             batch.add(words.names[n as usize].clone());
             batch.add(words.names[order[r as usize] as usize].clone());
             batch.add(key.to_string());
-            batch.add(id);
+            batch.add(first_id + i64::from(place));
             batch.add(row.village_id);
-            batch.add(row.present);
-            batch.add(row.search_text.clone());
+            batch.add(row.present as i64);
+            batch.add(words.texts_of(place as usize).1.to_string());
             if !batch.end_row() {
                 return false;
             }
@@ -700,34 +759,33 @@ fn pairs(words: &Words, first_id: i64, send: Send) -> bool {
     batch.flush()
 }
 
-/// Links each row that names a household (by code, or by number) to it: one read of the
-/// households in the actor's scope, then lookups in memory. A row naming a household that is
-/// not there, or is of another village, fails the import naming the row.
-async fn link_households(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
+/// Links each row of a part that names a household (by code, or by number) to it, looked up in
+/// the households read in the import's transaction. A row naming a household that is not there,
+/// or is of another village, fails the import naming the row.
+fn link_households(
+    index: Option<&HouseholdIndex>,
     rows: &mut [ChildData],
-    scope: Option<i64>,
+    first: usize,
 ) -> StorageResult<()> {
-    if !rows
-        .iter()
-        .any(|r| r.household_code.is_some() || r.household_id.is_some())
-    {
-        return Ok(());
-    }
-    let index = HouseholdIndex::new(household_entries(&mut **tx, backend, scope, None).await?);
     for (i, r) in rows.iter_mut().enumerate() {
         let typed = match (&r.household_code, r.household_id) {
             (Some(code), _) => code.clone(),
             (None, Some(id)) => format!("#{id}"),
             (None, None) => continue,
         };
-        match index.resolve(&typed, &r.village) {
+        let found = match index {
+            Some(index) => index.resolve(&typed, &r.village),
+            None => Err(format!("không có hộ «{typed}»")),
+        };
+        match found {
             Ok(id) => {
                 r.household_id = Some(id);
                 r.household_code = None;
             }
-            Err(e) => return Err(StorageError::invalid(&format!("rows[{i}].household"), e)),
+            Err(e) => {
+                let field = format!("rows[{}].household", first + i);
+                return Err(StorageError::invalid(&field, e));
+            }
         }
     }
     Ok(())
@@ -737,21 +795,21 @@ impl Db {
     pub(crate) async fn bulk_import_children(
         &self,
         actor: &Actor,
-        rows: Vec<ChildData>,
+        parts: Box<dyn ChildParts>,
     ) -> StorageResult<usize> {
-        self.bulk_import(actor, rows, None).await
+        self.bulk_import(actor, parts, None).await
     }
 
-    /// Imports `rows`, each child's current version; with `history`, each child's earlier
-    /// versions too, every version with its own time.
+    /// Imports the children of `parts`, each child's current version; with `history`, each
+    /// child's earlier versions too, every version with its own time.
     pub(crate) async fn bulk_import(
         &self,
         actor: &Actor,
-        rows: Vec<ChildData>,
+        parts: Box<dyn ChildParts>,
         history: Option<History>,
     ) -> StorageResult<usize> {
         let scope = write_scope(actor)?;
-        let n = rows.len();
+        let n = parts.len();
         let versions_count = n + history
             .as_ref()
             .map_or(0, |h| h.earlier.iter().map(Vec::len).sum());
@@ -822,19 +880,14 @@ impl Db {
         } else {
             None
         };
-        let mut rows = rows;
-        link_households(&mut tx, self.backend, &mut rows, scope).await?;
-        let mut history = history;
-        // A child's earlier versions are of its current household.
-        for (current, earlier) in rows
-            .iter()
-            .zip(history.iter_mut().flat_map(|h| h.earlier.iter_mut()))
-        {
-            for (d, _) in earlier {
-                d.household_id = current.household_id;
-                d.household_code = None;
-            }
-        }
+        // The households the rows may name, read once in the transaction.
+        let households = if parts.names_households() {
+            Some(HouseholdIndex::new(
+                household_entries(&mut *tx, self.backend, scope, None).await?,
+            ))
+        } else {
+            None
+        };
         let codes = village_codes(&mut *tx).await?;
         let last_id: i64 =
             sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM child")
@@ -859,7 +912,9 @@ impl Db {
         crate::profile::phase("import: prepare");
         let (send, mut batches) = tokio::sync::mpsc::channel::<StorageResult<Batch>>(4);
         let builder = tokio::task::spawn_blocking(move || {
-            build(rows, plan, &mut |b| send.blocking_send(b).is_ok())
+            build(parts, plan, households, &mut |b| {
+                send.blocking_send(b).is_ok()
+            })
         });
         let mut statements: HashMap<(Table, usize), String> = HashMap::new();
         while let Some(batch) = batches.recv().await {

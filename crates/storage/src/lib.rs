@@ -250,6 +250,13 @@ pub trait Register: Send + Sync {
     async fn village_activity(&self, actor: &Actor) -> StorageResult<Vec<VillageActivity>>;
     /// All rows or none.
     async fn import_children(&self, actor: &Actor, rows: Vec<ChildData>) -> StorageResult<usize>;
+    /// All rows or none, given a part at a time (a large file's children built again from its
+    /// cells as the write reaches them: [`treem_domain::import::RowsToWrite`]).
+    async fn import_children_in_parts(
+        &self,
+        actor: &Actor,
+        parts: Box<dyn treem_domain::import::ChildParts>,
+    ) -> StorageResult<usize>;
 }
 
 /// Accounts and sessions (tài khoản).

@@ -97,7 +97,9 @@ impl Db {
             );
             rows.push(current.data);
         }
-        self.bulk_import(actor, rows, Some(history)).await
+        let parts = treem_domain::import::AllAtOnce::new(rows);
+        self.bulk_import(actor, Box::new(parts), Some(history))
+            .await
     }
 
     /// Stores health events, each with the time it was recorded (on or after its date, not in

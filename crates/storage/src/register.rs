@@ -189,6 +189,15 @@ impl Register for Db {
     }
 
     async fn import_children(&self, actor: &Actor, rows: Vec<ChildData>) -> StorageResult<usize> {
-        self.bulk_import_children(actor, rows).await
+        let parts = treem_domain::import::AllAtOnce::new(rows);
+        self.bulk_import_children(actor, Box::new(parts)).await
+    }
+
+    async fn import_children_in_parts(
+        &self,
+        actor: &Actor,
+        parts: Box<dyn treem_domain::import::ChildParts>,
+    ) -> StorageResult<usize> {
+        self.bulk_import_children(actor, parts).await
     }
 }

@@ -2,7 +2,7 @@
 //! API and `treem import children`: the file is read here into text cells, and every row is
 //! checked by [`treem_domain::import::check_rows`] before anything is written.
 pub use treem_domain::import::{check_rows, header_label, RowIssue, COLUMNS};
-use treem_domain::import::{ImportContext, ImportReport, Rows, RELATIONSHIPS};
+use treem_domain::import::{ImportContext, ImportReport, Rows, RowsToWrite, RELATIONSHIPS};
 use treem_domain::limits::ImportLimits;
 use treem_domain::register::{HouseholdEntry, HouseholdIndex, Village, VillageIndex};
 
@@ -24,6 +24,25 @@ pub fn check_file(
             villages: &villages,
             households: &households,
         },
+    )
+}
+
+/// [`check_file`] for a file too large to hold as children: the report's `children` stay empty,
+/// and the rows come back to be written a part at a time
+/// ([`treem_domain::import::RowsToWrite`]) when the header could be read.
+pub fn check_file_in_parts(
+    header: &[String],
+    rows: Rows,
+    villages: &[Village],
+    households: Vec<HouseholdEntry>,
+    today: jiff::civil::Date,
+) -> (ImportReport, Option<RowsToWrite>) {
+    RowsToWrite::check(
+        header,
+        rows,
+        VillageIndex::new(villages),
+        HouseholdIndex::new(households),
+        today,
     )
 }
 

@@ -345,3 +345,61 @@ fn check_speed() {
         rows.len() as f64 / s
     );
 }
+
+/// A file too large to hold as children is checked once, and its children built again a part
+/// at a time for the write: the parts give the check's children, in its order, blank rows and
+/// households as the check read them, and the report the same lines and warnings.
+#[test]
+fn the_parts_of_a_file_give_the_children_the_whole_check_gave() {
+    let mut csv = String::from("Họ và tên,Ngày sinh,Mã thôn,Mã hộ,Tên gọi khác\n");
+    for i in 0..23 {
+        if i == 9 {
+            csv.push_str(",,,,\n");
+        }
+        let household = if i % 5 == 0 { "SP01-0124" } else { "" };
+        let alias = if i == 2 || i == 20 { "Chinh" } else { "" };
+        csv.push_str(&format!(
+            "Giàng A Páo {i},{:02}/03/2018,SP01,{household},{alias}\n",
+            i + 1
+        ));
+    }
+    csv.push_str("GIANG A SUA,01/01/2019,SP02,,\n");
+    let whole = check(&csv);
+    assert!(whole.errors.is_empty(), "{:?}", whole.errors);
+    assert_eq!(whole.children.len(), 24);
+    let mut lines = csv.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    let rows: Rows = lines
+        .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+        .collect();
+    for size in [1, 4, 7, 25, PART_ROWS] {
+        let (report, parts) =
+            RowsToWrite::check(&header, rows.clone(), villages(), households(), today());
+        let mut parts = parts.unwrap().parts_of(size);
+        assert!(report.children.is_empty(), "the check keeps no children");
+        assert_eq!(report.lines, whole.lines);
+        assert_eq!(report.warnings, whole.warnings);
+        assert_eq!(parts.len(), 24);
+        assert!(parts.names_households());
+        let mut built = Vec::new();
+        let mut count = 0;
+        while let Some(part) = parts.next_part() {
+            assert!(part.len() <= size, "a part of {} rows at most", size);
+            built.extend(part);
+            count += 1;
+        }
+        assert_eq!(built, whole.children, "parts of {size}");
+        assert_eq!(count, 25usize.div_ceil(size), "parts of {size}");
+        assert_eq!(built[0].household_id, Some(7));
+    }
+    // A header the check refuses gives no rows to write.
+    let (report, parts) = RowsToWrite::check(
+        &["Họ và tên".to_string()],
+        rows,
+        villages(),
+        households(),
+        today(),
+    );
+    assert!(parts.is_none());
+    assert_eq!(report.errors[0].message, "thiếu cột bắt buộc");
+}
