@@ -835,8 +835,17 @@ impl Db {
                 .await?;
         }
         let mut tx = sqlx::Connection::begin_with(&mut *conn, self.begin_statement()).await?;
+        // PostgreSQL: the figures' copies of the versions are made at the end in one statement,
+        // not by the trigger row by row (migration 0024), for this transaction only.
+        let facts_at_end = self.backend == Backend::Postgres
+            && crate::migrate::has_applied(self, crate::copies::FACTS_AT_END_SINCE_SCHEMA).await?;
         if self.backend == Backend::Postgres {
             sqlx::query("LOCK TABLE child IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        if facts_at_end {
+            sqlx::query("SELECT set_config('treem.bulk_load', 'on', true)")
                 .execute(&mut *tx)
                 .await?;
         }
@@ -957,6 +966,13 @@ impl Db {
             .map_err(|e| StorageError::Corrupt(format!("import rows: {e}")))?
             .ok_or_else(|| StorageError::Corrupt("import rows: stopped".into()))?;
         crate::profile::phase("import: rows");
+        if facts_at_end {
+            sqlx::query("SELECT set_config('treem.bulk_load', 'off', true)")
+                .execute(&mut *tx)
+                .await?;
+            crate::copies::fill_facts(&mut tx, last_id).await?;
+            crate::profile::phase("import: child_fact");
+        }
         for sql in &rebuild {
             sqlx::query(sql).execute(&mut *tx).await?;
         }

@@ -14,10 +14,29 @@ use treem_domain::register::Child;
 pub(crate) const FILL: [&str; 4] = [
     "DELETE FROM child_fact",
     "DELETE FROM health_pack",
-    "INSERT INTO child_fact (child_id, version, village_id, recorded_at, line) \
-     SELECT child_id, version, village_id, recorded_at, line FROM child_fact_source",
+    FILL_FACTS,
     crate::health::FILL_PACKS,
 ];
+
+/// Every child version's copy, from the view that defines it.
+const FILL_FACTS: &str =
+    "INSERT INTO child_fact (child_id, version, village_id, recorded_at, line) \
+     SELECT child_id, version, village_id, recorded_at, line FROM child_fact_source";
+
+/// From this schema a PostgreSQL load sets the copying trigger of versions aside for its own
+/// transaction (`treem.bulk_load`, migration 0024) and copies them at its end ([`fill_facts`]).
+pub(crate) const FACTS_AT_END_SINCE_SCHEMA: i64 = 24;
+
+/// Copies, in one statement, the versions of the children after `after` (their ids are the
+/// load's): what the trigger set aside by the load would have copied one by one.
+pub(crate) async fn fill_facts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    after: i64,
+) -> StorageResult<()> {
+    let sql = format!("{FILL_FACTS} WHERE child_id > $1 ORDER BY child_id, version");
+    sqlx::query(&sql).bind(after).execute(&mut **tx).await?;
+    Ok(())
+}
 
 impl Db {
     /// Builds the figures' copies again from the full records, the search index's words from

@@ -214,10 +214,18 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: None,
     },
+    Migration {
+        version: 24,
+        name: "fact_bulk_load",
+        sqlite: include_str!("../migrations/sqlite/0024_fact_bulk_load.sql"),
+        postgres: include_str!("../migrations/postgres/0024_fact_bulk_load.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 23;
+pub const SCHEMA_VERSION: i64 = 24;
 
 /// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
 /// after them, so that the dropped bytes do not stay in free pages or the WAL.

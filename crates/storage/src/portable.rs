@@ -257,6 +257,9 @@ impl Db {
         // the trigger for each event (migration 0023).
         let packs_at_end = self.backend == Backend::Postgres
             && crate::migrate::has_applied(self, crate::health::PACKS_AT_END_SINCE_SCHEMA).await?;
+        // Likewise the figures' copies of the versions (migration 0024).
+        let facts_at_end = packs_at_end
+            && crate::migrate::has_applied(self, crate::copies::FACTS_AT_END_SINCE_SCHEMA).await?;
         if packs_at_end {
             sqlx::query("SELECT set_config('treem.bulk_load', 'on', true)")
                 .execute(&mut *tx)
@@ -434,6 +437,9 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             crate::health::fill_packs(&mut tx).await?;
+            if facts_at_end {
+                crate::copies::fill_facts(&mut tx, 0).await?;
+            }
         }
         // Packages kept for the province's table were of the data this import replaces.
         if crate::migrate::has_applied(self, crate::stamps::KEPT_SINCE_SCHEMA).await? {
