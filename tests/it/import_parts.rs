@@ -193,3 +193,35 @@ fn a_file_smaller_than_a_part_is_one_part() {
     assert_eq!(parts.next_part().map(|p| p.len()), Some(0));
     assert!(parts.next_part().is_none());
 }
+
+/// Parts that give another number of children than they said are refused whole: an import
+/// never writes more or fewer children than were checked.
+#[tokio::test]
+async fn parts_that_give_fewer_children_than_counted_write_nothing() {
+    struct Fewer(Option<Vec<treem_domain::register::ChildData>>);
+    impl ChildParts for Fewer {
+        fn len(&self) -> usize {
+            5
+        }
+        fn next_part(&mut self) -> Option<Vec<treem_domain::register::ChildData>> {
+            self.0.take()
+        }
+        fn names_households(&self) -> bool {
+            false
+        }
+    }
+    each_backend(|label, db| async move {
+        let rows: Vec<_> = (0..4)
+            .map(|i| child(&format!("Giàng A Số {i}"), "SP01"))
+            .collect();
+        let refused = db
+            .import_children_in_parts(&officer(), Box::new(Fewer(Some(rows))))
+            .await;
+        assert!(
+            matches!(&refused, Err(StorageError::Corrupt(m)) if m.contains("đã kiểm tra 5 trẻ nhưng dựng lại 4")),
+            "{label}: {refused:?}"
+        );
+        assert!(ids(&db).await.is_empty(), "{label}: nothing written");
+    })
+    .await;
+}

@@ -327,13 +327,13 @@ fn village_of(plan: &Plan, field: String, d: &ChildData) -> StorageResult<i64> {
 /// when `send` says the import has failed. The children come a part at a time ([`ChildParts`]):
 /// each part's children, versions, copies and circumstances go in, then, once every part is
 /// in, the search index and its pairs word by word. Returns the digest of the versions written,
-/// which the import's audit entry seals.
+/// which the import's audit entry seals, and how many children the parts gave.
 fn build(
     mut parts: Box<dyn ChildParts>,
     mut plan: Plan,
     households: Option<HouseholdIndex>,
     send: &mut dyn FnMut(StorageResult<Batch>) -> bool,
-) -> Option<String> {
+) -> Option<(String, usize)> {
     let mut digest = Digester::default();
     let mut words = Words::default();
     let on = crate::db::date_of(&plan.now);
@@ -407,7 +407,7 @@ fn build(
     if !index(&words, plan.last_id + 1, send) || !pairs(&words, plan.last_id + 1, send) {
         return None;
     }
-    Some(digest.finish())
+    Some((digest.finish(), first))
 }
 
 type Send<'a> = &'a mut dyn FnMut(StorageResult<Batch>) -> bool;
@@ -961,10 +961,17 @@ impl Db {
                 Table::Pair => "child_word_pair",
             });
         }
-        let digest = builder
+        let (digest, built) = builder
             .await
             .map_err(|e| StorageError::Corrupt(format!("import rows: {e}")))?
             .ok_or_else(|| StorageError::Corrupt("import rows: stopped".into()))?;
+        // The parts are built by the check that counted them; were they ever to give another
+        // number, the import is refused whole rather than writing more or fewer than checked.
+        if built != n {
+            return Err(StorageError::Corrupt(format!(
+                "nhập trẻ: đã kiểm tra {n} trẻ nhưng dựng lại {built}; không ghi dòng nào"
+            )));
+        }
         crate::profile::phase("import: rows");
         if facts_at_end {
             sqlx::query("SELECT set_config('treem.bulk_load', 'off', true)")
