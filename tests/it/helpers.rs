@@ -81,6 +81,19 @@ pub fn child(name: &str, village: &str) -> ChildData {
 
 /// A database with two villages (SP01, SP02) and one account per role ("<role>" /
 /// "password-<role>"; the village head belongs to SP01).
+/// `f` on a seeded database of each backend (PostgreSQL when configured), closed after.
+pub async fn each_backend<F, Fut>(f: F)
+where
+    F: Fn(&'static str, Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for (label, url, _dir) in databases().await {
+        let db = seeded(&url).await;
+        f(label, db.clone()).await;
+        db.close().await;
+    }
+}
+
 pub async fn seeded(url: &str) -> Db {
     let db = Db::open(url).await.unwrap();
     seed_commune(&db).await;

@@ -9,18 +9,6 @@ use treem_domain::register::HouseholdData;
 use treem_storage::{AuditLog, ChildQuery, Db, Register, StorageError};
 use treem_web::import::{check_file, check_file_in_parts, read_table, storage_problem};
 
-async fn each_backend<F, Fut>(f: F)
-where
-    F: Fn(&'static str, Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for (label, url, _dir) in databases().await {
-        let db = seeded(&url).await;
-        f(label, db.clone()).await;
-        db.close().await;
-    }
-}
-
 /// 40 children of SP01 with a blank line after the tenth, every fourth in a household (the
 /// 31st alone in SP01-0002), and «Chinh» as the alias of the 3rd and the 38th only: a pair of
 /// words whose two children fall in different parts.

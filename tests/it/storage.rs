@@ -4,18 +4,6 @@ use treem_domain::register::{ChildDraft, HouseholdData, Sex};
 use treem_domain::role::Role;
 use treem_storage::{AuditFilter, AuditLog, ChildQuery, Db, Register, StorageError};
 
-async fn each_backend<F, Fut>(f: F)
-where
-    F: Fn(&'static str, Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for (label, url, _dir) in databases().await {
-        let db = seeded(&url).await;
-        f(label, db.clone()).await;
-        db.close().await;
-    }
-}
-
 fn q(text: &str) -> ChildQuery {
     ChildQuery {
         q: Some(text.into()),
