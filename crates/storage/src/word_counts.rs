@@ -76,6 +76,14 @@ pub(crate) fn rows_under(counts: &BTreeMap<String, i64>, prefix: &str) -> i64 {
         .sum()
 }
 
+/// Whether the counts hold more than `n` distinct words under `prefix`.
+pub(crate) fn words_under_exceed(counts: &BTreeMap<String, i64>, prefix: &str, n: usize) -> bool {
+    counts
+        .range(prefix.to_string()..format!("{prefix}{{"))
+        .nth(n)
+        .is_some()
+}
+
 /// Rows of the pairs of a word under `a` with a word under `b`, from the counts.
 pub(crate) fn pair_rows_under(read: &Read, a: &str, b: &str) -> i64 {
     read.pairs
@@ -111,6 +119,18 @@ async fn read_counts(pool: &sqlx::AnyPool, own: &str) -> StorageResult<Read> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_prefix_exceeds_a_number_of_words_only_past_it() {
+        let counts: std::collections::BTreeMap<String, i64> = ["a", "anh", "ao", "ba"]
+            .iter()
+            .map(|w| (w.to_string(), 1))
+            .collect();
+        assert!(super::words_under_exceed(&counts, "a", 2));
+        assert!(!super::words_under_exceed(&counts, "a", 3));
+        assert!(!super::words_under_exceed(&counts, "an", 1));
+        assert!(!super::words_under_exceed(&counts, "x", 0));
+    }
+
     #[test]
     fn a_prefix_sums_the_words_it_starts() {
         let counts = [("sa", 3), ("sang", 5), ("say", 7), ("sb", 100), ("s", 1)]

@@ -12,6 +12,16 @@ pub(super) const WORDS_PER_PREFIX: i64 = 64;
 /// [`WORDS_PER_PREFIX`]: found by skipping from one word to the next (one index seek each)
 /// rather than reading every row of the range.
 pub(super) async fn words_in_range(db: &Db, prefix: &str) -> StorageResult<Option<Vec<String>>> {
+    // When the counts already say there are more (a one- or two-letter prefix in a large
+    // register), the walk is not made only to find it out: on PostgreSQL its 65 index seeks took
+    // 5 ms of «a say». Counts read up to ten minutes ago may be wrong by a word near the
+    // bound; that only picks the other way of reading the range, which finds the same children.
+    if let Some(counts) = super::counts(db) {
+        let bound = WORDS_PER_PREFIX as usize;
+        if crate::word_counts::words_under_exceed(&counts.words, prefix, bound) {
+            return Ok(None);
+        }
+    }
     let own = db.and_own("child_token");
     let rows = sqlx::query(&format!(
         "WITH RECURSIVE w(token, n) AS ( \
