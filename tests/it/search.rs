@@ -185,6 +185,26 @@ async fn all_pages_counted_to(
     names
 }
 
+/// The names of `rows` a search of `q` matches (each word of `q` starts a word of the name or
+/// an alias, accents and case aside), in Vietnamese name order: what every page together must
+/// show.
+fn matches_in_name_order(rows: &[treem_domain::register::ChildData], q: &str) -> Vec<String> {
+    use treem_domain::text::{fold, sort_key};
+    let words: Vec<String> = fold(q).split_whitespace().map(String::from).collect();
+    let mut hits: Vec<(String, String)> = rows
+        .iter()
+        .filter(|c| {
+            let text = fold(&format!("{} {}", c.full_name, c.aliases.join(" ")));
+            words
+                .iter()
+                .all(|w| text.split_whitespace().any(|n| n.starts_with(w.as_str())))
+        })
+        .map(|c| (sort_key(&c.full_name), c.full_name.clone()))
+        .collect();
+    hits.sort();
+    hits.into_iter().map(|(_, n)| n).collect()
+}
+
 /// Issue 19 item 3: a broad prefix's pages are read word by word from the index in name order
 /// (`child_token_order`) rather than by sorting every match; page after page they are exactly
 /// the matches in Vietnamese name order, each child once (an alias with a second matching word
@@ -432,7 +452,6 @@ async fn two_words_that_seldom_meet_follow_every_change_of_a_name() {
 /// order — with the counts of the words read, which make that choice.
 #[tokio::test]
 async fn three_words_read_each_pair_from_its_rarer_side_and_find_the_same_children() {
-    use treem_domain::text::{fold, sort_key};
     for (label, url, _dir) in databases().await {
         let db = seeded(&url).await;
         let o = officer();
@@ -468,21 +487,7 @@ async fn three_words_read_each_pair_from_its_rarer_side_and_find_the_same_childr
         rows.push(aliased);
         db.import_children(&o, rows.clone()).await.unwrap();
         db.count_search_words().await.unwrap();
-        let expect = |q: &str| {
-            let words: Vec<String> = fold(q).split_whitespace().map(String::from).collect();
-            let mut hits: Vec<(String, String)> = rows
-                .iter()
-                .filter(|c| {
-                    let text = fold(&format!("{} {}", c.full_name, c.aliases.join(" ")));
-                    words
-                        .iter()
-                        .all(|w| text.split_whitespace().any(|n| n.starts_with(w.as_str())))
-                })
-                .map(|c| (sort_key(&c.full_name), c.full_name.clone()))
-                .collect();
-            hits.sort();
-            hits.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
-        };
+        let expect = |q: &str| matches_in_name_order(&rows, q);
         for q in [
             "Sùng Thị Vả",
             "sung thi va",
@@ -545,7 +550,6 @@ async fn a_large_import_leaves_postgresql_planning_by_the_rows_loaded() {
 /// the searches still find exactly the matches, alone and with another word, page after page.
 #[tokio::test]
 async fn a_prefix_the_counts_say_is_broad_finds_every_child_after_the_words_changed() {
-    use treem_domain::text::{fold, sort_key};
     for (label, url, _dir) in databases().await {
         let db = seeded(&url).await;
         let o = officer();
@@ -588,21 +592,7 @@ async fn a_prefix_the_counts_say_is_broad_finds_every_child_after_the_words_chan
                 .unwrap();
             row.full_name = data.full_name;
         }
-        let expect = |q: &str| {
-            let words: Vec<String> = fold(q).split_whitespace().map(String::from).collect();
-            let mut hits: Vec<(String, String)> = now
-                .iter()
-                .filter(|c| {
-                    let text = fold(&c.full_name);
-                    words
-                        .iter()
-                        .all(|w| text.split_whitespace().any(|n| n.starts_with(w.as_str())))
-                })
-                .map(|c| (sort_key(&c.full_name), c.full_name.clone()))
-                .collect();
-            hits.sort();
-            hits.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
-        };
+        let expect = |q: &str| matches_in_name_order(&now, q);
         for q in ["a", "sung a", "a thi", "giang a", "ak"] {
             let want = expect(q);
             assert!(!want.is_empty(), "{label} {q}");

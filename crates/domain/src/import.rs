@@ -361,28 +361,28 @@ impl RowsToWrite {
             Ok(c) => c,
             Err(errors) => return (ImportReport::refused(errors), None),
         };
-        let report = check_all(
-            &columns,
-            &rows,
-            &ImportContext {
-                today,
-                villages: &villages,
-                households: &households,
-            },
-            false,
-        );
-        let count = report.lines.len();
-        let parts = RowsToWrite {
+        let mut parts = RowsToWrite {
             columns,
             rows,
             villages,
             households,
             today,
             next: 0,
-            count,
+            count: 0,
             part_rows: PART_ROWS,
         };
+        let report = check_all(&parts.columns, &parts.rows, &parts.context(), false);
+        parts.count = report.lines.len();
         (report, Some(parts))
+    }
+
+    /// What the check reads besides the file, for the whole file and for each part alike.
+    fn context(&self) -> ImportContext<'_> {
+        ImportContext {
+            today: self.today,
+            villages: &self.villages,
+            households: &self.households,
+        }
     }
 
     /// Parts of `rows` rows of the file ([`PART_ROWS`] unless set; tests cut small files in
@@ -404,13 +404,8 @@ impl ChildParts for RowsToWrite {
         }
         let slice = self.next..(self.next + self.part_rows).min(self.rows.len());
         self.next = slice.end;
-        let cx = ImportContext {
-            today: self.today,
-            villages: &self.villages,
-            households: &self.households,
-        };
         let room = Some(slice.len());
-        Some(check_slice(&self.columns, &self.rows, slice, &cx, room).children)
+        Some(check_slice(&self.columns, &self.rows, slice, &self.context(), room).children)
     }
 
     fn names_households(&self) -> bool {
