@@ -12,6 +12,7 @@ mod case_forms;
 mod case_pages;
 mod case_security;
 mod cases;
+mod citus;
 mod cli;
 mod communes;
 mod concurrency;

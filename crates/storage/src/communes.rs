@@ -135,6 +135,13 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
+            // On Citus, the commune's own role (0025); nothing elsewhere.
+            sqlx::raw_sql(
+                "DO $$ BEGIN IF to_regproc('public.treem_commune_roles') IS NOT NULL THEN \
+                 PERFORM treem_commune_roles(); END IF; END $$",
+            )
+            .execute(&owner.pool)
+            .await?;
             StorageResult::Ok(id)
         }
         .await;

@@ -197,11 +197,13 @@ impl Db {
                 Box::pin(async move {
                     // Scoped before the first statement: the commune for row-level security,
                     // and — once migration 0018 made it — the role that never bypasses it
-                    // (the login may be a superuser or the tables' owner, which would).
+                    // (the login may be a superuser or the tables' owner, which would); on Citus
+                    // the commune's own role, which carries it to the workers (0025).
                     sqlx::query(&format!(
                         "SELECT set_config('treem.commune', $1, false), {NO_JIT}, \
                          CASE WHEN to_regproc('public.treem_commune') IS NOT NULL \
-                         THEN set_config('role', 'treem_tenant', false) END"
+                         THEN set_config('role', CASE WHEN to_regrole('treem_c_' || $1) IS NOT NULL \
+                         THEN 'treem_c_' || $1 ELSE 'treem_tenant' END, false) END"
                     ))
                     .bind(commune.to_string())
                     .execute(&mut *conn)

@@ -222,10 +222,18 @@ const MIGRATIONS: &[Migration] = &[
         after: &[],
         finish: None,
     },
+    Migration {
+        version: 25,
+        name: "citus",
+        sqlite: include_str!("../migrations/sqlite/0025_citus.sql"),
+        postgres: include_str!("../migrations/postgres/0025_citus.sql"),
+        after: &[],
+        finish: None,
+    },
 ];
 
 /// The newest schema this build knows.
-pub const SCHEMA_VERSION: i64 = 24;
+pub const SCHEMA_VERSION: i64 = 25;
 
 /// Migrations that drop clear values (case metadata, 0008): on SQLite the file is vacuumed
 /// after them, so that the dropped bytes do not stay in free pages or the WAL.
@@ -296,10 +304,13 @@ async fn run_as_owner(db: &Db, target: i64) -> StorageResult<Vec<i64>> {
     let owner = Db::connect_owner(db.url()).await?;
     let applied = run_to(&owner, target).await;
     if applied.is_ok() {
-        // The tables made by any migration, for the tenant role too.
+        // The tables made by any migration, for the tenant role too, and on Citus
+        // distributed by the commune (0025).
         sqlx::raw_sql(
             "DO $$ BEGIN IF to_regproc('public.treem_grant_tenant') IS NOT NULL THEN \
-             PERFORM treem_grant_tenant(); END IF; END $$",
+             PERFORM treem_grant_tenant(); END IF; \
+             IF to_regproc('public.treem_distribute') IS NOT NULL THEN \
+             PERFORM treem_distribute(); END IF; END $$",
         )
         .execute(&owner.pool)
         .await?;

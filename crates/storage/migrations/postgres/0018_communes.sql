@@ -10,7 +10,8 @@
 -- never bypasses it. Rows already stored belong to commune 1.
 --
 -- The conversion reads the catalogue rather than naming tables, so that it covers every table
--- the earlier migrations made (those of any branch merged before it).
+-- the earlier migrations made (those of any branch merged before it), and skips what belongs to an
+-- extension (Citus keeps views such as `citus_tables` in the public schema).
 
 CREATE FUNCTION treem_commune() RETURNS BIGINT LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT NULLIF(current_setting('treem.commune', true), '')::BIGINT $$;
@@ -41,7 +42,7 @@ BEGIN
     SELECT array_agg(c.relname::TEXT ORDER BY c.relname) INTO tenant
     FROM pg_class c
     WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND NOT c.relispartition
-      AND c.relname <> ALL (global_tables);
+      AND c.relname <> ALL (global_tables) AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');
 
     -- What the old tables carry, to make again on the new ones.
     CREATE TEMP TABLE saved_constraint ON COMMIT DROP AS
@@ -58,7 +59,8 @@ BEGIN
                       AND c.connamespace = 'public'::regnamespace);
     CREATE TEMP TABLE saved_view ON COMMIT DROP AS
     SELECT v.viewname::TEXT AS name, v.definition AS def
-    FROM pg_views v WHERE v.schemaname = 'public';
+    FROM pg_views v WHERE v.schemaname = 'public'
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = format('%I', v.viewname)::regclass AND d.deptype = 'e');
     CREATE TEMP TABLE saved_trigger ON COMMIT DROP AS
     SELECT pg_get_triggerdef(g.oid) AS def
     FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
@@ -132,7 +134,9 @@ BEGIN
     -- Trigger functions that upsert name the commune in their conflict target.
     FOR r IN SELECT p.oid FROM pg_proc p
              WHERE p.pronamespace = 'public'::regnamespace AND p.prokind = 'f'
-               AND p.prosrc ~ 'ON CONFLICT \(' LOOP
+               AND p.prosrc ~ 'ON CONFLICT \('
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                               AND d.objid = p.oid AND d.deptype = 'e') LOOP
         EXECUTE regexp_replace(pg_get_functiondef(r.oid), 'ON CONFLICT \(', 'ON CONFLICT (commune, ', 'g');
     END LOOP;
 
@@ -183,7 +187,8 @@ BEGIN
     FOR r IN SELECT c.relname FROM pg_class c
              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v')
                AND NOT c.relispartition
-               AND c.relname NOT IN ('hosted_commune', 'schema_migration') LOOP
+               AND c.relname NOT IN ('hosted_commune', 'schema_migration')
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') LOOP
         EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO treem_tenant', r.relname);
     END LOOP;
     -- The list of communes and the schema's version: read, never written, by a commune.

@@ -1,0 +1,95 @@
+-- Ready for Citus (issue 19): on a database where the `citus` extension is installed, every
+-- commune table is distributed by `commune`, all co-located with `commune` (so a commune's
+-- joins, foreign keys and triggers stay on one node), and the list of communes is a reference
+-- table (a copy on every node). The migration runner calls `treem_distribute()` after every
+-- run, so a table made by a later migration is distributed too; without Citus it does nothing.
+-- The province's own tables and the migrations' record stay on the coordinator.
+--
+-- On Citus a statement's shards are read on the workers over connections of the coordinator's
+-- current role, which do not carry the connection's `treem.commune`: row security there would
+-- see no commune and find nothing. So on Citus each hosted commune has its own login role,
+-- `treem_c_<number>` (a member of `treem_tenant`, never bypassing row security), its
+-- connections take that role, and `treem_commune()` reads the commune from the role first, on
+-- every node alike. Without Citus nothing changes: no such role exists and the setting decides.
+
+CREATE OR REPLACE FUNCTION treem_commune() RETURNS BIGINT LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN left(current_user, 8) = 'treem_c_' THEN substr(current_user, 9)::BIGINT
+              ELSE NULLIF(current_setting('treem.commune', true), '')::BIGINT END $$;
+
+-- The role of each hosted commune, on Citus (made again for a commune added later).
+CREATE FUNCTION treem_commune_roles() RETURNS VOID LANGUAGE plpgsql AS $$
+DECLARE
+    role TEXT;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        RETURN;
+    END IF;
+    FOR role IN SELECT 'treem_c_' || id FROM hosted_commune ORDER BY id LOOP
+        IF to_regrole(role) IS NULL THEN
+            EXECUTE format('CREATE ROLE %I LOGIN NOBYPASSRLS IN ROLE treem_tenant', role);
+        END IF;
+        IF NOT pg_has_role(current_user, role, 'MEMBER') THEN
+            EXECUTE format('GRANT %I TO %I', role, current_user);
+        END IF;
+    END LOOP;
+END
+$$;
+CREATE FUNCTION treem_distribute() RETURNS VOID LANGUAGE plpgsql AS $$
+DECLARE
+    global_tables CONSTANT TEXT[] := ARRAY['schema_migration', 'province_commune',
+        'province_package', 'hosted_commune'];
+    todo TEXT[];
+    r RECORD;
+    progress BOOLEAN;
+    part TEXT;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        RETURN;
+    END IF;
+    -- One connection a node for the whole run: tables with foreign keys to a reference table
+    -- cannot be distributed over several in one transaction.
+    PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
+    -- The triggers (the figures' copies, the audit chain) run on the node of the commune's
+    -- shards, where every table they write is co-located.
+    PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'hosted_commune'::regclass) THEN
+        PERFORM create_reference_table('hosted_commune');
+    END IF;
+    -- Parents before the tables that point at them: a foreign key must find its table
+    -- distributed already.
+    LOOP
+        SELECT array_agg(c.relname::TEXT ORDER BY c.relname <> 'commune', c.relname) INTO todo
+        FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+          AND NOT c.relispartition AND c.relname <> ALL (global_tables)
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                          AND d.objid = c.oid AND d.deptype = 'e')
+          AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = c.oid);
+        EXIT WHEN todo IS NULL;
+        progress := false;
+        FOR r IN SELECT t FROM unnest(todo) t LOOP
+            CONTINUE WHEN EXISTS (
+                SELECT 1 FROM pg_constraint k
+                WHERE k.contype = 'f' AND k.conparentid = 0 AND k.conrelid = r.t::regclass
+                  AND k.confrelid <> k.conrelid
+                  AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = k.confrelid));
+            IF r.t = 'commune' THEN
+                PERFORM create_distributed_table(r.t, 'commune');
+            ELSE
+                PERFORM create_distributed_table(r.t, 'commune', colocate_with => 'commune');
+            END IF;
+            -- The rows were copied to the shards; the local copies are no longer read.
+            FOR part IN SELECT c.oid::regclass::TEXT FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid
+                        WHERE i.inhparent = r.t::regclass
+                        UNION ALL SELECT r.t WHERE (SELECT relkind FROM pg_class WHERE oid = r.t::regclass) = 'r' LOOP
+                PERFORM truncate_local_data_after_distributing_table(part);
+            END LOOP;
+            progress := true;
+        END LOOP;
+        IF NOT progress THEN
+            RAISE EXCEPTION 'treem_distribute: no order distributes %', todo;
+        END IF;
+    END LOOP;
+    PERFORM treem_commune_roles();
+END
+$$;

@@ -1,0 +1,224 @@
+//! Issue 19 item 2 on a real Citus cluster: runs when `TREEM_TEST_CITUS_URLS` names the
+//! coordinator and its workers (`postgres://…:5433,postgres://…:5434,…`, as
+//! `scripts/citus/cluster.sh` starts them); skipped, saying so, otherwise.
+use crate::helpers::{officer, seed_commune};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use treem_storage::{Db, NewCommune, Register};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A new database on every node of the cluster with Citus, the workers added to the
+/// coordinator; the coordinator's URL of it.
+async fn fresh_citus() -> Option<String> {
+    let Ok(urls) = std::env::var("TREEM_TEST_CITUS_URLS") else {
+        eprintln!("SKIPPED on Citus: TREEM_TEST_CITUS_URLS is not set");
+        return None;
+    };
+    let nodes: Vec<&str> = urls.split(',').map(str::trim).collect();
+    let name = format!(
+        "treem_citus_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    for node in &nodes {
+        let admin = owner(&format!("{node}/postgres")).await;
+        run(
+            &admin,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        )
+        .await;
+        run(&admin, &format!("CREATE DATABASE {name}")).await;
+        admin.close().await;
+        let db = owner(&format!("{node}/{name}")).await;
+        run(&db, "CREATE EXTENSION citus").await;
+        // Few shards: each test makes a cluster database of some 370 tables.
+        run(
+            &db,
+            &format!("ALTER DATABASE {name} SET citus.shard_count = 2"),
+        )
+        .await;
+        db.close().await;
+    }
+    let coordinator = owner(&format!("{}/{name}", nodes[0])).await;
+    let (host, port) = host_port(nodes[0]);
+    run(
+        &coordinator,
+        &format!("SELECT citus_set_coordinator_host('{host}', {port})"),
+    )
+    .await;
+    for worker in &nodes[1..] {
+        let (host, port) = host_port(worker);
+        run(
+            &coordinator,
+            &format!("SELECT citus_add_node('{host}', {port})"),
+        )
+        .await;
+    }
+    coordinator.close().await;
+    Some(format!("{}/{name}", nodes[0]))
+}
+
+/// A connection of the cluster's administrator, past treem.
+async fn owner(url: &str) -> sqlx::PgPool {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .unwrap()
+}
+
+async fn run(pool: &sqlx::PgPool, sql: &str) {
+    sqlx::raw_sql(sql).execute(pool).await.unwrap();
+}
+
+fn host_port(url: &str) -> (&str, &str) {
+    let at = url.rsplit('@').next().unwrap_or(url);
+    let at = at.trim_start_matches("postgres://");
+    at.split_once(':').unwrap_or((at, "5432"))
+}
+
+/// The tables as Citus holds them: (table, kind, distribution column, co-location group).
+async fn citus_tables(pool: &sqlx::PgPool) -> Vec<(String, String, String, i64)> {
+    sqlx::query_as(
+        "SELECT table_name::TEXT, citus_table_type::TEXT, distribution_column::TEXT, \
+         colocation_id::BIGINT FROM citus_tables ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// Opening a database on a Citus cluster distributes every commune table by `commune`, all in
+/// one co-location group with `commune` (so a commune's joins and keys stay on one node), the
+/// list of communes as a reference table, the province's own tables on the coordinator; a
+/// second commune's connections take its own role and write and read on the workers within
+/// it; and the hot statements, naming the commune, go to one shard.
+#[tokio::test]
+async fn on_citus_every_commune_table_is_distributed_by_commune_and_a_commune_reads_its_own() {
+    let Some(url) = fresh_citus().await else {
+        return;
+    };
+    let a = Db::open(&url).await.unwrap();
+    seed_commune(&a).await;
+    let admin = owner(&url).await;
+    let tables = citus_tables(&admin).await;
+    let group = tables
+        .iter()
+        .find(|t| t.0 == "commune")
+        .map(|t| t.3)
+        .expect("commune distributed");
+    let distributed: Vec<_> = tables.iter().filter(|t| t.1 == "distributed").collect();
+    // Each commune table and its eight partitions.
+    assert!(distributed.len() >= 9 * 40, "{tables:?}");
+    for t in &distributed {
+        assert_eq!(t.2, "commune", "{t:?}");
+        assert_eq!(t.3, group, "{} is not co-located with commune", t.0);
+    }
+    for name in [
+        "child",
+        "child_version",
+        "child_token",
+        "child_fact",
+        "case_file",
+        "audit_log",
+    ] {
+        assert!(
+            distributed.iter().any(|t| t.0 == name),
+            "{name} not distributed"
+        );
+    }
+    assert!(tables
+        .iter()
+        .any(|t| t.0 == "hosted_commune" && t.1 == "reference"));
+    for local in ["province_commune", "province_package", "schema_migration"] {
+        assert!(!tables.iter().any(|t| t.0 == local), "{local} distributed");
+    }
+
+    let added = a
+        .add_commune(&NewCommune {
+            code: "03206".into(),
+            name: "Xã Hai".into(),
+            province: "Điện Biên".into(),
+            host: None,
+        })
+        .await
+        .unwrap();
+    let b = a.for_commune(added.id).await.unwrap();
+    // The commune's own role, on every node: the workers read the commune from it (the
+    // connection's setting does not travel to them).
+    let role = format!("treem_c_{}", added.id);
+    for node in std::env::var("TREEM_TEST_CITUS_URLS").unwrap().split(',') {
+        let name = url.rsplit('/').next().unwrap();
+        let pool = owner(&format!("{}/{name}", node.trim())).await;
+        let (login, bypass): (bool, bool) =
+            sqlx::query_as("SELECT rolcanlogin, rolbypassrls FROM pg_roles WHERE rolname = $1")
+                .bind(&role)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert!(login && !bypass, "{role} on {node}");
+        pool.close().await;
+    }
+    b.create_village(&officer(), "X01", "Bản Một Xã Hai")
+        .await
+        .unwrap();
+    let names =
+        |v: Vec<treem_domain::register::Village>| v.into_iter().map(|v| v.code).collect::<Vec<_>>();
+    assert_eq!(
+        names(b.villages(&officer()).await.unwrap()),
+        vec!["X01".to_string()]
+    );
+    assert_eq!(
+        names(a.villages(&officer()).await.unwrap()),
+        vec!["SP01".to_string(), "SP02".to_string()]
+    );
+    // The rows are on the workers' shards (none on the coordinator), with the commune's number.
+    let per_commune: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT commune, count(*) FROM village GROUP BY 1 ORDER BY 1")
+            .fetch_all(&admin)
+            .await
+            .unwrap();
+    assert_eq!(per_commune, vec![(1, 2), (added.id, 1)]);
+    let coordinator_port = host_port(url.rsplit_once('/').unwrap().0).1.to_string();
+    let ports: Vec<(i32,)> = sqlx::query_as(
+        "SELECT DISTINCT nodeport FROM citus_shards WHERE table_name = 'village'::regclass",
+    )
+    .fetch_all(&admin)
+    .await
+    .unwrap();
+    assert!(!ports.is_empty());
+    assert!(
+        ports.iter().all(|p| p.0.to_string() != coordinator_port),
+        "{ports:?}"
+    );
+    admin.close().await;
+
+    for (db, id) in [(&a, 1), (&b, added.id)] {
+        for sql in HOT_QUERIES {
+            let sql = sql.replace("{commune}", &id.to_string());
+            let plan = db.explain(&sql).await.unwrap();
+            assert!(
+                plan.contains("Task Count: 1\n"),
+                "{sql} is not routed to one shard:\n{plan}"
+            );
+        }
+    }
+    a.close().await;
+    b.close().await;
+}
+
+/// The hot statements as the storage writes them on PostgreSQL (`Db::and_own` names the
+/// commune beside each table's filter).
+const HOT_QUERIES: &[&str] = &[
+    "SELECT c.id, c.version, c.village_id, v.data FROM child c \
+     JOIN child_version v ON v.commune = c.commune AND v.child_id = c.id AND v.version = c.version \
+     WHERE c.commune = {commune} AND c.id = 1",
+    "SELECT t.child_id, t.sort_key FROM child_token t \
+     WHERE t.commune = {commune} AND t.token >= 'giang' AND t.token < 'giang~' \
+     ORDER BY t.sort_key LIMIT 50",
+    "SELECT id, full_name FROM child WHERE commune = {commune} AND village_id = 1 AND present = 1 \
+     ORDER BY sort_key LIMIT 50",
+    "SELECT child_id, version, line FROM child_fact WHERE commune = {commune} AND recorded_at < '9'",
+    "SELECT child_id, kind, events FROM health_pack WHERE commune = {commune}",
+    "UPDATE audit_head SET seq = seq + 1 WHERE commune = {commune} AND id = 1 RETURNING seq, hash",
+];
