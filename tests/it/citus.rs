@@ -1,11 +1,15 @@
 //! Issue 19 item 2 on a real Citus cluster: runs when `TREEM_TEST_CITUS_URLS` names the
 //! coordinator and its workers (`postgres://…:5433,postgres://…:5434,…`, as
 //! `scripts/citus/cluster.sh` starts them); skipped, saying so, otherwise.
-use crate::helpers::{officer, seed_commune};
+use crate::helpers::{child, officer, seed_commune};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use treem_storage::{Db, NewCommune, Register};
+use treem_storage::{ChildQuery, Db, NewCommune, Register, StorageError};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// One test at a time on the cluster: adding nodes and roles changes catalogues the databases
+/// share, and two at once fail («tuple concurrently updated»).
+static CLUSTER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A new database on every node of the cluster with Citus, the workers added to the
 /// coordinator; the coordinator's URL of it.
@@ -95,6 +99,7 @@ async fn citus_tables(pool: &sqlx::PgPool) -> Vec<(String, String, String, i64)>
 /// it; and the hot statements, naming the commune, go to one shard.
 #[tokio::test]
 async fn on_citus_every_commune_table_is_distributed_by_commune_and_a_commune_reads_its_own() {
+    let _turn = CLUSTER.lock().await;
     let Some(url) = fresh_citus().await else {
         return;
     };
@@ -222,3 +227,74 @@ const HOT_QUERIES: &[&str] = &[
     "SELECT child_id, kind, events FROM health_pack WHERE commune = {commune}",
     "UPDATE audit_head SET seq = seq + 1 WHERE commune = {commune} AND id = 1 RETURNING seq, hash",
 ];
+
+/// The register's daily work on Citus, each commune within its own: a child written (with its
+/// version's copy for the figures, made on the shard's node), found by the list and by name,
+/// another commune's id answering as a missing one, and `check` finding the chain and the
+/// copies in step.
+#[tokio::test]
+async fn on_citus_two_communes_write_find_and_check_their_own_children() {
+    let _turn = CLUSTER.lock().await;
+    let Some(url) = fresh_citus().await else {
+        return;
+    };
+    let a = Db::open(&url).await.unwrap();
+    seed_commune(&a).await;
+    let added = a
+        .add_commune(&NewCommune {
+            code: "03206".into(),
+            name: "Xã Hai".into(),
+            province: "Điện Biên".into(),
+            host: None,
+        })
+        .await
+        .unwrap();
+    let b = a.for_commune(added.id).await.unwrap();
+    seed_commune(&b).await;
+    let o = officer();
+    let in_a = a
+        .create_child(&o, &child("Giàng A Một", "SP01"))
+        .await
+        .unwrap();
+    let in_b = b
+        .create_child(&o, &child("Sùng Thị Hai", "SP01"))
+        .await
+        .unwrap();
+    for (db, name) in [(&a, "Giàng A Một"), (&b, "Sùng Thị Hai")] {
+        for q in [None, Some(name.to_string())] {
+            let found = db
+                .search_children(
+                    &o,
+                    &ChildQuery {
+                        q,
+                        page: 1,
+                        per_page: 50,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let names: Vec<_> = found.items.into_iter().map(|c| c.full_name).collect();
+            assert_eq!(names, vec![name.to_string()]);
+        }
+    }
+    assert_eq!(
+        a.child(&o, in_a.id).await.unwrap().data.full_name,
+        "Giàng A Một"
+    );
+    assert!(matches!(
+        a.child(&o, in_b.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        b.child(&o, in_a.id).await,
+        Err(StorageError::NotFound)
+    ));
+    for db in [&a, &b] {
+        let report = treem_storage::AuditLog::check(db).await.unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.children, 1);
+    }
+    a.close().await;
+    b.close().await;
+}

@@ -113,7 +113,7 @@ impl AuditLog for Db {
             crate::seal::check_rows(&mut tx, &seals, &mut report).await?;
         }
         crate::profile::phase("check: sealed rows");
-        report.children = crate::seal::check_current(&mut tx, sealed, &mut report).await?;
+        report.children = crate::seal::check_current(self, &mut tx, sealed, &mut report).await?;
         crate::profile::phase("check: current rows");
         crate::child_words::check(&mut tx, &mut report).await?;
         drop(tx);

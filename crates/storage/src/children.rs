@@ -299,8 +299,11 @@ impl Db {
     ) -> StorageResult<Child> {
         let mut p = Params::default();
         let mut sql = format!(
-            "SELECT c.id, c.version, c.village_id, v.data FROM child c JOIN child_version v ON v.child_id = c.id AND v.version = c.version WHERE c.id = {}",
-            p.push(id)
+            "SELECT c.id, c.version, c.village_id, v.data FROM child c JOIN child_version v \
+             ON v.child_id = c.id AND v.version = c.version{} WHERE c.id = {}{}",
+            self.and_own("v"),
+            p.push(id),
+            self.and_own("c")
         );
         if let Some(v) = scope {
             sql += &format!(" AND c.village_id = {}", p.push(v));

@@ -74,15 +74,17 @@ pub(crate) async fn check_copies(
         return Ok(());
     }
     // Versions without a copy, copies without a version, copies of another village or time.
-    let keys = sqlx::query(
+    let keys = sqlx::query(&format!(
         "SELECT v.child_id AS c, v.version AS v, f.child_id AS fc FROM child_version v \
-         LEFT JOIN child_fact f ON f.child_id = v.child_id AND f.version = v.version \
+         LEFT JOIN child_fact f ON f.child_id = v.child_id AND f.version = v.version{} \
          WHERE f.child_id IS NULL OR f.village_id <> v.village_id OR f.recorded_at <> v.recorded_at \
          UNION ALL \
          SELECT f.child_id, f.version, f.child_id FROM child_fact f \
-         LEFT JOIN child_version v ON v.child_id = f.child_id AND v.version = f.version \
+         LEFT JOIN child_version v ON v.child_id = f.child_id AND v.version = f.version{} \
          WHERE v.child_id IS NULL",
-    )
+        db.same("f", "v"),
+        db.same("v", "f")
+    ))
     .fetch_all(&db.pool)
     .await?;
     let mut bad: Vec<String> = Vec::new();
@@ -135,11 +137,13 @@ pub(crate) async fn check_copies(
     let rows = sqlx::query(&format!(
         "SELECT p.child_id AS c, p.kind AS k FROM health_pack p \
          WHERE LENGTH(p.events) - LENGTH(REPLACE(p.events, {rs}, '')) + 1 <> \
-               (SELECT COUNT(*) FROM health_event e WHERE e.child_id = p.child_id AND e.kind = p.kind {current}) \
+               (SELECT COUNT(*) FROM health_event e WHERE e.child_id = p.child_id AND e.kind = p.kind{} {current}) \
          UNION \
          SELECT e.child_id AS c, e.kind AS k FROM health_event e \
          WHERE e.child_id IS NOT NULL {current} AND NOT EXISTS \
-               (SELECT 1 FROM health_pack p WHERE p.child_id = e.child_id AND p.kind = e.kind)"
+               (SELECT 1 FROM health_pack p WHERE p.child_id = e.child_id AND p.kind = e.kind{})",
+        db.same("e", "p"),
+        db.same("p", "e")
     ))
     .fetch_all(&db.pool)
     .await?;

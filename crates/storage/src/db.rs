@@ -131,6 +131,16 @@ impl Db {
             .unwrap_or_default()
     }
 
+    /// ` AND {a}.commune = {b}.commune` on PostgreSQL, nothing on SQLite: a join of two commune
+    /// tables on their ids names the commune too, so that Citus, which plans without the
+    /// row-security policy, keeps the join on each commune's shards (docs/scale.md).
+    pub(crate) fn same(&self, a: &str, b: &str) -> String {
+        match self.backend {
+            Backend::Postgres => format!(" AND {a}.commune = {b}.commune"),
+            Backend::Sqlite => String::new(),
+        }
+    }
+
     /// The condition of [`Db::and_own`] alone (`{alias}.commune = N`), for a list of
     /// conditions; None on SQLite.
     pub(crate) fn own(&self, alias: &str) -> Option<String> {

@@ -527,6 +527,7 @@ fn present_agrees(d: &ChildData, stored: i64, recorded_at: &str, exact: bool) ->
 /// rows are updated in place, so they are checked against the sealed versions rather than
 /// sealed themselves.
 pub(crate) async fn check_current(
+    db: &crate::Db,
     tx: &mut Transaction<'_, Any>,
     sealed: bool,
     report: &mut CheckReport,
@@ -542,10 +543,13 @@ pub(crate) async fn check_current(
          c.dob, c.personal_id, c.ethnicity, c.birth_registered, c.disability, c.present, c.version, \
          c.created_at, c.updated_at, v.village_id AS v_village, v.recorded_at AS v_at, v.data, \
          {v_seal} AS v_seal, \
-         (SELECT MAX(m.version) FROM child_version m WHERE m.child_id = c.id) AS last_version, \
-         (SELECT f.recorded_at FROM child_version f WHERE f.child_id = c.id AND f.version = 1) AS first_at \
-         FROM child c LEFT JOIN child_version v ON v.child_id = c.id AND v.version = c.version \
-         ORDER BY c.id"
+         (SELECT MAX(m.version) FROM child_version m WHERE m.child_id = c.id{}) AS last_version, \
+         (SELECT f.recorded_at FROM child_version f WHERE f.child_id = c.id AND f.version = 1{}) AS first_at \
+         FROM child c LEFT JOIN child_version v ON v.child_id = c.id AND v.version = c.version{} \
+         ORDER BY c.id",
+        db.same("m", "c"),
+        db.same("f", "c"),
+        db.same("v", "c")
     );
     let mut children = 0;
     let mut missing = Vec::new();
@@ -624,9 +628,11 @@ pub(crate) async fn check_current(
     let sql = format!(
         "SELECT h.id, h.village_id, h.head_name, h.data, h.version, h.updated_at, \
          {v_village} AS v_village, v.recorded_at AS v_at, v.data AS v_data, \
-         (SELECT MAX(m.version) FROM household_version m WHERE m.household_id = h.id) AS last_version \
-         FROM household h LEFT JOIN household_version v ON v.household_id = h.id AND v.version = h.version \
-         ORDER BY h.id"
+         (SELECT MAX(m.version) FROM household_version m WHERE m.household_id = h.id{}) AS last_version \
+         FROM household h LEFT JOIN household_version v ON v.household_id = h.id AND v.version = h.version{} \
+         ORDER BY h.id",
+        db.same("m", "h"),
+        db.same("v", "h")
     );
     let mut differ = Vec::new();
     let mut rows = sqlx::query(&sql).fetch(&mut **tx);

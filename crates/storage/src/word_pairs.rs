@@ -117,12 +117,18 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
     let sql = format!(
         "INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present, search_text) \
          SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present, a.search_text \
-         FROM child_token a JOIN child_token b{} ON b.child_id = a.child_id AND b.token <> a.token \
+         FROM child_token a JOIN child_token b{} ON b.child_id = a.child_id AND b.token <> a.token{} \
          ORDER BY a.token, b.token, a.sort_key, a.child_id",
         if sqlite {
             " INDEXED BY child_token_fill"
         } else {
             ""
+        },
+        // The commune too, for Citus (`Db::same`); this fill has a transaction, not a `Db`.
+        if sqlite {
+            ""
+        } else {
+            " AND b.commune = a.commune"
         }
     );
     sqlx::query(&sql).execute(&mut **tx).await?;
@@ -161,8 +167,10 @@ pub(crate) async fn check(
     let wrong: i64 = sqlx::query(&format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM child_word_pair p WHERE p.word = p.other \
          OR NOT EXISTS (SELECT 1 FROM child_token a WHERE a.token = p.word AND a.child_id = p.child_id \
-             AND a.sort_key = p.sort_key AND a.village_id = p.village_id AND a.present = p.present{text}) \
-         OR NOT EXISTS (SELECT 1 FROM child_token b WHERE b.token = p.other AND b.child_id = p.child_id)",
+             AND a.sort_key = p.sort_key AND a.village_id = p.village_id AND a.present = p.present{text}{}) \
+         OR NOT EXISTS (SELECT 1 FROM child_token b WHERE b.token = p.other AND b.child_id = p.child_id{})",
+        db.same("a", "p"),
+        db.same("b", "p")
     ))
     .fetch_one(&db.pool)
     .await?

@@ -34,6 +34,86 @@ BEGIN
     END LOOP;
 END
 $$;
+-- The figures' copies on Citus. The triggers that keep `child_fact` and `health_pack` in step
+-- (0005, 0017, 0023, 0024) run on the worker, on the shard the row is in, where a statement on a
+-- distributed table is refused («cannot execute a distributed query from a query on a shard»);
+-- Citus's setting that would allow it gives no guarantee of correctness: such a statement may run
+-- over another connection, which does not see the row being written. So on Citus the triggers
+-- write the co-located shard of the copy, on the same node and in the same transaction: the same
+-- lines as the views `child_fact_source` and `health_pack_source` make (`treem check` compares
+-- them). `treem_distribute()` puts these in the triggers' place before distributing; a later
+-- migration that changes the copies changes these too.
+CREATE FUNCTION treem_citus_shard(tbl TEXT, commune BIGINT) RETURNS TEXT LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN shard_name(tbl::regclass, get_shard_id_for_distribution_column(tbl::regclass, commune));
+END
+$$;
+
+CREATE FUNCTION treem_child_fact_sync_citus() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    facts TEXT := treem_citus_shard('child_fact', COALESCE(NEW.commune, OLD.commune));
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        EXECUTE format('DELETE FROM %s WHERE commune = $1 AND child_id = $2 AND version = $3', facts)
+        USING OLD.commune, OLD.child_id, OLD.version;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        EXECUTE format(
+            'INSERT INTO %s (commune, child_id, version, village_id, recorded_at, line)
+             SELECT $1, $2, $3, $4, $5,
+                 $2 || '','' || $3 || '','' || $4 || '','' || $5 || chr(31) || jsonb_build_array(
+                 j -> ''sex'', j -> ''date_of_birth'', j -> ''dob_precision'', j -> ''ethnicity'',
+                 j -> ''village'', j -> ''birth_registered_on'', j -> ''school_level'',
+                 j -> ''circumstances'', j -> ''moved_in'', j -> ''moved_out'', j -> ''died_on'')::text
+             FROM (SELECT $6::jsonb AS j) AS v', facts)
+        USING NEW.commune, NEW.child_id, NEW.version, NEW.village_id, NEW.recorded_at, NEW.data;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION treem_health_pack_rebuild_citus(commune BIGINT, child BIGINT, kind TEXT)
+RETURNS VOID LANGUAGE plpgsql AS $$
+DECLARE
+    packs TEXT := treem_citus_shard('health_pack', commune);
+    events TEXT := treem_citus_shard('health_event', commune);
+BEGIN
+    EXECUTE format('DELETE FROM %s WHERE commune = $1 AND child_id = $2 AND kind = $3', packs)
+    USING commune, child, kind;
+    EXECUTE format(
+        'INSERT INTO %s (commune, child_id, kind, events)
+         SELECT commune, child_id, kind,
+             string_agg(id || chr(31) || date || chr(31) || data, chr(30) ORDER BY id)
+         FROM %s WHERE commune = $1 AND child_id = $2 AND kind = $3 AND replaced_by IS NULL
+         GROUP BY commune, child_id, kind', packs, events)
+    USING commune, child, kind;
+END
+$$;
+
+CREATE FUNCTION treem_health_pack_sync_citus() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.child_id IS NOT NULL AND NEW.replaced_by IS NULL THEN
+            EXECUTE format(
+                'INSERT INTO %s AS p (commune, child_id, kind, events) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (commune, child_id, kind)
+                 DO UPDATE SET events = p.events || chr(30) || EXCLUDED.events',
+                treem_citus_shard('health_pack', NEW.commune))
+            USING NEW.commune, NEW.child_id, NEW.kind, NEW.id || chr(31) || NEW.date || chr(31) || NEW.data;
+        END IF;
+        RETURN NULL;
+    END IF;
+    PERFORM treem_health_pack_rebuild_citus(OLD.commune, OLD.child_id, OLD.kind);
+    IF TG_OP = 'UPDATE' AND NEW.child_id IS NOT NULL
+        AND (NEW.child_id, NEW.kind) IS DISTINCT FROM (OLD.child_id, OLD.kind) THEN
+        PERFORM treem_health_pack_rebuild_citus(NEW.commune, NEW.child_id, NEW.kind);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 CREATE FUNCTION treem_distribute() RETURNS VOID LANGUAGE plpgsql AS $$
 DECLARE
     global_tables CONSTANT TEXT[] := ARRAY['schema_migration', 'province_commune',
@@ -52,6 +132,14 @@ BEGIN
     -- The triggers (the figures' copies, the audit chain) run on the node of the commune's
     -- shards, where every table they write is co-located.
     PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'child_version'::regclass) THEN
+        DROP TRIGGER child_fact_sync ON child_version;
+        CREATE TRIGGER child_fact_sync AFTER INSERT OR UPDATE OR DELETE ON child_version
+        FOR EACH ROW EXECUTE FUNCTION treem_child_fact_sync_citus();
+        DROP TRIGGER health_pack_sync ON health_event;
+        CREATE TRIGGER health_pack_sync AFTER INSERT OR UPDATE OR DELETE ON health_event
+        FOR EACH ROW EXECUTE FUNCTION treem_health_pack_sync_citus();
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'hosted_commune'::regclass) THEN
         PERFORM create_reference_table('hosted_commune');
     END IF;
