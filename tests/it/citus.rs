@@ -3,7 +3,7 @@
 //! `scripts/citus/cluster.sh` starts them); skipped, saying so, otherwise.
 use crate::helpers::{child, officer, seed_commune};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use treem_storage::{ChildQuery, Db, NewCommune, Register, StorageError};
+use treem_storage::{ChildQuery, Db, HealthLog, NewCommune, Register, StorageError};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -230,8 +230,9 @@ const HOT_QUERIES: &[&str] = &[
 
 /// The register's daily work on Citus, each commune within its own: a child written (with its
 /// version's copy for the figures, made on the shard's node), found by the list and by name,
-/// another commune's id answering as a missing one, and `check` finding the chain and the
-/// copies in step.
+/// another commune's id answering as a missing one, a vaccination recorded (with its pack),
+/// the figures' reads of the register and the health records, and `check` finding the chain
+/// and the copies in step.
 #[tokio::test]
 async fn on_citus_two_communes_write_find_and_check_their_own_children() {
     let _turn = CLUSTER.lock().await;
@@ -290,6 +291,33 @@ async fn on_citus_two_communes_write_find_and_check_their_own_children() {
         b.child(&o, in_a.id).await,
         Err(StorageError::NotFound)
     ));
+    // A vaccination each (B's twice): the packs the figures read are made on the shard's node.
+    let health = crate::helpers::actor(treem_domain::role::Role::Health, None);
+    let on = crate::helpers::today();
+    for (db, id, doses) in [(&a, in_a.id, 1), (&b, in_b.id, 2)] {
+        let events: Vec<_> = (1..=doses)
+            .map(|dose| {
+                (
+                    "vaccination".to_string(),
+                    Some(id),
+                    on,
+                    serde_json::json!({"vaccine": "BCG", "dose": dose}),
+                )
+            })
+            .collect();
+        db.add_health_events(&health, &crate::helpers::typed_events(&events))
+            .await
+            .unwrap();
+    }
+    // The figures' reads, each of its own commune.
+    let known = treem_domain::indicator::Known::Now;
+    for (db, id, doses) in [(&a, in_a.id, 1), (&b, in_b.id, 2)] {
+        let register = db.register_for_figures(&o, known).await.unwrap();
+        assert_eq!(register.iter().map(|c| c.id).collect::<Vec<_>>(), vec![id]);
+        let records = db.health_records(&o, Some(on), known).await.unwrap();
+        assert_eq!(records.vaccinations.len(), doses);
+        assert!(records.vaccinations.iter().all(|v| v.child_id == id));
+    }
     for db in [&a, &b] {
         let report = treem_storage::AuditLog::check(db).await.unwrap();
         assert!(report.problems.is_empty(), "{:?}", report.problems);
