@@ -326,3 +326,21 @@ async fn on_citus_two_communes_write_find_and_check_their_own_children() {
     a.close().await;
     b.close().await;
 }
+
+/// Every operation of the API as every role on Citus (the walk of `walk.rs`): never a failure,
+/// nothing outside a role's scope.
+#[tokio::test]
+async fn on_citus_every_operation_as_every_role_holds_scope_and_never_fails() {
+    let _turn = CLUSTER.lock().await;
+    let Some(url) = fresh_citus().await else {
+        return;
+    };
+    let app = crate::helpers::spawn_app_on(url, None).await;
+    let failures = crate::walk::walk(&app, "citus").await;
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -68,7 +68,7 @@ async fn every_operation_as_every_role_holds_scope_and_never_fails() {
 }
 
 /// Walks the document once on `app`; the failures found, each with its request.
-async fn walk(app: &TestApp, backend: &str) -> Vec<String> {
+pub(crate) async fn walk(app: &TestApp, backend: &str) -> Vec<String> {
     // A fixed seed by default, so CI walks the same requests every time; `random` draws one.
     let seed: u64 = match std::env::var("TREEM_WALK_SEED").as_deref() {
         Ok("random") => rand::random(),

@@ -463,9 +463,11 @@ impl Accounts for Db {
         }
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLS_U}, u.pending_at, a.username AS requested_by, v.code AS village \
-             FROM app_user u LEFT JOIN app_user a ON a.id = u.pending_by_id \
-             LEFT JOIN village v ON v.id = u.village_id \
-             WHERE u.pending IS NOT NULL ORDER BY u.pending_at, u.id"
+             FROM app_user u LEFT JOIN app_user a ON a.id = u.pending_by_id{} \
+             LEFT JOIN village v ON v.id = u.village_id{} \
+             WHERE u.pending IS NOT NULL ORDER BY u.pending_at, u.id",
+            self.same("a", "u"),
+            self.same("v", "u")
         ))
         .fetch_all(&self.pool)
         .await?;
@@ -556,11 +558,12 @@ impl Accounts for Db {
         if !(actor.role.reads_audit() || actor.is_operator()) {
             return Err(StorageError::Forbidden);
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT a.seq, a.at, a.actor, a.action, a.entity_id, a.detail, u.username \
-             FROM audit_log a LEFT JOIN app_user u ON u.id = a.entity_id \
+             FROM audit_log a LEFT JOIN app_user u ON u.id = a.entity_id{} \
              WHERE a.entity = 'user' AND a.action <> 'login' ORDER BY a.seq DESC LIMIT $1",
-        )
+            self.same("u", "a")
+        ))
         .bind(limit.clamp(1, 5000))
         .fetch_all(&self.pool)
         .await?;
@@ -632,8 +635,9 @@ impl Accounts for Db {
         // account in one statement (a round trip fewer on every page and call).
         let row = sqlx::query(&format!(
             "SELECT {USER_COLS_U}, s.csrf, s.expires_at FROM app_session s \
-             JOIN app_user u ON u.id = s.user_id{} \
+             JOIN app_user u ON u.id = s.user_id{}{} \
              WHERE s.token_hash = $1 AND s.expires_at > $2{}",
+            self.same("u", "s"),
             self.and_own("u"),
             self.and_own("s")
         ))

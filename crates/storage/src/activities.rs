@@ -88,14 +88,21 @@ fn word<T>(v: Option<String>, parse: fn(&str) -> Option<T>) -> Option<T> {
     v.as_deref().and_then(parse)
 }
 
-const ROW_SQL: &str =
-    "SELECT a.id, a.kind, a.date, a.village_id, COALESCE(v.name, '') AS village, \
-     a.title, a.channel, a.occasion, a.form, a.level, a.girls, a.boys, a.total, a.age_0_5, \
-     a.age_6_10, a.age_11_15, a.minority, a.adults, a.materials, a.details, a.agency, \
-     (SELECT COUNT(*) FROM activity_child ac WHERE ac.activity_id = a.id) AS children, \
-     COALESCE(u.username, '') AS username \
-     FROM activity a LEFT JOIN village v ON v.id = a.village_id \
-     LEFT JOIN app_user u ON u.id = a.recorded_by";
+/// An activity's row and the tables it comes from (each join naming the commune: `Db::same`).
+fn row_sql(db: &Db) -> String {
+    format!(
+        "SELECT a.id, a.kind, a.date, a.village_id, COALESCE(v.name, '') AS village, \
+         a.title, a.channel, a.occasion, a.form, a.level, a.girls, a.boys, a.total, a.age_0_5, \
+         a.age_6_10, a.age_11_15, a.minority, a.adults, a.materials, a.details, a.agency, \
+         (SELECT COUNT(*) FROM activity_child ac WHERE ac.activity_id = a.id{}) AS children, \
+         COALESCE(u.username, '') AS username \
+         FROM activity a LEFT JOIN village v ON v.id = a.village_id{} \
+         LEFT JOIN app_user u ON u.id = a.recorded_by{}",
+        db.same("ac", "a"),
+        db.same("v", "a"),
+        db.same("u", "a")
+    )
+}
 
 fn row_of(r: &sqlx::any::AnyRow) -> StorageResult<ActivityRow> {
     let n = |c: &str| -> StorageResult<u32> { Ok(r.try_get::<i64, _>(c)?.max(0) as u32) };
@@ -275,8 +282,9 @@ impl ActivityLog for Db {
         let scope = list_scope(actor, kind)?;
         let mut tx = self.begin_read().await?;
         let sql = format!(
-            "{ROW_SQL} WHERE a.kind = $1 AND a.date >= $2 AND a.date <= $3 \
-             AND ($4 = 0 OR a.village_id = $4) ORDER BY a.date DESC, a.id DESC"
+            "{} WHERE a.kind = $1 AND a.date >= $2 AND a.date <= $3 \
+             AND ($4 = 0 OR a.village_id = $4) ORDER BY a.date DESC, a.id DESC",
+            row_sql(self)
         );
         let rows = sqlx::query(&sql)
             .bind(kind.code())
@@ -291,7 +299,7 @@ impl ActivityLog for Db {
 
     async fn activity(&self, actor: &Actor, id: i64) -> StorageResult<ActivityDetail> {
         let (_turn, mut tx) = self.begin_write().await?;
-        let r = sqlx::query(&format!("{ROW_SQL} WHERE a.id = $1"))
+        let r = sqlx::query(&format!("{} WHERE a.id = $1", row_sql(self)))
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
@@ -302,14 +310,17 @@ impl ActivityLog for Db {
             return Err(StorageError::NotFound);
         }
         let day = row.date.to_string();
-        let children = sqlx::query(
+        let children = sqlx::query(&format!(
             "SELECT c.id, c.full_name, c.sex, c.dob, c.ethnicity, v.name AS village, \
-             (SELECT COUNT(*) FROM child_circumstance cc WHERE cc.child_id = c.id \
+             (SELECT COUNT(*) FROM child_circumstance cc WHERE cc.child_id = c.id{} \
               AND cc.from_date <= $2 AND (cc.to_date IS NULL OR cc.to_date >= $2)) AS special \
-             FROM activity_child ac JOIN child c ON c.id = ac.child_id \
-             JOIN village v ON v.id = c.village_id WHERE ac.activity_id = $1 \
+             FROM activity_child ac JOIN child c ON c.id = ac.child_id{} \
+             JOIN village v ON v.id = c.village_id{} WHERE ac.activity_id = $1 \
              ORDER BY c.sort_key, c.id",
-        )
+            self.same("cc", "c"),
+            self.same("c", "ac"),
+            self.same("v", "c")
+        ))
         .bind(id)
         .bind(&day)
         .fetch_all(&mut *tx)
@@ -374,12 +385,13 @@ impl ActivityLog for Db {
         known: Known,
     ) -> StorageResult<ActivityFacts> {
         let cutoff = known_cutoff(known);
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT ac.child_id, a.date, a.form FROM activity_child ac \
-             JOIN activity a ON a.id = ac.activity_id \
+             JOIN activity a ON a.id = ac.activity_id{} \
              WHERE a.kind = 'forum' AND a.date >= $1 AND a.date <= $2 AND a.recorded_at < $3 \
              ORDER BY a.id, ac.child_id",
-        )
+            self.same("a", "ac")
+        ))
         .bind(from.to_string())
         .bind(to.to_string())
         .bind(&cutoff)
@@ -402,10 +414,11 @@ impl ActivityLog for Db {
             .iter()
             .map(|r| r.try_get::<String, _>("code"))
             .collect::<Result<Vec<_>, _>>()?;
-        let play_places = sqlx::query(
-            "SELECT DISTINCT v.code FROM service_entry s JOIN village v ON v.id = s.village_id \
+        let play_places = sqlx::query(&format!(
+            "SELECT DISTINCT v.code FROM service_entry s JOIN village v ON v.id = s.village_id{} \
              WHERE s.category = $1 AND s.recorded_at < $2 ORDER BY v.code",
-        )
+            self.same("v", "s")
+        ))
         .bind(Category::PlayPlace.code())
         .bind(&cutoff)
         .fetch_all(&self.pool)
@@ -428,11 +441,12 @@ impl ActivityLog for Db {
         if !activity::directory::may_read(actor.role) {
             return Err(StorageError::Forbidden);
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT s.id, s.category, s.name, s.village_id, COALESCE(v.name, '') AS village, \
              s.address, s.phone, s.contact, s.note FROM service_entry s \
-             LEFT JOIN village v ON v.id = s.village_id ORDER BY s.category, s.name, s.id",
-        )
+             LEFT JOIN village v ON v.id = s.village_id{} ORDER BY s.category, s.name, s.id",
+            self.same("v", "s")
+        ))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -49,11 +49,13 @@ impl BudgetLog for Db {
     async fn budget_lines(&self, actor: &Actor, year: i16) -> StorageResult<Vec<LineFigures>> {
         reader(actor)?;
         let mut tx = self.begin_read().await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT l.id, l.source, l.activity, l.planned, \
-             CAST(COALESCE((SELECT SUM(s.amount) FROM budget_spending s WHERE s.line_id = l.id), 0) AS BIGINT) AS spent \
+             CAST(COALESCE((SELECT SUM(s.amount) FROM budget_spending s \
+                 WHERE s.line_id = l.id{}), 0) AS BIGINT) AS spent \
              FROM budget_line l WHERE l.year = $1 ORDER BY l.id",
-        )
+            self.same("s", "l")
+        ))
         .bind(i64::from(year))
         .fetch_all(&mut *tx)
         .await?;
@@ -75,12 +77,14 @@ impl BudgetLog for Db {
     async fn spendings(&self, actor: &Actor, year: i16) -> StorageResult<Vec<Spending>> {
         reader(actor)?;
         let mut tx = self.begin_read().await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT s.id, s.line_id, s.date, s.amount, s.note, s.recorded_at, \
              COALESCE(u.username, '') AS username FROM budget_spending s \
-             JOIN budget_line l ON l.id = s.line_id LEFT JOIN app_user u ON u.id = s.recorded_by \
+             JOIN budget_line l ON l.id = s.line_id{} LEFT JOIN app_user u ON u.id = s.recorded_by{} \
              WHERE l.year = $1 ORDER BY s.date, s.id",
-        )
+            self.same("l", "s"),
+            self.same("u", "s")
+        ))
         .bind(i64::from(year))
         .fetch_all(&mut *tx)
         .await?;

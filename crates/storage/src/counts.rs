@@ -28,8 +28,10 @@ pub struct VillageActivity {
 pub(crate) async fn child_counts(db: &Db, actor: &Actor) -> StorageResult<Vec<ChildCount>> {
     let scope = count_scope(actor)?;
     let mut p = Params::default();
-    let mut sql = String::from(
-        "SELECT v.code AS village, c.sex, CAST(COUNT(*) AS BIGINT) AS n FROM child c JOIN village v ON v.id = c.village_id WHERE c.present = 1",
+    let mut sql = format!(
+        "SELECT v.code AS village, c.sex, CAST(COUNT(*) AS BIGINT) AS n FROM child c \
+         JOIN village v ON v.id = c.village_id{} WHERE c.present = 1",
+        db.same("v", "c")
     );
     if let Some(v) = scope {
         sql += &format!(" AND c.village_id = {}", p.push(v));

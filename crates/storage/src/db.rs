@@ -135,9 +135,15 @@ impl Db {
     /// tables on their ids names the commune too, so that Citus, which plans without the
     /// row-security policy, keeps the join on each commune's shards (docs/scale.md).
     pub(crate) fn same(&self, a: &str, b: &str) -> String {
-        match self.backend {
-            Backend::Postgres => format!(" AND {a}.commune = {b}.commune"),
-            Backend::Sqlite => String::new(),
+        same_on(self.backend, a, b)
+    }
+
+    /// [`Db::same`] for a statement run on a transaction (whose backend says which).
+    pub(crate) fn same_in(conn: &sqlx::AnyConnection, a: &str, b: &str) -> String {
+        if conn.backend_name() == "SQLite" {
+            String::new()
+        } else {
+            format!(" AND {a}.commune = {b}.commune")
         }
     }
 
@@ -480,4 +486,12 @@ pub(crate) async fn put_setting(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// [`Db::same`] for a statement made knowing only the backend.
+pub(crate) fn same_on(backend: Backend, a: &str, b: &str) -> String {
+    match backend {
+        Backend::Postgres => format!(" AND {a}.commune = {b}.commune"),
+        Backend::Sqlite => String::new(),
+    }
 }

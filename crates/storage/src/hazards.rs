@@ -50,12 +50,21 @@ fn date_of(text: &str) -> StorageResult<Date> {
         .map_err(|e| StorageError::Corrupt(format!("ngày «{text}»: {e}")))
 }
 
-const SITE_COLUMNS: &str = "s.id, s.village_id, v.code AS village_code, v.name AS village_name, \
-     s.kind, s.name, s.lat_e6, s.lon_e6, s.measures, s.note, s.status, s.recorded_at, \
-     COALESCE(u.username, '') AS username, \
-     (SELECT MAX(i.date) FROM hazard_inspection i WHERE i.site_id = s.id) AS last_inspected \
-     FROM hazard_site s JOIN village v ON v.id = s.village_id \
-     LEFT JOIN app_user u ON u.id = s.recorded_by";
+/// The columns of a site and the tables they come from (each join naming the commune: `Db::same`).
+fn site_columns(conn: &sqlx::AnyConnection) -> String {
+    let same = |a, b| Db::same_in(conn, a, b);
+    format!(
+        "s.id, s.village_id, v.code AS village_code, v.name AS village_name, \
+         s.kind, s.name, s.lat_e6, s.lon_e6, s.measures, s.note, s.status, s.recorded_at, \
+         COALESCE(u.username, '') AS username, \
+         (SELECT MAX(i.date) FROM hazard_inspection i WHERE i.site_id = s.id{}) AS last_inspected \
+         FROM hazard_site s JOIN village v ON v.id = s.village_id{} \
+         LEFT JOIN app_user u ON u.id = s.recorded_by{}",
+        same("i", "s"),
+        same("v", "s"),
+        same("u", "s")
+    )
+}
 
 fn site_of(r: &sqlx::any::AnyRow) -> StorageResult<HazardSite> {
     let kind: String = r.try_get("kind")?;
@@ -91,7 +100,8 @@ async fn site_in(
 ) -> StorageResult<HazardSite> {
     // The scope is a number (never text), written into the query.
     let within = scope.map_or(String::new(), |v| format!(" AND s.village_id = {v}"));
-    let row = sqlx::query(&format!("SELECT {SITE_COLUMNS} WHERE s.id = $1{within}"))
+    let columns = site_columns(tx);
+    let row = sqlx::query(&format!("SELECT {columns} WHERE s.id = $1{within}"))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?
@@ -111,11 +121,10 @@ impl HazardLog for Db {
         let mut tx = self.begin_read().await?;
         // The village is a number (never text), written into the query.
         let within = village.map_or(String::new(), |v| format!(" WHERE s.village_id = {v}"));
-        let rows = sqlx::query(&format!(
-            "SELECT {SITE_COLUMNS}{within} ORDER BY v.code, s.id"
-        ))
-        .fetch_all(&mut *tx)
-        .await?;
+        let columns = site_columns(&tx);
+        let rows = sqlx::query(&format!("SELECT {columns}{within} ORDER BY v.code, s.id"))
+            .fetch_all(&mut *tx)
+            .await?;
         rows.iter().map(site_of).collect()
     }
 
@@ -127,12 +136,13 @@ impl HazardLog for Db {
         let scope = hazard_read_scope(actor)?;
         let mut tx = self.begin_read().await?;
         let site = site_in(&mut tx, id, scope).await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT i.id, i.date, i.finding, i.status, i.recorded_at, \
              COALESCE(u.username, '') AS username FROM hazard_inspection i \
-             LEFT JOIN app_user u ON u.id = i.recorded_by WHERE i.site_id = $1 \
+             LEFT JOIN app_user u ON u.id = i.recorded_by{} WHERE i.site_id = $1 \
              ORDER BY i.date DESC, i.id DESC",
-        )
+            self.same("u", "i")
+        ))
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;

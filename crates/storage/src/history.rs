@@ -62,8 +62,10 @@ pub(crate) async fn child_history(
     let mut p = Params::default();
     let mut sql = format!(
         "SELECT v.version, v.recorded_at, COALESCE(u.username, 'system') AS who, v.data \
-         FROM child_version v JOIN child c ON c.id = v.child_id LEFT JOIN app_user u ON u.id = v.recorded_by \
-         WHERE v.child_id = {}",
+         FROM child_version v JOIN child c ON c.id = v.child_id{} \
+         LEFT JOIN app_user u ON u.id = v.recorded_by{} WHERE v.child_id = {}",
+        db.same("c", "v"),
+        db.same("u", "v"),
         p.push(id)
     );
     if let Some(s) = scope {

@@ -311,8 +311,9 @@ where
     let mut p = Params::default();
     let mut sql = format!(
         "SELECT h.id, v.code AS village, {} AS code, h.head_name FROM household h \
-         JOIN village v ON v.id = h.village_id WHERE 1=1",
-        code_expr(backend)
+         JOIN village v ON v.id = h.village_id{} WHERE 1=1",
+        code_expr(backend),
+        crate::db::same_on(backend, "v", "h")
     );
     for v in [scope, village].into_iter().flatten() {
         sql += &format!(" AND h.village_id = {}", p.push(v));

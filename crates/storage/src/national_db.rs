@@ -25,10 +25,13 @@ impl Db {
         village: Option<&str>,
     ) -> StorageResult<Vec<Child>> {
         let mut p = Params::default();
-        let mut sql = "SELECT c.id, c.version, c.village_id, v.data FROM child c \
-             JOIN child_version v ON v.child_id = c.id AND v.version = c.version \
-             JOIN village vi ON vi.id = c.village_id WHERE c.present = 1"
-            .to_string();
+        let mut sql = format!(
+            "SELECT c.id, c.version, c.village_id, v.data FROM child c \
+             JOIN child_version v ON v.child_id = c.id AND v.version = c.version{} \
+             JOIN village vi ON vi.id = c.village_id{} WHERE c.present = 1",
+            self.same("v", "c"),
+            self.same("vi", "c")
+        );
         if let Some(code) = village {
             sql += &format!(" AND vi.code = {}", p.push(code.to_string()));
         }

@@ -42,11 +42,12 @@ impl SupportLog for Db {
         let scope = read_scope(actor)?;
         let mut tx = self.begin_read().await?;
         self.read_child_in(&mut tx, child, scope).await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT s.id, s.date, s.kind, s.recorded_at, COALESCE(u.username, '') AS username \
-             FROM support_record s LEFT JOIN app_user u ON u.id = s.recorded_by \
+             FROM support_record s LEFT JOIN app_user u ON u.id = s.recorded_by{} \
              WHERE s.child_id = $1 ORDER BY s.date DESC, s.id DESC",
-        )
+            self.same("u", "s")
+        ))
         .bind(child)
         .fetch_all(&mut *tx)
         .await?;

@@ -282,9 +282,11 @@ impl WorkLog for Db {
         let scope = read_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
         let mut p = Params::default();
-        let mut sql = "SELECT c.id, c.full_name, c.dob, c.personal_id, vl.code FROM child c \
-             JOIN village vl ON vl.id = c.village_id WHERE c.present = 1"
-            .to_string();
+        let mut sql = format!(
+            "SELECT c.id, c.full_name, c.dob, c.personal_id, vl.code FROM child c \
+             JOIN village vl ON vl.id = c.village_id{} WHERE c.present = 1",
+            self.same("vl", "c")
+        );
         if let Some(s) = scope {
             sql += &format!(" AND c.village_id = {}", p.push(s));
         }
@@ -329,12 +331,16 @@ impl WorkLog for Db {
         let scope = read_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
         let mut p = Params::default();
-        let mut sql = "SELECT s.id, s.child_id, s.date, s.kind, s.value_vnd, s.funding, s.giver, \
+        let mut sql = format!(
+            "SELECT s.id, s.child_id, s.date, s.kind, s.value_vnd, s.funding, s.giver, \
              s.distribution_id, d.title, c.full_name, vl.code AS village FROM support_record s \
-             JOIN child c ON c.id = s.child_id \
-             JOIN village vl ON vl.id = c.village_id \
-             LEFT JOIN support_distribution d ON d.id = s.distribution_id WHERE 1 = 1"
-            .to_string();
+             JOIN child c ON c.id = s.child_id{} \
+             JOIN village vl ON vl.id = c.village_id{} \
+             LEFT JOIN support_distribution d ON d.id = s.distribution_id{} WHERE 1 = 1",
+            self.same("c", "s"),
+            self.same("vl", "c"),
+            self.same("d", "s")
+        );
         if let Some(s) = scope {
             sql += &format!(" AND c.village_id = {}", p.push(s));
         }
@@ -584,12 +590,13 @@ impl WorkLog for Db {
             Some(s) => format!(" AND c.village_id = {}", p.push(s)),
             None => String::new(),
         };
+        let (xd, cx) = (self.same("x", "d"), self.same("c", "x"));
         let sql = format!(
             "SELECT d.id, d.date, d.kind, d.villages, d.note, \
-             (SELECT COUNT(*) FROM disaster_child x JOIN child c ON c.id = x.child_id \
-              WHERE x.disaster_id = d.id{filter}) AS affected, \
-             (SELECT COUNT(*) FROM disaster_child x JOIN child c ON c.id = x.child_id \
-              WHERE x.disaster_id = d.id AND x.helped_on IS NOT NULL{filter}) AS helped \
+             (SELECT COUNT(*) FROM disaster_child x JOIN child c ON c.id = x.child_id{cx} \
+              WHERE x.disaster_id = d.id{xd}{filter}) AS affected, \
+             (SELECT COUNT(*) FROM disaster_child x JOIN child c ON c.id = x.child_id{cx} \
+              WHERE x.disaster_id = d.id AND x.helped_on IS NOT NULL{xd}{filter}) AS helped \
              FROM disaster d ORDER BY d.date DESC, d.id DESC"
         );
         let rows = bind_all(sqlx::query(&sql), p.0)
@@ -632,8 +639,10 @@ impl WorkLog for Db {
         let mut p = Params::default();
         let mut sql = format!(
             "SELECT x.child_id, x.helped_on, x.how, c.full_name, vl.code FROM disaster_child x \
-             JOIN child c ON c.id = x.child_id \
-             JOIN village vl ON vl.id = c.village_id WHERE x.disaster_id = {}",
+             JOIN child c ON c.id = x.child_id{} \
+             JOIN village vl ON vl.id = c.village_id{} WHERE x.disaster_id = {}",
+            self.same("c", "x"),
+            self.same("vl", "c"),
             p.push(disaster)
         );
         if let Some(s) = scope {
@@ -734,10 +743,12 @@ impl WorkLog for Db {
         // A marriage of a minor, linked to the register: read only with its audit entry.
         let (_turn, mut tx) = self.begin_write().await?;
         let mut p = Params::default();
-        let mut sql = "SELECT m.id, m.date, vl.code, m.ethnicity, m.child_id, m.wife_age, \
+        let mut sql = format!(
+            "SELECT m.id, m.date, vl.code, m.ethnicity, m.child_id, m.wife_age, \
              m.husband_age, m.prevented, m.note FROM child_marriage m \
-             JOIN village vl ON vl.id = m.village_id WHERE 1 = 1"
-            .to_string();
+             JOIN village vl ON vl.id = m.village_id{} WHERE 1 = 1",
+            self.same("vl", "m")
+        );
         if let Some(s) = scope {
             sql += &format!(" AND m.village_id = {}", p.push(s));
         }
@@ -830,11 +841,13 @@ impl WorkLog for Db {
         let scope = read_scope(actor)?;
         let (_turn, mut tx) = self.begin_write().await?;
         let mut p = Params::default();
-        let mut sql =
+        let mut sql = format!(
             "SELECT d.id, d.child_id, d.date, d.needs, d.services, d.devices, c.full_name, \
-             vl.code FROM disability_record d JOIN child c ON c.id = d.child_id \
-             JOIN village vl ON vl.id = c.village_id WHERE 1 = 1"
-                .to_string();
+             vl.code FROM disability_record d JOIN child c ON c.id = d.child_id{} \
+             JOIN village vl ON vl.id = c.village_id{} WHERE 1 = 1",
+            self.same("c", "d"),
+            self.same("vl", "c")
+        );
         if let Some(s) = scope {
             sql += &format!(" AND c.village_id = {}", p.push(s));
         }
@@ -901,10 +914,11 @@ impl WorkLog for Db {
 
     async fn work_for_figures(&self) -> StorageResult<WorkRecords> {
         let mut disasters: Vec<DisasterFacts> = Vec::new();
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT d.id, d.date, x.child_id, x.helped_on FROM disaster d \
-             LEFT JOIN disaster_child x ON x.disaster_id = d.id ORDER BY d.id, x.child_id",
-        )
+             LEFT JOIN disaster_child x ON x.disaster_id = d.id{} ORDER BY d.id, x.child_id",
+            self.same("x", "d")
+        ))
         .fetch_all(&self.pool)
         .await?;
         let mut last = None;

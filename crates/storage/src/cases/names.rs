@@ -29,8 +29,9 @@ pub(super) async fn named_children(
         let mut p = crate::params::Params::default();
         let list: Vec<String> = chunk.iter().map(|id| p.push(*id)).collect();
         let mut sql = format!(
-            "SELECT c.id, c.full_name, v.name FROM child c JOIN village v ON v.id = c.village_id \
+            "SELECT c.id, c.full_name, v.name FROM child c JOIN village v ON v.id = c.village_id{} \
              WHERE c.id IN ({})",
+            crate::Db::same_in(tx, "v", "c"),
             list.join(", ")
         );
         if let Some(v) = scope {

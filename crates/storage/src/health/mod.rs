@@ -592,8 +592,9 @@ impl HealthLog for Db {
         let wanted: Vec<String> = ids.iter().map(|id| p.push(*id)).collect();
         let mut sql = format!(
             "SELECT c.id, c.version, c.village_id, v.data FROM child c \
-             JOIN child_version v ON v.child_id = c.id AND v.version = c.version \
+             JOIN child_version v ON v.child_id = c.id AND v.version = c.version{} \
              WHERE c.id IN ({})",
+            self.same("v", "c"),
             wanted.join(", ")
         );
         if let Some(v) = scope {

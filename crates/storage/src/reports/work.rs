@@ -76,13 +76,12 @@ pub(super) async fn counts(
         &ab,
     )
     .await?[0]);
-    let d = one(
-        tx,
+    let sql = format!(
         "SELECT COUNT(*), COUNT(dc.helped_on) FROM disaster_child dc \
-         JOIN disaster d ON d.id = dc.disaster_id WHERE d.date >= $1 AND d.date <= $2",
-        &ab,
-    )
-    .await?;
+         JOIN disaster d ON d.id = dc.disaster_id{} WHERE d.date >= $1 AND d.date <= $2",
+        crate::Db::same_in(tx, "d", "dc")
+    );
+    let d = one(tx, &sql, &ab).await?;
     (c.disaster_children, c.disaster_helped) = (n(d[0]), n(d[1]));
     let m = one(
         tx,
@@ -111,17 +110,18 @@ pub(super) async fn counts(
     )
     .await?;
     (c.disability_followups, c.disability_children) = (n(d[0]), n(d[1]));
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT a.kind, a.occasion, u.role, COUNT(*) AS n, \
          CAST(COALESCE(SUM(a.girls), 0) AS BIGINT) AS girls, \
          CAST(COALESCE(SUM(a.boys), 0) AS BIGINT) AS boys, \
          CAST(COALESCE(SUM(a.total), 0) AS BIGINT) AS total, \
          CAST(COALESCE(SUM(a.adults), 0) AS BIGINT) AS adults, \
          CAST(COALESCE(SUM(a.materials), 0) AS BIGINT) AS materials \
-         FROM activity a LEFT JOIN app_user u ON u.id = a.recorded_by \
+         FROM activity a LEFT JOIN app_user u ON u.id = a.recorded_by{} \
          WHERE a.date >= $1 AND a.date <= $2 GROUP BY a.kind, a.occasion, u.role \
          ORDER BY a.kind, a.occasion, u.role",
-    )
+        crate::Db::same_in(tx, "u", "a")
+    ))
     .bind(&a)
     .bind(&b)
     .fetch_all(&mut **tx)
@@ -145,11 +145,12 @@ pub(super) async fn counts(
             materials: n(r.try_get("materials")?),
         });
     }
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT r.answer, COUNT(*) AS n FROM activity_recommendation r \
-         JOIN activity a ON a.id = r.activity_id \
+         JOIN activity a ON a.id = r.activity_id{} \
          WHERE a.date >= $1 AND a.date <= $2 GROUP BY r.answer ORDER BY r.answer",
-    )
+        crate::Db::same_in(tx, "a", "r")
+    ))
     .bind(&a)
     .bind(&b)
     .fetch_all(&mut **tx)
@@ -184,11 +185,12 @@ pub(super) async fn counts(
     .bind(year)
     .fetch_all(&mut **tx)
     .await?;
-    let spent = sqlx::query(
+    let spent = sqlx::query(&format!(
         "SELECT l.source, CAST(COALESCE(SUM(s.amount), 0) AS BIGINT) AS amount \
-         FROM budget_spending s JOIN budget_line l ON l.id = s.line_id \
+         FROM budget_spending s JOIN budget_line l ON l.id = s.line_id{} \
          WHERE l.year = $1 AND s.date >= $2 AND s.date <= $3 GROUP BY l.source",
-    )
+        crate::Db::same_in(tx, "l", "s")
+    ))
     .bind(year)
     .bind(&a)
     .bind(&b)
