@@ -26,6 +26,20 @@ async fn fresh_citus() -> Option<String> {
     );
     for node in &nodes {
         let admin = owner(&format!("{node}/postgres")).await;
+        // The earlier tests' databases: each keeps a Citus daemon, and a node has few.
+        let old: Vec<(String,)> = sqlx::query_as(
+            "SELECT datname::TEXT FROM pg_database WHERE datname LIKE 'treem_citus_%'",
+        )
+        .fetch_all(&admin)
+        .await
+        .unwrap();
+        for (db,) in old {
+            run(
+                &admin,
+                &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+            )
+            .await;
+        }
         run(
             &admin,
             &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
@@ -343,4 +357,52 @@ async fn on_citus_every_operation_as_every_role_holds_scope_and_never_fails() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The synthetic commune loads on Citus (`treem demo`: its children in one load, with the
+/// figures' copies made once at its end and kept where the workers' triggers made them), and
+/// `treem check` finds the chain, the records and the copies in step.
+#[tokio::test]
+async fn on_citus_the_demo_commune_loads_and_checks_clean() {
+    let _turn = CLUSTER.lock().await;
+    let Some(url) = fresh_citus().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_treem"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("RUST_LOG", "warn")
+            .env_remove("TREEM_DB")
+            .output()
+            .expect("run treem")
+    };
+    let out = run(&["demo", "--db", &url, "--children", "300", "--no-serve"]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+    let out = run(&["check", "--db", &url]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("300 trẻ"), "{said}");
+    let db = Db::open(&url).await.unwrap();
+    let admin = owner(&url).await;
+    // Each version has its one copy, and each child's events their packs.
+    let (versions, facts): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM child_version), (SELECT count(*) FROM child_fact)",
+    )
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(versions, facts);
+    admin.close().await;
+    db.close().await;
 }

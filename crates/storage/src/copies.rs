@@ -18,10 +18,29 @@ pub(crate) const FILL: [&str; 4] = [
     crate::health::FILL_PACKS,
 ];
 
-/// Every child version's copy, from the view that defines it.
+/// Every child version's copy, from the view that defines it (migration 0005's form).
 const FILL_FACTS: &str =
     "INSERT INTO child_fact (child_id, version, village_id, recorded_at, line) \
      SELECT child_id, version, village_id, recorded_at, line FROM child_fact_source";
+
+/// [`FILL_FACTS`] on PostgreSQL from migration 0025: each copy's commune from its source, so
+/// that Citus writes it on the source's node (migration 0025).
+const FILL_FACTS_COMMUNE: &str =
+    "INSERT INTO child_fact (commune, child_id, version, village_id, recorded_at, line) \
+     SELECT commune, child_id, version, village_id, recorded_at, line FROM child_fact_source";
+
+/// [`FILL`] as a database at this build's schema takes it (`treem rebuild-copies`).
+fn fill_now(backend: Backend) -> [&'static str; 4] {
+    match backend {
+        Backend::Sqlite => FILL,
+        Backend::Postgres => [
+            FILL[0],
+            FILL[1],
+            FILL_FACTS_COMMUNE,
+            crate::health::FILL_PACKS_COMMUNE,
+        ],
+    }
+}
 
 /// From this schema a PostgreSQL load sets the copying trigger of versions aside for its own
 /// transaction (`treem.bulk_load`, migration 0024) and copies them at its end ([`fill_facts`]).
@@ -33,7 +52,11 @@ pub(crate) async fn fill_facts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     after: i64,
 ) -> StorageResult<()> {
-    let sql = format!("{FILL_FACTS} WHERE child_id > $1 ORDER BY child_id, version");
+    // On Citus the versions' own triggers have copied them already (they run on the workers,
+    // where the load's setting does not reach): those are kept.
+    let sql = format!(
+        "{FILL_FACTS_COMMUNE} WHERE child_id > $1 ORDER BY child_id, version ON CONFLICT DO NOTHING"
+    );
     sqlx::query(&sql).bind(after).execute(&mut **tx).await?;
     Ok(())
 }
@@ -44,7 +67,7 @@ impl Db {
     /// (`treem rebuild-copies`).
     pub async fn rebuild_copies(&self) -> StorageResult<()> {
         let (_turn, mut tx) = self.begin_write().await?;
-        for statement in FILL {
+        for statement in fill_now(self.backend) {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
         crate::child_words::derive_all(&mut tx).await?;

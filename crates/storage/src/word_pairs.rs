@@ -114,11 +114,19 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
             .execute(&mut **tx)
             .await?;
     }
+    // On PostgreSQL each pair's commune from its words, so that Citus writes it on their node.
+    let (commune, from_a) = if sqlite {
+        ("", "")
+    } else {
+        (", commune", ", a.commune")
+    };
     let sql = format!(
-        "INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present, search_text) \
-         SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present, a.search_text \
+        "INSERT INTO child_word_pair (word, other, sort_key, child_id, village_id, present, search_text{}) \
+         SELECT a.token, b.token, a.sort_key, a.child_id, a.village_id, a.present, a.search_text{} \
          FROM child_token a JOIN child_token b{} ON b.child_id = a.child_id AND b.token <> a.token{} \
          ORDER BY a.token, b.token, a.sort_key, a.child_id",
+        commune,
+        from_a,
         if sqlite {
             " INDEXED BY child_token_fill"
         } else {

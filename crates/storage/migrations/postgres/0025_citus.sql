@@ -34,6 +34,27 @@ BEGIN
     END LOOP;
 END
 $$;
+-- The views that define the figures' copies also give each copy's commune, from its source
+-- row: the statements that fill the copies from them name it (`copies.rs`, `health/mod.rs`),
+-- which lets Citus write each copy on its source's node. Filled with the column's default
+-- instead, Citus moved the rows through the coordinator by `COPY`, which it refuses under row
+-- security («COPY FROM not supported with row-level security»). As 0005 and 0017 otherwise,
+-- the new column last.
+CREATE OR REPLACE VIEW child_fact_source WITH (security_invoker = true) AS
+SELECT child_id, version, village_id, recorded_at,
+    child_id || ',' || version || ',' || village_id || ',' || recorded_at || chr(31) || jsonb_build_array(
+        j -> 'sex', j -> 'date_of_birth', j -> 'dob_precision', j -> 'ethnicity', j -> 'village',
+        j -> 'birth_registered_on', j -> 'school_level', j -> 'circumstances', j -> 'moved_in',
+        j -> 'moved_out', j -> 'died_on')::text AS line,
+    commune
+FROM (SELECT child_id, version, village_id, recorded_at, data::jsonb AS j, commune FROM child_version) AS v;
+
+CREATE OR REPLACE VIEW health_pack_source WITH (security_invoker = true) AS
+SELECT child_id, kind, string_agg(id || chr(31) || date || chr(31) || data, chr(30) ORDER BY id) AS events,
+    commune
+FROM health_event WHERE child_id IS NOT NULL AND replaced_by IS NULL
+GROUP BY commune, child_id, kind;
+
 -- The figures' copies on Citus. The triggers that keep `child_fact` and `health_pack` in step
 -- (0005, 0017, 0023, 0024) run on the worker, on the shard the row is in, where a statement on a
 -- distributed table is refused («cannot execute a distributed query from a query on a shard»);

@@ -14,10 +14,19 @@ pub(crate) const PACKS_AT_END_SINCE_SCHEMA: i64 = 23;
 pub(crate) const FILL_PACKS: &str = "INSERT INTO health_pack (child_id, kind, events) \
      SELECT child_id, kind, events FROM health_pack_source ORDER BY child_id, kind";
 
+/// [`FILL_PACKS`] on PostgreSQL from migration 0025: each pack's commune from its events, so
+/// that Citus writes it on their node.
+pub(crate) const FILL_PACKS_COMMUNE: &str =
+    "INSERT INTO health_pack (commune, child_id, kind, events) \
+     SELECT commune, child_id, kind, events FROM health_pack_source ORDER BY child_id, kind";
+
 /// Builds every pack of the commune from its events, once its events are all written with the
-/// trigger set aside.
+/// trigger set aside (PostgreSQL). On Citus the events' own triggers have made the packs
+/// already (they run on the workers, where the load's setting does not reach): those are kept.
 pub(crate) async fn fill_packs(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StorageResult<()> {
-    sqlx::query(FILL_PACKS).execute(&mut **tx).await?;
+    sqlx::query(&format!("{FILL_PACKS_COMMUNE} ON CONFLICT DO NOTHING"))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
