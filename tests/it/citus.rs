@@ -1,9 +1,10 @@
 //! Issue 19 item 2 on a real Citus cluster: runs when `TREEM_TEST_CITUS_URLS` names the
 //! coordinator and its workers (`postgres://…:5433,postgres://…:5434,…`, as
 //! `scripts/citus/cluster.sh` starts them); skipped, saying so, otherwise.
-use crate::helpers::{child, officer, seed_commune};
+use crate::communes::two_communes;
+use crate::helpers::{child, officer};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use treem_storage::{ChildQuery, Db, HealthLog, NewCommune, Register, StorageError};
+use treem_storage::{ChildQuery, Db, HealthLog, Register, StorageError};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -117,8 +118,8 @@ async fn on_citus_every_commune_table_is_distributed_by_commune_and_a_commune_re
     let Some(url) = fresh_citus().await else {
         return;
     };
-    let a = Db::open(&url).await.unwrap();
-    seed_commune(&a).await;
+    let (a, b) = two_communes(&url).await;
+    let id_b = b.commune_id();
     let admin = owner(&url).await;
     let tables = citus_tables(&admin).await;
     let group = tables
@@ -153,19 +154,9 @@ async fn on_citus_every_commune_table_is_distributed_by_commune_and_a_commune_re
         assert!(!tables.iter().any(|t| t.0 == local), "{local} distributed");
     }
 
-    let added = a
-        .add_commune(&NewCommune {
-            code: "03206".into(),
-            name: "Xã Hai".into(),
-            province: "Điện Biên".into(),
-            host: None,
-        })
-        .await
-        .unwrap();
-    let b = a.for_commune(added.id).await.unwrap();
     // The commune's own role, on every node: the workers read the commune from it (the
     // connection's setting does not travel to them).
-    let role = format!("treem_c_{}", added.id);
+    let role = format!("treem_c_{id_b}");
     for node in std::env::var("TREEM_TEST_CITUS_URLS").unwrap().split(',') {
         let name = url.rsplit('/').next().unwrap();
         let pool = owner(&format!("{}/{name}", node.trim())).await;
@@ -185,7 +176,7 @@ async fn on_citus_every_commune_table_is_distributed_by_commune_and_a_commune_re
         |v: Vec<treem_domain::register::Village>| v.into_iter().map(|v| v.code).collect::<Vec<_>>();
     assert_eq!(
         names(b.villages(&officer()).await.unwrap()),
-        vec!["X01".to_string()]
+        vec!["SP01".to_string(), "SP02".to_string(), "X01".to_string()]
     );
     assert_eq!(
         names(a.villages(&officer()).await.unwrap()),
@@ -197,7 +188,7 @@ async fn on_citus_every_commune_table_is_distributed_by_commune_and_a_commune_re
             .fetch_all(&admin)
             .await
             .unwrap();
-    assert_eq!(per_commune, vec![(1, 2), (added.id, 1)]);
+    assert_eq!(per_commune, vec![(1, 2), (id_b, 3)]);
     let coordinator_port = host_port(url.rsplit_once('/').unwrap().0).1.to_string();
     let ports: Vec<(i32,)> = sqlx::query_as(
         "SELECT DISTINCT nodeport FROM citus_shards WHERE table_name = 'village'::regclass",
@@ -212,7 +203,7 @@ async fn on_citus_every_commune_table_is_distributed_by_commune_and_a_commune_re
     );
     admin.close().await;
 
-    for (db, id) in [(&a, 1), (&b, added.id)] {
+    for (db, id) in [(&a, 1), (&b, id_b)] {
         for sql in HOT_QUERIES {
             let sql = sql.replace("{commune}", &id.to_string());
             let plan = db.explain(&sql).await.unwrap();
@@ -253,19 +244,7 @@ async fn on_citus_two_communes_write_find_and_check_their_own_children() {
     let Some(url) = fresh_citus().await else {
         return;
     };
-    let a = Db::open(&url).await.unwrap();
-    seed_commune(&a).await;
-    let added = a
-        .add_commune(&NewCommune {
-            code: "03206".into(),
-            name: "Xã Hai".into(),
-            province: "Điện Biên".into(),
-            host: None,
-        })
-        .await
-        .unwrap();
-    let b = a.for_commune(added.id).await.unwrap();
-    seed_commune(&b).await;
+    let (a, b) = two_communes(&url).await;
     let o = officer();
     let in_a = a
         .create_child(&o, &child("Giàng A Một", "SP01"))

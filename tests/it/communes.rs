@@ -13,7 +13,7 @@ use treem_storage::{
 
 /// Commune A (the database's first) and commune B (added), both seeded alike: the same village
 /// codes, the same account names and passwords — the worst case for telling them apart.
-async fn two_communes(url: &str) -> (Db, Db) {
+pub(crate) async fn two_communes(url: &str) -> (Db, Db) {
     let a = seeded(url).await;
     a.set_commune(
         &officer(),
