@@ -34,6 +34,7 @@ BEGIN
     END LOOP;
 END
 $$;
+
 -- The views that define the figures' copies also give each copy's commune, from its source
 -- row: the statements that fill the copies from them name it (`copies.rs`, `health/mod.rs`),
 -- which lets Citus write each copy on its source's node. Filled with the column's default
