@@ -2,7 +2,7 @@
 //! coordinator and its workers (`postgres://…:5433,postgres://…:5434,…`, as
 //! `scripts/citus/cluster.sh` starts them); skipped, saying so, otherwise.
 use crate::communes::two_communes;
-use crate::helpers::{child, officer};
+use crate::helpers::{child, officer, owner};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use treem_storage::{ChildQuery, Db, HealthLog, Register, StorageError};
 
@@ -75,15 +75,6 @@ async fn fresh_citus() -> Option<String> {
     }
     coordinator.close().await;
     Some(format!("{}/{name}", nodes[0]))
-}
-
-/// A connection of the cluster's administrator, past treem.
-async fn owner(url: &str) -> sqlx::PgPool {
-    sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(url)
-        .await
-        .unwrap()
 }
 
 async fn run(pool: &sqlx::PgPool, sql: &str) {

@@ -1299,11 +1299,7 @@ async fn an_extensions_views_in_the_schema_do_not_stop_the_migrations() {
     let Some(url) = fresh_postgres().await else {
         return;
     };
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let admin = owner(&url).await;
     sqlx::raw_sql("CREATE EXTENSION pg_stat_statements")
         .execute(&admin)
         .await

@@ -39,6 +39,16 @@ pub async fn fresh_postgres() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// One connection to a PostgreSQL database as its administrator, past treem (setting up an
+/// extension or a cluster, reading what treem cannot).
+pub async fn owner(url: &str) -> sqlx::PgPool {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .unwrap()
+}
+
 pub fn officer() -> Actor {
     Actor::system()
 }

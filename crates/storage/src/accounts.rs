@@ -635,9 +635,8 @@ impl Accounts for Db {
         // account in one statement (a round trip fewer on every page and call).
         let row = sqlx::query(&format!(
             "SELECT {USER_COLS_U}, s.csrf, s.expires_at FROM app_session s \
-             JOIN app_user u ON u.id = s.user_id{}{} \
+             JOIN app_user u ON u.id = s.user_id{} \
              WHERE s.token_hash = $1 AND s.expires_at > $2{}",
-            self.same("u", "s"),
             self.and_own("u"),
             self.and_own("s")
         ))

@@ -845,9 +845,7 @@ impl Db {
                 .await?;
         }
         if facts_at_end {
-            sqlx::query("SELECT set_config('treem.bulk_load', 'on', true)")
-                .execute(&mut *tx)
-                .await?;
+            crate::copies::bulk_load(&mut tx, true).await?;
         }
         // A big load into SQLite is faster without the secondary indexes: they are dropped and
         // built again from sorted data at the end, inside the same transaction.
@@ -974,9 +972,7 @@ impl Db {
         }
         crate::profile::phase("import: rows");
         if facts_at_end {
-            sqlx::query("SELECT set_config('treem.bulk_load', 'off', true)")
-                .execute(&mut *tx)
-                .await?;
+            crate::copies::bulk_load(&mut tx, false).await?;
             crate::copies::fill_facts(&mut tx, last_id).await?;
             crate::profile::phase("import: child_fact");
         }

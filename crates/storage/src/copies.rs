@@ -46,6 +46,20 @@ fn fill_now(backend: Backend) -> [&'static str; 4] {
 /// transaction (`treem.bulk_load`, migration 0024) and copies them at its end ([`fill_facts`]).
 pub(crate) const FACTS_AT_END_SINCE_SCHEMA: i64 = 24;
 
+/// Sets the copying triggers aside (`on`) for the rest of this transaction, or back (migrations
+/// 0023, 0024): a PostgreSQL load then makes the copies once at its end ([`fill_facts`],
+/// `health::fill_packs`). Every other session keeps its triggers.
+pub(crate) async fn bulk_load(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    on: bool,
+) -> StorageResult<()> {
+    sqlx::query("SELECT set_config('treem.bulk_load', $1, true)")
+        .bind(if on { "on" } else { "off" })
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Copies, in one statement, the versions of the children after `after` (their ids are the
 /// load's): what the trigger set aside by the load would have copied one by one.
 pub(crate) async fn fill_facts(

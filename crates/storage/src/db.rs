@@ -140,11 +140,12 @@ impl Db {
 
     /// [`Db::same`] for a statement run on a transaction (whose backend says which).
     pub(crate) fn same_in(conn: &sqlx::AnyConnection, a: &str, b: &str) -> String {
-        if conn.backend_name() == "SQLite" {
-            String::new()
+        let backend = if conn.backend_name() == "SQLite" {
+            Backend::Sqlite
         } else {
-            format!(" AND {a}.commune = {b}.commune")
-        }
+            Backend::Postgres
+        };
+        same_on(backend, a, b)
     }
 
     /// The condition of [`Db::and_own`] alone (`{alias}.commune = N`), for a list of

@@ -261,9 +261,7 @@ impl Db {
         let facts_at_end = packs_at_end
             && crate::migrate::has_applied(self, crate::copies::FACTS_AT_END_SINCE_SCHEMA).await?;
         if packs_at_end {
-            sqlx::query("SELECT set_config('treem.bulk_load', 'on', true)")
-                .execute(&mut *tx)
-                .await?;
+            crate::copies::bulk_load(&mut tx, true).await?;
         }
         for t in ["village", "child", "app_user", "audit_log"] {
             let n: i64 = sqlx::query(&format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {t}"))
@@ -433,9 +431,7 @@ impl Db {
             crate::word_pairs::derive_all(&mut tx).await?;
         }
         if packs_at_end {
-            sqlx::query("SELECT set_config('treem.bulk_load', 'off', true)")
-                .execute(&mut *tx)
-                .await?;
+            crate::copies::bulk_load(&mut tx, false).await?;
             crate::health::fill_packs(&mut tx).await?;
             if facts_at_end {
                 crate::copies::fill_facts(&mut tx, 0).await?;

@@ -132,12 +132,7 @@ pub(crate) async fn derive_all(tx: &mut Transaction<'_, Any>) -> StorageResult<(
         } else {
             ""
         },
-        // The commune too, for Citus (`Db::same`); this fill has a transaction, not a `Db`.
-        if sqlite {
-            ""
-        } else {
-            " AND b.commune = a.commune"
-        }
+        crate::Db::same_in(tx, "b", "a")
     );
     sqlx::query(&sql).execute(&mut **tx).await?;
     if sqlite {
