@@ -44,6 +44,7 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$CITUS_DIR'
 shared_preload_libraries = 'citus'
 max_connections = 300
+max_worker_processes = 32
 shared_buffers = 128MB
 fsync = off
 CONF

@@ -258,6 +258,9 @@ async fn put_back(db: &Db) {
 #[tokio::test]
 async fn check_names_every_changed_swapped_deleted_or_moved_case_row() {
     each_backend(|label, db, _, _| async move {
+        if label != "sqlite" && skipped_on_citus("the tampering keeps the case tables in tables of its own, which Citus keeps on the coordinator") {
+            return;
+        }
         let o = officer();
         let id = approved_case(&db).await;
         let other = db
@@ -754,7 +757,7 @@ async fn an_older_database_loses_its_clear_case_metadata_and_is_sealed_at_first_
         let approved = approved_case(&db).await;
         let before: Vec<_> = db.cases(&o).await.unwrap();
         let old = old_export(&db, SCHEMA_VERSION).await;
-        for (target, url, _dir) in databases().await {
+        for (target, url, _dir) in databases_empty().await {
             if (target == "sqlite") != (label == "sqlite") {
                 continue;
             }
@@ -774,8 +777,16 @@ async fn an_older_database_loses_its_clear_case_metadata_and_is_sealed_at_first_
                     "{label}: the fixture is in clear"
                 );
             }
-            // Upgraded without the key.
+            // Upgraded without the key, then opened again as `Db::migrate` asks: connections
+            // opened before the schema had row security keep the login's own rights (on Citus
+            // its shards' connections then lack the commune).
             older.migrate().await.unwrap();
+            let older = if older.sqlite_path().is_some() {
+                older
+            } else {
+                older.close().await;
+                Db::open(&url).await.unwrap()
+            };
             let report = older.check().await.unwrap();
             assert!(report.ok(), "{label}: {:?}", report.problems);
             assert!(

@@ -479,12 +479,13 @@ async fn entries_are_encrypted_at_rest_and_need_the_right_key() {
             )
             .await
             .unwrap();
+        let c = in_commune(&right);
         right
             .raw_execute(&format!(
                 "UPDATE case_entry SET \
-                 nonce = (SELECT nonce FROM case_entry WHERE case_id = {other} AND seq = 1), \
-                 sealed = (SELECT sealed FROM case_entry WHERE case_id = {other} AND seq = 1) \
-                 WHERE case_id = {id} AND seq = 1"
+                 nonce = (SELECT nonce FROM case_entry WHERE case_id = {other} AND seq = 1{c}), \
+                 sealed = (SELECT sealed FROM case_entry WHERE case_id = {other} AND seq = 1{c}) \
+                 WHERE case_id = {id} AND seq = 1{c}"
             ))
             .await
             .unwrap();

@@ -8,44 +8,30 @@ use treem_storage::{ChildQuery, Db, HealthLog, Register, StorageError};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// How many of this process's latest cluster databases a new one leaves: those of the test
+/// that is running (one test at a time on the cluster).
+const KEEP_LAST: usize = 8;
+
 /// One test at a time on the cluster: adding nodes and roles changes catalogues the databases
 /// share, and two at once fail («tuple concurrently updated»).
 static CLUSTER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// A new database on every node of the cluster with Citus, the workers added to the
-/// coordinator; the coordinator's URL of it.
-async fn fresh_citus() -> Option<String> {
+/// The cluster's nodes, coordinator first, or `None` (with a note) when none is configured.
+fn nodes() -> Option<Vec<String>> {
     let Ok(urls) = std::env::var("TREEM_TEST_CITUS_URLS") else {
         eprintln!("SKIPPED on Citus: TREEM_TEST_CITUS_URLS is not set");
         return None;
     };
-    let nodes: Vec<&str> = urls.split(',').map(str::trim).collect();
-    let name = format!(
-        "treem_citus_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
+    Some(urls.split(',').map(|u| u.trim().to_string()).collect())
+}
+
+/// A new database on every node of the cluster with Citus, the workers added to the
+/// coordinator; the coordinator's URL of it.
+pub(crate) async fn fresh_citus() -> Option<String> {
+    let nodes = nodes()?;
+    let name = next_name(&nodes).await;
     for node in &nodes {
         let admin = owner(&format!("{node}/postgres")).await;
-        // The earlier tests' databases: each keeps a Citus daemon, and a node has few.
-        let old: Vec<(String,)> = sqlx::query_as(
-            "SELECT datname::TEXT FROM pg_database WHERE datname LIKE 'treem_citus_%'",
-        )
-        .fetch_all(&admin)
-        .await
-        .unwrap();
-        for (db,) in old {
-            run(
-                &admin,
-                &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-            )
-            .await;
-        }
-        run(
-            &admin,
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        )
-        .await;
         run(&admin, &format!("CREATE DATABASE {name}")).await;
         admin.close().await;
         let db = owner(&format!("{node}/{name}")).await;
@@ -59,7 +45,7 @@ async fn fresh_citus() -> Option<String> {
         db.close().await;
     }
     let coordinator = owner(&format!("{}/{name}", nodes[0])).await;
-    let (host, port) = host_port(nodes[0]);
+    let (host, port) = host_port(&nodes[0]);
     run(
         &coordinator,
         &format!("SELECT citus_set_coordinator_host('{host}', {port})"),
@@ -75,6 +61,92 @@ async fn fresh_citus() -> Option<String> {
     }
     coordinator.close().await;
     Some(format!("{}/{name}", nodes[0]))
+}
+
+/// A new database on the cluster as treem's migrations leave it, for the suite run on Citus
+/// (`helpers::fresh_postgres`): a copy, node by node, of one database this process migrated
+/// once, since migrating on the cluster takes some ten seconds a database. Citus keeps its
+/// metadata and shards in each node's database, and a copy names the same shards on the same
+/// nodes, so the copy is the database the migrations would have made.
+pub(crate) async fn fresh_citus_migrated() -> Option<String> {
+    let nodes = nodes()?;
+    let template = TEMPLATE
+        .get_or_init(|| async {
+            let url = fresh_citus().await.expect("the cluster");
+            Db::open(&url)
+                .await
+                .expect("migrate the template")
+                .close()
+                .await;
+            let name = url.rsplit('/').next().unwrap().to_string();
+            for node in self::nodes().unwrap() {
+                let admin = owner(&format!("{node}/postgres")).await;
+                // A template takes no connections, and Citus's daemon keeps one.
+                run(
+                    &admin,
+                    &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+                )
+                .await;
+                run(
+                    &admin,
+                    &format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE datname = '{name}'"
+                    ),
+                )
+                .await;
+                admin.close().await;
+            }
+            name
+        })
+        .await;
+    let name = next_name(&nodes).await;
+    for node in &nodes {
+        let admin = owner(&format!("{node}/postgres")).await;
+        run(
+            &admin,
+            &format!("CREATE DATABASE {name} TEMPLATE {template}"),
+        )
+        .await;
+        admin.close().await;
+    }
+    Some(format!("{}/{name}", nodes[0]))
+}
+
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// A name for a new cluster database, the earlier tests' databases dropped: each keeps a Citus
+/// daemon, and a node has few. A test may make several, so this process's last few stay, and
+/// its template.
+async fn next_name(nodes: &[String]) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let pid = std::process::id();
+    let name = format!("treem_citus_{pid}_{n}");
+    let template = TEMPLATE.get().cloned().unwrap_or_default();
+    for node in nodes {
+        let admin = owner(&format!("{node}/postgres")).await;
+        let old: Vec<(String,)> = sqlx::query_as(
+            "SELECT datname::TEXT FROM pg_database WHERE datname LIKE 'treem_citus_%'",
+        )
+        .fetch_all(&admin)
+        .await
+        .unwrap();
+        for (db,) in old {
+            let ours = db
+                .strip_prefix(&format!("treem_citus_{pid}_"))
+                .and_then(|k| k.parse::<usize>().ok());
+            if db == template || ours.is_some_and(|k| k + KEEP_LAST >= n) {
+                continue;
+            }
+            run(
+                &admin,
+                &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+            )
+            .await;
+        }
+        admin.close().await;
+    }
+    name
 }
 
 async fn run(pool: &sqlx::PgPool, sql: &str) {

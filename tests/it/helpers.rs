@@ -18,8 +18,37 @@ pub async fn databases() -> Vec<(&'static str, String, Option<tempfile::TempDir>
     out
 }
 
+/// As [`databases`], with no schema on any server ([`fresh_postgres_empty`]).
+pub async fn databases_empty() -> Vec<(&'static str, String, Option<tempfile::TempDir>)> {
+    if !on_citus() {
+        return databases().await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut out = vec![("sqlite", path.to_string_lossy().to_string(), Some(dir))];
+    if let Some(url) = fresh_postgres_empty().await {
+        out.push(("postgres", url, None));
+    }
+    out
+}
+
 /// A new PostgreSQL database for one test, or `None` (with a note) when none is configured.
+/// With `TREEM_TEST_SUITE_ON_CITUS=1` beside `TREEM_TEST_CITUS_URLS`, every PostgreSQL test
+/// gets a database on the Citus cluster instead, already migrated (run with
+/// `--test-threads=1`: the cluster's catalogues take one change at a time; `docs/scale.md`).
 pub async fn fresh_postgres() -> Option<String> {
+    if on_citus() {
+        return crate::citus::fresh_citus_migrated().await;
+    }
+    fresh_postgres_empty().await
+}
+
+/// As [`fresh_postgres`], with no schema at all whatever the server: for a test that makes an
+/// older treem's database itself.
+pub async fn fresh_postgres_empty() -> Option<String> {
+    if on_citus() {
+        return crate::citus::fresh_citus().await;
+    }
     let Ok(admin) = std::env::var("TREEM_TEST_DATABASE_URL") else {
         eprintln!("SKIPPED on PostgreSQL: TREEM_TEST_DATABASE_URL is not set");
         return None;
@@ -38,6 +67,50 @@ pub async fn fresh_postgres() -> Option<String> {
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
     Some(format!("{base}/{name}"))
 }
+
+/// Whether the PostgreSQL tests run on the Citus cluster (`TREEM_TEST_SUITE_ON_CITUS=1`).
+pub fn on_citus() -> bool {
+    std::env::var("TREEM_TEST_SUITE_ON_CITUS").is_ok_and(|v| v == "1")
+}
+
+/// True, saying why, when the suite runs on Citus and the test checks what only one
+/// PostgreSQL server has (its partitions' plans, its statistics) or tampers through tables of
+/// its own that Citus would keep on the coordinator alone; `tests/it/citus.rs` checks the
+/// cluster's side of it.
+pub fn skipped_on_citus(why: &str) -> bool {
+    if on_citus() {
+        eprintln!("SKIPPED on Citus: {why}");
+    }
+    on_citus()
+}
+
+/// `commune, ` where the tables carry the commune (PostgreSQL), for a test's own statement
+/// that copies rows: Citus places a row by it.
+pub fn commune_column(db: &Db) -> &'static str {
+    if db.sqlite_path().is_some() {
+        ""
+    } else {
+        "commune, "
+    }
+}
+
+/// ` AND commune = N` on PostgreSQL for a test's own tampering statement that reads the table
+/// it changes: naming the commune keeps it on one shard on Citus.
+pub fn in_commune(db: &Db) -> String {
+    if db.sqlite_path().is_some() {
+        String::new()
+    } else {
+        format!(" AND commune = {}", db.commune_id())
+    }
+}
+
+/// The owner's statement that removes the audit log's guard (a tamperer's first step): on
+/// Citus a trigger of a distributed table changes only with `enable_unsafe_triggers`, which
+/// plain PostgreSQL takes as a name nothing reads.
+/// One statement: Citus passes a statement's whole text to the workers.
+pub const DROP_AUDIT_GUARD_PG: &str =
+    "DO $$ BEGIN PERFORM set_config('citus.enable_unsafe_triggers', 'on', false); \
+     DROP TRIGGER audit_log_no_change ON audit_log; END $$";
 
 /// One connection to a PostgreSQL database as its administrator, past treem (setting up an
 /// extension or a cluster, reading what treem cannot).

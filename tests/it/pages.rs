@@ -27,9 +27,12 @@ pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 pub fn csrf_in(html: &str) -> String {
-    let i = html
-        .find("name=\"_csrf\" value=\"")
-        .expect("a form with a CSRF token");
+    let i = html.find("name=\"_csrf\" value=\"").unwrap_or_else(|| {
+        panic!(
+            "a form with a CSRF token in {}",
+            &html[..html.len().min(3000)]
+        )
+    });
     let rest = &html[i + 20..];
     rest[..rest.find('"').unwrap()].to_string()
 }

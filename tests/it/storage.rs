@@ -602,7 +602,7 @@ async fn audit_chain_records_writes_and_reads_and_detects_tampering() {
         let drop_guard = if label == "sqlite" {
             "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
         } else {
-            "DROP TRIGGER audit_log_no_change ON audit_log"
+            DROP_AUDIT_GUARD_PG
         };
         db.raw_execute_as_owner(drop_guard).await.unwrap();
         let seq = entries.last().unwrap().seq;
@@ -635,7 +635,7 @@ async fn deleting_the_last_audit_entry_is_detected() {
         let drop_guard = if label == "sqlite" {
             "DROP TRIGGER audit_log_no_delete"
         } else {
-            "DROP TRIGGER audit_log_no_change ON audit_log"
+            DROP_AUDIT_GUARD_PG
         };
         db.raw_execute_as_owner(drop_guard).await.unwrap();
         db.raw_execute("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
@@ -820,9 +820,10 @@ async fn health_records_for_the_figures_are_typed_in_recorded_order() {
             ("vaccination", "2026-04-01", r#"{"kind":"vaccination","child_id":999,"date":"2020-01-01","vaccine":"OPV","dose":2}"#),
             ("other", "2026-03-01", r#"{"x":1}"#),
         ] {
+            let village = village_id(&db, "SP01").await;
             db.raw_execute(&format!(
                 "INSERT INTO health_event (kind, child_id, village_id, date, data, recorded_by, recorded_at) \
-                 SELECT '{kind}', id, village_id, '{date}', '{data}', 1, '2026-04-02T00:00:00.000000Z' FROM child WHERE id = {a}"
+                 VALUES ('{kind}', {a}, {village}, '{date}', '{data}', 1, '2026-04-02T00:00:00.000000Z')"
             ))
             .await
             .unwrap();

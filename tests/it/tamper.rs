@@ -140,7 +140,7 @@ async fn drop_log_guards(label: &str, db: &Db) {
     let sql = if label == "sqlite" {
         "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"
     } else {
-        "DROP TRIGGER audit_log_no_change ON audit_log"
+        DROP_AUDIT_GUARD_PG
     };
     db.raw_execute_as_owner(sql).await.unwrap();
 }
@@ -364,14 +364,15 @@ async fn editing_adding_or_removing_a_health_event_in_the_file_fails_check() {
     let edits = [
         "UPDATE health_event SET date = '2020-01-01' WHERE id = {event}",
         "DELETE FROM health_event WHERE id = {event}",
-        "INSERT INTO health_event (kind, child_id, village_id, date, data, recorded_by, recorded_at) \
-         SELECT kind, child_id, village_id, date, data, recorded_by, recorded_at FROM health_event WHERE id = {event}",
+        "INSERT INTO health_event ({c}kind, child_id, village_id, date, data, recorded_by, recorded_at) \
+         SELECT {c}kind, child_id, village_id, date, data, recorded_by, recorded_at FROM health_event WHERE id = {event}",
     ];
     for edit in edits {
         each_backend(|label, db, w| async move {
-            db.raw_execute_as_owner(&edit.replace("{event}", &w.event.to_string()))
-                .await
-                .unwrap();
+            let edit = edit
+                .replace("{event}", &w.event.to_string())
+                .replace("{c}", commune_column(&db));
+            db.raw_execute_as_owner(&edit).await.unwrap();
             let report = db.check().await.unwrap();
             assert!(
                 has(&report.problems, "bản ghi niêm phong ở mục")

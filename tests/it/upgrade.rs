@@ -376,7 +376,7 @@ async fn a_schema_1_register_upgrades_with_its_data_intact() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("schema1.db").to_string_lossy().to_string();
     upgrade(&path, false).await;
-    if let Some(url) = fresh_postgres().await {
+    if let Some(url) = fresh_postgres_empty().await {
         upgrade(&url, true).await;
     }
 }

@@ -47,16 +47,24 @@ fn fill_now(backend: Backend) -> [&'static str; 4] {
 pub(crate) const FACTS_AT_END_SINCE_SCHEMA: i64 = 24;
 
 /// Sets the copying triggers aside (`on`) for the rest of this transaction, or back (migrations
-/// 0023, 0024): a PostgreSQL load then makes the copies once at its end ([`fill_facts`],
-/// `health::fill_packs`). Every other session keeps its triggers.
+/// 0023, 0024, and 0026 on Citus): a PostgreSQL load then makes the copies once at its end
+/// ([`fill_facts`], `health::fill_packs`). Every other session keeps its triggers.
+///
+/// Said with `SET LOCAL`, which Citus carries to the workers' connections of the transaction
+/// (`citus.propagate_set_commands`), where the triggers run; without Citus that setting is a
+/// name nothing reads.
 pub(crate) async fn bulk_load(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     on: bool,
 ) -> StorageResult<()> {
-    sqlx::query("SELECT set_config('treem.bulk_load', $1, true)")
-        .bind(if on { "on" } else { "off" })
+    sqlx::query("SET LOCAL citus.propagate_set_commands = 'local'")
         .execute(&mut **tx)
         .await?;
+    let sql = format!(
+        "SET LOCAL treem.bulk_load = '{}'",
+        if on { "on" } else { "off" }
+    );
+    sqlx::query(&sql).execute(&mut **tx).await?;
     Ok(())
 }
 

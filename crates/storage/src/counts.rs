@@ -57,11 +57,12 @@ pub(crate) async fn village_activity(
     let mut p = Params::default();
     // One index range per village (village_id, present, updated_at): a count and two
     // maxima, never a scan of the whole register.
-    let mut sql = String::from(
+    let same = db.same("c", "v");
+    let mut sql = format!(
         "SELECT v.code, v.name, \
-         (SELECT CAST(COUNT(*) AS BIGINT) FROM child c WHERE c.village_id = v.id AND c.present = 1) AS n, \
-         (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id AND c.present = 1) AS last_present, \
-         (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id AND c.present = 0) AS last_absent \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM child c WHERE c.village_id = v.id{same} AND c.present = 1) AS n, \
+         (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id{same} AND c.present = 1) AS last_present, \
+         (SELECT MAX(c.updated_at) FROM child c WHERE c.village_id = v.id{same} AND c.present = 0) AS last_absent \
          FROM village v",
     );
     if let Some(s) = scope {

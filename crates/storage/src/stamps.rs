@@ -3,9 +3,9 @@
 //! compare stamps instead of computing again.
 //!
 //! One list of parts makes both readings: one commune's stamp under its own row security, and
-//! every hosted commune's at once for the province's table (one statement as the schema's
-//! owner, each part filtered by its commune), so that the two can never disagree on what a
-//! stamp covers.
+//! every hosted commune's for the province's table (as the schema's owner, a statement a
+//! commune, each part filtered by it), so that the two can never disagree on what a stamp
+//! covers.
 use crate::db::{Backend, CommuneId, Db};
 use crate::error::StorageResult;
 use sqlx::Row;
@@ -138,7 +138,7 @@ pub struct CommuneKept {
 
 impl Db {
     /// Every hosted commune's stamps and its package kept of report `kind` of `year` for day
-    /// `as_of`, in one statement: the province's table takes the communes whose data did not
+    /// `as_of`, over one connection: the province's table takes the communes whose data did not
     /// change without opening a connection for each. Read as the schema's owner, across
     /// communes — stamps (largest numbers and times) and packages, which the province's table
     /// shows anyway, never a child. Empty on SQLite (one commune, read in its own scope).
@@ -153,40 +153,51 @@ impl Db {
         {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT h.id AS commune, {}, {}, \
-             (SELECT c.name FROM commune c WHERE c.commune = h.id AND c.id = 1) AS name, \
-             (SELECT c.province FROM commune c WHERE c.commune = h.id AND c.id = 1) AS province, \
-             k.stamp AS kept_stamp, k.content AS kept_content \
-             FROM hosted_commune h LEFT JOIN figures_kept k ON k.commune = h.id \
-             AND k.kind = $1 AND k.year = $2 AND k.as_of = $3 ORDER BY h.id",
-            columns(&FIGURES, self.backend, Some("h.id"), "f"),
-            columns(&ACTIVITIES, self.backend, Some("h.id"), "a"),
-        );
         let owner = Db::connect_owner(self.url()).await?;
-        let rows = sqlx::query(&sql)
-            .bind(kind)
-            .bind(year as i64)
-            .bind(as_of.to_string())
-            .fetch_all(&owner.pool)
-            .await;
-        owner.close().await;
-        rows?
-            .iter()
-            .map(|r| {
+        let read = async {
+            let communes: Vec<CommuneId> = sqlx::query_scalar("SELECT id FROM hosted_commune ORDER BY id")
+                .fetch_all(&owner.pool)
+                .await?;
+            let mut out = Vec::with_capacity(communes.len());
+            // A statement a commune, each naming it in every part: on Citus each then runs on
+            // the commune's own shards, where one statement over all of them would join the
+            // list of communes to every table.
+            for commune in communes {
+                let c = commune.to_string();
+                let sql = format!(
+                    "SELECT {}, {}, \
+                     (SELECT c.name FROM commune c WHERE c.commune = {c} AND c.id = 1) AS name, \
+                     (SELECT c.province FROM commune c WHERE c.commune = {c} AND c.id = 1) AS province, \
+                     (SELECT k.stamp FROM figures_kept k WHERE k.commune = {c} AND k.kind = $1 \
+                      AND k.year = $2 AND k.as_of = $3) AS kept_stamp, \
+                     (SELECT k.content FROM figures_kept k WHERE k.commune = {c} AND k.kind = $1 \
+                      AND k.year = $2 AND k.as_of = $3) AS kept_content",
+                    columns(&FIGURES, self.backend, Some(&c), "f"),
+                    columns(&ACTIVITIES, self.backend, Some(&c), "a"),
+                );
+                let r = sqlx::query(&sql)
+                    .bind(kind)
+                    .bind(year as i64)
+                    .bind(as_of.to_string())
+                    .fetch_one(&owner.pool)
+                    .await?;
                 let name: Option<String> = r.try_get("name")?;
                 let province: Option<String> = r.try_get("province")?;
                 let stamp: Option<String> = r.try_get("kept_stamp")?;
                 let content: Option<String> = r.try_get("kept_content")?;
-                Ok(CommuneKept {
-                    commune: r.try_get("commune")?,
-                    figures_stamp: stamp_of(r, &FIGURES, "f")?,
-                    activities_stamp: stamp_of(r, &ACTIVITIES, "a")?,
+                out.push(CommuneKept {
+                    commune,
+                    figures_stamp: stamp_of(&r, &FIGURES, "f")?,
+                    activities_stamp: stamp_of(&r, &ACTIVITIES, "a")?,
                     record: name.map(|n| (n, province.unwrap_or_default())),
                     kept: stamp.zip(content),
-                })
-            })
-            .collect()
+                });
+            }
+            StorageResult::Ok(out)
+        }
+        .await;
+        owner.close().await;
+        read
     }
 }
 

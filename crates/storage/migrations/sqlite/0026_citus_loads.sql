@@ -1,0 +1,2 @@
+-- Nothing on SQLite: Citus's distribution and loads (../postgres/0026_citus_loads.sql).
+SELECT 1;
