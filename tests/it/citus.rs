@@ -448,3 +448,26 @@ async fn on_citus_the_demo_commune_loads_and_checks_clean() {
     admin.close().await;
     db.close().await;
 }
+
+/// A database that already holds a commune's records (an older treem's, upgraded here) is
+/// distributed at its first opening on the cluster with every row: its versions, seals and
+/// figures' copies reach the shards whole, and `check` finds the chain and copies in step
+/// (0026; with 0025's distribution the versions were truncated before they were copied).
+#[tokio::test]
+async fn on_citus_a_database_with_data_is_distributed_with_every_row() {
+    let _turn = CLUSTER.lock().await;
+    let Some(url) = fresh_citus().await else {
+        return;
+    };
+    crate::upgrade::upgrade(&url, true).await;
+    let admin = owner(&url).await;
+    let distributed: (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM citus_tables WHERE table_name::TEXT = 'child_version' \
+         AND citus_table_type = 'distributed'",
+    )
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    admin.close().await;
+    assert_eq!(distributed.0, 1, "the upgraded database is on the cluster");
+}

@@ -381,7 +381,7 @@ async fn a_schema_1_register_upgrades_with_its_data_intact() {
     }
 }
 
-async fn upgrade(url: &str, postgres: bool) {
+pub(crate) async fn upgrade(url: &str, postgres: bool) {
     let backend = if postgres { "postgres" } else { "sqlite" };
     let old = schema1_database(url, postgres).await;
     assert_eq!(old.schema_version().await.unwrap(), 1);
