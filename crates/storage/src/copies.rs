@@ -74,11 +74,7 @@ pub(crate) async fn fill_facts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     after: i64,
 ) -> StorageResult<()> {
-    // On Citus the versions' own triggers have copied them already (they run on the workers,
-    // where the load's setting does not reach): those are kept.
-    let sql = format!(
-        "{FILL_FACTS_COMMUNE} WHERE child_id > $1 ORDER BY child_id, version ON CONFLICT DO NOTHING"
-    );
+    let sql = format!("{FILL_FACTS_COMMUNE} WHERE child_id > $1 ORDER BY child_id, version");
     sqlx::query(&sql).bind(after).execute(&mut **tx).await?;
     Ok(())
 }

@@ -21,12 +21,9 @@ pub(crate) const FILL_PACKS_COMMUNE: &str =
      SELECT commune, child_id, kind, events FROM health_pack_source ORDER BY child_id, kind";
 
 /// Builds every pack of the commune from its events, once its events are all written with the
-/// trigger set aside (PostgreSQL). On Citus the events' own triggers have made the packs
-/// already (they run on the workers, where the load's setting does not reach): those are kept.
+/// trigger set aside (PostgreSQL; on Citus too since 0026, `copies::bulk_load`).
 pub(crate) async fn fill_packs(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> StorageResult<()> {
-    sqlx::query(&format!("{FILL_PACKS_COMMUNE} ON CONFLICT DO NOTHING"))
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(FILL_PACKS_COMMUNE).execute(&mut **tx).await?;
     Ok(())
 }
 
